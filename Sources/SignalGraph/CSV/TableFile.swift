@@ -1,0 +1,116 @@
+/// One CSV file of a signal set read by column name: the header is matched
+/// against the columns a file kind needs, then each row is handed over as a
+/// ``TableRow`` whose typed accessors throw errors naming file, line and column.
+struct TableFile {
+  let path: String
+  /// The file name shown in messages (the path as given).
+  var displayPath: String { path }
+
+  /// Reads the file, resolving `columns` (required ones must be present,
+  /// optional ones may be absent) and calling `body` for every data row.
+  /// - Returns: the number of data rows.
+  @discardableResult
+  func forEachRow(
+    required: [String], optional: [String] = [],
+    _ body: (inout TableRow) throws -> Void
+  ) throws -> Int {
+    var positions: [Int] = []
+    var fieldCount = 0
+    var rows = 0
+    do {
+      try CSVReader(path: path).forEachRecord { record in
+        if positions.isEmpty && fieldCount == 0 {
+          fieldCount = record.count
+          positions = try resolve(header: record, required: required, optional: optional)
+          return
+        }
+        guard record.count == fieldCount else {
+          throw SignalSetError.raggedRow(path: path, line: record.line, expected: fieldCount, found: record.count)
+        }
+        var row = TableRow(path: path, record: record, positions: positions, names: required + optional)
+        try body(&row)
+        rows += 1
+      }
+    } catch let error as CSVError {
+      throw SignalSetError.malformedCSV(error)
+    }
+    if fieldCount == 0 { throw SignalSetError.emptyFile(path: path) }
+    return rows
+  }
+
+  private func resolve(header: CSVRecord, required: [String], optional: [String]) throws -> [Int] {
+    var names: [String] = []
+    for i in 0..<header.count {
+      names.append(header.string(at: i).trimmingASCIISpaces())
+    }
+    var positions: [Int] = []
+    for column in required {
+      guard let at = names.firstIndex(of: column) else {
+        throw SignalSetError.missingColumn(path: path, column: column)
+      }
+      positions.append(at)
+    }
+    for column in optional {
+      positions.append(names.firstIndex(of: column) ?? -1)
+    }
+    return positions
+  }
+}
+
+/// A data row of a ``TableFile``, with accessors by column slot (the order in
+/// which the columns were asked for: required first, then optional).
+struct TableRow {
+  let path: String
+  let record: CSVRecord
+  let positions: [Int]
+  let names: [String]
+
+  var line: Int { record.line }
+
+  /// Whether the optional column in `slot` exists and is non-empty here.
+  func has(_ slot: Int) -> Bool {
+    positions[slot] >= 0 && !record[positions[slot]].isEmpty
+  }
+
+  /// The raw bytes of the column in `slot`.
+  func bytes(_ slot: Int) -> UnsafeBufferPointer<UInt8> { record[positions[slot]] }
+
+  /// The bytes of `slot`, which must not be empty.
+  func nonEmpty(_ slot: Int, what: String) throws -> UnsafeBufferPointer<UInt8> {
+    let value = bytes(slot)
+    if value.isEmpty { throw bad(slot, "is empty; \(what) is required") }
+    return value
+  }
+
+  /// The timestamp in `slot`.
+  func time(_ slot: Int) throws -> Int64 {
+    guard let t = Timestamp.parse(bytes(slot)) else {
+      throw bad(slot, "is not a timestamp (integer Unix seconds or ISO-8601 UTC such as 2026-03-01T12:00:00Z)")
+    }
+    return t
+  }
+
+  /// The amount in `slot`.
+  func amount(_ slot: Int) throws -> Amount {
+    guard let a = Amount(parsing: bytes(slot)) else {
+      throw bad(slot, "is not an amount (a non-negative decimal such as 120.50, at most six decimals)")
+    }
+    return a
+  }
+
+  /// An error about the value of `slot`.
+  func bad(_ slot: Int, _ reason: String) -> SignalSetError {
+    .badValue(
+      path: path, line: line, column: names[slot], field: positions[slot] + 1,
+      value: String(decoding: bytes(slot), as: UTF8.self), reason: reason)
+  }
+}
+
+extension String {
+  func trimmingASCIISpaces() -> String {
+    var s = Substring(self)
+    while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+    while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+    return String(s)
+  }
+}

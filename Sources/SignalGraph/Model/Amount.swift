@@ -1,0 +1,72 @@
+/// An exact, non-negative money amount held as integer micro-units
+/// (millionths of the currency unit), so that decimal input is never rounded.
+///
+///     let fare = Amount(parsing: Array("120.50".utf8))   // 120_500_000 micros
+///     fare?.description                                    // "120.50"
+///
+/// Six decimal places cover every currency and most tokens; an amount with
+/// more is rejected rather than silently rounded.
+public struct Amount: Hashable, Comparable, Sendable {
+  /// The amount in millionths of the currency unit.
+  public var micros: Int64
+
+  /// The number of micro-units in one currency unit.
+  public static let microsPerUnit: Int64 = 1_000_000
+
+  /// Creates an amount of `micros` millionths of the currency unit.
+  public init(micros: Int64) { self.micros = micros }
+
+  /// The amount as a `Double` in currency units (for statistics, not for sums).
+  public var units: Double { Double(micros) / Double(Self.microsPerUnit) }
+
+  /// Parses a plain decimal such as `120`, `120.5` or `0.000001`; returns
+  /// `nil` for anything else: a sign, an exponent, more than six decimals,
+  /// or a value too large for 64-bit micro-units.
+  public init?<Bytes: Collection<UInt8>>(parsing bytes: Bytes) {
+    var whole: Int64 = 0
+    var fraction: Int64 = 0
+    var fractionDigits = 0
+    var digits = 0
+    var seenPoint = false
+    for byte in bytes {
+      if byte == UInt8(ascii: ".") {
+        if seenPoint { return nil }
+        seenPoint = true
+      } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+        let d = Int64(byte &- UInt8(ascii: "0"))
+        digits += 1
+        if seenPoint {
+          fractionDigits += 1
+          if fractionDigits > 6 { return nil }
+          fraction = fraction * 10 + d
+        } else {
+          let (w, o1) = whole.multipliedReportingOverflow(by: 10)
+          let (w2, o2) = w.addingReportingOverflow(d)
+          if o1 || o2 { return nil }
+          whole = w2
+        }
+      } else {
+        return nil
+      }
+    }
+    guard digits > 0 else { return nil }
+    for _ in fractionDigits..<6 { fraction *= 10 }
+    let (scaled, o1) = whole.multipliedReportingOverflow(by: Self.microsPerUnit)
+    let (total, o2) = scaled.addingReportingOverflow(fraction)
+    if o1 || o2 { return nil }
+    micros = total
+  }
+
+  public static func < (a: Amount, b: Amount) -> Bool { a.micros < b.micros }
+}
+
+extension Amount: CustomStringConvertible {
+  /// The amount in decimal, with at least two and at most six decimals: `120.50`.
+  public var description: String {
+    let whole = micros / Self.microsPerUnit
+    var fraction = String(micros % Self.microsPerUnit)
+    fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+    while fraction.count > 2 && fraction.hasSuffix("0") { fraction.removeLast() }
+    return "\(whole).\(fraction)"
+  }
+}

@@ -1,0 +1,138 @@
+/// Parsing of the contract's timestamps into Unix seconds.
+///
+/// A timestamp is either an integer count of seconds since 1970-01-01 UTC, or
+/// an ISO-8601 date-time such as `2026-03-01T12:00:00Z`. For the latter the
+/// accepted forms are `YYYY-MM-DD`, optionally followed by `T` (or a space)
+/// and `hh:mm`, `hh:mm:ss` or `hh:mm:ss.fff…`, optionally followed by `Z` or
+/// a `±hh:mm` / `±hhmm` offset. Without a zone the time is taken as UTC, as
+/// the contract says every timestamp is. Fractions of a second are dropped.
+///
+///     Timestamp.parse(Array("1767225600".utf8))            // 1767225600
+///     Timestamp.parse(Array("2026-01-01T00:00:00Z".utf8))  // 1767225600
+public enum Timestamp {
+  /// The Unix seconds of `bytes`, or `nil` if it is not a timestamp.
+  public static func parse<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> Int64?
+  where Bytes.Index == Int {
+    var p = Cursor(bytes: bytes)
+    if let seconds = p.integerSeconds() { return seconds }
+    return p.isoDateTime()
+  }
+
+  /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+  /// `days_from_civil`, valid for every year an `Int64` holds).
+  static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let mp = (month + 9) % 12
+    let doy = (153 * mp + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146_097 + doe - 719_468
+  }
+
+  static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+    switch month {
+    case 2:
+      let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+      return leap ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+  }
+
+  struct Cursor<Bytes: RandomAccessCollection<UInt8>> where Bytes.Index == Int {
+    let bytes: Bytes
+    var i: Int
+
+    init(bytes: Bytes) {
+      self.bytes = bytes
+      i = bytes.startIndex
+    }
+
+    var atEnd: Bool { i == bytes.endIndex }
+
+    func integerSeconds() -> Int64? {
+      var j = bytes.startIndex
+      var negative = false
+      if j < bytes.endIndex, bytes[j] == UInt8(ascii: "-") {
+        negative = true
+        j += 1
+      }
+      guard j < bytes.endIndex else { return nil }
+      var value: Int64 = 0
+      while j < bytes.endIndex {
+        let c = bytes[j]
+        guard c >= 48 && c <= 57 else { return nil }
+        let (m, o1) = value.multipliedReportingOverflow(by: 10)
+        let (s, o2) = m.addingReportingOverflow(Int64(c - 48))
+        if o1 || o2 { return nil }
+        value = s
+        j += 1
+      }
+      return negative ? -value : value
+    }
+
+    mutating func digits(_ count: Int) -> Int64? {
+      guard bytes.endIndex - i >= count else { return nil }
+      var value: Int64 = 0
+      for _ in 0..<count {
+        let c = bytes[i]
+        guard c >= 48 && c <= 57 else { return nil }
+        value = value * 10 + Int64(c - 48)
+        i += 1
+      }
+      return value
+    }
+
+    mutating func take(_ c: UInt8) -> Bool {
+      guard i < bytes.endIndex, bytes[i] == c else { return false }
+      i += 1
+      return true
+    }
+
+    mutating func isoDateTime() -> Int64? {
+      guard let year = digits(4), take(UInt8(ascii: "-")),
+        let month = digits(2), take(UInt8(ascii: "-")),
+        let day = digits(2),
+        (1...12).contains(month),
+        day >= 1, day <= Timestamp.daysInMonth(year: year, month: month)
+      else { return nil }
+      var seconds = Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400
+      if atEnd { return seconds }
+      guard take(UInt8(ascii: "T")) || take(UInt8(ascii: " ")) else { return nil }
+      guard let hour = digits(2), take(UInt8(ascii: ":")), let minute = digits(2),
+        hour < 24, minute < 60
+      else { return nil }
+      var second: Int64 = 0
+      if take(UInt8(ascii: ":")) {
+        guard let s = digits(2), s <= 60 else { return nil }
+        second = s
+        if take(UInt8(ascii: ".")) || take(UInt8(ascii: ",")) {
+          var fractionDigits = 0
+          while i < bytes.endIndex, bytes[i] >= 48, bytes[i] <= 57 {
+            i += 1
+            fractionDigits += 1
+          }
+          guard fractionDigits > 0 else { return nil }
+        }
+      }
+      seconds += hour * 3600 + minute * 60 + second
+      if atEnd || take(UInt8(ascii: "Z")) || take(UInt8(ascii: "z")) {
+        return atEnd ? seconds : nil
+      }
+      let sign: Int64
+      if take(UInt8(ascii: "+")) {
+        sign = 1
+      } else if take(UInt8(ascii: "-")) {
+        sign = -1
+      } else {
+        return nil
+      }
+      guard let offsetHours = digits(2), offsetHours < 24 else { return nil }
+      _ = take(UInt8(ascii: ":"))
+      guard let offsetMinutes = digits(2), offsetMinutes < 60, atEnd else { return nil }
+      // Local time = UTC + offset, so UTC = local - offset.
+      return seconds - sign * (offsetHours * 3600 + offsetMinutes * 60)
+    }
+  }
+}
