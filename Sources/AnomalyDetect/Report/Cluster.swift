@@ -1,0 +1,15 @@
+/// A ranked suspicious cluster of the scan report, as the contract defines it.
+public struct Cluster: Sendable, Equatable, Codable {
+  /// 1 for the most suspicious cluster.
+  public var rank: Int
+  /// The kind of manipulation.
+  public var kind: ManipulationKind
+  /// The detector, or detectors joined by `+`, that found it.
+  public var detector: String
+  /// The ranking score (see ``ClusterRanking``).
+  public var score: Double
+  /// Every implicated account id, sorted.
+  public var accounts: [String]
+  /// The evidence: one finding's, or `{"findings": [...]}` for merged findings.
+  public var evidence: Evidence
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+
+/// The `fraudscan` command: a thin layer over SignalGraph, FraudLinalg and
+/// AnomalyDetect. It parses arguments, calls the libraries and prints; the
+/// detection logic lives in the libraries.
+@main
+struct Fraudscan: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "fraudscan",
+    abstract: "Find bought engagement, fake profile details and circular payments in signal data.",
+    discussion: """
+      A signal set is a directory of CSV files (payments.csv, interactions.csv,
+      profile_edits.csv, accounts.csv) or a SQLite store written by `ingest`.
+
+      Examples:
+        fraudscan synth --scale small --seed 7 /tmp/small
+        fraudscan stats /tmp/small
+        fraudscan ingest /tmp/small --db /tmp/signals.sqlite
+        fraudscan scan /tmp/signals.sqlite --format table --top 20
+        fraudscan replay fixtures/
+      """,
+    version: "0.1.0",
+    subcommands: [
+      Scan.self, Ingest.self, Stats.self, Replay.self,
+    ])
+}

@@ -1,0 +1,43 @@
+import AnomalyDetect
+import ArgumentParser
+import Foundation
+import SignalGraph
+
+extension Fraudscan {
+  struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Scan a signal set and print ranked suspicious clusters.",
+      discussion: """
+        Examples:
+          fraudscan scan fixtures/like-farm
+          fraudscan scan signals.sqlite --format table --top 20
+        """)
+
+    @Argument(help: "A signal-set directory or a .sqlite store.")
+    var source: String
+
+    @Option(help: "Output format: json (the contract's report) or table.")
+    var format: ReportFormat = .json
+
+    @Option(help: "Keep only the N most suspicious clusters.")
+    var top: Int?
+
+    func run() throws {
+      let progress = ProgressReporter.terminal()
+      let set = try SignalSource(path: source).load(progress: progress)
+      var report = Scanner.standard.scan(set, progress: progress)
+      if let top { report = report.top(top) }
+      switch format {
+      case .json:
+        try Output.write(report.jsonData())
+        Output.write("\n")
+      case .table:
+        Output.write(ReportTable.render(report))
+      }
+    }
+  }
+}
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+  case json, table
+}
