@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// Runs the built `fraudscan` binary the way a person or a script would, to
+/// check exit codes, messages and that a failed ingest loses nothing.
+@Suite struct CommandLineTests {
+  struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// The `fraudscan` executable built beside this test binary.
+  static var executable: URL {
+    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    var dir = URL(fileURLWithPath: me).deletingLastPathComponent()
+    // On Linux the tests run from `<build>/debug/<package>PackageTests.xctest`.
+    while dir.path != "/" {
+      let candidate = dir.appendingPathComponent("fraudscan")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      dir.deleteLastPathComponent()
+    }
+    return URL(fileURLWithPath: "fraudscan-not-built")
+  }
+
+  func fraudscan(_ arguments: String...) throws -> Run {
+    let process = Process()
+    process.executableURL = Self.executable
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+  }
+
+  @Test func theBinaryIsBuilt() {
+    #expect(FileManager.default.isExecutableFile(atPath: Self.executable.path), "swift build --build-tests builds fraudscan")
+  }
+
+  @Test func scanWritesTheContractsReport() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try dir.write("set/payments.csv", "id,src,dst,amount,ts\np1,a,b,120.50,1767225600\n")
+    let run = try fraudscan("scan", dir.path + "/set", "--format", "json")
+    #expect(run.status == 0)
+    let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+    #expect((json?["clusters"] as? [Any])?.isEmpty == true)
+    #expect(json?["signals"] as? Int == 1)
+  }
+
+  @Test func badInputFailsWithFileLineAndColumnAndTheStoreKeepsWhatItHad() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try dir.write("good/payments.csv", "id,src,dst,amount,ts\np1,a,b,120.50,1767225600\np2,b,c,3,1767225601\n")
+    try dir.write("bad/interactions.csv", "src,dst,kind,ts\nx,y,like,1767225600\n")
+    try dir.write("bad/payments.csv", "id,src,dst,amount,ts\np3,a,d,5.00,1767225602\np4,d,a,12,5x,1767225603\n")
+    try dir.write("bad2/payments.csv", "id,src,dst,amount,ts\np3,a,d,5.00,1767225602\np4,d,a,12.5.0,1767225603\n")
+    let db = dir.path + "/signals.sqlite"
+
+    let first = try fraudscan("ingest", dir.path + "/good", "--db", db)
+    #expect(first.status == 0, "\(first.stderr)")
+    let before = try Data(contentsOf: URL(fileURLWithPath: db))
+
+    let ragged = try fraudscan("ingest", dir.path + "/bad", "--db", db)
+    #expect(ragged.status != 0)
+    #expect(ragged.stderr.contains("bad/payments.csv:3:"), "\(ragged.stderr)")
+
+    let badAmount = try fraudscan("ingest", dir.path + "/bad2", "--db", db)
+    #expect(badAmount.status != 0)
+    #expect(badAmount.stderr.contains("bad2/payments.csv:3: column \"amount\" (field 4): \"12.5.0\""), "\(badAmount.stderr)")
+
+    #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before, "a failed ingest must leave the store as it was")
+    let stats = try fraudscan("stats", db, "--format", "json")
+    #expect(stats.status == 0)
+    #expect(stats.stdout.contains("\"count\" : 2"))
+  }
+
+  @Test func anUnknownSourceIsAClearError() throws {
+    let run = try fraudscan("stats", "/nonexistent/signals")
+    #expect(run.status != 0)
+    #expect(run.stderr.contains("/nonexistent/signals: not a signal set: no such file or directory"), "\(run.stderr)")
+  }
+}
