@@ -79,13 +79,13 @@ extension CSVReader {
   ///
   /// Field bytes are copied (unquoted) into one growing scratch buffer, so a
   /// record may span any number of blocks.
-  struct Parser {
+  struct Parser: ~Copyable {
     enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
     let path: String
     var state = State.fieldStart
-    var bytes: [UInt8] = []
-    var fieldEnds: [Int] = []
+    var bytes = ScratchBuffer<UInt8>(capacity: 4096)
+    var fieldEnds = ScratchBuffer<Int>(capacity: 64)
     var line = 1          // the physical line the parser is on
     var recordLine = 1    // the line the current record started on
     var quoteLine = 1     // the line the open quote started on
@@ -93,8 +93,6 @@ extension CSVReader {
 
     init(path: String) {
       self.path = path
-      bytes.reserveCapacity(4096)
-      fieldEnds.reserveCapacity(32)
     }
 
     mutating func consume(_ chunk: UnsafeBufferPointer<UInt8>, _ body: (CSVRecord) throws -> Void) throws {
@@ -187,18 +185,14 @@ extension CSVReader {
 
     private mutating func endRecord(_ body: (CSVRecord) throws -> Void) throws {
       defer {
-        bytes.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
+        bytes.removeAll()
+        fieldEnds.removeAll()
         state = .fieldStart
       }
       // An empty line is no record.
       if fieldEnds.isEmpty && bytes.isEmpty && state == .fieldStart { return }
       fieldEnds.append(bytes.count)
-      try bytes.withUnsafeBufferPointer { b in
-        try fieldEnds.withUnsafeBufferPointer { e in
-          try body(CSVRecord(bytes: b, fieldEnds: e, line: recordLine))
-        }
-      }
+      try body(CSVRecord(bytes: bytes.buffer, fieldEnds: fieldEnds.buffer, line: recordLine))
     }
   }
 }

@@ -14,31 +14,32 @@ struct TableFile {
     required: [String], optional: [String] = [],
     _ body: (inout TableRow) throws -> Void
   ) throws -> Int {
-    var positions: [Int] = []
-    var fieldCount = 0
+    var layout: TableLayout?
     var rows = 0
     do {
       try CSVReader(path: path).forEachRecord { record in
-        if positions.isEmpty && fieldCount == 0 {
-          fieldCount = record.count
-          positions = try resolve(header: record, required: required, optional: optional)
+        guard let layout else {
+          layout = try resolve(header: record, required: required, optional: optional)
           return
         }
-        guard record.count == fieldCount else {
-          throw SignalSetError.raggedRow(path: path, line: record.line, expected: fieldCount, found: record.count)
+        guard record.count == layout.fieldCount else {
+          throw SignalSetError.raggedRow(path: path, line: record.line, expected: layout.fieldCount, found: record.count)
         }
-        var row = TableRow(path: path, record: record, positions: positions, names: required + optional)
-        try body(&row)
+        // The layout is borrowed, not copied, so a row costs no reference counting.
+        try withUnsafePointer(to: layout) { layout in
+          var row = TableRow(record: record, layout: layout)
+          try body(&row)
+        }
         rows += 1
       }
     } catch let error as CSVError {
       throw SignalSetError.malformedCSV(error)
     }
-    if fieldCount == 0 { throw SignalSetError.emptyFile(path: path) }
+    if layout == nil { throw SignalSetError.emptyFile(path: path) }
     return rows
   }
 
-  private func resolve(header: CSVRecord, required: [String], optional: [String]) throws -> [Int] {
+  private func resolve(header: CSVRecord, required: [String], optional: [String]) throws -> TableLayout {
     var names: [String] = []
     for i in 0..<header.count {
       names.append(header.string(at: i).trimmingASCIISpaces())
@@ -53,27 +54,29 @@ struct TableFile {
     for column in optional {
       positions.append(names.firstIndex(of: column) ?? -1)
     }
-    return positions
+    return TableLayout(path: path, fieldCount: header.count, positions: positions, names: required + optional)
   }
 }
 
 /// A data row of a ``TableFile``, with accessors by column slot (the order in
 /// which the columns were asked for: required first, then optional).
 struct TableRow {
-  let path: String
   let record: CSVRecord
-  let positions: [Int]
-  let names: [String]
+  let layout: UnsafePointer<TableLayout>
 
   var line: Int { record.line }
+  var path: String { layout.pointee.path }
+  var positions: [Int] { layout.pointee.positions }
 
   /// Whether the optional column in `slot` exists and is non-empty here.
   func has(_ slot: Int) -> Bool {
-    positions[slot] >= 0 && !record[positions[slot]].isEmpty
+    let position = layout.pointee.positions[slot]
+    return position >= 0 && !record[position].isEmpty
   }
 
   /// The raw bytes of the column in `slot`.
-  func bytes(_ slot: Int) -> UnsafeBufferPointer<UInt8> { record[positions[slot]] }
+  @inline(__always)
+  func bytes(_ slot: Int) -> UnsafeBufferPointer<UInt8> { record[layout.pointee.positions[slot]] }
 
   /// The bytes of `slot`, which must not be empty.
   func nonEmpty(_ slot: Int, what: String) throws -> UnsafeBufferPointer<UInt8> {
@@ -101,9 +104,19 @@ struct TableRow {
   /// An error about the value of `slot`.
   func bad(_ slot: Int, _ reason: String) -> SignalSetError {
     .badValue(
-      path: path, line: line, column: names[slot], field: positions[slot] + 1,
+      path: path, line: line, column: layout.pointee.names[slot], field: positions[slot] + 1,
       value: String(decoding: bytes(slot), as: UTF8.self), reason: reason)
   }
+}
+
+/// Where each asked-for column sits in a file, resolved once from its header.
+struct TableLayout {
+  let path: String
+  let fieldCount: Int
+  /// The field position of each column slot, -1 for an absent optional column.
+  let positions: [Int]
+  /// The column name of each slot.
+  let names: [String]
 }
 
 extension String {
