@@ -18,8 +18,19 @@ extension Fraudscan {
     @Argument(help: "A fixture directory, or a directory of fixtures.")
     var path: String = "fixtures"
 
+    @Flag(help: "Also print each fixture's ranked clusters.")
+    var showClusters = false
+
     func run() throws {
-      let results = try FixtureReplay(scanner: .standard).run(path)
+      let replay = FixtureReplay(scanner: .standard)
+      var results: [FixtureEvaluation] = []
+      for fixture in try FixtureReplay.fixtures(under: path) {
+        let (evaluation, report) = try replay.evaluate(fixture)
+        results.append(evaluation)
+        if showClusters {
+          Output.write("== \(evaluation.name)\n" + ReportTable.render(report) + "\n")
+        }
+      }
       var table = TextTable(
         header: ["fixture", "kind", "labelled", "flagged", "precision", "recall", "minimum", "status"],
         rightAligned: [2, 3, 4, 5])
