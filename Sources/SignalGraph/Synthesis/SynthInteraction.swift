@@ -1,0 +1,28 @@
+/// One generated row of `interactions.csv`: `src` endorses `dst`.
+struct SynthInteraction {
+  /// The contract's endorsement kinds.
+  enum Kind: UInt8 {
+    case follow
+    case like
+
+    var bytes: [UInt8] {
+      switch self {
+      case .follow: return Array("follow".utf8)
+      case .like: return Array("like".utf8)
+      }
+    }
+  }
+
+  var ts: UInt32
+  var src: UInt32
+  var dst: UInt32
+  var kind: Kind
+
+  /// Total order by time, then the other fields.
+  static func precedes(_ a: SynthInteraction, _ b: SynthInteraction) -> Bool {
+    if a.ts != b.ts { return a.ts < b.ts }
+    if a.src != b.src { return a.src < b.src }
+    if a.dst != b.dst { return a.dst < b.dst }
+    return a.kind.rawValue < b.kind.rawValue
+  }
+}

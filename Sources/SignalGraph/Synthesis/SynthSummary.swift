@@ -1,0 +1,33 @@
+/// What `SyntheticSignalSet.write(to:)` wrote: row counts per file and the
+/// planted truth.
+///
+///     let summary = try SyntheticSignalSet(scale: .tiny, seed: 1).write(to: dir)
+///     print(summary.payments, summary.fraudAccountsByKind["circular_payment"] ?? 0)
+public struct SynthSummary: Sendable {
+  /// Rows in `accounts.csv`.
+  public var accounts: Int
+  /// Rows in `payments.csv`.
+  public var payments: Int
+  /// Rows in `interactions.csv`.
+  public var interactions: Int
+  /// Rows in `profile_edits.csv`.
+  public var profileEdits: Int
+  /// Distinct accounts with at least one row in `labels.csv`.
+  public var labeledAccounts: Int
+  /// Distinct labelled accounts per label (`bought_engagement`,
+  /// `fake_profile`, `circular_payment`).
+  public var fraudAccountsByKind: [String: Int]
+
+  /// Creates a summary from its counts.
+  public init(
+    accounts: Int, payments: Int, interactions: Int, profileEdits: Int,
+    labeledAccounts: Int, fraudAccountsByKind: [String: Int]
+  ) {
+    self.accounts = accounts
+    self.payments = payments
+    self.interactions = interactions
+    self.profileEdits = profileEdits
+    self.labeledAccounts = labeledAccounts
+    self.fraudAccountsByKind = fraudAccountsByKind
+  }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// Checks the hand-made fixtures in `fixtures/` against the signal-set
+/// contract, with the same test-local RFC 4180 reader as `SynthesisTests`.
+@Suite("Synthesis fixtures")
+struct SynthesisFixtureTests {
+  static let fixturesDirectory = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("fixtures")
+  static let names = ["honest-only", "like-farm", "payment-ring", "profile-template"]
+  static let labelKinds: Set<String> = ["bought_engagement", "fake_profile", "circular_payment"]
+
+  @Test(arguments: names)
+  func fixtureKeepsTheContract(_ name: String) throws {
+    let dir = Self.fixturesDirectory.appendingPathComponent(name)
+    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("README.md").path))
+    var active = Set<String>()
+    var accounts = Set<String>()
+    for (file, columns) in SynthesisTests.requiredColumns {
+      let table = try Table(url: dir.appendingPathComponent(file))
+      for column in columns { #expect(table.header.contains(column), "\(name)/\(file) lacks \(column)") }
+      for (i, row) in table.rows.enumerated() {
+        #expect(row.count == table.header.count, "\(name)/\(file) line \(i + 2) has \(row.count) fields")
+      }
+      if table.header.contains("ts") {
+        for ts in table.column("ts") {
+          #expect(SynthesisTests.parseTimestamp(ts) != nil, "\(name)/\(file): bad timestamp \(ts)")
+        }
+      }
+      switch file {
+      case "accounts.csv": accounts.formUnion(table.column("account"))
+      case "payments.csv", "interactions.csv": active.formUnion(table.column("src") + table.column("dst"))
+      case "profile_edits.csv": active.formUnion(table.column("account"))
+      default: break
+      }
+    }
+    #expect(active.isSubset(of: accounts), "\(name): accounts missing from accounts.csv: \(active.subtracting(accounts))")
+
+    let labels = try Table(url: dir.appendingPathComponent("labels.csv"))
+    let kinds = Set(labels.column("label"))
+    #expect(kinds.isSubset(of: Self.labelKinds))
+    for account in labels.column("account") { #expect(active.contains(account), "\(name): \(account) has no signals") }
+
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("expected.json")))
+    let expected = try #require(json as? [String: Any])
+    #expect(expected["description"] is String)
+    #expect(expected["max_unlabelled_flagged"] as? Int == 0)
+    let expectedKinds = try #require(expected["kinds"] as? [String: [String: Any]])
+    #expect(Set(expectedKinds.keys) == kinds, "\(name): expected.json kinds differ from labels.csv")
+    for (_, target) in expectedKinds {
+      #expect(target["min_precision"] is Double && target["min_recall"] is Double)
+      #expect(target["pending"] is String)
+    }
+  }
+
+  @Test func fixturesExerciseIngest() throws {
+    var sawISO = false, sawQuotedComma = false, sawReordered = false, sawExtraColumn = false
+    for name in Self.names {
+      let dir = Self.fixturesDirectory.appendingPathComponent(name)
+      for (file, columns) in SynthesisTests.requiredColumns {
+        let url = dir.appendingPathComponent(file)
+        let table = try Table(url: url)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        sawISO = sawISO || text.contains("Z,") || text.contains("Z\n")
+        sawQuotedComma = sawQuotedComma || table.rows.contains { $0.contains { $0.contains(",") } }
+        sawReordered = sawReordered || Array(table.header.prefix(columns.count)) != columns
+        sawExtraColumn = sawExtraColumn || table.header.count > columns.count
+      }
+    }
+    #expect(sawISO && sawQuotedComma && sawReordered && sawExtraColumn)
+  }
+}
