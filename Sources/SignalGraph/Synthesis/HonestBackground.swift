@@ -1,8 +1,8 @@
 /// Normal life: the heavy-tailed honest activity the manipulation hides in.
 ///
-/// - Follows and likes: half to friends nearby on a friendship lattice (often
-///   followed back), half to persons drawn by Zipf popularity, so a few honest
-///   celebrities collect thousands of followers. Likes go mostly to accounts
+/// - Follows and likes: 45 % to friends nearby on a friendship lattice (often
+///   followed back), the rest to persons drawn by Zipf popularity or to the
+///   top five, so a few honest celebrities collect thousands of followers. Likes go mostly to accounts
 ///   the person follows, spread over the whole window.
 /// - Payments: monthly salaries from a few employers (paid in payroll
 ///   batches), monthly rent to landlords, slow non-conserving rent-split
@@ -49,8 +49,17 @@ struct HonestBackground {
       followed.removeAll(keepingCapacity: true)
       let follows = rng.paretoCount(minimum: followMin, cap: 400)
       for _ in 0..<follows {
-        let isFriend = rng.chance(0.5)
-        let target = isFriend ? world.friend(of: p, &rng) : world.popularPerson(&rng)
+        let roll = rng.unit()
+        let isFriend = roll < 0.45
+        let target: Int
+        if isFriend {
+          target = world.friend(of: p, &rng)
+        } else if roll < 0.88 {
+          target = world.popularPerson(&rng)
+        } else {
+          // Star power beyond Zipf: a handful of celebrities draw thousands.
+          target = world.person(rank: min(rng.below(5), rng.below(5)))
+        }
         if target == p || followed.contains(target) { continue }
         followed.append(target)
         let ts = world.time(from: from, &rng)

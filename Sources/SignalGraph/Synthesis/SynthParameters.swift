@@ -34,7 +34,7 @@ struct SynthParameters {
         merchantPaymentsMean: 2.4, salaryShare: 0.18, rentShare: 0.2, compact: false)
     case .large:
       self = SynthParameters(
-        accounts: 1_000_000, groupsPerKind: 1_000, followsMean: 3.0, likesMean: 3.5,
+        accounts: 1_000_000, groupsPerKind: 1_000, followsMean: 2.6, likesMean: 3.0,
         merchantPaymentsMean: 0.8, salaryShare: 0.08, rentShare: 0.1, compact: false)
     }
   }

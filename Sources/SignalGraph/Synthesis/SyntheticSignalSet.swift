@@ -17,11 +17,11 @@ import Foundation
 ///
 /// - Complexity: O(*n* log *n*) time and O(*n*) memory in the number of
 ///   signals; `large` (12 million signals) takes seconds in a release build.
-public struct SyntheticSignalSet {
+public struct SyntheticSignalSet: Sendable {
   /// How big the set is.
-  public let scale: SynthScale
+  let scale: SynthScale
   /// The seed that determines every byte.
-  public let seed: UInt64
+  let seed: UInt64
 
   /// Describes a signal set; nothing is generated until `write(to:)`.
   public init(scale: SynthScale, seed: UInt64) {
