@@ -6,53 +6,107 @@ import SignalGraph
 extension Fraudscan {
   struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Measure ingest, storage, index and SVD speed (build with -c release).",
+      abstract: "Measure fraudscan's speed (build with -c release).",
       discussion: """
-        Reads the signal set at --input (or writes a synthetic one first) and times:
-        CSV parse and intern, SQLite append, CSR index build, and the top-k SVD.
-        Prints a Markdown table for BENCHMARKS.md.
+        Reads the signal set at --input, or writes a synthetic one first, and runs the
+        chosen suites; each prints its figures (best of --repeat runs) for BENCHMARKS.md.
+
+        Suites:
+          ingest  CSV parse and intern, SQLite append, CSR index build, peak memory
 
         Examples:
           swift build -c release
-          .build/release/fraudscan bench --input /tmp/big
+          .build/release/fraudscan bench --scale medium
+          .build/release/fraudscan bench --input /tmp/big --suite ingest
         """)
 
-    @Option(help: "A signal-set directory to read.")
-    var input: String
+    @Option(help: "A signal-set directory to read instead of synthetic data.")
+    var input: String?
+
+    @Option(help: "The synthetic scale to generate when no --input is given.")
+    var scale: SynthScale = .medium
+
+    @Option(help: "The synthetic seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "The suites to run (repeatable); all by default.")
+    var suite: [BenchSuite] = BenchSuite.allCases
 
     @Option(name: .customLong("repeat"), help: "Repetitions of each measurement; the best is reported.")
     var repetitions: Int = 3
 
     func run() throws {
-      var rows: [[String]] = []
-      func record(_ what: String, _ size: String, _ seconds: Double, _ rate: String) {
-        rows.append([what, size, String(format: "%.3f s", seconds), rate])
-        Output.write("\(what): \(size) in \(String(format: "%.3f", seconds)) s (\(rate))\n")
+      let input = try self.input ?? generate()
+      var bench = BenchRun(input: input, repetitions: max(repetitions, 1))
+      for suite in suite {
+        Output.write("== \(suite.rawValue)\n")
+        try suite.run(&bench)
       }
-
-      var set = SignalSet()
-      var best = Double.infinity
-      for _ in 0..<max(repetitions, 1) {
-        let (loaded, seconds) = try Stopwatch.time { try SignalSet(contentsOf: input) }
-        set = loaded
-        best = min(best, seconds)
-      }
-      let signals = set.signalCount + set.accounts.count * 0
-      record("CSV parse + intern", "\(signals) rows", best, "\(Int(Double(signals) / best)) rows/s")
-
-      let db = NSTemporaryDirectory() + "fraudscan-bench-\(getpid()).sqlite"
-      defer { try? FileManager.default.removeItem(atPath: db) }
-      try? FileManager.default.removeItem(atPath: db)
-      let (_, storeSeconds) = try Stopwatch.time { try SignalStore(path: db).append(set, source: input) }
-      record("SQLite append (one transaction)", "\(signals) rows", storeSeconds, "\(Int(Double(signals) / storeSeconds)) rows/s")
-
-      best = .infinity
-      for _ in 0..<max(repetitions, 1) {
-        let (_, seconds) = Stopwatch.time { GraphIndex(set) }
-        best = min(best, seconds)
-      }
-      record("CSR index build (5 adjacencies)", "\(signals) edges", best, "\(Int(Double(signals) / best)) edges/s")
       Output.write("peak resident memory: \(Stopwatch.peakResidentBytes() / 1_048_576) MiB\n")
     }
+
+    /// Writes the synthetic set to a temporary directory and returns its path.
+    func generate() throws -> String {
+      let directory = NSTemporaryDirectory() + "fraudscan-bench-\(scale.rawValue)-\(seed)"
+      let (summary, seconds) = try Stopwatch.time {
+        try SyntheticSignalSet(scale: scale, seed: seed).write(to: URL(fileURLWithPath: directory))
+      }
+      let signals = summary.payments + summary.interactions + summary.profileEdits
+      Output.write(
+        "synth \(scale.rawValue): \(signals) signals, \(summary.accounts) accounts in "
+          + "\(String(format: "%.2f", seconds)) s (\(directory))\n")
+      return directory
+    }
+  }
+}
+
+/// The benchmark suites of `fraudscan bench`, one file each (`BenchSuite+Name.swift`).
+enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
+  case ingest
+
+  func run(_ bench: inout BenchRun) throws {
+    switch self {
+    case .ingest: try runIngest(&bench)
+    }
+  }
+}
+
+/// What the suites share: the input, the loaded set (read once), and the reporting.
+struct BenchRun {
+  let input: String
+  let repetitions: Int
+  private var loaded: SignalSet?
+
+  init(input: String, repetitions: Int) {
+    self.input = input
+    self.repetitions = repetitions
+  }
+
+  /// The signal set at `input`, read on first use.
+  mutating func set() throws -> SignalSet {
+    if let loaded { return loaded }
+    let set = try SignalSet(contentsOf: input)
+    loaded = set
+    return set
+  }
+
+  /// The best time of `repetitions` runs of `body`, and its last result.
+  func best<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+    var best = Double.infinity
+    var result: T?
+    for _ in 0..<repetitions {
+      let (r, seconds) = try Stopwatch.time(body)
+      result = r
+      best = min(best, seconds)
+    }
+    return (result!, best)
+  }
+
+  /// Prints one figure: what was measured, on how much, how long, and the rate.
+  func record(_ what: String, size: Int, unit: String, seconds: Double) {
+    let rate = Double(size) / seconds
+    Output.write(
+      "\(what): \(size) \(unit) in \(String(format: "%.3f", seconds)) s "
+        + "(\(String(format: "%.0f", rate)) \(unit)/s)\n")
   }
 }
