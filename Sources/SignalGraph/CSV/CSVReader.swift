@@ -31,8 +31,11 @@ public struct CSVReader: Sendable {
   /// The path of the file to read.
   public let path: String
 
-  /// The size of each block read from the file.
-  public var blockSize: Int
+  /// The size of each block read from the file, at least 16 bytes (so the
+  /// first block always holds a whole byte-order mark).
+  public var blockSize: Int {
+    didSet { blockSize = max(blockSize, 16) }
+  }
 
   /// Creates a reader of the file at `path`; nothing is opened until
   /// ``forEachRecord(_:)`` runs.
