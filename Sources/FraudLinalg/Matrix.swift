@@ -23,11 +23,10 @@ public struct Matrix: Sendable {
   /// The entries in column-major order: entry `(i, j)` is at
   /// `elements[i + j * rows]`.
   ///
-  /// Mutating this array is allowed as long as its count stays
-  /// `rows * columns`.
-  public var elements: [Double] {
-    didSet { precondition(elements.count == rows * columns, "Matrix storage must keep rows * columns elements") }
-  }
+  /// Read-only outside the module so the count always stays
+  /// `rows * columns`; mutate entries through the subscript, ``setColumn(_:to:)``
+  /// or ``withUnsafeMutableBufferPointer(_:)``.
+  public internal(set) var elements: [Double]
 
   /// Creates a `rows × columns` matrix with every entry equal to `value`.
   ///
@@ -125,6 +124,19 @@ public struct Matrix: Sendable {
     precondition(j >= 0 && j < columns, "Matrix column index out of range")
     precondition(values.count == rows, "column needs \(rows) values, got \(values.count)")
     elements.replaceSubrange((j * rows)..<((j + 1) * rows), with: values)
+  }
+
+  /// Calls `body` with mutable access to the column-major storage, for
+  /// bulk fills without per-entry bounds checks.
+  ///
+  ///     var a = Matrix(rows: 1000, columns: 3)
+  ///     a.withUnsafeMutableBufferPointer { buffer in
+  ///       for index in buffer.indices { buffer[index] = Double(index) }
+  ///     }
+  public mutating func withUnsafeMutableBufferPointer<R>(
+    _ body: (inout UnsafeMutableBufferPointer<Double>) throws -> R
+  ) rethrows -> R {
+    try elements.withUnsafeMutableBufferPointer(body)
   }
 
   /// Returns row `i` as an array of `columns` values.

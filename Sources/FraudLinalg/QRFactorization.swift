@@ -42,10 +42,11 @@ public struct QRFactorization: Sendable {
 }
 
 /// Replaces the columns of the column-major `rows × columns` block (with
-/// `rows >= columns`) by an orthonormal basis of their span: the Q of its
-/// thin QR factorisation (LAPACK `dgeqrf` + `dorgqr`).
+/// `rows >= columns`) held at the start of `a` by an orthonormal basis of
+/// their span: the Q of its thin QR factorisation (LAPACK `dgeqrf` +
+/// `dorgqr`). Entries of `a` past `rows * columns` are left alone.
 func orthonormalizeColumns(_ a: inout [Double], rows m: Int, columns n: Int) throws(LinalgError) {
-  precondition(m >= n && a.count == m * n, "orthonormalizeColumns needs a tall block")
+  precondition(m >= n && a.count >= m * n, "orthonormalizeColumns needs a tall block")
   if n == 0 { return }
   var tau = [Double](repeating: 0, count: n)
   try householderQR(&a, rows: m, columns: n, tau: &tau)
@@ -54,6 +55,7 @@ func orthonormalizeColumns(_ a: inout [Double], rows m: Int, columns n: Int) thr
 
 /// `dgeqrf` with a workspace query: Householder vectors below the diagonal,
 /// R on and above it, scalar factors in `tau`.
+/// Only the leading `rows * columns` entries of `a` are used.
 func householderQR(_ a: inout [Double], rows m: Int, columns n: Int, tau: inout [Double]) throws(LinalgError) {
   if m == 0 || n == 0 { return }
   var mm = blasInt(m), nn = blasInt(n), lda = blasInt(m), info: Int32 = 0

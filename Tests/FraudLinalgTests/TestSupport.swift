@@ -38,3 +38,24 @@ func diagonal(_ values: [Double]) -> Matrix {
   for (i, v) in values.enumerated() { d[i, i] = v }
   return d
 }
+
+/// A random sparse matrix with about `density · rows · columns` entries
+/// (duplicates summed), values uniform in [-1, 1).
+func randomSparse(_ rows: Int, _ columns: Int, density: Double, seed: UInt64) -> SparseMatrix {
+  var rng = SplitMix64(seed: seed)
+  let count = Int(density * Double(rows * columns))
+  var r = [Int](), c = [Int](), v = [Double]()
+  for _ in 0..<count {
+    r.append(Int.random(in: 0..<rows, using: &rng))
+    c.append(Int.random(in: 0..<columns, using: &rng))
+    v.append(Double.random(in: -1..<1, using: &rng))
+  }
+  return SparseMatrix(rows: rows, columns: columns, rowIndices: r, columnIndices: c, values: v)
+}
+
+/// Largest |1 − |⟨a, b⟩|| over paired columns: 0 when every pair agrees up to sign.
+func columnsAgreeUpToSign(_ a: Matrix, _ b: Matrix, columns: Int) -> Double {
+  var worst = 0.0
+  for j in 0..<columns { worst = max(worst, abs(1 - abs(BLAS.dot(a.column(j), b.column(j))))) }
+  return worst
+}
