@@ -83,3 +83,44 @@ func formQ(_ a: inout [Double], rows m: Int, columns n: Int, tau: [Double]) thro
   dorgqr_(&mm, &nn, &kk, &a, &lda, tau, &work, &lwork, &info)
   try checkLAPACK("dorgqr", info)
 }
+
+/// Orthonormalises the leading column-major `rows × columns` block of `a`
+/// (rows ≥ columns) with LAPACK's recursive QR `dgeqrt3`, which runs in
+/// level-3 BLAS even for a few columns, where `dgeqrf` falls back to
+/// column-at-a-time level-2 code. The explicit thin Q is then one triangular
+/// multiply: with Q = I − V T Vᵀ, its first n columns are E − V (T V₁ᵀ), where
+/// V₁ is the unit lower triangular top of V and E the first n columns of I.
+///
+/// Returns R (columns × columns) when `returningR` is set. Measured 1.1-1.4×
+/// faster than `dgeqrf` + `dorgqr` on the 200 000 × 20 blocks of a
+/// ``TruncatedSVD`` pass (both are memory-bound there).
+func orthonormalizeColumnsRecursive(_ a: inout [Double], rows m: Int, columns n: Int,
+                                    returningR: Bool = false) throws(LinalgError) -> Matrix? {
+  precondition(m >= n && a.count >= m * n, "orthonormalizeColumnsRecursive needs a tall block")
+  if n == 0 { return returningR ? Matrix(rows: 0, columns: 0) : nil }
+  var mm = blasInt(m), nn = blasInt(n), lda = blasInt(m), ldt = blasInt(n), info: Int32 = 0
+  var t = [Double](repeating: 0, count: n * n)
+  dgeqrt3_(&mm, &nn, &a, &lda, &t, &ldt, &info)
+  try checkLAPACK("dgeqrt3", info)
+  var r: Matrix? = nil
+  if returningR {
+    var upper = Matrix(rows: n, columns: n)
+    for j in 0..<n { for i in 0...j { upper.elements[i + j * n] = a[i + j * m] } }
+    r = upper
+  }
+  a.withUnsafeMutableBufferPointer { ap in
+    // W = T V₁ᵀ, in place in t (V₁ read from a's unit lower triangle).
+    cblas_dtrmm(Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_RIGHT), Int32(FS_CBLAS_LOWER), Int32(FS_CBLAS_TRANS),
+                Int32(FS_CBLAS_UNIT), nn, nn, 1, ap.baseAddress, lda, &t, ldt)
+    // Make V explicit: ones on the diagonal, zeros above.
+    for j in 0..<n {
+      for i in 0..<j { ap[i + j * m] = 0 }
+      ap[j + j * m] = 1
+    }
+    // V ← −V W (W upper triangular), then add E.
+    cblas_dtrmm(Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_RIGHT), Int32(FS_CBLAS_UPPER), Int32(FS_CBLAS_NO_TRANS),
+                Int32(FS_CBLAS_NON_UNIT), mm, nn, -1, t, ldt, ap.baseAddress, lda)
+    for j in 0..<n { ap[j + j * m] += 1 }
+  }
+  return r
+}

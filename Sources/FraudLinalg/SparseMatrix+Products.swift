@@ -70,19 +70,42 @@ extension SparseMatrix {
 
   /// `Y = A X` for row-major blocks: `x` is `columns × width`, `y` is
   /// `rows × width` and is overwritten.
+  ///
+  /// Each output row is accumulated in registers, eight (then four, then
+  /// one) columns at a time, reading the rows of `x` that the CSR row names.
   func multiplyRowMajor(_ x: UnsafeBufferPointer<Double>, width k: Int, into y: UnsafeMutableBufferPointer<Double>) {
     precondition(x.count == columns * k && y.count == rows * k, "block shapes do not match the sparse matrix")
+    guard let xb = x.baseAddress, let yb = y.baseAddress else { return }
     rowOffsets.withUnsafeBufferPointer { offsets in
       columnIndices.withUnsafeBufferPointer { cols in
         values.withUnsafeBufferPointer { vals in
-          guard let xb = x.baseAddress, let yb = y.baseAddress else { return }
           for i in 0..<rows {
+            let start = offsets[i], end = offsets[i + 1]
             let out = yb + i * k
-            out.update(repeating: 0, count: k)
-            for p in offsets[i]..<offsets[i + 1] {
-              let v = vals[p]
-              let src = xb + Int(cols[p]) * k
-              for c in 0..<k { out[c] += v * src[c] }
+            var c = 0
+            while c + 8 <= k {
+              var acc = SIMD8<Double>()
+              for p in start..<end {
+                let row = UnsafeRawPointer(xb + Int(cols[p]) * k + c)
+                acc += vals[p] * row.loadUnaligned(as: SIMD8<Double>.self)
+              }
+              UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD8<Double>.self)
+              c += 8
+            }
+            if c + 4 <= k {
+              var acc = SIMD4<Double>()
+              for p in start..<end {
+                let row = UnsafeRawPointer(xb + Int(cols[p]) * k + c)
+                acc += vals[p] * row.loadUnaligned(as: SIMD4<Double>.self)
+              }
+              UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD4<Double>.self)
+              c += 4
+            }
+            while c < k {
+              var acc = 0.0
+              for p in start..<end { acc += vals[p] * xb[Int(cols[p]) * k + c] }
+              out[c] = acc
+              c += 1
             }
           }
         }
@@ -102,11 +125,34 @@ extension SparseMatrix {
       columnIndices.withUnsafeBufferPointer { cols in
         values.withUnsafeBufferPointer { vals in
           for i in 0..<rows {
+            let start = offsets[i], end = offsets[i + 1]
+            if start == end { continue }
             let src = xb + i * k
-            for p in offsets[i]..<offsets[i + 1] {
-              let v = vals[p]
-              let out = yb + Int(cols[p]) * k
-              for c in 0..<k { out[c] += v * src[c] }
+            var c = 0
+            while c + 8 <= k {
+              let chunk = UnsafeRawPointer(src + c).loadUnaligned(as: SIMD8<Double>.self)
+              for p in start..<end {
+                let out = UnsafeMutableRawPointer(yb + Int(cols[p]) * k + c)
+                var sum = out.loadUnaligned(as: SIMD8<Double>.self)
+                sum += vals[p] * chunk
+                out.storeBytes(of: sum, as: SIMD8<Double>.self)
+              }
+              c += 8
+            }
+            if c + 4 <= k {
+              let chunk = UnsafeRawPointer(src + c).loadUnaligned(as: SIMD4<Double>.self)
+              for p in start..<end {
+                let out = UnsafeMutableRawPointer(yb + Int(cols[p]) * k + c)
+                var sum = out.loadUnaligned(as: SIMD4<Double>.self)
+                sum += vals[p] * chunk
+                out.storeBytes(of: sum, as: SIMD4<Double>.self)
+              }
+              c += 4
+            }
+            while c < k {
+              let xi = src[c]
+              for p in start..<end { yb[Int(cols[p]) * k + c] += vals[p] * xi }
+              c += 1
             }
           }
         }

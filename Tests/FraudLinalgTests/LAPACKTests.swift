@@ -99,3 +99,19 @@ func orthonormalityError(_ q: Matrix) -> Double {
     #expect(maxAbsDifference(BLAS.gemm(qr.q, qr.r), a) < 1e-13)
   }
 }
+
+@Suite struct RecursiveQRTests {
+  @Test(arguments: [(50, 1), (300, 7), (1000, 20), (20, 20)])
+  func recursiveQRMatchesHouseholderQR(m: Int, n: Int) throws {
+    let a = randomMatrix(m, n, seed: 71)
+    var q = a.elements
+    let r = try #require(try orthonormalizeColumnsRecursive(&q, rows: m, columns: n, returningR: true))
+    let qm = Matrix(rows: m, columns: n, columnMajor: q)
+    #expect(orthonormalityError(qm) < 1e-13)
+    #expect(maxAbsDifference(BLAS.gemm(qm, r), a) < 1e-13)
+    // Same factorisation as dgeqrf + dorgqr (both Householder, same signs).
+    let reference = try QRFactorization(a)
+    #expect(maxAbsDifference(qm, reference.q) < 1e-12)
+    #expect(maxAbsDifference(r, reference.r) < 1e-12)
+  }
+}
