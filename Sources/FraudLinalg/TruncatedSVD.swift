@@ -6,10 +6,16 @@
 /// `A ≈ U diag(σ) Vᵀ` is the best rank-k approximation up to the accuracy of
 /// the iteration.
 ///
-///     let a = SparseMatrix(rows: 3, columns: 3, triplets: edges)
-///     let svd = try TruncatedSVD(a, rank: 10)
-///     print(svd.singularValues)   // the ten largest, descending
-///     let topAccounts = svd.u.column(0)
+///     // Who-follows-whom as a sparse matrix, accounts × accounts.
+///     let follows = SparseMatrix(rows: accounts, columns: accounts,
+///                                rowIndices: followers, columnIndices: followees,
+///                                values: Array(repeating: 1, count: followers.count))
+///     let svd = try TruncatedSVD(follows, rank: 10, seed: 42)
+///     print(svd.singularValues)      // the ten largest, descending
+///     let loadings = svd.u.column(0) // each follower's weight in the top component
+///
+///     // Flat spectrum and accuracy matters more than a fixed cost:
+///     let precise = try TruncatedSVD(follows, rank: 10, tolerance: 1e-12)
 ///
 /// The method is Algorithm 4.4 (randomized subspace iteration) followed by
 /// Algorithm 5.1 (direct SVD) of [Halko et al. 2011]:
@@ -26,9 +32,23 @@
 ///
 /// Orthonormalisation is LAPACK's Householder QR in its recursive,
 /// level-3 form (`dgeqrt3`), measured 1.1-1.4× faster than `dgeqrf` +
-/// `dorgqr` on 200 000 × 20 blocks. The result depends only on `A` and `seed` (the generator is an
-/// internal SplitMix64 with Box–Muller Gaussians). Signs are normalised so
-/// that the largest-magnitude entry of each column of ``v`` is positive.
+/// `dorgqr` on 200 000 × 20 blocks. Products with `Aᵀ` scatter row by row
+/// over the CSR arrays; caching a transposed copy for gather-style products
+/// was measured and gave no gain. The result depends only on `A` and `seed`
+/// (the generator is an internal SplitMix64 with Box–Muller Gaussians).
+/// Signs are normalised so that the largest-magnitude entry of each column
+/// of ``v`` is positive.
+///
+/// ## Accuracy
+///
+/// The computed values are Ritz values, so they approach the true ones from
+/// below. Singular values separated from σₗ₊₁ by a clear gap (the dominant
+/// structure of a graph) converge within the default passes to near machine
+/// precision. Values in a flat part of the spectrum converge slowly: on
+/// uniformly random sparse matrices the default leaves σ₁₀ off by 1e-6 to
+/// 1e-3 relative, and on a 200 000² power-law graph by about 1e-3. Pass a
+/// `tolerance` to iterate to convergence instead (typically 15 to 70 passes
+/// on such matrices, each costing two sparse products and two QRs).
 ///
 /// [Halko et al. 2011]: https://doi.org/10.1137/090771806
 ///
@@ -50,9 +70,10 @@ public struct TruncatedSVD: Sendable {
   /// The right singular vectors as columns, n × k.
   public let v: Matrix
 
-  /// The default number of power iterations. Six passes bring the leading
-  /// singular values of small random sparse matrices (flat spectra, the hard
-  /// case) to 1e-8 relative accuracy with the default oversampling.
+  /// The default number of power iterations, q = 6: the usual range is 4
+  /// to 7. It keeps the 200 000 × 200 000, one-million-nonzero benchmark
+  /// under two seconds on one core; see "Accuracy" above for what it
+  /// resolves, and the `tolerance` parameter for when it is not enough.
   public static let defaultPowerIterations = 6
 
   /// The most passes a `tolerance`-driven iteration makes.
