@@ -15,6 +15,9 @@
 // CBLAS enumerations are plain C enums, i.e. `int` in the ABI.
 enum { FS_CBLAS_COL_MAJOR = 102 };
 enum { FS_CBLAS_NO_TRANS = 111, FS_CBLAS_TRANS = 112 };
+enum { FS_CBLAS_UPPER = 121, FS_CBLAS_LOWER = 122 };
+enum { FS_CBLAS_NON_UNIT = 131, FS_CBLAS_UNIT = 132 };
+enum { FS_CBLAS_LEFT = 141, FS_CBLAS_RIGHT = 142 };
 
 double cblas_ddot(const int n, const double *x, const int incx, const double *y, const int incy);
 double cblas_dnrm2(const int n, const double *x, const int incx);
@@ -29,6 +32,12 @@ void cblas_dgemm(const int order, const int transA, const int transB,
                  const double alpha, const double *a, const int lda,
                  const double *b, const int ldb, const double beta,
                  double *c, const int ldc);
+void cblas_dtrsm(const int order, const int side, const int uplo, const int transA,
+                 const int diag, const int m, const int n, const double alpha,
+                 const double *a, const int lda, double *b, const int ldb);
+void cblas_dtrmm(const int order, const int side, const int uplo, const int transA,
+                 const int diag, const int m, const int n, const double alpha,
+                 const double *a, const int lda, double *b, const int ldb);
 
 // Symmetric eigen-decomposition (MRRR).
 void dsyevr_(const char *jobz, const char *range, const char *uplo, const int *n,
@@ -52,6 +61,10 @@ void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a,
 // QR factorisation and the explicit Q.
 void dgeqrf_(const int *m, const int *n, double *a, const int *lda, double *tau,
              double *work, const int *lwork, int *info);
+// Recursive QR (Elmroth-Gustavson): level-3 BLAS even for a few columns;
+// Q = I - V T V^T with V unit lower trapezoidal in A and T upper triangular.
+void dgeqrt3_(const int *m, const int *n, double *a, const int *lda, double *t,
+              const int *ldt, int *info);
 void dorgqr_(const int *m, const int *n, const int *k, double *a, const int *lda,
              const double *tau, double *work, const int *lwork, int *info);
 
