@@ -13,6 +13,7 @@ extension Fraudscan {
 
         Suites:
           ingest  CSV parse and intern, SQLite append, CSR index build, peak memory
+          svd     top-10 truncated SVD of a power-law matrix and of the endorsement graph
 
         Examples:
           swift build -c release
@@ -35,9 +36,19 @@ extension Fraudscan {
     @Option(name: .customLong("repeat"), help: "Repetitions of each measurement; the best is reported.")
     var repetitions: Int = 3
 
+    @Option(help: "svd: nonzeros of the synthetic power-law matrix.")
+    var svdNonzeros: Int = 1_000_000
+
+    @Option(help: "svd: rows and columns of the synthetic matrix.")
+    var svdDimension: Int = 200_000
+
+    @Option(help: "svd: also write the synthetic matrix to this Matrix Market file (for scipy).")
+    var writeMatrix: String?
+
     func run() throws {
       let input = try self.input ?? generate()
       var bench = BenchRun(input: input, repetitions: max(repetitions, 1))
+      bench.svd = .init(nonzeros: svdNonzeros, dimension: svdDimension, writeMatrix: writeMatrix)
       for suite in suite {
         Output.write("== \(suite.rawValue)\n")
         try suite.run(&bench)
@@ -63,10 +74,12 @@ extension Fraudscan {
 /// The benchmark suites of `fraudscan bench`, one file each (`BenchSuite+Name.swift`).
 enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
   case ingest
+  case svd
 
   func run(_ bench: inout BenchRun) throws {
     switch self {
     case .ingest: try runIngest(&bench)
+    case .svd: try runSVD(&bench)
     }
   }
 }
@@ -76,6 +89,14 @@ struct BenchRun {
   let input: String
   let repetitions: Int
   private var loaded: SignalSet?
+
+  /// The options of the svd suite.
+  struct SVDOptions {
+    var nonzeros = 1_000_000
+    var dimension = 200_000
+    var writeMatrix: String?
+  }
+  var svd = SVDOptions()
 
   init(input: String, repetitions: Int) {
     self.input = input
