@@ -84,4 +84,36 @@ import Testing
     #expect(run.status != 0)
     #expect(run.stderr.contains("/nonexistent/signals: not a signal set: no such file or directory"), "\(run.stderr)")
   }
+
+  @Test func synthThenSpectrumAndStatsOnTheSameSet() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let out = dir.path + "/tiny"
+    let synth = try fraudscan("synth", "--scale", "tiny", "--seed", "5", out)
+    #expect(synth.status == 0, "\(synth.stderr)")
+    #expect(FileManager.default.fileExists(atPath: out + "/labels.csv"))
+
+    let spectrum = try fraudscan("spectrum", out, "--k", "3", "--top", "2", "--format", "json")
+    #expect(spectrum.status == 0, "\(spectrum.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(spectrum.stdout.utf8)) as? [String: Any]
+    let components = try #require(json?["components"] as? [[String: Any]])
+    #expect(components.count == 3)
+    let values = components.compactMap { $0["singular_value"] as? Double }
+    #expect(values == values.sorted(by: >))
+    #expect((components[0]["endorsers"] as? [Any])?.count == 2)
+
+    let stats = try fraudscan("stats", out)
+    #expect(stats.status == 0)
+    #expect(stats.stdout.contains("payment"))
+    #expect(stats.stdout.contains("profile_edit"))
+  }
+
+  @Test func spectrumRefusesASetWithoutEndorsements() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try dir.write("set/payments.csv", "id,src,dst,amount,ts\np1,a,b,1,1767225600\n")
+    let run = try fraudscan("spectrum", dir.path + "/set")
+    #expect(run.status != 0)
+    #expect(run.stderr.contains("has no interactions"), "\(run.stderr)")
+  }
 }
