@@ -94,7 +94,6 @@ func formQ(_ a: inout [Double], rows m: Int, columns n: Int, tau: [Double]) thro
 /// Returns R (columns × columns) when `returningR` is set. Measured 1.1-1.4×
 /// faster than `dgeqrf` + `dorgqr` on the 200 000 × 20 blocks of a
 /// ``TruncatedSVD`` pass (both are memory-bound there).
-@discardableResult
 func orthonormalizeColumnsRecursive(_ a: inout [Double], rows m: Int, columns n: Int,
                                     returningR: Bool = false) throws(LinalgError) -> Matrix? {
   precondition(m >= n && a.count >= m * n, "orthonormalizeColumnsRecursive needs a tall block")

@@ -73,11 +73,7 @@ extension SparseMatrix {
   ///
   /// Each output row is accumulated in registers, eight (then four, then
   /// one) columns at a time, reading the rows of `x` that the CSR row names.
-  /// With `outputColumnMajor`, `y` is written column-major instead (ready
-  /// for LAPACK); rows are still produced in order, so every column of `y`
-  /// is written sequentially.
-  func multiplyRowMajor(_ x: UnsafeBufferPointer<Double>, width k: Int, into y: UnsafeMutableBufferPointer<Double>,
-                        outputColumnMajor: Bool = false) {
+  func multiplyRowMajor(_ x: UnsafeBufferPointer<Double>, width k: Int, into y: UnsafeMutableBufferPointer<Double>) {
     precondition(x.count == columns * k && y.count == rows * k, "block shapes do not match the sparse matrix")
     guard let xb = x.baseAddress, let yb = y.baseAddress else { return }
     rowOffsets.withUnsafeBufferPointer { offsets in
@@ -93,11 +89,7 @@ extension SparseMatrix {
                 let row = UnsafeRawPointer(xb + Int(cols[p]) * k + c)
                 acc += vals[p] * row.loadUnaligned(as: SIMD8<Double>.self)
               }
-              if outputColumnMajor {
-                for t in 0..<8 { yb[i + (c + t) * rows] = acc[t] }
-              } else {
-                UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD8<Double>.self)
-              }
+              UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD8<Double>.self)
               c += 8
             }
             if c + 4 <= k {
@@ -106,17 +98,13 @@ extension SparseMatrix {
                 let row = UnsafeRawPointer(xb + Int(cols[p]) * k + c)
                 acc += vals[p] * row.loadUnaligned(as: SIMD4<Double>.self)
               }
-              if outputColumnMajor {
-                for t in 0..<4 { yb[i + (c + t) * rows] = acc[t] }
-              } else {
-                UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD4<Double>.self)
-              }
+              UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD4<Double>.self)
               c += 4
             }
             while c < k {
               var acc = 0.0
               for p in start..<end { acc += vals[p] * xb[Int(cols[p]) * k + c] }
-              if outputColumnMajor { yb[i + c * rows] = acc } else { out[c] = acc }
+              out[c] = acc
               c += 1
             }
           }
@@ -127,11 +115,9 @@ extension SparseMatrix {
 
   /// `Y = Aᵀ X` for row-major blocks: `x` is `rows × width`, `y` is
   /// `columns × width` and is overwritten. Row `i` of `A` scatters
-  /// `A[i, j] · X[i, :]` into row `j` of `Y`. With `inputColumnMajor`, `x`
-  /// is read column-major instead (as LAPACK leaves it); it is read row by
-  /// row in order, so every column of `x` is still streamed sequentially.
+  /// `A[i, j] · X[i, :]` into row `j` of `Y`.
   func transposeMultiplyRowMajor(_ x: UnsafeBufferPointer<Double>, width k: Int,
-                                 into y: UnsafeMutableBufferPointer<Double>, inputColumnMajor: Bool = false) {
+                                 into y: UnsafeMutableBufferPointer<Double>) {
     precondition(x.count == rows * k && y.count == columns * k, "block shapes do not match the sparse matrix")
     guard let xb = x.baseAddress, let yb = y.baseAddress else { return }
     yb.update(repeating: 0, count: columns * k)
@@ -144,12 +130,7 @@ extension SparseMatrix {
             let src = xb + i * k
             var c = 0
             while c + 8 <= k {
-              var chunk = SIMD8<Double>()
-              if inputColumnMajor {
-                for t in 0..<8 { chunk[t] = xb[i + (c + t) * rows] }
-              } else {
-                chunk = UnsafeRawPointer(src + c).loadUnaligned(as: SIMD8<Double>.self)
-              }
+              let chunk = UnsafeRawPointer(src + c).loadUnaligned(as: SIMD8<Double>.self)
               for p in start..<end {
                 let out = UnsafeMutableRawPointer(yb + Int(cols[p]) * k + c)
                 var sum = out.loadUnaligned(as: SIMD8<Double>.self)
@@ -159,12 +140,7 @@ extension SparseMatrix {
               c += 8
             }
             if c + 4 <= k {
-              var chunk = SIMD4<Double>()
-              if inputColumnMajor {
-                for t in 0..<4 { chunk[t] = xb[i + (c + t) * rows] }
-              } else {
-                chunk = UnsafeRawPointer(src + c).loadUnaligned(as: SIMD4<Double>.self)
-              }
+              let chunk = UnsafeRawPointer(src + c).loadUnaligned(as: SIMD4<Double>.self)
               for p in start..<end {
                 let out = UnsafeMutableRawPointer(yb + Int(cols[p]) * k + c)
                 var sum = out.loadUnaligned(as: SIMD4<Double>.self)
@@ -174,7 +150,7 @@ extension SparseMatrix {
               c += 4
             }
             while c < k {
-              let xi = inputColumnMajor ? xb[i + c * rows] : src[c]
+              let xi = src[c]
               for p in start..<end { yb[Int(cols[p]) * k + c] += vals[p] * xi }
               c += 1
             }

@@ -124,13 +124,10 @@ public struct TruncatedSVD: Sendable {
     var omega = [Double](repeating: 0, count: n * l)
     rng.fillGaussian(&omega)
 
-    // Q is kept column-major: the gather kernel writes it that way, LAPACK
-    // factors it in place, and the scatter kernel reads it that way. Q̃ is
-    // scattered into, so it is row-major and transposed around its QR.
-    var q = [Double](repeating: 0, count: m * l)      // m × ℓ, column-major
+    var q = [Double](repeating: 0, count: m * l)      // m × ℓ, row-major
     var qTilde = [Double](repeating: 0, count: n * l) // n × ℓ, row-major
     Self.product(a, omega, width: l, into: &q)
-    try orthonormalizeColumnsRecursive(&q, rows: m, columns: l)
+    try orthonormalizer.orthonormalizeRowMajor(&q, rows: m, columns: l)
     // With a tolerance, the Ritz values (the singular values of the R factor
     // of AᵀQ, which equal those of B = QᵀA) are compared between passes.
     let limit = tolerance == nil ? powerIterations : max(powerIterations, Self.maximumPowerIterations)
@@ -140,7 +137,7 @@ public struct TruncatedSVD: Sendable {
       Self.transposeProduct(a, q, width: l, into: &qTilde)
       let r = try orthonormalizer.orthonormalizeRowMajor(&qTilde, rows: n, columns: l, returningR: tolerance != nil)
       Self.product(a, qTilde, width: l, into: &q)
-      try orthonormalizeColumnsRecursive(&q, rows: m, columns: l)
+      try orthonormalizer.orthonormalizeRowMajor(&q, rows: m, columns: l)
       passes += 1
       if let tolerance, let r {
         let ritz = Array(try thinSVD(r.elements, rows: l, columns: l).s[0..<k])
@@ -159,8 +156,8 @@ public struct TruncatedSVD: Sendable {
     Self.transposeProduct(a, q, width: l, into: &qTilde)
     let r = try orthonormalizer.orthonormalizeRowMajor(&qTilde, rows: n, columns: l, returningR: true)!
     let (ur, sigma, wrT) = try thinSVD(r.elements, rows: l, columns: l)
-    // Q is column-major m × ℓ; row-major Q̃ read column-major is Q̃ᵀ (ℓ × n).
-    var u = BLAS.gemm(Matrix(rows: m, columns: l, columnMajor: q), wrT.transposed().leadingColumns(k))
+    // Row-major blocks read column-major are their transposes Qᵀ (ℓ × m), Q̃ᵀ (ℓ × n).
+    var u = BLAS.gemm(Matrix(rows: l, columns: m, columnMajor: q), wrT.transposed().leadingColumns(k), transposeA: true)
     var v = BLAS.gemm(Matrix(rows: l, columns: n, columnMajor: qTilde), ur.leadingColumns(k), transposeA: true)
     Self.normalizeSigns(u: &u, v: &v)
     self.u = u
@@ -168,19 +165,15 @@ public struct TruncatedSVD: Sendable {
     self.v = v
   }
 
-  /// `y` (column-major) = `A x` (`x` row-major).
   static func product(_ a: SparseMatrix, _ x: [Double], width: Int, into y: inout [Double]) {
     x.withUnsafeBufferPointer { xp in
-      y.withUnsafeMutableBufferPointer { yp in a.multiplyRowMajor(xp, width: width, into: yp, outputColumnMajor: true) }
+      y.withUnsafeMutableBufferPointer { yp in a.multiplyRowMajor(xp, width: width, into: yp) }
     }
   }
 
-  /// `y` (row-major) = `Aᵀ x` (`x` column-major).
   static func transposeProduct(_ a: SparseMatrix, _ x: [Double], width: Int, into y: inout [Double]) {
     x.withUnsafeBufferPointer { xp in
-      y.withUnsafeMutableBufferPointer { yp in
-        a.transposeMultiplyRowMajor(xp, width: width, into: yp, inputColumnMajor: true)
-      }
+      y.withUnsafeMutableBufferPointer { yp in a.transposeMultiplyRowMajor(xp, width: width, into: yp) }
     }
   }
 

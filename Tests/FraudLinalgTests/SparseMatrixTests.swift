@@ -48,27 +48,6 @@ import Testing
     }
   }
 
-  @Test(arguments: [1, 4, 8, 13, 20])
-  func kernelLayoutVariantsMatchDense(k: Int) {
-    let a = randomSparse(31, 17, density: 0.3, seed: UInt64(k))
-    let d = a.dense()
-    // A X written column-major, from row-major X.
-    let x = randomMatrix(17, k, seed: 5)
-    var y = [Double](repeating: .nan, count: 31 * k)
-    x.transposed().elements.withUnsafeBufferPointer { xp in
-      y.withUnsafeMutableBufferPointer { a.multiplyRowMajor(xp, width: k, into: $0, outputColumnMajor: true) }
-    }
-    #expect(maxAbsDifference(Matrix(rows: 31, columns: k, columnMajor: y), naiveProduct(d, x)) < 1e-13)
-    // Aᵀ Z written row-major, from column-major Z.
-    let z = randomMatrix(31, k, seed: 6)
-    var w = [Double](repeating: .nan, count: 17 * k)
-    z.elements.withUnsafeBufferPointer { zp in
-      w.withUnsafeMutableBufferPointer { a.transposeMultiplyRowMajor(zp, width: k, into: $0, inputColumnMajor: true) }
-    }
-    #expect(maxAbsDifference(Matrix(rows: k, columns: 17, columnMajor: w).transposed(),
-                             naiveProduct(d.transposed(), z)) < 1e-13)
-  }
-
   @Test func emptyRowsAndColumnsAreHandled() {
     let a = SparseMatrix(rows: 4, columns: 3, triplets: [(row: 3, column: 0, value: 2)])
     #expect(a * [1, 1, 1] == [0, 0, 0, 2])
