@@ -117,8 +117,8 @@ public struct TruncatedSVD: Sendable {
       self.powerIterationsPerformed = 0
       return
     }
-    // Ω and Q̃ are row-major (ℓ contiguous values per row) for the sparse
-    // kernels; Q̃ is transposed into the orthonormalizer's scratch for LAPACK.
+    // Blocks are kept row-major (ℓ contiguous values per row) for the sparse
+    // kernels, and transposed into the orthonormalizer's scratch for LAPACK.
     var orthonormalizer = BlockOrthonormalizer(capacity: max(m, n) * l)
     var rng = SplitMix64(seed: seed)
     var omega = [Double](repeating: 0, count: n * l)
