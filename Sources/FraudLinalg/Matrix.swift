@@ -52,6 +52,7 @@ public struct Matrix: Sendable {
     self.rows = rows
     self.columns = columns
     self.elements = elements
+    _checkInvariants()
   }
 
   /// Creates a matrix from an array of rows, the natural way to write a

@@ -88,6 +88,19 @@ func orthonormalityError(_ q: Matrix) -> Double {
             == "matrix is not positive definite: leading minor 3 is not positive")
   }
 
+  @Test func errorMessagesReadAsSentences() {
+    #expect(LinalgError.didNotConverge(routine: "dgesdd", info: 4).description
+            == "LAPACK dgesdd did not converge (info=4)")
+    #expect(LinalgError.invalidArgument(routine: "dsyevr", position: 5).description
+            == "LAPACK dsyevr rejected argument 5 (check for NaN or infinite entries)")
+  }
+
+  @Test func nanInputIsReportedNotCrashed() {
+    var a = Matrix.identity(3)
+    a[1, 1] = .nan
+    #expect(throws: LinalgError.self) { try SingularValueDecomposition(a) }
+  }
+
   @Test(arguments: [(7, 4), (4, 7), (5, 5)])
   func qrGivesOrthonormalQAndTriangularR(m: Int, n: Int) throws {
     let a = randomMatrix(m, n, seed: 61)
