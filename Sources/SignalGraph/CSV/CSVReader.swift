@@ -150,8 +150,17 @@ extension CSVReader {
           if c == quote {
             state = .quoteInQuoted
           } else {
-            if c == lf { line += 1 }
-            bytes.append(c)
+            // Fast path: copy the run up to the next quote, counting line feeds.
+            var j = i
+            while j < n {
+              let d = chunk[j]
+              if d == quote { break }
+              if d == lf { line += 1 }
+              j += 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[i..<j]))
+            i = j
+            continue
           }
         case .quoteInQuoted:
           if c == quote {

@@ -14,20 +14,20 @@ struct TableFile {
     required: [String], optional: [String] = [],
     _ body: (inout TableRow) throws -> Void
   ) throws -> Int {
-    var layout: TableLayout?
+    var layout = TableLayout(path: path, fieldCount: -1, positions: [], names: [])
     var rows = 0
     do {
       try CSVReader(path: path).forEachRecord { record in
-        guard let layout else {
+        if layout.fieldCount < 0 {
           layout = try resolve(header: record, required: required, optional: optional)
           return
         }
         guard record.count == layout.fieldCount else {
           throw SignalSetError.raggedRow(path: path, line: record.line, expected: layout.fieldCount, found: record.count)
         }
-        // The layout is borrowed, not copied, so a row costs no reference counting.
-        try withUnsafePointer(to: layout) { layout in
-          var row = TableRow(record: record, layout: layout)
+        // The layout is borrowed in place, not copied, so a row costs no reference counting.
+        try withUnsafeMutablePointer(to: &layout) { layout in
+          var row = TableRow(record: record, layout: UnsafePointer(layout))
           try body(&row)
         }
         rows += 1
@@ -35,7 +35,7 @@ struct TableFile {
     } catch let error as CSVError {
       throw SignalSetError.malformedCSV(error)
     }
-    if layout == nil { throw SignalSetError.emptyFile(path: path) }
+    if layout.fieldCount < 0 { throw SignalSetError.emptyFile(path: path) }
     return rows
   }
 

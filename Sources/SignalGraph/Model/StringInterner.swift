@@ -18,7 +18,10 @@ public struct StringInterner: Sendable {
   var arena: [UInt8] = []
   var starts: [Int] = [0]
   var hashes: [UInt32] = []
-  var slots: [Int32] = Array(repeating: -1, count: 64)
+  /// The open-addressing table: 0 for an empty slot, else the key's hash in
+  /// the high 32 bits and its index + 1 in the low 32, so a probe rejects
+  /// most mismatches without touching the arena.
+  var slots: [UInt64] = Array(repeating: 0, count: 64)
 
   /// Creates an empty interner.
   public init() {}
@@ -49,13 +52,16 @@ public struct StringInterner: Sendable {
     let hash = Self.hash(key)
     var slot = Int(hash) & (slots.count - 1)
     while true {
-      let found = slots[slot]
-      if found < 0 { break }
-      if hashes[Int(found)] == hash && equals(found, key) { return found }
+      let entry = slots[slot]
+      if entry == 0 { break }
+      if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+        let found = Int32(truncatingIfNeeded: entry) - 1
+        if equals(found, key) { return found }
+      }
       slot = (slot + 1) & (slots.count - 1)
     }
     let index = Int32(hashes.count)
-    slots[slot] = index
+    slots[slot] = Self.entry(hash: hash, index: index)
     hashes.append(hash)
     arena.append(contentsOf: key)
     starts.append(arena.count)
@@ -74,9 +80,12 @@ public struct StringInterner: Sendable {
     let hash = Self.hash(key)
     var slot = Int(hash) & (slots.count - 1)
     while true {
-      let found = slots[slot]
-      if found < 0 { return nil }
-      if hashes[Int(found)] == hash && equals(found, key) { return found }
+      let entry = slots[slot]
+      if entry == 0 { return nil }
+      if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+        let found = Int32(truncatingIfNeeded: entry) - 1
+        if equals(found, key) { return found }
+      }
       slot = (slot + 1) & (slots.count - 1)
     }
   }
@@ -99,27 +108,57 @@ public struct StringInterner: Sendable {
 
   private mutating func grow() {
     let capacity = slots.count * 2
-    var fresh = [Int32](repeating: -1, count: capacity)
+    var fresh = [UInt64](repeating: 0, count: capacity)
     for (index, hash) in hashes.enumerated() {
       var slot = Int(hash) & (capacity - 1)
-      while fresh[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-      fresh[slot] = Int32(index)
+      while fresh[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
+      fresh[slot] = Self.entry(hash: hash, index: Int32(index))
     }
     slots = fresh
   }
 
-  /// FNV-1a over the bytes, finished with a multiply-xorshift so that the low
-  /// bits (the ones the table uses) depend on every byte.
+  @inline(__always)
+  static func entry(hash: UInt32, index: Int32) -> UInt64 {
+    UInt64(hash) << 32 | UInt64(UInt32(index + 1))
+  }
+
+  /// A word-at-a-time multiply–xorshift hash: eight bytes per step, the tail
+  /// packed into one last word, finished with MurmurHash3's 64-bit mix so the
+  /// low bits (the ones the table uses) depend on every byte.
   static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt32 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in key {
-      h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    let k: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var h: UInt64 = UInt64(key.count) &* k
+    guard let base = key.baseAddress else { return UInt32(truncatingIfNeeded: h) }
+    let raw = UnsafeRawPointer(base)
+    let n = key.count
+    var p = 0
+    while p + 8 <= n {
+      let word = raw.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+      h = (h ^ (word &* k)).rotateLeft(27) &* 0xC2B2_AE3D_27D4_EB4F
+      p += 8
     }
-    h ^= h >> 32
-    h = h &* 0xD6E8_FEB8_6659_FD93
-    h ^= h >> 32
+    if p < n {
+      var tail: UInt64 = 0
+      var shift: UInt64 = 0
+      while p < n {
+        tail |= UInt64(base[p]) << shift
+        shift += 8
+        p += 1
+      }
+      h = (h ^ (tail &* k)).rotateLeft(27) &* 0xC2B2_AE3D_27D4_EB4F
+    }
+    h ^= h >> 33
+    h = h &* 0xFF51_AFD7_ED55_8CCD
+    h ^= h >> 33
+    h = h &* 0xC4CE_B9FE_1A85_EC53
+    h ^= h >> 33
     return UInt32(truncatingIfNeeded: h)
   }
+}
+
+extension UInt64 {
+  @inline(__always)
+  fileprivate func rotateLeft(_ r: UInt64) -> UInt64 { (self << r) | (self >> (64 - r)) }
 }
 
 #if canImport(Glibc)
