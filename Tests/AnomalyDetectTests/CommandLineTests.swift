@@ -47,6 +47,7 @@ import Testing
     try dir.write("set/payments.csv", "id,src,dst,amount,ts\np1,a,b,120.50,1767225600\n")
     let run = try fraudscan("scan", dir.path + "/set", "--format", "json")
     #expect(run.status == 0)
+    #expect(run.stderr.isEmpty, "progress goes to stderr only when it is a terminal")
     let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
     #expect((json?["clusters"] as? [Any])?.isEmpty == true)
     #expect(json?["signals"] as? Int == 1)
