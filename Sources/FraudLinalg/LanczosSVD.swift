@@ -34,7 +34,8 @@ import CLapack
 /// small matrix), the Ritz triplets are (σᵢ, Uⱼpᵢ, Vⱼqᵢ), and
 /// `‖Aᵀ Uⱼpᵢ − σᵢ Vⱼqᵢ‖ = βⱼ |eⱼᵀ pᵢ|` while `A Vⱼqᵢ = σᵢ Uⱼpᵢ` exactly: the
 /// iteration stops when that residual is at most `tolerance · σ₁` for all
-/// k requested triplets. The error in each singular value is then at most
+/// k requested triplets. The test runs after every step once j ≥ k: the
+/// SVD of the j × j matrix costs far less than the two sparse products. The error in each singular value is then at most
 /// the residual, and usually about its square divided by the gap to the
 /// rest of the spectrum.
 ///
@@ -48,12 +49,13 @@ import CLapack
 /// If αⱼ or βⱼ vanishes (relative to ‖A vⱼ‖ or ‖Aᵀuⱼ‖, below 1e-12) the
 /// Krylov space is invariant; the iteration continues from a fresh random
 /// vector orthogonal to the basis, so repeated singular values are found in
-/// later blocks; once that has happened, convergence also requires the k
-/// leading Ritz values to be unchanged since the previous check (checks
-/// come every 5 steps and at each breakdown), so a block that adds a copy
-/// is always followed by another. Like any Krylov method this can, in
-/// principle, miss a copy of a repeated singular value that the start
-/// vectors leave (numerically) untouched.
+/// later blocks. Once that has happened, convergence is accepted at a
+/// breakdown only if the block that just ended left the k leading Ritz
+/// values unchanged (so a block that adds a copy is always followed by
+/// another), and between breakdowns only after the current block has run
+/// k steps. Like any Krylov method this can, in principle, miss a copy of
+/// a repeated singular value that the start vectors leave (numerically)
+/// untouched.
 ///
 /// Products with `A` and `Aᵀ` use the CSR kernels of ``SparseMatrix`` on
 /// single vectors; no per-step memory is allocated. For m < n the method
@@ -227,17 +229,33 @@ struct GolubKahanLanczos {
   }
 
   /// Removes from `w` (length `length`) its components along the first
-  /// `count` columns of `basis` by classical Gram–Schmidt, twice.
+  /// `count` columns of `basis` by classical Gram–Schmidt, and returns the
+  /// norms of `w` before and after.
+  ///
+  /// A pass is repeated while it cancels more than 1 − 1/√2 of the norm
+  /// (the criterion of Daniel, Gragg, Kaufman and Stewart, 1976): one pass
+  /// leaves components of order ε‖before‖ / ‖after‖, so without heavy
+  /// cancellation that is already at working precision, and a second pass
+  /// ("twice is enough") fixes the rest. In the Lanczos steps the known
+  /// recurrence term has been subtracted first, so the second pass is rare.
+  /// With `minimumPasses: 2` the second pass is always made.
+  @discardableResult
   func orthogonalize(_ w: UnsafeMutablePointer<Double>, against basis: UnsafePointer<Double>,
-                     length: Int, count: Int) {
-    guard count > 0, length > 0 else { return }
+                     length: Int, count: Int, minimumPasses: Int = 1) -> (before: Double, after: Double) {
     let len = blasInt(length), cnt = blasInt(count)
-    for _ in 0..<2 {
+    let before = cblas_dnrm2(len, w, 1)
+    guard count > 0, length > 0 else { return (before, before) }
+    var norm = before
+    for pass in 1...3 {
       cblas_dgemv(Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_TRANS), len, cnt, 1, basis, len,
                   w, 1, 0, coefficients, 1)
       cblas_dgemv(Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_NO_TRANS), len, cnt, -1, basis, len,
                   coefficients, 1, 1, w, 1)
+      let after = cblas_dnrm2(len, w, 1)
+      if pass >= minimumPasses && after > 0.5.squareRoot() * norm { return (before, after) }
+      norm = after
     }
+    return (before, norm)
   }
 
   /// Writes into `w` a random unit vector orthogonal to the first `count`
@@ -248,11 +266,7 @@ struct GolubKahanLanczos {
     while true {
       rng.fillGaussian(&gaussian)
       gaussian.withUnsafeBufferPointer { w.update(from: $0.baseAddress!, count: length) }
-      let before = cblas_dnrm2(blasInt(length), w, 1)
-      orthogonalize(w, against: basis, length: length, count: count)
-      // A third pass: the draw may lie close to the span of the basis.
-      orthogonalize(w, against: basis, length: length, count: count)
-      let norm = cblas_dnrm2(blasInt(length), w, 1)
+      let (before, norm) = orthogonalize(w, against: basis, length: length, count: count, minimumPasses: 2)
       if norm > 1e-8 * before {
         cblas_dscal(blasInt(length), 1 / norm, w, 1)
         return
@@ -291,15 +305,13 @@ struct GolubKahanLanczos {
     var first = 0                 // the step at which the current cycle starts
     var lastBeta = 0.0            // βⱼ of the latest step
     var normEstimate = 0.0        // the largest α or β seen, a lower bound on ‖A‖
-    var hadBreakdown = false      // whether any fresh block has been started
-    var previousTop: [Double]? = nil  // the top k Ritz values at the previous check
-    let checkInterval = 5
+    var blockSteps: Int? = nil    // steps since the latest fresh vector, nil before any breakdown
+    var topAtBreakdown: [Double]? = nil  // the top k Ritz values at the latest β breakdown
     var j = 0
     while true {
       // u step: uⱼ = A'vⱼ − (known components along earlier u), reorthogonalized.
       let uj = uBasis + j * m, vj = vBasis + j * n
       multiply(vj, into: uj)
-      let rawU = cblas_dnrm2(blasInt(m), uj, 1)
       if j > 0 {
         if j == first {
           // After a restart, A'v_{ℓ+1} = Σ ρᵢ ũᵢ + α u_{ℓ+1}; ρ is column ℓ of B.
@@ -309,12 +321,12 @@ struct GolubKahanLanczos {
           cblas_daxpy(blasInt(m), -b[(j - 1) + j * jMax], uBasis + (j - 1) * m, 1, uj, 1)
         }
       }
-      orthogonalize(uj, against: uBasis, length: m, count: j)
-      var alpha = cblas_dnrm2(blasInt(m), uj, 1)
-      if alpha <= Self.breakdownThreshold * max(rawU, normEstimate) {
+      let uNorms = orthogonalize(uj, against: uBasis, length: m, count: j)
+      var alpha = uNorms.after
+      if alpha <= Self.breakdownThreshold * max(uNorms.before, normEstimate) {
         alpha = 0
         freshVector(uj, orthogonalTo: uBasis, length: m, count: j)
-        hadBreakdown = true
+        blockSteps = 0
       } else {
         cblas_dscal(blasInt(m), 1 / alpha, uj, 1)
       }
@@ -324,19 +336,17 @@ struct GolubKahanLanczos {
       // v step: vⱼ₊₁ = A'ᵀuⱼ − αⱼvⱼ, reorthogonalized.
       let vNext = vBasis + (j + 1) * n
       transposeMultiply(uj, into: vNext)
-      let rawV = cblas_dnrm2(blasInt(n), vNext, 1)
       cblas_daxpy(blasInt(n), -alpha, vj, 1, vNext, 1)
-      orthogonalize(vNext, against: vBasis, length: n, count: j + 1)
-      var beta = cblas_dnrm2(blasInt(n), vNext, 1)
+      let vNorms = orthogonalize(vNext, against: vBasis, length: n, count: j + 1)
+      var beta = vNorms.after
       var betaBreakdown = false
       if j + 1 == n {
         beta = 0                  // V spans the whole space: B is exact.
         betaBreakdown = true
-      } else if beta <= Self.breakdownThreshold * max(rawV, normEstimate) {
+      } else if beta <= Self.breakdownThreshold * max(vNorms.before, normEstimate) {
         beta = 0
         betaBreakdown = true
         freshVector(vNext, orthogonalTo: vBasis, length: n, count: j + 1)
-        hadBreakdown = true
       } else {
         cblas_dscal(blasInt(n), 1 / beta, vNext, 1)
       }
@@ -344,11 +354,11 @@ struct GolubKahanLanczos {
       lastBeta = beta
       normEstimate = max(normEstimate, beta)
       steps += 1
+      if betaBreakdown { blockSteps = 0 } else if let s = blockSteps { blockSteps = s + 1 }
 
       let size = j + 1
       let complete = size == n
-      let due = size == jMax || complete || betaBreakdown || (size >= k && (size - first) % checkInterval == 0)
-      if due && size >= k {
+      if size >= k {
         // SVD of the leading size × size block of B.
         var small = [Double](repeating: 0, count: size * size)
         for c in 0..<size {
@@ -365,16 +375,20 @@ struct GolubKahanLanczos {
             break
           }
           // After a breakdown, a fresh block may still add a copy of a
-          // repeated value: accept only once the leading values stop moving.
-          if converged && hadBreakdown {
-            if let previousTop {
-              converged = zip(top, previousTop).allSatisfy { abs($0 - $1) <= tolerance * sigma1 }
+          // repeated value. Accept at a breakdown only if the block that
+          // just ended added nothing to the top k, otherwise only once the
+          // current block has run k steps.
+          if converged, let blockSteps {
+            if betaBreakdown {
+              converged = topAtBreakdown.map { previous in
+                zip(top, previous).allSatisfy { abs($0 - $1) <= tolerance * sigma1 }
+              } ?? false
             } else {
-              converged = false
+              converged = blockSteps >= k
             }
           }
         }
-        previousTop = top
+        if betaBreakdown { topAtBreakdown = top }
         if converged {
           var uk = Matrix(rows: m, columns: k), vk = Matrix(rows: n, columns: k)
           p.elements.withUnsafeBufferPointer { pp in
@@ -400,7 +414,7 @@ struct GolubKahanLanczos {
           }
           restarts += 1
           let keep = min(k + (jMax - k) / 2, jMax - 1)
-          let blockRows = 4096
+          let blockRows = 16384
           let scratch = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * keep)
           defer { scratch.deallocate() }
           p.elements.withUnsafeBufferPointer { pp in
