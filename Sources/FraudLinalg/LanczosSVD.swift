@@ -141,7 +141,9 @@ public struct LanczosSVD: Sendable {
   ///   - tolerance: Stop when every requested Ritz triplet has residual
   ///     `‖Aᵀũ − σ̃ṽ‖ ≤ tolerance · σ₁`. The singular values are then
   ///     typically correct to about `tolerance²` relative, the vectors to
-  ///     about `tolerance` divided by the relative gap.
+  ///     about `tolerance` divided by the relative gap. Tolerances below
+  ///     about 1e-12 are limited by the breakdown test: a new Lanczos
+  ///     vector shorter than 1e-12 of its source is taken as zero.
   ///   - maxDimension: The most basis vectors kept on each side, J; the
   ///     default is ``defaultMaxDimension(rank:)``. Memory is (m + n) · J
   ///     doubles. At least k + 2 unless it is min(m, n). Smaller values

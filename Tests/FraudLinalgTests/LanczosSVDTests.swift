@@ -164,4 +164,44 @@ private func lanczosRelativeErrors(_ computed: [Double], _ reference: [Double]) 
     #expect(first.singularValues == second.singularValues)
     #expect(first.u == second.u && first.v == second.v)
   }
+
+  /// Repeated values with a cap so small that restarts and breakdowns mix.
+  @Test func repeatedValuesSurviveThickRestarts() throws {
+    let values: [Double] = [7, 7, 7, 6, 5, 5] + (0..<294).map { 4 * Double($0 % 97) / 97 }
+    let a = SparseMatrix(rows: 300, columns: 300,
+                         rowIndices: Array(0..<300), columnIndices: Array(0..<300), values: values)
+    let s = try LanczosSVD(a, rank: 5, maxDimension: 9, seed: 2)
+    #expect(maxAbsDifference(s.singularValues, [7, 7, 7, 6, 5]) < 1e-9, "\(s.singularValues)")
+    #expect(lanczosWorstResidual(a, s) < 1e-9)
+  }
+
+  @Test(arguments: [UInt64(1), 2, 3])
+  func powerLawGraphMatchesFullSVD(seed: UInt64) throws {
+    let a = SparseMatrix.powerLawBipartite(rows: 400, columns: 300, edges: 3000, seed: seed)
+    let full = try SingularValueDecomposition(a.dense())
+    let s = try LanczosSVD(a, rank: 10, seed: seed)
+    #expect(lanczosRelativeErrors(s.singularValues, Array(full.singularValues.prefix(10))) < 1e-10)
+    #expect(lanczosWorstResidual(a, s) < 1e-9 * full.singularValues[0])
+  }
+
+  /// With tolerance 0 the residual test can never pass; the iteration ends
+  /// when the next Lanczos vector vanishes to 1e-12 (an invariant subspace
+  /// to working precision), with the values at full accuracy.
+  @Test func zeroToleranceStopsAtWorkingPrecision() throws {
+    let a = randomSparse(300, 200, density: 0.03, seed: 4)
+    let full = try SingularValueDecomposition(a.dense())
+    let s = try LanczosSVD(a, rank: 4, tolerance: 0, maxDimension: 6)
+    #expect(s.restarts > 10 && s.restarts < LanczosSVD.maximumRestarts)
+    #expect(lanczosRelativeErrors(s.singularValues, Array(full.singularValues.prefix(4))) < 1e-13)
+  }
+
+  @Test func benchmarkEntryPointReportsTheDecomposition() throws {
+    let result = try LinalgBenchmark.lanczosSVD(rows: 500, columns: 400, nonzeros: 3000, k: 4, seed: 2)
+    let a = SparseMatrix.powerLawBipartite(rows: 500, columns: 400, edges: 3000, seed: 2)
+    #expect(result.nonzeroCount == a.nonzeroCount)
+    #expect(result.seconds > 0)
+    #expect(result.singularValues == (try LanczosSVD(a, rank: 4, seed: 2)).singularValues)
+    let full = try SingularValueDecomposition(a.dense())
+    #expect(lanczosRelativeErrors(result.singularValues, Array(full.singularValues.prefix(4))) < 1e-10)
+  }
 }
