@@ -26,4 +26,21 @@ public enum LinalgBenchmark {
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     return (seconds, svd!.singularValues, a.nonzeroCount)
   }
+
+  /// Generates the same matrix as ``truncatedSVD(rows:columns:nonzeros:k:seed:)``
+  /// and times ``LanczosSVD`` with default settings on it. Only the
+  /// decomposition is timed, not the generation.
+  ///
+  /// - Returns: Wall-clock seconds of the decomposition, the `k` singular
+  ///   values found, and the stored nonzero count, as for `truncatedSVD`.
+  public static func lanczosSVD(rows: Int, columns: Int, nonzeros: Int, k: Int, seed: UInt64)
+    throws -> (seconds: Double, singularValues: [Double], nonzeroCount: Int)
+  {
+    let a = SparseMatrix.powerLawBipartite(rows: rows, columns: columns, edges: nonzeros, seed: seed)
+    let clock = ContinuousClock()
+    var svd: LanczosSVD? = nil
+    let elapsed = try clock.measure { svd = try LanczosSVD(a, rank: k, seed: seed) }
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    return (seconds, svd!.singularValues, a.nonzeroCount)
+  }
 }
