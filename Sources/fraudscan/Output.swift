@@ -1,4 +1,10 @@
+import ArgumentParser
 import Foundation
+
+/// How a command prints: a table for people, JSON for programs.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case table, json
+}
 
 /// Writing to standard output without buffering surprises.
 enum Output {

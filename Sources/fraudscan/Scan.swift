@@ -17,7 +17,7 @@ extension Fraudscan {
     var source: String
 
     @Option(help: "Output format: json (the contract's report) or table.")
-    var format: ReportFormat = .json
+    var format: OutputFormat = .json
 
     @Option(help: "Keep only the N most suspicious clusters.")
     var top: Int?
@@ -38,6 +38,3 @@ extension Fraudscan {
   }
 }
 
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-  case json, table
-}

@@ -27,7 +27,7 @@ extension Fraudscan {
     var top: Int = 8
 
     @Option(help: "Output format: table or json.")
-    var format: StatsFormat = .table
+    var format: OutputFormat = .table
 
     func validate() throws {
       guard k > 0 else { throw ValidationError("--k must be positive") }

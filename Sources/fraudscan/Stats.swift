@@ -19,7 +19,7 @@ extension Fraudscan {
     var source: String
 
     @Option(help: "Output format: table or json.")
-    var format: StatsFormat = .table
+    var format: OutputFormat = .table
 
     func run() throws {
       let set = try SignalSource(path: source).load(progress: .terminal())
@@ -52,8 +52,4 @@ extension Fraudscan {
       return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
   }
-}
-
-enum StatsFormat: String, ExpressibleByArgument, CaseIterable {
-  case table, json
 }

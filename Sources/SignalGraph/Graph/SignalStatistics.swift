@@ -51,7 +51,7 @@ public struct SignalStatistics: Sendable, Codable, Equatable {
     let p = set.payments
     if p.count > 0 {
       var summary = Self.summarise(
-        name: "payment", rows: 0..<p.count, sources: p.source, targets: p.target,
+        name: "payment", rows: 0..<p.count, sources: p.source, sourceCount: n, targets: p.target,
         targetCount: n, time: p.time, accepts: { _ in true })
       var total: Int64 = 0
       var overflow = false
@@ -66,7 +66,7 @@ public struct SignalStatistics: Sendable, Codable, Equatable {
     let i = set.interactions
     for kind in 0..<Int32(i.kinds.count) {
       let summary = Self.summarise(
-        name: i.kinds[kind], rows: 0..<i.count, sources: i.source, targets: i.target,
+        name: i.kinds[kind], rows: 0..<i.count, sources: i.source, sourceCount: n, targets: i.target,
         targetCount: n, time: i.time, accepts: { i.kind[$0] == kind })
       if summary.count > 0 { kinds.append(summary) }
     }
@@ -74,16 +74,16 @@ public struct SignalStatistics: Sendable, Codable, Equatable {
     if e.count > 0 {
       kinds.append(
         Self.summarise(
-          name: "profile_edit", rows: 0..<e.count, sources: e.account, targets: e.value,
+          name: "profile_edit", rows: 0..<e.count, sources: e.account, sourceCount: n, targets: e.value,
           targetCount: e.values.count, time: e.time, accepts: { _ in true }))
     }
   }
 
   static func summarise(
-    name: String, rows: Range<Int>, sources: [Int32], targets: [Int32], targetCount: Int,
+    name: String, rows: Range<Int>, sources: [Int32], sourceCount: Int, targets: [Int32], targetCount: Int,
     time: [Int64], accepts: (Int) -> Bool
   ) -> Kind {
-    var outDegree = [Int32](repeating: 0, count: sources.isEmpty ? 0 : Int(sources.max()!) + 1)
+    var outDegree = [Int32](repeating: 0, count: sourceCount)
     var inDegree = [Int32](repeating: 0, count: targetCount)
     var count = 0
     var first = Int64.max, last = Int64.min
