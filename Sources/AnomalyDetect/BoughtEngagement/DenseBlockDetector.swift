@@ -61,13 +61,21 @@ public struct DenseBlockDetector: Detector {
   }
 
   func findings(in set: SignalSet, pairs: EndorsementGraph) -> [Finding] {
+    search(in: set, pairs: pairs, excludedRows: nil, detector: name, lead: "Dense block (FRAUDAR peeling")
+  }
+
+  /// The repeated peeling, over the endorsers not in `excludedRows`; shared
+  /// with ``SpectralSpokeDetector``'s fBox pass.
+  func search(
+    in set: SignalSet, pairs: EndorsementGraph, excludedRows: [Bool]?, detector: String, lead: String
+  ) -> [Finding] {
     let n = pairs.nodeCount
     guard pairs.edgeCount > 0 else { return [] }
     let weights = GreedyPeeling.logWeights(inDegrees: (0..<n).map { pairs.inDegree(of: Int32($0)) })
     let whole = GreedyPeeling(
       rowCount: n, columnCount: n, rowOffsets: pairs.outOffsets, columnIndices: pairs.outTargets,
       columnWeights: weights)
-    let (_, peelValue) = whole.peel(removedRows: nil, removedColumns: nil)
+    let (_, peelValue) = whole.peel(removedRows: excludedRows, removedColumns: nil)
 
     // The region: rows and columns whose peel value reaches the threshold,
     // re-indexed compactly so that later passes cost only its edges.
@@ -116,9 +124,9 @@ public struct DenseBlockDetector: Detector {
         passedAny = true
         findings.append(
           test.finding(
-            outcome, detector: name, set: set,
+            outcome, detector: detector, set: set,
             extra: ["peeling_density": .number(EngagementBlockTest.round(block.density, 3))],
-            lead: "Dense block (FRAUDAR peeling, weighted density \(EngagementBlockTest.round(block.density, 2))): "))
+            lead: "\(lead), weighted density \(EngagementBlockTest.round(block.density, 2))): "))
       }
       if passedAny {
         failures = 0

@@ -23,7 +23,7 @@ public struct Scanner: Sendable {
   ///
   /// The detectors of circular payments and fake profiles join this list as
   /// they are written.
-  public static let standard = Scanner(detectors: [DenseBlockDetector()])
+  public static let standard = Scanner(detectors: [DenseBlockDetector(), LockstepDetector(), SpectralSpokeDetector()])
 
   /// Scans `set` with every detector and ranks the findings.
   public func scan(_ set: SignalSet, progress: ProgressReporter = .silent) -> ScanReport {
