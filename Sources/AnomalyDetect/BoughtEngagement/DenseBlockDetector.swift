@@ -115,12 +115,7 @@ public struct DenseBlockDetector: Detector {
       for c in block.columns { removedColumns[Int(c)] = true }
       let rows = block.rows.map { rowMap[Int($0)] }, columns = block.columns.map { columnMap[Int($0)] }
       var passedAny = false
-      for part in test.split(rows: rows, columns: columns, pairs: pairs, scratch: &scratch) {
-        let outcome = test.evaluate(rows: part.rows, columns: part.columns, pairs: pairs, set: set, scratch: &scratch)
-        if ProcessInfo.processInfo.environment["FRAUDSCAN_DEBUG_BLOCKS"] != nil {
-          FileHandle.standardError.write(Data("dense g=\(block.density) rows=\(rows.count) cols=\(columns.count) -> a=\(outcome.endorsers.count) b=\(outcome.customers.count) e=\(outcome.edges) fill=\(outcome.fill) lam=\(outcome.expectedEdges) pD=\(outcome.log10PDensity) pT=\(outcome.log10PSynchrony) pass=\(outcome.passed)\n".utf8))
-        }
-        guard outcome.passed else { continue }
+      for outcome in test.blocks(rows: rows, columns: columns, pairs: pairs, set: set, scratch: &scratch) {
         passedAny = true
         findings.append(
           test.finding(

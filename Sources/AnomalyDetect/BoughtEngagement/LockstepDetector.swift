@@ -144,13 +144,11 @@ public struct LockstepDetector: Detector {
     var scratch = EngagementBlockTest.Scratch(accounts: n)
     var findings: [Finding] = []
     for group in groups where group.bursts >= minimumTargets && group.rows.count >= minimumEndorsers {
-      for part in test.split(rows: group.rows.sorted(), columns: group.columns, pairs: pairs, scratch: &scratch) {
-        let outcome = test.evaluate(rows: part.rows, columns: part.columns, pairs: pairs, set: set, scratch: &scratch)
-        guard outcome.passed else { continue }
+      for outcome in test.blocks(rows: group.rows.sorted(), columns: group.columns, pairs: pairs, set: set, scratch: &scratch) {
         findings.append(
           test.finding(
             outcome, detector: name, set: set,
-            extra: ["bursts": .integer(part.columns.count), "burst_window_hours": .number(Double(window) / 3_600)],
+            extra: ["bursts": .integer(outcome.customers.count), "burst_window_hours": .number(Double(window) / 3_600)],
             lead: "Lockstep (CopyCatch, each target hit within \(window / 3_600) h): "))
       }
     }

@@ -74,9 +74,7 @@ public struct SpectralSpokeDetector: Detector {
     for c in 0..<k where svd.singularValues[c] > 0 {
       let rows = Self.spoke(svd.u.column(c), share: spokeShare)
       let columns = Self.spoke(svd.v.column(c), share: spokeShare)
-      for part in test.split(rows: rows, columns: columns, pairs: pairs, scratch: &scratch) {
-        let o = test.evaluate(rows: part.rows, columns: part.columns, pairs: pairs, set: set, scratch: &scratch)
-        guard o.passed else { continue }
+      for o in test.blocks(rows: rows, columns: columns, pairs: pairs, set: set, scratch: &scratch) {
         for i in o.endorsers { claimed[Int(i)] = true }
         let sigma = EngagementBlockTest.round(svd.singularValues[c], 2)
         findings.append(
