@@ -5,19 +5,23 @@ extension EngagementBlockTest {
   /// The passing blocks inside a candidate: it is split into connected parts
   /// (``split(rows:columns:pairs:scratch:)``), each part tested, and a part
   /// that fails for being too sparse — often two farms joined by one shared
-  /// account — is peeled once more into its densest sub-blocks, each tested.
+  /// account — is peeled again into its densest sub-blocks, each handled the same way
+  /// (at most three levels deep).
   func blocks(
-    rows: [Int32], columns: [Int32], pairs: EndorsementGraph, set: SignalSet, scratch: inout Scratch
+    rows: [Int32], columns: [Int32], pairs: EndorsementGraph, set: SignalSet, scratch: inout Scratch,
+    depth: Int = 0
   ) -> [Outcome] {
     var passed: [Outcome] = []
     for part in split(rows: rows, columns: columns, pairs: pairs, scratch: &scratch) {
       let outcome = evaluate(rows: part.rows, columns: part.columns, pairs: pairs, set: set, scratch: &scratch)
       if outcome.passed {
         passed.append(outcome)
-      } else if outcome.endorsers.count >= 2 * minimumEndorsers, outcome.customers.count >= 2 * minimumCustomers,
-        outcome.fill < minimumFill
+      } else if depth < 3, outcome.endorsers.count >= 2 * minimumEndorsers,
+        outcome.customers.count >= 2 * minimumCustomers, outcome.fill < minimumFill
       {
-        passed += subBlocks(rows: outcome.endorsers, columns: outcome.customers, pairs: pairs, set: set, scratch: &scratch)
+        passed += subBlocks(
+          rows: outcome.endorsers, columns: outcome.customers, pairs: pairs, set: set, scratch: &scratch,
+          depth: depth + 1)
       }
     }
     return passed
@@ -25,7 +29,7 @@ extension EngagementBlockTest {
 
   /// Peels the sub-graph `rows` × `columns` repeatedly with FRAUDAR's weights.
   private func subBlocks(
-    rows: [Int32], columns: [Int32], pairs: EndorsementGraph, set: SignalSet, scratch: inout Scratch
+    rows: [Int32], columns: [Int32], pairs: EndorsementGraph, set: SignalSet, scratch: inout Scratch, depth: Int
   ) -> [Outcome] {
     scratch.stamp += 1
     let stamp = scratch.stamp
@@ -53,10 +57,9 @@ extension EngagementBlockTest {
       if block.rows.isEmpty || block.columns.isEmpty { break }
       for r in block.rows { removedRows[Int(r)] = true }
       for c in block.columns { removedColumns[Int(c)] = true }
-      let outcome = evaluate(
+      found += blocks(
         rows: block.rows.map { rows[Int($0)] }, columns: block.columns.map { columns[Int($0)] },
-        pairs: pairs, set: set, scratch: &scratch)
-      if outcome.passed { found.append(outcome) }
+        pairs: pairs, set: set, scratch: &scratch, depth: depth)
     }
     return found
   }

@@ -243,7 +243,7 @@ extension EngagementBlockTest {
     guard !rows.isEmpty, !columns.isEmpty else { return [] }
     scratch.stamp += 1
     let stamp = scratch.stamp
-    // Union–find over block rows, keyed by their position in `rows`.
+    // Block rows keyed by their position in `rows`.
     for (p, i) in rows.enumerated() {
       scratch.mark[Int(i)] = stamp
       scratch.hits[Int(i)] = Int32(p)
@@ -270,28 +270,50 @@ extension EngagementBlockTest {
       let lift = (Double(inBlock) / a) / (Double(hi - lo) / endorserTotal)
       if inBlock >= 2, lift >= minimumLift { kept.append((j, first)) }
     }
-    // Rows joined through kept columns only (not through celebrities).
-    for (j, _) in kept {
-      var first = -1
-      for k in pairs.inOffsets[Int(j)]..<pairs.inOffsets[Int(j) + 1] where scratch.mark[Int(pairs.inSources[k])] == stamp {
-        let p = Int(scratch.hits[Int(pairs.inSources[k])])
-        if first < 0 { first = p } else {
-          let x = root(first), y = root(p)
-          if x != y { parent[x] = y }
+    // Customers are joined when at least two block endorsers endorse both
+    // (one honest account following customers of two farms joins nothing);
+    // celebrities, set aside above, join nothing either.
+    var columnSlot = [Int32: Int]()
+    for (c, entry) in kept.enumerated() { columnSlot[entry.column] = c }
+    var rowColumns = [[Int]](repeating: [], count: rows.count)
+    for (c, entry) in kept.enumerated() {
+      for k in pairs.inOffsets[Int(entry.column)]..<pairs.inOffsets[Int(entry.column) + 1]
+      where scratch.mark[Int(pairs.inSources[k])] == stamp {
+        rowColumns[Int(scratch.hits[Int(pairs.inSources[k])])].append(c)
+      }
+    }
+    parent = Array(kept.indices)
+    var shared = [Int: Int]()
+    for list in rowColumns where list.count >= 2 {
+      for x in 0..<list.count {
+        for y in (x + 1)..<list.count {
+          let key = list[x] * kept.count + list[y]
+          let count = (shared[key] ?? 0) + 1
+          shared[key] = count
+          if count == 2 {
+            let rx = root(list[x]), ry = root(list[y])
+            if rx != ry { parent[rx] = ry }
+          }
         }
       }
     }
     var partOf = [Int: Int]()
     var parts: [(rows: [Int32], columns: [Int32])] = []
-    for (p, i) in rows.enumerated() {
-      let r = root(p)
+    for c in kept.indices {
+      let r = root(c)
       if partOf[r] == nil {
         partOf[r] = parts.count
         parts.append(([], []))
       }
-      parts[partOf[r]!].rows.append(i)
+      parts[partOf[r]!].columns.append(kept[c].column)
     }
-    for (j, anchor) in kept { parts[partOf[root(anchor)]!].columns.append(j) }
+    // Each endorser goes with the part most of its block endorsements go to.
+    for (p, i) in rows.enumerated() where !rowColumns[p].isEmpty {
+      var votes = [Int: Int]()
+      for c in rowColumns[p] { votes[partOf[root(c)]!, default: 0] += 1 }
+      let best = votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
+      parts[best].rows.append(i)
+    }
     for i in rows { scratch.hits[Int(i)] = 0 }
     return parts.filter { !$0.columns.isEmpty }.sorted { $0.rows.count > $1.rows.count }
   }
