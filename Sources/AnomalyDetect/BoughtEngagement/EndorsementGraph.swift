@@ -11,7 +11,7 @@ import SignalGraph
 ///     let pairs = EndorsementGraph(set, graph: GraphIndex(set))
 ///     pairs.inDegree(of: 3)   // distinct endorsers of account 3
 ///
-/// - Complexity: O(*n* + *m*) time, 24 bytes per distinct pair plus 16 per account.
+/// - Complexity: O(*n* + *m*) time, 32 bytes per distinct pair plus 16 per account.
 struct EndorsementGraph: Sendable {
   /// Accounts (rows and columns are both account indices).
   let nodeCount: Int
@@ -22,6 +22,8 @@ struct EndorsementGraph: Sendable {
   let inOffsets: [Int]
   let inSources: [Int32]
   let inTime: [Int64]
+  /// Every pair's first time, ascending: the set's activity profile.
+  let sortedTimes: [Int64]
   /// The first and last interaction times of the whole set.
   let firstTime: Int64, lastTime: Int64
   /// Accounts that endorse anyone, and accounts endorsed by anyone.
@@ -65,6 +67,7 @@ struct EndorsementGraph: Sendable {
     self.inOffsets = inOffsets
     self.inSources = inSources
     self.inTime = inTime
+    sortedTimes = inTime.sorted()
     self.outOffsets = outOffsets
     self.outTargets = outTargets
     endorserCount = (0..<n).reduce(0) { $0 + (outOffsets[$1 + 1] > outOffsets[$1] ? 1 : 0) }
@@ -78,6 +81,20 @@ struct EndorsementGraph: Sendable {
 
   @inline(__always) func inDegree(of v: Int32) -> Int { inOffsets[Int(v) + 1] - inOffsets[Int(v)] }
   @inline(__always) func outDegree(of v: Int32) -> Int { outOffsets[Int(v) + 1] - outOffsets[Int(v)] }
+
+  /// The share of all pairs whose first time lies in `lo`...`hi`.
+  func share(from lo: Int64, through hi: Int64) -> Double {
+    guard !sortedTimes.isEmpty else { return 0 }
+    func firstIndex(after t: Int64, strictly: Bool) -> Int {
+      var a = 0, b = sortedTimes.count
+      while a < b {
+        let mid = (a + b) / 2
+        if sortedTimes[mid] < t || (strictly && sortedTimes[mid] == t) { a = mid + 1 } else { b = mid }
+      }
+      return a
+    }
+    return Double(firstIndex(after: hi, strictly: true) - firstIndex(after: lo, strictly: false)) / Double(sortedTimes.count)
+  }
 
   /// The time span of the set in seconds (at least one hour).
   var span: Double { Double(max(lastTime - firstTime, 3_600)) }
