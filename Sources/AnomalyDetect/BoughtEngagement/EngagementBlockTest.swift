@@ -17,12 +17,15 @@ import SignalGraph
 ///   customers get three quarters or more), and is dropped. A share, unlike
 ///   a lift over the set-wide rate, means the same in a set of 30 accounts
 ///   and of 10 million;
-/// - a row stays an *endorser* if it endorses at least two customers, or if
-///   its one endorsement of a customer falls within the block's synchrony
-///   window (widened by its own width on each side): an honest fan of one
-///   customer, following it months away from the farm's run, is not part of
-///   the farm.
-/// Columns are re-checked once against the trimmed rows.
+/// - a row stays an *endorser* if at least one, and at least half, of its
+///   endorsements of customers fall within the block's synchrony window
+///   (widened by its own width on each side): an honest fan of one or two
+///   customers, following them months away from the farm's run, is not part
+///   of the farm.
+/// Columns are then re-checked once against the trimmed rows, and must also
+/// have at least two block endorsements, and at least half of them, within
+/// that widened window: a farm that likes random low-degree accounts as
+/// camouflage, at random times, does not make them customers.
 ///
 /// **Acceptance.** The block (*a* endorsers, *b* customers, *e* distinct
 /// endorsing pairs) is reported only when all of these hold:
@@ -88,12 +91,14 @@ struct EngagementBlockTest {
   struct Scratch {
     var mark: [Int32]
     var hits: [Int32]
+    var synced: [Int32]
     var stamp: Int32 = 0
     var times: [Int64] = []
     var sources: [Int32] = []
     init(accounts: Int) {
       mark = [Int32](repeating: 0, count: accounts)
       hits = [Int32](repeating: 0, count: accounts)
+      synced = [Int32](repeating: 0, count: accounts)
     }
   }
 
@@ -105,15 +110,23 @@ struct EngagementBlockTest {
 
   /// The customers among `columns` for the rows marked with `stamp`, and
   /// the block's edges (source, first time) into them, in `scratch`.
-  private func gather(columns: [Int32], stamp: Int32, pairs: EndorsementGraph, scratch: inout Scratch) -> [Int32] {
+  /// With a `window`, a customer must also have at least two block
+  /// endorsements, and at least half of them, within it.
+  private func gather(
+    columns: [Int32], stamp: Int32, window: ClosedRange<Int64>? = nil, pairs: EndorsementGraph,
+    scratch: inout Scratch
+  ) -> [Int32] {
     scratch.times.removeAll(keepingCapacity: true)
     scratch.sources.removeAll(keepingCapacity: true)
     var customers: [Int32] = []
     for j in columns {
       let lo = pairs.inOffsets[Int(j)], hi = pairs.inOffsets[Int(j) + 1]
-      var inBlock = 0
-      for k in lo..<hi where scratch.mark[Int(pairs.inSources[k])] == stamp { inBlock += 1 }
-      guard isCustomer(inBlock: inBlock, inDegree: hi - lo) else { continue }
+      var inBlock = 0, synchronous = 0
+      for k in lo..<hi where scratch.mark[Int(pairs.inSources[k])] == stamp {
+        inBlock += 1
+        if window?.contains(pairs.inTime[k]) ?? true { synchronous += 1 }
+      }
+      guard isCustomer(inBlock: inBlock, inDegree: hi - lo), synchronous >= 2, 2 * synchronous >= inBlock else { continue }
       customers.append(j)
       for k in lo..<hi where scratch.mark[Int(pairs.inSources[k])] == stamp {
         scratch.sources.append(pairs.inSources[k])
@@ -148,28 +161,30 @@ struct EngagementBlockTest {
     var customers = gather(columns: columns, stamp: stamp, pairs: pairs, scratch: &scratch)
     guard !scratch.times.isEmpty else { return outcome }
 
-    // Endorsers: two or more customers, or one endorsement in the widened window.
-    var touched: [Int32] = []
-    for i in scratch.sources {
-      if scratch.hits[Int(i)] == 0 { touched.append(i) }
-      scratch.hits[Int(i)] += 1
-    }
+    // Endorsers: at least half of their endorsements of customers in the widened window.
     let sortedTimes = scratch.times.sorted()
     let w = window(sortedTimes)
     let core = (sortedTimes[w.start], sortedTimes[w.start + w.k - 1])
     let pad = max(core.1 - core.0, 3_600)
+    let widened = (core.0 - pad)...(core.1 + pad)
+    var touched: [Int32] = []
+    for (i, t) in zip(scratch.sources, scratch.times) {
+      if scratch.hits[Int(i)] == 0 && scratch.synced[Int(i)] == 0 { touched.append(i) }
+      if widened.contains(t) { scratch.synced[Int(i)] += 1 } else { scratch.hits[Int(i)] += 1 }
+    }
     scratch.stamp += 1
     stamp = scratch.stamp
     var endorsers: [Int32] = []
-    for (i, t) in zip(scratch.sources, scratch.times) where scratch.hits[Int(i)] > 0 {
-      if scratch.hits[Int(i)] >= 2 || (t >= core.0 - pad && t <= core.1 + pad) {
+    for i in touched {
+      if scratch.synced[Int(i)] > 0, scratch.synced[Int(i)] >= scratch.hits[Int(i)] {
         endorsers.append(i)
         scratch.mark[Int(i)] = stamp
       }
       scratch.hits[Int(i)] = 0
+      scratch.synced[Int(i)] = 0
     }
-    for i in touched { scratch.hits[Int(i)] = 0 }
-    customers = gather(columns: customers, stamp: stamp, pairs: pairs, scratch: &scratch)
+    customers = gather(
+      columns: customers, stamp: stamp, window: (core.0 - pad)...(core.1 + pad), pairs: pairs, scratch: &scratch)
     // Rows whose customers all dropped out go too.
     endorsers = Array(Set(scratch.sources)).sorted()
     outcome.endorsers = endorsers
