@@ -82,9 +82,8 @@ struct EndorsementGraph: Sendable {
   @inline(__always) func inDegree(of v: Int32) -> Int { inOffsets[Int(v) + 1] - inOffsets[Int(v)] }
   @inline(__always) func outDegree(of v: Int32) -> Int { outOffsets[Int(v) + 1] - outOffsets[Int(v)] }
 
-  /// The share of all pairs whose first time lies in `lo`...`hi`.
-  func share(from lo: Int64, through hi: Int64) -> Double {
-    guard !sortedTimes.isEmpty else { return 0 }
+  /// How many pairs have their first time in `lo`...`hi`.
+  func count(from lo: Int64, through hi: Int64) -> Int {
     func firstIndex(after t: Int64, strictly: Bool) -> Int {
       var a = 0, b = sortedTimes.count
       while a < b {
@@ -93,7 +92,7 @@ struct EndorsementGraph: Sendable {
       }
       return a
     }
-    return Double(firstIndex(after: hi, strictly: true) - firstIndex(after: lo, strictly: false)) / Double(sortedTimes.count)
+    return firstIndex(after: hi, strictly: true) - firstIndex(after: lo, strictly: false)
   }
 
   /// The time span of the set in seconds (at least one hour).

@@ -37,8 +37,8 @@ import SignalGraph
 ///    endorsements is improbably short: (*T*/*w*) · P(Binomial(*e*, *q*) ≥
 ///    ⌈0.8 *e*⌉) ≤ α (a scan statistic with a Bonferroni factor for the
 ///    window's position, *T* the set's span), where *q* is the larger of
-///    *w*/*T* and the share of all the set's endorsements that fall in the
-///    window. The second term measures the window against the set's own
+///    *w*/*T* and the share of the set's other endorsements (the block's own
+///    left out) that fall in the window. The second term measures the window against the set's own
 ///    activity profile, so that a block of thousands of honest fans, whose
 ///    endorsements grow with the platform rather than arrive uniformly, is
 ///    not mistaken for a synchronised one.
@@ -210,7 +210,11 @@ struct EngagementBlockTest {
     outcome.windowStart = t[bestStart]
     outcome.windowEnd = t[bestStart + k - 1]
     let width = max(Double(bestWidth), 3_600)
-    let profile = pairs.share(from: outcome.windowStart, through: outcome.windowStart + Int64(width))
+    // The rest of the set's activity in the window, the block's own edges left out.
+    let windowEnd = outcome.windowStart + Int64(width)
+    let own = t[bestStart...].prefix { $0 <= windowEnd }.count
+    let others = max(0, pairs.count(from: outcome.windowStart, through: windowEnd) - own)
+    let profile = Double(others) / Double(max(pairs.edgeCount - e, 1))
     let q = min(1, max(width / pairs.span, profile))
     outcome.log10PSynchrony = min(0, log10(max(1, pairs.span / width)) + Self.log10BinomialTail(k, trials: e, p: q))
 
