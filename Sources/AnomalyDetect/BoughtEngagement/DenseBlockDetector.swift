@@ -20,7 +20,7 @@ import SignalGraph
 /// all its nodes at peel value ≥ g, so the next passes peel only the nodes
 /// at or above ``minimumDensity``. Each pass yields the densest block left;
 /// it is tested with ``EngagementBlockTest`` (block shape, Chung–Lu density
-/// with a Poisson tail ≤ 10⁻⁶, synchrony with a scan-statistic tail ≤ 10⁻⁶),
+/// with a Poisson tail ≤ α, synchrony with a scan-statistic tail ≤ α, α = 1 % / accounts),
 /// reported if it passes, and its nodes are removed either way. **Stopping
 /// rule:** peeling stops when the densest block left is below
 /// ``minimumDensity``, when ``patience`` blocks in a row fail the test (what
