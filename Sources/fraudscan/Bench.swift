@@ -14,11 +14,14 @@ extension Fraudscan {
         Suites:
           ingest  CSV parse and intern, SQLite append, CSR index build, peak memory
           svd     top-10 truncated SVD of a power-law matrix and of the endorsement graph
+          engagement  FRAUDAR peeling of a power-law graph of --peel-edges edges and of the
+                  input's endorsements; the whole bought-engagement pass over the input
 
         Examples:
           swift build -c release
           .build/release/fraudscan bench --scale medium
           .build/release/fraudscan bench --input /tmp/big --suite ingest
+          .build/release/fraudscan bench --input /tmp/big --suite engagement --peel-edges 10000000
         """)
 
     @Option(help: "A signal-set directory to read instead of synthetic data.")
@@ -45,10 +48,14 @@ extension Fraudscan {
     @Option(help: "svd: also write the synthetic matrix to this Matrix Market file (for scipy).")
     var writeMatrix: String?
 
+    @Option(help: "engagement: edges of the synthetic power-law endorsement graph to peel.")
+    var peelEdges: Int = 10_000_000
+
     func run() throws {
       let input = try self.input ?? generate()
       var bench = BenchRun(input: input, repetitions: max(repetitions, 1))
       bench.svd = .init(nonzeros: svdNonzeros, dimension: svdDimension, writeMatrix: writeMatrix)
+      bench.peelEdges = peelEdges
       for suite in suite {
         Output.write("== \(suite.rawValue)\n")
         try suite.run(&bench)
@@ -75,11 +82,13 @@ extension Fraudscan {
 enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
   case ingest
   case svd
+  case engagement
 
   func run(_ bench: inout BenchRun) throws {
     switch self {
     case .ingest: try runIngest(&bench)
     case .svd: try runSVD(&bench)
+    case .engagement: try runEngagement(&bench)
     }
   }
 }
@@ -97,6 +106,8 @@ struct BenchRun {
     var writeMatrix: String?
   }
   var svd = SVDOptions()
+  /// The engagement suite's synthetic graph size, in edges.
+  var peelEdges = 10_000_000
 
   init(input: String, repetitions: Int) {
     self.input = input

@@ -50,7 +50,8 @@ struct SynthesisFixtureTests {
     #expect(Set(expectedKinds.keys) == kinds, "\(name): expected.json kinds differ from labels.csv")
     for (_, target) in expectedKinds {
       #expect(target["min_precision"] is Double && target["min_recall"] is Double)
-      #expect(target["pending"] is String)
+      // `pending` names the missing detector's issue until it lands (issue 3's has).
+      #expect(target["pending"] == nil || target["pending"] is String)
     }
   }
 

@@ -12,10 +12,18 @@ public struct Scanner: Sendable {
   /// Creates a scanner running `detectors`.
   public init(detectors: [any Detector]) { self.detectors = detectors }
 
-  /// Every detector fraudscan ships. The detectors of bought engagement,
-  /// circular payments and fake profiles join this list as they are written;
-  /// until then the report's cluster list is honestly empty.
-  public static let standard = Scanner(detectors: [])
+  /// Every detector fraudscan ships, in this order:
+  ///
+  /// - bought engagement (issue 3): ``DenseBlockDetector`` (FRAUDAR dense
+  ///   blocks), ``LockstepDetector`` (CopyCatch lockstep bursts) and
+  ///   ``SpectralSpokeDetector`` (SpokEn spokes and fBox unexplained
+  ///   endorsers); all three score a block by the same test
+  ///   (min of −log₁₀ p of its density and of its synchrony), so their
+  ///   findings merge and rank together in ``ClusterRanking``.
+  ///
+  /// The detectors of circular payments and fake profiles join this list as
+  /// they are written.
+  public static let standard = Scanner(detectors: [DenseBlockDetector(), LockstepDetector(), SpectralSpokeDetector()])
 
   /// Scans `set` with every detector and ranks the findings.
   public func scan(_ set: SignalSet, progress: ProgressReporter = .silent) -> ScanReport {

@@ -1,0 +1,129 @@
+import Foundation
+import SignalGraph
+import Testing
+
+@testable import AnomalyDetect
+
+/// Hand-checkable graphs for the bought-engagement detectors.
+@Suite struct BoughtEngagementTests {
+  /// A deterministic generator for noise.
+  struct LCG {
+    var state: UInt64
+    mutating func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+  }
+
+  static let day: Int64 = 86_400
+  static let t0: Int64 = 1_767_225_600
+
+  /// 200 honest accounts following random others over 180 days, a planted
+  /// 5 × 5 complete block within two hours, and optionally camouflage edges
+  /// from the block's endorsers to `star`, whom 150 honest accounts follow.
+  static func plantedSet(camouflage: Bool) -> SignalSet {
+    var set = SignalSet()
+    var rng = LCG(state: 42)
+    for h in 0..<200 {
+      for _ in 0..<4 {
+        let t = rng.next(200)
+        if t != h { set.addInteraction(source: "h\(h)", target: "h\(t)", kind: "follow", time: t0 + Int64(rng.next(180 * 86_400))) }
+      }
+    }
+    for h in 0..<150 { set.addInteraction(source: "h\(h)", target: "star", kind: "follow", time: t0 + Int64(rng.next(180 * 86_400))) }
+    for f in 0..<5 {
+      for c in 0..<5 {
+        set.addInteraction(source: "fake\(f)", target: "cust\(c)", kind: "follow", time: t0 + 60 * day + Int64(rng.next(7_200)))
+      }
+      if camouflage {
+        set.addInteraction(source: "fake\(f)", target: "star", kind: "follow", time: t0 + Int64(rng.next(180 * 86_400)))
+        set.addInteraction(source: "fake\(f)", target: "h\(rng.next(200))", kind: "like", time: t0 + Int64(rng.next(180 * 86_400)))
+      }
+    }
+    return set
+  }
+
+  static func flagged(_ set: SignalSet, _ detector: any Detector) -> Set<String> {
+    let findings = detector.findings(in: set, graph: GraphIndex(set))
+    return Set(findings.flatMap(\.accounts).map { set.accounts.ids[$0] })
+  }
+
+  static let block: Set<String> = Set((0..<5).map { "fake\($0)" } + (0..<5).map { "cust\($0)" })
+
+  @Test func heapPopsInKeyOrderAfterDecreases() {
+    var heap = IndexedMinHeap(keys: [5, 3, 8, 1, 9], members: [0, 1, 2, 3, 4])
+    heap.decreaseKey(of: 4, by: 8.5)  // 0.5
+    heap.decreaseKey(of: 2, by: 6)  // 2
+    var order: [Int32] = []
+    while let v = heap.popMin() { order.append(v) }
+    #expect(order == [4, 3, 2, 1, 0])
+  }
+
+  @Test func peelingFindsACompleteBlockInAPath() {
+    // Rows 0–2 × columns 0–2 complete (9 edges), plus row 3 → column 3 alone.
+    let peeling = GreedyPeeling(
+      rowCount: 4, columnCount: 4, rowOffsets: [0, 3, 6, 9, 10],
+      columnIndices: [0, 1, 2, 0, 1, 2, 0, 1, 2, 3], columnWeights: [1, 1, 1, 1])
+    let block = peeling.densestBlock()
+    #expect(block.rows == [0, 1, 2])
+    #expect(block.columns == [0, 1, 2])
+    #expect(abs(block.density - 1.5) < 1e-12)  // 9 edges / 6 nodes
+  }
+
+  @Test func denseBlockFindsThePlanted5x5BlockExactly() {
+    let set = Self.plantedSet(camouflage: false)
+    #expect(Self.flagged(set, DenseBlockDetector()) == Self.block)
+  }
+
+  @Test func camouflageDoesNotDragThePopularAccountIn() {
+    let set = Self.plantedSet(camouflage: true)
+    let flagged = Self.flagged(set, DenseBlockDetector())
+    #expect(flagged == Self.block)
+    #expect(!flagged.contains("star"))
+  }
+
+  @Test func aCelebrityWithAThousandHonestFollowersIsNotFlagged() {
+    var set = SignalSet()
+    var rng = LCG(state: 7)
+    for f in 0..<1_000 {
+      set.addInteraction(source: "fan\(f)", target: "celebrity", kind: "follow", time: Self.t0 + Int64(rng.next(180 * 86_400)))
+      set.addInteraction(source: "fan\(f)", target: "fan\(rng.next(1_000))", kind: "like", time: Self.t0 + Int64(rng.next(180 * 86_400)))
+    }
+    let graph = GraphIndex(set)
+    for detector in Scanner.standard.detectors {
+      #expect(detector.findings(in: set, graph: graph).isEmpty, "\(detector.name)")
+    }
+  }
+
+  @Test func lockstepFindsTheBurstButNotTheSameEdgesSpreadOverMonths() {
+    let burst = Self.plantedSet(camouflage: false)
+    #expect(Self.flagged(burst, LockstepDetector()) == Self.block)
+    // The same 25 endorsements, each a month or more apart per target.
+    var spread = SignalSet()
+    var rng = LCG(state: 42)
+    for h in 0..<200 {
+      for _ in 0..<4 {
+        let t = rng.next(200)
+        if t != h { spread.addInteraction(source: "h\(h)", target: "h\(t)", kind: "follow", time: Self.t0 + Int64(rng.next(180 * 86_400))) }
+      }
+    }
+    for f in 0..<5 {
+      for c in 0..<5 {
+        spread.addInteraction(source: "fake\(f)", target: "cust\(c)", kind: "follow", time: Self.t0 + Int64(f * 35) * Self.day + Int64(c) * 3_600)
+      }
+    }
+    #expect(Self.flagged(spread, LockstepDetector()).isEmpty)
+  }
+
+  @Test func fBoxFlagsASmallStealthFarm() {
+    let set = Self.plantedSet(camouflage: false)
+    #expect(Self.flagged(set, SpectralSpokeDetector(rank: 5)).isSuperset(of: Self.block))
+  }
+
+  @Test func statisticalTailsAreSane() {
+    #expect(EngagementBlockTest.log10PoissonTail(1, mean: 5) == 0)
+    #expect(abs(EngagementBlockTest.log10PoissonTail(1, mean: 1) - log10(1 - exp(-1))) < 0.3)
+    #expect(EngagementBlockTest.log10BinomialTail(10, trials: 10, p: 0.1) < -9.9)
+    #expect(EngagementBlockTest.format(1_767_225_600) == "2026-01-01T00:00Z")
+  }
+}
