@@ -12,10 +12,20 @@ public struct Scanner: Sendable {
   /// Creates a scanner running `detectors`.
   public init(detectors: [any Detector]) { self.detectors = detectors }
 
-  /// Every detector fraudscan ships. The detectors of bought engagement,
-  /// circular payments and fake profiles join this list as they are written;
-  /// until then the report's cluster list is honestly empty.
-  public static let standard = Scanner(detectors: [])
+  /// Every detector fraudscan ships. Fake profile details (issue 5):
+  /// ``RareSharedValueDetector`` (several rare values shared by one group),
+  /// ``NearDuplicateTextDetector`` (near-identical bios, by MinHash and LSH)
+  /// and ``EditBehaviourDetector`` (rare values set in one burst, with robust
+  /// Mahalanobis distances of edit behaviour); ``ClusterRanking`` joins their
+  /// findings on shared accounts into one `fake_profile` ring each. The
+  /// detectors of bought engagement and circular payments join this list as
+  /// they are written.
+  public static let standard = Scanner(detectors: fakeProfileDetectors)
+
+  /// The fake-profile detectors, in the order ``standard`` runs them.
+  public static let fakeProfileDetectors: [any Detector] = [
+    RareSharedValueDetector(), NearDuplicateTextDetector(), EditBehaviourDetector(),
+  ]
 
   /// Scans `set` with every detector and ranks the findings.
   public func scan(_ set: SignalSet, progress: ProgressReporter = .silent) -> ScanReport {
