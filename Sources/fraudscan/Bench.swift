@@ -14,6 +14,7 @@ extension Fraudscan {
         Suites:
           ingest  CSV parse and intern, SQLite append, CSR index build, peak memory
           svd     top-10 truncated SVD of a power-law matrix and of the endorsement graph
+          profiles  the fake-profile detectors over the profile edits (edits/s)
 
         Examples:
           swift build -c release
@@ -75,11 +76,13 @@ extension Fraudscan {
 enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
   case ingest
   case svd
+  case profiles
 
   func run(_ bench: inout BenchRun) throws {
     switch self {
     case .ingest: try runIngest(&bench)
     case .svd: try runSVD(&bench)
+    case .profiles: try runProfiles(&bench)
     }
   }
 }

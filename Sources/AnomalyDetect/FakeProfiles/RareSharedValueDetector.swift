@@ -13,9 +13,12 @@ import SignalGraph
 /// (address, phone, device) shared by at most 5 (families, flatmates).
 ///
 /// Two accounts are *tied* when they share at least ``minSharedValues`` (2)
-/// values of positive surprise; the detector reports each connected group of
-/// tied accounts with at least ``minAccounts`` (4) members. One shared value
-/// never ties: colleagues at a small firm or classmates share exactly one.
+/// values of positive surprise, at least one of them not an affiliation
+/// (`employer` or `school`: staff of a small clinic who trained at the same
+/// local school share two affiliations honestly); the detector reports each
+/// connected group of tied accounts with at least ``minAccounts`` (4)
+/// members. One shared value never ties: colleagues at a small firm or
+/// classmates share exactly one.
 ///
 /// The score is the sum of the surprises of the values shared by at least half
 /// of the group (each ≈ 7.4 for a value six accounts share among ten thousand).
@@ -52,6 +55,8 @@ public struct RareSharedValueDetector: Detector {
     var tied = [Bool](repeating: false, count: n)
     // For account a: how many surprising values it shares with each later account b.
     var shared = [Int32](repeating: 0, count: n)
+    var identity = [Int32](repeating: 0, count: n)
+    let affiliations = ProfileValueStatistics.fieldIndices(["employer", "school"], in: edits)
     var touched: [Int32] = []
     var myValues: [Int32] = []
     for a in 0..<Int32(n) {
@@ -61,18 +66,21 @@ public struct RareSharedValueDetector: Detector {
       }
       if myValues.count < minSharedValues { continue }
       for v in myValues {
+        let isIdentity: Int32 = affiliations.contains(stats.fieldOfValue[Int(v)]) ? 0 : 1
         for b in stats.accounts(of: Int(v)) where b > a {
           if shared[Int(b)] == 0 { touched.append(b) }
           shared[Int(b)] += 1
+          identity[Int(b)] += isIdentity
         }
       }
       for b in touched {
-        if Int(shared[Int(b)]) >= minSharedValues {
+        if Int(shared[Int(b)]) >= minSharedValues && identity[Int(b)] > 0 {
           unionFind.union(a, b)
           tied[Int(a)] = true
           tied[Int(b)] = true
         }
         shared[Int(b)] = 0
+        identity[Int(b)] = 0
       }
       touched.removeAll(keepingCapacity: true)
     }
