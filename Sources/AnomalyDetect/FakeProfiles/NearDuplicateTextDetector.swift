@@ -9,22 +9,31 @@ import SignalGraph
 /// ``minTextBytes`` long goes into a ``MinHashIndex`` (MinHash, Broder 1997;
 /// LSH banding, Leskovec, Rajaraman and Ullman, "Mining of Massive Datasets",
 /// ch. 3), so only candidate pairs are compared. A candidate pair of the same
-/// field whose exact Jaccard similarity of character 4-gram sets is at least
-/// ``threshold`` (0.5: about two words changed in a ten-word bio) is joined;
+/// field whose estimated Jaccard similarity of character 5-gram sets is at
+/// least ``threshold`` (0.5: about two words changed in a ten-word bio) is joined;
 /// a group of at least two distinct bios set by at least ``minAccounts`` (3)
 /// accounts is reported. Identical copies are the business of
 /// ``RareSharedValueDetector``. Near-duplicate employer or school names never
 /// flag alone ("Smith Plumbing" and "Smith Plumbing 2" are both real firms) but
 /// are shown as evidence when their accounts overlap a reported group.
 ///
+/// Among a million short bios some are near-identical by chance, so a group
+/// must also be corroborated: at least max(3, half) of its accounts set their
+/// bios within one ``window`` (a day), or share one other surprising value
+/// (such as an invented employer). Honest look-alikes are written months apart.
+///
 /// The score is ln(*n* / *k*) · (1 + mean Jaccard of the joined pairs), for
 /// *k* accounts in the group among *n* with profile edits.
+///
+/// Honest bios written from a small vocabulary resemble one another by chance
+/// (Jaccard 0.1 to 0.3); banding with five rows keeps such pairs from
+/// becoming candidates, so verification stays near-linear.
 ///
 ///     let findings = NearDuplicateTextDetector().findings(in: set, graph: GraphIndex(set))
 ///     findings.first?.evidence   // {"near_duplicate_bios": ["…", "…"], "reason": …}
 ///
-/// - Complexity: O(*B* · *h*) to hash *B* bytes of distinct text with *h* = 48
-///   hash functions, plus O(*c* · *L*) to verify *c* candidate pairs.
+/// - Complexity: O(*B* · *h*) to hash *B* bytes of distinct text with *h* = 50
+///   hash functions, plus O(*c* · *h*) to verify *c* candidate pairs.
 public struct NearDuplicateTextDetector: Detector {
   /// `near-duplicate-text`.
   public let name = "near-duplicate-text"
@@ -37,17 +46,54 @@ public struct NearDuplicateTextDetector: Detector {
   /// The MinHash and LSH configuration.
   public var index = MinHashIndex.Configuration()
 
+  /// Corroboration a group of near-duplicate bios needs: this many seconds
+  /// within which enough of its accounts set their bios.
+  public var window: Int64 = 86_400
+
   /// Creates the detector with the documented thresholds.
   public init() {}
+
+  /// Whether at least max(3, half) of `accounts` set their bio (one of
+  /// `values`) within ``window``, or share one other surprising value.
+  func corroborated(
+    _ accounts: [Int32], values: [Int32], set: SignalSet, graph: GraphIndex, stats: ProfileValueStatistics
+  ) -> Bool {
+    let edits = set.profileEdits
+    let needed = max(minAccounts, (accounts.count + 1) / 2)
+    var times: [Int64] = []
+    var others: [Int32: Int] = [:]
+    for a in accounts {
+      var first = Int64.max
+      var mine: [Int32] = []
+      for e in graph.editsByAccount.edges(of: a) {
+        let v = edits.value[Int(e)]
+        if values.contains(v) {
+          first = min(first, edits.time[Int(e)])
+        } else if stats.surprise[Int(v)] > 0, !mine.contains(v) {
+          mine.append(v)
+          others[v, default: 0] += 1
+        }
+      }
+      if first != .max { times.append(first) }
+    }
+    if others.values.contains(where: { $0 >= needed }) { return true }
+    times.sort()
+    var lo = 0
+    for hi in times.indices {
+      while times[hi] - times[lo] > window { lo += 1 }
+      if hi - lo + 1 >= needed { return true }
+    }
+    return false
+  }
 
   /// The groups of accounts with near-duplicate bios.
   public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
     let edits = set.profileEdits
     guard edits.count > 0 else { return [] }
-    return findings(in: set, stats: ProfileValueStatistics(edits))
+    return findings(in: set, graph: graph, stats: ProfileValueStatistics(edits))
   }
 
-  func findings(in set: SignalSet, stats: ProfileValueStatistics) -> [Finding] {
+  func findings(in set: SignalSet, graph: GraphIndex, stats: ProfileValueStatistics) -> [Finding] {
     let edits = set.profileEdits
     let textFields = ProfileValueStatistics.fieldIndices(ProfileValueStatistics.textFields, in: edits)
     guard let bio = edits.fields.index(of: "bio") else { return [] }
@@ -68,7 +114,6 @@ public struct NearDuplicateTextDetector: Detector {
     var unionFind = UnionFind(count: valueCount)
     var similaritySum = [Double](repeating: 0, count: valueCount)
     var joined = [Int32](repeating: 0, count: valueCount)
-    var a: [UInt64] = [], b: [UInt64] = []
     var lastPair: (Int32, Int32) = (-1, -1)
     let ids = minHash.ids
     minHash.forEachCandidatePair { i, j in
@@ -77,7 +122,7 @@ public struct NearDuplicateTextDetector: Detector {
       if lastPair == (u, w) { return }
       lastPair = (u, w)
       if unionFind.root(u) == unionFind.root(w) { return }
-      let s = Self.jaccard(edits.values.bytes(of: u), edits.values.bytes(of: w), index.shingleLength, &a, &b)
+      let s = minHash.estimatedJaccard(i, j)
       guard s >= threshold else { return }
       unionFind.union(u, w)
       similaritySum[Int(u)] += s
@@ -100,14 +145,16 @@ public struct NearDuplicateTextDetector: Detector {
         extras.append((field, values, accounts))
         continue
       }
-      guard accounts.count >= minAccounts, accounts.count <= ProfileValueStatistics.maxSharers else { continue }
+      guard accounts.count >= minAccounts, accounts.count <= ProfileValueStatistics.maxSharers,
+        corroborated(Array(accounts), values: values, set: set, graph: graph, stats: stats)
+      else { continue }
       let pairs = values.reduce(0) { $0 + Int(joined[Int($1)]) }
       let mean = values.reduce(0) { $0 + similaritySum[Int($1)] } / Double(max(pairs, 1))
       let score = max(log(n / Double(accounts.count)), 0.1) * (1 + mean)
       let texts = values.prefix(6).map { Evidence.string(edits.values[$0]) }
       let reason =
         "\(accounts.count) accounts set \(values.count) near-identical bios "
-        + String(format: "(mean Jaccard similarity %.2f of character 4-grams)", mean)
+        + String(format: "(mean estimated Jaccard similarity %.2f of character 5-grams)", mean)
       findings.append(
         Finding(
           kind: .fakeProfile, detector: name, score: score, accounts: accounts.sorted(),
@@ -117,10 +164,13 @@ public struct NearDuplicateTextDetector: Detector {
           ]))
     }
     // Near-duplicate employer and school names, as evidence only.
+    var findingOf: [Int32: Int] = [:]
+    for (f, finding) in findings.enumerated() { for a in finding.accounts { findingOf[a] = f } }
     for extra in extras {
-      for f in findings.indices {
-        let members = Set(findings[f].accounts)
-        guard extra.accounts.filter(members.contains).count * 2 >= extra.accounts.count,
+      var overlap: [Int: Int] = [:]
+      for a in extra.accounts { if let f = findingOf[a] { overlap[f, default: 0] += 1 } }
+      for (f, common) in overlap.sorted(by: { $0.key < $1.key }) {
+        guard common * 2 >= extra.accounts.count,
           case var .object(evidence) = findings[f].evidence
         else { continue }
         let key = "near_duplicate_\(edits.fields[extra.field])s"
@@ -132,36 +182,5 @@ public struct NearDuplicateTextDetector: Detector {
       }
     }
     return findings
-  }
-
-  /// The exact Jaccard similarity of two texts' shingle sets, reusing buffers.
-  static func jaccard(
-    _ x: ArraySlice<UInt8>, _ y: ArraySlice<UInt8>, _ length: Int, _ a: inout [UInt64], _ b: inout [UInt64]
-  ) -> Double {
-    MinHashIndex.shingleHashes(x, length: length, into: &a)
-    MinHashIndex.shingleHashes(y, length: length, into: &b)
-    a.sort()
-    b.sort()
-    var i = 0, j = 0, common = 0, ua = 0, ub = 0
-    while i < a.count || j < b.count {
-      if j == b.count || (i < a.count && a[i] < b[j]) {
-        let x = a[i]
-        ua += 1
-        while i < a.count && a[i] == x { i += 1 }
-      } else if i == a.count || b[j] < a[i] {
-        let x = b[j]
-        ub += 1
-        while j < b.count && b[j] == x { j += 1 }
-      } else {
-        let x = a[i]
-        common += 1
-        ua += 1
-        ub += 1
-        while i < a.count && a[i] == x { i += 1 }
-        while j < b.count && b[j] == x { j += 1 }
-      }
-    }
-    let union = ua + ub - common
-    return union == 0 ? 1 : Double(common) / Double(union)
   }
 }
