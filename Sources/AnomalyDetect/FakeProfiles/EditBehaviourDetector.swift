@@ -65,29 +65,38 @@ public struct EditBehaviourDetector: Detector {
     var x = [Double](repeating: 0, count: r * 4)
     var fieldsSeen: [Int32] = []
     var valuesSeen: [Int32] = []
-    for (i, a) in rows.enumerated() {
-      let run = byAccount.edges(of: a)
-      let first = edits.time[Int(run.first!)], last = edits.time[Int(run.last!)]
-      fieldsSeen.removeAll(keepingCapacity: true)
-      valuesSeen.removeAll(keepingCapacity: true)
-      var rare = 0
-      for e in run {
-        let f = edits.field[Int(e)], v = edits.value[Int(e)]
-        if !fieldsSeen.contains(f) { fieldsSeen.append(f) }
-        if valuesSeen.count < 64, !valuesSeen.contains(v) {
-          valuesSeen.append(v)
-          if stats.surprise[Int(v)] > 0 { rare += 1 }
+    edits.time.withUnsafeBufferPointer { time in
+      edits.field.withUnsafeBufferPointer { field in
+        edits.value.withUnsafeBufferPointer { value in
+          byAccount.edges.withUnsafeBufferPointer { edges in
+            for (i, a) in rows.enumerated() {
+              let lo = byAccount.offsets[Int(a)], hi = byAccount.offsets[Int(a) + 1]
+              let first = time[Int(edges[lo])], last = time[Int(edges[hi - 1])]
+              fieldsSeen.removeAll(keepingCapacity: true)
+              valuesSeen.removeAll(keepingCapacity: true)
+              var rare = 0
+              for k in lo..<hi {
+                let e = Int(edges[k])
+                let f = field[e], v = value[e]
+                if !fieldsSeen.contains(f) { fieldsSeen.append(f) }
+                if valuesSeen.count < 64, !valuesSeen.contains(v) {
+                  valuesSeen.append(v)
+                  if stats.surprise[Int(v)] > 0 { rare += 1 }
+                }
+              }
+              let hours = max(Double(last - first) / 3600, 1)
+              let activity = Self.firstTime(after: last, graph.interactionsIn, set.interactions.time, a)
+              let paid = Self.firstTime(after: last, graph.paymentsIn, set.payments.time, a)
+              let next = min(activity ?? .max, paid ?? .max)
+              let wait = next == .max ? 24 * 365 : Double(next - last) / 3600
+              x[i] = Double(fieldsSeen.count)
+              x[i + r] = log1p(Double(hi - lo) / hours)
+              x[i + 2 * r] = -log1p(wait)
+              x[i + 3 * r] = Double(rare) / Double(max(valuesSeen.count, 1))
+            }
+          }
         }
       }
-      let hours = max(Double(last - first) / 3600, 1)
-      let activity = Self.firstTime(after: last, graph.interactionsIn, set.interactions.time, a)
-      let paid = Self.firstTime(after: last, graph.paymentsIn, set.payments.time, a)
-      let next = min(activity ?? .max, paid ?? .max)
-      let wait = next == .max ? 24 * 365 : Double(next - last) / 3600
-      x[i] = Double(fieldsSeen.count)
-      x[i + r] = log1p(Double(run.count) / hours)
-      x[i + 2 * r] = -log1p(wait)
-      x[i + 3 * r] = Double(rare) / Double(max(valuesSeen.count, 1))
     }
     return (Matrix(rows: r, columns: 4, columnMajor: x), rows)
   }

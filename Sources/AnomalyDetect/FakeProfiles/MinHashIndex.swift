@@ -27,7 +27,7 @@
 ///     index.candidates(for: 0)   // [1]
 ///
 /// Seeds are fixed, so the index is deterministic. Kept per text: the band
-/// keys and chain links (8 bytes per band) and a 16-bit fingerprint of each
+/// keys and chain links (8 bytes per band) and a 16-bit fingerprint of each 32-bit
 /// signature entry (100 bytes with the defaults); never the texts.
 ///
 /// - Complexity: `insert` is O(*L* · *h*) for a text of *L* bytes and
@@ -54,8 +54,7 @@ public struct MinHashIndex: Sendable {
 
   /// The configuration the index was built with.
   public let configuration: Configuration
-  private let multipliers: [UInt64]
-  private let addends: [UInt64]
+  private let seeds: [UInt32]
   /// Document ids, in insertion order.
   private(set) var ids: [Int32] = []
   /// The first insertion position of each id.
@@ -67,19 +66,19 @@ public struct MinHashIndex: Sendable {
   /// Bucket heads, one table per band, each `capacity` slots.
   private var heads: [Int32] = []
   private var capacity = 0
-  private var signature: [UInt64] = []
+  private var signature: [UInt32] = []
   /// The low 16 bits of every signature entry, `bands × rowsPerBand` per document.
   private var fingerprints: [UInt16] = []
-  private var shingles: [UInt64] = []
+  private var shingles: [UInt32] = []
+  private var shingles64: [UInt64] = []
 
   /// Creates an empty index.
   public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
     var state = configuration.seed
     let h = configuration.bands * configuration.rowsPerBand
-    multipliers = (0..<h).map { _ in Self.splitMix(&state) | 1 }
-    addends = (0..<h).map { _ in Self.splitMix(&state) }
-    signature = [UInt64](repeating: 0, count: h)
+    seeds = (0..<h).map { _ in UInt32(truncatingIfNeeded: Self.splitMix(&state)) }
+    signature = [UInt32](repeating: 0, count: h)
     grow(to: 64)
   }
 
@@ -193,7 +192,7 @@ public struct MinHashIndex: Sendable {
   }
 
   /// The MinHash signature of `text`: `bands × rowsPerBand` minima.
-  public mutating func signature(of text: String) -> [UInt64] {
+  public mutating func signature(of text: String) -> [UInt32] {
     var text = text
     text.withUTF8 { computeSignature($0) }
     return signature
@@ -215,7 +214,7 @@ public struct MinHashIndex: Sendable {
 
   /// The share of equal entries of two signatures: an unbiased estimate of
   /// the Jaccard similarity of the texts' shingle sets.
-  public static func estimatedJaccard(_ a: [UInt64], _ b: [UInt64]) -> Double {
+  public static func estimatedJaccard(_ a: [UInt32], _ b: [UInt32]) -> Double {
     precondition(a.count == b.count && !a.isEmpty, "signatures differ in length")
     var equal = 0
     for i in a.indices where a[i] == b[i] { equal += 1 }
@@ -315,17 +314,25 @@ public struct MinHashIndex: Sendable {
     }
   }
 
+  /// Fills `signature`: for each seed *s*, the minimum over the shingles' 32-bit
+  /// hashes *x* of the multiply–xorshift mix of *x* ⊕ *s* (32-bit lanes, so the
+  /// loop over seeds vectorises).
   private mutating func computeSignature<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
-    Self.shingleHashes(bytes, length: configuration.shingleLength, into: &shingles)
+    Self.shingleHashes(bytes, length: configuration.shingleLength, into: &shingles64)
+    shingles.removeAll(keepingCapacity: true)
+    for x in shingles64 { shingles.append(UInt32(truncatingIfNeeded: x >> 32)) }
     let h = signature.count
     signature.withUnsafeMutableBufferPointer { sig in
       for i in 0..<h { sig[i] = .max }
-      multipliers.withUnsafeBufferPointer { a in
-        addends.withUnsafeBufferPointer { c in
-          for s in shingles {
+      seeds.withUnsafeBufferPointer { seed in
+        shingles.withUnsafeBufferPointer { shingle in
+          for s in shingle {
             for i in 0..<h {
-              let x = a[i] &* s &+ c[i]
-              if x < sig[i] { sig[i] = x }
+              var x = (s ^ seed[i]) &* 0x9E37_79B1
+              x ^= x >> 15
+              x = x &* 0x85EB_CA77
+              x ^= x >> 13
+              sig[i] = min(sig[i], x)
             }
           }
         }
@@ -337,7 +344,7 @@ public struct MinHashIndex: Sendable {
     var h: UInt64 = UInt64(band) &* 0xA24B_AED4_963E_E407
     let r = configuration.rowsPerBand
     for i in (band * r)..<(band * r + r) {
-      h = (h ^ signature[i]) &* 0x9FB2_1C65_1E98_DF25
+      h = (h ^ UInt64(signature[i])) &* 0x9FB2_1C65_1E98_DF25
       h ^= h >> 29
     }
     return UInt32(truncatingIfNeeded: h >> 32)
