@@ -76,12 +76,12 @@ struct ProfileWorld {
 
 @Suite struct FakeProfileDetectorTests {
   let bios = [
-    "Passionate growth strategist helping brands scale fast, DM for collabs",
-    "Passionate growth hacker helping brands scale fast, DM for collabs",
-    "Passionate growth strategist helping startups scale fast, DM for collabs",
-    "Passionate growth strategist helping brands grow fast, DM for collabs",
-    "Passionate brand strategist helping brands scale fast, DM for collabs",
-    "Passionate growth strategist helping brands scale fast, DM for deals",
+    "Passionate growth strategist helping brands scale fast, DM for collabs, coffee lover based in the city",
+    "Passionate growth hacker helping brands scale fast, DM for collabs, coffee lover based in the city",
+    "Passionate growth strategist helping startups scale fast, DM for collabs, coffee lover based in the city",
+    "Passionate growth strategist helping brands grow fast, DM for collabs, coffee lover based in the city",
+    "Passionate growth strategist helping brands scale fast, DM for collabs, tea lover based in the city",
+    "Passionate growth strategist helping brands scale fast, DM for deals, coffee lover based in the city",
   ]
   let ring: Set<String> = Set((0..<6).map { "r\($0)" })
 
