@@ -16,6 +16,7 @@ extension Fraudscan {
           svd     top-10 truncated SVD of a power-law matrix and of the endorsement graph
           engagement  FRAUDAR peeling of a power-law graph of --peel-edges edges and of the
                   input's endorsements; the whole bought-engagement pass over the input
+          profiles  the fake-profile detectors over the profile edits (edits/s)
 
         Examples:
           swift build -c release
@@ -83,12 +84,14 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
   case ingest
   case svd
   case engagement
+  case profiles
 
   func run(_ bench: inout BenchRun) throws {
     switch self {
     case .ingest: try runIngest(&bench)
     case .svd: try runSVD(&bench)
     case .engagement: try runEngagement(&bench)
+    case .profiles: try runProfiles(&bench)
     }
   }
 }

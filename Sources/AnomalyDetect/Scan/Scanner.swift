@@ -19,11 +19,26 @@ public struct Scanner: Sendable {
   ///   ``SpectralSpokeDetector`` (SpokEn spokes and fBox unexplained
   ///   endorsers); all three score a block by the same test
   ///   (min of −log₁₀ p of its density and of its synchrony), so their
-  ///   findings merge and rank together in ``ClusterRanking``.
+  ///   findings merge and rank together in ``ClusterRanking``;
+  /// - fake profile details (issue 5): ``RareSharedValueDetector`` (several
+  ///   rare values shared by one group), ``NearDuplicateTextDetector``
+  ///   (near-identical bios, by MinHash and LSH) and ``EditBehaviourDetector``
+  ///   (rare values set in one burst, with robust Mahalanobis distances of
+  ///   edit behaviour); ``ClusterRanking`` joins their findings on shared
+  ///   accounts into one `fake_profile` ring each.
   ///
-  /// The detectors of circular payments and fake profiles join this list as
-  /// they are written.
-  public static let standard = Scanner(detectors: [DenseBlockDetector(), LockstepDetector(), SpectralSpokeDetector()])
+  /// The detectors of circular payments join this list as they are written.
+  public static let standard = Scanner(detectors: boughtEngagementDetectors + fakeProfileDetectors)
+
+  /// The bought-engagement detectors, in the order ``standard`` runs them.
+  public static let boughtEngagementDetectors: [any Detector] = [
+    DenseBlockDetector(), LockstepDetector(), SpectralSpokeDetector(),
+  ]
+
+  /// The fake-profile detectors, in the order ``standard`` runs them.
+  public static let fakeProfileDetectors: [any Detector] = [
+    RareSharedValueDetector(), NearDuplicateTextDetector(), EditBehaviourDetector(),
+  ]
 
   /// Scans `set` with every detector and ranks the findings.
   public func scan(_ set: SignalSet, progress: ProgressReporter = .silent) -> ScanReport {
