@@ -12,10 +12,12 @@ public struct Scanner: Sendable {
   /// Creates a scanner running `detectors`.
   public init(detectors: [any Detector]) { self.detectors = detectors }
 
-  /// Every detector fraudscan ships. The detectors of bought engagement,
-  /// circular payments and fake profiles join this list as they are written;
-  /// until then the report's cluster list is honestly empty.
-  public static let standard = Scanner(detectors: [])
+  /// Every detector fraudscan ships:
+  /// - ``CircularPaymentDetector`` (`circular-payment`): rings turning money
+  ///   round within hours, conserving it hop after hop (temporal cycles);
+  /// The detectors of bought engagement and fake profiles join this list as
+  /// they are written.
+  public static let standard = Scanner(detectors: [CircularPaymentDetector()])
 
   /// Scans `set` with every detector and ranks the findings.
   public func scan(_ set: SignalSet, progress: ProgressReporter = .silent) -> ScanReport {
