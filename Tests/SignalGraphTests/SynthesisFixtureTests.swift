@@ -8,7 +8,9 @@ struct SynthesisFixtureTests {
   static let fixturesDirectory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("fixtures")
-  static let names = ["honest-only", "like-farm", "payment-ring", "profile-template"]
+  static let names = [
+    "honest-cycles", "honest-only", "like-farm", "payment-ring", "profile-template", "ring-in-merchant-traffic",
+  ]
   static let labelKinds: Set<String> = ["bought_engagement", "fake_profile", "circular_payment"]
 
   @Test(arguments: names)
@@ -50,7 +52,8 @@ struct SynthesisFixtureTests {
     #expect(Set(expectedKinds.keys) == kinds, "\(name): expected.json kinds differ from labels.csv")
     for (_, target) in expectedKinds {
       #expect(target["min_precision"] is Double && target["min_recall"] is Double)
-      #expect(target["pending"] is String)
+      // A kind is pending (a String saying why) until its detector lands.
+      #expect(target["pending"] == nil || target["pending"] is String)
     }
   }
 

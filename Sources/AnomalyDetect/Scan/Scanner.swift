@@ -15,9 +15,12 @@ public struct Scanner: Sendable {
   /// Every detector fraudscan ships:
   /// - ``CircularPaymentDetector`` (`circular-payment`): rings turning money
   ///   round within hours, conserving it hop after hop (temporal cycles);
+  /// - ``GatherScatterDetector`` (`gather-scatter`): money fanned out through
+  ///   several intermediaries and converging back on its origin within hours.
+  ///
   /// The detectors of bought engagement and fake profiles join this list as
   /// they are written.
-  public static let standard = Scanner(detectors: [CircularPaymentDetector()])
+  public static let standard = Scanner(detectors: [CircularPaymentDetector(), GatherScatterDetector()])
 
   /// Scans `set` with every detector and ranks the findings.
   public func scan(_ set: SignalSet, progress: ProgressReporter = .silent) -> ScanReport {
