@@ -13,11 +13,14 @@ extension Fraudscan {
 
         Suites:
           ingest  CSV parse and intern, SQLite append, CSR index build, peak memory
+          cycles  temporal cycles (8 hops, 72 h): index build, enumeration, detector, peak memory;
+                  --payments N enumerates a synthetic in-memory multigraph of N payments instead
 
         Examples:
           swift build -c release
           .build/release/fraudscan bench --scale medium
           .build/release/fraudscan bench --input /tmp/big --suite ingest
+          .build/release/fraudscan bench --suite cycles --payments 10000000 --repeat 1
         """)
 
     @Option(help: "A signal-set directory to read instead of synthetic data.")
@@ -35,9 +38,19 @@ extension Fraudscan {
     @Option(name: .customLong("repeat"), help: "Repetitions of each measurement; the best is reported.")
     var repetitions: Int = 3
 
+    @Option(help: "cycles suite: enumerate a synthetic multigraph of this many payments, generated in memory.")
+    var payments: Int?
+
+    @Option(help: "cycles suite: also write the payments it enumerates as src,dst,ts CSV to this path.")
+    var cyclesCSV: String?
+
     func run() throws {
-      let input = try self.input ?? generate()
+      let needsSet = payments == nil || suite.contains { $0 != .cycles }
+      let input = needsSet ? try self.input ?? generate() : ""
       var bench = BenchRun(input: input, repetitions: max(repetitions, 1))
+      bench.syntheticPayments = payments
+      bench.seed = seed
+      bench.cyclesCSV = cyclesCSV
       for suite in suite {
         Output.write("== \(suite.rawValue)\n")
         try suite.run(&bench)
@@ -63,10 +76,12 @@ extension Fraudscan {
 /// The benchmark suites of `fraudscan bench`, one file each (`BenchSuite+Name.swift`).
 enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
   case ingest
+  case cycles
 
   func run(_ bench: inout BenchRun) throws {
     switch self {
     case .ingest: try runIngest(&bench)
+    case .cycles: try runCycles(&bench)
     }
   }
 }
@@ -75,6 +90,12 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
 struct BenchRun {
   let input: String
   let repetitions: Int
+  /// cycles suite: generate this many payments in memory instead of reading `input`.
+  var syntheticPayments: Int?
+  /// The seed of generated data.
+  var seed: UInt64 = 1
+  /// cycles suite: where to write the enumerated payments as CSV.
+  var cyclesCSV: String?
   private var loaded: SignalSet?
 
   init(input: String, repetitions: Int) {

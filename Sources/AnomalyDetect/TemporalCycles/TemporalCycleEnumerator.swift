@@ -50,9 +50,9 @@ import SignalGraph
 /// merchant forward from its (quiet) receiver.
 ///
 /// - Complexity: building is O(*n* + *m*) for *n* accounts and *m* payments
-///   (plus O(*m* log *m*) when payments are not in time order); memory is
-///   40 bytes per payment inside a component plus 40 bytes per account,
-///   linear in the input. Enumeration costs O(*m* log Δ) for the closing
+///   (plus O(*m* log *m*) when payments are not in time order); the rows
+///   keep 28 bytes per payment inside a component and 16 per account, and
+///   enumeration adds 29 bytes per account: memory linear in the input. Enumeration costs O(*m* log Δ) for the closing
 ///   tests plus, for each surviving first hop, the payments of its window
 ///   scanned by the budgeted backward search and the depth-first search;
 ///   the depth-first search explores only paths that can still close.
