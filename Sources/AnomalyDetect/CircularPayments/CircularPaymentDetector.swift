@@ -90,26 +90,8 @@ public struct CircularPaymentDetector: Detector {
 
   /// Every cycle of `set` that conserves the amount and moves fast.
   func turns(in set: SignalSet) -> TemporalCycles {
-    guard let enumerator = try? TemporalCycleEnumerator(set.payments, accountCount: set.accounts.count, options: thresholds.search)
-    else { return TemporalCycles() }
-    let amount = set.payments.amountMicros, time = set.payments.time
-    let minRatio = thresholds.minHopRatio, maxRatio = thresholds.maxHopRatio, maxGap = thresholds.maxHopGap
-    var kept = TemporalCycles()
-    amount.withUnsafeBufferPointer { amount in
-      time.withUnsafeBufferPointer { time in
-        enumerator.forEachCycle { hops in
-          for i in 1..<hops.count {
-            let previous = Int(hops[i - 1]), current = Int(hops[i])
-            if time[current] - time[previous] > maxGap { return }
-            let before = Double(amount[previous])
-            let ratio = before > 0 ? Double(amount[current]) / before : 0
-            if ratio < minRatio || ratio > maxRatio { return }
-          }
-          kept.append(hops)
-        }
-      }
-    }
-    return kept
+    RelayTest(minRatio: thresholds.minHopRatio, maxRatio: thresholds.maxHopRatio, maxGap: thresholds.maxHopGap)
+      .relays(in: set, options: thresholds.search)
   }
 
   // MARK: - Rings
@@ -189,7 +171,9 @@ public struct CircularPaymentDetector: Detector {
     for r in rings.indices { groups[root(r), default: []].append(r) }
     let render = PaymentEvidence(set: set)
     var findings: [Finding] = groups.values.map { group in
-      let parts = group.map { rings[$0] }.sorted { $0.score > $1.score || ($0.score == $1.score && $0.members.lexicographicallyPrecedes($1.members)) }
+      let parts = group.map { rings[$0] }.sorted {
+        $0.score > $1.score || ($0.score == $1.score && $0.members.lexicographicallyPrecedes($1.members))
+      }
       let score = parts[0].score + parts.dropFirst().reduce(0) { $0 + $1.score / 10 }
       let accounts = Array(Set(parts.flatMap(\.members))).sorted()
       let evidence: Evidence
@@ -218,7 +202,8 @@ public struct CircularPaymentDetector: Detector {
     let ids = ring.members.map { render.set.accounts.ids[$0] }
     let times = ring.turns.map { render.set.payments.time[Int(turns[$0].first!)] }
     let ratio = PaymentEvidence.median(ring.hopRatios), gap = PaymentEvidence.median(ring.hopGapHours)
-    let low = Int(((ring.hopRatios.min() ?? 0) * 100).rounded()), high = Int(((ring.hopRatios.max() ?? 0) * 100).rounded())
+    let low = Int(((ring.hopRatios.min() ?? 0) * 100).rounded())
+    let high = Int(((ring.hopRatios.max() ?? 0) * 100).rounded())
     let hours = Double(thresholds.search.window) / 3_600
     let windowText = hours == hours.rounded() ? "\(Int(hours)) h" : "\(hours) h"
     return [
@@ -235,7 +220,8 @@ public struct CircularPaymentDetector: Detector {
       "cycles": .array(ring.turns.prefix(3).map { render.cycle(turns[$0]) }),
       "reason": .string(
         "\(ids.count)-account ring turned \(ring.turns.count) times within \(windowText) windows, "
-          + "each hop passing on \(low)–\(high)% of what arrived, a median \(String(format: "%.1f", gap)) h after the previous one"),
+          + "each hop passing on \(low)–\(high)% of what arrived, "
+          + "a median \(String(format: "%.1f", gap)) h after the previous one"),
     ]
   }
 }

@@ -68,24 +68,9 @@ public struct GatherScatterDetector: Detector {
   /// The origins of `set` whose money fans out and comes back.
   public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
     let options = TemporalCycleEnumerator.Options(maxLength: thresholds.maxPathLength, window: thresholds.window)
-    guard let enumerator = try? TemporalCycleEnumerator(set.payments, accountCount: set.accounts.count, options: options)
-    else { return [] }
+    let test = RelayTest(minRatio: thresholds.minHopRatio, maxRatio: thresholds.maxHopRatio, maxGap: thresholds.maxHopGap)
+    let paths = test.relays(in: set, options: options)
     let p = set.payments
-    var paths = TemporalCycles()
-    p.amountMicros.withUnsafeBufferPointer { amount in
-      p.time.withUnsafeBufferPointer { time in
-        enumerator.forEachCycle { hops in
-          for i in 1..<hops.count {
-            let previous = Int(hops[i - 1]), current = Int(hops[i])
-            if time[current] - time[previous] > thresholds.maxHopGap { return }
-            let before = Double(amount[previous])
-            let ratio = before > 0 ? Double(amount[current]) / before : 0
-            if ratio < thresholds.minHopRatio || ratio > thresholds.maxHopRatio { return }
-          }
-          paths.append(hops)
-        }
-      }
-    }
     // Cycles come grouped by origin, first hops in time order.
     let render = PaymentEvidence(set: set)
     var findings: [Finding] = []
@@ -116,7 +101,9 @@ public struct GatherScatterDetector: Detector {
       var used = Set<Int32>()
       while j < range.upperBound && p.time[firstHop(j)] - t <= thresholds.fanSpan {
         // One path per first hop and intermediary, sharing no payment.
-        if paths[j].allSatisfy({ !used.contains($0) }) && !members.contains(where: { p.target[firstHop($0)] == p.target[firstHop(j)] }) {
+        let intermediary = p.target[firstHop(j)]
+        let fresh = !members.contains { p.target[firstHop($0)] == intermediary }
+        if fresh && paths[j].allSatisfy({ !used.contains($0) }) {
           used.formUnion(paths[j])
           members.append(j)
         }
