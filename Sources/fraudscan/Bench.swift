@@ -17,12 +17,15 @@ extension Fraudscan {
           engagement  FRAUDAR peeling of a power-law graph of --peel-edges edges and of the
                   input's endorsements; the whole bought-engagement pass over the input
           profiles  the fake-profile detectors over the profile edits (edits/s)
+          cycles  temporal cycles (8 hops, 72 h): index build, enumeration, detector, peak memory;
+                  --payments N enumerates a synthetic in-memory multigraph of N payments instead
 
         Examples:
           swift build -c release
           .build/release/fraudscan bench --scale medium
           .build/release/fraudscan bench --input /tmp/big --suite ingest
           .build/release/fraudscan bench --input /tmp/big --suite engagement --peel-edges 10000000
+          .build/release/fraudscan bench --suite cycles --payments 10000000 --repeat 1
         """)
 
     @Option(help: "A signal-set directory to read instead of synthetic data.")
@@ -51,12 +54,21 @@ extension Fraudscan {
 
     @Option(help: "engagement: edges of the synthetic power-law endorsement graph to peel.")
     var peelEdges: Int = 10_000_000
+    @Option(help: "cycles suite: enumerate a synthetic multigraph of this many payments, generated in memory.")
+    var payments: Int?
+
+    @Option(help: "cycles suite: also write the payments it enumerates as src,dst,ts CSV to this path.")
+    var cyclesCSV: String?
 
     func run() throws {
-      let input = try self.input ?? generate()
+      let needsSet = payments == nil || suite.contains { $0 != .cycles }
+      let input = needsSet ? try self.input ?? generate() : ""
       var bench = BenchRun(input: input, repetitions: max(repetitions, 1))
       bench.svd = .init(nonzeros: svdNonzeros, dimension: svdDimension, writeMatrix: writeMatrix)
       bench.peelEdges = peelEdges
+      bench.syntheticPayments = payments
+      bench.seed = seed
+      bench.cyclesCSV = cyclesCSV
       for suite in suite {
         Output.write("== \(suite.rawValue)\n")
         try suite.run(&bench)
@@ -85,6 +97,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
   case svd
   case engagement
   case profiles
+  case cycles
 
   func run(_ bench: inout BenchRun) throws {
     switch self {
@@ -92,6 +105,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
     case .svd: try runSVD(&bench)
     case .engagement: try runEngagement(&bench)
     case .profiles: try runProfiles(&bench)
+    case .cycles: try runCycles(&bench)
     }
   }
 }
@@ -100,6 +114,12 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
 struct BenchRun {
   let input: String
   let repetitions: Int
+  /// cycles suite: generate this many payments in memory instead of reading `input`.
+  var syntheticPayments: Int?
+  /// The seed of generated data.
+  var seed: UInt64 = 1
+  /// cycles suite: where to write the enumerated payments as CSV.
+  var cyclesCSV: String?
   private var loaded: SignalSet?
 
   /// The options of the svd suite.

@@ -20,19 +20,28 @@ public struct Scanner: Sendable {
   ///   endorsers); all three score a block by the same test
   ///   (min of −log₁₀ p of its density and of its synchrony), so their
   ///   findings merge and rank together in ``ClusterRanking``;
+  /// - circular payments (issue 4): ``CircularPaymentDetector``
+  ///   (`circular-payment`: rings turning money round within hours,
+  ///   conserving it hop after hop, found as temporal cycles) and
+  ///   ``GatherScatterDetector`` (`gather-scatter`: money fanned out through
+  ///   several intermediaries and converging back on its origin);
   /// - fake profile details (issue 5): ``RareSharedValueDetector`` (several
   ///   rare values shared by one group), ``NearDuplicateTextDetector``
   ///   (near-identical bios, by MinHash and LSH) and ``EditBehaviourDetector``
   ///   (rare values set in one burst, with robust Mahalanobis distances of
   ///   edit behaviour); ``ClusterRanking`` joins their findings on shared
   ///   accounts into one `fake_profile` ring each.
-  ///
-  /// The detectors of circular payments join this list as they are written.
-  public static let standard = Scanner(detectors: boughtEngagementDetectors + fakeProfileDetectors)
+  public static let standard = Scanner(
+    detectors: boughtEngagementDetectors + circularPaymentDetectors + fakeProfileDetectors)
 
   /// The bought-engagement detectors, in the order ``standard`` runs them.
   public static let boughtEngagementDetectors: [any Detector] = [
     DenseBlockDetector(), LockstepDetector(), SpectralSpokeDetector(),
+  ]
+
+  /// The circular-payment detectors, in the order ``standard`` runs them.
+  public static let circularPaymentDetectors: [any Detector] = [
+    CircularPaymentDetector(), GatherScatterDetector(),
   ]
 
   /// The fake-profile detectors, in the order ``standard`` runs them.

@@ -1,0 +1,57 @@
+import SignalGraph
+
+/// Renders payments for the evidence of the circular-payment detectors:
+/// account ids, decimal amounts, ISO-8601 UTC times, payment ids.
+struct PaymentEvidence {
+  let set: SignalSet
+
+  /// One hop: `{"from", "to", "amount", "ts", "payment"}`.
+  func hop(_ row: Int32) -> Evidence {
+    let p = set.payments, r = Int(row)
+    return [
+      "from": .string(set.accounts.ids[p.source[r]]),
+      "to": .string(set.accounts.ids[p.target[r]]),
+      "amount": .string(Amount(micros: p.amountMicros[r]).description),
+      "ts": .string(Self.iso8601(p.time[r])),
+      "payment": .string(p.ids[r]),
+    ]
+  }
+
+  /// One cycle: `{"hops": [...]}`.
+  func cycle<Rows: Sequence<Int32>>(_ rows: Rows) -> Evidence {
+    ["hops": .array(rows.map(hop))]
+  }
+
+  /// `seconds` (Unix) as `2026-03-01T12:00:00Z`.
+  static func iso8601(_ seconds: Int64) -> String {
+    let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+    let rest = seconds - days * 86_400
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let day = doy - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    return "\(year)-\(two(month))-\(two(day))T\(two(rest / 3_600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
+  }
+
+  /// `x` rounded to `places` decimals, for evidence a person reads.
+  static func rounded(_ x: Double, _ places: Int) -> Evidence {
+    var scale = 1.0
+    for _ in 0..<places { scale *= 10 }
+    return .number((x * scale).rounded() / scale)
+  }
+
+  /// The median of `values` (0 when empty).
+  static func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let sorted = values.sorted()
+    let mid = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+  }
+}
