@@ -1,3 +1,4 @@
+import AnomalyDetect
 import ArgumentParser
 import Foundation
 import SignalGraph
@@ -19,6 +20,7 @@ extension Fraudscan {
         Examples:
           fraudscan synth --scale small --seed 7 /tmp/small
           fraudscan synth --scale large /tmp/large
+          fraudscan synth --scale small --expectations /tmp/q/small && fraudscan replay /tmp/q
         """)
 
     @Option(help: "How big: tiny, small, medium or large.")
@@ -30,9 +32,16 @@ extension Fraudscan {
     @Argument(help: "The directory to write (created if missing).")
     var output: String
 
+    @Flag(help: "Also write expected.json with the quality targets, so `fraudscan replay` can check the set.")
+    var expectations = false
+
     func run() throws {
       let (summary, seconds) = try Stopwatch.time {
         try SyntheticSignalSet(scale: scale, seed: seed).write(to: URL(fileURLWithPath: output))
+      }
+      if expectations {
+        let expected = FixtureExpectation.targets(description: "fraudscan synth --scale \(scale.rawValue) --seed \(seed)")
+        try expected.jsonData().write(to: URL(fileURLWithPath: output).appendingPathComponent("expected.json"))
       }
       let fraud = summary.fraudAccountsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
       print(

@@ -117,4 +117,20 @@ import Testing
     #expect(run.status != 0)
     #expect(run.stderr.contains("has no interactions"), "\(run.stderr)")
   }
+
+  /// The whole product on a synthetic set: every kind of manipulation found
+  /// at the issues' targets (precision and recall ≥ 0.9), no honest account
+  /// flagged, judged by the same replay CI runs on the fixtures.
+  @Test func aSyntheticSetMeetsTheQualityTargetsThroughReplay() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let synth = try fraudscan("synth", "--scale", "tiny", "--seed", "2", "--expectations", dir.path + "/tiny2")
+    #expect(synth.status == 0, "\(synth.stderr)")
+    let replay = try fraudscan("replay", dir.path)
+    #expect(replay.status == 0, "\(replay.stdout)\n\(replay.stderr)")
+    for kind in ["bought_engagement", "fake_profile", "circular_payment"] {
+      #expect(replay.stdout.contains(kind), "replay shows \(kind)")
+    }
+    #expect(replay.stdout.contains("all met their expectations"))
+  }
 }

@@ -119,4 +119,17 @@ struct FixedDetector: Detector {
     try dir.write("notes/readme.txt", "nothing here")
     #expect(throws: FixtureError.noFixtures(path: dir.path)) { try FixtureReplay.fixtures(under: dir.path) }
   }
+
+  @Test func targetsRoundTripThroughExpectedJSON() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let targets = FixtureExpectation.targets(description: "synthetic")
+    #expect(targets.kinds.count == 3)
+    #expect(targets.kinds.values.allSatisfy { $0.minPrecision == 0.9 && $0.minRecall == 0.9 && $0.pending == nil })
+    let path = dir.path + "/expected.json"
+    try targets.jsonData().write(to: URL(fileURLWithPath: path))
+    #expect(try FixtureExpectation(contentsOf: path) == targets)
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(text.contains("\"min_precision\"") && text.contains("\"max_unlabelled_flagged\""))
+  }
 }

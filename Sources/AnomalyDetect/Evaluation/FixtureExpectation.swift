@@ -23,6 +23,13 @@ public struct FixtureExpectation: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
       case minPrecision = "min_precision", minRecall = "min_recall", pending
     }
+
+    /// A minimum of `precision` and `recall`, enforced unless `pending` says why not.
+    public init(minPrecision: Double, minRecall: Double, pending: String? = nil) {
+      self.minPrecision = minPrecision
+      self.minRecall = minRecall
+      self.pending = pending
+    }
   }
 
   /// One line on what the fixture is.
@@ -34,6 +41,31 @@ public struct FixtureExpectation: Sendable, Equatable, Codable {
 
   enum CodingKeys: String, CodingKey {
     case description, kinds, maxUnlabelledFlagged = "max_unlabelled_flagged"
+  }
+
+  /// Creates an expectation.
+  public init(description: String, kinds: [String: Minimum], maxUnlabelledFlagged: Int) {
+    self.description = description
+    self.kinds = kinds
+    self.maxUnlabelledFlagged = maxUnlabelledFlagged
+  }
+
+  /// The issues' quality targets for every kind (precision and recall at
+  /// least 0.9) and no unlabelled account flagged: what `fraudscan synth
+  /// --expectations` writes beside a synthetic set.
+  public static func targets(description: String) -> FixtureExpectation {
+    let minimum = Minimum(minPrecision: 0.9, minRecall: 0.9)
+    return FixtureExpectation(
+      description: description,
+      kinds: Dictionary(uniqueKeysWithValues: ManipulationKind.allCases.map { ($0.rawValue, minimum) }),
+      maxUnlabelledFlagged: 0)
+  }
+
+  /// The expectation as pretty-printed JSON with sorted keys.
+  public func jsonData() throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return try encoder.encode(self)
   }
 
   /// Reads `expected.json` at `path`.
