@@ -22,7 +22,7 @@ extension BenchSuite {
     let (_, ownPeel) = bench.best { own.peeling.densestBlock() }
     bench.record("peeling (one FRAUDAR pass), input endorsements", size: own.edges, unit: "edges", seconds: ownPeel)
     var total = 0.0
-    for detector in Scanner.standard.detectors {
+    for detector in Scanner.boughtEngagementDetectors {
       let (findings, seconds) = bench.best { detector.findings(in: set, graph: graph) }
       total += seconds
       bench.record("\(detector.name) (\(findings.count) findings), input interactions", size: set.interactions.count, unit: "interactions", seconds: seconds)
