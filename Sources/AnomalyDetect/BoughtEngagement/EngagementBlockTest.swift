@@ -298,23 +298,8 @@ struct EngagementBlockTest {
     return (x * scale).rounded() / scale
   }
 
-  /// `2026-03-01T12:00Z` for Unix seconds (proleptic Gregorian, UTC).
-  static func format(_ seconds: Int64) -> String {
-    let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-    let rest = seconds - days * 86_400
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let mo = mp < 10 ? mp + 3 : mp - 9
-    let y = yoe + era * 400 + (mo <= 2 ? 1 : 0)
-    func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    return "\(y)-\(two(mo))-\(two(d))T\(two(rest / 3_600)):\(two(rest % 3_600 / 60))Z"
-  }
+  /// `2026-03-01T12:00Z` for Unix seconds.
+  static func format(_ seconds: Int64) -> String { Timestamp.iso8601Minutes(seconds) }
 }
 
 extension EngagementBlockTest {
@@ -331,15 +316,6 @@ extension EngagementBlockTest {
     for (p, i) in rows.enumerated() {
       scratch.mark[Int(i)] = stamp
       scratch.hits[Int(i)] = Int32(p)
-    }
-    var parent = Array(0..<rows.count)
-    func root(_ x: Int) -> Int {
-      var x = x
-      while parent[x] != x {
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-      }
-      return x
     }
     var kept: [(column: Int32, anchor: Int)] = []
     for j in columns {
@@ -363,7 +339,7 @@ extension EngagementBlockTest {
         rowColumns[Int(scratch.hits[Int(pairs.inSources[k])])].append(c)
       }
     }
-    parent = Array(kept.indices)
+    var sets = DisjointSets(count: kept.count)
     var shared = [Int: Int]()
     for list in rowColumns where list.count >= 2 {
       for x in 0..<list.count {
@@ -372,8 +348,7 @@ extension EngagementBlockTest {
           let count = (shared[key] ?? 0) + 1
           shared[key] = count
           if count == 2 {
-            let rx = root(list[x]), ry = root(list[y])
-            if rx != ry { parent[rx] = ry }
+            sets.union(list[x], list[y])
           }
         }
       }
@@ -381,7 +356,7 @@ extension EngagementBlockTest {
     var partOf = [Int: Int]()
     var parts: [(rows: [Int32], columns: [Int32])] = []
     for c in kept.indices {
-      let r = root(c)
+      let r = sets.find(c)
       if partOf[r] == nil {
         partOf[r] = parts.count
         parts.append(([], []))
@@ -391,7 +366,7 @@ extension EngagementBlockTest {
     // Each endorser goes with the part most of its block endorsements go to.
     for (p, i) in rows.enumerated() where !rowColumns[p].isEmpty {
       var votes = [Int: Int]()
-      for c in rowColumns[p] { votes[partOf[root(c)]!, default: 0] += 1 }
+      for c in rowColumns[p] { votes[partOf[sets.find(c)]!, default: 0] += 1 }
       let best = votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
       parts[best].rows.append(i)
     }

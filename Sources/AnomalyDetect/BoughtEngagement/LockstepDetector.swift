@@ -90,15 +90,7 @@ public struct LockstepDetector: Detector {
       for k in burstLo[b]..<burstHi[b] { burstsOf[Int(pairs.inSources[k])] += 1 }
     }
     // Union–find over bursts through shared lockstep endorsers.
-    var parent = Array(burstTarget.indices)
-    func root(_ x: Int) -> Int {
-      var x = x
-      while parent[x] != x {
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-      }
-      return x
-    }
+    var sets = DisjointSets(count: burstTarget.count)
     var firstBurst = [Int32](repeating: -1, count: n)
     for b in burstTarget.indices {
       for k in burstLo[b]..<burstHi[b] {
@@ -107,8 +99,7 @@ public struct LockstepDetector: Detector {
         if firstBurst[i] < 0 {
           firstBurst[i] = Int32(b)
         } else {
-          let x = root(b), y = root(Int(firstBurst[i]))
-          if x != y { parent[x] = y }
+          sets.union(b, Int(firstBurst[i]))
         }
       }
     }
@@ -119,7 +110,7 @@ public struct LockstepDetector: Detector {
     let created = set.accounts.createdAt
     let freshness: Int64 = 30 * 86_400
     for b in burstTarget.indices {
-      let r = root(b)
+      let r = sets.find(b)
       var g = groupOf[r] ?? -1
       if g < 0 {
         g = groups.count

@@ -147,28 +147,19 @@ public struct CircularPaymentDetector: Detector {
 
   /// One finding per group of rings sharing accounts, strongest first.
   func group(_ rings: [Ring], turns: TemporalCycles, in set: SignalSet) -> [Finding] {
-    var parent = Array(rings.indices)
-    func root(_ x: Int) -> Int {
-      var x = x
-      while parent[x] != x {
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-      }
-      return x
-    }
+    var sets = DisjointSets(count: rings.count)
     var owner: [Int32: Int] = [:]
     for (r, ring) in rings.enumerated() {
       for m in ring.members {
         if let o = owner[m] {
-          let a = root(r), b = root(o)
-          if a != b { parent[a] = b }
+          sets.union(r, o)
         } else {
           owner[m] = r
         }
       }
     }
     var groups: [Int: [Int]] = [:]
-    for r in rings.indices { groups[root(r), default: []].append(r) }
+    for r in rings.indices { groups[sets.find(r), default: []].append(r) }
     let render = PaymentEvidence(set: set)
     var findings: [Finding] = groups.values.map { group in
       let parts = group.map { rings[$0] }.sorted {

@@ -204,15 +204,15 @@ public struct EditBehaviourDetector: Detector {
     let overallMedian = distance.isEmpty ? 0 : RobustStatistics.median(distance)
 
     // Join bursts that share accounts.
-    var unionFind = UnionFind(count: bursts.count)
+    var sets = DisjointSets(count: bursts.count)
     var burstOf = [Int32](repeating: -1, count: n)
     for (b, burst) in bursts.enumerated() {
       for a in burst.accounts {
-        if burstOf[Int(a)] >= 0 { unionFind.union(Int32(b), burstOf[Int(a)]) } else { burstOf[Int(a)] = Int32(b) }
+        if burstOf[Int(a)] >= 0 { sets.union(Int32(b), burstOf[Int(a)]) } else { burstOf[Int(a)] = Int32(b) }
       }
     }
     var groups: [Int32: [Int]] = [:]
-    for b in bursts.indices { groups[unionFind.root(Int32(b)), default: []].append(b) }
+    for b in bursts.indices { groups[sets.find(Int32(b)), default: []].append(b) }
 
     var findings: [Finding] = []
     let active = Double(max(stats.activeAccounts, 1))

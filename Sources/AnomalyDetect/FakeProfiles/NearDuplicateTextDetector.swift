@@ -111,7 +111,7 @@ public struct NearDuplicateTextDetector: Detector {
     }
 
     // Verify candidates exactly and join the near duplicates of one field.
-    var unionFind = UnionFind(count: valueCount)
+    var sets = DisjointSets(count: valueCount)
     var similaritySum = [Double](repeating: 0, count: valueCount)
     var joined = [Int32](repeating: 0, count: valueCount)
     var lastPair: (Int32, Int32) = (-1, -1)
@@ -121,18 +121,18 @@ public struct NearDuplicateTextDetector: Detector {
       guard stats.fieldOfValue[Int(u)] == stats.fieldOfValue[Int(w)] else { return }
       if lastPair == (u, w) { return }
       lastPair = (u, w)
-      if unionFind.root(u) == unionFind.root(w) { return }
+      if sets.find(u) == sets.find(w) { return }
       let s = minHash.estimatedJaccard(i, j)
       guard s >= threshold else { return }
-      unionFind.union(u, w)
+      sets.union(u, w)
       similaritySum[Int(u)] += s
       joined[Int(u)] += 1
     }
 
     // Groups of distinct values, then their accounts.
     var groups: [Int32: [Int32]] = [:]
-    for v in ids where unionFind.size[Int(unionFind.root(v))] >= 2 {
-      groups[unionFind.root(v), default: []].append(v)
+    for v in ids where sets.size(of: v) >= 2 {
+      groups[sets.find(v), default: []].append(v)
     }
     var findings: [Finding] = []
     var extras: [(field: Int32, values: [Int32], accounts: Set<Int32>)] = []

@@ -118,43 +118,10 @@ struct ProfileValueStatistics {
   }
 }
 
-/// Disjoint sets over dense indices with path halving and union by size.
-struct UnionFind {
-  var parent: [Int32]
-  var size: [Int32]
-
-  init(count: Int) {
-    parent = (0..<Int32(count)).map { $0 }
-    size = [Int32](repeating: 1, count: count)
-  }
-
-  mutating func root(_ x: Int32) -> Int32 {
-    var x = x
-    while parent[Int(x)] != x {
-      parent[Int(x)] = parent[Int(parent[Int(x)])]
-      x = parent[Int(x)]
-    }
-    return x
-  }
-
-  mutating func union(_ a: Int32, _ b: Int32) {
-    var ra = root(a), rb = root(b)
-    if ra == rb { return }
-    if size[Int(ra)] < size[Int(rb)] { swap(&ra, &rb) }
-    parent[Int(rb)] = ra
-    size[Int(ra)] += size[Int(rb)]
-  }
-}
-
 /// Formatting shared by the fake-profile detectors' evidence.
 enum ProfileEvidence {
   /// `2026-03-01T12:00Z`.
-  static func minute(_ t: Int64) -> String {
-    let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
-    let secs = t - days * 86_400
-    let (y, m, d) = civil(days)
-    return String(format: "%04lld-%02lld-%02lldT%02lld:%02lldZ", y, m, d, secs / 3600, secs % 3600 / 60)
-  }
+  static func minute(_ t: Int64) -> String { Timestamp.iso8601Minutes(t) }
 
   /// `2026-03-01T12:00Z – 12:47Z`, or with both dates when the window spans days.
   static func window(_ a: Int64, _ b: Int64) -> String {
@@ -168,19 +135,6 @@ enum ProfileEvidence {
     if seconds < 5_400 { return "\(max(seconds / 60, 1)) minutes" }
     if seconds < 172_800 { return String(format: "%.1f hours", Double(seconds) / 3600) }
     return String(format: "%.1f days", Double(seconds) / 86_400)
-  }
-
-  /// Howard Hinnant's `civil_from_days`.
-  static func civil(_ z0: Int64) -> (Int64, Int64, Int64) {
-    let z = z0 + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
   }
 
   static func round1(_ x: Double) -> Double { (x * 10).rounded() / 10 }

@@ -51,7 +51,7 @@ public struct RareSharedValueDetector: Detector {
     let edits = set.profileEdits
     let n = set.accounts.count
     let byAccount = graph.editsByAccount
-    var unionFind = UnionFind(count: n)
+    var sets = DisjointSets(count: n)
     var tied = [Bool](repeating: false, count: n)
     // For account a: how many surprising values it shares with each later account b.
     var shared = [Int32](repeating: 0, count: n)
@@ -75,7 +75,7 @@ public struct RareSharedValueDetector: Detector {
       }
       for b in touched {
         if Int(shared[Int(b)]) >= minSharedValues && identity[Int(b)] > 0 {
-          unionFind.union(a, b)
+          sets.union(a, b)
           tied[Int(a)] = true
           tied[Int(b)] = true
         }
@@ -87,7 +87,7 @@ public struct RareSharedValueDetector: Detector {
 
     var members: [Int32: [Int32]] = [:]
     for a in 0..<Int32(n) where tied[Int(a)] {
-      members[unionFind.root(a), default: []].append(a)
+      members[sets.find(a), default: []].append(a)
     }
     var findings: [Finding] = []
     for (_, group) in members.sorted(by: { $0.key < $1.key }) where group.count >= minAccounts {

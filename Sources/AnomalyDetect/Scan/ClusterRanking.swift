@@ -15,29 +15,20 @@ import SignalGraph
 public enum ClusterRanking {
   /// The ranked clusters of `findings`, account indices resolved through `accounts`.
   public static func rank(_ findings: [Finding], accounts: AccountTable) -> [Cluster] {
-    var parent = Array(findings.indices)
-    func root(_ x: Int) -> Int {
-      var x = x
-      while parent[x] != x {
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-      }
-      return x
-    }
+    var sets = DisjointSets(count: findings.count)
     // The first finding of each (kind, account) pair; later ones join it.
     var firstFinding: [ManipulationKind: [Int32: Int]] = [:]
     for (f, finding) in findings.enumerated() {
       for account in finding.accounts {
         if let other = firstFinding[finding.kind]?[account] {
-          let a = root(f), b = root(other)
-          if a != b { parent[a] = b }
+          sets.union(f, other)
         } else {
           firstFinding[finding.kind, default: [:]][account] = f
         }
       }
     }
     var members: [Int: [Int]] = [:]
-    for f in findings.indices { members[root(f), default: []].append(f) }
+    for f in findings.indices { members[sets.find(f), default: []].append(f) }
 
     var clusters: [Cluster] = members.values.map { group in
       let parts = group.map { findings[$0] }.sorted { $0.score > $1.score }

@@ -18,6 +18,43 @@ public enum Timestamp {
     return p.isoDateTime()
   }
 
+  /// `seconds` (Unix) as ISO-8601 UTC to the second: `2026-03-01T12:00:00Z`.
+  public static func iso8601(_ seconds: Int64) -> String {
+    let (date, rest) = split(seconds)
+    return date + "T\(two(rest / 3_600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
+  }
+
+  /// `seconds` (Unix) as ISO-8601 UTC to the minute: `2026-03-01T12:00Z`,
+  /// the form evidence uses for windows a person reads.
+  public static func iso8601Minutes(_ seconds: Int64) -> String {
+    let (date, rest) = split(seconds)
+    return date + "T\(two(rest / 3_600)):\(two(rest / 60 % 60))Z"
+  }
+
+  /// The civil date of `days` since 1970-01-01 (Howard Hinnant's
+  /// `civil_from_days`, proleptic Gregorian).
+  public static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let day = doy - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+  }
+
+  /// `YYYY-MM-DD` of `seconds` and the seconds into that day.
+  private static func split(_ seconds: Int64) -> (date: String, secondOfDay: Int64) {
+    let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+    let (y, m, d) = civilDate(fromDays: days)
+    let year = y >= 0 && y < 10_000 ? String(repeating: "0", count: 4 - String(y).count) + String(y) : String(y)
+    return ("\(year)-\(two(m))-\(two(d))", seconds - days * 86_400)
+  }
+
+  private static func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
   /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
   /// `days_from_civil`, valid for every year an `Int64` holds).
   static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
