@@ -36,7 +36,7 @@ import SignalGraph
 /// B. Gallagher, C. Faloutsos. "Spotting Suspicious Link Behavior with fBox:
 /// An Adversarial Perspective." *ICDM 2014*, pp. 959-964.
 ///
-/// - Complexity: that of ``TruncatedSVD`` on the adjacency, plus O(*n k*)
+/// - Complexity: that of ``LanczosSVD`` on the adjacency, plus O(*n k*)
 ///   for the reconstruction norms and the peeling of ``DenseBlockDetector``.
 public struct SpectralSpokeDetector: Detector {
   /// `spectral`.
