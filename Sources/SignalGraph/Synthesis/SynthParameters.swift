@@ -36,6 +36,10 @@ struct SynthParameters {
       self = SynthParameters(
         accounts: 1_000_000, groupsPerKind: 1_000, followsMean: 2.6, likesMean: 3.0,
         merchantPaymentsMean: 0.8, salaryShare: 0.08, rentShare: 0.1, compact: false)
+    case .xlarge:
+      self = SynthParameters(
+        accounts: 1_250_000, groupsPerKind: 1_250, followsMean: 2.6, likesMean: 3.0,
+        merchantPaymentsMean: 0.8, salaryShare: 0.08, rentShare: 0.1, compact: false)
     }
   }
 
