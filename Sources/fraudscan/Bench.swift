@@ -17,6 +17,7 @@ extension Fraudscan {
           engagement  FRAUDAR peeling of a power-law graph of --peel-edges edges and of the
                   input's endorsements; the whole bought-engagement pass over the input
           profiles  the fake-profile detectors over the profile edits (edits/s)
+          report  the investigator's HTML report: the input's scan and 1 000 synthetic clusters
 
         Examples:
           swift build -c release
@@ -85,6 +86,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
   case svd
   case engagement
   case profiles
+  case report
 
   func run(_ bench: inout BenchRun) throws {
     switch self {
@@ -92,6 +94,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
     case .svd: try runSVD(&bench)
     case .engagement: try runEngagement(&bench)
     case .profiles: try runProfiles(&bench)
+    case .report: try runReport(&bench)
     }
   }
 }

@@ -8,8 +8,8 @@ import Foundation
 struct SVGPlot {
   /// The `id` of the `<svg>` element.
   var id: String
-  var width = 420.0
-  var height = 320.0
+  var width = 370.0
+  var height = 300.0
   let left = 58.0, right = 14.0, top = 26.0, bottom = 44.0
   /// The x range, in data units (log₁₀ of them when `logX`).
   var xRange: ClosedRange<Double>
