@@ -65,11 +65,11 @@ struct ClusterDrawing {
     SVGPlot.number(x, into: &canvas.nodes)
     canvas.nodes += "\" cy=\""
     SVGPlot.number(y, into: &canvas.nodes)
-    canvas.nodes += "\" r=\"4\"/><text class=\"nl\" x=\""
+    canvas.nodes += "\" r=\"4\"/><text x=\""
     SVGPlot.number(x + dx, into: &canvas.nodes)
     canvas.nodes += "\" y=\""
     SVGPlot.number(y + dy, into: &canvas.nodes)
-    canvas.nodes += "\" text-anchor=\"\(anchor)\">"
+    canvas.nodes += anchor == "start" ? "\">" : "\" text-anchor=\"\(anchor)\">"
     let short = HTMLEscaping.truncated(label, 26)
     if short != label {
       canvas.nodes += "<title>"

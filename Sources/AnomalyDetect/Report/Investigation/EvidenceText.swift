@@ -57,9 +57,12 @@ enum EvidenceText {
 
   /// Appends `evidence` as nested HTML: objects as `<dl>`, lists of scalars
   /// joined by commas (at most `maxItems`), other lists as `<ol>`.
-  static func appendHTML(_ evidence: Evidence, skippingReason: Bool, maxItems: Int = 40, into out: inout String, depth: Int = 0) {
+  /// Text longer than `maxText` characters is cut with `…`.
+  static func appendHTML(
+    _ evidence: Evidence, skippingReason: Bool, maxItems: Int = 25, maxText: Int = 400, into out: inout String, depth: Int = 0
+  ) {
     if let text = scalar(evidence) {
-      HTMLEscaping.append(text, to: &out)
+      HTMLEscaping.append(HTMLEscaping.truncated(text, maxText), to: &out)
       return
     }
     guard depth < 6 else {
@@ -73,7 +76,7 @@ enum EvidenceText {
         out += "<dt>"
         HTMLEscaping.append(key.replacingOccurrences(of: "_", with: " "), to: &out)
         out += "</dt><dd>"
-        appendHTML(o[key]!, skippingReason: false, maxItems: maxItems, into: &out, depth: depth + 1)
+        appendHTML(o[key]!, skippingReason: false, maxItems: maxItems, maxText: maxText, into: &out, depth: depth + 1)
         out += "</dd>"
       }
       out += "</dl>"
@@ -81,13 +84,13 @@ enum EvidenceText {
       if items.allSatisfy({ scalar($0) != nil }) {
         for (i, item) in items.prefix(maxItems).enumerated() {
           if i > 0 { out += ", " }
-          HTMLEscaping.append(scalar(item)!, to: &out)
+          HTMLEscaping.append(HTMLEscaping.truncated(scalar(item)!, maxText), to: &out)
         }
       } else {
         out += "<ol class=\"ev\">"
         for item in items.prefix(maxItems) {
           out += "<li>"
-          appendHTML(item, skippingReason: false, maxItems: maxItems, into: &out, depth: depth + 1)
+          appendHTML(item, skippingReason: false, maxItems: maxItems, maxText: maxText, into: &out, depth: depth + 1)
           out += "</li>"
         }
         out += "</ol>"

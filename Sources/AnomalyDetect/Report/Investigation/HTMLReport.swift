@@ -17,7 +17,9 @@ import SignalGraph
 ///       set: set, graph: GraphIndex(set), spectrum: HTMLReport.spectrum(of: set))
 ///
 /// Drawings are capped (60 accounts, 300 edges and 200 timeline ticks per
-/// cluster, 5 000 scatter points), so 1 000 clusters stay a few megabytes.
+/// cluster; 30, 120 and 100 past 250 clusters; 5 000 scatter points) and
+/// evidence text is cut at 400 characters and 25 list items (240 and 10 past
+/// 250 clusters), so 1 000 clusters stay under 10 MB.
 public struct HTMLReport: Sendable {
   /// The scan report to show.
   public var report: ScanReport
@@ -43,6 +45,13 @@ public struct HTMLReport: Sendable {
 
   /// The HTML document for `set` (the scanned set), whose index is `graph`.
   public func render(set: SignalSet, graph: GraphIndex, spectrum: EndorsementSpectrum?) -> String {
+    var drawing = self.drawing, timeline = self.timeline, evidence = (items: 25, text: 400)
+    if report.clusters.count > 250 {  // many clusters: smaller drawings and evidence, so 1 000 stay under 10 MB
+      drawing.maxNodes = min(drawing.maxNodes, 30)
+      drawing.maxEdges = min(drawing.maxEdges, 120)
+      timeline.maxMarks = min(timeline.maxMarks, 100)
+      evidence = (10, 240)
+    }
     var out = ""
     out.reserveCapacity(8_192 + report.clusters.count * 6_144)
     var flagged = [Bool](repeating: false, count: set.accounts.count)
@@ -62,7 +71,7 @@ public struct HTMLReport: Sendable {
     var scratch = [Bool](repeating: false, count: set.accounts.count)
     for cluster in report.clusters {
       let signals = ClusterSignals(cluster, set: set, graph: graph, scratch: &scratch)
-      section(cluster, signals, set, into: &out)
+      section(cluster, signals, set, drawing: drawing, timeline: timeline, evidence: evidence, into: &out)
     }
     out += "<footer>Written by fraudscan. Every account id and value above is data from the signal set, shown as text.</footer></body></html>\n"
     return out
@@ -79,6 +88,7 @@ public struct HTMLReport: Sendable {
     .k{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px;color:#fff}\
     .k-bought_engagement{background:#c0392b}.k-fake_profile{background:#7d3c98}.k-circular_payment{background:#1f6fb2}\
     .a{font-family:ui-monospace,monospace;font-size:12px;background:#eef1f6;border-radius:3px;padding:0 4px;margin:1px;display:inline-block}\
+    ul.ids{list-style:none;padding:0;margin:0}ul.ids li{font-family:ui-monospace,monospace;font-size:12px;background:#eef1f6;border-radius:3px;padding:0 4px;margin:1px 2px;display:inline-block}\
     .members{flex:1 1 380px;min-width:300px}.pic{flex:0 0 auto}dl.ev{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:1px 10px}\
     dl.ev dt{color:#4a5568}dl.ev dd{margin:0}ol.ev{margin:0;padding-left:18px}.finding{margin:6px 0}\
     svg{background:#fbfcfe;border:1px solid #e2e6ee;border-radius:4px}svg text{font:11px system-ui,sans-serif;fill:#1d2430}\
@@ -86,7 +96,7 @@ public struct HTMLReport: Sendable {
     .dots{fill:none;stroke-linecap:round}.dots.all{stroke:#8d97a5;stroke-width:3;stroke-opacity:.55}.dots.big{stroke-width:5}\
     .dots.flag{stroke:#d62d20;stroke-width:5}.edges{fill:none;stroke:#7a8696;stroke-opacity:.5;stroke-width:1}.arrows{fill:#1f6fb2}\
     .n{stroke:#fff;stroke-width:1}.n.e{fill:#c0392b}.n.b{fill:#e67e22}.n.r{fill:#1f6fb2}.n.m{fill:#8d97a5}.n.s{fill:#7d3c98}\
-    .nl{font-size:10px}rect.v{fill:#f3e9f8;stroke:#7d3c98}.vl{font-size:11px}\
+    .graph text{font-size:10px}rect.v{fill:#f3e9f8;stroke:#7d3c98}.vl{font-size:11px}\
     .marks{fill:none;stroke-width:1.5}.ti{stroke:#c0392b}.tp{stroke:#1f6fb2}.te{stroke:#7d3c98}\
     footer{margin-top:30px;color:#6b7380;font-size:12px}a{color:#1f5fa8}
     """
@@ -152,21 +162,25 @@ public struct HTMLReport: Sendable {
 
   private func accounts(_ title: String, _ list: [String], into out: inout String) {
     guard !list.isEmpty else { return }
-    out += "<h4>\(title) (\(list.count))</h4><p>"
+    out += "<h4>\(title) (\(list.count))</h4><ul class=\"ids\">"
     for id in list {
-      out += "<span class=\"a\">"
+      out += "<li>"
       HTMLEscaping.append(id, to: &out)
-      out += "</span> "
+      out += "</li>"
     }
-    out += "</p>"
+    out += "</ul>"
   }
 
-  private func section(_ c: Cluster, _ signals: ClusterSignals, _ set: SignalSet, into out: inout String) {
+  private func section(
+    _ c: Cluster, _ signals: ClusterSignals, _ set: SignalSet, drawing: ClusterDrawing, timeline: ClusterTimeline,
+    evidence: (items: Int, text: Int), into out: inout String
+  ) {
+    let reason = EvidenceText.reason(of: c)
     let ids = set.accounts.ids
     out += "<section class=\"cluster\" id=\"cluster-\(c.rank)\"><h3>#\(c.rank) <span class=\"k k-\(c.kind.rawValue)\">\(c.kind.rawValue)</span> score \(EvidenceText.number((c.score * 100).rounded() / 100)) · "
     HTMLEscaping.append(c.detector, to: &out)
     out += " · \(c.accounts.count) accounts <a href=\"#clusters\">↑ table</a></h3><p class=\"reason\">"
-    HTMLEscaping.append(EvidenceText.reason(of: c), to: &out)
+    HTMLEscaping.append(reason, to: &out)
     out += "</p><div class=\"grid\"><div class=\"members\">"
     switch c.kind {
     case .boughtEngagement:
@@ -207,7 +221,10 @@ public struct HTMLReport: Sendable {
       out += "<div class=\"finding\"><b>"
       HTMLEscaping.append(f.detector, to: &out)
       out += "</b> (score \(EvidenceText.number((f.score * 100).rounded() / 100)))"
-      EvidenceText.appendHTML(f.evidence, skippingReason: false, into: &out)
+      // The reason shown at the top of the section is not repeated.
+      var shownReason = false
+      if case let .object(o) = f.evidence, case let .string(r)? = o["reason"], r == reason { shownReason = true }
+      EvidenceText.appendHTML(f.evidence, skippingReason: shownReason, maxItems: evidence.items, maxText: evidence.text, into: &out)
       out += "</div>"
     }
     out += "</div><div class=\"pic\">"

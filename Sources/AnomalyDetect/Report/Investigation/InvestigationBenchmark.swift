@@ -26,4 +26,16 @@ public enum InvestigationBenchmark {
     }
     return ScanReport(clusters: clusters, detectors: ["bench"], signals: set.signalCount)
   }
+
+  /// `report`'s clusters repeated in turn until there are `count`, ranked
+  /// anew: real clusters at the size of a big scan, for the size bound.
+  public static func repeated(_ report: ScanReport, to count: Int) -> ScanReport {
+    guard !report.clusters.isEmpty else { return report }
+    let clusters = (0..<count).map { i in
+      var c = report.clusters[i % report.clusters.count]
+      c.rank = i + 1
+      return c
+    }
+    return ScanReport(clusters: clusters, detectors: report.detectors, signals: report.signals)
+  }
 }

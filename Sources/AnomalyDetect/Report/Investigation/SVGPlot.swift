@@ -109,20 +109,14 @@ struct SVGPlot {
     return a >= 100 ? String(Int(t.rounded())) : String(format: "%g", (t * 1000).rounded() / 1000)
   }
 
-  /// Appends `x` with at most one decimal (fast, no `String(format:)`).
+  /// Appends `x` rounded to a whole pixel (fast, no `String(format:)`; whole
+  /// pixels keep 1 000-cluster reports small and look the same on screen).
   static func number(_ x: Double, into out: inout String) {
-    guard x.isFinite else {
+    guard x.isFinite, abs(x) < 1e9 else {
       out += "0"
       return
     }
-    let tenths = Int((x * 10).rounded())
-    if tenths < 0 { out += "-" }
-    let a = tenths.magnitude
-    out += String(a / 10)
-    if a % 10 != 0 {
-      out += "."
-      out += String(a % 10)
-    }
+    out += String(Int(x.rounded()))
   }
 
   /// A range around `values` padded by 5 % (a unit range around a single value).
