@@ -19,6 +19,7 @@ extension Fraudscan {
           profiles  the fake-profile detectors over the profile edits (edits/s)
           cycles  temporal cycles (8 hops, 72 h): index build, enumeration, detector, peak memory;
                   --payments N enumerates a synthetic in-memory multigraph of N payments instead
+          report  the investigator's HTML report: the input's scan and 1 000 synthetic clusters
 
         Examples:
           swift build -c release
@@ -98,6 +99,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
   case engagement
   case profiles
   case cycles
+  case report
 
   func run(_ bench: inout BenchRun) throws {
     switch self {
@@ -106,6 +108,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
     case .engagement: try runEngagement(&bench)
     case .profiles: try runProfiles(&bench)
     case .cycles: try runCycles(&bench)
+    case .report: try runReport(&bench)
     }
   }
 }

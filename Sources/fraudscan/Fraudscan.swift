@@ -17,10 +17,12 @@ struct Fraudscan: ParsableCommand {
         fraudscan stats /tmp/small
         fraudscan ingest /tmp/small --db /tmp/signals.sqlite
         fraudscan scan /tmp/signals.sqlite --format table --top 20
+        fraudscan report /tmp/small --out report.html
+        fraudscan explain u17 /tmp/small
         fraudscan replay fixtures/
       """,
     version: "0.1.0",
     subcommands: [
-      Scan.self, Ingest.self, Stats.self, Spectrum.self, Replay.self, Synth.self, Bench.self,
+      Scan.self, Report.self, Explain.self, Ingest.self, Stats.self, Spectrum.self, Replay.self, Synth.self, Bench.self,
     ])
 }

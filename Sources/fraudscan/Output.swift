@@ -6,6 +6,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case table, json
 }
 
+/// How `scan` prints: the two formats above, or CSV for spreadsheets.
+enum ScanFormat: String, ExpressibleByArgument, CaseIterable {
+  case table, json, csv
+}
+
 /// Writing to standard output without buffering surprises.
 enum Output {
   static func write(_ text: String) {

@@ -11,13 +11,14 @@ extension Fraudscan {
         Examples:
           fraudscan scan fixtures/like-farm
           fraudscan scan signals.sqlite --format table --top 20
+          fraudscan scan signals.sqlite --format csv > clusters.csv
         """)
 
     @Argument(help: "A signal-set directory or a .sqlite store.")
     var source: String
 
-    @Option(help: "Output format: json (the contract's report) or table.")
-    var format: OutputFormat = .json
+    @Option(help: "Output format: json (the contract's report), table, or csv (one row per cluster and account).")
+    var format: ScanFormat = .json
 
     @Option(help: "Keep only the N most suspicious clusters.")
     var top: Int?
@@ -33,6 +34,8 @@ extension Fraudscan {
         Output.write("\n")
       case .table:
         Output.write(ReportTable.render(report))
+      case .csv:
+        Output.write(report.csv())
       }
     }
   }

@@ -134,3 +134,30 @@ import Testing
     #expect(replay.stdout.contains("all met their expectations"))
   }
 }
+
+extension CommandLineTests {
+  @Test func reportExplainAndCSVFromTheCommandLine() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let set = dir.path + "/tiny"
+    #expect(try fraudscan("synth", "--scale", "tiny", "--seed", "5", set).status == 0)
+    let html = dir.path + "/report.html"
+    let report = try fraudscan("report", set, "--out", html, "--top", "5")
+    #expect(report.status == 0, "\(report.stderr)")
+    let text = try String(contentsOfFile: html, encoding: .utf8)
+    #expect(text.hasPrefix("<!DOCTYPE html>") && text.contains("<svg id=\"plot-degree\""))
+
+    let csv = try fraudscan("scan", set, "--format", "csv")
+    #expect(csv.status == 0)
+    #expect(csv.stdout.hasPrefix("rank,kind,detector,score,cluster_size,account\n"))
+    let firstAccount = csv.stdout.split(separator: "\n").dropFirst().first.map { String($0.split(separator: ",").last!) }
+    if let firstAccount {
+      let explain = try fraudscan("explain", firstAccount, set)
+      #expect(explain.status == 0)
+      #expect(explain.stdout.contains("FLAGGED in"), "\(explain.stdout)")
+    }
+    let unknown = try fraudscan("explain", "no-such-account", set)
+    #expect(unknown.status == 1)
+    #expect(unknown.stdout.contains("not in the signal set"))
+  }
+}

@@ -1,0 +1,84 @@
+import SignalGraph
+
+/// A timeline of one cluster's signals as inline SVG: one lane per kind of
+/// signal (endorsements, payments, profile edits), one tick per signal on a
+/// shared time axis, at most `maxMarks` ticks in all (evenly thinned, and
+/// said so).
+struct ClusterTimeline {
+  var maxMarks = 200
+
+  /// Appends the `<svg id="id">` timeline of `signals` to `out`.
+  func draw(id: String, signals: ClusterSignals, set: SignalSet, into out: inout String) {
+    let lanes: [(name: String, rows: [Int32], time: [Int64], cls: String)] = [
+      ("endorsements", signals.interactions, set.interactions.time, "ti"),
+      ("payments", signals.payments, set.payments.time, "tp"),
+      ("profile edits", signals.edits, set.profileEdits.time, "te"),
+    ].filter { !$0.rows.isEmpty }
+    let total = lanes.reduce(0) { $0 + $1.rows.count }
+    let width = 560.0, left = 130.0, right = 16.0, laneHeight = 22.0
+    let height = 30 + Double(max(lanes.count, 1)) * laneHeight + 32
+    out += "<svg id=\"\(id)\" class=\"timeline\" role=\"img\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">"
+    out += "<title>timeline of the cluster's signals</title>"
+    guard total > 0 else {
+      out += "<text class=\"note\" x=\"8\" y=\"24\">no signal among the cluster's members in the set</text></svg>"
+      return
+    }
+    var first = Int64.max, last = Int64.min
+    for lane in lanes {
+      first = min(first, lane.time[Int(lane.rows.first!)])
+      last = max(last, lane.time[Int(lane.rows.last!)])
+    }
+    let span = Double(max(last - first, 1))
+    func x(_ t: Int64) -> Double { left + Double(t - first) / span * (width - left - right) }
+    let stride = max(1, (total + maxMarks - 1) / maxMarks)
+    for (i, lane) in lanes.enumerated() {
+      let y = 20 + Double(i) * laneHeight
+      out += "<text class=\"tl\" x=\"\(Int(left) - 8)\" y=\""
+      SVGPlot.number(y + 11, into: &out)
+      out += "\" text-anchor=\"end\">\(lane.name) (\(lane.rows.count))</text><path class=\"lane\" d=\"M\(Int(left)) "
+      SVGPlot.number(y + 16, into: &out)
+      out += "H\(Int(width - right))\"/><path class=\"marks \(lane.cls)\" d=\""
+      var k = 0
+      while k < lane.rows.count {
+        out += "M"
+        SVGPlot.number(x(lane.time[Int(lane.rows[k])]), into: &out)
+        out += " "
+        SVGPlot.number(y + 2, into: &out)
+        out += "v14"
+        k += stride
+      }
+      out += "\"/>"
+    }
+    let axisY = 20 + Double(lanes.count) * laneHeight + 10
+    out += "<text class=\"tl\" x=\"\(Int(left))\" y=\"\(Int(axisY))\">\(Self.date(first))</text>"
+    out += "<text class=\"tl\" x=\"\(Int(width - right))\" y=\"\(Int(axisY))\" text-anchor=\"end\">\(Self.date(last))</text>"
+    out += "<text class=\"tl\" x=\"\(Int((left + width - right) / 2))\" y=\"\(Int(axisY) + 14)\" text-anchor=\"middle\">span \(Self.duration(last - first))"
+    if stride > 1 { out += ", every \(stride)th of \(total) signals drawn" }
+    out += "</text></svg>"
+  }
+
+  /// `seconds` since 1970 as `YYYY-MM-DD hh:mm` UTC (Hinnant's `civil_from_days`).
+  static func date(_ seconds: Int64) -> String {
+    let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+    let secondOfDay = seconds - days * 86_400
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let day = doy - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    return "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60))"
+  }
+
+  /// A duration in the largest fitting unit: `40 min`, `3.5 h`, `12 days`.
+  static func duration(_ seconds: Int64) -> String {
+    if seconds < 120 { return "\(seconds) s" }
+    if seconds < 7200 { return "\(seconds / 60) min" }
+    if seconds < 172_800 { return "\(Double(seconds / 360) / 10) h" }
+    return "\(seconds / 86_400) days"
+  }
+}

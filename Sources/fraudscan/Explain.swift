@@ -1,0 +1,35 @@
+import AnomalyDetect
+import ArgumentParser
+import Foundation
+import SignalGraph
+
+extension Fraudscan {
+  struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Say why an account is or is not flagged.",
+      discussion: """
+        Scans the set and lists every cluster that implicates the account: its rank, kind,
+        detectors, score, reason, the account's role, and each finding's figures.
+        Exits with status 1 when the account is not in the set.
+
+        Examples:
+          fraudscan explain u17 fixtures/like-farm
+        """)
+
+    @Argument(help: "The account id.")
+    var account: String
+
+    @Argument(help: "A signal-set directory or a .sqlite store.")
+    var source: String
+
+    func run() throws {
+      let progress = ProgressReporter.terminal()
+      let set = try SignalSource(path: source).load(progress: progress)
+      let report = Scanner.standard.scan(set, progress: progress)
+      // Issue 6: pass the account's ScoreBreakdown (from CreditScore) as `score:` here.
+      let explanation = AccountExplanation(account: account, report: report, set: set, graph: GraphIndex(set))
+      Output.write(explanation.text)
+      if !explanation.known { throw ExitCode(1) }
+    }
+  }
+}
