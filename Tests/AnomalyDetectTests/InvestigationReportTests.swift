@@ -94,6 +94,31 @@ struct StubDetector: Detector {
   }
   #endif
 
+  @Test func paymentHopsReadAsOneLineAndOnlyAClosedRingIsCalledARing() {
+    let hop: [String: Evidence] = ["from": "a", "to": "b", "amount": "120.50", "ts": "2026-03-01T12:00:00Z", "payment": "p17"]
+    #expect(EvidenceText.hopLine(hop) == "a → b 120.50 at 2026-03-01T12:00:00Z (p17)")
+    #expect(EvidenceText.hopLine(["from": "a", "to": "b"]) == nil)
+    var html = ""
+    EvidenceText.appendHTML(.object(["cycles": .array([.object(["hops": .array([.object(hop)])])])]), skippingReason: false, into: &html)
+    #expect(html.contains("a → b 120.50 at 2026-03-01T12:00:00Z (p17)"))
+
+    // a → b → c → a is a ring; a ⇄ b plus a ⇄ c (two 2-cycles) is not one.
+    var ring = SignalSet(), star = SignalSet()
+    for (s, t) in [("a", "b"), ("b", "c"), ("c", "a")] {
+      ring.addPayment(id: s + t, source: s, target: t, amount: Amount(micros: 1), time: 1)
+    }
+    for (s, t) in [("a", "b"), ("b", "a"), ("a", "c"), ("c", "a")] {
+      star.addPayment(id: s + t, source: s, target: t, amount: Amount(micros: 1), time: 1)
+    }
+    for set in [ring, star] {
+      let cluster = Cluster(rank: 1, kind: .circularPayment, detector: "x", score: 1, accounts: ["a", "b", "c"], evidence: "e")
+      var scratch = [Bool](repeating: false, count: set.accounts.count)
+      let signals = ClusterSignals(cluster, set: set, graph: GraphIndex(set), scratch: &scratch)
+      let order = signals.ringOrder(set)
+      #expect(signals.isSingleRing(order, set) == (set.payments.count == 3))
+    }
+  }
+
   @Test func untrustedTextIsEscapedAndNothingIsLoadedFromOutside() {
     let set = Self.set()
     let html = render(Self.scanner.scan(set), set)

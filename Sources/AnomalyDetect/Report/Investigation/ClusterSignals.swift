@@ -77,6 +77,19 @@ struct ClusterSignals {
     members.filter { endorsementsGiven[$0] == nil && endorsementsReceived[$0] == nil }
   }
 
+  /// Whether `order` is one ring: every member once, each paying the next
+  /// inside the cluster and the last paying the first.
+  func isSingleRing(_ order: [Int32], _ set: SignalSet) -> Bool {
+    guard order.count >= 2, order.count == members.count else { return false }
+    var pairs = Set<Int64>()
+    for row in payments {
+      pairs.insert(Int64(set.payments.source[Int(row)]) << 32 | Int64(set.payments.target[Int(row)]))
+    }
+    return order.indices.allSatisfy { i in
+      pairs.contains(Int64(order[i]) << 32 | Int64(order[(i + 1) % order.count]))
+    }
+  }
+
   /// The members in ring order: from the payer of the earliest internal
   /// payment, follow each member's earliest payment to a member not yet
   /// visited; members the walk does not reach follow, payers first.

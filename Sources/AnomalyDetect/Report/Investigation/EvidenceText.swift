@@ -65,11 +65,14 @@ enum EvidenceText {
       HTMLEscaping.append(HTMLEscaping.truncated(text, maxText), to: &out)
       return
     }
-    guard depth < 6 else {
+    // Deep enough for a ring → its cycles → their hops → one hop.
+    guard depth < 10 else {
       out += "…"
       return
     }
     switch evidence {
+    case let .object(o) where hopLine(o) != nil:
+      HTMLEscaping.append(hopLine(o)!, to: &out)
     case let .object(o):
       out += "<dl class=\"ev\">"
       for key in o.keys.sorted() where !(skippingReason && key == "reason") {
@@ -98,5 +101,15 @@ enum EvidenceText {
       if items.count > maxItems { out += " … and \(items.count - maxItems) more" }
     default: break
     }
+  }
+
+  /// A payment hop (`from`, `to`, `amount`, `ts`, optional `payment`) on one
+  /// line, `a → b 120.50 at 2026-03-01T12:00:00Z (p17)`; `nil` for other objects.
+  static func hopLine(_ o: [String: Evidence]) -> String? {
+    guard let from = o["from"].flatMap(scalar), let to = o["to"].flatMap(scalar),
+      let amount = o["amount"].flatMap(scalar), let ts = o["ts"].flatMap(scalar)
+    else { return nil }
+    let payment = o["payment"].flatMap(scalar).map { " (\($0))" } ?? ""
+    return "\(from) → \(to) \(amount) at \(ts)\(payment)"
   }
 }

@@ -189,14 +189,17 @@ public struct HTMLReport: Sendable {
       accounts("Members without an endorsement inside the cluster", signals.withoutEndorsements.map { ids[$0] }, into: &out)
     case .circularPayment:
       let order = signals.ringOrder(set)
-      out += "<h4>Ring order (\(order.count))</h4><p>"
+      let isRing = signals.isSingleRing(order, set)
+      out += isRing
+        ? "<h4>Ring order (\(order.count))</h4><p>"
+        : "<h4>Members, following the money (\(order.count))</h4><p class=\"note\">Several rings or paths share these accounts; the evidence lists each.</p><p>"
       for (i, a) in order.enumerated() {
         if i > 0 { out += " → " }
         out += "<span class=\"a\">"
         HTMLEscaping.append(ids[a], to: &out)
         out += "</span>"
       }
-      if let first = order.first, order.count > 1 { out += " → (" + HTMLEscaping.escaped(ids[first]) + ")" }
+      if isRing, let first = order.first { out += " → (" + HTMLEscaping.escaped(ids[first]) + ")" }
       out += "</p>"
     case .fakeProfile:
       accounts("Members", signals.members.map { ids[$0] }, into: &out)
