@@ -19,6 +19,7 @@ extension Fraudscan {
         Examples:
           fraudscan synth --scale small --seed 7 /tmp/small
           fraudscan synth --scale large /tmp/large
+          fraudscan synth --scale small --stream /tmp/small   # plus events.ndjson for `filter`
         """)
 
     @Option(help: "How big: tiny, small, medium or large.")
@@ -27,12 +28,15 @@ extension Fraudscan {
     @Option(help: "The random seed.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Also write events.ndjson (the pre-filter's event stream), events_truth.csv and events_buyers.csv.")
+    var stream = false
+
     @Argument(help: "The directory to write (created if missing).")
     var output: String
 
     func run() throws {
       let (summary, seconds) = try Stopwatch.time {
-        try SyntheticSignalSet(scale: scale, seed: seed).write(to: URL(fileURLWithPath: output))
+        try SyntheticSignalSet(scale: scale, seed: seed).write(to: URL(fileURLWithPath: output), stream: stream)
       }
       let fraud = summary.fraudAccountsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
       print(
