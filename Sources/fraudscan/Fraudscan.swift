@@ -21,6 +21,6 @@ struct Fraudscan: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      Scan.self, Ingest.self, Stats.self, Score.self, Spectrum.self, Replay.self, Synth.self, Bench.self,
+      Scan.self, Ingest.self, Stats.self, Score.self, Filter.self, Spectrum.self, Replay.self, Synth.self, Bench.self,
     ])
 }

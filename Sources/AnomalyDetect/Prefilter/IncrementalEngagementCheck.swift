@@ -1,0 +1,151 @@
+/// Keeps dense-block state of the endorsement graph up to date per
+/// endorsement and flags the endorsements of a dense, synchronous
+/// endorser × target block, in the spirit of Spade's incremental peeling
+/// (Jiang et al., "Spade: A Real-Time Fraud Detection Framework on Evolving
+/// Graphs", VLDB 2023): only the neighbourhood of the new edge is touched.
+///
+/// The state is the recent edges (endorser, target) with their seqs, each
+/// endorser's recent targets, each target's recent endorsers, and for each
+/// pair of targets the number of distinct endorsers that endorsed both
+/// within ``PrefilterConfiguration/blockSyncSeconds`` of each other. A new
+/// edge e → t bumps the pairs (t, t′) for e's other targets t′: O(out-degree
+/// of e). A pair becomes a block when at least
+/// ``PrefilterConfiguration/blockMinEndorsers`` endorsers share it and that is
+/// ``PrefilterConfiguration/blockSurprise`` times more than chance
+/// (d(t)·d(t′) / active endorsers), so two celebrities followed by the same
+/// thousands never form one; targets above
+/// ``PrefilterConfiguration/blockMaxTargetDegree`` are not paired at all.
+/// When a block forms, every admitted endorsement of the pair by the common
+/// endorsers is revoked; later endorsements that join a block are held.
+///
+/// - Complexity: O(out-degree(e)) expected per new edge, O(1) per repeat;
+///   flagging a block costs O(d(t)). Memory is bounded by the window.
+struct IncrementalEngagementCheck {
+  struct Edge {
+    var seqs: [Int]
+    var first: Int64
+    var last: Int64
+    var withheld: Bool
+  }
+
+  struct Pair {
+    var count: Int32
+    var last: Int64
+    var flagged: Bool
+  }
+
+  let configuration: PrefilterConfiguration
+  private var edges: [UInt64: Edge] = [:]
+  private var targetsOf: [[Int32]] = []
+  private var endorsersOf: [[Int32]] = []
+  private var pairs: [UInt64: Pair] = [:]
+  private var partners: [Int32: [Int32]] = [:]
+  private var activeEndorsers = 0
+
+  init(configuration: PrefilterConfiguration) { self.configuration = configuration }
+
+  @inline(__always) static func edgeKey(_ e: Int32, _ t: Int32) -> UInt64 { UInt64(UInt32(e)) << 32 | UInt64(UInt32(t)) }
+  @inline(__always) static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 { a < b ? edgeKey(a, b) : edgeKey(b, a) }
+
+  /// Decides endorsement `seq` of `target` by `endorser`.
+  mutating func check(seq: Int, endorser e: Int32, target t: Int32, time: Int64, names: (Int32) -> String) -> CheckOutcome {
+    if e == t { return .admit }
+    let n = Int(max(e, t)) + 1
+    if targetsOf.count < n {
+      targetsOf.append(contentsOf: repeatElement([], count: n - targetsOf.count))
+      endorsersOf.append(contentsOf: repeatElement([], count: n - endorsersOf.count))
+    }
+    let key = Self.edgeKey(e, t)
+    if var edge = edges[key] {
+      edge.seqs.append(seq)
+      edge.last = time
+      edges[key] = edge
+      if edge.withheld {
+        return CheckOutcome(holdReasons: ["dense-block: \(names(e)) again endorses \(names(t)), part of a flagged block"])
+      }
+      return .admit
+    }
+    edges[key] = Edge(seqs: [seq], first: time, last: time, withheld: false)
+    if targetsOf[Int(e)].isEmpty { activeEndorsers += 1 }
+    targetsOf[Int(e)].append(t)
+    endorsersOf[Int(t)].append(e)
+
+    var outcome = CheckOutcome.admit
+    // Joining a block already flagged: e endorsed a partner of t.
+    if let ps = partners[t] {
+      for p in ps {
+        guard let other = edges[Self.edgeKey(e, p)] else { continue }
+        let reason = "dense-block: \(names(e)) endorses both \(names(t)) and \(names(p)), a flagged block"
+        if outcome.holdReasons.isEmpty { outcome.holdReasons.append(reason) }
+        if !other.withheld { withhold(Self.edgeKey(e, p), reason, &outcome) }
+      }
+      if !outcome.holdReasons.isEmpty {
+        edges[key]!.withheld = true
+        return outcome
+      }
+    }
+
+    let degreeT = endorsersOf[Int(t)].count
+    guard degreeT <= configuration.blockMaxTargetDegree else { return outcome }
+    for other in targetsOf[Int(e)] where other != t {
+      let degreeO = endorsersOf[Int(other)].count
+      guard degreeO <= configuration.blockMaxTargetDegree,
+        let otherEdge = edges[Self.edgeKey(e, other)],
+        abs(time - otherEdge.first) <= configuration.blockSyncSeconds
+      else { continue }
+      let pk = Self.pairKey(t, other)
+      var pair = pairs[pk] ?? Pair(count: 0, last: time, flagged: false)
+      pair.count += 1
+      pair.last = time
+      pairs[pk] = pair
+      guard !pair.flagged, Int(pair.count) >= configuration.blockMinEndorsers else { continue }
+      let expected = Double(degreeT) * Double(degreeO) / Double(max(activeEndorsers, 1))
+      guard Double(pair.count) >= configuration.blockSurprise * expected else { continue }
+      pairs[pk]!.flagged = true
+      partners[t, default: []].append(other)
+      partners[other, default: []].append(t)
+      let common = endorsersOf[Int(t)].filter { edges[Self.edgeKey($0, other)] != nil }
+      let reason = "dense-block: \(common.count) accounts endorse both \(names(t)) and \(names(other)) (\(pair.count) within \(configuration.blockSyncSeconds / 86_400) days of each other; chance ≈ \(String(format: "%.2f", expected)))"
+      if outcome.holdReasons.isEmpty { outcome.holdReasons.append(reason) }
+      edges[key]!.withheld = true
+      for x in common {
+        withhold(Self.edgeKey(x, t), reason, &outcome)
+        withhold(Self.edgeKey(x, other), reason, &outcome)
+      }
+    }
+    if !outcome.holdReasons.isEmpty { edges[key]!.withheld = true }
+    return outcome
+  }
+
+  /// Marks an edge withheld and revokes its admitted seqs.
+  private mutating func withhold(_ key: UInt64, _ reason: String, _ outcome: inout CheckOutcome) {
+    guard var edge = edges[key], !edge.withheld else { return }
+    edge.withheld = true
+    edges[key] = edge
+    for s in edge.seqs { outcome.revoked.append((s, reason)) }
+  }
+
+  /// Forgets edges, pairs and blocks whose latest activity is older than the window.
+  ///
+  /// - Complexity: O(state size).
+  mutating func evict(now: Int64) {
+    let cutoff = now - configuration.windowSeconds
+    edges = edges.filter { $0.value.last >= cutoff }
+    pairs = pairs.filter { $0.value.last >= cutoff }
+    var active = 0
+    for e in targetsOf.indices where !targetsOf[e].isEmpty {
+      targetsOf[e].removeAll { edges[Self.edgeKey(Int32(e), $0)] == nil }
+      if !targetsOf[e].isEmpty { active += 1 }
+    }
+    activeEndorsers = active
+    for t in endorsersOf.indices where !endorsersOf[t].isEmpty {
+      endorsersOf[t].removeAll { edges[Self.edgeKey($0, Int32(t))] == nil }
+    }
+    var kept: [Int32: [Int32]] = [:]
+    for (t, ps) in partners {
+      let live = ps.filter { pairs[Self.pairKey(t, $0)]?.flagged == true }
+      if !live.isEmpty { kept[t] = live }
+    }
+    partners = kept
+  }
+}
