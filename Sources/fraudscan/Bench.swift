@@ -17,6 +17,8 @@ extension Fraudscan {
           engagement  FRAUDAR peeling of a power-law graph of --peel-edges edges and of the
                   input's endorsements; the whole bought-engagement pass over the input
           profiles  the fake-profile detectors over the profile edits (edits/s)
+          prefilter  the inline pre-filter over the input's events.ndjson: events/s and
+                  p50/p99/p99.9 decision latency (write the stream with synth --stream)
 
         Examples:
           swift build -c release
@@ -52,11 +54,15 @@ extension Fraudscan {
     @Option(help: "engagement: edges of the synthetic power-law endorsement graph to peel.")
     var peelEdges: Int = 10_000_000
 
+    @Option(help: "prefilter: days of history the pre-filter keeps.")
+    var windowDays: Int = 60
+
     func run() throws {
       let input = try self.input ?? generate()
       var bench = BenchRun(input: input, repetitions: max(repetitions, 1))
       bench.svd = .init(nonzeros: svdNonzeros, dimension: svdDimension, writeMatrix: writeMatrix)
       bench.peelEdges = peelEdges
+      bench.windowDays = windowDays
       for suite in suite {
         Output.write("== \(suite.rawValue)\n")
         try suite.run(&bench)
@@ -68,7 +74,7 @@ extension Fraudscan {
     func generate() throws -> String {
       let directory = NSTemporaryDirectory() + "fraudscan-bench-\(scale.rawValue)-\(seed)"
       let (summary, seconds) = try Stopwatch.time {
-        try SyntheticSignalSet(scale: scale, seed: seed).write(to: URL(fileURLWithPath: directory))
+        try SyntheticSignalSet(scale: scale, seed: seed).write(to: URL(fileURLWithPath: directory), stream: suite.contains(.prefilter))
       }
       let signals = summary.payments + summary.interactions + summary.profileEdits
       Output.write(
@@ -85,6 +91,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
   case svd
   case engagement
   case profiles
+  case prefilter
 
   func run(_ bench: inout BenchRun) throws {
     switch self {
@@ -92,6 +99,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
     case .svd: try runSVD(&bench)
     case .engagement: try runEngagement(&bench)
     case .profiles: try runProfiles(&bench)
+    case .prefilter: try runPrefilter(&bench)
     }
   }
 }
@@ -111,6 +119,8 @@ struct BenchRun {
   var svd = SVDOptions()
   /// The engagement suite's synthetic graph size, in edges.
   var peelEdges = 10_000_000
+  /// The prefilter suite's history window, in days.
+  var windowDays = 60
 
   init(input: String, repetitions: Int) {
     self.input = input
