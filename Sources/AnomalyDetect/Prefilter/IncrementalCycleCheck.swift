@@ -1,3 +1,5 @@
+import SignalGraph
+
 /// Checks each payment for closing a conserved, fast, time-increasing cycle,
 /// by a bounded backward search over recent payments (in the spirit of 2SCENT,
 /// Kumar and Calders, VLDB 2018, restricted to cycles that close at the new edge).
@@ -33,7 +35,7 @@ struct IncrementalCycleCheck {
 
   /// Decides payment `seq` from `source` to `target`.
   mutating func check(
-    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: (Int32) -> String
+    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: StringInterner
   ) -> CheckOutcome {
     grow(to: Int(max(source, target)) + 1)
     var outcome = CheckOutcome.admit
@@ -43,9 +45,9 @@ struct IncrementalCycleCheck {
       if search(from: source, before: time, carried: micros, start: time, origin: target, depth: 1) {
         let first = path.last.map { incoming[Int($0.account)][$0.index].time } ?? time
         let hours = Double(time - first) / 3_600
-        var hops = [names(target)]
-        for step in path.reversed() { hops.append(names(step.account)) }
-        hops.append(names(target))
+        var hops = [names[target]]
+        for step in path.reversed() { hops.append(names[step.account]) }
+        hops.append(names[target])
         let reason = "cycle: \(path.count + 1) payments \(hops.joined(separator: "→")) within \(String(format: "%.1f", hours)) h, each passing on \(Int(configuration.cycleMinRatio * 100))–100 % of the previous"
         outcome.holdReasons.append(reason)
         for step in path {

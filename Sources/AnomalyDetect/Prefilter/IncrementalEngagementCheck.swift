@@ -1,3 +1,5 @@
+import SignalGraph
+
 /// Keeps dense-block state of the endorsement graph up to date per
 /// endorsement and flags the endorsements of a dense, synchronous
 /// endorser × target block, in the spirit of Spade's incremental peeling
@@ -41,6 +43,11 @@ struct IncrementalEngagementCheck {
   private var pairs: [UInt64: Pair] = [:]
   private var partners: [Int32: [Int32]] = [:]
   private var activeEndorsers = 0
+  /// Eviction queues: (time touched, key), oldest first, popped as time advances.
+  private var edgeQueue: [(time: Int64, key: UInt64)] = []
+  private var edgeHead = 0
+  private var pairQueue: [(time: Int64, key: UInt64)] = []
+  private var pairHead = 0
 
   init(configuration: PrefilterConfiguration) { self.configuration = configuration }
 
@@ -48,7 +55,8 @@ struct IncrementalEngagementCheck {
   @inline(__always) static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 { a < b ? edgeKey(a, b) : edgeKey(b, a) }
 
   /// Decides endorsement `seq` of `target` by `endorser`.
-  mutating func check(seq: Int, endorser e: Int32, target t: Int32, time: Int64, names: (Int32) -> String) -> CheckOutcome {
+  mutating func check(seq: Int, endorser e: Int32, target t: Int32, time: Int64, names: StringInterner) -> CheckOutcome {
+    evict(now: time)
     if e == t { return .admit }
     let n = Int(max(e, t)) + 1
     if targetsOf.count < n {
@@ -60,12 +68,14 @@ struct IncrementalEngagementCheck {
       edge.seqs.append(seq)
       edge.last = time
       edges[key] = edge
+      edgeQueue.append((time, key))
       if edge.withheld {
-        return CheckOutcome(holdReasons: ["dense-block: \(names(e)) again endorses \(names(t)), part of a flagged block"])
+        return CheckOutcome(holdReasons: ["dense-block: \(names[e]) again endorses \(names[t]), part of a flagged block"])
       }
       return .admit
     }
     edges[key] = Edge(seqs: [seq], first: time, last: time, withheld: false)
+    edgeQueue.append((time, key))
     if targetsOf[Int(e)].isEmpty { activeEndorsers += 1 }
     targetsOf[Int(e)].append(t)
     endorsersOf[Int(t)].append(e)
@@ -75,7 +85,7 @@ struct IncrementalEngagementCheck {
     if let ps = partners[t] {
       for p in ps {
         guard let other = edges[Self.edgeKey(e, p)] else { continue }
-        let reason = "dense-block: \(names(e)) endorses both \(names(t)) and \(names(p)), a flagged block"
+        let reason = "dense-block: \(names[e]) endorses both \(names[t]) and \(names[p]), a flagged block"
         if outcome.holdReasons.isEmpty { outcome.holdReasons.append(reason) }
         if !other.withheld { withhold(Self.edgeKey(e, p), reason, &outcome) }
       }
@@ -98,6 +108,7 @@ struct IncrementalEngagementCheck {
       pair.count += 1
       pair.last = time
       pairs[pk] = pair
+      pairQueue.append((time, pk))
       guard !pair.flagged, Int(pair.count) >= configuration.blockMinEndorsers else { continue }
       let expected = Double(degreeT) * Double(degreeO) / Double(max(activeEndorsers, 1))
       guard Double(pair.count) >= configuration.blockSurprise * expected else { continue }
@@ -105,7 +116,7 @@ struct IncrementalEngagementCheck {
       partners[t, default: []].append(other)
       partners[other, default: []].append(t)
       let common = endorsersOf[Int(t)].filter { edges[Self.edgeKey($0, other)] != nil }
-      let reason = "dense-block: \(common.count) accounts endorse both \(names(t)) and \(names(other)) (\(pair.count) within \(configuration.blockSyncSeconds / 86_400) days of each other; chance ≈ \(String(format: "%.2f", expected)))"
+      let reason = "dense-block: \(common.count) accounts endorse both \(names[t]) and \(names[other]) (\(pair.count) within \(configuration.blockSyncSeconds / 86_400) days of each other; chance ≈ \(String(format: "%.2f", expected)))"
       if outcome.holdReasons.isEmpty { outcome.holdReasons.append(reason) }
       edges[key]!.withheld = true
       for x in common {
@@ -125,27 +136,42 @@ struct IncrementalEngagementCheck {
     for s in edge.seqs { outcome.revoked.append((s, reason)) }
   }
 
-  /// Forgets edges, pairs and blocks whose latest activity is older than the window.
+  /// Forgets edges, pairs and blocks whose latest activity is older than the
+  /// window, popping the eviction queues as time advances.
   ///
-  /// - Complexity: O(state size).
+  /// - Complexity: amortised O(1) per queued touch, plus O(degree) per evicted edge.
   mutating func evict(now: Int64) {
     let cutoff = now - configuration.windowSeconds
-    edges = edges.filter { $0.value.last >= cutoff }
-    pairs = pairs.filter { $0.value.last >= cutoff }
-    var active = 0
-    for e in targetsOf.indices where !targetsOf[e].isEmpty {
-      targetsOf[e].removeAll { edges[Self.edgeKey(Int32(e), $0)] == nil }
-      if !targetsOf[e].isEmpty { active += 1 }
+    while edgeHead < edgeQueue.count, edgeQueue[edgeHead].time < cutoff {
+      let key = edgeQueue[edgeHead].key
+      edgeHead += 1
+      guard let edge = edges[key], edge.last < cutoff else { continue }
+      edges[key] = nil
+      let e = Int32(truncatingIfNeeded: key >> 32), t = Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)
+      if let i = targetsOf[Int(e)].firstIndex(of: t) { targetsOf[Int(e)].remove(at: i) }
+      if targetsOf[Int(e)].isEmpty { activeEndorsers -= 1 }
+      if let i = endorsersOf[Int(t)].firstIndex(of: e) { endorsersOf[Int(t)].remove(at: i) }
     }
-    activeEndorsers = active
-    for t in endorsersOf.indices where !endorsersOf[t].isEmpty {
-      endorsersOf[t].removeAll { edges[Self.edgeKey($0, Int32(t))] == nil }
+    while pairHead < pairQueue.count, pairQueue[pairHead].time < cutoff {
+      let key = pairQueue[pairHead].key
+      pairHead += 1
+      guard let pair = pairs[key], pair.last < cutoff else { continue }
+      pairs[key] = nil
+      if pair.flagged {
+        let a = Int32(truncatingIfNeeded: key >> 32), b = Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)
+        partners[a]?.removeAll { $0 == b }
+        partners[b]?.removeAll { $0 == a }
+        if partners[a]?.isEmpty == true { partners[a] = nil }
+        if partners[b]?.isEmpty == true { partners[b] = nil }
+      }
     }
-    var kept: [Int32: [Int32]] = [:]
-    for (t, ps) in partners {
-      let live = ps.filter { pairs[Self.pairKey(t, $0)]?.flagged == true }
-      if !live.isEmpty { kept[t] = live }
+    if edgeHead > 4_096, edgeHead * 2 > edgeQueue.count {
+      edgeQueue.removeFirst(edgeHead)
+      edgeHead = 0
     }
-    partners = kept
+    if pairHead > 4_096, pairHead * 2 > pairQueue.count {
+      pairQueue.removeFirst(pairHead)
+      pairHead = 0
+    }
   }
 }

@@ -1,3 +1,5 @@
+import SignalGraph
+
 /// Looks each profile edit up in a rare-value index and a MinHash LSH index of
 /// bios, and flags template rings: at least
 /// ``PrefilterConfiguration/profileMinGroup`` accounts that set the same rare
@@ -96,7 +98,7 @@ struct IncrementalProfileCheck {
   }
 
   /// Decides edit `seq` by `account` of the value with key `key`.
-  mutating func check(seq: Int, account a: Int32, key: UInt64, time: Int64, describe: (UInt64) -> String, names: (Int32) -> String) -> CheckOutcome {
+  mutating func check(seq: Int, account a: Int32, key: UInt64, time: Int64, fields: StringInterner, values: StringInterner, names: StringInterner) -> CheckOutcome {
     let burst = configuration.profileBurstSeconds
     var entry = Entry(account: a, key: key, time: time, seq: seq, withheld: false)
     let accountKey = UInt64(UInt32(bitPattern: a)) << 32 ^ key &* 0x9E37_79B9_7F4A_7C15
@@ -106,9 +108,9 @@ struct IncrementalProfileCheck {
     }
     var outcome = CheckOutcome.admit
     if let until = flaggedAccounts[a], until >= time {
-      outcome.holdReasons.append("profile-ring: \(names(a)) belongs to a flagged template ring")
+      outcome.holdReasons.append("profile-ring: \(names[a]) belongs to a flagged template ring")
     } else if let until = flaggedKeys[key], until >= time {
-      outcome.holdReasons.append("profile-ring: \(describe(key)) is a flagged template value")
+      outcome.holdReasons.append("profile-ring: \(Prefilter.describe(key, fields: fields, values: values)) is a flagged template value")
       flag(a, until: time + burst, reason: outcome.holdReasons[0], &outcome)
     }
     entry.withheld = !outcome.holdReasons.isEmpty
@@ -135,7 +137,7 @@ struct IncrementalProfileCheck {
     }
     guard let second = best else { return outcome }
     let ring = members.filter { m in (byAccount[m] ?? []).contains { $0.key == second.key && time - $0.time <= burst } }
-    let reason = "profile-ring: \(ring.count) accounts set \(describe(key)) and \(describe(second.key)) within \(burst / 3_600) h"
+    let reason = "profile-ring: \(ring.count) accounts set \(Prefilter.describe(key, fields: fields, values: values)) and \(Prefilter.describe(second.key, fields: fields, values: values)) within \(burst / 3_600) h"
     flaggedKeys[key] = time + burst
     flaggedKeys[second.key] = time + burst
     for m in ring { flag(m, until: time + burst, reason: reason, &outcome) }

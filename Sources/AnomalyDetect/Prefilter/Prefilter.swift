@@ -65,10 +65,10 @@ public struct Prefilter: Sendable {
     switch event {
     case let .payment(_, source, target, amount, time):
       let s = accounts.intern(source), t = accounts.intern(target)
-      outcome = cycles.check(seq: seq, source: s, target: t, micros: amount.micros, time: time, names: { [accounts] in accounts[$0] })
+      outcome = cycles.check(seq: seq, source: s, target: t, micros: amount.micros, time: time, names: accounts)
     case let .interaction(source, target, _, time):
       let s = accounts.intern(source), t = accounts.intern(target)
-      outcome = engagement.check(seq: seq, endorser: s, target: t, time: time, names: { [accounts] in accounts[$0] })
+      outcome = engagement.check(seq: seq, endorser: s, target: t, time: time, names: accounts)
     case let .profileEdit(account, field, value, time):
       let a = accounts.intern(account), f = fields.intern(field)
       let key: UInt64
@@ -79,8 +79,8 @@ public struct Prefilter: Sendable {
       }
       outcome = profiles.check(
         seq: seq, account: a, key: key, time: time,
-        describe: { [fields, values] k in Self.describe(k, fields: fields, values: values) },
-        names: { [accounts] in accounts[$0] })
+        fields: fields, values: values,
+        names: accounts)
     }
     var decision = Decision(seq: seq, verdict: outcome.holdReasons.isEmpty ? .admit : .hold, reasons: outcome.holdReasons)
     if !outcome.revoked.isEmpty {
@@ -112,7 +112,6 @@ public struct Prefilter: Sendable {
 
   private mutating func sweep() {
     cycles.evict(now: now)
-    engagement.evict(now: now)
     profiles.evict(now: now)
     nextSweep = now + 86_400
   }
