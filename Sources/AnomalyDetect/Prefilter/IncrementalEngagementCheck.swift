@@ -24,7 +24,9 @@ import SignalGraph
 ///   flagging a block costs O(d(t)). Memory is bounded by the window.
 struct IncrementalEngagementCheck {
   struct Edge {
-    var seqs: [Int]
+    /// The first endorsement's seq; repeats (likes after a follow) go to `more`.
+    var seq: Int
+    var more: [Int] = []
     var first: Int64
     var last: Int64
     var withheld: Bool
@@ -65,7 +67,7 @@ struct IncrementalEngagementCheck {
     }
     let key = Self.edgeKey(e, t)
     if var edge = edges[key] {
-      edge.seqs.append(seq)
+      edge.more.append(seq)
       edge.last = time
       edges[key] = edge
       edgeQueue.append((time, key))
@@ -74,7 +76,7 @@ struct IncrementalEngagementCheck {
       }
       return .admit
     }
-    edges[key] = Edge(seqs: [seq], first: time, last: time, withheld: false)
+    edges[key] = Edge(seq: seq, first: time, last: time, withheld: false)
     edgeQueue.append((time, key))
     if targetsOf[Int(e)].isEmpty { activeEndorsers += 1 }
     targetsOf[Int(e)].append(t)
@@ -133,7 +135,8 @@ struct IncrementalEngagementCheck {
     guard var edge = edges[key], !edge.withheld else { return }
     edge.withheld = true
     edges[key] = edge
-    for s in edge.seqs { outcome.revoked.append((s, reason)) }
+    outcome.revoked.append((edge.seq, reason))
+    for s in edge.more { outcome.revoked.append((s, reason)) }
   }
 
   /// Forgets edges, pairs and blocks whose latest activity is older than the

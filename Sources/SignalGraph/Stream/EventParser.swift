@@ -22,7 +22,7 @@ public enum EventParser {
   public static func parse(line: UnsafeBufferPointer<UInt8>, seq: Int) throws(EventParseError) -> SignalEvent {
     var cursor = JSONCursor(bytes: line)
     func fail(_ problem: String) -> EventParseError { EventParseError(line: seq + 1, problem: problem) }
-    var fields = EventFields()
+    var fields = EventFields(line: line)
     do {
       try cursor.object { key, cursor throws(JSONCursor.Failure) in
         switch key {
@@ -34,8 +34,8 @@ public enum EventParser {
         case "account": fields.account = try cursor.string()
         case "field": fields.field = try cursor.string()
         case "value": fields.value = try cursor.string()
-        case "amount": fields.amount = try cursor.scalarBytes(key: "amount")
-        case "ts": fields.ts = try cursor.scalarBytes(key: "ts")
+        case "amount": fields.amount = try cursor.scalar(key: "amount")
+        case "ts": fields.ts = try cursor.scalar(key: "ts")
         default: try cursor.skipValue()
         }
       }
@@ -48,8 +48,21 @@ public enum EventParser {
 
 /// The raw fields of one line before they are checked.
 private struct EventFields {
+  let line: UnsafeBufferPointer<UInt8>
   var type, id, src, dst, kind, account, field, value: String?
-  var amount, ts: [UInt8]?
+  var amount, ts: JSONCursor.Scalar?
+
+  init(line: UnsafeBufferPointer<UInt8>) { self.line = line }
+
+  /// Runs `body` on the scalar's bytes without copying a span of the line.
+  func withBytes<T>(_ scalar: JSONCursor.Scalar, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    switch scalar {
+    case let .span(range): return body(UnsafeBufferPointer(rebasing: line[range]))
+    case let .decoded(bytes): return bytes.withUnsafeBufferPointer(body)
+    }
+  }
+
+  func text(_ scalar: JSONCursor.Scalar) -> String { withBytes(scalar) { String(decoding: $0, as: UTF8.self) } }
 
   func required(_ value: String?, _ name: String, _ fail: (String) -> EventParseError) throws(EventParseError) -> String {
     guard let value else { throw fail("missing field \"\(name)\"") }
@@ -58,8 +71,8 @@ private struct EventFields {
 
   func time(_ fail: (String) -> EventParseError) throws(EventParseError) -> Int64 {
     guard let ts else { throw fail("missing field \"ts\"") }
-    guard let seconds = Timestamp.parse(ts) else {
-      throw fail("field \"ts\": \"\(String(decoding: ts, as: UTF8.self))\" is not a timestamp (Unix seconds or ISO-8601 UTC)")
+    guard let seconds = withBytes(ts, { Timestamp.parse($0) }) else {
+      throw fail("field \"ts\": \"\(text(ts))\" is not a timestamp (Unix seconds or ISO-8601 UTC)")
     }
     return seconds
   }
@@ -70,8 +83,8 @@ private struct EventFields {
     case "payment":
       let id = try required(id, "id", fail), s = try required(src, "src", fail), d = try required(dst, "dst", fail)
       guard let amount else { throw fail("missing field \"amount\"") }
-      guard let parsed = Amount(parsing: amount) else {
-        throw fail("field \"amount\": \"\(String(decoding: amount, as: UTF8.self))\" is not an amount (a non-negative decimal such as 120.50, at most six decimals)")
+      guard let parsed = withBytes(amount, { Amount(parsing: $0) }) else {
+        throw fail("field \"amount\": \"\(text(amount))\" is not an amount (a non-negative decimal such as 120.50, at most six decimals)")
       }
       return .payment(id: id, source: s, target: d, amount: parsed, time: try time(fail))
     case "interaction":

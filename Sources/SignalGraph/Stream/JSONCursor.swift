@@ -122,16 +122,32 @@ struct JSONCursor {
     return v
   }
 
-  /// The bytes of a string's contents or of a bare number, for `amount` and `ts`.
-  mutating func scalarBytes(key: String) throws(Failure) -> [UInt8] {
+  /// Where a string's contents or a bare number lie, for `amount` and `ts`:
+  /// a range of the line when no escape needs decoding (no allocation), else the decoded bytes.
+  enum Scalar {
+    case span(Range<Int>)
+    case decoded([UInt8])
+  }
+
+  /// Reads a string or a bare number at the cursor, for `amount` and `ts`.
+  mutating func scalar(key: String) throws(Failure) -> Scalar {
     whitespace()
-    if current == UInt8(ascii: "\"") { return Array(try string().utf8) }
+    if current == UInt8(ascii: "\"") {
+      let start = i + 1
+      var j = start
+      while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] >= 0x20 { j += 1 }
+      if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
+        i = j + 1
+        return .span(start..<j)
+      }
+      return .decoded(Array(try string().utf8))
+    }
     let start = i
     while let c = current, (c >= 48 && c <= 57) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
       || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
     { i += 1 }
     guard i > start else { throw Failure(message: "field \"\(key)\": expected a string or a number, found \(describe(current))") }
-    return Array(bytes[start..<i])
+    return .span(start..<i)
   }
 
   /// Skips any JSON value.
