@@ -21,7 +21,8 @@ import Darwin
 ///
 /// Months are `floor(ts / 2 592 000)`. Age is measured at the reference time
 /// (the latest timestamp of the whole set, masked or not, unless given) from
-/// `created_at`, or from the account's first counted signal when unknown;
+/// `created_at`, or when unknown from the first counted signal it took part
+/// in (paid, was paid, endorsed, was endorsed, edited);
 /// never negative. Each part saturates, so no single kind of signal (the kind a
 /// black market sells) can buy more than its cap.
 ///
@@ -98,6 +99,7 @@ public struct CreditScore: Sendable {
     for i in 0..<r.count where mask?.interactions[i] ?? true {
       let s = Int(r.source[i]), d = Int(r.target[i])
       firstSeen[s] = min(firstSeen[s], r.time[i])
+      firstSeen[d] = min(firstSeen[d], r.time[i])
       if s != d, pairs.insert(Self.key(d, s)).inserted { endorsers[d] += 1 }
     }
     pairs.removeAll(keepingCapacity: true)
