@@ -20,6 +20,8 @@ extension Fraudscan {
           cycles  temporal cycles (8 hops, 72 h): index build, enumeration, detector, peak memory;
                   --payments N enumerates a synthetic in-memory multigraph of N payments instead
           report  the investigator's HTML report: the input's scan and 1 000 synthetic clusters
+          prefilter  the inline pre-filter over the input's events.ndjson: events/s and
+                  p50/p99/p99.9 decision latency (write the stream with synth --stream)
 
         Examples:
           swift build -c release
@@ -61,6 +63,9 @@ extension Fraudscan {
     @Option(help: "cycles suite: also write the payments it enumerates as src,dst,ts CSV to this path.")
     var cyclesCSV: String?
 
+    @Option(help: "prefilter: days of history the pre-filter keeps.")
+    var windowDays: Int = 60
+
     func run() throws {
       let needsSet = payments == nil || suite.contains { $0 != .cycles }
       let input = needsSet ? try self.input ?? generate() : ""
@@ -70,6 +75,7 @@ extension Fraudscan {
       bench.syntheticPayments = payments
       bench.seed = seed
       bench.cyclesCSV = cyclesCSV
+      bench.windowDays = windowDays
       for suite in suite {
         Output.write("== \(suite.rawValue)\n")
         try suite.run(&bench)
@@ -81,7 +87,7 @@ extension Fraudscan {
     func generate() throws -> String {
       let directory = NSTemporaryDirectory() + "fraudscan-bench-\(scale.rawValue)-\(seed)"
       let (summary, seconds) = try Stopwatch.time {
-        try SyntheticSignalSet(scale: scale, seed: seed).write(to: URL(fileURLWithPath: directory))
+        try SyntheticSignalSet(scale: scale, seed: seed).write(to: URL(fileURLWithPath: directory), stream: suite.contains(.prefilter))
       }
       let signals = summary.payments + summary.interactions + summary.profileEdits
       Output.write(
@@ -100,6 +106,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
   case profiles
   case cycles
   case report
+  case prefilter
 
   func run(_ bench: inout BenchRun) throws {
     switch self {
@@ -109,6 +116,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
     case .profiles: try runProfiles(&bench)
     case .cycles: try runCycles(&bench)
     case .report: try runReport(&bench)
+    case .prefilter: try runPrefilter(&bench)
     }
   }
 }
@@ -134,6 +142,8 @@ struct BenchRun {
   var svd = SVDOptions()
   /// The engagement suite's synthetic graph size, in edges.
   var peelEdges = 10_000_000
+  /// The prefilter suite's history window, in days.
+  var windowDays = 60
 
   init(input: String, repetitions: Int) {
     self.input = input

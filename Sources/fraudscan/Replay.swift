@@ -50,6 +50,7 @@ extension Fraudscan {
         ])
       }
       Output.write(table.render())
+      try prefilterTable(FixtureReplay.fixtures(under: path))
       let failed = results.filter { !$0.passed }
       if failed.isEmpty {
         Output.write("\nreplay: \(results.count) fixture(s), all met their expectations\n")
@@ -58,6 +59,29 @@ extension Fraudscan {
         Output.write("\nreplay: \(failed.count) of \(results.count) fixture(s) fell short\n")
         throw ExitCode.failure
       }
+    }
+
+    /// The pre-filter's quality on fixtures that carry an event stream
+    /// (events.ndjson with events_truth.csv): reported, not enforced.
+    private func prefilterTable(_ fixtures: [String]) throws {
+      let streams = fixtures.filter {
+        FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("events.ndjson"))
+      }
+      guard !streams.isEmpty else { return }
+      var table = TextTable(
+        header: ["fixture", "events", "errors", "fraud withheld", "honest withheld", "inflation cut", "targets"],
+        rightAligned: [1, 2, 3, 4, 5])
+      for dir in streams {
+        let q = try PrefilterEvaluation(directory: dir)
+        table.rows.append([
+          (dir as NSString).lastPathComponent, String(q.events), String(q.errors),
+          String(format: "%.1f %% (%d/%d)", 100 * q.fraudWithheldShare, q.fraudWithheld, q.fraud),
+          String(format: "%.2f %% (%d/%d)", 100 * q.honestWithheldShare, q.honestWithheld, q.honest),
+          String(format: "%.1f %% (%d → %d)", 100 * q.inflationCut, q.inflationWithout, q.inflationWith),
+          q.meetsTargets ? "met" : "missed (≥90 % / ≤1 % / ≥90 %)",
+        ])
+      }
+      Output.write("\npre-filter (fixtures with an event stream)\n" + table.render())
     }
   }
 }

@@ -21,6 +21,7 @@ extension Fraudscan {
           fraudscan synth --scale small --seed 7 /tmp/small
           fraudscan synth --scale large /tmp/large
           fraudscan synth --scale small --expectations /tmp/q/small && fraudscan replay /tmp/q
+          fraudscan synth --scale small --stream /tmp/small   # plus events.ndjson for `filter`
         """)
 
     @Option(help: "How big: tiny, small, medium or large.")
@@ -28,6 +29,9 @@ extension Fraudscan {
 
     @Option(help: "The random seed.")
     var seed: UInt64 = 1
+
+    @Flag(help: "Also write events.ndjson (the pre-filter's event stream), events_truth.csv and events_buyers.csv.")
+    var stream = false
 
     @Argument(help: "The directory to write (created if missing).")
     var output: String
@@ -37,7 +41,7 @@ extension Fraudscan {
 
     func run() throws {
       let (summary, seconds) = try Stopwatch.time {
-        try SyntheticSignalSet(scale: scale, seed: seed).write(to: URL(fileURLWithPath: output))
+        try SyntheticSignalSet(scale: scale, seed: seed).write(to: URL(fileURLWithPath: output), stream: stream)
       }
       if expectations {
         let expected = FixtureExpectation.targets(description: "fraudscan synth --scale \(scale.rawValue) --seed \(seed)")

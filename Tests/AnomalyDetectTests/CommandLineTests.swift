@@ -161,3 +161,48 @@ extension CommandLineTests {
     #expect(unknown.stdout.contains("not in the signal set"))
   }
 }
+
+extension CommandLineTests {
+  func fraudscan(stdin path: String, _ arguments: String...) throws -> Run {
+    let process = Process()
+    process.executableURL = Self.executable
+    process.arguments = arguments
+    process.standardInput = FileHandle(forReadingAtPath: path)
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+  }
+
+  @Test func filterResumesFromItsStateFile() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    var events = ""
+    // Background: 100 unrelated endorsements, so five shared endorsers are far above chance.
+    for i in 0..<100 { events += #"{"type":"interaction","src":"bg\#(i)","dst":"t\#(i)","kind":"like","ts":1767225000}"# + "\n" }
+    for i in 0..<8 {
+      for c in ["c1", "c2"] {
+        events += #"{"type":"interaction","src":"f\#(i)","dst":"\#(c)","kind":"follow","ts":\#(1_767_225_600 + i * 100)}"# + "\n"
+      }
+    }
+    events += "oops\n"
+    let lines = events.split(separator: "\n")
+    let prefix = try dir.write("prefix.ndjson", lines[..<107].joined(separator: "\n") + "\n")
+    let whole = try dir.write("whole.ndjson", events)
+    let single = try fraudscan(stdin: whole, "filter")
+    #expect(single.status == 0)
+    #expect(single.stdout.contains(#"{"seq":116,"decision":"error","reasons":["line 117: expected '{' (a JSON object), found 'o' at column 1"]}"#))
+    #expect(single.stdout.contains(#""decision":"hold""#) && single.stdout.contains(#""decision":"revoke""#))
+    let state = dir.path + "/state.sqlite"
+    let first = try fraudscan(stdin: prefix, "filter", "--state", state)
+    let second = try fraudscan(stdin: whole, "filter", "--state", state)
+    #expect(first.status == 0 && second.status == 0)
+    #expect(first.stdout + second.stdout == single.stdout)
+    let score = try fraudscan("score", dir.path + "/nothing")
+    #expect(score.status != 0)
+  }
+}

@@ -36,7 +36,8 @@ struct CSVWriter {
       if i > 0 { comma() }
       field(Array(name.utf8))
     }
-    buffer.append(UInt8(ascii: "\n"))
+    // An empty header means a headerless file (the NDJSON event stream).
+    if !header.isEmpty { buffer.append(UInt8(ascii: "\n")) }
   }
 
   /// Appends a field separator.

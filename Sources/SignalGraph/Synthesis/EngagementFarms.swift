@@ -74,6 +74,7 @@ struct EngagementFarms {
         let created = farm.start - rng.uint32(in: SynthClock.hour...(10 * SynthClock.day))
         let fake = world.newAccount(createdAt: created)
         endorsers.append(fake)
+        world.role = .cover
         if rng.chance(0.7) {
           let seed = rng.next() & ProfileValueRenderer.bioSeedMask
           world.edit(fake, .bio, seed, at: created + rng.uint32(in: 60...(2 * SynthClock.hour)))
@@ -83,6 +84,9 @@ struct EngagementFarms {
     for account in customers + endorsers {
       world.label(account, .boughtEngagement)
     }
+    world.buyers.append(contentsOf: customers.map { UInt32($0) })
+    world.role = .fraud
+    defer { world.role = .honest }
 
     // Who endorses whom: ~80 % dense, and nobody left out.
     var targets: [[Int]] = endorsers.map { _ in customers.filter { _ in rng.chance(0.8) } }
@@ -115,6 +119,7 @@ struct EngagementFarms {
     }
 
     if farm.style == .camouflaged {
+      world.role = .cover
       for fake in endorsers {
         for _ in 0..<rng.int(in: 3...8) {
           let celebrity = world.celebrity(&rng)

@@ -57,6 +57,8 @@ struct PaymentRings {
   private func inject(_ ring: Ring, index: Int, into world: inout SynthWorld, _ rng: inout SplitMix64) {
     let firstTurn = SynthClock.start + rng.uint32(in: (10 * SynthClock.day)...(60 * SynthClock.day))
     var members: [Int] = []
+    world.role = .cover
+    defer { world.role = .honest }
     for _ in 0..<ring.size {
       switch ring.variant {
       case .freshAccounts:
@@ -71,6 +73,8 @@ struct PaymentRings {
       }
     }
     for m in members { world.label(m, .circularPayment) }
+    world.buyers.append(contentsOf: members.map { UInt32($0) })
+    world.role = .fraud
 
     var turnStarts = (0..<ring.turns).map { _ in
       rng.uint32(in: firstTurn...(SynthClock.end - 2 * SynthClock.day))
@@ -86,6 +90,7 @@ struct PaymentRings {
       amount = amount * UInt64(rng.int(in: 80...120)) / 100
     }
 
+    world.role = .cover
     if ring.variant == .merchantHidden {
       let merchant = world.merchants.lowerBound + (index / 20) % min(3, world.merchants.count)
       for m in members {

@@ -58,6 +58,9 @@ struct ProfileTemplates {
     for member in 0..<ring.size {
       let account = world.newAccount(createdAt: ring.burst - rng.uint32(in: (10 * SynthClock.minute)...(2 * SynthClock.day)))
       world.label(account, .fakeProfile)
+      world.buyers.append(UInt32(account))
+      world.role = .fraud
+      defer { world.role = .honest }
       func inBurst(_ rng: inout SplitMix64) -> UInt32 { ring.burst + rng.uint32(in: 0...burstLength) }
 
       let variant = ring.variant == .exactDuplicate ? 0 : UInt64(member + 1)
@@ -73,6 +76,7 @@ struct ProfileTemplates {
         if rng.chance(0.7) { world.edit(account, .phone, UInt64(account), at: inBurst(&rng)) }
       }
 
+      world.role = .cover
       // Then the ring goes to work: honest persons start following, liking
       // and paying its members.
       for _ in 0..<rng.int(in: 2...8) {

@@ -32,7 +32,7 @@ struct SignalSetWriter {
     iso = rng.fork()
   }
 
-  private func account(_ index: UInt32, _ csv: inout CSVWriter) {
+  func account(_ index: UInt32, _ csv: inout CSVWriter) {
     csv.raw([UInt8(ascii: "u")])
     csv.decimal(UInt64(publicNumber[Int(index)]), minimumDigits: idDigits)
   }

@@ -17,6 +17,8 @@ struct SynthInteraction {
   var src: UInt32
   var dst: UInt32
   var kind: Kind
+  /// Stream truth: 0 honest, 1 the manipulation itself, 2 planted cover (see `SynthWorld.Role`).
+  var role: UInt8 = 0
 
   /// Total order by time, then the other fields.
   static func precedes(_ a: SynthInteraction, _ b: SynthInteraction) -> Bool {

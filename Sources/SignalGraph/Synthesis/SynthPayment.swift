@@ -4,6 +4,8 @@ struct SynthPayment {
   var src: UInt32
   var dst: UInt32
   var cents: UInt64
+  /// Stream truth: 0 honest, 1 the manipulation itself, 2 planted cover (see `SynthWorld.Role`).
+  var role: UInt8 = 0
 
   /// Total order by time, then the other fields, so sorting is deterministic
   /// whatever algorithm the standard library uses.

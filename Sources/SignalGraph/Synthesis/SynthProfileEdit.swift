@@ -24,6 +24,8 @@ struct SynthProfileEdit {
   var field: Field
   /// Field-specific code; see `ProfileValueRenderer`.
   var value: UInt64
+  /// Stream truth: 0 honest, 1 the manipulation itself, 2 planted cover (see `SynthWorld.Role`).
+  var role: UInt8 = 0
 
   /// Total order by time, then the other fields.
   static func precedes(_ a: SynthProfileEdit, _ b: SynthProfileEdit) -> Bool {

@@ -51,6 +51,23 @@ struct SynthWorld {
   var interactions: [SynthInteraction] = []
   var profileEdits: [SynthProfileEdit] = []
   var labels: [Label] = []
+  /// Accounts a planted scenario benefits (farm customers, ring and template
+  /// members), for the pre-filter's score-inflation figure.
+  var buyers: [UInt32] = []
+
+  /// What the signals recorded next are, for the event stream's truth.
+  enum Role: UInt8 {
+    /// Normal life.
+    case honest = 0
+    /// The manipulation itself: a farm's endorsements of its customers, a
+    /// ring's payments, a template ring's profile edits.
+    case fraud = 1
+    /// Planted but not the manipulation: camouflage, cover purchases, fakes'
+    /// own bios, fans of fake profiles. Excluded from both quality rates.
+    case cover = 2
+  }
+  /// The role stamped on every signal recorded from now on.
+  var role: Role = .honest
 
   /// Lays out `honestCount` honest accounts (at least 100).
   init(parameters: SynthParameters, honestCount: Int, rng: inout SplitMix64) {
@@ -178,21 +195,21 @@ struct SynthWorld {
   }
 
   mutating func follow(_ src: Int, _ dst: Int, at ts: UInt32) {
-    interactions.append(SynthInteraction(ts: ts, src: UInt32(src), dst: UInt32(dst), kind: .follow))
+    interactions.append(SynthInteraction(ts: ts, src: UInt32(src), dst: UInt32(dst), kind: .follow, role: role.rawValue))
   }
 
   mutating func like(_ src: Int, _ dst: Int, at ts: UInt32) {
-    interactions.append(SynthInteraction(ts: ts, src: UInt32(src), dst: UInt32(dst), kind: .like))
+    interactions.append(SynthInteraction(ts: ts, src: UInt32(src), dst: UInt32(dst), kind: .like, role: role.rawValue))
   }
 
   mutating func pay(_ src: Int, _ dst: Int, cents: UInt64, at ts: UInt32) {
-    payments.append(SynthPayment(ts: ts, src: UInt32(src), dst: UInt32(dst), cents: max(cents, 1)))
+    payments.append(SynthPayment(ts: ts, src: UInt32(src), dst: UInt32(dst), cents: max(cents, 1), role: role.rawValue))
     if src < paymentCount.count, paymentCount[src] < .max { paymentCount[src] += 1 }
     if dst < paymentCount.count, paymentCount[dst] < .max { paymentCount[dst] += 1 }
   }
 
   mutating func edit(_ account: Int, _ field: SynthProfileEdit.Field, _ value: UInt64, at ts: UInt32) {
-    profileEdits.append(SynthProfileEdit(ts: ts, account: UInt32(account), field: field, value: value))
+    profileEdits.append(SynthProfileEdit(ts: ts, account: UInt32(account), field: field, value: value, role: role.rawValue))
   }
 
   mutating func label(_ account: Int, _ label: SynthLabel) {

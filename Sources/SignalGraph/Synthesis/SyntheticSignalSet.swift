@@ -36,7 +36,13 @@ public struct SyntheticSignalSet: Sendable {
   /// - Returns: row counts and the number of labelled accounts per kind.
   /// - Throws: `SynthesisError` when the directory or a file cannot be
   ///   created or written.
-  public func write(to directory: URL) throws -> SynthSummary {
+  ///
+  /// With `stream`, also writes the pre-filter's inputs: `events.ndjson` (every
+  /// signal as one contract event line, in time order), `events_truth.csv`
+  /// (`seq,fraud`: 1 for the manipulation itself, 2 for planted cover activity,
+  /// 0 for honest life) and `events_buyers.csv` (the accounts the manipulation
+  /// benefits). The CSV files are the same bytes with or without it.
+  public func write(to directory: URL, stream: Bool = false) throws -> SynthSummary {
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     } catch {
@@ -52,6 +58,13 @@ public struct SyntheticSignalSet: Sendable {
     try writer.writeInteractions(world.interactions, to: directory.appendingPathComponent("interactions.csv"))
     try writer.writeProfileEdits(world.profileEdits, to: directory.appendingPathComponent("profile_edits.csv"))
     let byKind = try writer.writeLabels(world.labels, to: directory.appendingPathComponent("labels.csv"))
+    if stream {
+      try writer.writeEvents(
+        payments: world.payments, interactions: world.interactions, edits: world.profileEdits,
+        to: directory.appendingPathComponent("events.ndjson"),
+        truth: directory.appendingPathComponent("events_truth.csv"))
+      try writer.writeBuyers(world.buyers, to: directory.appendingPathComponent("events_buyers.csv"))
+    }
     return SynthSummary(
       accounts: world.accountCount,
       payments: world.payments.count,

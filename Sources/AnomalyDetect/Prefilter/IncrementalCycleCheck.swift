@@ -1,0 +1,124 @@
+import SignalGraph
+
+/// Checks each payment for closing a conserved, fast, time-increasing cycle,
+/// by a bounded backward search over recent payments (in the spirit of 2SCENT,
+/// Kumar and Calders, VLDB 2018, restricted to cycles that close at the new edge).
+///
+/// A payment u → v at time τ closes a cycle v → x₁ → … → u → v when every hop
+/// is later than the one before, the whole cycle lies within
+/// ``PrefilterConfiguration/cycleWindowSeconds``, and each hop passes on
+/// between ``PrefilterConfiguration/cycleMinRatio`` and 100 % of the previous
+/// hop's amount (money conserved as it goes round, minus a cut). Such a
+/// payment is held and the cycle's earlier payments are revoked. Honest
+/// cycles (roommates splitting rent, family transfers) are slow or do not
+/// conserve amounts.
+///
+/// - Complexity: per payment, O(min(fan limit^hops, budget)) incoming
+///   payments examined; the per-account lists keep only the last window.
+struct IncrementalCycleCheck {
+  struct Incoming {
+    var source: Int32
+    var time: Int64
+    var micros: Int64
+    var seq: Int
+    var withheld: Bool
+  }
+
+  let configuration: PrefilterConfiguration
+  /// Recent incoming payments per account, oldest first from `heads[a]`.
+  private var incoming: [[Incoming]] = []
+  private var heads: [Int] = []
+  private var visits = 0
+  private var path: [(account: Int32, index: Int)] = []
+
+  init(configuration: PrefilterConfiguration) { self.configuration = configuration }
+
+  /// Decides payment `seq` from `source` to `target`.
+  mutating func check(
+    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: StringInterner
+  ) -> CheckOutcome {
+    grow(to: Int(max(source, target)) + 1)
+    var outcome = CheckOutcome.admit
+    if source != target {
+      visits = 0
+      path.removeAll(keepingCapacity: true)
+      if search(from: source, before: time, carried: micros, start: time, origin: target, depth: 1) {
+        let first = path.last.map { incoming[Int($0.account)][$0.index].time } ?? time
+        let hours = Double(time - first) / 3_600
+        var hops = [names[target]]
+        for step in path.reversed() { hops.append(names[step.account]) }
+        hops.append(names[target])
+        let reason = "cycle: \(path.count + 1) payments \(hops.joined(separator: "→")) within \(String(format: "%.1f", hours)) h, each passing on \(Int(configuration.cycleMinRatio * 100))–100 % of the previous"
+        outcome.holdReasons.append(reason)
+        for step in path {
+          let a = Int(step.account)
+          if !incoming[a][step.index].withheld {
+            incoming[a][step.index].withheld = true
+            outcome.revoked.append((incoming[a][step.index].seq, reason))
+          }
+        }
+      }
+    }
+    append(Incoming(source: source, time: time, micros: micros, seq: seq, withheld: !outcome.holdReasons.isEmpty), to: target, now: time)
+    return outcome
+  }
+
+  /// Looks for a chain of incoming payments into `node`, each earlier than
+  /// `before` and carrying `carried / ratio`, that starts at `origin`.
+  private mutating func search(from node: Int32, before: Int64, carried: Int64, start: Int64, origin: Int32, depth: Int) -> Bool {
+    let list = incoming[Int(node)]
+    let head = heads[Int(node)]
+    var examined = 0
+    var i = list.count - 1
+    let earliest = start - configuration.cycleWindowSeconds
+    while i >= head, examined < configuration.cycleFanLimit, visits < configuration.cycleBudget {
+      let p = list[i]
+      if p.time < earliest { break }
+      i -= 1
+      guard p.time < before else { continue }
+      examined += 1
+      visits += 1
+      // carried ≤ p.micros and carried ≥ ratio · p.micros
+      guard carried <= p.micros, Double(carried) >= configuration.cycleMinRatio * Double(p.micros) else { continue }
+      path.append((node, i + 1))
+      if p.source == origin { return true }
+      if depth + 1 < configuration.cycleMaxHops, !path.contains(where: { $0.account == p.source }), p.source != node {
+        if search(from: p.source, before: p.time, carried: p.micros, start: start, origin: origin, depth: depth + 1) { return true }
+      }
+      path.removeLast()
+    }
+    return false
+  }
+
+  private mutating func grow(to count: Int) {
+    if incoming.count < count {
+      incoming.append(contentsOf: repeatElement([], count: count - incoming.count))
+      heads.append(contentsOf: repeatElement(0, count: count - heads.count))
+    }
+  }
+
+  private mutating func append(_ p: Incoming, to account: Int32, now: Int64) {
+    let a = Int(account)
+    incoming[a].append(p)
+    trim(a, now: now)
+  }
+
+  private mutating func trim(_ a: Int, now: Int64) {
+    let cutoff = now - configuration.cycleWindowSeconds
+    var h = heads[a]
+    while h < incoming[a].count, incoming[a][h].time < cutoff { h += 1 }
+    if h == incoming[a].count {
+      incoming[a].removeAll(keepingCapacity: incoming[a].count < 64)
+      h = 0
+    } else if h > 32, h * 2 > incoming[a].count {
+      incoming[a].removeFirst(h)
+      h = 0
+    }
+    heads[a] = h
+  }
+
+  /// Drops payments older than the cycle window everywhere (bounded memory).
+  mutating func evict(now: Int64) {
+    for a in incoming.indices where !incoming[a].isEmpty { trim(a, now: now) }
+  }
+}

@@ -1,0 +1,43 @@
+/// The knobs of a ``Prefilter``: the history window that bounds memory and
+/// each checker's thresholds. The defaults are tuned for precision first: a
+/// held honest signal is a real harm.
+///
+///     var configuration = Prefilter.Configuration()
+///     configuration.windowDays = 30
+///     var filter = Prefilter(configuration: configuration)
+public struct PrefilterConfiguration: Sendable, Equatable {
+  /// Days of endorsement history kept (dense-block state older than this is
+  /// evicted); also bounds memory. At least 1.
+  public var windowDays: Int = 60
+  /// Longest time a conserved payment cycle may take, in seconds.
+  public var cycleWindowSeconds: Int64 = 36 * 3_600
+  /// Most payments in one cycle.
+  public var cycleMaxHops: Int = 8
+  /// Each hop passes on at least this share of what the previous hop carried.
+  public var cycleMinRatio: Double = 0.8
+  /// Incoming payments examined per account in the backward search.
+  public var cycleFanLimit: Int = 48
+  /// Accounts visited per backward search at most.
+  public var cycleBudget: Int = 2_048
+  /// Distinct endorsers that must share two targets to make a block.
+  public var blockMinEndorsers: Int = 5
+  /// How many times more co-endorsers than chance (d₁·d₂ / active endorsers) a block needs.
+  public var blockSurprise: Double = 10
+  /// An endorser's two endorsements of a pair count together only this close in time (seconds).
+  public var blockSyncSeconds: Int64 = 14 * 86_400
+  /// Targets with more endorsers than this in the window (celebrities) are not paired.
+  public var blockMaxTargetDegree: Int = 1_000
+  /// Accounts that must share a rare value and a second one within the burst window.
+  public var profileMinGroup: Int = 4
+  /// A value set by more accounts than this within the window is common, not a template.
+  public var profileRareMax: Int = 60
+  /// The burst window of a template ring, in seconds.
+  public var profileBurstSeconds: Int64 = 6 * 3_600
+  /// Least estimated Jaccard similarity for two bios to be near duplicates.
+  public var bioMinJaccard: Double = 0.5
+
+  /// The defaults.
+  public init() {}
+
+  var windowSeconds: Int64 { Int64(max(1, windowDays)) * 86_400 }
+}

@@ -1,0 +1,185 @@
+/// A minimal pull parser over the bytes of one JSON text, enough for flat
+/// event objects: strings (all escapes, surrogate pairs), numbers and
+/// literals; nested values are validated and skipped.
+///
+/// - Complexity: O(*L*) in the text's length.
+struct JSONCursor {
+  /// What is wrong, in words.
+  struct Failure: Error { var message: String }
+
+  let bytes: UnsafeBufferPointer<UInt8>
+  var i = 0
+
+  init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+  private var current: UInt8? { i < bytes.count ? bytes[i] : nil }
+
+  private mutating func whitespace() {
+    while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D || bytes[i] == 0x0A { i += 1 }
+  }
+
+  private func describe(_ byte: UInt8?) -> String {
+    guard let byte else { return "end of line" }
+    if byte >= 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))' at column \(i + 1)" }
+    return "byte 0x\(String(byte, radix: 16)) at column \(i + 1)"
+  }
+
+  private mutating func expect(_ byte: UInt8, _ what: String) throws(Failure) {
+    whitespace()
+    guard current == byte else { throw Failure(message: "expected \(what), found \(describe(current))") }
+    i += 1
+  }
+
+  /// Reads a whole object, calling `body` with each key positioned at its value,
+  /// then requires the end of the text.
+  mutating func object(_ body: (String, inout JSONCursor) throws(Failure) -> Void) throws(Failure) {
+    whitespace()
+    if bytes.isEmpty || i == bytes.count { throw Failure(message: "empty line, expected a JSON object") }
+    try expect(UInt8(ascii: "{"), "'{' (a JSON object)")
+    whitespace()
+    if current == UInt8(ascii: "}") {
+      i += 1
+    } else {
+      while true {
+        whitespace()
+        guard current == UInt8(ascii: "\"") else { throw Failure(message: "expected a key string, found \(describe(current))") }
+        let key = try string()
+        try expect(UInt8(ascii: ":"), "':' after key \"\(key)\"")
+        whitespace()
+        try body(key, &self)
+        whitespace()
+        if current == UInt8(ascii: ",") { i += 1; continue }
+        if current == UInt8(ascii: "}") { i += 1; break }
+        throw Failure(message: "expected ',' or '}', found \(describe(current))")
+      }
+    }
+    whitespace()
+    guard i == bytes.count else { throw Failure(message: "unexpected \(describe(current)) after the object") }
+  }
+
+  /// Reads a JSON string at the cursor.
+  mutating func string() throws(Failure) -> String {
+    whitespace()
+    guard current == UInt8(ascii: "\"") else { throw Failure(message: "expected a string, found \(describe(current))") }
+    i += 1
+    let start = i
+    while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+    if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+      let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+      i += 1
+      return s
+    }
+    var out = Array(bytes[start..<i])
+    while true {
+      guard let c = current else { throw Failure(message: "unterminated string") }
+      if c == UInt8(ascii: "\"") { i += 1; break }
+      if c < 0x20 { throw Failure(message: "control character in a string at column \(i + 1)") }
+      if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
+      i += 1
+      guard let e = current else { throw Failure(message: "unterminated string") }
+      i += 1
+      switch e {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+      case UInt8(ascii: "b"): out.append(0x08)
+      case UInt8(ascii: "f"): out.append(0x0C)
+      case UInt8(ascii: "n"): out.append(0x0A)
+      case UInt8(ascii: "r"): out.append(0x0D)
+      case UInt8(ascii: "t"): out.append(0x09)
+      case UInt8(ascii: "u"):
+        var scalar = try hex4()
+        if (0xD800..<0xDC00).contains(scalar) {
+          guard current == UInt8(ascii: "\\"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "u") else {
+            throw Failure(message: "unpaired surrogate \\u\(String(scalar, radix: 16)) in a string")
+          }
+          i += 2
+          let low = try hex4()
+          guard (0xDC00..<0xE000).contains(low) else { throw Failure(message: "invalid surrogate pair in a string") }
+          scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        } else if (0xDC00..<0xE000).contains(scalar) {
+          throw Failure(message: "unpaired surrogate \\u\(String(scalar, radix: 16)) in a string")
+        }
+        out.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+      default: throw Failure(message: "invalid escape '\\\(Character(Unicode.Scalar(e)))' in a string")
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  private mutating func hex4() throws(Failure) -> UInt32 {
+    var v: UInt32 = 0
+    for _ in 0..<4 {
+      guard let c = current else { throw Failure(message: "truncated \\u escape") }
+      let d: UInt32
+      switch c {
+      case 48...57: d = UInt32(c - 48)
+      case 65...70: d = UInt32(c - 55)
+      case 97...102: d = UInt32(c - 87)
+      default: throw Failure(message: "invalid \\u escape")
+      }
+      v = v << 4 | d
+      i += 1
+    }
+    return v
+  }
+
+  /// Where a string's contents or a bare number lie, for `amount` and `ts`:
+  /// a range of the line when no escape needs decoding (no allocation), else the decoded bytes.
+  enum Scalar {
+    case span(Range<Int>)
+    case decoded([UInt8])
+  }
+
+  /// Reads a string or a bare number at the cursor, for `amount` and `ts`.
+  mutating func scalar(key: String) throws(Failure) -> Scalar {
+    whitespace()
+    if current == UInt8(ascii: "\"") {
+      let start = i + 1
+      var j = start
+      while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] >= 0x20 { j += 1 }
+      if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
+        i = j + 1
+        return .span(start..<j)
+      }
+      return .decoded(Array(try string().utf8))
+    }
+    let start = i
+    while let c = current, (c >= 48 && c <= 57) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
+      || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
+    { i += 1 }
+    guard i > start else { throw Failure(message: "field \"\(key)\": expected a string or a number, found \(describe(current))") }
+    return .span(start..<i)
+  }
+
+  /// Skips any JSON value.
+  mutating func skipValue() throws(Failure) {
+    whitespace()
+    guard let c = current else { throw Failure(message: "expected a value, found end of line") }
+    switch c {
+    case UInt8(ascii: "\""): _ = try string()
+    case UInt8(ascii: "{"), UInt8(ascii: "["):
+      let close = c == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+      i += 1
+      whitespace()
+      if current == close { i += 1; return }
+      while true {
+        if c == UInt8(ascii: "{") {
+          _ = try string()
+          try expect(UInt8(ascii: ":"), "':'")
+        }
+        try skipValue()
+        whitespace()
+        if current == UInt8(ascii: ",") { i += 1; continue }
+        if current == close { i += 1; return }
+        throw Failure(message: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(current))")
+      }
+    default:
+      let start = i
+      while let b = current, b != UInt8(ascii: ","), b != UInt8(ascii: "}"), b != UInt8(ascii: "]"),
+        b != 0x20, b != 0x09
+      { i += 1 }
+      let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+      if word == "true" || word == "false" || word == "null" || Double(word) != nil { return }
+      throw Failure(message: "invalid value \"\(word)\" at column \(start + 1)")
+    }
+  }
+}

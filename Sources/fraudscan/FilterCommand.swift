@@ -1,0 +1,74 @@
+import AnomalyDetect
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Fraudscan {
+  struct Filter: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Read the NDJSON event stream on stdin and write one decision per event.",
+      discussion: """
+        Decisions follow the contract: admit, hold with reasons, revoke lines for earlier
+        admits, and error lines for malformed input (the stream goes on).
+        With --state, decisions are logged in SQLite; killed and restarted on the same
+        input, it replays what was decided (silently) and resumes after it.
+
+        Examples:
+          fraudscan filter < /tmp/small/events.ndjson
+          fraudscan filter --state /tmp/filter.sqlite < /tmp/small/events.ndjson
+        """)
+
+    @Option(help: "A SQLite file that makes the run durable and resumable.")
+    var state: String?
+
+    @Option(help: "Days of endorsement history kept (bounds memory).")
+    var windowDays = 60
+
+    func run() throws {
+      var configuration = PrefilterConfiguration()
+      configuration.windowDays = windowDays
+      var session = try FilterSession(configuration: configuration, statePath: state)
+      var out: [UInt8] = []
+      var line: [UInt8] = []
+      var buffer = [UInt8](repeating: 0, count: 1 << 20)
+      func emit() throws {
+        // Emit first, then make durable: a crash in between repeats lines, never loses them.
+        var written = 0
+        while written < out.count {
+          let w = out.withUnsafeBytes { write(1, $0.baseAddress! + written, $0.count - written) }
+          if w < 0 {
+            if errno == EINTR { continue }
+            throw ValidationError("cannot write standard output: \(String(cString: strerror(errno)))")
+          }
+          written += w
+        }
+        out.removeAll(keepingCapacity: true)
+        try session.commit()
+      }
+      while true {
+        let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        if n < 0 {
+          if errno == EINTR { continue }
+          throw ValidationError("cannot read standard input: \(String(cString: strerror(errno)))")
+        }
+        if n == 0 { break }
+        for i in 0..<n {
+          let b = buffer[i]
+          if b == UInt8(ascii: "\n") {
+            if line.last == UInt8(ascii: "\r") { line.removeLast() }
+            out.append(contentsOf: try session.feed(line).utf8)
+            line.removeAll(keepingCapacity: true)
+          } else {
+            line.append(b)
+          }
+        }
+        try emit()
+      }
+      if !line.isEmpty { out.append(contentsOf: try session.feed(line).utf8) }
+      try emit()
+    }
+  }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import SignalGraph
+import Testing
+@testable import AnomalyDetect
+
+@Suite("Prefilter")
+struct PrefilterTests {
+  let t0: Int64 = 1_767_225_600
+
+  func pay(_ s: String, _ d: String, _ units: Int64, _ t: Int64) -> SignalEvent {
+    .payment(id: "p", source: s, target: d, amount: Amount(micros: units * 1_000_000), time: t0 + t)
+  }
+
+  @Test func conservedFastCycleIsHeldAndItsEarlierHopsRevoked() {
+    var f = Prefilter()
+    #expect(f.decide(pay("a", "b", 1_000, 0)).verdict == .admit)
+    #expect(f.decide(pay("b", "c", 950, 1_800)).verdict == .admit)
+    #expect(f.decide(pay("x", "y", 5, 1_900)).verdict == .admit)
+    let close = f.decide(pay("c", "a", 900, 3_600))
+    #expect(close.verdict == .hold)
+    #expect(close.reasons.first?.hasPrefix("cycle: 3 payments a→b→c→a") == true)
+    #expect(close.revocations.map(\.seq) == [0, 1])
+    #expect(close.revocations.allSatisfy { $0.verdict == .revoke })
+  }
+
+  @Test func slowOrNonConservingCyclesAreAdmitted() {
+    var f = Prefilter()
+    // Roommates: days between hops.
+    _ = f.decide(pay("a", "b", 300, 0))
+    _ = f.decide(pay("b", "c", 290, 2 * 86_400))
+    #expect(f.decide(pay("c", "a", 280, 4 * 86_400)).verdict == .admit)
+    // Fast, but the amounts are unrelated.
+    _ = f.decide(pay("d", "e", 1_000, 0))
+    _ = f.decide(pay("e", "f", 200, 600))
+    #expect(f.decide(pay("f", "d", 190, 1_200)).verdict == .admit)
+  }
+
+  @Test func denseSynchronousBlockIsHeldAndRevokedButCelebritiesAreNot() {
+    var f = Prefilter()
+    var t: Int64 = 0
+    // Background: 300 fans follow both celebrities.
+    for i in 0..<300 {
+      for star in ["star1", "star2"] {
+        t += 10
+        #expect(f.decide(.interaction(source: "fan\(i)", target: star, kind: "follow", time: t0 + t)).verdict == .admit)
+      }
+    }
+    // A farm: fakes follow c1 then c2.
+    var decisions: [Decision] = []
+    for i in 0..<8 {
+      for c in ["c1", "c2"] {
+        t += 60
+        decisions.append(f.decide(.interaction(source: "fake\(i)", target: c, kind: "follow", time: t0 + t)))
+      }
+    }
+    #expect(decisions[0..<9].allSatisfy { $0.verdict == .admit })
+    let flagged = decisions[9]  // fake4 → c2: the fifth common endorser
+    #expect(flagged.verdict == .hold)
+    #expect(flagged.reasons.first?.contains("5 accounts endorse both") == true)
+    #expect(flagged.revocations.count == 9)
+    #expect(decisions[10].verdict == .admit)  // fake5 → c1: not yet in the block
+    #expect(decisions[11].verdict == .hold && decisions[11].revocations.map(\.seq) == [decisions[10].seq])
+    // A repeat like on a flagged edge is held too.
+    #expect(f.decide(.interaction(source: "fake0", target: "c1", kind: "like", time: t0 + t + 5)).verdict == .hold)
+  }
+
+  @Test func templateRingIsHeldButHouseholdsAreNot() {
+    var f = Prefilter()
+    var seqs: [Int] = []
+    var decisions: [Decision] = []
+    for i in 0..<5 {
+      let t = t0 + Int64(i) * 300
+      decisions.append(f.decide(.profileEdit(account: "fake\(i)", field: "bio", value: "Passionate growth strategist, DM for collabs \(i)", time: t)))
+      decisions.append(f.decide(.profileEdit(account: "fake\(i)", field: "employer", value: "Quantix Global Partners", time: t + 60)))
+    }
+    seqs = decisions.map(\.seq)
+    #expect(decisions[0..<7].allSatisfy { $0.verdict == .admit })
+    let ring = decisions[7]  // the fourth account sets the employer
+    #expect(ring.verdict == .hold)
+    #expect(ring.reasons.first?.hasPrefix("profile-ring: 4 accounts set employer \"Quantix Global Partners\" and near-duplicate bios") == true, "\(ring.reasons)")
+    #expect(ring.revocations.map(\.seq) == Array(seqs[0..<7]))
+    #expect(decisions[8].verdict == .hold && decisions[9].verdict == .hold)
+    // A household sets its address and home phone days apart: admitted.
+    var g = Prefilter()
+    for i in 0..<5 {
+      let t = t0 + Int64(i) * 3 * 86_400
+      #expect(g.decide(.profileEdit(account: "m\(i)", field: "address", value: "5 Elm St", time: t)).verdict == .admit)
+      #expect(g.decide(.profileEdit(account: "m\(i)", field: "phone", value: "+1-555", time: t + 3_600)).verdict == .admit)
+    }
+  }
+
+  @Test func malformedLinesGetAnErrorAndTheStreamGoesOn() {
+    var f = Prefilter()
+    let ok = Array(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1}"#.utf8)
+    #expect(f.decide(line: ok).jsonLines == "{\"seq\":0,\"decision\":\"admit\"}\n")
+    let bad = f.decide(line: Array(#"{"type":"interaction","src":"a"}"#.utf8))
+    #expect(bad.jsonLines == "{\"seq\":1,\"decision\":\"error\",\"reasons\":[\"line 2: missing field \\\"dst\\\"\"]}\n")
+    #expect(f.decide(line: ok).seq == 2)
+  }
+}
+
+@Suite("Prefilter on a synthetic stream")
+struct PrefilterStreamTests {
+  static func tinyStream() throws -> (TemporaryDirectory, [[UInt8]]) {
+    let dir = try TemporaryDirectory()
+    _ = try SyntheticSignalSet(scale: .tiny, seed: 11).write(to: URL(fileURLWithPath: dir.path), stream: true)
+    let data = try Data(contentsOf: URL(fileURLWithPath: dir.path + "/events.ndjson"))
+    var lines = data.split(separator: UInt8(ascii: "\n")).map { Array($0) }
+    lines.insert(Array("{not json".utf8), at: 100)
+    return (dir, lines)
+  }
+
+  static func run(_ lines: ArraySlice<[UInt8]>, state: String?, batch: Int = 50, commitLast: Bool = true) throws -> [String] {
+    var session = try FilterSession(statePath: state)
+    var out: [String] = []
+    for (i, line) in lines.enumerated() {
+      out.append(contentsOf: try session.feed(line).split(separator: "\n").map(String.init))
+      if i % batch == batch - 1 { try session.commit() }
+    }
+    if commitLast { try session.commit() }
+    return out
+  }
+
+  @Test func killAndResumeGivesTheUninterruptedOutput() throws {
+    let (dir, lines) = try Self.tinyStream()
+    defer { dir.remove() }
+    let whole = try Self.run(lines[...], state: nil)
+    #expect(whole.contains { $0.contains("\"decision\":\"hold\"") }, "no hold")
+    #expect(whole.contains { $0.contains("\"decision\":\"revoke\"") })
+    #expect(whole.contains("{\"seq\":100,\"decision\":\"error\",\"reasons\":[\"line 101: expected a key string, found 'n' at column 2\"]}"))
+    for cut in [1, 777, lines.count / 2] {
+      let state = dir.path + "/state-\(cut).sqlite"
+      // The first run dies after emitting its last, uncommitted batch.
+      let first = try Self.run(lines[..<cut], state: state, batch: 64, commitLast: false)
+      let second = try Self.run(lines[...], state: state)
+      #expect(Set(first + second) == Set(whole))
+      #expect(second.count <= whole.count)
+      var verdict: [String: String] = [:]
+      for line in first + second {
+        let seq = line.split(separator: ",")[0], decision = line.split(separator: ",")[1]
+        let key = seq + (decision.contains("revoke") ? "r" : "")
+        #expect(verdict[String(key)] == nil || verdict[String(key)] == String(decision))
+        verdict[String(key)] = String(decision)
+      }
+      // Restarting a finished run emits nothing.
+      #expect(try Self.run(lines[...], state: state).isEmpty)
+    }
+  }
+
+  @Test func aStateFileRefusesAnotherInput() throws {
+    let (dir, lines) = try Self.tinyStream()
+    defer { dir.remove() }
+    let state = dir.path + "/state.sqlite"
+    _ = try Self.run(lines[..<500], state: state)
+    #expect(throws: FilterSessionError.self) { try Self.run(lines[1...], state: state) }
+  }
+
+  @Test func qualityOnTheTinyStream() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    _ = try SyntheticSignalSet(scale: .tiny, seed: 11).write(to: URL(fileURLWithPath: dir.path), stream: true)
+    let q = try PrefilterEvaluation(directory: dir.path)
+    #expect(q.errors == 0 && q.fraud > 0 && q.buyers > 0)
+    #expect(q.honestWithheldShare <= 0.01)
+    #expect(q.fraudWithheldShare >= 0.8)
+    #expect(q.inflationCut >= 0.8)
+  }
+}

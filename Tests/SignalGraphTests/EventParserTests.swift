@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+@testable import SignalGraph
+
+@Suite("EventParser")
+struct EventParserTests {
+  func parse(_ line: String, seq: Int = 0) throws(EventParseError) -> SignalEvent {
+    try EventParser.parse(line: Array(line.utf8), seq: seq)
+  }
+
+  func problem(_ line: String, seq: Int = 4) -> String? {
+    do {
+      _ = try parse(line, seq: seq)
+      return nil
+    } catch {
+      return error.description
+    }
+  }
+
+  @Test func contractExamples() throws {
+    #expect(
+      try parse(#"{"type":"payment","id":"p1","src":"a","dst":"b","amount":"120.50","ts":1767225600}"#)
+        == .payment(id: "p1", source: "a", target: "b", amount: Amount(micros: 120_500_000), time: 1_767_225_600))
+    #expect(
+      try parse(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1767225601}"#)
+        == .interaction(source: "a", target: "b", kind: "like", time: 1_767_225_601))
+    #expect(
+      try parse(#"{"type":"profile_edit","account":"a","field":"employer","value":"Acme","ts":1767225602}"#)
+        == .profileEdit(account: "a", field: "employer", value: "Acme", time: 1_767_225_602))
+  }
+
+  @Test func numberAmountIsoTimeEscapesAndUnknownKeys() throws {
+    let e = try parse(
+      #" { "ts" : "2026-01-01T00:00:00Z", "amount": 7.25, "dst":"b\u00e9", "src":"a\"q", "id":"x", "type":"payment", "extra":{"n":[1,true,null]} } "#)
+    #expect(e == .payment(id: "x", source: "a\"q", target: "bé", amount: Amount(micros: 7_250_000), time: 1_767_225_600))
+    let v = try parse(#"{"type":"profile_edit","account":"a","field":"bio","value":"tab\there \ud83d\ude00","ts":"5"}"#)
+    #expect(v == .profileEdit(account: "a", field: "bio", value: "tab\there 😀", time: 5))
+  }
+
+  @Test func malformedLinesNameTheLineAndTheProblem() {
+    #expect(problem("") == "line 5: empty line, expected a JSON object")
+    #expect(problem("not json")?.hasPrefix("line 5: expected '{'") == true)
+    #expect(problem(#"{"type":"payment","id":"p","src":"a","dst":"b","ts":1}"#) == #"line 5: missing field "amount""#)
+    #expect(problem(#"{"type":"payment","id":"p","src":"a","dst":"b","amount":"-3","ts":1}"#)?.contains("is not an amount") == true)
+    #expect(problem(#"{"type":"payment","id":"p","src":"a","dst":"b","amount":1e3,"ts":1}"#)?.contains("is not an amount") == true)
+    #expect(problem(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":"yesterday"}"#)?.contains(#"field "ts""#) == true)
+    #expect(problem(#"{"type":"interaction","src":"a","dst":"b","kind":"Like","ts":1}"#)?.contains(#"field "kind""#) == true)
+    #expect(problem(#"{"type":"refund","ts":1}"#)?.contains(#""refund" is not payment"#) == true)
+    #expect(problem(#"{"type":"interaction","src":"a""#)?.contains("line 5:") == true)
+    #expect(problem(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1} x"#)?.contains("after the object") == true)
+    #expect(problem(#"{"type":"interaction","src":"a\q","dst":"b","kind":"like","ts":1}"#)?.contains("invalid escape") == true)
+  }
+}
