@@ -9,7 +9,9 @@ extension Fraudscan {
       abstract: "Say why an account is or is not flagged.",
       discussion: """
         Scans the set and lists every cluster that implicates the account: its rank, kind,
-        detectors, score, reason, the account's role, and each finding's figures.
+        detectors, score, reason, the account's role, and each finding's figures; then its
+        credit score part by part, with every signal and without the signals the scan's
+        clusters implicate (held).
         Exits with status 1 when the account is not in the set.
 
         Examples:
@@ -26,8 +28,11 @@ extension Fraudscan {
       let progress = ProgressReporter.terminal()
       let set = try SignalSource(path: source).load(progress: progress)
       let report = Scanner.standard.scan(set, progress: progress)
-      // Issue 6: pass the account's ScoreBreakdown (from CreditScore) as `score:` here.
-      let explanation = AccountExplanation(account: account, report: report, set: set, graph: GraphIndex(set))
+      let graph = GraphIndex(set)
+      let score = set.accounts.ids.index(of: account).map {
+        ScoreComparison(account: $0, set: set, held: report.heldSignals(in: set, graph: graph))
+      }
+      let explanation = AccountExplanation(account: account, report: report, set: set, graph: graph, score: score)
       Output.write(explanation.text)
       if !explanation.known { throw ExitCode(1) }
     }

@@ -164,7 +164,7 @@ struct StubDetector: Detector {
     #expect(lines.contains("2,circular_payment,ring,7.0,3,r2"))
   }
 
-  @Test func explainSaysWhyAnAccountIsOrIsNotFlagged() {
+  @Test func explainSaysWhyAnAccountIsOrIsNotFlagged() throws {
     let set = Self.set()
     let report = Self.scanner.scan(set)
     let graph = GraphIndex(set)
@@ -175,7 +175,7 @@ struct StubDetector: Detector {
     #expect(flagged.text.contains("role: endorser: gave 2 endorsements to members"))
     #expect(flagged.text.contains("reason: farm says 6 accounts"))
     #expect(flagged.text.contains("finding farm, score 9: density 0.75, edges 7"))
-    #expect(flagged.text.contains("score breakdown: not available"))
+    #expect(flagged.text.contains("score breakdown: not computed"))
     let customer = AccountExplanation(account: "c1", report: report, set: set, graph: graph)
     #expect(customer.text.contains("role: beneficiary: received 4 endorsements from members"))
 
@@ -185,10 +185,19 @@ struct StubDetector: Detector {
     let unknown = AccountExplanation(account: "nobody", report: report, set: set, graph: graph)
     #expect(!unknown.known && unknown.text.contains("not in the signal set"))
 
-    let scored = AccountExplanation(
-      account: "f1", report: report, set: set, graph: graph,
-      score: ScoreBreakdown(lines: [.init(component: "endorsements", withHeld: 40, withoutHeld: 12)], heldSignals: 2))
-    #expect(scored.text.contains("score breakdown (2 held signals):"))
-    #expect(scored.text.contains("with held 40  without held 12"))
+    // f1 endorses customers inside the farm cluster: those endorsements are held,
+    // so the customers' social standing drops without them, and f1's own count shows.
+    let held = report.heldSignals(in: set, graph: graph)
+    #expect(held.interactions.contains(true))
+    let f1 = try #require(set.accounts.ids.index(of: "f1"))
+    let comparison = ScoreComparison(account: f1, set: set, held: held)
+    #expect(comparison.heldSignals == 2)
+    let scored = AccountExplanation(account: "f1", report: report, set: set, graph: graph, score: comparison)
+    #expect(scored.text.contains("score breakdown (2 held signals of its own):"))
+    #expect(scored.text.contains("score (350 + parts)"))
+    let c1 = try #require(set.accounts.ids.index(of: "c1"))
+    let customerScore = ScoreComparison(account: c1, set: set, held: held)
+    #expect(customerScore.withoutHeld.distinctEndorsers < customerScore.withHeld.distinctEndorsers)
+    #expect(customerScore.withoutHeld.score < customerScore.withHeld.score)
   }
 }

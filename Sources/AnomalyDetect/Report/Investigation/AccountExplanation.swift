@@ -22,15 +22,15 @@ public struct AccountExplanation: Sendable {
   public let known: Bool
   /// The clusters implicating it, by rank.
   public let entries: [Entry]
-  /// The score section; `nil` until issue 6's credit score provides it.
-  public var score: ScoreBreakdown?
+  /// The score with and without the held signals, when computed.
+  public var score: ScoreComparison?
   private let activity: String
   private let detectors: [String]
   private let clusterCount: Int
 
   /// Explains `account` against `report`, a scan of `set` (index `graph`).
-  /// - Parameter score: the score breakdown (issue 6), printed when given.
-  public init(account: String, report: ScanReport, set: SignalSet, graph: GraphIndex, score: ScoreBreakdown? = nil) {
+  /// - Parameter score: the score with and without held signals, printed when given.
+  public init(account: String, report: ScanReport, set: SignalSet, graph: GraphIndex, score: ScoreComparison? = nil) {
     self.account = account
     self.score = score
     detectors = report.detectors
@@ -85,7 +85,7 @@ public struct AccountExplanation: Sendable {
     if let score {
       out += score.text
     } else {
-      out += "score breakdown: not available in this build (the credit score of issue 6 is not wired in).\n"
+      out += "score breakdown: not computed.\n"
     }
     return out
   }
