@@ -24,9 +24,10 @@ struct JSONCursor {
     return "byte 0x\(String(byte, radix: 16)) at column \(i + 1)"
   }
 
-  private mutating func expect(_ byte: UInt8, _ what: String) throws(Failure) {
+  /// Steps over `byte`; `what` names it in the error, and is only built then.
+  private mutating func expect(_ byte: UInt8, _ what: @autoclosure () -> String) throws(Failure) {
     whitespace()
-    guard current == byte else { throw Failure(message: "expected \(what), found \(describe(current))") }
+    guard current == byte else { throw Failure(message: "expected \(what()), found \(describe(current))") }
     i += 1
   }
 
