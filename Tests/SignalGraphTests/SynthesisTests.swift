@@ -199,8 +199,8 @@ struct SynthesisTests {
   }
 
   @Test func writerFormatsNumbersAndDates() throws {
-    #expect(CSVWriter.civilDate(daysSinceEpoch: 0) == (1970, 1, 1))
-    #expect(CSVWriter.civilDate(daysSinceEpoch: 20_513) == (2026, 3, 1))
+    #expect(Timestamp.civilDate(fromDays: 0) == (1970, 1, 1))
+    #expect(Timestamp.civilDate(fromDays: 20_513) == (2026, 3, 1))
     try withTemporaryDirectory { dir in
       let url = dir.appendingPathComponent("n.csv")
       var csv = try CSVWriter(url: url, header: ["x"])

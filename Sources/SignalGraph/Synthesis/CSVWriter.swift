@@ -113,7 +113,7 @@ struct CSVWriter {
       return
     }
     let seconds = Int(unixSeconds)
-    let (year, month, day) = Self.civilDate(daysSinceEpoch: seconds / 86_400)
+    let (year, month, day) = Timestamp.civilDate(fromDays: Int64(seconds / 86_400))
     let secondOfDay = seconds % 86_400
     decimal(UInt64(year), minimumDigits: 4)
     buffer.append(UInt8(ascii: "-"))
@@ -147,19 +147,5 @@ struct CSVWriter {
       throw .cannotWriteFile(path: path, reason: "\(error)")
     }
     buffer.removeAll(keepingCapacity: true)
-  }
-
-  /// The proleptic Gregorian date of a day count since 1970-01-01
-  /// (Howard Hinnant's `civil_from_days`, valid for non-negative days).
-  static func civilDate(daysSinceEpoch: Int) -> (year: Int, month: Int, day: Int) {
-    let z = daysSinceEpoch + 719_468
-    let era = z / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let day = doy - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
   }
 }

@@ -57,21 +57,9 @@ struct ClusterTimeline {
     out += "</text></svg>"
   }
 
-  /// `seconds` since 1970 as `YYYY-MM-DD hh:mm` UTC (Hinnant's `civil_from_days`).
+  /// `seconds` since 1970 as `YYYY-MM-DD hh:mm` UTC.
   static func date(_ seconds: Int64) -> String {
-    let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-    let secondOfDay = seconds - days * 86_400
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let day = doy - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-    func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    return "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60))"
+    String(Timestamp.iso8601Minutes(seconds).dropLast().map { $0 == "T" ? " " : $0 })
   }
 
   /// A duration in the largest fitting unit: `40 min`, `3.5 h`, `12 days`.
