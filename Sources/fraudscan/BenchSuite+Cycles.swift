@@ -62,13 +62,13 @@ struct PaymentColumns {
   /// back within four days 40 % of the time; and a ring of 3–8 accounts turning five
   /// times (hops an hour apart) per 20 000 payments. Rows are in time order.
   static func synthetic(payments: Int, seed: UInt64) -> PaymentColumns {
-    var rng = BenchRandom(seed: seed)
+    var rng = SplitMix64(seed: seed)
     let n = max(payments / 10, 200)
     let merchants = max(n / 100, 2)
     let persons = n - merchants
     let year: Int64 = 365 * 86_400
     let start: Int64 = 1_767_225_600
-    func powerLaw(_ count: Int, _ rng: inout BenchRandom) -> Int {
+    func powerLaw(_ count: Int, _ rng: inout SplitMix64) -> Int {
       min(Int(exp(rng.unit() * log(Double(count) + 1))) - 1, count - 1)
     }
     // Popularity rank r is person (r * a + b) mod persons, a coprime to it,
@@ -77,7 +77,7 @@ struct PaymentColumns {
     var a = 2_654_435_761 % persons
     while a < 2 || gcd(a, persons) != 1 { a += 1 }
     let b = Int(rng.next() % UInt64(persons))
-    func person(_ rng: inout BenchRandom) -> Int {
+    func person(_ rng: inout SplitMix64) -> Int {
       // Busy persons: rank ⌊persons · u²⌋ has density ∝ rank^(-1/2), so the
       // busiest person makes about 0.3 / √persons of the persons' payments.
       let u = rng.unit()
@@ -147,19 +147,4 @@ struct PaymentColumns {
     for r in source.indices { text += "\(source[r]),\(target[r]),\(time[r])\n" }
     try text.write(toFile: path, atomically: true, encoding: .utf8)
   }
-}
-
-/// SplitMix64, for deterministic benchmark data.
-struct BenchRandom {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  /// A uniform double in [0, 1).
-  mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

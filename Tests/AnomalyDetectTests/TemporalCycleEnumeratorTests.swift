@@ -119,7 +119,7 @@ private func bruteForce(_ edges: [Edge], maxLength: Int, window: Int64) -> [[Int
   /// bounds, windows and backward budgets, the enumerator finds exactly the
   /// brute force's cycles.
   @Test func matchesBruteForceOnRandomMultigraphs() throws {
-    var rng = TestRNG(seed: 2_026)
+    var rng = SplitMix64(seed: 2_026)
     var nonEmpty = 0
     for trial in 0..<500 {
       let n = 2 + Int(rng.next() % 7)
@@ -140,18 +140,5 @@ private func bruteForce(_ edges: [Edge], maxLength: Int, window: Int64) -> [[Int
       #expect(cycleSet(fast) == expected, "trial \(trial): n \(n), m \(m), L \(maxLength), W \(window)")
     }
     #expect(nonEmpty > 100)
-  }
-}
-
-/// A seeded SplitMix64 for property tests.
-struct TestRNG {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -11,19 +11,20 @@
 ///     let coin = rng.chance(0.5)
 ///
 /// Algorithm: Steele, Lea and Flood, "Fast splittable pseudorandom number
-/// generators", OOPSLA 2014.
-struct SplitMix64 {
+/// generators", OOPSLA 2014. Benchmarks and tests elsewhere in the package
+/// use it too, so that every seeded stream in fraudscan is the same generator.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
   private var state: UInt64
 
   /// Creates a generator whose whole output is determined by `seed`.
-  init(seed: UInt64) {
+  public init(seed: UInt64) {
     state = seed
   }
 
   /// The next 64 random bits.
   ///
   /// - Complexity: O(1)
-  mutating func next() -> UInt64 {
+  public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -62,7 +63,7 @@ struct SplitMix64 {
   }
 
   /// A uniform double in `[0, 1)` with 53 random bits.
-  mutating func unit() -> Double {
+  public mutating func unit() -> Double {
     Double(next() >> 11) * 0x1p-53
   }
 
