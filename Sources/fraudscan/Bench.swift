@@ -66,10 +66,19 @@ extension Fraudscan {
     @Option(help: "prefilter: days of history the pre-filter keeps.")
     var windowDays: Int = 60
 
+    func validate() throws {
+      guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
+      guard svdDimension >= 1 else { throw ValidationError("--svd-dimension must be at least 1") }
+      guard svdNonzeros >= 1 else { throw ValidationError("--svd-nonzeros must be at least 1") }
+      guard peelEdges >= 1 else { throw ValidationError("--peel-edges must be at least 1") }
+      guard windowDays >= 1 else { throw ValidationError("--window-days must be at least 1") }
+      if let payments, payments < 1 { throw ValidationError("--payments must be at least 1") }
+    }
+
     func run() throws {
       let needsSet = payments == nil || suite.contains { $0 != .cycles }
       let input = needsSet ? try self.input ?? generate() : ""
-      var bench = BenchRun(input: input, repetitions: max(repetitions, 1))
+      var bench = BenchRun(input: input, repetitions: repetitions)
       bench.svd = .init(nonzeros: svdNonzeros, dimension: svdDimension, writeMatrix: writeMatrix)
       bench.peelEdges = peelEdges
       bench.syntheticPayments = payments

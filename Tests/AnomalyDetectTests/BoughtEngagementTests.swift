@@ -6,6 +6,15 @@ import Testing
 
 /// Hand-checkable graphs for the bought-engagement detectors.
 @Suite struct BoughtEngagementTests {
+  @Test func transposeListsEachColumnsRowsInOrder() {
+    // rows 0: [1, 2], 1: [], 2: [0, 2]  →  columns 0: [2], 1: [0], 2: [0, 2]
+    let t = transposeCSR(rowOffsets: [0, 2, 2, 4], columnIndices: [1, 2, 0, 2], columnCount: 3)
+    #expect(t.offsets == [0, 1, 2, 4])
+    #expect(t.indices == [2, 0, 0, 2])
+    let back = transposeCSR(rowOffsets: t.offsets, columnIndices: t.indices, columnCount: 3)
+    #expect(back.offsets == [0, 2, 2, 4] && back.indices == [1, 2, 0, 2])
+  }
+
   /// A deterministic generator for noise.
   struct LCG {
     var state: UInt64

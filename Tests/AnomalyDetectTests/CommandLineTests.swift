@@ -24,6 +24,10 @@ import Testing
   }
 
   func fraudscan(_ arguments: String...) throws -> Run {
+    try fraudscan(arguments: arguments)
+  }
+
+  func fraudscan(arguments: [String]) throws -> Run {
     let process = Process()
     process.executableURL = Self.executable
     process.arguments = arguments
@@ -204,5 +208,13 @@ extension CommandLineTests {
     #expect(first.stdout + second.stdout == single.stdout)
     let score = try fraudscan("score", dir.path + "/nothing")
     #expect(score.status != 0)
+  }
+
+  @Test func benchRejectsSizesThatMakeNoSense() throws {
+    for arguments in [["--svd-dimension", "0"], ["--repeat", "0"], ["--payments", "0"]] {
+      let run = try fraudscan(arguments: ["bench", "--input", "/nonexistent"] + arguments)
+      #expect(run.status != 0)
+      #expect(run.stderr.contains("must be at least 1"), "\(arguments): \(run.stderr)")
+    }
   }
 }

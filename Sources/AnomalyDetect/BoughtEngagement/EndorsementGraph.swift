@@ -52,18 +52,7 @@ struct EndorsementGraph: Sendable {
       inOffsets[v + 1] = inSources.count
     }
     // Out-direction: the transpose of the deduplicated in-direction.
-    var outOffsets = [Int](repeating: 0, count: n + 1)
-    for u in inSources { outOffsets[Int(u) + 1] += 1 }
-    for v in 0..<n { outOffsets[v + 1] += outOffsets[v] }
-    var cursor = outOffsets
-    var outTargets = [Int32](repeating: 0, count: inSources.count)
-    for v in 0..<n {
-      for k in inOffsets[v]..<inOffsets[v + 1] {
-        let u = Int(inSources[k])
-        outTargets[cursor[u]] = Int32(v)
-        cursor[u] += 1
-      }
-    }
+    let (outOffsets, outTargets) = transposeCSR(rowOffsets: inOffsets, columnIndices: inSources, columnCount: n)
     self.inOffsets = inOffsets
     self.inSources = inSources
     self.inTime = inTime

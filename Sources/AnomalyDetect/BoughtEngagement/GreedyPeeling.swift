@@ -61,20 +61,7 @@ public struct GreedyPeeling: Sendable {
     self.rowOffsets = rowOffsets
     self.columnIndices = columnIndices
     self.columnWeights = columnWeights
-    var offsets = [Int](repeating: 0, count: columnCount + 1)
-    for j in columnIndices { offsets[Int(j) + 1] += 1 }
-    for j in 0..<columnCount { offsets[j + 1] += offsets[j] }
-    var cursor = offsets
-    var rows = [Int32](repeating: 0, count: columnIndices.count)
-    for i in 0..<rowCount {
-      for k in rowOffsets[i]..<rowOffsets[i + 1] {
-        let j = Int(columnIndices[k])
-        rows[cursor[j]] = Int32(i)
-        cursor[j] += 1
-      }
-    }
-    columnOffsets = offsets
-    rowIndices = rows
+    (columnOffsets, rowIndices) = transposeCSR(rowOffsets: rowOffsets, columnIndices: columnIndices, columnCount: columnCount)
   }
 
   /// FRAUDAR's column weights 1 / ln(*d* + `constant`) for in-degrees *d*.
