@@ -51,3 +51,25 @@ struct EventParserTests {
     #expect(problem(#"{"type":"interaction","src":"a\q","dst":"b","kind":"like","ts":1}"#)?.contains("invalid escape") == true)
   }
 }
+
+@Suite("SignalEvent.jsonLine")
+struct SignalEventJSONTests {
+  @Test func writesTheContractsLines() {
+    #expect(SignalEvent.interaction(source: "a", target: "b", kind: "like", time: 1).jsonLine
+      == #"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1}"#)
+    #expect(SignalEvent.payment(id: "p1", source: "a", target: "b", amount: Amount(micros: 120_500_000), time: 1_767_225_600).jsonLine
+      == #"{"type":"payment","id":"p1","src":"a","dst":"b","amount":"120.50","ts":1767225600}"#)
+  }
+
+  @Test func parsesBackToTheSameEvent() throws {
+    var events: [SignalEvent] = [
+      .profileEdit(account: "a\"b", field: "bio", value: "back\\slash, \"quoted\", tab\there, é ✓ \u{1}", time: 5),
+      .payment(id: "x", source: "s", target: "t", amount: Amount(micros: 1), time: -3),
+    ]
+    var stream = ChurningEventStream(eventsPerDay: 100, cohortSize: 10, seed: 2)
+    for _ in 0..<500 { events.append(stream.next()!) }
+    for (seq, event) in events.enumerated() {
+      #expect(try EventParser.parse(line: Array(event.jsonLine.utf8), seq: seq) == event)
+    }
+  }
+}
