@@ -64,6 +64,36 @@ struct PrefilterTests {
     #expect(f.decide(.interaction(source: "fake0", target: "c1", kind: "like", time: t0 + t + 5)).verdict == .hold)
   }
 
+  /// Two modestly popular accounts that gain a shared fan every five days
+  /// for 100 days: never more than two within the 10-day window, so never a
+  /// block (a lifetime count would pass five after 25 days); a burst of six
+  /// shared fans in a day still is.
+  @Test func coEndorsementsAreCountedOverTheWindowNotTheStreamsLifetime() {
+    var configuration = PrefilterConfiguration()
+    configuration.windowDays = 10
+    var f = Prefilter(configuration: configuration)
+    var verdicts: [Decision.Verdict] = []
+    for day in stride(from: 0, to: 100, by: 5) {
+      let t = t0 + Int64(day) * 86_400
+      // Background: 200 accounts keep endorsing pages of their own.
+      for i in 0..<200 {
+        _ = f.decide(.interaction(source: "bg\(i)", target: "page\(i)", kind: "like", time: t + Int64(i)))
+      }
+      for target in ["A", "B"] {
+        verdicts.append(f.decide(.interaction(source: "fan\(day)", target: target, kind: "follow", time: t + 3_600)).verdict)
+      }
+    }
+    #expect(verdicts.allSatisfy { $0 == .admit })
+    let burst = t0 + 101 * 86_400
+    var held = false
+    for i in 0..<6 {
+      for target in ["A", "B"] where f.decide(.interaction(source: "burst\(i)", target: target, kind: "follow", time: burst + Int64(i) * 60)).verdict == .hold {
+        held = true
+      }
+    }
+    #expect(held)
+  }
+
   @Test func templateRingIsHeldButHouseholdsAreNot() {
     var f = Prefilter()
     var seqs: [Int] = []

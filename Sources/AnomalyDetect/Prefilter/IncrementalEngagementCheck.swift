@@ -32,10 +32,46 @@ struct IncrementalEngagementCheck {
     var withheld: Bool
   }
 
+  /// Co-endorsements of a pair of targets over the last window, counted in
+  /// two tumbling buckets of one window each and read as the sliding-window
+  /// estimate current + previous × (share of the previous bucket still in
+  /// the window). Without the window, a pair of moderately popular accounts
+  /// that share fans year after year would pile up a count that the
+  /// windowed chance level no longer matches, and be flagged in the end.
   struct Pair {
-    var count: Int32
+    var count: Int32 = 0
+    var previous: Int32 = 0
+    var bucket: Int64
     var last: Int64
-    var flagged: Bool
+    var flagged = false
+
+    init(time: Int64, window: Int64) {
+      bucket = time / window
+      last = time
+    }
+
+    mutating func bump(at time: Int64, window: Int64) {
+      let b = time / window
+      if b == bucket + 1 {
+        previous = count
+        count = 0
+      } else if b > bucket + 1 {
+        previous = 0
+        count = 0
+      }
+      if b > bucket { bucket = b }
+      count += 1
+      last = max(last, time)
+    }
+
+    /// The co-endorsers in the window ending at `time`.
+    func estimate(at time: Int64, window: Int64) -> Double {
+      let b = time / window
+      let inWindow = Double(window - time % window) / Double(window)
+      if b == bucket { return Double(count) + Double(previous) * inWindow }
+      if b == bucket + 1 { return Double(count) * inWindow }
+      return b < bucket ? Double(count) : 0
+    }
   }
 
   let configuration: PrefilterConfiguration
@@ -106,19 +142,20 @@ struct IncrementalEngagementCheck {
         abs(time - otherEdge.first) <= configuration.blockSyncSeconds
       else { continue }
       let pk = Self.pairKey(t, other)
-      var pair = pairs[pk] ?? Pair(count: 0, last: time, flagged: false)
-      pair.count += 1
-      pair.last = time
+      let window = configuration.windowSeconds
+      var pair = pairs[pk] ?? Pair(time: time, window: window)
+      pair.bump(at: time, window: window)
       pairs[pk] = pair
       pairQueue.append((time, pk))
-      guard !pair.flagged, Int(pair.count) >= configuration.blockMinEndorsers else { continue }
+      let count = pair.estimate(at: time, window: window)
+      guard !pair.flagged, count >= Double(configuration.blockMinEndorsers) else { continue }
       let expected = Double(degreeT) * Double(degreeO) / Double(max(activeEndorsers, 1))
-      guard Double(pair.count) >= configuration.blockSurprise * expected else { continue }
+      guard count >= configuration.blockSurprise * expected else { continue }
       pairs[pk]!.flagged = true
       partners[t, default: []].append(other)
       partners[other, default: []].append(t)
       let common = endorsersOf[Int(t)].filter { edges[Self.edgeKey($0, other)] != nil }
-      let reason = "dense-block: \(common.count) accounts endorse both \(names[t]) and \(names[other]) (\(pair.count) within \(configuration.blockSyncSeconds / 86_400) days of each other; chance ≈ \(String(format: "%.2f", expected)))"
+      let reason = "dense-block: \(common.count) accounts endorse both \(names[t]) and \(names[other]) (\(Int(count.rounded())) within \(configuration.blockSyncSeconds / 86_400) days of each other; chance ≈ \(String(format: "%.2f", expected)))"
       if outcome.holdReasons.isEmpty { outcome.holdReasons.append(reason) }
       edges[key]!.withheld = true
       for x in common {
