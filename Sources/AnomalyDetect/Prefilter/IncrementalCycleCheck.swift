@@ -26,7 +26,7 @@ struct IncrementalCycleCheck {
 
   let configuration: PrefilterConfiguration
   /// Recent incoming payments per account, oldest first from `heads[a]`.
-  private var incoming: [[Incoming]] = []
+  private(set) var incoming: [[Incoming]] = []
   private var heads: [Int] = []
   private var visits = 0
   private var path: [(account: Int32, index: Int)] = []
@@ -35,7 +35,7 @@ struct IncrementalCycleCheck {
 
   /// Decides payment `seq` from `source` to `target`.
   mutating func check(
-    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: StringInterner
+    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner
   ) -> CheckOutcome {
     grow(to: Int(max(source, target)) + 1)
     var outcome = CheckOutcome.admit
@@ -121,4 +121,24 @@ struct IncrementalCycleCheck {
   mutating func evict(now: Int64) {
     for a in incoming.indices where !incoming[a].isEmpty { trim(a, now: now) }
   }
+
+  /// Drops every payment to or from the released accounts (`released[a]`),
+  /// whose ids are about to be reused, and the room their lists held.
+  ///
+  /// - Complexity: O(released accounts + payments kept).
+  mutating func forget(released: [Bool]) {
+    func gone(_ a: Int32) -> Bool { Int(a) < released.count && released[Int(a)] }
+    for a in released.indices where released[a] && a < incoming.count {
+      incoming[a] = []
+      heads[a] = 0
+    }
+    for a in incoming.indices where !incoming[a].isEmpty && incoming[a].contains(where: { gone($0.source) }) {
+      incoming[a].removeFirst(heads[a])
+      heads[a] = 0
+      incoming[a].removeAll { gone($0.source) }
+    }
+  }
+
+  /// Payments kept, over all accounts.
+  var paymentsKept: Int { incoming.indices.reduce(0) { $0 + incoming[$1].count - heads[$1] } }
 }

@@ -75,12 +75,12 @@ struct IncrementalEngagementCheck {
   }
 
   let configuration: PrefilterConfiguration
-  private var edges: [UInt64: Edge] = [:]
-  private var targetsOf: [[Int32]] = []
-  private var endorsersOf: [[Int32]] = []
-  private var pairs: [UInt64: Pair] = [:]
-  private var partners: [Int32: [Int32]] = [:]
-  private var activeEndorsers = 0
+  private(set) var edges: [UInt64: Edge] = [:]
+  private(set) var targetsOf: [[Int32]] = []
+  private(set) var endorsersOf: [[Int32]] = []
+  private(set) var pairs: [UInt64: Pair] = [:]
+  private(set) var partners: [Int32: [Int32]] = [:]
+  private(set) var activeEndorsers = 0
   /// Eviction queues: (time touched, key), oldest first, popped as time advances.
   private var edgeQueue: [(time: Int64, key: UInt64)] = []
   private var edgeHead = 0
@@ -93,7 +93,7 @@ struct IncrementalEngagementCheck {
   @inline(__always) static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 { a < b ? edgeKey(a, b) : edgeKey(b, a) }
 
   /// Decides endorsement `seq` of `target` by `endorser`.
-  mutating func check(seq: Int, endorser e: Int32, target t: Int32, time: Int64, names: StringInterner) -> CheckOutcome {
+  mutating func check(seq: Int, endorser e: Int32, target t: Int32, time: Int64, names: WindowedInterner) -> CheckOutcome {
     evict(now: time)
     if e == t { return .admit }
     let n = Int(max(e, t)) + 1
@@ -214,4 +214,47 @@ struct IncrementalEngagementCheck {
       pairHead = 0
     }
   }
+
+  /// Drops every edge, pair and block of the released accounts
+  /// (`released[a]`), whose ids are about to be reused. Their queue entries
+  /// stay: a popped key whose edge or pair is younger than the window is
+  /// left alone, so they cannot evict the new owner's state.
+  ///
+  /// - Complexity: O(degree) per released account, plus one pass over the
+  ///   pairs and blocks.
+  mutating func forget(released: [Bool]) {
+    func gone(_ a: Int32) -> Bool { Int(a) < released.count && released[Int(a)] }
+    for a in released.indices where released[a] && a < targetsOf.count {
+      let e = Int32(a)
+      for t in targetsOf[a] {
+        edges[Self.edgeKey(e, t)] = nil
+        endorsersOf[Int(t)].removeAll { $0 == e }
+      }
+      if !targetsOf[a].isEmpty { activeEndorsers -= 1 }
+      for x in endorsersOf[a] where !gone(x) {
+        edges[Self.edgeKey(x, e)] = nil
+        targetsOf[Int(x)].removeAll { $0 == e }
+        if targetsOf[Int(x)].isEmpty { activeEndorsers -= 1 }
+      }
+      for x in endorsersOf[a] where gone(x) { edges[Self.edgeKey(x, e)] = nil }
+      targetsOf[a] = []
+      endorsersOf[a] = []
+    }
+    // Pairs age out with their endorsements, so this normally finds none;
+    // it matters only when timestamps jump back by more than the window.
+    let stalePairs = pairs.keys.filter { key in
+      gone(Int32(truncatingIfNeeded: key >> 32)) || gone(Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
+    }
+    for key in stalePairs { pairs[key] = nil }
+    if partners.contains(where: { gone($0.key) || $0.value.contains(where: gone) }) {
+      partners = partners.filter { !gone($0.key) }.compactMapValues { list in
+        let kept = list.filter { !gone($0) }
+        return kept.isEmpty ? nil : kept
+      }
+    }
+  }
+
+  /// Endorsements (distinct endorser–target edges) and co-endorsed target pairs kept.
+  var edgesKept: Int { edges.count }
+  var pairsKept: Int { pairs.count }
 }

@@ -39,17 +39,18 @@ struct IncrementalProfileCheck {
 
   let configuration: PrefilterConfiguration
   /// Recent entries per key, oldest first.
-  private var byKey: [UInt64: [Entry]] = [:]
+  private(set) var byKey: [UInt64: [Entry]] = [:]
   /// Distinct accounts per key over the window (for rarity).
-  private var accountsPerKey: [UInt64: Int32] = [:]
+  private(set) var accountsPerKey: [UInt64: Int32] = [:]
   private var seenAccountKey: Set<UInt64> = []
-  private var seenAccountKeyOrder: [(time: Int64, key: UInt64, accountKey: UInt64)] = []
+  /// When each (account, key) was first counted, oldest first: uncounted after the window.
+  private(set) var seenAccountKeyOrder: [(time: Int64, key: UInt64, account: Int32)] = []
   /// Recent edits per account.
-  private var byAccount: [Int32: [Entry]] = [:]
-  private var flaggedKeys: [UInt64: Int64] = [:]
-  private var flaggedAccounts: [Int32: Int64] = [:]
-  private var current: BioGeneration
-  private var previous: BioGeneration?
+  private(set) var byAccount: [Int32: [Entry]] = [:]
+  private(set) var flaggedKeys: [UInt64: Int64] = [:]
+  private(set) var flaggedAccounts: [Int32: Int64] = [:]
+  private(set) var current: BioGeneration
+  private(set) var previous: BioGeneration?
   private var nextCluster: UInt32 = 0
 
   static let bioClusterFlag: UInt64 = 1 << 31
@@ -63,10 +64,7 @@ struct IncrementalProfileCheck {
   /// generation of the index and the previous one).
   mutating func bioKey(field: Int32, account: Int32, text: String, time: Int64) -> UInt64 {
     if current.started == .min { current.started = time }
-    if time - current.started > configuration.profileBurstSeconds * 4 {
-      previous = current
-      current = BioGeneration(started: time)
-    }
+    rotateGenerations(now: time)
     // Document ids are insertion positions, as estimatedJaccard expects.
     let doc = Int32(current.index.count)
     current.index.insert(doc, text: text)
@@ -98,13 +96,12 @@ struct IncrementalProfileCheck {
   }
 
   /// Decides edit `seq` by `account` of the value with key `key`.
-  mutating func check(seq: Int, account a: Int32, key: UInt64, time: Int64, fields: StringInterner, values: StringInterner, names: StringInterner) -> CheckOutcome {
+  mutating func check(seq: Int, account a: Int32, key: UInt64, time: Int64, fields: WindowedInterner, values: WindowedInterner, names: WindowedInterner) -> CheckOutcome {
     let burst = configuration.profileBurstSeconds
     var entry = Entry(account: a, key: key, time: time, seq: seq, withheld: false)
-    let accountKey = UInt64(UInt32(bitPattern: a)) << 32 ^ key &* 0x9E37_79B9_7F4A_7C15
-    if seenAccountKey.insert(accountKey).inserted {
+    if seenAccountKey.insert(Self.accountKey(a, key)).inserted {
       accountsPerKey[key, default: 0] += 1
-      seenAccountKeyOrder.append((time, key, accountKey))
+      seenAccountKeyOrder.append((time, key, a))
     }
     var outcome = CheckOutcome.admit
     if let until = flaggedAccounts[a], until >= time {
@@ -196,11 +193,82 @@ struct IncrementalProfileCheck {
     let old = now - configuration.windowSeconds
     var drop = 0
     while drop < seenAccountKeyOrder.count, seenAccountKeyOrder[drop].time < old {
-      let x = seenAccountKeyOrder[drop]
-      seenAccountKey.remove(x.accountKey)
-      if let c = accountsPerKey[x.key] { accountsPerKey[x.key] = c > 1 ? c - 1 : nil }
+      uncount(seenAccountKeyOrder[drop])
       drop += 1
     }
     seenAccountKeyOrder.removeFirst(drop)
+    rotateGenerations(now: now)
+    if let old = previous, now - old.started > configuration.profileBurstSeconds * 8 { previous = nil }
   }
+
+  /// Starts a new generation of the bio index when the current one is four
+  /// burst windows old; the previous one is dropped.
+  private mutating func rotateGenerations(now: Int64) {
+    guard current.started != .min, now - current.started > configuration.profileBurstSeconds * 4 else { return }
+    previous = current
+    current = BioGeneration(started: now)
+  }
+
+  private mutating func uncount(_ x: (time: Int64, key: UInt64, account: Int32)) {
+    seenAccountKey.remove(Self.accountKey(x.account, x.key))
+    if let c = accountsPerKey[x.key] { accountsPerKey[x.key] = c > 1 ? c - 1 : nil }
+  }
+
+  /// One word for an (account, key) pair, for the rarity counters' set.
+  static func accountKey(_ a: Int32, _ key: UInt64) -> UInt64 {
+    UInt64(UInt32(bitPattern: a)) << 32 ^ key &* 0x9E37_79B9_7F4A_7C15
+  }
+
+  /// The field id of `key`, and its value id unless it is a bio cluster.
+  static func parts(of key: UInt64) -> (field: Int32, value: Int32?) {
+    let field = Int32(truncatingIfNeeded: key >> 32)
+    if key & bioClusterFlag != 0 { return (field, nil) }
+    return (field, Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
+  }
+
+  /// Drops everything that names a released account, value or field (`released…[id]`),
+  /// whose ids are about to be reused: their edits, flags and rarity counts,
+  /// and their marks in the bio index.
+  ///
+  /// - Complexity: one pass over the kept edits, flags and rarity counters.
+  mutating func forget(accounts: [Bool], values: [Bool], fields: [Bool]) {
+    func gone(_ a: Int32) -> Bool { Int(a) < accounts.count && accounts[Int(a)] }
+    func goneKey(_ key: UInt64) -> Bool {
+      let (f, v) = Self.parts(of: key)
+      if Int(f) < fields.count, fields[Int(f)] { return true }
+      if let v, Int(v) < values.count, values[Int(v)] { return true }
+      return false
+    }
+    byAccount = byAccount.filter { !gone($0.key) }.compactMapValues { list in
+      let kept = list.filter { !goneKey($0.key) }
+      return kept.isEmpty ? nil : kept
+    }
+    byKey = byKey.filter { !goneKey($0.key) }.compactMapValues { list in
+      let kept = list.filter { !gone($0.account) }
+      return kept.isEmpty ? nil : kept
+    }
+    flaggedAccounts = flaggedAccounts.filter { !gone($0.key) }
+    flaggedKeys = flaggedKeys.filter { !goneKey($0.key) }
+    // Rarity counters age out within the window, so this normally finds none.
+    if seenAccountKeyOrder.contains(where: { gone($0.account) || goneKey($0.key) }) {
+      var kept: [(time: Int64, key: UInt64, account: Int32)] = []
+      kept.reserveCapacity(seenAccountKeyOrder.count)
+      for x in seenAccountKeyOrder {
+        if gone(x.account) || goneKey(x.key) { uncount(x) } else { kept.append(x) }
+      }
+      seenAccountKeyOrder = kept
+    }
+    for c in current.accounts.indices where current.accounts[c] >= 0 && gone(current.accounts[c]) { current.accounts[c] = -1 }
+    if var old = previous {
+      previous = nil
+      for c in old.accounts.indices where old.accounts[c] >= 0 && gone(old.accounts[c]) { old.accounts[c] = -1 }
+      previous = old
+    }
+  }
+
+  /// Profile edits in the burst window, (account, value) rarity counters in
+  /// the history window, and bios in the two generations of the MinHash index.
+  var editsKept: Int { byAccount.values.reduce(0) { $0 + $1.count } }
+  var rarityCountersKept: Int { seenAccountKeyOrder.count }
+  var biosIndexed: Int { current.accounts.count + (previous?.accounts.count ?? 0) }
 }

@@ -12,8 +12,12 @@ import SignalGraph
 /// target (``IncrementalEngagementCheck``, incremental peeling in the spirit
 /// of Spade, Jiang et al., VLDB 2023); a profile edit is looked up in a rare
 /// value index and a MinHash LSH index of bios (``IncrementalProfileCheck``).
-/// State older than the configured window is evicted once per stream day, so
-/// memory is bounded by the window, not the stream.
+/// Memory is bounded by the window, not the stream: state older than its
+/// window is evicted as time advances, and once per stream day accounts,
+/// profile values and field names unseen for longer than
+/// ``PrefilterConfiguration/idleSeconds`` are forgotten and their ids reused
+/// (``WindowedInterner``), so a stream of ever-new accounts and bios runs in
+/// flat memory. ``footprint`` tells what is held.
 ///
 /// Decisions are deterministic: the same events in the same order give the
 /// same decisions, which is what makes `fraudscan filter --state` resumable.
@@ -32,20 +36,18 @@ public struct Prefilter: Sendable {
   public let configuration: Configuration
   /// The seq the next event gets: the number of events (and error lines) decided so far.
   public private(set) var nextSeq = 0
-  private var accounts = StringInterner()
-  private var fields = StringInterner()
-  private var values = StringInterner()
-  private var bioField: Int32
-  private var cycles: IncrementalCycleCheck
-  private var engagement: IncrementalEngagementCheck
-  private var profiles: IncrementalProfileCheck
+  private(set) var accounts = WindowedInterner()
+  private(set) var fields = WindowedInterner()
+  private(set) var values = WindowedInterner()
+  private(set) var cycles: IncrementalCycleCheck
+  private(set) var engagement: IncrementalEngagementCheck
+  private(set) var profiles: IncrementalProfileCheck
   private var now = Int64.min
   private var nextSweep = Int64.min
 
   /// Creates a pre-filter with empty state.
   public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
-    bioField = fields.intern("bio")
     cycles = IncrementalCycleCheck(configuration: configuration)
     engagement = IncrementalEngagementCheck(configuration: configuration)
     profiles = IncrementalProfileCheck(configuration: configuration)
@@ -64,18 +66,18 @@ public struct Prefilter: Sendable {
     let outcome: CheckOutcome
     switch event {
     case let .payment(_, source, target, amount, time):
-      let s = accounts.intern(source), t = accounts.intern(target)
+      let s = accounts.intern(source, at: time), t = accounts.intern(target, at: time)
       outcome = cycles.check(seq: seq, source: s, target: t, micros: amount.micros, time: time, names: accounts)
     case let .interaction(source, target, _, time):
-      let s = accounts.intern(source), t = accounts.intern(target)
+      let s = accounts.intern(source, at: time), t = accounts.intern(target, at: time)
       outcome = engagement.check(seq: seq, endorser: s, target: t, time: time, names: accounts)
     case let .profileEdit(account, field, value, time):
-      let a = accounts.intern(account), f = fields.intern(field)
+      let a = accounts.intern(account, at: time), f = fields.intern(field, at: time)
       let key: UInt64
-      if f == bioField {
+      if field == "bio" {
         key = profiles.bioKey(field: f, account: a, text: value, time: time)
       } else {
-        key = UInt64(UInt32(bitPattern: f)) << 32 | UInt64(UInt32(bitPattern: values.intern(value)))
+        key = UInt64(UInt32(bitPattern: f)) << 32 | UInt64(UInt32(bitPattern: values.intern(value, at: time)))
       }
       outcome = profiles.check(
         seq: seq, account: a, key: key, time: time,
@@ -110,13 +112,37 @@ public struct Prefilter: Sendable {
     }
   }
 
+  /// Evicts what every checker keeps beyond its window, then forgets the
+  /// accounts, values and fields idle for longer than
+  /// ``PrefilterConfiguration/idleSeconds`` (each checker first drops what
+  /// still names them), so their ids can be reused.
   private mutating func sweep() {
     cycles.evict(now: now)
+    engagement.evict(now: now)
     profiles.evict(now: now)
+    let cutoff = now - configuration.idleSeconds
+    let goneAccounts = Self.mask(accounts.release(idleBefore: cutoff), count: accounts.idCapacity)
+    let goneValues = Self.mask(values.release(idleBefore: cutoff), count: values.idCapacity)
+    let goneFields = Self.mask(fields.release(idleBefore: cutoff), count: fields.idCapacity)
+    if goneAccounts != nil || goneValues != nil || goneFields != nil {
+      let accounts = goneAccounts ?? [], values = goneValues ?? [], fields = goneFields ?? []
+      cycles.forget(released: accounts)
+      engagement.forget(released: accounts)
+      profiles.forget(accounts: accounts, values: values, fields: fields)
+    }
     nextSweep = now + 86_400
+    checkInvariants()
   }
 
-  static func describe(_ key: UInt64, fields: StringInterner, values: StringInterner) -> String {
+  /// `ids` as a membership mask over `count` ids, or nil when empty.
+  private static func mask(_ ids: [Int32], count: Int) -> [Bool]? {
+    guard !ids.isEmpty else { return nil }
+    var mask = [Bool](repeating: false, count: count)
+    for id in ids { mask[Int(id)] = true }
+    return mask
+  }
+
+  static func describe(_ key: UInt64, fields: WindowedInterner, values: WindowedInterner) -> String {
     let field = fields[Int32(truncatingIfNeeded: key >> 32)]
     if key & IncrementalProfileCheck.bioClusterFlag != 0 { return "near-duplicate \(field)s" }
     return "\(field) \(Decision.quoted(values[Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)]))"

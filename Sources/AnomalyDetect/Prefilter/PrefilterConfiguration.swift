@@ -6,8 +6,9 @@
 ///     configuration.windowDays = 30
 ///     var filter = Prefilter(configuration: configuration)
 public struct PrefilterConfiguration: Sendable, Equatable {
-  /// Days of endorsement history kept (dense-block state older than this is
-  /// evicted); also bounds memory. At least 1.
+  /// Days of history kept: endorsement (dense-block) state and rarity counts
+  /// older than this are evicted, and accounts and values idle for longer
+  /// than ``idleSeconds`` are forgotten; this is what bounds memory. At least 1.
   public var windowDays: Int = 60
   /// Longest time a conserved payment cycle may take, in seconds.
   public var cycleWindowSeconds: Int64 = 36 * 3_600
@@ -40,4 +41,13 @@ public struct PrefilterConfiguration: Sendable, Equatable {
   public init() {}
 
   var windowSeconds: Int64 { Int64(max(1, windowDays)) * 86_400 }
+
+  /// How long an account, profile value or field name may go unseen before
+  /// the pre-filter forgets it: the history window plus the longest of the
+  /// cycle window, the block sync time and two burst windows, by when every
+  /// piece of state that could name it has expired. (60 days + 14 days with
+  /// the defaults.)
+  public var idleSeconds: Int64 {
+    windowSeconds + max(cycleWindowSeconds, blockSyncSeconds, 2 * profileBurstSeconds)
+  }
 }

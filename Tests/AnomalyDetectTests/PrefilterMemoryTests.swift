@@ -1,0 +1,193 @@
+import SignalGraph
+import Testing
+@testable import AnomalyDetect
+
+/// The pre-filter's memory is bounded by its window, not by the stream: a
+/// stream of ever-new accounts and values runs in flat state, forgotten ids
+/// are reused without handing their history on, and detection still works
+/// after many generations of reused ids. (Debug builds also check, after
+/// every daily sweep, that no state names a forgotten id:
+/// `Prefilter+Invariants.swift`.)
+@Suite("Prefilter memory")
+struct PrefilterMemoryTests {
+  let t0: Int64 = 1_767_225_600
+
+  static func shortWindow() -> PrefilterConfiguration {
+    var configuration = PrefilterConfiguration()
+    configuration.windowDays = 2
+    configuration.blockSyncSeconds = 86_400
+    return configuration  // idle after 3 days
+  }
+
+  @Test func stateStaysFlatOverAStreamOfEverNewAccounts() {
+    let configuration = Self.shortWindow()
+    var filter = Prefilter(configuration: configuration)
+    var stream = ChurningEventStream(eventsPerDay: 2_000, cohortSize: 100, activeDays: 2, seed: 5)
+    var held = 0, events = 0
+    var footprints: [Int: PrefilterFootprint] = [:]
+    while stream.day < 60 {
+      let day = stream.day
+      if filter.decide(stream.next()!).verdict == .hold { held += 1 }
+      events += 1
+      if stream.day != day { footprints[day] = filter.footprint }
+    }
+    // 6 000 accounts and thousands of bios and employers went through.
+    #expect(stream.accountsSoFar == 6_000)
+    let early = footprints[20]!, late = footprints[59]!
+    // Remembered: the cohorts of the last idle period (3 days + 2 active days + the sweep's day) and the 50 stars.
+    #expect(late.accounts <= 6 * 100 + 50, "\(late)")
+    #expect(late.accountIdRange <= 7 * 100 + 50, "\(late)")
+    #expect(late.profileValues <= 6 * 100 * 2, "\(late)")
+    // Flat: day 59 holds no more than day 20, give or take a tenth.
+    for (name, a, b) in [
+      ("accounts", early.accounts, late.accounts), ("ids", early.accountIdRange, late.accountIdRange),
+      ("values", early.profileValues, late.profileValues), ("endorsements", early.endorsements, late.endorsements),
+      ("payments", early.payments, late.payments), ("rarity", early.rarityCounters, late.rarityCounters),
+      ("bios", early.bios, late.bios),
+    ] {
+      #expect(Double(b) <= Double(a) * 1.1 + 10, "\(name): day 20 \(a), day 59 \(b)")
+    }
+    // Honest churn is not held.
+    #expect(Double(held) < Double(events) * 0.001, "\(held) of \(events) held")
+  }
+
+  @Test func aReusedIdDoesNotInheritTheForgottenAccountsFlags() {
+    var filter = Prefilter(configuration: Self.shortWindow())
+    var t = t0
+    // Background: 100 fans each follow a page of their own.
+    for i in 0..<100 {
+      t += 60
+      _ = filter.decide(.interaction(source: "fan\(i)", target: "page\(i)", kind: "follow", time: t))
+    }
+    // A farm: 6 fakes endorse c1 and c2 within minutes; the block is flagged.
+    var flagged = false
+    for i in 0..<6 {
+      for c in ["c1", "c2"] {
+        t += 60
+        if filter.decide(.interaction(source: "fake\(i)", target: c, kind: "follow", time: t)).verdict == .hold { flagged = true }
+      }
+    }
+    #expect(flagged)
+    // Ten idle days later (other traffic moves time on), they are forgotten.
+    for day in 1...10 {
+      _ = filter.decide(.payment(id: "x", source: "bank", target: "shop", amount: Amount(micros: 1), time: t + Int64(day) * 86_400))
+    }
+    #expect(filter.footprint.accounts == 2)
+    #expect(filter.footprint.endorsements == 0)
+    let ids = filter.footprint.accountIdRange
+    // New accounts reuse the farm's ids, and their endorsements of each other are admitted.
+    var verdicts: [Decision.Verdict] = []
+    let later = t + 11 * 86_400
+    for i in 0..<6 {
+      for c in ["n1", "n2"] {
+        verdicts.append(filter.decide(.interaction(source: "new\(i)", target: c, kind: "like", time: later + Int64(i) * 86_400 / 2)).verdict)
+      }
+    }
+    #expect(filter.footprint.accountIdRange == ids)
+    #expect(verdicts.allSatisfy { $0 == .admit }, "\(verdicts)")
+  }
+
+  @Test func detectionStillWorksAfterManyGenerationsOfReusedIds() {
+    var filter = Prefilter(configuration: Self.shortWindow())
+    var stream = ChurningEventStream(eventsPerDay: 1_000, cohortSize: 80, activeDays: 2, seed: 9)
+    while stream.day < 30 { _ = filter.decide(stream.next()!) }
+    let now = stream.start + 30 * 86_400
+    let range = filter.footprint.accountIdRange
+    // A fast conserved ring among new accounts, on ids used by many before them.
+    let hops = [("r1", "r2", 1_000), ("r2", "r3", 960), ("r3", "r1", 930)]
+    var last: Decision?
+    for (i, (s, d, units)) in hops.enumerated() {
+      last = filter.decide(.payment(id: "r\(i)", source: s, target: d, amount: Amount(micros: Int64(units) * 1_000_000), time: now + Int64(i) * 600))
+    }
+    #expect(last?.verdict == .hold)
+    #expect(last?.reasons.first?.hasPrefix("cycle: 3 payments r1→r2→r3→r1") == true, "\(last?.reasons ?? [])")
+    #expect(last?.revocations.count == 2)
+    // A template ring: four accounts set the same rare employer and phone within an hour.
+    var ring: [Decision.Verdict] = []
+    for i in 0..<4 {
+      let time = now + 3_600 + Int64(i) * 300
+      ring.append(filter.decide(.profileEdit(account: "tpl\(i)", field: "employer", value: "Vexa Growth Labs", time: time)).verdict)
+      ring.append(filter.decide(.profileEdit(account: "tpl\(i)", field: "phone", value: "+1-555-0100", time: time + 30)).verdict)
+    }
+    #expect(ring.last == .hold)
+    #expect(filter.footprint.accountIdRange <= range + 7)
+  }
+}
+
+@Suite("Pre-filter checkers forget released ids")
+struct PrefilterForgetTests {
+  let configuration = PrefilterConfiguration()
+
+  func names(_ n: Int) -> WindowedInterner {
+    var table = WindowedInterner()
+    for i in 0..<n { table.intern("a\(i)", at: 0) }
+    return table
+  }
+
+  @Test func engagementDropsEdgesPairsAndBlocksOfReleasedAccounts() {
+    var check = IncrementalEngagementCheck(configuration: configuration)
+    let table = names(208)
+    // Background: 8...107 each endorse a target of their own, 108...207.
+    var seq = 0, held = false
+    for e in Int32(8)..<108 {
+      _ = check.check(seq: seq, endorser: e, target: e + 100, time: Int64(seq), names: table)
+      seq += 1
+    }
+    // Endorsers 0...5 each endorse targets 6 and 7: a block of (6, 7).
+    for e in Int32(0)...5 {
+      for t in Int32(6)...7 {
+        if !check.check(seq: seq, endorser: e, target: t, time: Int64(seq) * 60, names: table).holdReasons.isEmpty { held = true }
+        seq += 1
+      }
+    }
+    #expect(held)
+    #expect(check.edges.count == 112 && check.pairs.count == 1 && check.partners.count == 2)
+    #expect(check.activeEndorsers == 106)
+    // Forget target 7: its edges, its pair and the block go; 6's stay.
+    var released = [Bool](repeating: false, count: 208)
+    released[7] = true
+    check.forget(released: released)
+    #expect(check.edges.count == 106 && check.pairs.isEmpty && check.partners.isEmpty)
+    #expect(check.targetsOf[0] == [6] && check.endorsersOf[7].isEmpty && check.endorsersOf[6].count == 6)
+    #expect(check.activeEndorsers == 106)
+    // Forget the farm's endorsers: only the background is left.
+    released = (0..<208).map { $0 < 6 }
+    check.forget(released: released)
+    #expect(check.edges.count == 100 && check.endorsersOf[6].isEmpty && check.activeEndorsers == 100)
+  }
+
+  @Test func cyclesDropPaymentsToAndFromReleasedAccounts() {
+    var check = IncrementalCycleCheck(configuration: configuration)
+    let table = names(3)
+    _ = check.check(seq: 0, source: 0, target: 1, micros: 100, time: 0, names: table)
+    _ = check.check(seq: 1, source: 2, target: 1, micros: 100, time: 1, names: table)
+    _ = check.check(seq: 2, source: 1, target: 2, micros: 100, time: 2, names: table)
+    #expect(check.paymentsKept == 3)
+    check.forget(released: [true, false, false])
+    #expect(check.paymentsKept == 2 && check.incoming[1].map(\.source) == [2])
+    check.forget(released: [false, false, true])
+    #expect(check.paymentsKept == 0 && check.incoming[2].isEmpty)
+  }
+
+  @Test func profilesDropEditsFlagsAndCountsOfReleasedAccountsAndValues() {
+    var check = IncrementalProfileCheck(configuration: configuration)
+    var accounts = names(5)
+    var fields = WindowedInterner(), values = WindowedInterner()
+    let employer = fields.intern("employer", at: 0)
+    let acme = values.intern("Acme", at: 0), other = values.intern("Other", at: 0)
+    func key(_ v: Int32) -> UInt64 { UInt64(UInt32(employer)) << 32 | UInt64(UInt32(v)) }
+    for a in Int32(0)..<4 {
+      _ = check.check(seq: Int(a), account: a, key: key(acme), time: Int64(a), fields: fields, values: values, names: accounts)
+    }
+    _ = check.check(seq: 4, account: 4, key: key(other), time: 5, fields: fields, values: values, names: accounts)
+    #expect(check.editsKept == 5 && check.rarityCountersKept == 5 && check.accountsPerKey[key(acme)] == 4)
+    var gone = [Bool](repeating: false, count: 5)
+    gone[0] = true
+    check.forget(accounts: gone, values: [false, false], fields: [false])
+    #expect(check.editsKept == 4 && check.accountsPerKey[key(acme)] == 3 && check.byAccount[0] == nil)
+    check.forget(accounts: [], values: [true, false], fields: [false])
+    #expect(check.editsKept == 1 && check.accountsPerKey[key(acme)] == nil && check.byKey[key(acme)] == nil)
+    #expect(check.rarityCountersKept == 1)
+    accounts.release(idleBefore: 1)
+  }
+}
