@@ -22,6 +22,9 @@ extension Fraudscan {
           report  the investigator's HTML report: the input's scan and 1 000 synthetic clusters
           prefilter  the inline pre-filter over the input's events.ndjson: events/s and
                   p50/p99/p99.9 decision latency (write the stream with synth --stream)
+          prefilter-memory  the pre-filter over --stream-events generated events whose
+                  accounts and values keep changing: remembered state and resident memory
+                  at ten checkpoints (flat once the window has filled)
 
         Examples:
           swift build -c release
@@ -29,6 +32,7 @@ extension Fraudscan {
           .build/release/fraudscan bench --input /tmp/big --suite ingest
           .build/release/fraudscan bench --input /tmp/big --suite engagement --peel-edges 10000000
           .build/release/fraudscan bench --suite cycles --payments 10000000 --repeat 1
+          .build/release/fraudscan bench --suite prefilter-memory --window-days 30
         """)
 
     @Option(help: "A signal-set directory to read instead of synthetic data.")
@@ -63,8 +67,14 @@ extension Fraudscan {
     @Option(help: "cycles suite: also write the payments it enumerates as src,dst,ts CSV to this path.")
     var cyclesCSV: String?
 
-    @Option(help: "prefilter: days of history the pre-filter keeps.")
+    @Option(help: "prefilter, prefilter-memory: days of history the pre-filter keeps.")
     var windowDays: Int = 60
+
+    @Option(help: "prefilter-memory: events of the generated churning stream.")
+    var streamEvents: Int = 10_000_000
+
+    @Option(help: "prefilter-memory: write the churning stream to DIR/events.ndjson instead of deciding it (for --suite prefilter --input DIR).")
+    var streamOut: String?
 
     func validate() throws {
       guard repetitions >= 1 else { throw ValidationError("--repeat must be at least 1") }
@@ -72,11 +82,12 @@ extension Fraudscan {
       guard svdNonzeros >= 1 else { throw ValidationError("--svd-nonzeros must be at least 1") }
       guard peelEdges >= 1 else { throw ValidationError("--peel-edges must be at least 1") }
       guard windowDays >= 1 else { throw ValidationError("--window-days must be at least 1") }
+      guard streamEvents >= 1 else { throw ValidationError("--stream-events must be at least 1") }
       if let payments, payments < 1 { throw ValidationError("--payments must be at least 1") }
     }
 
     func run() throws {
-      let needsSet = payments == nil || suite.contains { $0 != .cycles }
+      let needsSet = suite.contains { $0 == .cycles ? payments == nil : $0 != .prefilterMemory }
       let input = needsSet ? try self.input ?? generate() : ""
       var bench = BenchRun(input: input, repetitions: repetitions)
       bench.svd = .init(nonzeros: svdNonzeros, dimension: svdDimension, writeMatrix: writeMatrix)
@@ -85,6 +96,8 @@ extension Fraudscan {
       bench.seed = seed
       bench.cyclesCSV = cyclesCSV
       bench.windowDays = windowDays
+      bench.streamEvents = streamEvents
+      bench.streamOut = streamOut
       for suite in suite {
         Output.write("== \(suite.rawValue)\n")
         try suite.run(&bench)
@@ -116,6 +129,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
   case cycles
   case report
   case prefilter
+  case prefilterMemory = "prefilter-memory"
 
   func run(_ bench: inout BenchRun) throws {
     switch self {
@@ -126,6 +140,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
     case .cycles: try runCycles(&bench)
     case .report: try runReport(&bench)
     case .prefilter: try runPrefilter(&bench)
+    case .prefilterMemory: try runPrefilterMemory(&bench)
     }
   }
 }
@@ -151,8 +166,12 @@ struct BenchRun {
   var svd = SVDOptions()
   /// The engagement suite's synthetic graph size, in edges.
   var peelEdges = 10_000_000
-  /// The prefilter suite's history window, in days.
+  /// The prefilter suites' history window, in days.
   var windowDays = 60
+  /// The prefilter-memory suite's stream length, in events.
+  var streamEvents = 10_000_000
+  /// prefilter-memory: a directory to write the stream to instead.
+  var streamOut: String?
 
   init(input: String, repetitions: Int) {
     self.input = input

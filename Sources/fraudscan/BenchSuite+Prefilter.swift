@@ -63,6 +63,7 @@ extension BenchSuite {
         \(events) events (\(held) held, \(revoked) revoked, \(errors) errors), window \(bench.windowDays) days
         wall clock incl. file reading: \(String(format: "%.2f", wall)) s = \(Int(Double(events) / wall)) events/s
         latency p50 \(us(histogram.percentile(50))), p99 \(us(histogram.percentile(99))), p99.9 \(us(histogram.percentile(99.9))), max \(us(histogram.maximum))
+        state at the end: \(filter.footprint)
 
       """)
   }

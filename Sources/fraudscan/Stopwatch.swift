@@ -26,4 +26,18 @@ enum Stopwatch {
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Int(usage.ru_maxrss) * 1024  // kilobytes on Linux
   }
+
+  /// The process's resident memory now, in bytes (Linux: /proc/self/statm;
+  /// elsewhere the peak, which is all that is portable).
+  static func residentBytes() -> Int {
+    guard let file = fopen("/proc/self/statm", "r") else { return peakResidentBytes() }
+    defer { fclose(file) }
+    var size = 0, resident = 0
+    guard withUnsafeMutablePointer(to: &size, { s in
+      withUnsafeMutablePointer(to: &resident) { r in
+        withVaList([s, r]) { vfscanf(file, "%ld %ld", $0) }
+      }
+    }) == 2 else { return peakResidentBytes() }
+    return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+  }
 }
