@@ -24,8 +24,12 @@ extension Fraudscan {
     @Option(help: "A SQLite file that makes the run durable and resumable.")
     var state: String?
 
-    @Option(help: "Days of endorsement history kept (bounds memory).")
+    @Option(help: "Days of history kept; accounts and values unseen for longer (plus 14 days) are forgotten. Bounds memory.")
     var windowDays = 60
+
+    func validate() throws {
+      guard windowDays >= 1 else { throw ValidationError("--window-days must be at least 1") }
+    }
 
     func run() throws {
       var configuration = PrefilterConfiguration()

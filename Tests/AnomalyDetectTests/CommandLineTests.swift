@@ -211,10 +211,19 @@ extension CommandLineTests {
   }
 
   @Test func benchRejectsSizesThatMakeNoSense() throws {
-    for arguments in [["--svd-dimension", "0"], ["--repeat", "0"], ["--payments", "0"]] {
+    for arguments in [["--svd-dimension", "0"], ["--repeat", "0"], ["--payments", "0"], ["--stream-events", "0"]] {
       let run = try fraudscan(arguments: ["bench", "--input", "/nonexistent"] + arguments)
       #expect(run.status != 0)
       #expect(run.stderr.contains("must be at least 1"), "\(arguments): \(run.stderr)")
     }
+    let filter = try fraudscan("filter", "--window-days", "0")
+    #expect(filter.status != 0 && filter.stderr.contains("--window-days must be at least 1"), "\(filter.stderr)")
+  }
+
+  @Test func benchShowsThePrefiltersMemoryStayingFlat() throws {
+    let run = try fraudscan("bench", "--suite", "prefilter-memory", "--stream-events", "20000", "--window-days", "1")
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("accounts seen  remembered"), "\(run.stdout)")
+    #expect(run.stdout.contains("prefilter decide, churning stream"))
   }
 }
