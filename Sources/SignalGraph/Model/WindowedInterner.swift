@@ -194,3 +194,28 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+extension WindowedInterner {
+  /// Writes the whole table (strings, ids, last-seen times, free ids) for a checkpoint.
+  package func write(to writer: inout StateWriter) {
+    writer.write(arena)
+    writer.write(deadBytes)
+    writer.write(entries)
+    writer.write(free)
+    writer.write(slots)
+    writer.write(count)
+  }
+
+  /// Reads a table written by ``write(to:)``: the same ids for the same strings.
+  package init(from reader: inout StateReader) throws(StateReaderError) {
+    arena = try reader.readArray(UInt8.self)
+    deadBytes = try reader.read(Int.self)
+    entries = try reader.readArray(Entry.self)
+    free = try reader.readArray(Int32.self)
+    slots = try reader.readArray(UInt64.self)
+    count = try reader.read(Int.self)
+    guard slots.count >= 64, slots.count & (slots.count - 1) == 0, count <= entries.count,
+      entries.allSatisfy({ $0.length < 0 || Int($0.start) + Int($0.length) <= arena.count })
+    else { throw .malformed }
+  }
+}

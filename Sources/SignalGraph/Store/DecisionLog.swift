@@ -1,9 +1,12 @@
 /// The durable log of a pre-filter run: every decision line it emitted, in
 /// order, tagged with the seq of the event that produced it, plus how many
-/// events are fully decided and the settings the run used.
+/// events are fully decided, the settings the run used, and the latest
+/// checkpoint of the pre-filter's state (opaque bytes, stored in parts of
+/// 64 MiB to stay below SQLite's blob limit).
 ///
-/// Batches are appended in one transaction each, so after a crash the log
-/// holds a whole number of batches: a prefix of the run.
+/// Batches are appended in one transaction each, together with a checkpoint
+/// when one is given, so after a crash the log holds a whole number of
+/// batches (a prefix of the run) and a checkpoint taken at one of them.
 ///
 ///     let log = try DecisionLog(path: "state.sqlite", settings: "window-days=60")
 ///     try log.append([(0, #"{"seq":0,"decision":"admit"}"#)], decidedEvents: 1)
@@ -26,6 +29,7 @@ public final class DecisionLog {
       PRAGMA synchronous=NORMAL;
       CREATE TABLE IF NOT EXISTS filter_lines(n INTEGER PRIMARY KEY, event_seq INTEGER NOT NULL, line TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS filter_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS filter_checkpoint(part INTEGER PRIMARY KEY, bytes BLOB NOT NULL);
       INSERT OR IGNORE INTO filter_meta(key, value) VALUES ('decided_events', '0');
       """)
     let read = try database.prepare("SELECT value FROM filter_meta WHERE key = 'settings'")
@@ -45,13 +49,31 @@ public final class DecisionLog {
 
   /// How many events (seq 0 ..< n) have their decisions stored.
   public func decidedEvents() throws -> Int {
-    let read = try database.prepare("SELECT value FROM filter_meta WHERE key = 'decided_events'")
-    guard try read.step() else { return 0 }
-    return Int(String(decoding: read.bytes(0), as: UTF8.self)) ?? 0
+    try meta("decided_events") ?? 0
   }
 
-  /// Appends `lines` and records that `decidedEvents` events are decided, atomically.
-  public func append(_ lines: [(seq: Int, line: String)], decidedEvents: Int) throws {
+  private func meta(_ key: String) throws -> Int? {
+    let read = try database.prepare("SELECT value FROM filter_meta WHERE key = ?1")
+    read.bind(1, key)
+    guard try read.step() else { return nil }
+    return Int(String(decoding: read.bytes(0), as: UTF8.self))
+  }
+
+  /// A saved state, taken after `events` events were decided, when the log
+  /// held `lines` lines.
+  public struct Checkpoint: Sendable {
+    /// Events decided when it was taken (seq 0 ..< events).
+    public var events: Int
+    /// Decision lines stored when it was taken.
+    public var lines: Int
+    /// The state's bytes.
+    public var state: [UInt8]
+  }
+
+  /// Appends `lines` and records that `decidedEvents` events are decided,
+  /// atomically; with `checkpoint`, the state after those events replaces the
+  /// stored checkpoint in the same transaction.
+  public func append(_ lines: [(seq: Int, line: String)], decidedEvents: Int, checkpoint: [UInt8]? = nil) throws {
     try database.transaction {
       for (seq, line) in lines {
         insert.bind(1, Int64(seq))
@@ -60,11 +82,43 @@ public final class DecisionLog {
       }
       setCount.bind(1, String(decidedEvents))
       try setCount.run()
+      if let checkpoint { try replaceCheckpoint(checkpoint, events: decidedEvents) }
     }
   }
 
-  /// The stored lines in emission order, one at a time.
-  public func lines() throws -> Cursor { Cursor(statement: try database.prepare("SELECT event_seq, line FROM filter_lines ORDER BY n")) }
+  private func replaceCheckpoint(_ state: [UInt8], events: Int) throws {
+    try database.execute("DELETE FROM filter_checkpoint")
+    let part = try database.prepare("INSERT INTO filter_checkpoint(part, bytes) VALUES (?1, ?2)")
+    let size = 64 << 20
+    for (i, start) in stride(from: 0, to: max(state.count, 1), by: size).enumerated() {
+      part.bind(1, Int64(i))
+      part.bind(2, blob: state[start..<min(start + size, state.count)])
+      try part.run()
+    }
+    try database.execute(
+      """
+      INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('checkpoint_events', '\(events)');
+      INSERT OR REPLACE INTO filter_meta(key, value)
+        SELECT 'checkpoint_lines', CAST(COALESCE(MAX(n), 0) AS TEXT) FROM filter_lines;
+      """)
+  }
+
+  /// The latest checkpoint, or `nil` if none was stored.
+  public func checkpoint() throws -> Checkpoint? {
+    guard let events = try meta("checkpoint_events"), let lines = try meta("checkpoint_lines") else { return nil }
+    let read = try database.prepare("SELECT bytes FROM filter_checkpoint ORDER BY part")
+    var state: [UInt8] = []
+    while try read.step() { state += read.blob(0) }
+    return Checkpoint(events: events, lines: lines, state: state)
+  }
+
+  /// The stored lines in emission order, one at a time, after the first
+  /// `skipping` (a checkpoint's `lines`).
+  public func lines(skipping: Int = 0) throws -> Cursor {
+    let statement = try database.prepare("SELECT event_seq, line FROM filter_lines WHERE n > ?1 ORDER BY n")
+    statement.bind(1, Int64(skipping))
+    return Cursor(statement: statement)
+  }
 
   /// Reads stored lines in order.
   public final class Cursor {

@@ -98,6 +98,21 @@ final class SQLiteStatement {
     sqlite3_bind_text(handle, index, pointer.assumingMemoryBound(to: CChar.self), Int32(bytes.count), fraudscan_sqlite_transient)
   }
 
+  /// Binds bytes as a blob, copied now.
+  func bind(_ index: Int32, blob: ArraySlice<UInt8>) {
+    blob.withUnsafeBytes { raw in
+      let pointer = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+      sqlite3_bind_blob64(handle, index, pointer, sqlite3_uint64(raw.count), fraudscan_sqlite_transient)
+    }
+  }
+
+  /// The bytes of a blob column, copied.
+  func blob(_ column: Int32) -> [UInt8] {
+    let count = Int(sqlite3_column_bytes(handle, column))
+    guard count > 0, let p = sqlite3_column_blob(handle, column) else { return [] }
+    return Array(UnsafeRawBufferPointer(start: p, count: count))
+  }
+
   func bind(_ index: Int32, _ text: String) {
     var text = text
     text.withUTF8 { bind(index, bytes: $0) }

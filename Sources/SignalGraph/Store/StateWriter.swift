@@ -1,0 +1,133 @@
+/// Writes in-memory state as flat bytes for a checkpoint: plain values and
+/// arrays of plain values are copied as they lie in memory, so a state of
+/// hundreds of megabytes is written at memory speed. The bytes are for
+/// ``StateReader`` in the same build on the same machine: the layout of the
+/// types written is part of the format, which the checkpoint guards with a
+/// format tag (see `Prefilter+Checkpoint.swift`).
+///
+///     var writer = StateWriter()
+///     writer.write(Int64(42))
+///     writer.write([Int32](1...3))
+///     var reader = StateReader(writer.bytes)
+///     try reader.read(Int64.self)          // 42
+///     try reader.readArray(Int32.self)     // [1, 2, 3]
+package struct StateWriter {
+  /// What has been written so far.
+  package private(set) var bytes: [UInt8] = []
+
+  /// Creates an empty writer.
+  package init() {}
+
+  /// Appends the bytes of one plain value.
+  package mutating func write<T: BitwiseCopyable>(_ value: T) {
+    withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
+  }
+
+  /// Appends a count, then the elements' bytes.
+  package mutating func write<T: BitwiseCopyable>(_ array: [T]) {
+    write(array.count)
+    array.withUnsafeBytes { bytes.append(contentsOf: $0) }
+  }
+
+  /// Appends a count, then each array.
+  package mutating func write<T: BitwiseCopyable>(_ arrays: [[T]]) {
+    write(arrays.count)
+    for array in arrays { write(array) }
+  }
+
+  /// Appends a string as its UTF-8 bytes.
+  package mutating func write(_ string: String) {
+    write(Array(string.utf8))
+  }
+
+  /// Appends a dictionary of plain keys and values as two arrays.
+  package mutating func write<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(_ dictionary: [K: V]) {
+    write(Array(dictionary.keys))
+    write(Array(dictionary.values))
+  }
+
+  /// Appends a dictionary of plain keys and arrays of plain values.
+  package mutating func write<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(_ dictionary: [K: [V]]) {
+    write(Array(dictionary.keys))
+    write(Array(dictionary.values))
+  }
+}
+
+/// Reads what a ``StateWriter`` wrote, in the same order, and fails with
+/// ``StateReaderError`` instead of reading past the end.
+package struct StateReader {
+  private let bytes: [UInt8]
+  private var offset = 0
+
+  /// Reads `bytes` from the start.
+  package init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+  /// Whether everything has been read.
+  package var isAtEnd: Bool { offset == bytes.count }
+
+  /// Reads one plain value.
+  package mutating func read<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> T {
+    let size = MemoryLayout<T>.size
+    guard bytes.count - offset >= size else { throw .truncated }
+    let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
+    offset += size
+    return value
+  }
+
+  /// Reads a count and that many elements.
+  package mutating func readArray<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> [T] {
+    let count = try read(Int.self)
+    let stride = MemoryLayout<T>.stride
+    guard count >= 0, count <= (bytes.count - offset) / max(stride, 1) else { throw .truncated }
+    let array = [T](unsafeUninitializedCapacity: count) { buffer, initialised in
+      bytes.withUnsafeBytes { source in
+        UnsafeMutableRawBufferPointer(buffer).copyMemory(
+          from: UnsafeRawBufferPointer(rebasing: source[offset..<offset + count * stride]))
+      }
+      initialised = count
+    }
+    offset += count * stride
+    return array
+  }
+
+  /// Reads a count and that many arrays.
+  package mutating func readArrays<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> [[T]] {
+    let count = try read(Int.self)
+    guard count >= 0, count <= (bytes.count - offset) / MemoryLayout<Int>.size else { throw .truncated }
+    var arrays: [[T]] = []
+    arrays.reserveCapacity(count)
+    for _ in 0..<count { arrays.append(try readArray(T.self)) }
+    return arrays
+  }
+
+  /// Reads a string.
+  package mutating func readString() throws(StateReaderError) -> String {
+    String(decoding: try readArray(UInt8.self), as: UTF8.self)
+  }
+
+  /// Reads a dictionary of plain keys and values.
+  package mutating func readDictionary<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(
+    _: K.Type, _: V.Type
+  ) throws(StateReaderError) -> [K: V] {
+    let keys = try readArray(K.self), values = try readArray(V.self)
+    guard keys.count == values.count else { throw .malformed }
+    return Dictionary(zip(keys, values)) { a, _ in a }
+  }
+
+  /// Reads a dictionary of plain keys and arrays of plain values.
+  package mutating func readDictionaryOfArrays<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(
+    _: K.Type, _: V.Type
+  ) throws(StateReaderError) -> [K: [V]] {
+    let keys = try readArray(K.self), values = try readArrays(V.self)
+    guard keys.count == values.count else { throw .malformed }
+    return Dictionary(zip(keys, values)) { a, _ in a }
+  }
+}
+
+/// Why saved state cannot be read back.
+package enum StateReaderError: Error, Equatable {
+  /// The bytes end before the state does.
+  case truncated
+  /// The bytes do not describe a state this build writes.
+  case malformed
+}
