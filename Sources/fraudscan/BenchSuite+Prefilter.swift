@@ -1,4 +1,5 @@
 import AnomalyDetect
+import ArgumentParser
 import Foundation
 import SignalGraph
 
@@ -55,6 +56,12 @@ extension BenchSuite {
     }
     if !line.isEmpty { decide() }
     let wall = Stopwatch.now() - start
+    // What `filter --state` pays for each checkpoint, and a restart for restoring it.
+    let (saved, saveSeconds) = Stopwatch.time { filter.checkpoint() }
+    let (restored, restoreSeconds) = Stopwatch.time { try? Prefilter(configuration: configuration, checkpoint: saved) }
+    guard restored?.footprint == filter.footprint else {
+      throw ValidationError("the checkpoint did not restore the same state")
+    }
     let events = Int(histogram.total)
     func us(_ ns: UInt64) -> String { String(format: "%.1f µs", Double(ns) / 1_000) }
     bench.record("prefilter decide (parse + decide), in-process", size: events, unit: "events", seconds: busy)
@@ -64,6 +71,7 @@ extension BenchSuite {
         wall clock incl. file reading: \(String(format: "%.2f", wall)) s = \(Int(Double(events) / wall)) events/s
         latency p50 \(us(histogram.percentile(50))), p99 \(us(histogram.percentile(99))), p99.9 \(us(histogram.percentile(99.9))), max \(us(histogram.maximum))
         state at the end: \(filter.footprint)
+        checkpoint of that state: \(saved.count / 1_048_576) MiB written in \(String(format: "%.2f", saveSeconds)) s, restored in \(String(format: "%.2f", restoreSeconds)) s
 
       """)
   }

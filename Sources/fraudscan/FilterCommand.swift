@@ -13,8 +13,10 @@ extension Fraudscan {
       discussion: """
         Decisions follow the contract: admit, hold with reasons, revoke lines for earlier
         admits, and error lines for malformed input (the stream goes on).
-        With --state, decisions are logged in SQLite; killed and restarted on the same
-        input, it replays what was decided (silently) and resumes after it.
+        With --state, decisions are logged in SQLite and the pre-filter's whole state is
+        saved there every --checkpoint-every events; killed and restarted on the same
+        input, it restores the latest checkpoint, skips the input it covers, replays what
+        was decided after it (silently) and resumes after that.
 
         Examples:
           fraudscan filter < /tmp/small/events.ndjson
@@ -27,14 +29,21 @@ extension Fraudscan {
     @Option(help: "Days of history kept; accounts and values unseen for longer (plus 14 days) are forgotten. Bounds memory.")
     var windowDays = 60
 
+    @Option(help: "With --state: save the pre-filter's state every this many events.")
+    var checkpointEvery = 1_000_000
+
     func validate() throws {
       guard windowDays >= 1 else { throw ValidationError("--window-days must be at least 1") }
+      guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
     }
 
     func run() throws {
       var configuration = PrefilterConfiguration()
       configuration.windowDays = windowDays
-      var session = try FilterSession(configuration: configuration, statePath: state)
+      var session = try FilterSession(configuration: configuration, statePath: state, checkpointEvery: checkpointEvery)
+      if let problem = session.checkpointProblem {
+        FileHandle.standardError.write(Data("fraudscan filter: \(problem); replaying the input from its start instead\n".utf8))
+      }
       var out: [UInt8] = []
       var line: [UInt8] = []
       var buffer = [UInt8](repeating: 0, count: 1 << 20)

@@ -201,11 +201,15 @@ extension CommandLineTests {
     #expect(single.status == 0)
     #expect(single.stdout.contains(#"{"seq":116,"decision":"error","reasons":["line 117: expected '{' (a JSON object), found 'o' at column 1"]}"#))
     #expect(single.stdout.contains(#""decision":"hold""#) && single.stdout.contains(#""decision":"revoke""#))
-    let state = dir.path + "/state.sqlite"
-    let first = try fraudscan(stdin: prefix, "filter", "--state", state)
-    let second = try fraudscan(stdin: whole, "filter", "--state", state)
-    #expect(first.status == 0 && second.status == 0)
-    #expect(first.stdout + second.stdout == single.stdout)
+    // Resumed by replay from the start, and from a checkpoint taken after the prefix.
+    for every in ["1000000", "50"] {
+      let state = dir.path + "/state-\(every).sqlite"
+      let first = try fraudscan(stdin: prefix, "filter", "--state", state, "--checkpoint-every", every)
+      let second = try fraudscan(stdin: whole, "filter", "--state", state, "--checkpoint-every", every)
+      #expect(first.status == 0 && second.status == 0)
+      #expect(first.stdout + second.stdout == single.stdout, "checkpoint every \(every)")
+      #expect(second.stderr.isEmpty, "\(second.stderr)")
+    }
     let score = try fraudscan("score", dir.path + "/nothing")
     #expect(score.status != 0)
   }
@@ -218,6 +222,8 @@ extension CommandLineTests {
     }
     let filter = try fraudscan("filter", "--window-days", "0")
     #expect(filter.status != 0 && filter.stderr.contains("--window-days must be at least 1"), "\(filter.stderr)")
+    let checkpoints = try fraudscan("filter", "--checkpoint-every", "0")
+    #expect(checkpoints.status != 0 && checkpoints.stderr.contains("--checkpoint-every must be at least 1"))
   }
 
   @Test func benchShowsThePrefiltersMemoryStayingFlat() throws {

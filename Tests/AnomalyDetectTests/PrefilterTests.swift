@@ -140,8 +140,10 @@ struct PrefilterStreamTests {
     return (dir, lines)
   }
 
-  static func run(_ lines: ArraySlice<[UInt8]>, state: String?, batch: Int = 50, commitLast: Bool = true) throws -> [String] {
-    var session = try FilterSession(statePath: state)
+  static func run(
+    _ lines: ArraySlice<[UInt8]>, state: String?, batch: Int = 50, commitLast: Bool = true, checkpointEvery: Int = 1_000_000
+  ) throws -> [String] {
+    var session = try FilterSession(statePath: state, checkpointEvery: checkpointEvery)
     var out: [String] = []
     for (i, line) in lines.enumerated() {
       out.append(contentsOf: try session.feed(line).split(separator: "\n").map(String.init))
@@ -151,7 +153,10 @@ struct PrefilterStreamTests {
     return out
   }
 
-  @Test func killAndResumeGivesTheUninterruptedOutput() throws {
+  /// Kill and restart at several points, restarting by replay from the
+  /// start (no checkpoint yet) and from a checkpoint every 300 events.
+  @Test(arguments: [1_000_000, 300])
+  func killAndResumeGivesTheUninterruptedOutput(checkpointEvery: Int) throws {
     let (dir, lines) = try Self.tinyStream()
     defer { dir.remove() }
     let whole = try Self.run(lines[...], state: nil)
@@ -161,8 +166,8 @@ struct PrefilterStreamTests {
     for cut in [1, 777, lines.count / 2] {
       let state = dir.path + "/state-\(cut).sqlite"
       // The first run dies after emitting its last, uncommitted batch.
-      let first = try Self.run(lines[..<cut], state: state, batch: 64, commitLast: false)
-      let second = try Self.run(lines[...], state: state)
+      let first = try Self.run(lines[..<cut], state: state, batch: 64, commitLast: false, checkpointEvery: checkpointEvery)
+      let second = try Self.run(lines[...], state: state, checkpointEvery: checkpointEvery)
       #expect(Set(first + second) == Set(whole))
       #expect(second.count <= whole.count)
       var verdict: [String: String] = [:]
@@ -172,8 +177,11 @@ struct PrefilterStreamTests {
         #expect(verdict[String(key)] == nil || verdict[String(key)] == String(decision))
         verdict[String(key)] = String(decision)
       }
-      // Restarting a finished run emits nothing.
-      #expect(try Self.run(lines[...], state: state).isEmpty)
+      // Restarting a finished run emits nothing, and starts from a checkpoint when there is one.
+      #expect(try Self.run(lines[...], state: state, checkpointEvery: checkpointEvery).isEmpty)
+      let restarted = try FilterSession(statePath: state, checkpointEvery: checkpointEvery)
+      #expect(restarted.checkpointProblem == nil)
+      #expect(checkpointEvery > lines.count ? restarted.restoredEvents == 0 : restarted.restoredEvents >= lines.count - 64 - checkpointEvery)
     }
   }
 

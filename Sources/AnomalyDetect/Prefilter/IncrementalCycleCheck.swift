@@ -142,3 +142,19 @@ struct IncrementalCycleCheck {
   /// Payments kept, over all accounts.
   var paymentsKept: Int { incoming.indices.reduce(0) { $0 + incoming[$1].count - heads[$1] } }
 }
+
+extension IncrementalCycleCheck {
+  /// Writes the kept payments for a checkpoint.
+  func write(to writer: inout StateWriter) {
+    writer.write(incoming)
+    writer.write(heads)
+  }
+
+  /// Restores the state written by ``write(to:)``.
+  init(configuration: PrefilterConfiguration, from reader: inout StateReader) throws(StateReaderError) {
+    self.init(configuration: configuration)
+    incoming = try reader.readArrays(Incoming.self)
+    heads = try reader.readArray(Int.self)
+    guard heads.count == incoming.count else { throw .malformed }
+  }
+}

@@ -258,3 +258,62 @@ struct IncrementalEngagementCheck {
   var edgesKept: Int { edges.count }
   var pairsKept: Int { pairs.count }
 }
+
+extension IncrementalEngagementCheck {
+  /// Writes the kept edges, pairs, blocks and eviction queues for a checkpoint.
+  func write(to writer: inout StateWriter) {
+    var keys: [UInt64] = [], seqs: [Int] = [], firsts: [Int64] = [], lasts: [Int64] = []
+    var withheld: [Bool] = [], more: [[Int]] = []
+    keys.reserveCapacity(edges.count)
+    seqs.reserveCapacity(edges.count)
+    firsts.reserveCapacity(edges.count)
+    lasts.reserveCapacity(edges.count)
+    withheld.reserveCapacity(edges.count)
+    more.reserveCapacity(edges.count)
+    for (key, edge) in edges {
+      keys.append(key)
+      seqs.append(edge.seq)
+      firsts.append(edge.first)
+      lasts.append(edge.last)
+      withheld.append(edge.withheld)
+      more.append(edge.more)
+    }
+    writer.write(keys)
+    writer.write(seqs)
+    writer.write(firsts)
+    writer.write(lasts)
+    writer.write(withheld)
+    writer.write(more)
+    writer.write(targetsOf)
+    writer.write(endorsersOf)
+    writer.write(pairs)
+    writer.write(partners)
+    writer.write(activeEndorsers)
+    writer.write(Array(edgeQueue[edgeHead...]))
+    writer.write(Array(pairQueue[pairHead...]))
+  }
+
+  /// Restores the state written by ``write(to:)``.
+  init(configuration: PrefilterConfiguration, from reader: inout StateReader) throws(StateReaderError) {
+    self.init(configuration: configuration)
+    let keys = try reader.readArray(UInt64.self)
+    let seqs = try reader.readArray(Int.self), firsts = try reader.readArray(Int64.self)
+    let lasts = try reader.readArray(Int64.self), withheld = try reader.readArray(Bool.self)
+    let more = try reader.readArrays(Int.self)
+    guard [seqs.count, firsts.count, lasts.count, withheld.count, more.count].allSatisfy({ $0 == keys.count }) else {
+      throw .malformed
+    }
+    edges.reserveCapacity(keys.count)
+    for i in keys.indices {
+      edges[keys[i]] = Edge(seq: seqs[i], more: more[i], first: firsts[i], last: lasts[i], withheld: withheld[i])
+    }
+    targetsOf = try reader.readArrays(Int32.self)
+    endorsersOf = try reader.readArrays(Int32.self)
+    guard targetsOf.count == endorsersOf.count else { throw .malformed }
+    pairs = try reader.readDictionary(UInt64.self, Pair.self)
+    partners = try reader.readDictionaryOfArrays(Int32.self, Int32.self)
+    activeEndorsers = try reader.read(Int.self)
+    edgeQueue = try reader.readArray((time: Int64, key: UInt64).self)
+    pairQueue = try reader.readArray((time: Int64, key: UInt64).self)
+  }
+}

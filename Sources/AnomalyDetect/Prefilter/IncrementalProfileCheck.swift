@@ -272,3 +272,61 @@ struct IncrementalProfileCheck {
   var rarityCountersKept: Int { seenAccountKeyOrder.count }
   var biosIndexed: Int { current.accounts.count + (previous?.accounts.count ?? 0) }
 }
+
+extension IncrementalProfileCheck {
+  /// Writes the kept edits, rarity counters, flags and bio generations for a checkpoint.
+  func write(to writer: inout StateWriter) {
+    writer.write(byKey)
+    writer.write(accountsPerKey)
+    writer.write(Array(seenAccountKey))
+    writer.write(seenAccountKeyOrder)
+    writer.write(byAccount)
+    writer.write(flaggedKeys)
+    writer.write(flaggedAccounts)
+    writer.write(nextCluster)
+    for generation in [current, previous] {
+      writer.write(generation != nil)
+      guard let generation else { continue }
+      writer.write(generation.started)
+      writer.write(generation.clusters)
+      writer.write(generation.accounts)
+      writer.write(generation.texts.count)
+      for text in generation.texts { writer.write(text) }
+    }
+  }
+
+  /// Restores the state written by ``write(to:)``; the MinHash index of each
+  /// bio generation is rebuilt from its texts (the same inserts in the same order).
+  init(configuration: PrefilterConfiguration, from reader: inout StateReader) throws(StateReaderError) {
+    self.init(configuration: configuration)
+    byKey = try reader.readDictionaryOfArrays(UInt64.self, Entry.self)
+    accountsPerKey = try reader.readDictionary(UInt64.self, Int32.self)
+    seenAccountKey = Set(try reader.readArray(UInt64.self))
+    seenAccountKeyOrder = try reader.readArray((time: Int64, key: UInt64, account: Int32).self)
+    byAccount = try reader.readDictionaryOfArrays(Int32.self, Entry.self)
+    flaggedKeys = try reader.readDictionary(UInt64.self, Int64.self)
+    flaggedAccounts = try reader.readDictionary(Int32.self, Int64.self)
+    nextCluster = try reader.read(UInt32.self)
+    var generations: [BioGeneration?] = []
+    for _ in 0..<2 {
+      guard try reader.read(Bool.self) else {
+        generations.append(nil)
+        continue
+      }
+      var generation = BioGeneration(started: try reader.read(Int64.self))
+      generation.clusters = try reader.readArray(UInt32.self)
+      generation.accounts = try reader.readArray(Int32.self)
+      let count = try reader.read(Int.self)
+      guard count == generation.clusters.count, count == generation.accounts.count else { throw .malformed }
+      for doc in 0..<count {
+        let text = try reader.readString()
+        generation.index.insert(Int32(doc), text: text)
+        generation.texts.append(text)
+      }
+      generations.append(generation)
+    }
+    guard let first = generations[0] else { throw .malformed }
+    current = first
+    previous = generations[1]
+  }
+}

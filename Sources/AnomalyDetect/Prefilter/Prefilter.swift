@@ -42,8 +42,8 @@ public struct Prefilter: Sendable {
   private(set) var cycles: IncrementalCycleCheck
   private(set) var engagement: IncrementalEngagementCheck
   private(set) var profiles: IncrementalProfileCheck
-  private var now = Int64.min
-  private var nextSweep = Int64.min
+  private(set) var now = Int64.min
+  private(set) var nextSweep = Int64.min
 
   /// Creates a pre-filter with empty state.
   public init(configuration: Configuration = Configuration()) {
@@ -51,6 +51,24 @@ public struct Prefilter: Sendable {
     cycles = IncrementalCycleCheck(configuration: configuration)
     engagement = IncrementalEngagementCheck(configuration: configuration)
     profiles = IncrementalProfileCheck(configuration: configuration)
+  }
+
+  /// Creates a pre-filter from restored parts (see `Prefilter+Checkpoint.swift`).
+  init(
+    configuration: Configuration, nextSeq: Int, now: Int64, nextSweep: Int64,
+    accounts: WindowedInterner, fields: WindowedInterner, values: WindowedInterner,
+    cycles: IncrementalCycleCheck, engagement: IncrementalEngagementCheck, profiles: IncrementalProfileCheck
+  ) {
+    self.configuration = configuration
+    self.nextSeq = nextSeq
+    self.now = now
+    self.nextSweep = nextSweep
+    self.accounts = accounts
+    self.fields = fields
+    self.values = values
+    self.cycles = cycles
+    self.engagement = engagement
+    self.profiles = profiles
   }
 
   /// Decides the next event of the stream (it gets seq ``nextSeq``).

@@ -1,0 +1,98 @@
+import Foundation
+import SignalGraph
+import Testing
+@testable import AnomalyDetect
+
+/// A pre-filter restored from a checkpoint decides every later event exactly
+/// as the one that was never stopped.
+@Suite("Prefilter checkpoints")
+struct PrefilterCheckpointTests {
+  /// Decision lines (with revocations) of `events`.
+  static func lines(_ filter: inout Prefilter, _ events: ArraySlice<SignalEvent>) -> [String] {
+    events.map { filter.decide($0).jsonLines }
+  }
+
+  static func churn(days: Int) -> [SignalEvent] {
+    var stream = ChurningEventStream(eventsPerDay: 800, cohortSize: 60, activeDays: 2, seed: 4)
+    var events: [SignalEvent] = []
+    while stream.day < days { events.append(stream.next()!) }
+    // Some fraud to hold and revoke: a farm and a ring on the last days.
+    let t = events.last!.time
+    for i in 0..<6 {
+      for c in ["c1", "c2"] { events.append(.interaction(source: "fake\(i)", target: c, kind: "follow", time: t + Int64(i * 60))) }
+    }
+    for (i, (s, d, units)) in [("r1", "r2", 1_000), ("r2", "r3", 950), ("r3", "r1", 910)].enumerated() {
+      events.append(.payment(id: "r\(i)", source: s, target: d, amount: Amount(micros: Int64(units) * 1_000_000), time: t + 600 + Int64(i) * 600))
+    }
+    return events
+  }
+
+  static func configuration() -> PrefilterConfiguration {
+    var configuration = PrefilterConfiguration()
+    configuration.windowDays = 2
+    configuration.blockSyncSeconds = 86_400
+    return configuration
+  }
+
+  @Test func aRestoredFilterDecidesTheRestExactlyAsTheUninterruptedOne() throws {
+    let events = Self.churn(days: 20)
+    let configuration = Self.configuration()
+    var whole = Prefilter(configuration: configuration)
+    let expected = Self.lines(&whole, events[...])
+    #expect(expected.contains { $0.contains("\"hold\"") } && expected.contains { $0.contains("\"revoke\"") })
+    // Cuts before any sweep, after many (ids forgotten and reused), and just before the end.
+    for cut in [5, 7_000, 12_345, events.count - 4] {
+      var first = Prefilter(configuration: configuration)
+      var got = Self.lines(&first, events[..<cut])
+      let saved = first.checkpoint()
+      var resumed = try Prefilter(configuration: configuration, checkpoint: saved)
+      #expect(resumed.nextSeq == cut)
+      #expect(resumed.footprint == first.footprint)
+      got += Self.lines(&resumed, events[cut...])
+      #expect(got == expected, "cut at \(cut)")
+    }
+  }
+
+  @Test func aCheckpointFromOtherSettingsOrDamagedIsRefused() throws {
+    var filter = Prefilter(configuration: Self.configuration())
+    _ = Self.lines(&filter, Self.churn(days: 4)[...])
+    let saved = filter.checkpoint()
+    #expect(throws: PrefilterCheckpointError.otherConfiguration) {
+      try Prefilter(configuration: PrefilterConfiguration(), checkpoint: saved)
+    }
+    #expect(throws: PrefilterCheckpointError.damaged) {
+      try Prefilter(configuration: Self.configuration(), checkpoint: Array(saved.dropLast(100)))
+    }
+    #expect(throws: PrefilterCheckpointError.damaged) {
+      try Prefilter(configuration: Self.configuration(), checkpoint: saved + [0])
+    }
+    var otherVersion = saved
+    otherVersion[8] &+= 1  // the format version, after the tag's count
+    #expect(throws: PrefilterCheckpointError.otherFormat) {
+      try Prefilter(configuration: Self.configuration(), checkpoint: otherVersion)
+    }
+    #expect(throws: PrefilterCheckpointError.damaged) {
+      try Prefilter(configuration: Self.configuration(), checkpoint: [])
+    }
+  }
+
+  @Test func aStateFileKeepsTheLatestCheckpointInItsLog() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.path + "/state.sqlite"
+    let log = try DecisionLog(path: path, settings: "test")
+    #expect(try log.checkpoint() == nil)
+    try log.append([(0, "a"), (0, "b")], decidedEvents: 1, checkpoint: [1, 2, 3])
+    try log.append([(1, "c")], decidedEvents: 2)
+    // A state of more than one 64 MiB part.
+    let big = (0..<(70 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+    try log.append([(2, "d")], decidedEvents: 3, checkpoint: big)
+    try log.append([(3, "e")], decidedEvents: 4)
+    let reopened = try DecisionLog(path: path, settings: "test")
+    let saved = try #require(try reopened.checkpoint())
+    #expect(saved.events == 3 && saved.lines == 4 && saved.state == big)
+    let cursor = try reopened.lines(skipping: saved.lines)
+    #expect(try cursor.next()! == (3, "e"))
+    #expect(try cursor.next() == nil)
+  }
+}
