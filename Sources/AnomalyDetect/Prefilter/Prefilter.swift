@@ -142,11 +142,12 @@ public struct Prefilter: Sendable {
     let goneAccounts = Self.mask(accounts.release(idleBefore: cutoff), count: accounts.idCapacity)
     let goneValues = Self.mask(values.release(idleBefore: cutoff), count: values.idCapacity)
     let goneFields = Self.mask(fields.release(idleBefore: cutoff), count: fields.idCapacity)
+    if let goneAccounts {
+      cycles.forget(released: goneAccounts)
+      engagement.forget(released: goneAccounts)
+    }
     if goneAccounts != nil || goneValues != nil || goneFields != nil {
-      let accounts = goneAccounts ?? [], values = goneValues ?? [], fields = goneFields ?? []
-      cycles.forget(released: accounts)
-      engagement.forget(released: accounts)
-      profiles.forget(accounts: accounts, values: values, fields: fields)
+      profiles.forget(accounts: goneAccounts ?? [], values: goneValues ?? [], fields: goneFields ?? [])
     }
     nextSweep = now + 86_400
     checkInvariants()
