@@ -56,14 +56,22 @@ public struct SpectralSpokeDetector: Detector {
   }
 
   /// The spokes and fBox blocks of `set` that pass the test.
-  public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
-    findings(in: set, pairs: EndorsementGraph(set, graph: graph))
+  /// - Throws: ``DetectorError/spectrumFailed(rank:reason:)`` when the
+  ///   truncated SVD fails; then neither spokes nor fBox blocks were searched.
+  public func findings(in set: SignalSet, graph: GraphIndex) throws(DetectorError) -> [Finding] {
+    try findings(in: set, pairs: EndorsementGraph(set, graph: graph))
   }
 
-  func findings(in set: SignalSet, pairs: EndorsementGraph) -> [Finding] {
+  func findings(in set: SignalSet, pairs: EndorsementGraph) throws(DetectorError) -> [Finding] {
     let n = pairs.nodeCount
     let k = min(rank, n / 2)
-    guard pairs.edgeCount > 0, k > 0, let spectrum = try? EndorsementSpectrum(set, rank: k, top: 0) else { return [] }
+    guard pairs.edgeCount > 0, k > 0 else { return [] }
+    let spectrum: EndorsementSpectrum
+    do {
+      spectrum = try EndorsementSpectrum(set, rank: k, top: 0)
+    } catch {
+      throw .spectrumFailed(rank: k, reason: "\(error)")
+    }
     let svd = spectrum.svd
     let test = EngagementBlockTest()
     var scratch = EngagementBlockTest.Scratch(accounts: n)

@@ -38,6 +38,11 @@ public struct HTMLReport: Sendable {
 
   /// The endorsement spectrum the scatter plots need (rank 3), or `nil` when
   /// the set has no interaction or the decomposition fails.
+  ///
+  /// A failure is not an error of the report: the scatter plots then say
+  /// that the spectrum could not be computed, and the rest of the report is
+  /// drawn as usual (the `spectral` detector reports the failure of its own
+  /// decomposition among the scan's warnings).
   public static func spectrum(of set: SignalSet) -> EndorsementSpectrum? {
     guard set.interactions.count > 0 else { return nil }
     return try? EndorsementSpectrum(set, rank: 3, top: 1)
@@ -98,7 +103,8 @@ public struct HTMLReport: Sendable {
     .n{stroke:#fff;stroke-width:1}.n.e{fill:#c0392b}.n.b{fill:#e67e22}.n.r{fill:#1f6fb2}.n.m{fill:#8d97a5}.n.s{fill:#7d3c98}\
     .graph text{font-size:10px}rect.v{fill:#f3e9f8;stroke:#7d3c98}.vl{font-size:11px}\
     .marks{fill:none;stroke-width:1.5}.ti{stroke:#c0392b}.tp{stroke:#1f6fb2}.te{stroke:#7d3c98}\
-    footer{margin-top:30px;color:#6b7380;font-size:12px}a{color:#1f5fa8}
+    footer{margin-top:30px;color:#6b7380;font-size:12px}a{color:#1f5fa8}\
+    .warn{background:#fdecea;border-left:3px solid #d62d20;padding:4px 10px;margin:10px 0}.warn ul{margin:0;padding-left:18px}
     """
 
   private func summary(_ set: SignalSet, implicated: Int, into out: inout String) {
@@ -132,13 +138,24 @@ public struct HTMLReport: Sendable {
       HTMLEscaping.append(value, to: &out)
       out += "</td></tr>"
     }
-    out += "</table></div></div></section>"
+    out += "</table></div></div>"
+    if !report.warnings.isEmpty {
+      out += "<div class=\"warn\" id=\"warnings\"><h4>Warnings: detectors that could not search, whose findings are missing</h4><ul>"
+      for warning in report.warnings {
+        out += "<li>"
+        HTMLEscaping.append(warning, to: &out)
+        out += "</li>"
+      }
+      out += "</ul></div>"
+    }
+    out += "</section>"
   }
 
   private func plots(_ set: SignalSet, graph: GraphIndex, spectrum: EndorsementSpectrum?, flagged: [Bool], into out: inout String) {
     out += "<section id=\"plots\"><h2>The whole endorsement graph</h2><div class=\"grid\">"
-    scatter.draw(id: "plot-spectral-u1-u2", spectrum: spectrum, a: 0, b: 1, flagged: flagged, into: &out)
-    scatter.draw(id: "plot-spectral-u2-u3", spectrum: spectrum, a: 1, b: 2, flagged: flagged, into: &out)
+    let missing = set.interactions.count == 0 ? "no endorsement graph to decompose" : "the endorsement spectrum could not be computed"
+    scatter.draw(id: "plot-spectral-u1-u2", spectrum: spectrum, missing: missing, a: 0, b: 1, flagged: flagged, into: &out)
+    scatter.draw(id: "plot-spectral-u2-u3", spectrum: spectrum, missing: missing, a: 1, b: 2, flagged: flagged, into: &out)
     DegreeDistribution().draw(id: "plot-degree", graph: graph, flagged: flagged, into: &out)
     out += "</div><p class=\"note\">Red: accounts in a cluster of this report. In the scatter plots a dense block of endorsers lines up along an axis (an \"eigenspoke\").</p></section>"
   }
