@@ -19,4 +19,20 @@ public protocol Detector: Sendable {
   /// - Throws: An error saying why the detector could not search `set`,
   ///   such as ``DetectorError``; its description is shown to people.
   func findings(in set: SignalSet, graph: GraphIndex) throws -> [Finding]
+  /// The findings in the context's set, reading the indexes the context
+  /// builds once for the whole scan; what ``Scanner`` calls.
+  ///
+  /// The default calls ``findings(in:graph:)`` with the context's set and
+  /// graph. A detector that uses an index other detectors also derive (the
+  /// endorsement graph, its spectrum) implements this one and takes the
+  /// index from the context.
+  /// - Throws: As ``findings(in:graph:)``.
+  func findings(in context: ScanContext) throws -> [Finding]
+}
+
+extension Detector {
+  /// The findings in `context.set`, through ``findings(in:graph:)``.
+  public func findings(in context: ScanContext) throws -> [Finding] {
+    try findings(in: context.set, graph: context.graph)
+  }
 }

@@ -11,10 +11,10 @@ import SignalGraph
 /// accounts highlighted. The output is XHTML-compatible (every element
 /// closed, every user-supplied string escaped), so XML parsers read it.
 ///
-///     let set = try SignalSource(path: "fixtures/like-farm").load()
-///     let report = Scanner.standard.scan(set)
+///     let context = ScanContext(try SignalSource(path: "fixtures/like-farm").load())
+///     let report = Scanner.standard.scan(context)
 ///     let html = HTMLReport(report: report).render(
-///       set: set, graph: GraphIndex(set), spectrum: HTMLReport.spectrum(of: set))
+///       set: context.set, graph: context.graph, spectrum: HTMLReport.spectrum(of: context))
 ///
 /// Drawings are capped (60 accounts, 300 edges and 200 timeline ticks per
 /// cluster; 30, 120 and 100 past 250 clusters; 5 000 scatter points) and
@@ -46,6 +46,16 @@ public struct HTMLReport: Sendable {
   public static func spectrum(of set: SignalSet) -> EndorsementSpectrum? {
     guard set.interactions.count > 0 else { return nil }
     return try? EndorsementSpectrum(set, rank: 3, top: 1)
+  }
+
+  /// The spectrum the scatter plots need, taken from `context`: the one
+  /// its scan's `spectral` detector computed when it has three vectors or
+  /// more (its components then list no accounts, which the plots do not
+  /// read), else a rank-3 one. `nil` when the set has no interaction or the
+  /// decomposition fails (when the scan's own failed, its warnings say why).
+  public static func spectrum(of context: ScanContext) -> EndorsementSpectrum? {
+    guard context.set.interactions.count > 0 else { return nil }
+    return try? context.spectrum(leading: 3)
   }
 
   /// The HTML document for `set` (the scanned set), whose index is `graph`.
