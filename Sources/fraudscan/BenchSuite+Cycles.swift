@@ -38,7 +38,7 @@ extension BenchSuite {
     if bench.syntheticPayments == nil {
       let set = try bench.set()
       let graphIndex = GraphIndex(set)
-      let (findings, detect) = bench.best { CircularPaymentDetector().findings(in: set, graph: graphIndex) }
+      let (findings, detect) = try bench.best { try CircularPaymentDetector().findings(in: set, graph: graphIndex) }
       bench.record("circular-payment detector (\(findings.count) findings)", size: m, unit: "payments", seconds: detect)
     }
     Output.write("peak resident memory after cycles: \(Stopwatch.peakResidentBytes() / 1_048_576) MiB\n")

@@ -23,7 +23,7 @@ extension BenchSuite {
     bench.record("peeling (one FRAUDAR pass), input endorsements", size: own.edges, unit: "edges", seconds: ownPeel)
     var total = 0.0
     for detector in Scanner.boughtEngagementDetectors {
-      let (findings, seconds) = bench.best { detector.findings(in: set, graph: graph) }
+      let (findings, seconds) = try bench.best { try detector.findings(in: set, graph: graph) }
       total += seconds
       bench.record("\(detector.name) (\(findings.count) findings), input interactions", size: set.interactions.count, unit: "interactions", seconds: seconds)
     }

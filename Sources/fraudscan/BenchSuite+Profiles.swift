@@ -10,7 +10,7 @@ extension BenchSuite {
     let edits = set.profileEdits.count
     let detectors = Scanner.fakeProfileDetectors
     for detector in detectors {
-      let (found, seconds) = bench.best { detector.findings(in: set, graph: graph).count }
+      let (found, seconds) = try bench.best { try detector.findings(in: set, graph: graph).count }
       bench.record("\(detector.name) (\(found) findings)", size: edits, unit: "edits", seconds: seconds)
     }
     let (clusters, seconds) = bench.best {

@@ -26,9 +26,9 @@ extension Fraudscan {
 
     func run() throws {
       let progress = ProgressReporter.terminal()
-      let set = try SignalSource(path: source).load(progress: progress)
-      let report = Scanner.standard.scan(set, progress: progress)
-      let graph = GraphIndex(set)
+      let context = ScanContext(try SignalSource(path: source).load(progress: progress))
+      let set = context.set, graph = context.graph
+      let report = Scanner.standard.scan(context, progress: progress)
       let score = set.accounts.ids.index(of: account).map {
         ScoreComparison(account: $0, set: set, held: report.heldSignals(in: set, graph: graph))
       }

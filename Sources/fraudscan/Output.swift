@@ -20,6 +20,12 @@ enum Output {
   static func write(_ data: Data) {
     FileHandle.standardOutput.write(data)
   }
+
+  /// Writes `text` to standard error, for what a person must see even when
+  /// standard output goes to a file or a program.
+  static func warn(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+  }
 }
 
 /// Plain-text tables with aligned columns.

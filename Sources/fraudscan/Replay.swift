@@ -24,9 +24,11 @@ extension Fraudscan {
     func run() throws {
       let replay = FixtureReplay(scanner: .standard)
       var results: [FixtureEvaluation] = []
+      var warnings: [String] = []
       for fixture in try FixtureReplay.fixtures(under: path) {
         let (evaluation, report) = try replay.evaluate(fixture)
         results.append(evaluation)
+        warnings += report.warnings.map { "\(evaluation.name): warning: \($0)\n" }
         if showClusters {
           Output.write("== \(evaluation.name)\n" + ReportTable.render(report) + "\n")
         }
@@ -50,6 +52,7 @@ extension Fraudscan {
         ])
       }
       Output.write(table.render())
+      if !warnings.isEmpty { Output.write("\n" + warnings.joined()) }
       try prefilterTable(FixtureReplay.fixtures(under: path))
       let failed = results.filter { !$0.passed }
       if failed.isEmpty {

@@ -28,18 +28,19 @@ extension Fraudscan {
 
     func run() throws {
       let progress = ProgressReporter.terminal()
-      let set = try SignalSource(path: source).load(progress: progress)
-      var report = Scanner.standard.scan(set, progress: progress)
+      let context = ScanContext(try SignalSource(path: source).load(progress: progress))
+      let set = context.set
+      var report = Scanner.standard.scan(context, progress: progress)
       let found = report.clusters.count
       if let top { report = report.top(top) }
       progress.show("report: spectrum")
-      let spectrum = HTMLReport.spectrum(of: set)
+      let spectrum = HTMLReport.spectrum(of: context)  // the scan's own, when it has three vectors
       progress.show("report: writing")
       var parameters: [(name: String, value: String)] = [("source", source), ("fraudscan", Fraudscan.configuration.version)]
       parameters.append(("clusters found", String(found)))
       if let top { parameters.append(("--top", String(top))) }
       let html = HTMLReport(report: report, parameters: parameters)
-        .render(set: set, graph: GraphIndex(set), spectrum: spectrum)
+        .render(set: set, graph: context.graph, spectrum: spectrum)
       progress.finish()
       try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
       Output.write("wrote \(out): \(report.clusters.count) clusters, \(html.utf8.count / 1024) KiB\n")

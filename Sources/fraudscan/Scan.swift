@@ -12,6 +12,10 @@ extension Fraudscan {
           fraudscan scan fixtures/like-farm
           fraudscan scan signals.sqlite --format table --top 20
           fraudscan scan signals.sqlite --format csv > clusters.csv
+
+        A detector that could not search the set is named in a warning: a line of the
+        table, the "warnings" key of the JSON report (left out when there is none), and
+        standard error for json and csv.
         """)
 
     @Argument(help: "A signal-set directory or a .sqlite store.")
@@ -32,10 +36,12 @@ extension Fraudscan {
       case .json:
         try Output.write(report.jsonData())
         Output.write("\n")
+        Output.warn(ReportTable.warnings(report))
       case .table:
         Output.write(ReportTable.render(report))
       case .csv:
         Output.write(report.csv())
+        Output.warn(ReportTable.warnings(report))
       }
     }
   }

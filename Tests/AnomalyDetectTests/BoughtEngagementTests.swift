@@ -52,8 +52,8 @@ import Testing
     return set
   }
 
-  static func flagged(_ set: SignalSet, _ detector: any Detector) -> Set<String> {
-    let findings = detector.findings(in: set, graph: GraphIndex(set))
+  static func flagged(_ set: SignalSet, _ detector: any Detector) throws -> Set<String> {
+    let findings = try detector.findings(in: set, graph: GraphIndex(set))
     return Set(findings.flatMap(\.accounts).map { set.accounts.ids[$0] })
   }
 
@@ -79,19 +79,19 @@ import Testing
     #expect(abs(block.density - 1.5) < 1e-12)  // 9 edges / 6 nodes
   }
 
-  @Test func denseBlockFindsThePlanted5x5BlockExactly() {
+  @Test func denseBlockFindsThePlanted5x5BlockExactly() throws {
     let set = Self.plantedSet(camouflage: false)
-    #expect(Self.flagged(set, DenseBlockDetector()) == Self.block)
+    #expect(try Self.flagged(set, DenseBlockDetector()) == Self.block)
   }
 
-  @Test func camouflageDoesNotDragThePopularAccountIn() {
+  @Test func camouflageDoesNotDragThePopularAccountIn() throws {
     let set = Self.plantedSet(camouflage: true)
-    let flagged = Self.flagged(set, DenseBlockDetector())
+    let flagged = try Self.flagged(set, DenseBlockDetector())
     #expect(flagged == Self.block)
     #expect(!flagged.contains("star"))
   }
 
-  @Test func aCelebrityWithAThousandHonestFollowersIsNotFlagged() {
+  @Test func aCelebrityWithAThousandHonestFollowersIsNotFlagged() throws {
     var set = SignalSet()
     var rng = LCG(state: 7)
     for f in 0..<1_000 {
@@ -100,13 +100,13 @@ import Testing
     }
     let graph = GraphIndex(set)
     for detector in Scanner.standard.detectors {
-      #expect(detector.findings(in: set, graph: graph).isEmpty, "\(detector.name)")
+      #expect(try detector.findings(in: set, graph: graph).isEmpty, "\(detector.name)")
     }
   }
 
-  @Test func lockstepFindsTheBurstButNotTheSameEdgesSpreadOverMonths() {
+  @Test func lockstepFindsTheBurstButNotTheSameEdgesSpreadOverMonths() throws {
     let burst = Self.plantedSet(camouflage: false)
-    #expect(Self.flagged(burst, LockstepDetector()) == Self.block)
+    #expect(try Self.flagged(burst, LockstepDetector()) == Self.block)
     // The same 25 endorsements, each a month or more apart per target.
     var spread = SignalSet()
     var rng = LCG(state: 42)
@@ -121,12 +121,12 @@ import Testing
         spread.addInteraction(source: "fake\(f)", target: "cust\(c)", kind: "follow", time: Self.t0 + Int64(f * 35) * Self.day + Int64(c) * 3_600)
       }
     }
-    #expect(Self.flagged(spread, LockstepDetector()).isEmpty)
+    #expect(try Self.flagged(spread, LockstepDetector()).isEmpty)
   }
 
-  @Test func fBoxFlagsASmallStealthFarm() {
+  @Test func fBoxFlagsASmallStealthFarm() throws {
     let set = Self.plantedSet(camouflage: false)
-    #expect(Self.flagged(set, SpectralSpokeDetector(rank: 5)).isSuperset(of: Self.block))
+    #expect(try Self.flagged(set, SpectralSpokeDetector(rank: 5)).isSuperset(of: Self.block))
   }
 
   @Test func statisticalTailsAreSane() {

@@ -57,11 +57,13 @@ public struct DenseBlockDetector: Detector {
 
   /// The dense blocks of `set` that pass the test.
   public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
-    findings(in: set, pairs: EndorsementGraph(set, graph: graph))
+    findings(in: ScanContext(set, graph: graph))
   }
 
-  func findings(in set: SignalSet, pairs: EndorsementGraph) -> [Finding] {
-    search(in: set, pairs: pairs, excludedRows: nil, detector: name, lead: "Dense block (FRAUDAR peeling")
+  /// The dense blocks of the context's set, peeled on the endorsement graph
+  /// the context builds once for every bought-engagement detector.
+  public func findings(in context: ScanContext) -> [Finding] {
+    search(in: context.set, pairs: context.endorsements, excludedRows: nil, detector: name, lead: "Dense block (FRAUDAR peeling")
   }
 
   /// The repeated peeling, over the endorsers not in `excludedRows`; shared

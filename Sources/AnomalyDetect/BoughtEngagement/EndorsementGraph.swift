@@ -1,12 +1,16 @@
+import FraudLinalg
 import SignalGraph
 
 /// The endorser × endorsed graph with repeated endorsements of the same pair
 /// collapsed to one edge carrying the pair's first time: the input of the
 /// bought-engagement detectors.
 ///
-/// Both directions are CSR arrays over account indices. Within each row the
-/// edges are ordered by their first time, so a target's endorsers come in the
-/// order they first endorsed it.
+/// Both directions are CSR arrays over account indices. In the in-direction
+/// a target's endorsers come in the order they first endorsed it; in the
+/// out-direction an endorser's targets come in index order.
+///
+/// One scan builds it once, in its ``ScanContext``, for the three
+/// bought-engagement detectors and the endorsement spectrum.
 ///
 ///     let pairs = EndorsementGraph(set, graph: GraphIndex(set))
 ///     pairs.inDegree(of: 3)   // distinct endorsers of account 3
@@ -86,5 +90,15 @@ struct EndorsementGraph: Sendable {
 
   /// The time span of the set in seconds (at least one hour).
   var span: Double { Double(max(lastTime - firstTime, 3_600)) }
+
+  /// The binary endorser × endorsed matrix: the out-direction as it is,
+  /// each row's targets distinct and ascending (the transpose lists them in
+  /// index order), so it equals ``EndorsementSpectrum/binaryAdjacency(_:)``
+  /// of the set without sorting a row again.
+  var binaryAdjacency: SparseMatrix {
+    SparseMatrix(
+      rows: nodeCount, columns: nodeCount, rowOffsets: outOffsets, columnIndices: outTargets,
+      values: [Double](repeating: 1, count: outTargets.count))
+  }
 }
 

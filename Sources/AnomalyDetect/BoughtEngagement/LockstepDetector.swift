@@ -56,10 +56,13 @@ public struct LockstepDetector: Detector {
 
   /// The lockstep groups of `set` that pass the test.
   public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
-    findings(in: set, pairs: EndorsementGraph(set, graph: graph))
+    findings(in: ScanContext(set, graph: graph))
   }
 
-  func findings(in set: SignalSet, pairs: EndorsementGraph) -> [Finding] {
+  /// The lockstep groups of the context's set, found on the endorsement
+  /// graph the context builds once for every bought-engagement detector.
+  public func findings(in context: ScanContext) -> [Finding] {
+    let set = context.set, pairs = context.endorsements
     let n = pairs.nodeCount
     guard pairs.edgeCount > 0 else { return [] }
     // 1. One burst per target at most: (target, first, last) positions in the in-list.

@@ -7,7 +7,9 @@ import SignalGraph
 /// endorsers whose endorsements the leading spectrum does not explain (fBox).
 ///
 /// The top-*k* truncated SVD A ≈ U Σ Vᵀ of the binary endorser × endorsed
-/// matrix (``EndorsementSpectrum``) is computed once.
+/// matrix (``EndorsementSpectrum``) is computed once per scan, in the
+/// ``ScanContext``, from the endorsement graph the other bought-engagement
+/// detectors share.
 ///
 /// - **Spokes** [Prakash et al. 2010]: for each singular pair (*u*, *v*), the
 ///   endorsers with |*u*ᵢ| ≥ ¼ max |*u*| and the endorsed accounts with
@@ -56,15 +58,22 @@ public struct SpectralSpokeDetector: Detector {
   }
 
   /// The spokes and fBox blocks of `set` that pass the test.
-  public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
-    findings(in: set, pairs: EndorsementGraph(set, graph: graph))
+  /// - Throws: ``DetectorError/spectrumFailed(rank:reason:)`` when the
+  ///   truncated SVD fails; then neither spokes nor fBox blocks were searched.
+  public func findings(in set: SignalSet, graph: GraphIndex) throws(DetectorError) -> [Finding] {
+    try findings(in: ScanContext(set, graph: graph))
   }
 
-  func findings(in set: SignalSet, pairs: EndorsementGraph) -> [Finding] {
+  /// The spokes and fBox blocks of the context's set, on the endorsement
+  /// graph and spectrum the context builds once per scan.
+  /// - Throws: ``DetectorError/spectrumFailed(rank:reason:)`` when the
+  ///   truncated SVD fails; then neither spokes nor fBox blocks were searched.
+  public func findings(in context: ScanContext) throws(DetectorError) -> [Finding] {
+    let set = context.set, pairs = context.endorsements
     let n = pairs.nodeCount
     let k = min(rank, n / 2)
-    guard pairs.edgeCount > 0, k > 0, let spectrum = try? EndorsementSpectrum(set, rank: k, top: 0) else { return [] }
-    let svd = spectrum.svd
+    guard pairs.edgeCount > 0, k > 0 else { return [] }
+    let svd = try context.spectrum(rank: k).svd
     let test = EngagementBlockTest()
     var scratch = EngagementBlockTest.Scratch(accounts: n)
     var findings: [Finding] = []

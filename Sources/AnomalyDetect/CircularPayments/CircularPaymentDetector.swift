@@ -80,8 +80,10 @@ public struct CircularPaymentDetector: Detector {
   public var name: String { "circular-payment" }
 
   /// The rings of `set` (the enumerator builds its own time-ordered rows).
-  public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
-    let turns = self.turns(in: set)
+  /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` when the cycle search
+  ///   cannot run on `set` (more payments than 32-bit rows can name).
+  public func findings(in set: SignalSet, graph: GraphIndex) throws(DetectorError) -> [Finding] {
+    let turns = try self.turns(in: set)
     let rings = self.rings(of: turns, in: set).filter { $0.turns.count >= thresholds.minTurns }
     return group(rings, turns: turns, in: set)
   }
@@ -89,8 +91,8 @@ public struct CircularPaymentDetector: Detector {
   // MARK: - Turns
 
   /// Every cycle of `set` that conserves the amount and moves fast.
-  func turns(in set: SignalSet) -> TemporalCycles {
-    RelayTest(minRatio: thresholds.minHopRatio, maxRatio: thresholds.maxHopRatio, maxGap: thresholds.maxHopGap)
+  func turns(in set: SignalSet) throws(DetectorError) -> TemporalCycles {
+    try RelayTest(minRatio: thresholds.minHopRatio, maxRatio: thresholds.maxHopRatio, maxGap: thresholds.maxHopGap)
       .relays(in: set, options: thresholds.search)
   }
 

@@ -66,10 +66,12 @@ public struct GatherScatterDetector: Detector {
   public var name: String { "gather-scatter" }
 
   /// The origins of `set` whose money fans out and comes back.
-  public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
+  /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` when the cycle search
+  ///   cannot run on `set` (more payments than 32-bit rows can name).
+  public func findings(in set: SignalSet, graph: GraphIndex) throws(DetectorError) -> [Finding] {
     let options = TemporalCycleEnumerator.Options(maxLength: thresholds.maxPathLength, window: thresholds.window)
     let test = RelayTest(minRatio: thresholds.minHopRatio, maxRatio: thresholds.maxHopRatio, maxGap: thresholds.maxHopGap)
-    let paths = test.relays(in: set, options: options)
+    let paths = try test.relays(in: set, options: options)
     let p = set.payments
     // Cycles come grouped by origin, first hops in time order.
     let render = PaymentEvidence(set: set)

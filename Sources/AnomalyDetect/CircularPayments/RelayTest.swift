@@ -11,10 +11,16 @@ struct RelayTest {
   var maxGap: Int64
 
   /// The cycles of `set` found with `options` that pass the test, hops in time order.
-  func relays(in set: SignalSet, options: TemporalCycleEnumerator.Options) -> TemporalCycles {
+  /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` when the enumerator
+  ///   cannot be built (options out of bounds, more payments than 32-bit rows name).
+  func relays(in set: SignalSet, options: TemporalCycleEnumerator.Options) throws(DetectorError) -> TemporalCycles {
     let p = set.payments
-    guard let enumerator = try? TemporalCycleEnumerator(p, accountCount: set.accounts.count, options: options)
-    else { return TemporalCycles() }
+    let enumerator: TemporalCycleEnumerator
+    do {
+      enumerator = try TemporalCycleEnumerator(p, accountCount: set.accounts.count, options: options)
+    } catch {
+      throw .cycleSearchFailed(error)
+    }
     var kept = TemporalCycles()
     p.amountMicros.withUnsafeBufferPointer { amount in
       p.time.withUnsafeBufferPointer { time in

@@ -24,7 +24,9 @@ import SignalGraph
 /// all lie within ±3 (a one-step trimmed, reweighted estimate in the spirit
 /// of Rousseeuw's minimum covariance determinant, 1984) plus a 0.05 ridge,
 /// and each account's Mahalanobis distance under it is computed through the
-/// Cholesky factor (``MahalanobisDistance``).
+/// Cholesky factor (``MahalanobisDistance``); should that factorisation
+/// fail, the distances fall back to the identity covariance (Euclidean
+/// distance of the z-scores), as when too few accounts are inliers.
 ///
 /// The score of a burst group is the median Mahalanobis distance of its
 /// members (capped at 20) plus the surprise ln(*n*/*k*) of each value set in
@@ -134,10 +136,28 @@ public struct EditBehaviourDetector: Detector {
         }
       }
     }
-    let model =
-      (try? MahalanobisDistance(mean: mean, covariance: covariance))
-      ?? (try! MahalanobisDistance(mean: mean, covariance: .identity(d)))
-    return (z, model.distances(to: z))
+    return (z, mahalanobis(mean: mean, covariance: covariance).distances(to: z))
+  }
+
+  /// The Mahalanobis distance under `covariance`, or, when its Cholesky
+  /// factorisation fails, under the identity.
+  ///
+  /// A deliberate fallback, not a swallowed error: the covariance is
+  /// estimated on inliers only (finite z-scores within ±3) plus a 0.05
+  /// ridge, so it is positive definite and the factorisation is not
+  /// expected to fail. Should LAPACK fail all the same, the identity
+  /// measures the Euclidean distance of the robust z-scores, which still
+  /// ranks accounts by how unusual they are, and is what the estimate
+  /// already uses when too few accounts are inliers. The distances only
+  /// shape the score and evidence of bursts already found, never whether a
+  /// burst is reported, so no finding is lost.
+  static func mahalanobis(mean: [Double], covariance: Matrix) -> MahalanobisDistance {
+    do {
+      return try MahalanobisDistance(mean: mean, covariance: covariance)
+    } catch {
+      // The identity is positive definite: this factorisation cannot fail.
+      return try! MahalanobisDistance(mean: mean, covariance: .identity(mean.count))
+    }
   }
 
   func findings(in set: SignalSet, graph: GraphIndex, stats: ProfileValueStatistics) -> [Finding] {

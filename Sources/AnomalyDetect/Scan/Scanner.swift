@@ -50,16 +50,34 @@ public struct Scanner: Sendable {
   ]
 
   /// Scans `set` with every detector and ranks the findings.
+  ///
+  /// A detector that throws contributes no finding; the scan goes on with
+  /// the others and the report's ``ScanReport/warnings`` say which detector
+  /// failed and why.
   public func scan(_ set: SignalSet, progress: ProgressReporter = .silent) -> ScanReport {
-    let graph = GraphIndex(set)
+    scan(ScanContext(set), progress: progress)
+  }
+
+  /// Scans the context's set with every detector and ranks the findings.
+  ///
+  /// The detectors share the indexes `context` builds, each once; pass a
+  /// context of your own to reuse them after the scan (the investigator's
+  /// report plots the spectrum the `spectral` detector computed).
+  public func scan(_ context: ScanContext, progress: ProgressReporter = .silent) -> ScanReport {
+    let set = context.set
     var findings: [Finding] = []
+    var warnings: [String] = []
     for detector in detectors {
       progress.show("scanning: \(detector.name)")
-      findings += detector.findings(in: set, graph: graph)
+      do {
+        findings += try detector.findings(in: context)
+      } catch {
+        warnings.append("\(detector.name): \(error)")
+      }
     }
     progress.finish()
     return ScanReport(
       clusters: ClusterRanking.rank(findings, accounts: set.accounts),
-      detectors: detectors.map(\.name), signals: set.signalCount)
+      detectors: detectors.map(\.name), signals: set.signalCount, warnings: warnings)
   }
 }

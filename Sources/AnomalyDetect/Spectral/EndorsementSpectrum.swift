@@ -62,8 +62,15 @@ public struct EndorsementSpectrum: Sendable {
   ///   - top: How many accounts to keep per singular vector.
   ///   - seed: The seed of the randomized SVD; equal seeds give equal results.
   public init(_ set: SignalSet, rank: Int, top: Int = 10, seed: UInt64 = 1) throws {
-    adjacency = Self.binaryAdjacency(set)
-    let k = min(rank, set.accounts.count)
+    try self.init(adjacency: Self.binaryAdjacency(set), rank: rank, top: top, seed: seed)
+  }
+
+  /// Decomposes `adjacency`, the binary endorsement adjacency of a set
+  /// (``binaryAdjacency(_:)``, or ``EndorsementGraph/binaryAdjacency``, the
+  /// same matrix); the parameters are those of ``init(_:rank:top:seed:)``.
+  init(adjacency: SparseMatrix, rank: Int, top: Int = 10, seed: UInt64 = 1) throws {
+    self.adjacency = adjacency
+    let k = min(rank, adjacency.rows)
     svd = try LanczosSVD(adjacency, rank: k, seed: seed)
     var components: [Component] = []
     for c in 0..<k {

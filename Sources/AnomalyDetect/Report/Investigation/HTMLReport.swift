@@ -11,10 +11,10 @@ import SignalGraph
 /// accounts highlighted. The output is XHTML-compatible (every element
 /// closed, every user-supplied string escaped), so XML parsers read it.
 ///
-///     let set = try SignalSource(path: "fixtures/like-farm").load()
-///     let report = Scanner.standard.scan(set)
+///     let context = ScanContext(try SignalSource(path: "fixtures/like-farm").load())
+///     let report = Scanner.standard.scan(context)
 ///     let html = HTMLReport(report: report).render(
-///       set: set, graph: GraphIndex(set), spectrum: HTMLReport.spectrum(of: set))
+///       set: context.set, graph: context.graph, spectrum: HTMLReport.spectrum(of: context))
 ///
 /// Drawings are capped (60 accounts, 300 edges and 200 timeline ticks per
 /// cluster; 30, 120 and 100 past 250 clusters; 5 000 scatter points) and
@@ -38,9 +38,24 @@ public struct HTMLReport: Sendable {
 
   /// The endorsement spectrum the scatter plots need (rank 3), or `nil` when
   /// the set has no interaction or the decomposition fails.
+  ///
+  /// A failure is not an error of the report: the scatter plots then say
+  /// that the spectrum could not be computed, and the rest of the report is
+  /// drawn as usual (the `spectral` detector reports the failure of its own
+  /// decomposition among the scan's warnings).
   public static func spectrum(of set: SignalSet) -> EndorsementSpectrum? {
     guard set.interactions.count > 0 else { return nil }
     return try? EndorsementSpectrum(set, rank: 3, top: 1)
+  }
+
+  /// The spectrum the scatter plots need, taken from `context`: the one
+  /// its scan's `spectral` detector computed when it has three vectors or
+  /// more (its components then list no accounts, which the plots do not
+  /// read), else a rank-3 one. `nil` when the set has no interaction or the
+  /// decomposition fails (when the scan's own failed, its warnings say why).
+  public static func spectrum(of context: ScanContext) -> EndorsementSpectrum? {
+    guard context.set.interactions.count > 0 else { return nil }
+    return try? context.spectrum(leading: 3)
   }
 
   /// The HTML document for `set` (the scanned set), whose index is `graph`.
@@ -98,7 +113,8 @@ public struct HTMLReport: Sendable {
     .n{stroke:#fff;stroke-width:1}.n.e{fill:#c0392b}.n.b{fill:#e67e22}.n.r{fill:#1f6fb2}.n.m{fill:#8d97a5}.n.s{fill:#7d3c98}\
     .graph text{font-size:10px}rect.v{fill:#f3e9f8;stroke:#7d3c98}.vl{font-size:11px}\
     .marks{fill:none;stroke-width:1.5}.ti{stroke:#c0392b}.tp{stroke:#1f6fb2}.te{stroke:#7d3c98}\
-    footer{margin-top:30px;color:#6b7380;font-size:12px}a{color:#1f5fa8}
+    footer{margin-top:30px;color:#6b7380;font-size:12px}a{color:#1f5fa8}\
+    .warn{background:#fdecea;border-left:3px solid #d62d20;padding:4px 10px;margin:10px 0}.warn ul{margin:0;padding-left:18px}
     """
 
   private func summary(_ set: SignalSet, implicated: Int, into out: inout String) {
@@ -132,13 +148,24 @@ public struct HTMLReport: Sendable {
       HTMLEscaping.append(value, to: &out)
       out += "</td></tr>"
     }
-    out += "</table></div></div></section>"
+    out += "</table></div></div>"
+    if !report.warnings.isEmpty {
+      out += "<div class=\"warn\" id=\"warnings\"><h4>Warnings: detectors that could not search, whose findings are missing</h4><ul>"
+      for warning in report.warnings {
+        out += "<li>"
+        HTMLEscaping.append(warning, to: &out)
+        out += "</li>"
+      }
+      out += "</ul></div>"
+    }
+    out += "</section>"
   }
 
   private func plots(_ set: SignalSet, graph: GraphIndex, spectrum: EndorsementSpectrum?, flagged: [Bool], into out: inout String) {
     out += "<section id=\"plots\"><h2>The whole endorsement graph</h2><div class=\"grid\">"
-    scatter.draw(id: "plot-spectral-u1-u2", spectrum: spectrum, a: 0, b: 1, flagged: flagged, into: &out)
-    scatter.draw(id: "plot-spectral-u2-u3", spectrum: spectrum, a: 1, b: 2, flagged: flagged, into: &out)
+    let missing = set.interactions.count == 0 ? "no endorsement graph to decompose" : "the endorsement spectrum could not be computed"
+    scatter.draw(id: "plot-spectral-u1-u2", spectrum: spectrum, missing: missing, a: 0, b: 1, flagged: flagged, into: &out)
+    scatter.draw(id: "plot-spectral-u2-u3", spectrum: spectrum, missing: missing, a: 1, b: 2, flagged: flagged, into: &out)
     DegreeDistribution().draw(id: "plot-degree", graph: graph, flagged: flagged, into: &out)
     out += "</div><p class=\"note\">Red: accounts in a cluster of this report. In the scatter plots a dense block of endorsers lines up along an axis (an \"eigenspoke\").</p></section>"
   }

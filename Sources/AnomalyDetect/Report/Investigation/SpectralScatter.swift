@@ -11,13 +11,16 @@ import SignalGraph
 struct SpectralScatter {
   var maxPoints = 5000
 
-  /// Appends the scatter of vectors `a` and `b` (0-based) as `<svg id="id">`.
-  func draw(id: String, spectrum: EndorsementSpectrum?, a: Int, b: Int, flagged: [Bool], into out: inout String) {
+  /// Appends the scatter of vectors `a` and `b` (0-based) as `<svg id="id">`;
+  /// without a spectrum, a frame saying why (`missing`).
+  func draw(
+    id: String, spectrum: EndorsementSpectrum?, missing: String, a: Int, b: Int, flagged: [Bool], into out: inout String
+  ) {
     let title = "spectral scatter: u\(a + 1) vs u\(b + 1)"
     guard let spectrum, spectrum.components.count > b else {
       let plot = SVGPlot(id: id, xRange: -1...1, yRange: -1...1)
       plot.begin(title: title, xLabel: "u\(a + 1)", yLabel: "u\(b + 1)", into: &out)
-      plot.note(spectrum == nil ? "no endorsement graph to decompose" : "fewer than \(b + 1) singular vectors", into: &out)
+      plot.note(spectrum == nil ? missing : "fewer than \(b + 1) singular vectors", into: &out)
       plot.end(into: &out)
       return
     }

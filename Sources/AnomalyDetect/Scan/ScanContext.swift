@@ -1,0 +1,82 @@
+import FraudLinalg
+import SignalGraph
+import Synchronization
+
+/// A signal set under scan with the indexes detectors derive from it, each
+/// built at most once however many detectors use it.
+///
+/// ``Scanner`` makes one context per scan and hands it to every detector:
+/// the ``GraphIndex`` is built when the context is made; the deduplicated
+/// endorsement graph the three bought-engagement detectors share, and the
+/// truncated SVD of its adjacency that the `spectral` detector and the
+/// investigator's report plot, are built on first use and kept for the
+/// rest of the scan. A scan without bought-engagement detectors never
+/// builds them.
+///
+///     let context = ScanContext(set)
+///     let report = Scanner.standard.scan(context)
+///     let spectrum = HTMLReport.spectrum(of: context)   // the scan's own, not a second SVD
+///
+/// It is a class, not a value, because detectors receive it through a
+/// non-mutating protocol method and the cache must fill on the first call
+/// that needs an entry, whichever detector makes it; each entry sits behind
+/// its own `Mutex`, so the context is `Sendable` and concurrent readers
+/// build an entry once and wait for it rather than build it twice.
+public final class ScanContext: Sendable {
+  /// The signal set.
+  public let set: SignalSet
+  /// Its time-ordered adjacency indexes.
+  public let graph: GraphIndex
+
+  private let endorsementCache = Mutex<EndorsementGraph?>(nil)
+  private let spectrumCache = Mutex<[Int: Result<EndorsementSpectrum, DetectorError>]>([:])
+
+  /// Creates the context of `set`, building its ``GraphIndex`` unless `graph` is given.
+  public init(_ set: SignalSet, graph: GraphIndex? = nil) {
+    self.set = set
+    self.graph = graph ?? GraphIndex(set)
+  }
+
+  /// The endorser × endorsed graph with repeated pairs collapsed, built on first use.
+  var endorsements: EndorsementGraph {
+    endorsementCache.withLock { cached in
+      if let cached { return cached }
+      let built = EndorsementGraph(set, graph: graph)
+      cached = built
+      return built
+    }
+  }
+
+  /// The top `rank` singular triplets of the endorsement adjacency (seed 1),
+  /// built on first use for each rank; a failure is kept and thrown again.
+  ///
+  /// Its components list no accounts (`top` 0): callers read the singular
+  /// values and the vectors in ``EndorsementSpectrum/svd``.
+  /// - Throws: ``DetectorError/spectrumFailed(rank:reason:)``.
+  func spectrum(rank: Int) throws(DetectorError) -> EndorsementSpectrum {
+    let pairs = endorsements  // taken before the spectrum's lock: it has its own
+    return try spectrumCache.withLock { cache in
+      if let cached = cache[rank] { return cached }
+      let built: Result<EndorsementSpectrum, DetectorError>
+      do {
+        built = .success(try EndorsementSpectrum(adjacency: pairs.binaryAdjacency, rank: rank, top: 0))
+      } catch {
+        built = .failure(.spectrumFailed(rank: rank, reason: "\(error)"))
+      }
+      cache[rank] = built
+      return built
+    }.get()
+  }
+
+  /// The smallest spectrum already built with at least `rank` triplets, or
+  /// a new one of rank `rank`: enough for plots of the leading vectors,
+  /// which agree with those of a rank-`rank` decomposition to the Lanczos
+  /// tolerance (1e-10), up to the sign of a vector whose largest entries tie
+  /// in magnitude. Detectors ask ``spectrum(rank:)`` for an exact rank, so
+  /// their findings never depend on what else was decomposed before.
+  /// - Throws: ``DetectorError/spectrumFailed(rank:reason:)``.
+  func spectrum(leading rank: Int) throws(DetectorError) -> EndorsementSpectrum {
+    let built = spectrumCache.withLock { cache in cache.keys.filter { $0 >= rank }.min() }
+    return try spectrum(rank: built ?? rank)
+  }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import FraudLinalg
+import SignalGraph
+import Testing
+
+@testable import AnomalyDetect
+
+/// A detector whose work is a Cholesky factorisation of [[1, 2], [2, 1]]:
+/// its second leading minor is 1 − 4 = −3, so it always fails.
+struct CholeskyDetector: Detector {
+  let name = "cholesky"
+
+  func findings(in set: SignalSet, graph: GraphIndex) throws -> [Finding] {
+    _ = try MahalanobisDistance(mean: [0, 0], covariance: Matrix(rowMajor: [[1, 2], [2, 1]]))
+    return []
+  }
+}
+
+@Suite struct ScanWarningTests {
+  /// Two fakes liking one customer.
+  static func set() -> SignalSet {
+    var set = SignalSet()
+    set.addInteraction(source: "f1", target: "c1", kind: "like", time: 1_767_225_600)
+    set.addInteraction(source: "f2", target: "c1", kind: "like", time: 1_767_225_601)
+    return set
+  }
+
+  @Test func aDetectorThatThrowsIsNamedInTheWarningsAndTheOthersStillReport() {
+    let scanner = Scanner(detectors: [
+      CholeskyDetector(), FixedDetector(kind: .boughtEngagement, ids: ["f1", "f2", "c1"]),
+    ])
+    let report = scanner.scan(Self.set())
+    #expect(report.detectors == ["cholesky", "fixed"])
+    #expect(report.warnings == ["cholesky: matrix is not positive definite: leading minor 2 is not positive"])
+    #expect(report.clusters.map(\.accounts) == [["c1", "f1", "f2"]])
+    #expect(report.top(0).warnings == report.warnings)
+  }
+
+  @Test func aScanInWhichEveryDetectorRanHasNoWarning() {
+    let report = Scanner(detectors: [FixedDetector(kind: .boughtEngagement, ids: ["f1"])]).scan(Self.set())
+    #expect(report.warnings.isEmpty)
+  }
+
+  @Test func warningsRoundTripThroughTheJSONReport() throws {
+    let report = ScanReport(
+      clusters: [], detectors: ["spectral"], signals: 2,
+      warnings: [DetectorError.spectrumFailed(rank: 10, reason: "LAPACK LanczosSVD did not converge (info=43)").description])
+    let data = try report.jsonData()
+    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(json["warnings"] as? [String] == report.warnings)
+    #expect(try JSONDecoder().decode(ScanReport.self, from: data) == report)
+  }
+
+  @Test func withoutWarningsTheJSONKeepsItsThreeKeys() throws {
+    let report = ScanReport(clusters: [], detectors: ["dense-block"], signals: 2)
+    let data = try report.jsonData()
+    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    #expect(Set(json.keys) == ["clusters", "detectors", "signals"])
+    // A report written before `warnings` existed still reads, with none.
+    let old = Data(#"{"clusters": [], "detectors": ["dense-block"], "signals": 2}"#.utf8)
+    #expect(try JSONDecoder().decode(ScanReport.self, from: old) == report)
+  }
+
+  @Test func detectorErrorsSayWhatFailedAndWhatIsMissing() {
+    #expect(
+      DetectorError.spectrumFailed(rank: 10, reason: "LAPACK LanczosSVD did not converge (info=43)").description
+        == "the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43)), so no spoke or fBox block was searched")
+    #expect(
+      DetectorError.cycleSearchFailed(.tooManyPayments(3_000_000_000)).description
+        == "the payment cycle search could not start (3000000000 payments exceed the 32-bit row limit), so no payment cycle was searched")
+  }
+
+  @Test func theHTMLReportListsTheWarningsEscaped() {
+    let set = Self.set()
+    let graph = GraphIndex(set)
+    let warned = ScanReport(clusters: [], detectors: ["x"], signals: 2, warnings: ["x: <b>failed</b> & stopped"])
+    let html = HTMLReport(report: warned).render(set: set, graph: graph, spectrum: nil)
+    #expect(html.contains("<li>x: &lt;b&gt;failed&lt;/b&gt; &amp; stopped</li>"))
+    // Interactions but no spectrum: the plots say it could not be computed.
+    #expect(html.contains("the endorsement spectrum could not be computed"))
+    let clean = HTMLReport(report: ScanReport(clusters: [], detectors: ["x"], signals: 2))
+      .render(set: set, graph: graph, spectrum: nil)
+    #expect(!clean.contains("id=\"warnings\""))
+  }
+
+  @Test func editBurstFallsBackToEuclideanDistanceOnlyWhenCholeskyFails() {
+    // [[1, 2], [2, 1]] is not positive definite: the identity is used, and
+    // (3, 4) lies at distance 5 from the origin.
+    let fallback = EditBehaviourDetector.mahalanobis(mean: [0, 0], covariance: Matrix(rowMajor: [[1, 2], [2, 1]]))
+    #expect(abs(fallback.distance(to: [3, 4]) - 5) < 1e-12)
+    // A positive definite covariance is used as given: under diag(4, 16),
+    // (2, 4) lies at √(2²/4 + 4²/16) = √2.
+    let kept = EditBehaviourDetector.mahalanobis(mean: [0, 0], covariance: Matrix(rowMajor: [[4, 0], [0, 16]]))
+    #expect(abs(kept.distance(to: [2, 4]) - 2.0.squareRoot()) < 1e-12)
+  }
+}
