@@ -9,7 +9,10 @@ extension Fraudscan {
       discussion: """
         Each fixture is a directory with a signal set, labels.csv and expected.json.
         Exits with status 1 if any fixture misses its expected precision or recall,
-        or flags more unlabelled accounts than it allows.
+        flags more unlabelled accounts than it allows, makes a detector fail (a
+        warning in its report), or, for fixtures with an event stream, if the
+        pre-filter misses its targets (≥ 90 % of fraud withheld, ≤ 1 % of honest
+        signals withheld, ≥ 90 % of the buyers' inflation cut).
 
         Example:
           fraudscan replay fixtures/
@@ -53,24 +56,34 @@ extension Fraudscan {
       }
       Output.write(table.render())
       if !warnings.isEmpty { Output.write("\n" + warnings.joined()) }
-      try prefilterTable(FixtureReplay.fixtures(under: path))
-      let failed = results.filter { !$0.passed }
-      if failed.isEmpty {
+      var shortfalls = try prefilterTable(FixtureReplay.fixtures(under: path))
+      for result in results where !result.passed {
+        shortfalls[result.name, default: []] += result.shortfalls
+      }
+      for result in results {
+        let mine = warnings.filter { $0.hasPrefix(result.name + ": ") }
+        if !mine.isEmpty { shortfalls[result.name, default: []].append("\(mine.count) detector failure(s)") }
+      }
+      if shortfalls.isEmpty {
         Output.write("\nreplay: \(results.count) fixture(s), all met their expectations\n")
       } else {
-        for f in failed { Output.write("\n\(f.name): " + f.shortfalls.joined(separator: "; ")) }
-        Output.write("\nreplay: \(failed.count) of \(results.count) fixture(s) fell short\n")
+        for (name, reasons) in shortfalls.sorted(by: { $0.key < $1.key }) {
+          Output.write("\n\(name): " + reasons.joined(separator: "; "))
+        }
+        Output.write("\nreplay: \(shortfalls.count) of \(results.count) fixture(s) fell short\n")
         throw ExitCode.failure
       }
     }
 
-    /// The pre-filter's quality on fixtures that carry an event stream
-    /// (events.ndjson with events_truth.csv): reported, not enforced.
-    private func prefilterTable(_ fixtures: [String]) throws {
+    /// Prints the pre-filter's quality on fixtures that carry an event stream
+    /// (events.ndjson with events_truth.csv) and returns, per fixture, why
+    /// it missed the targets.
+    private func prefilterTable(_ fixtures: [String]) throws -> [String: [String]] {
+      var missed: [String: [String]] = [:]
       let streams = fixtures.filter {
         FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("events.ndjson"))
       }
-      guard !streams.isEmpty else { return }
+      guard !streams.isEmpty else { return [:] }
       var table = TextTable(
         header: ["fixture", "events", "errors", "fraud withheld", "honest withheld", "inflation cut", "targets"],
         rightAligned: [1, 2, 3, 4, 5])
@@ -83,8 +96,15 @@ extension Fraudscan {
           String(format: "%.1f %% (%d → %d)", 100 * q.inflationCut, q.inflationWithout, q.inflationWith),
           q.meetsTargets ? "met" : "missed (≥90 % / ≤1 % / ≥90 %)",
         ])
+        if !q.meetsTargets {
+          missed[(dir as NSString).lastPathComponent] = [
+            String(format: "pre-filter withheld %.1f %% of fraud, %.2f %% of honest signals, cut inflation by %.1f %%",
+              100 * q.fraudWithheldShare, 100 * q.honestWithheldShare, 100 * q.inflationCut)
+          ]
+        }
       }
       Output.write("\npre-filter (fixtures with an event stream)\n" + table.render())
+      return missed
     }
   }
 }

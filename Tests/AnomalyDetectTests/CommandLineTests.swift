@@ -214,6 +214,25 @@ extension CommandLineTests {
     #expect(score.status != 0)
   }
 
+  /// CI relies on replay failing when the pre-filter misses its targets on a
+  /// fixture's event stream: here the stream's truth says every event is fraud.
+  @Test func replayFailsWhenThePrefilterMissesItsTargets() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("fixtures/prefilter-stream")
+    let copy = dir.path + "/prefilter-stream"
+    try FileManager.default.copyItem(atPath: source.path, toPath: copy)
+    let good = try fraudscan("replay", copy)
+    #expect(good.status == 0, "\(good.stdout)")
+    let truth = try String(contentsOfFile: copy + "/events_truth.csv", encoding: .utf8)
+    try truth.replacingOccurrences(of: ",0\n", with: ",1\n").write(toFile: copy + "/events_truth.csv", atomically: false, encoding: .utf8)
+    let bad = try fraudscan("replay", copy)
+    #expect(bad.status == 1)
+    #expect(bad.stdout.contains("prefilter-stream: pre-filter withheld"), "\(bad.stdout)")
+    #expect(bad.stdout.contains("1 of 1 fixture(s) fell short"))
+  }
+
   @Test func benchRejectsSizesThatMakeNoSense() throws {
     for arguments in [["--svd-dimension", "0"], ["--repeat", "0"], ["--payments", "0"], ["--stream-events", "0"]] {
       let run = try fraudscan(arguments: ["bench", "--input", "/nonexistent"] + arguments)
