@@ -7,7 +7,7 @@ extension BenchSuite {
   /// an in-memory power-law graph of `--peel-edges` edges; then the whole
   /// bought-engagement pass (dense-block, lockstep, spectral) over the input.
   func runEngagement(_ bench: inout BenchRun) throws {
-    let (synthetic, build) = try Stopwatch.time {
+    let (synthetic, build) = Stopwatch.time {
       EngagementBenchmark.powerLawPeeling(edges: bench.peelEdges, seed: 1)
     }
     Output.write("built a power-law endorsement graph of \(synthetic.edges) distinct edges in \(String(format: "%.2f", build)) s\n")

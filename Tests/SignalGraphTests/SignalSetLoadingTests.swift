@@ -239,7 +239,7 @@ let sampleFiles: [String: String] = [
   }
 
   @Test func missingLabelColumnIsRejected() throws {
-    try withSignalSet(["payments.csv": "id,src,dst,amount,ts\n", "labels.csv": "account,kind\nu1,fake_profile\n"]) {
+    _ = try withSignalSet(["payments.csv": "id,src,dst,amount,ts\n", "labels.csv": "account,kind\nu1,fake_profile\n"]) {
       directory in
       #expect(throws: SignalSetError.missingColumn(path: filePath(directory, "labels.csv"), column: "label")) {
         try GroundTruth(directory: directory)
