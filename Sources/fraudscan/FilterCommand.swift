@@ -30,7 +30,7 @@ extension Fraudscan {
     var windowDays = 60
 
     @Option(help: "With --state: save the pre-filter's state every this many events.")
-    var checkpointEvery = 1_000_000
+    var checkpointEvery = 5_000_000
 
     func validate() throws {
       guard windowDays >= 1 else { throw ValidationError("--window-days must be at least 1") }

@@ -45,7 +45,7 @@ public struct FilterSession {
   /// - Throws: ``SignalStoreError`` when the state file cannot be used.
   public init(
     configuration: PrefilterConfiguration = PrefilterConfiguration(), statePath: String? = nil,
-    checkpointEvery: Int = 1_000_000
+    checkpointEvery: Int = 5_000_000
   ) throws {
     self.checkpointEvery = max(1, checkpointEvery)
     filter = Prefilter(configuration: configuration)

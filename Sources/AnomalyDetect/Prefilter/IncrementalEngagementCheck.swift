@@ -262,27 +262,30 @@ struct IncrementalEngagementCheck {
 extension IncrementalEngagementCheck {
   /// Writes the kept edges, pairs, blocks and eviction queues for a checkpoint.
   func write(to writer: inout StateWriter) {
+    // Column by column; the repeat seqs of all edges flattened, with a count per edge.
     var keys: [UInt64] = [], seqs: [Int] = [], firsts: [Int64] = [], lasts: [Int64] = []
-    var withheld: [Bool] = [], more: [[Int]] = []
+    var withheld: [Bool] = [], moreCounts: [Int32] = [], more: [Int] = []
     keys.reserveCapacity(edges.count)
     seqs.reserveCapacity(edges.count)
     firsts.reserveCapacity(edges.count)
     lasts.reserveCapacity(edges.count)
     withheld.reserveCapacity(edges.count)
-    more.reserveCapacity(edges.count)
+    moreCounts.reserveCapacity(edges.count)
     for (key, edge) in edges {
       keys.append(key)
       seqs.append(edge.seq)
       firsts.append(edge.first)
       lasts.append(edge.last)
       withheld.append(edge.withheld)
-      more.append(edge.more)
+      moreCounts.append(Int32(edge.more.count))
+      more += edge.more
     }
     writer.write(keys)
     writer.write(seqs)
     writer.write(firsts)
     writer.write(lasts)
     writer.write(withheld)
+    writer.write(moreCounts)
     writer.write(more)
     writer.write(targetsOf)
     writer.write(endorsersOf)
@@ -299,13 +302,16 @@ extension IncrementalEngagementCheck {
     let keys = try reader.readArray(UInt64.self)
     let seqs = try reader.readArray(Int.self), firsts = try reader.readArray(Int64.self)
     let lasts = try reader.readArray(Int64.self), withheld = try reader.readArray(Bool.self)
-    let more = try reader.readArrays(Int.self)
-    guard [seqs.count, firsts.count, lasts.count, withheld.count, more.count].allSatisfy({ $0 == keys.count }) else {
-      throw .malformed
-    }
+    let moreCounts = try reader.readArray(Int32.self), more = try reader.readArray(Int.self)
+    guard [seqs.count, firsts.count, lasts.count, withheld.count, moreCounts.count].allSatisfy({ $0 == keys.count }),
+      moreCounts.allSatisfy({ $0 >= 0 }), moreCounts.reduce(0, { $0 + Int($1) }) == more.count
+    else { throw .malformed }
     edges.reserveCapacity(keys.count)
+    var next = 0
     for i in keys.indices {
-      edges[keys[i]] = Edge(seq: seqs[i], more: more[i], first: firsts[i], last: lasts[i], withheld: withheld[i])
+      let repeats = Array(more[next..<next + Int(moreCounts[i])])
+      next += Int(moreCounts[i])
+      edges[keys[i]] = Edge(seq: seqs[i], more: repeats, first: firsts[i], last: lasts[i], withheld: withheld[i])
     }
     targetsOf = try reader.readArrays(Int32.self)
     endorsersOf = try reader.readArrays(Int32.self)
