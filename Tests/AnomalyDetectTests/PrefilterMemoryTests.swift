@@ -114,6 +114,42 @@ struct PrefilterMemoryTests {
   }
 }
 
+extension PrefilterMemoryTests {
+  /// One event dated three years ahead (a broken clock) must not expire the
+  /// whole state: the stream's clock moves at most a day per event.
+  @Test func aFarFutureTimestampDoesNotWipeTheState() {
+    var filter = Prefilter(configuration: Self.shortWindow())
+    var stream = ChurningEventStream(eventsPerDay: 1_000, cohortSize: 80, activeDays: 2, seed: 9)
+    while stream.day < 10 { _ = filter.decide(stream.next()!) }
+    let before = filter.footprint
+    let future = stream.start + 3 * 365 * 86_400
+    _ = filter.decide(.payment(id: "x", source: "clock", target: "broken", amount: Amount(micros: 1), time: future))
+    while stream.day < 20 { _ = filter.decide(stream.next()!) }
+    let after = filter.footprint
+    // Still a few days of cohorts remembered, and still flat, not wiped nor growing.
+    // (With the clock jumping to the future event, endorsements drop to 1 and
+    // accounts, payments and edits pile up, as nothing is swept any more.)
+    for (name, a, b) in [
+      ("accounts", before.accounts, after.accounts), ("payments", before.payments, after.payments),
+      ("endorsements", before.endorsements, after.endorsements), ("edits", before.profileEdits, after.profileEdits),
+    ] {
+      #expect(Double(b) > Double(a) * 0.2 && Double(b) < Double(a) * 1.5, "\(name): \(a) → \(b)")
+    }
+  }
+
+  /// Co-endorsement buckets round down before 1970 too: four shared
+  /// endorsers around a bucket boundary at a negative time stay below five.
+  @Test func pairBucketsRoundDownForNegativeTimes() {
+    let window: Int64 = 1_000
+    var pair = IncrementalEngagementCheck.Pair(time: -window - 10, window: window)
+    for _ in 0..<3 { pair.bump(at: -window - 10, window: window) }
+    pair.bump(at: -window + 10, window: window)
+    #expect(pair.estimate(at: -window + 10, window: window) <= 4)
+    #expect(IncrementalEngagementCheck.Pair.bucket(-1, window) == (-1, 999))
+    #expect(IncrementalEngagementCheck.Pair.bucket(1_000, window) == (1, 0))
+  }
+}
+
 @Suite("Pre-filter checkers forget released ids")
 struct PrefilterForgetTests {
   let configuration = PrefilterConfiguration()
@@ -130,13 +166,13 @@ struct PrefilterForgetTests {
     // Background: 8...107 each endorse a target of their own, 108...207.
     var seq = 0, held = false
     for e in Int32(8)..<108 {
-      _ = check.check(seq: seq, endorser: e, target: e + 100, time: Int64(seq), names: table)
+      _ = check.check(seq: seq, endorser: e, target: e + 100, time: Int64(seq), now: Int64(seq), names: table)
       seq += 1
     }
     // Endorsers 0...5 each endorse targets 6 and 7: a block of (6, 7).
     for e in Int32(0)...5 {
       for t in Int32(6)...7 {
-        if !check.check(seq: seq, endorser: e, target: t, time: Int64(seq) * 60, names: table).holdReasons.isEmpty { held = true }
+        if !check.check(seq: seq, endorser: e, target: t, time: Int64(seq) * 60, now: Int64(seq) * 60, names: table).holdReasons.isEmpty { held = true }
         seq += 1
       }
     }
@@ -171,7 +207,7 @@ struct PrefilterForgetTests {
 
   @Test func profilesDropEditsFlagsAndCountsOfReleasedAccountsAndValues() {
     var check = IncrementalProfileCheck(configuration: configuration)
-    var accounts = names(5)
+    let accounts = names(5)
     var fields = WindowedInterner(), values = WindowedInterner()
     let employer = fields.intern("employer", at: 0)
     let acme = values.intern("Acme", at: 0), other = values.intern("Other", at: 0)
@@ -188,6 +224,5 @@ struct PrefilterForgetTests {
     check.forget(accounts: [], values: [true, false], fields: [false])
     #expect(check.editsKept == 1 && check.accountsPerKey[key(acme)] == nil && check.byKey[key(acme)] == nil)
     #expect(check.rarityCountersKept == 1)
-    accounts.release(idleBefore: 1)
   }
 }

@@ -49,6 +49,7 @@ struct EventParserTests {
     #expect(problem(#"{"type":"interaction","src":"a""#)?.contains("line 5:") == true)
     #expect(problem(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1} x"#)?.contains("after the object") == true)
     #expect(problem(#"{"type":"interaction","src":"a\q","dst":"b","kind":"like","ts":1}"#)?.contains("invalid escape") == true)
+    #expect(problem(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":9223372036854775000}"#)?.contains("outside the years 1 to 9999") == true)
   }
 }
 

@@ -24,9 +24,14 @@ import SignalGraph
 ///   flagging a block costs O(d(t)). Memory is bounded by the window.
 struct IncrementalEngagementCheck {
   struct Edge {
-    /// The first endorsement's seq; repeats (likes after a follow) go to `more`.
+    /// The first endorsement's seq; repeats (likes after a follow) go to
+    /// `more`, the latest ``maxRepeats`` of them, so an account liking the
+    /// same target all day long keeps bounded state. Older repeats of a
+    /// flagged edge stay admitted; they add no new endorser to any score.
     var seq: Int
     var more: [Int] = []
+
+    static let maxRepeats = 64
     var first: Int64
     var last: Int64
     var withheld: Bool
@@ -46,12 +51,19 @@ struct IncrementalEngagementCheck {
     var flagged = false
 
     init(time: Int64, window: Int64) {
-      bucket = time / window
+      bucket = Self.bucket(time, window).index
       last = time
     }
 
+    /// The bucket of `time` and how far into it `time` lies, rounding down
+    /// for times before 1970 too.
+    static func bucket(_ time: Int64, _ window: Int64) -> (index: Int64, offset: Int64) {
+      let r = time % window
+      return r < 0 ? (time / window - 1, r + window) : (time / window, r)
+    }
+
     mutating func bump(at time: Int64, window: Int64) {
-      let b = time / window
+      let b = Self.bucket(time, window).index
       if b == bucket + 1 {
         previous = count
         count = 0
@@ -66,8 +78,8 @@ struct IncrementalEngagementCheck {
 
     /// The co-endorsers in the window ending at `time`.
     func estimate(at time: Int64, window: Int64) -> Double {
-      let b = time / window
-      let inWindow = Double(window - time % window) / Double(window)
+      let (b, offset) = Self.bucket(time, window)
+      let inWindow = Double(window - offset) / Double(window)
       if b == bucket { return Double(count) + Double(previous) * inWindow }
       if b == bucket + 1 { return Double(count) * inWindow }
       return b < bucket ? Double(count) : 0
@@ -93,8 +105,12 @@ struct IncrementalEngagementCheck {
   @inline(__always) static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 { a < b ? edgeKey(a, b) : edgeKey(b, a) }
 
   /// Decides endorsement `seq` of `target` by `endorser`.
-  mutating func check(seq: Int, endorser e: Int32, target t: Int32, time: Int64, names: WindowedInterner) -> CheckOutcome {
-    evict(now: time)
+  /// Decides endorsement `seq` of `target` by `endorser` at `time`, first
+  /// evicting what is older than the window before the stream's clock `now`.
+  mutating func check(
+    seq: Int, endorser e: Int32, target t: Int32, time: Int64, now: Int64, names: WindowedInterner
+  ) -> CheckOutcome {
+    evict(now: now)
     if e == t { return .admit }
     let n = Int(max(e, t)) + 1
     if targetsOf.count < n {
@@ -103,6 +119,7 @@ struct IncrementalEngagementCheck {
     }
     let key = Self.edgeKey(e, t)
     if var edge = edges[key] {
+      if edge.more.count == Edge.maxRepeats { edge.more.removeFirst() }
       edge.more.append(seq)
       edge.last = time
       edges[key] = edge

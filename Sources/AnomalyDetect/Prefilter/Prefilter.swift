@@ -77,7 +77,10 @@ public struct Prefilter: Sendable {
     nextSeq += 1
     let time = event.time
     if time > now {
-      now = time
+      // The stream's clock follows event times but moves at most a day per
+      // event, so one event dated years ahead (a broken clock) cannot expire
+      // all state at once; a real gap in the stream is crossed a day per event.
+      now = now == .min ? time : min(time, now + 86_400)
       if nextSweep == .min { nextSweep = now + 86_400 }
       if now >= nextSweep { sweep() }
     }
@@ -88,7 +91,7 @@ public struct Prefilter: Sendable {
       outcome = cycles.check(seq: seq, source: s, target: t, micros: amount.micros, time: time, names: accounts)
     case let .interaction(source, target, _, time):
       let s = accounts.intern(source, at: time), t = accounts.intern(target, at: time)
-      outcome = engagement.check(seq: seq, endorser: s, target: t, time: time, names: accounts)
+      outcome = engagement.check(seq: seq, endorser: s, target: t, time: time, now: now, names: accounts)
     case let .profileEdit(account, field, value, time):
       let a = accounts.intern(account, at: time), f = fields.intern(field, at: time)
       let key: UInt64
