@@ -58,8 +58,8 @@ extension BenchSuite {
     let wall = Stopwatch.now() - start
     // What `filter --state` pays for each checkpoint, and a restart for restoring it.
     let (saved, saveSeconds) = Stopwatch.time { filter.checkpoint() }
-    let (restored, restoreSeconds) = Stopwatch.time { try? Prefilter(configuration: configuration, checkpoint: saved) }
-    guard restored?.footprint == filter.footprint else {
+    let (restored, restoreSeconds) = try Stopwatch.time { try Prefilter(configuration: configuration, checkpoint: saved) }
+    guard restored.footprint == filter.footprint else {
       throw ValidationError("the checkpoint did not restore the same state")
     }
     let events = Int(histogram.total)
