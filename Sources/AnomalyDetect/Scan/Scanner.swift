@@ -24,7 +24,10 @@ public struct Scanner: Sendable {
   ///   (`circular-payment`: rings turning money round within hours,
   ///   conserving it hop after hop, found as temporal cycles) and
   ///   ``GatherScatterDetector`` (`gather-scatter`: money fanned out through
-  ///   several intermediaries and converging back on its origin);
+  ///   several intermediaries and converging back on its origin) and
+  ///   ``StructuredFlowDetector`` (`structured-flow`: transfers split into
+  ///   near-equal payments and the amounts passed on, gathered or fanned out
+  ///   around them, at any time resolution; the typologies of issue 12);
   /// - fake profile details (issue 5): ``RareSharedValueDetector`` (several
   ///   rare values shared by one group), ``NearDuplicateTextDetector``
   ///   (near-identical bios, by MinHash and LSH) and ``EditBehaviourDetector``
@@ -41,7 +44,7 @@ public struct Scanner: Sendable {
 
   /// The circular-payment detectors, in the order ``standard`` runs them.
   public static let circularPaymentDetectors: [any Detector] = [
-    CircularPaymentDetector(), GatherScatterDetector(),
+    CircularPaymentDetector(), GatherScatterDetector(), StructuredFlowDetector(),
   ]
 
   /// The fake-profile detectors, in the order ``standard`` runs them.

@@ -1,0 +1,299 @@
+import Foundation
+import SignalGraph
+
+/// Finds collusive payment structures by the coincidences honest money
+/// rarely shows: a transfer split into several near-equal payments on one
+/// day (**structuring**), and the same amount passed on, gathered or fanned
+/// out by the accounts around it (cycle, fan-in, fan-out, scatter-gather,
+/// gather-scatter, bipartite, stack), however coarse the timestamps and
+/// however slowly the money moves.
+///
+/// Laundering rings and fan-ins in exported banking data (IBM AMLSim;
+/// Altman et al., "Realistic synthetic financial transactions for
+/// anti-money laundering models", NeurIPS 2023) move one amount round once
+/// over weeks, with timestamps in days, often paying one hop as several
+/// equal payments the same day; the fast-ring test of
+/// ``CircularPaymentDetector`` sees none of it. This detector works on
+/// ``PaymentTransfers`` (payments grouped by payer, payee and day) and
+/// tests each coincidence against the set's own background:
+///
+/// 1. **Split transfers.** A transfer of *n* ≥ 2 payments with median
+///    amount *u*, from a pair that paid *m* times over the set's *D* days,
+///    has chance
+///
+///        p = C(m, n) · D^−(n−1) · q(u, s)^(n−1)
+///
+///    where the first part is the chance that *n* of the pair's *m*
+///    payments fall on one day and *q*(*u*, *s*) the share of all payments
+///    whose amount lies within the payments' largest relative distance *s*
+///    from *u* (at least 1 %, at most 100 %; for equal amounts, the share
+///    of exactly *u*): near-equal parts of one sum make the split likelier
+///    to be deliberate, scattered ones count for little. It is a **seed**
+///    when *p* · *T* ≤ ``Thresholds/alpha`` (0.01), *T* the number of pairs
+///    that paid more than once (a Bonferroni bound: at most one chance seed
+///    in a hundred scans of honest data).
+/// 2. **Links.** From every seed, and then from everything linked, the
+///    detector looks at the transfers sharing an account within
+///    ``Thresholds/window`` (60 days): paid to the same receiver by another
+///    sender (gathered), paid on by the receiver at or after it (relayed,
+///    ties in time allowed), paid into the sender before it, or paid by the
+///    same sender to another receiver (fanned out). A transfer whose unit
+///    lies within ``Thresholds/amountTolerance`` (10 %, a skim of a few
+///    percent per hop) of the other's is **linked** when the chance of
+///    such a match among the *k* transfers looked at, *k* · *q*, is at most
+///    ``Thresholds/alpha``: *q* is the share of payments (outside the
+///    seeds, so that the scheme does not hide in its own amounts) of exactly *u*
+///    when the amounts are equal, else within the tolerance (widened to the
+///    transfers' own spread) of *u*, times the share of seeds among all
+///    transfers when the other transfer is a seed too.
+/// 3. **Structures.** Transfers joined by links form one structure (so two
+///    schemes that share a busy account but not an amount stay apart); its
+///    accounts are flagged as `circular_payment`, its shape named by
+///    ``PaymentTypology``.
+///
+/// **Score** of a structure, higher is worse: the sum of −log₁₀(*p* · *T*)
+/// over its seeds plus −log₁₀(*k* · *q*) over its links, the decades by
+/// which the honest background fails to explain it.
+///
+///     let detector = StructuredFlowDetector()
+///     for finding in try detector.findings(in: set, graph: GraphIndex(set)) {
+///       print(finding.evidence)   // {"typology": "fan_in", "reason": "...", ...}
+///     }
+///
+/// - Complexity: O(*p* log *p*) for *p* payments to group them, plus, for
+///   each transfer in a structure, O(*d*) for the transfers of its two
+///   accounts within the window (*d* at most the accounts' degrees).
+public struct StructuredFlowDetector: Detector {
+  /// The documented thresholds of the detector.
+  public struct Thresholds: Sendable, Equatable {
+    /// The time bucket payments are grouped by: one UTC day.
+    public var bucketSeconds: Int64 = 86_400
+    /// The most relative distance of two linked transfers' amounts.
+    public var amountTolerance = 0.10
+    /// The most seconds between two linked transfers.
+    public var window: Int64 = 60 * 86_400
+    /// The chance, after correction for the tests made, below which a
+    /// coincidence counts.
+    public var alpha = 0.01
+
+    /// The default thresholds.
+    public init() {}
+  }
+
+  /// The thresholds in use.
+  public let thresholds: Thresholds
+
+  /// A detector with `thresholds` (the defaults unless given).
+  public init(thresholds: Thresholds = Thresholds()) { self.thresholds = thresholds }
+
+  /// `structured-flow`.
+  public var name: String { "structured-flow" }
+
+  /// The collusive payment structures of `set`.
+  public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
+    let transfers = PaymentTransfers(set, bucketSeconds: thresholds.bucketSeconds)
+    let amounts = AmountDistribution(set.payments.amountMicros)
+    let seeds = self.seeds(transfers, amounts: amounts)
+    guard !seeds.isEmpty else { return [] }
+    // Links are tested against the payments the seeds leave unexplained.
+    var inSeed = [Bool](repeating: false, count: set.payments.count)
+    for s in seeds { for row in transfers.payments(of: s.transfer) { inSeed[Int(row)] = true } }
+    let background = AmountDistribution(set.payments.amountMicros.indices.lazy.filter { !inSeed[$0] }.map { set.payments.amountMicros[$0] })
+    let links = self.links(from: seeds.map(\.transfer), transfers, amounts: background)
+    return structures(seeds: seeds, links: links, transfers, in: set)
+  }
+
+  // MARK: - Seeds
+
+  /// A split transfer and its surprise, −log₁₀(p · T).
+  struct Seed {
+    var transfer: Int
+    var surprise: Double
+  }
+
+  /// The split transfers too unlikely for the honest background.
+  func seeds(_ transfers: PaymentTransfers, amounts: AmountDistribution) -> [Seed] {
+    let tests = Double(max(transfers.repeatedPairs, 1))
+    let days = Double(transfers.bucketSpan)
+    var seeds: [Seed] = []
+    for t in 0..<transfers.count {
+      let n = transfers.paymentCount(t)
+      guard n >= 2, transfers.unitMicros[t] > 0 else { continue }
+      let m = Double(transfers.pairPayments[t]), k = Double(n)
+      let unit = transfers.unitMicros[t]
+      var q = amounts.share(near: unit, tolerance: min(max(transfers.spread[t], 0.01), 1))
+      if transfers.spread[t] == 0 { q = min(q, amounts.share(exactly: unit)) }
+      let log10Day = min(0, Self.log10Choose(m, k) - (k - 1) * log10(max(days, 1)))
+      let log10P = log10Day + (k - 1) * log10(q)
+      let surprise = -(log10P + log10(tests))
+      if surprise >= -log10(thresholds.alpha) { seeds.append(Seed(transfer: t, surprise: surprise)) }
+    }
+    return seeds
+  }
+
+  /// log₁₀ of the binomial coefficient C(n, k).
+  static func log10Choose(_ n: Double, _ k: Double) -> Double {
+    (lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1)) / log(10)
+  }
+
+  // MARK: - Links
+
+  /// How two linked transfers relate, as seen from the first.
+  enum LinkRole: String {
+    case gathered, relayed, fed, fanned
+  }
+
+  /// Two transfers whose amounts match beyond chance, and its surprise.
+  struct Link {
+    var from: Int, to: Int
+    var role: LinkRole
+    var surprise: Double
+  }
+
+  /// Every link reachable from `seeds`, breadth first.
+  func links(from seeds: [Int], _ transfers: PaymentTransfers, amounts: AmountDistribution) -> [Link] {
+    var chosen = [Bool](repeating: false, count: transfers.count)
+    var isSeed = [Bool](repeating: false, count: transfers.count)
+    for s in seeds { (chosen[s], isSeed[s]) = (true, true) }
+    // The chance that a transfer looked at is itself a seed.
+    let seedShare = Double(seeds.count) / Double(max(transfers.count, 1))
+    var queue = seeds
+    var links: [Link] = []
+    var head = 0
+    let window = max(thresholds.window / max(thresholds.bucketSeconds, 1), 0)
+    let bar = -log10(thresholds.alpha)
+    while head < queue.count {
+      let t = queue[head]
+      head += 1
+      let unit = transfers.unitMicros[t], day = transfers.bucket[t]
+      guard unit > 0 else { continue }
+      // (account's transfer list, role, the bucket range allowed)
+      let neighbourhoods: [(ArraySlice<Int32>, LinkRole, ClosedRange<Int64>)] = [
+        (transfers.incoming.edges(of: transfers.target[t]), .gathered, (day - window)...(day + window)),
+        (transfers.outgoing.edges(of: transfers.target[t]), .relayed, day...(day + window)),
+        (transfers.incoming.edges(of: transfers.source[t]), .fed, (day - window)...day),
+        (transfers.outgoing.edges(of: transfers.source[t]), .fanned, (day - window)...(day + window)),
+      ]
+      for (candidates, role, range) in neighbourhoods {
+        let inRange = candidates.filter { $0 != Int32(t) && range.contains(transfers.bucket[Int($0)]) }
+        let looked = Double(inRange.count)
+        for c in inRange {
+          let other = Int(c)
+          let u = transfers.unitMicros[other]
+          let tolerance = max(thresholds.amountTolerance, transfers.spread[t], transfers.spread[other])
+          guard Double(abs(u - unit)) <= tolerance * Double(max(u, unit)) else { continue }
+          var q = u == unit ? amounts.share(exactly: unit) : amounts.share(near: unit, tolerance: tolerance)
+          if isSeed[other] { q *= seedShare }
+          let surprise = -log10(looked * q)
+          guard surprise >= bar else { continue }
+          links.append(Link(from: t, to: other, role: role, surprise: surprise))
+          if !chosen[other] {
+            chosen[other] = true
+            queue.append(other)
+          }
+        }
+      }
+    }
+    return links
+  }
+
+  // MARK: - Structures
+
+  /// One finding per group of transfers joined by links.
+  func structures(seeds: [Seed], links: [Link], _ transfers: PaymentTransfers, in set: SignalSet) -> [Finding] {
+    var index: [Int: Int] = [:]  // transfer -> node
+    var nodes: [Int] = []
+    func node(_ t: Int) -> Int {
+      if let n = index[t] { return n }
+      index[t] = nodes.count
+      nodes.append(t)
+      return nodes.count - 1
+    }
+    for s in seeds { _ = node(s.transfer) }
+    for l in links {
+      _ = node(l.from)
+      _ = node(l.to)
+    }
+    var sets = DisjointSets(count: nodes.count)
+    for l in links { sets.union(index[l.from]!, index[l.to]!) }
+    var groups: [Int: [Int]] = [:]
+    for n in nodes.indices { groups[sets.find(n), default: []].append(nodes[n]) }
+    var seedsOf: [Int: [Seed]] = [:], linksOf: [Int: [Link]] = [:]
+    for s in seeds { seedsOf[sets.find(index[s.transfer]!), default: []].append(s) }
+    for l in links { linksOf[sets.find(index[l.from]!), default: []].append(l) }
+    let render = PaymentEvidence(set: set)
+    var findings: [Finding] = groups.map { root, members in
+      finding(
+        members.sorted(), seeds: seedsOf[root] ?? [], links: linksOf[root] ?? [], transfers, render: render)
+    }
+    findings.sort { $0.score > $1.score || ($0.score == $1.score && $0.accounts.lexicographicallyPrecedes($1.accounts)) }
+    return findings
+  }
+
+  /// The finding of one structure, with evidence a person can check.
+  func finding(_ members: [Int], seeds: [Seed], links: [Link], _ transfers: PaymentTransfers, render: PaymentEvidence)
+    -> Finding
+  {
+    let edges = members.map { (transfers.source[$0], transfers.target[$0]) }
+    let typology = PaymentTypology.classify(edges: edges)
+    let accounts = Array(Set(edges.flatMap { [$0.0, $0.1] })).sorted()
+    let score = seeds.reduce(0) { $0 + $1.surprise } + links.reduce(0) { $0 + $1.surprise }
+    let ids = render.set.accounts.ids
+    let payments = members.reduce(0) { $0 + transfers.paymentCount($1) }
+    var volume: Int64 = 0
+    for t in members { for r in transfers.payments(of: t) { volume &+= render.set.payments.amountMicros[Int(r)] } }
+    let days = members.map { transfers.bucket[$0] }
+    let span = (days.max()! - days.min()!) * thresholds.bucketSeconds / 86_400
+    let strongest = seeds.max { $0.surprise < $1.surprise }
+    let ordered = members.sorted { transfers.bucket[$0] < transfers.bucket[$1] }
+    let evidence: Evidence = [
+      "typology": .string(typology.rawValue),
+      "accounts": .array(accounts.map { .string(ids[$0]) }),
+      "transfers": .integer(members.count),
+      "payments": .integer(payments),
+      "split_transfers": .integer(seeds.count),
+      "amount_links": .integer(links.count),
+      "volume": .string(Amount(micros: volume).description),
+      "span_days": .integer(Int(span)),
+      "first_payment": .string(PaymentEvidence.iso8601(render.set.payments.time[Int(transfers.payments(of: ordered[0]).first!)])),
+      "strongest_split": strongest.map { transferEvidence($0.transfer, transfers, render: render) } ?? .null,
+      "score": PaymentEvidence.rounded(score, 2),
+      "transfer_list": .array(ordered.prefix(12).map { transferEvidence($0, transfers, render: render) }),
+      "reason": .string(reason(typology, accounts: accounts.count, seeds: seeds, links: links, span: span)),
+    ]
+    return Finding(kind: .circularPayment, detector: name, score: score, accounts: accounts, evidence: evidence)
+  }
+
+  /// One transfer: who paid whom, which day, how many payments of what.
+  func transferEvidence(_ t: Int, _ transfers: PaymentTransfers, render: PaymentEvidence) -> Evidence {
+    let p = render.set.payments, ids = render.set.accounts.ids
+    let rows = transfers.payments(of: t)
+    return [
+      "from": .string(ids[transfers.source[t]]),
+      "to": .string(ids[transfers.target[t]]),
+      "day": .string(String(PaymentEvidence.iso8601(p.time[Int(rows.first!)]).prefix(10))),
+      "amounts": .array(rows.map { .string(Amount(micros: p.amountMicros[Int($0)]).description) }),
+      "payments": .array(rows.prefix(8).map { .string(p.ids[Int($0)]) }),
+    ]
+  }
+
+  /// The structure in one sentence.
+  func reason(_ typology: PaymentTypology, accounts: Int, seeds: [Seed], links: [Link], span: Int64) -> String {
+    let shape: String
+    switch typology {
+    case .cycle: shape = "passed one amount round a cycle"
+    case .scatterGather: shape = "fanned one amount out through intermediaries and gathered it at another account"
+    case .bipartite: shape = "paid one amount from several senders to the same several receivers"
+    case .gatherScatter: shape = "gathered one amount at an account and fanned it out again"
+    case .fanIn: shape = "paid one receiver near-equal amounts from several senders"
+    case .fanOut: shape = "paid near-equal amounts from one sender to several receivers"
+    case .stack: shape = "passed one amount on along a chain of accounts"
+    case .structuring: shape = "split transfers into several near-equal payments on one day"
+    }
+    let strongest = seeds.map(\.surprise).max() ?? 0
+    let when = span == 0 ? "on one day" : "over \(span) days"
+    return "\(accounts) accounts \(shape) \(when): \(seeds.count) transfer(s) split into near-equal payments "
+      + "on one day (the strongest expected by chance once in 10^\(Int(strongest.rounded(.down))) scans of honest "
+      + "data) and \(links.count) matching amount(s) between transfers that share an account"
+  }
+}

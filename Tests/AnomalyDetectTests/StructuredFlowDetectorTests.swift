@@ -1,0 +1,143 @@
+import Foundation
+import SignalGraph
+import Testing
+
+@testable import AnomalyDetect
+
+@Suite struct StructuredFlowDetectorTests {
+  static let fixtures = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("fixtures")
+
+  static let day: Int64 = 86_400
+  static let start: Int64 = 1_767_225_600
+
+  /// An honest background of `accounts` accounts at a daily resolution: each
+  /// pays its own habitual amount to a few others about weekly for 120 days.
+  static func background(accounts: Int = 60, seed: UInt64 = 3) -> SignalSet {
+    var set = SignalSet()
+    var rng = seed
+    func next() -> UInt64 {
+      rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return rng >> 33
+    }
+    var id = 0
+    for a in 0..<accounts {
+      let habit = Int64(80 + next() % 520) * 1_000_000 + Int64(next() % 100) * 10_000
+      var d = Int64(next() % 7)
+      while d < 120 {
+        id += 1
+        let to = (a + 1 + Int(next() % UInt64(accounts - 1))) % accounts
+        set.addPayment(id: "b\(id)", source: "h\(a)", target: "h\(to)", amount: Amount(micros: habit), time: start + d * day)
+        d += 6 + Int64(next() % 4)
+      }
+    }
+    return set
+  }
+
+  /// Adds `count` payments of `cents` from `from` to `to` on `day`.
+  static func pay(_ set: inout SignalSet, _ from: String, _ to: String, cents: Int64, day d: Int64, count: Int = 1) {
+    for i in 0..<count {
+      set.addPayment(
+        id: "\(from)-\(to)-\(d)-\(i)", source: from, target: to, amount: Amount(micros: cents * 10_000), time: start + d * day)
+    }
+  }
+
+  func findings(_ set: SignalSet) -> [Finding] {
+    StructuredFlowDetector().findings(in: set, graph: GraphIndex(set))
+  }
+
+  func typology(_ finding: Finding) -> String? {
+    guard case let .object(evidence) = finding.evidence, case let .string(t)? = evidence["typology"] else { return nil }
+    return t
+  }
+
+  @Test func anHonestBackgroundWithEqualRentSalariesAndSameDayShoppingIsNotFlagged() {
+    var set = Self.background()
+    for month in Int64(0)..<4 {
+      for h in ["h1", "h2", "h3"] { Self.pay(&set, h, "landlord", cents: 65_000, day: month * 30) }  // equal fan-in
+      for h in 10..<30 { Self.pay(&set, "payroll", "h\(h)", cents: 215_000, day: 27 + month * 30) }  // equal fan-out
+    }
+    for d in Int64(0)..<120 where d % 3 == 0 {
+      Self.pay(&set, "h\(d % 20)", "grocer", cents: 1_200 + d * 37, day: d)
+      Self.pay(&set, "h\(d % 20)", "grocer", cents: 4_500 + d * 11, day: d)  // two purchases the same day
+    }
+    #expect(findings(set).isEmpty)
+  }
+
+  @Test func aFanInOfSplitTransfersIsFlaggedWithItsSenderOfOnePayment() throws {
+    var set = Self.background()
+    for (i, (sender, count)) in [("fa", 1), ("fb", 4), ("fc", 5), ("fd", 3)].enumerated() {
+      Self.pay(&set, sender, "mule", cents: 321, day: 8 + Int64(i) * 30, count: count)
+    }
+    let found = findings(set)
+    let finding = try #require(found.first)
+    #expect(found.count == 1)
+    #expect(Set(finding.accounts.map { set.accounts.ids[$0] }) == ["fa", "fb", "fc", "fd", "mule"])
+    #expect(typology(finding) == "fan_in")
+    guard case let .object(evidence) = finding.evidence, case let .string(reason)? = evidence["reason"] else {
+      Issue.record("evidence should carry a reason")
+      return
+    }
+    #expect(reason.contains("paid one receiver near-equal amounts from several senders"))
+    #expect(evidence["split_transfers"] == .integer(3))
+  }
+
+  @Test func aRingGoingRoundOnceOverMonthsWithTiedTimestampsIsACycle() throws {
+    var set = Self.background()
+    for (from, to, count, d) in [("r1", "r2", 4, 10), ("r2", "r3", 3, 40), ("r3", "r4", 1, 70), ("r4", "r1", 2, 95)] {
+      Self.pay(&set, from, to, cents: 1_503, day: Int64(d), count: count)
+    }
+    let finding = try #require(findings(set).first)
+    #expect(Set(finding.accounts.map { set.accounts.ids[$0] }) == ["r1", "r2", "r3", "r4"])
+    #expect(typology(finding) == "cycle")
+  }
+
+  @Test func twoSchemesSharingABusyAccountButNoAmountStayApart() {
+    var set = Self.background()
+    Self.pay(&set, "x1", "hub", cents: 321, day: 10, count: 5)
+    Self.pay(&set, "x2", "hub", cents: 321, day: 40, count: 4)
+    Self.pay(&set, "y1", "hub", cents: 1_777, day: 20, count: 5)
+    Self.pay(&set, "y2", "hub", cents: 1_777, day: 50, count: 4)
+    let groups = Set(findings(set).map { Set($0.accounts.map { set.accounts.ids[$0] }) })
+    #expect(groups == [["x1", "x2", "hub"], ["y1", "y2", "hub"]])
+  }
+
+  @Test func theDailyLaunderingFixtureIsFoundWithItsTypologies() throws {
+    let set = try SignalSet(contentsOf: Self.fixtures.appendingPathComponent("daily-laundering").path)
+    let found = findings(set)
+    #expect(Set(found.compactMap(typology)) == ["fan_in", "cycle"])
+    let flagged = Set(found.flatMap(\.accounts).map { set.accounts.ids[$0] })
+    #expect(flagged == ["fin_a", "fin_b", "fin_c", "fin_d", "mule", "ring_1", "ring_2", "ring_3", "ring_4"])
+  }
+
+  @Test func typologiesAreNamedByShape() {
+    #expect(PaymentTypology.classify(edges: [(0, 1), (1, 2), (2, 0)]) == .cycle)
+    #expect(PaymentTypology.classify(edges: [(0, 1), (0, 2), (1, 3), (2, 3)]) == .scatterGather)
+    #expect(PaymentTypology.classify(edges: [(0, 2), (0, 3), (1, 2), (1, 3)]) == .bipartite)
+    #expect(PaymentTypology.classify(edges: [(0, 2), (1, 2), (2, 3), (2, 4)]) == .gatherScatter)
+    #expect(PaymentTypology.classify(edges: [(0, 3), (1, 3), (2, 3)]) == .fanIn)
+    #expect(PaymentTypology.classify(edges: [(0, 1), (0, 2), (0, 3)]) == .fanOut)
+    #expect(PaymentTypology.classify(edges: [(0, 1), (1, 2), (2, 3)]) == .stack)
+    #expect(PaymentTypology.classify(edges: [(0, 1), (0, 1)]) == .structuring)
+  }
+
+  @Test func theAmountDistributionCountsBandsAndExactAmounts() {
+    let amounts = AmountDistribution([100, 100, 105, 250, 1_000] as [Int64])
+    #expect(amounts.share(exactly: 100) == 0.4)
+    #expect(amounts.share(near: 100, tolerance: 0.1) == 0.6)
+    #expect(amounts.share(exactly: 7) == 0.2)  // never impossible: one payment at least
+  }
+
+  @Test func paymentsAreGroupedByPairAndDay() {
+    var set = SignalSet()
+    Self.pay(&set, "a", "b", cents: 100, day: 0, count: 3)
+    Self.pay(&set, "a", "b", cents: 200, day: 1)
+    Self.pay(&set, "b", "a", cents: 100, day: 0)
+    let transfers = PaymentTransfers(set, bucketSeconds: Self.day)
+    #expect(transfers.count == 3)
+    #expect(transfers.repeatedPairs == 1)
+    #expect((0..<3).map(transfers.paymentCount).sorted() == [1, 1, 3])
+    #expect(transfers.bucketSpan == 2)
+  }
+}
