@@ -93,6 +93,44 @@ import Testing
     #expect(typology(finding) == "cycle")
   }
 
+  @Test func aSlowRingWithoutSplitPaymentsIsFoundByItsRelays() throws {
+    var set = Self.background()
+    let members = ["s1", "s2", "s3", "s4"]
+    for (turn, start) in [Int64(5), 35, 70].enumerated() {
+      var cents = Int64(500_000 + turn * 12_345)
+      for hop in members.indices {
+        Self.pay(&set, members[hop], members[(hop + 1) % members.count], cents: cents, day: start + Int64(hop) * 2)
+        cents = cents * 98 / 100  // a 2 % skim per hop
+      }
+    }
+    let finding = try #require(findings(set).first)
+    #expect(Set(finding.accounts.map { set.accounts.ids[$0] }) == Set(members))
+    #expect(typology(finding) == "cycle")
+    guard case let .object(evidence) = finding.evidence else { return }
+    #expect(evidence["relayed_rings"] == .integer(3))
+    #expect(evidence["split_transfers"] == .integer(0))
+  }
+
+  @Test func moneyScatteredThroughIntermediariesAndGatheredElsewhereIsAScatterGather() throws {
+    var set = Self.background()
+    for (i, cents) in [Int64(200_000), 250_000, 300_000].enumerated() {
+      Self.pay(&set, "source", "mid\(i)", cents: cents, day: 10)
+      Self.pay(&set, "mid\(i)", "sink", cents: cents * 97 / 100, day: 11 + Int64(i))
+    }
+    let finding = try #require(findings(set).first)
+    #expect(Set(finding.accounts.map { set.accounts.ids[$0] }) == ["source", "mid0", "mid1", "mid2", "sink"])
+    #expect(typology(finding) == "scatter_gather")
+  }
+
+  @Test func aRepaidLoanAndPassingOnOneSmallSumAreNotRings() {
+    var set = Self.background()
+    Self.pay(&set, "parent", "child", cents: 100_000, day: 3)
+    Self.pay(&set, "child", "parent", cents: 100_000, day: 40)  // repaid: a return, not a ring
+    Self.pay(&set, "h1", "h2", cents: 20_000, day: 12)
+    Self.pay(&set, "h2", "h3", cents: 19_500, day: 13)  // one relay by chance, no ring, no fan
+    #expect(findings(set).isEmpty)
+  }
+
   @Test func twoSchemesSharingABusyAccountButNoAmountStayApart() {
     var set = Self.background()
     Self.pay(&set, "x1", "hub", cents: 321, day: 10, count: 5)

@@ -72,6 +72,13 @@ public struct StructuredFlowDetector: Detector {
     public var amountTolerance = 0.10
     /// The most seconds between two linked transfers.
     public var window: Int64 = 60 * 86_400
+    /// The most seconds between a transfer and the one relaying it, in a
+    /// ring or a scatter-gather found without split payments.
+    public var relayWindow: Int64 = 7 * 86_400
+    /// The largest share of what it received a relaying account may keep.
+    public var skim = 0.10
+    /// The most hops of a relayed ring.
+    public var maxRingHops = 8
     /// The chance, after correction for the tests made, below which a
     /// coincidence counts.
     public var alpha = 0.01
@@ -93,26 +100,44 @@ public struct StructuredFlowDetector: Detector {
   public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
     let transfers = PaymentTransfers(set, bucketSeconds: thresholds.bucketSeconds)
     let amounts = AmountDistribution(set.payments.amountMicros)
-    let seeds = self.seeds(transfers, amounts: amounts)
+    let relays = RelayChains(
+      transfers: transfers, amounts: amounts, hopWindow: thresholds.relayWindow / max(thresholds.bucketSeconds, 1),
+      skim: thresholds.skim, maxHops: thresholds.maxRingHops, alpha: thresholds.alpha)
+    let seeds =
+      splits(transfers, amounts: amounts)
+      + relays.rings().map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .ring) }
+      + relays.scatterGathers().map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .convergence) }
     guard !seeds.isEmpty else { return [] }
     // Links are tested against the payments the seeds leave unexplained.
     var inSeed = [Bool](repeating: false, count: set.payments.count)
-    for s in seeds { for row in transfers.payments(of: s.transfer) { inSeed[Int(row)] = true } }
-    let background = AmountDistribution(set.payments.amountMicros.indices.lazy.filter { !inSeed[$0] }.map { set.payments.amountMicros[$0] })
-    let links = self.links(from: seeds.map(\.transfer), transfers, amounts: background)
+    for s in seeds { for t in s.transfers { for row in transfers.payments(of: t) { inSeed[Int(row)] = true } } }
+    let background = AmountDistribution(
+      set.payments.amountMicros.indices.lazy.filter { !inSeed[$0] }.map { set.payments.amountMicros[$0] })
+    let links = self.links(from: Array(Set(seeds.flatMap(\.transfers))).sorted(), transfers, amounts: background)
     return structures(seeds: seeds, links: links, transfers, in: set)
   }
 
   // MARK: - Seeds
 
-  /// A split transfer and its surprise, −log₁₀(p · T).
+  /// Transfers the honest background cannot explain, and by how many
+  /// decades: −log₁₀ of the expected count of such chance events.
   struct Seed {
-    var transfer: Int
+    /// What gave the transfers away.
+    enum Kind {
+      /// One transfer split into several payments on a day.
+      case split
+      /// Relayed money closing back on its origin.
+      case ring
+      /// Relayed money converging from one source on another account.
+      case convergence
+    }
+    var transfers: [Int]
     var surprise: Double
+    var kind: Kind
   }
 
   /// The split transfers too unlikely for the honest background.
-  func seeds(_ transfers: PaymentTransfers, amounts: AmountDistribution) -> [Seed] {
+  func splits(_ transfers: PaymentTransfers, amounts: AmountDistribution) -> [Seed] {
     let tests = Double(max(transfers.repeatedPairs, 1))
     let days = Double(transfers.bucketSpan)
     var seeds: [Seed] = []
@@ -126,7 +151,7 @@ public struct StructuredFlowDetector: Detector {
       let log10Day = min(0, Self.log10Choose(m, k) - (k - 1) * log10(max(days, 1)))
       let log10P = log10Day + (k - 1) * log10(q)
       let surprise = -(log10P + log10(tests))
-      if surprise >= -log10(thresholds.alpha) { seeds.append(Seed(transfer: t, surprise: surprise)) }
+      if surprise >= -log10(thresholds.alpha) { seeds.append(Seed(transfers: [t], surprise: surprise, kind: .split)) }
     }
     return seeds
   }
@@ -209,17 +234,18 @@ public struct StructuredFlowDetector: Detector {
       nodes.append(t)
       return nodes.count - 1
     }
-    for s in seeds { _ = node(s.transfer) }
+    for s in seeds { for t in s.transfers { _ = node(t) } }
     for l in links {
       _ = node(l.from)
       _ = node(l.to)
     }
     var sets = DisjointSets(count: nodes.count)
+    for s in seeds { for t in s.transfers.dropFirst() { sets.union(index[s.transfers[0]]!, index[t]!) } }
     for l in links { sets.union(index[l.from]!, index[l.to]!) }
     var groups: [Int: [Int]] = [:]
     for n in nodes.indices { groups[sets.find(n), default: []].append(nodes[n]) }
     var seedsOf: [Int: [Seed]] = [:], linksOf: [Int: [Link]] = [:]
-    for s in seeds { seedsOf[sets.find(index[s.transfer]!), default: []].append(s) }
+    for s in seeds { seedsOf[sets.find(index[s.transfers[0]]!), default: []].append(s) }
     for l in links { linksOf[sets.find(index[l.from]!), default: []].append(l) }
     let render = PaymentEvidence(set: set)
     var findings: [Finding] = groups.map { root, members in
@@ -244,19 +270,21 @@ public struct StructuredFlowDetector: Detector {
     for t in members { for r in transfers.payments(of: t) { volume &+= render.set.payments.amountMicros[Int(r)] } }
     let days = members.map { transfers.bucket[$0] }
     let span = (days.max()! - days.min()!) * thresholds.bucketSeconds / 86_400
-    let strongest = seeds.max { $0.surprise < $1.surprise }
+    let strongestSplit = seeds.filter { $0.kind == .split }.max { $0.surprise < $1.surprise }
     let ordered = members.sorted { transfers.bucket[$0] < transfers.bucket[$1] }
     let evidence: Evidence = [
       "typology": .string(typology.rawValue),
       "accounts": .array(accounts.map { .string(ids[$0]) }),
       "transfers": .integer(members.count),
       "payments": .integer(payments),
-      "split_transfers": .integer(seeds.count),
+      "split_transfers": .integer(seeds.filter { $0.kind == .split }.count),
+      "relayed_rings": .integer(seeds.filter { $0.kind == .ring }.count),
+      "converging_relays": .integer(seeds.filter { $0.kind == .convergence }.count),
       "amount_links": .integer(links.count),
       "volume": .string(Amount(micros: volume).description),
       "span_days": .integer(Int(span)),
       "first_payment": .string(PaymentEvidence.iso8601(render.set.payments.time[Int(transfers.payments(of: ordered[0]).first!)])),
-      "strongest_split": strongest.map { transferEvidence($0.transfer, transfers, render: render) } ?? .null,
+      "strongest_split": strongestSplit.map { transferEvidence($0.transfers[0], transfers, render: render) } ?? .null,
       "score": PaymentEvidence.rounded(score, 2),
       "transfer_list": .array(ordered.prefix(12).map { transferEvidence($0, transfers, render: render) }),
       "reason": .string(reason(typology, accounts: accounts.count, seeds: seeds, links: links, span: span)),
@@ -290,10 +318,17 @@ public struct StructuredFlowDetector: Detector {
     case .stack: shape = "passed one amount on along a chain of accounts"
     case .structuring: shape = "split transfers into several near-equal payments on one day"
     }
-    let strongest = seeds.map(\.surprise).max() ?? 0
     let when = span == 0 ? "on one day" : "over \(span) days"
-    return "\(accounts) accounts \(shape) \(when): \(seeds.count) transfer(s) split into near-equal payments "
-      + "on one day (the strongest expected by chance once in 10^\(Int(strongest.rounded(.down))) scans of honest "
-      + "data) and \(links.count) matching amount(s) between transfers that share an account"
+    let splits = seeds.filter { $0.kind == .split }.count
+    let rings = seeds.filter { $0.kind == .ring }.count
+    let converging = seeds.filter { $0.kind == .convergence }.count
+    var found: [String] = []
+    if splits > 0 { found.append("\(splits) transfer(s) split into several payments on one day") }
+    if rings > 0 { found.append("\(rings) relay(s) of one amount closing back on where it started") }
+    if converging > 0 { found.append("\(converging) fan(s) of relays converging on one account") }
+    found.append("\(links.count) matching amount(s) between transfers that share an account")
+    let strongest = seeds.map(\.surprise).max() ?? 0
+    return "\(accounts) accounts \(shape) \(when): " + found.joined(separator: ", ")
+      + " (the strongest expected by chance once in 10^\(Int(strongest.rounded(.down))) scans of honest data)"
   }
 }
