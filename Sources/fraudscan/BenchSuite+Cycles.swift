@@ -6,7 +6,9 @@ extension BenchSuite {
   /// Temporal cycle enumeration (issue 4): builds the enumerator (strongly
   /// connected components and time-ordered rows) and counts every cycle of up
   /// to 8 hops within 72 hours, on the input set's payments or, with
-  /// `--payments N`, on a synthetic payment multigraph generated in memory.
+  /// `--payments N`, on a synthetic payment multigraph generated in memory;
+  /// on an input set, also every circular-payment detector (issue 12: all
+  /// payment typologies), each timed alone.
   func runCycles(_ bench: inout BenchRun) throws {
     let graph: PaymentColumns
     if let count = bench.syntheticPayments {
@@ -38,8 +40,13 @@ extension BenchSuite {
     if bench.syntheticPayments == nil {
       let set = try bench.set()
       let graphIndex = GraphIndex(set)
-      let (findings, detect) = try bench.best { try CircularPaymentDetector().findings(in: set, graph: graphIndex) }
-      bench.record("circular-payment detector (\(findings.count) findings)", size: m, unit: "payments", seconds: detect)
+      var total = 0.0
+      for detector in Scanner.circularPaymentDetectors {
+        let (findings, detect) = try bench.best { try detector.findings(in: set, graph: graphIndex) }
+        bench.record("\(detector.name) detector (\(findings.count) findings)", size: m, unit: "payments", seconds: detect)
+        total += detect
+      }
+      bench.record("every payment typology (the circular_payment detectors)", size: m, unit: "payments", seconds: total)
     }
     Output.write("peak resident memory after cycles: \(Stopwatch.peakResidentBytes() / 1_048_576) MiB\n")
   }

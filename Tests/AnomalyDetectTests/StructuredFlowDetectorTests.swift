@@ -165,6 +165,13 @@ import Testing
     #expect(amounts.share(exactly: 100) == 0.4)
     #expect(amounts.share(near: 100, tolerance: 0.1) == 0.6)
     #expect(amounts.share(exactly: 7) == 0.2)  // never impossible: one payment at least
+    #expect(amounts.excluding([100, 250]).share(exactly: 100) == 1.0 / 3)
+    #expect(amounts.excluding([100, 250]).share(exactly: 250) == 1.0 / 3)  // none left, still not impossible
+    // Amounts of many magnitudes sort right (the radix sort's bytes).
+    let mixed = AmountDistribution([5_000_000_000_000, 3, 70_000, 3, 255, 256, 65_536] as [Int64])
+    #expect(mixed.share(exactly: 3) == 2.0 / 7)
+    #expect(mixed.share(near: 256, tolerance: 0.01) == 2.0 / 7)
+    #expect(mixed.share(near: 5_000_000_000_000, tolerance: 0.5) == 1.0 / 7)
   }
 
   @Test func paymentsAreGroupedByPairAndDay() {

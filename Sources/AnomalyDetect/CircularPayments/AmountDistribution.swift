@@ -3,45 +3,83 @@
 ///
 /// It is the chance a randomly drawn payment's amount falls within a
 /// relative band of `amount`, read off the sorted amounts of every payment
-/// in the set (the fraud among them is a small share and only makes the
-/// test more conservative). A band never counts fewer than one payment, so
-/// no coincidence is ever called impossible.
+/// in the set, less those set aside (``excluding(_:)``: the payments a
+/// detector already found to be no chance, so that a scheme does not hide in
+/// its own amounts). A band never counts fewer than one payment, so no
+/// coincidence is ever called impossible.
 ///
 ///     let amounts = AmountDistribution([100_000_000, 100_000_000, 250_000_000])
 ///     amounts.share(near: 100_000_000, tolerance: 0.1)   // 2/3
 ///     amounts.share(exactly: 250_000_000)                 // 1/3
+///     amounts.excluding([250_000_000]).share(exactly: 250_000_000)   // 1/2: never 0
 ///
-/// - Complexity: O(*n* log *n*) to build; O(log *n*) per question.
+/// - Complexity: O(*n*) to build (a radix sort of the amounts); O(log *n*)
+///   per question.
 struct AmountDistribution {
   private let sorted: [Int64]
+  private var removed: [Int64] = []
 
-  /// The distribution of `amounts` (micro-units).
-  init<Amounts: Sequence<Int64>>(_ amounts: Amounts) { sorted = amounts.sorted() }
+  /// The distribution of `amounts` (micro-units, not negative).
+  init<Amounts: Sequence<Int64>>(_ amounts: Amounts) { sorted = Self.radixSorted(Array(amounts)) }
+
+  /// The distribution without the payments of `amounts` (each one taken out once).
+  func excluding<Amounts: Sequence<Int64>>(_ amounts: Amounts) -> AmountDistribution {
+    var copy = self
+    copy.removed = (removed + amounts).sorted()
+    return copy
+  }
 
   /// The share of payments whose amount lies within `tolerance` (relative)
   /// of `amount`: in `amount·(1 − tolerance) … amount·(1 + tolerance)`.
   func share(near amount: Int64, tolerance: Double) -> Double {
     let low = Int64((Double(amount) * (1 - tolerance)).rounded(.down))
     let high = Int64((Double(amount) * (1 + tolerance)).rounded(.up))
-    return fraction(count(below: high, inclusive: true) - count(below: low, inclusive: false))
+    return fraction(inRange: low, high)
   }
 
   /// The share of payments of exactly `amount`.
-  func share(exactly amount: Int64) -> Double {
-    fraction(count(below: amount, inclusive: true) - count(below: amount, inclusive: false))
+  func share(exactly amount: Int64) -> Double { fraction(inRange: amount, amount) }
+
+  private func fraction(inRange low: Int64, _ high: Int64) -> Double {
+    let total = sorted.count - removed.count
+    guard total > 0 else { return 1 }
+    let n = Self.count(sorted, low, high) - Self.count(removed, low, high)
+    return Double(max(n, 1)) / Double(total)
   }
 
-  private func fraction(_ n: Int) -> Double {
-    sorted.isEmpty ? 1 : Double(max(n, 1)) / Double(sorted.count)
+  /// How many of `values` (sorted) lie in `low...high`.
+  private static func count(_ values: [Int64], _ low: Int64, _ high: Int64) -> Int {
+    firstIndex(in: values) { $0 > high } - firstIndex(in: values) { $0 >= low }
   }
 
-  /// How many amounts are below `x` (or at most `x` when `inclusive`).
-  private func count(below x: Int64, inclusive: Bool) -> Int {
-    var low = 0, high = sorted.count
+  /// The first index of `values` (sorted) where `isAfter` holds.
+  private static func firstIndex(in values: [Int64], where isAfter: (Int64) -> Bool) -> Int {
+    var low = 0, high = values.count
     while low < high {
       let mid = (low + high) / 2
-      if sorted[mid] < x || (inclusive && sorted[mid] == x) { low = mid + 1 } else { high = mid }
+      if isAfter(values[mid]) { high = mid } else { low = mid + 1 }
     }
     return low
+  }
+
+  /// `values` sorted by a least-significant-byte radix sort, skipping the
+  /// bytes every value shares (amounts rarely use more than five).
+  private static func radixSorted(_ values: [Int64]) -> [Int64] {
+    var keys = values.map { UInt64(bitPattern: $0) ^ (1 << 63) }  // order-preserving for negatives too
+    var buffer = keys
+    let differing = keys.reduce(0) { $0 | ($1 ^ keys[0]) }
+    for byte in 0..<8 where (differing >> (8 * byte)) & 0xFF != 0 {
+      let shift = UInt64(8 * byte)
+      var starts = [Int](repeating: 0, count: 257)
+      for k in keys { starts[Int((k >> shift) & 0xFF) + 1] += 1 }
+      for b in 0..<256 { starts[b + 1] += starts[b] }
+      for k in keys {
+        let b = Int((k >> shift) & 0xFF)
+        buffer[starts[b]] = k
+        starts[b] += 1
+      }
+      swap(&keys, &buffer)
+    }
+    return keys.map { Int64(bitPattern: $0 ^ (1 << 63)) }
   }
 }

@@ -15,79 +15,105 @@ import SignalGraph
 ///     transfers.count                     // number of (payer, payee, day) groups
 ///     transfers.transfersOut(of: 0)       // account 0's transfers, by day
 ///
-/// - Complexity: O(*p* log *p*) for *p* payments (one sort), O(*p*) memory.
+/// - Complexity: O(*p* + *a*) for *p* payments and *a* accounts (counting
+///   sorts), plus sorting each pair's payments by day; O(*p* + *a*) memory.
 struct PaymentTransfers {
   /// Payer, payee and time bucket of each transfer.
-  private(set) var source: [Int32] = [], target: [Int32] = [], bucket: [Int64] = []
+  let source: [Int32], target: [Int32], bucket: [Int64]
   /// The median payment amount of each transfer, in micro-units.
-  private(set) var unitMicros: [Int64] = []
+  let unitMicros: [Int64]
   /// The largest relative distance of a payment's amount from the unit.
-  private(set) var spread: [Double] = []
+  let spread: [Double]
   /// How many payments the transfer's payer made to its payee in the whole set.
-  private(set) var pairPayments: [Int32] = []
+  let pairPayments: [Int32]
   /// The payment rows of each transfer, amounts ascending.
-  private(set) var rowOffsets: [Int] = [0], rows: [Int32] = []
+  let rowOffsets: [Int], rows: [Int32]
   /// Each account's transfers out of it and into it, in bucket order.
   let outgoing: Adjacency, incoming: Adjacency
   /// The first and last bucket holding a payment.
-  private(set) var firstBucket: Int64 = 0, lastBucket: Int64 = 0
+  let firstBucket: Int64, lastBucket: Int64
   /// The number of pairs of accounts that paid each other at least twice.
-  private(set) var repeatedPairs = 0
+  let repeatedPairs: Int
 
   /// Groups the payments of `set` by payer, payee and `bucketSeconds`-wide bucket.
   init(_ set: SignalSet, bucketSeconds: Int64) {
     let p = set.payments
     let width = max(bucketSeconds, 1)
-    func bucketOf(_ row: Int) -> Int64 {
-      let t = p.time[row]
-      return t >= 0 ? t / width : -((-t + width - 1) / width)
-    }
-    var order = (0..<Int32(p.count)).map { $0 }
-    let paymentBuckets = (0..<p.count).map(bucketOf)
-    order.sort { a, b in
-      let a = Int(a), b = Int(b)
-      if p.source[a] != p.source[b] { return p.source[a] < p.source[b] }
-      if p.target[a] != p.target[b] { return p.target[a] < p.target[b] }
-      if paymentBuckets[a] != paymentBuckets[b] { return paymentBuckets[a] < paymentBuckets[b] }
-      return p.amountMicros[a] < p.amountMicros[b]
-    }
+    let paymentBuckets = p.time.map { t in t >= 0 ? t / width : -((-t + width - 1) / width) }
     firstBucket = paymentBuckets.min() ?? 0
     lastBucket = paymentBuckets.max() ?? 0
-    var pairStart = 0
+    let accounts = set.accounts.count
+    // Rows by payer, then payee (two stable counting sorts), then each
+    // pair's rows by bucket and amount.
+    let byTarget = Self.countingSort((0..<Int32(p.count)).map { $0 }, keys: p.target, range: accounts)
+    var order = Self.countingSort(byTarget, keys: p.source, range: accounts)
+    var source: [Int32] = [], target: [Int32] = [], bucket: [Int64] = [], unitMicros: [Int64] = []
+    var spread: [Double] = [], pairPayments: [Int32] = [], rowOffsets = [0]
+    var repeatedPairs = 0
     var i = 0
     while i < order.count {
       let head = Int(order[i])
       var j = i + 1
-      while j < order.count, p.source[Int(order[j])] == p.source[head], p.target[Int(order[j])] == p.target[head],
-        paymentBuckets[Int(order[j])] == paymentBuckets[head]
-      {
+      while j < order.count, p.source[Int(order[j])] == p.source[head], p.target[Int(order[j])] == p.target[head] {
         j += 1
       }
-      let amounts = order[i..<j].map { p.amountMicros[Int($0)] }
-      let unit = amounts[amounts.count / 2]
-      source.append(p.source[head])
-      target.append(p.target[head])
-      bucket.append(paymentBuckets[head])
-      unitMicros.append(unit)
-      spread.append(unit > 0 ? amounts.map { Double(abs($0 - unit)) / Double(unit) }.max()! : 0)
-      rows.append(contentsOf: order[i..<j])
-      rowOffsets.append(rows.count)
-      pairPayments.append(0)
-      i = j
-      // Close the pair's run when the next transfer starts another pair.
-      let closes = j == order.count || p.source[Int(order[j])] != p.source[head] || p.target[Int(order[j])] != p.target[head]
-      if closes {
-        let total = rowOffsets[source.count] - rowOffsets[pairStart]
-        for t in pairStart..<source.count { pairPayments[t] = Int32(clamping: total) }
-        if total >= 2 { repeatedPairs += 1 }
-        pairStart = source.count
+      if j - i > 1 {
+        order[i..<j].sort {
+          let a = Int($0), b = Int($1)
+          return (paymentBuckets[a], p.amountMicros[a]) < (paymentBuckets[b], p.amountMicros[b])
+        }
       }
+      // One transfer per bucket of the pair's run.
+      var k = i
+      while k < j {
+        let first = Int(order[k])
+        var end = k + 1
+        while end < j, paymentBuckets[Int(order[end])] == paymentBuckets[first] { end += 1 }
+        let unit = p.amountMicros[Int(order[k + (end - k) / 2])]
+        let low = p.amountMicros[first], high = p.amountMicros[Int(order[end - 1])]
+        source.append(p.source[first])
+        target.append(p.target[first])
+        bucket.append(paymentBuckets[first])
+        unitMicros.append(unit)
+        spread.append(unit > 0 ? Double(max(unit - low, high - unit)) / Double(unit) : 0)
+        pairPayments.append(Int32(clamping: j - i))
+        rowOffsets.append(end)
+        k = end
+      }
+      if j - i >= 2 { repeatedPairs += 1 }
+      i = j
     }
-    let buckets = bucket
-    let byBucket = (0..<Int32(source.count)).sorted { buckets[Int($0)] < buckets[Int($1)] }
-    let accounts = set.accounts.count
+    (self.source, self.target, self.bucket, self.unitMicros) = (source, target, bucket, unitMicros)
+    (self.spread, self.pairPayments, self.rowOffsets) = (spread, pairPayments, rowOffsets)
+    self.repeatedPairs = repeatedPairs
+    rows = order
+    // Each account's transfers in bucket order: a counting sort by bucket.
+    let span = Int(clamping: lastBucket - firstBucket + 1)
+    let first = firstBucket
+    let byBucket: [Int32]
+    if span <= 4 * max(source.count, 1) {
+      byBucket = Self.countingSort(
+        (0..<Int32(source.count)).map { $0 }, keys: bucket.map { Int32(clamping: $0 - first) }, range: span)
+    } else {
+      let buckets = bucket
+      byBucket = (0..<Int32(source.count)).sorted { buckets[Int($0)] < buckets[Int($1)] }
+    }
     outgoing = Adjacency(nodeCount: accounts, sources: source, targets: target, order: byBucket)
     incoming = Adjacency(nodeCount: accounts, sources: target, targets: source, order: byBucket)
+  }
+
+  /// `items` stably sorted by `keys[item]`, each key in `0..<range`.
+  private static func countingSort(_ items: [Int32], keys: [Int32], range: Int) -> [Int32] {
+    var starts = [Int](repeating: 0, count: range + 1)
+    for item in items { starts[Int(keys[Int(item)]) + 1] += 1 }
+    for k in 0..<range { starts[k + 1] += starts[k] }
+    var sorted = [Int32](repeating: 0, count: items.count)
+    for item in items {
+      let k = Int(keys[Int(item)])
+      sorted[starts[k]] = item
+      starts[k] += 1
+    }
+    return sorted
   }
 
   /// The number of transfers.

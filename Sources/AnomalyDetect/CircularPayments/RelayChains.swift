@@ -96,42 +96,49 @@ struct RelayChains {
     let bar = log10(alpha)
     var found: [Chain] = []
     var seen = Set<[Int]>()
-    for start in 0..<transfers.count where transfers.source[start] != transfers.target[start] {
-      var budget = maxExpansions
-      var path = [start]
-      var accounts = [transfers.source[start], transfers.target[start]]
-      func extend(_ log10E: Double) {
-        guard budget > 0, path.count <= maxHops else { return }
-        budget -= 1
-        let last = path[path.count - 1]
-        let here = transfers.target[last]
-        let candidates = window(out: here, from: transfers.bucket[last])
-        let k = Double(candidates.count)
-        let unit = transfers.unitMicros[last]
-        let origin = transfers.source[start]
-        let closing = candidates.filter { transfers.target[Int($0)] == origin }.count
-        for c in candidates {
-          let next = Int(c)
-          let amount = transfers.unitMicros[next]
-          guard relays(amount, unit) else { continue }
-          let to = transfers.target[next]
-          let q = chance(of: amount, passingOn: unit)
-          if to == origin {
-            guard path.count >= 2 else { continue }  // a return, not a ring
-            let total = log10E + log10(Double(closing) * q)
-            if total <= bar {
-              let ring = path + [next]
-              if seen.insert(ring.sorted()).inserted { found.append(Chain(transfers: ring, surprise: -total)) }
-            }
-          } else if !accounts.contains(to), k * q < 1 {
-            path.append(next)
-            accounts.append(to)
-            extend(log10E + log10(k * q))
-            path.removeLast()
-            accounts.removeLast()
-          }
+    var path: [Int] = [], accounts: [Int32] = []
+    path.reserveCapacity(maxHops + 1)
+    accounts.reserveCapacity(maxHops + 2)
+    var budget = 0
+
+    /// Follows the relays of the last transfer of `path`, whose chance so far is 10^log10E.
+    func extend(_ log10E: Double) {
+      guard budget > 0, path.count <= maxHops else { return }
+      budget -= 1
+      let last = path[path.count - 1], origin = accounts[0]
+      let here = transfers.target[last], unit = transfers.unitMicros[last]
+      let candidates = window(out: here, from: transfers.bucket[last])
+      let k = Double(candidates.count)
+      for c in candidates {
+        let next = Int(c)
+        let amount = transfers.unitMicros[next]
+        guard relays(amount, unit) else { continue }
+        let to = transfers.target[next]
+        let q = chance(of: amount, passingOn: unit)
+        if to == origin {
+          guard path.count >= 2 else { continue }  // a return, not a ring
+          let closing = candidates.lazy.filter { transfers.target[Int($0)] == origin }.count
+          let total = log10E + log10(Double(closing) * q)
+          guard total <= bar else { continue }
+          let ring = path + [next]
+          if seen.insert(ring.sorted()).inserted { found.append(Chain(transfers: ring, surprise: -total)) }
+        } else if k * q < 1, !accounts.contains(to) {
+          path.append(next)
+          accounts.append(to)
+          extend(log10E + log10(k * q))
+          path.removeLast()
+          accounts.removeLast()
         }
       }
+    }
+
+    for start in 0..<transfers.count where transfers.source[start] != transfers.target[start] {
+      budget = maxExpansions
+      path.removeAll(keepingCapacity: true)
+      accounts.removeAll(keepingCapacity: true)
+      path.append(start)
+      accounts.append(transfers.source[start])
+      accounts.append(transfers.target[start])
       extend(log10T)
     }
     return found
@@ -142,6 +149,7 @@ struct RelayChains {
   /// One relay of a fan: the source's transfer, the intermediary's onward
   /// transfer, and the hop's figures.
   private struct Relay {
+    var sink: Int32, intermediary: Int32
     var scatter: Int, gather: Int
     /// Transfers out of the intermediary in the window, and of those, to the sink.
     var looked: Double, toSink: Double
@@ -159,37 +167,47 @@ struct RelayChains {
     let log10T = log10(Double(max(transfers.count, 1)))
     let bar = log10(alpha)
     var found: [Chain] = []
+    var relays: [Relay] = []
     for source in 0..<Int32(transfers.outgoing.nodeCount) {
       let all = transfers.outgoing.edges(of: source)
+      guard all.count >= 2 else { continue }
       var next = all.startIndex
       while next < all.endIndex {
         let fan = window(out: source, from: transfers.bucket[Int(all[next])])
         next = fan.endIndex
         guard (2...maxFan).contains(fan.count) else { continue }
-        let m = Double(fan.count)
-        var reach: [Int32: [Int32: Relay]] = [:]  // sink -> intermediary -> its first relay
+        relays.removeAll(keepingCapacity: true)
         for s in fan {
           let scatter = Int(s)
           let intermediary = transfers.target[scatter]
           guard intermediary != source else { continue }
           let unit = transfers.unitMicros[scatter]
           let onward = window(out: intermediary, from: transfers.bucket[scatter])
-          var bySink: [Int32: Int] = [:]
-          for g in onward { bySink[transfers.target[Int(g)], default: 0] += 1 }
           for g in onward {
             let gather = Int(g), sink = transfers.target[gather]
             let amount = transfers.unitMicros[gather]
-            guard sink != source, sink != intermediary, reach[sink]?[intermediary] == nil, relays(amount, unit) else {
-              continue
-            }
-            reach[sink, default: [:]][intermediary] = Relay(
-              scatter: scatter, gather: gather, looked: Double(onward.count), toSink: Double(bySink[sink]!),
-              q: chance(of: amount, passingOn: unit))
+            guard self.relays(amount, unit), sink != source, sink != intermediary else { continue }
+            let toSink = onward.lazy.filter { transfers.target[Int($0)] == sink }.count
+            relays.append(
+              Relay(
+                sink: sink, intermediary: intermediary, scatter: scatter, gather: gather, looked: Double(onward.count),
+                toSink: Double(toSink), q: chance(of: amount, passingOn: unit)))
           }
         }
-        for relays in reach.values where relays.count >= 2 {
+        guard relays.count >= 2 else { continue }
+        relays.sort { ($0.sink, $0.intermediary, $0.scatter) < ($1.sink, $1.intermediary, $1.scatter) }
+        let m = Double(fan.count)
+        var i = 0
+        while i < relays.count {
+          var j = i
+          var chosen: [Relay] = []  // the first relay through each intermediary
+          while j < relays.count, relays[j].sink == relays[i].sink {
+            if chosen.last?.intermediary != relays[j].intermediary { chosen.append(relays[j]) }
+            j += 1
+          }
+          i = j
+          guard chosen.count >= 2 else { continue }
           // The first relay may reach any account; each further one must reach this sink.
-          let chosen = relays.values.sorted { $0.scatter < $1.scatter }
           var total = log10T + log10(chosen[0].looked * chosen[0].q)
           for r in chosen.dropFirst() { total += log10(m * r.toSink * r.q) }
           if total <= bar {

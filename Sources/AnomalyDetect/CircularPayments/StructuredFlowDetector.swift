@@ -53,7 +53,8 @@ import SignalGraph
 ///
 /// **Score** of a structure, higher is worse: the sum of −log₁₀(*p* · *T*)
 /// over its seeds plus −log₁₀(*k* · *q*) over its links, the decades by
-/// which the honest background fails to explain it.
+/// which the honest background fails to explain it; a structure scoring
+/// under ``Thresholds/minScore`` (3) is not reported.
 ///
 ///     let detector = StructuredFlowDetector()
 ///     for finding in try detector.findings(in: set, graph: GraphIndex(set)) {
@@ -79,6 +80,11 @@ public struct StructuredFlowDetector: Detector {
     public var skim = 0.10
     /// The most hops of a relayed ring.
     public var maxRingHops = 8
+    /// The least score (decades of surprise) a structure needs to be
+    /// reported: a lone split transfer just past ``alpha`` is the weakest
+    /// evidence there is, and honest people do pay a friend three times on
+    /// a busy day, so the bar for a finding is a thousandfold.
+    public var minScore = 3.0
     /// The chance, after correction for the tests made, below which a
     /// coincidence counts.
     public var alpha = 0.01
@@ -109,11 +115,10 @@ public struct StructuredFlowDetector: Detector {
       + relays.scatterGathers().map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .convergence) }
     guard !seeds.isEmpty else { return [] }
     // Links are tested against the payments the seeds leave unexplained.
-    var inSeed = [Bool](repeating: false, count: set.payments.count)
-    for s in seeds { for t in s.transfers { for row in transfers.payments(of: t) { inSeed[Int(row)] = true } } }
-    let background = AmountDistribution(
-      set.payments.amountMicros.indices.lazy.filter { !inSeed[$0] }.map { set.payments.amountMicros[$0] })
-    let links = self.links(from: Array(Set(seeds.flatMap(\.transfers))).sorted(), transfers, amounts: background)
+    let seedTransfers = Set(seeds.flatMap(\.transfers))
+    let background = amounts.excluding(
+      seedTransfers.lazy.flatMap { transfers.payments(of: $0) }.map { set.payments.amountMicros[Int($0)] })
+    let links = self.links(from: seedTransfers.sorted(), transfers, amounts: background)
     return structures(seeds: seeds, links: links, transfers, in: set)
   }
 
@@ -248,9 +253,11 @@ public struct StructuredFlowDetector: Detector {
     for s in seeds { seedsOf[sets.find(index[s.transfers[0]]!), default: []].append(s) }
     for l in links { linksOf[sets.find(index[l.from]!), default: []].append(l) }
     let render = PaymentEvidence(set: set)
-    var findings: [Finding] = groups.map { root, members in
-      finding(
-        members.sorted(), seeds: seedsOf[root] ?? [], links: linksOf[root] ?? [], transfers, render: render)
+    var findings: [Finding] = groups.compactMap { root, members in
+      let seeds = seedsOf[root] ?? [], links = linksOf[root] ?? []
+      let score = seeds.reduce(0) { $0 + $1.surprise } + links.reduce(0) { $0 + $1.surprise }
+      guard score >= thresholds.minScore else { return nil }
+      return finding(members.sorted(), seeds: seeds, links: links, transfers, render: render)
     }
     findings.sort { $0.score > $1.score || ($0.score == $1.score && $0.accounts.lexicographicallyPrecedes($1.accounts)) }
     return findings
@@ -316,7 +323,7 @@ public struct StructuredFlowDetector: Detector {
     case .fanIn: shape = "paid one receiver near-equal amounts from several senders"
     case .fanOut: shape = "paid near-equal amounts from one sender to several receivers"
     case .stack: shape = "passed one amount on along a chain of accounts"
-    case .structuring: shape = "split transfers into several near-equal payments on one day"
+    case .structuring: shape = "split transfers into several payments"
     }
     let when = span == 0 ? "on one day" : "over \(span) days"
     let splits = seeds.filter { $0.kind == .split }.count
