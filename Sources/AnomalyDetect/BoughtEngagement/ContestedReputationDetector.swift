@@ -11,7 +11,13 @@ import SignalGraph
 /// and each account a goodness *g*. An account *v* with *n* distinct raters
 /// is a **candidate** when
 /// - at least ``Thresholds/minimumNegatives`` (2) of them disapprove of it
-///   and are fair (*f* ≥ ``Thresholds/minimumFairness``, 0.5), *k* of them in all, and
+///   and are fair *elsewhere*, *k* of them in all: they agree with the
+///   consensus of raters outside the group of its critics on the other
+///   accounts they rate (``RaterFairness/fairnessElsewhere(of:about:group:)``
+///   ≥ ``Thresholds/minimumFairness``, 0.5). A block of accounts that dislike
+///   the same victims, and rate nothing anyone else rates, is fair by no one's
+///   measure but its own and counts for nothing; so dislikes never make a
+///   block by themselves, and
 /// - the fairness-weighted consensus on it is negative (*g*(*v*) < 0): the
 ///   raters who agree with consensus elsewhere condemn it more than they
 ///   praise it. A well-liked account that a few retaliating or colluding
@@ -86,15 +92,21 @@ public struct ContestedReputationDetector: Detector {
     let fair = RaterFairness(set, policy: context.policy)
     let p0 = fair.negativeShare
     guard p0 > 0 else { return [] }
-    var candidates: [(v: Int, log10P: Double, raters: Int, negatives: Int)] = []
+    var candidates: [(v: Int, log10P: Double, raters: Int, critics: [Int32])] = []
     for v in 0..<set.accounts.count where fair.goodness[v] < 0 {
-      var n = 0, k = 0
+      var n = 0, critics: [Int32] = []
       for (u, s) in fair.raters(of: v) {
         n += 1
-        if s < 0 && fair.fairness[Int(u)] >= thresholds.minimumFairness { k += 1 }
+        if s < 0 { critics.append(u) }
       }
-      guard k >= thresholds.minimumNegatives else { continue }
-      candidates.append((v, EngagementBlockTest.log10BinomialTail(k, trials: n, p: p0), n, k))
+      // Cheap bound first: fairness elsewhere is measured only for the critics fair overall.
+      guard critics.filter({ fair.fairness[Int($0)] >= thresholds.minimumFairness }).count >= thresholds.minimumNegatives
+      else { continue }
+      let fairCritics = critics.filter { u in
+        (fair.fairnessElsewhere(of: u, about: v, group: critics) ?? 0) >= thresholds.minimumFairness
+      }
+      guard fairCritics.count >= thresholds.minimumNegatives else { continue }
+      candidates.append((v, EngagementBlockTest.log10BinomialTail(fairCritics.count, trials: n, p: p0), n, fairCritics))
     }
     candidates.sort { $0.log10P != $1.log10P ? $0.log10P < $1.log10P : $0.v < $1.v }
     let m = Double(candidates.count)
@@ -121,7 +133,7 @@ public struct ContestedReputationDetector: Detector {
       let accounts = group.map { reported[$0] }
       let log10P = Self.log10Fisher(accounts.map(\.log10P))
       let parts = accounts.map { c in
-        evidence(c.v, log10P: c.log10P, raters: c.raters, negatives: c.negatives, p0: p0, fair: fair, set: set)
+        evidence(c.v, log10P: c.log10P, raters: c.raters, critics: c.critics, p0: p0, fair: fair, set: set)
       }
       var combined: Evidence
       if group.count == 1 {
@@ -160,16 +172,14 @@ public struct ContestedReputationDetector: Detector {
 
   /// The evidence on one contested account.
   private func evidence(
-    _ v: Int, log10P: Double, raters: Int, negatives: Int, p0: Double, fair: RaterFairness, set: SignalSet
+    _ v: Int, log10P: Double, raters: Int, critics: [Int32], p0: Double, fair: RaterFairness, set: SignalSet
   ) -> Evidence {
     let ids = set.accounts.ids
-    var endorsers: [Int32] = [], critics: [Int32] = []
-    for (u, s) in fair.raters(of: v) {
-      if s > 0 { endorsers.append(u) } else if fair.fairness[Int(u)] >= thresholds.minimumFairness { critics.append(u) }
-    }
+    let endorsers = fair.raters(of: v).filter { $0.1 > 0 }.map(\.0)
+    let negatives = critics.count
     let round = EngagementBlockTest.round
     var reason = "Contested reputation (REV2 fairness): \(negatives) of its \(raters) raters disapprove of \(ids[Int32(v)]) "
-    reason += "and are fair (they agree with the consensus on the other accounts they rate); the fair consensus on it is "
+    reason += "and are fair (they agree with other raters' consensus on the other accounts they rate); the fair consensus on it is "
     reason += "\(round(fair.goodness[v], 2)) on a scale of −1 to 1. An ordinary account would draw that many disapprovals "
     reason += "with chance 10^\(round(log10P, 1)) (the set's disapproval rate is \(round(100 * p0, 1)) %)"
     if !endorsers.isEmpty { reason += "; \(endorsers.count) account(s) endorse it" }

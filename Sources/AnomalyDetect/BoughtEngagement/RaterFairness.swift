@@ -25,15 +25,28 @@ import SignalGraph
 /// > S. Kumar, B. Hooi, D. Makhija, M. Kumar, C. Faloutsos, V. S. Subrahmanian.
 /// "REV2: Fraudulent User Prediction in Rating Platforms." *WSDM 2018*, pp. 333-341.
 ///
+/// **Fair elsewhere.** A group of colluders who rate only accounts nobody
+/// else rates agree with a consensus they make themselves, and come out fair.
+/// ``fairnessElsewhere(of:about:group:)`` measures a rater against the
+/// consensus of raters outside a group, on the other accounts it rated: what
+/// "agrees with the consensus elsewhere" means for a test that must not be
+/// fooled by a block of dislikes.
+///
 /// - Complexity: O(*m* log *m*) to collect the *m* distinct pairs, then
-///   O(*m*) per round; memory 9 bytes per pair plus 16 per account.
+///   O(*m*) per round; memory 14 bytes per pair plus 32 per account.
 struct RaterFairness: Sendable {
   /// Rated → raters (CSR over account indices) with each pair's opinion ±1.
   let inOffsets: [Int]
   let inRaters: [Int32]
   let inOpinion: [Int8]
+  /// Rater → rated (CSR) with each pair's opinion.
+  let outOffsets: [Int]
+  let outRated: [Int32]
+  let outOpinion: [Int8]
   /// Each rater's fairness (1 for accounts that rate nobody).
   let fairness: [Double]
+  /// Per rated account, Σ f(u) s(u, v) and Σ f(u) over its raters.
+  let weightedSum: [Double], weightTotal: [Double]
   /// Each account's goodness (0 for accounts nobody rates).
   let goodness: [Double]
   /// The share of negative opinions among all rated pairs.
@@ -72,6 +85,7 @@ struct RaterFairness: Sendable {
 
     var fairness = [Double](repeating: 1, count: n)
     var goodness = [Double](repeating: 0, count: n)
+    var weightedSum = [Double](repeating: 0, count: n), weightTotal = [Double](repeating: 0, count: n)
     var rounds = 0
     while rounds < 100 {
       rounds += 1
@@ -83,6 +97,8 @@ struct RaterFairness: Sendable {
           weight += f
         }
         goodness[v] = weight > 0 ? weighted / weight : 0
+        weightedSum[v] = weighted
+        weightTotal[v] = weight
       }
       var disagreement = [Double](repeating: 0, count: n)
       for v in 0..<n {
@@ -103,8 +119,67 @@ struct RaterFairness: Sendable {
     self.inOpinion = inOpinion
     self.fairness = fairness
     self.goodness = goodness
+    self.weightedSum = weightedSum
+    self.weightTotal = weightTotal
+    // The out-direction: rated accounts of each rater, with the opinions.
+    var outOffsets = [Int](repeating: 0, count: n + 1)
+    for u in inRaters { outOffsets[Int(u) + 1] += 1 }
+    for u in 0..<n { outOffsets[u + 1] += outOffsets[u] }
+    var next = outOffsets
+    var outRated = [Int32](repeating: 0, count: inRaters.count), outOpinion = [Int8](repeating: 0, count: inRaters.count)
+    for v in 0..<n {
+      for k in inOffsets[v]..<inOffsets[v + 1] {
+        let u = Int(inRaters[k])
+        outRated[next[u]] = Int32(v)
+        outOpinion[next[u]] = inOpinion[k]
+        next[u] += 1
+      }
+    }
+    self.outOffsets = outOffsets
+    self.outRated = outRated
+    self.outOpinion = outOpinion
     self.rounds = rounds
     negativeShare = keys.isEmpty ? 0 : Double(negatives) / Double(keys.count)
+  }
+
+  /// The opinion of `u` on `v`, if it rated it (raters of an account are sorted).
+  func opinion(of u: Int32, on v: Int) -> Int8? {
+    var lo = inOffsets[v], hi = inOffsets[v + 1]
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if inRaters[mid] < u { lo = mid + 1 } else { hi = mid }
+    }
+    return lo < inOffsets[v + 1] && inRaters[lo] == u ? inOpinion[lo] : nil
+  }
+
+  /// The fairness of `u` measured only against raters outside `group`, on
+  /// the accounts other than `v` it rated: 1 − mean |s(u, w) − g₋(w)| / 2,
+  /// g₋(w) the fairness-weighted opinion of w's raters not in `group` (nor
+  /// `u`). `nil` when no account it rated has such a rater: its fairness
+  /// rests on no consensus but its own group's.
+  ///
+  /// - Complexity: O(out-degree(*u*) · |group| · log in-degree).
+  func fairnessElsewhere(of u: Int32, about v: Int, group: [Int32]) -> Double? {
+    var disagreement = 0.0, counted = 0
+    for k in outOffsets[Int(u)]..<outOffsets[Int(u) + 1] {
+      let w = Int(outRated[k])
+      if w == v { continue }
+      var sum = weightedSum[w], total = weightTotal[w]
+      for c in group {
+        if let s = opinion(of: c, on: w) {
+          sum -= fairness[Int(c)] * Double(s)
+          total -= fairness[Int(c)]
+        }
+      }
+      if !group.contains(u) {
+        sum -= fairness[Int(u)] * Double(outOpinion[k])
+        total -= fairness[Int(u)]
+      }
+      guard total > 1e-9 else { continue }
+      disagreement += abs(Double(outOpinion[k]) - sum / total) / 2
+      counted += 1
+    }
+    return counted == 0 ? nil : 1 - disagreement / Double(counted)
   }
 
   /// The raters of `v` with their opinions.
