@@ -78,6 +78,7 @@ import Testing
     defer { dir.remove() }
     let found = try FixtureReplay.fixtures(under: dir.path + "/repo/fixtures").map { ($0 as NSString).lastPathComponent }
     #expect(found == ["farm", "otc.json"])
+    #expect(try FixtureReplay.fixtures(under: dir.path + "/repo/fixtures/realdata").map { ($0 as NSString).lastPathComponent } == ["otc.json"])
   }
 
   @Test func theDataPathIsResolvedFromTheFileNotTheWorkingDirectory() throws {

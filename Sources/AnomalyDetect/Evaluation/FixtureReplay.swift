@@ -14,10 +14,11 @@ public struct FixtureReplay: Sendable {
   public init(scanner: Scanner) { self.scanner = scanner }
 
   /// The fixtures under `path`, by name: `path` itself if it holds an
-  /// `expected.json` or is an expectation `.json` file; else each immediate
-  /// subdirectory that holds an `expected.json` and, in a subdirectory that
-  /// does not (such as `fixtures/realdata/`), each `.json` file in it: an
-  /// expectation whose `"data"` names a signal set kept elsewhere.
+  /// `expected.json` or is an expectation `.json` file; else each `.json`
+  /// file in it, each immediate subdirectory that holds an `expected.json`
+  /// and, in a subdirectory that does not (such as `fixtures/realdata/`),
+  /// each `.json` file in it: an expectation whose `"data"` names a signal
+  /// set kept elsewhere.
   public static func fixtures(under path: String) throws -> [String] {
     let fm = FileManager.default
     if path.hasSuffix(".json") || fm.fileExists(atPath: (path as NSString).appendingPathComponent("expected.json")) {
@@ -28,7 +29,9 @@ public struct FixtureReplay: Sendable {
     }
     var found: [String] = []
     for sub in names.sorted().map({ (path as NSString).appendingPathComponent($0) }) {
-      if fm.fileExists(atPath: (sub as NSString).appendingPathComponent("expected.json")) {
+      if sub.hasSuffix(".json") {
+        found.append(sub)  // `path` is itself a folder of expectation files
+      } else if fm.fileExists(atPath: (sub as NSString).appendingPathComponent("expected.json")) {
         found.append(sub)
       } else if let files = try? fm.contentsOfDirectory(atPath: sub) {
         found += files.filter { $0.hasSuffix(".json") }.sorted().map { (sub as NSString).appendingPathComponent($0) }
