@@ -57,8 +57,10 @@ import SignalGraph
 /// Practical and Powerful Approach to Multiple Testing." *J. R. Stat. Soc. B*
 /// 57 (1995), pp. 289-300.
 ///
-/// - Complexity: ``RaterFairness``'s, then O(*m*) for the tests and
-///   O(*c* log *c*) for the *c* candidates.
+/// - Complexity: O(*m*) for a set without disapproval (nothing to test);
+///   otherwise ``RaterFairness``'s, then O(*m*) for the candidates, and for
+///   each, its critics' fairness elsewhere (O(out-degree · critics · log
+///   in-degree) per critic), then O(*c* log *c*) for the *c* candidates.
 public struct ContestedReputationDetector: Detector {
   /// The documented thresholds of the detector.
   public struct Thresholds: Sendable, Equatable {
@@ -89,7 +91,10 @@ public struct ContestedReputationDetector: Detector {
   /// The contested accounts of the context's set, under its endorsement policy.
   public func findings(in context: ScanContext) -> [Finding] {
     let set = context.set
-    let fair = RaterFairness(set, policy: context.policy)
+    let opinions = context.policy.opinions(of: set.interactions)
+    // A set without disapproval has nothing to test: skip the fairness rounds.
+    guard opinions.contains(where: { $0 < 0 }) else { return [] }
+    let fair = RaterFairness(set, opinions: opinions)
     let p0 = fair.negativeShare
     guard p0 > 0 else { return [] }
     var candidates: [(v: Int, log10P: Double, raters: Int, critics: [Int32])] = []

@@ -54,10 +54,11 @@ struct RaterFairness: Sendable {
   /// Rounds run until the fixed point.
   let rounds: Int
 
-  init(_ set: SignalSet, policy: EndorsementPolicy) {
+  /// The fairness and goodness of `set`, whose interactions voice `opinions`
+  /// (``EndorsementPolicy/opinions(of:)``, row by row).
+  init(_ set: SignalSet, opinions: [Int8]) {
     let n = set.accounts.count
     let i = set.interactions
-    let opinions = policy.opinions(of: i)
     // The latest non-zero opinion of each (rater, rated) pair.
     var latest: [UInt64: (time: Int64, row: Int)] = [:]
     for r in 0..<i.count where opinions[r] != 0 && i.source[r] != i.target[r] {
