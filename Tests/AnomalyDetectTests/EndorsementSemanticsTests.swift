@@ -52,6 +52,16 @@ import Testing
     #expect(custom.endorsements.outDegree(of: fake) == 5)
   }
 
+  @Test func explainCountsDislikesApartFromEndorsements() {
+    var set = SignalSet()
+    set.addInteraction(source: "a", target: "b", kind: "like", time: 1, rating: 3)
+    set.addInteraction(source: "a", target: "c", kind: "dislike", time: 2, rating: -3)
+    set.addInteraction(source: "a", target: "d", kind: "like", time: 3, rating: -1)
+    let report = Scanner(detectors: []).scan(set)
+    let text = AccountExplanation(account: "a", report: report, set: set, graph: GraphIndex(set)).text
+    #expect(text.contains("1 endorsements given, 0 received (and 2 other interactions"))
+  }
+
   @Test func thePrefilterNeverHoldsADislikeBlock() {
     var f = Prefilter()
     let t0: Int64 = 1_767_225_600

@@ -48,6 +48,12 @@ public struct EndorsementPolicy: Sendable, Equatable, Codable, CustomStringConve
     return disapprovalKinds.contains(kind) ? -1 : 0
   }
 
+  /// Whether row `row` of `table` is an endorsement (for a few rows; use
+  /// ``endorsements(of:)`` for all of them).
+  public func endorses(_ table: InteractionTable, row: Int) -> Bool {
+    isEndorsement(kind: table.kinds[table.kind[row]], rating: table.rating(at: row))
+  }
+
   /// The opinion of every interaction of `table`, row by row (see ``opinion(kind:rating:)``).
   ///
   /// - Complexity: O(*m*) for *m* interactions; the kinds are looked up once each.
