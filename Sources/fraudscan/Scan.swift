@@ -25,13 +25,17 @@ extension Fraudscan {
     @Option(help: "Output format: json (the contract's report), table, csv (one row per cluster and account), or accounts (the account ranking: account,kind,score,cluster_rank).")
     var format: ScanFormat = .json
 
+    @Option(help: "Interaction kinds that endorse, comma-separated (default follow,like); a negative rating never endorses.")
+    var endorsements: String?
+
     @Option(help: "Keep only the N most suspicious clusters.")
     var top: Int?
 
     func run() throws {
       let progress = ProgressReporter.terminal()
       let set = try SignalSource(path: source).load(progress: progress)
-      var report = Scanner.standard.scan(set, progress: progress)
+      let policy = try endorsements.map { try EndorsementPolicy(listing: $0) } ?? .standard
+      var report = Scanner.standard.scan(ScanContext(set, policy: policy), progress: progress)
       if let top { report = report.top(top) }
       switch format {
       case .json:

@@ -52,6 +52,13 @@ struct RatingTests {
     #expect("\(policy)" == "endorse: follow, like; disapprove: block, dislike, report")
   }
 
+  @Test func aListOfEndorsementKindsIsParsedOrRefusedClearly() throws {
+    #expect(try EndorsementPolicy(listing: "like, vouch").kinds == ["like", "vouch"])
+    #expect(throws: EndorsementPolicyError.empty) { try EndorsementPolicy(listing: " , ") }
+    #expect(throws: EndorsementPolicyError.notAKind("Like")) { try EndorsementPolicy(listing: "follow,Like") }
+    #expect("\(EndorsementPolicyError.notAKind("Like"))".contains("lower-case"))
+  }
+
   @Test func theStoreKeepsRatings() throws {
     try withTemporaryDirectory { root in
       let store = try SignalStore(path: filePath(root, "s.sqlite"))

@@ -34,6 +34,20 @@ public struct EndorsementPolicy: Sendable, Equatable, Codable, CustomStringConve
     self.disapprovalKinds = Array(Set(disapprovalKinds).subtracting(kinds)).sorted()
   }
 
+  /// The policy in which the kinds of the comma-separated `listing`
+  /// (`"follow,like,vouch"`, spaces ignored) endorse, with the default
+  /// disapproval kinds: what `fraudscan scan --endorsements` and `filter
+  /// --endorsements` read.
+  /// - Throws: ``EndorsementPolicyError`` for an empty list or an entry that is not a kind.
+  public init(listing: String) throws(EndorsementPolicyError) {
+    let entries = listing.split(separator: ",").map { String($0).trimmingASCIISpaces() }.filter { !$0.isEmpty }
+    guard !entries.isEmpty else { throw .empty }
+    for entry in entries where !entry.utf8.allSatisfy(SignalSet.isKindByte) {
+      throw .notAKind(entry)
+    }
+    self.init(kinds: entries)
+  }
+
   /// Whether an interaction of `kind` with `rating` (`nil` when absent) endorses its target.
   public func isEndorsement(kind: String, rating: Double?) -> Bool {
     kinds.contains(kind) && !(rating.map { $0 < 0 } ?? false)
