@@ -1,6 +1,7 @@
 import AnomalyDetect
 import ArgumentParser
 import Foundation
+import SignalGraph
 
 #if canImport(Glibc)
 import Glibc
@@ -29,6 +30,9 @@ extension Fraudscan {
     @Option(help: "Days of history kept; accounts and values unseen for longer (plus 14 days) are forgotten. Bounds memory.")
     var windowDays = 60
 
+    @Option(help: "Interaction kinds that endorse, comma-separated (default follow,like); others are admitted unchecked.")
+    var endorsements: String?
+
     @Option(help: "With --state: save the pre-filter's state every this many events.")
     var checkpointEvery = 5_000_000
 
@@ -40,6 +44,7 @@ extension Fraudscan {
     func run() throws {
       var configuration = PrefilterConfiguration()
       configuration.windowDays = windowDays
+      if let endorsements { configuration.endorsement = try EndorsementPolicy(listing: endorsements) }
       var session = try FilterSession(configuration: configuration, statePath: state, checkpointEvery: checkpointEvery)
       if let problem = session.checkpointProblem {
         FileHandle.standardError.write(Data("fraudscan filter: \(problem); replaying the input from its start instead\n".utf8))

@@ -8,7 +8,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// How `scan` prints: the two formats above, or CSV for spreadsheets.
 enum ScanFormat: String, ExpressibleByArgument, CaseIterable {
-  case table, json, csv
+  case table, json, csv, accounts
 }
 
 /// Writing to standard output without buffering surprises.

@@ -12,6 +12,7 @@ extension Fraudscan {
           fraudscan scan fixtures/like-farm
           fraudscan scan signals.sqlite --format table --top 20
           fraudscan scan signals.sqlite --format csv > clusters.csv
+          fraudscan scan signals.sqlite --format accounts > ranking.csv
 
         A detector that could not search the set is named in a warning: a line of the
         table, the "warnings" key of the JSON report (left out when there is none), and
@@ -21,8 +22,11 @@ extension Fraudscan {
     @Argument(help: "A signal-set directory or a .sqlite store.")
     var source: String
 
-    @Option(help: "Output format: json (the contract's report), table, or csv (one row per cluster and account).")
+    @Option(help: "Output format: json (the contract's report), table, csv (one row per cluster and account), or accounts (the account ranking: account,kind,score,cluster_rank).")
     var format: ScanFormat = .json
+
+    @Option(help: "Interaction kinds that endorse, comma-separated (default follow,like); a negative rating never endorses.")
+    var endorsements: String?
 
     @Option(help: "Keep only the N most suspicious clusters.")
     var top: Int?
@@ -30,7 +34,8 @@ extension Fraudscan {
     func run() throws {
       let progress = ProgressReporter.terminal()
       let set = try SignalSource(path: source).load(progress: progress)
-      var report = Scanner.standard.scan(set, progress: progress)
+      let policy = try endorsements.map { try EndorsementPolicy(listing: $0) } ?? .standard
+      var report = Scanner.standard.scan(ScanContext(set, policy: policy), progress: progress)
       if let top { report = report.top(top) }
       switch format {
       case .json:
@@ -41,6 +46,9 @@ extension Fraudscan {
         Output.write(ReportTable.render(report))
       case .csv:
         Output.write(report.csv())
+        Output.warn(ReportTable.warnings(report))
+      case .accounts:
+        Output.write(report.accountsCSV())
         Output.warn(ReportTable.warnings(report))
       }
     }

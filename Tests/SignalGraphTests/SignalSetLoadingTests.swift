@@ -210,6 +210,16 @@ let sampleFiles: [String: String] = [
     #expect(truth.labelledAccounts == ["u1", "u2", "u3"])
   }
 
+  @Test func honestLabelsAreKnownBenignAccountsNotAKind() throws {
+    let truth = try withSignalSet([
+      "payments.csv": "id,src,dst,amount,ts\n",
+      "labels.csv": "account,label\nu1,bought_engagement\nu2,honest\nu3,honest\n",
+    ]) { try GroundTruth(directory: $0) }
+    #expect(truth.accountsByKind == ["bought_engagement": ["u1"]])
+    #expect(truth.honestAccounts == ["u2", "u3"])
+    #expect(truth.labelledAccounts == ["u1"])
+  }
+
   @Test func aDirectoryWithoutLabelsIsAllHonest() throws {
     let truth = try withSignalSet(["payments.csv": "id,src,dst,amount,ts\n"]) { try GroundTruth(directory: $0) }
     #expect(truth == GroundTruth())

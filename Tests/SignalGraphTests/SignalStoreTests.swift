@@ -204,15 +204,15 @@ func fileBytes(_ path: String) throws -> Data {
     }
   }
 
-  @Test func schemaVersionIsOneAndReopeningKeepsTheData() throws {
+  @Test func schemaVersionIsTwoAndReopeningKeepsTheData() throws {
     try withTemporaryDirectory { root in
       let path = filePath(root, "signals.sqlite")
       let store = try SignalStore(path: path)
-      #expect(SignalStore.schemaVersion == 1)
-      #expect(try store.database.userVersion() == 1)
+      #expect(SignalStore.schemaVersion == 2)
+      #expect(try store.database.userVersion() == 2)
       let meta = try store.database.prepare("SELECT value FROM meta WHERE key = 'schema_version'")
       #expect(try meta.step())
-      #expect(String(decoding: meta.bytes(0), as: UTF8.self) == "1")
+      #expect(String(decoding: meta.bytes(0), as: UTF8.self) == "2")
       try store.append(try readSet(firstSet), source: "first")
       let again = try SignalStore(path: path, create: false)
       #expect(try rowCounts(again)["meta"] == 2)
@@ -223,11 +223,11 @@ func fileBytes(_ path: String) throws -> Data {
   @Test func aNewerSchemaIsRejected() throws {
     try withTemporaryDirectory { root in
       let path = filePath(root, "signals.sqlite")
-      try SignalStore(path: path).database.execute("PRAGMA user_version = 2")
-      #expect(throws: SignalStoreError.newerSchema(path: path, found: 2, supported: 1)) {
+      try SignalStore(path: path).database.execute("PRAGMA user_version = 3")
+      #expect(throws: SignalStoreError.newerSchema(path: path, found: 3, supported: 2)) {
         try SignalStore(path: path)
       }
-      #expect(throws: SignalStoreError.newerSchema(path: path, found: 2, supported: 1)) {
+      #expect(throws: SignalStoreError.newerSchema(path: path, found: 3, supported: 2)) {
         try SignalSource(path: path).load()
       }
     }
@@ -275,7 +275,7 @@ func fileBytes(_ path: String) throws -> Data {
       let path = filePath(root, "signals.sqlite")
       let store = try SignalStore(path: path)
       try store.append(try readSet(firstSet), source: "first")
-      try store.database.execute("INSERT INTO interactions VALUES (0, 9, 'like', 1)")
+      try store.database.execute("INSERT INTO interactions(src, dst, kind, ts) VALUES (0, 9, 'like', 1)")
       #expect {
         try store.load()
       } throws: { error in

@@ -8,23 +8,31 @@ struct SynthesisFixtureTests {
   static let fixturesDirectory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("fixtures")
-  /// Every fixture folder, found on disk so that a new fixture is checked
-  /// without anyone remembering to list it.
+  /// Every fixture folder (a folder with an `expected.json`), found on disk
+  /// so that a new fixture is checked without anyone remembering to list it.
+  /// `realdata/` holds expectation files for data kept outside the repository.
   static let names: [String] = {
     let fm = FileManager.default
     let entries = (try? fm.contentsOfDirectory(atPath: fixturesDirectory.path)) ?? []
     return entries.filter { name in
-      var isDirectory: ObjCBool = false
-      let path = fixturesDirectory.appendingPathComponent(name).path
-      return fm.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+      fm.fileExists(atPath: fixturesDirectory.appendingPathComponent(name).appendingPathComponent("expected.json").path)
     }.sorted()
   }()
+
+  /// Real data is replayed in place, never copied in: `fixtures/realdata/`
+  /// holds expectation files and a README only.
+  @Test func realDataIsNeverCopiedIntoTheRepository() throws {
+    let dir = Self.fixturesDirectory.appendingPathComponent("realdata")
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+    #expect(files.contains("bitcoin-otc.json"))
+    for file in files { #expect(file.hasSuffix(".json") || file == "README.md", "fixtures/realdata/\(file) is not an expectation file") }
+  }
 
   @Test func everyKnownScenarioHasAFixture() {
     for name in [
       "honest-only", "like-farm", "camouflaged-farm", "hijacked-farm", "stealth-farm", "honest-celebrity",
       "payment-ring", "ring-in-merchant-traffic", "honest-cycles",
-      "profile-template", "near-duplicate-bios", "honest-shared-values",
+      "profile-template", "near-duplicate-bios", "honest-shared-values", "honest-ratings",
     ] {
       #expect(Self.names.contains(name), "fixtures/\(name) is missing")
     }

@@ -3,7 +3,9 @@ import SignalGraph
 
 /// The endorser × endorsed graph with repeated endorsements of the same pair
 /// collapsed to one edge carrying the pair's first time: the input of the
-/// bought-engagement detectors.
+/// bought-engagement detectors. Only endorsements count, as the
+/// ``EndorsementPolicy`` says (`follow` and `like` without a negative rating
+/// by default): a dislike or a negative rating never makes an edge.
 ///
 /// Both directions are CSR arrays over account indices. In the in-direction
 /// a target's endorsers come in the order they first endorsed it; in the
@@ -33,10 +35,11 @@ struct EndorsementGraph: Sendable {
   /// Accounts that endorse anyone, and accounts endorsed by anyone.
   let endorserCount: Int, endorsedCount: Int
 
-  init(_ set: SignalSet, graph: GraphIndex) {
+  init(_ set: SignalSet, graph: GraphIndex, policy: EndorsementPolicy = .standard) {
     let n = set.accounts.count
     nodeCount = n
     let time = set.interactions.time
+    let endorses = policy.endorsements(of: set.interactions)
     var seen = [Int32](repeating: -1, count: n)
     // In-direction first: rows of interactionsIn are time-ordered.
     let inAdj = graph.interactionsIn
@@ -48,7 +51,7 @@ struct EndorsementGraph: Sendable {
     for v in 0..<n {
       for k in inAdj.offsets[v]..<inAdj.offsets[v + 1] {
         let u = inAdj.neighbors[k]
-        if seen[Int(u)] == Int32(v) { continue }
+        if seen[Int(u)] == Int32(v) || !endorses[Int(inAdj.edges[k])] { continue }
         seen[Int(u)] = Int32(v)
         inSources.append(u)
         inTime.append(time[Int(inAdj.edges[k])])

@@ -13,28 +13,64 @@ public struct FixtureReplay: Sendable {
   /// Creates a replay with `scanner`.
   public init(scanner: Scanner) { self.scanner = scanner }
 
-  /// The fixture directories under `path`: `path` itself if it holds an
-  /// `expected.json`, else each immediate subdirectory that does, by name.
+  /// The fixtures under `path`, by name: `path` itself if it holds an
+  /// `expected.json` or is an expectation `.json` file; else each `.json`
+  /// file in it, each immediate subdirectory that holds an `expected.json`
+  /// and, in a subdirectory that does not (such as `fixtures/realdata/`),
+  /// each `.json` file in it: an expectation whose `"data"` names a signal
+  /// set kept elsewhere.
   public static func fixtures(under path: String) throws -> [String] {
     let fm = FileManager.default
-    if fm.fileExists(atPath: (path as NSString).appendingPathComponent("expected.json")) { return [path] }
+    if path.hasSuffix(".json") || fm.fileExists(atPath: (path as NSString).appendingPathComponent("expected.json")) {
+      return [path]
+    }
     guard let names = try? fm.contentsOfDirectory(atPath: path) else {
       throw FixtureError.unreadable(path: path, reason: "not a directory")
     }
-    let found = names.sorted().map { (path as NSString).appendingPathComponent($0) }.filter {
-      fm.fileExists(atPath: ($0 as NSString).appendingPathComponent("expected.json"))
+    var found: [String] = []
+    for sub in names.sorted().map({ (path as NSString).appendingPathComponent($0) }) {
+      if sub.hasSuffix(".json") {
+        found.append(sub)  // `path` is itself a folder of expectation files
+      } else if fm.fileExists(atPath: (sub as NSString).appendingPathComponent("expected.json")) {
+        found.append(sub)
+      } else if let files = try? fm.contentsOfDirectory(atPath: sub) {
+        found += files.filter { $0.hasSuffix(".json") }.sorted().map { (sub as NSString).appendingPathComponent($0) }
+      }
     }
     if found.isEmpty { throw FixtureError.noFixtures(path: path) }
     return found
   }
 
-  /// Replays the one fixture in `directory`.
-  public func evaluate(_ directory: String) throws -> (evaluation: FixtureEvaluation, report: ScanReport) {
-    let expectation = try FixtureExpectation(contentsOf: (directory as NSString).appendingPathComponent("expected.json"))
+  /// Where the fixture `path` (a directory with `expected.json`, or an
+  /// expectation `.json` file) keeps its expectation and its signal set,
+  /// and its name (the directory's, or the file's without `.json`).
+  /// - Throws: ``FixtureError/missingData(path:data:resolved:)`` when the
+  ///   signal set named by `"data"` is not there: a clear failure, never a skip.
+  public static func locate(_ path: String) throws -> (name: String, expectation: FixtureExpectation, directory: String) {
+    let isFile = path.hasSuffix(".json")
+    let file = isFile ? path : (path as NSString).appendingPathComponent("expected.json")
+    let expectation = try FixtureExpectation(contentsOf: file)
+    let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    guard let data = expectation.data else {
+      if isFile { throw FixtureError.invalid(path: file, reason: "an expectation file outside a fixture directory needs \"data\", the path of its signal set") }
+      return (name, expectation, path)
+    }
+    // Relative to the file's own directory, so that a checkout finds `../shared` wherever it lies.
+    let base = URL(fileURLWithPath: (file as NSString).deletingLastPathComponent, isDirectory: true)
+    let resolved = URL(fileURLWithPath: data, isDirectory: true, relativeTo: base).standardizedFileURL.path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw FixtureError.missingData(path: file, data: data, resolved: resolved)
+    }
+    return (name, expectation, resolved)
+  }
+
+  /// Replays the one fixture at `path` (see ``locate(_:)``).
+  public func evaluate(_ path: String) throws -> (evaluation: FixtureEvaluation, report: ScanReport) {
+    let (name, expectation, directory) = try Self.locate(path)
     let set = try SignalSet(contentsOf: directory)
     let truth = try GroundTruth(directory: directory)
     let report = scanner.scan(set)
-    let name = (directory as NSString).lastPathComponent
     return (FixtureEvaluation(name: name, report: report, truth: truth, expectation: expectation), report)
   }
 

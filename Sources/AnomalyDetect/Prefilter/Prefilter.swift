@@ -89,9 +89,13 @@ public struct Prefilter: Sendable {
     case let .payment(_, source, target, amount, time):
       let s = accounts.intern(source, at: time), t = accounts.intern(target, at: time)
       outcome = cycles.check(seq: seq, source: s, target: t, micros: amount.micros, time: time, names: accounts)
-    case let .interaction(source, target, _, time):
-      let s = accounts.intern(source, at: time), t = accounts.intern(target, at: time)
-      outcome = engagement.check(seq: seq, endorser: s, target: t, time: time, now: now, names: accounts)
+    case let .interaction(source, target, kind, time, rating):
+      if configuration.endorsement.isEndorsement(kind: kind, rating: rating) {
+        let s = accounts.intern(source, at: time), t = accounts.intern(target, at: time)
+        outcome = engagement.check(seq: seq, endorser: s, target: t, time: time, now: now, names: accounts)
+      } else {
+        outcome = .admit  // a dislike, a report, a negative rating: never an endorsement to withhold
+      }
     case let .profileEdit(account, field, value, time):
       let a = accounts.intern(account, at: time), f = fields.intern(field, at: time)
       let key: UInt64

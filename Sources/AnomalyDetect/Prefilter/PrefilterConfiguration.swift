@@ -1,3 +1,5 @@
+import SignalGraph
+
 /// The knobs of a ``Prefilter``: the history window that bounds memory and
 /// each checker's thresholds. The defaults are tuned for precision first: a
 /// held honest signal is a real harm.
@@ -36,6 +38,9 @@ public struct PrefilterConfiguration: Sendable, Equatable {
   public var profileBurstSeconds: Int64 = 6 * 3_600
   /// Least estimated Jaccard similarity for two bios to be near duplicates.
   public var bioMinJaccard: Double = 0.5
+  /// Which interactions are endorsements the engagement check watches;
+  /// others (dislikes, reports, negative ratings) are admitted unchecked.
+  public var endorsement: EndorsementPolicy = .standard
 
   /// The defaults.
   public init() {}

@@ -12,4 +12,7 @@ public struct Cluster: Sendable, Equatable, Codable {
   public var accounts: [String]
   /// The evidence: one finding's, or `{"findings": [...]}` for merged findings.
   public var evidence: Evidence
+  /// The other clusters of its kind that share accounts with it, by rank
+  /// (``ClusterRanking``); absent from the JSON when there is none.
+  public var related: [RelatedCluster]? = nil
 }

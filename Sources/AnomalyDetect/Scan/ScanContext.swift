@@ -27,21 +27,25 @@ public final class ScanContext: Sendable {
   public let set: SignalSet
   /// Its time-ordered adjacency indexes.
   public let graph: GraphIndex
+  /// Which interactions are endorsements (the only ones the bought-engagement detectors read).
+  public let policy: EndorsementPolicy
 
   private let endorsementCache = Mutex<EndorsementGraph?>(nil)
   private let spectrumCache = Mutex<[Int: Result<EndorsementSpectrum, DetectorError>]>([:])
 
-  /// Creates the context of `set`, building its ``GraphIndex`` unless `graph` is given.
-  public init(_ set: SignalSet, graph: GraphIndex? = nil) {
+  /// Creates the context of `set`, building its ``GraphIndex`` unless `graph`
+  /// is given; `policy` says which interactions endorse.
+  public init(_ set: SignalSet, graph: GraphIndex? = nil, policy: EndorsementPolicy = .standard) {
     self.set = set
     self.graph = graph ?? GraphIndex(set)
+    self.policy = policy
   }
 
   /// The endorser × endorsed graph with repeated pairs collapsed, built on first use.
   var endorsements: EndorsementGraph {
     endorsementCache.withLock { cached in
       if let cached { return cached }
-      let built = EndorsementGraph(set, graph: graph)
+      let built = EndorsementGraph(set, graph: graph, policy: policy)
       cached = built
       return built
     }

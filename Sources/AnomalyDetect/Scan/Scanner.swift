@@ -19,7 +19,10 @@ public struct Scanner: Sendable {
   ///   ``SpectralSpokeDetector`` (SpokEn spokes and fBox unexplained
   ///   endorsers); all three score a block by the same test
   ///   (min of −log₁₀ p of its density and of its synchrony), so their
-  ///   findings merge and rank together in ``ClusterRanking``;
+  ///   findings merge and rank together in ``ClusterRanking``; and
+  ///   ``ContestedReputationDetector`` (REV2 fairness: accounts whose
+  ///   standing the fair raters contest, the one reader of dislikes and
+  ///   negative ratings), scored −log₁₀ p on the same scale;
   /// - circular payments (issue 4): ``CircularPaymentDetector``
   ///   (`circular-payment`: rings turning money round within hours,
   ///   conserving it hop after hop, found as temporal cycles) and
@@ -39,7 +42,7 @@ public struct Scanner: Sendable {
 
   /// The bought-engagement detectors, in the order ``standard`` runs them.
   public static let boughtEngagementDetectors: [any Detector] = [
-    DenseBlockDetector(), LockstepDetector(), SpectralSpokeDetector(),
+    DenseBlockDetector(), LockstepDetector(), SpectralSpokeDetector(), ContestedReputationDetector(),
   ]
 
   /// The circular-payment detectors, in the order ``standard`` runs them.

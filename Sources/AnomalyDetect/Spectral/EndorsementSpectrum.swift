@@ -83,10 +83,14 @@ public struct EndorsementSpectrum: Sendable {
     self.components = components
   }
 
-  /// The binary endorser × endorsed matrix of `set`'s interactions.
-  public static func binaryAdjacency(_ set: SignalSet) -> SparseMatrix {
+  /// The binary endorser × endorsed matrix of `set`'s endorsements (the
+  /// interactions `policy` counts as such).
+  public static func binaryAdjacency(_ set: SignalSet, policy: EndorsementPolicy = .standard) -> SparseMatrix {
     let n = set.accounts.count
-    let out = Adjacency(nodeCount: n, sources: set.interactions.source, targets: set.interactions.target)
+    let endorses = policy.endorsements(of: set.interactions)
+    let i = set.interactions
+    let rows = i.source.indices.filter { endorses[$0] }
+    let out = Adjacency(nodeCount: n, sources: rows.map { i.source[$0] }, targets: rows.map { i.target[$0] })
     var rowOffsets = [Int](repeating: 0, count: n + 1)
     var columns: [Int32] = []
     columns.reserveCapacity(out.edgeCount)

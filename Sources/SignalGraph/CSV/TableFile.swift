@@ -101,6 +101,23 @@ struct TableRow {
     return a
   }
 
+  /// The signed rating in `slot`: a finite decimal such as `-3`, `4` or `2.5`.
+  func rating(_ slot: Int) throws -> Double {
+    guard let r = Self.parseRating(bytes(slot)) else {
+      throw bad(slot, "is not a rating (a signed number such as -3, 4 or 2.5)")
+    }
+    return r
+  }
+
+  /// A finite signed decimal (`-10`, `+4`, `2.5`), or `nil`.
+  static func parseRating(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+    guard !bytes.isEmpty, bytes.count <= 32,
+      bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2B || $0 == 0x2E }),
+      let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite
+    else { return nil }
+    return value
+  }
+
   /// An error about the value of `slot`.
   func bad(_ slot: Int, _ reason: String) -> SignalSetError {
     .badValue(

@@ -66,7 +66,7 @@ extension SignalSet {
   }
 
   private mutating func readInteractions(_ path: String, _ progress: ProgressReporter) throws {
-    try TableFile(path: path).forEachRow(required: ["src", "dst", "kind", "ts"]) { row in
+    try TableFile(path: path).forEachRow(required: ["src", "dst", "kind", "ts"], optional: ["rating"]) { row in
       let s = accounts.index(of: try row.nonEmpty(0, what: "an account id"))
       let t = accounts.index(of: try row.nonEmpty(1, what: "an account id"))
       let kindBytes = try row.nonEmpty(2, what: "a kind (follow, like, …)")
@@ -75,7 +75,8 @@ extension SignalSet {
       }
       let kind = interactions.kinds.intern(kindBytes)
       let time = try row.time(3)
-      interactions.append(source: s, target: t, kind: kind, time: time)
+      let rating = row.has(4) ? try row.rating(4) : nil
+      interactions.append(source: s, target: t, kind: kind, time: time, rating: rating)
       progress.tick(path, interactions.count)
     }
   }

@@ -15,7 +15,7 @@ public struct SignalSet: Sendable {
   public internal(set) var accounts = AccountTable()
   /// Money moved between accounts.
   public internal(set) var payments = PaymentTable()
-  /// Follows, likes and other endorsements.
+  /// Follows, likes and other interactions (``EndorsementPolicy`` says which endorse).
   public internal(set) var interactions = InteractionTable()
   /// Profile field changes.
   public internal(set) var profileEdits = ProfileEditTable()
@@ -32,10 +32,11 @@ public struct SignalSet: Sendable {
     payments.append(id: id, source: s, target: t, amount: amount, time: time)
   }
 
-  /// Adds an interaction between accounts named by id, creating them if new.
-  public mutating func addInteraction(source: String, target: String, kind: String, time: Int64) {
+  /// Adds an interaction between accounts named by id, creating them if new,
+  /// with its signed `rating` if it has one.
+  public mutating func addInteraction(source: String, target: String, kind: String, time: Int64, rating: Double? = nil) {
     let s = accounts.index(of: source), t = accounts.index(of: target)
-    interactions.append(source: s, target: t, kind: interactions.kindIndex(kind), time: time)
+    interactions.append(source: s, target: t, kind: interactions.kindIndex(kind), time: time, rating: rating)
   }
 
   /// Adds a profile edit by an account named by id, creating it if new.

@@ -96,11 +96,12 @@ public struct CreditScore: Sendable {
     }
     pairs.removeAll(keepingCapacity: true)
     let r = set.interactions
+    let endorses = EndorsementPolicy.standard.endorsements(of: r)
     for i in 0..<r.count where mask?.interactions[i] ?? true {
       let s = Int(r.source[i]), d = Int(r.target[i])
       firstSeen[s] = min(firstSeen[s], r.time[i])
       firstSeen[d] = min(firstSeen[d], r.time[i])
-      if s != d, pairs.insert(Self.key(d, s)).inserted { endorsers[d] += 1 }
+      if s != d, endorses[i], pairs.insert(Self.key(d, s)).inserted { endorsers[d] += 1 }
     }
     pairs.removeAll(keepingCapacity: true)
     let e = set.profileEdits

@@ -5,7 +5,9 @@ import CSQLite
 /// Each ``append(_:source:progress:)`` runs in one transaction: either every
 /// row of the set is stored or, on any error, the file is left exactly as it
 /// was. The schema carries a version (`PRAGMA user_version` and the `meta`
-/// table) so that a newer layout is recognised, never misread.
+/// table) so that a newer layout is recognised, never misread, and an older
+/// one is migrated in place when opened (version 1 → 2 adds the
+/// interactions' optional `rating` column).
 ///
 ///     let store = try SignalStore(path: "signals.sqlite")
 ///     try store.append(try SignalSet(contentsOf: "fixtures/like-farm"), source: "like-farm")
@@ -15,7 +17,7 @@ import CSQLite
 /// seen, so a loaded set gives every account the index it has in the file.
 public struct SignalStore {
   /// The schema version this fraudscan writes and reads.
-  public static let schemaVersion = 1
+  public static let schemaVersion = 2
 
   let database: SQLiteDatabase
 
@@ -37,8 +39,21 @@ public struct SignalStore {
       try database.transaction { try database.execute(Self.schema) }
     } else if version > Self.schemaVersion {
       throw SignalStoreError.newerSchema(path: path, found: version, supported: Self.schemaVersion)
+    } else if version < Self.schemaVersion {
+      try database.transaction { try database.execute(Self.migrations[version...].joined(separator: "\n")) }
     }
   }
+
+  /// The statements taking a store of version *v* to *v* + 1, at index *v*
+  /// (index 0 unused: a new store gets the whole ``schema``).
+  static let migrations = [
+    "",
+    """
+    ALTER TABLE interactions ADD COLUMN rating REAL;
+    UPDATE meta SET value = '2' WHERE key = 'schema_version';
+    PRAGMA user_version = 2;
+    """,
+  ]
 
   static let schema = """
     CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -47,7 +62,7 @@ public struct SignalStore {
     CREATE TABLE payments(id TEXT NOT NULL, src INTEGER NOT NULL, dst INTEGER NOT NULL,
                           amount_micros INTEGER NOT NULL, ts INTEGER NOT NULL);
     CREATE TABLE interactions(src INTEGER NOT NULL, dst INTEGER NOT NULL, kind TEXT NOT NULL,
-                              ts INTEGER NOT NULL);
+                              ts INTEGER NOT NULL, rating REAL);
     CREATE TABLE profile_edits(account INTEGER NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,
                                ts INTEGER NOT NULL);
     CREATE TABLE ingests(id INTEGER PRIMARY KEY, source TEXT NOT NULL, accounts_added INTEGER NOT NULL,
@@ -142,7 +157,7 @@ public struct SignalStore {
   }
 
   private func insertInteractions(_ i: InteractionTable, _ ids: (map: [Int64], added: Int), _ progress: ProgressReporter) throws {
-    let insert = try database.prepare("INSERT INTO interactions(src, dst, kind, ts) VALUES (?, ?, ?, ?)")
+    let insert = try database.prepare("INSERT INTO interactions(src, dst, kind, ts, rating) VALUES (?, ?, ?, ?, ?)")
     try i.kinds.arena.withUnsafeBufferPointer { arena in
       for r in 0..<i.count {
         let k = Int(i.kind[r])
@@ -150,6 +165,7 @@ public struct SignalStore {
         insert.bind(2, ids.map[Int(i.target[r])])
         insert.bind(3, bytes: UnsafeBufferPointer(rebasing: arena[i.kinds.starts[k]..<i.kinds.starts[k + 1]]))
         insert.bind(4, i.time[r])
+        if let rating = i.rating(at: r) { insert.bind(5, rating) } else { insert.bindNull(5) }
         try insert.run()
         progress.tick("storing interactions", r + 1)
       }
@@ -207,12 +223,12 @@ public struct SignalStore {
         amount: Amount(micros: payments.int64(3)), time: payments.int64(4))
       progress.tick("loading payments", set.payments.count)
     }
-    let interactions = try database.prepare("SELECT src, dst, kind, ts FROM interactions ORDER BY rowid")
+    let interactions = try database.prepare("SELECT src, dst, kind, ts, rating FROM interactions ORDER BY rowid")
     while try interactions.step() {
       let kind = set.interactions.kinds.intern(interactions.bytes(2))
       set.interactions.append(
         source: try account(interactions.int64(0), "interactions"), target: try account(interactions.int64(1), "interactions"),
-        kind: kind, time: interactions.int64(3))
+        kind: kind, time: interactions.int64(3), rating: interactions.isNull(4) ? nil : interactions.double(4))
       progress.tick("loading interactions", set.interactions.count)
     }
     let edits = try database.prepare("SELECT account, field, value, ts FROM profile_edits ORDER BY rowid")

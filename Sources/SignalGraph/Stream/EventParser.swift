@@ -4,7 +4,8 @@
 /// `type` are ignored (nested objects and arrays in them are skipped).
 /// `amount` is a JSON string or number holding a non-negative decimal with
 /// at most six decimals; `ts` is an integer or a string holding Unix seconds
-/// or ISO-8601 UTC (``Timestamp``); `kind` is a lower-case word.
+/// or ISO-8601 UTC (``Timestamp``); `kind` is a lower-case word; an
+/// interaction's optional `rating` is a JSON number (or a string holding one).
 ///
 ///     let line = Array(#"{"type":"payment","id":"p1","src":"a","dst":"b","amount":"120.50","ts":1767225600}"#.utf8)
 ///     let event = try EventParser.parse(line: line, seq: 0)
@@ -36,6 +37,7 @@ public enum EventParser {
         case "value": fields.value = try cursor.string()
         case "amount": fields.amount = try cursor.scalar(key: "amount")
         case "ts": fields.ts = try cursor.scalar(key: "ts")
+        case "rating": fields.rating = try cursor.scalar(key: "rating")
         default: try cursor.skipValue()
         }
       }
@@ -50,7 +52,7 @@ public enum EventParser {
 private struct EventFields {
   let line: UnsafeBufferPointer<UInt8>
   var type, id, src, dst, kind, account, field, value: String?
-  var amount, ts: JSONCursor.Scalar?
+  var amount, ts, rating: JSONCursor.Scalar?
 
   init(line: UnsafeBufferPointer<UInt8>) { self.line = line }
 
@@ -96,7 +98,14 @@ private struct EventFields {
       guard !k.isEmpty, k.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }) else {
         throw fail("field \"kind\": \"\(k)\" is not a lower-case word such as follow or like")
       }
-      return .interaction(source: s, target: d, kind: k, time: try time(fail))
+      var parsedRating: Double?
+      if let rating {
+        guard let r = withBytes(rating, { TableRow.parseRating($0) }) else {
+          throw fail("field \"rating\": \"\(text(rating))\" is not a rating (a signed number such as -3, 4 or 2.5)")
+        }
+        parsedRating = r
+      }
+      return .interaction(source: s, target: d, kind: k, time: try time(fail), rating: parsedRating)
     case "profile_edit":
       let a = try required(account, "account", fail), f = try required(field, "field", fail)
       let v = try required(value, "value", fail)

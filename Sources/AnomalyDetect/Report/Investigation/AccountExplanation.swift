@@ -48,8 +48,13 @@ public struct AccountExplanation: Sendable {
       return Entry(cluster: cluster, role: signals.role(of: index, kind: cluster.kind, set: set))
     }
     let created = set.accounts.createdAt[Int(index)]
+    let endorses = { (row: Int32) in EndorsementPolicy.standard.endorses(set.interactions, row: Int(row)) }
+    let given = graph.interactionsOut.edges(of: index).filter(endorses).count
+    let received = graph.interactionsIn.edges(of: index).filter(endorses).count
+    let others = graph.interactionsOut.degree(of: index) + graph.interactionsIn.degree(of: index) - given - received
     activity =
-      "signals: \(graph.interactionsOut.degree(of: index)) endorsements given, \(graph.interactionsIn.degree(of: index)) received; "
+      "signals: \(given) endorsements given, \(received) received"
+      + (others > 0 ? " (and \(others) other interactions: dislikes, reports, negative ratings)" : "") + "; "
       + "\(graph.paymentsOut.degree(of: index)) payments sent, \(graph.paymentsIn.degree(of: index)) received; "
       + "\(graph.editsByAccount.degree(of: index)) profile edits"
       + (created == AccountTable.unknownTime ? "" : "; created \(ClusterTimeline.date(created)) UTC")

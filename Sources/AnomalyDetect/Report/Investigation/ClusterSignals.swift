@@ -19,7 +19,8 @@ struct ClusterSignals {
   var payments: [Int32] = []
   /// Rows of the members' profile edits, by time.
   var edits: [Int32] = []
-  /// Endorsements each member gave inside the cluster.
+  /// Endorsements each member gave inside the cluster (``EndorsementPolicy/standard``:
+  /// a dislike among members is listed in ``interactions`` but endorses no one).
   var endorsementsGiven: [Int32: Int] = [:]
   /// Endorsements each member received from inside the cluster.
   var endorsementsReceived: [Int32: Int] = [:]
@@ -38,6 +39,7 @@ struct ClusterSignals {
       let outRows = graph.interactionsOut.edges(of: m), outNeighbors = graph.interactionsOut.neighbors(of: m)
       for (row, other) in zip(outRows, outNeighbors) where scratch[Int(other)] {
         interactions.append(row)
+        guard EndorsementPolicy.standard.endorses(set.interactions, row: Int(row)) else { continue }
         endorsementsGiven[m, default: 0] += 1
         endorsementsReceived[other, default: 0] += 1
       }
