@@ -32,7 +32,7 @@ struct SynthesisFixtureTests {
     for name in [
       "honest-only", "like-farm", "camouflaged-farm", "hijacked-farm", "stealth-farm", "honest-celebrity",
       "payment-ring", "ring-in-merchant-traffic", "honest-cycles",
-      "profile-template", "near-duplicate-bios", "honest-shared-values", "honest-ratings",
+      "profile-template", "near-duplicate-bios", "honest-shared-values", "honest-ratings", "daily-laundering",
     ] {
       #expect(Self.names.contains(name), "fixtures/\(name) is missing")
     }
