@@ -40,6 +40,17 @@ import Testing
     return set
   }
 
+  @Test(arguments: ["payment-ring", "ring-in-merchant-traffic", "honest-cycles", "prefilter-stream"])
+  func aScansSharedCycleIndexFindsWhatEachDetectorsOwnFinds(_ name: String) throws {
+    let set = try fixture(name)
+    let context = ScanContext(set)
+    let graph = GraphIndex(set)
+    for detector in [CircularPaymentDetector(), GatherScatterDetector()] as [any Detector] {
+      #expect(try detector.findings(in: context) == detector.findings(in: set, graph: graph), "\(detector.name)")
+    }
+    #expect(try context.cycleIndex().candidatePaymentCount > 0)
+  }
+
   @Test func aConservedFastRingTurningThreeTimesIsFlagged() throws {
     #expect(try flagged(CircularPaymentDetector(), ring(turns: 3)) == ["a", "b", "c"])
   }

@@ -83,17 +83,36 @@ public struct CircularPaymentDetector: Detector {
   /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` when the cycle search
   ///   cannot run on `set` (more payments than 32-bit rows can name).
   public func findings(in set: SignalSet, graph: GraphIndex) throws(DetectorError) -> [Finding] {
-    let turns = try self.turns(in: set)
+    findings(turns: try relayTest.relays(in: set, options: thresholds.search), in: set)
+  }
+
+  /// The rings of the context's set, searched on the scan's shared cycle
+  /// index (``ScanContext/cycleIndex()``), which ``GatherScatterDetector``
+  /// reads too.
+  /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` as ``findings(in:graph:)``.
+  public func findings(in context: ScanContext) throws -> [Finding] {
+    let index = try context.cycleIndex()
+    let enumerator: TemporalCycleEnumerator
+    do { enumerator = try index.searching(thresholds.search) } catch { throw DetectorError.cycleSearchFailed(error) }
+    return findings(turns: relayTest.relays(in: context.set, enumerator: enumerator), in: context.set)
+  }
+
+  /// The flagged rings among `turns`, grouped into findings.
+  func findings(turns: TemporalCycles, in set: SignalSet) -> [Finding] {
     let rings = self.rings(of: turns, in: set).filter { $0.turns.count >= thresholds.minTurns }
     return group(rings, turns: turns, in: set)
   }
 
   // MARK: - Turns
 
+  /// The test a cycle passes to be a turn: conserved and fast.
+  var relayTest: RelayTest {
+    RelayTest(minRatio: thresholds.minHopRatio, maxRatio: thresholds.maxHopRatio, maxGap: thresholds.maxHopGap)
+  }
+
   /// Every cycle of `set` that conserves the amount and moves fast.
   func turns(in set: SignalSet) throws(DetectorError) -> TemporalCycles {
-    try RelayTest(minRatio: thresholds.minHopRatio, maxRatio: thresholds.maxHopRatio, maxGap: thresholds.maxHopGap)
-      .relays(in: set, options: thresholds.search)
+    try relayTest.relays(in: set, options: thresholds.search)
   }
 
   // MARK: - Rings

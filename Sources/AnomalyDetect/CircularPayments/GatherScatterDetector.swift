@@ -69,9 +69,31 @@ public struct GatherScatterDetector: Detector {
   /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` when the cycle search
   ///   cannot run on `set` (more payments than 32-bit rows can name).
   public func findings(in set: SignalSet, graph: GraphIndex) throws(DetectorError) -> [Finding] {
-    let options = TemporalCycleEnumerator.Options(maxLength: thresholds.maxPathLength, window: thresholds.window)
-    let test = RelayTest(minRatio: thresholds.minHopRatio, maxRatio: thresholds.maxHopRatio, maxGap: thresholds.maxHopGap)
-    let paths = try test.relays(in: set, options: options)
+    findings(paths: try relayTest.relays(in: set, options: search), in: set)
+  }
+
+  /// The origins of the context's set whose money fans out and comes back,
+  /// searched on the scan's shared cycle index (``ScanContext/cycleIndex()``).
+  /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` as ``findings(in:graph:)``.
+  public func findings(in context: ScanContext) throws -> [Finding] {
+    let index = try context.cycleIndex()
+    let enumerator: TemporalCycleEnumerator
+    do { enumerator = try index.searching(search) } catch { throw DetectorError.cycleSearchFailed(error) }
+    return findings(paths: relayTest.relays(in: context.set, enumerator: enumerator), in: context.set)
+  }
+
+  /// The cycle search: out and back within the window.
+  var search: TemporalCycleEnumerator.Options {
+    TemporalCycleEnumerator.Options(maxLength: thresholds.maxPathLength, window: thresholds.window)
+  }
+
+  /// The test each path out and back passes: conserved and fast.
+  var relayTest: RelayTest {
+    RelayTest(minRatio: thresholds.minHopRatio, maxRatio: thresholds.maxHopRatio, maxGap: thresholds.maxHopGap)
+  }
+
+  /// The findings among the kept `paths` out and back.
+  func findings(paths: TemporalCycles, in set: SignalSet) -> [Finding] {
     let p = set.payments
     // Cycles come grouped by origin, first hops in time order.
     let render = PaymentEvidence(set: set)

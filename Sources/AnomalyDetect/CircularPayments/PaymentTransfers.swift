@@ -57,11 +57,13 @@ struct PaymentTransfers {
       while j < order.count, p.source[Int(order[j])] == p.source[head], p.target[Int(order[j])] == p.target[head] {
         j += 1
       }
-      if j - i > 1 {
-        order[i..<j].sort {
-          let a = Int($0), b = Int($1)
-          return (paymentBuckets[a], p.amountMicros[a]) < (paymentBuckets[b], p.amountMicros[b])
-        }
+      func before(_ a: Int32, _ b: Int32) -> Bool {
+        let a = Int(a), b = Int(b)
+        return (paymentBuckets[a], p.amountMicros[a]) < (paymentBuckets[b], p.amountMicros[b])
+      }
+      // Rows mostly arrive in time order: sort a pair's rows only when they are not.
+      if j - i > 1, (i + 1..<j).contains(where: { before(order[$0], order[$0 - 1]) }) {
+        order[i..<j].sort(by: before)
       }
       // One transfer per bucket of the pair's run.
       var k = i

@@ -12,8 +12,8 @@ import Foundation
 /// daily timestamps still order a chain) of an amount in
 /// *u* · [1 − ``skim``, 1]. Among the *k* transfers out of *Y* in that
 /// window, the chance that one matches is *k* · *q*, *q* the share of
-/// payments in the band (of exactly *u* when the amounts are equal). A hop
-/// is followed only when *k* · *q* < 1: a hop that chance explains is no
+/// payments in the band (of exactly *u* when the amounts are equal). A ring
+/// follows a hop only when *k* · *q* < 1: a hop that chance explains is no
 /// evidence.
 ///
 /// - A **ring** starting at transfer *t*₀ that returns to its origin after
@@ -30,27 +30,38 @@ import Foundation
 ///
 /// A chain with *E* ≤ α is a seed of surprise −log₁₀ *E*.
 ///
-/// - Complexity: each transfer starts at most ``maxExpansions`` hop tests,
-///   each O(log *d*) to find the window and O(*d*) to scan it, for
-///   accounts of degree at most *d*; scatter-gathers read each fan of at
-///   most ``maxFan`` transfers once, O(``maxFan`` · *d*) a fan.
+///     let chains = RelayChains(transfers: transfers, amounts: amounts, hopWindow: 7, skim: 0.1, maxHops: 8, alpha: 0.01)
+///     let seeds = chains.rings() + chains.scatterGathers()
+///
+/// - Complexity: one sweep of every account's transfers in and out, O(*t*)
+///   for *t* transfers plus O(*k*) per transfer for the *k* ≤ ``maxWindow``
+///   transfers that could relay it (an account paying out more within a
+///   window is a hub, not a relay, and is not read); rings then search only
+///   the hops found, at most ``maxExpansions`` per start, and
+///   scatter-gathers read each fan of at most ``maxFan`` transfers once.
 struct RelayChains {
   /// The transfers searched.
   let transfers: PaymentTransfers
   /// The amounts of the honest background.
   let amounts: AmountDistribution
   /// The most buckets between a transfer and the one relaying it.
-  var hopWindow: Int64
+  let hopWindow: Int64
   /// The largest share of the amount a relaying account may keep.
-  var skim: Double
+  let skim: Double
   /// The most hops of a ring.
-  var maxHops: Int
+  let maxHops: Int
   /// The chance bound under which a chain is a seed.
-  var alpha: Double
+  let alpha: Double
   /// The most hop tests one starting transfer may make.
-  var maxExpansions = 256
+  let maxExpansions = 256
   /// The most transfers of one fan a scatter-gather search reads.
-  var maxFan = 64
+  let maxFan = 64
+  /// The most transfers out of one account in one window that are read as
+  /// possible relays.
+  let maxWindow = 256
+  /// Every relay hop, grouped by the transfer relayed (``hopOffsets``).
+  private let hops: [Hop]
+  private let hopOffsets: [Int]
 
   /// A relayed chain and its surprise, −log₁₀ E.
   struct Chain {
@@ -58,35 +69,70 @@ struct RelayChains {
     var surprise: Double
   }
 
-  // MARK: - Hops
-
-  /// The transfers out of `account` from bucket `day` to `day + hopWindow`.
-  func window(out account: Int32, from day: Int64) -> ArraySlice<Int32> {
-    let edges = transfers.outgoing.edges(of: account)
-    let low = partition(edges) { transfers.bucket[Int($0)] < day }
-    let high = partition(edges) { transfers.bucket[Int($0)] <= day + hopWindow }
-    return edges[low..<max(low, high)]
+  /// A transfer passed on by another.
+  struct Hop {
+    /// The transfer passing it on.
+    var next: Int32
+    /// Transfers out of the relaying account in the window; of those, how
+    /// many went to `next`'s receiver.
+    var looked: Int32, toSink: Int32
+    /// The chance of `next`'s amount.
+    var q: Double
   }
 
-  /// The first index of `edges` (sorted by bucket) where `isBefore` turns false.
-  private func partition(_ edges: ArraySlice<Int32>, _ isBefore: (Int32) -> Bool) -> Int {
-    var low = edges.startIndex, high = edges.endIndex
-    while low < high {
-      let mid = (low + high) / 2
-      if isBefore(edges[mid]) { low = mid + 1 } else { high = mid }
+  /// Finds every relay hop among `transfers` with one sweep per account.
+  init(
+    transfers: PaymentTransfers, amounts: AmountDistribution, hopWindow: Int64, skim: Double, maxHops: Int,
+    alpha: Double
+  ) {
+    (self.transfers, self.amounts, self.hopWindow) = (transfers, amounts, hopWindow)
+    (self.skim, self.maxHops, self.alpha) = (skim, maxHops, alpha)
+    var found: [(from: Int32, hop: Hop)] = []
+    let bucket = transfers.bucket, unit = transfers.unitMicros, target = transfers.target
+    let outEdges = transfers.outgoing.edges, outOffsets = transfers.outgoing.offsets
+    let inEdges = transfers.incoming.edges, inOffsets = transfers.incoming.offsets
+    for account in 0..<transfers.outgoing.nodeCount {
+      let outs = outOffsets[account]..<outOffsets[account + 1]
+      guard !outs.isEmpty, inOffsets[account] < inOffsets[account + 1] else { continue }
+      var low = outs.lowerBound, high = outs.lowerBound
+      for i in inOffsets[account]..<inOffsets[account + 1] {
+        let relayed = Int(inEdges[i])
+        let day = bucket[relayed]
+        while low < outs.upperBound, bucket[Int(outEdges[low])] < day { low += 1 }
+        high = max(high, low)
+        while high < outs.upperBound, bucket[Int(outEdges[high])] <= day + hopWindow { high += 1 }
+        guard low < high, high - low <= maxWindow, transfers.source[relayed] != target[relayed] else { continue }
+        let u = unit[relayed]
+        for j in low..<high {
+          let next = Int(outEdges[j])
+          let amount = unit[next]
+          guard amount <= u, Double(amount) >= Double(u) * (1 - skim) else { continue }
+          let sink = target[next]
+          var toSink: Int32 = 0
+          for k in low..<high where target[Int(outEdges[k])] == sink { toSink += 1 }
+          let q = amount == u ? amounts.share(exactly: u) : amounts.share(near: u, tolerance: skim)
+          found.append((Int32(relayed), Hop(next: Int32(next), looked: Int32(high - low), toSink: toSink, q: q)))
+        }
+      }
     }
-    return low
+    // Group by the transfer relayed: a counting sort.
+    var offsets = [Int](repeating: 0, count: transfers.count + 1)
+    for f in found { offsets[Int(f.from) + 1] += 1 }
+    for t in 0..<transfers.count { offsets[t + 1] += offsets[t] }
+    var cursor = offsets
+    var hops = [Hop](repeating: Hop(next: 0, looked: 0, toSink: 0, q: 0), count: found.count)
+    for f in found {
+      hops[cursor[Int(f.from)]] = f.hop
+      cursor[Int(f.from)] += 1
+    }
+    (self.hops, self.hopOffsets) = (hops, offsets)
   }
 
-  /// Whether `amount` passes on `unit` (at most all of it, at least 1 − skim).
-  func relays(_ amount: Int64, _ unit: Int64) -> Bool {
-    amount <= unit && Double(amount) >= Double(unit) * (1 - skim)
-  }
+  /// The hops relaying transfer `t`.
+  func hops(of t: Int) -> ArraySlice<Hop> { hops[hopOffsets[t]..<hopOffsets[t + 1]] }
 
-  /// The chance that a payment's amount passes on `unit`: exactly, or within the skim.
-  func chance(of amount: Int64, passingOn unit: Int64) -> Double {
-    amount == unit ? amounts.share(exactly: unit) : amounts.share(near: unit, tolerance: skim)
-  }
+  /// How many hops the sweep found.
+  var hopCount: Int { hops.count }
 
   // MARK: - Rings
 
@@ -97,65 +143,51 @@ struct RelayChains {
     var found: [Chain] = []
     var seen = Set<[Int]>()
     var path: [Int] = [], accounts: [Int32] = []
-    path.reserveCapacity(maxHops + 1)
-    accounts.reserveCapacity(maxHops + 2)
     var budget = 0
 
-    /// Follows the relays of the last transfer of `path`, whose chance so far is 10^log10E.
+    /// Follows the hops of the last transfer of `path`, whose chance so far is 10^log10E.
     func extend(_ log10E: Double) {
       guard budget > 0, path.count <= maxHops else { return }
       budget -= 1
       let last = path[path.count - 1], origin = accounts[0]
-      let here = transfers.target[last], unit = transfers.unitMicros[last]
-      let candidates = window(out: here, from: transfers.bucket[last])
-      let k = Double(candidates.count)
-      for c in candidates {
-        let next = Int(c)
-        let amount = transfers.unitMicros[next]
-        guard relays(amount, unit) else { continue }
-        let to = transfers.target[next]
-        let q = chance(of: amount, passingOn: unit)
+      for hop in hops(of: last) {
+        let next = Int(hop.next), to = transfers.target[next]
         if to == origin {
           guard path.count >= 2 else { continue }  // a return, not a ring
-          let closing = candidates.lazy.filter { transfers.target[Int($0)] == origin }.count
-          let total = log10E + log10(Double(closing) * q)
+          let total = log10E + log10(Double(closingCount(after: last, to: origin)) * hop.q)
           guard total <= bar else { continue }
           let ring = path + [next]
           if seen.insert(ring.sorted()).inserted { found.append(Chain(transfers: ring, surprise: -total)) }
-        } else if k * q < 1, !accounts.contains(to) {
+        } else if Double(hop.looked) * hop.q < 1, !accounts.contains(to) {
           path.append(next)
           accounts.append(to)
-          extend(log10E + log10(k * q))
+          extend(log10E + log10(Double(hop.looked) * hop.q))
           path.removeLast()
           accounts.removeLast()
         }
       }
     }
 
-    for start in 0..<transfers.count where transfers.source[start] != transfers.target[start] {
+    for start in 0..<transfers.count where hopOffsets[start] < hopOffsets[start + 1] {
       budget = maxExpansions
-      path.removeAll(keepingCapacity: true)
-      accounts.removeAll(keepingCapacity: true)
-      path.append(start)
-      accounts.append(transfers.source[start])
-      accounts.append(transfers.target[start])
+      path = [start]
+      accounts = [transfers.source[start], transfers.target[start]]
       extend(log10T)
     }
     return found
   }
 
-  // MARK: - Scatter-gather
-
-  /// One relay of a fan: the source's transfer, the intermediary's onward
-  /// transfer, and the hop's figures.
-  private struct Relay {
-    var sink: Int32, intermediary: Int32
-    var scatter: Int, gather: Int
-    /// Transfers out of the intermediary in the window, and of those, to the sink.
-    var looked: Double, toSink: Double
-    /// The chance of the onward amount.
-    var q: Double
+  /// How many transfers out of `t`'s receiver, in the window after `t`, go to `origin`.
+  private func closingCount(after t: Int, to origin: Int32) -> Int {
+    let edges = transfers.outgoing.edges(of: transfers.target[t])
+    let day = transfers.bucket[t]
+    return edges.lazy.filter {
+      let b = transfers.bucket[Int($0)]
+      return b >= day && b <= day + hopWindow && transfers.target[Int($0)] == origin
+    }.count
   }
+
+  // MARK: - Scatter-gather
 
   /// The sources whose money converges through several intermediaries on
   /// one other account, too unlikely for chance.
@@ -167,51 +199,49 @@ struct RelayChains {
     let log10T = log10(Double(max(transfers.count, 1)))
     let bar = log10(alpha)
     var found: [Chain] = []
-    var relays: [Relay] = []
+    // (sink, intermediary, scatter, hop) of one fan's relays
+    var relays: [(sink: Int32, intermediary: Int32, scatter: Int, hop: Hop)] = []
+    let offsets = transfers.outgoing.offsets, edges = transfers.outgoing.edges
     for source in 0..<Int32(transfers.outgoing.nodeCount) {
-      let all = transfers.outgoing.edges(of: source)
+      let all = offsets[Int(source)]..<offsets[Int(source) + 1]
       guard all.count >= 2 else { continue }
-      var next = all.startIndex
-      while next < all.endIndex {
-        let fan = window(out: source, from: transfers.bucket[Int(all[next])])
-        next = fan.endIndex
-        guard (2...maxFan).contains(fan.count) else { continue }
+      var start = all.lowerBound
+      while start < all.upperBound {
+        let first = transfers.bucket[Int(edges[start])]
+        var end = start + 1
+        while end < all.upperBound, transfers.bucket[Int(edges[end])] <= first + hopWindow { end += 1 }
+        defer { start = end }
+        guard (2...maxFan).contains(end - start) else { continue }
         relays.removeAll(keepingCapacity: true)
-        for s in fan {
-          let scatter = Int(s)
+        for e in start..<end {
+          let scatter = Int(edges[e])
           let intermediary = transfers.target[scatter]
           guard intermediary != source else { continue }
-          let unit = transfers.unitMicros[scatter]
-          let onward = window(out: intermediary, from: transfers.bucket[scatter])
-          for g in onward {
-            let gather = Int(g), sink = transfers.target[gather]
-            let amount = transfers.unitMicros[gather]
-            guard self.relays(amount, unit), sink != source, sink != intermediary else { continue }
-            let toSink = onward.lazy.filter { transfers.target[Int($0)] == sink }.count
-            relays.append(
-              Relay(
-                sink: sink, intermediary: intermediary, scatter: scatter, gather: gather, looked: Double(onward.count),
-                toSink: Double(toSink), q: chance(of: amount, passingOn: unit)))
+          for hop in hops(of: scatter) {
+            let sink = transfers.target[Int(hop.next)]
+            if sink != source && sink != intermediary { relays.append((sink, intermediary, scatter, hop)) }
           }
         }
         guard relays.count >= 2 else { continue }
         relays.sort { ($0.sink, $0.intermediary, $0.scatter) < ($1.sink, $1.intermediary, $1.scatter) }
-        let m = Double(fan.count)
+        let m = Double(end - start)
         var i = 0
         while i < relays.count {
           var j = i
-          var chosen: [Relay] = []  // the first relay through each intermediary
+          var chosen: [(scatter: Int, hop: Hop)] = []  // the first relay through each intermediary
+          var last: Int32 = -1
           while j < relays.count, relays[j].sink == relays[i].sink {
-            if chosen.last?.intermediary != relays[j].intermediary { chosen.append(relays[j]) }
+            if relays[j].intermediary != last { chosen.append((relays[j].scatter, relays[j].hop)) }
+            last = relays[j].intermediary
             j += 1
           }
           i = j
           guard chosen.count >= 2 else { continue }
           // The first relay may reach any account; each further one must reach this sink.
-          var total = log10T + log10(chosen[0].looked * chosen[0].q)
-          for r in chosen.dropFirst() { total += log10(m * r.toSink * r.q) }
+          var total = log10T + log10(Double(chosen[0].hop.looked) * chosen[0].hop.q)
+          for r in chosen.dropFirst() { total += log10(m * Double(r.hop.toSink) * r.hop.q) }
           if total <= bar {
-            found.append(Chain(transfers: chosen.flatMap { [$0.scatter, $0.gather] }, surprise: -total))
+            found.append(Chain(transfers: chosen.flatMap { [$0.scatter, Int($0.hop.next)] }, surprise: -total))
           }
         }
       }

@@ -14,13 +14,19 @@ struct RelayTest {
   /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` when the enumerator
   ///   cannot be built (options out of bounds, more payments than 32-bit rows name).
   func relays(in set: SignalSet, options: TemporalCycleEnumerator.Options) throws(DetectorError) -> TemporalCycles {
-    let p = set.payments
-    let enumerator: TemporalCycleEnumerator
+    let index: TemporalCycleEnumerator
     do {
-      enumerator = try TemporalCycleEnumerator(p, accountCount: set.accounts.count, options: options)
+      index = try TemporalCycleEnumerator(set.payments, accountCount: set.accounts.count, options: options)
     } catch {
       throw .cycleSearchFailed(error)
     }
+    return relays(in: set, enumerator: index)
+  }
+
+  /// The cycles `enumerator` finds in `set`'s payments that pass the test,
+  /// hops in time order: for detectors sharing one index (``ScanContext/cycleIndex()``).
+  func relays(in set: SignalSet, enumerator: TemporalCycleEnumerator) -> TemporalCycles {
+    let p = set.payments
     var kept = TemporalCycles()
     p.amountMicros.withUnsafeBufferPointer { amount in
       p.time.withUnsafeBufferPointer { time in

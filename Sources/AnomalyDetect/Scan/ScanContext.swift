@@ -32,6 +32,7 @@ public final class ScanContext: Sendable {
 
   private let endorsementCache = Mutex<EndorsementGraph?>(nil)
   private let spectrumCache = Mutex<[Int: Result<EndorsementSpectrum, DetectorError>]>([:])
+  private let cycleIndexCache = Mutex<Result<TemporalCycleEnumerator, DetectorError>?>(nil)
 
   /// Creates the context of `set`, building its ``GraphIndex`` unless `graph`
   /// is given; `policy` says which interactions endorse.
@@ -68,6 +69,25 @@ public final class ScanContext: Sendable {
         built = .failure(.spectrumFailed(rank: rank, reason: "\(error)"))
       }
       cache[rank] = built
+      return built
+    }.get()
+  }
+
+  /// The temporal-cycle index of the payments (strongly connected
+  /// components and time-ordered rows), built on first use and shared by
+  /// the circular-payment detectors, each searching it with its own
+  /// options (``TemporalCycleEnumerator/searching(_:)``).
+  /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` when it cannot be built.
+  func cycleIndex() throws(DetectorError) -> TemporalCycleEnumerator {
+    try cycleIndexCache.withLock { cached in
+      if let cached { return cached }
+      let built: Result<TemporalCycleEnumerator, DetectorError>
+      do throws(TemporalCycleError) {
+        built = .success(try TemporalCycleEnumerator(set.payments, accountCount: set.accounts.count))
+      } catch {
+        built = .failure(.cycleSearchFailed(error))
+      }
+      cached = built
       return built
     }.get()
   }

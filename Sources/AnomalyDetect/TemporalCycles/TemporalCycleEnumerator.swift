@@ -76,7 +76,7 @@ public struct TemporalCycleEnumerator: Sendable {
   }
 
   /// The bounds of the search.
-  public let options: Options
+  public private(set) var options: Options
   /// The number of accounts.
   public let accountCount: Int
 
@@ -182,6 +182,20 @@ public struct TemporalCycleEnumerator: Sendable {
     try self.init(
       source: payments.source, target: payments.target, time: payments.time,
       accountCount: accountCount, options: options)
+  }
+
+  /// The same index searched with other `options`, without building it
+  /// again: the components and time-ordered rows do not depend on them.
+  ///
+  ///     let index = try TemporalCycleEnumerator(set.payments, accountCount: set.accounts.count)
+  ///     let short = try index.searching(TemporalCycleEnumerator.Options(maxLength: 3))
+  /// - Throws: ``TemporalCycleError`` when the options are out of bounds.
+  public func searching(_ options: Options) throws(TemporalCycleError) -> TemporalCycleEnumerator {
+    guard (2...32).contains(options.maxLength) else { throw .maxLengthOutOfRange(options.maxLength) }
+    guard options.window >= 0 else { throw .negativeWindow(options.window) }
+    var copy = self
+    copy.options = options
+    return copy
   }
 
   /// The payments that lie inside a strongly connected component: the only
