@@ -20,6 +20,7 @@ struct Fraudscan: ParsableCommand {
         fraudscan report /tmp/small --out report.html
         fraudscan explain u17 /tmp/small
         fraudscan replay fixtures/
+        fraudscan import ibm-aml HI-Small_Trans.csv /tmp/hi-small
       """,
     version: "0.1.0",
     subcommands: [

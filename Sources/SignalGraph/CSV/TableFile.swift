@@ -148,6 +148,7 @@ struct TableRow {
   /// The yes/no flag in `slot`: `1`, `true`, `yes` or `0`, `false`, `no`, in any case.
   func flag(_ slot: Int) throws -> Bool {
     let value = bytes(slot)
+    if value.count == 1 && (value[0] == 0x30 || value[0] == 0x31) { return value[0] == 0x31 }  // the common 0/1
     func matches(_ word: String) -> Bool {
       value.count == word.utf8.count && zip(value, word.utf8).allSatisfy { $0 | 0x20 == $1 }
     }
