@@ -9,6 +9,10 @@ import Testing
     ("1.0000000", 1_000_000, false),  // zeros beyond six decimals lose nothing
     ("120.50", 120_500_000, false),
     ("0.9999995", 1_000_000, true),  // the rounding carries into the units
+    ("1.2345678E7", 12_345_678_000_000, false),  // Java's Double.toString
+    ("1.0E-4", 100, false),
+    ("5e-7", 1, true),
+    ("2E+2", 200_000_000, false),
   ])
   func amountsBeyondSixDecimalsAreRoundedAndSaidSo(text: String, micros: Int64, rounded: Bool) throws {
     let parsed = try #require(Amount.parse(roundingExcessDecimals: Array(text.utf8)))
@@ -20,7 +24,9 @@ import Testing
     #expect(Amount(parsing: Array("0.1234567".utf8)) == nil)
     #expect(Amount(parsing: Array("1.0000000".utf8)) == nil)
     #expect(Amount.parse(roundingExcessDecimals: Array("-1".utf8)) == nil)
-    #expect(Amount.parse(roundingExcessDecimals: Array("1e3".utf8)) == nil)
+    for bad in ["1e", "e3", "1e3.5", "1.2.3e1", "1e-", "-1e3", "1e1000"] {
+      #expect(Amount.parse(roundingExcessDecimals: Array(bad.utf8)) == nil, "\(bad)")
+    }
   }
 
   @Test func slashDatesAreReadAsUTC() {
