@@ -14,7 +14,7 @@ extension Fraudscan {
 
         Examples:
           fraudscan import amlsim outputs/sample /tmp/amlsim
-          fraudscan import ibm-aml HI-Small_Trans.csv /tmp/hi-small --currency "US Dollar"
+          fraudscan import ibm-aml HI-Small_Trans.csv /tmp/hi-small --currency Euro
         """,
       subcommands: [AMLSim.self, IBMAML.self])
 
