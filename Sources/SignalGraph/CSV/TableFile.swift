@@ -14,12 +14,25 @@ struct TableFile {
     required: [String], optional: [String] = [],
     _ body: (inout TableRow) throws -> Void
   ) throws -> Int {
+    try forEachRow(
+      layout: { header in try resolve(header: header, required: required, optional: optional) }, body)
+  }
+
+  /// Reads the file, letting `layout` resolve the columns from the header
+  /// (for a header that names two columns alike, which only their position
+  /// tells apart), and calling `body` for every data row.
+  /// - Returns: the number of data rows.
+  @discardableResult
+  func forEachRow(
+    layout resolveLayout: (_ header: [String]) throws -> TableLayout,
+    _ body: (inout TableRow) throws -> Void
+  ) throws -> Int {
     var layout = TableLayout(path: path, fieldCount: -1, positions: [], names: [])
     var rows = 0
     do {
       try CSVReader(path: path).forEachRecord { record in
         if layout.fieldCount < 0 {
-          layout = try resolve(header: record, required: required, optional: optional)
+          layout = try resolveLayout(Self.names(of: record))
           return
         }
         guard record.count == layout.fieldCount else {
@@ -39,11 +52,29 @@ struct TableFile {
     return rows
   }
 
-  private func resolve(header: CSVRecord, required: [String], optional: [String]) throws -> TableLayout {
-    var names: [String] = []
-    for i in 0..<header.count {
-      names.append(header.string(at: i).trimmingASCIISpaces())
+  /// The column names of the file's header row, trimmed of spaces.
+  /// - Throws: ``SignalSetError`` for an unreadable, empty or malformed file.
+  func header() throws -> [String] {
+    struct Stop: Error {}
+    var names: [String]?
+    do {
+      try CSVReader(path: path).forEachRecord { record in
+        names = Self.names(of: record)
+        throw Stop()
+      }
+    } catch is Stop {
+    } catch let error as CSVError {
+      throw SignalSetError.malformedCSV(error)
     }
+    guard let names else { throw SignalSetError.emptyFile(path: path) }
+    return names
+  }
+
+  private static func names(of header: CSVRecord) -> [String] {
+    (0..<header.count).map { header.string(at: $0).trimmingASCIISpaces() }
+  }
+
+  private func resolve(header names: [String], required: [String], optional: [String]) throws -> TableLayout {
     var positions: [Int] = []
     for column in required {
       guard let at = names.firstIndex(of: column) else {
@@ -54,7 +85,7 @@ struct TableFile {
     for column in optional {
       positions.append(names.firstIndex(of: column) ?? -1)
     }
-    return TableLayout(path: path, fieldCount: header.count, positions: positions, names: required + optional)
+    return TableLayout(path: path, fieldCount: names.count, positions: positions, names: required + optional)
   }
 }
 
@@ -116,6 +147,31 @@ struct TableRow {
       let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite
     else { return nil }
     return value
+  }
+
+  /// The count in `slot` (a non-negative integer such as a step number), or
+  /// `nil` if it is not one.
+  func count(_ slot: Int) -> Int64? {
+    let value = bytes(slot)
+    guard !value.isEmpty, value.count <= 18 else { return nil }
+    var n: Int64 = 0
+    for c in value {
+      guard c >= 0x30 && c <= 0x39 else { return nil }
+      n = n * 10 + Int64(c &- 0x30)
+    }
+    return n
+  }
+
+  /// The yes/no flag in `slot`: `1`, `true`, `yes` or `0`, `false`, `no`, in any case.
+  func flag(_ slot: Int) throws -> Bool {
+    let value = bytes(slot)
+    if value.count == 1 && (value[0] == 0x30 || value[0] == 0x31) { return value[0] == 0x31 }  // the common 0/1
+    func matches(_ word: String) -> Bool {
+      value.count == word.utf8.count && zip(value, word.utf8).allSatisfy { $0 | 0x20 == $1 }
+    }
+    if matches("1") || matches("true") || matches("yes") { return true }
+    if matches("0") || matches("false") || matches("no") { return false }
+    throw bad(slot, "is not a yes/no flag (1, true or yes; 0, false or no)")
   }
 
   /// An error about the value of `slot`.

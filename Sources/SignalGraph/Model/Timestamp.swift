@@ -18,6 +18,19 @@ public enum Timestamp {
     return p.isoDateTime()
   }
 
+  /// The Unix seconds of a date-time written with `dateSeparator` between
+  /// year, month and day, as some exports do (`2022/09/01 00:20` with `/`),
+  /// otherwise read as ``parse(_:)`` reads ISO-8601 (no zone means UTC); `nil`
+  /// if it is not one. Integer seconds are not accepted here.
+  ///
+  ///     Timestamp.parse(Array("2022/09/01 00:20".utf8), dateSeparator: UInt8(ascii: "/"))  // 1661991600
+  public static func parse<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, dateSeparator: UInt8) -> Int64?
+  where Bytes.Index == Int {
+    var p = Cursor(bytes: bytes)
+    p.dateSeparator = dateSeparator
+    return p.isoDateTime()
+  }
+
   /// `seconds` (Unix) as ISO-8601 UTC to the second: `2026-03-01T12:00:00Z`.
   public static func iso8601(_ seconds: Int64) -> String {
     let (date, rest) = split(seconds)
@@ -80,6 +93,8 @@ public enum Timestamp {
   struct Cursor<Bytes: RandomAccessCollection<UInt8>> where Bytes.Index == Int {
     let bytes: Bytes
     var i: Int
+    /// The byte between year, month and day: `-` in ISO-8601.
+    var dateSeparator = UInt8(ascii: "-")
 
     init(bytes: Bytes) {
       self.bytes = bytes
@@ -128,8 +143,8 @@ public enum Timestamp {
     }
 
     mutating func isoDateTime() -> Int64? {
-      guard let year = digits(4), take(UInt8(ascii: "-")),
-        let month = digits(2), take(UInt8(ascii: "-")),
+      guard let year = digits(4), take(dateSeparator),
+        let month = digits(2), take(dateSeparator),
         let day = digits(2),
         (1...12).contains(month),
         day >= 1, day <= Timestamp.daysInMonth(year: year, month: month)

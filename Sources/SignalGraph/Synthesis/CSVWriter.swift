@@ -53,14 +53,14 @@ struct CSVWriter {
   }
 
   /// Appends bytes known to need no quoting (ids, digits).
-  mutating func raw(_ bytes: [UInt8]) {
+  mutating func raw<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
     buffer.append(contentsOf: bytes)
   }
 
   /// Appends a text field, quoting it if it holds a comma, quote or newline.
   ///
   /// - Complexity: O(*n*) in the field's length.
-  mutating func field(_ bytes: [UInt8]) {
+  mutating func field<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
     var needsQuotes = false
     for b in bytes where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
       needsQuotes = true
@@ -95,6 +95,27 @@ struct CSVWriter {
       n /= 10
       i -= 1
     } while n > 0
+  }
+
+  /// Appends a signed integer in decimal (`-5`, `1661991600`).
+  mutating func integer(_ value: Int64) {
+    if value < 0 { buffer.append(UInt8(ascii: "-")) }
+    decimal(value.magnitude)
+  }
+
+  /// Appends `amount` as ``Amount`` describes it: at least two and at most
+  /// six decimals (`120.50`, `0.000001`), with no `String` made.
+  mutating func amount(_ amount: Amount) {
+    let micros = UInt64(amount.micros)
+    decimal(micros / 1_000_000)
+    buffer.append(UInt8(ascii: "."))
+    var fraction = micros % 1_000_000
+    var places = 6
+    while places > 2 && fraction % 10 == 0 {
+      fraction /= 10
+      places -= 1
+    }
+    decimal(fraction, minimumDigits: places)
   }
 
   /// Appends a money amount given in cents as a decimal with two places
