@@ -36,12 +36,16 @@ extension Fraudscan {
     @Argument(help: "The directory to write (created if missing).")
     var output: String
 
+    @Flag(help: "Also plant slow laundering schemes: split fan-ins, rings going round once, scatter-gathers, stacks.")
+    var amlTypologies = false
+
     @Flag(help: "Also write expected.json with the quality targets, so `fraudscan replay` can check the set.")
     var expectations = false
 
     func run() throws {
       let (summary, seconds) = try Stopwatch.time {
-        try SyntheticSignalSet(scale: scale, seed: seed).write(to: URL(fileURLWithPath: output), stream: stream)
+        try SyntheticSignalSet(scale: scale, seed: seed, amlTypologies: amlTypologies)
+          .write(to: URL(fileURLWithPath: output), stream: stream)
       }
       if expectations {
         let expected = FixtureExpectation.targets(description: "fraudscan synth --scale \(scale.rawValue) --seed \(seed)")

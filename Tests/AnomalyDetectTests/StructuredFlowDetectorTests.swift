@@ -122,6 +122,33 @@ import Testing
     #expect(typology(finding) == "scatter_gather")
   }
 
+  @Test func moneyLayeredThroughAChainOfAccountsIsAStack() throws {
+    var set = Self.background()
+    var cents: Int64 = 1_234_567
+    let chain = ["l0", "l1", "l2", "l3", "l4", "l5"]
+    for (hop, (from, to)) in zip(chain, chain.dropFirst()).enumerated() {
+      Self.pay(&set, from, to, cents: cents, day: 20 + Int64(hop) * 2)
+      cents = cents * 98 / 100
+    }
+    let finding = try #require(findings(set).first)
+    #expect(Set(finding.accounts.map { set.accounts.ids[$0] }) == Set(chain))
+    #expect(typology(finding) == "stack")
+    guard case let .object(evidence) = finding.evidence else { return }
+    #expect(evidence["relayed_chains"] == .integer(1))
+  }
+
+  @Test func aSplitSumPassedOnInOtherPartsIsStillARelay() throws {
+    var set = Self.background()
+    // 9 000.00 arrives as one payment and leaves as three of 2 950.00 (98 %), and so on round.
+    Self.pay(&set, "p1", "p2", cents: 900_000, day: 10)
+    Self.pay(&set, "p2", "p3", cents: 295_000, day: 12, count: 3)
+    Self.pay(&set, "p3", "p4", cents: 867_300, day: 15)
+    Self.pay(&set, "p4", "p1", cents: 430_000, day: 19, count: 2)
+    let finding = try #require(findings(set).first)
+    #expect(Set(finding.accounts.map { set.accounts.ids[$0] }) == ["p1", "p2", "p3", "p4"])
+    #expect(typology(finding) == "cycle")
+  }
+
   @Test func aRepaidLoanAndPassingOnOneSmallSumAreNotRings() {
     var set = Self.background()
     Self.pay(&set, "parent", "child", cents: 100_000, day: 3)

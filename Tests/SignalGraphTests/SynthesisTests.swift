@@ -120,6 +120,31 @@ struct SynthesisTests {
     }
   }
 
+  @Test func amlTypologiesArePlantedWithoutChangingTheRest() throws {
+    try withTemporaryDirectory { plain in
+      try withTemporaryDirectory { aml in
+        _ = try SyntheticSignalSet(scale: .tiny, seed: 3).write(to: plain)
+        _ = try SyntheticSignalSet(scale: .tiny, seed: 3, amlTypologies: true).write(to: aml)
+        let before = try Table(url: plain.appendingPathComponent("payments.csv"))
+        let after = try Table(url: aml.appendingPathComponent("payments.csv"))
+        #expect(after.rows.count > before.rows.count)
+        // The other kinds' labels are the same.
+        let labels = try Table(url: aml.appendingPathComponent("labels.csv"))
+        let plainLabels = try Table(url: plain.appendingPathComponent("labels.csv"))
+        func others(_ t: Table) -> Set<[String]> { Set(t.rows.filter { $0[t.index("label")] != "circular_payment" }) }
+        #expect(others(labels) == others(plainLabels))
+        // Every scheme member pays or is paid by another member.
+        let members = Set(labels.rows.filter { $0[labels.index("label")] == "circular_payment" }.map { $0[labels.index("account")] })
+        var touched = Set<String>()
+        for row in after.rows {
+          let src = row[after.index("src")], dst = row[after.index("dst")]
+          if members.contains(src) && members.contains(dst) { touched.formUnion([src, dst]) }
+        }
+        #expect(touched == members)
+      }
+    }
+  }
+
   @Test func plantedGroupsHaveTheirShape() throws {
     try withTemporaryDirectory { dir in
       _ = try SyntheticSignalSet(scale: .small, seed: 11).write(to: dir)

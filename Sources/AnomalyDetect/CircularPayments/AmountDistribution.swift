@@ -37,6 +37,9 @@ struct AmountDistribution {
     return fraction(inRange: low, high)
   }
 
+  /// The share of payments whose amount lies in `low...high`.
+  func share(in range: ClosedRange<Int64>) -> Double { fraction(inRange: range.lowerBound, range.upperBound) }
+
   /// The share of payments of exactly `amount`.
   func share(exactly amount: Int64) -> Double { fraction(inRange: amount, amount) }
 

@@ -22,6 +22,8 @@ struct PaymentTransfers {
   let source: [Int32], target: [Int32], bucket: [Int64]
   /// The median payment amount of each transfer, in micro-units.
   let unitMicros: [Int64]
+  /// The sum of each transfer's payments, in micro-units.
+  let totalMicros: [Int64]
   /// The largest relative distance of a payment's amount from the unit.
   let spread: [Double]
   /// How many payments the transfer's payer made to its payee in the whole set.
@@ -48,6 +50,7 @@ struct PaymentTransfers {
     let byTarget = Self.countingSort((0..<Int32(p.count)).map { $0 }, keys: p.target, range: accounts)
     var order = Self.countingSort(byTarget, keys: p.source, range: accounts)
     var source: [Int32] = [], target: [Int32] = [], bucket: [Int64] = [], unitMicros: [Int64] = []
+    var totalMicros: [Int64] = []
     var spread: [Double] = [], pairPayments: [Int32] = [], rowOffsets = [0]
     var repeatedPairs = 0
     var i = 0
@@ -77,6 +80,7 @@ struct PaymentTransfers {
         target.append(p.target[first])
         bucket.append(paymentBuckets[first])
         unitMicros.append(unit)
+        totalMicros.append(order[k..<end].reduce(Int64(0)) { $0.addingReportingOverflow(p.amountMicros[Int($1)]).partialValue })
         spread.append(unit > 0 ? Double(max(unit - low, high - unit)) / Double(unit) : 0)
         pairPayments.append(Int32(clamping: j - i))
         rowOffsets.append(end)
@@ -86,6 +90,7 @@ struct PaymentTransfers {
       i = j
     }
     (self.source, self.target, self.bucket, self.unitMicros) = (source, target, bucket, unitMicros)
+    self.totalMicros = totalMicros
     (self.spread, self.pairPayments, self.rowOffsets) = (spread, pairPayments, rowOffsets)
     self.repeatedPairs = repeatedPairs
     rows = order

@@ -4,17 +4,20 @@ import Foundation
 /// account passes on most of what it received, closing back on their origin
 /// (a **ring**, however slowly it turns) or converging from one source
 /// through several intermediaries on one other account (a
-/// **scatter-gather**). The seeds of ``StructuredFlowDetector`` that no
+/// **scatter-gather**), or passed on along a chain (a **stack**). The seeds of ``StructuredFlowDetector`` that no
 /// split payment gives away.
 ///
 /// A **relay hop** follows a transfer *X → Y* of unit amount *u* on day *d*
 /// with a transfer *Y → Z* within ``hopWindow`` buckets (ties allowed, so
 /// daily timestamps still order a chain) of an amount in
-/// *u* · [1 − ``skim``, 1]. Among the *k* transfers out of *Y* in that
+/// *u* · [1 − ``skim``, 1], comparing the transfers' units (money passed on
+/// payment for payment) or, failing that, their totals (one sum passed on
+/// in other parts). Among the *k* transfers out of *Y* in that
 /// window, the chance that one matches is *k* · *q*, *q* the share of
-/// payments in the band (of exactly *u* when the amounts are equal). A ring
-/// follows a hop only when *k* · *q* < 1: a hop that chance explains is no
-/// evidence.
+/// payments whose amount lies between the amount passed on and *u* (at
+/// least as close to *u* as the one seen; exactly *u* when they are equal). A ring
+/// or stack follows a hop only when *k* · *q* ≤ ``maxHopChance`` (0.01): a
+/// hop that chance explains is no evidence.
 ///
 /// - A **ring** starting at transfer *t*₀ that returns to its origin after
 ///   hops *h*₁ … *h*ₗ has the expected count of chance rings
@@ -28,17 +31,21 @@ import Foundation
 ///   started from, *n*ⱼ transfers from *Iⱼ* to *G*):
 ///   *E* = *T* · *k*₁*q*₁ · ∏ⱼ≥₂ *m* *n*ⱼ *q*ⱼ.
 ///
+/// - A **stack** (layering): an open chain of at least ``minStackHops``
+///   relays, *E* = *T* · ∏ *k*ᵢ*q*ᵢ.
+///
 /// A chain with *E* ≤ α is a seed of surprise −log₁₀ *E*.
 ///
 ///     let chains = RelayChains(transfers: transfers, amounts: amounts, hopWindow: 7, skim: 0.1, maxHops: 8, alpha: 0.01)
-///     let seeds = chains.rings() + chains.scatterGathers()
+///     let (rings, stacks) = chains.relayedPaths()
+///     let seeds = rings + stacks + chains.scatterGathers()
 ///
 /// - Complexity: one sweep of every account's transfers in and out, O(*t*)
 ///   for *t* transfers plus O(*k*) per transfer for the *k* ≤ ``maxWindow``
 ///   transfers that could relay it (an account paying out more within a
 ///   window is a hub, not a relay, and is not read); rings then search only
 ///   the hops found, at most ``maxExpansions`` per start, and
-///   scatter-gathers read each fan of at most ``maxFan`` transfers once.
+///   scatter-gathers sort each source's relays once.
 struct RelayChains {
   /// The transfers searched.
   let transfers: PaymentTransfers
@@ -48,8 +55,14 @@ struct RelayChains {
   let hopWindow: Int64
   /// The largest share of the amount a relaying account may keep.
   let skim: Double
-  /// The most hops of a ring.
+  /// The most hops of a ring or a stack.
   let maxHops: Int
+  /// The most chance, *k* · *q*, of a hop a ring or stack follows (α: each
+  /// relay must itself be beyond chance), so a chain does not pick up an
+  /// account's ordinary payment that happens to come near what it received.
+  let maxHopChance = 0.01
+  /// The fewest relays of a stack (four accounts in a chain).
+  let minStackHops = 2
   /// The chance bound under which a chain is a seed.
   let alpha: Double
   /// The most hop tests one starting transfer may make.
@@ -88,7 +101,11 @@ struct RelayChains {
     (self.transfers, self.amounts, self.hopWindow) = (transfers, amounts, hopWindow)
     (self.skim, self.maxHops, self.alpha) = (skim, maxHops, alpha)
     var found: [(from: Int32, hop: Hop)] = []
-    let bucket = transfers.bucket, unit = transfers.unitMicros, target = transfers.target
+    let bucket = transfers.bucket, unit = transfers.unitMicros, total = transfers.totalMicros
+    let target = transfers.target
+    func passesOn(_ amount: Int64, _ received: Int64) -> Bool {
+      amount <= received && Double(amount) >= Double(received) * (1 - skim)
+    }
     let outEdges = transfers.outgoing.edges, outOffsets = transfers.outgoing.offsets
     let inEdges = transfers.incoming.edges, inOffsets = transfers.incoming.offsets
     for account in 0..<transfers.outgoing.nodeCount {
@@ -102,15 +119,22 @@ struct RelayChains {
         high = max(high, low)
         while high < outs.upperBound, bucket[Int(outEdges[high])] <= day + hopWindow { high += 1 }
         guard low < high, high - low <= maxWindow, transfers.source[relayed] != target[relayed] else { continue }
-        let u = unit[relayed]
         for j in low..<high {
           let next = Int(outEdges[j])
-          let amount = unit[next]
-          guard amount <= u, Double(amount) >= Double(u) * (1 - skim) else { continue }
+          // Passed on payment for payment (the same unit), or as one sum split otherwise.
+          let (amount, u): (Int64, Int64)
+          if passesOn(unit[next], unit[relayed]) {
+            (amount, u) = (unit[next], unit[relayed])
+          } else if passesOn(total[next], total[relayed]) {
+            (amount, u) = (total[next], total[relayed])
+          } else {
+            continue
+          }
           let sink = target[next]
           var toSink: Int32 = 0
           for k in low..<high where target[Int(outEdges[k])] == sink { toSink += 1 }
-          let q = amount == u ? amounts.share(exactly: u) : amounts.share(near: u, tolerance: skim)
+          // The chance of passing on an amount at least this close to what arrived.
+          let q = amounts.share(in: amount...u)
           found.append((Int32(relayed), Hop(next: Int32(next), looked: Int32(high - low), toSink: toSink, q: q)))
         }
       }
@@ -136,20 +160,28 @@ struct RelayChains {
 
   // MARK: - Rings
 
-  /// The rings that start at some transfer and are too unlikely for chance.
-  func rings() -> [Chain] {
+  /// The rings, and the open chains of at least ``minStackHops`` relays
+  /// (stacks), that start at some transfer and are too unlikely for chance.
+  ///
+  /// A stack's expected count of chance copies is *T* · ∏ *k*ᵢ*q*ᵢ over
+  /// its hops; only the longest chains are kept (a chain that a further
+  /// hop extends is not reported on its own).
+  func relayedPaths() -> (rings: [Chain], stacks: [Chain]) {
     let log10T = log10(Double(max(transfers.count, 1)))
     let bar = log10(alpha)
-    var found: [Chain] = []
+    var rings: [Chain] = [], stacks: [Chain] = []
     var seen = Set<[Int]>()
     var path: [Int] = [], accounts: [Int32] = []
     var budget = 0
 
-    /// Follows the hops of the last transfer of `path`, whose chance so far is 10^log10E.
-    func extend(_ log10E: Double) {
-      guard budget > 0, path.count <= maxHops else { return }
+    /// Follows the hops of the last transfer of `path`, whose chance so far is
+    /// 10^log10E; whether it went any further.
+    @discardableResult
+    func extend(_ log10E: Double) -> Bool {
+      guard budget > 0, path.count <= maxHops else { return false }
       budget -= 1
       let last = path[path.count - 1], origin = accounts[0]
+      var extended = false
       for hop in hops(of: last) {
         let next = Int(hop.next), to = transfers.target[next]
         if to == origin {
@@ -157,15 +189,21 @@ struct RelayChains {
           let total = log10E + log10(Double(closingCount(after: last, to: origin)) * hop.q)
           guard total <= bar else { continue }
           let ring = path + [next]
-          if seen.insert(ring.sorted()).inserted { found.append(Chain(transfers: ring, surprise: -total)) }
-        } else if Double(hop.looked) * hop.q < 1, !accounts.contains(to) {
+          if seen.insert(ring.sorted()).inserted { rings.append(Chain(transfers: ring, surprise: -total)) }
+          extended = true
+        } else if Double(hop.looked) * hop.q <= maxHopChance, !accounts.contains(to) {
           path.append(next)
           accounts.append(to)
-          extend(log10E + log10(Double(hop.looked) * hop.q))
+          let deeper = log10E + log10(Double(hop.looked) * hop.q)
+          if !extend(deeper), path.count > minStackHops, deeper <= bar, seen.insert(path.sorted()).inserted {
+            stacks.append(Chain(transfers: path, surprise: -deeper))
+          }
           path.removeLast()
           accounts.removeLast()
+          extended = true
         }
       }
+      return extended
     }
 
     for start in 0..<transfers.count where hopOffsets[start] < hopOffsets[start + 1] {
@@ -174,7 +212,27 @@ struct RelayChains {
       accounts = [transfers.source[start], transfers.target[start]]
       extend(log10T)
     }
-    return found
+    // A chain that runs into a ring is the ring seen from outside: an
+    // account that paid a member a like amount is not thereby a layer.
+    let onRings = Set(rings.flatMap(\.transfers))
+    let open = stacks.filter { chain in chain.transfers.lazy.filter { !onRings.contains($0) }.count >= 2 }
+    return (rings, Self.longest(open))
+  }
+
+  /// `chains` less those lying inside a longer one (the same stack seen from
+  /// a later start).
+  private static func longest(_ chains: [Chain]) -> [Chain] {
+    var kept: [Chain] = []
+    var keptWith: [Int: [Int]] = [:]  // transfer -> kept chains holding it
+    for chain in chains.sorted(by: { $0.transfers.count > $1.transfers.count }) {
+      let inside = (keptWith[chain.transfers[0]] ?? []).contains {
+        Set(kept[$0].transfers).isSuperset(of: chain.transfers)
+      }
+      if inside { continue }
+      for t in chain.transfers { keptWith[t, default: []].append(kept.count) }
+      kept.append(chain)
+    }
+    return kept
   }
 
   /// How many transfers out of `t`'s receiver, in the window after `t`, go to `origin`.
@@ -192,57 +250,57 @@ struct RelayChains {
   /// The sources whose money converges through several intermediaries on
   /// one other account, too unlikely for chance.
   ///
-  /// A source's transfers are cut into fans of consecutive windows of
-  /// ``hopWindow`` buckets; a fan of more than ``maxFan`` transfers is a
-  /// payroll or a shop, not a scheme, and is not searched.
+  /// The relays from one source are grouped by the account they reach; the
+  /// source's transfers out within ``hopWindow`` of the first of them are
+  /// the fan (*m*). A fan of more than ``maxFan`` transfers is a payroll or
+  /// a shop, not a scheme, and is not read.
   func scatterGathers() -> [Chain] {
     let log10T = log10(Double(max(transfers.count, 1)))
     let bar = log10(alpha)
     var found: [Chain] = []
-    // (sink, intermediary, scatter, hop) of one fan's relays
+    // (sink, intermediary, scatter, hop) of one source's relays
     var relays: [(sink: Int32, intermediary: Int32, scatter: Int, hop: Hop)] = []
     let offsets = transfers.outgoing.offsets, edges = transfers.outgoing.edges
     for source in 0..<Int32(transfers.outgoing.nodeCount) {
       let all = offsets[Int(source)]..<offsets[Int(source) + 1]
       guard all.count >= 2 else { continue }
-      var start = all.lowerBound
-      while start < all.upperBound {
-        let first = transfers.bucket[Int(edges[start])]
-        var end = start + 1
-        while end < all.upperBound, transfers.bucket[Int(edges[end])] <= first + hopWindow { end += 1 }
-        defer { start = end }
-        guard (2...maxFan).contains(end - start) else { continue }
-        relays.removeAll(keepingCapacity: true)
-        for e in start..<end {
-          let scatter = Int(edges[e])
-          let intermediary = transfers.target[scatter]
-          guard intermediary != source else { continue }
-          for hop in hops(of: scatter) {
-            let sink = transfers.target[Int(hop.next)]
-            if sink != source && sink != intermediary { relays.append((sink, intermediary, scatter, hop)) }
-          }
+      relays.removeAll(keepingCapacity: true)
+      for e in all {
+        let scatter = Int(edges[e])
+        let intermediary = transfers.target[scatter]
+        guard intermediary != source else { continue }
+        for hop in hops(of: scatter) {
+          let sink = transfers.target[Int(hop.next)]
+          if sink != source && sink != intermediary { relays.append((sink, intermediary, scatter, hop)) }
         }
-        guard relays.count >= 2 else { continue }
-        relays.sort { ($0.sink, $0.intermediary, $0.scatter) < ($1.sink, $1.intermediary, $1.scatter) }
-        let m = Double(end - start)
-        var i = 0
-        while i < relays.count {
-          var j = i
-          var chosen: [(scatter: Int, hop: Hop)] = []  // the first relay through each intermediary
-          var last: Int32 = -1
-          while j < relays.count, relays[j].sink == relays[i].sink {
-            if relays[j].intermediary != last { chosen.append((relays[j].scatter, relays[j].hop)) }
-            last = relays[j].intermediary
-            j += 1
-          }
-          i = j
-          guard chosen.count >= 2 else { continue }
-          // The first relay may reach any account; each further one must reach this sink.
-          var total = log10T + log10(Double(chosen[0].hop.looked) * chosen[0].hop.q)
-          for r in chosen.dropFirst() { total += log10(m * Double(r.hop.toSink) * r.hop.q) }
-          if total <= bar {
-            found.append(Chain(transfers: chosen.flatMap { [$0.scatter, Int($0.hop.next)] }, surprise: -total))
-          }
+      }
+      guard relays.count >= 2 else { continue }
+      relays.sort {
+        ($0.sink, transfers.bucket[$0.scatter], $0.intermediary) < ($1.sink, transfers.bucket[$1.scatter], $1.intermediary)
+      }
+      var i = 0
+      while i < relays.count {
+        // One sink's relays whose scatters lie within a window of the first.
+        let firstDay = transfers.bucket[relays[i].scatter]
+        var j = i
+        var chosen: [(scatter: Int, hop: Hop)] = []  // the first relay through each intermediary
+        var through = Set<Int32>()
+        while j < relays.count, relays[j].sink == relays[i].sink, transfers.bucket[relays[j].scatter] <= firstDay + hopWindow {
+          if through.insert(relays[j].intermediary).inserted { chosen.append((relays[j].scatter, relays[j].hop)) }
+          j += 1
+        }
+        i = j
+        guard chosen.count >= 2 else { continue }
+        let m = all.lazy.filter {
+          let b = transfers.bucket[Int(edges[$0])]
+          return b >= firstDay && b <= firstDay + hopWindow
+        }.count
+        guard m <= maxFan else { continue }
+        // The first relay may reach any account; each further one must reach this sink.
+        var total = log10T + log10(Double(chosen[0].hop.looked) * chosen[0].hop.q)
+        for r in chosen.dropFirst() { total += log10(Double(m) * Double(r.hop.toSink) * r.hop.q) }
+        if total <= bar {
+          found.append(Chain(transfers: chosen.flatMap { [$0.scatter, Int($0.hop.next)] }, surprise: -total))
         }
       }
     }

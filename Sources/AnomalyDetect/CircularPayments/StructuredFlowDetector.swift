@@ -40,8 +40,9 @@ import SignalGraph
 ///    same sender to another receiver (fanned out). A transfer whose unit
 ///    lies within ``Thresholds/amountTolerance`` (10 %, a skim of a few
 ///    percent per hop) of the other's is **linked** when the chance of
-///    such a match among the *k* transfers looked at, *k* · *q*, is at most
-///    ``Thresholds/alpha``: *q* is the share of payments (outside the
+///    such a match among the *k* transfers looked at, times the *c* transfers
+///    the structure holds already (its tests so far), *c* · *k* · *q*, is at
+///    most ``Thresholds/alpha``: *q* is the share of payments (outside the
 ///    seeds, so that the scheme does not hide in its own amounts) of exactly *u*
 ///    when the amounts are equal, else within the tolerance (widened to the
 ///    transfers' own spread) of *u*, times the share of seeds among all
@@ -109,16 +110,18 @@ public struct StructuredFlowDetector: Detector {
     let relays = RelayChains(
       transfers: transfers, amounts: amounts, hopWindow: thresholds.relayWindow / max(thresholds.bucketSeconds, 1),
       skim: thresholds.skim, maxHops: thresholds.maxRingHops, alpha: thresholds.alpha)
+    let (rings, stacks) = relays.relayedPaths()
     let seeds =
       splits(transfers, amounts: amounts)
-      + relays.rings().map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .ring) }
+      + rings.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .ring) }
+      + stacks.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .chain) }
       + relays.scatterGathers().map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .convergence) }
     guard !seeds.isEmpty else { return [] }
     // Links are tested against the payments the seeds leave unexplained.
     let seedTransfers = Set(seeds.flatMap(\.transfers))
     let background = amounts.excluding(
       seedTransfers.lazy.flatMap { transfers.payments(of: $0) }.map { set.payments.amountMicros[Int($0)] })
-    let links = self.links(from: seedTransfers.sorted(), transfers, amounts: background)
+    let links = self.links(from: seeds, transfers, amounts: background)
     return structures(seeds: seeds, links: links, transfers, in: set)
   }
 
@@ -135,6 +138,8 @@ public struct StructuredFlowDetector: Detector {
       case ring
       /// Relayed money converging from one source on another account.
       case convergence
+      /// Money passed on along a chain of accounts.
+      case chain
     }
     var transfers: [Int]
     var surprise: Double
@@ -181,13 +186,24 @@ public struct StructuredFlowDetector: Detector {
   }
 
   /// Every link reachable from `seeds`, breadth first.
-  func links(from seeds: [Int], _ transfers: PaymentTransfers, amounts: AmountDistribution) -> [Link] {
+  ///
+  /// A link from a transfer whose structure already holds *c* transfers
+  /// needs *c* times the surprise (a Bonferroni bound over the structure's
+  /// tests), so a big structure does not gather chance neighbours.
+  func links(from seeds: [Seed], _ transfers: PaymentTransfers, amounts: AmountDistribution) -> [Link] {
     var chosen = [Bool](repeating: false, count: transfers.count)
     var isSeed = [Bool](repeating: false, count: transfers.count)
-    for s in seeds { (chosen[s], isSeed[s]) = (true, true) }
+    var structures = DisjointSets(count: transfers.count)
+    var queue: [Int] = []
+    for s in seeds {
+      for t in s.transfers {
+        structures.union(s.transfers[0], t)
+        if !chosen[t] { queue.append(t) }
+        (chosen[t], isSeed[t]) = (true, true)
+      }
+    }
     // The chance that a transfer looked at is itself a seed.
-    let seedShare = Double(seeds.count) / Double(max(transfers.count, 1))
-    var queue = seeds
+    let seedShare = Double(queue.count) / Double(max(transfers.count, 1))
     var links: [Link] = []
     var head = 0
     let window = max(thresholds.window / max(thresholds.bucketSeconds, 1), 0)
@@ -214,8 +230,9 @@ public struct StructuredFlowDetector: Detector {
           guard Double(abs(u - unit)) <= tolerance * Double(max(u, unit)) else { continue }
           var q = u == unit ? amounts.share(exactly: unit) : amounts.share(near: unit, tolerance: tolerance)
           if isSeed[other] { q *= seedShare }
-          let surprise = -log10(looked * q)
+          let surprise = -log10(looked * q * Double(structures.size(of: Int32(t))))
           guard surprise >= bar else { continue }
+          structures.union(t, other)
           links.append(Link(from: t, to: other, role: role, surprise: surprise))
           if !chosen[other] {
             chosen[other] = true
@@ -287,6 +304,7 @@ public struct StructuredFlowDetector: Detector {
       "split_transfers": .integer(seeds.filter { $0.kind == .split }.count),
       "relayed_rings": .integer(seeds.filter { $0.kind == .ring }.count),
       "converging_relays": .integer(seeds.filter { $0.kind == .convergence }.count),
+      "relayed_chains": .integer(seeds.filter { $0.kind == .chain }.count),
       "amount_links": .integer(links.count),
       "volume": .string(Amount(micros: volume).description),
       "span_days": .integer(Int(span)),
@@ -333,6 +351,8 @@ public struct StructuredFlowDetector: Detector {
     if splits > 0 { found.append("\(splits) transfer(s) split into several payments on one day") }
     if rings > 0 { found.append("\(rings) relay(s) of one amount closing back on where it started") }
     if converging > 0 { found.append("\(converging) fan(s) of relays converging on one account") }
+    let chains = seeds.filter { $0.kind == .chain }.count
+    if chains > 0 { found.append("\(chains) chain(s) of accounts each passing on most of what it received") }
     found.append("\(links.count) matching amount(s) between transfers that share an account")
     let strongest = seeds.map(\.surprise).max() ?? 0
     return "\(accounts) accounts \(shape) \(when): " + found.joined(separator: ", ")

@@ -8,8 +8,8 @@ import Foundation
 /// The same scale and seed give byte-identical files on every machine. Rows
 /// are in time order, so planted groups are not contiguous; about 2 % of
 /// timestamps are written as ISO-8601, the rest as Unix seconds. See
-/// `HonestBackground`, `EngagementFarms`, `PaymentRings` and
-/// `ProfileTemplates` for what is generated.
+/// `HonestBackground`, `EngagementFarms`, `PaymentRings`,
+/// `ProfileTemplates` and `CollusivePayments` for what is generated.
 ///
 ///     let set = SyntheticSignalSet(scale: .small, seed: 42)
 ///     let summary = try set.write(to: URL(fileURLWithPath: "/tmp/small-42"))
@@ -22,11 +22,18 @@ public struct SyntheticSignalSet: Sendable {
   let scale: SynthScale
   /// The seed that determines every byte.
   let seed: UInt64
+  /// Whether the slow anti-money-laundering schemes of `CollusivePayments`
+  /// (split fan-ins, rings going round once, scatter-gathers, stacks) are
+  /// planted too.
+  let amlTypologies: Bool
 
   /// Describes a signal set; nothing is generated until `write(to:)`.
-  public init(scale: SynthScale, seed: UInt64) {
+  /// With `amlTypologies`, the slow laundering schemes are planted as well
+  /// (after everything else, so the rest of the set is unchanged).
+  public init(scale: SynthScale, seed: UInt64, amlTypologies: Bool = false) {
     self.scale = scale
     self.seed = seed
+    self.amlTypologies = amlTypologies
   }
 
   /// Generates the set and writes accounts.csv, payments.csv,
@@ -83,6 +90,7 @@ public struct SyntheticSignalSet: Sendable {
     var farmRNG = root.fork()
     var ringRNG = root.fork()
     var templateRNG = root.fork()
+    var schemeRNG = root.fork()
 
     let groups = parameters.groupsPerKind
     let farms = EngagementFarms(groups: groups, compact: parameters.compact, rng: &farmRNG)
@@ -96,6 +104,8 @@ public struct SyntheticSignalSet: Sendable {
     farms.inject(into: &world, rng: &farmRNG)
     rings.inject(into: &world, rng: &ringRNG)
     templates.inject(into: &world, rng: &templateRNG)
+    // Last, from honest people only, so that everything before is unchanged.
+    if amlTypologies { CollusivePayments(groups: groups, rng: &schemeRNG).inject(into: &world, rng: &schemeRNG) }
     return world
   }
 }
