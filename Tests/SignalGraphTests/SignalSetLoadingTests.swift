@@ -115,6 +115,19 @@ let sampleFiles: [String: String] = [
     #expect(result.error.description.contains("\"\(column)\""))
   }
 
+  /// CSV timestamps are held to the event stream's range, years 1 to 9999:
+  /// a value near ±2^63 would overflow every later scan of the set.
+  @Test func timestampsOutsideTheYears1To9999AreRefusedAndTheEdgesKept() throws {
+    let result = try #require(try loadError(["payments.csv": "id,src,dst,amount,ts\np1,a,b,1,-62135596801\n"]))
+    #expect(result.error.description.hasSuffix("\"-62135596801\" \(Timestamp.outOfRange)"))
+    let edges = try withSignalSet([
+      "accounts.csv": "account,created_at\na,0001-01-01T00:00:00Z\n",
+      "payments.csv": "id,src,dst,amount,ts\np1,a,b,1,9999-12-31T23:59:59Z\n",
+    ]) { try SignalSet(contentsOf: $0) }
+    #expect(edges.accounts.createdAt == [Timestamp.validRange.lowerBound, AccountTable.unknownTime])
+    #expect(edges.payments.time == [Timestamp.validRange.upperBound])
+  }
+
   @Test func raggedRowNamesFileLineAndCounts() throws {
     let result = try #require(
       try loadError(["payments.csv": "id,src,dst,amount,ts\np1,a,b,1,1\n\n\"p\n2\",a,b,1\n"]))
@@ -144,6 +157,10 @@ let sampleFiles: [String: String] = [
     ("profile_edits.csv", "value,account,field,ts\nx,a,bio,12:00\n", 2, "ts", 4, "12:00"),
     ("accounts.csv", "account,created_at\na,1\nb,soon\n", 3, "created_at", 2, "soon"),
     ("accounts.csv", "created_at,account\n1,\n", 2, "account", 2, ""),
+    ("payments.csv", "id,src,dst,amount,ts\np1,a,b,1,9223372036854775807\n", 2, "ts", 5, "9223372036854775807"),
+    ("accounts.csv", "account,created_at\na,-9223372036854775807\n", 2, "created_at", 2, "-9223372036854775807"),
+    ("interactions.csv", "src,dst,kind,ts\na,b,like,0000-12-31T23:59:59Z\n", 2, "ts", 4, "0000-12-31T23:59:59Z"),
+    ("profile_edits.csv", "account,field,value,ts\na,bio,x,253402300800\n", 2, "ts", 4, "253402300800"),
   ])
   func badValueNamesFileLineColumnAndField(
     file: String, contents: String, line: Int, column: String, field: Int, value: String

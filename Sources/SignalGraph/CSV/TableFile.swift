@@ -85,11 +85,12 @@ struct TableRow {
     return value
   }
 
-  /// The timestamp in `slot`.
+  /// The timestamp in `slot`, within ``Timestamp/validRange``.
   func time(_ slot: Int) throws -> Int64 {
     guard let t = Timestamp.parse(bytes(slot)) else {
       throw bad(slot, "is not a timestamp (integer Unix seconds or ISO-8601 UTC such as 2026-03-01T12:00:00Z)")
     }
+    guard Timestamp.validRange.contains(t) else { throw bad(slot, Timestamp.outOfRange) }
     return t
   }
 
