@@ -51,6 +51,23 @@ struct EventParserTests {
     #expect(problem(#"{"type":"interaction","src":"a\q","dst":"b","kind":"like","ts":1}"#)?.contains("invalid escape") == true)
     #expect(problem(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":9223372036854775000}"#)?.contains("outside the years 1 to 9999") == true)
   }
+
+  /// Deep nesting in an ignored key is skipped without recursion (issue 16,
+  /// item 2): it used to overflow the stack, on every restart of `filter --state`.
+  @Test func deeplyNestedIgnoredValuesAreSkippedWithoutRecursion() throws {
+    let depth = 100_000
+    let open = String(repeating: "[", count: depth)
+    #expect(problem(#"{"x":"# + open + "}")?.hasPrefix("line 5: ") == true)
+    #expect(problem(#"{"x":"# + open)?.hasPrefix("line 5: ") == true)
+    let objects = String(repeating: #"{"k":"#, count: depth) + "1" + String(repeating: "}", count: depth)
+    let balanced = open + objects + String(repeating: "]", count: depth)
+    let event = try parse(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1,"x":"# + balanced + "}")
+    #expect(event == .interaction(source: "a", target: "b", kind: "like", time: 1))
+    #expect(problem(#"{"x":[1,{"k":[2}]}"#)?.contains("expected ',' or ']'") == true)
+    #expect(problem(#"{"x":{"k":1,}}"#)?.contains("expected a string") == true)
+    #expect(problem(#"{"x":[1 2]}"#)?.contains("expected ',' or ']'") == true)
+    #expect(problem(#"{"x":[tru]}"#)?.contains("invalid value \"tru\"") == true)
+  }
 }
 
 @Suite("SignalEvent.jsonLine")

@@ -151,36 +151,63 @@ struct JSONCursor {
     return .span(start..<i)
   }
 
-  /// Skips any JSON value.
+  /// Skips any JSON value, nested arrays and objects included.
+  ///
+  /// The containers still open are kept on a stack of their closing
+  /// brackets, not on the call stack: a line of 100 000 `[` in an ignored key
+  /// costs 100 kB and gets an error, never a stack overflow.
   mutating func skipValue() throws(Failure) {
-    whitespace()
-    guard let c = current else { throw Failure(message: "expected a value, found end of line") }
-    switch c {
-    case UInt8(ascii: "\""): _ = try string()
-    case UInt8(ascii: "{"), UInt8(ascii: "["):
-      let close = c == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
-      i += 1
+    var closers: [UInt8] = []
+    while true {
       whitespace()
-      if current == close { i += 1; return }
-      while true {
-        if c == UInt8(ascii: "{") {
-          _ = try string()
-          try expect(UInt8(ascii: ":"), "':'")
-        }
-        try skipValue()
+      guard let c = current else { throw Failure(message: "expected a value, found end of line") }
+      switch c {
+      case UInt8(ascii: "\""): _ = try string()
+      case UInt8(ascii: "{"), UInt8(ascii: "["):
+        let close = c == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        i += 1
         whitespace()
-        if current == UInt8(ascii: ",") { i += 1; continue }
-        if current == close { i += 1; return }
-        throw Failure(message: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(current))")
+        if current == close {
+          i += 1
+        } else {
+          closers.append(close)
+          if close == UInt8(ascii: "}") { try memberKey() }
+          continue  // the container's first value
+        }
+      default: try skipLiteral()
       }
-    default:
-      let start = i
-      while let b = current, b != UInt8(ascii: ","), b != UInt8(ascii: "}"), b != UInt8(ascii: "]"),
-        b != 0x20, b != 0x09
-      { i += 1 }
-      let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-      if word == "true" || word == "false" || word == "null" || Double(word) != nil { return }
-      throw Failure(message: "invalid value \"\(word)\" at column \(start + 1)")
+      // After a value: close what ends here, or go on to the next element.
+      while let close = closers.last {
+        whitespace()
+        if current == close {
+          i += 1
+          closers.removeLast()
+        } else if current == UInt8(ascii: ",") {
+          i += 1
+          if close == UInt8(ascii: "}") { try memberKey() }
+          break
+        } else {
+          throw Failure(message: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(current))")
+        }
+      }
+      if closers.isEmpty { return }
     }
+  }
+
+  /// Steps over an object member's key and its colon.
+  private mutating func memberKey() throws(Failure) {
+    _ = try string()
+    try expect(UInt8(ascii: ":"), "':'")
+  }
+
+  /// Steps over `true`, `false`, `null` or a number.
+  private mutating func skipLiteral() throws(Failure) {
+    let start = i
+    while let b = current, b != UInt8(ascii: ","), b != UInt8(ascii: "}"), b != UInt8(ascii: "]"),
+      b != 0x20, b != 0x09
+    { i += 1 }
+    let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+    if word == "true" || word == "false" || word == "null" || Double(word) != nil { return }
+    throw Failure(message: "invalid value \"\(word)\" at column \(start + 1)")
   }
 }
