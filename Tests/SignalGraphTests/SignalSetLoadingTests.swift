@@ -128,6 +128,51 @@ let sampleFiles: [String: String] = [
     #expect(edges.payments.time == [Timestamp.validRange.upperBound])
   }
 
+  /// A column named twice is refused: which one holds the data is ambiguous
+  /// (issue 16, item 9; the first one used to win silently).
+  @Test func aDuplicatedHeaderColumnNamesFileLineAndBothFields() throws {
+    let result = try #require(try loadError(["payments.csv": "id,src,dst,amount,ts, src\np1,a,b,1,1,c\n"]))
+    let path = filePath(result.directory, "payments.csv")
+    #expect(result.error == .duplicateColumn(path: path, line: 1, column: "src", firstField: 2, field: 6))
+    #expect(result.error.description.hasPrefix("\(path):1: column \"src\" (field 6) appears twice"))
+    let unknown = try #require(try loadError(["interactions.csv": "\nsrc,memo,dst,kind,ts,memo\n"]))
+    #expect(
+      unknown.error == .duplicateColumn(
+        path: filePath(unknown.directory, "interactions.csv"), line: 2, column: "memo", firstField: 2, field: 6))
+    // Empty names (trailing commas of a spreadsheet) are not columns anyone reads.
+    #expect(try loadError(["interactions.csv": "src,dst,kind,ts,,\na,b,like,1,,\n"]) == nil)
+  }
+
+  /// Bytes that are not UTF-8 are refused wherever they are (issue 16, item 9):
+  /// repaired, `u\xffx` and `u\xfex` printed the same and `explain` found neither.
+  @Test(arguments: [
+    ([UInt8]("id,src,dst,amount,ts\np1,u".utf8) + [0xFF] + Array("x,b,1,1\n".utf8), 2, "src" as String?, 2, UInt8(0xFF), 2),
+    (Array("id,src,dst,amount,ts,memo\np1,a,b,1,1,\"ok\"\np2,a,b,1,1,\"caf".utf8) + [0xC3, 0x28] + Array("\"\n".utf8),
+     3, "memo", 6, UInt8(0xC3), 4),
+    (Array("id,src,dst,amount,ts\np1,a,".utf8) + [0xED, 0xA0, 0x80] + Array(",1,1\n".utf8), 2, "dst", 3, UInt8(0xED), 1),
+    (Array("id,src,dst,amount,ts,n".utf8) + [0xE9] + Array("\n".utf8), 1, nil, 6, UInt8(0xE9), 2),
+  ])
+  func invalidUTF8NamesFileLineColumnAndByte(
+    bytes: [UInt8], line: Int, column: String?, field: Int, byte: UInt8, offset: Int
+  ) throws {
+    try withTemporaryDirectory { root in
+      let directory = try writeSignalSet([:], in: root)
+      let path = try writeFile(directory, "payments.csv", bytes: bytes)
+      #expect(throws: SignalSetError.invalidUTF8(path: path, line: line, column: column, field: field, byte: byte, offset: offset)) {
+        try SignalSet(contentsOf: directory)
+      }
+    }
+  }
+
+  @Test func wellFormedUTF8IsKeptByteForByte() throws {
+    let set = try withSignalSet(["payments.csv": "id,src,dst,amount,ts\np1,café,日本,1,1\np2,😀,\u{202E}x,1,2\n"]) {
+      try SignalSet(contentsOf: $0)
+    }
+    #expect(SetSnapshot(set).accounts == ["café", "日本", "😀", "\u{202E}x"])
+    let error = SignalSetError.invalidUTF8(path: "d/payments.csv", line: 3, column: "src", field: 2, byte: 0xFF, offset: 2)
+    #expect(error.description == "d/payments.csv:3: column \"src\" (field 2): byte 2 (0xFF) is not UTF-8; the files must be UTF-8 text")
+  }
+
   @Test func raggedRowNamesFileLineAndCounts() throws {
     let result = try #require(
       try loadError(["payments.csv": "id,src,dst,amount,ts\np1,a,b,1,1\n\n\"p\n2\",a,b,1\n"]))

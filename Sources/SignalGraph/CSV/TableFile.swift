@@ -14,10 +14,11 @@ struct TableFile {
     required: [String], optional: [String] = [],
     _ body: (inout TableRow) throws -> Void
   ) throws -> Int {
-    var layout = TableLayout(path: path, fieldCount: -1, positions: [], names: [])
+    var layout = TableLayout(path: path, fieldCount: -1, positions: [], names: [], header: [])
     var rows = 0
     do {
       try CSVReader(path: path).forEachRecord { record in
+        try requireUTF8(record, header: layout.header)
         if layout.fieldCount < 0 {
           layout = try resolve(header: record, required: required, optional: optional)
           return
@@ -39,10 +40,27 @@ struct TableFile {
     return rows
   }
 
+  /// Refuses a record with a field that is not UTF-8, naming the field's
+  /// column (once the `header` is known).
+  private func requireUTF8(_ record: CSVRecord, header: [String]) throws {
+    guard UTF8Validation.firstInvalidOffset(record.bytes) != nil else { return }
+    for field in 0..<record.count {
+      guard let offset = UTF8Validation.firstInvalidOffset(record[field]) else { continue }
+      throw SignalSetError.invalidUTF8(
+        path: path, line: record.line, column: field < header.count ? header[field] : nil, field: field + 1,
+        byte: record[field][offset], offset: offset + 1)
+    }
+  }
+
   private func resolve(header: CSVRecord, required: [String], optional: [String]) throws -> TableLayout {
     var names: [String] = []
+    var fieldOf: [String: Int] = [:]
     for i in 0..<header.count {
-      names.append(header.string(at: i).trimmingASCIISpaces())
+      let name = header.string(at: i).trimmingASCIISpaces()
+      if !name.isEmpty, let first = fieldOf.updateValue(i, forKey: name) {
+        throw SignalSetError.duplicateColumn(path: path, line: header.line, column: name, firstField: first + 1, field: i + 1)
+      }
+      names.append(name)
     }
     var positions: [Int] = []
     for column in required {
@@ -54,7 +72,8 @@ struct TableFile {
     for column in optional {
       positions.append(names.firstIndex(of: column) ?? -1)
     }
-    return TableLayout(path: path, fieldCount: header.count, positions: positions, names: required + optional)
+    return TableLayout(
+      path: path, fieldCount: header.count, positions: positions, names: required + optional, header: names)
   }
 }
 
@@ -118,6 +137,8 @@ struct TableLayout {
   let positions: [Int]
   /// The column name of each slot.
   let names: [String]
+  /// The column name of each field, as the header gives it.
+  let header: [String]
 }
 
 extension String {
