@@ -270,6 +270,31 @@ func fileBytes(_ path: String) throws -> Data {
     }
   }
 
+  /// A store cut short (its last kilobyte gone) used to load silently with
+  /// altered rows (issue 16, item 7); the quick check at open refuses it.
+  @Test func aTruncatedStoreIsRefusedWhenOpened() throws {
+    try withTemporaryDirectory { root in
+      let path = filePath(root, "signals.sqlite")
+      var set = SignalSet()
+      for i in 0..<3_000 {
+        set.addPayment(id: "p\(i)", source: "a\(i % 97)", target: "b\(i % 89)", amount: Amount(micros: Int64(i)), time: Int64(i))
+      }
+      try SignalStore(path: path).append(set, source: "many")
+      let bytes = try fileBytes(path)
+      try bytes.prefix(bytes.count - 1_024).write(to: URL(fileURLWithPath: path))
+      #expect {
+        try SignalStore(path: path, create: false)
+      } throws: { error in
+        guard case let SignalStoreError.damaged(p, problems) = error else { return false }
+        return p == path && !problems.isEmpty && "\(error)".contains("damaged")
+      }
+      // An intact store opens as before.
+      let intact = filePath(root, "intact.sqlite")
+      try SignalStore(path: intact).append(set, source: "many")
+      #expect(try SignalStore(path: intact, create: false).load().payments.count == 3_000)
+    }
+  }
+
   @Test func rowsThatPointAtNoAccountAreInconsistent() throws {
     try withTemporaryDirectory { root in
       let path = filePath(root, "signals.sqlite")

@@ -24,10 +24,16 @@ public struct SignalStore {
 
   /// Opens the store at `path`, creating the file and schema if `create` is
   /// true and the file is new.
-  /// - Throws: ``SignalStoreError`` if the file cannot be opened, is not a
-  ///   fraudscan store, or has a newer schema.
+  ///
+  /// An existing file is checked first with SQLite's `PRAGMA quick_check`
+  /// (every page and record well-formed, every index entry in range; the
+  /// cost is one read of the file, see BENCHMARKS.md), so a truncated or
+  /// damaged store is refused instead of read with altered rows.
+  /// - Throws: ``SignalStoreError`` if the file cannot be opened, is damaged,
+  ///   is not a fraudscan store, or has a newer schema.
   public init(path: String, create: Bool = true) throws {
     database = try SQLiteDatabase(path: path, create: create)
+    try Self.requireIntact(database)
     try database.execute("PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL")
     let version = try database.userVersion()
     if version == 0 {
@@ -38,6 +44,20 @@ public struct SignalStore {
     } else if version > Self.schemaVersion {
       throw SignalStoreError.newerSchema(path: path, found: version, supported: Self.schemaVersion)
     }
+  }
+
+  /// Throws ``SignalStoreError/damaged(path:problems:)`` unless SQLite's
+  /// quick check of the whole file passes.
+  static func requireIntact(_ database: SQLiteDatabase) throws {
+    var problems: [String] = []
+    do {
+      let check = try database.prepare("PRAGMA quick_check(5)")
+      while try check.step() { problems.append(String(decoding: check.bytes(0), as: UTF8.self)) }
+    } catch let SignalStoreError.sqlite(_, message) {
+      problems.append(message)
+    }
+    guard problems != ["ok"] else { return }
+    throw SignalStoreError.damaged(path: database.path, problems: problems)
   }
 
   static let schema = """
