@@ -13,6 +13,14 @@ import CSQLite
 ///
 /// Accounts are stored with dense integer ids in the order they were first
 /// seen, so a loaded set gives every account the index it has in the file.
+///
+/// Ingesting a set again never doubles it. A payment `id` names one payment:
+/// a payment whose id is already stored with the same source, target, amount
+/// and time is skipped, and one whose id is stored with anything different is
+/// a ``SignalStoreError/conflictingPayment(path:source:id:stored:new:)`` that
+/// stores nothing. Interactions and profile edits carry no id: a row equal in
+/// every column to one stored by an earlier ingest is skipped (within one set,
+/// equal rows are all kept, as the set gives them).
 public struct SignalStore {
   /// The schema version this fraudscan writes and reads.
   public static let schemaVersion = 1
@@ -82,6 +90,8 @@ public struct SignalStore {
     public var accountsAdded: Int
     /// Rows added per table.
     public var payments: Int, interactions: Int, profileEdits: Int
+    /// Signals of the set already in the store, skipped (see ``SignalStore``).
+    public var duplicatesSkipped = 0
     /// All signal rows added.
     public var signals: Int { payments + interactions + profileEdits }
   }
@@ -95,12 +105,13 @@ public struct SignalStore {
   public func append(_ set: SignalSet, source: String, progress: ProgressReporter = .silent) throws -> AppendSummary {
     try database.transaction {
       let ids = try mergeAccounts(set.accounts)
-      try insertPayments(set.payments, ids, progress)
-      try insertInteractions(set.interactions, ids, progress)
-      try insertProfileEdits(set.profileEdits, ids, progress)
+      let storedBefore = try StoredRows(database)
+      let payments = try insertPayments(set.payments, ids, source: source, progress)
+      let interactions = try insertInteractions(set.interactions, ids, storedBefore, progress)
+      let profileEdits = try insertProfileEdits(set.profileEdits, ids, storedBefore, progress)
       let summary = AppendSummary(
-        accountsAdded: ids.added, payments: set.payments.count,
-        interactions: set.interactions.count, profileEdits: set.profileEdits.count)
+        accountsAdded: ids.added, payments: payments, interactions: interactions, profileEdits: profileEdits,
+        duplicatesSkipped: set.signalCount - payments - interactions - profileEdits)
       let ingest = try database.prepare(
         "INSERT INTO ingests(source, accounts_added, payments, interactions, profile_edits) VALUES (?, ?, ?, ?, ?)")
       ingest.bind(1, source)
@@ -146,51 +157,109 @@ public struct SignalStore {
     return (map, added)
   }
 
-  private func insertPayments(_ p: PaymentTable, _ ids: (map: [Int64], added: Int), _ progress: ProgressReporter) throws {
+  /// Inserts the payments whose id is not stored yet; returns how many.
+  private func insertPayments(
+    _ p: PaymentTable, _ ids: (map: [Int64], added: Int), source: String, _ progress: ProgressReporter
+  ) throws -> Int {
+    try database.execute("CREATE INDEX IF NOT EXISTS payments_by_id ON payments(id)")
     let insert = try database.prepare("INSERT INTO payments(id, src, dst, amount_micros, ts) VALUES (?, ?, ?, ?, ?)")
+    let stored = try database.prepare("SELECT src, dst, amount_micros, ts FROM payments WHERE id = ? LIMIT 1")
+    var inserted = 0
     try p.ids.arena.withUnsafeBufferPointer { arena in
       for r in 0..<p.count {
-        insert.bind(1, bytes: UnsafeBufferPointer(rebasing: arena[p.ids.starts[r]..<p.ids.starts[r + 1]]))
-        insert.bind(2, ids.map[Int(p.source[r])])
-        insert.bind(3, ids.map[Int(p.target[r])])
-        insert.bind(4, p.amountMicros[r])
-        insert.bind(5, p.time[r])
+        let id = UnsafeBufferPointer(rebasing: arena[p.ids.starts[r]..<p.ids.starts[r + 1]])
+        let row = [ids.map[Int(p.source[r])], ids.map[Int(p.target[r])], p.amountMicros[r], p.time[r]]
+        stored.bind(1, bytes: id)
+        defer { stored.reset() }
+        if try stored.step() {
+          let old = (0..<4).map { stored.int64(Int32($0)) }
+          if old == row { continue }
+          throw SignalStoreError.conflictingPayment(
+            path: path, source: source, id: String(decoding: id, as: UTF8.self),
+            stored: try describePayment(old), new: try describePayment(row))
+        }
+        insert.bind(1, bytes: id)
+        for (column, value) in row.enumerated() { insert.bind(Int32(column + 2), value) }
         try insert.run()
+        inserted += 1
         progress.tick("storing payments", r + 1)
       }
     }
+    return inserted
   }
 
-  private func insertInteractions(_ i: InteractionTable, _ ids: (map: [Int64], added: Int), _ progress: ProgressReporter) throws {
+  /// `alice → bob 10.25 at 1970-01-01T00:01:40Z`, for a payment's stored columns.
+  private func describePayment(_ row: [Int64]) throws -> String {
+    let name = try database.prepare("SELECT name FROM accounts WHERE id = ?")
+    func account(_ id: Int64) throws -> String {
+      name.bind(1, id)
+      defer { name.reset() }
+      return try name.step() ? String(decoding: name.bytes(0), as: UTF8.self) : "#\(id)"
+    }
+    return "\(try account(row[0])) → \(try account(row[1])) \(Amount(micros: row[2])) at \(Timestamp.iso8601(row[3]))"
+  }
+
+  /// Inserts the interactions no earlier ingest stored; returns how many.
+  private func insertInteractions(
+    _ i: InteractionTable, _ ids: (map: [Int64], added: Int), _ before: StoredRows, _ progress: ProgressReporter
+  ) throws -> Int {
     let insert = try database.prepare("INSERT INTO interactions(src, dst, kind, ts) VALUES (?, ?, ?, ?)")
+    let earlier = try before.lookup(
+      "interactions", index: "interactions_by_pair", on: "src, dst, ts", matching: ["src", "dst", "kind", "ts"])
+    var inserted = 0
     try i.kinds.arena.withUnsafeBufferPointer { arena in
       for r in 0..<i.count {
         let k = Int(i.kind[r])
-        insert.bind(1, ids.map[Int(i.source[r])])
-        insert.bind(2, ids.map[Int(i.target[r])])
-        insert.bind(3, bytes: UnsafeBufferPointer(rebasing: arena[i.kinds.starts[k]..<i.kinds.starts[k + 1]]))
-        insert.bind(4, i.time[r])
+        let kind = UnsafeBufferPointer(rebasing: arena[i.kinds.starts[k]..<i.kinds.starts[k + 1]])
+        func bindRow(_ statement: SQLiteStatement) {
+          statement.bind(1, ids.map[Int(i.source[r])])
+          statement.bind(2, ids.map[Int(i.target[r])])
+          statement.bind(3, bytes: kind)
+          statement.bind(4, i.time[r])
+        }
+        if let earlier {
+          bindRow(earlier)
+          if try earlier.exists() { continue }
+        }
+        bindRow(insert)
         try insert.run()
+        inserted += 1
         progress.tick("storing interactions", r + 1)
       }
     }
+    return inserted
   }
 
-  private func insertProfileEdits(_ e: ProfileEditTable, _ ids: (map: [Int64], added: Int), _ progress: ProgressReporter) throws {
+  /// Inserts the profile edits no earlier ingest stored; returns how many.
+  private func insertProfileEdits(
+    _ e: ProfileEditTable, _ ids: (map: [Int64], added: Int), _ before: StoredRows, _ progress: ProgressReporter
+  ) throws -> Int {
     let insert = try database.prepare("INSERT INTO profile_edits(account, field, value, ts) VALUES (?, ?, ?, ?)")
+    let earlier = try before.lookup(
+      "profile_edits", index: "profile_edits_by_account", on: "account, ts", matching: ["account", "field", "value", "ts"])
+    var inserted = 0
     try e.fields.arena.withUnsafeBufferPointer { fields in
       try e.values.arena.withUnsafeBufferPointer { values in
         for r in 0..<e.count {
           let f = Int(e.field[r]), v = Int(e.value[r])
-          insert.bind(1, ids.map[Int(e.account[r])])
-          insert.bind(2, bytes: UnsafeBufferPointer(rebasing: fields[e.fields.starts[f]..<e.fields.starts[f + 1]]))
-          insert.bind(3, bytes: UnsafeBufferPointer(rebasing: values[e.values.starts[v]..<e.values.starts[v + 1]]))
-          insert.bind(4, e.time[r])
+          func bindRow(_ statement: SQLiteStatement) {
+            statement.bind(1, ids.map[Int(e.account[r])])
+            statement.bind(2, bytes: UnsafeBufferPointer(rebasing: fields[e.fields.starts[f]..<e.fields.starts[f + 1]]))
+            statement.bind(3, bytes: UnsafeBufferPointer(rebasing: values[e.values.starts[v]..<e.values.starts[v + 1]]))
+            statement.bind(4, e.time[r])
+          }
+          if let earlier {
+            bindRow(earlier)
+            if try earlier.exists() { continue }
+          }
+          bindRow(insert)
           try insert.run()
+          inserted += 1
           progress.tick("storing profile edits", r + 1)
         }
       }
     }
+    return inserted
   }
 
   /// The accounts of the store, indexed by their ids.
