@@ -106,7 +106,7 @@ public struct SignalStore {
     try database.transaction {
       let ids = try mergeAccounts(set.accounts)
       let storedBefore = try StoredRows(database)
-      let payments = try insertPayments(set.payments, ids, source: source, progress)
+      let payments = try insertPayments(set.payments, ids, storedBefore, source: source, progress)
       let interactions = try insertInteractions(set.interactions, ids, storedBefore, progress)
       let profileEdits = try insertProfileEdits(set.profileEdits, ids, storedBefore, progress)
       let summary = AppendSummary(
@@ -158,28 +158,54 @@ public struct SignalStore {
   }
 
   /// Inserts the payments whose id is not stored yet; returns how many.
+  ///
+  /// An id repeated inside the set is found in memory, one stored by an
+  /// earlier ingest through an index on the id (made by the first append
+  /// that meets stored payments).
   private func insertPayments(
-    _ p: PaymentTable, _ ids: (map: [Int64], added: Int), source: String, _ progress: ProgressReporter
+    _ p: PaymentTable, _ ids: (map: [Int64], added: Int), _ before: StoredRows, source: String,
+    _ progress: ProgressReporter
   ) throws -> Int {
-    try database.execute("CREATE INDEX IF NOT EXISTS payments_by_id ON payments(id)")
     let insert = try database.prepare("INSERT INTO payments(id, src, dst, amount_micros, ts) VALUES (?, ?, ?, ?, ?)")
-    let stored = try database.prepare("SELECT src, dst, amount_micros, ts FROM payments WHERE id = ? LIMIT 1")
+    let earlier = try before.lookup(
+      "payments", index: "payments_by_id", on: "id", select: "src, dst, amount_micros, ts", matching: ["id"])
+    var seen = StringInterner()
+    seen.reserveCapacity(p.count)
+    var firstRowOfId: [Int] = []
+    firstRowOfId.reserveCapacity(p.count)
     var inserted = 0
     try p.ids.arena.withUnsafeBufferPointer { arena in
+      func columns(_ r: Int) -> PaymentColumns { (ids.map[Int(p.source[r])], ids.map[Int(p.target[r])], p.amountMicros[r], p.time[r]) }
+      func conflict(_ id: UnsafeBufferPointer<UInt8>, stored: PaymentColumns, new: PaymentColumns) throws -> SignalStoreError {
+        .conflictingPayment(
+          path: path, source: source, id: String(decoding: id, as: UTF8.self),
+          stored: try describePayment(stored), new: try describePayment(new))
+      }
       for r in 0..<p.count {
         let id = UnsafeBufferPointer(rebasing: arena[p.ids.starts[r]..<p.ids.starts[r + 1]])
-        let row = [ids.map[Int(p.source[r])], ids.map[Int(p.target[r])], p.amountMicros[r], p.time[r]]
-        stored.bind(1, bytes: id)
-        defer { stored.reset() }
-        if try stored.step() {
-          let old = (0..<4).map { stored.int64(Int32($0)) }
-          if old == row { continue }
-          throw SignalStoreError.conflictingPayment(
-            path: path, source: source, id: String(decoding: id, as: UTF8.self),
-            stored: try describePayment(old), new: try describePayment(row))
+        let row = columns(r)
+        let distinct = seen.count
+        let k = Int(seen.intern(id))
+        if k < distinct {
+          let first = columns(firstRowOfId[k])
+          if first == row { continue }
+          throw try conflict(id, stored: first, new: row)
+        }
+        firstRowOfId.append(r)
+        if let earlier {
+          earlier.bind(1, bytes: id)
+          defer { earlier.reset() }
+          if try earlier.step() {
+            let old = (earlier.int64(0), earlier.int64(1), earlier.int64(2), earlier.int64(3))
+            if old == row { continue }
+            throw try conflict(id, stored: old, new: row)
+          }
         }
         insert.bind(1, bytes: id)
-        for (column, value) in row.enumerated() { insert.bind(Int32(column + 2), value) }
+        insert.bind(2, row.src)
+        insert.bind(3, row.dst)
+        insert.bind(4, row.amount)
+        insert.bind(5, row.time)
         try insert.run()
         inserted += 1
         progress.tick("storing payments", r + 1)
@@ -188,15 +214,18 @@ public struct SignalStore {
     return inserted
   }
 
+  /// A payment's stored columns but its id.
+  private typealias PaymentColumns = (src: Int64, dst: Int64, amount: Int64, time: Int64)
+
   /// `alice → bob 10.25 at 1970-01-01T00:01:40Z`, for a payment's stored columns.
-  private func describePayment(_ row: [Int64]) throws -> String {
+  private func describePayment(_ row: PaymentColumns) throws -> String {
     let name = try database.prepare("SELECT name FROM accounts WHERE id = ?")
     func account(_ id: Int64) throws -> String {
       name.bind(1, id)
       defer { name.reset() }
       return try name.step() ? String(decoding: name.bytes(0), as: UTF8.self) : "#\(id)"
     }
-    return "\(try account(row[0])) → \(try account(row[1])) \(Amount(micros: row[2])) at \(Timestamp.iso8601(row[3]))"
+    return "\(try account(row.src)) → \(try account(row.dst)) \(Amount(micros: row.amount)) at \(Timestamp.iso8601(row.time))"
   }
 
   /// Inserts the interactions no earlier ingest stored; returns how many.
