@@ -65,6 +65,7 @@ struct JSONCursor {
     i += 1
     let start = i
     while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+    try requireUTF8(start..<i)
     if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
       let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
       i += 1
@@ -75,7 +76,19 @@ struct JSONCursor {
       guard let c = current else { throw Failure(message: "unterminated string") }
       if c == UInt8(ascii: "\"") { i += 1; break }
       if c < 0x20 { throw Failure(message: "control character in a string at column \(i + 1)") }
-      if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
+      if c != UInt8(ascii: "\\") {
+        if c >= 0x80 {
+          // A run of raw bytes between escapes: it must be UTF-8 on its own.
+          let run = i
+          while i < bytes.count, bytes[i] >= 0x80 { i += 1 }
+          try requireUTF8(run..<i)
+          out.append(contentsOf: bytes[run..<i])
+          continue
+        }
+        out.append(c)
+        i += 1
+        continue
+      }
       i += 1
       guard let e = current else { throw Failure(message: "unterminated string") }
       i += 1
@@ -104,6 +117,14 @@ struct JSONCursor {
       }
     }
     return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Refuses the bytes in `range` unless they are UTF-8: repaired, two
+  /// different ids would become one.
+  private func requireUTF8(_ range: Range<Int>) throws(Failure) {
+    guard let bad = UTF8Validation.firstInvalidOffset(UnsafeBufferPointer(rebasing: bytes[range])) else { return }
+    let at = range.lowerBound + bad
+    throw Failure(message: "byte 0x\(String(bytes[at], radix: 16, uppercase: true)) at column \(at + 1) is not UTF-8")
   }
 
   private mutating func hex4() throws(Failure) -> UInt32 {
