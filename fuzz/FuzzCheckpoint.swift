@@ -24,7 +24,7 @@ public func initialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutable
   guard let seeds = ProcessInfo.processInfo.environment["FRAUDSCAN_FUZZ_SEEDS"] else { return 0 }
   var filter = Prefilter(configuration: PrefilterConfiguration())
   for i in 0...probeLines.count {
-    FileManager.default.createFile(atPath: "\(seeds)/seed-\(i)", contents: Data(filter.checkpoint()))
+    _ = FileManager.default.createFile(atPath: "\(seeds)/seed-\(i)", contents: Data(filter.checkpoint()))
     if i < probeLines.count { _ = filter.decide(line: probeLines[i]) }
   }
   return 0
