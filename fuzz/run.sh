@@ -26,15 +26,18 @@ mkdir -p "$out/artifacts/$target" "$out/corpus/$target"
 flags=(-O -swift-version 6 -package-name fraudscan -sanitize=fuzzer,address -parse-as-library
   -I "$out" -I Sources/CSQLite -I Sources/CLapack)
 
-# Compiles Sources/MODULE into one object and its interface, when out of date.
+# Compiles Sources/MODULE into one object and its interface, when a source
+# changed since the last compile started (the stamp is taken before it).
 build_module() {
-  local module=$1 object="$out/$1.o"
-  if [[ -f "$object" ]] && [[ -z "$(find "Sources/$module" -name '*.swift' -newer "$object" | head -1)" ]]; then
+  local module=$1 object="$out/$1.o" stamp="$out/$1.stamp"
+  if [[ -f "$object" && -f "$stamp" ]] && [[ -z "$(find "Sources/$module" -name '*.swift' -newer "$stamp" | head -1)" ]]; then
     return
   fi
   echo "run.sh: compiling $module with -sanitize=fuzzer,address" >&2
+  touch "$stamp.next"
   swiftc "${flags[@]}" -wmo -module-name "$module" -emit-module -emit-module-path "$out/$module.swiftmodule" \
     -c -o "$object" $(find "Sources/$module" -name '*.swift' | sort)
+  mv "$stamp.next" "$stamp"
 }
 objects=()
 for module in "${modules[@]}"; do
