@@ -8,6 +8,10 @@ extension Fraudscan {
       discussion: """
         The whole directory is read and validated first, then written in one
         transaction: a bad row anywhere leaves the store exactly as it was.
+        Ingesting a set again adds nothing: a payment whose id is stored with
+        the same content, and an interaction or profile edit equal to one an
+        earlier ingest stored, are skipped; a stored payment id with other
+        content is an error.
 
         Example:
           fraudscan ingest fixtures/like-farm --db signals.sqlite
@@ -26,7 +30,8 @@ extension Fraudscan {
       let summary = try store.append(set, source: directory, progress: progress)
       print(
         "ingested \(summary.signals) signals (\(summary.payments) payments, \(summary.interactions) interactions, "
-          + "\(summary.profileEdits) profile edits) and \(summary.accountsAdded) new accounts into \(db)")
+          + "\(summary.profileEdits) profile edits) and \(summary.accountsAdded) new accounts into \(db)"
+          + (summary.duplicatesSkipped > 0 ? "; \(summary.duplicatesSkipped) signals already stored were skipped" : ""))
     }
   }
 }

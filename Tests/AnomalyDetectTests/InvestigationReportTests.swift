@@ -90,7 +90,7 @@ struct StubDetector: Detector {
     #expect(html.contains("class=\"graph bipartite\""))
     #expect(html.contains("class=\"graph ring\""))
     #expect(html.contains("class=\"graph groups\""))
-    #expect(html.contains("r1</span> → <span class=\"a\">r2</span> → <span class=\"a\">r3"), "ring order")
+    #expect(html.contains("r1</bdi></span> → <span class=\"a\"><bdi>r2</bdi></span> → <span class=\"a\"><bdi>r3"), "ring order")
   }
   #endif
 
@@ -128,6 +128,36 @@ struct StubDetector: Detector {
     for external in ["http://", "https://", "src=", "<link", "url(", "@import", "<img", "<iframe"] {
       #expect(!html.contains(external), "no \(external)")
     }
+  }
+
+  /// Ids and values are isolated in `<bdi>`, and no invisible or
+  /// direction-changing character reaches the page as itself (issue 16, item 11):
+  /// U+202E reversed the text after it, and a zero-width space made two ids look the same.
+  @Test func bidiControlsAndInvisibleCharactersAreShownAndIdsIsolated() throws {
+    let reversed = "u\u{202E}exe.gnp", zeroWidth = "a\u{200B}b"
+    var set = SignalSet()
+    for (i, id) in [reversed, zeroWidth, "ab", "f\u{2066}x\u{2069}"].enumerated() {
+      set.addInteraction(source: id, target: "c\u{FEFF}1", kind: "like", time: 1_767_225_600 + Int64(i))
+      set.addProfileEdit(account: id, field: "employer", value: "Acme\u{200D}\u{2067}", time: 1_767_225_700 + Int64(i))
+    }
+    let scanner = Scanner(detectors: [
+      StubDetector(name: "farm", kind: .boughtEngagement, ids: [reversed, zeroWidth, "ab", "f\u{2066}x\u{2069}", "c\u{FEFF}1"]),
+      StubDetector(name: "profiles", kind: .fakeProfile, ids: [reversed, zeroWidth, "ab"]),
+    ])
+    let html = render(scanner.scan(set), set)
+    for invisible: Unicode.Scalar in ["\u{202E}", "\u{200B}", "\u{2066}", "\u{2069}", "\u{FEFF}", "\u{200D}", "\u{2067}"] {
+      #expect(!html.unicodeScalars.contains(invisible), "U+\(String(invisible.value, radix: 16, uppercase: true)) is shown, not written")
+    }
+    let mark = { (code: String) in #"<span class="cc" title="invisible character U+\#(code)">\u{\#(code)}</span>"# }
+    #expect(html.contains("<li><bdi>u" + mark("202E") + "exe.gnp</bdi></li>"))
+    #expect(html.contains("<li><bdi>a" + mark("200B") + "b</bdi></li>"))
+    #expect(html.contains("<li><bdi>ab</bdi></li>"))
+    #expect(html.contains("<bdi>Acme" + mark("200D") + mark("2067") + "</bdi>"))
+    #expect(HTMLEscaping.escaped("x\u{202E}\u{85}\u{E000}y") == #"x\u{202E}\u{0085}\u{E000}y"#, "attributes get plain escapes")
+    #expect(HTMLEscaping.escaped("café 日本 😀 עברית") == "café 日本 😀 עברית", "visible text is kept")
+    #if canImport(FoundationXML)
+    _ = try XMLDocument(data: Data(html.utf8), options: [])
+    #endif
   }
 
   @Test func aThousandClustersStayUnderTenMegabytes() throws {

@@ -51,6 +51,44 @@ struct EventParserTests {
     #expect(problem(#"{"type":"interaction","src":"a\q","dst":"b","kind":"like","ts":1}"#)?.contains("invalid escape") == true)
     #expect(problem(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":9223372036854775000}"#)?.contains("outside the years 1 to 9999") == true)
   }
+
+  /// Bytes that are not UTF-8 in a string are refused, not repaired: repaired,
+  /// `u\xffx` and `u\xfex` became one account (issue 16, item 9).
+  @Test func invalidUTF8InAStringIsRefusedWithItsColumn() throws {
+    func problem(_ bytes: [UInt8]) -> String? {
+      do {
+        _ = try EventParser.parse(line: bytes, seq: 2)
+        return nil
+      } catch {
+        return error.description
+      }
+    }
+    let head = Array(#"{"type":"interaction","src":"u"#.utf8)
+    let tail = Array(#"x","dst":"b","kind":"like","ts":1}"#.utf8)
+    #expect(problem(head + [0xFF] + tail) == "line 3: byte 0xFF at column \(head.count + 1) is not UTF-8")
+    #expect(problem(head + [0xFE] + tail) == "line 3: byte 0xFE at column \(head.count + 1) is not UTF-8")
+    #expect(problem(head + Array(#"\n"#.utf8) + [0xC3, 0x28] + tail)?.hasSuffix("column \(head.count + 3) is not UTF-8") == true)
+    #expect(problem(Array(#"{"x":""#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}"#.utf8))?.contains("is not UTF-8") == true)
+    let accented = try EventParser.parse(line: head + [0xC3, 0xA9] + Array(#"\t"#.utf8) + [0xC3, 0xA9] + tail, seq: 0)
+    #expect(accented == .interaction(source: "ué\téx", target: "b", kind: "like", time: 1))
+  }
+
+  /// Deep nesting in an ignored key is skipped without recursion (issue 16,
+  /// item 2): it used to overflow the stack, on every restart of `filter --state`.
+  @Test func deeplyNestedIgnoredValuesAreSkippedWithoutRecursion() throws {
+    let depth = 100_000
+    let open = String(repeating: "[", count: depth)
+    #expect(problem(#"{"x":"# + open + "}")?.hasPrefix("line 5: ") == true)
+    #expect(problem(#"{"x":"# + open)?.hasPrefix("line 5: ") == true)
+    let objects = String(repeating: #"{"k":"#, count: depth) + "1" + String(repeating: "}", count: depth)
+    let balanced = open + objects + String(repeating: "]", count: depth)
+    let event = try parse(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1,"x":"# + balanced + "}")
+    #expect(event == .interaction(source: "a", target: "b", kind: "like", time: 1))
+    #expect(problem(#"{"x":[1,{"k":[2}]}"#)?.contains("expected ',' or ']'") == true)
+    #expect(problem(#"{"x":{"k":1,}}"#)?.contains("expected a string") == true)
+    #expect(problem(#"{"x":[1 2]}"#)?.contains("expected ',' or ']'") == true)
+    #expect(problem(#"{"x":[tru]}"#)?.contains("invalid value \"tru\"") == true)
+  }
 }
 
 @Suite("SignalEvent.jsonLine")

@@ -115,6 +115,64 @@ let sampleFiles: [String: String] = [
     #expect(result.error.description.contains("\"\(column)\""))
   }
 
+  /// CSV timestamps are held to the event stream's range, years 1 to 9999:
+  /// a value near ±2^63 would overflow every later scan of the set.
+  @Test func timestampsOutsideTheYears1To9999AreRefusedAndTheEdgesKept() throws {
+    let result = try #require(try loadError(["payments.csv": "id,src,dst,amount,ts\np1,a,b,1,-62135596801\n"]))
+    #expect(result.error.description.hasSuffix("\"-62135596801\" \(Timestamp.outOfRange)"))
+    let edges = try withSignalSet([
+      "accounts.csv": "account,created_at\na,0001-01-01T00:00:00Z\n",
+      "payments.csv": "id,src,dst,amount,ts\np1,a,b,1,9999-12-31T23:59:59Z\n",
+    ]) { try SignalSet(contentsOf: $0) }
+    #expect(edges.accounts.createdAt == [Timestamp.validRange.lowerBound, AccountTable.unknownTime])
+    #expect(edges.payments.time == [Timestamp.validRange.upperBound])
+  }
+
+  /// A column named twice is refused: which one holds the data is ambiguous
+  /// (issue 16, item 9; the first one used to win silently).
+  @Test func aDuplicatedHeaderColumnNamesFileLineAndBothFields() throws {
+    let result = try #require(try loadError(["payments.csv": "id,src,dst,amount,ts, src\np1,a,b,1,1,c\n"]))
+    let path = filePath(result.directory, "payments.csv")
+    #expect(result.error == .duplicateColumn(path: path, line: 1, column: "src", firstField: 2, field: 6))
+    #expect(result.error.description.hasPrefix("\(path):1: column \"src\" (field 6) appears twice"))
+    let unknown = try #require(try loadError(["interactions.csv": "\nsrc,memo,dst,kind,ts,memo\n"]))
+    #expect(
+      unknown.error == .duplicateColumn(
+        path: filePath(unknown.directory, "interactions.csv"), line: 2, column: "memo", firstField: 2, field: 6))
+    // Empty names (trailing commas of a spreadsheet) are not columns anyone reads.
+    #expect(try loadError(["interactions.csv": "src,dst,kind,ts,,\na,b,like,1,,\n"]) == nil)
+  }
+
+  /// Bytes that are not UTF-8 are refused wherever they are (issue 16, item 9):
+  /// repaired, `u\xffx` and `u\xfex` printed the same and `explain` found neither.
+  @Test(arguments: [
+    ([UInt8]("id,src,dst,amount,ts\np1,u".utf8) + [0xFF] + Array("x,b,1,1\n".utf8), 2, "src" as String?, 2, UInt8(0xFF), 2),
+    (Array("id,src,dst,amount,ts,memo\np1,a,b,1,1,\"ok\"\np2,a,b,1,1,\"caf".utf8) + [0xC3, 0x28] + Array("\"\n".utf8),
+     3, "memo", 6, UInt8(0xC3), 4),
+    (Array("id,src,dst,amount,ts\np1,a,".utf8) + [0xED, 0xA0, 0x80] + Array(",1,1\n".utf8), 2, "dst", 3, UInt8(0xED), 1),
+    (Array("id,src,dst,amount,ts,n".utf8) + [0xE9] + Array("\n".utf8), 1, nil, 6, UInt8(0xE9), 2),
+  ])
+  func invalidUTF8NamesFileLineColumnAndByte(
+    bytes: [UInt8], line: Int, column: String?, field: Int, byte: UInt8, offset: Int
+  ) throws {
+    try withTemporaryDirectory { root in
+      let directory = try writeSignalSet([:], in: root)
+      let path = try writeFile(directory, "payments.csv", bytes: bytes)
+      #expect(throws: SignalSetError.invalidUTF8(path: path, line: line, column: column, field: field, byte: byte, offset: offset)) {
+        try SignalSet(contentsOf: directory)
+      }
+    }
+  }
+
+  @Test func wellFormedUTF8IsKeptByteForByte() throws {
+    let set = try withSignalSet(["payments.csv": "id,src,dst,amount,ts\np1,café,日本,1,1\np2,😀,\u{202E}x,1,2\n"]) {
+      try SignalSet(contentsOf: $0)
+    }
+    #expect(SetSnapshot(set).accounts == ["café", "日本", "😀", "\u{202E}x"])
+    let error = SignalSetError.invalidUTF8(path: "d/payments.csv", line: 3, column: "src", field: 2, byte: 0xFF, offset: 2)
+    #expect(error.description == "d/payments.csv:3: column \"src\" (field 2): byte 2 (0xFF) is not UTF-8; the files must be UTF-8 text")
+  }
+
   @Test func raggedRowNamesFileLineAndCounts() throws {
     let result = try #require(
       try loadError(["payments.csv": "id,src,dst,amount,ts\np1,a,b,1,1\n\n\"p\n2\",a,b,1\n"]))
@@ -144,6 +202,10 @@ let sampleFiles: [String: String] = [
     ("profile_edits.csv", "value,account,field,ts\nx,a,bio,12:00\n", 2, "ts", 4, "12:00"),
     ("accounts.csv", "account,created_at\na,1\nb,soon\n", 3, "created_at", 2, "soon"),
     ("accounts.csv", "created_at,account\n1,\n", 2, "account", 2, ""),
+    ("payments.csv", "id,src,dst,amount,ts\np1,a,b,1,9223372036854775807\n", 2, "ts", 5, "9223372036854775807"),
+    ("accounts.csv", "account,created_at\na,-9223372036854775807\n", 2, "created_at", 2, "-9223372036854775807"),
+    ("interactions.csv", "src,dst,kind,ts\na,b,like,0000-12-31T23:59:59Z\n", 2, "ts", 4, "0000-12-31T23:59:59Z"),
+    ("profile_edits.csv", "account,field,value,ts\na,bio,x,253402300800\n", 2, "ts", 4, "253402300800"),
   ])
   func badValueNamesFileLineColumnAndField(
     file: String, contents: String, line: Int, column: String, field: Int, value: String

@@ -32,6 +32,19 @@ func rowCounts(_ store: SignalStore) throws -> [String: Int64] {
   return counts
 }
 
+/// Runs `body` with a temporary directory `root` and a store at
+/// `root/signals.sqlite` (its `path`) that holds the set `files`.
+func withStore<T>(
+  holding files: [String: String], _ body: (_ root: String, _ path: String, _ store: SignalStore) throws -> T
+) throws -> T {
+  try withTemporaryDirectory { root in
+    let path = filePath(root, "signals.sqlite")
+    let store = try SignalStore(path: path)
+    try store.append(try readSet(files), source: "first")
+    return try body(root, path, store)
+  }
+}
+
 func fileBytes(_ path: String) throws -> Data {
   try Data(contentsOf: URL(fileURLWithPath: path))
 }
@@ -100,10 +113,7 @@ func fileBytes(_ path: String) throws -> Data {
   }
 
   @Test func aSetThatFailsToLoadLeavesTheStoreByteIdentical() throws {
-    try withTemporaryDirectory { root in
-      let path = filePath(root, "signals.sqlite")
-      let store = try SignalStore(path: path)
-      try store.append(try readSet(firstSet), source: "first")
+    try withStore(holding: firstSet) { root, path, store in
       let before = try fileBytes(path)
       var bad = secondSet
       bad["payments.csv"] = "id,src,dst,amount,ts\nq2,carol,alice,1.5,200\nq3,zed,bob,lots,201\n"
@@ -267,6 +277,80 @@ func fileBytes(_ path: String) throws -> Data {
       let before = try fileBytes(path)
       #expect(throws: SignalStoreError.self) { try SignalStore(path: path) }
       #expect(try fileBytes(path) == before)
+    }
+  }
+
+  /// Ingesting the same set twice used to double every payment and
+  /// interaction, changing scores and ring evidence (issue 16, item 8).
+  @Test func ingestingTheSameSetAgainChangesNoSignal() throws {
+    try withStore(holding: secondSet) { _, _, store in
+      let once = SetSnapshot(try store.load())
+      let again = try store.append(try readSet(secondSet), source: "again")
+      #expect(again == .init(accountsAdded: 0, payments: 0, interactions: 0, profileEdits: 0, duplicatesSkipped: 6))
+      #expect(SetSnapshot(try store.load()) == once)
+      #expect(try rowCounts(store)["ingests"] == 2)
+    }
+  }
+
+  /// A set overlapping an earlier one adds only what is new; rows repeated
+  /// inside one set are all kept, as the set gives them.
+  @Test func anOverlappingSetAddsOnlyItsNewSignals() throws {
+    try withStore(holding: secondSet) { _, _, store in
+      var more = secondSet
+      more["payments.csv"]! += "q4,zed,carol,2,202\nq4,zed,carol,2,202\n"
+      more["interactions.csv"]! += "carol,alice,like,300\ncarol,alice,like,300\n"
+      more["profile_edits.csv"]! += "zed,phone,556,400\n"
+      let summary = try store.append(try readSet(more), source: "more")
+      #expect(summary == .init(accountsAdded: 0, payments: 1, interactions: 2, profileEdits: 1, duplicatesSkipped: 7))
+      let s = SetSnapshot(try store.load())
+      #expect(s.payments.map(\.id) == ["q2", "q3", "q4"])
+      #expect(s.interactions.count == 4)
+      #expect(s.edits.count == 3)
+    }
+  }
+
+  /// A repeated payment id with other content is refused: the id names one
+  /// payment, so one of the two is wrong. Nothing of the set is stored.
+  @Test func aRepeatedPaymentIdWithOtherContentIsRefused() throws {
+    try withStore(holding: secondSet) { _, path, store in
+      let before = try fileBytes(path)
+      var changed = secondSet
+      changed["payments.csv"] = "id,src,dst,amount,ts\nq9,zed,bob,1,1\nq3,zed,bob,0.5,201\n"
+      #expect(
+        throws: SignalStoreError.conflictingPayment(
+          path: path, source: "changed", id: "q3", stored: "zed → bob 0.00 at 1970-01-01T00:03:21Z",
+          new: "zed → bob 0.50 at 1970-01-01T00:03:21Z")
+      ) { try store.append(try readSet(changed), source: "changed") }
+      #expect(try fileBytes(path) == before)
+      // Inside one set too.
+      let twice = try readSet(["payments.csv": "id,src,dst,amount,ts\nz1,a,b,1,1\nz1,a,c,1,1\n"])
+      #expect(throws: SignalStoreError.self) { try store.append(twice, source: "twice") }
+      #expect(try fileBytes(path) == before)
+    }
+  }
+
+  /// A store cut short (its last kilobyte gone) used to load silently with
+  /// altered rows (issue 16, item 7); the quick check at open refuses it.
+  @Test func aTruncatedStoreIsRefusedWhenOpened() throws {
+    try withTemporaryDirectory { root in
+      let path = filePath(root, "signals.sqlite")
+      var set = SignalSet()
+      for i in 0..<3_000 {
+        set.addPayment(id: "p\(i)", source: "a\(i % 97)", target: "b\(i % 89)", amount: Amount(micros: Int64(i)), time: Int64(i))
+      }
+      try SignalStore(path: path).append(set, source: "many")
+      let bytes = try fileBytes(path)
+      try bytes.prefix(bytes.count - 1_024).write(to: URL(fileURLWithPath: path))
+      #expect {
+        try SignalStore(path: path, create: false)
+      } throws: { error in
+        guard case let SignalStoreError.damaged(p, problems) = error else { return false }
+        return p == path && !problems.isEmpty && "\(error)".contains("damaged")
+      }
+      // An intact store opens as before.
+      let intact = filePath(root, "intact.sqlite")
+      try SignalStore(path: intact).append(set, source: "many")
+      #expect(try SignalStore(path: intact, create: false).load().payments.count == 3_000)
     }
   }
 

@@ -92,7 +92,7 @@ struct EndorsementGraph: Sendable {
   }
 
   /// The time span of the set in seconds (at least one hour).
-  var span: Double { Double(max(lastTime - firstTime, 3_600)) }
+  var span: Double { Double(max(lastTime.saturatingSubtracting(firstTime), 3_600)) }
 
   /// The binary endorser × endorsed matrix: the out-direction as it is,
   /// each row's targets distinct and ascending (the transpose lists them in

@@ -142,8 +142,8 @@ struct EngagementBlockTest {
     let k = max(1, Int((windowShare * Double(e)).rounded(.up)))
     var bestStart = 0
     var bestWidth = Int64.max
-    for s in 0...(e - k) where t[s + k - 1] - t[s] < bestWidth {
-      bestWidth = t[s + k - 1] - t[s]
+    for s in 0...(e - k) where t[s + k - 1].saturatingSubtracting(t[s]) < bestWidth {
+      bestWidth = t[s + k - 1].saturatingSubtracting(t[s])
       bestStart = s
     }
     return (bestStart, bestWidth, k)
@@ -165,8 +165,8 @@ struct EngagementBlockTest {
     let sortedTimes = scratch.times.sorted()
     let w = window(sortedTimes)
     let core = (sortedTimes[w.start], sortedTimes[w.start + w.k - 1])
-    let pad = max(core.1 - core.0, 3_600)
-    let widened = (core.0 - pad)...(core.1 + pad)
+    let pad = max(core.1.saturatingSubtracting(core.0), 3_600)
+    let widened = core.0.saturatingSubtracting(pad)...core.1.saturatingAdding(pad)
     var touched: [Int32] = []
     for (i, t) in zip(scratch.sources, scratch.times) {
       if scratch.hits[Int(i)] == 0 && scratch.synced[Int(i)] == 0 { touched.append(i) }
@@ -184,7 +184,7 @@ struct EngagementBlockTest {
       scratch.synced[Int(i)] = 0
     }
     customers = gather(
-      columns: customers, stamp: stamp, window: (core.0 - pad)...(core.1 + pad), pairs: pairs, scratch: &scratch)
+      columns: customers, stamp: stamp, window: widened, pairs: pairs, scratch: &scratch)
     // Rows whose customers all dropped out go too.
     endorsers = Array(Set(scratch.sources)).sorted()
     outcome.endorsers = endorsers
@@ -211,7 +211,7 @@ struct EngagementBlockTest {
     outcome.windowEnd = t[bestStart + k - 1]
     let width = max(Double(bestWidth), 3_600)
     // The rest of the set's activity in the window, the block's own edges left out.
-    let windowEnd = outcome.windowStart + Int64(width)
+    let windowEnd = outcome.windowStart.saturatingAdding(max(bestWidth, 3_600))
     let own = t[bestStart...].prefix { $0 <= windowEnd }.count
     let others = max(0, pairs.count(from: outcome.windowStart, through: windowEnd) - own)
     let profile = Double(others) / Double(max(pairs.edgeCount - e, 1))
@@ -221,7 +221,7 @@ struct EngagementBlockTest {
     let created = set.accounts.createdAt
     for i in endorsers {
       let c = created[Int(i)]
-      if c != AccountTable.unknownTime, c >= outcome.windowStart - newAccountSeconds, c <= outcome.windowEnd {
+      if c != AccountTable.unknownTime, c >= outcome.windowStart.saturatingSubtracting(newAccountSeconds), c <= outcome.windowEnd {
         outcome.newEndorsers += 1
       }
     }

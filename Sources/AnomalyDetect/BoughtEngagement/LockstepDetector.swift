@@ -73,7 +73,7 @@ public struct LockstepDetector: Detector {
       guard hi - lo >= minimumEndorsers else { continue }
       var bestCount = 0, bestStart = lo, s = lo
       for e in lo..<hi {
-        while pairs.inTime[e] - pairs.inTime[s] > window { s += 1 }
+        while pairs.inTime[e].saturatingSubtracting(pairs.inTime[s]) > window { s += 1 }
         if e - s + 1 > bestCount {
           bestCount = e - s + 1
           bestStart = s

@@ -41,7 +41,8 @@ struct PaymentTransfers {
   init(_ set: SignalSet, bucketSeconds: Int64) {
     let p = set.payments
     let width = max(bucketSeconds, 1)
-    let paymentBuckets = p.time.map { t in t >= 0 ? t / width : -((-t + width - 1) / width) }
+    // Floor division, safe for any stored time (Int64.min included).
+    let paymentBuckets = p.time.map { t in t % width < 0 ? t / width - 1 : t / width }
     firstBucket = paymentBuckets.min() ?? 0
     lastBucket = paymentBuckets.max() ?? 0
     let accounts = set.accounts.count

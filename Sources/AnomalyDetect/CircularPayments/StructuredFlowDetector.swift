@@ -293,7 +293,7 @@ public struct StructuredFlowDetector: Detector {
     var volume: Int64 = 0
     for t in members { for r in transfers.payments(of: t) { volume &+= render.set.payments.amountMicros[Int(r)] } }
     let days = members.map { transfers.bucket[$0] }
-    let span = (days.max()! - days.min()!) * thresholds.bucketSeconds / 86_400
+    let span = Int64(Double(days.max()! - days.min()!) * Double(thresholds.bucketSeconds) / 86_400)
     let strongestSplit = seeds.filter { $0.kind == .split }.max { $0.surprise < $1.surprise }
     let ordered = members.sorted { transfers.bucket[$0] < transfers.bucket[$1] }
     let evidence: Evidence = [

@@ -86,11 +86,11 @@ public struct EditBehaviourDetector: Detector {
                   if stats.surprise[Int(v)] > 0 { rare += 1 }
                 }
               }
-              let hours = max(Double(last - first) / 3600, 1)
+              let hours = max(Double(last.saturatingSubtracting(first)) / 3600, 1)
               let activity = Self.firstTime(after: last, graph.interactionsIn, set.interactions.time, a)
               let paid = Self.firstTime(after: last, graph.paymentsIn, set.payments.time, a)
               let next = min(activity ?? .max, paid ?? .max)
-              let wait = next == .max ? 24 * 365 : Double(next - last) / 3600
+              let wait = next == .max ? 24 * 365 : Double(next.saturatingSubtracting(last)) / 3600
               x[i] = Double(fieldsSeen.count)
               x[i + r] = log1p(Double(hi - lo) / hours)
               x[i + 2 * r] = -log1p(wait)
@@ -206,7 +206,7 @@ public struct EditBehaviourDetector: Detector {
       var best = (count: 0, lo: 0)
       var lo = 0
       for hi in firstSet.indices {
-        while firstSet[hi].time - firstSet[lo].time > window { lo += 1 }
+        while firstSet[hi].time.saturatingSubtracting(firstSet[lo].time) > window { lo += 1 }
         if hi - lo + 1 > best.count { best = (hi - lo + 1, lo) }
       }
       guard best.count >= needed else { continue }

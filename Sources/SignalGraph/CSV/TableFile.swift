@@ -15,24 +15,25 @@ struct TableFile {
     _ body: (inout TableRow) throws -> Void
   ) throws -> Int {
     try forEachRow(
-      layout: { header in try resolve(header: header, required: required, optional: optional) }, body)
+      layout: { header, line in try resolve(header: header, line: line, required: required, optional: optional) }, body)
   }
 
   /// Reads the file, letting `layout` resolve the columns from the header
   /// (for a header that names two columns alike, which only their position
-  /// tells apart), and calling `body` for every data row.
+  /// tells apart) and the header's line, and calling `body` for every data row.
   /// - Returns: the number of data rows.
   @discardableResult
   func forEachRow(
-    layout resolveLayout: (_ header: [String]) throws -> TableLayout,
+    layout resolveLayout: (_ header: [String], _ line: Int) throws -> TableLayout,
     _ body: (inout TableRow) throws -> Void
   ) throws -> Int {
-    var layout = TableLayout(path: path, fieldCount: -1, positions: [], names: [])
+    var layout = TableLayout(path: path, fieldCount: -1, positions: [], names: [], header: [])
     var rows = 0
     do {
       try CSVReader(path: path).forEachRecord { record in
+        try requireUTF8(record, header: layout.header)
         if layout.fieldCount < 0 {
-          layout = try resolveLayout(Self.names(of: record))
+          layout = try resolveLayout(Self.names(of: record), record.line)
           return
         }
         guard record.count == layout.fieldCount else {
@@ -70,11 +71,31 @@ struct TableFile {
     return names
   }
 
+  /// Refuses a record with a field that is not UTF-8, naming the field's
+  /// column (once the `header` is known).
+  private func requireUTF8(_ record: CSVRecord, header: [String]) throws {
+    guard UTF8Validation.firstInvalidOffset(record.bytes) != nil else { return }
+    for field in 0..<record.count {
+      guard let offset = UTF8Validation.firstInvalidOffset(record[field]) else { continue }
+      throw SignalSetError.invalidUTF8(
+        path: path, line: record.line, column: field < header.count ? header[field] : nil, field: field + 1,
+        byte: record[field][offset], offset: offset + 1)
+    }
+  }
+
   private static func names(of header: CSVRecord) -> [String] {
     (0..<header.count).map { header.string(at: $0).trimmingASCIISpaces() }
   }
 
-  private func resolve(header names: [String], required: [String], optional: [String]) throws -> TableLayout {
+  /// The layout of a contract file: every column named once, the asked-for
+  /// ones found by name.
+  private func resolve(header names: [String], line: Int, required: [String], optional: [String]) throws -> TableLayout {
+    var fieldOf: [String: Int] = [:]
+    for (i, name) in names.enumerated() where !name.isEmpty {
+      if let first = fieldOf.updateValue(i, forKey: name) {
+        throw SignalSetError.duplicateColumn(path: path, line: line, column: name, firstField: first + 1, field: i + 1)
+      }
+    }
     var positions: [Int] = []
     for column in required {
       guard let at = names.firstIndex(of: column) else {
@@ -85,7 +106,8 @@ struct TableFile {
     for column in optional {
       positions.append(names.firstIndex(of: column) ?? -1)
     }
-    return TableLayout(path: path, fieldCount: names.count, positions: positions, names: required + optional)
+    return TableLayout(
+      path: path, fieldCount: names.count, positions: positions, names: required + optional, header: names)
   }
 }
 
@@ -116,11 +138,12 @@ struct TableRow {
     return value
   }
 
-  /// The timestamp in `slot`.
+  /// The timestamp in `slot`, within ``Timestamp/validRange``.
   func time(_ slot: Int) throws -> Int64 {
     guard let t = Timestamp.parse(bytes(slot)) else {
       throw bad(slot, "is not a timestamp (integer Unix seconds or ISO-8601 UTC such as 2026-03-01T12:00:00Z)")
     }
+    guard Timestamp.validRange.contains(t) else { throw bad(slot, Timestamp.outOfRange) }
     return t
   }
 
@@ -190,6 +213,8 @@ struct TableLayout {
   let positions: [Int]
   /// The column name of each slot.
   let names: [String]
+  /// The column name of each field, as the header gives it.
+  let header: [String]
 }
 
 extension String {

@@ -118,7 +118,8 @@ public struct AMLworldImporter: Sendable {
     }
     return TableLayout(
       path: path, fieldCount: names.count, positions: positions,
-      names: ["Timestamp", "From Bank", "Account", "To Bank", "Account", "Amount Paid", "Payment Currency", "Is Laundering"])
+      names: ["Timestamp", "From Bank", "Account", "To Bank", "Account", "Amount Paid", "Payment Currency", "Is Laundering"],
+      header: names)
   }
 
   /// The most common payment currency among the first ``sampleRows`` rows,
@@ -130,7 +131,7 @@ public struct AMLworldImporter: Sendable {
     var rows = 0
     let limit = sampleRows
     do {
-      try table.forEachRow(layout: { try Self.layout($0, path: table.path) }) { row in
+      try table.forEachRow(layout: { header, _ in try Self.layout(header, path: table.path) }) { row in
         let c = Int(currencies.intern(row.bytes(Slot.paymentCurrency)))
         if c == counts.count { counts.append(0) }
         counts[c] += 1
@@ -153,7 +154,7 @@ public struct AMLworldImporter: Sendable {
     var skippedLaundering = 0
     var key: [UInt8] = []
     key.reserveCapacity(64)
-    try table.forEachRow(layout: { try Self.layout($0, path: table.path) }) { r in
+    try table.forEachRow(layout: { header, _ in try Self.layout(header, path: table.path) }) { r in
       defer {
         row += 1
         progress.tick(table.path, row)

@@ -13,6 +13,11 @@ public enum SignalSetError: Error, Equatable, Sendable {
   case badValue(path: String, line: Int, column: String, field: Int, value: String, reason: String)
   /// The bytes are not well-formed CSV.
   case malformedCSV(CSVError)
+  /// The header names a column twice, at the 1-based fields `firstField` and `field`.
+  case duplicateColumn(path: String, line: Int, column: String, firstField: Int, field: Int)
+  /// The 1-based `field` (of `column`, when the header is read) holds `byte`
+  /// at its 1-based `offset`, which is not UTF-8.
+  case invalidUTF8(path: String, line: Int, column: String?, field: Int, byte: UInt8, offset: Int)
 }
 
 extension SignalSetError: CustomStringConvertible {
@@ -32,6 +37,12 @@ extension SignalSetError: CustomStringConvertible {
       return "\(path):\(line): column \"\(column)\" (field \(field)): \"\(shown)\" \(reason)"
     case let .malformedCSV(error):
       return error.description
+    case let .duplicateColumn(path, line, column, firstField, field):
+      return "\(path):\(line): column \"\(column)\" (field \(field)) appears twice in the header, first as field \(firstField); which one holds the data is ambiguous"
+    case let .invalidUTF8(path, line, column, field, byte, offset):
+      let place = column.map { "column \"\($0)\" (field \(field))" } ?? "field \(field)"
+      let hex = String(byte, radix: 16, uppercase: true)
+      return "\(path):\(line): \(place): byte \(offset) (0x\(hex.count == 1 ? "0" : "")\(hex)) is not UTF-8; the files must be UTF-8 text"
     }
   }
 }

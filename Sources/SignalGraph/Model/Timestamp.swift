@@ -10,6 +10,18 @@
 ///     Timestamp.parse(Array("1767225600".utf8))            // 1767225600
 ///     Timestamp.parse(Array("2026-01-01T00:00:00Z".utf8))  // 1767225600
 public enum Timestamp {
+  /// The timestamps fraudscan accepts, in Unix seconds: 0001-01-01T00:00:00Z
+  /// to 9999-12-31T23:59:59Z (years 1 to 9999).
+  ///
+  /// Anything else is a broken clock or a hostile value, and arithmetic on
+  /// it (windows, spans, ages) would overflow; every reader of timestamps
+  /// (the CSV files and the event stream) refuses it.
+  public static let validRange: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+  /// Why a timestamp outside ``validRange`` is refused, in words following
+  /// the value: `"-9223372036854775808" is outside the years 1 to 9999`.
+  public static let outOfRange = "is outside the years 1 to 9999"
+
   /// The Unix seconds of `bytes`, or `nil` if it is not a timestamp.
   public static func parse<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> Int64?
   where Bytes.Index == Int {
@@ -60,10 +72,12 @@ public enum Timestamp {
 
   /// `YYYY-MM-DD` of `seconds` and the seconds into that day.
   private static func split(_ seconds: Int64) -> (date: String, secondOfDay: Int64) {
-    let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+    // Floor division and remainder that cannot overflow, even for a stored value near ±2^63.
+    let remainder = seconds % 86_400
+    let days = seconds / 86_400 - (remainder < 0 ? 1 : 0)
     let (y, m, d) = civilDate(fromDays: days)
     let year = y >= 0 && y < 10_000 ? String(repeating: "0", count: 4 - String(y).count) + String(y) : String(y)
-    return ("\(year)-\(two(m))-\(two(d))", seconds - days * 86_400)
+    return ("\(year)-\(two(m))-\(two(d))", remainder < 0 ? remainder + 86_400 : remainder)
   }
 
   private static func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }

@@ -127,7 +127,7 @@ public struct CreditScore: Sendable {
     let units = Double(volume[a]) / Double(Amount.microsPerUnit)
     var age = 0.0
     if ageStart[a] != AccountTable.unknownTime {
-      age = max(0, Double(referenceTime - ageStart[a]) / 86_400)
+      age = max(0, Double(referenceTime.saturatingSubtracting(ageStart[a])) / 86_400)
     }
     return ScoreBreakdown(
       volumeUnits: units,

@@ -131,6 +131,15 @@ final class SQLiteStatement {
     throw database.error()
   }
 
+  /// Whether the statement returns a row; it is reset for reuse afterwards.
+  func exists() throws -> Bool {
+    defer { sqlite3_reset(handle) }
+    return try step()
+  }
+
+  /// Makes the statement ready to step again from its first row (bindings stay).
+  func reset() { sqlite3_reset(handle) }
+
   /// Runs a statement that returns no rows, then resets it for reuse.
   @inline(__always) func run() throws {
     defer { sqlite3_reset(handle) }

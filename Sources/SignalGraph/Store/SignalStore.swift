@@ -15,6 +15,14 @@ import CSQLite
 ///
 /// Accounts are stored with dense integer ids in the order they were first
 /// seen, so a loaded set gives every account the index it has in the file.
+///
+/// Ingesting a set again never doubles it. A payment `id` names one payment:
+/// a payment whose id is already stored with the same source, target, amount
+/// and time is skipped, and one whose id is stored with anything different is
+/// a ``SignalStoreError/conflictingPayment(path:source:id:stored:new:)`` that
+/// stores nothing. Interactions and profile edits carry no id: a row equal in
+/// every column to one stored by an earlier ingest is skipped (within one set,
+/// equal rows are all kept, as the set gives them).
 public struct SignalStore {
   /// The schema version this fraudscan writes and reads.
   public static let schemaVersion = 2
@@ -26,10 +34,16 @@ public struct SignalStore {
 
   /// Opens the store at `path`, creating the file and schema if `create` is
   /// true and the file is new.
-  /// - Throws: ``SignalStoreError`` if the file cannot be opened, is not a
-  ///   fraudscan store, or has a newer schema.
+  ///
+  /// An existing file is checked first with SQLite's `PRAGMA quick_check`
+  /// (every page and record well-formed, every index entry in range; the
+  /// cost is one read of the file, see BENCHMARKS.md), so a truncated or
+  /// damaged store is refused instead of read with altered rows.
+  /// - Throws: ``SignalStoreError`` if the file cannot be opened, is damaged,
+  ///   is not a fraudscan store, or has a newer schema.
   public init(path: String, create: Bool = true) throws {
     database = try SQLiteDatabase(path: path, create: create)
+    try Self.requireIntact(database)
     try database.execute("PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL")
     let version = try database.userVersion()
     if version == 0 {
@@ -55,6 +69,20 @@ public struct SignalStore {
     """,
   ]
 
+  /// Throws ``SignalStoreError/damaged(path:problems:)`` unless SQLite's
+  /// quick check of the whole file passes.
+  static func requireIntact(_ database: SQLiteDatabase) throws {
+    var problems: [String] = []
+    do {
+      let check = try database.prepare("PRAGMA quick_check(5)")
+      while try check.step() { problems.append(String(decoding: check.bytes(0), as: UTF8.self)) }
+    } catch let SignalStoreError.sqlite(_, message) {
+      problems.append(message)
+    }
+    guard problems != ["ok"] else { return }
+    throw SignalStoreError.damaged(path: database.path, problems: problems)
+  }
+
   static let schema = """
     CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO meta VALUES ('schema_version', '\(schemaVersion)'), ('created_by', 'fraudscan');
@@ -77,6 +105,8 @@ public struct SignalStore {
     public var accountsAdded: Int
     /// Rows added per table.
     public var payments: Int, interactions: Int, profileEdits: Int
+    /// Signals of the set already in the store, skipped (see ``SignalStore``).
+    public var duplicatesSkipped = 0
     /// All signal rows added.
     public var signals: Int { payments + interactions + profileEdits }
   }
@@ -90,12 +120,13 @@ public struct SignalStore {
   public func append(_ set: SignalSet, source: String, progress: ProgressReporter = .silent) throws -> AppendSummary {
     try database.transaction {
       let ids = try mergeAccounts(set.accounts)
-      try insertPayments(set.payments, ids, progress)
-      try insertInteractions(set.interactions, ids, progress)
-      try insertProfileEdits(set.profileEdits, ids, progress)
+      let storedBefore = try StoredRows(database)
+      let payments = try insertPayments(set.payments, ids, storedBefore, source: source, progress)
+      let interactions = try insertInteractions(set.interactions, ids, storedBefore, progress)
+      let profileEdits = try insertProfileEdits(set.profileEdits, ids, storedBefore, progress)
       let summary = AppendSummary(
-        accountsAdded: ids.added, payments: set.payments.count,
-        interactions: set.interactions.count, profileEdits: set.profileEdits.count)
+        accountsAdded: ids.added, payments: payments, interactions: interactions, profileEdits: profileEdits,
+        duplicatesSkipped: set.signalCount - payments - interactions - profileEdits)
       let ingest = try database.prepare(
         "INSERT INTO ingests(source, accounts_added, payments, interactions, profile_edits) VALUES (?, ?, ?, ?, ?)")
       ingest.bind(1, source)
@@ -141,52 +172,139 @@ public struct SignalStore {
     return (map, added)
   }
 
-  private func insertPayments(_ p: PaymentTable, _ ids: (map: [Int64], added: Int), _ progress: ProgressReporter) throws {
+  /// Inserts the payments whose id is not stored yet; returns how many.
+  ///
+  /// An id repeated inside the set is found in memory, one stored by an
+  /// earlier ingest through an index on the id (made by the first append
+  /// that meets stored payments).
+  private func insertPayments(
+    _ p: PaymentTable, _ ids: (map: [Int64], added: Int), _ before: StoredRows, source: String,
+    _ progress: ProgressReporter
+  ) throws -> Int {
     let insert = try database.prepare("INSERT INTO payments(id, src, dst, amount_micros, ts) VALUES (?, ?, ?, ?, ?)")
+    let earlier = try before.lookup(
+      "payments", index: "payments_by_id", on: "id", select: "src, dst, amount_micros, ts", matching: ["id"])
+    var seen = StringInterner()
+    seen.reserveCapacity(p.count)
+    var firstRowOfId: [Int] = []
+    firstRowOfId.reserveCapacity(p.count)
+    var inserted = 0
     try p.ids.arena.withUnsafeBufferPointer { arena in
+      func columns(_ r: Int) -> PaymentColumns { (ids.map[Int(p.source[r])], ids.map[Int(p.target[r])], p.amountMicros[r], p.time[r]) }
+      func conflict(_ id: UnsafeBufferPointer<UInt8>, stored: PaymentColumns, new: PaymentColumns) throws -> SignalStoreError {
+        .conflictingPayment(
+          path: path, source: source, id: String(decoding: id, as: UTF8.self),
+          stored: try describePayment(stored), new: try describePayment(new))
+      }
       for r in 0..<p.count {
-        insert.bind(1, bytes: UnsafeBufferPointer(rebasing: arena[p.ids.starts[r]..<p.ids.starts[r + 1]]))
-        insert.bind(2, ids.map[Int(p.source[r])])
-        insert.bind(3, ids.map[Int(p.target[r])])
-        insert.bind(4, p.amountMicros[r])
-        insert.bind(5, p.time[r])
+        let id = UnsafeBufferPointer(rebasing: arena[p.ids.starts[r]..<p.ids.starts[r + 1]])
+        let row = columns(r)
+        let distinct = seen.count
+        let k = Int(seen.intern(id))
+        if k < distinct {
+          let first = columns(firstRowOfId[k])
+          if first == row { continue }
+          throw try conflict(id, stored: first, new: row)
+        }
+        firstRowOfId.append(r)
+        if let earlier {
+          earlier.bind(1, bytes: id)
+          defer { earlier.reset() }
+          if try earlier.step() {
+            let old = (earlier.int64(0), earlier.int64(1), earlier.int64(2), earlier.int64(3))
+            if old == row { continue }
+            throw try conflict(id, stored: old, new: row)
+          }
+        }
+        insert.bind(1, bytes: id)
+        insert.bind(2, row.src)
+        insert.bind(3, row.dst)
+        insert.bind(4, row.amount)
+        insert.bind(5, row.time)
         try insert.run()
+        inserted += 1
         progress.tick("storing payments", r + 1)
       }
     }
+    return inserted
   }
 
-  private func insertInteractions(_ i: InteractionTable, _ ids: (map: [Int64], added: Int), _ progress: ProgressReporter) throws {
+  /// A payment's stored columns but its id.
+  private typealias PaymentColumns = (src: Int64, dst: Int64, amount: Int64, time: Int64)
+
+  /// `alice → bob 10.25 at 1970-01-01T00:01:40Z`, for a payment's stored columns.
+  private func describePayment(_ row: PaymentColumns) throws -> String {
+    let name = try database.prepare("SELECT name FROM accounts WHERE id = ?")
+    func account(_ id: Int64) throws -> String {
+      name.bind(1, id)
+      defer { name.reset() }
+      return try name.step() ? String(decoding: name.bytes(0), as: UTF8.self) : "#\(id)"
+    }
+    return "\(try account(row.src)) → \(try account(row.dst)) \(Amount(micros: row.amount)) at \(Timestamp.iso8601(row.time))"
+  }
+
+  /// Inserts the interactions no earlier ingest stored; returns how many.
+  private func insertInteractions(
+    _ i: InteractionTable, _ ids: (map: [Int64], added: Int), _ before: StoredRows, _ progress: ProgressReporter
+  ) throws -> Int {
     let insert = try database.prepare("INSERT INTO interactions(src, dst, kind, ts, rating) VALUES (?, ?, ?, ?, ?)")
+    let earlier = try before.lookup(
+      "interactions", index: "interactions_by_pair", on: "src, dst, ts", matching: ["src", "dst", "kind", "ts"])
+    var inserted = 0
     try i.kinds.arena.withUnsafeBufferPointer { arena in
       for r in 0..<i.count {
         let k = Int(i.kind[r])
-        insert.bind(1, ids.map[Int(i.source[r])])
-        insert.bind(2, ids.map[Int(i.target[r])])
-        insert.bind(3, bytes: UnsafeBufferPointer(rebasing: arena[i.kinds.starts[k]..<i.kinds.starts[k + 1]]))
-        insert.bind(4, i.time[r])
+        let kind = UnsafeBufferPointer(rebasing: arena[i.kinds.starts[k]..<i.kinds.starts[k + 1]])
+        func bindRow(_ statement: SQLiteStatement) {
+          statement.bind(1, ids.map[Int(i.source[r])])
+          statement.bind(2, ids.map[Int(i.target[r])])
+          statement.bind(3, bytes: kind)
+          statement.bind(4, i.time[r])
+        }
+        if let earlier {
+          bindRow(earlier)
+          if try earlier.exists() { continue }
+        }
+        bindRow(insert)
         if let rating = i.rating(at: r) { insert.bind(5, rating) } else { insert.bindNull(5) }
         try insert.run()
+        inserted += 1
         progress.tick("storing interactions", r + 1)
       }
     }
+    return inserted
   }
 
-  private func insertProfileEdits(_ e: ProfileEditTable, _ ids: (map: [Int64], added: Int), _ progress: ProgressReporter) throws {
+  /// Inserts the profile edits no earlier ingest stored; returns how many.
+  private func insertProfileEdits(
+    _ e: ProfileEditTable, _ ids: (map: [Int64], added: Int), _ before: StoredRows, _ progress: ProgressReporter
+  ) throws -> Int {
     let insert = try database.prepare("INSERT INTO profile_edits(account, field, value, ts) VALUES (?, ?, ?, ?)")
+    let earlier = try before.lookup(
+      "profile_edits", index: "profile_edits_by_account", on: "account, ts", matching: ["account", "field", "value", "ts"])
+    var inserted = 0
     try e.fields.arena.withUnsafeBufferPointer { fields in
       try e.values.arena.withUnsafeBufferPointer { values in
         for r in 0..<e.count {
           let f = Int(e.field[r]), v = Int(e.value[r])
-          insert.bind(1, ids.map[Int(e.account[r])])
-          insert.bind(2, bytes: UnsafeBufferPointer(rebasing: fields[e.fields.starts[f]..<e.fields.starts[f + 1]]))
-          insert.bind(3, bytes: UnsafeBufferPointer(rebasing: values[e.values.starts[v]..<e.values.starts[v + 1]]))
-          insert.bind(4, e.time[r])
+          func bindRow(_ statement: SQLiteStatement) {
+            statement.bind(1, ids.map[Int(e.account[r])])
+            statement.bind(2, bytes: UnsafeBufferPointer(rebasing: fields[e.fields.starts[f]..<e.fields.starts[f + 1]]))
+            statement.bind(3, bytes: UnsafeBufferPointer(rebasing: values[e.values.starts[v]..<e.values.starts[v + 1]]))
+            statement.bind(4, e.time[r])
+          }
+          if let earlier {
+            bindRow(earlier)
+            if try earlier.exists() { continue }
+          }
+          bindRow(insert)
           try insert.run()
+          inserted += 1
           progress.tick("storing profile edits", r + 1)
         }
       }
     }
+    return inserted
   }
 
   /// The accounts of the store, indexed by their ids.

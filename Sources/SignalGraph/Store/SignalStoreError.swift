@@ -10,6 +10,12 @@ public enum SignalStoreError: Error, Equatable, Sendable {
   case notAStore(path: String)
   /// The store's rows contradict each other.
   case inconsistent(path: String, reason: String)
+  /// SQLite's integrity check of the file failed: it was cut short or
+  /// overwritten, and its rows cannot be trusted.
+  case damaged(path: String, problems: [String])
+  /// The set ingested from `source` has payment `id` with other content than
+  /// the stored one (both described), so nothing of it was stored.
+  case conflictingPayment(path: String, source: String, id: String, stored: String, new: String)
 }
 
 extension SignalStoreError: CustomStringConvertible {
@@ -26,6 +32,12 @@ extension SignalStoreError: CustomStringConvertible {
       return "\(path): a SQLite database, but not a fraudscan signal store (no schema version)"
     case let .inconsistent(path, reason):
       return "\(path): the signal store is inconsistent: \(reason)"
+    case let .damaged(path, problems):
+      return "\(path): the signal store is damaged (SQLite's quick_check: \(problems.joined(separator: "; "))); "
+        + "nothing was read from it: restore it from a backup, or ingest its signal sets again into a new store"
+    case let .conflictingPayment(path, source, id, stored, new):
+      return "\(source): payment id \"\(id)\" is \(new), but \(path) already holds it as \(stored); "
+        + "an id names one payment, so nothing of this set was ingested"
     }
   }
 }

@@ -76,9 +76,8 @@ private struct EventFields {
     guard let seconds = withBytes(ts, { Timestamp.parse($0) }) else {
       throw fail("field \"ts\": \"\(text(ts))\" is not a timestamp (Unix seconds or ISO-8601 UTC)")
     }
-    // Years 1 to 9999: anything else is a broken clock, and would overflow the window arithmetic.
-    guard (-62_135_596_800...253_402_300_799).contains(seconds) else {
-      throw fail("field \"ts\": \(seconds) is outside the years 1 to 9999")
+    guard Timestamp.validRange.contains(seconds) else {
+      throw fail("field \"ts\": \(seconds) \(Timestamp.outOfRange)")
     }
     return seconds
   }

@@ -65,6 +65,7 @@ struct JSONCursor {
     i += 1
     let start = i
     while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
+    try requireUTF8(start..<i)
     if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
       let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
       i += 1
@@ -75,7 +76,19 @@ struct JSONCursor {
       guard let c = current else { throw Failure(message: "unterminated string") }
       if c == UInt8(ascii: "\"") { i += 1; break }
       if c < 0x20 { throw Failure(message: "control character in a string at column \(i + 1)") }
-      if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
+      if c != UInt8(ascii: "\\") {
+        if c >= 0x80 {
+          // A run of raw bytes between escapes: it must be UTF-8 on its own.
+          let run = i
+          while i < bytes.count, bytes[i] >= 0x80 { i += 1 }
+          try requireUTF8(run..<i)
+          out.append(contentsOf: bytes[run..<i])
+          continue
+        }
+        out.append(c)
+        i += 1
+        continue
+      }
       i += 1
       guard let e = current else { throw Failure(message: "unterminated string") }
       i += 1
@@ -104,6 +117,14 @@ struct JSONCursor {
       }
     }
     return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Refuses the bytes in `range` unless they are UTF-8: repaired, two
+  /// different ids would become one.
+  private func requireUTF8(_ range: Range<Int>) throws(Failure) {
+    guard let bad = UTF8Validation.firstInvalidOffset(UnsafeBufferPointer(rebasing: bytes[range])) else { return }
+    let at = range.lowerBound + bad
+    throw Failure(message: "byte 0x\(String(bytes[at], radix: 16, uppercase: true)) at column \(at + 1) is not UTF-8")
   }
 
   private mutating func hex4() throws(Failure) -> UInt32 {
@@ -151,36 +172,63 @@ struct JSONCursor {
     return .span(start..<i)
   }
 
-  /// Skips any JSON value.
+  /// Skips any JSON value, nested arrays and objects included.
+  ///
+  /// The containers still open are kept on a stack of their closing
+  /// brackets, not on the call stack: a line of 100 000 `[` in an ignored key
+  /// costs 100 kB and gets an error, never a stack overflow.
   mutating func skipValue() throws(Failure) {
-    whitespace()
-    guard let c = current else { throw Failure(message: "expected a value, found end of line") }
-    switch c {
-    case UInt8(ascii: "\""): _ = try string()
-    case UInt8(ascii: "{"), UInt8(ascii: "["):
-      let close = c == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
-      i += 1
+    var closers: [UInt8] = []
+    while true {
       whitespace()
-      if current == close { i += 1; return }
-      while true {
-        if c == UInt8(ascii: "{") {
-          _ = try string()
-          try expect(UInt8(ascii: ":"), "':'")
-        }
-        try skipValue()
+      guard let c = current else { throw Failure(message: "expected a value, found end of line") }
+      switch c {
+      case UInt8(ascii: "\""): _ = try string()
+      case UInt8(ascii: "{"), UInt8(ascii: "["):
+        let close = c == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        i += 1
         whitespace()
-        if current == UInt8(ascii: ",") { i += 1; continue }
-        if current == close { i += 1; return }
-        throw Failure(message: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(current))")
+        if current == close {
+          i += 1
+        } else {
+          closers.append(close)
+          if close == UInt8(ascii: "}") { try memberKey() }
+          continue  // the container's first value
+        }
+      default: try skipLiteral()
       }
-    default:
-      let start = i
-      while let b = current, b != UInt8(ascii: ","), b != UInt8(ascii: "}"), b != UInt8(ascii: "]"),
-        b != 0x20, b != 0x09
-      { i += 1 }
-      let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-      if word == "true" || word == "false" || word == "null" || Double(word) != nil { return }
-      throw Failure(message: "invalid value \"\(word)\" at column \(start + 1)")
+      // After a value: close what ends here, or go on to the next element.
+      while let close = closers.last {
+        whitespace()
+        if current == close {
+          i += 1
+          closers.removeLast()
+        } else if current == UInt8(ascii: ",") {
+          i += 1
+          if close == UInt8(ascii: "}") { try memberKey() }
+          break
+        } else {
+          throw Failure(message: "expected ',' or '\(Character(Unicode.Scalar(close)))', found \(describe(current))")
+        }
+      }
+      if closers.isEmpty { return }
     }
+  }
+
+  /// Steps over an object member's key and its colon.
+  private mutating func memberKey() throws(Failure) {
+    _ = try string()
+    try expect(UInt8(ascii: ":"), "':'")
+  }
+
+  /// Steps over `true`, `false`, `null` or a number.
+  private mutating func skipLiteral() throws(Failure) {
+    let start = i
+    while let b = current, b != UInt8(ascii: ","), b != UInt8(ascii: "}"), b != UInt8(ascii: "]"),
+      b != 0x20, b != 0x09
+    { i += 1 }
+    let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+    if word == "true" || word == "false" || word == "null" || Double(word) != nil { return }
+    throw Failure(message: "invalid value \"\(word)\" at column \(start + 1)")
   }
 }

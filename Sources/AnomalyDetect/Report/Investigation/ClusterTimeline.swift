@@ -28,8 +28,8 @@ struct ClusterTimeline {
       first = min(first, lane.time[Int(lane.rows.first!)])
       last = max(last, lane.time[Int(lane.rows.last!)])
     }
-    let span = Double(max(last - first, 1))
-    func x(_ t: Int64) -> Double { left + Double(t - first) / span * (width - left - right) }
+    let span = Double(max(last.saturatingSubtracting(first), 1))
+    func x(_ t: Int64) -> Double { left + Double(t.saturatingSubtracting(first)) / span * (width - left - right) }
     let stride = max(1, (total + maxMarks - 1) / maxMarks)
     for (i, lane) in lanes.enumerated() {
       let y = 20 + Double(i) * laneHeight
@@ -52,7 +52,7 @@ struct ClusterTimeline {
     let axisY = 20 + Double(lanes.count) * laneHeight + 10
     out += "<text class=\"tl\" x=\"\(Int(left))\" y=\"\(Int(axisY))\">\(Self.date(first))</text>"
     out += "<text class=\"tl\" x=\"\(Int(width - right))\" y=\"\(Int(axisY))\" text-anchor=\"end\">\(Self.date(last))</text>"
-    out += "<text class=\"tl\" x=\"\(Int((left + width - right) / 2))\" y=\"\(Int(axisY) + 14)\" text-anchor=\"middle\">span \(Self.duration(last - first))"
+    out += "<text class=\"tl\" x=\"\(Int((left + width - right) / 2))\" y=\"\(Int(axisY) + 14)\" text-anchor=\"middle\">span \(Self.duration(last.saturatingSubtracting(first)))"
     if stride > 1 { out += ", every \(stride)th of \(total) signals drawn" }
     out += "</text></svg>"
   }

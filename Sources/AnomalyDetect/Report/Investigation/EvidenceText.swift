@@ -62,7 +62,7 @@ enum EvidenceText {
     _ evidence: Evidence, skippingReason: Bool, maxItems: Int = 25, maxText: Int = 400, into out: inout String, depth: Int = 0
   ) {
     if let text = scalar(evidence) {
-      HTMLEscaping.append(HTMLEscaping.truncated(text, maxText), to: &out)
+      HTMLEscaping.appendIsolated(HTMLEscaping.truncated(text, maxText), to: &out)
       return
     }
     // Deep enough for a ring → its cycles → their hops → one hop.
@@ -72,7 +72,7 @@ enum EvidenceText {
     }
     switch evidence {
     case let .object(o) where hopLine(o) != nil:
-      HTMLEscaping.append(hopLine(o)!, to: &out)
+      HTMLEscaping.appendIsolated(hopLine(o)!, to: &out)
     case let .object(o):
       out += "<dl class=\"ev\">"
       for key in o.keys.sorted() where !(skippingReason && key == "reason") {
@@ -87,7 +87,7 @@ enum EvidenceText {
       if items.allSatisfy({ scalar($0) != nil }) {
         for (i, item) in items.prefix(maxItems).enumerated() {
           if i > 0 { out += ", " }
-          HTMLEscaping.append(HTMLEscaping.truncated(scalar(item)!, maxText), to: &out)
+          HTMLEscaping.appendIsolated(HTMLEscaping.truncated(scalar(item)!, maxText), to: &out)
         }
       } else {
         out += "<ol class=\"ev\">"

@@ -114,7 +114,8 @@ public struct HTMLReport: Sendable {
     .graph text{font-size:10px}rect.v{fill:#f3e9f8;stroke:#7d3c98}.vl{font-size:11px}\
     .marks{fill:none;stroke-width:1.5}.ti{stroke:#c0392b}.tp{stroke:#1f6fb2}.te{stroke:#7d3c98}\
     footer{margin-top:30px;color:#6b7380;font-size:12px}a{color:#1f5fa8}\
-    .warn{background:#fdecea;border-left:3px solid #d62d20;padding:4px 10px;margin:10px 0}.warn ul{margin:0;padding-left:18px}
+    .warn{background:#fdecea;border-left:3px solid #d62d20;padding:4px 10px;margin:10px 0}.warn ul{margin:0;padding-left:18px}\
+    .cc{font-family:ui-monospace,monospace;color:#b00020;background:#fde8ec;border:1px dashed #d62d20;border-radius:2px}
     """
 
   private func summary(_ set: SignalSet, implicated: Int, into out: inout String) {
@@ -192,7 +193,7 @@ public struct HTMLReport: Sendable {
     out += "<h4>\(title) (\(list.count))</h4><ul class=\"ids\">"
     for id in list {
       out += "<li>"
-      HTMLEscaping.append(id, to: &out)
+      HTMLEscaping.appendIsolated(id, to: &out)
       out += "</li>"
     }
     out += "</ul>"
@@ -223,10 +224,10 @@ public struct HTMLReport: Sendable {
       for (i, a) in order.enumerated() {
         if i > 0 { out += " → " }
         out += "<span class=\"a\">"
-        HTMLEscaping.append(ids[a], to: &out)
+        HTMLEscaping.appendIsolated(ids[a], to: &out)
         out += "</span>"
       }
-      if isRing, let first = order.first { out += " → (" + HTMLEscaping.escaped(ids[first]) + ")" }
+      if isRing, let first = order.first { out += " → (" + HTMLEscaping.isolated(ids[first]) + ")" }
       out += "</p>"
     case .fakeProfile:
       accounts("Members", signals.members.map { ids[$0] }, into: &out)
@@ -235,9 +236,9 @@ public struct HTMLReport: Sendable {
         out += "<h4>Shared profile values (\(shared.count))</h4><table><tr><th>field</th><th>value</th><th>members</th></tr>"
         for v in shared.prefix(30) {
           out += "<tr><td>"
-          HTMLEscaping.append(set.profileEdits.fields[v.field], to: &out)
+          HTMLEscaping.appendIsolated(set.profileEdits.fields[v.field], to: &out)
           out += "</td><td>"
-          HTMLEscaping.append(HTMLEscaping.truncated(set.profileEdits.values[v.value], 120), to: &out)
+          HTMLEscaping.appendIsolated(HTMLEscaping.truncated(set.profileEdits.values[v.value], 120), to: &out)
           out += "</td><td class=\"n\">\(v.members.count)</td></tr>"
         }
         out += "</table>"
