@@ -132,17 +132,25 @@ struct PrefilterCheckpointTests {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     let path = dir.path + "/state.sqlite"
-    let log = try DecisionLog(path: path, settings: "test")
-    #expect(try log.checkpoint() == nil)
-    try log.append([(0, "a"), (0, "b")], decidedEvents: 1, checkpoint: [1, 2, 3])
-    try log.append([(1, "c")], decidedEvents: 2)
     // A state of more than one 64 MiB part.
     let big = (0..<(70 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-    try log.append([(2, "d")], decidedEvents: 3, checkpoint: big)
-    try log.append([(3, "e")], decidedEvents: 4)
+    do {
+      let log = try DecisionLog(path: path, settings: "test")
+      #expect(try log.checkpoint() == nil)
+      try log.append([(0, "a"), (0, "b")], decidedEvents: 1, inputDigest: 11, checkpoint: [1, 2, 3])
+      try log.append([(1, "c")], decidedEvents: 2, inputDigest: 12)
+      try log.append([(2, "d")], decidedEvents: 3, inputDigest: 13, checkpoint: big)
+      try log.append([(3, "e")], decidedEvents: 4, inputDigest: UInt64.max)
+    }
     let reopened = try DecisionLog(path: path, settings: "test")
     let saved = try #require(try reopened.checkpoint())
-    #expect(saved.events == 3 && saved.lines == 4 && saved.state == big)
+    #expect(saved.events == 3 && saved.lines == 4 && saved.state == big && saved.inputDigest == 13)
+    #expect(try reopened.decidedDigest() == UInt64.max)
+    #expect(try reopened.holdsPrefix(events: 3, lines: 4))
+    #expect(try !reopened.holdsPrefix(events: -1, lines: 4))
+    #expect(try !reopened.holdsPrefix(events: 999_999_999, lines: 4))
+    #expect(try !reopened.holdsPrefix(events: 2, lines: 4))
+    #expect(try !reopened.holdsPrefix(events: 3, lines: 2))
     let cursor = try reopened.lines(skipping: saved.lines)
     #expect(try cursor.next()! == (3, "e"))
     #expect(try cursor.next() == nil)

@@ -10,6 +10,8 @@ public enum SignalStoreError: Error, Equatable, Sendable {
   case notAStore(path: String)
   /// The store's rows contradict each other.
   case inconsistent(path: String, reason: String)
+  /// Another process (or another open in this one) is using the file.
+  case locked(path: String)
 }
 
 extension SignalStoreError: CustomStringConvertible {
@@ -26,6 +28,8 @@ extension SignalStoreError: CustomStringConvertible {
       return "\(path): a SQLite database, but not a fraudscan signal store (no schema version)"
     case let .inconsistent(path, reason):
       return "\(path): the signal store is inconsistent: \(reason)"
+    case let .locked(path):
+      return "\(path): in use by another fraudscan process (its lock file \(path).lock is held); wait for it to finish or use another state file"
     }
   }
 }
