@@ -10,18 +10,23 @@ import SignalGraph
 /// endorser's recent targets, each target's recent endorsers, and for each
 /// pair of targets the number of distinct endorsers that endorsed both
 /// within ``PrefilterConfiguration/blockSyncSeconds`` of each other. A new
-/// edge e → t bumps the pairs (t, t′) for e's other targets t′: O(out-degree
-/// of e). A pair becomes a block when at least
+/// edge e → t bumps the pairs (t, t′) for e's latest other targets t′, at
+/// most ``PrefilterConfiguration/blockRecentTargets`` of them. A pair becomes a block when at least
 /// ``PrefilterConfiguration/blockMinEndorsers`` endorsers share it and that is
 /// ``PrefilterConfiguration/blockSurprise`` times more than chance
 /// (d(t)·d(t′) / active endorsers), so two celebrities followed by the same
 /// thousands never form one; targets above
-/// ``PrefilterConfiguration/blockMaxTargetDegree`` are not paired at all.
+/// ``PrefilterConfiguration/blockMaxTargetDegree`` and endorsers above
+/// ``PrefilterConfiguration/blockMaxEndorserDegree`` are not paired at all.
 /// When a block forms, every admitted endorsement of the pair by the common
 /// endorsers is revoked; later endorsements that join a block are held.
 ///
-/// - Complexity: O(out-degree(e)) expected per new edge, O(1) per repeat;
-///   flagging a block costs O(d(t)). Memory is bounded by the window.
+/// - Complexity: O(``PrefilterConfiguration/blockRecentTargets``) expected
+///   per new edge however dense the graph (a complete bipartite follow graph
+///   included), O(1) per repeat; flagging a block costs O(d(t)); evicting an
+///   edge costs O(degree) of its two ends. Memory is bounded by the window:
+///   at most `blockRecentTargets` pairs per edge kept, one queue entry per
+///   pair and window.
 struct IncrementalEngagementCheck {
   struct Edge {
     /// The first endorsement's seq; repeats (likes after a follow) go to
@@ -96,8 +101,8 @@ struct IncrementalEngagementCheck {
   /// Eviction queues: (time touched, key), oldest first, popped as time advances.
   private var edgeQueue: [(time: Int64, key: UInt64)] = []
   private var edgeHead = 0
-  private var pairQueue: [(time: Int64, key: UInt64)] = []
-  private var pairHead = 0
+  /// Pairs to look at as time advances: one entry per pair (``EvictionHeap``).
+  private var pairQueue = EvictionHeap()
 
   init(configuration: PrefilterConfiguration) { self.configuration = configuration }
 
@@ -151,8 +156,10 @@ struct IncrementalEngagementCheck {
     }
 
     let degreeT = endorsersOf[Int(t)].count
-    guard degreeT <= configuration.blockMaxTargetDegree else { return outcome }
-    for other in targetsOf[Int(e)] where other != t {
+    guard degreeT <= configuration.blockMaxTargetDegree, targetsOf[Int(e)].count <= configuration.blockMaxEndorserDegree
+    else { return outcome }
+    // The latest targets before t (t itself is last).
+    for other in targetsOf[Int(e)].dropLast().suffix(configuration.blockRecentTargets) {
       let degreeO = endorsersOf[Int(other)].count
       guard degreeO <= configuration.blockMaxTargetDegree,
         let otherEdge = edges[Self.edgeKey(e, other)],
@@ -160,10 +167,15 @@ struct IncrementalEngagementCheck {
       else { continue }
       let pk = Self.pairKey(t, other)
       let window = configuration.windowSeconds
-      var pair = pairs[pk] ?? Pair(time: time, window: window)
+      var pair: Pair
+      if let known = pairs[pk] {
+        pair = known
+      } else {
+        pair = Pair(time: time, window: window)
+        pairQueue.push(time: time, key: pk)  // pushed again at its latest touch when it comes up (evict)
+      }
       pair.bump(at: time, window: window)
       pairs[pk] = pair
-      pairQueue.append((time, pk))
       let count = pair.estimate(at: time, window: window)
       guard !pair.flagged, count >= Double(configuration.blockMinEndorsers) else { continue }
       let expected = Double(degreeT) * Double(degreeO) / Double(max(activeEndorsers, 1))
@@ -209,10 +221,12 @@ struct IncrementalEngagementCheck {
       if targetsOf[Int(e)].isEmpty { activeEndorsers -= 1 }
       if let i = endorsersOf[Int(t)].firstIndex(of: e) { endorsersOf[Int(t)].remove(at: i) }
     }
-    while pairHead < pairQueue.count, pairQueue[pairHead].time < cutoff {
-      let key = pairQueue[pairHead].key
-      pairHead += 1
-      guard let pair = pairs[key], pair.last < cutoff else { continue }
+    while let (_, key) = pairQueue.popMin(before: cutoff) {
+      guard let pair = pairs[key] else { continue }
+      guard pair.last < cutoff else {
+        pairQueue.push(time: pair.last, key: key)
+        continue
+      }
       pairs[key] = nil
       if pair.flagged {
         let a = Int32(truncatingIfNeeded: key >> 32), b = Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)
@@ -225,10 +239,6 @@ struct IncrementalEngagementCheck {
     if edgeHead > 4_096, edgeHead * 2 > edgeQueue.count {
       edgeQueue.removeFirst(edgeHead)
       edgeHead = 0
-    }
-    if pairHead > 4_096, pairHead * 2 > pairQueue.count {
-      pairQueue.removeFirst(pairHead)
-      pairHead = 0
     }
   }
 
@@ -274,6 +284,8 @@ struct IncrementalEngagementCheck {
   /// Endorsements (distinct endorser–target edges) and co-endorsed target pairs kept.
   var edgesKept: Int { edges.count }
   var pairsKept: Int { pairs.count }
+  /// Entries in the pairs' eviction queue: about one per pair kept.
+  var pairEntriesQueued: Int { pairQueue.count }
 }
 
 extension IncrementalEngagementCheck {
@@ -310,7 +322,7 @@ extension IncrementalEngagementCheck {
     writer.write(partners)
     writer.write(activeEndorsers)
     writer.write(Array(edgeQueue[edgeHead...]))
-    writer.write(Array(pairQueue[pairHead...]))
+    writer.write(pairQueue.entries)
   }
 
   /// Restores the state written by ``write(to:)``.
@@ -337,6 +349,9 @@ extension IncrementalEngagementCheck {
     partners = try reader.readDictionaryOfArrays(Int32.self, Int32.self)
     activeEndorsers = try reader.read(Int.self)
     edgeQueue = try reader.readArray((time: Int64, key: UInt64).self)
-    pairQueue = try reader.readArray((time: Int64, key: UInt64).self)
+    guard let heap = EvictionHeap(heapOrdered: try reader.readArray((time: Int64, key: UInt64).self)) else {
+      throw .malformed
+    }
+    pairQueue = heap
   }
 }
