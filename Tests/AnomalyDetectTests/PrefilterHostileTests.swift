@@ -42,6 +42,20 @@ import Testing
     #expect(f.engagement.pairsKept <= 1 && f.engagement.pairEntriesQueued <= 1)
   }
 
+  /// A celebrity's followers age out oldest first: each leaves in O(1), and
+  /// the lists keep their order.
+  @Test func endorsementListsDropTheOldestInConstantTime() {
+    var list = EndorsementList()
+    for i in 0..<1_000 { list.append(Int32(i)) }
+    for i in 0..<900 { list.remove(Int32(i)) }
+    #expect(Array(list.live) == (900..<1_000).map { Int32($0) })
+    list.remove(950)  // not the oldest
+    list.removeAll { $0 % 2 == 1 }
+    #expect(list.count == 49 && list.live.first == 900 && !list.live.contains(950))
+    for x in list.live { list.remove(x) }
+    #expect(list.isEmpty)
+  }
+
   @Test func theEvictionHeapPopsInTimeOrder() {
     var heap = EvictionHeap()
     var rng = SplitMix64(seed: 3)

@@ -24,7 +24,8 @@ import SignalGraph
 /// - Complexity: O(``PrefilterConfiguration/blockRecentTargets``) expected
 ///   per new edge however dense the graph (a complete bipartite follow graph
 ///   included), O(1) per repeat; flagging a block costs O(d(t)); evicting an
-///   edge costs O(degree) of its two ends. Memory is bounded by the window:
+///   edge costs O(1) when it is the oldest of both its ends (the usual
+///   case, ``EndorsementList``), O(degree) otherwise. Memory is bounded by the window:
 ///   at most `blockRecentTargets` pairs per edge kept, one queue entry per
 ///   pair and window.
 struct IncrementalEngagementCheck {
@@ -93,8 +94,8 @@ struct IncrementalEngagementCheck {
 
   let configuration: PrefilterConfiguration
   private(set) var edges: [UInt64: Edge] = [:]
-  private(set) var targetsOf: [[Int32]] = []
-  private(set) var endorsersOf: [[Int32]] = []
+  private(set) var targetsOf: [EndorsementList] = []
+  private(set) var endorsersOf: [EndorsementList] = []
   private(set) var pairs: [UInt64: Pair] = [:]
   private(set) var partners: [Int32: [Int32]] = [:]
   private(set) var activeEndorsers = 0
@@ -119,8 +120,8 @@ struct IncrementalEngagementCheck {
     if e == t { return .admit }
     let n = Int(max(e, t)) + 1
     if targetsOf.count < n {
-      targetsOf.append(contentsOf: repeatElement([], count: n - targetsOf.count))
-      endorsersOf.append(contentsOf: repeatElement([], count: n - endorsersOf.count))
+      targetsOf.append(contentsOf: repeatElement(EndorsementList(), count: n - targetsOf.count))
+      endorsersOf.append(contentsOf: repeatElement(EndorsementList(), count: n - endorsersOf.count))
     }
     let key = Self.edgeKey(e, t)
     if var edge = edges[key] {
@@ -159,7 +160,7 @@ struct IncrementalEngagementCheck {
     guard degreeT <= configuration.blockMaxTargetDegree, targetsOf[Int(e)].count <= configuration.blockMaxEndorserDegree
     else { return outcome }
     // The latest targets before t (t itself is last).
-    for other in targetsOf[Int(e)].dropLast().suffix(configuration.blockRecentTargets) {
+    for other in targetsOf[Int(e)].live.dropLast().suffix(configuration.blockRecentTargets) {
       let degreeO = endorsersOf[Int(other)].count
       guard degreeO <= configuration.blockMaxTargetDegree,
         let otherEdge = edges[Self.edgeKey(e, other)],
@@ -183,7 +184,7 @@ struct IncrementalEngagementCheck {
       pairs[pk]!.flagged = true
       partners[t, default: []].append(other)
       partners[other, default: []].append(t)
-      let common = endorsersOf[Int(t)].filter { edges[Self.edgeKey($0, other)] != nil }
+      let common = endorsersOf[Int(t)].live.filter { edges[Self.edgeKey($0, other)] != nil }
       let reason = "dense-block: \(common.count) accounts endorse both \(names[t]) and \(names[other]) (\(Int(count.rounded())) within \(configuration.blockSyncSeconds / 86_400) days of each other; chance ≈ \(String(format: "%.2f", expected)))"
       if outcome.holdReasons.isEmpty { outcome.holdReasons.append(reason) }
       edges[key]!.withheld = true
@@ -217,9 +218,9 @@ struct IncrementalEngagementCheck {
       guard let edge = edges[key], edge.last < cutoff else { continue }
       edges[key] = nil
       let e = Int32(truncatingIfNeeded: key >> 32), t = Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)
-      if let i = targetsOf[Int(e)].firstIndex(of: t) { targetsOf[Int(e)].remove(at: i) }
+      targetsOf[Int(e)].remove(t)
       if targetsOf[Int(e)].isEmpty { activeEndorsers -= 1 }
-      if let i = endorsersOf[Int(t)].firstIndex(of: e) { endorsersOf[Int(t)].remove(at: i) }
+      endorsersOf[Int(t)].remove(e)
     }
     while let (_, key) = pairQueue.popMin(before: cutoff) {
       guard let pair = pairs[key] else { continue }
@@ -253,19 +254,19 @@ struct IncrementalEngagementCheck {
     func gone(_ a: Int32) -> Bool { Int(a) < released.count && released[Int(a)] }
     for a in released.indices where released[a] && a < targetsOf.count {
       let e = Int32(a)
-      for t in targetsOf[a] {
+      for t in targetsOf[a].live {
         edges[Self.edgeKey(e, t)] = nil
         endorsersOf[Int(t)].removeAll { $0 == e }
       }
       if !targetsOf[a].isEmpty { activeEndorsers -= 1 }
-      for x in endorsersOf[a] where !gone(x) {
+      for x in endorsersOf[a].live where !gone(x) {
         edges[Self.edgeKey(x, e)] = nil
         targetsOf[Int(x)].removeAll { $0 == e }
         if targetsOf[Int(x)].isEmpty { activeEndorsers -= 1 }
       }
-      for x in endorsersOf[a] where gone(x) { edges[Self.edgeKey(x, e)] = nil }
-      targetsOf[a] = []
-      endorsersOf[a] = []
+      for x in endorsersOf[a].live where gone(x) { edges[Self.edgeKey(x, e)] = nil }
+      targetsOf[a] = EndorsementList()
+      endorsersOf[a] = EndorsementList()
     }
     // Pairs age out with their endorsements, so this normally finds none;
     // it matters only when timestamps jump back by more than the window.
@@ -316,8 +317,8 @@ extension IncrementalEngagementCheck {
     writer.write(withheld)
     writer.write(moreCounts)
     writer.write(more)
-    writer.write(targetsOf)
-    writer.write(endorsersOf)
+    writer.write(targetsOf.map { Array($0.live) })
+    writer.write(endorsersOf.map { Array($0.live) })
     writer.write(pairs)
     writer.write(partners)
     writer.write(activeEndorsers)
@@ -342,8 +343,8 @@ extension IncrementalEngagementCheck {
       next += Int(moreCounts[i])
       edges[keys[i]] = Edge(seq: seqs[i], more: repeats, first: firsts[i], last: lasts[i], withheld: withheld[i])
     }
-    targetsOf = try reader.readArrays(Int32.self)
-    endorsersOf = try reader.readArrays(Int32.self)
+    targetsOf = try reader.readArrays(Int32.self).map(EndorsementList.init)
+    endorsersOf = try reader.readArrays(Int32.self).map(EndorsementList.init)
     guard targetsOf.count == endorsersOf.count else { throw .malformed }
     pairs = try reader.readDictionary(UInt64.self, Pair.self)
     partners = try reader.readDictionaryOfArrays(Int32.self, Int32.self)

@@ -43,16 +43,29 @@ extension Prefilter {
     for key in engagement.edges.keys {
       let (e, t) = (Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
       guard live(e), live(t), Int(max(e, t)) < ids else { return "an endorsement names a forgotten account" }
-      guard engagement.targetsOf[Int(e)].contains(t) else { return "edge \(e)→\(t) missing from its endorser's targets" }
     }
+    // Each edge once in its endorser's targets and once in its target's
+    // endorsers, and nothing else there (linear: a hashed set of the lists' edges).
+    var listed = Set<UInt64>(minimumCapacity: engagement.edges.count)
     for (a, targets) in engagement.targetsOf.enumerated() where !targets.isEmpty {
-      guard live(Int32(a)), targets.allSatisfy({ live($0) && Int($0) < ids }) else { return "targets kept for a forgotten account" }
-    }
-    for (a, endorsers) in engagement.endorsersOf.enumerated() where !endorsers.isEmpty {
-      guard live(Int32(a)), endorsers.allSatisfy({ live($0) && Int($0) < ids }) else {
-        return "endorsers kept for a forgotten account"
+      guard live(Int32(a)), targets.live.allSatisfy({ live($0) && Int($0) < ids }) else { return "targets kept for a forgotten account" }
+      for t in targets.live {
+        let key = IncrementalEngagementCheck.edgeKey(Int32(a), t)
+        guard engagement.edges[key] != nil, listed.insert(key).inserted else { return "an endorser's targets disagree with its edges" }
       }
     }
+    guard listed.count == engagement.edges.count else { return "an edge is missing from its endorser's targets" }
+    var endorsed = 0
+    for (a, endorsers) in engagement.endorsersOf.enumerated() where !endorsers.isEmpty {
+      guard live(Int32(a)), endorsers.live.allSatisfy({ live($0) && Int($0) < ids }) else {
+        return "endorsers kept for a forgotten account"
+      }
+      for e in endorsers.live where !listed.contains(IncrementalEngagementCheck.edgeKey(e, Int32(a))) {
+        return "a target's endorsers disagree with the edges"
+      }
+      endorsed += endorsers.count
+    }
+    guard endorsed == engagement.edges.count else { return "an edge is missing from its target's endorsers" }
     for key in engagement.pairs.keys {
       let (a, b) = (Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
       guard live(a), live(b), Int(max(a, b)) < ids else { return "a pair names a forgotten target" }
