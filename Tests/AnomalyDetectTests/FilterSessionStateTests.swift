@@ -59,6 +59,19 @@ struct FilterSessionStateTests {
     #expect(first + second == whole)
   }
 
+  /// An edited input digest would otherwise stop every restart with a false "input differs".
+  @Test func anEditedCheckpointDigestIsRefused() throws {
+    let (dir, lines) = try Stream.tinyStream()
+    defer { dir.remove() }
+    let whole = try Stream.run(lines[...], state: nil)
+    let state = dir.path + "/state.sqlite"
+    let first = try Stream.run(lines[..<500], state: state, checkpointEvery: 300)
+    try Self.edit(state, "UPDATE filter_meta SET value = '12345' WHERE key = 'checkpoint_digest'")
+    let (second, problem) = try Self.resume(lines[...], state: state, checkpointEvery: 300)
+    #expect(problem == .disagreesWithLog)
+    #expect(first + second == whole)
+  }
+
   @Test(arguments: [1_000_000, 300])
   func aRestartOnAnotherInputIsRefused(checkpointEvery: Int) throws {
     let (dir, lines) = try Stream.tinyStream()

@@ -98,7 +98,7 @@ public struct FilterSession {
     do throws(PrefilterCheckpointError) {
       restored = try Prefilter(configuration: configuration, checkpoint: saved.state)
       // The log's counts must describe the same moment as the state's own counter.
-      guard countsAgree, restored.nextSeq == saved.events else { throw .disagreesWithLog }
+      guard countsAgree, saved.countsSealed, restored.nextSeq == saved.events else { throw .disagreesWithLog }
     } catch {
       checkpointProblem = error
       return

@@ -95,7 +95,8 @@ public enum PrefilterCheckpointError: Error, Equatable, Sendable, CustomStringCo
   case checksumMismatch
   /// It reads, but its state contradicts itself (the reason in words).
   case inconsistent(String)
-  /// Its event counter disagrees with the counts the decision log stored beside it.
+  /// Its event counter disagrees with the counts the decision log stored
+  /// beside it, or those counts or the input digest were changed since.
   case disagreesWithLog
 
   /// A message a person can act on.
@@ -107,7 +108,7 @@ public enum PrefilterCheckpointError: Error, Equatable, Sendable, CustomStringCo
     case .checksumMismatch: return "the checkpoint is damaged (its checksum does not match its bytes)"
     case let .inconsistent(reason): return "the checkpoint is damaged (\(reason))"
     case .disagreesWithLog:
-      return "the checkpoint's event and line counts disagree with the decision log (edited or damaged)"
+      return "the checkpoint's event and line counts or input digest disagree with the decision log (edited or damaged)"
     }
   }
 }

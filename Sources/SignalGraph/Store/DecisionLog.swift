@@ -85,6 +85,9 @@ public final class DecisionLog {
     public var state: [UInt8]
     /// The ``Digest64`` of the input lines of those events.
     public var inputDigest: UInt64
+    /// Whether `events`, `lines` and `inputDigest` are those stored with
+    /// `state` (not edited or damaged since).
+    public var countsSealed: Bool
   }
 
   /// Appends `lines` and records that `decidedEvents` events, whose input
@@ -117,13 +120,27 @@ public final class DecisionLog {
       part.bind(2, blob: state[start..<min(start + size, state.count)])
       try part.run()
     }
+    let maxLine = try database.prepare("SELECT COALESCE(MAX(n), 0) FROM filter_lines")
+    _ = try maxLine.step()
+    let lines = Int(maxLine.int64(0))
+    let seal = Self.seal(events: events, lines: lines, inputDigest: inputDigest, state: state)
     try database.execute(
       """
       INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('checkpoint_events', '\(events)');
       INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('checkpoint_digest', '\(Int64(bitPattern: inputDigest))');
-      INSERT OR REPLACE INTO filter_meta(key, value)
-        SELECT 'checkpoint_lines', CAST(COALESCE(MAX(n), 0) AS TEXT) FROM filter_lines;
+      INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('checkpoint_lines', '\(lines)');
+      INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('checkpoint_seal', '\(Int64(bitPattern: seal))');
       """)
+  }
+
+  /// Binds a checkpoint's counts and input digest to its bytes (through
+  /// their last 8, the state's own checksum when it is sealed), so that an
+  /// edited count or digest is noticed (``Checkpoint/countsSealed``).
+  private static func seal(events: Int, lines: Int, inputDigest: UInt64, state: [UInt8]) -> UInt64 {
+    var digest = Digest64()
+    withUnsafeBytes(of: (Int64(events), Int64(lines), inputDigest)) { digest.update($0) }
+    digest.update(state.suffix(8))
+    return digest.value
   }
 
   /// The latest checkpoint, or `nil` if none was stored.
@@ -134,7 +151,10 @@ public final class DecisionLog {
     let read = try database.prepare("SELECT bytes FROM filter_checkpoint ORDER BY part")
     var state: [UInt8] = []
     while try read.step() { state += read.blob(0) }
-    return Checkpoint(events: events, lines: lines, state: state, inputDigest: UInt64(bitPattern: Int64(digest)))
+    let inputDigest = UInt64(bitPattern: Int64(digest))
+    let sealed = try meta("checkpoint_seal").map { UInt64(bitPattern: Int64($0)) }
+      == Self.seal(events: events, lines: lines, inputDigest: inputDigest, state: state)
+    return Checkpoint(events: events, lines: lines, state: state, inputDigest: inputDigest, countsSealed: sealed)
   }
 
   /// Whether the first `lines` stored lines are exactly those of events
