@@ -17,59 +17,48 @@ struct FilterSessionStateTests {
   }
 
   /// The session's output and its checkpoint problem, over `lines`.
-  static func resume(_ lines: ArraySlice<[UInt8]>, state: String, checkpointEvery: Int) throws -> (
-    out: [String], problem: PrefilterCheckpointError?
-  ) {
-    let problem = try FilterSession(statePath: state, checkpointEvery: checkpointEvery).checkpointProblem
-    return (try Stream.run(lines, state: state, checkpointEvery: checkpointEvery), problem)
-  }
-
-  @Test func aDamagedCheckpointIsRefusedAndTheInputReplayedFromItsStart() throws {
+  /// Runs the tiny stream's first 500 events with a checkpoint at 300, runs
+  /// `sql` on the closed state file, and restarts on the whole stream: the
+  /// restart's checkpoint problem, and whether the two runs together wrote
+  /// exactly what one uninterrupted run writes.
+  static func restart(afterEditing sql: String) throws -> (problem: PrefilterCheckpointError?, complete: Bool) {
     let (dir, lines) = try Stream.tinyStream()
     defer { dir.remove() }
     let whole = try Stream.run(lines[...], state: nil)
     let state = dir.path + "/state.sqlite"
     let first = try Stream.run(lines[..<500], state: state, checkpointEvery: 300)
+    try Self.edit(state, sql)
+    let problem = try FilterSession(statePath: state, checkpointEvery: 300).checkpointProblem
+    let second = try Stream.run(lines[...], state: state, checkpointEvery: 300)
+    return (problem, first + second == whole)
+  }
+
+  @Test func aDamagedCheckpointIsRefusedAndTheInputReplayedFromItsStart() throws {
     // One byte of the stored blob changed (to 0x5A, or 0xA5 if it was 0x5A).
-    try Self.edit(
-      state,
-      """
-      UPDATE filter_checkpoint SET bytes = substr(bytes, 1, 999)
-        || CASE WHEN substr(bytes, 1000, 1) = x'5A' THEN x'A5' ELSE x'5A' END || substr(bytes, 1001) WHERE part = 0
-      """)
-    let (second, problem) = try Self.resume(lines[...], state: state, checkpointEvery: 300)
+    let (problem, complete) = try Self.restart(
+      afterEditing: """
+        UPDATE filter_checkpoint SET bytes = substr(bytes, 1, 999)
+          || CASE WHEN substr(bytes, 1000, 1) = x'5A' THEN x'A5' ELSE x'5A' END || substr(bytes, 1001) WHERE part = 0
+        """)
     #expect(problem == .checksumMismatch)
-    #expect(first + second == whole)
+    #expect(complete)
   }
 
   @Test(arguments: ["-1", "999999999", "299", "x"])
   func anEditedCheckpointCountIsRefused(events: String) throws {
-    let (dir, lines) = try Stream.tinyStream()
-    defer { dir.remove() }
-    let whole = try Stream.run(lines[...], state: nil)
-    let state = dir.path + "/state.sqlite"
-    let first = try Stream.run(lines[..<500], state: state, checkpointEvery: 300)
-    try Self.edit(state, "UPDATE filter_meta SET value = '\(events)' WHERE key = 'checkpoint_events'")
-    let (second, problem) = try Self.resume(lines[...], state: state, checkpointEvery: 300)
-    if events == "x" {
-      #expect(problem == nil)  // unreadable: no checkpoint, a replay from the start
-    } else {
-      #expect(problem == .disagreesWithLog)
-    }
-    #expect(first + second == whole)
+    let (problem, complete) = try Self.restart(
+      afterEditing: "UPDATE filter_meta SET value = '\(events)' WHERE key = 'checkpoint_events'")
+    // Unreadable ("x"): as if there were no checkpoint, a replay from the start.
+    #expect(problem == (events == "x" ? nil : .disagreesWithLog))
+    #expect(complete)
   }
 
   /// An edited input digest would otherwise stop every restart with a false "input differs".
   @Test func anEditedCheckpointDigestIsRefused() throws {
-    let (dir, lines) = try Stream.tinyStream()
-    defer { dir.remove() }
-    let whole = try Stream.run(lines[...], state: nil)
-    let state = dir.path + "/state.sqlite"
-    let first = try Stream.run(lines[..<500], state: state, checkpointEvery: 300)
-    try Self.edit(state, "UPDATE filter_meta SET value = '12345' WHERE key = 'checkpoint_digest'")
-    let (second, problem) = try Self.resume(lines[...], state: state, checkpointEvery: 300)
+    let (problem, complete) = try Self.restart(
+      afterEditing: "UPDATE filter_meta SET value = '12345' WHERE key = 'checkpoint_digest'")
     #expect(problem == .disagreesWithLog)
-    #expect(first + second == whole)
+    #expect(complete)
   }
 
   @Test(arguments: [1_000_000, 300])
