@@ -25,6 +25,11 @@ extension Fraudscan {
           prefilter-memory  the pre-filter over --stream-events generated events whose
                   accounts and values keep changing: remembered state and resident memory
                   at ten checkpoints (flat once the window has filled)
+          hostile  valid inputs shaped to stall a scan, each written, loaded, scanned and
+                  fed to the pre-filter: complete bipartite follows 1 000² and 2 000², one
+                  account paying itself a million times, 200 000 accounts sharing one value,
+                  one account following a million and one followed by a million; time and
+                  peak memory of each
 
         Examples:
           swift build -c release
@@ -33,6 +38,7 @@ extension Fraudscan {
           .build/release/fraudscan bench --input /tmp/big --suite engagement --peel-edges 10000000
           .build/release/fraudscan bench --suite cycles --payments 10000000 --repeat 1
           .build/release/fraudscan bench --suite prefilter-memory --window-days 30
+          .build/release/fraudscan bench --suite hostile --repeat 1
         """)
 
     @Option(help: "A signal-set directory to read instead of synthetic data.")
@@ -87,7 +93,7 @@ extension Fraudscan {
     }
 
     func run() throws {
-      let needsSet = suite.contains { $0 == .cycles ? payments == nil : $0 != .prefilterMemory }
+      let needsSet = suite.contains { $0 == .cycles ? payments == nil : $0 != .prefilterMemory && $0 != .hostile }
       let input = needsSet ? try self.input ?? generate() : ""
       var bench = BenchRun(input: input, repetitions: repetitions)
       bench.svd = .init(nonzeros: svdNonzeros, dimension: svdDimension, writeMatrix: writeMatrix)
@@ -130,6 +136,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
   case report
   case prefilter
   case prefilterMemory = "prefilter-memory"
+  case hostile
 
   func run(_ bench: inout BenchRun) throws {
     switch self {
@@ -141,6 +148,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
     case .report: try runReport(&bench)
     case .prefilter: try runPrefilter(&bench)
     case .prefilterMemory: try runPrefilterMemory(&bench)
+    case .hostile: try runHostile(&bench)
     }
   }
 }

@@ -17,7 +17,10 @@ extension Fraudscan {
         With --state, decisions are logged in SQLite and the pre-filter's whole state is
         saved there every --checkpoint-every events; killed and restarted on the same
         input, it restores the latest checkpoint, skips the input it covers, replays what
-        was decided after it (silently) and resumes after that.
+        was decided after it (silently) and resumes after that. A restart on another or a
+        shorter input is an error; a damaged checkpoint is refused and the input replayed
+        from its start. With --state, a last line without a newline is left undecided
+        (it may be incomplete), and a second run on the same state file is refused.
 
         Examples:
           fraudscan filter < /tmp/small/events.ndjson
@@ -50,7 +53,6 @@ extension Fraudscan {
         FileHandle.standardError.write(Data("fraudscan filter: \(problem); replaying the input from its start instead\n".utf8))
       }
       var out: [UInt8] = []
-      var line: [UInt8] = []
       var buffer = [UInt8](repeating: 0, count: 1 << 20)
       func emit() throws {
         // Emit first, then make durable: a crash in between repeats lines, never loses them.
@@ -73,20 +75,14 @@ extension Fraudscan {
           throw ValidationError("cannot read standard input: \(String(cString: strerror(errno)))")
         }
         if n == 0 { break }
-        for i in 0..<n {
-          let b = buffer[i]
-          if b == UInt8(ascii: "\n") {
-            if line.last == UInt8(ascii: "\r") { line.removeLast() }
-            out.append(contentsOf: try session.feed(line).utf8)
-            line.removeAll(keepingCapacity: true)
-          } else {
-            line.append(b)
-          }
-        }
+        out.append(contentsOf: try buffer.withUnsafeBytes { try session.consume(UnsafeRawBufferPointer(rebasing: $0[..<n])) }.utf8)
         try emit()
       }
-      if !line.isEmpty { out.append(contentsOf: try session.feed(line).utf8) }
+      out.append(contentsOf: try session.finish().utf8)
       try emit()
+      if session.unfinishedLineBytes > 0 {
+        FileHandle.standardError.write(Data("fraudscan filter: the input's last line (\(session.unfinishedLineBytes) bytes) has no newline; it was left undecided, as it may be incomplete (run again with the completed input to decide it)\n".utf8))
+      }
     }
   }
 }

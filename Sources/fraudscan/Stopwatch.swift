@@ -20,11 +20,29 @@ enum Stopwatch {
     return (result, now() - start)
   }
 
-  /// The process's peak resident memory so far, in bytes.
-  static func peakResidentBytes() -> Int {
+  /// The process's peak resident memory so far, in bytes; with
+  /// `sinceReset`, since the last ``resetPeakResident()`` (Linux: `VmHWM`
+  /// in /proc/self/status; elsewhere the whole run's peak).
+  static func peakResidentBytes(sinceReset: Bool = false) -> Int {
+    if sinceReset, let file = fopen("/proc/self/status", "r") {
+      defer { fclose(file) }
+      var line = [CChar](repeating: 0, count: 256)
+      while fgets(&line, Int32(line.count), file) != nil {
+        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if text.hasPrefix("VmHWM:"), let kb = Int(text.dropFirst(6).filter(\.isNumber)) { return kb * 1024 }
+      }
+    }
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Int(usage.ru_maxrss) * 1024  // kilobytes on Linux
+  }
+
+  /// Starts a new peak for ``peakResidentBytes(sinceReset:)`` (Linux: writes
+  /// 5 to /proc/self/clear_refs; a no-op elsewhere).
+  static func resetPeakResident() {
+    guard let file = fopen("/proc/self/clear_refs", "w") else { return }
+    fputs("5", file)
+    fclose(file)
   }
 
   /// The process's resident memory now, in bytes (Linux: /proc/self/statm;

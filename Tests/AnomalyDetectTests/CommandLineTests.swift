@@ -214,6 +214,40 @@ extension CommandLineTests {
     #expect(score.status != 0)
   }
 
+  /// Two real processes on one state file: the second is refused at once,
+  /// with a message and a non-zero exit, while the first runs on unharmed.
+  @Test func aSecondFilterOnTheSameStateFileIsRefused() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let state = dir.path + "/state.sqlite"
+    let first = Process()
+    first.executableURL = Self.executable
+    first.arguments = ["filter", "--state", state]
+    let input = Pipe(), output = Pipe()
+    first.standardInput = input
+    first.standardOutput = output
+    try first.run()
+    let line = #"{"type":"interaction","src":"a","dst":"b","kind":"follow","ts":1767225600}"# + "\n"
+    input.fileHandleForWriting.write(Data(line.utf8))
+    // Once the first has answered, it holds the state file.
+    var answer = Data()
+    while !answer.contains(UInt8(ascii: "\n")) { answer += output.fileHandleForReading.availableData }
+    let events = try dir.write("events.ndjson", line)
+    let second = try fraudscan(stdin: events, "filter", "--state", state)
+    #expect(second.status != 0)
+    #expect(second.stderr.contains("in use by another fraudscan process"), "\(second.stderr)")
+    #expect(second.stdout.isEmpty)
+    input.fileHandleForWriting.write(Data(String(line.dropLast()).utf8))  // a last line without a newline
+    try input.fileHandleForWriting.close()
+    answer += output.fileHandleForReading.readDataToEndOfFile()
+    first.waitUntilExit()
+    #expect(first.terminationStatus == 0)
+    #expect(String(decoding: answer, as: UTF8.self) == "{\"seq\":0,\"decision\":\"admit\"}\n")
+    // Once it is done, the file is free again, and the completed line is decided.
+    let third = try fraudscan(stdin: try dir.write("two.ndjson", line + line), "filter", "--state", state)
+    #expect(third.status == 0 && third.stdout == "{\"seq\":1,\"decision\":\"admit\"}\n", "\(third.stderr)")
+  }
+
   /// CI relies on replay failing when the pre-filter misses its targets on a
   /// fixture's event stream: here the stream's truth says every event is fraud.
   @Test func replayFailsWhenThePrefilterMissesItsTargets() throws {

@@ -60,37 +60,97 @@ struct PrefilterCheckpointTests {
     #expect(throws: PrefilterCheckpointError.otherConfiguration) {
       try Prefilter(configuration: PrefilterConfiguration(), checkpoint: saved)
     }
-    #expect(throws: PrefilterCheckpointError.damaged) {
+    #expect(throws: PrefilterCheckpointError.checksumMismatch) {
       try Prefilter(configuration: Self.configuration(), checkpoint: Array(saved.dropLast(100)))
     }
-    #expect(throws: PrefilterCheckpointError.damaged) {
+    #expect(throws: PrefilterCheckpointError.checksumMismatch) {
       try Prefilter(configuration: Self.configuration(), checkpoint: saved + [0])
     }
-    var otherVersion = saved
-    otherVersion[8] &+= 1  // the format version, after the tag's count
     #expect(throws: PrefilterCheckpointError.otherFormat) {
-      try Prefilter(configuration: Self.configuration(), checkpoint: otherVersion)
+      try Prefilter(configuration: Self.configuration(), checkpoint: Self.resealed(saved) { $0[8] &+= 1 })  // the format version, after the tag's count
     }
     #expect(throws: PrefilterCheckpointError.damaged) {
+      try Prefilter(configuration: Self.configuration(), checkpoint: Self.resealed(saved) { $0.removeLast(100) })
+    }
+    #expect(throws: PrefilterCheckpointError.checksumMismatch) {
       try Prefilter(configuration: Self.configuration(), checkpoint: [])
     }
+  }
+
+  /// Any byte flipped anywhere (counters and clock included) is caught by
+  /// the checksum: refused, never restored into a state that crashes or
+  /// decides differently.
+  @Test func randomByteFlipsAreAlwaysRefused() throws {
+    var filter = Prefilter(configuration: Self.configuration())
+    _ = Self.lines(&filter, Self.churn(days: 4)[...])
+    let saved = filter.checkpoint()
+    var rng = SplitMix64(seed: 16)
+    for _ in 0..<300 {
+      var damaged = saved
+      let at = Int(rng.next() % UInt64(saved.count))
+      damaged[at] ^= UInt8(truncatingIfNeeded: 1 + rng.next() % 255)
+      #expect(throws: PrefilterCheckpointError.checksumMismatch, "byte \(at) of \(saved.count)") {
+        try Prefilter(configuration: Self.configuration(), checkpoint: damaged)
+      }
+    }
+  }
+
+  /// Damage the checksum cannot see (the bytes sealed again after the flip,
+  /// as by a buggy writer): the restore refuses it or yields a state that
+  /// goes on deciding without crashing; it never traps.
+  @Test func resealedFlipsNeverCrash() throws {
+    let events = Self.churn(days: 4)
+    var filter = Prefilter(configuration: Self.configuration())
+    _ = Self.lines(&filter, events[..<(events.count - 200)])
+    let saved = filter.checkpoint()
+    var rng = SplitMix64(seed: 61)
+    var refused = 0
+    for _ in 0..<300 {
+      let at = Int(rng.next() % UInt64(saved.count - 8)), bits = UInt8(truncatingIfNeeded: 1 + rng.next() % 255)
+      let damaged = Self.resealed(saved) { $0[at] ^= bits }
+      do {
+        var restored = try Prefilter(configuration: Self.configuration(), checkpoint: damaged)
+        _ = Self.lines(&restored, events[(events.count - 200)...])
+      } catch {
+        refused += 1
+      }
+    }
+    #expect(refused > 0)
+  }
+
+  /// `checkpoint` with its body edited by `edit` and sealed again with a
+  /// matching checksum: damage the checksum cannot see.
+  static func resealed(_ checkpoint: [UInt8], _ edit: (inout [UInt8]) -> Void) -> [UInt8] {
+    var body = Array(checkpoint.dropLast(8))
+    edit(&body)
+    var digest = Digest64()
+    digest.update(body)
+    return body + withUnsafeBytes(of: digest.value) { Array($0) }
   }
 
   @Test func aStateFileKeepsTheLatestCheckpointInItsLog() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     let path = dir.path + "/state.sqlite"
-    let log = try DecisionLog(path: path, settings: "test")
-    #expect(try log.checkpoint() == nil)
-    try log.append([(0, "a"), (0, "b")], decidedEvents: 1, checkpoint: [1, 2, 3])
-    try log.append([(1, "c")], decidedEvents: 2)
     // A state of more than one 64 MiB part.
     let big = (0..<(70 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-    try log.append([(2, "d")], decidedEvents: 3, checkpoint: big)
-    try log.append([(3, "e")], decidedEvents: 4)
+    do {
+      let log = try DecisionLog(path: path, settings: "test")
+      #expect(try log.checkpoint() == nil)
+      try log.append([(0, "a"), (0, "b")], decidedEvents: 1, inputDigest: 11, checkpoint: [1, 2, 3])
+      try log.append([(1, "c")], decidedEvents: 2, inputDigest: 12)
+      try log.append([(2, "d")], decidedEvents: 3, inputDigest: 13, checkpoint: big)
+      try log.append([(3, "e")], decidedEvents: 4, inputDigest: UInt64.max)
+    }
     let reopened = try DecisionLog(path: path, settings: "test")
     let saved = try #require(try reopened.checkpoint())
-    #expect(saved.events == 3 && saved.lines == 4 && saved.state == big)
+    #expect(saved.events == 3 && saved.lines == 4 && saved.state == big && saved.inputDigest == 13)
+    #expect(try reopened.decidedDigest() == UInt64.max)
+    #expect(try reopened.holdsPrefix(events: 3, lines: 4))
+    #expect(try !reopened.holdsPrefix(events: -1, lines: 4))
+    #expect(try !reopened.holdsPrefix(events: 999_999_999, lines: 4))
+    #expect(try !reopened.holdsPrefix(events: 2, lines: 4))
+    #expect(try !reopened.holdsPrefix(events: 3, lines: 2))
     let cursor = try reopened.lines(skipping: saved.lines)
     #expect(try cursor.next()! == (3, "e"))
     #expect(try cursor.next() == nil)

@@ -306,6 +306,9 @@ extension EngagementBlockTest {
   /// Splits a candidate into its connected parts once its non-customer columns
   /// (see ``isCustomer(inBlock:inDegree:)``) are set aside, so that two farms joined only through the celebrities
   /// both follow are tested one by one. Parts come largest first.
+  ///
+  /// - Complexity: O(Σ in-degree of `columns` + *e* · α(*e*)) for *e* block
+  ///   endorsements of customers (``SharedEndorserComponents``).
   func split(
     rows: [Int32], columns: [Int32], pairs: EndorsementGraph, scratch: inout Scratch
   ) -> [(rows: [Int32], columns: [Int32])] {
@@ -329,9 +332,8 @@ extension EngagementBlockTest {
     }
     // Customers are joined when at least two block endorsers endorse both
     // (one honest account following customers of two farms joins nothing);
-    // celebrities, set aside above, join nothing either.
-    var columnSlot = [Int32: Int]()
-    for (c, entry) in kept.enumerated() { columnSlot[entry.column] = c }
+    // celebrities, set aside above, join nothing either. Near-linear: see
+    // SharedEndorserComponents.
     var rowColumns = [[Int]](repeating: [], count: rows.count)
     for (c, entry) in kept.enumerated() {
       for k in pairs.inOffsets[Int(entry.column)]..<pairs.inOffsets[Int(entry.column) + 1]
@@ -339,24 +341,11 @@ extension EngagementBlockTest {
         rowColumns[Int(scratch.hits[Int(pairs.inSources[k])])].append(c)
       }
     }
-    var sets = DisjointSets(count: kept.count)
-    var shared = [Int: Int]()
-    for list in rowColumns where list.count >= 2 {
-      for x in 0..<list.count {
-        for y in (x + 1)..<list.count {
-          let key = list[x] * kept.count + list[y]
-          let count = (shared[key] ?? 0) + 1
-          shared[key] = count
-          if count == 2 {
-            sets.union(list[x], list[y])
-          }
-        }
-      }
-    }
+    var sets = SharedEndorserComponents(columnCount: kept.count, rowColumns: rowColumns)
     var partOf = [Int: Int]()
     var parts: [(rows: [Int32], columns: [Int32])] = []
     for c in kept.indices {
-      let r = sets.find(c)
+      let r = sets.group(of: c)
       if partOf[r] == nil {
         partOf[r] = parts.count
         parts.append(([], []))
@@ -366,7 +355,7 @@ extension EngagementBlockTest {
     // Each endorser goes with the part most of its block endorsements go to.
     for (p, i) in rows.enumerated() where !rowColumns[p].isEmpty {
       var votes = [Int: Int]()
-      for c in rowColumns[p] { votes[partOf[sets.find(c)]!, default: 0] += 1 }
+      for c in rowColumns[p] { votes[partOf[sets.group(of: c)]!, default: 0] += 1 }
       let best = votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
       parts[best].rows.append(i)
     }

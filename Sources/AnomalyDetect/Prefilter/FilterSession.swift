@@ -8,7 +8,7 @@ import SignalGraph
 /// and every `checkpointEvery` events the pre-filter's whole state
 /// (``Prefilter/checkpoint()``) is saved in the same transaction. A restarted
 /// session over the same input restores the latest checkpoint and skips the
-/// input lines it covers unread; the events decided after it are replayed
+/// input lines it covers (digested, not decided); the events decided after it are replayed
 /// through the restored ``Prefilter`` (decisions are deterministic), their
 /// lines checked against the log and not emitted again, and output resumes at
 /// the first undecided event. Without a usable checkpoint it replays from the
@@ -16,11 +16,30 @@ import SignalGraph
 /// restarted run repeat lines of the last batch, with the same verdicts; none
 /// is lost.
 ///
+/// **The same input, or an error.** The log and each checkpoint record the
+/// ``Digest64`` of the input lines consumed; a restart digests the lines it
+/// skips and replays, and stops with ``FilterSessionError/inputDiffers(line:)``
+/// where they differ, or ``FilterSessionError/inputEndsEarly(lines:decided:)``
+/// at ``finish()`` when the input is shorter than what was decided, instead of
+/// resuming an unrelated stream. A checkpoint whose checksum, structure or
+/// counts are wrong is refused (``checkpointProblem``) and the input replayed
+/// from its start. Only one session can hold a state file
+/// (``DecisionLog`` locks it).
+///
+/// **An unfinished last line.** Fed bytes with ``consume(_:)``, the session
+/// decides complete lines only. At ``finish()``, a last line without a
+/// newline is decided when there is no state file, but with one it is left
+/// undecided (``unfinishedLineBytes``): the writer may still be writing it,
+/// and once a decision for half a line is logged, a restart on the completed
+/// input would keep that decision and never decide the whole line.
+///
 ///     var session = try FilterSession(statePath: "state.sqlite")
-///     for line in input { print(try session.feed(line), terminator: "") }
+///     for chunk in input { print(try session.consume(chunk), terminator: "") ; try session.commit() }
+///     print(try session.finish(), terminator: "")
 ///     try session.commit()
 ///
-/// - Complexity: per line, the pre-filter's cost; per batch, one SQLite transaction.
+/// - Complexity: per line, the pre-filter's cost and O(length) for the
+///   digest; per batch, one SQLite transaction.
 public struct FilterSession {
   private var filter: Prefilter
   private let log: DecisionLog?
@@ -28,7 +47,7 @@ public struct FilterSession {
   /// Events decided in an earlier run of this state file; their lines are not emitted again.
   public let resumedEvents: Int
   /// Events covered by the checkpoint the session started from: their input
-  /// lines are skipped unread (0 when it started from scratch).
+  /// lines are digested but not decided (0 when it started from scratch).
   public private(set) var restoredEvents: Int
   /// Why the stored checkpoint could not be used (the session then replays
   /// the input from its start), or `nil`.
@@ -37,6 +56,16 @@ public struct FilterSession {
   private var lastCheckpoint: Int
   private var linesSeen = 0
   private var pending: [(seq: Int, line: String)] = []
+  /// The digest of every line seen so far.
+  private var digest = Digest64()
+  /// What the input's digest must be after `restoredEvents` and after `resumedEvents` lines.
+  private var restoredDigest: UInt64?
+  private let resumedDigest: UInt64?
+  /// Bytes of the line being read by ``consume(_:)``.
+  private var partial: [UInt8] = []
+  /// After ``finish()`` with a state file: the length of a last line that had
+  /// no newline and was left undecided (0 when there was none).
+  public private(set) var unfinishedLineBytes = 0
 
   /// Starts a session, resuming from `statePath` when given and present, and
   /// saving a checkpoint there every `checkpointEvery` events (at the first
@@ -55,20 +84,28 @@ public struct FilterSession {
     guard let statePath else {
       log = nil
       resumedEvents = 0
+      resumedDigest = nil
       return
     }
-    let log = try DecisionLog(path: statePath, settings: "window-days=\(configuration.windowDays) format=1")
+    let log = try DecisionLog(path: statePath, settings: "window-days=\(configuration.windowDays) format=2")
     self.log = log
     resumedEvents = try log.decidedEvents()
+    resumedDigest = try log.decidedDigest()
     cursor = try log.lines()
     guard let saved = try log.checkpoint() else { return }
+    let countsAgree = try log.holdsPrefix(events: saved.events, lines: saved.lines)
+    let restored: Prefilter
     do throws(PrefilterCheckpointError) {
-      filter = try Prefilter(configuration: configuration, checkpoint: saved.state)
+      restored = try Prefilter(configuration: configuration, checkpoint: saved.state)
+      // The log's counts must describe the same moment as the state's own counter.
+      guard countsAgree, saved.countsSealed, restored.nextSeq == saved.events else { throw .disagreesWithLog }
     } catch {
       checkpointProblem = error
       return
     }
+    filter = restored
     restoredEvents = saved.events
+    restoredDigest = saved.inputDigest
     lastCheckpoint = saved.events
     cursor = try log.lines(skipping: saved.lines)
   }
@@ -81,8 +118,17 @@ public struct FilterSession {
   ///
   /// - Throws: ``FilterSessionError/divergedFromState(seq:)`` when a replayed
   ///   event's decisions differ from the logged ones (another input).
+  /// - Throws: ``FilterSessionError/inputDiffers(line:)`` when the lines
+  ///   read so far are not those the state file was built from.
   public mutating func feed(_ line: [UInt8]) throws -> String {
     linesSeen += 1
+    digest.update(line)
+    if linesSeen == restoredEvents, let restoredDigest, digest.value != restoredDigest {
+      throw FilterSessionError.inputDiffers(line: linesSeen)
+    }
+    if linesSeen == resumedEvents, let resumedDigest, digest.value != resumedDigest {
+      throw FilterSessionError.inputDiffers(line: linesSeen)
+    }
     if linesSeen <= restoredEvents { return "" }
     let decision = filter.decide(line: line)
     let lines = [decision.jsonLine] + decision.revocations.map(\.jsonLine)
@@ -98,6 +144,42 @@ public struct FilterSession {
     return lines.joined(separator: "\n") + "\n"
   }
 
+  /// Splits `bytes`, the next part of the input, into lines (a newline ends
+  /// each; a carriage return before it is dropped) and decides every
+  /// complete one with ``feed(_:)``; the rest waits for the next part.
+  public mutating func consume(_ bytes: UnsafeRawBufferPointer) throws -> String {
+    var out = ""
+    var start = 0
+    for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") {
+      partial.append(contentsOf: bytes[start..<i])
+      start = i + 1
+      if partial.last == UInt8(ascii: "\r") { partial.removeLast() }
+      out += try feed(partial)
+      partial.removeAll(keepingCapacity: true)
+    }
+    partial.append(contentsOf: bytes[start...])
+    return out
+  }
+
+  /// Ends the input: decides a last line without a newline unless there is a
+  /// state file (then it is left undecided, see ``unfinishedLineBytes``), and
+  /// checks that the input was not shorter than what the state file decided.
+  ///
+  /// - Throws: ``FilterSessionError/inputEndsEarly(lines:decided:)``.
+  public mutating func finish() throws -> String {
+    var out = ""
+    if !partial.isEmpty {
+      if log == nil {
+        out = try feed(partial)
+      } else {
+        unfinishedLineBytes = partial.count
+      }
+      partial.removeAll()
+    }
+    if linesSeen < resumedEvents { throw FilterSessionError.inputEndsEarly(lines: linesSeen, decided: resumedEvents) }
+    return out
+  }
+
   /// Makes everything returned by ``feed(_:)`` so far durable (no-op without
   /// a state file), with a checkpoint of the state when one is due.
   ///
@@ -105,7 +187,7 @@ public struct FilterSession {
   public mutating func commit() throws {
     guard let log, filter.nextSeq > resumedEvents else { return }
     let due = filter.nextSeq - lastCheckpoint >= checkpointEvery
-    try log.append(pending, decidedEvents: filter.nextSeq, checkpoint: due ? filter.checkpoint() : nil)
+    try log.append(pending, decidedEvents: filter.nextSeq, inputDigest: digest.value, checkpoint: due ? filter.checkpoint() : nil)
     if due { lastCheckpoint = filter.nextSeq }
     pending.removeAll(keepingCapacity: true)
   }
@@ -115,12 +197,20 @@ public struct FilterSession {
 public enum FilterSessionError: Error, Equatable, Sendable, CustomStringConvertible {
   /// Replaying the input gave decisions other than the logged ones at `seq`.
   case divergedFromState(seq: Int)
+  /// The first `line` input lines differ from those the state file was built from.
+  case inputDiffers(line: Int)
+  /// The input ended after `lines` lines, but the state file had decided `decided` events.
+  case inputEndsEarly(lines: Int, decided: Int)
 
   /// A message a person can act on.
   public var description: String {
     switch self {
     case let .divergedFromState(seq):
       return "event \(seq): the input differs from the one the state file was built from (its logged decisions do not match); use a new state file"
+    case let .inputDiffers(line):
+      return "input line \(line): the input differs from the one the state file was built from (the digest of its first \(line) lines does not match); restart with the same input or use a new state file"
+    case let .inputEndsEarly(lines, decided):
+      return "the input has \(lines) line\(lines == 1 ? "" : "s"), but the state file has decided \(decided) events: it was built from a longer input; restart with the same input or use a new state file"
     }
   }
 }

@@ -27,7 +27,7 @@ struct IncrementalCycleCheck {
   let configuration: PrefilterConfiguration
   /// Recent incoming payments per account, oldest first from `heads[a]`.
   private(set) var incoming: [[Incoming]] = []
-  private var heads: [Int] = []
+  private(set) var heads: [Int] = []
   private var visits = 0
   private var path: [(account: Int32, index: Int)] = []
 

@@ -10,18 +10,24 @@ import SignalGraph
 /// endorser's recent targets, each target's recent endorsers, and for each
 /// pair of targets the number of distinct endorsers that endorsed both
 /// within ``PrefilterConfiguration/blockSyncSeconds`` of each other. A new
-/// edge e → t bumps the pairs (t, t′) for e's other targets t′: O(out-degree
-/// of e). A pair becomes a block when at least
+/// edge e → t bumps the pairs (t, t′) for e's latest other targets t′, at
+/// most ``PrefilterConfiguration/blockRecentTargets`` of them. A pair becomes a block when at least
 /// ``PrefilterConfiguration/blockMinEndorsers`` endorsers share it and that is
 /// ``PrefilterConfiguration/blockSurprise`` times more than chance
 /// (d(t)·d(t′) / active endorsers), so two celebrities followed by the same
 /// thousands never form one; targets above
-/// ``PrefilterConfiguration/blockMaxTargetDegree`` are not paired at all.
+/// ``PrefilterConfiguration/blockMaxTargetDegree`` and endorsers above
+/// ``PrefilterConfiguration/blockMaxEndorserDegree`` are not paired at all.
 /// When a block forms, every admitted endorsement of the pair by the common
 /// endorsers is revoked; later endorsements that join a block are held.
 ///
-/// - Complexity: O(out-degree(e)) expected per new edge, O(1) per repeat;
-///   flagging a block costs O(d(t)). Memory is bounded by the window.
+/// - Complexity: O(``PrefilterConfiguration/blockRecentTargets``) expected
+///   per new edge however dense the graph (a complete bipartite follow graph
+///   included), O(1) per repeat; flagging a block costs O(d(t)); evicting an
+///   edge costs O(1) when it is the oldest of both its ends (the usual
+///   case, ``EndorsementList``), O(degree) otherwise. Memory is bounded by the window:
+///   at most `blockRecentTargets` pairs per edge kept, one queue entry per
+///   pair and window.
 struct IncrementalEngagementCheck {
   struct Edge {
     /// The first endorsement's seq; repeats (likes after a follow) go to
@@ -88,16 +94,16 @@ struct IncrementalEngagementCheck {
 
   let configuration: PrefilterConfiguration
   private(set) var edges: [UInt64: Edge] = [:]
-  private(set) var targetsOf: [[Int32]] = []
-  private(set) var endorsersOf: [[Int32]] = []
+  private(set) var targetsOf: [EndorsementList] = []
+  private(set) var endorsersOf: [EndorsementList] = []
   private(set) var pairs: [UInt64: Pair] = [:]
   private(set) var partners: [Int32: [Int32]] = [:]
   private(set) var activeEndorsers = 0
   /// Eviction queues: (time touched, key), oldest first, popped as time advances.
   private var edgeQueue: [(time: Int64, key: UInt64)] = []
   private var edgeHead = 0
-  private var pairQueue: [(time: Int64, key: UInt64)] = []
-  private var pairHead = 0
+  /// Pairs to look at as time advances: one entry per pair (``EvictionHeap``).
+  private var pairQueue = EvictionHeap()
 
   init(configuration: PrefilterConfiguration) { self.configuration = configuration }
 
@@ -114,8 +120,8 @@ struct IncrementalEngagementCheck {
     if e == t { return .admit }
     let n = Int(max(e, t)) + 1
     if targetsOf.count < n {
-      targetsOf.append(contentsOf: repeatElement([], count: n - targetsOf.count))
-      endorsersOf.append(contentsOf: repeatElement([], count: n - endorsersOf.count))
+      targetsOf.append(contentsOf: repeatElement(EndorsementList(), count: n - targetsOf.count))
+      endorsersOf.append(contentsOf: repeatElement(EndorsementList(), count: n - endorsersOf.count))
     }
     let key = Self.edgeKey(e, t)
     if var edge = edges[key] {
@@ -151,8 +157,10 @@ struct IncrementalEngagementCheck {
     }
 
     let degreeT = endorsersOf[Int(t)].count
-    guard degreeT <= configuration.blockMaxTargetDegree else { return outcome }
-    for other in targetsOf[Int(e)] where other != t {
+    guard degreeT <= configuration.blockMaxTargetDegree, targetsOf[Int(e)].count <= configuration.blockMaxEndorserDegree
+    else { return outcome }
+    // The latest targets before t (t itself is last).
+    for other in targetsOf[Int(e)].live.dropLast().suffix(configuration.blockRecentTargets) {
       let degreeO = endorsersOf[Int(other)].count
       guard degreeO <= configuration.blockMaxTargetDegree,
         let otherEdge = edges[Self.edgeKey(e, other)],
@@ -160,10 +168,15 @@ struct IncrementalEngagementCheck {
       else { continue }
       let pk = Self.pairKey(t, other)
       let window = configuration.windowSeconds
-      var pair = pairs[pk] ?? Pair(time: time, window: window)
+      var pair: Pair
+      if let known = pairs[pk] {
+        pair = known
+      } else {
+        pair = Pair(time: time, window: window)
+        pairQueue.push(time: time, key: pk)  // pushed again at its latest touch when it comes up (evict)
+      }
       pair.bump(at: time, window: window)
       pairs[pk] = pair
-      pairQueue.append((time, pk))
       let count = pair.estimate(at: time, window: window)
       guard !pair.flagged, count >= Double(configuration.blockMinEndorsers) else { continue }
       let expected = Double(degreeT) * Double(degreeO) / Double(max(activeEndorsers, 1))
@@ -171,7 +184,7 @@ struct IncrementalEngagementCheck {
       pairs[pk]!.flagged = true
       partners[t, default: []].append(other)
       partners[other, default: []].append(t)
-      let common = endorsersOf[Int(t)].filter { edges[Self.edgeKey($0, other)] != nil }
+      let common = endorsersOf[Int(t)].live.filter { edges[Self.edgeKey($0, other)] != nil }
       let reason = "dense-block: \(common.count) accounts endorse both \(names[t]) and \(names[other]) (\(Int(count.rounded())) within \(configuration.blockSyncSeconds / 86_400) days of each other; chance ≈ \(String(format: "%.2f", expected)))"
       if outcome.holdReasons.isEmpty { outcome.holdReasons.append(reason) }
       edges[key]!.withheld = true
@@ -205,14 +218,16 @@ struct IncrementalEngagementCheck {
       guard let edge = edges[key], edge.last < cutoff else { continue }
       edges[key] = nil
       let e = Int32(truncatingIfNeeded: key >> 32), t = Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)
-      if let i = targetsOf[Int(e)].firstIndex(of: t) { targetsOf[Int(e)].remove(at: i) }
+      targetsOf[Int(e)].remove(t)
       if targetsOf[Int(e)].isEmpty { activeEndorsers -= 1 }
-      if let i = endorsersOf[Int(t)].firstIndex(of: e) { endorsersOf[Int(t)].remove(at: i) }
+      endorsersOf[Int(t)].remove(e)
     }
-    while pairHead < pairQueue.count, pairQueue[pairHead].time < cutoff {
-      let key = pairQueue[pairHead].key
-      pairHead += 1
-      guard let pair = pairs[key], pair.last < cutoff else { continue }
+    while let (_, key) = pairQueue.popMin(before: cutoff) {
+      guard let pair = pairs[key] else { continue }
+      guard pair.last < cutoff else {
+        pairQueue.push(time: pair.last, key: key)
+        continue
+      }
       pairs[key] = nil
       if pair.flagged {
         let a = Int32(truncatingIfNeeded: key >> 32), b = Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)
@@ -225,10 +240,6 @@ struct IncrementalEngagementCheck {
     if edgeHead > 4_096, edgeHead * 2 > edgeQueue.count {
       edgeQueue.removeFirst(edgeHead)
       edgeHead = 0
-    }
-    if pairHead > 4_096, pairHead * 2 > pairQueue.count {
-      pairQueue.removeFirst(pairHead)
-      pairHead = 0
     }
   }
 
@@ -243,19 +254,19 @@ struct IncrementalEngagementCheck {
     func gone(_ a: Int32) -> Bool { Int(a) < released.count && released[Int(a)] }
     for a in released.indices where released[a] && a < targetsOf.count {
       let e = Int32(a)
-      for t in targetsOf[a] {
+      for t in targetsOf[a].live {
         edges[Self.edgeKey(e, t)] = nil
         endorsersOf[Int(t)].removeAll { $0 == e }
       }
       if !targetsOf[a].isEmpty { activeEndorsers -= 1 }
-      for x in endorsersOf[a] where !gone(x) {
+      for x in endorsersOf[a].live where !gone(x) {
         edges[Self.edgeKey(x, e)] = nil
         targetsOf[Int(x)].removeAll { $0 == e }
         if targetsOf[Int(x)].isEmpty { activeEndorsers -= 1 }
       }
-      for x in endorsersOf[a] where gone(x) { edges[Self.edgeKey(x, e)] = nil }
-      targetsOf[a] = []
-      endorsersOf[a] = []
+      for x in endorsersOf[a].live where gone(x) { edges[Self.edgeKey(x, e)] = nil }
+      targetsOf[a] = EndorsementList()
+      endorsersOf[a] = EndorsementList()
     }
     // Pairs age out with their endorsements, so this normally finds none;
     // it matters only when timestamps jump back by more than the window.
@@ -274,6 +285,8 @@ struct IncrementalEngagementCheck {
   /// Endorsements (distinct endorser–target edges) and co-endorsed target pairs kept.
   var edgesKept: Int { edges.count }
   var pairsKept: Int { pairs.count }
+  /// Entries in the pairs' eviction queue: about one per pair kept.
+  var pairEntriesQueued: Int { pairQueue.count }
 }
 
 extension IncrementalEngagementCheck {
@@ -304,13 +317,13 @@ extension IncrementalEngagementCheck {
     writer.write(withheld)
     writer.write(moreCounts)
     writer.write(more)
-    writer.write(targetsOf)
-    writer.write(endorsersOf)
+    writer.write(targetsOf.map { Array($0.live) })
+    writer.write(endorsersOf.map { Array($0.live) })
     writer.write(pairs)
     writer.write(partners)
     writer.write(activeEndorsers)
     writer.write(Array(edgeQueue[edgeHead...]))
-    writer.write(Array(pairQueue[pairHead...]))
+    writer.write(pairQueue.entries)
   }
 
   /// Restores the state written by ``write(to:)``.
@@ -330,13 +343,16 @@ extension IncrementalEngagementCheck {
       next += Int(moreCounts[i])
       edges[keys[i]] = Edge(seq: seqs[i], more: repeats, first: firsts[i], last: lasts[i], withheld: withheld[i])
     }
-    targetsOf = try reader.readArrays(Int32.self)
-    endorsersOf = try reader.readArrays(Int32.self)
+    targetsOf = try reader.readArrays(Int32.self).map(EndorsementList.init)
+    endorsersOf = try reader.readArrays(Int32.self).map(EndorsementList.init)
     guard targetsOf.count == endorsersOf.count else { throw .malformed }
     pairs = try reader.readDictionary(UInt64.self, Pair.self)
     partners = try reader.readDictionaryOfArrays(Int32.self, Int32.self)
     activeEndorsers = try reader.read(Int.self)
     edgeQueue = try reader.readArray((time: Int64, key: UInt64).self)
-    pairQueue = try reader.readArray((time: Int64, key: UInt64).self)
+    guard let heap = EvictionHeap(heapOrdered: try reader.readArray((time: Int64, key: UInt64).self)) else {
+      throw .malformed
+    }
+    pairQueue = heap
   }
 }

@@ -6,7 +6,7 @@ extension Prefilter {
   /// build whose layout differs is refused rather than misread.
   static var checkpointTag: [Int] {
     [
-      1,  // format version: bump when the state or its order of writing changes
+      2,  // format version: bump when the state or its order of writing changes (2: sealed with a checksum)
       MemoryLayout<IncrementalCycleCheck.Incoming>.size,
       MemoryLayout<IncrementalEngagementCheck.Pair>.size,
       MemoryLayout<IncrementalProfileCheck.Entry>.size,
@@ -24,6 +24,8 @@ extension Prefilter {
   ///     var resumed = try Prefilter(configuration: filter.configuration, checkpoint: saved)
   ///
   /// The bytes are for the same build of fraudscan on the same kind of machine.
+  /// They end in a checksum over everything before it (``StateWriter/sealed()``),
+  /// the event counter and the clock included.
   ///
   /// - Complexity: O(state), about the size of the state in memory.
   public func checkpoint() -> [UInt8] {
@@ -39,16 +41,20 @@ extension Prefilter {
     cycles.write(to: &writer)
     engagement.write(to: &writer)
     profiles.write(to: &writer)
-    return writer.bytes
+    return writer.sealed()
   }
 
   /// Restores a pre-filter from ``checkpoint()``'s bytes; `configuration` must
-  /// equal the one it was made with.
+  /// equal the one it was made with. In every build, the checksum must match
+  /// and the restored state must pass ``invariantViolation()`` (ids in range
+  /// and live, list heads within bounds, indexes that agree), so damaged
+  /// bytes are refused here rather than crash a later decision.
   ///
   /// - Throws: ``PrefilterCheckpointError``.
+  /// - Complexity: O(checkpoint size).
   public init(configuration: Configuration, checkpoint: [UInt8]) throws(PrefilterCheckpointError) {
-    var reader = StateReader(checkpoint)
     do {
+      var reader = try StateReader(sealed: checkpoint)
       guard try reader.readArray(Int.self) == Self.checkpointTag else { throw PrefilterCheckpointError.otherFormat }
       guard try reader.readString() == String(describing: configuration) else {
         throw PrefilterCheckpointError.otherConfiguration
@@ -67,10 +73,12 @@ extension Prefilter {
         cycles: cycles, engagement: engagement, profiles: profiles)
     } catch let error as PrefilterCheckpointError {
       throw error
+    } catch StateReaderError.checksumMismatch {
+      throw .checksumMismatch
     } catch {
       throw .damaged
     }
-    checkInvariants()
+    if let violation = invariantViolation() { throw .inconsistent(violation) }
   }
 }
 
@@ -83,6 +91,13 @@ public enum PrefilterCheckpointError: Error, Equatable, Sendable, CustomStringCo
   case otherConfiguration
   /// It is cut short or does not describe a pre-filter's state.
   case damaged
+  /// Its bytes differ from those written: its checksum does not match.
+  case checksumMismatch
+  /// It reads, but its state contradicts itself (the reason in words).
+  case inconsistent(String)
+  /// Its event counter disagrees with the counts the decision log stored
+  /// beside it, or those counts or the input digest were changed since.
+  case disagreesWithLog
 
   /// A message a person can act on.
   public var description: String {
@@ -90,6 +105,10 @@ public enum PrefilterCheckpointError: Error, Equatable, Sendable, CustomStringCo
     case .otherFormat: return "the checkpoint was written by another version of fraudscan"
     case .otherConfiguration: return "the checkpoint was written with other pre-filter settings"
     case .damaged: return "the checkpoint is damaged (cut short or not a pre-filter's state)"
+    case .checksumMismatch: return "the checkpoint is damaged (its checksum does not match its bytes)"
+    case let .inconsistent(reason): return "the checkpoint is damaged (\(reason))"
+    case .disagreesWithLog:
+      return "the checkpoint's event and line counts or input digest disagree with the decision log (edited or damaged)"
     }
   }
 }

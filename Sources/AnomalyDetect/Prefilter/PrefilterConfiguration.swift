@@ -30,6 +30,15 @@ public struct PrefilterConfiguration: Sendable, Equatable {
   public var blockSyncSeconds: Int64 = 14 * 86_400
   /// Targets with more endorsers than this in the window (celebrities) are not paired.
   public var blockMaxTargetDegree: Int = 1_000
+  /// Endorsers with more targets than this in the window (accounts that
+  /// follow everyone) are not paired either: one endorser adds at most one
+  /// to any pair, and pairing all its targets would cost its degree squared.
+  public var blockMaxEndorserDegree: Int = 1_000
+  /// A new endorsement is paired with at most this many of its endorser's
+  /// latest targets, so that deciding it costs O(this), not O(out-degree):
+  /// a farm's fakes endorse their customers within days, so the customers
+  /// are among their latest targets.
+  public var blockRecentTargets: Int = 64
   /// Accounts that must share a rare value and a second one within the burst window.
   public var profileMinGroup: Int = 4
   /// A value set by more accounts than this within the window is common, not a template.

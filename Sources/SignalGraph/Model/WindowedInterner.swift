@@ -51,7 +51,7 @@ package struct WindowedInterner: Sendable {
 
   /// Whether `id` currently names a string.
   package func isLive(_ id: Int32) -> Bool {
-    Int(id) < entries.count && entries[Int(id)].length >= 0
+    id >= 0 && Int(id) < entries.count && entries[Int(id)].length >= 0
   }
 
   /// The string with id `id` (which must be live).
@@ -216,6 +216,40 @@ extension WindowedInterner {
     count = try reader.read(Int.self)
     guard slots.count >= 64, slots.count & (slots.count - 1) == 0, count <= entries.count,
       entries.allSatisfy({ $0.length < 0 || Int($0.start) + Int($0.length) <= arena.count })
+    else { throw .malformed }
+    try checkStructure()
+  }
+
+  /// Checks what a lookup relies on, so that a table read from damaged bytes
+  /// is refused instead of crashing later: every slot names a live id whose
+  /// string hashes to the slot's hash and is found from its home slot, each
+  /// live id has exactly one slot, `count` is the number of live ids, and
+  /// the free ids are exactly the others, highest first.
+  ///
+  /// - Complexity: O(ids + slots + live bytes).
+  private func checkStructure() throws(StateReaderError) {
+    let mask = slots.count - 1
+    var slotted = [Bool](repeating: false, count: entries.count)
+    var occupied = 0
+    for (slot, entry) in slots.enumerated() where entry != 0 {
+      let id = Int(Int32(truncatingIfNeeded: entry)) - 1
+      guard id >= 0, id < entries.count, entries[id].length >= 0, !slotted[id] else { throw .malformed }
+      slotted[id] = true
+      occupied += 1
+      let hash = bytes(of: Int32(id)).withContiguousStorageIfAvailable { StringInterner.hash($0) }!
+      guard UInt32(truncatingIfNeeded: entry >> 32) == hash else { throw .malformed }
+      // Linear probing finds it only if no empty slot lies between its home and it.
+      var probe = Int(hash) & mask
+      while probe != slot {
+        guard slots[probe] != 0 else { throw .malformed }
+        probe = (probe + 1) & mask
+      }
+    }
+    let live = entries.reduce(0) { $0 + ($1.length >= 0 ? 1 : 0) }
+    guard occupied == count, live == count, count * 2 <= slots.count, deadBytes >= 0, deadBytes <= arena.count,
+      free.count == entries.count - live,
+      zip(free, free.dropFirst()).allSatisfy({ $0 > $1 }),
+      free.allSatisfy({ $0 >= 0 && Int($0) < entries.count && entries[Int($0)].length < 0 })
     else { throw .malformed }
   }
 }

@@ -7,21 +7,30 @@
 /// Batches are appended in one transaction each, together with a checkpoint
 /// when one is given, so after a crash the log holds a whole number of
 /// batches (a prefix of the run) and a checkpoint taken at one of them.
+/// Each batch and each checkpoint also records the ``Digest64`` of the input
+/// lines consumed so far, so a restart can tell that its input is the same.
+///
+/// One log has one writer: opening takes an exclusive lock on `path.lock`
+/// (``ExclusiveFileLock``), held while the object lives, and a second open,
+/// from this process or another, is refused at once.
 ///
 ///     let log = try DecisionLog(path: "state.sqlite", settings: "window-days=60")
-///     try log.append([(0, #"{"seq":0,"decision":"admit"}"#)], decidedEvents: 1)
+///     try log.append([(0, #"{"seq":0,"decision":"admit"}"#)], decidedEvents: 1, inputDigest: Digest64().value)
 ///     try log.decidedEvents()   // 1
 ///
-/// - Throws: ``SignalStoreError`` when SQLite fails, or `inconsistent` when the
-///   file was written with other settings.
+/// - Throws: ``SignalStoreError`` when SQLite fails, `inconsistent` when the
+///   file was written with other settings, `locked` when another run has it open.
 public final class DecisionLog {
+  private let lock: ExclusiveFileLock
   private let database: SQLiteDatabase
   private let insert: SQLiteStatement
   private let setCount: SQLiteStatement
+  private let setDigest: SQLiteStatement
 
   /// Opens (creating if needed) the log at `path`; `settings` must equal those
   /// of the run that created it.
   public init(path: String, settings: String) throws {
+    lock = try ExclusiveFileLock(path: path + ".lock", lockedResource: path)
     database = try SQLiteDatabase(path: path, create: true)
     try database.execute(
       """
@@ -45,11 +54,17 @@ public final class DecisionLog {
     }
     insert = try database.prepare("INSERT INTO filter_lines(event_seq, line) VALUES (?1, ?2)")
     setCount = try database.prepare("UPDATE filter_meta SET value = ?1 WHERE key = 'decided_events'")
+    setDigest = try database.prepare("INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('decided_digest', ?1)")
   }
 
   /// How many events (seq 0 ..< n) have their decisions stored.
   public func decidedEvents() throws -> Int {
     try meta("decided_events") ?? 0
+  }
+
+  /// The digest of the input lines of the decided events (``Digest64``), if recorded.
+  public func decidedDigest() throws -> UInt64? {
+    try meta("decided_digest").map { UInt64(bitPattern: Int64($0)) }
   }
 
   private func meta(_ key: String) throws -> Int? {
@@ -68,12 +83,20 @@ public final class DecisionLog {
     public var lines: Int
     /// The state's bytes.
     public var state: [UInt8]
+    /// The ``Digest64`` of the input lines of those events.
+    public var inputDigest: UInt64
+    /// Whether `events`, `lines` and `inputDigest` are those stored with
+    /// `state` (not edited or damaged since).
+    public var countsSealed: Bool
   }
 
-  /// Appends `lines` and records that `decidedEvents` events are decided,
-  /// atomically; with `checkpoint`, the state after those events replaces the
-  /// stored checkpoint in the same transaction.
-  public func append(_ lines: [(seq: Int, line: String)], decidedEvents: Int, checkpoint: [UInt8]? = nil) throws {
+  /// Appends `lines` and records that `decidedEvents` events, whose input
+  /// lines have the digest `inputDigest`, are decided, atomically; with
+  /// `checkpoint`, the state after those events replaces the stored
+  /// checkpoint in the same transaction.
+  public func append(
+    _ lines: [(seq: Int, line: String)], decidedEvents: Int, inputDigest: UInt64, checkpoint: [UInt8]? = nil
+  ) throws {
     try database.transaction {
       for (seq, line) in lines {
         insert.bind(1, Int64(seq))
@@ -82,11 +105,13 @@ public final class DecisionLog {
       }
       setCount.bind(1, String(decidedEvents))
       try setCount.run()
-      if let checkpoint { try replaceCheckpoint(checkpoint, events: decidedEvents) }
+      setDigest.bind(1, String(Int64(bitPattern: inputDigest)))
+      try setDigest.run()
+      if let checkpoint { try replaceCheckpoint(checkpoint, events: decidedEvents, inputDigest: inputDigest) }
     }
   }
 
-  private func replaceCheckpoint(_ state: [UInt8], events: Int) throws {
+  private func replaceCheckpoint(_ state: [UInt8], events: Int, inputDigest: UInt64) throws {
     try database.execute("DELETE FROM filter_checkpoint")
     let part = try database.prepare("INSERT INTO filter_checkpoint(part, bytes) VALUES (?1, ?2)")
     let size = 64 << 20
@@ -95,21 +120,58 @@ public final class DecisionLog {
       part.bind(2, blob: state[start..<min(start + size, state.count)])
       try part.run()
     }
+    let maxLine = try database.prepare("SELECT COALESCE(MAX(n), 0) FROM filter_lines")
+    _ = try maxLine.step()
+    let lines = Int(maxLine.int64(0))
+    let seal = Self.seal(events: events, lines: lines, inputDigest: inputDigest, state: state)
     try database.execute(
       """
       INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('checkpoint_events', '\(events)');
-      INSERT OR REPLACE INTO filter_meta(key, value)
-        SELECT 'checkpoint_lines', CAST(COALESCE(MAX(n), 0) AS TEXT) FROM filter_lines;
+      INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('checkpoint_digest', '\(Int64(bitPattern: inputDigest))');
+      INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('checkpoint_lines', '\(lines)');
+      INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('checkpoint_seal', '\(Int64(bitPattern: seal))');
       """)
+  }
+
+  /// Binds a checkpoint's counts and input digest to its bytes (through
+  /// their last 8, the state's own checksum when it is sealed), so that an
+  /// edited count or digest is noticed (``Checkpoint/countsSealed``).
+  private static func seal(events: Int, lines: Int, inputDigest: UInt64, state: [UInt8]) -> UInt64 {
+    var digest = Digest64()
+    withUnsafeBytes(of: (Int64(events), Int64(lines), inputDigest)) { digest.update($0) }
+    digest.update(state.suffix(8))
+    return digest.value
   }
 
   /// The latest checkpoint, or `nil` if none was stored.
   public func checkpoint() throws -> Checkpoint? {
-    guard let events = try meta("checkpoint_events"), let lines = try meta("checkpoint_lines") else { return nil }
+    guard let events = try meta("checkpoint_events"), let lines = try meta("checkpoint_lines"),
+      let digest = try meta("checkpoint_digest")
+    else { return nil }
     let read = try database.prepare("SELECT bytes FROM filter_checkpoint ORDER BY part")
     var state: [UInt8] = []
     while try read.step() { state += read.blob(0) }
-    return Checkpoint(events: events, lines: lines, state: state)
+    let inputDigest = UInt64(bitPattern: Int64(digest))
+    let sealed = try meta("checkpoint_seal").map { UInt64(bitPattern: Int64($0)) }
+      == Self.seal(events: events, lines: lines, inputDigest: inputDigest, state: state)
+    return Checkpoint(events: events, lines: lines, state: state, inputDigest: inputDigest, countsSealed: sealed)
+  }
+
+  /// Whether the first `lines` stored lines are exactly those of events
+  /// 0 ..< `events`, all decided (each event logs one line or more): how a checkpoint's counts are checked
+  /// against the log before they are trusted to skip input.
+  public func holdsPrefix(events: Int, lines: Int) throws -> Bool {
+    guard events >= 0, lines >= 0, events <= (try decidedEvents()) else { return false }
+    func seqOfLine(_ n: Int) throws -> Int? {
+      let seq = try database.prepare("SELECT event_seq FROM filter_lines WHERE n = ?1")
+      seq.bind(1, Int64(n))
+      return try seq.step() ? Int(seq.int64(0)) : nil
+    }
+    if lines > 0 {
+      guard try seqOfLine(lines) == events - 1 else { return false }
+    }
+    if let next = try seqOfLine(lines + 1) { return next == events }
+    return events == 0 || lines > 0
   }
 
   /// The stored lines in emission order, one at a time, after the first

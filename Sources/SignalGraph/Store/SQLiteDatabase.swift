@@ -3,13 +3,14 @@ import CSQLite
 /// A thin owner of one SQLite connection: open, execute, prepare, close.
 ///
 /// The class exists only so that `deinit` can close the handle; everything
-/// users see goes through ``SignalStore``.
-final class SQLiteDatabase {
+/// users see goes through ``SignalStore`` and ``DecisionLog`` (tests in this
+/// package use it to damage files on purpose).
+package final class SQLiteDatabase {
   let handle: OpaquePointer
   let path: String
 
   /// Opens (and, if `create`, creates) the database file at `path`.
-  init(path: String, create: Bool) throws {
+  package init(path: String, create: Bool) throws {
     var db: OpaquePointer?
     let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
     let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -26,7 +27,7 @@ final class SQLiteDatabase {
   deinit { sqlite3_close_v2(handle) }
 
   /// Runs one or more SQL statements that return no rows.
-  func execute(_ sql: String) throws {
+  package func execute(_ sql: String) throws {
     var message: UnsafeMutablePointer<CChar>?
     let rc = sqlite3_exec(handle, sql, nil, nil, &message)
     if rc != SQLITE_OK {

@@ -16,6 +16,8 @@ public enum SignalStoreError: Error, Equatable, Sendable {
   /// The set ingested from `source` has payment `id` with other content than
   /// the stored one (both described), so nothing of it was stored.
   case conflictingPayment(path: String, source: String, id: String, stored: String, new: String)
+  /// Another process (or another open in this one) is using the file.
+  case locked(path: String)
 }
 
 extension SignalStoreError: CustomStringConvertible {
@@ -38,6 +40,8 @@ extension SignalStoreError: CustomStringConvertible {
     case let .conflictingPayment(path, source, id, stored, new):
       return "\(source): payment id \"\(id)\" is \(new), but \(path) already holds it as \(stored); "
         + "an id names one payment, so nothing of this set was ingested"
+    case let .locked(path):
+      return "\(path): in use by another fraudscan process (its lock file \(path).lock is held); wait for it to finish or use another state file"
     }
   }
 }

@@ -51,6 +51,18 @@ package struct StateWriter {
     write(Array(dictionary.keys))
     write(Array(dictionary.values))
   }
+
+  /// What has been written, followed by its 8-byte ``Digest64``: the only
+  /// place a checksum is written. ``StateReader/init(sealed:)`` checks it, so
+  /// a damaged byte anywhere (counters and clock included) is refused
+  /// before anything is read.
+  package func sealed() -> [UInt8] {
+    var digest = Digest64()
+    digest.update(bytes)
+    var sealed = bytes
+    withUnsafeBytes(of: digest.value) { sealed.append(contentsOf: $0) }
+    return sealed
+  }
 }
 
 /// Reads what a ``StateWriter`` wrote, in the same order, and fails with
@@ -61,6 +73,20 @@ package struct StateReader {
 
   /// Reads `bytes` from the start.
   package init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+  /// Reads what ``StateWriter/sealed()`` returned, once its checksum matches.
+  ///
+  /// - Throws: ``StateReaderError/checksumMismatch`` when any byte differs
+  ///   from what was written (or the bytes are too short to hold a checksum).
+  package init(sealed: [UInt8]) throws(StateReaderError) {
+    guard sealed.count >= 8 else { throw .checksumMismatch }
+    let body = sealed[..<(sealed.count - 8)]
+    var digest = Digest64()
+    digest.update(body)
+    let stored = sealed.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: sealed.count - 8, as: UInt64.self) }
+    guard stored == digest.value else { throw .checksumMismatch }
+    bytes = Array(body)
+  }
 
   /// Whether everything has been read.
   package var isAtEnd: Bool { offset == bytes.count }
@@ -130,4 +156,6 @@ package enum StateReaderError: Error, Equatable {
   case truncated
   /// The bytes do not describe a state this build writes.
   case malformed
+  /// The bytes differ from those sealed by ``StateWriter/sealed()``.
+  case checksumMismatch
 }
