@@ -269,7 +269,7 @@ public struct EditBehaviourDetector: Detector {
       let parts = members.map { bursts[$0] }
       let accounts = Array(Set(parts.flatMap(\.accounts))).sorted()
       let start = parts.map(\.start).min()!, end = parts.map(\.end).max()!
-      let distances = accounts.compactMap { rowOf[Int($0)] >= 0 ? distance[Int(rowOf[Int($0)])] : nil }
+      let distances: [Double] = accounts.compactMap { rowOf[Int($0)] >= 0 ? distance[Int(rowOf[Int($0)])] : nil }
       let median = distances.isEmpty ? 0 : RobustStatistics.median(distances)
       let surprise = parts.reduce(0) { $0 + max(log(active / Double(stats.sharers(Int($1.value)))), 0.1) }
       let score = min(median, 20) + surprise

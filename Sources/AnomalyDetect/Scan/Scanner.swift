@@ -8,9 +8,25 @@ import SignalGraph
 public struct Scanner: Sendable {
   /// The detectors, run in this order.
   public var detectors: [any Detector]
+  /// Which interactions endorse, when the scanner builds the context itself
+  /// (scanning a `SignalSet`); a given ``ScanContext`` brings its own.
+  public var policy: EndorsementPolicy
 
-  /// Creates a scanner running `detectors`.
-  public init(detectors: [any Detector]) { self.detectors = detectors }
+  /// Creates a scanner running `detectors`, reading endorsements by `policy`.
+  public init(detectors: [any Detector], policy: EndorsementPolicy = .standard) {
+    self.detectors = detectors
+    self.policy = policy
+  }
+
+  /// A scanner running every detector with the thresholds of `configuration`
+  /// and its endorsement policy; ``standard`` is the one of the defaults.
+  ///
+  ///     var configuration = try ScanConfiguration(contentsOfFile: "settings.toml")
+  ///     let report = try Scanner(configuration: configuration).scan(set)
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public init(configuration: ScanConfiguration) throws(DetectorSettingError) {
+    self.init(detectors: try configuration.detectors(), policy: configuration.endorsements)
+  }
 
   /// Every detector fraudscan ships, in this order:
   ///
@@ -55,13 +71,14 @@ public struct Scanner: Sendable {
     RareSharedValueDetector(), NearDuplicateTextDetector(), EditBehaviourDetector(),
   ]
 
-  /// Scans `set` with every detector and ranks the findings.
+  /// Scans `set` with every detector, endorsements read by ``policy``, and
+  /// ranks the findings.
   ///
   /// A detector that throws contributes no finding; the scan goes on with
   /// the others and the report's ``ScanReport/warnings`` say which detector
   /// failed and why.
   public func scan(_ set: SignalSet, progress: ProgressReporter = .silent) -> ScanReport {
-    scan(ScanContext(set), progress: progress)
+    scan(ScanContext(set, policy: policy), progress: progress)
   }
 
   /// Scans the context's set with every detector and ranks the findings.
