@@ -20,10 +20,11 @@ struct Fraudscan: ParsableCommand {
         fraudscan report /tmp/small --out report.html
         fraudscan explain u17 /tmp/small
         fraudscan replay fixtures/
+        fraudscan config --defaults > settings.toml
       """,
     version: "0.1.0",
     subcommands: [
       Scan.self, Report.self, Explain.self, Score.self, Filter.self, Ingest.self, Stats.self, Spectrum.self,
-      Replay.self, Synth.self, Bench.self,
+      Replay.self, Synth.self, Bench.self, Config.self,
     ])
 }
