@@ -56,20 +56,17 @@ public struct Scanner: Sendable {
   public static let standard = Scanner(
     detectors: boughtEngagementDetectors + circularPaymentDetectors + fakeProfileDetectors)
 
+  // The defaults are valid (DetectorThresholdsTests checks them), so building
+  // their detectors cannot throw.
+
   /// The bought-engagement detectors, in the order ``standard`` runs them.
-  public static let boughtEngagementDetectors: [any Detector] = [
-    DenseBlockDetector(), LockstepDetector(), SpectralSpokeDetector(), ContestedReputationDetector(),
-  ]
+  public static let boughtEngagementDetectors: [any Detector] = try! ScanConfiguration().boughtEngagementDetectors()
 
   /// The circular-payment detectors, in the order ``standard`` runs them.
-  public static let circularPaymentDetectors: [any Detector] = [
-    CircularPaymentDetector(), GatherScatterDetector(), StructuredFlowDetector(),
-  ]
+  public static let circularPaymentDetectors: [any Detector] = try! ScanConfiguration().circularPaymentDetectors()
 
   /// The fake-profile detectors, in the order ``standard`` runs them.
-  public static let fakeProfileDetectors: [any Detector] = [
-    RareSharedValueDetector(), NearDuplicateTextDetector(), EditBehaviourDetector(),
-  ]
+  public static let fakeProfileDetectors: [any Detector] = try! ScanConfiguration().fakeProfileDetectors()
 
   /// Scans `set` with every detector, endorsements read by ``policy``, and
   /// ranks the findings.

@@ -47,14 +47,40 @@ public struct ScanConfiguration: Sendable, Equatable, Codable {
   ///     detectors.map(\.name)   // ["dense-block", "lockstep", …, "edit-burst"]
   /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
   public func detectors() throws(DetectorSettingError) -> [any Detector] {
+    try boughtEngagementDetectors() + circularPaymentDetectors() + fakeProfileDetectors()
+  }
+
+  /// The bought-engagement detectors, in the order they run.
+  ///
+  ///     try ScanConfiguration().boughtEngagementDetectors().map(\.name)   // ["dense-block", "lockstep", "spectral", "contested-reputation"]
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public func boughtEngagementDetectors() throws(DetectorSettingError) -> [any Detector] {
     [
       try DenseBlockDetector(thresholds: denseBlock, blockTest: engagementBlockTest),
       try LockstepDetector(thresholds: lockstep, blockTest: engagementBlockTest),
       try SpectralSpokeDetector(thresholds: spectral, blockTest: engagementBlockTest),
       try ContestedReputationDetector(thresholds: contestedReputation),
+    ]
+  }
+
+  /// The circular-payment detectors, in the order they run.
+  ///
+  ///     try ScanConfiguration().circularPaymentDetectors().map(\.name)   // ["circular-payment", "gather-scatter", "structured-flow"]
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public func circularPaymentDetectors() throws(DetectorSettingError) -> [any Detector] {
+    [
       try CircularPaymentDetector(thresholds: circularPayment),
       try GatherScatterDetector(thresholds: gatherScatter),
       try StructuredFlowDetector(thresholds: structuredFlow),
+    ]
+  }
+
+  /// The fake-profile detectors, in the order they run.
+  ///
+  ///     try ScanConfiguration().fakeProfileDetectors().map(\.name)   // ["rare-shared-values", "near-duplicate-text", "edit-burst"]
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public func fakeProfileDetectors() throws(DetectorSettingError) -> [any Detector] {
+    [
       try RareSharedValueDetector(thresholds: rareSharedValues),
       try NearDuplicateTextDetector(thresholds: nearDuplicateText),
       try EditBehaviourDetector(thresholds: editBurst),
