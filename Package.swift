@@ -6,7 +6,8 @@
 //   CLapack, CSQLite  system-library shims over the Debian C libraries
 //   FraudLinalg       BLAS/LAPACK-backed dense and sparse linear algebra
 //   SignalGraph       the signal model: ingest, validation, storage, graph indexes
-//   AnomalyDetect     detectors, cluster ranking, fixture evaluation
+//   AnomalyDetect     detectors, cluster ranking, fixture evaluation, scan settings
+//   TOMLReading       TOML settings files read as JSON, TOMLKit kept out of sight
 //   fraudscan         the command-line tool, a thin layer over the libraries
 import PackageDescription
 
@@ -20,6 +21,8 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // Settings files in TOML (`scan --config FILE.toml`); JSON needs nothing.
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
     .systemLibrary(
@@ -36,7 +39,12 @@ let package = Package(
       dependencies: ["CSQLite"]),
     .target(
       name: "AnomalyDetect",
-      dependencies: ["SignalGraph", "FraudLinalg"]),
+      dependencies: ["SignalGraph", "FraudLinalg", "TOMLReading"]),
+    // TOMLKit behind one small module: the settings are read as JSON and no
+    // other file names a TOMLKit type.
+    .target(
+      name: "TOMLReading",
+      dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
     .executableTarget(
       name: "fraudscan",
       dependencies: [

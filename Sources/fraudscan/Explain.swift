@@ -16,6 +16,7 @@ extension Fraudscan {
 
         Examples:
           fraudscan explain u17 fixtures/like-farm
+          fraudscan explain u17 fixtures/like-farm --config settings.toml
         """)
 
     @Argument(help: "The account id.")
@@ -24,11 +25,14 @@ extension Fraudscan {
     @Argument(help: "A signal-set directory or a .sqlite store.")
     var source: String
 
+    @OptionGroup var settings: SettingsOptions
+
     func run() throws {
       let progress = ProgressReporter.terminal()
-      let context = ScanContext(try SignalSource(path: source).load(progress: progress))
+      let scanner = try Scanner(configuration: settings.configuration())
+      let context = ScanContext(try SignalSource(path: source).load(progress: progress), policy: scanner.policy)
       let set = context.set, graph = context.graph
-      let report = Scanner.standard.scan(context, progress: progress)
+      let report = scanner.scan(context, progress: progress)
       let score = set.accounts.ids.index(of: account).map {
         ScoreComparison(account: $0, set: set, held: report.heldSignals(in: set, graph: graph))
       }

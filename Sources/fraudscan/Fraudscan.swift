@@ -21,10 +21,11 @@ struct Fraudscan: ParsableCommand {
         fraudscan explain u17 /tmp/small
         fraudscan replay fixtures/
         fraudscan import ibm-aml HI-Small_Trans.csv /tmp/hi-small
+        fraudscan config --defaults > settings.toml
       """,
     version: "0.1.0",
     subcommands: [
       Scan.self, Report.self, Explain.self, Score.self, Filter.self, Ingest.self, Import.self, Stats.self, Spectrum.self,
-      Replay.self, Synth.self, Bench.self,
+      Replay.self, Synth.self, Bench.self, Config.self,
     ])
 }

@@ -31,8 +31,10 @@ extension Fraudscan {
     @Flag(help: "Also print each fixture's ranked clusters.")
     var showClusters = false
 
+    @OptionGroup var settings: SettingsOptions
+
     func run() throws {
-      let replay = FixtureReplay(scanner: .standard)
+      let replay = FixtureReplay(scanner: try Scanner(configuration: settings.configuration()))
       var results: [FixtureEvaluation] = []
       var warnings: [String] = []
       for fixture in try FixtureReplay.fixtures(under: path) {

@@ -15,6 +15,7 @@ extension Fraudscan {
         Examples:
           fraudscan report fixtures/like-farm --out report.html
           fraudscan report signals.sqlite --out report.html --top 100
+          fraudscan report signals.sqlite --out report.html --config settings.toml
         """)
 
     @Argument(help: "A signal-set directory or a .sqlite store.")
@@ -26,11 +27,14 @@ extension Fraudscan {
     @Option(help: "Keep only the N most suspicious clusters.")
     var top: Int?
 
+    @OptionGroup var settings: SettingsOptions
+
     func run() throws {
       let progress = ProgressReporter.terminal()
-      let context = ScanContext(try SignalSource(path: source).load(progress: progress))
+      let scanner = try Scanner(configuration: settings.configuration())
+      let context = ScanContext(try SignalSource(path: source).load(progress: progress), policy: scanner.policy)
       let set = context.set
-      var report = Scanner.standard.scan(context, progress: progress)
+      var report = scanner.scan(context, progress: progress)
       let found = report.clusters.count
       if let top { report = report.top(top) }
       progress.show("report: spectrum")
@@ -39,6 +43,7 @@ extension Fraudscan {
       var parameters: [(name: String, value: String)] = [("source", source), ("fraudscan", Fraudscan.configuration.version)]
       parameters.append(("clusters found", String(found)))
       if let top { parameters.append(("--top", String(top))) }
+      if let config = settings.config { parameters.append(("--config", config)) }
       let html = HTMLReport(report: report, parameters: parameters)
         .render(set: set, graph: context.graph, spectrum: spectrum)
       progress.finish()

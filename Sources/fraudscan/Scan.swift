@@ -13,6 +13,7 @@ extension Fraudscan {
           fraudscan scan signals.sqlite --format table --top 20
           fraudscan scan signals.sqlite --format csv > clusters.csv
           fraudscan scan signals.sqlite --format accounts > ranking.csv
+          fraudscan scan signals.sqlite --config settings.toml
 
         A detector that could not search the set is named in a warning: a line of the
         table, the "warnings" key of the JSON report (left out when there is none), and
@@ -25,17 +26,19 @@ extension Fraudscan {
     @Option(help: "Output format: json (the contract's report), table, csv (one row per cluster and account), or accounts (the account ranking: account,kind,score,cluster_rank).")
     var format: ScanFormat = .json
 
-    @Option(help: "Interaction kinds that endorse, comma-separated (default follow,like); a negative rating never endorses.")
+    @Option(help: "Interaction kinds that endorse, comma-separated (default follow,like, or the settings file's); a negative rating never endorses.")
     var endorsements: String?
+
+    @OptionGroup var settings: SettingsOptions
 
     @Option(help: "Keep only the N most suspicious clusters.")
     var top: Int?
 
     func run() throws {
       let progress = ProgressReporter.terminal()
+      let scanner = try Scanner(configuration: settings.configuration(endorsements: endorsements))
       let set = try SignalSource(path: source).load(progress: progress)
-      let policy = try endorsements.map { try EndorsementPolicy(listing: $0) } ?? .standard
-      var report = Scanner.standard.scan(ScanContext(set, policy: policy), progress: progress)
+      var report = scanner.scan(set, progress: progress)
       if let top { report = report.top(top) }
       switch format {
       case .json:

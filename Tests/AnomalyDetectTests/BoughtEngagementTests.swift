@@ -126,7 +126,9 @@ import Testing
 
   @Test func fBoxFlagsASmallStealthFarm() throws {
     let set = Self.plantedSet(camouflage: false)
-    #expect(try Self.flagged(set, SpectralSpokeDetector(rank: 5)).isSuperset(of: Self.block))
+    var thresholds = SpectralSpokeDetector.Thresholds()
+    thresholds.rank = 5
+    #expect(try Self.flagged(set, SpectralSpokeDetector(thresholds: thresholds)).isSuperset(of: Self.block))
   }
 
   @Test func statisticalTailsAreSane() {

@@ -112,7 +112,9 @@ import Testing
   @Test func badThresholdsAreRejected() {
     var t = CircularPaymentDetector.Thresholds()
     t.search.maxLength = 40
-    #expect(throws: TemporalCycleError.maxLengthOutOfRange(40)) { try CircularPaymentDetector(thresholds: t) }
+    let refused = DetectorSettingError(
+      detector: "circular-payment", setting: "max_cycle_length", value: "40", allowed: "a whole number of hops from 2 to 32")
+    #expect(throws: refused) { try CircularPaymentDetector(thresholds: t) }
   }
 
   @Test func paymentRingFixtureFlagsTheRingAndNotTheHonestCycles() throws {

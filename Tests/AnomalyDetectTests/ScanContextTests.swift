@@ -67,7 +67,7 @@ import Testing
     for detector in AnomalyDetect.Scanner.boughtEngagementDetectors { alone += try detector.findings(in: set, graph: graph) }
     #expect(report.clusters == ClusterRanking.rank(alone, accounts: set.accounts))
     // The report's scatter plots reuse the spectral detector's rank-10 decomposition.
-    let spectral = try context.spectrum(rank: SpectralSpokeDetector().rank)
+    let spectral = try context.spectrum(rank: SpectralSpokeDetector().thresholds.rank)
     let plotted = try #require(HTMLReport.spectrum(of: context))
     #expect(Self.storage(plotted.svd.u.elements) == Self.storage(spectral.svd.u.elements))
     // Its leading vectors are the rank-3 decomposition's, to the Lanczos

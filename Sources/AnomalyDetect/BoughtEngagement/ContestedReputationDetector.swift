@@ -62,8 +62,13 @@ import SignalGraph
 ///   each, its critics' fairness elsewhere (O(out-degree · critics · log
 ///   in-degree) per critic), then O(*c* log *c*) for the *c* candidates.
 public struct ContestedReputationDetector: Detector {
-  /// The documented thresholds of the detector.
-  public struct Thresholds: Sendable, Equatable {
+  /// The documented thresholds of the detector; in a settings file, the
+  /// section `contested-reputation` with the snake_case keys of ``CodingKeys``:
+  ///
+  ///     var thresholds = ContestedReputationDetector.Thresholds()
+  ///     thresholds.falseDiscoveryRate = 0.01   // false_discovery_rate = 0.01
+  ///     let detector = try ContestedReputationDetector(thresholds: thresholds)
+  public struct Thresholds: Sendable, Equatable, Codable {
     /// The fewest fair raters who must disapprove of an account.
     public var minimumNegatives = 2
     /// The least fairness of a rater whose disapproval counts.
@@ -73,15 +78,31 @@ public struct ContestedReputationDetector: Detector {
 
     /// The default thresholds.
     public init() {}
+
+    /// The keys of a settings file: `minimum_negatives`, `minimum_fairness`, `false_discovery_rate`.
+    public enum CodingKeys: String, CodingKey {
+      case minimumNegatives = "minimum_negatives", minimumFairness = "minimum_fairness"
+      case falseDiscoveryRate = "false_discovery_rate"
+    }
   }
 
   /// `contested-reputation`.
   public var name: String { "contested-reputation" }
   /// The thresholds in use.
-  public var thresholds: Thresholds
+  public let thresholds: Thresholds
 
-  /// Creates the detector.
-  public init(thresholds: Thresholds = Thresholds()) { self.thresholds = thresholds }
+  /// A detector with the default thresholds.
+  public init() { thresholds = Thresholds() }
+
+  /// A detector with `thresholds`.
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public init(thresholds: Thresholds) throws(DetectorSettingError) {
+    let check = SettingCheck<Thresholds.CodingKeys>(detector: "contested-reputation")
+    try check.atLeast(thresholds.minimumNegatives, 1, .minimumNegatives, "a whole number")
+    try check.within(thresholds.minimumFairness, 0...1, .minimumFairness, "a number")
+    try check.share(thresholds.falseDiscoveryRate, .falseDiscoveryRate)
+    self.thresholds = thresholds
+  }
 
   /// The contested accounts of `set`, under the standard endorsement policy.
   public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {

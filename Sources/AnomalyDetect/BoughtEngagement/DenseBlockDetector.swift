@@ -18,14 +18,14 @@ import SignalGraph
 /// **Several blocks.** A first pass over the whole graph gives every node a
 /// peel value; a block of density g that no single removal makes denser has
 /// all its nodes at peel value ≥ g, so the next passes peel only the nodes
-/// at or above ``minimumDensity``. Each pass yields the densest block left;
+/// at or above ``Thresholds/minimumDensity`` (0.35). Each pass yields the densest block left;
 /// it is tested with ``EngagementBlockTest`` (block shape, Chung–Lu density
 /// with a Poisson tail ≤ α, synchrony with a scan-statistic tail ≤ α, α = 1 % / accounts),
 /// reported if it passes, and its nodes are removed either way. **Stopping
 /// rule:** peeling stops when the densest block left is below
-/// ``minimumDensity``, when ``patience`` blocks in a row fail the test (what
-/// remains is no denser than the background gives by chance), or after
-/// ``maximumBlocks`` passes.
+/// ``Thresholds/minimumDensity``, when ``Thresholds/patience`` (40) blocks in
+/// a row fail the test (what remains is no denser than the background gives
+/// by chance), or after ``Thresholds/maximumBlocks`` (2 000) passes.
 ///
 /// **Score:** min(−log₁₀ p_density, −log₁₀ p_synchrony) of the test.
 ///
@@ -40,20 +40,56 @@ import SignalGraph
 public struct DenseBlockDetector: Detector {
   /// `dense-block`.
   public var name: String { "dense-block" }
-  /// Nodes whose peel value is below this weighted density are not searched
-  /// for blocks after the first pass; a block below it ends the search.
-  public var minimumDensity: Double
-  /// Consecutive blocks failing the test after which the search stops.
-  public var patience: Int
-  /// The most peeling passes.
-  public var maximumBlocks: Int
 
-  /// Creates the detector.
-  public init(minimumDensity: Double = 0.35, patience: Int = 40, maximumBlocks: Int = 2_000) {
-    self.minimumDensity = minimumDensity
-    self.patience = patience
-    self.maximumBlocks = maximumBlocks
+  /// The documented thresholds of the peeling; in a settings file, the
+  /// section `dense-block` with the snake_case keys of ``CodingKeys`` (the
+  /// block test's are the section `engagement-block-test`):
+  ///
+  ///     var thresholds = DenseBlockDetector.Thresholds()
+  ///     thresholds.minimumDensity = 0.5   // minimum_density = 0.5
+  ///     let detector = try DenseBlockDetector(thresholds: thresholds)
+  public struct Thresholds: Sendable, Equatable, Codable {
+    /// Nodes whose peel value is below this weighted density are not searched
+    /// for blocks after the first pass; a block below it ends the search.
+    public var minimumDensity = 0.35
+    /// Consecutive blocks failing the test after which the search stops.
+    public var patience = 40
+    /// The most peeling passes.
+    public var maximumBlocks = 2_000
+
+    /// The default thresholds.
+    public init() {}
+
+    /// The keys of a settings file: `minimum_density`, `patience`, `maximum_blocks`.
+    public enum CodingKeys: String, CodingKey {
+      case minimumDensity = "minimum_density", patience, maximumBlocks = "maximum_blocks"
+    }
   }
+
+  /// The thresholds in use.
+  public let thresholds: Thresholds
+  /// The block test in use.
+  var test: EngagementBlockTest
+
+  /// A detector with the default thresholds.
+  public init() {
+    thresholds = Thresholds()
+    test = EngagementBlockTest()
+  }
+
+  /// A detector with `thresholds`, testing its blocks with `blockTest`.
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public init(thresholds: Thresholds, blockTest: EngagementBlockTest.Thresholds = .init()) throws(DetectorSettingError) {
+    let check = SettingCheck<Thresholds.CodingKeys>(detector: "dense-block")
+    try check.require(thresholds.minimumDensity > 0, .minimumDensity, thresholds.minimumDensity, "a number greater than 0")
+    try check.atLeast(thresholds.patience, 1, .patience, "a whole number")
+    try check.atLeast(thresholds.maximumBlocks, 1, .maximumBlocks, "a whole number")
+    self.thresholds = thresholds
+    test = try EngagementBlockTest(validating: blockTest)
+  }
+
+  /// The thresholds of the block test in use.
+  public var blockTest: EngagementBlockTest.Thresholds { test.thresholds }
 
   /// The dense blocks of `set` that pass the test.
   public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
@@ -83,6 +119,7 @@ public struct DenseBlockDetector: Detector {
     // re-indexed compactly so that later passes cost only its edges.
     var rowMap: [Int32] = [], columnMap: [Int32] = []
     var columnSlot = [Int32](repeating: -1, count: n)
+    let minimumDensity = thresholds.minimumDensity
     for v in 0..<n where peelValue[n + v] >= minimumDensity {
       columnSlot[v] = Int32(columnMap.count)
       columnMap.append(Int32(v))
@@ -106,11 +143,10 @@ public struct DenseBlockDetector: Detector {
     var removedRows = [Bool](repeating: false, count: rowMap.count)
     var removedColumns = [Bool](repeating: false, count: columnMap.count)
 
-    let test = EngagementBlockTest()
     var scratch = EngagementBlockTest.Scratch(accounts: n)
     var findings: [Finding] = []
     var failures = 0
-    for _ in 0..<maximumBlocks {
+    for _ in 0..<thresholds.maximumBlocks {
       let (block, _) = region.peel(removedRows: removedRows, removedColumns: removedColumns)
       if block.rows.isEmpty || block.columns.isEmpty || block.density < minimumDensity { break }
       for r in block.rows { removedRows[Int(r)] = true }
@@ -129,7 +165,7 @@ public struct DenseBlockDetector: Detector {
         failures = 0
       } else {
         failures += 1
-        if failures >= patience { break }
+        if failures >= thresholds.patience { break }
       }
     }
     return findings

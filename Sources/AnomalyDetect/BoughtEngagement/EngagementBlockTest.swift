@@ -57,17 +57,9 @@ import SignalGraph
 /// min(−log₁₀ p_density, −log₁₀ p_synchrony): the evidence that both hold.
 ///
 /// - Complexity: O(Σ in-degree of the candidate columns + *e* log *e*).
-struct EngagementBlockTest {
-  var minimumEndorsers = 3
-  var minimumCustomers = 2
-  var minimumFill = 0.5
-  /// The least share of a customer's distinct endorsers that must come from the block.
-  var minimumShare = 0.5
-  /// The familywise error rate of a whole search; α = familyAlpha / accounts.
-  var familyAlpha = 0.01
-  var windowShare = 0.8
-  /// Endorsers created this long before the window are counted as new.
-  var newAccountSeconds: Int64 = 30 * 86_400
+public struct EngagementBlockTest: Sendable {
+  /// The settings of the test, documented in ``Thresholds``.
+  var thresholds = Thresholds()
 
   /// Everything measured about one candidate.
   struct Outcome {

@@ -15,14 +15,16 @@ import SignalGraph
 ///    different targets. Groups are the connected parts of lockstep
 ///    endorsers and the bursts they share. An endorser in just one of a
 ///    group's bursts joins it only if its account was created within 30
-///    days before that burst (a fresh account bought for the job).
+///    days (``Thresholds/freshAccountSeconds``) before that burst (a fresh
+///    account bought for the job).
 /// 3. Each group is trimmed and tested with ``EngagementBlockTest``; the
 ///    score is the test's min(−log₁₀ p_density, −log₁₀ p_synchrony).
 ///
 /// The same endorsements spread over months make no burst and no finding.
 ///
-///     let lockstep = LockstepDetector(window: 3 * 86_400, minimumEndorsers: 3, minimumTargets: 2)
-///     let findings = lockstep.findings(in: set, graph: GraphIndex(set))
+///     var thresholds = LockstepDetector.Thresholds()
+///     thresholds.window = 86_400
+///     let findings = try LockstepDetector(thresholds: thresholds).findings(in: set, graph: GraphIndex(set))
 ///
 /// [Beutel et al. 2013]: https://doi.org/10.1145/2488388.2488400
 ///
@@ -37,22 +39,64 @@ import SignalGraph
 public struct LockstepDetector: Detector {
   /// `lockstep`.
   public var name: String { "lockstep" }
-  /// Δt: the width of a burst window, in seconds.
-  public var window: Int64
-  /// *m*: the least endorsers in a burst and in a group.
-  public var minimumEndorsers: Int
-  /// *n*: the least distinct targets an endorser must hit in bursts.
-  public var minimumTargets: Int
-  /// The Poisson tail a burst must fall below.
-  public var burstAlpha: Double
 
-  /// Creates the detector.
-  public init(window: Int64 = 3 * 86_400, minimumEndorsers: Int = 3, minimumTargets: Int = 2, burstAlpha: Double = 1e-4) {
-    self.window = window
-    self.minimumEndorsers = minimumEndorsers
-    self.minimumTargets = minimumTargets
-    self.burstAlpha = burstAlpha
+  /// The documented thresholds of the detector; in a settings file, the
+  /// section `lockstep` with the snake_case keys of ``CodingKeys`` (the
+  /// block test's are the section `engagement-block-test`):
+  ///
+  ///     var thresholds = LockstepDetector.Thresholds()
+  ///     thresholds.minimumTargets = 3   // minimum_targets = 3
+  ///     let detector = try LockstepDetector(thresholds: thresholds)
+  public struct Thresholds: Sendable, Equatable, Codable {
+    /// Δt: the width of a burst window, in seconds (3 days).
+    public var window: Int64 = 3 * 86_400
+    /// *m*: the least endorsers in a burst and in a group.
+    public var minimumEndorsers = 3
+    /// *n*: the least distinct targets an endorser must hit in bursts.
+    public var minimumTargets = 2
+    /// The Poisson tail a burst must fall below.
+    public var burstAlpha = 1e-4
+    /// An endorser in a single burst joins its group when its account was
+    /// created at most this many seconds before the burst (30 days).
+    public var freshAccountSeconds: Int64 = 30 * 86_400
+
+    /// The default thresholds.
+    public init() {}
+
+    /// The keys of a settings file: `window`, `minimum_endorsers`,
+    /// `minimum_targets`, `burst_alpha`, `fresh_account_seconds`.
+    public enum CodingKeys: String, CodingKey {
+      case window, minimumEndorsers = "minimum_endorsers", minimumTargets = "minimum_targets"
+      case burstAlpha = "burst_alpha", freshAccountSeconds = "fresh_account_seconds"
+    }
   }
+
+  /// The thresholds in use.
+  public let thresholds: Thresholds
+  /// The block test in use.
+  let test: EngagementBlockTest
+
+  /// A detector with the default thresholds.
+  public init() {
+    thresholds = Thresholds()
+    test = EngagementBlockTest()
+  }
+
+  /// A detector with `thresholds`, testing its groups with `blockTest`.
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public init(thresholds: Thresholds, blockTest: EngagementBlockTest.Thresholds = .init()) throws(DetectorSettingError) {
+    let check = SettingCheck<Thresholds.CodingKeys>(detector: "lockstep")
+    try check.atLeast(thresholds.window, 1, .window, "a whole number of seconds")
+    try check.atLeast(thresholds.minimumEndorsers, 2, .minimumEndorsers, "a whole number")
+    try check.atLeast(thresholds.minimumTargets, 1, .minimumTargets, "a whole number")
+    try check.share(thresholds.burstAlpha, .burstAlpha)
+    try check.atLeast(thresholds.freshAccountSeconds, 0, .freshAccountSeconds, "a whole number of seconds")
+    self.thresholds = thresholds
+    test = try EngagementBlockTest(validating: blockTest)
+  }
+
+  /// The thresholds of the block test in use.
+  public var blockTest: EngagementBlockTest.Thresholds { test.thresholds }
 
   /// The lockstep groups of `set` that pass the test.
   public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
@@ -65,9 +109,11 @@ public struct LockstepDetector: Detector {
     let set = context.set, pairs = context.endorsements
     let n = pairs.nodeCount
     guard pairs.edgeCount > 0 else { return [] }
+    let window = thresholds.window, minimumEndorsers = thresholds.minimumEndorsers
+    let minimumTargets = thresholds.minimumTargets
     // 1. One burst per target at most: (target, first, last) positions in the in-list.
     var burstTarget: [Int32] = [], burstLo: [Int] = [], burstHi: [Int] = []
-    let log10Alpha = log10(burstAlpha)
+    let log10Alpha = log10(thresholds.burstAlpha)
     for j in 0..<n {
       let lo = pairs.inOffsets[j], hi = pairs.inOffsets[j + 1]
       guard hi - lo >= minimumEndorsers else { continue }
@@ -111,7 +157,7 @@ public struct LockstepDetector: Detector {
     var groups: [(rows: [Int32], columns: [Int32], bursts: Int)] = []
     var placed = [Int32](repeating: -1, count: n)
     let created = set.accounts.createdAt
-    let freshness: Int64 = 30 * 86_400
+    let freshness = thresholds.freshAccountSeconds
     for b in burstTarget.indices {
       let r = sets.find(b)
       var g = groupOf[r] ?? -1
@@ -134,7 +180,6 @@ public struct LockstepDetector: Detector {
         }
       }
     }
-    let test = EngagementBlockTest()
     var scratch = EngagementBlockTest.Scratch(accounts: n)
     var findings: [Finding] = []
     for group in groups where group.bursts >= minimumTargets && group.rows.count >= minimumEndorsers {

@@ -13,21 +13,24 @@ import SignalGraph
 ///
 /// - **Spokes** [Prakash et al. 2010]: for each singular pair (*u*, *v*), the
 ///   endorsers with |*u*ᵢ| ≥ ¼ max |*u*| and the endorsed accounts with
-///   |*v*ⱼ| ≥ ¼ max |*v*| form a candidate block. An honest celebrity's spoke
+///   |*v*ⱼ| ≥ ¼ max |*v*| (``Thresholds/spokeShare``; at most
+///   ``Thresholds/maxSpokeAccounts``, 2 000, each) form a candidate block. An honest celebrity's spoke
 ///   has one column and fails the block test; a farm's has many.
 /// - **fBox** [Shah et al. 2014]: an endorser with distinct out-degree *d*
 ///   has ‖Aᵢ‖ = √*d*, of which its reconstruction explains ‖(UΣ)ᵢ‖. Endorsers
-///   (with *d* ≥ 2) of whom less than ``explainedShare`` (½) is explained are
+///   (with *d* ≥ 2) of whom less than ``Thresholds/explainedShare`` (½) is explained are
 ///   flagged: a small farm is too small to own a singular vector, so its
 ///   members' endorsements go unexplained while celebrity followers' do not.
 ///   The blocks among the flagged endorsers are then found by the same
-///   repeated peeling as ``DenseBlockDetector``, confined to them.
+///   repeated peeling as ``DenseBlockDetector`` (with its default
+///   thresholds), confined to them.
 ///
 /// Every candidate is trimmed and tested with ``EngagementBlockTest``; the
 /// score is its min(−log₁₀ p_density, −log₁₀ p_synchrony).
 ///
-///     let spectral = SpectralSpokeDetector(rank: 10)
-///     let findings = spectral.findings(in: set, graph: GraphIndex(set))
+///     var thresholds = SpectralSpokeDetector.Thresholds()
+///     thresholds.rank = 5
+///     let findings = try SpectralSpokeDetector(thresholds: thresholds).findings(in: set, graph: GraphIndex(set))
 ///
 /// [Prakash et al. 2010]: https://doi.org/10.1007/978-3-642-13672-6_40
 /// [Shah et al. 2014]: https://doi.org/10.1109/ICDM.2014.36
@@ -43,19 +46,59 @@ import SignalGraph
 public struct SpectralSpokeDetector: Detector {
   /// `spectral`.
   public var name: String { "spectral" }
-  /// *k*: how many singular triplets.
-  public var rank: Int
-  /// fBox flags endorsers of whom less than this share of √degree is explained.
-  public var explainedShare: Double
-  /// A spoke keeps the entries of at least this share of the vector's largest.
-  public var spokeShare: Double
 
-  /// Creates the detector.
-  public init(rank: Int = 10, explainedShare: Double = 0.5, spokeShare: Double = 0.25) {
-    self.rank = rank
-    self.explainedShare = explainedShare
-    self.spokeShare = spokeShare
+  /// The documented thresholds of the detector; in a settings file, the
+  /// section `spectral` with the snake_case keys of ``CodingKeys`` (the
+  /// block test's are the section `engagement-block-test`):
+  ///
+  ///     var thresholds = SpectralSpokeDetector.Thresholds()
+  ///     thresholds.rank = 5   // rank = 5
+  ///     let detector = try SpectralSpokeDetector(thresholds: thresholds)
+  public struct Thresholds: Sendable, Equatable, Codable {
+    /// *k*: how many singular triplets.
+    public var rank = 10
+    /// fBox flags endorsers of whom less than this share of √degree is explained.
+    public var explainedShare = 0.5
+    /// A spoke keeps the entries of at least this share of the vector's largest.
+    public var spokeShare = 0.25
+    /// The most accounts a spoke keeps on each side.
+    public var maxSpokeAccounts = 2_000
+
+    /// The default thresholds.
+    public init() {}
+
+    /// The keys of a settings file: `rank`, `explained_share`, `spoke_share`, `max_spoke_accounts`.
+    public enum CodingKeys: String, CodingKey {
+      case rank, explainedShare = "explained_share", spokeShare = "spoke_share"
+      case maxSpokeAccounts = "max_spoke_accounts"
+    }
   }
+
+  /// The thresholds in use.
+  public let thresholds: Thresholds
+  /// The block test in use.
+  let test: EngagementBlockTest
+
+  /// A detector with the default thresholds.
+  public init() {
+    thresholds = Thresholds()
+    test = EngagementBlockTest()
+  }
+
+  /// A detector with `thresholds`, testing its candidates with `blockTest`.
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public init(thresholds: Thresholds, blockTest: EngagementBlockTest.Thresholds = .init()) throws(DetectorSettingError) {
+    let check = SettingCheck<Thresholds.CodingKeys>(detector: "spectral")
+    try check.within(thresholds.rank, 1...200, .rank, "a whole number")
+    try check.share(thresholds.explainedShare, .explainedShare)
+    try check.share(thresholds.spokeShare, .spokeShare)
+    try check.atLeast(thresholds.maxSpokeAccounts, 2, .maxSpokeAccounts, "a whole number")
+    self.thresholds = thresholds
+    test = try EngagementBlockTest(validating: blockTest)
+  }
+
+  /// The thresholds of the block test in use.
+  public var blockTest: EngagementBlockTest.Thresholds { test.thresholds }
 
   /// The spokes and fBox blocks of `set` that pass the test.
   /// - Throws: ``DetectorError/spectrumFailed(rank:reason:)`` when the
@@ -71,18 +114,17 @@ public struct SpectralSpokeDetector: Detector {
   public func findings(in context: ScanContext) throws(DetectorError) -> [Finding] {
     let set = context.set, pairs = context.endorsements
     let n = pairs.nodeCount
-    let k = min(rank, n / 2)
+    let k = min(thresholds.rank, n / 2)
     guard pairs.edgeCount > 0, k > 0 else { return [] }
     let svd = try context.spectrum(rank: k).svd
-    let test = EngagementBlockTest()
     var scratch = EngagementBlockTest.Scratch(accounts: n)
     var findings: [Finding] = []
     var claimed = [Bool](repeating: false, count: n)
 
     // Spokes.
     for c in 0..<k where svd.singularValues[c] > 0 {
-      let rows = Self.spoke(svd.u.column(c), share: spokeShare)
-      let columns = Self.spoke(svd.v.column(c), share: spokeShare)
+      let rows = Self.spoke(svd.u.column(c), share: thresholds.spokeShare, limit: thresholds.maxSpokeAccounts)
+      let columns = Self.spoke(svd.v.column(c), share: thresholds.spokeShare, limit: thresholds.maxSpokeAccounts)
       for o in test.blocks(rows: rows, columns: columns, pairs: pairs, set: set, scratch: &scratch) {
         for i in o.endorsers { claimed[Int(i)] = true }
         let sigma = EngagementBlockTest.round(svd.singularValues[c], 2)
@@ -105,26 +147,28 @@ public struct SpectralSpokeDetector: Detector {
         let x = svd.u[i, c] * svd.singularValues[c]
         explained += x * x
       }
-      if explained.squareRoot() < explainedShare * Double(d).squareRoot() {
+      if explained.squareRoot() < thresholds.explainedShare * Double(d).squareRoot() {
         excluded[i] = false
         flagged += 1
       }
     }
     guard flagged > 0 else { return findings }
-    findings += DenseBlockDetector().search(
+    var peeling = DenseBlockDetector()
+    peeling.test = test
+    findings += peeling.search(
       in: set, pairs: pairs, excludedRows: excluded, detector: name,
       lead: "fBox (endorsers whose degree the top-\(k) spectrum leaves unexplained; peeling")
     return findings
   }
 
-  /// The indices whose |entry| is at least `share` of the largest, at most 2 000.
-  static func spoke(_ vector: [Double], share: Double) -> [Int32] {
+  /// The indices whose |entry| is at least `share` of the largest, at most `limit`.
+  static func spoke(_ vector: [Double], share: Double, limit: Int) -> [Int32] {
     let top = vector.reduce(0) { max($0, abs($1)) }
     guard top > 0 else { return [] }
     var picked: [Int32] = []
     for (i, x) in vector.enumerated() where abs(x) >= share * top {
       picked.append(Int32(i))
-      if picked.count >= 2_000 { break }
+      if picked.count >= limit { break }
     }
     return picked
   }

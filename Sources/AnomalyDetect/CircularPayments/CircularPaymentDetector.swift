@@ -43,8 +43,14 @@ import SignalGraph
 /// - Complexity: the enumeration's (see ``TemporalCycleEnumerator``), plus
 ///   O(*k*) per cycle of *k* hops for the turn test; only turns are kept.
 public struct CircularPaymentDetector: Detector {
-  /// The documented thresholds of the detector.
-  public struct Thresholds: Sendable, Equatable {
+  /// The documented thresholds of the detector; in a settings file, the
+  /// section `circular-payment` with the snake_case keys of ``CodingKeys``
+  /// (the cycle search's bounds as `max_cycle_length` and `window`):
+  ///
+  ///     var thresholds = CircularPaymentDetector.Thresholds()
+  ///     thresholds.minTurns = 4   // min_turns = 4
+  ///     let detector = try CircularPaymentDetector(thresholds: thresholds)
+  public struct Thresholds: Sendable, Equatable, Codable {
     /// The cycle search: cycles of 2 to 8 hops within 72 hours.
     public var search = TemporalCycleEnumerator.Options()
     /// The least share of the previous hop's amount a hop must pass on.
@@ -58,6 +64,35 @@ public struct CircularPaymentDetector: Detector {
 
     /// The default thresholds.
     public init() {}
+
+    /// The keys of a settings file: `max_cycle_length` and `window` (the
+    /// cycle search's), `min_hop_ratio`, `max_hop_ratio`, `max_hop_gap`, `min_turns`.
+    public enum CodingKeys: String, CodingKey {
+      case maxCycleLength = "max_cycle_length", window, minHopRatio = "min_hop_ratio"
+      case maxHopRatio = "max_hop_ratio", maxHopGap = "max_hop_gap", minTurns = "min_turns"
+    }
+
+    /// Thresholds read from a settings file, every key present.
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      search.maxLength = try c.decode(Int.self, forKey: .maxCycleLength)
+      search.window = try c.decode(Int64.self, forKey: .window)
+      minHopRatio = try c.decode(Double.self, forKey: .minHopRatio)
+      maxHopRatio = try c.decode(Double.self, forKey: .maxHopRatio)
+      maxHopGap = try c.decode(Int64.self, forKey: .maxHopGap)
+      minTurns = try c.decode(Int.self, forKey: .minTurns)
+    }
+
+    /// Writes every key.
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(search.maxLength, forKey: .maxCycleLength)
+      try c.encode(search.window, forKey: .window)
+      try c.encode(minHopRatio, forKey: .minHopRatio)
+      try c.encode(maxHopRatio, forKey: .maxHopRatio)
+      try c.encode(maxHopGap, forKey: .maxHopGap)
+      try c.encode(minTurns, forKey: .minTurns)
+    }
   }
 
   /// The thresholds in use.
@@ -67,12 +102,14 @@ public struct CircularPaymentDetector: Detector {
   public init() { thresholds = Thresholds() }
 
   /// A detector with `thresholds`.
-  /// - Throws: ``TemporalCycleError`` when the cycle search's options are out of bounds.
-  public init(thresholds: Thresholds) throws(TemporalCycleError) {
-    guard (2...32).contains(thresholds.search.maxLength) else {
-      throw .maxLengthOutOfRange(thresholds.search.maxLength)
-    }
-    guard thresholds.search.window >= 0 else { throw .negativeWindow(thresholds.search.window) }
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public init(thresholds: Thresholds) throws(DetectorSettingError) {
+    let check = SettingCheck<Thresholds.CodingKeys>(detector: "circular-payment")
+    try check.within(thresholds.search.maxLength, 2...32, .maxCycleLength, "a whole number of hops")
+    try check.atLeast(thresholds.search.window, 0, .window, "a whole number of seconds")
+    try check.ratios(thresholds.minHopRatio, .minHopRatio, thresholds.maxHopRatio, .maxHopRatio)
+    try check.atLeast(thresholds.maxHopGap, 0, .maxHopGap, "a whole number of seconds")
+    try check.atLeast(thresholds.minTurns, 1, .minTurns, "a whole number")
     self.thresholds = thresholds
   }
 

@@ -25,8 +25,13 @@ import SignalGraph
 /// - Complexity: the enumeration's with a short length bound (see
 ///   ``TemporalCycleEnumerator``), plus a sort of the kept cycles per origin.
 public struct GatherScatterDetector: Detector {
-  /// The documented thresholds of the detector.
-  public struct Thresholds: Sendable, Equatable {
+  /// The documented thresholds of the detector; in a settings file, the
+  /// section `gather-scatter` with the snake_case keys of ``CodingKeys``:
+  ///
+  ///     var thresholds = GatherScatterDetector.Thresholds()
+  ///     thresholds.minFans = 3   // min_fans = 3
+  ///     let detector = try GatherScatterDetector(thresholds: thresholds)
+  public struct Thresholds: Sendable, Equatable, Codable {
     /// The longest path out and back, in hops (2: origin → intermediary → origin).
     public var maxPathLength = 3
     /// The most seconds between a path's first and last hop.
@@ -46,6 +51,14 @@ public struct GatherScatterDetector: Detector {
 
     /// The default thresholds.
     public init() {}
+
+    /// The keys of a settings file: `max_path_length`, `window`,
+    /// `min_hop_ratio`, `max_hop_ratio`, `max_hop_gap`, `fan_span`,
+    /// `min_fan_out`, `min_fans`.
+    public enum CodingKeys: String, CodingKey {
+      case maxPathLength = "max_path_length", window, minHopRatio = "min_hop_ratio", maxHopRatio = "max_hop_ratio"
+      case maxHopGap = "max_hop_gap", fanSpan = "fan_span", minFanOut = "min_fan_out", minFans = "min_fans"
+    }
   }
 
   /// The thresholds in use.
@@ -55,10 +68,16 @@ public struct GatherScatterDetector: Detector {
   public init() { thresholds = Thresholds() }
 
   /// A detector with `thresholds`.
-  /// - Throws: ``TemporalCycleError`` when the path length or window is out of bounds.
-  public init(thresholds: Thresholds) throws(TemporalCycleError) {
-    guard (2...32).contains(thresholds.maxPathLength) else { throw .maxLengthOutOfRange(thresholds.maxPathLength) }
-    guard thresholds.window >= 0 else { throw .negativeWindow(thresholds.window) }
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public init(thresholds: Thresholds) throws(DetectorSettingError) {
+    let check = SettingCheck<Thresholds.CodingKeys>(detector: "gather-scatter")
+    try check.within(thresholds.maxPathLength, 2...32, .maxPathLength, "a whole number of hops")
+    try check.atLeast(thresholds.window, 0, .window, "a whole number of seconds")
+    try check.ratios(thresholds.minHopRatio, .minHopRatio, thresholds.maxHopRatio, .maxHopRatio)
+    try check.atLeast(thresholds.maxHopGap, 0, .maxHopGap, "a whole number of seconds")
+    try check.atLeast(thresholds.fanSpan, 0, .fanSpan, "a whole number of seconds")
+    try check.atLeast(thresholds.minFanOut, 1, .minFanOut, "a whole number")
+    try check.atLeast(thresholds.minFans, 1, .minFans, "a whole number")
     self.thresholds = thresholds
   }
 

@@ -66,9 +66,14 @@ import SignalGraph
 ///   each transfer in a structure, O(*d*) for the transfers of its two
 ///   accounts within the window (*d* at most the accounts' degrees).
 public struct StructuredFlowDetector: Detector {
-  /// The documented thresholds of the detector.
-  public struct Thresholds: Sendable, Equatable {
-    /// The time bucket payments are grouped by: one UTC day.
+  /// The documented thresholds of the detector; in a settings file, the
+  /// section `structured-flow` with the snake_case keys of ``CodingKeys``:
+  ///
+  ///     var thresholds = StructuredFlowDetector.Thresholds()
+  ///     thresholds.minScore = 5   // min_score = 5
+  ///     let strict = try StructuredFlowDetector(thresholds: thresholds)
+  public struct Thresholds: Sendable, Equatable, Codable {
+    /// The time bucket payments are grouped by (the resolution): one UTC day.
     public var bucketSeconds: Int64 = 86_400
     /// The most relative distance of two linked transfers' amounts.
     public var amountTolerance = 0.10
@@ -92,13 +97,35 @@ public struct StructuredFlowDetector: Detector {
 
     /// The default thresholds.
     public init() {}
+
+    /// The keys of a settings file: `bucket_seconds`, `amount_tolerance`,
+    /// `window`, `relay_window`, `skim`, `max_ring_hops`, `min_score`, `alpha`.
+    public enum CodingKeys: String, CodingKey {
+      case bucketSeconds = "bucket_seconds", amountTolerance = "amount_tolerance", window
+      case relayWindow = "relay_window", skim, maxRingHops = "max_ring_hops", minScore = "min_score", alpha
+    }
   }
 
   /// The thresholds in use.
   public let thresholds: Thresholds
 
-  /// A detector with `thresholds` (the defaults unless given).
-  public init(thresholds: Thresholds = Thresholds()) { self.thresholds = thresholds }
+  /// A detector with the default thresholds.
+  public init() { thresholds = Thresholds() }
+
+  /// A detector with `thresholds`.
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public init(thresholds: Thresholds) throws(DetectorSettingError) {
+    let check = SettingCheck<Thresholds.CodingKeys>(detector: "structured-flow")
+    try check.atLeast(thresholds.bucketSeconds, 1, .bucketSeconds, "a whole number of seconds")
+    try check.within(thresholds.amountTolerance, 0...1, .amountTolerance, "a number")
+    try check.atLeast(thresholds.window, 0, .window, "a whole number of seconds")
+    try check.atLeast(thresholds.relayWindow, 0, .relayWindow, "a whole number of seconds")
+    try check.require(thresholds.skim >= 0 && thresholds.skim < 1, .skim, thresholds.skim, "a number ≥ 0 and below 1")
+    try check.within(thresholds.maxRingHops, 2...32, .maxRingHops, "a whole number")
+    try check.atLeast(thresholds.minScore, 0, .minScore, "a number")
+    try check.share(thresholds.alpha, .alpha)
+    self.thresholds = thresholds
+  }
 
   /// `structured-flow`.
   public var name: String { "structured-flow" }

@@ -7,8 +7,8 @@ import SignalGraph
 ///
 /// **Bursts.** For every value with positive ``ProfileValueStatistics``
 /// surprise (set by 2 to 50 accounts, not a household's address, phone or
-/// device) the detector slides a ``window`` (6 hours) over the times the
-/// accounts first set it. When at least ``minBurstAccounts`` (5) accounts,
+/// device) the detector slides a ``Thresholds/window`` (6 hours) over the times the
+/// accounts first set it. When at least ``Thresholds/minBurstAccounts`` (5) accounts,
 /// and at least half of all who ever set the value, set it within one window,
 /// they form a burst: honest colleagues add a firm's name over months, a
 /// template ring fills its profiles in one sitting. Bursts sharing an account
@@ -41,13 +41,42 @@ import SignalGraph
 public struct EditBehaviourDetector: Detector {
   /// `edit-burst`.
   public let name = "edit-burst"
-  /// The longest burst, in seconds.
-  public var window: Int64 = 6 * 3_600
-  /// The fewest accounts a burst has.
-  public var minBurstAccounts = 5
+
+  /// The documented thresholds of the detector; in a settings file, the
+  /// section `edit-burst` with the snake_case keys of ``CodingKeys``:
+  ///
+  ///     var thresholds = EditBehaviourDetector.Thresholds()
+  ///     thresholds.window = 3_600   // window = 3600
+  ///     let detector = try EditBehaviourDetector(thresholds: thresholds)
+  public struct Thresholds: Sendable, Equatable, Codable {
+    /// The longest burst, in seconds (6 hours).
+    public var window: Int64 = 6 * 3_600
+    /// The fewest accounts a burst has.
+    public var minBurstAccounts = 5
+
+    /// The default thresholds.
+    public init() {}
+
+    /// The keys of a settings file: `window`, `min_burst_accounts`.
+    public enum CodingKeys: String, CodingKey {
+      case window, minBurstAccounts = "min_burst_accounts"
+    }
+  }
+
+  /// The thresholds in use.
+  public let thresholds: Thresholds
 
   /// Creates the detector with the documented thresholds.
-  public init() {}
+  public init() { thresholds = Thresholds() }
+
+  /// A detector with `thresholds`.
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public init(thresholds: Thresholds) throws(DetectorSettingError) {
+    let check = SettingCheck<Thresholds.CodingKeys>(detector: "edit-burst")
+    try check.atLeast(thresholds.window, 0, .window, "a whole number of seconds")
+    try check.atLeast(thresholds.minBurstAccounts, 2, .minBurstAccounts, "a whole number")
+    self.thresholds = thresholds
+  }
 
   /// The groups of accounts that set rare values in bursts.
   public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
@@ -169,7 +198,7 @@ public struct EditBehaviourDetector: Detector {
     var offsets = [Int32](repeating: 0, count: valueCount + 1)
     for e in 0..<edits.count {
       let v = Int(edits.value[e])
-      if stats.surprise[v] > 0 && stats.sharers(v) >= minBurstAccounts { offsets[v + 1] += 1 }
+      if stats.surprise[v] > 0 && stats.sharers(v) >= thresholds.minBurstAccounts { offsets[v + 1] += 1 }
     }
     for v in 0..<valueCount { offsets[v + 1] += offsets[v] }
     var cursor = offsets
@@ -202,11 +231,11 @@ public struct EditBehaviourDetector: Detector {
       }
       firstSet.removeLast(firstSet.count - w)
       firstSet.sort { $0.time != $1.time ? $0.time < $1.time : $0.account < $1.account }
-      let needed = max(minBurstAccounts, (firstSet.count + 1) / 2)
+      let needed = max(thresholds.minBurstAccounts, (firstSet.count + 1) / 2)
       var best = (count: 0, lo: 0)
       var lo = 0
       for hi in firstSet.indices {
-        while firstSet[hi].time.saturatingSubtracting(firstSet[lo].time) > window { lo += 1 }
+        while firstSet[hi].time.saturatingSubtracting(firstSet[lo].time) > thresholds.window { lo += 1 }
         if hi - lo + 1 > best.count { best = (hi - lo + 1, lo) }
       }
       guard best.count >= needed else { continue }
@@ -240,7 +269,7 @@ public struct EditBehaviourDetector: Detector {
       let parts = members.map { bursts[$0] }
       let accounts = Array(Set(parts.flatMap(\.accounts))).sorted()
       let start = parts.map(\.start).min()!, end = parts.map(\.end).max()!
-      let distances = accounts.compactMap { rowOf[Int($0)] >= 0 ? distance[Int(rowOf[Int($0)])] : nil }
+      let distances: [Double] = accounts.compactMap { rowOf[Int($0)] >= 0 ? distance[Int(rowOf[Int($0)])] : nil }
       let median = distances.isEmpty ? 0 : RobustStatistics.median(distances)
       let surprise = parts.reduce(0) { $0 + max(log(active / Double(stats.sharers(Int($1.value)))), 0.1) }
       let score = min(median, 20) + surprise

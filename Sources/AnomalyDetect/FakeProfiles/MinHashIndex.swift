@@ -34,8 +34,13 @@
 ///   *h* = `bands × rowsPerBand` hash functions; `candidates(for:)` is
 ///   O(*b* · bucket size), with buckets capped at ``Configuration/maxBucket``.
 public struct MinHashIndex: Sendable {
-  /// The shape of the signatures and bands.
-  public struct Configuration: Sendable, Equatable {
+  /// The shape of the signatures and bands; in a settings file, the table
+  /// `index` of `near-duplicate-text` (the seed is fixed, not a setting):
+  ///
+  ///     var configuration = MinHashIndex.Configuration()
+  ///     configuration.bands = 20   // bands = 20
+  ///     let index = MinHashIndex(configuration: configuration)
+  public struct Configuration: Sendable, Equatable, Codable {
     /// Bytes per shingle.
     public var shingleLength = 5
     /// Number of LSH bands.
@@ -50,6 +55,12 @@ public struct MinHashIndex: Sendable {
 
     /// The default configuration.
     public init() {}
+
+    /// The keys of a settings file: `shingle_length`, `bands`,
+    /// `rows_per_band`, `max_bucket` (no seed: it stays fixed).
+    public enum CodingKeys: String, CodingKey {
+      case shingleLength = "shingle_length", bands, rowsPerBand = "rows_per_band", maxBucket = "max_bucket"
+    }
   }
 
   /// The configuration the index was built with.

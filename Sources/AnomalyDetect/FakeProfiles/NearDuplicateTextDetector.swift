@@ -6,12 +6,12 @@ import SignalGraph
 ///
 /// Every distinct `bio`, `employer` and `school` value shared by at most 50
 /// accounts (a big employer's name is common, not copied) and at least
-/// ``minTextBytes`` long goes into a ``MinHashIndex`` (MinHash, Broder 1997;
+/// ``Thresholds/minTextBytes`` (16) long goes into a ``MinHashIndex`` (MinHash, Broder 1997;
 /// LSH banding, Leskovec, Rajaraman and Ullman, "Mining of Massive Datasets",
 /// ch. 3), so only candidate pairs are compared. A candidate pair of the same
 /// field whose estimated Jaccard similarity of character 5-gram sets is at
-/// least ``threshold`` (0.5: about two words changed in a ten-word bio) is joined;
-/// a group of at least two distinct bios set by at least ``minAccounts`` (3)
+/// least ``Thresholds/threshold`` (0.5: about two words changed in a ten-word bio) is joined;
+/// a group of at least two distinct bios set by at least ``Thresholds/minAccounts`` (3)
 /// accounts is reported. Identical copies are the business of
 /// ``RareSharedValueDetector``. Near-duplicate employer or school names never
 /// flag alone ("Smith Plumbing" and "Smith Plumbing 2" are both real firms) but
@@ -19,7 +19,7 @@ import SignalGraph
 ///
 /// Among a million short bios some are near-identical by chance, so a group
 /// must also be corroborated: at least max(3, half) of its accounts set their
-/// bios within one ``window`` (a day), or share one other surprising value
+/// bios within one ``Thresholds/window`` (a day), or share one other surprising value
 /// (such as an invented employer). Honest look-alikes are written months apart.
 ///
 /// The score is ln(*n* / *k*) · (1 + mean Jaccard of the joined pairs), for
@@ -37,21 +37,59 @@ import SignalGraph
 public struct NearDuplicateTextDetector: Detector {
   /// `near-duplicate-text`.
   public let name = "near-duplicate-text"
-  /// The Jaccard similarity at which two texts count as near duplicates.
-  public var threshold = 0.5
-  /// The fewest accounts a reported group spans.
-  public var minAccounts = 3
-  /// Shorter texts (after normalisation) are not compared.
-  public var minTextBytes = 16
-  /// The MinHash and LSH configuration.
-  public var index = MinHashIndex.Configuration()
 
-  /// Corroboration a group of near-duplicate bios needs: this many seconds
-  /// within which enough of its accounts set their bios.
-  public var window: Int64 = 86_400
+  /// The documented thresholds of the detector; in a settings file, the
+  /// section `near-duplicate-text` with the snake_case keys of
+  /// ``CodingKeys``, and the MinHash index's in its table `index`:
+  ///
+  ///     var thresholds = NearDuplicateTextDetector.Thresholds()
+  ///     thresholds.threshold = 0.7   // threshold = 0.7
+  ///     let detector = try NearDuplicateTextDetector(thresholds: thresholds)
+  public struct Thresholds: Sendable, Equatable, Codable {
+    /// The Jaccard similarity at which two texts count as near duplicates.
+    public var threshold = 0.5
+    /// The fewest accounts a reported group spans.
+    public var minAccounts = 3
+    /// Shorter texts (after normalisation) are not compared.
+    public var minTextBytes = 16
+    /// The MinHash and LSH configuration.
+    public var index = MinHashIndex.Configuration()
+    /// Corroboration a group of near-duplicate bios needs: this many seconds
+    /// within which enough of its accounts set their bios.
+    public var window: Int64 = 86_400
+
+    /// The default thresholds.
+    public init() {}
+
+    /// The keys of a settings file: `threshold`, `min_accounts`,
+    /// `min_text_bytes`, `index`, `window`.
+    public enum CodingKeys: String, CodingKey {
+      case threshold, minAccounts = "min_accounts", minTextBytes = "min_text_bytes", index, window
+    }
+  }
+
+  /// The thresholds in use.
+  public let thresholds: Thresholds
 
   /// Creates the detector with the documented thresholds.
-  public init() {}
+  public init() { thresholds = Thresholds() }
+
+  /// A detector with `thresholds`.
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public init(thresholds: Thresholds) throws(DetectorSettingError) {
+    let check = SettingCheck<Thresholds.CodingKeys>(detector: "near-duplicate-text")
+    try check.share(thresholds.threshold, .threshold)
+    try check.atLeast(thresholds.minAccounts, 2, .minAccounts, "a whole number")
+    try check.atLeast(thresholds.minTextBytes, 1, .minTextBytes, "a whole number of bytes")
+    try check.atLeast(thresholds.window, 0, .window, "a whole number of seconds")
+    let index = thresholds.index
+    let indexCheck = SettingCheck<MinHashIndex.Configuration.CodingKeys>(detector: "near-duplicate-text.index")
+    try indexCheck.within(index.shingleLength, 1...64, .shingleLength, "a whole number of bytes")
+    try indexCheck.within(index.bands, 1...256, .bands, "a whole number")
+    try indexCheck.within(index.rowsPerBand, 1...64, .rowsPerBand, "a whole number")
+    try indexCheck.atLeast(index.maxBucket, 2, .maxBucket, "a whole number")
+    self.thresholds = thresholds
+  }
 
   /// Whether at least max(3, half) of `accounts` set their bio (one of
   /// `values`) within ``window``, or share one other surprising value.
@@ -59,7 +97,7 @@ public struct NearDuplicateTextDetector: Detector {
     _ accounts: [Int32], values: [Int32], set: SignalSet, graph: GraphIndex, stats: ProfileValueStatistics
   ) -> Bool {
     let edits = set.profileEdits
-    let needed = max(minAccounts, (accounts.count + 1) / 2)
+    let needed = max(thresholds.minAccounts, (accounts.count + 1) / 2)
     var times: [Int64] = []
     var others: [Int32: Int] = [:]
     for a in accounts {
@@ -80,7 +118,7 @@ public struct NearDuplicateTextDetector: Detector {
     times.sort()
     var lo = 0
     for hi in times.indices {
-      while times[hi] - times[lo] > window { lo += 1 }
+      while times[hi] - times[lo] > thresholds.window { lo += 1 }
       if hi - lo + 1 >= needed { return true }
     }
     return false
@@ -99,14 +137,14 @@ public struct NearDuplicateTextDetector: Detector {
     guard let bio = edits.fields.index(of: "bio") else { return [] }
     let valueCount = edits.values.count
 
-    var minHash = MinHashIndex(configuration: index)
+    var minHash = MinHashIndex(configuration: thresholds.index)
     var normalised: [UInt8] = []
     for v in 0..<valueCount {
       let f = stats.fieldOfValue[v]
       guard textFields.contains(f), stats.sharers(v) <= ProfileValueStatistics.maxSharers else { continue }
       let bytes = edits.values.bytes(of: Int32(v))
       MinHashIndex.normalise(bytes, into: &normalised)
-      guard normalised.count >= minTextBytes else { continue }
+      guard normalised.count >= thresholds.minTextBytes else { continue }
       minHash.insert(Int32(v), bytes: bytes)
     }
 
@@ -123,7 +161,7 @@ public struct NearDuplicateTextDetector: Detector {
       lastPair = (u, w)
       if sets.find(u) == sets.find(w) { return }
       let s = minHash.estimatedJaccard(i, j)
-      guard s >= threshold else { return }
+      guard s >= thresholds.threshold else { return }
       sets.union(u, w)
       similaritySum[Int(u)] += s
       joined[Int(u)] += 1
@@ -145,7 +183,7 @@ public struct NearDuplicateTextDetector: Detector {
         extras.append((field, values, accounts))
         continue
       }
-      guard accounts.count >= minAccounts, accounts.count <= ProfileValueStatistics.maxSharers,
+      guard accounts.count >= thresholds.minAccounts, accounts.count <= ProfileValueStatistics.maxSharers,
         corroborated(Array(accounts), values: values, set: set, graph: graph, stats: stats)
       else { continue }
       let pairs = values.reduce(0) { $0 + Int(joined[Int($1)]) }

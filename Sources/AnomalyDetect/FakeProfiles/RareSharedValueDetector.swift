@@ -12,11 +12,11 @@ import SignalGraph
 /// more than 50 accounts (big employers and schools) and for household values
 /// (address, phone, device) shared by at most 5 (families, flatmates).
 ///
-/// Two accounts are *tied* when they share at least ``minSharedValues`` (2)
+/// Two accounts are *tied* when they share at least ``Thresholds/minSharedValues`` (2)
 /// values of positive surprise, at least one of them not an affiliation
 /// (`employer` or `school`: staff of a small clinic who trained at the same
 /// local school share two affiliations honestly); the detector reports each
-/// connected group of tied accounts with at least ``minAccounts`` (4)
+/// connected group of tied accounts with at least ``Thresholds/minAccounts`` (4)
 /// members. One shared value never ties: colleagues at a small firm or
 /// classmates share exactly one.
 ///
@@ -31,13 +31,42 @@ import SignalGraph
 public struct RareSharedValueDetector: Detector {
   /// `rare-shared-values`.
   public let name = "rare-shared-values"
-  /// Surprising values two accounts must share to be tied.
-  public var minSharedValues = 2
-  /// The smallest group reported.
-  public var minAccounts = 4
+
+  /// The documented thresholds of the detector; in a settings file, the
+  /// section `rare-shared-values` with the snake_case keys of ``CodingKeys``:
+  ///
+  ///     var thresholds = RareSharedValueDetector.Thresholds()
+  ///     thresholds.minAccounts = 6   // min_accounts = 6
+  ///     let detector = try RareSharedValueDetector(thresholds: thresholds)
+  public struct Thresholds: Sendable, Equatable, Codable {
+    /// Surprising values two accounts must share to be tied.
+    public var minSharedValues = 2
+    /// The smallest group reported.
+    public var minAccounts = 4
+
+    /// The default thresholds.
+    public init() {}
+
+    /// The keys of a settings file: `min_shared_values`, `min_accounts`.
+    public enum CodingKeys: String, CodingKey {
+      case minSharedValues = "min_shared_values", minAccounts = "min_accounts"
+    }
+  }
+
+  /// The thresholds in use.
+  public let thresholds: Thresholds
 
   /// Creates the detector with the documented thresholds.
-  public init() {}
+  public init() { thresholds = Thresholds() }
+
+  /// A detector with `thresholds`.
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public init(thresholds: Thresholds) throws(DetectorSettingError) {
+    let check = SettingCheck<Thresholds.CodingKeys>(detector: "rare-shared-values")
+    try check.atLeast(thresholds.minSharedValues, 1, .minSharedValues, "a whole number")
+    try check.atLeast(thresholds.minAccounts, 2, .minAccounts, "a whole number")
+    self.thresholds = thresholds
+  }
 
   /// The groups of accounts tied by several rare shared values.
   public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
@@ -64,7 +93,7 @@ public struct RareSharedValueDetector: Detector {
       for v in byAccount.neighbors(of: a) where stats.surprise[Int(v)] > 0 && !myValues.contains(v) {
         myValues.append(v)
       }
-      if myValues.count < minSharedValues { continue }
+      if myValues.count < thresholds.minSharedValues { continue }
       for v in myValues {
         let isIdentity: Int32 = affiliations.contains(stats.fieldOfValue[Int(v)]) ? 0 : 1
         for b in stats.accounts(of: Int(v)) where b > a {
@@ -74,7 +103,7 @@ public struct RareSharedValueDetector: Detector {
         }
       }
       for b in touched {
-        if Int(shared[Int(b)]) >= minSharedValues && identity[Int(b)] > 0 {
+        if Int(shared[Int(b)]) >= thresholds.minSharedValues && identity[Int(b)] > 0 {
           sets.union(a, b)
           tied[Int(a)] = true
           tied[Int(b)] = true
@@ -90,7 +119,7 @@ public struct RareSharedValueDetector: Detector {
       members[sets.find(a), default: []].append(a)
     }
     var findings: [Finding] = []
-    for (_, group) in members.sorted(by: { $0.key < $1.key }) where group.count >= minAccounts {
+    for (_, group) in members.sorted(by: { $0.key < $1.key }) where group.count >= thresholds.minAccounts {
       // The group's surprising values and how many members share each.
       var countOf: [Int32: Int] = [:]
       for a in group {

@@ -8,9 +8,25 @@ import SignalGraph
 public struct Scanner: Sendable {
   /// The detectors, run in this order.
   public var detectors: [any Detector]
+  /// Which interactions endorse, when the scanner builds the context itself
+  /// (scanning a `SignalSet`); a given ``ScanContext`` brings its own.
+  public var policy: EndorsementPolicy
 
-  /// Creates a scanner running `detectors`.
-  public init(detectors: [any Detector]) { self.detectors = detectors }
+  /// Creates a scanner running `detectors`, reading endorsements by `policy`.
+  public init(detectors: [any Detector], policy: EndorsementPolicy = .standard) {
+    self.detectors = detectors
+    self.policy = policy
+  }
+
+  /// A scanner running every detector with the thresholds of `configuration`
+  /// and its endorsement policy; ``standard`` is the one of the defaults.
+  ///
+  ///     var configuration = try ScanConfiguration(contentsOfFile: "settings.toml")
+  ///     let report = try Scanner(configuration: configuration).scan(set)
+  /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
+  public init(configuration: ScanConfiguration) throws(DetectorSettingError) {
+    self.init(detectors: try configuration.detectors(), policy: configuration.endorsements)
+  }
 
   /// Every detector fraudscan ships, in this order:
   ///
@@ -40,28 +56,26 @@ public struct Scanner: Sendable {
   public static let standard = Scanner(
     detectors: boughtEngagementDetectors + circularPaymentDetectors + fakeProfileDetectors)
 
+  // The defaults are valid (DetectorThresholdsTests checks them), so building
+  // their detectors cannot throw.
+
   /// The bought-engagement detectors, in the order ``standard`` runs them.
-  public static let boughtEngagementDetectors: [any Detector] = [
-    DenseBlockDetector(), LockstepDetector(), SpectralSpokeDetector(), ContestedReputationDetector(),
-  ]
+  public static let boughtEngagementDetectors: [any Detector] = try! ScanConfiguration().boughtEngagementDetectors()
 
   /// The circular-payment detectors, in the order ``standard`` runs them.
-  public static let circularPaymentDetectors: [any Detector] = [
-    CircularPaymentDetector(), GatherScatterDetector(), StructuredFlowDetector(),
-  ]
+  public static let circularPaymentDetectors: [any Detector] = try! ScanConfiguration().circularPaymentDetectors()
 
   /// The fake-profile detectors, in the order ``standard`` runs them.
-  public static let fakeProfileDetectors: [any Detector] = [
-    RareSharedValueDetector(), NearDuplicateTextDetector(), EditBehaviourDetector(),
-  ]
+  public static let fakeProfileDetectors: [any Detector] = try! ScanConfiguration().fakeProfileDetectors()
 
-  /// Scans `set` with every detector and ranks the findings.
+  /// Scans `set` with every detector, endorsements read by ``policy``, and
+  /// ranks the findings.
   ///
   /// A detector that throws contributes no finding; the scan goes on with
   /// the others and the report's ``ScanReport/warnings`` say which detector
   /// failed and why.
   public func scan(_ set: SignalSet, progress: ProgressReporter = .silent) -> ScanReport {
-    scan(ScanContext(set), progress: progress)
+    scan(ScanContext(set, policy: policy), progress: progress)
   }
 
   /// Scans the context's set with every detector and ranks the findings.
