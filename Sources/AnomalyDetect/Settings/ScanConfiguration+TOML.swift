@@ -1,15 +1,24 @@
-import TOMLReading
+#if canImport(TOMLReading)
+  import TOMLReading
+#endif
 
 extension ScanConfiguration {
   /// The tree of a TOML settings file (read by ``TOMLDocument``).
+  ///
+  /// A build without the `TOMLReading` module (the fuzz harnesses, compiled
+  /// by `swiftc` alone) reads JSON settings only and says so for TOML.
   static func parseTOML(_ text: String, file: String) throws(ScanConfigurationError) -> SettingValue {
-    let json: String
-    do {
-      json = try TOMLDocument.json(from: text)
-    } catch {
-      throw .malformed(file: file, format: "TOML", reason: error.description)
-    }
-    return try parseJSON(json, file: file)
+    #if canImport(TOMLReading)
+      let json: String
+      do {
+        json = try TOMLDocument.json(from: text)
+      } catch {
+        throw .malformed(file: file, format: "TOML", reason: error.description)
+      }
+      return try parseJSON(json, file: file)
+    #else
+      throw .malformed(file: file, format: "TOML", reason: "this build reads JSON settings only (no TOMLReading module)")
+    #endif
   }
 
   /// `tree` as a TOML file: one `[section]` per table, nested tables as
