@@ -155,9 +155,6 @@ struct RelayChains {
   /// The hops relaying transfer `t`.
   func hops(of t: Int) -> ArraySlice<Hop> { hops[hopOffsets[t]..<hopOffsets[t + 1]] }
 
-  /// How many hops the sweep found.
-  var hopCount: Int { hops.count }
-
   // MARK: - Rings
 
   /// The rings, and the open chains of at least ``minStackHops`` relays

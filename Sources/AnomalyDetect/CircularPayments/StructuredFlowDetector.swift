@@ -93,7 +93,7 @@ public struct StructuredFlowDetector: Detector {
     public var relayWindow: Int64 = 7 * 86_400
     /// The largest share of what it received a relaying account may keep.
     public var skim = 0.10
-    /// The most hops of a relayed ring.
+    /// The most hops of a relayed ring or stack.
     public var maxRingHops = 8
     /// The least score (decades of surprise) a structure needs to be
     /// reported: a lone split transfer just past ``alpha`` is the weakest
