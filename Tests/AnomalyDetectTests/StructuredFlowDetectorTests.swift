@@ -149,6 +149,20 @@ import Testing
     #expect(typology(finding) == "cycle")
   }
 
+  @Test func aHubPayingLikeAmountsOutAsRoutineKeepsNoRelayHops() {
+    // 200 payments of 100.00 into a hub, and 50 of 100.00 out of it the same week:
+    // every payment in could be "passed on" by any payment out; none is a relay.
+    var set = SignalSet()
+    for i in 0..<200 { Self.pay(&set, "in\(i)", "hub", cents: 10_000, day: Int64(i % 7)) }
+    for j in 0..<50 { Self.pay(&set, "hub", "out\(j)", cents: 10_000, day: 3) }
+    let transfers = PaymentTransfers(set, bucketSeconds: Self.day)
+    let chains = RelayChains(
+      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), hopWindow: 7, skim: 0.1,
+      maxHops: 8, alpha: 0.01)
+    #expect((0..<transfers.count).allSatisfy { chains.hops(of: $0).isEmpty })
+    #expect(findings(set).isEmpty)
+  }
+
   @Test func aRepaidLoanAndPassingOnOneSmallSumAreNotRings() {
     var set = Self.background()
     Self.pay(&set, "parent", "child", cents: 100_000, day: 3)

@@ -43,7 +43,8 @@ import Foundation
 /// - Complexity: one sweep of every account's transfers in and out, O(*t*)
 ///   for *t* transfers plus O(*k*) per transfer for the *k* ≤ ``maxWindow``
 ///   transfers that could relay it (an account paying out more within a
-///   window is a hub, not a relay, and is not read); rings then search only
+///   window is a hub, not a relay, and is not read), at most
+///   ``maxMatches`` hops kept per transfer, so O(*t*) memory; rings then search only
 ///   the hops found, at most ``maxExpansions`` per start, and
 ///   scatter-gathers sort each source's relays once.
 struct RelayChains {
@@ -72,6 +73,10 @@ struct RelayChains {
   /// The most transfers out of one account in one window that are read as
   /// possible relays.
   let maxWindow = 256
+  /// The most transfers that may pass one transfer on: with more, the
+  /// relaying account pays like amounts out as a matter of routine, and
+  /// none of them is read as a relay (this also bounds the hops kept).
+  let maxMatches = 16
   /// Every relay hop, grouped by the transfer relayed (``hopOffsets``).
   private let hops: [Hop]
   private let hopOffsets: [Int]
@@ -101,6 +106,7 @@ struct RelayChains {
     (self.transfers, self.amounts, self.hopWindow) = (transfers, amounts, hopWindow)
     (self.skim, self.maxHops, self.alpha) = (skim, maxHops, alpha)
     var found: [(from: Int32, hop: Hop)] = []
+    var matches: [(next: Int, amount: Int64, received: Int64)] = []
     let bucket = transfers.bucket, unit = transfers.unitMicros, total = transfers.totalMicros
     let target = transfers.target
     func passesOn(_ amount: Int64, _ received: Int64) -> Bool {
@@ -119,17 +125,21 @@ struct RelayChains {
         high = max(high, low)
         while high < outs.upperBound, bucket[Int(outEdges[high])] <= day + hopWindow { high += 1 }
         guard low < high, high - low <= maxWindow, transfers.source[relayed] != target[relayed] else { continue }
+        // The transfers that could pass this one on; more than a few is an
+        // account's routine (a hub paying out like amounts), not a relay.
+        matches.removeAll(keepingCapacity: true)
         for j in low..<high {
           let next = Int(outEdges[j])
           // Passed on payment for payment (the same unit), or as one sum split otherwise.
-          let (amount, u): (Int64, Int64)
           if passesOn(unit[next], unit[relayed]) {
-            (amount, u) = (unit[next], unit[relayed])
+            matches.append((next, unit[next], unit[relayed]))
           } else if passesOn(total[next], total[relayed]) {
-            (amount, u) = (total[next], total[relayed])
-          } else {
-            continue
+            matches.append((next, total[next], total[relayed]))
           }
+          if matches.count > maxMatches { break }
+        }
+        guard matches.count <= maxMatches else { continue }
+        for (next, amount, u) in matches {
           let sink = target[next]
           var toSink: Int32 = 0
           for k in low..<high where target[Int(outEdges[k])] == sink { toSink += 1 }
