@@ -90,6 +90,14 @@ extension Prefilter {
     for x in profiles.seenAccountKeyOrder {
       guard live(x.account), liveKey(x.key) else { return "a rarity counter names a forgotten account or value" }
     }
+    // Each count is the number of (account, value) pairs it counts, so that
+    // forgetting the pairs forgets the count (a count a damaged checkpoint
+    // raised would outlive its value).
+    var pairsPerKey: [UInt64: Int] = [:]
+    for x in profiles.seenAccountKeyOrder { pairsPerKey[x.key, default: 0] += 1 }
+    guard pairsPerKey.count == profiles.accountsPerKey.count,
+      pairsPerKey.allSatisfy({ Int(profiles.accountsPerKey[$0.key] ?? 0) == $0.value })
+    else { return "a rarity count disagrees with the pairs it counts" }
     for a in profiles.flaggedAccounts.keys where !live(a) { return "a flag on forgotten account \(a)" }
     for key in profiles.flaggedKeys.keys where !liveKey(key) { return "a flag on a forgotten value" }
     for generation in [profiles.current] + (profiles.previous.map { [$0] } ?? []) {
