@@ -100,4 +100,13 @@ struct RatingTests {
       try EventParser.parse(line: Array(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1,"rating":"x"}"#.utf8), seq: 0)
     }
   }
+
+  /// A rating too large or too small for plain digits is written with an
+  /// exponent (as JSON allows), and must read back the same: found by the
+  /// events fuzzer with `"rating":7777777777777777773`.
+  @Test(arguments: [7_777_777_777_777_777_773.0, -1e300, 1e-5, 2.5e-7])
+  func anExtremeRatingSurvivesTheEventStream(rating: Double) throws {
+    let event = SignalEvent.interaction(source: "a", target: "b", kind: "like", time: 200, rating: rating)
+    #expect(try EventParser.parse(line: Array(event.jsonLine.utf8), seq: 0) == event)
+  }
 }

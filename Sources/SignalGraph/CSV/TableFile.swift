@@ -163,10 +163,11 @@ struct TableRow {
     return r
   }
 
-  /// A finite signed decimal (`-10`, `+4`, `2.5`), or `nil`.
+  /// A finite signed decimal (`-10`, `+4`, `2.5`, or with an exponent as
+  /// JSON writes large and small numbers: `7.5e+18`, `1e-05`), or `nil`.
   static func parseRating(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
     guard !bytes.isEmpty, bytes.count <= 32,
-      bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2B || $0 == 0x2E }),
+      bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2B || $0 == 0x2E || $0 | 0x20 == 0x65 }),
       let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite
     else { return nil }
     return value
