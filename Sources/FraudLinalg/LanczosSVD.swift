@@ -21,8 +21,10 @@ import CLapack
 /// Starting from a random unit vector v₁, step j of the bidiagonalization of
 /// [Golub & Kahan 1965] computes
 ///
-///     uⱼ = A vⱼ − βⱼ₋₁ uⱼ₋₁,    αⱼ = ‖uⱼ‖,   uⱼ ← uⱼ / αⱼ
-///     vⱼ₊₁ = Aᵀ uⱼ − αⱼ vⱼ,     βⱼ = ‖vⱼ₊₁‖, vⱼ₊₁ ← vⱼ₊₁ / βⱼ
+/// ```text
+/// uⱼ = A vⱼ − βⱼ₋₁ uⱼ₋₁,    αⱼ = ‖uⱼ‖,   uⱼ ← uⱼ / αⱼ
+/// vⱼ₊₁ = Aᵀ uⱼ − αⱼ vⱼ,     βⱼ = ‖vⱼ₊₁‖, vⱼ₊₁ ← vⱼ₊₁ / βⱼ
+/// ```
 ///
 /// so that `A Vⱼ = Uⱼ Bⱼ` and `Aᵀ Uⱼ = Vⱼ Bⱼᵀ + βⱼ vⱼ₊₁ eⱼᵀ` with Bⱼ upper
 /// bidiagonal. Each new vector is reorthogonalized against the whole basis

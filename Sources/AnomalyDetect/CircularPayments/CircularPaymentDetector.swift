@@ -28,7 +28,9 @@ import SignalGraph
 ///
 /// **Score** of a ring, higher is worse:
 ///
-///     log2(1 + turns) × log10(10 + volume) × median hop ratio × 24 / (24 + median hop gap in hours)
+/// ```text
+/// log2(1 + turns) × log10(10 + volume) × median hop ratio × 24 / (24 + median hop gap in hours)
+/// ```
 ///
 /// where *volume* is the money set going round (the first hop of each
 /// counted turn, in currency units). A finding scores its best ring plus a

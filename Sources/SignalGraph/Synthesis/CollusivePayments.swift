@@ -15,6 +15,8 @@
 /// - `stack`: money passed on through a chain of 4–6 accounts, a hop every
 ///   1–4 days, keeping 1–4 % at each (layering).
 ///
+/// For example:
+///
 ///     let schemes = CollusivePayments(groups: 10, rng: &rng)
 ///     schemes.inject(into: &world, rng: &rng)
 struct CollusivePayments {

@@ -12,6 +12,8 @@
 ///   tail), schools, phones and devices (unique, except a family's shared home
 ///   phone or tablet), addresses shared by households, mostly unique bios.
 ///
+/// For example:
+///
 ///     var world = SynthWorld(parameters: p, honestCount: 950, rng: &rng)
 ///     HonestBackground().generate(into: &world, rng: &rng)
 ///

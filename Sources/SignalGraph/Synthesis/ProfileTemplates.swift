@@ -11,6 +11,8 @@
 /// - `textOnly`: only the invented employer and near-duplicate bios are
 ///   shared; phones are unique.
 ///
+/// For example:
+///
 ///     let templates = ProfileTemplates(groups: 10, compact: false, rng: &rng)
 ///     templates.inject(into: &world, rng: &rng)
 struct ProfileTemplates {
