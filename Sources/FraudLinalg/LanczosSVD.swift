@@ -11,6 +11,8 @@ import CLapack
 /// test, and it converges much faster on flat spectra (where σₖ₊₁/σₖ is
 /// close to 1), the usual case after the first few components of a graph.
 ///
+///     let accounts = 1_000
+///     let (followers, followees) = ([0, 0, 1, 2, 999], [1, 2, 2, 0, 3])   // 0 follows 1, …
 ///     let follows = SparseMatrix(rows: accounts, columns: accounts,
 ///                                rowIndices: followers, columnIndices: followees,
 ///                                values: Array(repeating: 1, count: followers.count))
