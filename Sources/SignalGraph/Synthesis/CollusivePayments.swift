@@ -17,6 +17,9 @@
 ///
 /// For example:
 ///
+///     var rng = SplitMix64(seed: 1)
+///     var world = SynthWorld(parameters: SynthParameters(scale: .tiny), honestCount: 1_000, rng: &rng)
+///     HonestBackground().generate(into: &world, rng: &rng)   // the people it drafts
 ///     let schemes = CollusivePayments(groups: 10, rng: &rng)
 ///     schemes.inject(into: &world, rng: &rng)
 struct CollusivePayments {

@@ -14,7 +14,8 @@
 ///
 /// For example:
 ///
-///     var world = SynthWorld(parameters: p, honestCount: 950, rng: &rng)
+///     var rng = SplitMix64(seed: 1)
+///     var world = SynthWorld(parameters: SynthParameters(scale: .tiny), honestCount: 950, rng: &rng)
 ///     HonestBackground().generate(into: &world, rng: &rng)
 ///
 /// - Complexity: O(*n*) signals for *n* accounts, each placed in O(log *n*).
