@@ -37,8 +37,9 @@ import SignalGraph
 /// tenth of each other ring. The evidence names the ring, its turns, volume,
 /// hop ratios and gaps, and lists the first turns hop by hop.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/payment-ring")
 ///     let detector = CircularPaymentDetector()
-///     for finding in detector.findings(in: set, graph: GraphIndex(set)) {
+///     for finding in try detector.findings(in: set, graph: GraphIndex(set)) {
 ///       print(finding.score, finding.accounts)
 ///     }
 ///

@@ -66,8 +66,9 @@ import SignalGraph
 /// which the honest background fails to explain it; a structure scoring
 /// under ``Thresholds/minScore`` (3) is not reported.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
 ///     let detector = StructuredFlowDetector()
-///     for finding in try detector.findings(in: set, graph: GraphIndex(set)) {
+///     for finding in detector.findings(in: set, graph: GraphIndex(set)) {
 ///       print(finding.evidence)   // {"typology": "fan_in", "reason": "...", ...}
 ///     }
 ///
