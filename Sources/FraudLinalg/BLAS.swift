@@ -127,6 +127,7 @@ public enum BLAS {
 
   /// Returns `alpha · op(A) · op(B)` (BLAS `dgemm`).
   ///
+  ///     let x = Matrix(rowMajor: [[1, 2], [3, 4], [5, 6]])
   ///     let g = BLAS.gemm(x, x, transposeA: true)   // the Gram matrix XᵀX
   ///
   /// - Complexity: O(m · n · k)

@@ -11,6 +11,8 @@ import CLapack
 /// test, and it converges much faster on flat spectra (where σₖ₊₁/σₖ is
 /// close to 1), the usual case after the first few components of a graph.
 ///
+///     let accounts = 1_000
+///     let (followers, followees) = ([0, 0, 1, 2, 999], [1, 2, 2, 0, 3])   // 0 follows 1, …
 ///     let follows = SparseMatrix(rows: accounts, columns: accounts,
 ///                                rowIndices: followers, columnIndices: followees,
 ///                                values: Array(repeating: 1, count: followers.count))
@@ -21,8 +23,10 @@ import CLapack
 /// Starting from a random unit vector v₁, step j of the bidiagonalization of
 /// [Golub & Kahan 1965] computes
 ///
-///     uⱼ = A vⱼ − βⱼ₋₁ uⱼ₋₁,    αⱼ = ‖uⱼ‖,   uⱼ ← uⱼ / αⱼ
-///     vⱼ₊₁ = Aᵀ uⱼ − αⱼ vⱼ,     βⱼ = ‖vⱼ₊₁‖, vⱼ₊₁ ← vⱼ₊₁ / βⱼ
+/// ```text
+/// uⱼ = A vⱼ − βⱼ₋₁ uⱼ₋₁,    αⱼ = ‖uⱼ‖,   uⱼ ← uⱼ / αⱼ
+/// vⱼ₊₁ = Aᵀ uⱼ − αⱼ vⱼ,     βⱼ = ‖vⱼ₊₁‖, vⱼ₊₁ ← vⱼ₊₁ / βⱼ
+/// ```
 ///
 /// so that `A Vⱼ = Uⱼ Bⱼ` and `Aᵀ Uⱼ = Vⱼ Bⱼᵀ + βⱼ vⱼ₊₁ eⱼᵀ` with Bⱼ upper
 /// bidiagonal. Each new vector is reorthogonalized against the whole basis

@@ -4,6 +4,7 @@
 /// these errors are the numerical outcomes a caller may want to handle, such
 /// as a covariance matrix that turns out singular.
 ///
+///     let covariance = Matrix(rowMajor: [[1, 0, 0], [0, 1, 0], [0, 0, 0]])
 ///     do {
 ///       let chol = try CholeskyFactorization(covariance)
 ///     } catch let error as LinalgError {

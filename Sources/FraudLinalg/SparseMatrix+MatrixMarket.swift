@@ -6,6 +6,7 @@ extension SparseMatrix {
   /// format `scipy.io.mmread` reads, so other tools can be checked on the
   /// very same matrix:
   ///
+  ///     let graph = SparseMatrix.powerLawBipartite(rows: 1_000, columns: 1_000, edges: 5_000, seed: 1)
   ///     try graph.writeMatrixMarket(to: URL(fileURLWithPath: "graph.mtx"))
   ///     // python: a = scipy.io.mmread("graph.mtx").tocsr()
   ///

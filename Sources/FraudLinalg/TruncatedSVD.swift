@@ -7,6 +7,8 @@
 /// the iteration.
 ///
 ///     // Who-follows-whom as a sparse matrix, accounts × accounts.
+///     let accounts = 1_000
+///     let (followers, followees) = ([0, 0, 1, 2, 999], [1, 2, 2, 0, 3])   // 0 follows 1, …
 ///     let follows = SparseMatrix(rows: accounts, columns: accounts,
 ///                                rowIndices: followers, columnIndices: followees,
 ///                                values: Array(repeating: 1, count: followers.count))

@@ -12,6 +12,7 @@ import SignalGraph
 /// celebrities in, and an honest celebrity's thousand followers form a block
 /// of density at most its one weight.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/like-farm")
 ///     let findings = DenseBlockDetector().findings(in: set, graph: GraphIndex(set))
 ///     findings.first?.evidence   // endorsers, customers, density, window, reason …
 ///

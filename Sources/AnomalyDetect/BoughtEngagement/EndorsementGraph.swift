@@ -14,6 +14,7 @@ import SignalGraph
 /// One scan builds it once, in its ``ScanContext``, for the three
 /// bought-engagement detectors and the endorsement spectrum.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/like-farm")
 ///     let pairs = EndorsementGraph(set, graph: GraphIndex(set))
 ///     pairs.inDegree(of: 3)   // distinct endorsers of account 3
 ///

@@ -4,9 +4,10 @@ import SignalGraph
 /// Entry points for the command-line benchmark of the bought-engagement
 /// detectors: the inputs of FRAUDAR's peeling, built outside the timed part.
 ///
-///     let peeling = EngagementBenchmark.peeling(of: set, graph: GraphIndex(set))
-///     let block = peeling.densestBlock()        // time this
-///     let big = EngagementBenchmark.powerLawPeeling(edges: 10_000_000, seed: 1)
+///     let set = try SignalSet(contentsOf: "fixtures/like-farm")
+///     let (peeling, edges) = EngagementBenchmark.peeling(of: set, graph: GraphIndex(set))
+///     let block = peeling.densestBlock()        // time this, over `edges` edges
+///     let big = EngagementBenchmark.powerLawPeeling(edges: 10_000_000, seed: 1).peeling
 public enum EngagementBenchmark {
   /// The peeling ``DenseBlockDetector`` runs first: every account as a row
   /// (endorser) and a column (endorsed), one edge per distinct endorsing

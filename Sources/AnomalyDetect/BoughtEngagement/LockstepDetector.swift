@@ -22,6 +22,7 @@ import SignalGraph
 ///
 /// The same endorsements spread over months make no burst and no finding.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/like-farm")
 ///     var thresholds = LockstepDetector.Thresholds()
 ///     thresholds.window = 86_400
 ///     let findings = try LockstepDetector(thresholds: thresholds).findings(in: set, graph: GraphIndex(set))

@@ -9,8 +9,10 @@ import SignalGraph
 /// pair's latest non-zero opinion counts) is one rating *s*(*u*, *v*). Starting
 /// from every rater fair (*f* = 1):
 ///
-///     goodness  g(v) = Σᵤ f(u) · s(u, v) / Σᵤ f(u)          ∈ [−1, 1]
-///     fairness  f(u) = 1 − (1 / |out(u)|) Σᵥ |s(u, v) − g(v)| / 2   ∈ [0, 1]
+/// ```text
+/// goodness  g(v) = Σᵤ f(u) · s(u, v) / Σᵤ f(u)          ∈ [−1, 1]
+/// fairness  f(u) = 1 − (1 / |out(u)|) Σᵥ |s(u, v) − g(v)| / 2   ∈ [0, 1]
+/// ```
 ///
 /// until no fairness moves by more than 10⁻⁶ (at most 100 rounds). A fair
 /// rater agrees with the fairness-weighted consensus on the accounts it

@@ -28,6 +28,7 @@ import SignalGraph
 /// Every candidate is trimmed and tested with ``EngagementBlockTest``; the
 /// score is its min(−log₁₀ p_density, −log₁₀ p_synchrony).
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/like-farm")
 ///     var thresholds = SpectralSpokeDetector.Thresholds()
 ///     thresholds.rank = 5
 ///     let findings = try SpectralSpokeDetector(thresholds: thresholds).findings(in: set, graph: GraphIndex(set))

@@ -28,15 +28,18 @@ import SignalGraph
 ///
 /// **Score** of a ring, higher is worse:
 ///
-///     log2(1 + turns) × log10(10 + volume) × median hop ratio × 24 / (24 + median hop gap in hours)
+/// ```text
+/// log2(1 + turns) × log10(10 + volume) × median hop ratio × 24 / (24 + median hop gap in hours)
+/// ```
 ///
 /// where *volume* is the money set going round (the first hop of each
 /// counted turn, in currency units). A finding scores its best ring plus a
 /// tenth of each other ring. The evidence names the ring, its turns, volume,
 /// hop ratios and gaps, and lists the first turns hop by hop.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/payment-ring")
 ///     let detector = CircularPaymentDetector()
-///     for finding in detector.findings(in: set, graph: GraphIndex(set)) {
+///     for finding in try detector.findings(in: set, graph: GraphIndex(set)) {
 ///       print(finding.score, finding.accounts)
 ///     }
 ///

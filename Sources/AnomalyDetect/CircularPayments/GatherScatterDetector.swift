@@ -20,7 +20,8 @@ import SignalGraph
 /// **Score**: `log2(1 + fans) × log10(10 + volume) × mean fan-out / 3`, where
 /// *volume* is the money sent out in the fans (currency units).
 ///
-///     let findings = GatherScatterDetector().findings(in: set, graph: GraphIndex(set))
+///     let set = try SignalSet(contentsOf: "fixtures/payment-ring")
+///     let findings = try GatherScatterDetector().findings(in: set, graph: GraphIndex(set))
 ///
 /// - Complexity: the enumeration's with a short length bound (see
 ///   ``TemporalCycleEnumerator``), plus a sort of the kept cycles per origin.

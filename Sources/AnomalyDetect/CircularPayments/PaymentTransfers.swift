@@ -11,9 +11,10 @@ import SignalGraph
 /// and how many payments its pair made over the whole set. Two CSR indexes
 /// list each account's transfers out and in, in bucket order.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
 ///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
 ///     transfers.count                     // number of (payer, payee, day) groups
-///     transfers.transfersOut(of: 0)       // account 0's transfers, by day
+///     transfers.outgoing.edges(of: 0)     // account 0's transfers, by day
 ///
 /// - Complexity: O(*p* + *a*) for *p* payments and *a* accounts (counting
 ///   sorts), plus sorting each pair's payments by day; O(*p* + *a*) memory.

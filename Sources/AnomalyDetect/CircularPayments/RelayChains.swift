@@ -36,6 +36,9 @@ import Foundation
 ///
 /// A chain with *E* ≤ α is a seed of surprise −log₁₀ *E*.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
+///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)   // hops counted in days
+///     let amounts = AmountDistribution(set.payments.amountMicros)
 ///     let chains = RelayChains(transfers: transfers, amounts: amounts, hopWindow: 7, skim: 0.1, maxHops: 8, alpha: 0.01)
 ///     let (rings, stacks) = chains.relayedPaths()
 ///     let seeds = rings + stacks + chains.scatterGathers()

@@ -21,7 +21,9 @@ import SignalGraph
 ///    amount *u*, from a pair that paid *m* times over the set's *D* days,
 ///    has chance
 ///
-///        p = C(m, n) · D^−(n−1) · q(u, s)^(n−1)
+///    ```text
+///    p = C(m, n) · D^−(n−1) · q(u, s)^(n−1)
+///    ```
 ///
 ///    where the first part is the chance that *n* of the pair's *m*
 ///    payments fall on one day and *q*(*u*, *s*) the share of all payments
@@ -64,8 +66,9 @@ import SignalGraph
 /// which the honest background fails to explain it; a structure scoring
 /// under ``Thresholds/minScore`` (3) is not reported.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
 ///     let detector = StructuredFlowDetector()
-///     for finding in try detector.findings(in: set, graph: GraphIndex(set)) {
+///     for finding in detector.findings(in: set, graph: GraphIndex(set)) {
 ///       print(finding.evidence)   // {"typology": "fan_in", "reason": "...", ...}
 ///     }
 ///

@@ -2,11 +2,13 @@ import Foundation
 
 /// What a fixture's `expected.json` demands of the detectors.
 ///
-///     {
-///       "description": "a 5x5 like farm with camouflage",
-///       "kinds": { "bought_engagement": { "min_precision": 0.9, "min_recall": 0.9 } },
-///       "max_unlabelled_flagged": 0
-///     }
+/// ```json
+/// {
+///   "description": "a 5x5 like farm with camouflage",
+///   "kinds": { "bought_engagement": { "min_precision": 0.9, "min_recall": 0.9 } },
+///   "max_unlabelled_flagged": 0
+/// }
+/// ```
 ///
 /// A kind may carry `"pending": "why"`: its figures are measured and shown
 /// but not enforced, for a kind whose detector is not written yet. It may
@@ -22,13 +24,15 @@ import Foundation
 /// that data kept outside the repository (`../shared/realdata`) is replayed
 /// where it lies and never copied in:
 ///
-///     {
-///       "description": "Bitcoin OTC with REV2's partial ground truth",
-///       "data": "../../../shared/realdata/bitcoin-otc",
-///       "labels": "partial",
-///       "kinds": { "bought_engagement": { "min_precision": 0.9, "min_recall": 0.5,
-///                                         "max_honest_in_top_50": 0 } }
-///     }
+/// ```json
+/// {
+///   "description": "Bitcoin OTC with REV2's partial ground truth",
+///   "data": "../../../shared/realdata/bitcoin-otc",
+///   "labels": "partial",
+///   "kinds": { "bought_engagement": { "min_precision": 0.9, "min_recall": 0.5,
+///                                     "max_honest_in_top_50": 0 } }
+/// }
+/// ```
 ///
 /// `"labels": "partial"` says accounts absent from `labels.csv` are unknown,
 /// not honest: precision counts labelled accounts only (those of the kind

@@ -33,6 +33,7 @@ import SignalGraph
 /// the burst, so a ring that both moves in lockstep and edits unlike anyone
 /// else ranks first.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/profile-template")
 ///     let findings = EditBehaviourDetector().findings(in: set, graph: GraphIndex(set))
 ///     findings.first?.evidence   // {"edit_window": "2026-02-10T10:00Z – 10:45Z", …}
 ///

@@ -29,6 +29,7 @@ import SignalGraph
 /// (Jaccard 0.1 to 0.3); banding with five rows keeps such pairs from
 /// becoming candidates, so verification stays near-linear.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/near-duplicate-bios")
 ///     let findings = NearDuplicateTextDetector().findings(in: set, graph: GraphIndex(set))
 ///     findings.first?.evidence   // {"near_duplicate_bios": ["…", "…"], "reason": …}
 ///

@@ -9,7 +9,9 @@ import SignalGraph
 /// strings share one index) it holds the distinct accounts that set it, as a
 /// CSR layout built by one counting sort over the edits, and a weight
 ///
-///     surprise(v) = ln(n / k)     when 2 ≤ k ≤ maxSharers, else 0
+/// ```text
+/// surprise(v) = ln(n / k)     when 2 ≤ k ≤ maxSharers, else 0
+/// ```
 ///
 /// where *k* is the number of distinct accounts that set *v* and *n* the number
 /// of accounts with any profile edit: an inverse document frequency (Spärck

@@ -23,6 +23,7 @@ import SignalGraph
 /// The score is the sum of the surprises of the values shared by at least half
 /// of the group (each ≈ 7.4 for a value six accounts share among ten thousand).
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/profile-template")
 ///     let findings = RareSharedValueDetector().findings(in: set, graph: GraphIndex(set))
 ///     findings.first?.evidence   // {"shared_values": [{"field": "phone", …}], "reason": …}
 ///

@@ -5,8 +5,10 @@
 /// event's own line, then one `revoke` line per revocation, each ending in a
 /// newline:
 ///
-///     {"seq":17,"decision":"hold","reasons":["dense-block: ..."]}
-///     {"seq":9,"decision":"revoke","reasons":["dense-block: ..."]}
+/// ```json
+/// {"seq":17,"decision":"hold","reasons":["dense-block: ..."]}
+/// {"seq":9,"decision":"revoke","reasons":["dense-block: ..."]}
+/// ```
 public struct Decision: Sendable, Equatable {
   /// The contract's decision values.
   public enum Verdict: String, Sendable {

@@ -34,7 +34,10 @@ import SignalGraph
 /// input would keep that decision and never decide the whole line.
 ///
 ///     var session = try FilterSession(statePath: "state.sqlite")
-///     for chunk in input { print(try session.consume(chunk), terminator: "") ; try session.commit() }
+///     while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 16), !chunk.isEmpty {
+///       print(try chunk.withUnsafeBytes { try session.consume($0) }, terminator: "")
+///       try session.commit()
+///     }
 ///     print(try session.finish(), terminator: "")
 ///     try session.commit()
 ///

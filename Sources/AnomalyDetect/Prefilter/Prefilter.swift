@@ -128,6 +128,7 @@ public struct Prefilter: Sendable {
 
   /// Parses one input line (without its newline) and decides it, or rejects it.
   ///
+  ///     var filter = Prefilter()
   ///     let d = filter.decide(line: Array(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1}"#.utf8))
   public mutating func decide(line: [UInt8]) -> Decision {
     do {

@@ -3,6 +3,8 @@
 /// (``PrefilterConfiguration/windowDays``), not by the length of the stream;
 /// a service can export it as a gauge.
 ///
+///     var filter = Prefilter()
+///     _ = filter.decide(.interaction(source: "a", target: "b", kind: "like", time: 1_767_225_600))
 ///     let footprint = filter.footprint
 ///     print(footprint.accounts, footprint.endorsements)
 public struct PrefilterFootprint: Sendable, Equatable {

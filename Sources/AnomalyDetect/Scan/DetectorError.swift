@@ -6,7 +6,9 @@
 /// ``ScanReport/warnings``, as the detector's name and this error's
 /// ``description``:
 ///
-///     spectral: the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43)), so no spoke or fBox block was searched
+/// ```text
+/// spectral: the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43)), so no spoke or fBox block was searched
+/// ```
 public enum DetectorError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The truncated SVD of the endorsement adjacency failed; `reason` is the
   /// decomposition's own message.

@@ -13,7 +13,7 @@ import Synchronization
 /// rest of the scan. A scan without bought-engagement detectors never
 /// builds them.
 ///
-///     let context = ScanContext(set)
+///     let context = ScanContext(try SignalSet(contentsOf: "fixtures/like-farm"))
 ///     let report = Scanner.standard.scan(context)
 ///     let spectrum = HTMLReport.spectrum(of: context)   // the scan's own, not a second SVD
 ///

@@ -21,7 +21,8 @@ public struct Scanner: Sendable {
   /// A scanner running every detector with the thresholds of `configuration`
   /// and its endorsement policy; ``standard`` is the one of the defaults.
   ///
-  ///     var configuration = try ScanConfiguration(contentsOfFile: "settings.toml")
+  ///     let configuration = try ScanConfiguration(contentsOfFile: "settings.toml")
+  ///     let set = try SignalSet(contentsOf: "fixtures/like-farm")
   ///     let report = try Scanner(configuration: configuration).scan(set)
   /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
   public init(configuration: ScanConfiguration) throws(DetectorSettingError) {

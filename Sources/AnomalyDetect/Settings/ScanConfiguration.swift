@@ -10,7 +10,7 @@ import SignalGraph
 ///     var configuration = ScanConfiguration()
 ///     configuration.structuredFlow.minScore = 5
 ///     let scanner = try Scanner(configuration: configuration)
-///     let report = scanner.scan(set)
+///     let report = scanner.scan(try SignalSet(contentsOf: "fixtures/daily-laundering"))
 public struct ScanConfiguration: Sendable, Equatable, Codable {
   /// `dense-block`.
   public var denseBlock = DenseBlockDetector.Thresholds()

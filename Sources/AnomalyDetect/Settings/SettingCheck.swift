@@ -1,8 +1,11 @@
 /// Checks the settings of one detector's `Thresholds`, naming a refused one
 /// by its key (`Keys`, the thresholds' coding keys).
 ///
+///     enum CodingKeys: String, CodingKey { case window }
+///     let window = 0
 ///     let check = SettingCheck<CodingKeys>(detector: "lockstep")
 ///     try check.require(window > 0, .window, window, "a whole number of seconds ≥ 1")
+///     // throws: lockstep setting window = 0 is out of range: allowed is a whole number of seconds ≥ 1
 struct SettingCheck<Keys: CodingKey> {
   /// The detector's name.
   let detector: String

@@ -14,6 +14,7 @@ import SignalGraph
 /// one singular vector pair, lined up along an axis ("spokes") when two
 /// vectors are plotted against each other [Prakash et al. 2010].
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/like-farm")
 ///     let spectrum = try EndorsementSpectrum(set, rank: 10)
 ///     for c in spectrum.components {
 ///       print(c.singularValue, c.endorsers.prefix(3), c.endorsed.prefix(3))

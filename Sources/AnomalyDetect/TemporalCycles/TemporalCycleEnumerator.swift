@@ -11,6 +11,7 @@ import SignalGraph
 /// times strictly increase, each cycle has one earliest hop, and is reported
 /// once, starting from it.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/payment-ring")
 ///     let cycles = try TemporalCycleEnumerator(set.payments, accountCount: set.accounts.count)
 ///     cycles.forEachCycle { hops in          // payment rows, in time order
 ///       print(hops.map { set.payments.ids[Int($0)] })
@@ -187,6 +188,7 @@ public struct TemporalCycleEnumerator: Sendable {
   /// The same index searched with other `options`, without building it
   /// again: the components and time-ordered rows do not depend on them.
   ///
+  ///     let set = try SignalSet(contentsOf: "fixtures/payment-ring")
   ///     let index = try TemporalCycleEnumerator(set.payments, accountCount: set.accounts.count)
   ///     let short = try index.searching(TemporalCycleEnumerator.Options(maxLength: 3))
   /// - Throws: ``TemporalCycleError`` when the options are out of bounds.

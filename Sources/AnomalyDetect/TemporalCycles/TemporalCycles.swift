@@ -1,7 +1,8 @@
 /// Temporal cycles held as flat arrays: the payment rows of every cycle end
 /// to end, and where each cycle starts. No object per cycle.
 ///
-///     let cycles = enumerator.cycles()
+///     let set = try SignalSet(contentsOf: "fixtures/payment-ring")
+///     let cycles = try TemporalCycleEnumerator(set.payments, accountCount: set.accounts.count).cycles()
 ///     for hops in cycles { print(hops.count, hops.first!) }   // payment rows
 ///     cycles.hops[cycles.offsets[2]..<cycles.offsets[3]]      // the third cycle
 public struct TemporalCycles: Sendable, Equatable, RandomAccessCollection {

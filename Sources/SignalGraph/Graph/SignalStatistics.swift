@@ -1,7 +1,7 @@
 /// Counts, degree distributions and time spans of a signal set, per kind of
 /// signal: what `fraudscan stats` prints.
 ///
-///     let stats = SignalStatistics(set)
+///     let stats = SignalStatistics(try SignalSet(contentsOf: "fixtures/like-farm"))
 ///     for kind in stats.kinds { print(kind.name, kind.count, kind.outDegree.max) }
 ///
 /// Degree percentiles are over the accounts that have at least one edge of

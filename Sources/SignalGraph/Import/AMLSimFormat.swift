@@ -25,6 +25,8 @@ import Foundation
 ///   with `ACCOUNT_ID`, `init_balance`, `isFraud`, and `alerts.csv` with
 ///   `ACCOUNT_ID`, `CHECK_NAME` (the typology).
 ///
+/// For example:
+///
 ///     let format = try AMLSimFormat.detect(in: "outputs/sample")   // .schema, "tx.csv"
 public struct AMLSimFormat: Sendable, Equatable {
   /// A short name: `legacy`, `sample`, `schema` or `java-sample`.

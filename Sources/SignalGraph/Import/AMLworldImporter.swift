@@ -27,6 +27,8 @@ import Foundation
 /// - `Is Laundering` goes to `payments_truth.csv`, and both ends of a kept
 ///   laundering payment are labelled `circular_payment`.
 ///
+/// For example:
+///
 ///     let summary = try AMLworldImporter().run(file: "HI-Small_Trans.csv", output: "/tmp/hi-small")
 ///     print(summary.currency ?? "", summary.skippedRows)
 ///

@@ -8,7 +8,9 @@ import Foundation
 /// labels and initial balances) are held in memory, never the payments.
 ///
 ///     var set = try ImportedSetWriter(output: "/tmp/out", stepColumn: true, truth: true)
-///     let a = set.account(bytesOfA), b = set.account(bytesOfB)
+///     var summary = ImportSummary(importer: "amlsim", format: "legacy", source: "outputs/sample")
+///     let a = Array("A1".utf8).withUnsafeBufferPointer { set.account($0) }   // ids as the reader's bytes
+///     let b = Array("B7".utf8).withUnsafeBufferPointer { set.account($0) }
 ///     try set.payment(row: 0, source: a, target: b, amount: Amount(micros: 1_000_000),
 ///                     time: 1483228800, step: 0, laundering: true)
 ///     try set.finish(summary: &summary)

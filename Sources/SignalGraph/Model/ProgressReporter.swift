@@ -8,7 +8,9 @@ import Darwin
 /// standard error when it is a terminal, and stays quiet otherwise.
 ///
 ///     let progress = ProgressReporter.terminal()   // silent under a pipe or CI
-///     progress.tick("payments.csv", rows)          // prints every 2^20 rows
+///     for rows in 1...5_000_000 {
+///       progress.tick("payments.csv", rows)        // prints every 2^20 rows
+///     }
 ///     progress.finish()
 public struct ProgressReporter: Sendable {
   /// Whether anything is printed.

@@ -3,7 +3,7 @@ import Foundation
 /// Where a command's signals come from: a signal-set directory of CSV files
 /// or a SQLite ``SignalStore``. Every command that takes one takes the other.
 ///
-///     let set = try SignalSource(path: argument).load()
+///     let set = try SignalSource(path: "signals.sqlite").load()   // or a directory of CSV files
 public enum SignalSource: Sendable, Equatable {
   /// A directory of CSV files, as the contract describes.
   case directory(String)

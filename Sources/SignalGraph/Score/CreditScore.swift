@@ -26,7 +26,7 @@ import Darwin
 /// never negative. Each part saturates, so no single kind of signal (the kind a
 /// black market sells) can buy more than its cap.
 ///
-///     let scores = CreditScore(set)
+///     let scores = CreditScore(try SignalSet(contentsOf: "fixtures/like-farm"))
 ///     scores.score(of: 0)          // e.g. 612
 ///     scores.breakdown(of: 0)      // the parts and their inputs
 ///

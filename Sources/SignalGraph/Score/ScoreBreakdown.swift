@@ -2,7 +2,7 @@
 /// was computed from, so a person can check it by hand (see ``CreditScore``
 /// for the formula).
 ///
-///     let b = CreditScore(set).breakdown(of: 3)
+///     let b = CreditScore(try SignalSet(contentsOf: "fixtures/like-farm")).breakdown(of: 3)
 ///     print(b.score, b.paymentVolume, b.distinctEndorsers)
 public struct ScoreBreakdown: Sendable, Equatable, Codable {
   /// Total payment volume in currency units, sent and received.

@@ -3,6 +3,7 @@
 ///
 /// Scoring with a mask scores only what a pre-filter admitted:
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/like-farm")
 ///     var mask = SignalMask(allOf: set)
 ///     mask.interactions[17] = false      // held by the pre-filter
 ///     let scores = CreditScore(set, mask: mask)

@@ -11,8 +11,9 @@ import Darwin
 /// to the same log at once. Two opens in one process exclude each other
 /// too, as each has its own open file description.
 ///
-///     let lock = try ExclusiveFileLock(path: "state.sqlite.lock")   // held
-///     try ExclusiveFileLock(path: "state.sqlite.lock")              // throws .locked
+///     let lock = try ExclusiveFileLock(path: "state.sqlite.lock", lockedResource: "state.sqlite")   // held
+///     try ExclusiveFileLock(path: "state.sqlite.lock", lockedResource: "state.sqlite")
+///     // throws .locked(path: "state.sqlite")
 ///
 /// - Throws: ``SignalStoreError/locked(path:)`` at once when another holder
 ///   has it (never waits), ``SignalStoreError/cannotOpen(path:reason:)`` when

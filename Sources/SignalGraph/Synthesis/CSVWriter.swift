@@ -7,9 +7,9 @@ import Foundation
 /// Fields that contain a comma, a double quote or a line break are quoted as
 /// RFC 4180 asks (`say "hi", world` becomes `"say ""hi"", world"`).
 ///
-///     var csv = try CSVWriter(url: url, header: ["account", "created_at"])
+///     var csv = try CSVWriter(url: URL(fileURLWithPath: "/tmp/accounts.csv"), header: ["account", "created_at"])
 ///     csv.field(Array("u000001".utf8)); csv.comma(); csv.timestamp(1767225600, iso: false)
-///     csv.endRow()
+///     try csv.endRow()
 ///     try csv.close()
 struct CSVWriter {
   private let handle: FileHandle

@@ -15,6 +15,11 @@
 /// - `stack`: money passed on through a chain of 4–6 accounts, a hop every
 ///   1–4 days, keeping 1–4 % at each (layering).
 ///
+/// For example:
+///
+///     var rng = SplitMix64(seed: 1)
+///     var world = SynthWorld(parameters: SynthParameters(scale: .tiny), honestCount: 1_000, rng: &rng)
+///     HonestBackground().generate(into: &world, rng: &rng)   // the people it drafts
 ///     let schemes = CollusivePayments(groups: 10, rng: &rng)
 ///     schemes.inject(into: &world, rng: &rng)
 struct CollusivePayments {

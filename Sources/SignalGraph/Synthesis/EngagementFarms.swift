@@ -16,8 +16,11 @@
 ///
 /// Fake endorsers are created days before their farm starts.
 ///
+///     var rng = SplitMix64(seed: 1)
+///     let parameters = SynthParameters(scale: .small)
 ///     let farms = EngagementFarms(groups: 10, compact: false, rng: &rng)
-///     // … lay out the world with farms.newAccounts fewer honest accounts …
+///     // lay out the world with farms.newAccounts fewer honest accounts:
+///     var world = SynthWorld(parameters: parameters, honestCount: parameters.accounts - farms.newAccounts, rng: &rng)
 ///     farms.inject(into: &world, rng: &rng)
 struct EngagementFarms {
   enum Style: CaseIterable {

@@ -12,7 +12,10 @@
 ///   tail), schools, phones and devices (unique, except a family's shared home
 ///   phone or tablet), addresses shared by households, mostly unique bios.
 ///
-///     var world = SynthWorld(parameters: p, honestCount: 950, rng: &rng)
+/// For example:
+///
+///     var rng = SplitMix64(seed: 1)
+///     var world = SynthWorld(parameters: SynthParameters(scale: .tiny), honestCount: 950, rng: &rng)
 ///     HonestBackground().generate(into: &world, rng: &rng)
 ///
 /// - Complexity: O(*n*) signals for *n* accounts, each placed in O(log *n*).

@@ -14,7 +14,10 @@
 /// Honest cycles (roommates, families) are slow and do not conserve amounts;
 /// these are fast and conserve 85–99 % per hop.
 ///
+///     var rng = SplitMix64(seed: 1)
+///     let parameters = SynthParameters(scale: .small)
 ///     let rings = PaymentRings(groups: 10, rng: &rng)
+///     var world = SynthWorld(parameters: parameters, honestCount: parameters.accounts - rings.newAccounts, rng: &rng)
 ///     rings.inject(into: &world, rng: &rng)
 struct PaymentRings {
   enum Variant {

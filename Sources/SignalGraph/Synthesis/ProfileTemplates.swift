@@ -11,7 +11,12 @@
 /// - `textOnly`: only the invented employer and near-duplicate bios are
 ///   shared; phones are unique.
 ///
+/// For example:
+///
+///     var rng = SplitMix64(seed: 1)
+///     let parameters = SynthParameters(scale: .small)
 ///     let templates = ProfileTemplates(groups: 10, compact: false, rng: &rng)
+///     var world = SynthWorld(parameters: parameters, honestCount: parameters.accounts - templates.newAccounts, rng: &rng)
 ///     templates.inject(into: &world, rng: &rng)
 struct ProfileTemplates {
   enum Variant: CaseIterable {

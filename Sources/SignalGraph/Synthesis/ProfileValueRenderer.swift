@@ -10,6 +10,8 @@
 /// - `bio`: `seed | variant << 40`; the same seed with different variants gives
 ///   near-duplicate bios (one or two words changed), variant 0 the template.
 ///
+/// For example:
+///
 ///     var renderer = ProfileValueRenderer()
 ///     let text = renderer.render(.employer, 0)   // "Acme Retail, Inc."
 struct ProfileValueRenderer {

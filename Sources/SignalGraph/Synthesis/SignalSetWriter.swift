@@ -6,8 +6,9 @@ import Foundation
 /// to ids `u000000`, `u000001`, …, so the files reveal nothing of the
 /// generator's layout. About 2 % of timestamps are written as ISO-8601.
 ///
+///     let world = SyntheticSignalSet(scale: .tiny, seed: 1).generate()
 ///     var writer = SignalSetWriter(world: world, seed: 1)
-///     try writer.writeAccounts(to: dir.appendingPathComponent("accounts.csv"))
+///     try writer.writeAccounts(to: URL(fileURLWithPath: "/tmp/tiny-1/accounts.csv"))
 struct SignalSetWriter {
   private let createdAt: [UInt32]
   /// Internal index → number in the account id.

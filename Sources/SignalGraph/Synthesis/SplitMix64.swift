@@ -7,8 +7,10 @@
 /// integer arithmetic or exactly rounded IEEE operations (`+`, `*`, `/`, `sqrt`).
 ///
 ///     var rng = SplitMix64(seed: 42)
-///     let die = rng.int(in: 1...6)
-///     let coin = rng.chance(0.5)
+///     let bits = rng.next()              // 64 random bits
+///     let u = rng.unit()                 // uniform in [0, 1)
+///     var again = SplitMix64(seed: 42)
+///     again.next() == bits               // true: the seed fixes the stream
 ///
 /// Algorithm: Steele, Lea and Flood, "Fast splittable pseudorandom number
 /// generators", OOPSLA 2014. Benchmarks and tests elsewhere in the package

@@ -1,7 +1,7 @@
 /// What `SyntheticSignalSet.write(to:)` wrote: row counts per file and the
 /// planted truth.
 ///
-///     let summary = try SyntheticSignalSet(scale: .tiny, seed: 1).write(to: dir)
+///     let summary = try SyntheticSignalSet(scale: .tiny, seed: 1).write(to: URL(fileURLWithPath: "/tmp/tiny-1"))
 ///     print(summary.payments, summary.fraudAccountsByKind["circular_payment"] ?? 0)
 public struct SynthSummary: Sendable {
   /// Rows in `accounts.csv`.

@@ -2,7 +2,7 @@
 ///
 /// Generation itself cannot fail; only the file system can.
 ///
-///     do { _ = try SyntheticSignalSet(scale: .tiny, seed: 1).write(to: dir) }
+///     do { _ = try SyntheticSignalSet(scale: .tiny, seed: 1).write(to: URL(fileURLWithPath: "/proc/tiny")) }
 ///     catch let error as SynthesisError { print(error) }
 public enum SynthesisError: Error, Sendable, CustomStringConvertible {
   /// The output directory could not be created.

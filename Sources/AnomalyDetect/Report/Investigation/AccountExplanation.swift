@@ -5,8 +5,9 @@ import SignalGraph
 /// finding's figures), its own signals, and, when given, its score with and
 /// without the held signals. What `fraudscan explain` prints.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/like-farm")
 ///     let report = Scanner.standard.scan(set)
-///     print(AccountExplanation(account: "u17", report: report, set: set, graph: GraphIndex(set)).text)
+///     print(AccountExplanation(account: "acct_4471", report: report, set: set, graph: GraphIndex(set)).text)
 public struct AccountExplanation: Sendable {
   /// One cluster that implicates the account.
   public struct Entry: Sendable {

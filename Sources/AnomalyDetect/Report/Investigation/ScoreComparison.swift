@@ -4,6 +4,9 @@ import SignalGraph
 /// (``CreditScore``) counting every signal, beside the score counting only
 /// the signals a scan leaves admitted, part by part.
 ///
+///     let set = try SignalSet(contentsOf: "fixtures/like-farm")
+///     let graph = GraphIndex(set)
+///     let report = Scanner.standard.scan(set)
 ///     let held = report.heldSignals(in: set, graph: graph)
 ///     let comparison = ScoreComparison(account: 17, set: set, held: held)
 ///     print(comparison.withHeld.score, comparison.withoutHeld.score)
