@@ -17,6 +17,11 @@ struct CholeskyDetector: Detector {
 }
 
 @Suite struct ScanWarningTests {
+  /// The spectral detector's failure when its decomposition does not converge.
+  static let spectralFailure = DetectorError(
+    "the rank-10 endorsement spectrum could not be computed", reason: "LAPACK LanczosSVD did not converge (info=43)",
+    missing: "no spoke or fBox block was searched")
+
   /// Two fakes liking one customer.
   static func set() -> SignalSet {
     var set = SignalSet()
@@ -36,6 +41,26 @@ struct CholeskyDetector: Detector {
     #expect(report.top(0).warnings == report.warnings)
   }
 
+  /// A detector DetectorError has never heard of fails in its own words.
+  struct QuotaDetector: Detector {
+    let name = "quota"
+
+    func findings(in set: SignalSet, graph: GraphIndex) throws(DetectorError) -> [Finding] {
+      throw DetectorError(
+        "the reputation lookup could not start", reason: "the quota of 0 requests is spent",
+        missing: "no account's outside reputation was read")
+    }
+  }
+
+  @Test func anyDetectorSaysWhatFailedWhyAndWhatIsMissing() {
+    let report = Scanner(detectors: [QuotaDetector(), FixedDetector(kind: .boughtEngagement, ids: ["f1"])]).scan(Self.set())
+    #expect(
+      report.warnings == [
+        "quota: the reputation lookup could not start (the quota of 0 requests is spent), so no account's outside reputation was read"
+      ])
+    #expect(report.clusters.count == 1)
+  }
+
   @Test func aScanInWhichEveryDetectorRanHasNoWarning() {
     let report = Scanner(detectors: [FixedDetector(kind: .boughtEngagement, ids: ["f1"])]).scan(Self.set())
     #expect(report.warnings.isEmpty)
@@ -44,7 +69,7 @@ struct CholeskyDetector: Detector {
   @Test func warningsRoundTripThroughTheJSONReport() throws {
     let report = ScanReport(
       clusters: [], detectors: ["spectral"], signals: 2,
-      warnings: [DetectorError.spectrumFailed(rank: 10, reason: "LAPACK LanczosSVD did not converge (info=43)").description])
+      warnings: [Self.spectralFailure.description])
     let data = try report.jsonData()
     let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     #expect(json["warnings"] as? [String] == report.warnings)
@@ -63,8 +88,11 @@ struct CholeskyDetector: Detector {
 
   @Test func detectorErrorsSayWhatFailedAndWhatIsMissing() {
     #expect(
-      DetectorError.spectrumFailed(rank: 10, reason: "LAPACK LanczosSVD did not converge (info=43)").description
+      Self.spectralFailure.description
         == "the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43)), so no spoke or fBox block was searched")
+    #expect(
+      EndorsementSpectrumError(rank: 10, reason: "LAPACK LanczosSVD did not converge (info=43)").description
+        == "the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43))")
     #expect(
       DetectorError.cycleSearchFailed(.tooManyPayments(3_000_000_000)).description
         == "the payment cycle search could not start (3000000000 payments exceed the 32-bit row limit), so no payment cycle was searched")
