@@ -102,13 +102,52 @@ struct CholeskyDetector: Detector {
     let set = Self.set()
     let graph = GraphIndex(set)
     let warned = ScanReport(clusters: [], detectors: ["x"], signals: 2, warnings: ["x: <b>failed</b> & stopped"])
-    let html = HTMLReport(report: warned).render(set: set, graph: graph, spectrum: nil)
+    let html = HTMLReport(report: warned).render(set: set, graph: graph, spectrum: HTMLReport.spectrum(of: set))
     #expect(html.contains("<li>x: &lt;b&gt;failed&lt;/b&gt; &amp; stopped</li>"))
-    // Interactions but no spectrum: the plots say it could not be computed.
-    #expect(html.contains("the endorsement spectrum could not be computed"))
     let clean = HTMLReport(report: ScanReport(clusters: [], detectors: ["x"], signals: 2))
-      .render(set: set, graph: graph, spectrum: nil)
+      .render(set: set, graph: graph, spectrum: HTMLReport.spectrum(of: set))
     #expect(!clean.contains("id=\"warnings\""))
+    #expect(!clean.contains("id=\"spectrum-failure\""))
+  }
+
+  /// A NaN entry makes LAPACK reject the matrix: a real failure of the
+  /// decomposition, whose reason the report must show, not only that the
+  /// spectrum is missing.
+  @Test func theHTMLReportSaysWhyTheSpectrumCouldNotBeComputed() {
+    var triplets: [(row: Int, column: Int, value: Double)] = []
+    for i in 0..<6 {
+      triplets.append((row: i, column: (i + 1) % 6, value: i == 2 ? .nan : 1))
+      triplets.append((row: i, column: (i + 2) % 6, value: 1))
+    }
+    let poisoned = SparseMatrix(rows: 6, columns: 6, triplets: triplets)
+    let spectrum = HTMLReport.spectrum(interactions: 12) { () throws(EndorsementSpectrumError) in
+      try EndorsementSpectrum(adjacency: poisoned, rank: 3, top: 1)
+    }
+    guard case let .failed(error) = spectrum else {
+      Issue.record("a matrix with a NaN entry was decomposed")
+      return
+    }
+    #expect(error.rank == 3)
+    #expect(error.reason.contains("LAPACK"), "\(error.reason)")
+    let set = Self.set()
+    let html = HTMLReport(report: ScanReport(clusters: [], detectors: ["x"], signals: 2))
+      .render(set: set, graph: GraphIndex(set), spectrum: spectrum)
+    #expect(html.contains("<div class=\"warn\" id=\"spectrum-failure\">No scatter plot: \(error).</div>"))
+    #expect(html.contains(">the endorsement spectrum could not be computed</text>"))
+  }
+
+  @Test func withoutInteractionsTheReportSaysThereIsNoGraphToDecompose() {
+    var set = SignalSet()
+    set.addPayment(id: "p", source: "a", target: "b", amount: Amount(micros: 1), time: 1_767_225_600)
+    let spectrum = HTMLReport.spectrum(of: set)
+    guard case .noEndorsementGraph = spectrum else {
+      Issue.record("a set without interactions has a spectrum: \(spectrum)")
+      return
+    }
+    let html = HTMLReport(report: ScanReport(clusters: [], detectors: ["x"], signals: 1))
+      .render(set: set, graph: GraphIndex(set), spectrum: spectrum)
+    #expect(html.contains(">no endorsement graph to decompose</text>"))
+    #expect(!html.contains("id=\"spectrum-failure\""))
   }
 
   @Test func editBurstFallsBackToEuclideanDistanceOnlyWhenCholeskyFails() {

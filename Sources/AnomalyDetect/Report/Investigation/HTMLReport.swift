@@ -36,30 +36,10 @@ public struct HTMLReport: Sendable {
     self.parameters = parameters
   }
 
-  /// The endorsement spectrum the scatter plots need (rank 3), or `nil` when
-  /// the set has no interaction or the decomposition fails.
-  ///
-  /// A failure is not an error of the report: the scatter plots then say
-  /// that the spectrum could not be computed, and the rest of the report is
-  /// drawn as usual (the `spectral` detector reports the failure of its own
-  /// decomposition among the scan's warnings).
-  public static func spectrum(of set: SignalSet) -> EndorsementSpectrum? {
-    guard set.interactions.count > 0 else { return nil }
-    return try? EndorsementSpectrum(set, rank: 3, top: 1)
-  }
-
-  /// The spectrum the scatter plots need, taken from `context`: the one
-  /// its scan's `spectral` detector computed when it has three vectors or
-  /// more (its components then list no accounts, which the plots do not
-  /// read), else a rank-3 one. `nil` when the set has no interaction or the
-  /// decomposition fails (when the scan's own failed, its warnings say why).
-  public static func spectrum(of context: ScanContext) -> EndorsementSpectrum? {
-    guard context.set.interactions.count > 0 else { return nil }
-    return try? context.spectrum(leading: 3)
-  }
-
-  /// The HTML document for `set` (the scanned set), whose index is `graph`.
-  public func render(set: SignalSet, graph: GraphIndex, spectrum: EndorsementSpectrum?) -> String {
+  /// The HTML document for `set` (the scanned set), whose index is `graph`;
+  /// `spectrum` is what the scatter plots draw, or why they cannot
+  /// (`spectrum(of:)`).
+  public func render(set: SignalSet, graph: GraphIndex, spectrum: Spectrum) -> String {
     var drawing = self.drawing, timeline = self.timeline, evidence = (items: 25, text: 400)
     if report.clusters.count > 250 {  // many clusters: smaller drawings and evidence, so 1 000 stay under 10 MB
       drawing.maxNodes = min(drawing.maxNodes, 30)
@@ -161,11 +141,22 @@ public struct HTMLReport: Sendable {
     out += "</section>"
   }
 
-  private func plots(_ set: SignalSet, graph: GraphIndex, spectrum: EndorsementSpectrum?, flagged: [Bool], into out: inout String) {
-    out += "<section id=\"plots\"><h2>The whole endorsement graph</h2><div class=\"grid\">"
-    let missing = set.interactions.count == 0 ? "no endorsement graph to decompose" : "the endorsement spectrum could not be computed"
-    scatter.draw(id: "plot-spectral-u1-u2", spectrum: spectrum, missing: missing, a: 0, b: 1, flagged: flagged, into: &out)
-    scatter.draw(id: "plot-spectral-u2-u3", spectrum: spectrum, missing: missing, a: 1, b: 2, flagged: flagged, into: &out)
+  private func plots(_ set: SignalSet, graph: GraphIndex, spectrum: Spectrum, flagged: [Bool], into out: inout String) {
+    out += "<section id=\"plots\"><h2>The whole endorsement graph</h2>"
+    let missing: String
+    switch spectrum {
+    case .computed: missing = ""
+    case .noEndorsementGraph: missing = "no endorsement graph to decompose"
+    case let .failed(error):
+      missing = "the endorsement spectrum could not be computed"
+      // The plots' frames are too narrow for the reason: it goes above them, in full.
+      out += "<div class=\"warn\" id=\"spectrum-failure\">No scatter plot: "
+      HTMLEscaping.append(error.description, to: &out)
+      out += ".</div>"
+    }
+    out += "<div class=\"grid\">"
+    scatter.draw(id: "plot-spectral-u1-u2", spectrum: spectrum.computed, missing: missing, a: 0, b: 1, flagged: flagged, into: &out)
+    scatter.draw(id: "plot-spectral-u2-u3", spectrum: spectrum.computed, missing: missing, a: 1, b: 2, flagged: flagged, into: &out)
     DegreeDistribution().draw(id: "plot-degree", graph: graph, flagged: flagged, into: &out)
     out += "</div><p class=\"note\">Red: accounts in a cluster of this report. In the scatter plots a dense block of endorsers lines up along an axis (an \"eigenspoke\").</p></section>"
   }
