@@ -22,7 +22,7 @@ import Testing
     let directory = Self.fixtures.appendingPathComponent("like-farm").path
     let set = try SignalSet(contentsOf: directory)
     let truth = try GroundTruth(directory: directory)
-    let farm = truth.accountsByKind["bought_engagement"] ?? []
+    let farm = truth.accountsByKind[.boughtEngagement] ?? []
     #expect(farm.count == 11)
     #expect(Self.flagged(set) == farm)
   }
@@ -37,7 +37,7 @@ import Testing
   func farmFixturesAreFlaggedExactly(_ name: String) throws {
     let directory = Self.fixtures.appendingPathComponent(name).path
     let set = try SignalSet(contentsOf: directory)
-    let farm = try GroundTruth(directory: directory).accountsByKind["bought_engagement"] ?? []
+    let farm = try GroundTruth(directory: directory).accountsByKind[.boughtEngagement] ?? []
     #expect(!farm.isEmpty)
     #expect(Self.flagged(set) == farm)
   }
@@ -52,7 +52,7 @@ import Testing
     _ = try SyntheticSignalSet(scale: .tiny, seed: 7).write(to: URL(fileURLWithPath: directory.path))
     let set = try SignalSet(contentsOf: directory.path)
     let truth = try GroundTruth(directory: directory.path)
-    let farm = truth.accountsByKind["bought_engagement"] ?? []
+    let farm = truth.accountsByKind[.boughtEngagement] ?? []
     let flagged = Self.flagged(set)
     let hits = Double(flagged.intersection(farm).count)
     let precision = hits / Double(max(flagged.count, 1)), recall = hits / Double(max(farm.count, 1))

@@ -142,7 +142,7 @@ import Testing
     defer { dir.remove() }
     _ = try SyntheticSignalSet(scale: .small, seed: 11).write(to: URL(fileURLWithPath: dir.path))
     let set = try SignalSet(contentsOf: dir.path)
-    let truth = try GroundTruth(directory: dir.path).accountsByKind["circular_payment"] ?? []
+    let truth = try GroundTruth(directory: dir.path).accountsByKind[.circularPayment] ?? []
     let flagged = Scanner.standard.scan(set).flaggedAccounts(of: .circularPayment)
     let correct = Double(flagged.intersection(truth).count)
     let precision = flagged.isEmpty ? 1 : correct / Double(flagged.count)

@@ -1,4 +1,5 @@
 import Foundation
+import SignalGraph
 import Testing
 
 /// Runs the built `fraudscan` binary the way a person or a script would, to
@@ -132,8 +133,8 @@ import Testing
     #expect(synth.status == 0, "\(synth.stderr)")
     let replay = try fraudscan("replay", dir.path)
     #expect(replay.status == 0, "\(replay.stdout)\n\(replay.stderr)")
-    for kind in ["bought_engagement", "fake_profile", "circular_payment"] {
-      #expect(replay.stdout.contains(kind), "replay shows \(kind)")
+    for kind in ManipulationKind.allCases {
+      #expect(replay.stdout.contains(kind.rawValue), "replay shows \(kind)")
     }
     #expect(replay.stdout.contains("all met their expectations"))
   }

@@ -169,7 +169,7 @@ struct ProfileWorld {
     let directory = (Self.root as NSString).appendingPathComponent(fixture)
     let set = try SignalSet(contentsOf: directory)
     let report = Scanner.standard.scan(set)
-    let truth = try GroundTruth(directory: directory).accountsByKind["fake_profile"] ?? []
+    let truth = try GroundTruth(directory: directory).accountsByKind[.fakeProfile] ?? []
     return (report.flaggedAccounts(of: .fakeProfile), truth)
   }
 
@@ -184,7 +184,7 @@ struct ProfileWorld {
     defer { try? FileManager.default.removeItem(at: directory) }
     _ = try SyntheticSignalSet(scale: .small, seed: 5).write(to: directory)
     let set = try SignalSet(contentsOf: directory.path)
-    let truth = try GroundTruth(directory: directory.path).accountsByKind["fake_profile"] ?? []
+    let truth = try GroundTruth(directory: directory.path).accountsByKind[.fakeProfile] ?? []
     let flagged = Scanner.standard.scan(set).flaggedAccounts(of: .fakeProfile)
     let correct = Double(flagged.intersection(truth).count)
     let precision = correct / Double(max(flagged.count, 1)), recall = correct / Double(max(truth.count, 1))

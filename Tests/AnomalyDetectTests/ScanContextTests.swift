@@ -68,12 +68,12 @@ import Testing
     #expect(report.clusters == ClusterRanking.rank(alone, accounts: set.accounts))
     // The report's scatter plots reuse the spectral detector's rank-10 decomposition.
     let spectral = try context.spectrum(rank: SpectralSpokeDetector().thresholds.rank)
-    let plotted = try #require(HTMLReport.spectrum(of: context))
+    let plotted = try #require(HTMLReport.spectrum(of: context).computed)
     #expect(Self.storage(plotted.svd.u.elements) == Self.storage(spectral.svd.u.elements))
     // Its leading vectors are the rank-3 decomposition's, to the Lanczos
     // tolerance and up to sign (u₃'s largest entries, jo's and kim's, tie
     // at ±0.454, so which one the sign rule makes positive is rounding's choice).
-    let own = try #require(HTMLReport.spectrum(of: set))
+    let own = try #require(HTMLReport.spectrum(of: set).computed)
     for c in 0..<3 {
       #expect(abs(plotted.components[c].singularValue - own.components[c].singularValue) < 1e-8)
       let x = plotted.svd.u.column(c), y = own.svd.u.column(c)

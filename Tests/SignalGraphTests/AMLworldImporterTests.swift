@@ -67,7 +67,7 @@ func contents(_ directory: String, _ name: String) throws -> String {
       #expect(s.payments.map(\.id) == ["t0", "t3", "t4"])
       #expect(s.payments[1] == .init(id: "t3", src: "001:A1", dst: "003:B2", micros: 100_500_000, time: 1_662_113_760))
       let truth = try GroundTruth(directory: output)
-      #expect(truth.accountsByKind == ["circular_payment": ["001:A1", "003:B2"]])
+      #expect(truth.accountsByKind == [.circularPayment: ["001:A1", "003:B2"]])
     }
   }
 

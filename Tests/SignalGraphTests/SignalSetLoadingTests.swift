@@ -267,7 +267,7 @@ let sampleFiles: [String: String] = [
       "labels.csv": "label,account,note\nfake_profile,u1,x\nbought_engagement,u2,\ncircular_payment,u1,\nfake_profile,u3,\n",
     ]) { try GroundTruth(directory: $0) }
     #expect(truth.accountsByKind == [
-      "fake_profile": ["u1", "u3"], "bought_engagement": ["u2"], "circular_payment": ["u1"],
+      .fakeProfile: ["u1", "u3"], .boughtEngagement: ["u2"], .circularPayment: ["u1"],
     ])
     #expect(truth.labelledAccounts == ["u1", "u2", "u3"])
   }
@@ -277,7 +277,7 @@ let sampleFiles: [String: String] = [
       "payments.csv": "id,src,dst,amount,ts\n",
       "labels.csv": "account,label\nu1,bought_engagement\nu2,honest\nu3,honest\n",
     ]) { try GroundTruth(directory: $0) }
-    #expect(truth.accountsByKind == ["bought_engagement": ["u1"]])
+    #expect(truth.accountsByKind == [.boughtEngagement: ["u1"]])
     #expect(truth.honestAccounts == ["u2", "u3"])
     #expect(truth.labelledAccounts == ["u1"])
   }

@@ -1,4 +1,5 @@
 import Foundation
+import SignalGraph
 import Testing
 
 /// Checks the hand-made fixtures in `fixtures/` against the signal-set
@@ -37,7 +38,8 @@ struct SynthesisFixtureTests {
       #expect(Self.names.contains(name), "fixtures/\(name) is missing")
     }
   }
-  static let labelKinds: Set<String> = ["bought_engagement", "fake_profile", "circular_payment"]
+  /// The labels a fixture's `labels.csv` may hold: the kinds' names.
+  static let labelKinds = Set(ManipulationKind.allCases.map(\.rawValue))
 
   @Test(arguments: names)
   func fixtureKeepsTheContract(_ name: String) throws {

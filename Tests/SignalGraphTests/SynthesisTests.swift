@@ -98,12 +98,13 @@ struct SynthesisTests {
     }
   }
 
-  @Test func labelsUseTheThreeKindsAndNameActiveAccounts() throws {
+  @Test func labelsUseEveryKindAndNameActiveAccounts() throws {
     try withTemporaryDirectory { dir in
       let summary = try SyntheticSignalSet(scale: .tiny, seed: 3).write(to: dir)
       let labels = try Table(url: dir.appendingPathComponent("labels.csv"))
       let kinds = Set(labels.column("label"))
-      #expect(kinds == ["bought_engagement", "fake_profile", "circular_payment"])
+      #expect(kinds == Set(ManipulationKind.allCases.map(\.rawValue)))
+      #expect(summary.fraudAccountsByKind.keys.sorted() == ManipulationKind.allCases.sorted())
       let labelled = Set(labels.column("account"))
       #expect(labelled.count == summary.labeledAccounts)
       let share = Double(labelled.count) / Double(summary.accounts)

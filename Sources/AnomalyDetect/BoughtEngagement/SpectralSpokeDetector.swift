@@ -102,22 +102,27 @@ public struct SpectralSpokeDetector: Detector {
   public var blockTest: EngagementBlockTest.Thresholds { test.thresholds }
 
   /// The spokes and fBox blocks of `set` that pass the test.
-  /// - Throws: ``DetectorError/spectrumFailed(rank:reason:)`` when the
-  ///   truncated SVD fails; then neither spokes nor fBox blocks were searched.
+  /// - Throws: ``DetectorError`` when the truncated SVD fails; then neither
+  ///   spokes nor fBox blocks were searched.
   public func findings(in set: SignalSet, graph: GraphIndex) throws(DetectorError) -> [Finding] {
     try findings(in: ScanContext(set, graph: graph))
   }
 
   /// The spokes and fBox blocks of the context's set, on the endorsement
   /// graph and spectrum the context builds once per scan.
-  /// - Throws: ``DetectorError/spectrumFailed(rank:reason:)`` when the
-  ///   truncated SVD fails; then neither spokes nor fBox blocks were searched.
+  /// - Throws: ``DetectorError`` when the truncated SVD fails; then neither
+  ///   spokes nor fBox blocks were searched.
   public func findings(in context: ScanContext) throws(DetectorError) -> [Finding] {
     let set = context.set, pairs = context.endorsements
     let n = pairs.nodeCount
     let k = min(thresholds.rank, n / 2)
     guard pairs.edgeCount > 0, k > 0 else { return [] }
-    let svd = try context.spectrum(rank: k).svd
+    let svd: LanczosSVD
+    do {
+      svd = try context.spectrum(rank: k).svd
+    } catch {
+      throw DetectorError(error.failure, reason: error.reason, missing: "no spoke or fBox block was searched")
+    }
     var scratch = EngagementBlockTest.Scratch(accounts: n)
     var findings: [Finding] = []
     var claimed = [Bool](repeating: false, count: n)

@@ -120,8 +120,8 @@ public struct CircularPaymentDetector: Detector {
   public var name: String { "circular-payment" }
 
   /// The rings of `set` (the enumerator builds its own time-ordered rows).
-  /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` when the cycle search
-  ///   cannot run on `set` (more payments than 32-bit rows can name).
+  /// - Throws: ``DetectorError`` when the cycle search cannot run on `set`
+  ///   (more payments than 32-bit rows can name).
   public func findings(in set: SignalSet, graph: GraphIndex) throws(DetectorError) -> [Finding] {
     findings(turns: try relayTest.relays(in: set, options: thresholds.search), in: set)
   }
@@ -129,11 +129,14 @@ public struct CircularPaymentDetector: Detector {
   /// The rings of the context's set, searched on the scan's shared cycle
   /// index (``ScanContext/cycleIndex()``), which ``GatherScatterDetector``
   /// reads too.
-  /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` as ``findings(in:graph:)``.
-  public func findings(in context: ScanContext) throws -> [Finding] {
-    let index = try context.cycleIndex()
+  /// - Throws: ``DetectorError`` as ``findings(in:graph:)``.
+  public func findings(in context: ScanContext) throws(DetectorError) -> [Finding] {
     let enumerator: TemporalCycleEnumerator
-    do { enumerator = try index.searching(thresholds.search) } catch { throw DetectorError.cycleSearchFailed(error) }
+    do throws(TemporalCycleError) {
+      enumerator = try context.cycleIndex().searching(thresholds.search)
+    } catch {
+      throw .cycleSearchFailed(error)
+    }
     return findings(turns: relayTest.relays(in: context.set, enumerator: enumerator), in: context.set)
   }
 

@@ -86,19 +86,22 @@ public struct GatherScatterDetector: Detector {
   public var name: String { "gather-scatter" }
 
   /// The origins of `set` whose money fans out and comes back.
-  /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` when the cycle search
-  ///   cannot run on `set` (more payments than 32-bit rows can name).
+  /// - Throws: ``DetectorError`` when the cycle search cannot run on `set`
+  ///   (more payments than 32-bit rows can name).
   public func findings(in set: SignalSet, graph: GraphIndex) throws(DetectorError) -> [Finding] {
     findings(paths: try relayTest.relays(in: set, options: search), in: set)
   }
 
   /// The origins of the context's set whose money fans out and comes back,
   /// searched on the scan's shared cycle index (``ScanContext/cycleIndex()``).
-  /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` as ``findings(in:graph:)``.
-  public func findings(in context: ScanContext) throws -> [Finding] {
-    let index = try context.cycleIndex()
+  /// - Throws: ``DetectorError`` as ``findings(in:graph:)``.
+  public func findings(in context: ScanContext) throws(DetectorError) -> [Finding] {
     let enumerator: TemporalCycleEnumerator
-    do { enumerator = try index.searching(search) } catch { throw DetectorError.cycleSearchFailed(error) }
+    do throws(TemporalCycleError) {
+      enumerator = try context.cycleIndex().searching(search)
+    } catch {
+      throw .cycleSearchFailed(error)
+    }
     return findings(paths: relayTest.relays(in: context.set, enumerator: enumerator), in: context.set)
   }
 

@@ -11,8 +11,8 @@ struct RelayTest {
   var maxGap: Int64
 
   /// The cycles of `set` found with `options` that pass the test, hops in time order.
-  /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` when the enumerator
-  ///   cannot be built (options out of bounds, more payments than 32-bit rows name).
+  /// - Throws: ``DetectorError`` when the enumerator cannot be built
+  ///   (options out of bounds, more payments than 32-bit rows name).
   func relays(in set: SignalSet, options: TemporalCycleEnumerator.Options) throws(DetectorError) -> TemporalCycles {
     let index: TemporalCycleEnumerator
     do {

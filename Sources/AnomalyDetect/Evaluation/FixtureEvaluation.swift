@@ -68,7 +68,7 @@ public struct FixtureEvaluation: Sendable, Equatable {
     let allLabelled = truth.labelledAccounts
     kinds = ManipulationKind.allCases.map { kind in
       let flagged = report.flaggedAccounts(of: kind)
-      let labelled = truth.accountsByKind[kind.rawValue] ?? []
+      let labelled = truth.accountsByKind[kind] ?? []
       let correct = flagged.intersection(labelled).count
       let flaggedHonest = partial ? flagged.intersection(truth.honestAccounts).count : flagged.count - correct
       let judged = correct + flaggedHonest

@@ -1,4 +1,5 @@
 import Foundation
+import SignalGraph
 
 /// What a fixture's `expected.json` demands of the detectors.
 ///

@@ -1,3 +1,5 @@
+import SignalGraph
+
 /// One line of the account ranking (``ScanReport/accountRanking(of:)``,
 /// `fraudscan scan --format accounts`): how suspicious one account is of one
 /// kind of manipulation, and the cluster that makes it so.

@@ -1,3 +1,5 @@
+import SignalGraph
+
 /// A ranked suspicious cluster of the scan report, as the contract defines it.
 public struct Cluster: Sendable, Equatable, Codable {
   /// 1 for the most suspicious cluster.

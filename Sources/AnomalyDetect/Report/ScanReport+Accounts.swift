@@ -1,3 +1,5 @@
+import SignalGraph
+
 extension ScanReport {
   /// Every account a cluster of `kind` implicates, most suspicious first:
   /// what an investigator reads from the top, and what precision at *k* and

@@ -1,4 +1,5 @@
 import Foundation
+import SignalGraph
 
 /// The report of `fraudscan scan`: ranked clusters, most suspicious first.
 ///

@@ -1,4 +1,5 @@
-/// Why a detector could not search a signal set.
+/// Why a detector could not search a signal set: what failed, why, and what
+/// the scan is missing because of it.
 ///
 /// A detector that throws has searched nothing it can vouch for, so its
 /// findings are missing from the scan. ``Scanner/scan(_:progress:)`` keeps
@@ -6,6 +7,7 @@
 /// ``ScanReport/warnings``, as the detector's name and this error's
 /// ``description``:
 ///
+<<<<<<< HEAD
 /// ```text
 /// spectral: the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43)), so no spoke or fBox block was searched
 /// ```
@@ -15,14 +17,36 @@ public enum DetectorError: Error, Equatable, Sendable, CustomStringConvertible {
   case spectrumFailed(rank: Int, reason: String)
   /// The temporal cycle search over the payments could not start.
   case cycleSearchFailed(TemporalCycleError)
+=======
+///     spectral: the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43)), so no spoke or fBox block was searched
+///
+/// It names no detector: each detector throws it in its own words, so a new
+/// detector does not touch this type.
+///
+///     throw DetectorError(
+///       "the payment cycle search could not start", reason: "\(error)",
+///       missing: "no payment cycle was searched")
+public struct DetectorError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// What could not be done, as a clause, e.g. `the payment cycle search
+  /// could not start`.
+  public var failure: String
+  /// Why, usually the underlying error's own message, e.g. `3000000000
+  /// payments exceed the 32-bit row limit`.
+  public var reason: String
+  /// What the scan lacks because of it, as a clause, e.g. `no payment cycle
+  /// was searched`.
+  public var missing: String
+>>>>>>> kinds
 
-  /// A sentence saying what failed and what the scan is missing because of it.
-  public var description: String {
-    switch self {
-    case let .spectrumFailed(rank, reason):
-      return "the rank-\(rank) endorsement spectrum could not be computed (\(reason)), so no spoke or fBox block was searched"
-    case let .cycleSearchFailed(error):
-      return "the payment cycle search could not start (\(error)), so no payment cycle was searched"
-    }
+  /// Creates the error of a detector whose `failure` (a clause) happened
+  /// because of `reason`, so that the scan lacks `missing` (a clause).
+  public init(_ failure: String, reason: String, missing: String) {
+    self.failure = failure
+    self.reason = reason
+    self.missing = missing
   }
+
+  /// One sentence: what failed, why in parentheses, and what the scan is
+  /// missing because of it.
+  public var description: String { "\(failure) (\(reason)), so \(missing)" }
 }

@@ -31,8 +31,8 @@ public final class ScanContext: Sendable {
   public let policy: EndorsementPolicy
 
   private let endorsementCache = Mutex<EndorsementGraph?>(nil)
-  private let spectrumCache = Mutex<[Int: Result<EndorsementSpectrum, DetectorError>]>([:])
-  private let cycleIndexCache = Mutex<Result<TemporalCycleEnumerator, DetectorError>?>(nil)
+  private let spectrumCache = Mutex<[Int: Result<EndorsementSpectrum, EndorsementSpectrumError>]>([:])
+  private let cycleIndexCache = Mutex<Result<TemporalCycleEnumerator, TemporalCycleError>?>(nil)
 
   /// Creates the context of `set`, building its ``GraphIndex`` unless `graph`
   /// is given; `policy` says which interactions endorse.
@@ -56,17 +56,15 @@ public final class ScanContext: Sendable {
   /// built on first use for each rank; a failure is kept and thrown again.
   ///
   /// Its components list no accounts (`top` 0): callers read the singular
-  /// values and the vectors in ``EndorsementSpectrum/svd``.
-  /// - Throws: ``DetectorError/spectrumFailed(rank:reason:)``.
-  func spectrum(rank: Int) throws(DetectorError) -> EndorsementSpectrum {
+  /// values and the vectors in ``EndorsementSpectrum/svd``. Its error is
+  /// the decomposition's alone: each reader says what it then lacks.
+  /// - Throws: ``EndorsementSpectrumError`` when the SVD fails.
+  func spectrum(rank: Int) throws(EndorsementSpectrumError) -> EndorsementSpectrum {
     let pairs = endorsements  // taken before the spectrum's lock: it has its own
     return try spectrumCache.withLock { cache in
       if let cached = cache[rank] { return cached }
-      let built: Result<EndorsementSpectrum, DetectorError>
-      do {
-        built = .success(try EndorsementSpectrum(adjacency: pairs.binaryAdjacency, rank: rank, top: 0))
-      } catch {
-        built = .failure(.spectrumFailed(rank: rank, reason: "\(error)"))
+      let built = Result { () throws(EndorsementSpectrumError) in
+        try EndorsementSpectrum(adjacency: pairs.binaryAdjacency, rank: rank, top: 0)
       }
       cache[rank] = built
       return built
@@ -77,15 +75,12 @@ public final class ScanContext: Sendable {
   /// components and time-ordered rows), built on first use and shared by
   /// the circular-payment detectors, each searching it with its own
   /// options (``TemporalCycleEnumerator/searching(_:)``).
-  /// - Throws: ``DetectorError/cycleSearchFailed(_:)`` when it cannot be built.
-  func cycleIndex() throws(DetectorError) -> TemporalCycleEnumerator {
+  /// - Throws: ``TemporalCycleError`` when it cannot be built.
+  func cycleIndex() throws(TemporalCycleError) -> TemporalCycleEnumerator {
     try cycleIndexCache.withLock { cached in
       if let cached { return cached }
-      let built: Result<TemporalCycleEnumerator, DetectorError>
-      do throws(TemporalCycleError) {
-        built = .success(try TemporalCycleEnumerator(set.payments, accountCount: set.accounts.count))
-      } catch {
-        built = .failure(.cycleSearchFailed(error))
+      let built = Result { () throws(TemporalCycleError) in
+        try TemporalCycleEnumerator(set.payments, accountCount: set.accounts.count)
       }
       cached = built
       return built
@@ -98,8 +93,8 @@ public final class ScanContext: Sendable {
   /// tolerance (1e-10), up to the sign of a vector whose largest entries tie
   /// in magnitude. Detectors ask ``spectrum(rank:)`` for an exact rank, so
   /// their findings never depend on what else was decomposed before.
-  /// - Throws: ``DetectorError/spectrumFailed(rank:reason:)``.
-  func spectrum(leading rank: Int) throws(DetectorError) -> EndorsementSpectrum {
+  /// - Throws: ``EndorsementSpectrumError`` when that decomposition failed.
+  func spectrum(leading rank: Int) throws(EndorsementSpectrumError) -> EndorsementSpectrum {
     let built = spectrumCache.withLock { cache in cache.keys.filter { $0 >= rank }.min() }
     return try spectrum(rank: built ?? rank)
   }

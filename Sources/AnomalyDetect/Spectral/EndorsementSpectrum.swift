@@ -62,17 +62,24 @@ public struct EndorsementSpectrum: Sendable {
   ///   - rank: How many singular triplets, k (capped at the number of accounts).
   ///   - top: How many accounts to keep per singular vector.
   ///   - seed: The seed of the randomized SVD; equal seeds give equal results.
-  public init(_ set: SignalSet, rank: Int, top: Int = 10, seed: UInt64 = 1) throws {
+  /// - Throws: ``EndorsementSpectrumError`` with the decomposition's message
+  ///   when the SVD fails.
+  public init(_ set: SignalSet, rank: Int, top: Int = 10, seed: UInt64 = 1) throws(EndorsementSpectrumError) {
     try self.init(adjacency: Self.binaryAdjacency(set), rank: rank, top: top, seed: seed)
   }
 
   /// Decomposes `adjacency`, the binary endorsement adjacency of a set
   /// (``binaryAdjacency(_:)``, or ``EndorsementGraph/binaryAdjacency``, the
   /// same matrix); the parameters are those of ``init(_:rank:top:seed:)``.
-  init(adjacency: SparseMatrix, rank: Int, top: Int = 10, seed: UInt64 = 1) throws {
+  /// - Throws: ``EndorsementSpectrumError`` when the SVD fails.
+  init(adjacency: SparseMatrix, rank: Int, top: Int = 10, seed: UInt64 = 1) throws(EndorsementSpectrumError) {
     self.adjacency = adjacency
     let k = min(rank, adjacency.rows)
-    svd = try LanczosSVD(adjacency, rank: k, seed: seed)
+    do {
+      svd = try LanczosSVD(adjacency, rank: k, seed: seed)
+    } catch {
+      throw EndorsementSpectrumError(rank: rank, reason: "\(error)")
+    }
     var components: [Component] = []
     for c in 0..<k {
       components.append(

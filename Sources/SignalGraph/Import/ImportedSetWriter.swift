@@ -176,9 +176,10 @@ struct ImportedSetWriter {
       let withTypology = !typologies.isEmpty
       var labels = try CSVWriter(
         url: staging.file(SignalSet.FileName.labels), header: ["account", "label"] + (withTypology ? ["typology"] : []))
+      let laundering = Array(",\(ManipulationKind.circularPayment.rawValue)".utf8)
       for (a, isLabelled) in labelled.enumerated() where isLabelled {
         labels.field(accounts.bytes(of: Int32(a)))
-        labels.raw(Array(",circular_payment".utf8))
+        labels.raw(laundering)
         if withTypology {
           labels.comma()
           labels.field(Array((typologies[Int32(a)] ?? []).sorted().joined(separator: ";").utf8))

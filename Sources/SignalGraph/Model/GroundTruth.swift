@@ -7,14 +7,12 @@ import Foundation
 /// (complete labels) or unknown (partial labels, as in REV2's Bitcoin OTC
 /// truth) is for the fixture's expectation to say.
 public struct GroundTruth: Sendable, Equatable {
-  /// The three kinds of manipulation a label may name.
-  public static let kinds = ["bought_engagement", "fake_profile", "circular_payment"]
-
-  /// The label of a known benign account.
+  /// The label of a known benign account; every other label names a
+  /// ``ManipulationKind`` by its raw value.
   public static let honestLabel = "honest"
 
   /// The accounts labelled with each kind.
-  public private(set) var accountsByKind: [String: Set<String>] = [:]
+  public private(set) var accountsByKind: [ManipulationKind: Set<String>] = [:]
   /// The accounts labelled `honest`: known benign.
   public private(set) var honestAccounts: Set<String> = []
 
@@ -29,7 +27,7 @@ public struct GroundTruth: Sendable, Equatable {
 
   /// Reads `labels.csv` in `directory`; a directory without one is all honest.
   /// - Throws: ``SignalSetError`` naming the line and column of a bad row,
-  ///   including a label that is neither one of ``kinds`` nor `honest`.
+  ///   including a label that names neither a ``ManipulationKind`` nor `honest`.
   public init(directory: String) throws {
     let path = (directory as NSString).appendingPathComponent(SignalSet.FileName.labels)
     guard FileManager.default.fileExists(atPath: path) else { return }
@@ -40,19 +38,25 @@ public struct GroundTruth: Sendable, Equatable {
         honestAccounts.insert(account)
         return
       }
-      guard Self.kinds.contains(label) else {
-        throw row.bad(1, "is not a known label (\((Self.kinds + [Self.honestLabel]).joined(separator: ", ")))")
+      guard let kind = ManipulationKind(rawValue: label) else {
+        throw row.bad(1, "is not a known label (\(Self.knownLabels))")
       }
-      accountsByKind[label, default: []].insert(account)
+      accountsByKind[kind, default: []].insert(account)
     }
   }
 
-  /// Labels `account` with `kind`, or as known benign when `kind` is `honest`.
-  public mutating func insert(_ account: String, kind: String) {
-    if kind == Self.honestLabel {
-      honestAccounts.insert(account)
-    } else {
-      accountsByKind[kind, default: []].insert(account)
-    }
+  /// Labels `account` with `kind`.
+  public mutating func insert(_ account: String, kind: ManipulationKind) {
+    accountsByKind[kind, default: []].insert(account)
+  }
+
+  /// Labels `account` as known benign (`honest`).
+  public mutating func insertHonest(_ account: String) {
+    honestAccounts.insert(account)
+  }
+
+  /// Every label `labels.csv` may hold, for error messages.
+  static var knownLabels: String {
+    (ManipulationKind.allCases.map(\.rawValue) + [honestLabel]).joined(separator: ", ")
   }
 }

@@ -117,26 +117,28 @@ struct SignalSetWriter {
     try csv.close()
   }
 
-  /// `account,label`, sorted by account then label, without duplicates.
-  /// Returns the distinct labelled accounts, overall and per label.
+  /// `account,label`, sorted by account then label (in ``ManipulationKind``
+  /// order), without duplicates. Returns the distinct labelled accounts,
+  /// overall and per kind.
   mutating func writeLabels(
     _ labels: [SynthWorld.Label], to url: URL
-  ) throws(SynthesisError) -> (labeledAccounts: Int, perKind: [String: Int]) {
-    var keys = labels.map { UInt64(publicNumber[Int($0.account)]) << 8 | UInt64($0.label.rawValue) }
+  ) throws(SynthesisError) -> (labeledAccounts: Int, perKind: [ManipulationKind: Int]) {
+    let kinds = ManipulationKind.allCases
+    var keys = labels.map { UInt64(publicNumber[Int($0.account)]) << 8 | UInt64(kinds.firstIndex(of: $0.kind)!) }
     keys.sort()
     var csv = try CSVWriter(url: url, header: ["account", "label"])
-    var perKind: [String: Int] = [:]
-    for kind in SynthLabel.allCases { perKind[kind.name] = 0 }
+    var perKind: [ManipulationKind: Int] = [:]
+    for kind in kinds { perKind[kind] = 0 }
     var distinct = 0
     var previous: UInt64? = nil
     for key in keys where key != previous {
       if previous.map({ $0 >> 8 }) != key >> 8 { distinct += 1 }
       previous = key
-      let label = SynthLabel(rawValue: UInt8(key & 0xFF))!
-      perKind[label.name, default: 0] += 1
+      let kind = kinds[Int(key & 0xFF)]
+      perKind[kind, default: 0] += 1
       accountNumber(Int(key >> 8), &csv)
       csv.comma()
-      csv.raw(Array(label.name.utf8))
+      csv.raw(Array(kind.rawValue.utf8))
       try csv.endRow()
     }
     try csv.close()

@@ -2,7 +2,7 @@
 /// planted truth.
 ///
 ///     let summary = try SyntheticSignalSet(scale: .tiny, seed: 1).write(to: URL(fileURLWithPath: "/tmp/tiny-1"))
-///     print(summary.payments, summary.fraudAccountsByKind["circular_payment"] ?? 0)
+///     print(summary.payments, summary.fraudAccountsByKind[.circularPayment] ?? 0)
 public struct SynthSummary: Sendable {
   /// Rows in `accounts.csv`.
   public var accounts: Int
@@ -14,14 +14,14 @@ public struct SynthSummary: Sendable {
   public var profileEdits: Int
   /// Distinct accounts with at least one row in `labels.csv`.
   public var labeledAccounts: Int
-  /// Distinct labelled accounts per label (`bought_engagement`,
-  /// `fake_profile`, `circular_payment`).
-  public var fraudAccountsByKind: [String: Int]
+  /// Distinct labelled accounts per kind, every ``ManipulationKind`` listed
+  /// (0 when none was planted).
+  public var fraudAccountsByKind: [ManipulationKind: Int]
 
   /// Creates a summary from its counts.
   public init(
     accounts: Int, payments: Int, interactions: Int, profileEdits: Int,
-    labeledAccounts: Int, fraudAccountsByKind: [String: Int]
+    labeledAccounts: Int, fraudAccountsByKind: [ManipulationKind: Int]
   ) {
     self.accounts = accounts
     self.payments = payments

@@ -19,7 +19,7 @@ struct SynthWorld {
   /// A labelled account.
   struct Label {
     var account: UInt32
-    var label: SynthLabel
+    var kind: ManipulationKind
   }
 
   let parameters: SynthParameters
@@ -212,7 +212,7 @@ struct SynthWorld {
     profileEdits.append(SynthProfileEdit(ts: ts, account: UInt32(account), field: field, value: value, role: role.rawValue))
   }
 
-  mutating func label(_ account: Int, _ label: SynthLabel) {
-    labels.append(Label(account: UInt32(account), label: label))
+  mutating func label(_ account: Int, _ kind: ManipulationKind) {
+    labels.append(Label(account: UInt32(account), kind: kind))
   }
 }

@@ -27,28 +27,38 @@ struct ClusterDrawing {
     var height = 200.0
   }
 
+  /// How a cluster is drawn; the raw value names it in the SVG's class.
+  enum Layout: String {
+    case bipartite, groups, ring, circle
+  }
+
+  /// The layout of a cluster of `kind`: the kind's own when the cluster has
+  /// the signals it draws; else its payments in ring order, if any, for
+  /// the kinds whose evidence payments can be (not fake profiles, whose
+  /// evidence is values); else the members on a circle.
+  static func layout(of kind: ManipulationKind, _ signals: ClusterSignals, _ set: SignalSet) -> Layout {
+    let ring: Layout = signals.payments.isEmpty ? .circle : .ring
+    switch kind {
+    case .boughtEngagement: return signals.interactions.isEmpty ? ring : .bipartite
+    case .fakeProfile: return signals.sharedValues(set).isEmpty ? .circle : .groups
+    case .circularPayment: return ring
+    }
+  }
+
   /// Appends the `<svg id="id">` drawing of `cluster` to `out`.
   func draw(id: String, cluster: Cluster, signals: ClusterSignals, set: SignalSet, into out: inout String) {
     var canvas = Canvas()
-    let layout: String
-    switch cluster.kind {
-    case .boughtEngagement where !signals.interactions.isEmpty:
-      layout = "bipartite"
-      bipartite(signals, set, &canvas)
-    case .fakeProfile where !signals.sharedValues(set).isEmpty:
-      layout = "groups"
-      groups(signals, set, &canvas)
-    case _ where !signals.payments.isEmpty && cluster.kind != .fakeProfile:
-      layout = "ring"
-      circle(signals.ringOrder(set), signals, set, withPayments: true, &canvas)
-    default:
-      layout = "circle"
-      circle(signals.members, signals, set, withPayments: false, &canvas)
+    let layout = Self.layout(of: cluster.kind, signals, set)
+    switch layout {
+    case .bipartite: bipartite(signals, set, &canvas)
+    case .groups: groups(signals, set, &canvas)
+    case .ring: circle(signals.ringOrder(set), signals, set, withPayments: true, &canvas)
+    case .circle: circle(signals.members, signals, set, withPayments: false, &canvas)
     }
     if !signals.missing.isEmpty { canvas.notes.append("\(signals.missing.count) account(s) not in the signal set") }
     let height = canvas.height + Double(canvas.notes.count) * 14
-    out += "<svg id=\"\(id)\" class=\"graph \(layout)\" role=\"img\" width=\"\(Int(canvas.width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(canvas.width)) \(Int(height))\">"
-    out += "<title>subgraph of cluster \(cluster.rank) (\(layout) layout)</title>"
+    out += "<svg id=\"\(id)\" class=\"graph \(layout.rawValue)\" role=\"img\" width=\"\(Int(canvas.width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(canvas.width)) \(Int(height))\">"
+    out += "<title>subgraph of cluster \(cluster.rank) (\(layout.rawValue) layout)</title>"
     if !canvas.edges.isEmpty { out += "<path class=\"edges\" d=\"\(canvas.edges)\"/>" }
     if !canvas.arrows.isEmpty { out += "<path class=\"arrows\" d=\"\(canvas.arrows)\"/>" }
     out += canvas.nodes

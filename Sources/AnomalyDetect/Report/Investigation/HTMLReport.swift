@@ -36,30 +36,10 @@ public struct HTMLReport: Sendable {
     self.parameters = parameters
   }
 
-  /// The endorsement spectrum the scatter plots need (rank 3), or `nil` when
-  /// the set has no interaction or the decomposition fails.
-  ///
-  /// A failure is not an error of the report: the scatter plots then say
-  /// that the spectrum could not be computed, and the rest of the report is
-  /// drawn as usual (the `spectral` detector reports the failure of its own
-  /// decomposition among the scan's warnings).
-  public static func spectrum(of set: SignalSet) -> EndorsementSpectrum? {
-    guard set.interactions.count > 0 else { return nil }
-    return try? EndorsementSpectrum(set, rank: 3, top: 1)
-  }
-
-  /// The spectrum the scatter plots need, taken from `context`: the one
-  /// its scan's `spectral` detector computed when it has three vectors or
-  /// more (its components then list no accounts, which the plots do not
-  /// read), else a rank-3 one. `nil` when the set has no interaction or the
-  /// decomposition fails (when the scan's own failed, its warnings say why).
-  public static func spectrum(of context: ScanContext) -> EndorsementSpectrum? {
-    guard context.set.interactions.count > 0 else { return nil }
-    return try? context.spectrum(leading: 3)
-  }
-
-  /// The HTML document for `set` (the scanned set), whose index is `graph`.
-  public func render(set: SignalSet, graph: GraphIndex, spectrum: EndorsementSpectrum?) -> String {
+  /// The HTML document for `set` (the scanned set), whose index is `graph`;
+  /// `spectrum` is what the scatter plots draw, or why they cannot
+  /// (`spectrum(of:)`).
+  public func render(set: SignalSet, graph: GraphIndex, spectrum: Spectrum) -> String {
     var drawing = self.drawing, timeline = self.timeline, evidence = (items: 25, text: 400)
     if report.clusters.count > 250 {  // many clusters: smaller drawings and evidence, so 1 000 stay under 10 MB
       drawing.maxNodes = min(drawing.maxNodes, 30)
@@ -101,7 +81,6 @@ public struct HTMLReport: Sendable {
     .cluster{border:1px solid #d8dde6;border-radius:6px;padding:12px 14px;margin:18px 0;background:#fff}\
     .reason{background:#fff8e6;border-left:3px solid #e0a100;padding:4px 8px;margin:4px 0 8px}\
     .k{display:inline-block;border-radius:3px;padding:0 6px;font-size:12px;color:#fff}\
-    .k-bought_engagement{background:#c0392b}.k-fake_profile{background:#7d3c98}.k-circular_payment{background:#1f6fb2}\
     .a{font-family:ui-monospace,monospace;font-size:12px;background:#eef1f6;border-radius:3px;padding:0 4px;margin:1px;display:inline-block}\
     ul.ids{list-style:none;padding:0;margin:0}ul.ids li{font-family:ui-monospace,monospace;font-size:12px;background:#eef1f6;border-radius:3px;padding:0 4px;margin:1px 2px;display:inline-block}\
     .members{flex:1 1 380px;min-width:300px}.pic{flex:0 0 auto}dl.ev{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:1px 10px}\
@@ -116,7 +95,7 @@ public struct HTMLReport: Sendable {
     footer{margin-top:30px;color:#6b7380;font-size:12px}a{color:#1f5fa8}\
     .warn{background:#fdecea;border-left:3px solid #d62d20;padding:4px 10px;margin:10px 0}.warn ul{margin:0;padding-left:18px}\
     .cc{font-family:ui-monospace,monospace;color:#b00020;background:#fde8ec;border:1px dashed #d62d20;border-radius:2px}
-    """
+    """ + ManipulationKind.badgeStyle
 
   private func summary(_ set: SignalSet, implicated: Int, into out: inout String) {
     out += "<section id=\"summary\"><h2>Summary</h2><div class=\"grid\"><div><h4>Signals by kind</h4><table><tr><th>kind</th><th>count</th></tr>"
@@ -134,7 +113,7 @@ public struct HTMLReport: Sendable {
     out += "</table></div><div><h4>Clusters by kind</h4><table><tr><th>kind</th><th>clusters</th><th>accounts</th></tr>"
     for kind in ManipulationKind.allCases {
       let clusters = report.clusters.filter { $0.kind == kind }
-      out += "<tr><td><span class=\"k k-\(kind.rawValue)\">\(kind.rawValue)</span></td><td class=\"n\">\(clusters.count)</td><td class=\"n\">\(report.flaggedAccounts(of: kind).count)</td></tr>"
+      out += "<tr><td>\(kind.badge)</td><td class=\"n\">\(clusters.count)</td><td class=\"n\">\(report.flaggedAccounts(of: kind).count)</td></tr>"
     }
     out += "<tr><td>all kinds</td><td class=\"n\">\(report.clusters.count)</td><td class=\"n\">\(implicated)</td></tr></table>"
     out += "<p>\(implicated) of \(set.accounts.count) accounts implicated.</p></div><div><h4>Parameters</h4><table>"
@@ -162,11 +141,22 @@ public struct HTMLReport: Sendable {
     out += "</section>"
   }
 
-  private func plots(_ set: SignalSet, graph: GraphIndex, spectrum: EndorsementSpectrum?, flagged: [Bool], into out: inout String) {
-    out += "<section id=\"plots\"><h2>The whole endorsement graph</h2><div class=\"grid\">"
-    let missing = set.interactions.count == 0 ? "no endorsement graph to decompose" : "the endorsement spectrum could not be computed"
-    scatter.draw(id: "plot-spectral-u1-u2", spectrum: spectrum, missing: missing, a: 0, b: 1, flagged: flagged, into: &out)
-    scatter.draw(id: "plot-spectral-u2-u3", spectrum: spectrum, missing: missing, a: 1, b: 2, flagged: flagged, into: &out)
+  private func plots(_ set: SignalSet, graph: GraphIndex, spectrum: Spectrum, flagged: [Bool], into out: inout String) {
+    out += "<section id=\"plots\"><h2>The whole endorsement graph</h2>"
+    let missing: String
+    switch spectrum {
+    case .computed: missing = ""
+    case .noEndorsementGraph: missing = "no endorsement graph to decompose"
+    case let .failed(error):
+      missing = "the endorsement spectrum could not be computed"
+      // The plots' frames are too narrow for the reason: it goes above them, in full.
+      out += "<div class=\"warn\" id=\"spectrum-failure\">No scatter plot: "
+      HTMLEscaping.append(error.description, to: &out)
+      out += ".</div>"
+    }
+    out += "<div class=\"grid\">"
+    scatter.draw(id: "plot-spectral-u1-u2", spectrum: spectrum.computed, missing: missing, a: 0, b: 1, flagged: flagged, into: &out)
+    scatter.draw(id: "plot-spectral-u2-u3", spectrum: spectrum.computed, missing: missing, a: 1, b: 2, flagged: flagged, into: &out)
     DegreeDistribution().draw(id: "plot-degree", graph: graph, flagged: flagged, into: &out)
     out += "</div><p class=\"note\">Red: accounts in a cluster of this report. In the scatter plots a dense block of endorsers lines up along an axis (an \"eigenspoke\").</p></section>"
   }
@@ -179,7 +169,7 @@ public struct HTMLReport: Sendable {
     }
     out += "<table><tr><th>rank</th><th>kind</th><th>detectors</th><th>score</th><th>size</th><th>reason</th></tr>"
     for c in report.clusters {
-      out += "<tr><td class=\"n\"><a href=\"#cluster-\(c.rank)\">\(c.rank)</a></td><td><span class=\"k k-\(c.kind.rawValue)\">\(c.kind.rawValue)</span></td><td>"
+      out += "<tr><td class=\"n\"><a href=\"#cluster-\(c.rank)\">\(c.rank)</a></td><td>\(c.kind.badge)</td><td>"
       HTMLEscaping.append(c.detector, to: &out)
       out += "</td><td class=\"n\">\(EvidenceText.number((c.score * 100).rounded() / 100))</td><td class=\"n\">\(c.accounts.count)</td><td>"
       HTMLEscaping.append(HTMLEscaping.truncated(EvidenceText.reason(of: c), 180), to: &out)
@@ -205,7 +195,7 @@ public struct HTMLReport: Sendable {
   ) {
     let reason = EvidenceText.reason(of: c)
     let ids = set.accounts.ids
-    out += "<section class=\"cluster\" id=\"cluster-\(c.rank)\"><h3>#\(c.rank) <span class=\"k k-\(c.kind.rawValue)\">\(c.kind.rawValue)</span> score \(EvidenceText.number((c.score * 100).rounded() / 100)) · "
+    out += "<section class=\"cluster\" id=\"cluster-\(c.rank)\"><h3>#\(c.rank) \(c.kind.badge) score \(EvidenceText.number((c.score * 100).rounded() / 100)) · "
     HTMLEscaping.append(c.detector, to: &out)
     out += " · \(c.accounts.count) accounts <a href=\"#clusters\">↑ table</a></h3><p class=\"reason\">"
     HTMLEscaping.append(reason, to: &out)

@@ -17,7 +17,7 @@ public enum InvestigationBenchmark {
       let endorsers = graph.interactionsIn.neighbors(of: v)
       guard endorsers.count >= 2 else { continue }
       let members = Set(endorsers.prefix(15)).union([v]).map { ids[$0] }.sorted()
-      let kind = ManipulationKind.allCases[clusters.count % 3]
+      let kind = ManipulationKind.allCases[clusters.count % ManipulationKind.allCases.count]
       clusters.append(
         Cluster(
           rank: clusters.count + 1, kind: kind, detector: "bench", score: Double(count - clusters.count),
