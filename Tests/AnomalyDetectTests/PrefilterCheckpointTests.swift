@@ -30,7 +30,7 @@ struct PrefilterCheckpointTests {
   static func configuration() -> PrefilterConfiguration {
     var configuration = PrefilterConfiguration()
     configuration.windowDays = 2
-    configuration.blockSyncSeconds = 86_400
+    configuration.engagement.syncSeconds = 86_400
     return configuration
   }
 
@@ -67,13 +67,33 @@ struct PrefilterCheckpointTests {
       try Prefilter(configuration: Self.configuration(), checkpoint: saved + [0])
     }
     #expect(throws: PrefilterCheckpointError.otherFormat) {
-      try Prefilter(configuration: Self.configuration(), checkpoint: Self.resealed(saved) { $0[8] &+= 1 })  // the format version, after the tag's count
+      try Prefilter(configuration: Self.configuration(), checkpoint: Self.resealed(saved) { $0[PrefilterCheckpoint.versionBytes.lowerBound] &+= 1 })
     }
     #expect(throws: PrefilterCheckpointError.damaged) {
       try Prefilter(configuration: Self.configuration(), checkpoint: Self.resealed(saved) { $0.removeLast(100) })
     }
     #expect(throws: PrefilterCheckpointError.checksumMismatch) {
       try Prefilter(configuration: Self.configuration(), checkpoint: [])
+    }
+  }
+
+  /// The parts lie in the format's order, each framed by its length: a
+  /// part overwritten (and sealed again) is refused, never misread as the
+  /// next one.
+  @Test func eachNamedPartIsFramedAndCheckedOnItsOwn() throws {
+    var filter = Prefilter(configuration: Self.configuration())
+    _ = Self.lines(&filter, Self.churn(days: 4)[...])
+    let saved = filter.checkpoint()
+    let parts = try PrefilterCheckpoint.parts(of: saved)
+    #expect(parts.map(\.name) == PrefilterCheckpoint.nameParts + Prefilter.checkTypes.map { $0.partName })
+    #expect(parts.map(\.name) == ["accounts", "fields", "values", "cycles", "engagement", "profiles"])
+    for part in parts where !part.bytes.isEmpty {
+      let damaged = Self.resealed(saved) { body in
+        for i in part.bytes { body[i] = 0xFF }
+      }
+      #expect(throws: PrefilterCheckpointError.self, "part \(part.name)") {
+        try Prefilter(configuration: Self.configuration(), checkpoint: damaged)
+      }
     }
   }
 

@@ -18,8 +18,8 @@ import Testing
       _ = f.decide(.interaction(source: "bot", target: "u\(i)", kind: "follow", time: Self.t0 + Int64(i)))
     }
     let configuration = f.configuration
-    #expect(f.engagement.pairsKept <= configuration.blockMaxEndorserDegree * configuration.blockRecentTargets)
-    #expect(f.engagement.edgesKept == 3_000)
+    #expect(f.check(IncrementalEngagementCheck.self)!.pairsKept <= configuration.engagement.maxEndorserDegree * configuration.engagement.recentTargets)
+    #expect(f.check(IncrementalEngagementCheck.self)!.edgesKept == 3_000)
   }
 
   /// A complete bipartite follow graph: each pair is bumped by every
@@ -32,14 +32,14 @@ import Testing
         _ = f.decide(.interaction(source: "f\(i)", target: "c\(j)", kind: "follow", time: Self.t0 + Int64(i * n + j)))
       }
     }
-    #expect(f.engagement.pairsKept == n * (n - 1) / 2)
-    #expect(f.engagement.pairEntriesQueued == f.engagement.pairsKept)
+    #expect(f.check(IncrementalEngagementCheck.self)!.pairsKept == n * (n - 1) / 2)
+    #expect(f.check(IncrementalEngagementCheck.self)!.pairEntriesQueued == f.check(IncrementalEngagementCheck.self)!.pairsKept)
     // A window later (the clock moves a day per event at most) everything
     // has aged out, pairs and their entries too.
     for day in 1...(f.configuration.windowDays + 2) {
       _ = f.decide(.interaction(source: "x", target: "y", kind: "like", time: Self.t0 + Int64(day) * 86_400))
     }
-    #expect(f.engagement.pairsKept <= 1 && f.engagement.pairEntriesQueued <= 1)
+    #expect(f.check(IncrementalEngagementCheck.self)!.pairsKept <= 1 && f.check(IncrementalEngagementCheck.self)!.pairEntriesQueued <= 1)
   }
 
   /// A celebrity's followers age out oldest first: each leaves in O(1), and

@@ -15,7 +15,7 @@ struct PrefilterMemoryTests {
   static func shortWindow() -> PrefilterConfiguration {
     var configuration = PrefilterConfiguration()
     configuration.windowDays = 2
-    configuration.blockSyncSeconds = 86_400
+    configuration.engagement.syncSeconds = 86_400
     return configuration  // idle after 3 days
   }
 
@@ -182,13 +182,13 @@ struct PrefilterForgetTests {
     // Forget target 7: its edges, its pair and the block go; 6's stay.
     var released = [Bool](repeating: false, count: 208)
     released[7] = true
-    check.forget(released: released)
+    check.forget(ReleasedIds(accounts: released))
     #expect(check.edges.count == 106 && check.pairs.isEmpty && check.partners.isEmpty)
     #expect(Array(check.targetsOf[0].live) == [6] && check.endorsersOf[7].isEmpty && check.endorsersOf[6].count == 6)
     #expect(check.activeEndorsers == 106)
     // Forget the farm's endorsers: only the background is left.
     released = (0..<208).map { $0 < 6 }
-    check.forget(released: released)
+    check.forget(ReleasedIds(accounts: released))
     #expect(check.edges.count == 100 && check.endorsersOf[6].isEmpty && check.activeEndorsers == 100)
   }
 
@@ -199,9 +199,9 @@ struct PrefilterForgetTests {
     _ = check.check(seq: 1, source: 2, target: 1, micros: 100, time: 1, names: table)
     _ = check.check(seq: 2, source: 1, target: 2, micros: 100, time: 2, names: table)
     #expect(check.paymentsKept == 3)
-    check.forget(released: [true, false, false])
+    check.forget(ReleasedIds(accounts: [true, false, false]))
     #expect(check.paymentsKept == 2 && check.incoming[1].map(\.source) == [2])
-    check.forget(released: [false, false, true])
+    check.forget(ReleasedIds(accounts: [false, false, true]))
     #expect(check.paymentsKept == 0 && check.incoming[2].isEmpty)
   }
 
@@ -219,9 +219,9 @@ struct PrefilterForgetTests {
     #expect(check.editsKept == 5 && check.rarityCountersKept == 5 && check.accountsPerKey[key(acme)] == 4)
     var gone = [Bool](repeating: false, count: 5)
     gone[0] = true
-    check.forget(accounts: gone, values: [false, false], fields: [false])
+    check.forget(ReleasedIds(accounts: gone, values: [false, false], fields: [false]))
     #expect(check.editsKept == 4 && check.accountsPerKey[key(acme)] == 3 && check.byAccount[0] == nil)
-    check.forget(accounts: [], values: [true, false], fields: [false])
+    check.forget(ReleasedIds(accounts: nil, values: [true, false], fields: [false]))
     #expect(check.editsKept == 1 && check.accountsPerKey[key(acme)] == nil && check.byKey[key(acme)] == nil)
     #expect(check.rarityCountersKept == 1)
   }

@@ -27,6 +27,21 @@ struct StateWriterTests {
     #expect(reader.isAtEnd)
   }
 
+  @Test func aPartMustBeReadExactlyAndCanBeSkipped() throws {
+    var writer = StateWriter()
+    writer.writePart { $0.write([Int32(1), 2, 3]) }
+    writer.writePart { $0.write(Int64(4)) }
+    var reader = StateReader(writer.bytes)
+    #expect(try reader.readPart { reader throws(StateReaderError) in try reader.readArray(Int32.self) } == [1, 2, 3])
+    #expect(try reader.skipPart().count == MemoryLayout<Int64>.size)
+    #expect(reader.isAtEnd)
+    // Reading less (or more) than the part is refused.
+    var short = StateReader(writer.bytes)
+    #expect(throws: StateReaderError.malformed) {
+      try short.readPart { reader throws(StateReaderError) in try reader.read(Int.self) }
+    }
+  }
+
   @Test func refusesToReadPastTheEnd() {
     var writer = StateWriter()
     writer.write([Int64](repeating: 1, count: 10))

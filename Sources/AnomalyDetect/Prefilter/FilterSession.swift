@@ -90,7 +90,8 @@ public struct FilterSession {
       resumedDigest = nil
       return
     }
-    let log = try DecisionLog(path: statePath, settings: "window-days=\(configuration.windowDays) format=2")
+    let log = try DecisionLog(
+      path: statePath, settings: "window-days=\(configuration.windowDays) format=\(PrefilterCheckpoint.version)")
     self.log = log
     resumedEvents = try log.decidedEvents()
     resumedDigest = try log.decidedDigest()

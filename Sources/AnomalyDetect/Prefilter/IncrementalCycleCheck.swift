@@ -6,8 +6,8 @@ import SignalGraph
 ///
 /// A payment u → v at time τ closes a cycle v → x₁ → … → u → v when every hop
 /// is later than the one before, the whole cycle lies within
-/// ``PrefilterConfiguration/cycleWindowSeconds``, and each hop passes on
-/// between ``PrefilterConfiguration/cycleMinRatio`` and 100 % of the previous
+/// ``Thresholds/windowSeconds``, and each hop passes on
+/// between ``Thresholds/minRatio`` and 100 % of the previous
 /// hop's amount (money conserved as it goes round, minus a cut). Such a
 /// payment is held and the cycle's earlier payments are revoked. Honest
 /// cycles (roommates splitting rent, family transfers) are slow or do not
@@ -15,7 +15,27 @@ import SignalGraph
 ///
 /// - Complexity: per payment, O(min(fan limit^hops, budget)) incoming
 ///   payments examined; the per-account lists keep only the last window.
-struct IncrementalCycleCheck {
+///
+///     var configuration = PrefilterConfiguration()
+///     configuration.cycles.minRatio = 0.9
+public struct IncrementalCycleCheck: PrefilterCheck {
+  /// The knobs of the cycle check (``PrefilterConfiguration/cycles``).
+  public struct Thresholds: Sendable, Equatable, Codable {
+    /// Longest time a conserved payment cycle may take, in seconds.
+    public var windowSeconds: Int64 = 36 * 3_600
+    /// Most payments in one cycle.
+    public var maxHops: Int = 8
+    /// Each hop passes on at least this share of what the previous hop carried.
+    public var minRatio: Double = 0.8
+    /// Incoming payments examined per account in the backward search.
+    public var fanLimit: Int = 48
+    /// Accounts visited per backward search at most.
+    public var budget: Int = 2_048
+
+    /// The defaults.
+    public init() {}
+  }
+
   struct Incoming {
     var source: Int32
     var time: Int64
@@ -24,14 +44,25 @@ struct IncrementalCycleCheck {
     var withheld: Bool
   }
 
-  let configuration: PrefilterConfiguration
+  let thresholds: Thresholds
   /// Recent incoming payments per account, oldest first from `heads[a]`.
   private(set) var incoming: [[Incoming]] = []
   private(set) var heads: [Int] = []
   private var visits = 0
   private var path: [(account: Int32, index: Int)] = []
 
-  init(configuration: PrefilterConfiguration) { self.configuration = configuration }
+  init(configuration: PrefilterConfiguration) { thresholds = Self.thresholds(in: configuration) }
+
+  static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.cycles }
+  static var partName: String { "cycles" }
+  static var recordSizes: [Int] { [MemoryLayout<Incoming>.size] }
+  static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 { thresholds(in: configuration).windowSeconds }
+
+  /// Decides a payment; admits the other events.
+  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames) -> CheckOutcome {
+    guard case let .payment(source, target, micros) = event else { return .admit }
+    return check(seq: seq, source: source, target: target, micros: micros, time: time, names: names.accounts)
+  }
 
   /// Decides payment `seq` from `source` to `target`.
   mutating func check(
@@ -48,7 +79,7 @@ struct IncrementalCycleCheck {
         var hops = [names[target]]
         for step in path.reversed() { hops.append(names[step.account]) }
         hops.append(names[target])
-        let reason = "cycle: \(path.count + 1) payments \(hops.joined(separator: "→")) within \(String(format: "%.1f", hours)) h, each passing on \(Int(configuration.cycleMinRatio * 100))–100 % of the previous"
+        let reason = "cycle: \(path.count + 1) payments \(hops.joined(separator: "→")) within \(String(format: "%.1f", hours)) h, each passing on \(Int(thresholds.minRatio * 100))–100 % of the previous"
         outcome.holdReasons.append(reason)
         for step in path {
           let a = Int(step.account)
@@ -70,8 +101,8 @@ struct IncrementalCycleCheck {
     let head = heads[Int(node)]
     var examined = 0
     var i = list.count - 1
-    let earliest = start - configuration.cycleWindowSeconds
-    while i >= head, examined < configuration.cycleFanLimit, visits < configuration.cycleBudget {
+    let earliest = start - thresholds.windowSeconds
+    while i >= head, examined < thresholds.fanLimit, visits < thresholds.budget {
       let p = list[i]
       if p.time < earliest { break }
       i -= 1
@@ -79,10 +110,10 @@ struct IncrementalCycleCheck {
       examined += 1
       visits += 1
       // carried ≤ p.micros and carried ≥ ratio · p.micros
-      guard carried <= p.micros, Double(carried) >= configuration.cycleMinRatio * Double(p.micros) else { continue }
+      guard carried <= p.micros, Double(carried) >= thresholds.minRatio * Double(p.micros) else { continue }
       path.append((node, i + 1))
       if p.source == origin { return true }
-      if depth + 1 < configuration.cycleMaxHops, !path.contains(where: { $0.account == p.source }), p.source != node {
+      if depth + 1 < thresholds.maxHops, !path.contains(where: { $0.account == p.source }), p.source != node {
         if search(from: p.source, before: p.time, carried: p.micros, start: start, origin: origin, depth: depth + 1) { return true }
       }
       path.removeLast()
@@ -104,7 +135,7 @@ struct IncrementalCycleCheck {
   }
 
   private mutating func trim(_ a: Int, now: Int64) {
-    let cutoff = now - configuration.cycleWindowSeconds
+    let cutoff = now - thresholds.windowSeconds
     var h = heads[a]
     while h < incoming[a].count, incoming[a][h].time < cutoff { h += 1 }
     if h == incoming[a].count {
@@ -122,11 +153,12 @@ struct IncrementalCycleCheck {
     for a in incoming.indices where !incoming[a].isEmpty { trim(a, now: now) }
   }
 
-  /// Drops every payment to or from the released accounts (`released[a]`),
+  /// Drops every payment to or from the released accounts (`released.accounts[a]`),
   /// whose ids are about to be reused, and the room their lists held.
   ///
   /// - Complexity: O(released accounts + payments kept).
-  mutating func forget(released: [Bool]) {
+  mutating func forget(_ released: ReleasedIds) {
+    guard let released = released.accounts else { return }
     func gone(_ a: Int32) -> Bool { Int(a) < released.count && released[Int(a)] }
     for a in released.indices where released[a] && a < incoming.count {
       incoming[a] = []
@@ -141,6 +173,28 @@ struct IncrementalCycleCheck {
 
   /// Payments kept, over all accounts.
   var paymentsKept: Int { incoming.indices.reduce(0) { $0 + incoming[$1].count - heads[$1] } }
+
+  /// Adds the payments kept.
+  func addFootprint(to footprint: inout PrefilterFootprint) {
+    footprint.payments += paymentsKept
+  }
+
+  /// Every list head within its list, and every kept payment between live accounts.
+  func invariantViolation(names: PrefilterNames) -> String? {
+    func live(_ a: Int32) -> Bool { names.accounts.isLive(a) }
+    guard incoming.count == heads.count, incoming.count <= names.accounts.idCapacity else {
+      return "more payment lists than account ids"
+    }
+    for (a, list) in incoming.enumerated() {
+      guard heads[a] >= 0, heads[a] <= list.count else { return "a payment list head out of bounds" }
+      if list.isEmpty { continue }
+      guard live(Int32(a)) else { return "payments kept for forgotten account \(a)" }
+      guard list.allSatisfy({ live($0.source) && Int($0.source) < incoming.count }) else {
+        return "a kept payment names a forgotten payer"
+      }
+    }
+    return nil
+  }
 }
 
 extension IncrementalCycleCheck {

@@ -9,26 +9,53 @@ import SignalGraph
 /// The state is the recent edges (endorser, target) with their seqs, each
 /// endorser's recent targets, each target's recent endorsers, and for each
 /// pair of targets the number of distinct endorsers that endorsed both
-/// within ``PrefilterConfiguration/blockSyncSeconds`` of each other. A new
+/// within ``Thresholds/syncSeconds`` of each other. A new
 /// edge e → t bumps the pairs (t, t′) for e's latest other targets t′, at
-/// most ``PrefilterConfiguration/blockRecentTargets`` of them. A pair becomes a block when at least
-/// ``PrefilterConfiguration/blockMinEndorsers`` endorsers share it and that is
-/// ``PrefilterConfiguration/blockSurprise`` times more than chance
+/// most ``Thresholds/recentTargets`` of them. A pair becomes a block when at least
+/// ``Thresholds/minEndorsers`` endorsers share it and that is
+/// ``Thresholds/surprise`` times more than chance
 /// (d(t)·d(t′) / active endorsers), so two celebrities followed by the same
 /// thousands never form one; targets above
-/// ``PrefilterConfiguration/blockMaxTargetDegree`` and endorsers above
-/// ``PrefilterConfiguration/blockMaxEndorserDegree`` are not paired at all.
+/// ``Thresholds/maxTargetDegree`` and endorsers above
+/// ``Thresholds/maxEndorserDegree`` are not paired at all.
 /// When a block forms, every admitted endorsement of the pair by the common
 /// endorsers is revoked; later endorsements that join a block are held.
 ///
-/// - Complexity: O(``PrefilterConfiguration/blockRecentTargets``) expected
+/// - Complexity: O(``Thresholds/recentTargets``) expected
 ///   per new edge however dense the graph (a complete bipartite follow graph
 ///   included), O(1) per repeat; flagging a block costs O(d(t)); evicting an
 ///   edge costs O(1) when it is the oldest of both its ends (the usual
 ///   case, ``EndorsementList``), O(degree) otherwise. Memory is bounded by the window:
-///   at most `blockRecentTargets` pairs per edge kept, one queue entry per
+///   at most `recentTargets` pairs per edge kept, one queue entry per
 ///   pair and window.
-struct IncrementalEngagementCheck {
+///
+///     var configuration = PrefilterConfiguration()
+///     configuration.engagement.minEndorsers = 6
+public struct IncrementalEngagementCheck: PrefilterCheck {
+  /// The knobs of the dense-block check (``PrefilterConfiguration/engagement``).
+  public struct Thresholds: Sendable, Equatable, Codable {
+    /// Distinct endorsers that must share two targets to make a block.
+    public var minEndorsers: Int = 5
+    /// How many times more co-endorsers than chance (d₁·d₂ / active endorsers) a block needs.
+    public var surprise: Double = 10
+    /// An endorser's two endorsements of a pair count together only this close in time (seconds).
+    public var syncSeconds: Int64 = 14 * 86_400
+    /// Targets with more endorsers than this in the window (celebrities) are not paired.
+    public var maxTargetDegree: Int = 1_000
+    /// Endorsers with more targets than this in the window (accounts that
+    /// follow everyone) are not paired either: one endorser adds at most one
+    /// to any pair, and pairing all its targets would cost its degree squared.
+    public var maxEndorserDegree: Int = 1_000
+    /// A new endorsement is paired with at most this many of its endorser's
+    /// latest targets, so that deciding it costs O(this), not O(out-degree):
+    /// a farm's fakes endorse their customers within days, so the customers
+    /// are among their latest targets.
+    public var recentTargets: Int = 64
+
+    /// The defaults.
+    public init() {}
+  }
+
   struct Edge {
     /// The first endorsement's seq; repeats (likes after a follow) go to
     /// `more`, the latest ``maxRepeats`` of them, so an account liking the
@@ -92,7 +119,9 @@ struct IncrementalEngagementCheck {
     }
   }
 
-  let configuration: PrefilterConfiguration
+  let thresholds: Thresholds
+  /// The history window (``PrefilterConfiguration/windowDays``) in seconds.
+  let windowSeconds: Int64
   private(set) var edges: [UInt64: Edge] = [:]
   private(set) var targetsOf: [EndorsementList] = []
   private(set) var endorsersOf: [EndorsementList] = []
@@ -105,12 +134,25 @@ struct IncrementalEngagementCheck {
   /// Pairs to look at as time advances: one entry per pair (``EvictionHeap``).
   private var pairQueue = EvictionHeap()
 
-  init(configuration: PrefilterConfiguration) { self.configuration = configuration }
+  init(configuration: PrefilterConfiguration) {
+    thresholds = Self.thresholds(in: configuration)
+    windowSeconds = configuration.windowSeconds
+  }
+
+  static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.engagement }
+  static var partName: String { "engagement" }
+  static var recordSizes: [Int] { [MemoryLayout<Pair>.size] }
+  static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 { thresholds(in: configuration).syncSeconds }
+
+  /// Decides an endorsement; admits the other events.
+  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames) -> CheckOutcome {
+    guard case let .endorsement(endorser, target) = event else { return .admit }
+    return check(seq: seq, endorser: endorser, target: target, time: time, now: now, names: names.accounts)
+  }
 
   @inline(__always) static func edgeKey(_ e: Int32, _ t: Int32) -> UInt64 { UInt64(UInt32(e)) << 32 | UInt64(UInt32(t)) }
   @inline(__always) static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 { a < b ? edgeKey(a, b) : edgeKey(b, a) }
 
-  /// Decides endorsement `seq` of `target` by `endorser`.
   /// Decides endorsement `seq` of `target` by `endorser` at `time`, first
   /// evicting what is older than the window before the stream's clock `now`.
   mutating func check(
@@ -157,17 +199,17 @@ struct IncrementalEngagementCheck {
     }
 
     let degreeT = endorsersOf[Int(t)].count
-    guard degreeT <= configuration.blockMaxTargetDegree, targetsOf[Int(e)].count <= configuration.blockMaxEndorserDegree
+    guard degreeT <= thresholds.maxTargetDegree, targetsOf[Int(e)].count <= thresholds.maxEndorserDegree
     else { return outcome }
     // The latest targets before t (t itself is last).
-    for other in targetsOf[Int(e)].live.dropLast().suffix(configuration.blockRecentTargets) {
+    for other in targetsOf[Int(e)].live.dropLast().suffix(thresholds.recentTargets) {
       let degreeO = endorsersOf[Int(other)].count
-      guard degreeO <= configuration.blockMaxTargetDegree,
+      guard degreeO <= thresholds.maxTargetDegree,
         let otherEdge = edges[Self.edgeKey(e, other)],
-        abs(time - otherEdge.first) <= configuration.blockSyncSeconds
+        abs(time - otherEdge.first) <= thresholds.syncSeconds
       else { continue }
       let pk = Self.pairKey(t, other)
-      let window = configuration.windowSeconds
+      let window = windowSeconds
       var pair: Pair
       if let known = pairs[pk] {
         pair = known
@@ -178,14 +220,14 @@ struct IncrementalEngagementCheck {
       pair.bump(at: time, window: window)
       pairs[pk] = pair
       let count = pair.estimate(at: time, window: window)
-      guard !pair.flagged, count >= Double(configuration.blockMinEndorsers) else { continue }
+      guard !pair.flagged, count >= Double(thresholds.minEndorsers) else { continue }
       let expected = Double(degreeT) * Double(degreeO) / Double(max(activeEndorsers, 1))
-      guard count >= configuration.blockSurprise * expected else { continue }
+      guard count >= thresholds.surprise * expected else { continue }
       pairs[pk]!.flagged = true
       partners[t, default: []].append(other)
       partners[other, default: []].append(t)
       let common = endorsersOf[Int(t)].live.filter { edges[Self.edgeKey($0, other)] != nil }
-      let reason = "dense-block: \(common.count) accounts endorse both \(names[t]) and \(names[other]) (\(Int(count.rounded())) within \(configuration.blockSyncSeconds / 86_400) days of each other; chance ≈ \(String(format: "%.2f", expected)))"
+      let reason = "dense-block: \(common.count) accounts endorse both \(names[t]) and \(names[other]) (\(Int(count.rounded())) within \(thresholds.syncSeconds / 86_400) days of each other; chance ≈ \(String(format: "%.2f", expected)))"
       if outcome.holdReasons.isEmpty { outcome.holdReasons.append(reason) }
       edges[key]!.withheld = true
       for x in common {
@@ -211,7 +253,7 @@ struct IncrementalEngagementCheck {
   ///
   /// - Complexity: amortised O(1) per queued touch, plus O(degree) per evicted edge.
   mutating func evict(now: Int64) {
-    let cutoff = now - configuration.windowSeconds
+    let cutoff = now - windowSeconds
     while edgeHead < edgeQueue.count, edgeQueue[edgeHead].time < cutoff {
       let key = edgeQueue[edgeHead].key
       edgeHead += 1
@@ -244,13 +286,14 @@ struct IncrementalEngagementCheck {
   }
 
   /// Drops every edge, pair and block of the released accounts
-  /// (`released[a]`), whose ids are about to be reused. Their queue entries
+  /// (`released.accounts[a]`), whose ids are about to be reused. Their queue entries
   /// stay: a popped key whose edge or pair is younger than the window is
   /// left alone, so they cannot evict the new owner's state.
   ///
   /// - Complexity: O(degree) per released account, plus one pass over the
   ///   pairs and blocks.
-  mutating func forget(released: [Bool]) {
+  mutating func forget(_ released: ReleasedIds) {
+    guard let released = released.accounts else { return }
     func gone(_ a: Int32) -> Bool { Int(a) < released.count && released[Int(a)] }
     for a in released.indices where released[a] && a < targetsOf.count {
       let e = Int32(a)
@@ -287,6 +330,55 @@ struct IncrementalEngagementCheck {
   var pairsKept: Int { pairs.count }
   /// Entries in the pairs' eviction queue: about one per pair kept.
   var pairEntriesQueued: Int { pairQueue.count }
+
+  /// Adds the edges and target pairs kept.
+  func addFootprint(to footprint: inout PrefilterFootprint) {
+    footprint.endorsements += edgesKept
+    footprint.targetPairs += pairsKept
+  }
+
+  /// Every edge, pair and block between live accounts, and each edge listed
+  /// once in its endorser's targets and once in its target's endorsers.
+  func invariantViolation(names: PrefilterNames) -> String? {
+    func live(_ a: Int32) -> Bool { names.accounts.isLive(a) }
+    let ids = targetsOf.count
+    guard endorsersOf.count == ids, ids <= names.accounts.idCapacity else { return "more endorsement lists than account ids" }
+    for key in edges.keys {
+      let (e, t) = (Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
+      guard live(e), live(t), Int(max(e, t)) < ids else { return "an endorsement names a forgotten account" }
+    }
+    // Each edge once in its endorser's targets and once in its target's
+    // endorsers, and nothing else there (linear: a hashed set of the lists' edges).
+    var listed = Set<UInt64>(minimumCapacity: edges.count)
+    for (a, targets) in targetsOf.enumerated() where !targets.isEmpty {
+      guard live(Int32(a)), targets.live.allSatisfy({ live($0) && Int($0) < ids }) else { return "targets kept for a forgotten account" }
+      for t in targets.live {
+        let key = Self.edgeKey(Int32(a), t)
+        guard edges[key] != nil, listed.insert(key).inserted else { return "an endorser's targets disagree with its edges" }
+      }
+    }
+    guard listed.count == edges.count else { return "an edge is missing from its endorser's targets" }
+    var endorsed = 0
+    for (a, endorsers) in endorsersOf.enumerated() where !endorsers.isEmpty {
+      guard live(Int32(a)), endorsers.live.allSatisfy({ live($0) && Int($0) < ids }) else {
+        return "endorsers kept for a forgotten account"
+      }
+      for e in endorsers.live where !listed.contains(Self.edgeKey(e, Int32(a))) {
+        return "a target's endorsers disagree with the edges"
+      }
+      endorsed += endorsers.count
+    }
+    guard endorsed == edges.count else { return "an edge is missing from its target's endorsers" }
+    for key in pairs.keys {
+      let (a, b) = (Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
+      guard live(a), live(b), Int(max(a, b)) < ids else { return "a pair names a forgotten target" }
+    }
+    for (a, ps) in partners {
+      guard live(a), Int(a) < ids, ps.allSatisfy({ live($0) && Int($0) < ids }) else { return "a block names a forgotten target" }
+    }
+    guard activeEndorsers >= 0 else { return "a negative count of active endorsers" }
+    return nil
+  }
 }
 
 extension IncrementalEngagementCheck {

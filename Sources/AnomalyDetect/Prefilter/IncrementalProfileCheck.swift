@@ -2,14 +2,14 @@ import SignalGraph
 
 /// Looks each profile edit up in a rare-value index and a MinHash LSH index of
 /// bios, and flags template rings: at least
-/// ``PrefilterConfiguration/profileMinGroup`` accounts that set the same rare
-/// value within ``PrefilterConfiguration/profileBurstSeconds`` and also share
+/// ``Thresholds/minGroup`` accounts that set the same rare
+/// value within ``Thresholds/burstSeconds`` and also share
 /// a second rare value or a near-duplicate bio (MinHash, Broder 1997; see
 /// ``MinHashIndex``).
 ///
 /// A value is a (field, value) key; a bio's key is its near-duplicate
 /// cluster, so copies that differ in a word count as one shared value. Keys
-/// set by more than ``PrefilterConfiguration/profileRareMax`` accounts are
+/// set by more than ``Thresholds/rareMax`` accounts are
 /// common (big employers, big schools) and never make a ring. When a ring is
 /// found its members' recent edits are revoked and their edits (and any edit
 /// of the ring's keys) are held for the next burst window. Households that
@@ -19,7 +19,25 @@ import SignalGraph
 ///   with the group capped by the rarity bound; a bio costs one MinHash
 ///   signature (O(length × hash functions)). The MinHash index is rebuilt
 ///   every window (two generations), so memory stays bounded.
-struct IncrementalProfileCheck {
+///
+///     var configuration = PrefilterConfiguration()
+///     configuration.profiles.rareMax = 40
+public struct IncrementalProfileCheck: PrefilterCheck {
+  /// The knobs of the template ring check (``PrefilterConfiguration/profiles``).
+  public struct Thresholds: Sendable, Equatable, Codable {
+    /// Accounts that must share a rare value and a second one within the burst window.
+    public var minGroup: Int = 4
+    /// A value set by more accounts than this within the window is common, not a template.
+    public var rareMax: Int = 60
+    /// The burst window of a template ring, in seconds.
+    public var burstSeconds: Int64 = 6 * 3_600
+    /// Least estimated Jaccard similarity for two bios to be near duplicates.
+    public var bioMinJaccard: Double = 0.5
+
+    /// The defaults.
+    public init() {}
+  }
+
   struct Entry {
     var account: Int32
     var key: UInt64
@@ -37,7 +55,9 @@ struct IncrementalProfileCheck {
     var started: Int64
   }
 
-  let configuration: PrefilterConfiguration
+  let thresholds: Thresholds
+  /// The history window (``PrefilterConfiguration/windowDays``) in seconds.
+  let windowSeconds: Int64
   /// Recent entries per key, oldest first.
   private(set) var byKey: [UInt64: [Entry]] = [:]
   /// Distinct accounts per key over the window (for rarity).
@@ -56,8 +76,35 @@ struct IncrementalProfileCheck {
   static let bioClusterFlag: UInt64 = 1 << 31
 
   init(configuration: PrefilterConfiguration) {
-    self.configuration = configuration
+    thresholds = Self.thresholds(in: configuration)
+    windowSeconds = configuration.windowSeconds
     current = BioGeneration(started: .min)
+  }
+
+  static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.profiles }
+  static var partName: String { "profiles" }
+  static var recordSizes: [Int] { [MemoryLayout<Entry>.size, MemoryLayout<(time: Int64, key: UInt64, account: Int32)>.size] }
+  static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 { 2 * thresholds(in: configuration).burstSeconds }
+
+  /// Decides a profile edit; admits the other events. A bio's key is its
+  /// near-duplicate cluster (``bioKey(field:account:text:time:)``), any other
+  /// value's is the (field, interned value) pair.
+  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames) -> CheckOutcome {
+    guard case let .profileEdit(account, field, fieldName, value) = event else { return .admit }
+    let key: UInt64
+    if fieldName == "bio" {
+      key = bioKey(field: field, account: account, text: value, time: time)
+    } else {
+      key = UInt64(UInt32(bitPattern: field)) << 32 | UInt64(UInt32(bitPattern: names.values.intern(value, at: time)))
+    }
+    return check(seq: seq, account: account, key: key, time: time, fields: names.fields, values: names.values, names: names.accounts)
+  }
+
+  /// A key in words: the field and the quoted value, or the bio cluster.
+  static func describe(_ key: UInt64, fields: WindowedInterner, values: WindowedInterner) -> String {
+    let field = fields[Int32(truncatingIfNeeded: key >> 32)]
+    if key & bioClusterFlag != 0 { return "near-duplicate \(field)s" }
+    return "\(field) \(Decision.quoted(values[Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)]))"
   }
 
   /// The key of a bio: its near-duplicate cluster among recent bios (this
@@ -72,13 +119,13 @@ struct IncrementalProfileCheck {
     current.texts.append(text)
     var cluster: UInt32? = nil
     for c in current.index.candidates(for: doc) where current.accounts[Int(c)] != account {
-      if current.index.estimatedJaccard(doc, c) >= configuration.bioMinJaccard {
+      if current.index.estimatedJaccard(doc, c) >= thresholds.bioMinJaccard {
         cluster = min(cluster ?? .max, current.clusters[Int(c)])
       }
     }
     if cluster == nil, var old = previous {
       for c in old.index.candidates(forText: text) where old.accounts[Int(c)] != account {
-        if MinHashIndex.jaccard(text, old.texts[Int(c)]) >= configuration.bioMinJaccard {
+        if MinHashIndex.jaccard(text, old.texts[Int(c)]) >= thresholds.bioMinJaccard {
           cluster = min(cluster ?? .max, old.clusters[Int(c)])
         }
       }
@@ -97,7 +144,7 @@ struct IncrementalProfileCheck {
 
   /// Decides edit `seq` by `account` of the value with key `key`.
   mutating func check(seq: Int, account a: Int32, key: UInt64, time: Int64, fields: WindowedInterner, values: WindowedInterner, names: WindowedInterner) -> CheckOutcome {
-    let burst = configuration.profileBurstSeconds
+    let burst = thresholds.burstSeconds
     var entry = Entry(account: a, key: key, time: time, seq: seq, withheld: false)
     if seenAccountKey.insert(Self.accountKey(a, key)).inserted {
       accountsPerKey[key, default: 0] += 1
@@ -107,7 +154,7 @@ struct IncrementalProfileCheck {
     if let until = flaggedAccounts[a], until >= time {
       outcome.holdReasons.append("profile-ring: \(names[a]) belongs to a flagged template ring")
     } else if let until = flaggedKeys[key], until >= time {
-      outcome.holdReasons.append("profile-ring: \(Prefilter.describe(key, fields: fields, values: values)) is a flagged template value")
+      outcome.holdReasons.append("profile-ring: \(Self.describe(key, fields: fields, values: values)) is a flagged template value")
       flag(a, until: time + burst, reason: outcome.holdReasons[0], &outcome)
     }
     entry.withheld = !outcome.holdReasons.isEmpty
@@ -115,10 +162,10 @@ struct IncrementalProfileCheck {
     if !outcome.holdReasons.isEmpty { return outcome }
 
     let rare = Int(accountsPerKey[key] ?? 0)
-    guard rare >= configuration.profileMinGroup, rare <= configuration.profileRareMax, let group = byKey[key] else { return outcome }
+    guard rare >= thresholds.minGroup, rare <= thresholds.rareMax, let group = byKey[key] else { return outcome }
     var members: [Int32] = []
     for g in group where !members.contains(g.account) { members.append(g.account) }
-    guard members.count >= configuration.profileMinGroup else { return outcome }
+    guard members.count >= thresholds.minGroup else { return outcome }
     // Count, per other rare key, how many members set it in the burst window.
     var counts: [UInt64: Int] = [:]
     for m in members {
@@ -126,15 +173,15 @@ struct IncrementalProfileCheck {
       for e in byAccount[m] ?? [] where e.key != key && !mine.contains(e.key) && time - e.time <= burst {
         mine.append(e.key)
       }
-      for k in mine where Int(accountsPerKey[k] ?? 0) <= configuration.profileRareMax { counts[k, default: 0] += 1 }
+      for k in mine where Int(accountsPerKey[k] ?? 0) <= thresholds.rareMax { counts[k, default: 0] += 1 }
     }
     var best: (key: UInt64, count: Int)? = nil
-    for (k, c) in counts where c >= configuration.profileMinGroup {
+    for (k, c) in counts where c >= thresholds.minGroup {
       if best == nil || c > best!.count || (c == best!.count && k < best!.key) { best = (k, c) }
     }
     guard let second = best else { return outcome }
     let ring = members.filter { m in (byAccount[m] ?? []).contains { $0.key == second.key && time - $0.time <= burst } }
-    let reason = "profile-ring: \(ring.count) accounts set \(Prefilter.describe(key, fields: fields, values: values)) and \(Prefilter.describe(second.key, fields: fields, values: values)) within \(burst / 3_600) h"
+    let reason = "profile-ring: \(ring.count) accounts set \(Self.describe(key, fields: fields, values: values)) and \(Self.describe(second.key, fields: fields, values: values)) within \(burst / 3_600) h"
     flaggedKeys[key] = time + burst
     flaggedKeys[second.key] = time + burst
     for m in ring { flag(m, until: time + burst, reason: reason, &outcome) }
@@ -165,7 +212,7 @@ struct IncrementalProfileCheck {
   }
 
   private mutating func append(_ entry: Entry, time: Int64) {
-    let cutoff = time - configuration.profileBurstSeconds
+    let cutoff = time - thresholds.burstSeconds
     var list = byKey.removeValue(forKey: entry.key) ?? []
     if let first = list.firstIndex(where: { $0.time >= cutoff }) { list.removeFirst(first) } else { list.removeAll() }
     list.append(entry)
@@ -179,7 +226,7 @@ struct IncrementalProfileCheck {
   /// Forgets edits older than the burst window, expired flags and rarity
   /// counts older than the history window.
   mutating func evict(now: Int64) {
-    let cutoff = now - configuration.profileBurstSeconds
+    let cutoff = now - thresholds.burstSeconds
     byKey = byKey.compactMapValues { list in
       let kept = list.filter { $0.time >= cutoff }
       return kept.isEmpty ? nil : kept
@@ -190,7 +237,7 @@ struct IncrementalProfileCheck {
     }
     flaggedKeys = flaggedKeys.filter { $0.value >= now }
     flaggedAccounts = flaggedAccounts.filter { $0.value >= now }
-    let old = now - configuration.windowSeconds
+    let old = now - windowSeconds
     var drop = 0
     while drop < seenAccountKeyOrder.count, seenAccountKeyOrder[drop].time < old {
       uncount(seenAccountKeyOrder[drop])
@@ -198,13 +245,13 @@ struct IncrementalProfileCheck {
     }
     seenAccountKeyOrder.removeFirst(drop)
     rotateGenerations(now: now)
-    if let old = previous, now - old.started > configuration.profileBurstSeconds * 8 { previous = nil }
+    if let old = previous, now - old.started > thresholds.burstSeconds * 8 { previous = nil }
   }
 
   /// Starts a new generation of the bio index when the current one is four
   /// burst windows old; the previous one is dropped.
   private mutating func rotateGenerations(now: Int64) {
-    guard current.started != .min, now - current.started > configuration.profileBurstSeconds * 4 else { return }
+    guard current.started != .min, now - current.started > thresholds.burstSeconds * 4 else { return }
     previous = current
     current = BioGeneration(started: now)
   }
@@ -226,12 +273,13 @@ struct IncrementalProfileCheck {
     return (field, Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
   }
 
-  /// Drops everything that names a released account, value or field (`released…[id]`),
+  /// Drops everything that names a released account, value or field (`released.accounts[id]`, ...),
   /// whose ids are about to be reused: their edits, flags and rarity counts,
   /// and their marks in the bio index.
   ///
   /// - Complexity: one pass over the kept edits, flags and rarity counters.
-  mutating func forget(accounts: [Bool], values: [Bool], fields: [Bool]) {
+  mutating func forget(_ released: ReleasedIds) {
+    let accounts = released.accounts ?? [], values = released.values ?? [], fields = released.fields ?? []
     func gone(_ a: Int32) -> Bool { Int(a) < accounts.count && accounts[Int(a)] }
     func goneKey(_ key: UInt64) -> Bool {
       let (f, v) = Self.parts(of: key)
@@ -271,6 +319,54 @@ struct IncrementalProfileCheck {
   var editsKept: Int { byAccount.values.reduce(0) { $0 + $1.count } }
   var rarityCountersKept: Int { seenAccountKeyOrder.count }
   var biosIndexed: Int { current.accounts.count + (previous?.accounts.count ?? 0) }
+
+  /// Adds the edits, rarity counters and bios kept.
+  func addFootprint(to footprint: inout PrefilterFootprint) {
+    footprint.profileEdits += editsKept
+    footprint.rarityCounters += rarityCountersKept
+    footprint.bios += biosIndexed
+  }
+
+  /// Every edit, flag, rarity count and indexed bio names live accounts and
+  /// values, the indexes agree, and each rarity count is the number of pairs it counts.
+  func invariantViolation(names: PrefilterNames) -> String? {
+    func live(_ a: Int32) -> Bool { names.accounts.isLive(a) }
+    func liveKey(_ key: UInt64) -> Bool {
+      let (field, value) = Self.parts(of: key)
+      return names.fields.isLive(field) && (value.map(names.values.isLive) ?? true)
+    }
+    for (a, edits) in byAccount {
+      guard live(a), edits.allSatisfy({ liveKey($0.key) && $0.account == a }) else {
+        return "profile edits kept for a forgotten account or value"
+      }
+    }
+    for (key, edits) in byKey {
+      guard liveKey(key), edits.allSatisfy({ live($0.account) && $0.key == key }) else {
+        return "profile edits kept for a forgotten value or account"
+      }
+    }
+    for (key, count) in accountsPerKey {
+      guard liveKey(key), count > 0 else { return "a rarity count for a forgotten value" }
+    }
+    for x in seenAccountKeyOrder {
+      guard live(x.account), liveKey(x.key) else { return "a rarity counter names a forgotten account or value" }
+    }
+    // Each count is the number of (account, value) pairs it counts, so that
+    // forgetting the pairs forgets the count (a count a damaged checkpoint
+    // raised would outlive its value).
+    var pairsPerKey: [UInt64: Int] = [:]
+    for x in seenAccountKeyOrder { pairsPerKey[x.key, default: 0] += 1 }
+    guard pairsPerKey.count == accountsPerKey.count,
+      pairsPerKey.allSatisfy({ Int(accountsPerKey[$0.key] ?? 0) == $0.value })
+    else { return "a rarity count disagrees with the pairs it counts" }
+    for a in flaggedAccounts.keys where !live(a) { return "a flag on forgotten account \(a)" }
+    for key in flaggedKeys.keys where !liveKey(key) { return "a flag on a forgotten value" }
+    for generation in [current] + (previous.map { [$0] } ?? []) {
+      guard generation.accounts.allSatisfy({ $0 < 0 || live($0) }) else { return "the bio index names a forgotten account" }
+      guard generation.index.count == generation.accounts.count else { return "the bio index and its accounts disagree" }
+    }
+    return nil
+  }
 }
 
 extension IncrementalProfileCheck {

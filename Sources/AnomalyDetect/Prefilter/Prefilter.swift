@@ -36,39 +36,43 @@ public struct Prefilter: Sendable {
   public let configuration: Configuration
   /// The seq the next event gets: the number of events (and error lines) decided so far.
   public private(set) var nextSeq = 0
-  private(set) var accounts = WindowedInterner()
-  private(set) var fields = WindowedInterner()
-  private(set) var values = WindowedInterner()
-  private(set) var cycles: IncrementalCycleCheck
-  private(set) var engagement: IncrementalEngagementCheck
-  private(set) var profiles: IncrementalProfileCheck
+  private(set) var names = PrefilterNames()
+  /// The checks, one of each of ``checkTypes``, in that order.
+  private(set) var checks: [any PrefilterCheck]
   private(set) var now = Int64.min
   private(set) var nextSweep = Int64.min
+
+  /// Every check the pre-filter runs, in the order it offers them events
+  /// and writes their checkpoint parts: the one place a check is registered.
+  static let checkTypes: [any PrefilterCheck.Type] = [
+    IncrementalCycleCheck.self,
+    IncrementalEngagementCheck.self,
+    IncrementalProfileCheck.self,
+  ]
 
   /// Creates a pre-filter with empty state.
   public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
-    cycles = IncrementalCycleCheck(configuration: configuration)
-    engagement = IncrementalEngagementCheck(configuration: configuration)
-    profiles = IncrementalProfileCheck(configuration: configuration)
+    checks = Self.checkTypes.map { $0.init(configuration: configuration) }
   }
 
-  /// Creates a pre-filter from restored parts (see `Prefilter+Checkpoint.swift`).
+  /// Creates a pre-filter from restored parts (see `PrefilterCheckpoint.swift`).
   init(
     configuration: Configuration, nextSeq: Int, now: Int64, nextSweep: Int64,
-    accounts: WindowedInterner, fields: WindowedInterner, values: WindowedInterner,
-    cycles: IncrementalCycleCheck, engagement: IncrementalEngagementCheck, profiles: IncrementalProfileCheck
+    names: PrefilterNames, checks: [any PrefilterCheck]
   ) {
     self.configuration = configuration
     self.nextSeq = nextSeq
     self.now = now
     self.nextSweep = nextSweep
-    self.accounts = accounts
-    self.fields = fields
-    self.values = values
-    self.cycles = cycles
-    self.engagement = engagement
-    self.profiles = profiles
+    self.names = names
+    self.checks = checks
+  }
+
+  /// The check of type `type`, for tests and benchmarks.
+  func check<Check: PrefilterCheck>(_ type: Check.Type) -> Check? {
+    for check in checks { if let check = check as? Check { return check } }
+    return nil
   }
 
   /// Decides the next event of the stream (it gets seq ``nextSeq``).
@@ -84,30 +88,27 @@ public struct Prefilter: Sendable {
       if nextSweep == .min { nextSweep = now + 86_400 }
       if now >= nextSweep { sweep() }
     }
-    let outcome: CheckOutcome
+    let checked: PrefilterEvent
     switch event {
     case let .payment(_, source, target, amount, time):
-      let s = accounts.intern(source, at: time), t = accounts.intern(target, at: time)
-      outcome = cycles.check(seq: seq, source: s, target: t, micros: amount.micros, time: time, names: accounts)
+      let s = names.accounts.intern(source, at: time), t = names.accounts.intern(target, at: time)
+      checked = .payment(source: s, target: t, micros: amount.micros)
     case let .interaction(source, target, kind, time, rating):
-      if configuration.endorsement.isEndorsement(kind: kind, rating: rating) {
-        let s = accounts.intern(source, at: time), t = accounts.intern(target, at: time)
-        outcome = engagement.check(seq: seq, endorser: s, target: t, time: time, now: now, names: accounts)
-      } else {
-        outcome = .admit  // a dislike, a report, a negative rating: never an endorsement to withhold
+      // A dislike, a report, a negative rating: never an endorsement to withhold.
+      guard configuration.endorsement.isEndorsement(kind: kind, rating: rating) else {
+        return Decision(seq: seq, verdict: .admit, reasons: [])
       }
+      let s = names.accounts.intern(source, at: time), t = names.accounts.intern(target, at: time)
+      checked = .endorsement(endorser: s, target: t)
     case let .profileEdit(account, field, value, time):
-      let a = accounts.intern(account, at: time), f = fields.intern(field, at: time)
-      let key: UInt64
-      if field == "bio" {
-        key = profiles.bioKey(field: f, account: a, text: value, time: time)
-      } else {
-        key = UInt64(UInt32(bitPattern: f)) << 32 | UInt64(UInt32(bitPattern: values.intern(value, at: time)))
-      }
-      outcome = profiles.check(
-        seq: seq, account: a, key: key, time: time,
-        fields: fields, values: values,
-        names: accounts)
+      let a = names.accounts.intern(account, at: time), f = names.fields.intern(field, at: time)
+      checked = .profileEdit(account: a, field: f, fieldName: field, value: value)
+    }
+    var outcome = CheckOutcome.admit
+    for i in checks.indices {
+      let found = checks[i].check(checked, seq: seq, time: time, now: now, names: &names)
+      outcome.holdReasons += found.holdReasons
+      outcome.revoked += found.revoked
     }
     var decision = Decision(seq: seq, verdict: outcome.holdReasons.isEmpty ? .admit : .hold, reasons: outcome.holdReasons)
     if !outcome.revoked.isEmpty {
@@ -138,40 +139,17 @@ public struct Prefilter: Sendable {
     }
   }
 
-  /// Evicts what every checker keeps beyond its window, then forgets the
+  /// Evicts what every check keeps beyond its window, then forgets the
   /// accounts, values and fields idle for longer than
-  /// ``PrefilterConfiguration/idleSeconds`` (each checker first drops what
+  /// ``PrefilterConfiguration/idleSeconds`` (each check first drops what
   /// still names them), so their ids can be reused.
   private mutating func sweep() {
-    cycles.evict(now: now)
-    engagement.evict(now: now)
-    profiles.evict(now: now)
-    let cutoff = now - configuration.idleSeconds
-    let goneAccounts = Self.mask(accounts.release(idleBefore: cutoff), count: accounts.idCapacity)
-    let goneValues = Self.mask(values.release(idleBefore: cutoff), count: values.idCapacity)
-    let goneFields = Self.mask(fields.release(idleBefore: cutoff), count: fields.idCapacity)
-    if let goneAccounts {
-      cycles.forget(released: goneAccounts)
-      engagement.forget(released: goneAccounts)
-    }
-    if goneAccounts != nil || goneValues != nil || goneFields != nil {
-      profiles.forget(accounts: goneAccounts ?? [], values: goneValues ?? [], fields: goneFields ?? [])
+    for i in checks.indices { checks[i].evict(now: now) }
+    let released = names.release(idleBefore: now - configuration.idleSeconds)
+    if !released.isEmpty {
+      for i in checks.indices { checks[i].forget(released) }
     }
     nextSweep = now + 86_400
     checkInvariants()
-  }
-
-  /// `ids` as a membership mask over `count` ids, or nil when empty.
-  private static func mask(_ ids: [Int32], count: Int) -> [Bool]? {
-    guard !ids.isEmpty else { return nil }
-    var mask = [Bool](repeating: false, count: count)
-    for id in ids { mask[Int(id)] = true }
-    return mask
-  }
-
-  static func describe(_ key: UInt64, fields: WindowedInterner, values: WindowedInterner) -> String {
-    let field = fields[Int32(truncatingIfNeeded: key >> 32)]
-    if key & IncrementalProfileCheck.bioClusterFlag != 0 { return "near-duplicate \(field)s" }
-    return "\(field) \(Decision.quoted(values[Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)]))"
   }
 }

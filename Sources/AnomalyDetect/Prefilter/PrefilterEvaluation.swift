@@ -8,7 +8,8 @@ import SignalGraph
 ///
 /// The truth file is `events_truth.csv` (`seq,fraud`: 1 the manipulation,
 /// 2 planted cover activity, excluded from both rates, 0 honest); buyers are
-/// listed in `events_buyers.csv`. Inflation is Σ over buyers of (score with
+/// listed in `events_buyers.csv` (`account`, one a line), which must exist
+/// and name accounts of the stream. Inflation is Σ over buyers of (score with
 /// the signals counted − score with honest signals only, i.e. without the
 /// fraud = 1 ones), with every signal counted (no pre-filter) versus only
 /// the admitted ones; all three scorings use the same reference time.
@@ -49,7 +50,9 @@ public struct PrefilterEvaluation: Sendable {
 
   /// Evaluates the stream `events.ndjson` of `directory` against its truth files.
   ///
-  /// - Throws: `PrefilterEvaluationError` when a file is missing or malformed.
+  /// - Throws: ``PrefilterEvaluationError`` when a file is missing or
+  ///   malformed: the stream, its truth, or its buyers (without which the
+  ///   inflation cut could not be measured).
   public init(directory: String, configuration: PrefilterConfiguration = PrefilterConfiguration()) throws {
     let dir = URL(fileURLWithPath: directory)
     func read(_ name: String) throws -> Data {
@@ -59,8 +62,13 @@ public struct PrefilterEvaluation: Sendable {
     }
     let stream = try read("events.ndjson")
     let truth = try Self.truth(String(decoding: try read("events_truth.csv"), as: UTF8.self), path: dir.appendingPathComponent("events_truth.csv").path)
-    let buyerIds = String(decoding: (try? read("events_buyers.csv")) ?? Data(), as: UTF8.self)
-      .split(separator: "\n").dropFirst().map(String.init)
+    // Without the buyers the inflation cut would be 1 by default and the
+    // targets "met" untested: a missing buyers file is an error, as is one
+    // listing no buyer when the truth marks fraud, or a buyer the stream never names.
+    let buyersPath = dir.appendingPathComponent("events_buyers.csv").path
+    let buyerIds = String(decoding: try read("events_buyers.csv"), as: UTF8.self)
+      .split(separator: "\n").dropFirst().map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+      .filter { !$0.isEmpty }
 
     var filter = Prefilter(configuration: configuration)
     var set = SignalSet()
@@ -123,8 +131,14 @@ public struct PrefilterEvaluation: Sendable {
     let all = CreditScore(set)
     let honestOnly = CreditScore(set, mask: honestMask, referenceTime: all.referenceTime)
     let admitted = CreditScore(set, mask: admittedMask, referenceTime: all.referenceTime)
+    if buyerIds.isEmpty && fraud > 0 {
+      throw PrefilterEvaluationError.malformed(
+        path: buyersPath, reason: "lists no buyer, but the truth marks \(fraud) fraudulent signals: the inflation cut cannot be measured")
+    }
     for id in buyerIds {
-      guard let a = set.accounts.ids.index(of: id) else { continue }
+      guard let a = set.accounts.ids.index(of: id) else {
+        throw PrefilterEvaluationError.malformed(path: buyersPath, reason: "buyer \(Decision.quoted(id)) appears in no event of the stream")
+      }
       buyers += 1
       let base = honestOnly.score(of: a)
       inflationWithout += all.score(of: a) - base

@@ -196,6 +196,10 @@ import Darwin
 #endif
 
 extension WindowedInterner {
+  /// The sizes of the records ``write(to:)`` copies as raw bytes, for a
+  /// checkpoint's format tag.
+  package static var recordSizes: [Int] { [MemoryLayout<Entry>.size] }
+
   /// Writes the whole table (strings, ids, last-seen times, free ids) for a checkpoint.
   package func write(to writer: inout StateWriter) {
     writer.write(arena)

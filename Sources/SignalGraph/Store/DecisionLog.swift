@@ -18,8 +18,10 @@
 ///     try log.append([(0, #"{"seq":0,"decision":"admit"}"#)], decidedEvents: 1, inputDigest: Digest64().value)
 ///     try log.decidedEvents()   // 1
 ///
-/// - Throws: ``SignalStoreError`` when SQLite fails, `inconsistent` when the
-///   file was written with other settings, `locked` when another run has it open.
+/// - Throws: ``DecisionLogError`` when the file is a log of another schema
+///   version (``schemaVersion``) or not a log; ``SignalStoreError`` when
+///   SQLite fails, `inconsistent` when the file was written with other
+///   settings, `locked` when another run has it open.
 public final class DecisionLog {
   private let lock: ExclusiveFileLock
   private let database: SQLiteDatabase
@@ -27,20 +29,33 @@ public final class DecisionLog {
   private let setCount: SQLiteStatement
   private let setDigest: SQLiteStatement
 
+  /// The schema version this fraudscan writes and reads, kept in the file
+  /// as `PRAGMA user_version` (as ``SignalStore/schemaVersion`` is). A log of
+  /// another version is refused, not misread.
+  public static let schemaVersion = 1
+
   /// Opens (creating if needed) the log at `path`; `settings` must equal those
   /// of the run that created it.
+  ///
+  /// - Throws: ``DecisionLogError`` when the file is a log of another schema
+  ///   version or another kind of SQLite file (which is left unchanged);
+  ///   ``SignalStoreError`` when SQLite fails, the settings differ or another
+  ///   run has the log open.
   public init(path: String, settings: String) throws {
     lock = try ExclusiveFileLock(path: path + ".lock", lockedResource: path)
-    database = try SQLiteDatabase(path: path, create: true)
-    try database.execute(
-      """
-      PRAGMA journal_mode=WAL;
-      PRAGMA synchronous=NORMAL;
-      CREATE TABLE IF NOT EXISTS filter_lines(n INTEGER PRIMARY KEY, event_seq INTEGER NOT NULL, line TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS filter_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS filter_checkpoint(part INTEGER PRIMARY KEY, bytes BLOB NOT NULL);
-      INSERT OR IGNORE INTO filter_meta(key, value) VALUES ('decided_events', '0');
-      """)
+    let database = try SQLiteDatabase(path: path, create: true)
+    self.database = database
+    let version = try database.userVersion()
+    let names = try Self.tables(in: database)
+    if version == 0 && names.isEmpty {
+      try database.execute("PRAGMA journal_mode=WAL")
+      try database.transaction { try database.execute(Self.schema) }
+    } else if names.isDisjoint(with: ["filter_meta", "filter_lines"]) {
+      throw DecisionLogError.notADecisionLog(path: path)
+    } else if version != Self.schemaVersion {
+      throw DecisionLogError.otherSchema(path: path, found: version, supported: Self.schemaVersion)
+    }
+    try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
     let read = try database.prepare("SELECT value FROM filter_meta WHERE key = 'settings'")
     if try read.step() {
       let stored = String(decoding: read.bytes(0), as: UTF8.self)
@@ -56,6 +71,23 @@ public final class DecisionLog {
     setCount = try database.prepare("UPDATE filter_meta SET value = ?1 WHERE key = 'decided_events'")
     setDigest = try database.prepare("INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('decided_digest', ?1)")
   }
+
+  /// The names of the tables in `database` (the statement is finalised on return).
+  private static func tables(in database: SQLiteDatabase) throws -> Set<String> {
+    let tables = try database.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+    var names: Set<String> = []
+    while try tables.step() { names.insert(String(decoding: tables.bytes(0), as: UTF8.self)) }
+    return names
+  }
+
+  /// The tables of a new log, at ``schemaVersion``.
+  static let schema = """
+    CREATE TABLE filter_lines(n INTEGER PRIMARY KEY, event_seq INTEGER NOT NULL, line TEXT NOT NULL);
+    CREATE TABLE filter_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE filter_checkpoint(part INTEGER PRIMARY KEY, bytes BLOB NOT NULL);
+    INSERT INTO filter_meta(key, value) VALUES ('decided_events', '0');
+    PRAGMA user_version = \(schemaVersion);
+    """
 
   /// How many events (seq 0 ..< n) have their decisions stored.
   public func decidedEvents() throws -> Int {

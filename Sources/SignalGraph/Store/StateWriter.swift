@@ -3,7 +3,7 @@
 /// hundreds of megabytes is written at memory speed. The bytes are for
 /// ``StateReader`` in the same build on the same machine: the layout of the
 /// types written is part of the format, which the checkpoint guards with a
-/// format tag (see `Prefilter+Checkpoint.swift`).
+/// format tag (see `PrefilterCheckpoint.swift`).
 ///
 ///     var writer = StateWriter()
 ///     writer.write(Int64(42))
@@ -52,6 +52,17 @@ package struct StateWriter {
     write(Array(dictionary.values))
   }
 
+  /// Appends what `body` writes as one part, preceded by its length in
+  /// bytes, so that a reader can check it read exactly the part
+  /// (``StateReader/readPart(_:)``) or skip it (``StateReader/skipPart()``).
+  package mutating func writePart(_ body: (inout StateWriter) -> Void) {
+    let start = bytes.count
+    write(0)
+    body(&self)
+    let length = bytes.count - start - MemoryLayout<Int>.size
+    bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: start, as: Int.self) }
+  }
+
   /// What has been written, followed by its 8-byte ``Digest64``: the only
   /// place a checksum is written. ``StateReader/init(sealed:)`` checks it, so
   /// a damaged byte anywhere (counters and clock included) is refused
@@ -69,7 +80,7 @@ package struct StateWriter {
 /// ``StateReaderError`` instead of reading past the end.
 package struct StateReader {
   private let bytes: [UInt8]
-  private var offset = 0
+  private var position = 0
 
   /// Reads `bytes` from the start.
   package init(_ bytes: [UInt8]) { self.bytes = bytes }
@@ -89,14 +100,14 @@ package struct StateReader {
   }
 
   /// Whether everything has been read.
-  package var isAtEnd: Bool { offset == bytes.count }
+  package var isAtEnd: Bool { position == bytes.count }
 
   /// Reads one plain value.
   package mutating func read<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> T {
     let size = MemoryLayout<T>.size
-    guard bytes.count - offset >= size else { throw .truncated }
-    let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
-    offset += size
+    guard bytes.count - position >= size else { throw .truncated }
+    let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: position, as: T.self) }
+    position += size
     return value
   }
 
@@ -104,22 +115,45 @@ package struct StateReader {
   package mutating func readArray<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> [T] {
     let count = try read(Int.self)
     let stride = MemoryLayout<T>.stride
-    guard count >= 0, count <= (bytes.count - offset) / max(stride, 1) else { throw .truncated }
+    guard count >= 0, count <= (bytes.count - position) / max(stride, 1) else { throw .truncated }
     let array = [T](unsafeUninitializedCapacity: count) { buffer, initialised in
       bytes.withUnsafeBytes { source in
         UnsafeMutableRawBufferPointer(buffer).copyMemory(
-          from: UnsafeRawBufferPointer(rebasing: source[offset..<offset + count * stride]))
+          from: UnsafeRawBufferPointer(rebasing: source[position..<position + count * stride]))
       }
       initialised = count
     }
-    offset += count * stride
+    position += count * stride
     return array
+  }
+
+  /// Reads a part written by ``StateWriter/writePart(_:)`` with `body`,
+  /// which must read exactly the part's bytes.
+  ///
+  /// - Throws: ``StateReaderError/malformed`` when `body` reads more or less
+  ///   than the part, or what `body` throws.
+  package mutating func readPart<T>(_ body: (inout StateReader) throws(StateReaderError) -> T) throws(StateReaderError) -> T {
+    let length = try read(Int.self)
+    guard length >= 0, length <= bytes.count - position else { throw .truncated }
+    let end = position + length
+    let value = try body(&self)
+    guard position == end else { throw .malformed }
+    return value
+  }
+
+  /// Skips a part written by ``StateWriter/writePart(_:)`` and returns the
+  /// range of its bytes (its length excluded).
+  package mutating func skipPart() throws(StateReaderError) -> Range<Int> {
+    let length = try read(Int.self)
+    guard length >= 0, length <= bytes.count - position else { throw .truncated }
+    position += length
+    return (position - length)..<position
   }
 
   /// Reads a count and that many arrays.
   package mutating func readArrays<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> [[T]] {
     let count = try read(Int.self)
-    guard count >= 0, count <= (bytes.count - offset) / MemoryLayout<Int>.size else { throw .truncated }
+    guard count >= 0, count <= (bytes.count - position) / MemoryLayout<Int>.size else { throw .truncated }
     var arrays: [[T]] = []
     arrays.reserveCapacity(count)
     for _ in 0..<count { arrays.append(try readArray(T.self)) }

@@ -1,0 +1,161 @@
+import SignalGraph
+
+/// The pre-filter's checkpoint format: the one place that orders, frames,
+/// writes and reads it, and the one version number
+/// (``version``), which the decision log's settings record too
+/// (``FilterSession``).
+///
+/// A checkpoint is, in ``StateWriter`` encoding and sealed with a checksum
+/// (``StateWriter/sealed()``):
+///
+/// 1. the format ``version``, a plain `Int` at byte 0 (``versionBytes``);
+/// 2. the ``tag``: the sizes of the records the parts copy as raw bytes;
+/// 3. the configuration, as text;
+/// 4. the event counter, the stream's clock and the next sweep's time;
+/// 5. the parts, each its name then its bytes framed by their length
+///    (``StateWriter/writePart(_:)``): the `accounts`, `fields` and `values`
+///    name tables (``WindowedInterner``), then one per check, in the order of
+///    ``Prefilter/checkTypes`` (``PrefilterCheck/write(to:)``).
+///
+/// Changing what any part holds or the order of the parts means bumping
+/// ``version`` here.
+enum PrefilterCheckpoint {
+  /// The format version: bump it when the state or its order of writing
+  /// changes. (2: sealed with a checksum; 3: framed, named parts, one part per check.)
+  static let version = 3
+
+  /// Where ``version`` lies in a checkpoint's bytes.
+  static let versionBytes = 0..<MemoryLayout<Int>.size
+
+  /// The sizes of the records the parts copy as raw bytes, so that a
+  /// checkpoint from another build whose layout differs is refused rather
+  /// than misread.
+  static var tag: [Int] {
+    WindowedInterner.recordSizes + Prefilter.checkTypes.flatMap { $0.recordSizes }
+  }
+
+  /// The names of the name tables' parts, in the order they are written.
+  static let nameParts = ["accounts", "fields", "values"]
+
+  /// The bytes of `filter`'s whole state.
+  static func write(_ filter: Prefilter) -> [UInt8] {
+    var writer = StateWriter()
+    writer.write(version)
+    writer.write(tag)
+    writer.write(String(describing: filter.configuration))
+    writer.write(filter.nextSeq)
+    writer.write(filter.now)
+    writer.write(filter.nextSweep)
+    for (name, table) in zip(nameParts, [filter.names.accounts, filter.names.fields, filter.names.values]) {
+      writer.write(name)
+      writer.writePart { table.write(to: &$0) }
+    }
+    for check in filter.checks {
+      writer.write(type(of: check).partName)
+      writer.writePart { check.write(to: &$0) }
+    }
+    return writer.sealed()
+  }
+
+  /// The pre-filter whose state `bytes` hold, made with `configuration`,
+  /// before its invariants are checked.
+  ///
+  /// - Throws: ``PrefilterCheckpointError``.
+  static func read(_ bytes: [UInt8], configuration: PrefilterConfiguration) throws(PrefilterCheckpointError) -> Prefilter {
+    do {
+      var reader = try StateReader(sealed: bytes)
+      guard try reader.read(Int.self) == version, try reader.readArray(Int.self) == tag else {
+        throw PrefilterCheckpointError.otherFormat
+      }
+      guard try reader.readString() == String(describing: configuration) else {
+        throw PrefilterCheckpointError.otherConfiguration
+      }
+      let nextSeq = try reader.read(Int.self), now = try reader.read(Int64.self), nextSweep = try reader.read(Int64.self)
+      func part<T>(_ name: String, _ body: (inout StateReader) throws(StateReaderError) -> T) throws(StateReaderError) -> T {
+        guard try reader.readString() == name else { throw .malformed }
+        return try reader.readPart(body)
+      }
+      var names = PrefilterNames()
+      names.accounts = try part(nameParts[0]) { reader throws(StateReaderError) in try WindowedInterner(from: &reader) }
+      names.fields = try part(nameParts[1]) { reader throws(StateReaderError) in try WindowedInterner(from: &reader) }
+      names.values = try part(nameParts[2]) { reader throws(StateReaderError) in try WindowedInterner(from: &reader) }
+      var checks: [any PrefilterCheck] = []
+      for type in Prefilter.checkTypes {
+        checks.append(try part(type.partName) { reader throws(StateReaderError) in try type.init(configuration: configuration, from: &reader) })
+      }
+      guard reader.isAtEnd, nextSeq >= 0 else { throw PrefilterCheckpointError.damaged }
+      return Prefilter(
+        configuration: configuration, nextSeq: nextSeq, now: now, nextSweep: nextSweep, names: names, checks: checks)
+    } catch let error as PrefilterCheckpointError {
+      throw error
+    } catch StateReaderError.checksumMismatch {
+      throw .checksumMismatch
+    } catch {
+      throw .damaged
+    }
+  }
+
+  /// The parts of a checkpoint written by this build, by name, with the
+  /// range of each one's bytes (its name and length excluded): for tools and
+  /// tests that inspect or damage one part.
+  ///
+  /// - Throws: ``PrefilterCheckpointError``, as ``read(_:configuration:)``
+  ///   does for the framing.
+  static func parts(of bytes: [UInt8]) throws(PrefilterCheckpointError) -> [(name: String, bytes: Range<Int>)] {
+    do {
+      var reader = try StateReader(sealed: bytes)
+      guard try reader.read(Int.self) == version, try reader.readArray(Int.self) == tag else {
+        throw PrefilterCheckpointError.otherFormat
+      }
+      _ = try reader.readString()
+      _ = try reader.read(Int.self)
+      _ = try reader.read(Int64.self)
+      _ = try reader.read(Int64.self)
+      var parts: [(name: String, bytes: Range<Int>)] = []
+      while !reader.isAtEnd {
+        let name = try reader.readString()
+        parts.append((name, try reader.skipPart()))
+      }
+      return parts
+    } catch let error as PrefilterCheckpointError {
+      throw error
+    } catch StateReaderError.checksumMismatch {
+      throw .checksumMismatch
+    } catch {
+      throw .damaged
+    }
+  }
+}
+
+extension Prefilter {
+  /// The whole state of the pre-filter as bytes (``PrefilterCheckpoint``):
+  /// with ``init(configuration:checkpoint:)`` it gives a pre-filter that
+  /// decides every later event exactly as this one would.
+  /// `fraudscan filter --state` stores one in SQLite now and then, so a
+  /// restart resumes from it instead of replaying the whole stream.
+  ///
+  ///     let saved = filter.checkpoint()
+  ///     var resumed = try Prefilter(configuration: filter.configuration, checkpoint: saved)
+  ///
+  /// The bytes are for the same build of fraudscan on the same kind of machine.
+  /// They end in a checksum over everything before it (``StateWriter/sealed()``),
+  /// the event counter and the clock included.
+  ///
+  /// - Complexity: O(state), about the size of the state in memory.
+  public func checkpoint() -> [UInt8] {
+    PrefilterCheckpoint.write(self)
+  }
+
+  /// Restores a pre-filter from ``checkpoint()``'s bytes; `configuration` must
+  /// equal the one it was made with. In every build, the checksum must match
+  /// and the restored state must pass ``invariantViolation()`` (ids in range
+  /// and live, list heads within bounds, indexes that agree), so damaged
+  /// bytes are refused here rather than crash a later decision.
+  ///
+  /// - Throws: ``PrefilterCheckpointError``.
+  /// - Complexity: O(checkpoint size).
+  public init(configuration: Configuration, checkpoint: [UInt8]) throws(PrefilterCheckpointError) {
+    self = try PrefilterCheckpoint.read(checkpoint, configuration: configuration)
+    if let violation = invariantViolation() { throw .inconsistent(violation) }
+  }
+}
