@@ -7,24 +7,15 @@
 /// ``ScanReport/warnings``, as the detector's name and this error's
 /// ``description``:
 ///
-<<<<<<< HEAD
 /// ```text
 /// spectral: the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43)), so no spoke or fBox block was searched
 /// ```
-public enum DetectorError: Error, Equatable, Sendable, CustomStringConvertible {
-  /// The truncated SVD of the endorsement adjacency failed; `reason` is the
-  /// decomposition's own message.
-  case spectrumFailed(rank: Int, reason: String)
-  /// The temporal cycle search over the payments could not start.
-  case cycleSearchFailed(TemporalCycleError)
-=======
-///     spectral: the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43)), so no spoke or fBox block was searched
 ///
 /// It names no detector: each detector throws it in its own words, so a new
 /// detector does not touch this type.
 ///
 ///     throw DetectorError(
-///       "the payment cycle search could not start", reason: "\(error)",
+///       "the payment cycle search could not start", reason: "3000000000 payments exceed the 32-bit row limit",
 ///       missing: "no payment cycle was searched")
 public struct DetectorError: Error, Equatable, Sendable, CustomStringConvertible {
   /// What could not be done, as a clause, e.g. `the payment cycle search
@@ -36,7 +27,6 @@ public struct DetectorError: Error, Equatable, Sendable, CustomStringConvertible
   /// What the scan lacks because of it, as a clause, e.g. `no payment cycle
   /// was searched`.
   public var missing: String
->>>>>>> kinds
 
   /// Creates the error of a detector whose `failure` (a clause) happened
   /// because of `reason`, so that the scan lacks `missing` (a clause).
