@@ -74,6 +74,16 @@ public struct FixtureReplay: Sendable {
     return (FixtureEvaluation(name: name, report: report, truth: truth, expectation: expectation), report)
   }
 
+  /// Replays the one fixture at `path` (see ``locate(_:)``) and, when it is
+  /// a directory with an event stream (`events.ndjson`), runs the pre-filter
+  /// over it too: everything replay decides a fixture's pass or failure on.
+  public func verdict(_ path: String) throws -> FixtureVerdict {
+    let (evaluation, report) = try evaluate(path)
+    let stream = (path as NSString).appendingPathComponent("events.ndjson")
+    let prefilter = FileManager.default.fileExists(atPath: stream) ? try PrefilterEvaluation(directory: path) : nil
+    return FixtureVerdict(evaluation: evaluation, report: report, prefilter: prefilter)
+  }
+
   /// Replays every fixture under `path`.
   public func run(_ path: String) throws -> [FixtureEvaluation] {
     try Self.fixtures(under: path).map { try evaluate($0).evaluation }
