@@ -4,7 +4,8 @@ import Testing
 @testable import AnomalyDetect
 
 /// Replay's pass/fail policy: what fails a fixture, as typed shortfalls
-/// rather than messages matched back by prefix.
+/// rather than messages matched back by prefix, and why a fixture path
+/// cannot be read.
 @Suite struct FixtureVerdictTests {
   let strict = FixtureEvaluationTests().strict
 
@@ -84,5 +85,45 @@ import Testing
     #expect(
       shortfall.description
         == "pre-filter withheld 50.0 % of fraud, 1.25 % of honest signals, cut inflation by 90.0 %")
+  }
+
+  // MARK: Why a fixture path cannot be read (it used to be "not a directory" whatever the cause)
+
+  @Test func aMissingPathIsReportedAsMissing() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.path + "/no-such-fixtures"
+    #expect(throws: FixtureError.unreadable(path: path, reason: "no such file or directory")) {
+      try FixtureReplay.fixtures(under: path)
+    }
+  }
+
+  @Test func aFileIsReportedAsNotADirectory() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = try dir.write("fixtures.txt", "not a directory")
+    #expect(throws: FixtureError.self) { try FixtureReplay.fixtures(under: path) }
+    do {
+      _ = try FixtureReplay.fixtures(under: path)
+    } catch let FixtureError.unreadable(failed, reason) {
+      #expect(failed == path)
+      #expect(reason.hasPrefix("not a directory"), "\(reason)")
+    }
+  }
+
+  /// A directory that cannot be listed gives the system's reason. Root reads
+  /// any directory, so this is checked only when the tests run as another user.
+  @Test(.enabled(if: getuid() != 0, "root can list a directory without permission"))
+  func anUnreadableDirectoryGivesTheSystemsReason() throws {
+    let dir = try TemporaryDirectory()
+    defer {
+      chmod(dir.path + "/locked", 0o755)
+      dir.remove()
+    }
+    try dir.write("locked/farm/expected.json", "{}")
+    chmod(dir.path + "/locked", 0)
+    #expect(throws: FixtureError.unreadable(path: dir.path + "/locked", reason: String(cString: strerror(EACCES)))) {
+      try FixtureReplay.fixtures(under: dir.path + "/locked")
+    }
   }
 }
