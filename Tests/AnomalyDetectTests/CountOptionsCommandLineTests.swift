@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// Count options that make no sense (a negative or zero --top) are refused
+/// with a message, instead of printing an empty report.
+extension CommandLineTests {
+  /// `--top -5` is refused by the parser (a missing value); `--top=-5` used to reach the scan.
+  @Test(arguments: [["scan", "--top=-5"], ["scan", "--top", "0"], ["report", "--top=-1"]])
+  func aTopThatKeepsNothingIsRefused(arguments: [String]) throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try dir.write("set/payments.csv", "id,src,dst,amount,ts\np1,a,b,120.50,1767225600\n")
+    let out = arguments[0] == "report" ? ["--out", dir.path + "/report.html"] : []
+    let run = try fraudscan(arguments: [arguments[0], dir.path + "/set"] + out + arguments.dropFirst())
+    #expect(run.status != 0)
+    #expect(run.stdout.isEmpty)
+    #expect(run.stderr.contains("--top must be at least 1"), "\(run.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.path + "/report.html"))
+  }
+
+  @Test(arguments: [
+    ["spectrum", "--k", "0"], ["spectrum", "--top=-1"], ["filter", "--window-days", "0"],
+    ["filter", "--checkpoint-every=-3"], ["bench", "--window-days=-1"], ["bench", "--peel-edges", "0"],
+    ["bench", "--svd-nonzeros=-1"],
+  ])
+  func otherCountsThatMakeNoSenseAreRefused(arguments: [String]) throws {
+    let extra = ["spectrum": ["/nonexistent"], "bench": ["--input", "/nonexistent"], "filter": []][arguments[0]] ?? []
+    let run = try fraudscan(arguments: arguments + extra)
+    #expect(run.status != 0)
+    #expect(run.stderr.contains("must be"), "\(arguments): \(run.stderr)")
+  }
+}
