@@ -1,8 +1,10 @@
 import Foundation
+import SignalGraph
 import Testing
 
 /// Count options that make no sense (a negative or zero --top) are refused
-/// with a message, instead of printing an empty report.
+/// with a message, instead of printing an empty report; and `score` prints
+/// the caps `CreditScore` applies.
 extension CommandLineTests {
   /// `--top -5` is refused by the parser (a missing value); `--top=-5` used to reach the scan.
   @Test(arguments: [["scan", "--top=-5"], ["scan", "--top", "0"], ["report", "--top=-1"]])
@@ -28,5 +30,22 @@ extension CommandLineTests {
     let run = try fraudscan(arguments: arguments + extra)
     #expect(run.status != 0)
     #expect(run.stderr.contains("must be"), "\(arguments): \(run.stderr)")
+  }
+
+  @Test func scoreExplainShowsTheLibrarysCaps() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    try dir.write("set/payments.csv", "id,src,dst,amount,ts\np1,a,b,120.50,1767225600\n")
+    let run = try fraudscan("score", dir.path + "/set", "--explain", "a")
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("base                        \(CreditScore.floor)\n"), "\(run.stdout)")
+    for (part, cap) in [
+      ("payment volume", CreditScore.volumeCap), ("counterparties", CreditScore.counterpartyCap),
+      ("months active", CreditScore.monthsCap), ("social standing", CreditScore.socialCap),
+      ("profile completeness", CreditScore.profileCap), ("account age", CreditScore.ageCap),
+    ] {
+      let line = run.stdout.split(separator: "\n").first { $0.contains(part) } ?? ""
+      #expect(line.contains(" / \(Int(cap)) "), "\(line)")
+    }
   }
 }
