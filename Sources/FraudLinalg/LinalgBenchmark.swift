@@ -7,7 +7,7 @@
 /// Write the same matrix with ``SparseMatrix/writeMatrixMarket(to:)`` (build
 /// it with ``SparseMatrix/powerLawBipartite(rows:columns:edges:seed:)`` and
 /// the same arguments) to compare against another implementation.
-public enum LinalgBenchmark {
+package enum LinalgBenchmark {
   /// Generates a power-law bipartite matrix with
   /// ``SparseMatrix/powerLawBipartite(rows:columns:edges:seed:)`` and times
   /// ``TruncatedSVD`` with default settings on it. Only the decomposition is
@@ -16,7 +16,7 @@ public enum LinalgBenchmark {
   /// - Returns: Wall-clock seconds of the decomposition, the `k` singular
   ///   values found, and the stored nonzero count (below `nonzeros` when
   ///   sampled edges repeat).
-  public static func truncatedSVD(rows: Int, columns: Int, nonzeros: Int, k: Int, seed: UInt64)
+  package static func truncatedSVD(rows: Int, columns: Int, nonzeros: Int, k: Int, seed: UInt64)
     throws -> (seconds: Double, singularValues: [Double], nonzeroCount: Int)
   {
     let a = SparseMatrix.powerLawBipartite(rows: rows, columns: columns, edges: nonzeros, seed: seed)
@@ -33,7 +33,7 @@ public enum LinalgBenchmark {
   ///
   /// - Returns: Wall-clock seconds of the decomposition, the `k` singular
   ///   values found, and the stored nonzero count, as for `truncatedSVD`.
-  public static func lanczosSVD(rows: Int, columns: Int, nonzeros: Int, k: Int, seed: UInt64)
+  package static func lanczosSVD(rows: Int, columns: Int, nonzeros: Int, k: Int, seed: UInt64)
     throws -> (seconds: Double, singularValues: [Double], nonzeroCount: Int)
   {
     let a = SparseMatrix.powerLawBipartite(rows: rows, columns: columns, edges: nonzeros, seed: seed)

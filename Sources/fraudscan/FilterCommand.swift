@@ -52,34 +52,7 @@ extension Fraudscan {
       if let problem = session.checkpointProblem {
         FileHandle.standardError.write(Data("fraudscan filter: \(problem); replaying the input from its start instead\n".utf8))
       }
-      var out: [UInt8] = []
-      var buffer = [UInt8](repeating: 0, count: 1 << 20)
-      func emit() throws {
-        // Emit first, then make durable: a crash in between repeats lines, never loses them.
-        var written = 0
-        while written < out.count {
-          let w = out.withUnsafeBytes { write(1, $0.baseAddress! + written, $0.count - written) }
-          if w < 0 {
-            if errno == EINTR { continue }
-            throw ValidationError("cannot write standard output: \(String(cString: strerror(errno)))")
-          }
-          written += w
-        }
-        out.removeAll(keepingCapacity: true)
-        try session.commit()
-      }
-      while true {
-        let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-        if n < 0 {
-          if errno == EINTR { continue }
-          throw ValidationError("cannot read standard input: \(String(cString: strerror(errno)))")
-        }
-        if n == 0 { break }
-        out.append(contentsOf: try buffer.withUnsafeBytes { try session.consume(UnsafeRawBufferPointer(rebasing: $0[..<n])) }.utf8)
-        try emit()
-      }
-      out.append(contentsOf: try session.finish().utf8)
-      try emit()
+      try session.run(input: STDIN_FILENO, output: STDOUT_FILENO)
       if session.unfinishedLineBytes > 0 {
         FileHandle.standardError.write(Data("fraudscan filter: the input's last line (\(session.unfinishedLineBytes) bytes) has no newline; it was left undecided, as it may be incomplete (run again with the completed input to decide it)\n".utf8))
       }

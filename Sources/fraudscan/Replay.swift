@@ -35,14 +35,12 @@ extension Fraudscan {
 
     func run() throws {
       let replay = FixtureReplay(scanner: try Scanner(configuration: settings.configuration()))
-      var results: [FixtureEvaluation] = []
-      var warnings: [String] = []
+      var verdicts: [FixtureVerdict] = []
       for fixture in try FixtureReplay.fixtures(under: path) {
-        let (evaluation, report) = try replay.evaluate(fixture)
-        results.append(evaluation)
-        warnings += report.warnings.map { "\(evaluation.name): warning: \($0)\n" }
+        let verdict = try replay.verdict(fixture)
+        verdicts.append(verdict)
         if showClusters {
-          Output.write("== \(evaluation.name)\n" + ReportTable.render(report) + "\n")
+          Output.write("== \(verdict.name)\n" + ReportTable.render(verdict.report) + "\n")
         }
       }
       var table = TextTable(
@@ -51,7 +49,7 @@ extension Fraudscan {
           "minimum", "status",
         ],
         rightAligned: [2, 3, 4, 5, 6, 7, 8, 9, 10])
-      for result in results {
+      for result in verdicts.map(\.evaluation) {
         for k in result.kinds where k.labelled > 0 || k.flagged > 0 || k.minimum != nil {
           let status = k.minimum?.pending.map { "pending (\($0))" } ?? (k.passed ? "ok" : "FAIL")
           let f = { (x: Double) in String(format: "%.3f", x) }
@@ -75,22 +73,17 @@ extension Fraudscan {
         }
       }
       Output.write(table.render())
+      let warnings = verdicts.flatMap { verdict in verdict.report.warnings.map { "\(verdict.name): warning: \($0)\n" } }
       if !warnings.isEmpty { Output.write("\n" + warnings.joined()) }
-      var shortfalls = try prefilterTable(FixtureReplay.fixtures(under: path))
-      for result in results where !result.passed {
-        shortfalls[result.name, default: []] += result.shortfalls
-      }
-      for result in results {
-        let mine = warnings.filter { $0.hasPrefix(result.name + ": ") }
-        if !mine.isEmpty { shortfalls[result.name, default: []].append("\(mine.count) detector failure(s)") }
-      }
-      if shortfalls.isEmpty {
-        Output.write("\nreplay: \(results.count) fixture(s), all met their expectations\n")
+      Self.printPrefilterTable(verdicts)
+      let failed = verdicts.filter { !$0.passed }
+      if failed.isEmpty {
+        Output.write("\nreplay: \(verdicts.count) fixture(s), all met their expectations\n")
       } else {
-        for (name, reasons) in shortfalls.sorted(by: { $0.key < $1.key }) {
-          Output.write("\n\(name): " + reasons.joined(separator: "; "))
+        for verdict in failed.sorted(by: { $0.name < $1.name }) {
+          Output.write("\n\(verdict.name): " + verdict.shortfalls.map(\.description).joined(separator: "; "))
         }
-        Output.write("\nreplay: \(shortfalls.count) of \(results.count) fixture(s) fell short\n")
+        Output.write("\nreplay: \(failed.count) of \(verdicts.count) fixture(s) fell short\n")
         throw ExitCode.failure
       }
     }
@@ -106,36 +99,24 @@ extension Fraudscan {
       return parts.joined(separator: " ")
     }
 
-    /// Prints the pre-filter's quality on fixtures that carry an event stream
-    /// (events.ndjson with events_truth.csv) and returns, per fixture, why
-    /// it missed the targets.
-    private func prefilterTable(_ fixtures: [String]) throws -> [String: [String]] {
-      var missed: [String: [String]] = [:]
-      let streams = fixtures.filter {
-        FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("events.ndjson"))
-      }
-      guard !streams.isEmpty else { return [:] }
+    /// Prints the pre-filter's quality on the fixtures that carry an event
+    /// stream (events.ndjson with events_truth.csv).
+    private static func printPrefilterTable(_ verdicts: [FixtureVerdict]) {
+      let streams = verdicts.compactMap { verdict in verdict.prefilter.map { (verdict.name, $0) } }
+      guard !streams.isEmpty else { return }
       var table = TextTable(
         header: ["fixture", "events", "errors", "fraud withheld", "honest withheld", "inflation cut", "targets"],
         rightAligned: [1, 2, 3, 4, 5])
-      for dir in streams {
-        let q = try PrefilterEvaluation(directory: dir)
+      for (name, q) in streams {
         table.rows.append([
-          (dir as NSString).lastPathComponent, String(q.events), String(q.errors),
+          name, String(q.events), String(q.errors),
           String(format: "%.1f %% (%d/%d)", 100 * q.fraudWithheldShare, q.fraudWithheld, q.fraud),
           String(format: "%.2f %% (%d/%d)", 100 * q.honestWithheldShare, q.honestWithheld, q.honest),
           String(format: "%.1f %% (%d → %d)", 100 * q.inflationCut, q.inflationWithout, q.inflationWith),
           q.meetsTargets ? "met" : "missed (≥90 % / ≤1 % / ≥90 %)",
         ])
-        if !q.meetsTargets {
-          missed[(dir as NSString).lastPathComponent] = [
-            String(format: "pre-filter withheld %.1f %% of fraud, %.2f %% of honest signals, cut inflation by %.1f %%",
-              100 * q.fraudWithheldShare, 100 * q.honestWithheldShare, 100 * q.inflationCut)
-          ]
-        }
       }
       Output.write("\npre-filter (fixtures with an event stream)\n" + table.render())
-      return missed
     }
   }
 }

@@ -29,6 +29,10 @@ extension Fraudscan {
 
     @OptionGroup var settings: SettingsOptions
 
+    func validate() throws {
+      if let top, top < 1 { throw ValidationError("--top must be at least 1 (it keeps the N most suspicious clusters), not \(top)") }
+    }
+
     func run() throws {
       let progress = ProgressReporter.terminal()
       let scanner = try Scanner(configuration: settings.configuration())

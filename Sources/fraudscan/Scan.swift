@@ -34,6 +34,10 @@ extension Fraudscan {
     @Option(help: "Keep only the N most suspicious clusters.")
     var top: Int?
 
+    func validate() throws {
+      if let top, top < 1 { throw ValidationError("--top must be at least 1 (it keeps the N most suspicious clusters), not \(top)") }
+    }
+
     func run() throws {
       let progress = ProgressReporter.terminal()
       let scanner = try Scanner(configuration: settings.configuration(endorsements: endorsements))

@@ -5,11 +5,15 @@ import SignalGraph
 extension Fraudscan {
   struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Print the 350–950 score of every account, or explain one account's score.",
+      abstract: "Print the \(CreditScore.floor)–\(CreditScore.ceiling) score of every account, or explain one account's score.",
       discussion: """
-        The score is 350 plus six capped parts: payment volume (≤100), distinct
-        counterparties (≤80), months active (≤70), distinct endorsers (≤200), profile
-        fields set (≤100) and account age (≤50). See CreditScore for the formula.
+        The score is \(CreditScore.floor) plus six capped parts: \
+        payment volume (≤\(cap(CreditScore.volumeCap))), \
+        distinct counterparties (≤\(cap(CreditScore.counterpartyCap))), \
+        months active (≤\(cap(CreditScore.monthsCap))), \
+        distinct endorsers (≤\(cap(CreditScore.socialCap))), \
+        profile fields set (≤\(cap(CreditScore.profileCap))) and \
+        account age (≤\(cap(CreditScore.ageCap))). See CreditScore for the formula.
 
         Examples:
           fraudscan score fixtures/honest-only
@@ -30,17 +34,16 @@ extension Fraudscan {
           throw ValidationError("no account \"\(explain)\" in \(source)")
         }
         let b = scores.breakdown(of: index)
-        func f(_ x: Double) -> String { String(format: "%.1f", x) }
         Output.write(
           """
           account \(explain): score \(b.score)
-            base                        350
-            payment volume        \(pad(f(b.paymentVolume))) / 100   (\(String(format: "%.2f", b.volumeUnits)) units)
-            counterparties        \(pad(f(b.paymentCounterparties))) / 80    (\(b.distinctCounterparties) distinct)
-            months active         \(pad(f(b.paymentMonths))) / 70    (\(b.monthsActive) months)
-            social standing       \(pad(f(b.socialStanding))) / 200   (\(b.distinctEndorsers) distinct endorsers)
-            profile completeness  \(pad(f(b.profileCompleteness))) / 100   (\(b.profileFields) fields)
-            account age           \(pad(f(b.accountAge))) / 50    (\(f(b.ageDays)) days)
+            base                        \(CreditScore.floor)
+            payment volume        \(part(b.paymentVolume, of: CreditScore.volumeCap))   (\(String(format: "%.2f", b.volumeUnits)) units)
+            counterparties        \(part(b.paymentCounterparties, of: CreditScore.counterpartyCap))   (\(b.distinctCounterparties) distinct)
+            months active         \(part(b.paymentMonths, of: CreditScore.monthsCap))   (\(b.monthsActive) months)
+            social standing       \(part(b.socialStanding, of: CreditScore.socialCap))   (\(b.distinctEndorsers) distinct endorsers)
+            profile completeness  \(part(b.profileCompleteness, of: CreditScore.profileCap))   (\(b.profileFields) fields)
+            account age           \(part(b.accountAge, of: CreditScore.ageCap))   (\(String(format: "%.1f", b.ageDays)) days)
 
           """)
         return
@@ -56,6 +59,14 @@ extension Fraudscan {
       Output.write(out)
     }
 
-    private func pad(_ s: String) -> String { String(repeating: " ", count: max(0, 6 - s.count)) + s }
+    /// `  12.5 / 100 `: a part's points out of its cap, in fixed columns.
+    private func part(_ points: Double, of cap: Double) -> String {
+      let value = String(format: "%.1f", points), limit = Self.cap(cap)
+      return String(repeating: " ", count: max(0, 6 - value.count)) + value + " / " + limit
+        + String(repeating: " ", count: max(0, 3 - limit.count))
+    }
+
+    /// A cap as a whole number of points.
+    private static func cap(_ points: Double) -> String { String(Int(points)) }
   }
 }

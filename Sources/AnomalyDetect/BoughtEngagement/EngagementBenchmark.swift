@@ -8,12 +8,12 @@ import SignalGraph
 ///     let (peeling, edges) = EngagementBenchmark.peeling(of: set, graph: GraphIndex(set))
 ///     let block = peeling.densestBlock()        // time this, over `edges` edges
 ///     let big = EngagementBenchmark.powerLawPeeling(edges: 10_000_000, seed: 1).peeling
-public enum EngagementBenchmark {
+package enum EngagementBenchmark {
   /// The peeling ``DenseBlockDetector`` runs first: every account as a row
   /// (endorser) and a column (endorsed), one edge per distinct endorsing
   /// pair, FRAUDAR's column weights 1 / ln(*d* + 5).
   /// - Returns: the peeling and its edge count.
-  public static func peeling(of set: SignalSet, graph: GraphIndex) -> (peeling: GreedyPeeling, edges: Int) {
+  package static func peeling(of set: SignalSet, graph: GraphIndex) -> (peeling: GreedyPeeling, edges: Int) {
     let pairs = EndorsementGraph(set, graph: graph)
     let n = pairs.nodeCount
     let weights = GreedyPeeling.logWeights(inDegrees: (0..<n).map { pairs.inDegree(of: Int32($0)) })
@@ -28,7 +28,7 @@ public enum EngagementBenchmark {
   /// (``SparseMatrix/powerLawBipartite(rows:columns:edges:seed:)``; repeated
   /// pairs merge, so slightly fewer edges remain), with FRAUDAR's weights.
   /// - Returns: the peeling and its distinct edge count.
-  public static func powerLawPeeling(edges: Int, seed: UInt64) -> (peeling: GreedyPeeling, edges: Int) {
+  package static func powerLawPeeling(edges: Int, seed: UInt64) -> (peeling: GreedyPeeling, edges: Int) {
     let side = max(edges / 5, 1)
     let matrix = SparseMatrix.powerLawBipartite(rows: side, columns: side, edges: edges, seed: seed)
     var inDegrees = [Int](repeating: 0, count: side)

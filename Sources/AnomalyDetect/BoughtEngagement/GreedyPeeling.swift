@@ -35,15 +35,15 @@ import Foundation
 /// - Complexity: one pass is O(|*E*| log |*V*|) time with an indexed
 ///   min-heap (each edge lowers one key once); memory is linear in the edges
 ///   (the transpose is built once, 12 bytes per edge).
-public struct GreedyPeeling: Sendable {
+package struct GreedyPeeling: Sendable {
   /// A block: its rows, its columns and its density g = f / |S|.
-  public struct Block: Sendable, Equatable {
+  package struct Block: Sendable, Equatable {
     /// Row indices, ascending.
-    public var rows: [Int32]
+    package var rows: [Int32]
     /// Column indices, ascending.
-    public var columns: [Int32]
+    package var columns: [Int32]
     /// The weighted density f(S) / |S|.
-    public var density: Double
+    package var density: Double
   }
 
   let rowCount: Int, columnCount: Int
@@ -54,7 +54,7 @@ public struct GreedyPeeling: Sendable {
   /// A peeling of the bipartite graph whose row *i* has the columns
   /// `columnIndices[rowOffsets[i]..<rowOffsets[i + 1]]` (no repeats), an edge
   /// into column *j* weighing `columnWeights[j]`.
-  public init(rowCount: Int, columnCount: Int, rowOffsets: [Int], columnIndices: [Int32], columnWeights: [Double]) {
+  package init(rowCount: Int, columnCount: Int, rowOffsets: [Int], columnIndices: [Int32], columnWeights: [Double]) {
     precondition(rowOffsets.count == rowCount + 1 && columnWeights.count == columnCount, "shape mismatch")
     self.rowCount = rowCount
     self.columnCount = columnCount
@@ -65,12 +65,12 @@ public struct GreedyPeeling: Sendable {
   }
 
   /// FRAUDAR's column weights 1 / ln(*d* + `constant`) for in-degrees *d*.
-  public static func logWeights(inDegrees: [Int], constant: Double = 5) -> [Double] {
+  package static func logWeights(inDegrees: [Int], constant: Double = 5) -> [Double] {
     inDegrees.map { 1 / log(Double($0) + constant) }
   }
 
   /// The densest block the greedy peeling finds in the whole graph.
-  public func densestBlock() -> Block {
+  package func densestBlock() -> Block {
     peel(removedRows: nil, removedColumns: nil).block
   }
 

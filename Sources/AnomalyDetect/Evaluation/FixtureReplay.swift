@@ -24,9 +24,7 @@ public struct FixtureReplay: Sendable {
     if path.hasSuffix(".json") || fm.fileExists(atPath: (path as NSString).appendingPathComponent("expected.json")) {
       return [path]
     }
-    guard let names = try? fm.contentsOfDirectory(atPath: path) else {
-      throw FixtureError.unreadable(path: path, reason: "not a directory")
-    }
+    let names = try Self.listDirectory(path)
     var found: [String] = []
     for sub in names.sorted().map({ (path as NSString).appendingPathComponent($0) }) {
       if sub.hasSuffix(".json") {
@@ -39,6 +37,27 @@ public struct FixtureReplay: Sendable {
     }
     if found.isEmpty { throw FixtureError.noFixtures(path: path) }
     return found
+  }
+
+  /// The entries of the directory `path`.
+  /// - Throws: ``FixtureError/unreadable(path:reason:)`` saying why not:
+  ///   missing, not a directory, or the system's reason it cannot be read.
+  static func listDirectory(_ path: String) throws(FixtureError) -> [String] {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw .unreadable(path: path, reason: "no such file or directory")
+    }
+    guard isDirectory.boolValue else {
+      throw .unreadable(
+        path: path, reason: "not a directory (give a fixture directory, an expectation .json file or a directory of fixtures)")
+    }
+    do {
+      return try FileManager.default.contentsOfDirectory(atPath: path)
+    } catch {
+      let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+      let reason = underlying.map { String(cString: strerror(Int32($0.code))) } ?? error.localizedDescription
+      throw .unreadable(path: path, reason: reason)
+    }
   }
 
   /// Where the fixture `path` (a directory with `expected.json`, or an
@@ -72,6 +91,16 @@ public struct FixtureReplay: Sendable {
     let truth = try GroundTruth(directory: directory)
     let report = scanner.scan(set)
     return (FixtureEvaluation(name: name, report: report, truth: truth, expectation: expectation), report)
+  }
+
+  /// Replays the one fixture at `path` (see ``locate(_:)``) and, when it is
+  /// a directory with an event stream (`events.ndjson`), runs the pre-filter
+  /// over it too: everything replay decides a fixture's pass or failure on.
+  public func verdict(_ path: String) throws -> FixtureVerdict {
+    let (evaluation, report) = try evaluate(path)
+    let stream = (path as NSString).appendingPathComponent("events.ndjson")
+    let prefilter = FileManager.default.fileExists(atPath: stream) ? try PrefilterEvaluation(directory: path) : nil
+    return FixtureVerdict(evaluation: evaluation, report: report, prefilter: prefilter)
   }
 
   /// Replays every fixture under `path`.

@@ -13,11 +13,13 @@ import SignalGraph
 /// cycles (roommates splitting rent, family transfers) are slow or do not
 /// conserve amounts.
 ///
-/// - Complexity: per payment, O(min(fan limit^hops, budget)) incoming
-///   payments examined; the per-account lists keep only the last window.
+/// Its thresholds are set through the pre-filter's configuration:
 ///
 ///     var configuration = PrefilterConfiguration()
 ///     configuration.cycles.minRatio = 0.9
+///
+/// - Complexity: per payment, O(min(fan limit^hops, budget)) incoming
+///   payments examined; the per-account lists keep only the last window.
 public struct IncrementalCycleCheck: PrefilterCheck {
   /// The knobs of the cycle check (``PrefilterConfiguration/cycles``).
   public struct Thresholds: Sendable, Equatable, Codable {

@@ -21,6 +21,11 @@ import SignalGraph
 /// When a block forms, every admitted endorsement of the pair by the common
 /// endorsers is revoked; later endorsements that join a block are held.
 ///
+/// Its thresholds are set through the pre-filter's configuration:
+///
+///     var configuration = PrefilterConfiguration()
+///     configuration.engagement.minEndorsers = 6
+///
 /// - Complexity: O(``Thresholds/recentTargets``) expected
 ///   per new edge however dense the graph (a complete bipartite follow graph
 ///   included), O(1) per repeat; flagging a block costs O(d(t)); evicting an
@@ -28,9 +33,6 @@ import SignalGraph
 ///   case, ``EndorsementList``), O(degree) otherwise. Memory is bounded by the window:
 ///   at most `recentTargets` pairs per edge kept, one queue entry per
 ///   pair and window.
-///
-///     var configuration = PrefilterConfiguration()
-///     configuration.engagement.minEndorsers = 6
 public struct IncrementalEngagementCheck: PrefilterCheck {
   /// The knobs of the dense-block check (``PrefilterConfiguration/engagement``).
   public struct Thresholds: Sendable, Equatable, Codable {

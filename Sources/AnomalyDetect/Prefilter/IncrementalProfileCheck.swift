@@ -15,13 +15,15 @@ import SignalGraph
 /// of the ring's keys) are held for the next burst window. Households that
 /// share an address and a phone do so at unrelated times, not in a burst.
 ///
+/// Its thresholds are set through the pre-filter's configuration:
+///
+///     var configuration = PrefilterConfiguration()
+///     configuration.profiles.rareMax = 40
+///
 /// - Complexity: per edit, O(group × edits per member in the burst window)
 ///   with the group capped by the rarity bound; a bio costs one MinHash
 ///   signature (O(length × hash functions)). The MinHash index is rebuilt
 ///   every window (two generations), so memory stays bounded.
-///
-///     var configuration = PrefilterConfiguration()
-///     configuration.profiles.rareMax = 40
 public struct IncrementalProfileCheck: PrefilterCheck {
   /// The knobs of the template ring check (``PrefilterConfiguration/profiles``).
   public struct Thresholds: Sendable, Equatable, Codable {

@@ -22,7 +22,7 @@
 ///   version (``schemaVersion``) or not a log; ``SignalStoreError`` when
 ///   SQLite fails, `inconsistent` when the file was written with other
 ///   settings, `locked` when another run has it open.
-public final class DecisionLog {
+package final class DecisionLog {
   private let lock: ExclusiveFileLock
   private let database: SQLiteDatabase
   private let insert: SQLiteStatement
@@ -32,7 +32,7 @@ public final class DecisionLog {
   /// The schema version this fraudscan writes and reads, kept in the file
   /// as `PRAGMA user_version` (as ``SignalStore/schemaVersion`` is). A log of
   /// another version is refused, not misread.
-  public static let schemaVersion = 1
+  package static let schemaVersion = 1
 
   /// Opens (creating if needed) the log at `path`; `settings` must equal those
   /// of the run that created it.
@@ -41,7 +41,7 @@ public final class DecisionLog {
   ///   version or another kind of SQLite file (which is left unchanged);
   ///   ``SignalStoreError`` when SQLite fails, the settings differ or another
   ///   run has the log open.
-  public init(path: String, settings: String) throws {
+  package init(path: String, settings: String) throws {
     lock = try ExclusiveFileLock(path: path + ".lock", lockedResource: path)
     let database = try SQLiteDatabase(path: path, create: true)
     self.database = database
@@ -90,12 +90,12 @@ public final class DecisionLog {
     """
 
   /// How many events (seq 0 ..< n) have their decisions stored.
-  public func decidedEvents() throws -> Int {
+  package func decidedEvents() throws -> Int {
     try meta("decided_events") ?? 0
   }
 
   /// The digest of the input lines of the decided events (``Digest64``), if recorded.
-  public func decidedDigest() throws -> UInt64? {
+  package func decidedDigest() throws -> UInt64? {
     try meta("decided_digest").map { UInt64(bitPattern: Int64($0)) }
   }
 
@@ -108,25 +108,25 @@ public final class DecisionLog {
 
   /// A saved state, taken after `events` events were decided, when the log
   /// held `lines` lines.
-  public struct Checkpoint: Sendable {
+  package struct Checkpoint: Sendable {
     /// Events decided when it was taken (seq 0 ..< events).
-    public var events: Int
+    package var events: Int
     /// Decision lines stored when it was taken.
-    public var lines: Int
+    package var lines: Int
     /// The state's bytes.
-    public var state: [UInt8]
+    package var state: [UInt8]
     /// The ``Digest64`` of the input lines of those events.
-    public var inputDigest: UInt64
+    package var inputDigest: UInt64
     /// Whether `events`, `lines` and `inputDigest` are those stored with
     /// `state` (not edited or damaged since).
-    public var countsSealed: Bool
+    package var countsSealed: Bool
   }
 
   /// Appends `lines` and records that `decidedEvents` events, whose input
   /// lines have the digest `inputDigest`, are decided, atomically; with
   /// `checkpoint`, the state after those events replaces the stored
   /// checkpoint in the same transaction.
-  public func append(
+  package func append(
     _ lines: [(seq: Int, line: String)], decidedEvents: Int, inputDigest: UInt64, checkpoint: [UInt8]? = nil
   ) throws {
     try database.transaction {
@@ -176,7 +176,7 @@ public final class DecisionLog {
   }
 
   /// The latest checkpoint, or `nil` if none was stored.
-  public func checkpoint() throws -> Checkpoint? {
+  package func checkpoint() throws -> Checkpoint? {
     guard let events = try meta("checkpoint_events"), let lines = try meta("checkpoint_lines"),
       let digest = try meta("checkpoint_digest")
     else { return nil }
@@ -192,7 +192,7 @@ public final class DecisionLog {
   /// Whether the first `lines` stored lines are exactly those of events
   /// 0 ..< `events`, all decided (each event logs one line or more): how a checkpoint's counts are checked
   /// against the log before they are trusted to skip input.
-  public func holdsPrefix(events: Int, lines: Int) throws -> Bool {
+  package func holdsPrefix(events: Int, lines: Int) throws -> Bool {
     guard events >= 0, lines >= 0, events <= (try decidedEvents()) else { return false }
     func seqOfLine(_ n: Int) throws -> Int? {
       let seq = try database.prepare("SELECT event_seq FROM filter_lines WHERE n = ?1")
@@ -208,19 +208,19 @@ public final class DecisionLog {
 
   /// The stored lines in emission order, one at a time, after the first
   /// `skipping` (a checkpoint's `lines`).
-  public func lines(skipping: Int = 0) throws -> Cursor {
+  package func lines(skipping: Int = 0) throws -> Cursor {
     let statement = try database.prepare("SELECT event_seq, line FROM filter_lines WHERE n > ?1 ORDER BY n")
     statement.bind(1, Int64(skipping))
     return Cursor(statement: statement)
   }
 
   /// Reads stored lines in order.
-  public final class Cursor {
+  package final class Cursor {
     private let statement: SQLiteStatement
     init(statement: SQLiteStatement) { self.statement = statement }
 
     /// The next stored line and the seq of the event that produced it, or `nil` at the end.
-    public func next() throws -> (seq: Int, line: String)? {
+    package func next() throws -> (seq: Int, line: String)? {
       guard try statement.step() else { return nil }
       return (Int(statement.int64(0)), String(decoding: statement.bytes(1), as: UTF8.self))
     }

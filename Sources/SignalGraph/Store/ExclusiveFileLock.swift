@@ -18,11 +18,11 @@ import Darwin
 /// - Throws: ``SignalStoreError/locked(path:)`` at once when another holder
 ///   has it (never waits), ``SignalStoreError/cannotOpen(path:reason:)`` when
 ///   the lock file cannot be created.
-public final class ExclusiveFileLock {
+package final class ExclusiveFileLock {
   private let descriptor: Int32
 
   /// Creates `path` if needed and takes the lock without waiting.
-  public init(path: String, lockedResource: String) throws {
+  package init(path: String, lockedResource: String) throws {
     descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else {
       throw SignalStoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))

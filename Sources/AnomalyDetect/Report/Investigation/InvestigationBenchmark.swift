@@ -2,12 +2,12 @@ import SignalGraph
 
 /// Inputs for timing ``HTMLReport`` at scale (`fraudscan bench --suite report`)
 /// and for testing its size bound: a report of many clusters over a real set.
-public enum InvestigationBenchmark {
+package enum InvestigationBenchmark {
   /// A report of `count` clusters over `set`, kinds in turn: each cluster is
   /// an endorsed account and up to 15 of its endorsers, so drawings and
   /// timelines have real signals. Deterministic; fewer clusters when the set
   /// has fewer endorsed accounts.
-  public static func syntheticReport(clusters count: Int, over set: SignalSet, graph: GraphIndex) -> ScanReport {
+  package static func syntheticReport(clusters count: Int, over set: SignalSet, graph: GraphIndex) -> ScanReport {
     let ids = set.accounts.ids
     var clusters: [Cluster] = []
     clusters.reserveCapacity(count)
@@ -29,7 +29,7 @@ public enum InvestigationBenchmark {
 
   /// `report`'s clusters repeated in turn until there are `count`, ranked
   /// anew: real clusters at the size of a big scan, for the size bound.
-  public static func repeated(_ report: ScanReport, to count: Int) -> ScanReport {
+  package static func repeated(_ report: ScanReport, to count: Int) -> ScanReport {
     guard !report.clusters.isEmpty else { return report }
     let clusters = (0..<count).map { i in
       var c = report.clusters[i % report.clusters.count]
