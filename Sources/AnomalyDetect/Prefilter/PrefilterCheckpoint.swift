@@ -134,6 +134,8 @@ extension Prefilter {
   /// `fraudscan filter --state` stores one in SQLite now and then, so a
   /// restart resumes from it instead of replaying the whole stream.
   ///
+  ///     var filter = Prefilter()
+  ///     _ = filter.decide(.interaction(source: "a", target: "b", kind: "like", time: 1_767_225_600))
   ///     let saved = filter.checkpoint()
   ///     var resumed = try Prefilter(configuration: filter.configuration, checkpoint: saved)
   ///

@@ -1,7 +1,9 @@
 /// Why an ``EndorsementSpectrum`` could not be computed: the truncated SVD
 /// of the endorsement adjacency failed.
 ///
-///     the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43))
+/// ```text
+/// the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43))
+/// ```
 public struct EndorsementSpectrumError: Error, Equatable, Sendable, CustomStringConvertible {
   /// How many singular triplets were asked for.
   public var rank: Int

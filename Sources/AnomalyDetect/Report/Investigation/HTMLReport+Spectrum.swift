@@ -4,6 +4,7 @@ extension HTMLReport {
   /// The endorsement spectrum the report's scatter plots draw, or why there
   /// is none, in words the report shows.
   ///
+  ///     let set = try SignalSet(contentsOf: "fixtures/like-farm")
   ///     switch HTMLReport.spectrum(of: set) {
   ///     case .failed(let error): print(error)   // the rank-3 endorsement spectrum could not be computed (...)
   ///     default: break
