@@ -2,13 +2,17 @@
 //
 // fraudscan: an anti-manipulation engine for scoring platforms.
 //
-// Module layout (one concept per module, as in swift-numerics):
-//   CLapack, CSQLite  system-library shims over the Debian C libraries
-//   FraudLinalg       BLAS/LAPACK-backed dense and sparse linear algebra
-//   SignalGraph       the signal model: ingest, validation, storage, graph indexes
-//   AnomalyDetect     detectors, cluster ranking, fixture evaluation, scan settings
-//   TOMLReading       TOML settings files read as JSON, TOMLKit kept out of sight
-//   fraudscan         the command-line tool, a thin layer over the libraries
+// Module layout (one role per module; docs/architecture.md draws the graph):
+//   CLapack, CSQLite     system-library shims over the Debian C libraries
+//   FraudLinalg          BLAS/LAPACK-backed dense and sparse linear algebra
+//   SignalGraph          the signal model: ingest, validation, storage, graph indexes, the score
+//   SignalSynthesis      synthetic signal sets and streams with planted fraud (synth, bench, tests)
+//   AnomalyDetect        the batch detectors, cluster ranking, the scan report and its settings
+//   InlinePrefilter      the incremental pre-filter and its durable sessions (needs only SignalGraph)
+//   InvestigationReport  the HTML/SVG investigation report
+//   Evaluation           fixture replay: a scan and a pre-filter run scored against labels
+//   TOMLReading          TOML settings files read as JSON, TOMLKit kept out of sight
+//   fraudscan            the command-line tool: argument parsing and printing
 import PackageDescription
 
 let package = Package(
@@ -16,7 +20,11 @@ let package = Package(
   products: [
     .library(name: "FraudLinalg", targets: ["FraudLinalg"]),
     .library(name: "SignalGraph", targets: ["SignalGraph"]),
+    .library(name: "SignalSynthesis", targets: ["SignalSynthesis"]),
     .library(name: "AnomalyDetect", targets: ["AnomalyDetect"]),
+    .library(name: "InlinePrefilter", targets: ["InlinePrefilter"]),
+    .library(name: "InvestigationReport", targets: ["InvestigationReport"]),
+    .library(name: "Evaluation", targets: ["Evaluation"]),
     .executable(name: "fraudscan", targets: ["fraudscan"]),
   ],
   dependencies: [
@@ -38,8 +46,21 @@ let package = Package(
       name: "SignalGraph",
       dependencies: ["CSQLite"]),
     .target(
+      name: "SignalSynthesis",
+      dependencies: ["SignalGraph"]),
+    .target(
       name: "AnomalyDetect",
       dependencies: ["SignalGraph", "FraudLinalg", "TOMLReading"]),
+    // What a scoring service links: no LAPACK, no HTML, no synthesis.
+    .target(
+      name: "InlinePrefilter",
+      dependencies: ["SignalGraph"]),
+    .target(
+      name: "InvestigationReport",
+      dependencies: ["AnomalyDetect", "SignalGraph", "FraudLinalg"]),
+    .target(
+      name: "Evaluation",
+      dependencies: ["AnomalyDetect", "InlinePrefilter", "SignalGraph"]),
     // TOMLKit behind one small module: the settings are read as JSON and no
     // other file names a TOMLKit type.
     .target(
@@ -48,13 +69,17 @@ let package = Package(
     .executableTarget(
       name: "fraudscan",
       dependencies: [
-        "SignalGraph", "AnomalyDetect", "FraudLinalg",
+        "SignalGraph", "SignalSynthesis", "AnomalyDetect", "InlinePrefilter", "InvestigationReport",
+        "Evaluation", "FraudLinalg",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "FraudLinalgTests", dependencies: ["FraudLinalg"]),
-    .testTarget(name: "SignalGraphTests", dependencies: ["SignalGraph"]),
+    .testTarget(name: "SignalGraphTests", dependencies: ["SignalGraph", "SignalSynthesis"]),
     .testTarget(
       name: "AnomalyDetectTests",
-      dependencies: ["AnomalyDetect", "SignalGraph", "FraudLinalg"]),
+      dependencies: [
+        "AnomalyDetect", "InlinePrefilter", "InvestigationReport", "Evaluation", "SignalSynthesis",
+        "SignalGraph", "FraudLinalg",
+      ]),
   ]
 )

@@ -1,6 +1,7 @@
 import AnomalyDetect
 import Foundation
 import SignalGraph
+import SignalSynthesis
 
 extension BenchSuite {
   /// Temporal cycle enumeration (issue 4): builds the enumerator (strongly

@@ -1,6 +1,8 @@
 import AnomalyDetect
 import Foundation
 import SignalGraph
+import InlinePrefilter
+import SignalSynthesis
 
 extension BenchSuite {
   /// Valid but hostile inputs (`HostileSignalSet`): complete bipartite

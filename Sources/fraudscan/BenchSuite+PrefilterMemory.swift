@@ -1,6 +1,8 @@
 import AnomalyDetect
 import Foundation
 import SignalGraph
+import InlinePrefilter
+import SignalSynthesis
 
 extension BenchSuite {
   /// The pre-filter's memory over a long stream of ever-new accounts and

@@ -1,6 +1,7 @@
 import AnomalyDetect
 import Foundation
 import SignalGraph
+import InvestigationReport
 
 extension BenchSuite {
   /// The investigator's report: the rank-3 spectrum it plots, then writing

@@ -2,6 +2,7 @@ import AnomalyDetect
 import ArgumentParser
 import Foundation
 import SignalGraph
+import InvestigationReport
 
 extension Fraudscan {
   struct Explain: ParsableCommand {

@@ -5,6 +5,7 @@ import SignalGraph
 
 #if canImport(Glibc)
 import Glibc
+import InlinePrefilter
 #endif
 
 extension Fraudscan {

@@ -1,6 +1,7 @@
 import AnomalyDetect
 import ArgumentParser
 import Foundation
+import Evaluation
 
 extension Fraudscan {
   struct Replay: ParsableCommand {

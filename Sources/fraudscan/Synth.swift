@@ -2,6 +2,8 @@ import AnomalyDetect
 import ArgumentParser
 import Foundation
 import SignalGraph
+import Evaluation
+import SignalSynthesis
 
 extension SynthScale: ExpressibleByArgument {}
 

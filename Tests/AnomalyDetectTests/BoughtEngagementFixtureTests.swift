@@ -3,6 +3,7 @@ import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import SignalSynthesis
 
 /// The bought-engagement detectors on the hand-made fixtures and on a
 /// synthetic set read back from disk.

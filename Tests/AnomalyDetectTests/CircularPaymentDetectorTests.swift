@@ -3,6 +3,7 @@ import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import SignalSynthesis
 
 @Suite struct CircularPaymentDetectorTests {
   static let fixtures = URL(fileURLWithPath: #filePath)

@@ -3,6 +3,8 @@ import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import InlinePrefilter
+@testable import InvestigationReport
 
 /// Only endorsements (``EndorsementPolicy``) feed the bought-engagement
 /// detectors and the pre-filter's engagement check: a block of dislikes, or

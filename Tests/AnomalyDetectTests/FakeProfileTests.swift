@@ -4,6 +4,7 @@ import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import SignalSynthesis
 
 @Suite struct MinHashIndexTests {
   let template = "passionate growth strategist helping brands scale fast dm for collabs always"

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import AnomalyDetect
+@testable import InlinePrefilter
 
 /// `FilterSession.run(input:output:)` over real files and pipes: the bytes
 /// it writes, a restart on the same state file that resumes without

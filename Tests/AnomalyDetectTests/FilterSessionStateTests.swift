@@ -3,6 +3,7 @@ import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import InlinePrefilter
 
 /// A state file that was damaged or edited, a restart on another or a
 /// shorter input, an unfinished last line and a second run on the same file:

@@ -3,6 +3,7 @@ import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import Evaluation
 
 /// A detector that flags a fixed set of accounts, by id, to drive evaluation by hand.
 struct FixedDetector: Detector {

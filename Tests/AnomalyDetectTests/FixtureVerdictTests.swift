@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import AnomalyDetect
+@testable import Evaluation
 
 /// Replay's pass/fail policy: what fails a fixture, as typed shortfalls
 /// rather than messages matched back by prefix, and why a fixture path

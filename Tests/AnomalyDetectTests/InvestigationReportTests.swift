@@ -6,6 +6,7 @@ import Testing
 
 #if canImport(FoundationXML)
 import FoundationXML
+@testable import InvestigationReport
 #endif
 
 /// A detector returning one fixed finding over accounts named by id, with a reason.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import AnomalyDetect
+@testable import InlinePrefilter
 
 /// The bench's latency histogram: exact below 128 ns, within 1/128 above,
 /// and sensible at the edges (nothing recorded, one value, huge values,

@@ -3,6 +3,7 @@ import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import InvestigationReport
 
 /// Every ``ManipulationKind`` goes through the whole report: JSON, CSVs and
 /// the investigator's HTML, with a badge colour and a drawing of its own.

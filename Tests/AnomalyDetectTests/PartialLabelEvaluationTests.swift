@@ -3,6 +3,7 @@ import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import Evaluation
 
 /// Evaluation on partially labelled real data: `honest` labels, precision on
 /// labelled accounts, the account ranking's figures, and expectation files

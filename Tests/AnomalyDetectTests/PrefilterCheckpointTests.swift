@@ -2,6 +2,8 @@ import Foundation
 import SignalGraph
 import Testing
 @testable import AnomalyDetect
+@testable import InlinePrefilter
+@testable import SignalSynthesis
 
 /// A pre-filter restored from a checkpoint decides every later event exactly
 /// as the one that was never stopped.

@@ -3,6 +3,8 @@ import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import Evaluation
+@testable import SignalSynthesis
 
 /// The pre-filter's evaluation never reports targets it could not measure.
 @Suite("Prefilter evaluation")

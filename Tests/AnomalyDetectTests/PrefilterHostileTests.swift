@@ -2,6 +2,8 @@ import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import InlinePrefilter
+@testable import SignalSynthesis
 
 /// Valid but hostile streams: the pre-filter's cost per event and its state
 /// stay bounded however dense the endorsement graph.

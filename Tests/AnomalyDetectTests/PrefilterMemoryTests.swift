@@ -1,6 +1,8 @@
 import SignalGraph
 import Testing
 @testable import AnomalyDetect
+@testable import InlinePrefilter
+@testable import SignalSynthesis
 
 /// The pre-filter's memory is bounded by its window, not by the stream: a
 /// stream of ever-new accounts and values runs in flat state, forgotten ids

@@ -2,6 +2,9 @@ import Foundation
 import SignalGraph
 import Testing
 @testable import AnomalyDetect
+@testable import InlinePrefilter
+@testable import Evaluation
+@testable import SignalSynthesis
 
 @Suite("Prefilter")
 struct PrefilterTests {

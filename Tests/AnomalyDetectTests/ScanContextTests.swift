@@ -4,6 +4,7 @@ import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import InvestigationReport
 
 @Suite struct ScanContextTests {
   static let fixtures = URL(fileURLWithPath: #filePath)

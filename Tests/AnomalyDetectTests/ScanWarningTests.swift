@@ -4,6 +4,7 @@ import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import InvestigationReport
 
 /// A detector whose work is a Cholesky factorisation of [[1, 2], [2, 1]]:
 /// its second leading minor is 1 − 4 = −3, so it always fails.

@@ -2,6 +2,7 @@
 import Testing
 
 @testable import AnomalyDetect
+@testable import InvestigationReport
 
 /// Timestamps near ±2^63, as a store written before ingest checked their
 /// range may hold: every scan, report, explanation and score must still run

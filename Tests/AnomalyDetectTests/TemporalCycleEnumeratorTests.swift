@@ -2,6 +2,7 @@ import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import SignalSynthesis
 
 /// A payment of a hand-made multigraph: `source → target` at `time`.
 private typealias Edge = (source: Int32, target: Int32, time: Int64)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import SignalGraph
+@testable import SignalSynthesis
 
 /// The hostile benchmark's sets: written as valid CSV that loads to the same
 /// signals as its event stream.

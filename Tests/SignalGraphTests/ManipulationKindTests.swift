@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import SignalGraph
+@testable import SignalSynthesis
 
 /// `ManipulationKind` is the one list of kinds: labels, synthesis and the
 /// report all read it, and its raw values are the contract's names.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import SignalGraph
+@testable import SignalSynthesis
 
 /// The cycles benchmark's synthetic payments: deterministic, the size asked
 /// for, in time order, over the accounts it declares, with honest payments

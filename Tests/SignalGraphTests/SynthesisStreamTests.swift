@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SignalGraph
+@testable import SignalSynthesis
 
 @Suite("Synthesis stream")
 struct SynthesisStreamTests {

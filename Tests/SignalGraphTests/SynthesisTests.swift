@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SignalGraph
+@testable import SignalSynthesis
 
 /// Tests of the synthetic signal-set generator (`fraudscan synth`).
 /// Every test writes real files into its own temporary directory.
@@ -254,7 +255,7 @@ struct SynthesisTests {
     try withTemporaryDirectory { dir in
       let blocker = dir.appendingPathComponent("file")
       try Data("x".utf8).write(to: blocker)
-      #expect(throws: SynthesisError.self) {
+      #expect(throws: SignalSetWriterError.self) {
         _ = try SyntheticSignalSet(scale: .tiny, seed: 1).write(to: blocker.appendingPathComponent("out"))
       }
     }

@@ -1,5 +1,6 @@
 import Testing
 @testable import SignalGraph
+@testable import SignalSynthesis
 
 @Suite("WindowedInterner") struct WindowedInternerTests {
   @Test func givesDenseIdsAndFindsThemAgain() {

@@ -17,4 +17,19 @@ public struct Cluster: Sendable, Equatable, Codable {
   /// The other clusters of its kind that share accounts with it, by rank
   /// (``ClusterRanking``); absent from the JSON when there is none.
   public var related: [RelatedCluster]? = nil
+
+  /// Creates a cluster as a detector or a report reader sees it; the scan's
+  /// ranking sets ``rank`` (1 is the most suspicious).
+  public init(
+    rank: Int, kind: ManipulationKind, detector: String, score: Double, accounts: [String], evidence: Evidence,
+    related: [RelatedCluster]? = nil
+  ) {
+    self.rank = rank
+    self.kind = kind
+    self.detector = detector
+    self.score = score
+    self.accounts = accounts
+    self.evidence = evidence
+    self.related = related
+  }
 }

@@ -94,7 +94,7 @@ public final class ScanContext: Sendable {
   /// in magnitude. Detectors ask ``spectrum(rank:)`` for an exact rank, so
   /// their findings never depend on what else was decomposed before.
   /// - Throws: ``EndorsementSpectrumError`` when that decomposition failed.
-  func spectrum(leading rank: Int) throws(EndorsementSpectrumError) -> EndorsementSpectrum {
+  package func spectrum(leading rank: Int) throws(EndorsementSpectrumError) -> EndorsementSpectrum {
     let built = spectrumCache.withLock { cache in cache.keys.filter { $0 >= rank }.min() }
     return try spectrum(rank: built ?? rank)
   }

@@ -48,7 +48,7 @@ extension ImportError {
     case let error as ImportError: return error
     case let error as SignalSetError: return .badInput(error)
     case let error as CSVError: return .badInput(.malformedCSV(error))
-    case let error as SynthesisError:
+    case let error as SignalSetWriterError:
       switch error {
       case let .cannotCreateDirectory(path, reason), let .cannotOpenFile(path, reason),
         let .cannotWriteFile(path, reason):
