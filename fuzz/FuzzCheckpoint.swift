@@ -20,7 +20,9 @@ let probeLines: [[UInt8]] = [
 /// With FRAUDSCAN_FUZZ_SEEDS set to a directory, writes checkpoints of this
 /// build there first: of a fresh pre-filter and after each probe event.
 @_cdecl("LLVMFuzzerInitialize")
-public func initialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>) -> CInt {
+public func initialize(
+  _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>
+) -> CInt {
   guard let seeds = ProcessInfo.processInfo.environment["FRAUDSCAN_FUZZ_SEEDS"] else { return 0 }
   var filter = Prefilter(configuration: PrefilterConfiguration())
   for i in 0...probeLines.count {
@@ -36,7 +38,8 @@ public func fuzzCheckpoint(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let configuration = PrefilterConfiguration()
   guard var filter = try? Prefilter(configuration: configuration, checkpoint: bytes) else { return 0 }
   for line in probeLines { _ = filter.decide(line: line) }
-  precondition((try? Prefilter(configuration: configuration, checkpoint: filter.checkpoint())) != nil,
+  precondition(
+    (try? Prefilter(configuration: configuration, checkpoint: filter.checkpoint())) != nil,
     "a restored pre-filter's own checkpoint is refused")
   return 0
 }

@@ -100,7 +100,9 @@ public struct FixtureEvaluation: Sendable, Equatable {
         demand("average precision", ranked.averagePrecision, atLeast: minimum.minAveragePrecision)
         if let most = minimum.maxHonestInTop50, ranked.honestInTop50 > most {
           passed = false
-          shortfalls.append("\(kind.rawValue): \(ranked.honestInTop50) honest account(s) in the top 50 of the ranking, at most \(most) allowed")
+          shortfalls.append(
+            "\(kind.rawValue): \(ranked.honestInTop50) honest account(s) in the top 50 of the ranking, at most \(most) allowed"
+          )
         }
       }
       return KindResult(

@@ -62,9 +62,14 @@ public struct FixtureExpectation: Sendable, Equatable, Codable {
     public var maxHonestInTop50: Int?
 
     enum CodingKeys: String, CodingKey {
-      case minPrecision = "min_precision", minRecall = "min_recall", pending
-      case minF1 = "min_f1", minPrecisionAt10 = "min_precision_at_10", minPrecisionAt50 = "min_precision_at_50"
-      case minAveragePrecision = "min_average_precision", maxHonestInTop50 = "max_honest_in_top_50"
+      case minPrecision = "min_precision"
+      case minRecall = "min_recall"
+      case pending
+      case minF1 = "min_f1"
+      case minPrecisionAt10 = "min_precision_at_10"
+      case minPrecisionAt50 = "min_precision_at_50"
+      case minAveragePrecision = "min_average_precision"
+      case maxHonestInTop50 = "max_honest_in_top_50"
     }
 
     /// A minimum of `precision` and `recall`, enforced unless `pending` says why not.
@@ -96,7 +101,9 @@ public struct FixtureExpectation: Sendable, Equatable, Codable {
   public var data: String?
 
   enum CodingKeys: String, CodingKey {
-    case description, kinds, maxUnlabelledFlagged = "max_unlabelled_flagged", labels, data
+    case description, kinds
+    case maxUnlabelledFlagged = "max_unlabelled_flagged"
+    case labels, data
   }
 
   /// Creates an expectation.
@@ -202,9 +209,11 @@ public enum FixtureError: Error, Equatable, Sendable, CustomStringConvertible {
     case let .unreadable(path, reason): return "\(path): cannot read: \(reason)"
     case let .invalid(path, reason): return "\(path): \(reason)"
     case let .noFixtures(path):
-      return "\(path): no fixture found (a fixture is a directory with an expected.json, or an expectation .json file with \"data\")"
+      return
+        "\(path): no fixture found (a fixture is a directory with an expected.json, or an expectation .json file with \"data\")"
     case let .missingData(path, data, resolved):
-      return "\(path): its signal set \"\(data)\" (resolved from the file's own directory to \(resolved)) is not there; "
+      return
+        "\(path): its signal set \"\(data)\" (resolved from the file's own directory to \(resolved)) is not there; "
         + "the data is not copied into the repository: check out the shared data beside it, or remove this expectation file"
     }
   }

@@ -51,7 +51,8 @@ public struct FixtureReplay: Sendable {
     }
     guard isDirectory.boolValue else {
       throw .unreadable(
-        path: path, reason: "not a directory (give a fixture directory, an expectation .json file or a directory of fixtures)")
+        path: path,
+        reason: "not a directory (give a fixture directory, an expectation .json file or a directory of fixtures)")
     }
     do {
       return try FileManager.default.contentsOfDirectory(atPath: path)
@@ -67,13 +68,18 @@ public struct FixtureReplay: Sendable {
   /// and its name (the directory's, or the file's without `.json`).
   /// - Throws: ``FixtureError/missingData(path:data:resolved:)`` when the
   ///   signal set named by `"data"` is not there: a clear failure, never a skip.
-  public static func locate(_ path: String) throws -> (name: String, expectation: FixtureExpectation, directory: String) {
+  public static func locate(_ path: String) throws -> (name: String, expectation: FixtureExpectation, directory: String)
+  {
     let isFile = path.hasSuffix(".json")
     let file = isFile ? path : (path as NSString).appendingPathComponent("expected.json")
     let expectation = try FixtureExpectation(contentsOf: file)
     let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
     guard let data = expectation.data else {
-      if isFile { throw FixtureError.invalid(path: file, reason: "an expectation file outside a fixture directory needs \"data\", the path of its signal set") }
+      if isFile {
+        throw FixtureError.invalid(
+          path: file,
+          reason: "an expectation file outside a fixture directory needs \"data\", the path of its signal set")
+      }
       return (name, expectation, path)
     }
     // Relative to the file's own directory, so that a checkout finds `../shared` wherever it lies.

@@ -63,7 +63,9 @@ public struct PrefilterEvaluation: Sendable {
       }
     }
     let stream = try read("events.ndjson")
-    let truth = try Self.truth(String(decoding: try read("events_truth.csv"), as: UTF8.self), path: dir.appendingPathComponent("events_truth.csv").path)
+    let truth = try Self.truth(
+      String(decoding: try read("events_truth.csv"), as: UTF8.self),
+      path: dir.appendingPathComponent("events_truth.csv").path)
     // Without the buyers the inflation cut would be 1 by default and the
     // targets "met" untested: a missing buyers file is an error, as is one
     // listing no buyer when the truth marks fraud, or a buyer the stream never names.
@@ -94,8 +96,14 @@ public struct PrefilterEvaluation: Sendable {
         }
         set.add(event)
         let d = filter.decide(event)
-        if d.isHeld { withheld[seq] = true; held += 1 }
-        for r in d.revocations where !withheld[r.seq] { withheld[r.seq] = true; revoked += 1 }
+        if d.isHeld {
+          withheld[seq] = true
+          held += 1
+        }
+        for r in d.revocations where !withheld[r.seq] {
+          withheld[r.seq] = true
+          revoked += 1
+        }
       } catch {
         _ = filter.reject(error)
         kindRow.append((255, -1))
@@ -104,7 +112,8 @@ public struct PrefilterEvaluation: Sendable {
     }
     events = withheld.count
     guard truth.count == events else {
-      throw PrefilterEvaluationError.malformed(path: "events_truth.csv", reason: "\(truth.count) rows for \(events) events")
+      throw PrefilterEvaluationError.malformed(
+        path: "events_truth.csv", reason: "\(truth.count) rows for \(events) events")
     }
     var honestMask = SignalMask(allOf: set), admittedMask = SignalMask(allOf: set)
     for seq in 0..<events where kindRow[seq].kind != 255 {
@@ -135,11 +144,13 @@ public struct PrefilterEvaluation: Sendable {
     let admitted = CreditScore(set, mask: admittedMask, referenceTime: all.referenceTime)
     if buyerIds.isEmpty && fraud > 0 {
       throw PrefilterEvaluationError.malformed(
-        path: buyersPath, reason: "lists no buyer, but the truth marks \(fraud) fraudulent signals: the inflation cut cannot be measured")
+        path: buyersPath,
+        reason: "lists no buyer, but the truth marks \(fraud) fraudulent signals: the inflation cut cannot be measured")
     }
     for id in buyerIds {
       guard let a = set.accounts.ids.index(of: id) else {
-        throw PrefilterEvaluationError.malformed(path: buyersPath, reason: "buyer \(Decision.quoted(id)) appears in no event of the stream")
+        throw PrefilterEvaluationError.malformed(
+          path: buyersPath, reason: "buyer \(Decision.quoted(id)) appears in no event of the stream")
       }
       buyers += 1
       let base = honestOnly.score(of: a)

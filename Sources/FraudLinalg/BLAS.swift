@@ -63,13 +63,18 @@ public enum BLAS {
   /// - Precondition: `x.count` equals the columns of `op(A)` and `y.count`
   ///   its rows.
   /// - Complexity: O(`a.rows * a.columns`)
-  public static func gemv(_ a: Matrix, _ x: [Double], transpose: Bool = false,
-                          alpha: Double = 1, beta: Double = 0, into y: inout [Double]) {
+  public static func gemv(
+    _ a: Matrix, _ x: [Double], transpose: Bool = false,
+    alpha: Double = 1, beta: Double = 0, into y: inout [Double]
+  ) {
     let (opRows, opColumns) = transpose ? (a.columns, a.rows) : (a.rows, a.columns)
     precondition(x.count == opColumns, "gemv: op(A) is \(opRows)×\(opColumns) but x has \(x.count) entries")
     precondition(y.count == opRows, "gemv: op(A) is \(opRows)×\(opColumns) but y has \(y.count) entries")
     if opRows == 0 { return }
-    if opColumns == 0 { scale(&y, by: beta); return }
+    if opColumns == 0 {
+      scale(&y, by: beta)
+      return
+    }
     a.elements.withUnsafeBufferPointer { ap in
       x.withUnsafeBufferPointer { xp in
         y.withUnsafeMutableBufferPointer { yp in
@@ -89,8 +94,10 @@ public enum BLAS {
   ///     BLAS.gemv(a, [1, 0], transpose: true)  // [1, 2]
   ///
   /// - Complexity: O(`a.rows * a.columns`)
-  public static func gemv(_ a: Matrix, _ x: [Double], transpose: Bool = false,
-                          alpha: Double = 1) -> [Double] {
+  public static func gemv(
+    _ a: Matrix, _ x: [Double], transpose: Bool = false,
+    alpha: Double = 1
+  ) -> [Double] {
     var y = [Double](repeating: 0, count: transpose ? a.columns : a.rows)
     gemv(a, x, transpose: transpose, alpha: alpha, beta: 0, into: &y)
     return y
@@ -101,14 +108,19 @@ public enum BLAS {
   /// - Precondition: the shapes agree: `op(A)` is m×k, `op(B)` is k×n and
   ///   `C` is m×n.
   /// - Complexity: O(m · n · k)
-  public static func gemm(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
-                          alpha: Double = 1, beta: Double = 0, into c: inout Matrix) {
+  public static func gemm(
+    _ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
+    alpha: Double = 1, beta: Double = 0, into c: inout Matrix
+  ) {
     let (m, ka) = transposeA ? (a.columns, a.rows) : (a.rows, a.columns)
     let (kb, n) = transposeB ? (b.columns, b.rows) : (b.rows, b.columns)
     precondition(ka == kb, "gemm: op(A) is \(m)×\(ka) but op(B) is \(kb)×\(n)")
     precondition(c.rows == m && c.columns == n, "gemm: C is \(c.rows)×\(c.columns), expected \(m)×\(n)")
     if m == 0 || n == 0 { return }
-    if ka == 0 { scale(&c.elements, by: beta); return }
+    if ka == 0 {
+      scale(&c.elements, by: beta)
+      return
+    }
     let ldc = blasInt(c.rows)
     a.elements.withUnsafeBufferPointer { ap in
       b.elements.withUnsafeBufferPointer { bp in
@@ -131,8 +143,10 @@ public enum BLAS {
   ///     let g = BLAS.gemm(x, x, transposeA: true)   // the Gram matrix XᵀX
   ///
   /// - Complexity: O(m · n · k)
-  public static func gemm(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
-                          alpha: Double = 1) -> Matrix {
+  public static func gemm(
+    _ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
+    alpha: Double = 1
+  ) -> Matrix {
     var c = Matrix(rows: transposeA ? a.columns : a.rows, columns: transposeB ? b.rows : b.columns)
     gemm(a, b, transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: 0, into: &c)
     return c

@@ -164,15 +164,18 @@ public struct LanczosSVD: Sendable {
   ///   `"LanczosSVD"` and the step count) if ``maximumRestarts`` restarts do
   ///   not reach the tolerance; ``LinalgError`` from LAPACK's SVD of the
   ///   small matrix (for example on NaN input).
-  public init(_ a: SparseMatrix, rank k: Int, tolerance: Double = 1e-10,
-              maxDimension: Int? = nil, seed: UInt64 = 0) throws {
+  public init(
+    _ a: SparseMatrix, rank k: Int, tolerance: Double = 1e-10,
+    maxDimension: Int? = nil, seed: UInt64 = 0
+  ) throws {
     let m = a.rows, n = a.columns
     precondition(k >= 0 && k <= min(m, n), "rank \(k) is not between 0 and min(rows, columns) = \(min(m, n))")
     precondition(tolerance >= 0, "tolerance must be non-negative")
     let shortSide = min(m, n)
     let dimension = min(maxDimension ?? Self.defaultMaxDimension(rank: k), shortSide)
-    precondition(k == 0 || dimension == shortSide || dimension >= k + 2,
-                 "maxDimension \(dimension) must be at least rank + 2 = \(k + 2) or min(rows, columns)")
+    precondition(
+      k == 0 || dimension == shortSide || dimension >= k + 2,
+      "maxDimension \(dimension) must be at least rank + 2 = \(k + 2) or min(rows, columns)")
     if k == 0 {
       self.u = Matrix(rows: m, columns: 0)
       self.singularValues = []
@@ -247,14 +250,22 @@ struct GolubKahanLanczos {
   func multiply(_ x: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
     let xp = UnsafeBufferPointer(start: x, count: columns)
     let yp = UnsafeMutableBufferPointer(start: out, count: rows)
-    if transposed { a.transposeMultiplyRowMajor(xp, width: 1, into: yp) } else { a.multiplyRowMajor(xp, width: 1, into: yp) }
+    if transposed {
+      a.transposeMultiplyRowMajor(xp, width: 1, into: yp)
+    } else {
+      a.multiplyRowMajor(xp, width: 1, into: yp)
+    }
   }
 
   /// `out = A'ᵀ x` (x has `rows` entries, out has `columns`).
   func transposeMultiply(_ x: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
     let xp = UnsafeBufferPointer(start: x, count: rows)
     let yp = UnsafeMutableBufferPointer(start: out, count: columns)
-    if transposed { a.multiplyRowMajor(xp, width: 1, into: yp) } else { a.transposeMultiplyRowMajor(xp, width: 1, into: yp) }
+    if transposed {
+      a.multiplyRowMajor(xp, width: 1, into: yp)
+    } else {
+      a.transposeMultiplyRowMajor(xp, width: 1, into: yp)
+    }
   }
 
   /// Removes from `w` (length `length`) its components along the first
@@ -269,17 +280,21 @@ struct GolubKahanLanczos {
   /// recurrence term has been subtracted first, so the second pass is rare.
   /// With `minimumPasses: 2` the second pass is always made.
   @discardableResult
-  func orthogonalize(_ w: UnsafeMutablePointer<Double>, against basis: UnsafePointer<Double>,
-                     length: Int, count: Int, minimumPasses: Int = 1) -> (before: Double, after: Double) {
+  func orthogonalize(
+    _ w: UnsafeMutablePointer<Double>, against basis: UnsafePointer<Double>,
+    length: Int, count: Int, minimumPasses: Int = 1
+  ) -> (before: Double, after: Double) {
     let len = blasInt(length), cnt = blasInt(count)
     let before = cblas_dnrm2(len, w, 1)
     guard count > 0, length > 0 else { return (before, before) }
     var norm = before
     for pass in 1...3 {
-      cblas_dgemv(Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_TRANS), len, cnt, 1, basis, len,
-                  w, 1, 0, coefficients, 1)
-      cblas_dgemv(Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_NO_TRANS), len, cnt, -1, basis, len,
-                  coefficients, 1, 1, w, 1)
+      cblas_dgemv(
+        Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_TRANS), len, cnt, 1, basis, len,
+        w, 1, 0, coefficients, 1)
+      cblas_dgemv(
+        Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_NO_TRANS), len, cnt, -1, basis, len,
+        coefficients, 1, 1, w, 1)
       let after = cblas_dnrm2(len, w, 1)
       if pass >= minimumPasses && after > 0.5.squareRoot() * norm { return (before, after) }
       norm = after
@@ -289,8 +304,10 @@ struct GolubKahanLanczos {
 
   /// Writes into `w` a random unit vector orthogonal to the first `count`
   /// columns of `basis` (count < length).
-  mutating func freshVector(_ w: UnsafeMutablePointer<Double>, orthogonalTo basis: UnsafePointer<Double>,
-                            length: Int, count: Int) {
+  mutating func freshVector(
+    _ w: UnsafeMutablePointer<Double>, orthogonalTo basis: UnsafePointer<Double>,
+    length: Int, count: Int
+  ) {
     var gaussian = [Double](repeating: 0, count: length)
     while true {
       rng.fillGaussian(&gaussian)
@@ -306,16 +323,19 @@ struct GolubKahanLanczos {
   /// Overwrites the first `keep` columns of the `length × count` basis with
   /// `basis · C[:, 0..<keep]` (C is `count × count` with leading dimension
   /// `ldc`, read transposed if `transposeC`), a block of rows at a time.
-  func rotate(_ basis: UnsafeMutablePointer<Double>, length: Int, count: Int, keep: Int,
-              by c: UnsafePointer<Double>, ldc: Int, transposeC: Bool, scratch: UnsafeMutablePointer<Double>,
-              blockRows: Int) {
+  func rotate(
+    _ basis: UnsafeMutablePointer<Double>, length: Int, count: Int, keep: Int,
+    by c: UnsafePointer<Double>, ldc: Int, transposeC: Bool, scratch: UnsafeMutablePointer<Double>,
+    blockRows: Int
+  ) {
     var start = 0
     while start < length {
       let rowsHere = min(blockRows, length - start)
-      cblas_dgemm(Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_NO_TRANS),
-                  Int32(transposeC ? FS_CBLAS_TRANS : FS_CBLAS_NO_TRANS),
-                  blasInt(rowsHere), blasInt(keep), blasInt(count), 1, basis + start, blasInt(length),
-                  c, blasInt(ldc), 0, scratch, blasInt(rowsHere))
+      cblas_dgemm(
+        Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_NO_TRANS),
+        Int32(transposeC ? FS_CBLAS_TRANS : FS_CBLAS_NO_TRANS),
+        blasInt(rowsHere), blasInt(keep), blasInt(count), 1, basis + start, blasInt(length),
+        c, blasInt(ldc), 0, scratch, blasInt(rowsHere))
       for j in 0..<keep {
         (basis + start + j * length).update(from: scratch + j * rowsHere, count: rowsHere)
       }
@@ -331,10 +351,10 @@ struct GolubKahanLanczos {
     // v₁: a random unit vector.
     freshVector(vBasis, orthogonalTo: vBasis, length: n, count: 0)
 
-    var first = 0                 // the step at which the current cycle starts
-    var lastBeta = 0.0            // βⱼ of the latest step
-    var normEstimate = 0.0        // the largest α or β seen, a lower bound on ‖A‖
-    var blockSteps: Int? = nil    // steps since the latest fresh vector, nil before any breakdown
+    var first = 0  // the step at which the current cycle starts
+    var lastBeta = 0.0  // βⱼ of the latest step
+    var normEstimate = 0.0  // the largest α or β seen, a lower bound on ‖A‖
+    var blockSteps: Int? = nil  // steps since the latest fresh vector, nil before any breakdown
     var topAtBreakdown: [Double]? = nil  // the top k Ritz values at the latest β breakdown
     var j = 0
     while true {
@@ -344,8 +364,9 @@ struct GolubKahanLanczos {
       if j > 0 {
         if j == first {
           // After a restart, A'v_{ℓ+1} = Σ ρᵢ ũᵢ + α u_{ℓ+1}; ρ is column ℓ of B.
-          cblas_dgemv(Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_NO_TRANS), blasInt(m), blasInt(j), -1,
-                      uBasis, blasInt(m), b + j * jMax, 1, 1, uj, 1)
+          cblas_dgemv(
+            Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_NO_TRANS), blasInt(m), blasInt(j), -1,
+            uBasis, blasInt(m), b + j * jMax, 1, 1, uj, 1)
         } else {
           cblas_daxpy(blasInt(m), -b[(j - 1) + j * jMax], uBasis + (j - 1) * m, 1, uj, 1)
         }
@@ -370,7 +391,7 @@ struct GolubKahanLanczos {
       var beta = vNorms.after
       var betaBreakdown = false
       if j + 1 == n {
-        beta = 0                  // V spans the whole space: B is exact.
+        beta = 0  // V spans the whole space: B is exact.
         betaBreakdown = true
       } else if beta <= Self.breakdownThreshold * max(vNorms.before, normEstimate) {
         beta = 0
@@ -409,9 +430,10 @@ struct GolubKahanLanczos {
           // current block has run k steps.
           if converged, let blockSteps {
             if betaBreakdown {
-              converged = topAtBreakdown.map { previous in
-                zip(top, previous).allSatisfy { abs($0 - $1) <= tolerance * sigma1 }
-              } ?? false
+              converged =
+                topAtBreakdown.map { previous in
+                  zip(top, previous).allSatisfy { abs($0 - $1) <= tolerance * sigma1 }
+                } ?? false
             } else {
               converged = blockSteps >= k
             }
@@ -422,16 +444,18 @@ struct GolubKahanLanczos {
           var uk = Matrix(rows: m, columns: k), vk = Matrix(rows: n, columns: k)
           p.elements.withUnsafeBufferPointer { pp in
             uk.elements.withUnsafeMutableBufferPointer { out in
-              cblas_dgemm(Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_NO_TRANS), Int32(FS_CBLAS_NO_TRANS),
-                          blasInt(m), blasInt(k), blasInt(size), 1, uBasis, blasInt(m),
-                          pp.baseAddress, blasInt(size), 0, out.baseAddress, blasInt(m))
+              cblas_dgemm(
+                Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_NO_TRANS), Int32(FS_CBLAS_NO_TRANS),
+                blasInt(m), blasInt(k), blasInt(size), 1, uBasis, blasInt(m),
+                pp.baseAddress, blasInt(size), 0, out.baseAddress, blasInt(m))
             }
           }
           qt.elements.withUnsafeBufferPointer { qp in
             vk.elements.withUnsafeMutableBufferPointer { out in
-              cblas_dgemm(Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_NO_TRANS), Int32(FS_CBLAS_TRANS),
-                          blasInt(n), blasInt(k), blasInt(size), 1, vBasis, blasInt(n),
-                          qp.baseAddress, blasInt(size), 0, out.baseAddress, blasInt(n))
+              cblas_dgemm(
+                Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_NO_TRANS), Int32(FS_CBLAS_TRANS),
+                blasInt(n), blasInt(k), blasInt(size), 1, vBasis, blasInt(n),
+                qp.baseAddress, blasInt(size), 0, out.baseAddress, blasInt(n))
             }
           }
           return (uk, Array(sigma[0..<k]), vk)
@@ -447,12 +471,14 @@ struct GolubKahanLanczos {
           let scratch = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * keep)
           defer { scratch.deallocate() }
           p.elements.withUnsafeBufferPointer { pp in
-            rotate(uBasis, length: m, count: size, keep: keep, by: pp.baseAddress!, ldc: size,
-                   transposeC: false, scratch: scratch, blockRows: blockRows)
+            rotate(
+              uBasis, length: m, count: size, keep: keep, by: pp.baseAddress!, ldc: size,
+              transposeC: false, scratch: scratch, blockRows: blockRows)
           }
           qt.elements.withUnsafeBufferPointer { qp in
-            rotate(vBasis, length: n, count: size, keep: keep, by: qp.baseAddress!, ldc: size,
-                   transposeC: true, scratch: scratch, blockRows: blockRows)
+            rotate(
+              vBasis, length: n, count: size, keep: keep, by: qp.baseAddress!, ldc: size,
+              transposeC: true, scratch: scratch, blockRows: blockRows)
           }
           (vBasis + keep * n).update(from: vBasis + size * n, count: n)
           b.update(repeating: 0, count: jMax * jMax)

@@ -26,8 +26,9 @@ public struct MahalanobisDistance: Sendable {
   ///   covariance is singular (for example a constant or duplicated
   ///   variable); add a small ridge to its diagonal to regularise.
   public init(mean: [Double], covariance: Matrix) throws {
-    precondition(covariance.rows == mean.count && covariance.columns == mean.count,
-                 "covariance must be \(mean.count)×\(mean.count)")
+    precondition(
+      covariance.rows == mean.count && covariance.columns == mean.count,
+      "covariance must be \(mean.count)×\(mean.count)")
     self.mean = mean
     self.factor = try CholeskyFactorization(covariance)
   }
@@ -69,9 +70,10 @@ public struct MahalanobisDistance: Sendable {
     }
     factor.lower.elements.withUnsafeBufferPointer { l in
       z.withUnsafeMutableBufferPointer { b in
-        cblas_dtrsm(Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_RIGHT), Int32(FS_CBLAS_LOWER),
-                    Int32(FS_CBLAS_TRANS), Int32(FS_CBLAS_NON_UNIT), blasInt(n), blasInt(d), 1,
-                    l.baseAddress, blasInt(d), b.baseAddress, blasInt(n))
+        cblas_dtrsm(
+          Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_RIGHT), Int32(FS_CBLAS_LOWER),
+          Int32(FS_CBLAS_TRANS), Int32(FS_CBLAS_NON_UNIT), blasInt(n), blasInt(d), 1,
+          l.baseAddress, blasInt(d), b.baseAddress, blasInt(n))
       }
     }
     var result = [Double](repeating: 0, count: n)

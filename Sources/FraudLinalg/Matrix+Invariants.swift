@@ -3,8 +3,9 @@ extension Matrix {
   @inline(__always)
   func _checkInvariants() {
     #if DEBUG
-    assert(rows >= 0 && columns >= 0, "negative matrix dimension")
-    assert(elements.count == rows * columns, "matrix storage has \(elements.count) elements, expected \(rows * columns)")
+      assert(rows >= 0 && columns >= 0, "negative matrix dimension")
+      assert(
+        elements.count == rows * columns, "matrix storage has \(elements.count) elements, expected \(rows * columns)")
     #endif
   }
 }

@@ -47,8 +47,9 @@ public struct Matrix: Sendable {
   /// - Precondition: `elements.count == rows * columns`.
   public init(rows: Int, columns: Int, columnMajor elements: [Double]) {
     precondition(rows >= 0 && columns >= 0, "Matrix dimensions must be non-negative")
-    precondition(elements.count == rows * columns,
-                 "Matrix(rows: \(rows), columns: \(columns)) needs \(rows * columns) elements, got \(elements.count)")
+    precondition(
+      elements.count == rows * columns,
+      "Matrix(rows: \(rows), columns: \(columns)) needs \(rows * columns) elements, got \(elements.count)")
     self.rows = rows
     self.columns = columns
     self.elements = elements
@@ -160,8 +161,10 @@ public struct Matrix: Sendable {
 /// Writes the transpose of the column-major `rows × columns` block `src` into
 /// `dst` (column-major `columns × rows`), in cache-sized tiles.
 @inline(__always)
-func transpose(_ src: UnsafeBufferPointer<Double>, rows: Int, columns: Int,
-               into dst: UnsafeMutableBufferPointer<Double>) {
+func transpose(
+  _ src: UnsafeBufferPointer<Double>, rows: Int, columns: Int,
+  into dst: UnsafeMutableBufferPointer<Double>
+) {
   let tile = 32
   var j0 = 0
   while j0 < columns {

@@ -119,8 +119,10 @@ public enum RobustStatistics {
 
   /// Moves the element of rank `k` (0-based, in ascending order) to index
   /// `k`, with smaller-or-equal elements before it and larger-or-equal after.
-  static func select(_ a: UnsafeMutableBufferPointer<Double>, rank k: Int,
-                     using rng: inout SplitMix64) -> Double {
+  static func select(
+    _ a: UnsafeMutableBufferPointer<Double>, rank k: Int,
+    using rng: inout SplitMix64
+  ) -> Double {
     var low = 0, high = a.count - 1
     while low < high {
       let pivot = a[Int.random(in: low...high, using: &rng)]
@@ -129,7 +131,11 @@ public enum RobustStatistics {
       while i <= j {
         while a[i] < pivot { i += 1 }
         while a[j] > pivot { j -= 1 }
-        if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+        if i <= j {
+          a.swapAt(i, j)
+          i += 1
+          j -= 1
+        }
       }
       // Now a[low...j] ≤ pivot ≤ a[i...high], and j < i.
       if k <= j { high = j } else if k >= i { low = i } else { return a[k] }

@@ -45,23 +45,36 @@ extension SparseMatrix {
     let text = try String(contentsOf: url, encoding: .utf8)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: true).makeIterator()
     guard let header = lines.next()?.lowercased(), header.hasPrefix("%%matrixmarket matrix coordinate"),
-          header.contains("real") || header.contains("integer")
+      header.contains("real") || header.contains("integer")
     else { throw MatrixMarketError.unsupportedHeader }
     let symmetric = header.contains("symmetric")
     var sizeLine: Substring? = nil
-    while let line = lines.next() { if !line.hasPrefix("%") { sizeLine = line; break } }
+    while let line = lines.next() {
+      if !line.hasPrefix("%") {
+        sizeLine = line
+        break
+      }
+    }
     let size = sizeLine?.split(separator: " ").compactMap { Int($0) } ?? []
     guard size.count == 3 else { throw MatrixMarketError.malformedLine(String(sizeLine ?? "")) }
     var r = [Int](), c = [Int](), v = [Double]()
-    r.reserveCapacity(size[2]); c.reserveCapacity(size[2]); v.reserveCapacity(size[2])
+    r.reserveCapacity(size[2])
+    c.reserveCapacity(size[2])
+    v.reserveCapacity(size[2])
     while let line = lines.next() {
       if line.hasPrefix("%") { continue }
       let fields = line.split(separator: " ", omittingEmptySubsequences: true)
       guard fields.count >= 3, let i = Int(fields[0]), let j = Int(fields[1]), let x = Double(fields[2]),
-            (1...size[0]).contains(i), (1...size[1]).contains(j)
+        (1...size[0]).contains(i), (1...size[1]).contains(j)
       else { throw MatrixMarketError.malformedLine(String(line)) }
-      r.append(i - 1); c.append(j - 1); v.append(x)
-      if symmetric && i != j { r.append(j - 1); c.append(i - 1); v.append(x) }
+      r.append(i - 1)
+      c.append(j - 1)
+      v.append(x)
+      if symmetric && i != j {
+        r.append(j - 1)
+        c.append(i - 1)
+        v.append(x)
+      }
     }
     self.init(rows: size[0], columns: size[1], rowIndices: r, columnIndices: c, values: v)
   }

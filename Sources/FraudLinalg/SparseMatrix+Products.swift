@@ -116,8 +116,10 @@ extension SparseMatrix {
   /// `Y = Aᵀ X` for row-major blocks: `x` is `rows × width`, `y` is
   /// `columns × width` and is overwritten. Row `i` of `A` scatters
   /// `A[i, j] · X[i, :]` into row `j` of `Y`.
-  func transposeMultiplyRowMajor(_ x: UnsafeBufferPointer<Double>, width k: Int,
-                                 into y: UnsafeMutableBufferPointer<Double>) {
+  func transposeMultiplyRowMajor(
+    _ x: UnsafeBufferPointer<Double>, width k: Int,
+    into y: UnsafeMutableBufferPointer<Double>
+  ) {
     precondition(x.count == rows * k && y.count == columns * k, "block shapes do not match the sparse matrix")
     guard let xb = x.baseAddress, let yb = y.baseAddress else { return }
     yb.update(repeating: 0, count: columns * k)

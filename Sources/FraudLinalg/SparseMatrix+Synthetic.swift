@@ -30,7 +30,8 @@ extension SparseMatrix {
       r[e] = rowLabel[min(rows - 1, Int(Double(rows) * u * u))]
       c[e] = columnLabel[min(columns - 1, Int(Double(columns) * w * w * w))]
     }
-    return SparseMatrix(rows: rows, columns: columns, rowIndices: r, columnIndices: c,
-                        values: [Double](repeating: 1, count: edges))
+    return SparseMatrix(
+      rows: rows, columns: columns, rowIndices: r, columnIndices: c,
+      values: [Double](repeating: 1, count: edges))
   }
 }

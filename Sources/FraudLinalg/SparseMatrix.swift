@@ -46,7 +46,8 @@ public struct SparseMatrix: Sendable {
   ///
   /// - Complexity: O(`rows + nonzeroCount`) to validate.
   public init(rows: Int, columns: Int, rowOffsets: [Int], columnIndices: [Int32], values: [Double]) {
-    precondition(rows >= 0 && columns >= 0 && columns <= Int(Int32.max), "invalid sparse matrix shape \(rows)×\(columns)")
+    precondition(
+      rows >= 0 && columns >= 0 && columns <= Int(Int32.max), "invalid sparse matrix shape \(rows)×\(columns)")
     precondition(rowOffsets.count == rows + 1, "rowOffsets needs rows + 1 = \(rows + 1) entries")
     precondition(columnIndices.count == values.count, "columnIndices and values differ in length")
     precondition(rowOffsets.first == 0 && rowOffsets.last == values.count, "rowOffsets must run from 0 to nonzeroCount")
@@ -55,11 +56,13 @@ public struct SparseMatrix: Sendable {
       var previous: Int32 = -1
       for p in rowOffsets[i]..<rowOffsets[i + 1] {
         let j = columnIndices[p]
-        precondition(j > previous && Int(j) < columns, "row \(i): column indices must be in range and strictly increasing")
+        precondition(
+          j > previous && Int(j) < columns, "row \(i): column indices must be in range and strictly increasing")
         previous = j
       }
     }
-    self.init(uncheckedRows: rows, columns: columns, rowOffsets: rowOffsets, columnIndices: columnIndices, values: values)
+    self.init(
+      uncheckedRows: rows, columns: columns, rowOffsets: rowOffsets, columnIndices: columnIndices, values: values)
   }
 
   init(uncheckedRows rows: Int, columns: Int, rowOffsets: [Int], columnIndices: [Int32], values: [Double]) {
@@ -81,13 +84,16 @@ public struct SparseMatrix: Sendable {
   ///   range.
   /// - Complexity: O(`nonzeros + rows + columns`) time and memory.
   public init(rows: Int, columns: Int, rowIndices: [Int], columnIndices: [Int], values: [Double]) {
-    precondition(rows >= 0 && columns >= 0 && columns <= Int(Int32.max), "invalid sparse matrix shape \(rows)×\(columns)")
-    precondition(rowIndices.count == columnIndices.count && columnIndices.count == values.count,
-                 "COO arrays differ in length")
+    precondition(
+      rows >= 0 && columns >= 0 && columns <= Int(Int32.max), "invalid sparse matrix shape \(rows)×\(columns)")
+    precondition(
+      rowIndices.count == columnIndices.count && columnIndices.count == values.count,
+      "COO arrays differ in length")
     let count = values.count
     for t in 0..<count {
-      precondition(rowIndices[t] >= 0 && rowIndices[t] < rows && columnIndices[t] >= 0 && columnIndices[t] < columns,
-                   "entry (\(rowIndices[t]), \(columnIndices[t])) is outside a \(rows)×\(columns) matrix")
+      precondition(
+        rowIndices[t] >= 0 && rowIndices[t] < rows && columnIndices[t] >= 0 && columnIndices[t] < columns,
+        "entry (\(rowIndices[t]), \(columnIndices[t])) is outside a \(rows)×\(columns) matrix")
     }
     // Pass 1: stable counting sort of entry numbers by column.
     var columnStart = [Int](repeating: 0, count: columns + 1)
@@ -125,7 +131,10 @@ public struct SparseMatrix: Sendable {
         let j = cols[p]
         var sum = vals[p]
         p += 1
-        while p < end && cols[p] == j { sum += vals[p]; p += 1 }
+        while p < end && cols[p] == j {
+          sum += vals[p]
+          p += 1
+        }
         cols[write] = j
         vals[write] = sum
         write += 1
@@ -144,8 +153,9 @@ public struct SparseMatrix: Sendable {
   ///
   /// - Complexity: O(`triplets.count + rows + columns`)
   public init(rows: Int, columns: Int, triplets: [(row: Int, column: Int, value: Double)]) {
-    self.init(rows: rows, columns: columns,
-              rowIndices: triplets.map(\.row), columnIndices: triplets.map(\.column), values: triplets.map(\.value))
+    self.init(
+      rows: rows, columns: columns,
+      rowIndices: triplets.map(\.row), columnIndices: triplets.map(\.column), values: triplets.map(\.value))
   }
 
   /// The transpose, built by one counting sort.

@@ -63,15 +63,17 @@ public struct SymmetricEigendecomposition: Sendable {
     var lwork: Int32 = -1, liwork: Int32 = -1
     var workSize = 0.0
     var iworkSize: Int32 = 0
-    dsyevr_("V", range, "L", &nn, &work, &lda, &vl, &vu, &il, &iu, &abstol, &found,
-            &w, &z, &ldz, &isuppz, &workSize, &lwork, &iworkSize, &liwork, &info, 1, 1, 1)
+    dsyevr_(
+      "V", range, "L", &nn, &work, &lda, &vl, &vu, &il, &iu, &abstol, &found,
+      &w, &z, &ldz, &isuppz, &workSize, &lwork, &iworkSize, &liwork, &info, 1, 1, 1)
     try checkLAPACK("dsyevr", info)
     lwork = Int32(workSize.rounded(.up))
     liwork = iworkSize
     var scratch = [Double](repeating: 0, count: Int(lwork))
     var iscratch = [Int32](repeating: 0, count: Int(liwork))
-    dsyevr_("V", range, "L", &nn, &work, &lda, &vl, &vu, &il, &iu, &abstol, &found,
-            &w, &z, &ldz, &isuppz, &scratch, &lwork, &iscratch, &liwork, &info, 1, 1, 1)
+    dsyevr_(
+      "V", range, "L", &nn, &work, &lda, &vl, &vu, &il, &iu, &abstol, &found,
+      &w, &z, &ldz, &isuppz, &scratch, &lwork, &iscratch, &liwork, &info, 1, 1, 1)
     try checkLAPACK("dsyevr", info)
     let m = Int(found)
     eigenvalues = Array(w[0..<m])

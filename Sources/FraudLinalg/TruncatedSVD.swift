@@ -105,9 +105,11 @@ public struct TruncatedSVD: Sendable {
   ///   - seed: Seeds the random test matrix; equal seeds give equal results.
   /// - Throws: ``LinalgError`` if LAPACK's QR or SVD fails (for example on
   ///   NaN input).
-  public init(_ a: SparseMatrix, rank k: Int, oversampling: Int = 10,
-              powerIterations: Int = TruncatedSVD.defaultPowerIterations,
-              tolerance: Double? = nil, seed: UInt64 = 0) throws {
+  public init(
+    _ a: SparseMatrix, rank k: Int, oversampling: Int = 10,
+    powerIterations: Int = TruncatedSVD.defaultPowerIterations,
+    tolerance: Double? = nil, seed: UInt64 = 0
+  ) throws {
     let m = a.rows, n = a.columns
     precondition(k >= 0 && k <= min(m, n), "rank \(k) is not between 0 and min(rows, columns) = \(min(m, n))")
     precondition(oversampling >= 0 && powerIterations >= 0, "oversampling and powerIterations must be non-negative")
@@ -126,8 +128,8 @@ public struct TruncatedSVD: Sendable {
     var omega = [Double](repeating: 0, count: n * l)
     rng.fillGaussian(&omega)
 
-    var q = [Double](repeating: 0, count: m * l)      // m × ℓ, row-major
-    var qTilde = [Double](repeating: 0, count: n * l) // n × ℓ, row-major
+    var q = [Double](repeating: 0, count: m * l)  // m × ℓ, row-major
+    var qTilde = [Double](repeating: 0, count: n * l)  // n × ℓ, row-major
     Self.product(a, omega, width: l, into: &q)
     try orthonormalizer.orthonormalizeRowMajor(&q, rows: m, columns: l)
     // With a tolerance, the Ritz values (the singular values of the R factor
@@ -204,8 +206,10 @@ struct BlockOrthonormalizer {
   /// Replaces the row-major `rows × columns` block by the Q of its thin QR
   /// factorisation; returns R (columns × columns) when asked.
   @discardableResult
-  mutating func orthonormalizeRowMajor(_ block: inout [Double], rows: Int, columns: Int,
-                                       returningR: Bool = false) throws(LinalgError) -> Matrix? {
+  mutating func orthonormalizeRowMajor(
+    _ block: inout [Double], rows: Int, columns: Int,
+    returningR: Bool = false
+  ) throws(LinalgError) -> Matrix? {
     let count = rows * columns
     if scratch.count < count { scratch = [Double](repeating: 0, count: count) }
     // Row-major rows × columns == column-major columns × rows; transpose it.

@@ -191,7 +191,8 @@ public struct FilterSession {
   public mutating func commit() throws {
     guard let log, filter.nextSeq > resumedEvents else { return }
     let due = filter.nextSeq - lastCheckpoint >= checkpointEvery
-    try log.append(pending, decidedEvents: filter.nextSeq, inputDigest: digest.value, checkpoint: due ? filter.checkpoint() : nil)
+    try log.append(
+      pending, decidedEvents: filter.nextSeq, inputDigest: digest.value, checkpoint: due ? filter.checkpoint() : nil)
     if due { lastCheckpoint = filter.nextSeq }
     pending.removeAll(keepingCapacity: true)
   }
@@ -210,11 +211,14 @@ public enum FilterSessionError: Error, Equatable, Sendable, CustomStringConverti
   public var description: String {
     switch self {
     case let .divergedFromState(seq):
-      return "event \(seq): the input differs from the one the state file was built from (its logged decisions do not match); use a new state file"
+      return
+        "event \(seq): the input differs from the one the state file was built from (its logged decisions do not match); use a new state file"
     case let .inputDiffers(line):
-      return "input line \(line): the input differs from the one the state file was built from (the digest of its first \(line) lines does not match); restart with the same input or use a new state file"
+      return
+        "input line \(line): the input differs from the one the state file was built from (the digest of its first \(line) lines does not match); restart with the same input or use a new state file"
     case let .inputEndsEarly(lines, decided):
-      return "the input has \(lines) line\(lines == 1 ? "" : "s"), but the state file has decided \(decided) events: it was built from a longer input; restart with the same input or use a new state file"
+      return
+        "the input has \(lines) line\(lines == 1 ? "" : "s"), but the state file has decided \(decided) events: it was built from a longer input; restart with the same input or use a new state file"
     }
   }
 }

@@ -58,10 +58,14 @@ public struct IncrementalCycleCheck: PrefilterCheck {
   static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.cycles }
   static var partName: String { "cycles" }
   static var recordSizes: [Int] { [MemoryLayout<Incoming>.size] }
-  static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 { thresholds(in: configuration).windowSeconds }
+  static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 {
+    thresholds(in: configuration).windowSeconds
+  }
 
   /// Decides a payment; admits the other events.
-  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames) -> CheckOutcome {
+  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames)
+    -> CheckOutcome
+  {
     guard case let .payment(source, target, micros) = event else { return .admit }
     return check(seq: seq, source: source, target: target, micros: micros, time: time, names: names.accounts)
   }
@@ -81,7 +85,8 @@ public struct IncrementalCycleCheck: PrefilterCheck {
         var hops = [names[target]]
         for step in path.reversed() { hops.append(names[step.account]) }
         hops.append(names[target])
-        let reason = "cycle: \(path.count + 1) payments \(hops.joined(separator: "→")) within \(String(format: "%.1f", hours)) h, each passing on \(Int(thresholds.minRatio * 100))–100 % of the previous"
+        let reason =
+          "cycle: \(path.count + 1) payments \(hops.joined(separator: "→")) within \(String(format: "%.1f", hours)) h, each passing on \(Int(thresholds.minRatio * 100))–100 % of the previous"
         outcome.holdReasons.append(reason)
         for step in path {
           let a = Int(step.account)
@@ -92,13 +97,17 @@ public struct IncrementalCycleCheck: PrefilterCheck {
         }
       }
     }
-    append(Incoming(source: source, time: time, micros: micros, seq: seq, withheld: !outcome.holdReasons.isEmpty), to: target, now: time)
+    append(
+      Incoming(source: source, time: time, micros: micros, seq: seq, withheld: !outcome.holdReasons.isEmpty),
+      to: target, now: time)
     return outcome
   }
 
   /// Looks for a chain of incoming payments into `node`, each earlier than
   /// `before` and carrying `carried / ratio`, that starts at `origin`.
-  private mutating func search(from node: Int32, before: Int64, carried: Int64, start: Int64, origin: Int32, depth: Int) -> Bool {
+  private mutating func search(from node: Int32, before: Int64, carried: Int64, start: Int64, origin: Int32, depth: Int)
+    -> Bool
+  {
     let list = incoming[Int(node)]
     let head = heads[Int(node)]
     var examined = 0
@@ -116,7 +125,9 @@ public struct IncrementalCycleCheck: PrefilterCheck {
       path.append((node, i + 1))
       if p.source == origin { return true }
       if depth + 1 < thresholds.maxHops, !path.contains(where: { $0.account == p.source }), p.source != node {
-        if search(from: p.source, before: p.time, carried: p.micros, start: start, origin: origin, depth: depth + 1) { return true }
+        if search(from: p.source, before: p.time, carried: p.micros, start: start, origin: origin, depth: depth + 1) {
+          return true
+        }
       }
       path.removeLast()
     }

@@ -144,15 +144,21 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
   static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.engagement }
   static var partName: String { "engagement" }
   static var recordSizes: [Int] { [MemoryLayout<Pair>.size] }
-  static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 { thresholds(in: configuration).syncSeconds }
+  static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 {
+    thresholds(in: configuration).syncSeconds
+  }
 
   /// Decides an endorsement; admits the other events.
-  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames) -> CheckOutcome {
+  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames)
+    -> CheckOutcome
+  {
     guard case let .endorsement(endorser, target) = event else { return .admit }
     return check(seq: seq, endorser: endorser, target: target, time: time, now: now, names: names.accounts)
   }
 
-  @inline(__always) static func edgeKey(_ e: Int32, _ t: Int32) -> UInt64 { UInt64(UInt32(e)) << 32 | UInt64(UInt32(t)) }
+  @inline(__always) static func edgeKey(_ e: Int32, _ t: Int32) -> UInt64 {
+    UInt64(UInt32(e)) << 32 | UInt64(UInt32(t))
+  }
   @inline(__always) static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 { a < b ? edgeKey(a, b) : edgeKey(b, a) }
 
   /// Decides endorsement `seq` of `target` by `endorser` at `time`, first
@@ -175,7 +181,9 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
       edges[key] = edge
       edgeQueue.append((time, key))
       if edge.withheld {
-        return CheckOutcome(holdReasons: ["dense-block: \(names[e]) again endorses \(names[t]), part of a flagged block"])
+        return CheckOutcome(holdReasons: [
+          "dense-block: \(names[e]) again endorses \(names[t]), part of a flagged block"
+        ])
       }
       return .admit
     }
@@ -229,7 +237,8 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
       partners[t, default: []].append(other)
       partners[other, default: []].append(t)
       let common = endorsersOf[Int(t)].live.filter { edges[Self.edgeKey($0, other)] != nil }
-      let reason = "dense-block: \(common.count) accounts endorse both \(names[t]) and \(names[other]) (\(Int(count.rounded())) within \(thresholds.syncSeconds / 86_400) days of each other; chance ≈ \(String(format: "%.2f", expected)))"
+      let reason =
+        "dense-block: \(common.count) accounts endorse both \(names[t]) and \(names[other]) (\(Int(count.rounded())) within \(thresholds.syncSeconds / 86_400) days of each other; chance ≈ \(String(format: "%.2f", expected)))"
       if outcome.holdReasons.isEmpty { outcome.holdReasons.append(reason) }
       edges[key]!.withheld = true
       for x in common {
@@ -344,7 +353,9 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
   func invariantViolation(names: PrefilterNames) -> String? {
     func live(_ a: Int32) -> Bool { names.accounts.isLive(a) }
     let ids = targetsOf.count
-    guard endorsersOf.count == ids, ids <= names.accounts.idCapacity else { return "more endorsement lists than account ids" }
+    guard endorsersOf.count == ids, ids <= names.accounts.idCapacity else {
+      return "more endorsement lists than account ids"
+    }
     for key in edges.keys {
       let (e, t) = (Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF))
       guard live(e), live(t), Int(max(e, t)) < ids else { return "an endorsement names a forgotten account" }
@@ -353,10 +364,14 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
     // endorsers, and nothing else there (linear: a hashed set of the lists' edges).
     var listed = Set<UInt64>(minimumCapacity: edges.count)
     for (a, targets) in targetsOf.enumerated() where !targets.isEmpty {
-      guard live(Int32(a)), targets.live.allSatisfy({ live($0) && Int($0) < ids }) else { return "targets kept for a forgotten account" }
+      guard live(Int32(a)), targets.live.allSatisfy({ live($0) && Int($0) < ids }) else {
+        return "targets kept for a forgotten account"
+      }
       for t in targets.live {
         let key = Self.edgeKey(Int32(a), t)
-        guard edges[key] != nil, listed.insert(key).inserted else { return "an endorser's targets disagree with its edges" }
+        guard edges[key] != nil, listed.insert(key).inserted else {
+          return "an endorser's targets disagree with its edges"
+        }
       }
     }
     guard listed.count == edges.count else { return "an edge is missing from its endorser's targets" }
@@ -376,7 +391,9 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
       guard live(a), live(b), Int(max(a, b)) < ids else { return "a pair names a forgotten target" }
     }
     for (a, ps) in partners {
-      guard live(a), Int(a) < ids, ps.allSatisfy({ live($0) && Int($0) < ids }) else { return "a block names a forgotten target" }
+      guard live(a), Int(a) < ids, ps.allSatisfy({ live($0) && Int($0) < ids }) else {
+        return "a block names a forgotten target"
+      }
     }
     guard activeEndorsers >= 0 else { return "a negative count of active endorsers" }
     return nil

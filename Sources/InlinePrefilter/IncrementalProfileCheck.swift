@@ -85,13 +85,19 @@ public struct IncrementalProfileCheck: PrefilterCheck {
 
   static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.profiles }
   static var partName: String { "profiles" }
-  static var recordSizes: [Int] { [MemoryLayout<Entry>.size, MemoryLayout<(time: Int64, key: UInt64, account: Int32)>.size] }
-  static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 { 2 * thresholds(in: configuration).burstSeconds }
+  static var recordSizes: [Int] {
+    [MemoryLayout<Entry>.size, MemoryLayout<(time: Int64, key: UInt64, account: Int32)>.size]
+  }
+  static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 {
+    2 * thresholds(in: configuration).burstSeconds
+  }
 
   /// Decides a profile edit; admits the other events. A bio's key is its
   /// near-duplicate cluster (``bioKey(field:account:text:time:)``), any other
   /// value's is the (field, interned value) pair.
-  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames) -> CheckOutcome {
+  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames)
+    -> CheckOutcome
+  {
     guard case let .profileEdit(account, field, fieldName, value) = event else { return .admit }
     let key: UInt64
     if fieldName == "bio" {
@@ -99,7 +105,9 @@ public struct IncrementalProfileCheck: PrefilterCheck {
     } else {
       key = UInt64(UInt32(bitPattern: field)) << 32 | UInt64(UInt32(bitPattern: names.values.intern(value, at: time)))
     }
-    return check(seq: seq, account: account, key: key, time: time, fields: names.fields, values: names.values, names: names.accounts)
+    return check(
+      seq: seq, account: account, key: key, time: time, fields: names.fields, values: names.values,
+      names: names.accounts)
   }
 
   /// A key in words: the field and the quoted value, or the bio cluster.
@@ -145,7 +153,10 @@ public struct IncrementalProfileCheck: PrefilterCheck {
   }
 
   /// Decides edit `seq` by `account` of the value with key `key`.
-  mutating func check(seq: Int, account a: Int32, key: UInt64, time: Int64, fields: WindowedInterner, values: WindowedInterner, names: WindowedInterner) -> CheckOutcome {
+  mutating func check(
+    seq: Int, account a: Int32, key: UInt64, time: Int64, fields: WindowedInterner, values: WindowedInterner,
+    names: WindowedInterner
+  ) -> CheckOutcome {
     let burst = thresholds.burstSeconds
     var entry = Entry(account: a, key: key, time: time, seq: seq, withheld: false)
     if seenAccountKey.insert(Self.accountKey(a, key)).inserted {
@@ -156,7 +167,8 @@ public struct IncrementalProfileCheck: PrefilterCheck {
     if let until = flaggedAccounts[a], until >= time {
       outcome.holdReasons.append("profile-ring: \(names[a]) belongs to a flagged template ring")
     } else if let until = flaggedKeys[key], until >= time {
-      outcome.holdReasons.append("profile-ring: \(Self.describe(key, fields: fields, values: values)) is a flagged template value")
+      outcome.holdReasons.append(
+        "profile-ring: \(Self.describe(key, fields: fields, values: values)) is a flagged template value")
       flag(a, until: time + burst, reason: outcome.holdReasons[0], &outcome)
     }
     entry.withheld = !outcome.holdReasons.isEmpty
@@ -183,7 +195,8 @@ public struct IncrementalProfileCheck: PrefilterCheck {
     }
     guard let second = best else { return outcome }
     let ring = members.filter { m in (byAccount[m] ?? []).contains { $0.key == second.key && time - $0.time <= burst } }
-    let reason = "profile-ring: \(ring.count) accounts set \(Self.describe(key, fields: fields, values: values)) and \(Self.describe(second.key, fields: fields, values: values)) within \(burst / 3_600) h"
+    let reason =
+      "profile-ring: \(ring.count) accounts set \(Self.describe(key, fields: fields, values: values)) and \(Self.describe(second.key, fields: fields, values: values)) within \(burst / 3_600) h"
     flaggedKeys[key] = time + burst
     flaggedKeys[second.key] = time + burst
     for m in ring { flag(m, until: time + burst, reason: reason, &outcome) }
@@ -191,7 +204,10 @@ public struct IncrementalProfileCheck: PrefilterCheck {
     // shares the second value: it set a value the ring is flagged for.
     outcome.holdReasons = [reason]
     outcome.revoked.removeAll { $0.seq == seq }
-    if !ring.contains(a) { flag(a, until: time + burst, reason: reason, &outcome); outcome.revoked.removeAll { $0.seq == seq } }
+    if !ring.contains(a) {
+      flag(a, until: time + burst, reason: reason, &outcome)
+      outcome.revoked.removeAll { $0.seq == seq }
+    }
     return outcome
   }
 
@@ -308,7 +324,9 @@ public struct IncrementalProfileCheck: PrefilterCheck {
       }
       seenAccountKeyOrder = kept
     }
-    for c in current.accounts.indices where current.accounts[c] >= 0 && gone(current.accounts[c]) { current.accounts[c] = -1 }
+    for c in current.accounts.indices where current.accounts[c] >= 0 && gone(current.accounts[c]) {
+      current.accounts[c] = -1
+    }
     if var old = previous {
       previous = nil
       for c in old.accounts.indices where old.accounts[c] >= 0 && gone(old.accounts[c]) { old.accounts[c] = -1 }
@@ -364,8 +382,12 @@ public struct IncrementalProfileCheck: PrefilterCheck {
     for a in flaggedAccounts.keys where !live(a) { return "a flag on forgotten account \(a)" }
     for key in flaggedKeys.keys where !liveKey(key) { return "a flag on a forgotten value" }
     for generation in [current] + (previous.map { [$0] } ?? []) {
-      guard generation.accounts.allSatisfy({ $0 < 0 || live($0) }) else { return "the bio index names a forgotten account" }
-      guard generation.index.count == generation.accounts.count else { return "the bio index and its accounts disagree" }
+      guard generation.accounts.allSatisfy({ $0 < 0 || live($0) }) else {
+        return "the bio index names a forgotten account"
+      }
+      guard generation.index.count == generation.accounts.count else {
+        return "the bio index and its accounts disagree"
+      }
     }
     return nil
   }

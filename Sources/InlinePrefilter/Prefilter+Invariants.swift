@@ -8,7 +8,7 @@ extension Prefilter {
   /// - Complexity: O(state).
   func checkInvariants() {
     #if DEBUG
-    if let violation = invariantViolation() { preconditionFailure(violation) }
+      if let violation = invariantViolation() { preconditionFailure(violation) }
     #endif
   }
 

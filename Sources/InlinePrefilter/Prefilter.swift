@@ -110,7 +110,8 @@ public struct Prefilter: Sendable {
       outcome.holdReasons += found.holdReasons
       outcome.revoked += found.revoked
     }
-    var decision = Decision(seq: seq, verdict: outcome.holdReasons.isEmpty ? .admit : .hold, reasons: outcome.holdReasons)
+    var decision = Decision(
+      seq: seq, verdict: outcome.holdReasons.isEmpty ? .admit : .hold, reasons: outcome.holdReasons)
     if !outcome.revoked.isEmpty {
       var seen = Set<Int>()
       decision.revocations = outcome.revoked.sorted { $0.seq < $1.seq }

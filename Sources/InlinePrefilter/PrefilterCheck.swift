@@ -43,7 +43,8 @@ protocol PrefilterCheck: Sendable {
   /// hold it and earlier admits to revoke, ``CheckOutcome/admit`` for an
   /// event the check does not watch. `names` holds the ids of the event's
   /// accounts and fields; a check may intern more (profile values).
-  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames) -> CheckOutcome
+  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames)
+    -> CheckOutcome
   /// Drops what is older than the check's window before `now` (bounded memory).
   mutating func evict(now: Int64)
   /// Drops everything that names a released id, whose ids are about to be reused.

@@ -61,7 +61,9 @@ enum PrefilterCheckpoint {
   /// before its invariants are checked.
   ///
   /// - Throws: ``PrefilterCheckpointError``.
-  static func read(_ bytes: [UInt8], configuration: PrefilterConfiguration) throws(PrefilterCheckpointError) -> Prefilter {
+  static func read(_ bytes: [UInt8], configuration: PrefilterConfiguration) throws(PrefilterCheckpointError)
+    -> Prefilter
+  {
     do {
       var reader = try StateReader(sealed: bytes)
       guard try reader.read(Int.self) == version, try reader.readArray(Int.self) == tag else {
@@ -70,8 +72,11 @@ enum PrefilterCheckpoint {
       guard try reader.readString() == String(describing: configuration) else {
         throw PrefilterCheckpointError.otherConfiguration
       }
-      let nextSeq = try reader.read(Int.self), now = try reader.read(Int64.self), nextSweep = try reader.read(Int64.self)
-      func part<T>(_ name: String, _ body: (inout StateReader) throws(StateReaderError) -> T) throws(StateReaderError) -> T {
+      let nextSeq = try reader.read(Int.self), now = try reader.read(Int64.self),
+        nextSweep = try reader.read(Int64.self)
+      func part<T>(_ name: String, _ body: (inout StateReader) throws(StateReaderError) -> T) throws(StateReaderError)
+        -> T
+      {
         guard try reader.readString() == name else { throw .malformed }
         return try reader.readPart(body)
       }
@@ -81,7 +86,10 @@ enum PrefilterCheckpoint {
       names.values = try part(nameParts[2]) { reader throws(StateReaderError) in try WindowedInterner(from: &reader) }
       var checks: [any PrefilterCheck] = []
       for type in Prefilter.checkTypes {
-        checks.append(try part(type.partName) { reader throws(StateReaderError) in try type.init(configuration: configuration, from: &reader) })
+        checks.append(
+          try part(type.partName) { reader throws(StateReaderError) in
+            try type.init(configuration: configuration, from: &reader)
+          })
       }
       guard reader.isAtEnd, nextSeq >= 0 else { throw PrefilterCheckpointError.damaged }
       return Prefilter(

@@ -78,7 +78,8 @@ public struct AccountExplanation: Sendable {
     out += activity + "\n"
     for entry in entries {
       let c = entry.cluster
-      out += "\ncluster #\(c.rank) \(c.kind.rawValue), detectors \(c.detector), score \(EvidenceText.number((c.score * 100).rounded() / 100)), \(c.accounts.count) accounts\n"
+      out +=
+        "\ncluster #\(c.rank) \(c.kind.rawValue), detectors \(c.detector), score \(EvidenceText.number((c.score * 100).rounded() / 100)), \(c.accounts.count) accounts\n"
       out += "  role: \(entry.role)\n"
       out += "  reason: \(EvidenceText.reason(of: c))\n"
       for f in EvidenceText.findings(of: c) {

@@ -58,7 +58,8 @@ struct ClusterDrawing {
     }
     if !signals.missing.isEmpty { canvas.notes.append("\(signals.missing.count) account(s) not in the signal set") }
     let height = canvas.height + Double(canvas.notes.count) * 14
-    out += "<svg id=\"\(id)\" class=\"graph \(layout.rawValue)\" role=\"img\" width=\"\(Int(canvas.width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(canvas.width)) \(Int(height))\">"
+    out +=
+      "<svg id=\"\(id)\" class=\"graph \(layout.rawValue)\" role=\"img\" width=\"\(Int(canvas.width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(canvas.width)) \(Int(height))\">"
     out += "<title>subgraph of cluster \(cluster.rank) (\(layout.rawValue) layout)</title>"
     if !canvas.edges.isEmpty { out += "<path class=\"edges\" d=\"\(canvas.edges)\"/>" }
     if !canvas.arrows.isEmpty { out += "<path class=\"arrows\" d=\"\(canvas.arrows)\"/>" }
@@ -71,7 +72,10 @@ struct ClusterDrawing {
     out += "</svg>"
   }
 
-  private func node(_ label: String, x: Double, y: Double, cls: String, anchor: String, dx: Double, dy: Double = 3.5, _ canvas: inout Canvas) {
+  private func node(
+    _ label: String, x: Double, y: Double, cls: String, anchor: String, dx: Double, dy: Double = 3.5,
+    _ canvas: inout Canvas
+  ) {
     canvas.nodes += "<circle class=\"n \(cls)\" cx=\""
     SVGPlot.number(x, into: &canvas.nodes)
     canvas.nodes += "\" cy=\""
@@ -148,13 +152,17 @@ struct ClusterDrawing {
       }
     }
     if left.count > leftShown { canvas.notes.append("… and \(left.count - leftShown) more endorsers not drawn") }
-    if right.count > rightShown { canvas.notes.append("… and \(right.count - rightShown) more beneficiaries not drawn") }
+    if right.count > rightShown {
+      canvas.notes.append("… and \(right.count - rightShown) more beneficiaries not drawn")
+    }
     if hidden > 0 { canvas.notes.append("… and \(hidden) more endorsement pairs not drawn") }
     let idle = signals.withoutEndorsements.count
     if idle > 0 { canvas.notes.append("\(idle) member(s) without an endorsement inside the cluster not drawn") }
   }
 
-  private func circle(_ order: [Int32], _ signals: ClusterSignals, _ set: SignalSet, withPayments: Bool, _ canvas: inout Canvas) {
+  private func circle(
+    _ order: [Int32], _ signals: ClusterSignals, _ set: SignalSet, withPayments: Bool, _ canvas: inout Canvas
+  ) {
     let shown = Array(order.prefix(maxNodes)), n = shown.count
     let r = max(60, min(230, Double(n) * 8)), margin = 150.0
     canvas.width = 2 * r + 2 * margin
@@ -232,7 +240,8 @@ struct ClusterDrawing {
       let label = "\(e.fields[v.field]): \(e.values[v.value]) (\(v.members.count))"
       canvas.nodes += "<rect class=\"v\" x=\"\(Int(xBox))\" y=\""
       SVGPlot.number(y - 2, into: &canvas.nodes)
-      canvas.nodes += "\" width=\"\(Int(boxWidth))\" height=\"19\" rx=\"4\"/><text class=\"vl\" x=\"\(Int(xBox) + 6)\" y=\""
+      canvas.nodes +=
+        "\" width=\"\(Int(boxWidth))\" height=\"19\" rx=\"4\"/><text class=\"vl\" x=\"\(Int(xBox) + 6)\" y=\""
       SVGPlot.number(y + 11.5, into: &canvas.nodes)
       canvas.nodes += "\">"
       let short = HTMLEscaping.truncated(label, 40)
@@ -252,8 +261,12 @@ struct ClusterDrawing {
         segment((xBox + boxWidth, y + 7.5), (xM - 4, ym), &canvas.edges)
       }
     }
-    if shared.count > values.count { canvas.notes.append("… and \(shared.count - values.count) more shared values not drawn") }
-    if ordered.count > shown.count { canvas.notes.append("… and \(ordered.count - shown.count) more members not drawn") }
+    if shared.count > values.count {
+      canvas.notes.append("… and \(shared.count - values.count) more shared values not drawn")
+    }
+    if ordered.count > shown.count {
+      canvas.notes.append("… and \(ordered.count - shown.count) more members not drawn")
+    }
     if hidden > 0 { canvas.notes.append("… and \(hidden) more member–value ties not drawn") }
   }
 }

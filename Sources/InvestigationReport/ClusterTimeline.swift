@@ -18,7 +18,8 @@ struct ClusterTimeline {
     let total = lanes.reduce(0) { $0 + $1.rows.count }
     let width = 560.0, left = 130.0, right = 16.0, laneHeight = 22.0
     let height = 30 + Double(max(lanes.count, 1)) * laneHeight + 32
-    out += "<svg id=\"\(id)\" class=\"timeline\" role=\"img\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">"
+    out +=
+      "<svg id=\"\(id)\" class=\"timeline\" role=\"img\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">"
     out += "<title>timeline of the cluster's signals</title>"
     guard total > 0 else {
       out += "<text class=\"note\" x=\"8\" y=\"24\">no signal among the cluster's members in the set</text></svg>"
@@ -52,8 +53,10 @@ struct ClusterTimeline {
     }
     let axisY = 20 + Double(lanes.count) * laneHeight + 10
     out += "<text class=\"tl\" x=\"\(Int(left))\" y=\"\(Int(axisY))\">\(Self.date(first))</text>"
-    out += "<text class=\"tl\" x=\"\(Int(width - right))\" y=\"\(Int(axisY))\" text-anchor=\"end\">\(Self.date(last))</text>"
-    out += "<text class=\"tl\" x=\"\(Int((left + width - right) / 2))\" y=\"\(Int(axisY) + 14)\" text-anchor=\"middle\">span \(Self.duration(last.saturatingSubtracting(first)))"
+    out +=
+      "<text class=\"tl\" x=\"\(Int(width - right))\" y=\"\(Int(axisY))\" text-anchor=\"end\">\(Self.date(last))</text>"
+    out +=
+      "<text class=\"tl\" x=\"\(Int((left + width - right) / 2))\" y=\"\(Int(axisY) + 14)\" text-anchor=\"middle\">span \(Self.duration(last.saturatingSubtracting(first)))"
     if stride > 1 { out += ", every \(stride)th of \(total) signals drawn" }
     out += "</text></svg>"
   }

@@ -31,8 +31,10 @@ struct DegreeDistribution {
     plot.begin(title: title, xLabel: "in-degree k (log)", yLabel: "accounts with in-degree k (log)", into: &out)
     let points = all.sorted { $0.key < $1.key }.map { (x: Double($0.key), y: Double($0.value)) }
     plot.dots(points, cls: "all big", into: &out)
-    plot.dots(marked.sorted { $0.key < $1.key }.map { (x: Double($0.key), y: Double($0.value)) }, cls: "flag", into: &out)
-    out += "<text class=\"note\" x=\"\(Int(plot.width - plot.right) - 6)\" y=\"\(Int(plot.top) + 14)\" text-anchor=\"end\">grey: all accounts; red: flagged</text>"
+    plot.dots(
+      marked.sorted { $0.key < $1.key }.map { (x: Double($0.key), y: Double($0.value)) }, cls: "flag", into: &out)
+    out +=
+      "<text class=\"note\" x=\"\(Int(plot.width - plot.right) - 6)\" y=\"\(Int(plot.top) + 14)\" text-anchor=\"end\">grey: all accounts; red: flagged</text>"
     plot.end(into: &out)
   }
 }

@@ -12,7 +12,11 @@ enum EvidenceText {
       let found: [(detector: String, score: Double, evidence: Evidence)] = parts.compactMap { part in
         guard case let .object(p) = part else { return nil }
         var score = 0.0
-        if case let .number(s)? = p["score"] { score = s } else if case let .integer(s)? = p["score"] { score = Double(s) }
+        if case let .number(s)? = p["score"] {
+          score = s
+        } else if case let .integer(s)? = p["score"] {
+          score = Double(s)
+        }
         if case let .string(d)? = p["detector"] { return (d, score, p["evidence"] ?? .null) }
         return nil
       }
@@ -61,7 +65,8 @@ enum EvidenceText {
   /// joined by commas (at most `maxItems`), other lists as `<ol>`.
   /// Text longer than `maxText` characters is cut with `…`.
   static func appendHTML(
-    _ evidence: Evidence, skippingReason: Bool, maxItems: Int = 25, maxText: Int = 400, into out: inout String, depth: Int = 0
+    _ evidence: Evidence, skippingReason: Bool, maxItems: Int = 25, maxText: Int = 400, into out: inout String,
+    depth: Int = 0
   ) {
     if let text = scalar(evidence) {
       HTMLEscaping.appendIsolated(HTMLEscaping.truncated(text, maxText), to: &out)

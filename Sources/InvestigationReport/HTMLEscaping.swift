@@ -88,7 +88,8 @@ enum HTMLEscaping {
         } else if isInvisible(scalar) {
           let code = String(scalar.value, radix: 16, uppercase: true)
           let escape = "\\u{" + String(repeating: "0", count: max(0, 4 - code.count)) + code + "}"
-          out += markingInvisible ? "<span class=\"cc\" title=\"invisible character U+\(code)\">\(escape)</span>" : escape
+          out +=
+            markingInvisible ? "<span class=\"cc\" title=\"invisible character U+\(code)\">\(escape)</span>" : escape
         } else {
           out.unicodeScalars.append(scalar)
         }

@@ -58,7 +58,8 @@ public struct HTMLReport: Sendable {
         if let i = set.accounts.ids.index(of: id) { flagged[Int(i)] = true }
       }
     }
-    out += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>fraudscan investigator's report</title><style>"
+    out +=
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>fraudscan investigator's report</title><style>"
     out += Self.style
     out += "</style></head><body><h1>fraudscan: investigator's report</h1>"
     summary(set, implicated: implicated.count, into: &out)
@@ -69,7 +70,8 @@ public struct HTMLReport: Sendable {
       let signals = ClusterSignals(cluster, set: set, graph: graph, scratch: &scratch)
       section(cluster, signals, set, drawing: drawing, timeline: timeline, evidence: evidence, into: &out)
     }
-    out += "<footer>Written by fraudscan. Every account id and value above is data from the signal set, shown as text.</footer></body></html>\n"
+    out +=
+      "<footer>Written by fraudscan. Every account id and value above is data from the signal set, shown as text.</footer></body></html>\n"
     return out
   }
 
@@ -99,7 +101,8 @@ public struct HTMLReport: Sendable {
     """ + ManipulationKind.badgeStyle
 
   private func summary(_ set: SignalSet, implicated: Int, into out: inout String) {
-    out += "<section id=\"summary\"><h2>Summary</h2><div class=\"grid\"><div><h4>Signals by kind</h4><table><tr><th>kind</th><th>count</th></tr>"
+    out +=
+      "<section id=\"summary\"><h2>Summary</h2><div class=\"grid\"><div><h4>Signals by kind</h4><table><tr><th>kind</th><th>count</th></tr>"
     func row(_ name: String, _ count: Int) {
       out += "<tr><td>"
       HTMLEscaping.append(name, to: &out)
@@ -108,20 +111,25 @@ public struct HTMLReport: Sendable {
     row("payments", set.payments.count)
     var byKind = [Int](repeating: 0, count: set.interactions.kinds.count)
     for k in set.interactions.kind { byKind[Int(k)] += 1 }
-    for (k, count) in byKind.enumerated() where count > 0 { row("interactions: \(set.interactions.kinds[Int32(k)])", count) }
+    for (k, count) in byKind.enumerated() where count > 0 {
+      row("interactions: \(set.interactions.kinds[Int32(k)])", count)
+    }
     row("profile edits", set.profileEdits.count)
     row("all signals", set.signalCount)
     out += "</table></div><div><h4>Clusters by kind</h4><table><tr><th>kind</th><th>clusters</th><th>accounts</th></tr>"
     for kind in ManipulationKind.allCases {
       let clusters = report.clusters.filter { $0.kind == kind }
-      out += "<tr><td>\(kind.badge)</td><td class=\"n\">\(clusters.count)</td><td class=\"n\">\(report.flaggedAccounts(of: kind).count)</td></tr>"
+      out +=
+        "<tr><td>\(kind.badge)</td><td class=\"n\">\(clusters.count)</td><td class=\"n\">\(report.flaggedAccounts(of: kind).count)</td></tr>"
     }
-    out += "<tr><td>all kinds</td><td class=\"n\">\(report.clusters.count)</td><td class=\"n\">\(implicated)</td></tr></table>"
+    out +=
+      "<tr><td>all kinds</td><td class=\"n\">\(report.clusters.count)</td><td class=\"n\">\(implicated)</td></tr></table>"
     out += "<p>\(implicated) of \(set.accounts.count) accounts implicated.</p></div><div><h4>Parameters</h4><table>"
-    let shown = parameters + [
-      ("detectors", report.detectors.isEmpty ? "none" : report.detectors.joined(separator: ", ")),
-      ("signals scanned", String(report.signals)), ("clusters shown", String(report.clusters.count)),
-    ]
+    let shown =
+      parameters + [
+        ("detectors", report.detectors.isEmpty ? "none" : report.detectors.joined(separator: ", ")),
+        ("signals scanned", String(report.signals)), ("clusters shown", String(report.clusters.count)),
+      ]
     for (name, value) in shown {
       out += "<tr><th>"
       HTMLEscaping.append(name, to: &out)
@@ -131,7 +139,8 @@ public struct HTMLReport: Sendable {
     }
     out += "</table></div></div>"
     if !report.warnings.isEmpty {
-      out += "<div class=\"warn\" id=\"warnings\"><h4>Warnings: detectors that could not search, whose findings are missing</h4><ul>"
+      out +=
+        "<div class=\"warn\" id=\"warnings\"><h4>Warnings: detectors that could not search, whose findings are missing</h4><ul>"
       for warning in report.warnings {
         out += "<li>"
         HTMLEscaping.append(warning, to: &out)
@@ -156,10 +165,15 @@ public struct HTMLReport: Sendable {
       out += ".</div>"
     }
     out += "<div class=\"grid\">"
-    scatter.draw(id: "plot-spectral-u1-u2", spectrum: spectrum.computed, missing: missing, a: 0, b: 1, flagged: flagged, into: &out)
-    scatter.draw(id: "plot-spectral-u2-u3", spectrum: spectrum.computed, missing: missing, a: 1, b: 2, flagged: flagged, into: &out)
+    scatter.draw(
+      id: "plot-spectral-u1-u2", spectrum: spectrum.computed, missing: missing, a: 0, b: 1, flagged: flagged, into: &out
+    )
+    scatter.draw(
+      id: "plot-spectral-u2-u3", spectrum: spectrum.computed, missing: missing, a: 1, b: 2, flagged: flagged, into: &out
+    )
     DegreeDistribution().draw(id: "plot-degree", graph: graph, flagged: flagged, into: &out)
-    out += "</div><p class=\"note\">Red: accounts in a cluster of this report. In the scatter plots a dense block of endorsers lines up along an axis (an \"eigenspoke\").</p></section>"
+    out +=
+      "</div><p class=\"note\">Red: accounts in a cluster of this report. In the scatter plots a dense block of endorsers lines up along an axis (an \"eigenspoke\").</p></section>"
   }
 
   private func table(into out: inout String) {
@@ -172,7 +186,8 @@ public struct HTMLReport: Sendable {
     for c in report.clusters {
       out += "<tr><td class=\"n\"><a href=\"#cluster-\(c.rank)\">\(c.rank)</a></td><td>\(c.kind.badge)</td><td>"
       HTMLEscaping.append(c.detector, to: &out)
-      out += "</td><td class=\"n\">\(EvidenceText.number((c.score * 100).rounded() / 100))</td><td class=\"n\">\(c.accounts.count)</td><td>"
+      out +=
+        "</td><td class=\"n\">\(EvidenceText.number((c.score * 100).rounded() / 100))</td><td class=\"n\">\(c.accounts.count)</td><td>"
       HTMLEscaping.append(HTMLEscaping.truncated(EvidenceText.reason(of: c), 180), to: &out)
       out += "</td></tr>"
     }
@@ -196,7 +211,8 @@ public struct HTMLReport: Sendable {
   ) {
     let reason = EvidenceText.reason(of: c)
     let ids = set.accounts.ids
-    out += "<section class=\"cluster\" id=\"cluster-\(c.rank)\"><h3>#\(c.rank) \(c.kind.badge) score \(EvidenceText.number((c.score * 100).rounded() / 100)) · "
+    out +=
+      "<section class=\"cluster\" id=\"cluster-\(c.rank)\"><h3>#\(c.rank) \(c.kind.badge) score \(EvidenceText.number((c.score * 100).rounded() / 100)) · "
     HTMLEscaping.append(c.detector, to: &out)
     out += " · \(c.accounts.count) accounts <a href=\"#clusters\">↑ table</a></h3><p class=\"reason\">"
     HTMLEscaping.append(reason, to: &out)
@@ -205,11 +221,13 @@ public struct HTMLReport: Sendable {
     case .boughtEngagement:
       accounts("Endorsers", signals.endorsers.map { ids[$0] }, into: &out)
       accounts("Beneficiaries", signals.beneficiaries.map { ids[$0] }, into: &out)
-      accounts("Members without an endorsement inside the cluster", signals.withoutEndorsements.map { ids[$0] }, into: &out)
+      accounts(
+        "Members without an endorsement inside the cluster", signals.withoutEndorsements.map { ids[$0] }, into: &out)
     case .circularPayment:
       let order = signals.ringOrder(set)
       let isRing = signals.isSingleRing(order, set)
-      out += isRing
+      out +=
+        isRing
         ? "<h4>Ring order (\(order.count))</h4><p>"
         : "<h4>Members, following the money (\(order.count))</h4><p class=\"note\">Several rings or paths share these accounts; the evidence lists each.</p><p>"
       for (i, a) in order.enumerated() {
@@ -224,7 +242,8 @@ public struct HTMLReport: Sendable {
       accounts("Members", signals.members.map { ids[$0] }, into: &out)
       let shared = signals.sharedValues(set)
       if !shared.isEmpty {
-        out += "<h4>Shared profile values (\(shared.count))</h4><table><tr><th>field</th><th>value</th><th>members</th></tr>"
+        out +=
+          "<h4>Shared profile values (\(shared.count))</h4><table><tr><th>field</th><th>value</th><th>members</th></tr>"
         for v in shared.prefix(30) {
           out += "<tr><td>"
           HTMLEscaping.appendIsolated(set.profileEdits.fields[v.field], to: &out)
@@ -237,7 +256,8 @@ public struct HTMLReport: Sendable {
       }
     }
     accounts("Not in the signal set", signals.missing, into: &out)
-    out += "<h4>Signals among the members</h4><p>\(signals.interactions.count) endorsements, \(signals.payments.count) payments, \(signals.edits.count) profile edits</p>"
+    out +=
+      "<h4>Signals among the members</h4><p>\(signals.interactions.count) endorsements, \(signals.payments.count) payments, \(signals.edits.count) profile edits</p>"
     out += "<h4>Evidence</h4>"
     for f in EvidenceText.findings(of: c) {
       out += "<div class=\"finding\"><b>"
@@ -246,7 +266,8 @@ public struct HTMLReport: Sendable {
       // The reason shown at the top of the section is not repeated.
       var shownReason = false
       if case let .object(o) = f.evidence, case let .string(r)? = o["reason"], r == reason { shownReason = true }
-      EvidenceText.appendHTML(f.evidence, skippingReason: shownReason, maxItems: evidence.items, maxText: evidence.text, into: &out)
+      EvidenceText.appendHTML(
+        f.evidence, skippingReason: shownReason, maxItems: evidence.items, maxText: evidence.text, into: &out)
       out += "</div>"
     }
     out += "</div><div class=\"pic\">"

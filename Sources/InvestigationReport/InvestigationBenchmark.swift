@@ -23,7 +23,10 @@ package enum InvestigationBenchmark {
         Cluster(
           rank: clusters.count + 1, kind: kind, detector: "bench", score: Double(count - clusters.count),
           accounts: members,
-          evidence: ["reason": .string("\(members.count - 1) accounts endorsed \(ids[v])"), "endorsers": .integer(members.count - 1)]))
+          evidence: [
+            "reason": .string("\(members.count - 1) accounts endorsed \(ids[v])"),
+            "endorsers": .integer(members.count - 1),
+          ]))
     }
     return ScanReport(clusters: clusters, detectors: ["bench"], signals: set.signalCount)
   }

@@ -36,12 +36,14 @@ struct SVGPlot {
 
   /// Opens the `<svg>` and draws the title, frame, ticks and axis labels.
   func begin(title: String, xLabel: String, yLabel: String, into out: inout String) {
-    out += "<svg id=\"\(id)\" class=\"plot\" role=\"img\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">"
+    out +=
+      "<svg id=\"\(id)\" class=\"plot\" role=\"img\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">"
     out += "<title>"
     HTMLEscaping.append(title, to: &out)
     out += "</title><text class=\"ptitle\" x=\"\(Int(left))\" y=\"16\">"
     HTMLEscaping.append(title, to: &out)
-    out += "</text><rect class=\"frame\" x=\"\(Int(left))\" y=\"\(Int(top))\" width=\"\(Int(width - left - right))\" height=\"\(Int(height - top - bottom))\"/>"
+    out +=
+      "</text><rect class=\"frame\" x=\"\(Int(left))\" y=\"\(Int(top))\" width=\"\(Int(width - left - right))\" height=\"\(Int(height - top - bottom))\"/>"
     let x0 = left, y1 = height - bottom
     for t in Self.ticks(xRange, log: logX) {
       let x = px(logX ? pow(10, t) : t)
@@ -59,9 +61,11 @@ struct SVGPlot {
       Self.number(y + 3, into: &out)
       out += "\" text-anchor=\"end\">\(Self.tickLabel(t, log: logY))</text>"
     }
-    out += "<text class=\"al\" x=\"\(Int((left + width - right) / 2))\" y=\"\(Int(height) - 6)\" text-anchor=\"middle\">"
+    out +=
+      "<text class=\"al\" x=\"\(Int((left + width - right) / 2))\" y=\"\(Int(height) - 6)\" text-anchor=\"middle\">"
     HTMLEscaping.append(xLabel, to: &out)
-    out += "</text><text class=\"al\" transform=\"translate(13 \(Int((top + height - bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">"
+    out +=
+      "</text><text class=\"al\" transform=\"translate(13 \(Int((top + height - bottom) / 2))) rotate(-90)\" text-anchor=\"middle\">"
     HTMLEscaping.append(yLabel, to: &out)
     out += "</text>"
   }
@@ -85,7 +89,8 @@ struct SVGPlot {
 
   /// Writes a centred note inside the frame (e.g. "no data").
   func note(_ text: String, into out: inout String) {
-    out += "<text class=\"note\" x=\"\(Int((left + width - right) / 2))\" y=\"\(Int((top + height - bottom) / 2))\" text-anchor=\"middle\">"
+    out +=
+      "<text class=\"note\" x=\"\(Int((left + width - right) / 2))\" y=\"\(Int((top + height - bottom) / 2))\" text-anchor=\"middle\">"
     HTMLEscaping.append(text, to: &out)
     out += "</text>"
   }

@@ -54,11 +54,14 @@ struct SpectralScatter {
     let plot = SVGPlot(
       id: id, xRange: SVGPlot.paddedRange(points.map(\.x) + highlighted.map(\.x)),
       yRange: SVGPlot.paddedRange(points.map(\.y) + highlighted.map(\.y)))
-    plot.begin(title: title, xLabel: "u\(a + 1) component (σ\(a + 1) = \(Int(spectrum.components[a].singularValue.rounded())))", yLabel: "u\(b + 1) component", into: &out)
+    plot.begin(
+      title: title, xLabel: "u\(a + 1) component (σ\(a + 1) = \(Int(spectrum.components[a].singularValue.rounded())))",
+      yLabel: "u\(b + 1) component", into: &out)
     plot.dots(points, cls: "all", into: &out)
     plot.dots(highlighted, cls: "flag", into: &out)
     if others.count > chosen.count {
-      out += "<text class=\"note\" x=\"\(Int(plot.left) + 6)\" y=\"\(Int(plot.top) + 14)\">\(chosen.count) of \(others.count) unflagged accounts drawn</text>"
+      out +=
+        "<text class=\"note\" x=\"\(Int(plot.left) + 6)\" y=\"\(Int(plot.top) + 14)\">\(chosen.count) of \(others.count) unflagged accounts drawn</text>"
     }
     plot.end(into: &out)
   }

@@ -89,7 +89,9 @@ struct CollusivePayments {
     var ts = start
     for hop in members.indices {
       let parts = rng.unit() < 0.4 ? rng.int(in: 2...4) : 1
-      pay(members[hop], members[(hop + 1) % members.count], cents: cents / UInt64(parts), at: ts, parts: parts, &world, &rng)
+      pay(
+        members[hop], members[(hop + 1) % members.count], cents: cents / UInt64(parts), at: ts, parts: parts, &world,
+        &rng)
       cents = cents * UInt64(rng.int(in: 95...99)) / 100
       ts += rng.uint32(in: SynthClock.day...(12 * SynthClock.day))
     }
@@ -103,7 +105,9 @@ struct CollusivePayments {
       let out = start + rng.uint32(in: 0...(20 * SynthClock.hour))
       world.pay(source, intermediary, cents: cents, at: out)
       let on = out + rng.uint32(in: (2 * SynthClock.hour)...(6 * SynthClock.day))
-      if on < SynthClock.end { world.pay(intermediary, sink, cents: cents * UInt64(rng.int(in: 95...99)) / 100, at: on) }
+      if on < SynthClock.end {
+        world.pay(intermediary, sink, cents: cents * UInt64(rng.int(in: 95...99)) / 100, at: on)
+      }
     }
   }
 

@@ -107,7 +107,10 @@ struct HonestBackground {
           if rng.chance(0.5) {
             var w = rng.below(totalWeight)
             var i = 0
-            while w >= weights[i] { w -= weights[i]; i += 1 }
+            while w >= weights[i] {
+              w -= weights[i]
+              i += 1
+            }
             value = UInt64(i)
           } else {
             value = UInt64(bigEmployers + employerTail.sample(&rng))
@@ -115,7 +118,8 @@ struct HonestBackground {
           world.edit(p, .employer, value, at: world.time(from: from, &rng))
         }
         if rng.chance(0.4) {
-          let value = rng.chance(0.5) ? UInt64(rng.below(Int(bigSchools))) : bigSchools + UInt64(schoolTail.sample(&rng))
+          let value =
+            rng.chance(0.5) ? UInt64(rng.below(Int(bigSchools))) : bigSchools + UInt64(schoolTail.sample(&rng))
           world.edit(p, .school, value, at: world.time(from: from, &rng))
         }
         if rng.chance(0.7) {
@@ -151,7 +155,8 @@ struct HonestBackground {
       let payday = UInt32(24 + (e % 4))
       let payrollSecond = UInt32(9 * 3_600 + (e * 397) % 7_200)
       for monthStart in SynthClock.monthStarts {
-        let ts = SynthClock.start + (monthStart + payday) * SynthClock.day + payrollSecond
+        let ts =
+          SynthClock.start + (monthStart + payday) * SynthClock.day + payrollSecond
           + UInt32(rng.below(600))
         guard ts >= world.activeFrom(p), ts < SynthClock.end else { continue }
         let bonus = rng.chance(0.1) ? UInt64(rng.below(50_000)) : 0
@@ -169,7 +174,8 @@ struct HonestBackground {
         let rent = UInt64(rng.int(in: 700...3_200)) * 100
         let day = UInt32(rng.below(3))
         for monthStart in SynthClock.monthStarts {
-          let ts = SynthClock.start + (monthStart + day) * SynthClock.day
+          let ts =
+            SynthClock.start + (monthStart + day) * SynthClock.day
             + rng.uint32(in: (8 * SynthClock.hour)...(22 * SynthClock.hour))
           if ts >= world.activeFrom(head) { world.pay(head, landlord, cents: rent, at: ts) }
         }

@@ -62,16 +62,21 @@ public enum HostileSignalSet: Sendable, Equatable, CustomStringConvertible {
       }
     case let .selfPayments(count):
       for i in 0..<count {
-        try body(.payment(id: "p\(i)", source: "a0", target: "a0", amount: Amount(micros: 1_000_000), time: t0 + Int64(i)))
+        try body(
+          .payment(id: "p\(i)", source: "a0", target: "a0", amount: Amount(micros: 1_000_000), time: t0 + Int64(i)))
       }
     case let .sharedValue(count):
       for i in 0..<count {
         try body(.profileEdit(account: "u\(i)", field: "employer", value: "Initech Holdings", time: t0 + Int64(i / 10)))
       }
     case let .followsEveryone(count):
-      for i in 0..<count { try body(.interaction(source: "bot", target: "u\(i)", kind: "follow", time: t0 + 10 * Int64(i))) }
+      for i in 0..<count {
+        try body(.interaction(source: "bot", target: "u\(i)", kind: "follow", time: t0 + 10 * Int64(i)))
+      }
     case let .celebrity(followers):
-      for i in 0..<followers { try body(.interaction(source: "u\(i)", target: "star", kind: "follow", time: t0 + 10 * Int64(i))) }
+      for i in 0..<followers {
+        try body(.interaction(source: "u\(i)", target: "star", kind: "follow", time: t0 + 10 * Int64(i)))
+      }
     }
   }
 
@@ -89,7 +94,8 @@ public enum HostileSignalSet: Sendable, Equatable, CustomStringConvertible {
     switch self {
     case .selfPayments: (file, header) = ("payments.csv", ["id", "src", "dst", "amount", "ts"])
     case .sharedValue: (file, header) = ("profile_edits.csv", ["account", "field", "value", "ts"])
-    case .completeBipartite, .followsEveryone, .celebrity: (file, header) = ("interactions.csv", ["src", "dst", "kind", "ts"])
+    case .completeBipartite, .followsEveryone, .celebrity:
+      (file, header) = ("interactions.csv", ["src", "dst", "kind", "ts"])
     }
     var csv = try CSVWriter(url: directory.appendingPathComponent(file), header: header)
     var failure: SignalSetWriterError?

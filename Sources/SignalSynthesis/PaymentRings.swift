@@ -100,7 +100,9 @@ struct PaymentRings {
       let merchant = world.merchants.lowerBound + (index / 20) % min(3, world.merchants.count)
       for m in members {
         for _ in 0..<rng.int(in: 20...50) {
-          world.pay(m, merchant, cents: UInt64(rng.paretoCount(minimum: 2_000, cap: 300_000)), at: world.time(from: firstTurn - 30 * SynthClock.day, &rng))
+          world.pay(
+            m, merchant, cents: UInt64(rng.paretoCount(minimum: 2_000, cap: 300_000)),
+            at: world.time(from: firstTurn - 30 * SynthClock.day, &rng))
         }
         for _ in 0..<rng.int(in: 1...3) {
           world.pay(merchant, m, cents: UInt64(rng.int(in: 500...20_000)), at: world.time(from: firstTurn, &rng))
@@ -110,7 +112,8 @@ struct PaymentRings {
   }
 
   /// One turn round the ring, starting at a random member.
-  private func turn(_ members: [Int], start: UInt32, amount: UInt64, _ world: inout SynthWorld, _ rng: inout SplitMix64) {
+  private func turn(_ members: [Int], start: UInt32, amount: UInt64, _ world: inout SynthWorld, _ rng: inout SplitMix64)
+  {
     var ts = start
     var carried = amount
     let first = rng.below(members.count)
@@ -125,7 +128,9 @@ struct PaymentRings {
   }
 
   /// The origin (`members[0]`) fans out, the intermediaries converge back.
-  private func gatherScatter(_ members: [Int], start: UInt32, amount: UInt64, _ world: inout SynthWorld, _ rng: inout SplitMix64) {
+  private func gatherScatter(
+    _ members: [Int], start: UInt32, amount: UInt64, _ world: inout SynthWorld, _ rng: inout SplitMix64
+  ) {
     let origin = members[0]
     let share = amount / UInt64(members.count - 1)
     for intermediary in members.dropFirst() {

@@ -63,7 +63,8 @@ struct ProfileTemplates {
     let receivingFrom = ring.burst + burstLength + rng.uint32(in: (2 * SynthClock.hour)...(2 * SynthClock.day))
 
     for member in 0..<ring.size {
-      let account = world.newAccount(createdAt: ring.burst - rng.uint32(in: (10 * SynthClock.minute)...(2 * SynthClock.day)))
+      let account = world.newAccount(
+        createdAt: ring.burst - rng.uint32(in: (10 * SynthClock.minute)...(2 * SynthClock.day)))
       world.label(account, .fakeProfile)
       world.buyers.append(UInt32(account))
       world.role = .fraud

@@ -30,26 +30,38 @@ extension SignalSetWriter {
         let x = payments[p]
         out.raw(Array(#"{"type":"payment","id":"p"#.utf8))
         out.decimal(UInt64(p + 1))
-        out.raw(Array(#"","src":""#.utf8)); account(x.src, &out)
-        out.raw(Array(#"","dst":""#.utf8)); account(x.dst, &out)
-        out.raw(Array(#"","amount":""#.utf8)); out.cents(x.cents)
-        out.raw(Array(#"","ts":"#.utf8)); out.decimal(UInt64(x.ts))
+        out.raw(Array(#"","src":""#.utf8))
+        account(x.src, &out)
+        out.raw(Array(#"","dst":""#.utf8))
+        account(x.dst, &out)
+        out.raw(Array(#"","amount":""#.utf8))
+        out.cents(x.cents)
+        out.raw(Array(#"","ts":"#.utf8))
+        out.decimal(UInt64(x.ts))
         role = x.role
         p += 1
       } else if tr <= te {
         let x = interactions[r]
-        out.raw(Array(#"{"type":"interaction","src":""#.utf8)); account(x.src, &out)
-        out.raw(Array(#"","dst":""#.utf8)); account(x.dst, &out)
-        out.raw(Array(#"","kind":""#.utf8)); out.raw(x.kind.bytes)
-        out.raw(Array(#"","ts":"#.utf8)); out.decimal(UInt64(x.ts))
+        out.raw(Array(#"{"type":"interaction","src":""#.utf8))
+        account(x.src, &out)
+        out.raw(Array(#"","dst":""#.utf8))
+        account(x.dst, &out)
+        out.raw(Array(#"","kind":""#.utf8))
+        out.raw(x.kind.bytes)
+        out.raw(Array(#"","ts":"#.utf8))
+        out.decimal(UInt64(x.ts))
         role = x.role
         r += 1
       } else {
         let x = edits[e]
-        out.raw(Array(#"{"type":"profile_edit","account":""#.utf8)); account(x.account, &out)
-        out.raw(Array(#"","field":""#.utf8)); out.raw(fieldNames[Int(x.field.rawValue)])
-        out.raw(Array(#"","value":""#.utf8)); out.raw(JSONString.escaped(renderer.render(x.field, x.value)))
-        out.raw(Array(#"","ts":"#.utf8)); out.decimal(UInt64(x.ts))
+        out.raw(Array(#"{"type":"profile_edit","account":""#.utf8))
+        account(x.account, &out)
+        out.raw(Array(#"","field":""#.utf8))
+        out.raw(fieldNames[Int(x.field.rawValue)])
+        out.raw(Array(#"","value":""#.utf8))
+        out.raw(JSONString.escaped(renderer.render(x.field, x.value)))
+        out.raw(Array(#"","ts":"#.utf8))
+        out.decimal(UInt64(x.ts))
         role = x.role
         e += 1
       }

@@ -197,7 +197,8 @@ struct SynthWorld {
   }
 
   mutating func follow(_ src: Int, _ dst: Int, at ts: UInt32) {
-    interactions.append(SynthInteraction(ts: ts, src: UInt32(src), dst: UInt32(dst), kind: .follow, role: role.rawValue))
+    interactions.append(
+      SynthInteraction(ts: ts, src: UInt32(src), dst: UInt32(dst), kind: .follow, role: role.rawValue))
   }
 
   mutating func like(_ src: Int, _ dst: Int, at ts: UInt32) {
@@ -211,7 +212,8 @@ struct SynthWorld {
   }
 
   mutating func edit(_ account: Int, _ field: SynthProfileEdit.Field, _ value: UInt64, at ts: UInt32) {
-    profileEdits.append(SynthProfileEdit(ts: ts, account: UInt32(account), field: field, value: value, role: role.rawValue))
+    profileEdits.append(
+      SynthProfileEdit(ts: ts, account: UInt32(account), field: field, value: value, role: role.rawValue))
   }
 
   mutating func label(_ account: Int, _ kind: ManipulationKind) {

@@ -12,7 +12,8 @@ public enum TOMLDocument {
     do {
       return try TOMLTable(string: text).convert(to: .json)
     } catch let error as TOMLParseError {
-      throw TOMLSyntaxError(line: error.source.begin.line, column: error.source.begin.column, message: error.description)
+      throw TOMLSyntaxError(
+        line: error.source.begin.line, column: error.source.begin.column, message: error.description)
     } catch {
       throw TOMLSyntaxError(line: 0, column: 0, message: "\(error)")
     }

@@ -80,7 +80,10 @@ extension Fraudscan {
     @Option(help: "prefilter-memory: events of the generated churning stream.")
     var streamEvents: Int = 10_000_000
 
-    @Option(help: "prefilter-memory: write the churning stream to DIR/events.ndjson instead of deciding it (for --suite prefilter --input DIR).")
+    @Option(
+      help:
+        "prefilter-memory: write the churning stream to DIR/events.ndjson instead of deciding it (for --suite prefilter --input DIR)."
+    )
     var streamOut: String?
 
     func validate() throws {
@@ -116,7 +119,8 @@ extension Fraudscan {
     func generate() throws -> String {
       let directory = NSTemporaryDirectory() + "fraudscan-bench-\(scale.rawValue)-\(seed)"
       let (summary, seconds) = try Stopwatch.time {
-        try SyntheticSignalSet(scale: scale, seed: seed).write(to: URL(fileURLWithPath: directory), stream: suite.contains(.prefilter))
+        try SyntheticSignalSet(scale: scale, seed: seed).write(
+          to: URL(fileURLWithPath: directory), stream: suite.contains(.prefilter))
       }
       let signals = summary.payments + summary.interactions + summary.profileEdits
       Output.write(

@@ -41,7 +41,8 @@ extension BenchSuite {
       var total = 0.0
       for detector in Scanner.circularPaymentDetectors {
         let (findings, detect) = try bench.best { try detector.findings(in: set, graph: graphIndex) }
-        bench.record("\(detector.name) detector (\(findings.count) findings)", size: m, unit: "payments", seconds: detect)
+        bench.record(
+          "\(detector.name) detector (\(findings.count) findings)", size: m, unit: "payments", seconds: detect)
         total += detect
       }
       bench.record("the payment detectors one by one", size: m, unit: "payments", seconds: total)
@@ -50,7 +51,9 @@ extension BenchSuite {
         let context = ScanContext(set, graph: graphIndex)
         return try Scanner.circularPaymentDetectors.map { try $0.findings(in: context) }
       }
-      bench.record("every payment typology, as a scan runs them (shared cycle index)", size: m, unit: "payments", seconds: together)
+      bench.record(
+        "every payment typology, as a scan runs them (shared cycle index)", size: m, unit: "payments", seconds: together
+      )
     }
     Output.write("peak resident memory after cycles: \(Stopwatch.peakResidentBytes() / 1_048_576) MiB\n")
   }

@@ -10,10 +10,15 @@ extension BenchSuite {
     let (synthetic, build) = Stopwatch.time {
       EngagementBenchmark.powerLawPeeling(edges: bench.peelEdges, seed: 1)
     }
-    Output.write("built a power-law endorsement graph of \(synthetic.edges) distinct edges in \(String(format: "%.2f", build)) s\n")
+    Output.write(
+      "built a power-law endorsement graph of \(synthetic.edges) distinct edges in \(String(format: "%.2f", build)) s\n"
+    )
     let (block, peel) = bench.best { synthetic.peeling.densestBlock() }
-    bench.record("peeling (one FRAUDAR pass), synthetic power-law graph", size: synthetic.edges, unit: "edges", seconds: peel)
-    Output.write("  densest block: \(block.rows.count) rows x \(block.columns.count) columns, density \(String(format: "%.3f", block.density))\n")
+    bench.record(
+      "peeling (one FRAUDAR pass), synthetic power-law graph", size: synthetic.edges, unit: "edges", seconds: peel)
+    Output.write(
+      "  densest block: \(block.rows.count) rows x \(block.columns.count) columns, density \(String(format: "%.3f", block.density))\n"
+    )
 
     let set = try bench.set()
     guard set.interactions.count > 0 else { return }
@@ -25,8 +30,12 @@ extension BenchSuite {
     for detector in Scanner.boughtEngagementDetectors {
       let (findings, seconds) = try bench.best { try detector.findings(in: set, graph: graph) }
       total += seconds
-      bench.record("\(detector.name) (\(findings.count) findings), input interactions", size: set.interactions.count, unit: "interactions", seconds: seconds)
+      bench.record(
+        "\(detector.name) (\(findings.count) findings), input interactions", size: set.interactions.count,
+        unit: "interactions", seconds: seconds)
     }
-    bench.record("whole bought-engagement pass (sum of the above)", size: set.interactions.count, unit: "interactions", seconds: total)
+    bench.record(
+      "whole bought-engagement pass (sum of the above)", size: set.interactions.count, unit: "interactions",
+      seconds: total)
   }
 }

@@ -1,7 +1,7 @@
 import AnomalyDetect
 import Foundation
-import SignalGraph
 import InlinePrefilter
+import SignalGraph
 import SignalSynthesis
 
 extension BenchSuite {
@@ -30,9 +30,12 @@ extension BenchSuite {
       let (set, load) = try Stopwatch.time { try SignalSet(contentsOf: directory.path) }
       let (report, scan) = bench.best { Scanner.standard.scan(set) }
       bench.record("  load (CSV parse, intern)", size: hostile.signals, unit: "signals", seconds: load)
-      bench.record("  scan, every detector (\(report.clusters.count) clusters)", size: hostile.signals, unit: "signals", seconds: scan)
+      bench.record(
+        "  scan, every detector (\(report.clusters.count) clusters)", size: hostile.signals, unit: "signals",
+        seconds: scan)
       for warning in report.warnings { Output.write("  warning: \(warning)\n") }
-      Output.write("  peak resident memory, load and scan: \(Stopwatch.peakResidentBytes(sinceReset: true) / 1_048_576) MiB\n")
+      Output.write(
+        "  peak resident memory, load and scan: \(Stopwatch.peakResidentBytes(sinceReset: true) / 1_048_576) MiB\n")
       Stopwatch.resetPeakResident()
       var held = 0
       let (_, decide) = Stopwatch.time {
@@ -40,7 +43,8 @@ extension BenchSuite {
         hostile.forEachEvent { if filter.decide($0).verdict == .hold { held += 1 } }
       }
       bench.record("  pre-filter (\(held) held)", size: hostile.signals, unit: "events", seconds: decide)
-      Output.write("  peak resident memory, pre-filter: \(Stopwatch.peakResidentBytes(sinceReset: true) / 1_048_576) MiB\n")
+      Output.write(
+        "  peak resident memory, pre-filter: \(Stopwatch.peakResidentBytes(sinceReset: true) / 1_048_576) MiB\n")
     }
   }
 }

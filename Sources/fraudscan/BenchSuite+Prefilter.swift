@@ -4,8 +4,8 @@ import Foundation
 import SignalGraph
 
 #if canImport(Glibc)
-import Glibc
-import InlinePrefilter
+  import Glibc
+  import InlinePrefilter
 #endif
 
 extension BenchSuite {
@@ -59,7 +59,9 @@ extension BenchSuite {
     let wall = Stopwatch.now() - start
     // What `filter --state` pays for each checkpoint, and a restart for restoring it.
     let (saved, saveSeconds) = Stopwatch.time { filter.checkpoint() }
-    let (restored, restoreSeconds) = try Stopwatch.time { try Prefilter(configuration: configuration, checkpoint: saved) }
+    let (restored, restoreSeconds) = try Stopwatch.time {
+      try Prefilter(configuration: configuration, checkpoint: saved)
+    }
     guard restored.footprint == filter.footprint else {
       throw ValidationError("the checkpoint did not restore the same state")
     }

@@ -1,7 +1,7 @@
 import AnomalyDetect
 import Foundation
-import SignalGraph
 import InlinePrefilter
+import SignalGraph
 import SignalSynthesis
 
 extension BenchSuite {
@@ -23,7 +23,9 @@ extension BenchSuite {
     if let directory = bench.streamOut {
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
       let path = (directory as NSString).appendingPathComponent("events.ndjson")
-      guard let file = fopen(path, "w") else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+      guard let file = fopen(path, "w") else {
+        throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+      }
       defer { fclose(file) }
       for _ in 0..<events {
         let line = stream.next()!.jsonLine + "\n"
@@ -61,15 +63,21 @@ extension BenchSuite {
         return String(repeating: " ", count: max(0, width - s.count)) + s
       }
       Output.write(
-        "  " + [
-          pad(stream.day, 4), pad(done, 8), pad(stream.accountsSoFar, 14), pad(f.accounts, 11), pad(f.accountIdRange, 9),
-          pad(f.profileValues, 7), pad(f.payments, 9), pad(f.endorsements, 13), pad(f.targetPairs, 7), pad(f.rarityCounters, 7),
-          pad(f.bios, 5), pad(Stopwatch.residentBytes() / 1_048_576, 13), pad(Int(Double(n) / segment), 9),
-        ].joined(separator: " ") + "\n")
+        "  "
+          + [
+            pad(stream.day, 4), pad(done, 8), pad(stream.accountsSoFar, 14), pad(f.accounts, 11),
+            pad(f.accountIdRange, 9),
+            pad(f.profileValues, 7), pad(f.payments, 9), pad(f.endorsements, 13), pad(f.targetPairs, 7),
+            pad(f.rarityCounters, 7),
+            pad(f.bios, 5), pad(Stopwatch.residentBytes() / 1_048_576, 13), pad(Int(Double(n) / segment), 9),
+          ].joined(separator: " ") + "\n")
     }
-    bench.record("prefilter decide, churning stream, in-process (no parsing)", size: events, unit: "events", seconds: busy)
+    bench.record(
+      "prefilter decide, churning stream, in-process (no parsing)", size: events, unit: "events", seconds: busy)
     let total = held.values.reduce(0, +)
     let byCheck = held.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-    Output.write("  \(total) held (\(String(format: "%.3f", Double(total) * 100 / Double(events))) %)\(byCheck.isEmpty ? "" : ": " + byCheck)\n")
+    Output.write(
+      "  \(total) held (\(String(format: "%.3f", Double(total) * 100 / Double(events))) %)\(byCheck.isEmpty ? "" : ": " + byCheck)\n"
+    )
   }
 }

@@ -1,8 +1,8 @@
 import AnomalyDetect
 import ArgumentParser
 import Foundation
-import SignalGraph
 import InvestigationReport
+import SignalGraph
 
 extension Fraudscan {
   struct Explain: ParsableCommand {

@@ -4,8 +4,8 @@ import Foundation
 import SignalGraph
 
 #if canImport(Glibc)
-import Glibc
-import InlinePrefilter
+  import Glibc
+  import InlinePrefilter
 #endif
 
 extension Fraudscan {
@@ -31,10 +31,12 @@ extension Fraudscan {
     @Option(help: "A SQLite file that makes the run durable and resumable.")
     var state: String?
 
-    @Option(help: "Days of history kept; accounts and values unseen for longer (plus 14 days) are forgotten. Bounds memory.")
+    @Option(
+      help: "Days of history kept; accounts and values unseen for longer (plus 14 days) are forgotten. Bounds memory.")
     var windowDays = 60
 
-    @Option(help: "Interaction kinds that endorse, comma-separated (default follow,like); others are admitted unchecked.")
+    @Option(
+      help: "Interaction kinds that endorse, comma-separated (default follow,like); others are admitted unchecked.")
     var endorsements: String?
 
     @Option(help: "With --state: save the pre-filter's state every this many events.")
@@ -51,11 +53,15 @@ extension Fraudscan {
       if let endorsements { configuration.endorsement = try EndorsementPolicy(listing: endorsements) }
       var session = try FilterSession(configuration: configuration, statePath: state, checkpointEvery: checkpointEvery)
       if let problem = session.checkpointProblem {
-        FileHandle.standardError.write(Data("fraudscan filter: \(problem); replaying the input from its start instead\n".utf8))
+        FileHandle.standardError.write(
+          Data("fraudscan filter: \(problem); replaying the input from its start instead\n".utf8))
       }
       try session.run(input: STDIN_FILENO, output: STDOUT_FILENO)
       if session.unfinishedLineBytes > 0 {
-        FileHandle.standardError.write(Data("fraudscan filter: the input's last line (\(session.unfinishedLineBytes) bytes) has no newline; it was left undecided, as it may be incomplete (run again with the completed input to decide it)\n".utf8))
+        FileHandle.standardError.write(
+          Data(
+            "fraudscan filter: the input's last line (\(session.unfinishedLineBytes) bytes) has no newline; it was left undecided, as it may be incomplete (run again with the completed input to decide it)\n"
+              .utf8))
       }
     }
   }

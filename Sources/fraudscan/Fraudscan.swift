@@ -25,7 +25,8 @@ struct Fraudscan: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      Scan.self, Report.self, Explain.self, Score.self, Filter.self, Ingest.self, Import.self, Stats.self, Spectrum.self,
+      Scan.self, Report.self, Explain.self, Score.self, Filter.self, Ingest.self, Import.self, Stats.self,
+      Spectrum.self,
       Replay.self, Synth.self, Bench.self, Config.self,
     ])
 }

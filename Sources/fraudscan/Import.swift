@@ -20,7 +20,8 @@ extension Fraudscan {
 
     /// Prints what an import wrote, and on standard error what it left out.
     static func report(_ summary: ImportSummary, output: String, seconds: Double) {
-      var line = "imported \(summary.source) (\(summary.importer), format \(summary.format)) into \(output): "
+      var line =
+        "imported \(summary.source) (\(summary.importer), format \(summary.format)) into \(output): "
         + "\(summary.payments) payments, \(summary.accounts) accounts, \(summary.labelledAccounts) labelled accounts"
       if let laundering = summary.launderingPayments { line += ", \(laundering) laundering payments" }
       if let currency = summary.currency { line += " in \(currency)" }
@@ -35,7 +36,8 @@ extension Fraudscan {
       }
       if summary.roundedAmounts > 0 {
         let n = summary.roundedAmounts
-        Output.warn("note: \(n) amount\(n == 1 ? " has" : "s have") more than six decimals, rounded to the micro-unit\n")
+        Output.warn(
+          "note: \(n) amount\(n == 1 ? " has" : "s have") more than six decimals, rounded to the micro-unit\n")
       }
     }
   }

@@ -1,7 +1,7 @@
 import AnomalyDetect
 import ArgumentParser
-import Foundation
 import Evaluation
+import Foundation
 
 extension Fraudscan {
   struct Replay: ParsableCommand {

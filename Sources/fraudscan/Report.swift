@@ -1,8 +1,8 @@
 import AnomalyDetect
 import ArgumentParser
 import Foundation
-import SignalGraph
 import InvestigationReport
+import SignalGraph
 
 extension Fraudscan {
   struct Report: ParsableCommand {
@@ -31,7 +31,9 @@ extension Fraudscan {
     @OptionGroup var settings: SettingsOptions
 
     func validate() throws {
-      if let top, top < 1 { throw ValidationError("--top must be at least 1 (it keeps the N most suspicious clusters), not \(top)") }
+      if let top, top < 1 {
+        throw ValidationError("--top must be at least 1 (it keeps the N most suspicious clusters), not \(top)")
+      }
     }
 
     func run() throws {
@@ -45,7 +47,9 @@ extension Fraudscan {
       progress.show("report: spectrum")
       let spectrum = HTMLReport.spectrum(of: context)  // the scan's own, when it has three vectors
       progress.show("report: writing")
-      var parameters: [(name: String, value: String)] = [("source", source), ("fraudscan", Fraudscan.configuration.version)]
+      var parameters: [(name: String, value: String)] = [
+        ("source", source), ("fraudscan", Fraudscan.configuration.version),
+      ]
       parameters.append(("clusters found", String(found)))
       if let top { parameters.append(("--top", String(top))) }
       if let config = settings.config { parameters.append(("--config", config)) }

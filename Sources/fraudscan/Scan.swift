@@ -23,10 +23,16 @@ extension Fraudscan {
     @Argument(help: "A signal-set directory or a .sqlite store.")
     var source: String
 
-    @Option(help: "Output format: json (the contract's report), table, csv (one row per cluster and account), or accounts (the account ranking: account,kind,score,cluster_rank).")
+    @Option(
+      help:
+        "Output format: json (the contract's report), table, csv (one row per cluster and account), or accounts (the account ranking: account,kind,score,cluster_rank)."
+    )
     var format: ScanFormat = .json
 
-    @Option(help: "Interaction kinds that endorse, comma-separated (default follow,like, or the settings file's); a negative rating never endorses.")
+    @Option(
+      help:
+        "Interaction kinds that endorse, comma-separated (default follow,like, or the settings file's); a negative rating never endorses."
+    )
     var endorsements: String?
 
     @OptionGroup var settings: SettingsOptions
@@ -35,7 +41,9 @@ extension Fraudscan {
     var top: Int?
 
     func validate() throws {
-      if let top, top < 1 { throw ValidationError("--top must be at least 1 (it keeps the N most suspicious clusters), not \(top)") }
+      if let top, top < 1 {
+        throw ValidationError("--top must be at least 1 (it keeps the N most suspicious clusters), not \(top)")
+      }
     }
 
     func run() throws {
@@ -61,4 +69,3 @@ extension Fraudscan {
     }
   }
 }
-

@@ -5,7 +5,8 @@ import SignalGraph
 extension Fraudscan {
   struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Print the \(CreditScore.floor)–\(CreditScore.ceiling) score of every account, or explain one account's score.",
+      abstract:
+        "Print the \(CreditScore.floor)–\(CreditScore.ceiling) score of every account, or explain one account's score.",
       discussion: """
         The score is \(CreditScore.floor) plus six capped parts: \
         payment volume (≤\(cap(CreditScore.volumeCap))), \

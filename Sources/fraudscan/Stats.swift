@@ -34,7 +34,10 @@ extension Fraudscan {
       case .table:
         Output.write("accounts: \(stats.accounts) (\(stats.accountsWithCreationTime) with a creation time)\n\n")
         var table = TextTable(
-          header: ["kind", "count", "first", "last", "out max", "p50", "p90", "p99", "in max", "p50", "p90", "p99", "total amount"],
+          header: [
+            "kind", "count", "first", "last", "out max", "p50", "p90", "p99", "in max", "p50", "p90", "p99",
+            "total amount",
+          ],
           rightAligned: Set(1...12).subtracting([2, 3]))
         for k in stats.kinds {
           let o = k.outDegree, i = k.inDegree

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// Wall-clock timing and memory figures for `fraudscan bench`.
@@ -51,11 +51,15 @@ enum Stopwatch {
     guard let file = fopen("/proc/self/statm", "r") else { return peakResidentBytes() }
     defer { fclose(file) }
     var size = 0, resident = 0
-    guard withUnsafeMutablePointer(to: &size, { s in
-      withUnsafeMutablePointer(to: &resident) { r in
-        withVaList([s, r]) { vfscanf(file, "%ld %ld", $0) }
-      }
-    }) == 2 else { return peakResidentBytes() }
+    guard
+      withUnsafeMutablePointer(
+        to: &size,
+        { s in
+          withUnsafeMutablePointer(to: &resident) { r in
+            withVaList([s, r]) { vfscanf(file, "%ld %ld", $0) }
+          }
+        }) == 2
+    else { return peakResidentBytes() }
     return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
   }
 }

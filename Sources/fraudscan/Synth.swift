@@ -1,8 +1,8 @@
 import AnomalyDetect
 import ArgumentParser
+import Evaluation
 import Foundation
 import SignalGraph
-import Evaluation
 import SignalSynthesis
 
 extension SynthScale: ExpressibleByArgument {}
@@ -50,7 +50,8 @@ extension Fraudscan {
           .write(to: URL(fileURLWithPath: output), stream: stream)
       }
       if expectations {
-        let expected = FixtureExpectation.targets(description: "fraudscan synth --scale \(scale.rawValue) --seed \(seed)")
+        let expected = FixtureExpectation.targets(
+          description: "fraudscan synth --scale \(scale.rawValue) --seed \(seed)")
         try expected.jsonData().write(to: URL(fileURLWithPath: output).appendingPathComponent("expected.json"))
       }
       let fraud = summary.fraudAccountsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }

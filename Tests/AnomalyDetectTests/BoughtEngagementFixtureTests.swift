@@ -61,7 +61,8 @@ import Testing
     #expect(f1 >= 0.9, "precision \(precision), recall \(recall)")
 
     let pairs = EndorsementGraph(set, graph: GraphIndex(set))
-    let popular = (0..<set.accounts.count).sorted { pairs.inDegree(of: Int32($0)) > pairs.inDegree(of: Int32($1)) }.prefix(100)
+    let popular = (0..<set.accounts.count).sorted { pairs.inDegree(of: Int32($0)) > pairs.inDegree(of: Int32($1)) }
+      .prefix(100)
     let honestPopularFlagged = popular.map { set.accounts.ids[Int32($0)] }.filter {
       flagged.contains($0) && !truth.labelledAccounts.contains($0)
     }
@@ -80,11 +81,13 @@ import Testing
     }
     for f in 0..<6 {
       for c in 0..<3 {
-        set.addInteraction(source: "fake\(f)", target: "cust\(c)", kind: "like", time: t0 + 60 * day + Int64(f * 300 + c * 60))
+        set.addInteraction(
+          source: "fake\(f)", target: "cust\(c)", kind: "like", time: t0 + 60 * day + Int64(f * 300 + c * 60))
       }
       set.addInteraction(source: "fake\(f)", target: "star", kind: "follow", time: t0 + 61 * day + Int64(f) * 3_600)
     }
-    let flagged = Set(DenseBlockDetector().findings(in: set, graph: GraphIndex(set)).flatMap(\.accounts).map { set.accounts.ids[$0] })
+    let flagged = Set(
+      DenseBlockDetector().findings(in: set, graph: GraphIndex(set)).flatMap(\.accounts).map { set.accounts.ids[$0] })
     #expect(flagged == Set((0..<6).map { "fake\($0)" } + (0..<3).map { "cust\($0)" }))
   }
 }

@@ -36,17 +36,23 @@ import Testing
     for h in 0..<200 {
       for _ in 0..<4 {
         let t = rng.next(200)
-        if t != h { set.addInteraction(source: "h\(h)", target: "h\(t)", kind: "follow", time: t0 + Int64(rng.next(180 * 86_400))) }
+        if t != h {
+          set.addInteraction(source: "h\(h)", target: "h\(t)", kind: "follow", time: t0 + Int64(rng.next(180 * 86_400)))
+        }
       }
     }
-    for h in 0..<150 { set.addInteraction(source: "h\(h)", target: "star", kind: "follow", time: t0 + Int64(rng.next(180 * 86_400))) }
+    for h in 0..<150 {
+      set.addInteraction(source: "h\(h)", target: "star", kind: "follow", time: t0 + Int64(rng.next(180 * 86_400)))
+    }
     for f in 0..<5 {
       for c in 0..<5 {
-        set.addInteraction(source: "fake\(f)", target: "cust\(c)", kind: "follow", time: t0 + 60 * day + Int64(rng.next(7_200)))
+        set.addInteraction(
+          source: "fake\(f)", target: "cust\(c)", kind: "follow", time: t0 + 60 * day + Int64(rng.next(7_200)))
       }
       if camouflage {
         set.addInteraction(source: "fake\(f)", target: "star", kind: "follow", time: t0 + Int64(rng.next(180 * 86_400)))
-        set.addInteraction(source: "fake\(f)", target: "h\(rng.next(200))", kind: "like", time: t0 + Int64(rng.next(180 * 86_400)))
+        set.addInteraction(
+          source: "fake\(f)", target: "h\(rng.next(200))", kind: "like", time: t0 + Int64(rng.next(180 * 86_400)))
       }
     }
     return set
@@ -95,8 +101,10 @@ import Testing
     var set = SignalSet()
     var rng = LCG(state: 7)
     for f in 0..<1_000 {
-      set.addInteraction(source: "fan\(f)", target: "celebrity", kind: "follow", time: Self.t0 + Int64(rng.next(180 * 86_400)))
-      set.addInteraction(source: "fan\(f)", target: "fan\(rng.next(1_000))", kind: "like", time: Self.t0 + Int64(rng.next(180 * 86_400)))
+      set.addInteraction(
+        source: "fan\(f)", target: "celebrity", kind: "follow", time: Self.t0 + Int64(rng.next(180 * 86_400)))
+      set.addInteraction(
+        source: "fan\(f)", target: "fan\(rng.next(1_000))", kind: "like", time: Self.t0 + Int64(rng.next(180 * 86_400)))
     }
     let graph = GraphIndex(set)
     for detector in Scanner.standard.detectors {
@@ -113,12 +121,17 @@ import Testing
     for h in 0..<200 {
       for _ in 0..<4 {
         let t = rng.next(200)
-        if t != h { spread.addInteraction(source: "h\(h)", target: "h\(t)", kind: "follow", time: Self.t0 + Int64(rng.next(180 * 86_400))) }
+        if t != h {
+          spread.addInteraction(
+            source: "h\(h)", target: "h\(t)", kind: "follow", time: Self.t0 + Int64(rng.next(180 * 86_400)))
+        }
       }
     }
     for f in 0..<5 {
       for c in 0..<5 {
-        spread.addInteraction(source: "fake\(f)", target: "cust\(c)", kind: "follow", time: Self.t0 + Int64(f * 35) * Self.day + Int64(c) * 3_600)
+        spread.addInteraction(
+          source: "fake\(f)", target: "cust\(c)", kind: "follow",
+          time: Self.t0 + Int64(f * 35) * Self.day + Int64(c) * 3_600)
       }
     }
     #expect(try Self.flagged(spread, LockstepDetector()).isEmpty)

@@ -96,16 +96,22 @@ import Testing
       let t = Int64(1_767_225_600 + fan * 7 * 86_400)
       for (k, intermediary) in ["i1", "i2", "i3", "i4"].enumerated() {
         id += 2
-        set.addPayment(id: "p\(id)", source: "o", target: intermediary, amount: Amount(micros: 2_500_000_000), time: t + Int64(k) * 300)
-        set.addPayment(id: "q\(id)", source: intermediary, target: "o", amount: Amount(micros: 2_300_000_000), time: t + 4 * 3_600 + Int64(k) * 600)
+        set.addPayment(
+          id: "p\(id)", source: "o", target: intermediary, amount: Amount(micros: 2_500_000_000),
+          time: t + Int64(k) * 300)
+        set.addPayment(
+          id: "q\(id)", source: intermediary, target: "o", amount: Amount(micros: 2_300_000_000),
+          time: t + 4 * 3_600 + Int64(k) * 600)
       }
     }
     #expect(try flagged(GatherScatterDetector(), set) == ["o", "i1", "i2", "i3", "i4"])
     // One fan only is not enough.
     var once = SignalSet()
     for (k, intermediary) in ["i1", "i2", "i3"].enumerated() {
-      once.addPayment(id: "p\(k)", source: "o", target: intermediary, amount: Amount(micros: 1_000_000_000), time: 1_000 + Int64(k))
-      once.addPayment(id: "q\(k)", source: intermediary, target: "o", amount: Amount(micros: 900_000_000), time: 5_000 + Int64(k))
+      once.addPayment(
+        id: "p\(k)", source: "o", target: intermediary, amount: Amount(micros: 1_000_000_000), time: 1_000 + Int64(k))
+      once.addPayment(
+        id: "q\(k)", source: intermediary, target: "o", amount: Amount(micros: 900_000_000), time: 5_000 + Int64(k))
     }
     #expect(try flagged(GatherScatterDetector(), once).isEmpty)
   }
@@ -114,7 +120,8 @@ import Testing
     var t = CircularPaymentDetector.Thresholds()
     t.search.maxLength = 40
     let refused = DetectorSettingError(
-      detector: "circular-payment", setting: "max_cycle_length", value: "40", allowed: "a whole number of hops from 2 to 32")
+      detector: "circular-payment", setting: "max_cycle_length", value: "40",
+      allowed: "a whole number of hops from 2 to 32")
     #expect(throws: refused) { try CircularPaymentDetector(thresholds: t) }
   }
 

@@ -39,11 +39,14 @@ import Testing
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    return Run(
+      status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+      stderr: String(decoding: e, as: UTF8.self))
   }
 
   @Test func theBinaryIsBuilt() {
-    #expect(FileManager.default.isExecutableFile(atPath: Self.executable.path), "swift build --build-tests builds fraudscan")
+    #expect(
+      FileManager.default.isExecutableFile(atPath: Self.executable.path), "swift build --build-tests builds fraudscan")
   }
 
   @Test func scanWritesTheContractsReport() throws {
@@ -77,7 +80,8 @@ import Testing
 
     let badAmount = try fraudscan("ingest", dir.path + "/bad2", "--db", db)
     #expect(badAmount.status != 0)
-    #expect(badAmount.stderr.contains("bad2/payments.csv:3: column \"amount\" (field 4): \"12.5.0\""), "\(badAmount.stderr)")
+    #expect(
+      badAmount.stderr.contains("bad2/payments.csv:3: column \"amount\" (field 4): \"12.5.0\""), "\(badAmount.stderr)")
 
     #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before, "a failed ingest must leave the store as it was")
     let stats = try fraudscan("stats", db, "--format", "json")
@@ -155,7 +159,9 @@ extension CommandLineTests {
     let csv = try fraudscan("scan", set, "--format", "csv")
     #expect(csv.status == 0)
     #expect(csv.stdout.hasPrefix("rank,kind,detector,score,cluster_size,account\n"))
-    let firstAccount = csv.stdout.split(separator: "\n").dropFirst().first.map { String($0.split(separator: ",").last!) }
+    let firstAccount = csv.stdout.split(separator: "\n").dropFirst().first.map {
+      String($0.split(separator: ",").last!)
+    }
     if let firstAccount {
       let explain = try fraudscan("explain", firstAccount, set)
       #expect(explain.status == 0)
@@ -180,7 +186,9 @@ extension CommandLineTests {
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    return Run(
+      status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+      stderr: String(decoding: e, as: UTF8.self))
   }
 
   @Test func filterResumesFromItsStateFile() throws {
@@ -188,10 +196,14 @@ extension CommandLineTests {
     defer { dir.remove() }
     var events = ""
     // Background: 100 unrelated endorsements, so five shared endorsers are far above chance.
-    for i in 0..<100 { events += #"{"type":"interaction","src":"bg\#(i)","dst":"t\#(i)","kind":"like","ts":1767225000}"# + "\n" }
+    for i in 0..<100 {
+      events += #"{"type":"interaction","src":"bg\#(i)","dst":"t\#(i)","kind":"like","ts":1767225000}"# + "\n"
+    }
     for i in 0..<8 {
       for c in ["c1", "c2"] {
-        events += #"{"type":"interaction","src":"f\#(i)","dst":"\#(c)","kind":"follow","ts":\#(1_767_225_600 + i * 100)}"# + "\n"
+        events +=
+          #"{"type":"interaction","src":"f\#(i)","dst":"\#(c)","kind":"follow","ts":\#(1_767_225_600 + i * 100)}"#
+          + "\n"
       }
     }
     events += "oops\n"
@@ -200,7 +212,9 @@ extension CommandLineTests {
     let whole = try dir.write("whole.ndjson", events)
     let single = try fraudscan(stdin: whole, "filter")
     #expect(single.status == 0)
-    #expect(single.stdout.contains(#"{"seq":116,"decision":"error","reasons":["line 117: expected '{' (a JSON object), found 'o' at column 1"]}"#))
+    #expect(
+      single.stdout.contains(
+        #"{"seq":116,"decision":"error","reasons":["line 117: expected '{' (a JSON object), found 'o' at column 1"]}"#))
     #expect(single.stdout.contains(#""decision":"hold""#) && single.stdout.contains(#""decision":"revoke""#))
     // Resumed by replay from the start, and from a checkpoint taken after the prefix.
     for every in ["1000000", "50"] {
@@ -261,7 +275,8 @@ extension CommandLineTests {
     let good = try fraudscan("replay", copy)
     #expect(good.status == 0, "\(good.stdout)")
     let truth = try String(contentsOfFile: copy + "/events_truth.csv", encoding: .utf8)
-    try truth.replacingOccurrences(of: ",0\n", with: ",1\n").write(toFile: copy + "/events_truth.csv", atomically: false, encoding: .utf8)
+    try truth.replacingOccurrences(of: ",0\n", with: ",1\n").write(
+      toFile: copy + "/events_truth.csv", atomically: false, encoding: .utf8)
     let bad = try fraudscan("replay", copy)
     #expect(bad.status == 1)
     #expect(bad.stdout.contains("prefilter-stream: pre-filter withheld"), "\(bad.stdout)")

@@ -80,7 +80,9 @@ import Testing
         t += 60
         #expect(f.decide(.interaction(source: "fake\(i)", target: c, kind: "dislike", time: t0 + t)).verdict == .admit)
         t += 60
-        #expect(f.decide(.interaction(source: "neg\(i)", target: c, kind: "like", time: t0 + t, rating: -4)).verdict == .admit)
+        #expect(
+          f.decide(.interaction(source: "neg\(i)", target: c, kind: "like", time: t0 + t, rating: -4)).verdict == .admit
+        )
       }
     }
     // The same block of likes is held.
@@ -88,7 +90,10 @@ import Testing
     for i in 0..<8 {
       for c in ["c1", "c2"] {
         t += 60
-        if f.decide(.interaction(source: "fan\(i)", target: c, kind: "like", time: t0 + t, rating: 3)).verdict == .hold { held = true }
+        if f.decide(.interaction(source: "fan\(i)", target: c, kind: "like", time: t0 + t, rating: 3)).verdict == .hold
+        {
+          held = true
+        }
       }
     }
     #expect(held)

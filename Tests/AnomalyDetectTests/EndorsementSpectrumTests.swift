@@ -18,7 +18,9 @@ import Testing
         }
       }
       if repeatPass == 0 {
-        for h in 0..<2 { for s in 0..<2 { set.addInteraction(source: "h\(h)", target: "s\(s)", kind: "follow", time: t) } }
+        for h in 0..<2 {
+          for s in 0..<2 { set.addInteraction(source: "h\(h)", target: "s\(s)", kind: "follow", time: t) }
+        }
       }
     }
     return set

@@ -36,7 +36,8 @@ import Testing
     index.insert(14, text: "Forklift certified, coffee first, dog dad on weekends")
     #expect(index.candidates(for: 10) == [11])
     #expect(index.candidates(for: 12).isEmpty)
-    #expect(index.candidates(forText: "passionate growth strategist helping brands scale fast dm for collabs") .contains(10))
+    #expect(
+      index.candidates(forText: "passionate growth strategist helping brands scale fast dm for collabs").contains(10))
     var pairs: [(Int32, Int32)] = []
     index.forEachCandidatePair { pairs.append(($0, $1)) }
     #expect(!pairs.isEmpty && pairs.allSatisfy { $0 == (1, 0) })
@@ -54,7 +55,8 @@ struct ProfileWorld {
       let t = start + Int64(i) * 7_919 % (120 * day)
       set.addProfileEdit(account: "bg\(i)", field: "phone", value: "+1-200-\(1_000_000 + i)", time: t)
       set.addProfileEdit(account: "bg\(i)", field: "device", value: "dev-bg-\(i)", time: t + 3 * day)
-      set.addProfileEdit(account: "bg\(i)", field: "employer", value: "Firm \(i % 97) of Town \(i % 89)", time: t + 9 * day)
+      set.addProfileEdit(
+        account: "bg\(i)", field: "employer", value: "Firm \(i % 97) of Town \(i % 89)", time: t + 9 * day)
     }
   }
 
@@ -63,8 +65,11 @@ struct ProfileWorld {
       let a = "\(prefix)\(m)"
       let s = t + Int64(m) * 240
       set.addProfileEdit(account: a, field: "employer", value: employer, time: s)
-      if let phone { set.addProfileEdit(account: a, field: "phone", value: phone, time: s + 60) }
-      else { set.addProfileEdit(account: a, field: "phone", value: "+1-300-\(prefix)-\(m)", time: s + 60) }
+      if let phone {
+        set.addProfileEdit(account: a, field: "phone", value: phone, time: s + 60)
+      } else {
+        set.addProfileEdit(account: a, field: "phone", value: "+1-300-\(prefix)-\(m)", time: s + 60)
+      }
       set.addProfileEdit(account: a, field: "bio", value: bios[m % bios.count], time: s + 120)
       set.addInteraction(source: "bg\(m)", target: a, kind: "follow", time: s + 5 * 3_600)
     }
@@ -88,7 +93,9 @@ struct ProfileWorld {
 
   @Test func rareSharedValuesFlagASixAccountRingButNotABigEmployerOrAFamily() throws {
     var world = ProfileWorld(background: 0)
-    world.ring("r", size: 6, phone: "+1-555-0199", employer: "Quantix Global Partners", bios: bios, at: world.start + 40 * world.day)
+    world.ring(
+      "r", size: 6, phone: "+1-555-0199", employer: "Quantix Global Partners", bios: bios,
+      at: world.start + 40 * world.day)
     for i in 0..<6_000 {  // one big employer, 6 000 staff, each with their own phone
       let t = world.start + Int64(i) * 1_301 % (150 * world.day)
       world.set.addProfileEdit(account: "w\(i)", field: "employer", value: "Acme Retail, Inc.", time: t)
@@ -126,10 +133,12 @@ struct ProfileWorld {
 
   @Test func nearDuplicateBiosAreGroupedAcrossAccounts() {
     var world = ProfileWorld()
-    world.ring("r", size: 6, phone: nil, employer: "Veltrano Prime Holdings", bios: bios, at: world.start + 30 * world.day)
+    world.ring(
+      "r", size: 6, phone: nil, employer: "Veltrano Prime Holdings", bios: bios, at: world.start + 30 * world.day)
     let findings = NearDuplicateTextDetector().findings(in: world.set, graph: GraphIndex(world.set))
     #expect(findings.map { Set($0.accounts.map { world.set.accounts.ids[$0] }) } == [ring])
-    if case let .object(evidence)? = findings.first?.evidence, case let .array(texts)? = evidence["near_duplicate_bios"] {
+    if case let .object(evidence)? = findings.first?.evidence, case let .array(texts)? = evidence["near_duplicate_bios"]
+    {
       #expect(texts.count == 6)
     } else {
       Issue.record("evidence should list the near-duplicate bios")
@@ -138,10 +147,13 @@ struct ProfileWorld {
 
   @Test func editBurstFlagsAccountsSettingARareValueTogether() {
     var world = ProfileWorld()
-    world.ring("r", size: 6, phone: nil, employer: "Veltrano Prime Holdings", bios: ["a", "b", "c", "d", "e", "f"], at: world.start + 30 * world.day)
+    world.ring(
+      "r", size: 6, phone: nil, employer: "Veltrano Prime Holdings", bios: ["a", "b", "c", "d", "e", "f"],
+      at: world.start + 30 * world.day)
     // The same employer set by five more accounts, months apart: not a burst.
     for i in 0..<5 {
-      world.set.addProfileEdit(account: "late\(i)", field: "employer", value: "Small Co", time: world.start + Int64(i) * 20 * world.day)
+      world.set.addProfileEdit(
+        account: "late\(i)", field: "employer", value: "Small Co", time: world.start + Int64(i) * 20 * world.day)
     }
     let findings = EditBehaviourDetector().findings(in: world.set, graph: GraphIndex(world.set))
     #expect(findings.map { Set($0.accounts.map { world.set.accounts.ids[$0] }) } == [ring])

@@ -32,7 +32,9 @@ struct FilterSessionRunTests {
   /// apart, and what one session fed line by line writes for it.
   static func files(prefix: Int) throws -> (dir: TemporaryDirectory, whole: String, prefix: String, expected: String) {
     let (dir, lines) = try Stream.tinyStream()
-    func text(_ part: ArraySlice<[UInt8]>) -> String { part.map { String(decoding: $0, as: UTF8.self) + "\n" }.joined() }
+    func text(_ part: ArraySlice<[UInt8]>) -> String {
+      part.map { String(decoding: $0, as: UTF8.self) + "\n" }.joined()
+    }
     let whole = try dir.write("whole.ndjson", text(lines[...]))
     let first = try dir.write("prefix.ndjson", text(lines[..<prefix]))
     let expected = try Stream.run(lines[...], state: nil).map { $0 + "\n" }.joined()
@@ -57,8 +59,10 @@ struct FilterSessionRunTests {
     let (dir, whole, prefix, expected) = try Self.files(prefix: 500)
     defer { dir.remove() }
     let state = dir.path + "/state.sqlite"
-    let first = try Self.run(prefix, into: dir.path + "/1.ndjson", state: state, chunkBytes: 10_000, checkpointEvery: checkpointEvery)
-    let second = try Self.run(whole, into: dir.path + "/2.ndjson", state: state, chunkBytes: 10_000, checkpointEvery: checkpointEvery)
+    let first = try Self.run(
+      prefix, into: dir.path + "/1.ndjson", state: state, chunkBytes: 10_000, checkpointEvery: checkpointEvery)
+    let second = try Self.run(
+      whole, into: dir.path + "/2.ndjson", state: state, chunkBytes: 10_000, checkpointEvery: checkpointEvery)
     #expect(!first.written.isEmpty && !second.written.isEmpty)
     #expect(first.written + second.written == expected)
     let third = try Self.run(whole, into: dir.path + "/3.ndjson", state: state, checkpointEvery: checkpointEvery)
@@ -83,7 +87,8 @@ struct FilterSessionRunTests {
     input.fileHandleForWriting.write(Data((line + "not json\n").utf8))
     try input.fileHandleForWriting.close()
     var session = try FilterSession()
-    try session.run(input: input.fileHandleForReading.fileDescriptor, output: output.fileHandleForWriting.fileDescriptor)
+    try session.run(
+      input: input.fileHandleForReading.fileDescriptor, output: output.fileHandleForWriting.fileDescriptor)
     try output.fileHandleForWriting.close()
     let written = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(written.hasPrefix("{\"seq\":0,\"decision\":\"admit\"}\n{\"seq\":1,\"decision\":\"error\""))
@@ -93,7 +98,8 @@ struct FilterSessionRunTests {
   @Test func anOutputThatCannotBeWrittenIsATypedError() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
-    let input = try dir.write("events.ndjson", #"{"type":"interaction","src":"a","dst":"b","kind":"follow","ts":1767225600}"# + "\n")
+    let input = try dir.write(
+      "events.ndjson", #"{"type":"interaction","src":"a","dst":"b","kind":"follow","ts":1767225600}"# + "\n")
     let reading = try #require(FileHandle(forReadingAtPath: input))
     let readOnly = try #require(FileHandle(forReadingAtPath: input))
     defer {
@@ -116,6 +122,8 @@ struct FilterSessionRunTests {
     #expect(throws: FilterIOError.cannotRead(reason: String(cString: strerror(EBADF)))) {
       try session.run(input: writeOnly.fileDescriptor, output: writeOnly.fileDescriptor)
     }
-    #expect(FilterIOError.cannotRead(reason: "Bad file descriptor").description == "cannot read the input: Bad file descriptor")
+    #expect(
+      FilterIOError.cannotRead(reason: "Bad file descriptor").description
+        == "cannot read the input: Bad file descriptor")
   }
 }

@@ -25,7 +25,8 @@ struct FixedDetector: Detector {
     f3,c1,like,1767225602
     h1,h2,follow,1767225603
     """
-  static let labels = "account,label\nf1,bought_engagement\nf2,bought_engagement\nf3,bought_engagement\nc1,bought_engagement\n"
+  static let labels =
+    "account,label\nf1,bought_engagement\nf2,bought_engagement\nf3,bought_engagement\nc1,bought_engagement\n"
 
   func fixture(_ expected: String) throws -> TemporaryDirectory {
     let dir = try TemporaryDirectory()
@@ -44,7 +45,8 @@ struct FixedDetector: Detector {
     let dir = try fixture(strict)
     defer { dir.remove() }
     // Flags 3 of the 4 labelled accounts plus one honest account.
-    let replay = FixtureReplay(scanner: Scanner(detectors: [FixedDetector(kind: .boughtEngagement, ids: ["f1", "f2", "c1", "h1"])]))
+    let replay = FixtureReplay(
+      scanner: Scanner(detectors: [FixedDetector(kind: .boughtEngagement, ids: ["f1", "f2", "c1", "h1"])]))
     let result = try replay.evaluate(dir.path + "/farm").evaluation
     let bought = try #require(result.kinds.first { $0.kind == .boughtEngagement })
     #expect(bought.labelled == 4)
@@ -62,7 +64,8 @@ struct FixedDetector: Detector {
   @Test func aPerfectDetectorPasses() throws {
     let dir = try fixture(strict)
     defer { dir.remove() }
-    let replay = FixtureReplay(scanner: Scanner(detectors: [FixedDetector(kind: .boughtEngagement, ids: ["f1", "f2", "f3", "c1"])]))
+    let replay = FixtureReplay(
+      scanner: Scanner(detectors: [FixedDetector(kind: .boughtEngagement, ids: ["f1", "f2", "f3", "c1"])]))
     let results = try replay.run(dir.path)
     #expect(results.count == 1)
     #expect(results[0].name == "farm")
@@ -100,13 +103,16 @@ struct FixedDetector: Detector {
   }
 
   @Test func badExpectationsNameTheFile() throws {
-    let dir = try fixture(#"{"description": "d", "kinds": {"bought_engagement": {"min_precision": 0.9}}, "max_unlabelled_flagged": 0}"#)
+    let dir = try fixture(
+      #"{"description": "d", "kinds": {"bought_engagement": {"min_precision": 0.9}}, "max_unlabelled_flagged": 0}"#)
     defer { dir.remove() }
     let path = dir.path + "/farm/expected.json"
     #expect(throws: FixtureError.invalid(path: path, reason: "missing key \"min_recall\" at kinds.bought_engagement")) {
       try FixtureExpectation(contentsOf: path)
     }
-    try dir.write("farm/expected.json", #"{"description": "d", "kinds": {"likes": {"min_precision": 1, "min_recall": 1}}, "max_unlabelled_flagged": 0}"#)
+    try dir.write(
+      "farm/expected.json",
+      #"{"description": "d", "kinds": {"likes": {"min_precision": 1, "min_recall": 1}}, "max_unlabelled_flagged": 0}"#)
     #expect(throws: FixtureError.invalid(path: path, reason: "unknown kind \"likes\" under \"kinds\"")) {
       try FixtureExpectation(contentsOf: path)
     }

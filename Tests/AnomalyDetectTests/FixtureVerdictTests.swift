@@ -27,7 +27,8 @@ import Testing
   @Test func aFixtureThatMeetsEverythingPasses() throws {
     let dir = try fixture()
     defer { dir.remove() }
-    let replay = FixtureReplay(scanner: Scanner(detectors: [FixedDetector(kind: .boughtEngagement, ids: ["f1", "f2", "f3", "c1"])]))
+    let replay = FixtureReplay(
+      scanner: Scanner(detectors: [FixedDetector(kind: .boughtEngagement, ids: ["f1", "f2", "f3", "c1"])]))
     let verdict = try replay.verdict(dir.path + "/farm")
     #expect(verdict.name == "farm")
     #expect(verdict.prefilter == nil)
@@ -41,12 +42,16 @@ import Testing
     let dir = try fixture()
     defer { dir.remove() }
     let replay = FixtureReplay(
-      scanner: Scanner(detectors: [CholeskyDetector(), FixedDetector(kind: .boughtEngagement, ids: ["f1", "f2", "f3", "c1"])]))
+      scanner: Scanner(detectors: [
+        CholeskyDetector(), FixedDetector(kind: .boughtEngagement, ids: ["f1", "f2", "f3", "c1"]),
+      ]))
     let verdict = try replay.verdict(dir.path + "/farm")
     #expect(verdict.evaluation.passed)
     #expect(!verdict.passed)
     #expect(
-      verdict.shortfalls == [.detectorFailures(["cholesky: matrix is not positive definite: leading minor 2 is not positive"])])
+      verdict.shortfalls == [
+        .detectorFailures(["cholesky: matrix is not positive definite: leading minor 2 is not positive"])
+      ])
     #expect(verdict.shortfalls.map(\.description) == ["1 detector failure(s)"])
   }
 
@@ -69,7 +74,8 @@ import Testing
     #expect(good.prefilter?.meetsTargets == true)
     #expect(good.passed, "\(good.shortfalls)")
     let truth = try String(contentsOfFile: copy + "/events_truth.csv", encoding: .utf8)
-    try truth.replacingOccurrences(of: ",0\n", with: ",1\n").write(toFile: copy + "/events_truth.csv", atomically: false, encoding: .utf8)
+    try truth.replacingOccurrences(of: ",0\n", with: ",1\n").write(
+      toFile: copy + "/events_truth.csv", atomically: false, encoding: .utf8)
     let bad = try replay.verdict(copy)
     let prefilter = try #require(bad.prefilter)
     #expect(!bad.passed)
@@ -82,7 +88,8 @@ import Testing
   }
 
   @Test func theMissedTargetsReadAsPercentages() {
-    let shortfall = ReplayShortfall.prefilterMissedTargets(fraudWithheld: 0.5, honestWithheld: 0.0125, inflationCut: 0.9)
+    let shortfall = ReplayShortfall.prefilterMissedTargets(
+      fraudWithheld: 0.5, honestWithheld: 0.0125, inflationCut: 0.9)
     #expect(
       shortfall.description
         == "pre-filter withheld 50.0 % of fraud, 1.25 % of honest signals, cut inflation by 90.0 %")

@@ -16,8 +16,13 @@ extension CommandLineTests {
     let out = dir.path + "/set"
     let run = try fraudscan("import", "ibm-aml", file, out)
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stdout.contains("2 payments, 3 accounts, 2 labelled accounts, 1 laundering payments in US Dollar"), "\(run.stdout)")
-    #expect(run.stderr.contains("1 of 3 rows were left out as paid in another currency than US Dollar (0 of them laundering): Euro 1"), "\(run.stderr)")
+    #expect(
+      run.stdout.contains("2 payments, 3 accounts, 2 labelled accounts, 1 laundering payments in US Dollar"),
+      "\(run.stdout)")
+    #expect(
+      run.stderr.contains(
+        "1 of 3 rows were left out as paid in another currency than US Dollar (0 of them laundering): Euro 1"),
+      "\(run.stderr)")
     let scan = try fraudscan("scan", out, "--format", "json")
     #expect(scan.status == 0, "\(scan.stderr)")
 

@@ -5,8 +5,8 @@ import Testing
 @testable import AnomalyDetect
 
 #if canImport(FoundationXML)
-import FoundationXML
-@testable import InvestigationReport
+  import FoundationXML
+  @testable import InvestigationReport
 #endif
 
 /// A detector returning one fixed finding over accounts named by id, with a reason.
@@ -40,7 +40,9 @@ struct StubDetector: Detector {
         set.addInteraction(source: fake, target: customer, kind: "like", time: t + Int64(i * 10 + j))
       }
     }
-    for i in 0..<30 { set.addInteraction(source: "h\(i)", target: "h\((i * 7 + 3) % 30)", kind: "follow", time: t + 1000 + Int64(i)) }
+    for i in 0..<30 {
+      set.addInteraction(source: "h\(i)", target: "h\((i * 7 + 3) % 30)", kind: "follow", time: t + 1000 + Int64(i))
+    }
     set.addPayment(id: "p1", source: "r1", target: "r2", amount: Amount(micros: 5_000_000), time: t + 100)
     set.addPayment(id: "p2", source: "r2", target: "r3", amount: Amount(micros: 5_000_000), time: t + 200)
     set.addPayment(id: "p3", source: "r3", target: "r1", amount: Amount(micros: 5_000_000), time: t + 300)
@@ -62,45 +64,52 @@ struct StubDetector: Detector {
   }
 
   #if canImport(FoundationXML)
-  @Test func theReportIsWellFormedAndShowsEveryClusterMemberAndPlot() throws {
-    let set = Self.set()
-    let report = Self.scanner.scan(set)
-    #expect(report.clusters.count == 3)
-    let html = render(report, set)
-    let document = try XMLDocument(data: Data(html.utf8), options: [])
-    #expect(document.rootElement()?.name == "html")
-    for plot in ["plot-spectral-u1-u2", "plot-spectral-u2-u3", "plot-degree"] {
-      let found = try document.nodes(forXPath: "//*[@id='\(plot)']")
-      #expect(found.count == 1 && found.first?.name == "svg", "plot \(plot)")
-    }
-    for cluster in report.clusters {
-      let sections = try document.nodes(forXPath: "//section[@id='cluster-\(cluster.rank)']")
-      let section = try #require(sections.first, "section of cluster \(cluster.rank)")
-      #expect(try document.nodes(forXPath: "//a[@href='#cluster-\(cluster.rank)']").count == 1, "table row links to the section")
-      for svg in ["graph", "timeline"] {
-        #expect(try section.nodes(forXPath: ".//*[name()='svg'][@id='cluster-\(cluster.rank)-\(svg)']").count == 1)
+    @Test func theReportIsWellFormedAndShowsEveryClusterMemberAndPlot() throws {
+      let set = Self.set()
+      let report = Self.scanner.scan(set)
+      #expect(report.clusters.count == 3)
+      let html = render(report, set)
+      let document = try XMLDocument(data: Data(html.utf8), options: [])
+      #expect(document.rootElement()?.name == "html")
+      for plot in ["plot-spectral-u1-u2", "plot-spectral-u2-u3", "plot-degree"] {
+        let found = try document.nodes(forXPath: "//*[@id='\(plot)']")
+        #expect(found.count == 1 && found.first?.name == "svg", "plot \(plot)")
       }
-      let text = section.stringValue ?? ""
-      for account in cluster.accounts { #expect(text.contains(account), "cluster \(cluster.rank) lists \(account)") }
-      #expect(text.contains("says"), "the one-line reason")
+      for cluster in report.clusters {
+        let sections = try document.nodes(forXPath: "//section[@id='cluster-\(cluster.rank)']")
+        let section = try #require(sections.first, "section of cluster \(cluster.rank)")
+        #expect(
+          try document.nodes(forXPath: "//a[@href='#cluster-\(cluster.rank)']").count == 1,
+          "table row links to the section")
+        for svg in ["graph", "timeline"] {
+          #expect(try section.nodes(forXPath: ".//*[name()='svg'][@id='cluster-\(cluster.rank)-\(svg)']").count == 1)
+        }
+        let text = section.stringValue ?? ""
+        for account in cluster.accounts { #expect(text.contains(account), "cluster \(cluster.rank) lists \(account)") }
+        #expect(text.contains("says"), "the one-line reason")
+      }
+      // Roles and layouts.
+      let farm = try #require(report.clusters.first { $0.kind == .boughtEngagement })
+      let farmText = try document.nodes(forXPath: "//section[@id='cluster-\(farm.rank)']").first?.stringValue ?? ""
+      #expect(farmText.contains("Endorsers (4)") && farmText.contains("Beneficiaries (2)"))
+      #expect(html.contains("class=\"graph bipartite\""))
+      #expect(html.contains("class=\"graph ring\""))
+      #expect(html.contains("class=\"graph groups\""))
+      #expect(
+        html.contains("r1</bdi></span> → <span class=\"a\"><bdi>r2</bdi></span> → <span class=\"a\"><bdi>r3"),
+        "ring order")
     }
-    // Roles and layouts.
-    let farm = try #require(report.clusters.first { $0.kind == .boughtEngagement })
-    let farmText = try document.nodes(forXPath: "//section[@id='cluster-\(farm.rank)']").first?.stringValue ?? ""
-    #expect(farmText.contains("Endorsers (4)") && farmText.contains("Beneficiaries (2)"))
-    #expect(html.contains("class=\"graph bipartite\""))
-    #expect(html.contains("class=\"graph ring\""))
-    #expect(html.contains("class=\"graph groups\""))
-    #expect(html.contains("r1</bdi></span> → <span class=\"a\"><bdi>r2</bdi></span> → <span class=\"a\"><bdi>r3"), "ring order")
-  }
   #endif
 
   @Test func paymentHopsReadAsOneLineAndOnlyAClosedRingIsCalledARing() {
-    let hop: [String: Evidence] = ["from": "a", "to": "b", "amount": "120.50", "ts": "2026-03-01T12:00:00Z", "payment": "p17"]
+    let hop: [String: Evidence] = [
+      "from": "a", "to": "b", "amount": "120.50", "ts": "2026-03-01T12:00:00Z", "payment": "p17",
+    ]
     #expect(EvidenceText.hopLine(hop) == "a → b 120.50 at 2026-03-01T12:00:00Z (p17)")
     #expect(EvidenceText.hopLine(["from": "a", "to": "b"]) == nil)
     var html = ""
-    EvidenceText.appendHTML(.object(["cycles": .array([.object(["hops": .array([.object(hop)])])])]), skippingReason: false, into: &html)
+    EvidenceText.appendHTML(
+      .object(["cycles": .array([.object(["hops": .array([.object(hop)])])])]), skippingReason: false, into: &html)
     #expect(html.contains("a → b 120.50 at 2026-03-01T12:00:00Z (p17)"))
 
     // a → b → c → a is a ring; a ⇄ b plus a ⇄ c (two 2-cycles) is not one.
@@ -112,7 +121,8 @@ struct StubDetector: Detector {
       star.addPayment(id: s + t, source: s, target: t, amount: Amount(micros: 1), time: 1)
     }
     for set in [ring, star] {
-      let cluster = Cluster(rank: 1, kind: .circularPayment, detector: "x", score: 1, accounts: ["a", "b", "c"], evidence: "e")
+      let cluster = Cluster(
+        rank: 1, kind: .circularPayment, detector: "x", score: 1, accounts: ["a", "b", "c"], evidence: "e")
       var scratch = [Bool](repeating: false, count: set.accounts.count)
       let signals = ClusterSignals(cluster, set: set, graph: GraphIndex(set), scratch: &scratch)
       let order = signals.ringOrder(set)
@@ -142,22 +152,29 @@ struct StubDetector: Detector {
       set.addProfileEdit(account: id, field: "employer", value: "Acme\u{200D}\u{2067}", time: 1_767_225_700 + Int64(i))
     }
     let scanner = Scanner(detectors: [
-      StubDetector(name: "farm", kind: .boughtEngagement, ids: [reversed, zeroWidth, "ab", "f\u{2066}x\u{2069}", "c\u{FEFF}1"]),
+      StubDetector(
+        name: "farm", kind: .boughtEngagement, ids: [reversed, zeroWidth, "ab", "f\u{2066}x\u{2069}", "c\u{FEFF}1"]),
       StubDetector(name: "profiles", kind: .fakeProfile, ids: [reversed, zeroWidth, "ab"]),
     ])
     let html = render(scanner.scan(set), set)
-    for invisible: Unicode.Scalar in ["\u{202E}", "\u{200B}", "\u{2066}", "\u{2069}", "\u{FEFF}", "\u{200D}", "\u{2067}"] {
-      #expect(!html.unicodeScalars.contains(invisible), "U+\(String(invisible.value, radix: 16, uppercase: true)) is shown, not written")
+    for invisible: Unicode.Scalar in [
+      "\u{202E}", "\u{200B}", "\u{2066}", "\u{2069}", "\u{FEFF}", "\u{200D}", "\u{2067}",
+    ] {
+      #expect(
+        !html.unicodeScalars.contains(invisible),
+        "U+\(String(invisible.value, radix: 16, uppercase: true)) is shown, not written")
     }
     let mark = { (code: String) in #"<span class="cc" title="invisible character U+\#(code)">\u{\#(code)}</span>"# }
     #expect(html.contains("<li><bdi>u" + mark("202E") + "exe.gnp</bdi></li>"))
     #expect(html.contains("<li><bdi>a" + mark("200B") + "b</bdi></li>"))
     #expect(html.contains("<li><bdi>ab</bdi></li>"))
     #expect(html.contains("<bdi>Acme" + mark("200D") + mark("2067") + "</bdi>"))
-    #expect(HTMLEscaping.escaped("x\u{202E}\u{85}\u{E000}y") == #"x\u{202E}\u{0085}\u{E000}y"#, "attributes get plain escapes")
+    #expect(
+      HTMLEscaping.escaped("x\u{202E}\u{85}\u{E000}y") == #"x\u{202E}\u{0085}\u{E000}y"#, "attributes get plain escapes"
+    )
     #expect(HTMLEscaping.escaped("café 日本 😀 עברית") == "café 日本 😀 עברית", "visible text is kept")
     #if canImport(FoundationXML)
-    _ = try XMLDocument(data: Data(html.utf8), options: [])
+      _ = try XMLDocument(data: Data(html.utf8), options: [])
     #endif
   }
 
@@ -181,7 +198,9 @@ struct StubDetector: Detector {
     var set = SignalSet()
     set.addPayment(id: "p", source: "a", target: "b", amount: Amount(micros: 1), time: 0)
     let html = render(ScanReport(clusters: [], detectors: [], signals: 1), set)
-    for plot in ["plot-spectral-u1-u2", "plot-spectral-u2-u3", "plot-degree"] { #expect(html.contains("<svg id=\"\(plot)\"")) }
+    for plot in ["plot-spectral-u1-u2", "plot-spectral-u2-u3", "plot-degree"] {
+      #expect(html.contains("<svg id=\"\(plot)\""))
+    }
     #expect(html.contains("No suspicious cluster"))
   }
 

@@ -22,7 +22,9 @@ import Testing
   /// One cluster per kind over `InvestigationReportTests.set()`.
   static func report() -> (ScanReport, SignalSet) {
     let set = InvestigationReportTests.set()
-    let detectors = ManipulationKind.allCases.map { StubDetector(name: "stub-\($0)", kind: $0, ids: example(of: $0).ids) }
+    let detectors = ManipulationKind.allCases.map {
+      StubDetector(name: "stub-\($0)", kind: $0, ids: example(of: $0).ids)
+    }
     return (Scanner(detectors: detectors).scan(set), set)
   }
 
@@ -53,7 +55,8 @@ import Testing
 
   @Test func everyKindHasItsOwnBadgeColourAndADrawing() throws {
     let (report, set) = Self.report()
-    let html = HTMLReport(report: report).render(set: set, graph: GraphIndex(set), spectrum: HTMLReport.spectrum(of: set))
+    let html = HTMLReport(report: report).render(
+      set: set, graph: GraphIndex(set), spectrum: HTMLReport.spectrum(of: set))
     #expect(Set(ManipulationKind.allCases.map(\.colour)).count == ManipulationKind.allCases.count)
     for kind in ManipulationKind.allCases {
       #expect(html.contains(".k-\(kind.rawValue){background:\(kind.colour)}"), "no colour for \(kind)")

@@ -22,7 +22,8 @@ import Testing
   static func layout(_ expectation: String = partial, data: Bool = true) throws -> TemporaryDirectory {
     let dir = try TemporaryDirectory()
     try dir.write("repo/fixtures/realdata/otc.json", expectation)
-    try dir.write("repo/fixtures/farm/expected.json", #"{"description": "x", "kinds": {}, "max_unlabelled_flagged": 9}"#)
+    try dir.write(
+      "repo/fixtures/farm/expected.json", #"{"description": "x", "kinds": {}, "max_unlabelled_flagged": 9}"#)
     try dir.write("repo/fixtures/farm/interactions.csv", signals)
     if data {
       try dir.write("shared/otc/interactions.csv", signals)
@@ -39,7 +40,8 @@ import Testing
     let dir = try Self.layout()
     defer { dir.remove() }
     // f1, f2 and c1 are right, h1 is known honest, h2 unknown: precision on labelled 3 / 4.
-    let result = try Self.replay(["f1", "f2", "c1", "h1", "h2"]).evaluate(dir.path + "/repo/fixtures/realdata/otc.json").evaluation
+    let result = try Self.replay(["f1", "f2", "c1", "h1", "h2"]).evaluate(dir.path + "/repo/fixtures/realdata/otc.json")
+      .evaluation
     #expect(result.name == "otc")
     let bought = try #require(result.kinds.first { $0.kind == .boughtEngagement })
     #expect(bought.correct == 3 && bought.flaggedHonest == 1)
@@ -47,7 +49,8 @@ import Testing
     #expect(bought.honestInTop50 == 1)
     #expect(result.unlabelledFlagged == 1)
     #expect(result.shortfalls.count == 2)  // precision, and the honest account in the top 50; h2 counts for nothing
-    let clean = try Self.replay(["f1", "f2", "c1", "h2"]).evaluate(dir.path + "/repo/fixtures/realdata/otc.json").evaluation
+    let clean = try Self.replay(["f1", "f2", "c1", "h2"]).evaluate(dir.path + "/repo/fixtures/realdata/otc.json")
+      .evaluation
     #expect(clean.passed)
   }
 
@@ -71,15 +74,20 @@ import Testing
     #expect(ranking.map(\.clusterRank) == [1, 1, 2])
     #expect(
       report.accountsCSV()
-        == "account,kind,score,cluster_rank\na,bought_engagement,9.0,1\nb,bought_engagement,9.0,1\nc,bought_engagement,4.0,2\na,fake_profile,2.0,3\n")
+        == "account,kind,score,cluster_rank\na,bought_engagement,9.0,1\nb,bought_engagement,9.0,1\nc,bought_engagement,4.0,2\na,fake_profile,2.0,3\n"
+    )
   }
 
   @Test func replayFindsExpectationFilesBesideFixtureDirectories() throws {
     let dir = try Self.layout()
     defer { dir.remove() }
-    let found = try FixtureReplay.fixtures(under: dir.path + "/repo/fixtures").map { ($0 as NSString).lastPathComponent }
+    let found = try FixtureReplay.fixtures(under: dir.path + "/repo/fixtures").map {
+      ($0 as NSString).lastPathComponent
+    }
     #expect(found == ["farm", "otc.json"])
-    #expect(try FixtureReplay.fixtures(under: dir.path + "/repo/fixtures/realdata").map { ($0 as NSString).lastPathComponent } == ["otc.json"])
+    #expect(
+      try FixtureReplay.fixtures(under: dir.path + "/repo/fixtures/realdata").map { ($0 as NSString).lastPathComponent }
+        == ["otc.json"])
   }
 
   @Test func theDataPathIsResolvedFromTheFileNotTheWorkingDirectory() throws {
@@ -89,8 +97,10 @@ import Testing
     #expect(located.directory == URL(fileURLWithPath: dir.path + "/shared/otc").standardizedFileURL.path)
     // The same through a path relative to the working directory (which tests
     // running side by side must not change): up to the root, then down.
-    let depth = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.pathComponents.count - 1
-    let relative = String(repeating: "../", count: depth) + String(dir.path.drop { $0 == "/" }) + "/repo/fixtures/realdata/otc.json"
+    let depth =
+      URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.pathComponents.count - 1
+    let relative =
+      String(repeating: "../", count: depth) + String(dir.path.drop { $0 == "/" }) + "/repo/fixtures/realdata/otc.json"
     #expect(try FixtureReplay.locate(relative).directory == located.directory)
   }
 

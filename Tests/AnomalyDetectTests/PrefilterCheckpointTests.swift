@@ -1,6 +1,7 @@
 import Foundation
 import SignalGraph
 import Testing
+
 @testable import AnomalyDetect
 @testable import InlinePrefilter
 @testable import SignalSynthesis
@@ -21,10 +22,15 @@ struct PrefilterCheckpointTests {
     // Some fraud to hold and revoke: a farm and a ring on the last days.
     let t = events.last!.time
     for i in 0..<6 {
-      for c in ["c1", "c2"] { events.append(.interaction(source: "fake\(i)", target: c, kind: "follow", time: t + Int64(i * 60))) }
+      for c in ["c1", "c2"] {
+        events.append(.interaction(source: "fake\(i)", target: c, kind: "follow", time: t + Int64(i * 60)))
+      }
     }
     for (i, (s, d, units)) in [("r1", "r2", 1_000), ("r2", "r3", 950), ("r3", "r1", 910)].enumerated() {
-      events.append(.payment(id: "r\(i)", source: s, target: d, amount: Amount(micros: Int64(units) * 1_000_000), time: t + 600 + Int64(i) * 600))
+      events.append(
+        .payment(
+          id: "r\(i)", source: s, target: d, amount: Amount(micros: Int64(units) * 1_000_000),
+          time: t + 600 + Int64(i) * 600))
     }
     return events
   }
@@ -69,7 +75,9 @@ struct PrefilterCheckpointTests {
       try Prefilter(configuration: Self.configuration(), checkpoint: saved + [0])
     }
     #expect(throws: PrefilterCheckpointError.otherFormat) {
-      try Prefilter(configuration: Self.configuration(), checkpoint: Self.resealed(saved) { $0[PrefilterCheckpoint.versionBytes.lowerBound] &+= 1 })
+      try Prefilter(
+        configuration: Self.configuration(),
+        checkpoint: Self.resealed(saved) { $0[PrefilterCheckpoint.versionBytes.lowerBound] &+= 1 })
     }
     #expect(throws: PrefilterCheckpointError.damaged) {
       try Prefilter(configuration: Self.configuration(), checkpoint: Self.resealed(saved) { $0.removeLast(100) })

@@ -47,7 +47,8 @@ struct PrefilterEvaluationTests {
     defer { dir.remove() }
     let path = dir.path + "/events_buyers.csv"
     let buyers = try String(contentsOfFile: path, encoding: .utf8)
-    try Data((buyers + (buyers.hasSuffix("\n") ? "" : "\n") + "nobody-at-all\n").utf8).write(to: URL(fileURLWithPath: path))
+    try Data((buyers + (buyers.hasSuffix("\n") ? "" : "\n") + "nobody-at-all\n").utf8).write(
+      to: URL(fileURLWithPath: path))
     #expect {
       try PrefilterEvaluation(directory: dir.path)
     } throws: { error in

@@ -20,7 +20,9 @@ import Testing
       _ = f.decide(.interaction(source: "bot", target: "u\(i)", kind: "follow", time: Self.t0 + Int64(i)))
     }
     let configuration = f.configuration
-    #expect(f.check(IncrementalEngagementCheck.self)!.pairsKept <= configuration.engagement.maxEndorserDegree * configuration.engagement.recentTargets)
+    #expect(
+      f.check(IncrementalEngagementCheck.self)!.pairsKept <= configuration.engagement.maxEndorserDegree
+        * configuration.engagement.recentTargets)
     #expect(f.check(IncrementalEngagementCheck.self)!.edgesKept == 3_000)
   }
 
@@ -35,13 +37,17 @@ import Testing
       }
     }
     #expect(f.check(IncrementalEngagementCheck.self)!.pairsKept == n * (n - 1) / 2)
-    #expect(f.check(IncrementalEngagementCheck.self)!.pairEntriesQueued == f.check(IncrementalEngagementCheck.self)!.pairsKept)
+    #expect(
+      f.check(IncrementalEngagementCheck.self)!.pairEntriesQueued == f.check(IncrementalEngagementCheck.self)!.pairsKept
+    )
     // A window later (the clock moves a day per event at most) everything
     // has aged out, pairs and their entries too.
     for day in 1...(f.configuration.windowDays + 2) {
       _ = f.decide(.interaction(source: "x", target: "y", kind: "like", time: Self.t0 + Int64(day) * 86_400))
     }
-    #expect(f.check(IncrementalEngagementCheck.self)!.pairsKept <= 1 && f.check(IncrementalEngagementCheck.self)!.pairEntriesQueued <= 1)
+    #expect(
+      f.check(IncrementalEngagementCheck.self)!.pairsKept <= 1
+        && f.check(IncrementalEngagementCheck.self)!.pairEntriesQueued <= 1)
   }
 
   /// A celebrity's followers age out oldest first: each leaves in O(1), and

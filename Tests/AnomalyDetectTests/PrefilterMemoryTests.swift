@@ -1,5 +1,6 @@
 import SignalGraph
 import Testing
+
 @testable import AnomalyDetect
 @testable import InlinePrefilter
 @testable import SignalSynthesis
@@ -66,13 +67,16 @@ struct PrefilterMemoryTests {
     for i in 0..<6 {
       for c in ["c1", "c2"] {
         t += 60
-        if filter.decide(.interaction(source: "fake\(i)", target: c, kind: "follow", time: t)).verdict == .hold { flagged = true }
+        if filter.decide(.interaction(source: "fake\(i)", target: c, kind: "follow", time: t)).verdict == .hold {
+          flagged = true
+        }
       }
     }
     #expect(flagged)
     // Ten idle days later (other traffic moves time on), they are forgotten.
     for day in 1...10 {
-      _ = filter.decide(.payment(id: "x", source: "bank", target: "shop", amount: Amount(micros: 1), time: t + Int64(day) * 86_400))
+      _ = filter.decide(
+        .payment(id: "x", source: "bank", target: "shop", amount: Amount(micros: 1), time: t + Int64(day) * 86_400))
     }
     #expect(filter.footprint.accounts == 2)
     #expect(filter.footprint.endorsements == 0)
@@ -82,7 +86,9 @@ struct PrefilterMemoryTests {
     let later = t + 11 * 86_400
     for i in 0..<6 {
       for c in ["n1", "n2"] {
-        verdicts.append(filter.decide(.interaction(source: "new\(i)", target: c, kind: "like", time: later + Int64(i) * 86_400 / 2)).verdict)
+        verdicts.append(
+          filter.decide(.interaction(source: "new\(i)", target: c, kind: "like", time: later + Int64(i) * 86_400 / 2))
+            .verdict)
       }
     }
     #expect(filter.footprint.accountIdRange == ids)
@@ -99,7 +105,10 @@ struct PrefilterMemoryTests {
     let hops = [("r1", "r2", 1_000), ("r2", "r3", 960), ("r3", "r1", 930)]
     var last: Decision?
     for (i, (s, d, units)) in hops.enumerated() {
-      last = filter.decide(.payment(id: "r\(i)", source: s, target: d, amount: Amount(micros: Int64(units) * 1_000_000), time: now + Int64(i) * 600))
+      last = filter.decide(
+        .payment(
+          id: "r\(i)", source: s, target: d, amount: Amount(micros: Int64(units) * 1_000_000),
+          time: now + Int64(i) * 600))
     }
     #expect(last?.verdict == .hold)
     #expect(last?.reasons.first?.hasPrefix("cycle: 3 payments r1→r2→r3→r1") == true, "\(last?.reasons ?? [])")
@@ -108,8 +117,11 @@ struct PrefilterMemoryTests {
     var ring: [Decision.Verdict] = []
     for i in 0..<4 {
       let time = now + 3_600 + Int64(i) * 300
-      ring.append(filter.decide(.profileEdit(account: "tpl\(i)", field: "employer", value: "Vexa Growth Labs", time: time)).verdict)
-      ring.append(filter.decide(.profileEdit(account: "tpl\(i)", field: "phone", value: "+1-555-0100", time: time + 30)).verdict)
+      ring.append(
+        filter.decide(.profileEdit(account: "tpl\(i)", field: "employer", value: "Vexa Growth Labs", time: time))
+          .verdict)
+      ring.append(
+        filter.decide(.profileEdit(account: "tpl\(i)", field: "phone", value: "+1-555-0100", time: time + 30)).verdict)
     }
     #expect(ring.last == .hold)
     #expect(filter.footprint.accountIdRange <= range + 7)
@@ -174,7 +186,11 @@ struct PrefilterForgetTests {
     // Endorsers 0...5 each endorse targets 6 and 7: a block of (6, 7).
     for e in Int32(0)...5 {
       for t in Int32(6)...7 {
-        if !check.check(seq: seq, endorser: e, target: t, time: Int64(seq) * 60, now: Int64(seq) * 60, names: table).holdReasons.isEmpty { held = true }
+        if !check.check(seq: seq, endorser: e, target: t, time: Int64(seq) * 60, now: Int64(seq) * 60, names: table)
+          .holdReasons.isEmpty
+        {
+          held = true
+        }
         seq += 1
       }
     }
@@ -215,7 +231,8 @@ struct PrefilterForgetTests {
     let acme = values.intern("Acme", at: 0), other = values.intern("Other", at: 0)
     func key(_ v: Int32) -> UInt64 { UInt64(UInt32(employer)) << 32 | UInt64(UInt32(v)) }
     for a in Int32(0)..<4 {
-      _ = check.check(seq: Int(a), account: a, key: key(acme), time: Int64(a), fields: fields, values: values, names: accounts)
+      _ = check.check(
+        seq: Int(a), account: a, key: key(acme), time: Int64(a), fields: fields, values: values, names: accounts)
     }
     _ = check.check(seq: 4, account: 4, key: key(other), time: 5, fields: fields, values: values, names: accounts)
     #expect(check.editsKept == 5 && check.rarityCountersKept == 5 && check.accountsPerKey[key(acme)] == 4)

@@ -1,9 +1,10 @@
 import Foundation
 import SignalGraph
 import Testing
+
 @testable import AnomalyDetect
-@testable import InlinePrefilter
 @testable import Evaluation
+@testable import InlinePrefilter
 @testable import SignalSynthesis
 
 @Suite("Prefilter")
@@ -83,14 +84,18 @@ struct PrefilterTests {
         _ = f.decide(.interaction(source: "bg\(i)", target: "page\(i)", kind: "like", time: t + Int64(i)))
       }
       for target in ["A", "B"] {
-        verdicts.append(f.decide(.interaction(source: "fan\(day)", target: target, kind: "follow", time: t + 3_600)).verdict)
+        verdicts.append(
+          f.decide(.interaction(source: "fan\(day)", target: target, kind: "follow", time: t + 3_600)).verdict)
       }
     }
     #expect(verdicts.allSatisfy { $0 == .admit })
     let burst = t0 + 101 * 86_400
     var held = false
     for i in 0..<6 {
-      for target in ["A", "B"] where f.decide(.interaction(source: "burst\(i)", target: target, kind: "follow", time: burst + Int64(i) * 60)).verdict == .hold {
+      for target in ["A", "B"]
+      where f.decide(.interaction(source: "burst\(i)", target: target, kind: "follow", time: burst + Int64(i) * 60))
+        .verdict == .hold
+      {
         held = true
       }
     }
@@ -103,14 +108,21 @@ struct PrefilterTests {
     var decisions: [Decision] = []
     for i in 0..<5 {
       let t = t0 + Int64(i) * 300
-      decisions.append(f.decide(.profileEdit(account: "fake\(i)", field: "bio", value: "Passionate growth strategist, DM for collabs \(i)", time: t)))
-      decisions.append(f.decide(.profileEdit(account: "fake\(i)", field: "employer", value: "Quantix Global Partners", time: t + 60)))
+      decisions.append(
+        f.decide(
+          .profileEdit(
+            account: "fake\(i)", field: "bio", value: "Passionate growth strategist, DM for collabs \(i)", time: t)))
+      decisions.append(
+        f.decide(.profileEdit(account: "fake\(i)", field: "employer", value: "Quantix Global Partners", time: t + 60)))
     }
     seqs = decisions.map(\.seq)
     #expect(decisions[0..<7].allSatisfy { $0.verdict == .admit })
     let ring = decisions[7]  // the fourth account sets the employer
     #expect(ring.verdict == .hold)
-    #expect(ring.reasons.first?.hasPrefix("profile-ring: 4 accounts set employer \"Quantix Global Partners\" and near-duplicate bios") == true, "\(ring.reasons)")
+    #expect(
+      ring.reasons.first?.hasPrefix(
+        "profile-ring: 4 accounts set employer \"Quantix Global Partners\" and near-duplicate bios") == true,
+      "\(ring.reasons)")
     #expect(ring.revocations.map(\.seq) == Array(seqs[0..<7]))
     #expect(decisions[8].verdict == .hold && decisions[9].verdict == .hold)
     // A household sets its address and home phone days apart: admitted.
@@ -118,7 +130,8 @@ struct PrefilterTests {
     for i in 0..<5 {
       let t = t0 + Int64(i) * 3 * 86_400
       #expect(g.decide(.profileEdit(account: "m\(i)", field: "address", value: "5 Elm St", time: t)).verdict == .admit)
-      #expect(g.decide(.profileEdit(account: "m\(i)", field: "phone", value: "+1-555", time: t + 3_600)).verdict == .admit)
+      #expect(
+        g.decide(.profileEdit(account: "m\(i)", field: "phone", value: "+1-555", time: t + 3_600)).verdict == .admit)
     }
   }
 
@@ -144,7 +157,8 @@ struct PrefilterStreamTests {
   }
 
   static func run(
-    _ lines: ArraySlice<[UInt8]>, state: String?, batch: Int = 50, commitLast: Bool = true, checkpointEvery: Int = 1_000_000
+    _ lines: ArraySlice<[UInt8]>, state: String?, batch: Int = 50, commitLast: Bool = true,
+    checkpointEvery: Int = 1_000_000
   ) throws -> [String] {
     var session = try FilterSession(statePath: state, checkpointEvery: checkpointEvery)
     var out: [String] = []
@@ -165,11 +179,15 @@ struct PrefilterStreamTests {
     let whole = try Self.run(lines[...], state: nil)
     #expect(whole.contains { $0.contains("\"decision\":\"hold\"") }, "no hold")
     #expect(whole.contains { $0.contains("\"decision\":\"revoke\"") })
-    #expect(whole.contains("{\"seq\":100,\"decision\":\"error\",\"reasons\":[\"line 101: expected a key string, found 'n' at column 2\"]}"))
+    #expect(
+      whole.contains(
+        "{\"seq\":100,\"decision\":\"error\",\"reasons\":[\"line 101: expected a key string, found 'n' at column 2\"]}")
+    )
     for cut in [1, 777, lines.count / 2] {
       let state = dir.path + "/state-\(cut).sqlite"
       // The first run dies after emitting its last, uncommitted batch.
-      let first = try Self.run(lines[..<cut], state: state, batch: 64, commitLast: false, checkpointEvery: checkpointEvery)
+      let first = try Self.run(
+        lines[..<cut], state: state, batch: 64, commitLast: false, checkpointEvery: checkpointEvery)
       let second = try Self.run(lines[...], state: state, checkpointEvery: checkpointEvery)
       #expect(Set(first + second) == Set(whole))
       #expect(second.count <= whole.count)
@@ -184,7 +202,9 @@ struct PrefilterStreamTests {
       #expect(try Self.run(lines[...], state: state, checkpointEvery: checkpointEvery).isEmpty)
       let restarted = try FilterSession(statePath: state, checkpointEvery: checkpointEvery)
       #expect(restarted.checkpointProblem == nil)
-      #expect(checkpointEvery > lines.count ? restarted.restoredEvents == 0 : restarted.restoredEvents >= lines.count - 64 - checkpointEvery)
+      #expect(
+        checkpointEvery > lines.count
+          ? restarted.restoredEvents == 0 : restarted.restoredEvents >= lines.count - 64 - checkpointEvery)
     }
   }
 

@@ -84,7 +84,9 @@ import Testing
     let raised = try read("[structured-flow]\nmin_score = \(threshold)\n")
     let after = try Scanner(configuration: raised).scan(set)
     #expect(flows(after).map(\.score) == [scores[1]])
-    let others = { (report: ScanReport) in report.clusters.filter { !$0.detector.contains("structured-flow") }.map(\.accounts) }
+    let others = { (report: ScanReport) in
+      report.clusters.filter { !$0.detector.contains("structured-flow") }.map(\.accounts)
+    }
     #expect(others(after) == others(before), "no other detector moves")
   }
 
@@ -113,43 +115,71 @@ import Testing
 
   @Test func anUnknownKeyIsRefusedWithTheKeysOfItsSection() {
     let error = refusal(#"{"lockstep": {"windw": 3600}}"#, .json)
-    #expect(error == .unknownKey(
-      file: "settings.json", path: "lockstep.windw",
-      allowed: ["burst_alpha", "fresh_account_seconds", "minimum_endorsers", "minimum_targets", "window"]))
+    #expect(
+      error
+        == .unknownKey(
+          file: "settings.json", path: "lockstep.windw",
+          allowed: ["burst_alpha", "fresh_account_seconds", "minimum_endorsers", "minimum_targets", "window"]))
     #expect(error?.description.contains("lockstep.windw is not a setting; lockstep has burst_alpha") == true)
   }
 
   @Test func aValueOfTheWrongTypeIsRefused() {
-    #expect(refusal("[structured-flow]\nmin_score = \"high\"\n") == .wrongType(
-      file: "settings.toml", path: "structured-flow.min_score", expected: "a number", found: "\"high\""))
-    #expect(refusal(#"{"spectral": 3}"#, .json) == .wrongType(
-      file: "settings.json", path: "spectral", expected: "a table of settings", found: "3"))
-    #expect(refusal("[lockstep]\nminimum_targets = 2.5\n") == .wrongType(
-      file: "settings.toml", path: "lockstep.minimum_targets", expected: "a whole number (of at most 18 digits)",
-      found: "2.5"))
-    #expect(refusal(#"{"endorsements": {"kinds": [1]}}"#, .json) == .wrongType(
-      file: "settings.json", path: "endorsements.kinds", expected: "a list of kinds (text)", found: "1"))
-    #expect(refusal("[1, 2]", .json) == .wrongType(
-      file: "settings.json", path: "the file", expected: "a table of settings", found: "a list"))
+    #expect(
+      refusal("[structured-flow]\nmin_score = \"high\"\n")
+        == .wrongType(
+          file: "settings.toml", path: "structured-flow.min_score", expected: "a number", found: "\"high\""))
+    #expect(
+      refusal(#"{"spectral": 3}"#, .json)
+        == .wrongType(
+          file: "settings.json", path: "spectral", expected: "a table of settings", found: "3"))
+    #expect(
+      refusal("[lockstep]\nminimum_targets = 2.5\n")
+        == .wrongType(
+          file: "settings.toml", path: "lockstep.minimum_targets", expected: "a whole number (of at most 18 digits)",
+          found: "2.5"))
+    #expect(
+      refusal(#"{"endorsements": {"kinds": [1]}}"#, .json)
+        == .wrongType(
+          file: "settings.json", path: "endorsements.kinds", expected: "a list of kinds (text)", found: "1"))
+    #expect(
+      refusal("[1, 2]", .json)
+        == .wrongType(
+          file: "settings.json", path: "the file", expected: "a table of settings", found: "a list"))
   }
 
   @Test func aValueOutOfRangeIsRefusedWithWhatIsAllowed() {
     let error = refusal("[structured-flow]\nmin_score = -1\n")
-    #expect(error == .outOfRange(
-      file: "settings.toml",
-      DetectorSettingError(detector: "structured-flow", setting: "min_score", value: "-1.0", allowed: "a number ≥ 0.0")))
-    #expect(error?.description == "settings.toml: structured-flow.min_score = -1.0 is out of range: allowed is a number ≥ 0.0")
+    #expect(
+      error
+        == .outOfRange(
+          file: "settings.toml",
+          DetectorSettingError(
+            detector: "structured-flow", setting: "min_score", value: "-1.0", allowed: "a number ≥ 0.0")))
+    #expect(
+      error?.description == "settings.toml: structured-flow.min_score = -1.0 is out of range: allowed is a number ≥ 0.0"
+    )
     let nested = refusal(#"{"near-duplicate-text": {"index": {"bands": 0}}}"#, .json)
-    #expect(nested?.description == "settings.json: near-duplicate-text.index.bands = 0 is out of range: allowed is a whole number from 1 to 256")
+    #expect(
+      nested?.description
+        == "settings.json: near-duplicate-text.index.bands = 0 is out of range: allowed is a whole number from 1 to 256"
+    )
   }
 
   @Test func badEndorsementKindsAreRefused() {
-    #expect(refusal("[endorsements]\nkinds = [\"Follow\"]\n") == .badEndorsements(
-      file: "settings.toml", path: "endorsements.kinds", reason: EndorsementPolicyError.notAKind("Follow").description))
-    #expect(refusal("[endorsements]\nkinds = [\"follow,like\"]\n") == .badEndorsements(
-      file: "settings.toml", path: "endorsements.kinds", reason: EndorsementPolicyError.notAKind("follow,like").description))
-    #expect(refusal("[endorsements]\nkinds = []\n") == .badEndorsements(
-      file: "settings.toml", path: "endorsements.kinds", reason: EndorsementPolicyError.empty.description))
+    #expect(
+      refusal("[endorsements]\nkinds = [\"Follow\"]\n")
+        == .badEndorsements(
+          file: "settings.toml", path: "endorsements.kinds",
+          reason: EndorsementPolicyError.notAKind("Follow").description))
+    #expect(
+      refusal("[endorsements]\nkinds = [\"follow,like\"]\n")
+        == .badEndorsements(
+          file: "settings.toml", path: "endorsements.kinds",
+          reason: EndorsementPolicyError.notAKind("follow,like").description))
+    #expect(
+      refusal("[endorsements]\nkinds = []\n")
+        == .badEndorsements(
+          file: "settings.toml", path: "endorsements.kinds", reason: EndorsementPolicyError.empty.description))
   }
 
   @Test func aMalformedFileIsRefusedWithWhereItGoesWrong() {
@@ -158,7 +188,10 @@ import Testing
       return
     }
     #expect(format == "TOML" && reason.hasPrefix("line 1, column"))
-    guard case let .malformed(_, jsonFormat, jsonReason)? = refusal("{\n \"lockstep\": {\n  \"window\": 3600,,\n }\n}", .json) else {
+    guard
+      case let .malformed(_, jsonFormat, jsonReason)? = refusal(
+        "{\n \"lockstep\": {\n  \"window\": 3600,,\n }\n}", .json)
+    else {
       Issue.record("a doubled comma is malformed JSON")
       return
     }

@@ -40,7 +40,8 @@ import Testing
     #expect(shared.rowOffsets == [0, 2, 3, 4, 5])
     #expect(shared.columnIndices == [1, 2, 0, 2, 0])
     #expect(shared.values == [1, 1, 1, 1, 1])
-    #expect(shared.rowOffsets == own.rowOffsets && shared.columnIndices == own.columnIndices && shared.values == own.values)
+    #expect(
+      shared.rowOffsets == own.rowOffsets && shared.columnIndices == own.columnIndices && shared.values == own.values)
   }
 
   @Test func eachIndexIsBuiltOncePerContext() throws {
@@ -53,7 +54,8 @@ import Testing
     // … but a detector asking for another rank gets its own decomposition.
     #expect(try context.spectrum(rank: 1).svd.singularValues.count == 1)
     // A new context builds anew.
-    #expect(Self.storage(ScanContext(Self.small()).endorsements.outTargets) != Self.storage(context.endorsements.outTargets))
+    #expect(
+      Self.storage(ScanContext(Self.small()).endorsements.outTargets) != Self.storage(context.endorsements.outTargets))
   }
 
   @Test func aScanSharesItsSpectrumWithTheReportAndFindsWhatStandaloneDetectorsFind() throws {
@@ -65,7 +67,9 @@ import Testing
     // Each detector run on its own (its own context) finds the same.
     let graph = GraphIndex(set)
     var alone: [Finding] = []
-    for detector in AnomalyDetect.Scanner.boughtEngagementDetectors { alone += try detector.findings(in: set, graph: graph) }
+    for detector in AnomalyDetect.Scanner.boughtEngagementDetectors {
+      alone += try detector.findings(in: set, graph: graph)
+    }
     #expect(report.clusters == ClusterRanking.rank(alone, accounts: set.accounts))
     // The report's scatter plots reuse the spectral detector's rank-10 decomposition.
     let spectral = try context.spectrum(rank: SpectralSpokeDetector().thresholds.rank)

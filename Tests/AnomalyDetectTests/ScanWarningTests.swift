@@ -54,7 +54,8 @@ struct CholeskyDetector: Detector {
   }
 
   @Test func anyDetectorSaysWhatFailedWhyAndWhatIsMissing() {
-    let report = Scanner(detectors: [QuotaDetector(), FixedDetector(kind: .boughtEngagement, ids: ["f1"])]).scan(Self.set())
+    let report = Scanner(detectors: [QuotaDetector(), FixedDetector(kind: .boughtEngagement, ids: ["f1"])]).scan(
+      Self.set())
     #expect(
       report.warnings == [
         "quota: the reputation lookup could not start (the quota of 0 requests is spent), so no account's outside reputation was read"
@@ -90,13 +91,15 @@ struct CholeskyDetector: Detector {
   @Test func detectorErrorsSayWhatFailedAndWhatIsMissing() {
     #expect(
       Self.spectralFailure.description
-        == "the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43)), so no spoke or fBox block was searched")
+        == "the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43)), so no spoke or fBox block was searched"
+    )
     #expect(
       EndorsementSpectrumError(rank: 10, reason: "LAPACK LanczosSVD did not converge (info=43)").description
         == "the rank-10 endorsement spectrum could not be computed (LAPACK LanczosSVD did not converge (info=43))")
     #expect(
       DetectorError.cycleSearchFailed(.tooManyPayments(3_000_000_000)).description
-        == "the payment cycle search could not start (3000000000 payments exceed the 32-bit row limit), so no payment cycle was searched")
+        == "the payment cycle search could not start (3000000000 payments exceed the 32-bit row limit), so no payment cycle was searched"
+    )
   }
 
   @Test func theHTMLReportListsTheWarningsEscaped() {

@@ -23,10 +23,14 @@ import Testing
     let settings = try dir.write("settings.toml", "[structured-flow]\nmin_score = -1\n")
     let run = try cli.fraudscan("scan", dir.path + "/set", "--config", settings)
     #expect(run.status != 0)
-    #expect(run.stderr.contains("settings.toml: structured-flow.min_score = -1.0 is out of range: allowed is a number ≥ 0.0"))
-    for command in [["report", dir.path + "/set", "--out", dir.path + "/r.html"], ["explain", "a", dir.path + "/set"]] {
+    #expect(
+      run.stderr.contains("settings.toml: structured-flow.min_score = -1.0 is out of range: allowed is a number ≥ 0.0"))
+    for command in [
+      ["report", dir.path + "/set", "--out", dir.path + "/r.html"], ["explain", "a", dir.path + "/set"],
+    ] {
       let other = try cli.fraudscan(arguments: command + ["--config", settings])
-      #expect(other.status != 0 && other.stderr.contains("structured-flow.min_score"), "\(command[0]) reads --config too")
+      #expect(
+        other.status != 0 && other.stderr.contains("structured-flow.min_score"), "\(command[0]) reads --config too")
     }
     let good = try dir.write("good.json", #"{"structured-flow": {"min_score": 5}}"#)
     #expect(try cli.fraudscan("scan", dir.path + "/set", "--config", good).status == 0)

@@ -1,8 +1,8 @@
-@testable import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
 @testable import InvestigationReport
+@testable import SignalGraph
 
 /// Timestamps near ±2^63, as a store written before ingest checked their
 /// range may hold: every scan, report, explanation and score must still run
@@ -23,12 +23,16 @@ import Testing
     }
     set.addInteraction(source: "f0", target: "c0", kind: "follow", time: low)
     set.addInteraction(source: "f1", target: "c1", kind: "follow", time: high)
-    for h in 0..<40 { set.addInteraction(source: "h\(h)", target: "h\((h * 7 + 3) % 40)", kind: "follow", time: t + 9_000 + Int64(h)) }
+    for h in 0..<40 {
+      set.addInteraction(source: "h\(h)", target: "h\((h * 7 + 3) % 40)", kind: "follow", time: t + 9_000 + Int64(h))
+    }
     for q in 0..<8 {
       set.addProfileEdit(account: "q\(q)", field: "employer", value: "Tiny Firm 7", time: t + Int64(q))
       set.addProfileEdit(account: "q\(q)", field: "school", value: "Nowhere High", time: q % 2 == 0 ? low : high)
     }
-    for h in 0..<20 { set.addProfileEdit(account: "h\(h)", field: "employer", value: "Big \(h % 3)", time: t + Int64(h)) }
+    for h in 0..<20 {
+      set.addProfileEdit(account: "h\(h)", field: "employer", value: "Big \(h % 3)", time: t + Int64(h))
+    }
     set.addPayment(id: "p1", source: "q0", target: "q1", amount: Amount(micros: 1_000_000), time: low)
     set.addPayment(id: "p2", source: "q1", target: "q0", amount: Amount(micros: 1_000_000), time: high)
     set.addPayment(id: "p3", source: "q1", target: "q0", amount: Amount(micros: 1_000_000), time: t)

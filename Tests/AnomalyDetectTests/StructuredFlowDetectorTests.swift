@@ -28,7 +28,8 @@ import Testing
       while d < 120 {
         id += 1
         let to = (a + 1 + Int(next() % UInt64(accounts - 1))) % accounts
-        set.addPayment(id: "b\(id)", source: "h\(a)", target: "h\(to)", amount: Amount(micros: habit), time: start + d * day)
+        set.addPayment(
+          id: "b\(id)", source: "h\(a)", target: "h\(to)", amount: Amount(micros: habit), time: start + d * day)
         d += 6 + Int64(next() % 4)
       }
     }
@@ -39,7 +40,8 @@ import Testing
   static func pay(_ set: inout SignalSet, _ from: String, _ to: String, cents: Int64, day d: Int64, count: Int = 1) {
     for i in 0..<count {
       set.addPayment(
-        id: "\(from)-\(to)-\(d)-\(i)", source: from, target: to, amount: Amount(micros: cents * 10_000), time: start + d * day)
+        id: "\(from)-\(to)-\(d)-\(i)", source: from, target: to, amount: Amount(micros: cents * 10_000),
+        time: start + d * day)
     }
   }
 

@@ -7,7 +7,9 @@ import Testing
 /// A payment of a hand-made multigraph: `source → target` at `time`.
 private typealias Edge = (source: Int32, target: Int32, time: Int64)
 
-private func enumerator(_ edges: [Edge], accounts: Int, maxLength: Int = 8, window: Int64 = 72 * 3_600, budget: Int = 256)
+private func enumerator(
+  _ edges: [Edge], accounts: Int, maxLength: Int = 8, window: Int64 = 72 * 3_600, budget: Int = 256
+)
   throws -> TemporalCycleEnumerator
 {
   try TemporalCycleEnumerator(

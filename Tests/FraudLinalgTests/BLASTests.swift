@@ -1,4 +1,5 @@
 import Testing
+
 @testable import FraudLinalg
 
 @Suite struct BLASTests {
@@ -9,8 +10,10 @@ import Testing
     #expect(maxAbsDifference(BLAS.gemm(a, b), expected) < 1e-12)
     #expect(maxAbsDifference(BLAS.gemm(a.transposed(), b, transposeA: true), expected) < 1e-12)
     #expect(maxAbsDifference(BLAS.gemm(a, b.transposed(), transposeB: true), expected) < 1e-12)
-    #expect(maxAbsDifference(BLAS.gemm(a.transposed(), b.transposed(), transposeA: true, transposeB: true),
-                             expected) < 1e-12)
+    #expect(
+      maxAbsDifference(
+        BLAS.gemm(a.transposed(), b.transposed(), transposeA: true, transposeB: true),
+        expected) < 1e-12)
   }
 
   @Test func gemmAccumulatesWithAlphaAndBeta() {

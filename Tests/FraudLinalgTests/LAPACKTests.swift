@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FraudLinalg
 
 /// Q · diag(d) · Qᵀ for a random orthonormal Q: a symmetric matrix with a
@@ -46,7 +47,7 @@ func orthonormalityError(_ q: Matrix) -> Double {
   @Test(arguments: [(6, 4), (4, 6), (5, 5)])
   func svdReconstructsAndMatchesKnownSingularValues(m: Int, n: Int) throws {
     let r = min(m, n)
-    let sigma = (0..<r).map { Double(10 - 2 * $0) }   // 10, 8, 6, …
+    let sigma = (0..<r).map { Double(10 - 2 * $0) }  // 10, 8, 6, …
     let u = try QRFactorization(randomMatrix(m, r, seed: 41)).q
     let v = try QRFactorization(randomMatrix(n, r, seed: 42)).q
     let a = BLAS.gemm(BLAS.gemm(u, diagonal(sigma)), v, transposeB: true)
@@ -80,19 +81,24 @@ func orthonormalityError(_ q: Matrix) -> Double {
 
   @Test func choleskyRejectsIndefiniteMatrixWithTypedError() throws {
     // Leading minors: 1, 1·1 − 0 = 1, then the full determinant is negative.
-    let a = Matrix(rowMajor: [[1, 0, 2],
-                              [0, 1, 0],
-                              [2, 0, 1]])
+    let a = Matrix(rowMajor: [
+      [1, 0, 2],
+      [0, 1, 0],
+      [2, 0, 1],
+    ])
     #expect(throws: LinalgError.notPositiveDefinite(leadingMinor: 3)) { try CholeskyFactorization(a) }
-    #expect(LinalgError.notPositiveDefinite(leadingMinor: 3).description
-            == "matrix is not positive definite: leading minor 3 is not positive")
+    #expect(
+      LinalgError.notPositiveDefinite(leadingMinor: 3).description
+        == "matrix is not positive definite: leading minor 3 is not positive")
   }
 
   @Test func errorMessagesReadAsSentences() {
-    #expect(LinalgError.didNotConverge(routine: "dgesdd", info: 4).description
-            == "LAPACK dgesdd did not converge (info=4)")
-    #expect(LinalgError.invalidArgument(routine: "dsyevr", position: 5).description
-            == "LAPACK dsyevr rejected argument 5 (check for NaN or infinite entries)")
+    #expect(
+      LinalgError.didNotConverge(routine: "dgesdd", info: 4).description
+        == "LAPACK dgesdd did not converge (info=4)")
+    #expect(
+      LinalgError.invalidArgument(routine: "dsyevr", position: 5).description
+        == "LAPACK dsyevr rejected argument 5 (check for NaN or infinite entries)")
   }
 
   @Test func nanInputIsReportedNotCrashed() {

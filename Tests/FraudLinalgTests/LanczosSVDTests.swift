@@ -1,4 +1,5 @@
 import Testing
+
 @testable import FraudLinalg
 
 /// Largest of ‖A vᵢ − σᵢ uᵢ‖ and ‖Aᵀ uᵢ − σᵢ vᵢ‖ over the returned triplets:
@@ -20,8 +21,9 @@ private func lanczosRelativeErrors(_ computed: [Double], _ reference: [Double]) 
 }
 
 @Suite struct LanczosSVDTests {
-  @Test(arguments: [(60, 40, 0.15), (100, 80, 0.1), (150, 120, 0.05), (300, 200, 0.03), (200, 300, 0.03)],
-        [UInt64(0), 1, 2])
+  @Test(
+    arguments: [(60, 40, 0.15), (100, 80, 0.1), (150, 120, 0.05), (300, 200, 0.03), (200, 300, 0.03)],
+    [UInt64(0), 1, 2])
   func topSingularValuesMatchFullLAPACKSVD(shape: (m: Int, n: Int, density: Double), seed: UInt64) throws {
     let (m, n, density) = shape
     let a = randomSparse(m, n, density: density, seed: UInt64(m * 7 + n) &+ 1000 &* seed)
@@ -59,7 +61,7 @@ private func lanczosRelativeErrors(_ computed: [Double], _ reference: [Double]) 
     #expect(abs(s.singularValues[0] - (12.0 * 30).squareRoot()) < 1e-10)
     for i in 0..<50 {
       let expected = (5..<17).contains(i) ? 1 / 12.0.squareRoot() : 0
-      #expect(abs(s.u[i, 0] - expected) < 1e-10)   // v positive ⇒ u positive too
+      #expect(abs(s.u[i, 0] - expected) < 1e-10)  // v positive ⇒ u positive too
     }
     for j in 0..<70 {
       let expected = (20..<50).contains(j) ? 1 / 30.0.squareRoot() : 0
@@ -73,7 +75,7 @@ private func lanczosRelativeErrors(_ computed: [Double], _ reference: [Double]) 
     let s = try LanczosSVD(a, rank: 3)
     #expect(abs(s.singularValues[0] - (8.0 * 20).squareRoot()) < 1e-10)
     #expect(abs(s.singularValues[1] - (15.0 * 6).squareRoot()) < 1e-10)
-    #expect(abs(s.singularValues[2]) < 1e-10)   // rank 2
+    #expect(abs(s.singularValues[2]) < 1e-10)  // rank 2
     #expect(lanczosWorstResidual(a, s) < 1e-10)
   }
 
@@ -82,7 +84,8 @@ private func lanczosRelativeErrors(_ computed: [Double], _ reference: [Double]) 
   /// second copy must come from the fresh block started after breakdown.
   @Test(arguments: [UInt64(0), 1, 2, 3])
   func breakdownFindsRepeatedSingularValues(seed: UInt64) throws {
-    let triplets = completeBipartite(a: 10, b: 20) + completeBipartite(a: 10, b: 20, rowStart: 20, columnStart: 30)
+    let triplets =
+      completeBipartite(a: 10, b: 20) + completeBipartite(a: 10, b: 20, rowStart: 20, columnStart: 30)
       + completeBipartite(a: 5, b: 5, rowStart: 40, columnStart: 60)
     let a = SparseMatrix(rows: 300, columns: 200, triplets: triplets)
     let s = try LanczosSVD(a, rank: 4, seed: seed)
@@ -94,8 +97,9 @@ private func lanczosRelativeErrors(_ computed: [Double], _ reference: [Double]) 
 
   @Test func diagonalWithRepeatedValues() throws {
     let values: [Double] = [5, 5, 5, 4, 4, 3, 2, 2, 1] + Array(repeating: 0.5, count: 491)
-    let a = SparseMatrix(rows: 500, columns: 500,
-                         rowIndices: Array(0..<500), columnIndices: Array(0..<500), values: values)
+    let a = SparseMatrix(
+      rows: 500, columns: 500,
+      rowIndices: Array(0..<500), columnIndices: Array(0..<500), values: values)
     let s = try LanczosSVD(a, rank: 6, seed: 11)
     #expect(maxAbsDifference(s.singularValues, [5, 5, 5, 4, 4, 3]) < 1e-10, "\(s.singularValues)")
     #expect(lanczosWorstResidual(a, s) < 1e-10)
@@ -168,8 +172,9 @@ private func lanczosRelativeErrors(_ computed: [Double], _ reference: [Double]) 
   /// Repeated values with a cap so small that restarts and breakdowns mix.
   @Test func repeatedValuesSurviveThickRestarts() throws {
     let values: [Double] = [7, 7, 7, 6, 5, 5] + (0..<294).map { 4 * Double($0 % 97) / 97 }
-    let a = SparseMatrix(rows: 300, columns: 300,
-                         rowIndices: Array(0..<300), columnIndices: Array(0..<300), values: values)
+    let a = SparseMatrix(
+      rows: 300, columns: 300,
+      rowIndices: Array(0..<300), columnIndices: Array(0..<300), values: values)
     let s = try LanczosSVD(a, rank: 5, maxDimension: 9, seed: 2)
     #expect(maxAbsDifference(s.singularValues, [7, 7, 7, 6, 5]) < 1e-9, "\(s.singularValues)")
     #expect(lanczosWorstResidual(a, s) < 1e-9)

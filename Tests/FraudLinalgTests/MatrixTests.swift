@@ -1,4 +1,5 @@
 import Testing
+
 @testable import FraudLinalg
 
 @Suite struct MatrixTests {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import FraudLinalg
 
 @Suite struct RobustStatisticsTests {
@@ -53,8 +54,8 @@ import Testing
   @Test func mahalanobisAgainstHandComputedTwoDimensionalCase() throws {
     // Σ = [[4, 2], [2, 3]], Σ⁻¹ = [[3, −2], [−2, 4]] / 8, μ = (1, 2).
     let model = try MahalanobisDistance(mean: [1, 2], covariance: Matrix(rowMajor: [[4, 2], [2, 3]]))
-    #expect(abs(model.distance(to: [3, 2]) - (1.5).squareRoot()) < 1e-14)    // d = (2, 0): 4 · 3/8
-    #expect(abs(model.distance(to: [1, 4]) - (2.0).squareRoot()) < 1e-14)    // d = (0, 2): 4 · 4/8
+    #expect(abs(model.distance(to: [3, 2]) - (1.5).squareRoot()) < 1e-14)  // d = (2, 0): 4 · 3/8
+    #expect(abs(model.distance(to: [1, 4]) - (2.0).squareRoot()) < 1e-14)  // d = (0, 2): 4 · 4/8
     #expect(abs(model.distance(to: [2, 3]) - (0.375).squareRoot()) < 1e-14)  // d = (1, 1): (3 − 4 + 4)/8
     #expect(model.distance(to: [1, 2]) == 0)
     let many = model.distances(to: Matrix(rowMajor: [[3, 2], [1, 4], [2, 3]]))

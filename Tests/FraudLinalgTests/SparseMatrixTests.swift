@@ -1,16 +1,19 @@
 import Testing
+
 @testable import FraudLinalg
 
 @Suite struct SparseMatrixTests {
   @Test func buildsCSRFromUnorderedTripletsSummingDuplicates() {
-    let a = SparseMatrix(rows: 3, columns: 4, triplets: [
-      (row: 2, column: 3, value: 1),
-      (row: 0, column: 1, value: 2),
-      (row: 2, column: 0, value: 5),
-      (row: 0, column: 1, value: 3),
-      (row: 2, column: 3, value: -1),   // sums to an explicit zero, still stored
-      (row: 0, column: 0, value: 7),
-    ])
+    let a = SparseMatrix(
+      rows: 3, columns: 4,
+      triplets: [
+        (row: 2, column: 3, value: 1),
+        (row: 0, column: 1, value: 2),
+        (row: 2, column: 0, value: 5),
+        (row: 0, column: 1, value: 3),
+        (row: 2, column: 3, value: -1),  // sums to an explicit zero, still stored
+        (row: 0, column: 0, value: 7),
+      ])
     #expect(a.rowOffsets == [0, 2, 2, 4])
     #expect(a.columnIndices == [0, 1, 0, 3])
     #expect(a.values == [7, 5, 5, 0])
@@ -22,10 +25,12 @@ import Testing
     var rng = SplitMix64(seed: 5)
     var expected = Matrix(rows: 13, columns: 9)
     var r = [Int](), c = [Int](), v = [Double]()
-    for _ in 0..<200 {   // many collisions on purpose
+    for _ in 0..<200 {  // many collisions on purpose
       let i = Int.random(in: 0..<13, using: &rng), j = Int.random(in: 0..<9, using: &rng)
       let x = Double(Int.random(in: -5...5, using: &rng))
-      r.append(i); c.append(j); v.append(x)
+      r.append(i)
+      c.append(j)
+      v.append(x)
       expected[i, j] += x
     }
     let a = SparseMatrix(rows: 13, columns: 9, rowIndices: r, columnIndices: c, values: v)

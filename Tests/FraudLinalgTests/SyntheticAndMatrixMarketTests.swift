@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import FraudLinalg
 
 @Suite struct SyntheticAndMatrixMarketTests {
@@ -20,7 +21,8 @@ import Testing
 
   @Test func matrixMarketRoundTripIsExact() throws {
     let a = randomSparse(37, 23, density: 0.2, seed: 17)
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("fraudlinalg-\(UInt64.random(in: 0...UInt64.max)).mtx")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "fraudlinalg-\(UInt64.random(in: 0...UInt64.max)).mtx")
     defer { try? FileManager.default.removeItem(at: url) }
     try a.writeMatrixMarket(to: url)
     let text = try String(contentsOf: url, encoding: .utf8)
@@ -32,7 +34,8 @@ import Testing
   }
 
   @Test func matrixMarketReaderRejectsOtherFormats() throws {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("fraudlinalg-bad-\(UInt64.random(in: 0...UInt64.max)).mtx")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "fraudlinalg-bad-\(UInt64.random(in: 0...UInt64.max)).mtx")
     defer { try? FileManager.default.removeItem(at: url) }
     try "%%MatrixMarket matrix array real general\n2 2\n1\n2\n3\n4\n".write(to: url, atomically: true, encoding: .utf8)
     #expect(throws: MatrixMarketError.unsupportedHeader) { try SparseMatrix(matrixMarketAt: url) }

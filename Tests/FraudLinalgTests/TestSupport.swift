@@ -3,8 +3,9 @@
 /// A matrix of uniform entries in [-1, 1) drawn from a fixed seed.
 func randomMatrix(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix {
   var rng = SplitMix64(seed: seed)
-  return Matrix(rows: rows, columns: columns,
-                columnMajor: (0..<(rows * columns)).map { _ in Double.random(in: -1..<1, using: &rng) })
+  return Matrix(
+    rows: rows, columns: columns,
+    columnMajor: (0..<(rows * columns)).map { _ in Double.random(in: -1..<1, using: &rng) })
 }
 
 /// Textbook triple loop, the reference the BLAS results are checked against.
@@ -23,7 +24,8 @@ func naiveProduct(_ a: Matrix, _ b: Matrix) -> Matrix {
 
 /// Largest absolute entry-wise difference.
 func maxAbsDifference(_ a: Matrix, _ b: Matrix) -> Double {
-  precondition(a.rows == b.rows && a.columns == b.columns, "shapes differ: \(a.rows)×\(a.columns) vs \(b.rows)×\(b.columns)")
+  precondition(
+    a.rows == b.rows && a.columns == b.columns, "shapes differ: \(a.rows)×\(a.columns) vs \(b.rows)×\(b.columns)")
   return zip(a.elements, b.elements).reduce(0) { max($0, abs($1.0 - $1.1)) }
 }
 

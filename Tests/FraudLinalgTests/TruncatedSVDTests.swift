@@ -1,4 +1,5 @@
 import Testing
+
 @testable import FraudLinalg
 
 /// A complete bipartite block: rows `rowStart ..< rowStart + a` all linked
@@ -44,7 +45,7 @@ func completeBipartite(a: Int, b: Int, rowStart: Int = 0, columnStart: Int = 0)
     }
     for j in 0..<70 {
       let expected = (20..<50).contains(j) ? 1 / 30.0.squareRoot() : 0
-      #expect(abs(t.v[j, 0] - expected) < 1e-10)   // sign-normalised: positive
+      #expect(abs(t.v[j, 0] - expected) < 1e-10)  // sign-normalised: positive
     }
   }
 
@@ -54,7 +55,7 @@ func completeBipartite(a: Int, b: Int, rowStart: Int = 0, columnStart: Int = 0)
     let t = try TruncatedSVD(a, rank: 3)
     #expect(abs(t.singularValues[0] - (8.0 * 20).squareRoot()) < 1e-10)
     #expect(abs(t.singularValues[1] - (15.0 * 6).squareRoot()) < 1e-10)
-    #expect(abs(t.singularValues[2]) < 1e-10)   // rank 2
+    #expect(abs(t.singularValues[2]) < 1e-10)  // rank 2
   }
 
   @Test func sameSeedSameResult() throws {

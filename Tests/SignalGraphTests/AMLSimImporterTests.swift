@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SignalGraph
 
 /// Writes an AMLSim output directory (file name to contents) under `root`
@@ -16,27 +17,27 @@ func importAMLSim(
   /// The older output: TX_ID, SENDER_ACCOUNT_ID, …, TIMESTAMP a step.
   let legacy = [
     "transactions.csv": """
-      TX_ID,SENDER_ACCOUNT_ID,RECEIVER_ACCOUNT_ID,TX_TYPE,TX_AMOUNT,TIMESTAMP,IS_FRAUD,ALERT_ID
-      1,6456,9069,TRANSFER,465.05,0,False,-1
-      82,6976,9739,TRANSFER,4.85,3,True,193
-      83,9739,6976,TRANSFER,143.41000000000003,4,True,193
-      90,4282,5009,TRANSFER,570258.25,101,true,1
+    TX_ID,SENDER_ACCOUNT_ID,RECEIVER_ACCOUNT_ID,TX_TYPE,TX_AMOUNT,TIMESTAMP,IS_FRAUD,ALERT_ID
+    1,6456,9069,TRANSFER,465.05,0,False,-1
+    82,6976,9739,TRANSFER,4.85,3,True,193
+    83,9739,6976,TRANSFER,143.41000000000003,4,True,193
+    90,4282,5009,TRANSFER,570258.25,101,true,1
 
-      """,
+    """,
     "accounts.csv": """
-      ACCOUNT_ID,CUSTOMER_ID,INIT_BALANCE,COUNTRY,ACCOUNT_TYPE,IS_FRAUD,TX_BEHAVIOR_ID
-      6456,C_6456,100.5,US,I,False,1
-      9069,C_9069,20,US,I,False,1
-      7777,C_7777,5,US,I,True,1
+    ACCOUNT_ID,CUSTOMER_ID,INIT_BALANCE,COUNTRY,ACCOUNT_TYPE,IS_FRAUD,TX_BEHAVIOR_ID
+    6456,C_6456,100.5,US,I,False,1
+    9069,C_9069,20,US,I,False,1
+    7777,C_7777,5,US,I,True,1
 
-      """,
+    """,
     "alerts.csv": """
-      ALERT_ID,ALERT_TYPE,IS_FRAUD,TX_ID,SENDER_ACCOUNT_ID,RECEIVER_ACCOUNT_ID,TX_TYPE,TX_AMOUNT,TIMESTAMP
-      193,cycle,True,82,6976,9739,TRANSFER,4.85,3
-      1,fan_in,True,90,4282,5009,TRANSFER,570258.25,101
-      2,fan_out,False,1,6456,9069,TRANSFER,465.05,0
+    ALERT_ID,ALERT_TYPE,IS_FRAUD,TX_ID,SENDER_ACCOUNT_ID,RECEIVER_ACCOUNT_ID,TX_TYPE,TX_AMOUNT,TIMESTAMP
+    193,cycle,True,82,6976,9739,TRANSFER,4.85,3
+    1,fan_in,True,90,4282,5009,TRANSFER,570258.25,101
+    2,fan_out,False,1,6456,9069,TRANSFER,465.05,0
 
-      """,
+    """,
   ]
 
   @Test func theOlderOutputBecomesASetWithStepsTruthAndTypologies() throws {
@@ -101,19 +102,19 @@ func importAMLSim(
   @Test func theSchemaDrivenOutputWithDatesAndAlertTransactions() throws {
     let files = [
       "tx.csv": """
-        tran_id,orig_acct,bene_acct,tx_type,base_amt,tran_timestamp,is_sar,alert_id,is_frgn_trxn
-        1,1001,2001,TRANSFER,100.0,2017-01-01T00:00:00Z,False,-1,false
-        2,2001,3001,TRANSFER,2750.00,2017-01-02T00:00:00Z,True,10,false
-        3,3001,1001,TRANSFER,2740.00,2017-01-03T00:00:00Z,True,10,false
+      tran_id,orig_acct,bene_acct,tx_type,base_amt,tran_timestamp,is_sar,alert_id,is_frgn_trxn
+      1,1001,2001,TRANSFER,100.0,2017-01-01T00:00:00Z,False,-1,false
+      2,2001,3001,TRANSFER,2750.00,2017-01-02T00:00:00Z,True,10,false
+      3,3001,1001,TRANSFER,2740.00,2017-01-03T00:00:00Z,True,10,false
 
-        """,
+      """,
       "accounts.csv": "acct_id,dsply_nm,type,initial_deposit\n1001,A,SAV,50000\n2001,B,SAV,60000\n3001,C,SAV,70000\n",
       "alert_transactions.csv": """
-        alert_id,alert_type,is_sar,tran_id,orig_acct,bene_acct,tx_type,base_amt,tran_timestamp
-        10,cycle,True,2,2001,3001,TRANSFER,2750.00,2017-01-02T00:00:00Z
-        10,cycle,True,3,3001,1001,TRANSFER,2740.00,2017-01-03T00:00:00Z
+      alert_id,alert_type,is_sar,tran_id,orig_acct,bene_acct,tx_type,base_amt,tran_timestamp
+      10,cycle,True,2,2001,3001,TRANSFER,2750.00,2017-01-02T00:00:00Z
+      10,cycle,True,3,3001,1001,TRANSFER,2740.00,2017-01-03T00:00:00Z
 
-        """,
+      """,
     ]
     try withTemporaryDirectory { (root: String) throws -> Void in
       let (summary, output) = try importAMLSim(files, in: root)
@@ -121,11 +122,13 @@ func importAMLSim(
       #expect(summary.stepZero == nil)
       #expect(
         try contents(output, "payments.csv")
-          == "id,src,dst,amount,ts\n1,1001,2001,100.00,1483228800\n2,2001,3001,2750.00,1483315200\n3,3001,1001,2740.00,1483401600\n")
+          == "id,src,dst,amount,ts\n1,1001,2001,100.00,1483228800\n2,2001,3001,2750.00,1483315200\n3,3001,1001,2740.00,1483401600\n"
+      )
       #expect(try contents(output, "payments_truth.csv") == "id,laundering\n1,0\n2,1\n3,1\n")
       #expect(
         try contents(output, "labels.csv")
-          == "account,label,typology\n1001,circular_payment,cycle\n2001,circular_payment,cycle\n3001,circular_payment,cycle\n")
+          == "account,label,typology\n1001,circular_payment,cycle\n2001,circular_payment,cycle\n3001,circular_payment,cycle\n"
+      )
       #expect(try SignalSet(contentsOf: output).payments.count == 3)
     }
   }
@@ -133,30 +136,32 @@ func importAMLSim(
   @Test func theRepositorysJavaSampleOutput() throws {
     let files = [
       "tx.csv": """
-        TXN_ID,ACCOUNT_ID,COUNTER_PARTY_ACCOUNT_NUM,TXN_SOURCE_TYPE_CODE,tx_count,TXN_AMOUNT_ORIG,start,end
-        2,15,25,CHECK,1,125.05,1,1
-        71,24,25,DEPOSIT,1,147.21,25,25
+      TXN_ID,ACCOUNT_ID,COUNTER_PARTY_ACCOUNT_NUM,TXN_SOURCE_TYPE_CODE,tx_count,TXN_AMOUNT_ORIG,start,end
+      2,15,25,CHECK,1,125.05,1,1
+      71,24,25,DEPOSIT,1,147.21,25,25
 
-        """,
+      """,
       "accounts.csv": """
-        ACCOUNT_ID,PRIMARY_CUSTOMER_ID,init_balance,start,end,country,business,suspicious,isFraud,modelID
-        15,C_15,125.05,1,50,US,I,False,false,0
-        24,C_24,147.21,1,50,US,I,False,true,0
-        25,C_25,110.07,1,50,US,I,False,true,0
+      ACCOUNT_ID,PRIMARY_CUSTOMER_ID,init_balance,start,end,country,business,suspicious,isFraud,modelID
+      15,C_15,125.05,1,50,US,I,False,false,0
+      24,C_24,147.21,1,50,US,I,False,true,0
+      25,C_25,110.07,1,50,US,I,False,true,0
 
-        """,
+      """,
       "alerts.csv": """
-        ALERT_KEY,ALERT_TEXT,ACCOUNT_ID,CUSTOMER_ID,EVENT_DATE,CHECK_NAME,Organization_Type,Escalated_To_Case_Investigation
-        0,1,25,25,20170218,cycle,INDIVIDUAL,YES
-        1,1,24,24,20170128,cycle,INDIVIDUAL,YES
+      ALERT_KEY,ALERT_TEXT,ACCOUNT_ID,CUSTOMER_ID,EVENT_DATE,CHECK_NAME,Organization_Type,Escalated_To_Case_Investigation
+      0,1,25,25,20170218,cycle,INDIVIDUAL,YES
+      1,1,24,24,20170128,cycle,INDIVIDUAL,YES
 
-        """,
+      """,
     ]
     try withTemporaryDirectory { (root: String) throws -> Void in
       let (summary, output) = try importAMLSim(files, in: root)
       #expect(summary.format == "java-sample")
       #expect(try contents(output, "payments.csv").hasSuffix("71,24,25,147.21,1485388800,25\n"))
-      #expect(try contents(output, "labels.csv") == "account,label,typology\n24,circular_payment,cycle\n25,circular_payment,cycle\n")
+      #expect(
+        try contents(output, "labels.csv")
+          == "account,label,typology\n24,circular_payment,cycle\n25,circular_payment,cycle\n")
     }
   }
 
@@ -167,9 +172,11 @@ func importAMLSim(
       } throws: { error in
         let text = "\(error)"
         return text.contains("transactions.csv has from,to,amount")
-          && text.contains("legacy: transactions.csv with TX_ID,SENDER_ACCOUNT_ID,RECEIVER_ACCOUNT_ID,TX_AMOUNT,TIMESTAMP")
+          && text.contains(
+            "legacy: transactions.csv with TX_ID,SENDER_ACCOUNT_ID,RECEIVER_ACCOUNT_ID,TX_AMOUNT,TIMESTAMP")
           && text.contains("sample: transactions.csv with sourceNodeId,targetNodeId,value,time (+ nodes.csv)")
-          && text.contains("schema: transactions.csv or tx.csv with tran_id,orig_acct,bene_acct,base_amt,tran_timestamp")
+          && text.contains(
+            "schema: transactions.csv or tx.csv with tran_id,orig_acct,bene_acct,base_amt,tran_timestamp")
       }
       #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["amlsim"])
     }
@@ -183,7 +190,10 @@ func importAMLSim(
         _ = try importAMLSim(files, in: root)
         Issue.record("the bad step was accepted")
       } catch {
-        #expect("\(error)".hasSuffix("amlsim/transactions.csv:6: column \"TIMESTAMP\" (field 6): \"day3\" is not a step (a day number such as 0 or 17)"), "\(error)")
+        #expect(
+          "\(error)".hasSuffix(
+            "amlsim/transactions.csv:6: column \"TIMESTAMP\" (field 6): \"day3\" is not a step (a day number such as 0 or 17)"
+          ), "\(error)")
       }
       #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["amlsim"])
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SignalGraph
 
 /// The header of an AMLworld file, `Account` twice, as the Kaggle files have it.
@@ -112,7 +113,10 @@ func contents(_ directory: String, _ name: String) throws -> String {
   }
 
   @Test(arguments: [
-    ("2022/09/01 00:20,010,x,010,y,1,US Dollar,12.5.0,US Dollar,ACH,0\n", 3, "column \"Amount Paid\" (field 8): \"12.5.0\""),
+    (
+      "2022/09/01 00:20,010,x,010,y,1,US Dollar,12.5.0,US Dollar,ACH,0\n", 3,
+      "column \"Amount Paid\" (field 8): \"12.5.0\""
+    ),
     ("2022/09/31 00:20,010,x,010,y,1,US Dollar,1,US Dollar,ACH,0\n", 3, "column \"Timestamp\" (field 1)"),
     ("2022/09/01 00:20,010,x,010,y,1,US Dollar,1,US Dollar,ACH,maybe\n", 3, "column \"Is Laundering\" (field 11)"),
     ("2022/09/01 00:20,010,x,010,,1,US Dollar,1,US Dollar,ACH,0\n", 3, "column \"Account\" (field 5)"),

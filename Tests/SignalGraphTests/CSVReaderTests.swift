@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SignalGraph
 
 /// A record as the tests see it: its first line and its fields as strings.
@@ -126,9 +127,11 @@ let blockSizes = [16, 17, 23, 64, 1 << 20]
 
   @Test(arguments: blockSizes)
   func lastRecordWithoutTrailingNewline(blockSize: Int) throws {
-    #expect(try readRecords("h,i\nlast,one", blockSize: blockSize) == [Record(1, ["h", "i"]), Record(2, ["last", "one"])])
+    #expect(
+      try readRecords("h,i\nlast,one", blockSize: blockSize) == [Record(1, ["h", "i"]), Record(2, ["last", "one"])])
     #expect(try readRecords("h,i\nlast,", blockSize: blockSize) == [Record(1, ["h", "i"]), Record(2, ["last", ""])])
-    #expect(try readRecords("h,i\nlast,\"q\"", blockSize: blockSize) == [Record(1, ["h", "i"]), Record(2, ["last", "q"])])
+    #expect(
+      try readRecords("h,i\nlast,\"q\"", blockSize: blockSize) == [Record(1, ["h", "i"]), Record(2, ["last", "q"])])
   }
 
   @Test func emptyFileHasNoRecords() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SignalGraph
 
 @Suite("CreditScore")
@@ -55,7 +56,9 @@ struct CreditScoreTests {
     var set = SignalSet()
     for i in 0..<300 {
       set.addInteraction(source: "f\(i)", target: "star", kind: "follow", time: Int64(i))
-      set.addPayment(id: "p\(i)", source: "star", target: "m\(i)", amount: Amount(micros: 1_000_000_000_000), time: Int64(i) * 2_592_000)
+      set.addPayment(
+        id: "p\(i)", source: "star", target: "m\(i)", amount: Amount(micros: 1_000_000_000_000),
+        time: Int64(i) * 2_592_000)
     }
     for field in ["employer", "school", "phone", "device", "address", "bio", "extra"] {
       set.addProfileEdit(account: "star", field: field, value: "x", time: 0)

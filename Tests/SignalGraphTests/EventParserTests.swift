@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SignalGraph
 @testable import SignalSynthesis
 
@@ -32,8 +33,10 @@ struct EventParserTests {
 
   @Test func numberAmountIsoTimeEscapesAndUnknownKeys() throws {
     let e = try parse(
-      #" { "ts" : "2026-01-01T00:00:00Z", "amount": 7.25, "dst":"b\u00e9", "src":"a\"q", "id":"x", "type":"payment", "extra":{"n":[1,true,null]} } "#)
-    #expect(e == .payment(id: "x", source: "a\"q", target: "bé", amount: Amount(micros: 7_250_000), time: 1_767_225_600))
+      #" { "ts" : "2026-01-01T00:00:00Z", "amount": 7.25, "dst":"b\u00e9", "src":"a\"q", "id":"x", "type":"payment", "extra":{"n":[1,true,null]} } "#
+    )
+    #expect(
+      e == .payment(id: "x", source: "a\"q", target: "bé", amount: Amount(micros: 7_250_000), time: 1_767_225_600))
     let v = try parse(#"{"type":"profile_edit","account":"a","field":"bio","value":"tab\there \ud83d\ude00","ts":"5"}"#)
     #expect(v == .profileEdit(account: "a", field: "bio", value: "tab\there 😀", time: 5))
   }
@@ -42,15 +45,28 @@ struct EventParserTests {
     #expect(problem("") == "line 5: empty line, expected a JSON object")
     #expect(problem("not json")?.hasPrefix("line 5: expected '{'") == true)
     #expect(problem(#"{"type":"payment","id":"p","src":"a","dst":"b","ts":1}"#) == #"line 5: missing field "amount""#)
-    #expect(problem(#"{"type":"payment","id":"p","src":"a","dst":"b","amount":"-3","ts":1}"#)?.contains("is not an amount") == true)
-    #expect(problem(#"{"type":"payment","id":"p","src":"a","dst":"b","amount":1e3,"ts":1}"#)?.contains("is not an amount") == true)
-    #expect(problem(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":"yesterday"}"#)?.contains(#"field "ts""#) == true)
-    #expect(problem(#"{"type":"interaction","src":"a","dst":"b","kind":"Like","ts":1}"#)?.contains(#"field "kind""#) == true)
+    #expect(
+      problem(#"{"type":"payment","id":"p","src":"a","dst":"b","amount":"-3","ts":1}"#)?.contains("is not an amount")
+        == true)
+    #expect(
+      problem(#"{"type":"payment","id":"p","src":"a","dst":"b","amount":1e3,"ts":1}"#)?.contains("is not an amount")
+        == true)
+    #expect(
+      problem(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":"yesterday"}"#)?.contains(#"field "ts""#)
+        == true)
+    #expect(
+      problem(#"{"type":"interaction","src":"a","dst":"b","kind":"Like","ts":1}"#)?.contains(#"field "kind""#) == true)
     #expect(problem(#"{"type":"refund","ts":1}"#)?.contains(#""refund" is not payment"#) == true)
     #expect(problem(#"{"type":"interaction","src":"a""#)?.contains("line 5:") == true)
-    #expect(problem(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1} x"#)?.contains("after the object") == true)
-    #expect(problem(#"{"type":"interaction","src":"a\q","dst":"b","kind":"like","ts":1}"#)?.contains("invalid escape") == true)
-    #expect(problem(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":9223372036854775000}"#)?.contains("outside the years 1 to 9999") == true)
+    #expect(
+      problem(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1} x"#)?.contains("after the object")
+        == true)
+    #expect(
+      problem(#"{"type":"interaction","src":"a\q","dst":"b","kind":"like","ts":1}"#)?.contains("invalid escape") == true
+    )
+    #expect(
+      problem(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":9223372036854775000}"#)?.contains(
+        "outside the years 1 to 9999") == true)
   }
 
   /// Bytes that are not UTF-8 in a string are refused, not repaired: repaired,
@@ -68,8 +84,11 @@ struct EventParserTests {
     let tail = Array(#"x","dst":"b","kind":"like","ts":1}"#.utf8)
     #expect(problem(head + [0xFF] + tail) == "line 3: byte 0xFF at column \(head.count + 1) is not UTF-8")
     #expect(problem(head + [0xFE] + tail) == "line 3: byte 0xFE at column \(head.count + 1) is not UTF-8")
-    #expect(problem(head + Array(#"\n"#.utf8) + [0xC3, 0x28] + tail)?.hasSuffix("column \(head.count + 3) is not UTF-8") == true)
-    #expect(problem(Array(#"{"x":""#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}"#.utf8))?.contains("is not UTF-8") == true)
+    #expect(
+      problem(head + Array(#"\n"#.utf8) + [0xC3, 0x28] + tail)?.hasSuffix("column \(head.count + 3) is not UTF-8")
+        == true)
+    #expect(
+      problem(Array(#"{"x":""#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}"#.utf8))?.contains("is not UTF-8") == true)
     let accented = try EventParser.parse(line: head + [0xC3, 0xA9] + Array(#"\t"#.utf8) + [0xC3, 0xA9] + tail, seq: 0)
     #expect(accented == .interaction(source: "ué\téx", target: "b", kind: "like", time: 1))
   }
@@ -95,10 +114,13 @@ struct EventParserTests {
 @Suite("SignalEvent.jsonLine")
 struct SignalEventJSONTests {
   @Test func writesTheContractsLines() {
-    #expect(SignalEvent.interaction(source: "a", target: "b", kind: "like", time: 1).jsonLine
-      == #"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1}"#)
-    #expect(SignalEvent.payment(id: "p1", source: "a", target: "b", amount: Amount(micros: 120_500_000), time: 1_767_225_600).jsonLine
-      == #"{"type":"payment","id":"p1","src":"a","dst":"b","amount":"120.50","ts":1767225600}"#)
+    #expect(
+      SignalEvent.interaction(source: "a", target: "b", kind: "like", time: 1).jsonLine
+        == #"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1}"#)
+    #expect(
+      SignalEvent.payment(id: "p1", source: "a", target: "b", amount: Amount(micros: 120_500_000), time: 1_767_225_600)
+        .jsonLine
+        == #"{"type":"payment","id":"p1","src":"a","dst":"b","amount":"120.50","ts":1767225600}"#)
   }
 
   @Test func parsesBackToTheSameEvent() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SignalGraph
 
 /// Four accounts a, b, c, d (indices 0...3); payments out of time order with
@@ -7,15 +8,15 @@ import Testing
 let graphFiles: [String: String] = [
   "accounts.csv": "account,created_at\na,100\nb,\nc,2026-01-01\nd,\n",
   "payments.csv": """
-    id,src,dst,amount,ts
-    p0,a,b,1,30
-    p1,a,c,2,10
-    p2,b,c,3,20
-    p3,a,b,4,10
-    p4,c,a,5,5
-    p5,a,d,0.5,30
+  id,src,dst,amount,ts
+  p0,a,b,1,30
+  p1,a,c,2,10
+  p2,b,c,3,20
+  p3,a,b,4,10
+  p4,c,a,5,5
+  p5,a,d,0.5,30
 
-    """,
+  """,
   "interactions.csv": "src,dst,kind,ts\nb,a,follow,1\nc,a,like,2\nd,a,follow,3\na,b,like,4\n",
   "profile_edits.csv": "account,field,value,ts\na,bio,x,5\nb,bio,x,3\na,phone,y,1\n",
 ]

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SignalGraph
 
 @Suite("Importer value parsing") struct ImportParsingTests {

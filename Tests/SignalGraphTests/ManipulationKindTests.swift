@@ -30,12 +30,14 @@ import Testing
   }
 
   @Test func anUnknownLabelIsRejectedNamingEveryKnownOne() throws {
-    _ = try withSignalSet(["payments.csv": "id,src,dst,amount,ts\n", "labels.csv": "account,label\nu1,sybil\n"]) { directory in
+    _ = try withSignalSet(["payments.csv": "id,src,dst,amount,ts\n", "labels.csv": "account,label\nu1,sybil\n"]) {
+      directory in
       #expect {
         try GroundTruth(directory: directory)
       } throws: { error in
         guard case let SignalSetError.badValue(_, _, _, _, value, reason) = error else { return false }
-        return value == "sybil" && (ManipulationKind.allCases.map(\.rawValue) + ["honest"]).allSatisfy { reason.contains($0) }
+        return value == "sybil"
+          && (ManipulationKind.allCases.map(\.rawValue) + ["honest"]).allSatisfy { reason.contains($0) }
       }
     }
   }

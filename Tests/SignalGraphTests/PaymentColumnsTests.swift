@@ -21,7 +21,9 @@ import Testing
     #expect(g.source.allSatisfy { $0 >= 0 && Int($0) < g.accountCount })
     #expect(g.target.allSatisfy { $0 >= 0 && Int($0) < g.accountCount })
     #expect(zip(g.time, g.time.dropFirst()).allSatisfy { $0 <= $1 }, "rows in time order")
-    #expect(g.time.allSatisfy { $0 >= 1_767_225_600 && $0 < 1_767_225_600 + 369 * 86_400 }, "a year, and paybacks up to four days later")
+    #expect(
+      g.time.allSatisfy { $0 >= 1_767_225_600 && $0 < 1_767_225_600 + 369 * 86_400 },
+      "a year, and paybacks up to four days later")
   }
 
   /// Friends pay back (2-cycles), and at 40 000 payments two rings of 3–8

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SignalGraph
 
 /// The optional `rating` of interactions, end to end: CSV ingest, the SQLite
@@ -9,13 +10,13 @@ import Testing
 struct RatingTests {
   static let rated: [String: String] = [
     "interactions.csv": """
-      src,dst,kind,ts,rating
-      a,b,like,1767225600,4
-      a,c,like,1767225601,-3
-      b,c,dislike,1767225602,-10
-      c,a,follow,1767225603,
-      c,b,report,1767225604,2.5
-      """
+    src,dst,kind,ts,rating
+    a,b,like,1767225600,4
+    a,c,like,1767225601,-3
+    b,c,dislike,1767225602,-10
+    c,a,follow,1767225603,
+    c,b,report,1767225604,2.5
+    """
   ]
 
   @Test func theRatingColumnIsReadAndMayBeEmptyOrAbsent() throws {
@@ -77,7 +78,8 @@ struct RatingTests {
           .replacingOccurrences(of: ", rating REAL", with: "")
           .replacingOccurrences(of: "'schema_version', '2'", with: "'schema_version', '1'")
           .replacingOccurrences(of: "user_version = 2", with: "user_version = 1"))
-      try old.execute("INSERT INTO accounts VALUES (0, 'a', NULL), (1, 'b', NULL); INSERT INTO interactions VALUES (0, 1, 'like', 5)")
+      try old.execute(
+        "INSERT INTO accounts VALUES (0, 'a', NULL), (1, 'b', NULL); INSERT INTO interactions VALUES (0, 1, 'like', 5)")
       let store = try SignalStore(path: path, create: false)
       #expect(try store.database.userVersion() == 2)
       try store.append(try readSet(Self.rated), source: "rated")
@@ -92,12 +94,15 @@ struct RatingTests {
     let event = try EventParser.parse(line: Array(line.utf8), seq: 0)
     #expect(event == .interaction(source: "a", target: "b", kind: "like", time: 1, rating: -2))
     #expect(event.jsonLine == line)
-    #expect(SignalEvent.interaction(source: "a", target: "b", kind: "like", time: 1, rating: 2.5).jsonLine.hasSuffix(#""rating":2.5}"#))
+    #expect(
+      SignalEvent.interaction(source: "a", target: "b", kind: "like", time: 1, rating: 2.5).jsonLine.hasSuffix(
+        #""rating":2.5}"#))
     var set = SignalSet()
     set.add(event)
     #expect(set.interactions.rating(at: 0) == -2)
     #expect(throws: EventParseError.self) {
-      try EventParser.parse(line: Array(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1,"rating":"x"}"#.utf8), seq: 0)
+      try EventParser.parse(
+        line: Array(#"{"type":"interaction","src":"a","dst":"b","kind":"like","ts":1,"rating":"x"}"#.utf8), seq: 0)
     }
   }
 

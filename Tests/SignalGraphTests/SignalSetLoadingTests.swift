@@ -1,13 +1,16 @@
 import Foundation
 import Testing
+
 @testable import SignalGraph
 
 /// A small, valid signal set touching every file and column.
 let sampleFiles: [String: String] = [
   "accounts.csv": "created_at,account,nickname\n1700000000,alice,Al\n,bob,\n2026-01-01T00:00:00Z,carol,C\n",
-  "payments.csv": "ts,amount,dst,src,id,memo\n100,120.50,bob,alice,p1,rent\n2026-01-01T00:00:10Z,0.000001,dave,carol,p2,\n50,7,alice,dave,\"p,3\",x\n",
+  "payments.csv":
+    "ts,amount,dst,src,id,memo\n100,120.50,bob,alice,p1,rent\n2026-01-01T00:00:10Z,0.000001,dave,carol,p2,\n50,7,alice,dave,\"p,3\",x\n",
   "interactions.csv": "src,dst,kind,ts\nbob,alice,follow,200\ncarol,alice,like,2026-01-01\nerin,bob,retweet,300\n",
-  "profile_edits.csv": "account,field,value,ts\nalice,employer,Acme,10\nbob,employer,Acme,11\nbob,bio,\"hello, \"\"world\"\"\",12\nfrank,phone,,13\n",
+  "profile_edits.csv":
+    "account,field,value,ts\nalice,employer,Acme,10\nbob,employer,Acme,11\nbob,bio,\"hello, \"\"world\"\"\",12\nfrank,phone,,13\n",
 ]
 
 @Suite("SignalSet loading") struct SignalSetLoadingTests {
@@ -66,7 +69,9 @@ let sampleFiles: [String: String] = [
   @Test func headerNamesAreTrimmedAndBOMIsSkipped() throws {
     let set = try withTemporaryDirectory { root in
       let directory = try writeSignalSet([:], in: root)
-      try writeFile(directory, "payments.csv", bytes: [0xEF, 0xBB, 0xBF] + Array("id, src ,dst,\tamount,ts\r\np1,a,b,2.5,9\r\n".utf8))
+      try writeFile(
+        directory, "payments.csv",
+        bytes: [0xEF, 0xBB, 0xBF] + Array("id, src ,dst,\tamount,ts\r\np1,a,b,2.5,9\r\n".utf8))
       return try SignalSet(contentsOf: directory)
     }
     #expect(SetSnapshot(set).payments == [.init(id: "p1", src: "a", dst: "b", micros: 2_500_000, time: 9)])
@@ -137,8 +142,9 @@ let sampleFiles: [String: String] = [
     #expect(result.error.description.hasPrefix("\(path):1: column \"src\" (field 6) appears twice"))
     let unknown = try #require(try loadError(["interactions.csv": "\nsrc,memo,dst,kind,ts,memo\n"]))
     #expect(
-      unknown.error == .duplicateColumn(
-        path: filePath(unknown.directory, "interactions.csv"), line: 2, column: "memo", firstField: 2, field: 6))
+      unknown.error
+        == .duplicateColumn(
+          path: filePath(unknown.directory, "interactions.csv"), line: 2, column: "memo", firstField: 2, field: 6))
     // Empty names (trailing commas of a spreadsheet) are not columns anyone reads.
     #expect(try loadError(["interactions.csv": "src,dst,kind,ts,,\na,b,like,1,,\n"]) == nil)
   }
@@ -146,10 +152,17 @@ let sampleFiles: [String: String] = [
   /// Bytes that are not UTF-8 are refused wherever they are (issue 16, item 9):
   /// repaired, `u\xffx` and `u\xfex` printed the same and `explain` found neither.
   @Test(arguments: [
-    ([UInt8]("id,src,dst,amount,ts\np1,u".utf8) + [0xFF] + Array("x,b,1,1\n".utf8), 2, "src" as String?, 2, UInt8(0xFF), 2),
-    (Array("id,src,dst,amount,ts,memo\np1,a,b,1,1,\"ok\"\np2,a,b,1,1,\"caf".utf8) + [0xC3, 0x28] + Array("\"\n".utf8),
-     3, "memo", 6, UInt8(0xC3), 4),
-    (Array("id,src,dst,amount,ts\np1,a,".utf8) + [0xED, 0xA0, 0x80] + Array(",1,1\n".utf8), 2, "dst", 3, UInt8(0xED), 1),
+    (
+      [UInt8]("id,src,dst,amount,ts\np1,u".utf8) + [0xFF] + Array("x,b,1,1\n".utf8), 2, "src" as String?, 2,
+      UInt8(0xFF), 2
+    ),
+    (
+      Array("id,src,dst,amount,ts,memo\np1,a,b,1,1,\"ok\"\np2,a,b,1,1,\"caf".utf8) + [0xC3, 0x28] + Array("\"\n".utf8),
+      3, "memo", 6, UInt8(0xC3), 4
+    ),
+    (
+      Array("id,src,dst,amount,ts\np1,a,".utf8) + [0xED, 0xA0, 0x80] + Array(",1,1\n".utf8), 2, "dst", 3, UInt8(0xED), 1
+    ),
     (Array("id,src,dst,amount,ts,n".utf8) + [0xE9] + Array("\n".utf8), 1, nil, 6, UInt8(0xE9), 2),
   ])
   func invalidUTF8NamesFileLineColumnAndByte(
@@ -158,7 +171,10 @@ let sampleFiles: [String: String] = [
     try withTemporaryDirectory { root in
       let directory = try writeSignalSet([:], in: root)
       let path = try writeFile(directory, "payments.csv", bytes: bytes)
-      #expect(throws: SignalSetError.invalidUTF8(path: path, line: line, column: column, field: field, byte: byte, offset: offset)) {
+      #expect(
+        throws: SignalSetError.invalidUTF8(
+          path: path, line: line, column: column, field: field, byte: byte, offset: offset)
+      ) {
         try SignalSet(contentsOf: directory)
       }
     }
@@ -169,8 +185,11 @@ let sampleFiles: [String: String] = [
       try SignalSet(contentsOf: $0)
     }
     #expect(SetSnapshot(set).accounts == ["café", "日本", "😀", "\u{202E}x"])
-    let error = SignalSetError.invalidUTF8(path: "d/payments.csv", line: 3, column: "src", field: 2, byte: 0xFF, offset: 2)
-    #expect(error.description == "d/payments.csv:3: column \"src\" (field 2): byte 2 (0xFF) is not UTF-8; the files must be UTF-8 text")
+    let error = SignalSetError.invalidUTF8(
+      path: "d/payments.csv", line: 3, column: "src", field: 2, byte: 0xFF, offset: 2)
+    #expect(
+      error.description
+        == "d/payments.csv:3: column \"src\" (field 2): byte 2 (0xFF) is not UTF-8; the files must be UTF-8 text")
   }
 
   @Test func raggedRowNamesFileLineAndCounts() throws {
@@ -256,7 +275,8 @@ let sampleFiles: [String: String] = [
   @Test func longValuesAreCutShortInMessages() {
     let error = SignalSetError.badValue(
       path: "d/p.csv", line: 9, column: "amount", field: 4, value: String(repeating: "9", count: 100), reason: "is bad")
-    #expect(error.description == "d/p.csv:9: column \"amount\" (field 4): \"\(String(repeating: "9", count: 60))…\" is bad")
+    #expect(
+      error.description == "d/p.csv:9: column \"amount\" (field 4): \"\(String(repeating: "9", count: 60))…\" is bad")
   }
 }
 
@@ -264,11 +284,13 @@ let sampleFiles: [String: String] = [
   @Test func readsLabelsCSV() throws {
     let truth = try withSignalSet([
       "payments.csv": "id,src,dst,amount,ts\n",
-      "labels.csv": "label,account,note\nfake_profile,u1,x\nbought_engagement,u2,\ncircular_payment,u1,\nfake_profile,u3,\n",
+      "labels.csv":
+        "label,account,note\nfake_profile,u1,x\nbought_engagement,u2,\ncircular_payment,u1,\nfake_profile,u3,\n",
     ]) { try GroundTruth(directory: $0) }
-    #expect(truth.accountsByKind == [
-      .fakeProfile: ["u1", "u3"], .boughtEngagement: ["u2"], .circularPayment: ["u1"],
-    ])
+    #expect(
+      truth.accountsByKind == [
+        .fakeProfile: ["u1", "u3"], .boughtEngagement: ["u2"], .circularPayment: ["u1"],
+      ])
     #expect(truth.labelledAccounts == ["u1", "u2", "u3"])
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SignalGraph
 
 /// The first set appended in the store tests: alice and bob, no creation times.
@@ -107,7 +108,9 @@ func fileBytes(_ path: String) throws -> Data {
         ])
       let sources = try store.database.prepare("SELECT source, accounts_added FROM ingests ORDER BY id")
       var rows: [String] = []
-      while try sources.step() { rows.append("\(String(decoding: sources.bytes(0), as: UTF8.self))=\(sources.int64(1))") }
+      while try sources.step() {
+        rows.append("\(String(decoding: sources.bytes(0), as: UTF8.self))=\(sources.int64(1))")
+      }
       #expect(rows == ["first=2", "second=2", "third=0"])
     }
   }
@@ -336,7 +339,8 @@ func fileBytes(_ path: String) throws -> Data {
       let path = filePath(root, "signals.sqlite")
       var set = SignalSet()
       for i in 0..<3_000 {
-        set.addPayment(id: "p\(i)", source: "a\(i % 97)", target: "b\(i % 89)", amount: Amount(micros: Int64(i)), time: Int64(i))
+        set.addPayment(
+          id: "p\(i)", source: "a\(i % 97)", target: "b\(i % 89)", amount: Amount(micros: Int64(i)), time: Int64(i))
       }
       try SignalStore(path: path).append(set, source: "many")
       let bytes = try fileBytes(path)

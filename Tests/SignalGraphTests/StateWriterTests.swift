@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SignalGraph
 
 @Suite("StateWriter and StateReader")

@@ -26,7 +26,9 @@ struct SynthesisFixtureTests {
     let dir = Self.fixturesDirectory.appendingPathComponent("realdata")
     let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
     #expect(files.contains("bitcoin-otc.json"))
-    for file in files { #expect(file.hasSuffix(".json") || file == "README.md", "fixtures/realdata/\(file) is not an expectation file") }
+    for file in files {
+      #expect(file.hasSuffix(".json") || file == "README.md", "fixtures/realdata/\(file) is not an expectation file")
+    }
   }
 
   @Test func everyKnownScenarioHasAFixture() {
@@ -73,7 +75,8 @@ struct SynthesisFixtureTests {
       }
     }
     if present.contains(where: { $0.0 == "accounts.csv" }) {
-      #expect(active.isSubset(of: accounts), "\(name): accounts missing from accounts.csv: \(active.subtracting(accounts))")
+      #expect(
+        active.isSubset(of: accounts), "\(name): accounts missing from accounts.csv: \(active.subtracting(accounts))")
     }
 
     let labels = try Table(url: dir.appendingPathComponent("labels.csv"))

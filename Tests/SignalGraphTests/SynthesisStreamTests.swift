@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SignalGraph
 @testable import SignalSynthesis
 
@@ -21,7 +22,8 @@ struct SynthesisStreamTests {
       }
       let fromCSV = try SignalSet(contentsOf: dir)
       #expect(fromStream.payments.amountMicros.reduce(0, +) == fromCSV.payments.amountMicros.reduce(0, +))
-      let truth = try String(contentsOfFile: dir + "/events_truth.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+      let truth = try String(contentsOfFile: dir + "/events_truth.csv", encoding: .utf8).split(separator: "\n")
+        .dropFirst()
       #expect(truth.count == lines.count)
       let fraud = truth.filter { $0.hasSuffix(",1") }.count
       #expect(fraud > 0 && fraud < lines.count / 5)

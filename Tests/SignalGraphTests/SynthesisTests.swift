@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SignalGraph
 @testable import SignalSynthesis
 
@@ -87,7 +88,9 @@ struct SynthesisTests {
       #expect(isoCount > total / 100 && isoCount < total / 25, "\(isoCount) of \(total) ISO timestamps")
       for amount in tables["payments.csv"]!.column("amount") {
         let parts = amount.split(separator: ".", omittingEmptySubsequences: false)
-        #expect(parts.count == 2 && parts[1].count == 2 && parts.allSatisfy { $0.allSatisfy(\.isNumber) }, "bad amount \(amount)")
+        #expect(
+          parts.count == 2 && parts[1].count == 2 && parts.allSatisfy { $0.allSatisfy(\.isNumber) },
+          "bad amount \(amount)")
       }
       #expect(Set(tables["payments.csv"]!.column("id")).count == summary.payments)
       #expect(Set(tables["interactions.csv"]!.column("kind")).isSubset(of: ["follow", "like"]))
@@ -112,7 +115,9 @@ struct SynthesisTests {
       #expect(share >= 0.03 && share <= 0.09, "fraud share \(share)")
 
       var active = Set<String>()
-      for (file, columns) in [("payments.csv", ["src", "dst"]), ("interactions.csv", ["src", "dst"]), ("profile_edits.csv", ["account"])] {
+      for (file, columns) in [
+        ("payments.csv", ["src", "dst"]), ("interactions.csv", ["src", "dst"]), ("profile_edits.csv", ["account"]),
+      ] {
         let table = try Table(url: dir.appendingPathComponent(file))
         for column in columns { active.formUnion(table.column(column)) }
       }
@@ -136,7 +141,8 @@ struct SynthesisTests {
         func others(_ t: Table) -> Set<[String]> { Set(t.rows.filter { $0[t.index("label")] != "circular_payment" }) }
         #expect(others(labels) == others(plainLabels))
         // Every scheme member pays or is paid by another member.
-        let members = Set(labels.rows.filter { $0[labels.index("label")] == "circular_payment" }.map { $0[labels.index("account")] })
+        let members = Set(
+          labels.rows.filter { $0[labels.index("label")] == "circular_payment" }.map { $0[labels.index("account")] })
         var touched = Set<String>()
         for row in after.rows {
           let src = row[after.index("src")], dst = row[after.index("dst")]
@@ -171,7 +177,8 @@ struct SynthesisTests {
       let edits = try Table(url: dir.appendingPathComponent("profile_edits.csv"))
       let fakes = byKind["fake_profile"]!
       var employerOf: [String: String] = [:]
-      for row in edits.rows where row[edits.index("field")] == "employer" && fakes.contains(row[edits.index("account")]) {
+      for row in edits.rows where row[edits.index("field")] == "employer" && fakes.contains(row[edits.index("account")])
+      {
         employerOf[row[edits.index("account")]] = row[edits.index("value")]
       }
       let sharing = Dictionary(grouping: employerOf.values, by: { $0 }).mapValues(\.count)
@@ -187,7 +194,10 @@ struct SynthesisTests {
       var celebrityFollowers: [String: Int] = [:]
       for row in interactions.rows {
         let src = row[interactions.index("src")], dst = row[interactions.index("dst")]
-        if bought.contains(src) && bought.contains(dst) { involved.insert(src); involved.insert(dst) }
+        if bought.contains(src) && bought.contains(dst) {
+          involved.insert(src)
+          involved.insert(dst)
+        }
         if row[interactions.index("kind")] == "follow" { celebrityFollowers[dst, default: 0] += 1 }
       }
       #expect(involved == bought)
@@ -231,11 +241,16 @@ struct SynthesisTests {
     try withTemporaryDirectory { dir in
       let url = dir.appendingPathComponent("n.csv")
       var csv = try CSVWriter(url: url, header: ["x"])
-      csv.cents(12_050); try csv.endRow()
-      csv.cents(7); try csv.endRow()
-      csv.timestamp(1_772_366_400, iso: true); try csv.endRow()
-      csv.timestamp(1_772_366_400, iso: false); try csv.endRow()
-      csv.decimal(42, minimumDigits: 6); try csv.endRow()
+      csv.cents(12_050)
+      try csv.endRow()
+      csv.cents(7)
+      try csv.endRow()
+      csv.timestamp(1_772_366_400, iso: true)
+      try csv.endRow()
+      csv.timestamp(1_772_366_400, iso: false)
+      try csv.endRow()
+      csv.decimal(42, minimumDigits: 6)
+      try csv.endRow()
       try csv.close()
       let text = try String(contentsOf: url, encoding: .utf8)
       #expect(text == "x\n120.50\n0.07\n2026-03-01T12:00:00Z\n1772366400\n000042\n")
@@ -268,7 +283,9 @@ struct SynthesisTests {
     let b = Array(text.utf8)
     guard b.count == 20, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58, b[19] == 90 else { return nil }
     func n(_ r: Range<Int>) -> Int? { Int(String(decoding: b[r], as: UTF8.self)) }
-    guard let y = n(0..<4), let mo = n(5..<7), let d = n(8..<10), let h = n(11..<13), let mi = n(14..<16), let s = n(17..<19) else { return nil }
+    guard let y = n(0..<4), let mo = n(5..<7), let d = n(8..<10), let h = n(11..<13), let mi = n(14..<16),
+      let s = n(17..<19)
+    else { return nil }
     // days_from_civil (Howard Hinnant)
     let yy = mo <= 2 ? y - 1 : y
     let era = yy / 400

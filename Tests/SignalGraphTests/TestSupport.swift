@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SignalGraph
 
 /// Runs `body` with a fresh, empty directory under the system's temporary
@@ -78,9 +79,18 @@ struct SeededGenerator: RandomNumberGenerator {
 /// A signal set by value, accounts named rather than indexed, so two sets
 /// (one read from CSV, one loaded from a store) can be compared with `==`.
 struct SetSnapshot: Equatable, CustomStringConvertible {
-  struct Payment: Equatable { var id, src, dst: String; var micros, time: Int64 }
-  struct Interaction: Equatable { var src, dst, kind: String; var time: Int64 }
-  struct Edit: Equatable { var account, field, value: String; var time: Int64 }
+  struct Payment: Equatable {
+    var id, src, dst: String
+    var micros, time: Int64
+  }
+  struct Interaction: Equatable {
+    var src, dst, kind: String
+    var time: Int64
+  }
+  struct Edit: Equatable {
+    var account, field, value: String
+    var time: Int64
+  }
 
   var accounts: [String] = []
   var createdAt: [Int64] = []

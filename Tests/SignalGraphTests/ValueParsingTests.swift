@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SignalGraph
 
 func amount(_ text: String) -> Amount? { Amount(parsing: Array(text.utf8)) }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SignalGraph
 @testable import SignalSynthesis
 

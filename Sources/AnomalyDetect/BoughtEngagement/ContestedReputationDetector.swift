@@ -81,7 +81,8 @@ public struct ContestedReputationDetector: Detector {
 
     /// The keys of a settings file: `minimum_negatives`, `minimum_fairness`, `false_discovery_rate`.
     public enum CodingKeys: String, CodingKey {
-      case minimumNegatives = "minimum_negatives", minimumFairness = "minimum_fairness"
+      case minimumNegatives = "minimum_negatives"
+      case minimumFairness = "minimum_fairness"
       case falseDiscoveryRate = "false_discovery_rate"
     }
   }
@@ -126,7 +127,8 @@ public struct ContestedReputationDetector: Detector {
         if s < 0 { critics.append(u) }
       }
       // Cheap bound first: fairness elsewhere is measured only for the critics fair overall.
-      guard critics.filter({ fair.fairness[Int($0)] >= thresholds.minimumFairness }).count >= thresholds.minimumNegatives
+      guard
+        critics.filter({ fair.fairness[Int($0)] >= thresholds.minimumFairness }).count >= thresholds.minimumNegatives
       else { continue }
       let fairCritics = critics.filter { u in
         (fair.fairnessElsewhere(of: u, about: v, group: critics) ?? 0) >= thresholds.minimumFairness
@@ -166,9 +168,12 @@ public struct ContestedReputationDetector: Detector {
         combined = parts[0]
       } else {
         let links = group.reduce(0) { $0 + inner[$1] }
-        var reason = "Ring of \(group.count) contested accounts endorsing one another (\(links) endorsements among them): "
-        reason += "each drew improbably many disapprovals from fair raters (REV2 fairness) and a negative fair consensus; "
-        reason += "their tests combined (Fisher) give chance 10^\(EngagementBlockTest.round(log10P, 1)) that ordinary accounts would"
+        var reason =
+          "Ring of \(group.count) contested accounts endorsing one another (\(links) endorsements among them): "
+        reason +=
+          "each drew improbably many disapprovals from fair raters (REV2 fairness) and a negative fair consensus; "
+        reason +=
+          "their tests combined (Fisher) give chance 10^\(EngagementBlockTest.round(log10P, 1)) that ordinary accounts would"
         combined = .object([
           "members": .integer(group.count),
           "endorsements_among_members": .integer(links),
@@ -204,9 +209,12 @@ public struct ContestedReputationDetector: Detector {
     let endorsers = fair.raters(of: v).filter { $0.1 > 0 }.map(\.0)
     let negatives = critics.count
     let round = EngagementBlockTest.round
-    var reason = "Contested reputation (REV2 fairness): \(negatives) of its \(raters) raters disapprove of \(ids[Int32(v)]) "
-    reason += "and are fair (they agree with other raters' consensus on the other accounts they rate); the fair consensus on it is "
-    reason += "\(round(fair.goodness[v], 2)) on a scale of −1 to 1. An ordinary account would draw that many disapprovals "
+    var reason =
+      "Contested reputation (REV2 fairness): \(negatives) of its \(raters) raters disapprove of \(ids[Int32(v)]) "
+    reason +=
+      "and are fair (they agree with other raters' consensus on the other accounts they rate); the fair consensus on it is "
+    reason +=
+      "\(round(fair.goodness[v], 2)) on a scale of −1 to 1. An ordinary account would draw that many disapprovals "
     reason += "with chance 10^\(round(log10P, 1)) (the set's disapproval rate is \(round(100 * p0, 1)) %)"
     if !endorsers.isEmpty { reason += "; \(endorsers.count) account(s) endorse it" }
     let names = { (list: [Int32]) in Evidence.array(list.prefix(20).map { .string(ids[$0]) }) }

@@ -63,7 +63,9 @@ public struct DenseBlockDetector: Detector {
 
     /// The keys of a settings file: `minimum_density`, `patience`, `maximum_blocks`.
     public enum CodingKeys: String, CodingKey {
-      case minimumDensity = "minimum_density", patience, maximumBlocks = "maximum_blocks"
+      case minimumDensity = "minimum_density"
+      case patience
+      case maximumBlocks = "maximum_blocks"
     }
   }
 
@@ -80,9 +82,11 @@ public struct DenseBlockDetector: Detector {
 
   /// A detector with `thresholds`, testing its blocks with `blockTest`.
   /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
-  public init(thresholds: Thresholds, blockTest: EngagementBlockTest.Thresholds = .init()) throws(DetectorSettingError) {
+  public init(thresholds: Thresholds, blockTest: EngagementBlockTest.Thresholds = .init()) throws(DetectorSettingError)
+  {
     let check = SettingCheck<Thresholds.CodingKeys>(detector: "dense-block")
-    try check.require(thresholds.minimumDensity > 0, .minimumDensity, thresholds.minimumDensity, "a number greater than 0")
+    try check.require(
+      thresholds.minimumDensity > 0, .minimumDensity, thresholds.minimumDensity, "a number greater than 0")
     try check.atLeast(thresholds.patience, 1, .patience, "a whole number")
     try check.atLeast(thresholds.maximumBlocks, 1, .maximumBlocks, "a whole number")
     self.thresholds = thresholds
@@ -100,7 +104,9 @@ public struct DenseBlockDetector: Detector {
   /// The dense blocks of the context's set, peeled on the endorsement graph
   /// the context builds once for every bought-engagement detector.
   public func findings(in context: ScanContext) -> [Finding] {
-    search(in: context.set, pairs: context.endorsements, excludedRows: nil, detector: name, lead: "Dense block (FRAUDAR peeling")
+    search(
+      in: context.set, pairs: context.endorsements, excludedRows: nil, detector: name,
+      lead: "Dense block (FRAUDAR peeling")
   }
 
   /// The repeated peeling, over the endorsers not in `excludedRows`; shared

@@ -105,4 +105,3 @@ struct EndorsementGraph: Sendable {
       values: [Double](repeating: 1, count: outTargets.count))
   }
 }
-

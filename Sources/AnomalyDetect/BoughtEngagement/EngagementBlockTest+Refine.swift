@@ -40,7 +40,8 @@ extension EngagementBlockTest {
     var offsets: [Int] = [0]
     var indices: [Int32] = []
     for i in rows {
-      for k in pairs.outOffsets[Int(i)]..<pairs.outOffsets[Int(i) + 1] where scratch.mark[Int(pairs.outTargets[k])] == stamp {
+      for k in pairs.outOffsets[Int(i)]..<pairs.outOffsets[Int(i) + 1]
+      where scratch.mark[Int(pairs.outTargets[k])] == stamp {
         indices.append(scratch.hits[Int(pairs.outTargets[k])])
       }
       offsets.append(indices.count)

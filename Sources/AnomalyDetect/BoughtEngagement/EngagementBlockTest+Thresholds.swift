@@ -30,9 +30,13 @@ extension EngagementBlockTest {
     /// `minimum_fill`, `minimum_share`, `family_alpha`, `window_share`,
     /// `new_account_seconds`.
     public enum CodingKeys: String, CodingKey {
-      case minimumEndorsers = "minimum_endorsers", minimumCustomers = "minimum_customers"
-      case minimumFill = "minimum_fill", minimumShare = "minimum_share", familyAlpha = "family_alpha"
-      case windowShare = "window_share", newAccountSeconds = "new_account_seconds"
+      case minimumEndorsers = "minimum_endorsers"
+      case minimumCustomers = "minimum_customers"
+      case minimumFill = "minimum_fill"
+      case minimumShare = "minimum_share"
+      case familyAlpha = "family_alpha"
+      case windowShare = "window_share"
+      case newAccountSeconds = "new_account_seconds"
     }
   }
 

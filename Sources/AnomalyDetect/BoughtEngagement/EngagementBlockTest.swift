@@ -118,7 +118,9 @@ public struct EngagementBlockTest: Sendable {
         inBlock += 1
         if window?.contains(pairs.inTime[k]) ?? true { synchronous += 1 }
       }
-      guard isCustomer(inBlock: inBlock, inDegree: hi - lo), synchronous >= 2, 2 * synchronous >= inBlock else { continue }
+      guard isCustomer(inBlock: inBlock, inDegree: hi - lo), synchronous >= 2, 2 * synchronous >= inBlock else {
+        continue
+      }
       customers.append(j)
       for k in lo..<hi where scratch.mark[Int(pairs.inSources[k])] == stamp {
         scratch.sources.append(pairs.inSources[k])
@@ -213,7 +215,9 @@ public struct EngagementBlockTest: Sendable {
     let created = set.accounts.createdAt
     for i in endorsers {
       let c = created[Int(i)]
-      if c != AccountTable.unknownTime, c >= outcome.windowStart.saturatingSubtracting(newAccountSeconds), c <= outcome.windowEnd {
+      if c != AccountTable.unknownTime, c >= outcome.windowStart.saturatingSubtracting(newAccountSeconds),
+        c <= outcome.windowEnd
+      {
         outcome.newEndorsers += 1
       }
     }
@@ -234,10 +238,12 @@ public struct EngagementBlockTest: Sendable {
     var reason = "\(lead)\(a) endorsers"
     if o.newEndorsers > 0 { reason += " (\(o.newEndorsers) created within 30 days before)" }
     reason += " endorsed the same \(b) accounts: \(o.edges) of \(a * b) possible pairs, "
-    reason += "\(Self.round(times, 0))× the background rate and \(Self.round(o.edges > 0 ? Double(o.edges) / max(o.expectedEdges, 1e-9) : 0, 0))× "
+    reason +=
+      "\(Self.round(times, 0))× the background rate and \(Self.round(o.edges > 0 ? Double(o.edges) / max(o.expectedEdges, 1e-9) : 0, 0))× "
     reason += "what their degrees explain; \(Int(windowShare * 100)) % of these endorsements fell within \(window)"
     if o.camouflageFraction >= 0.05 {
-      reason += "; \(Int((o.camouflageFraction * 100).rounded())) % of the endorsers' endorsements went to other accounts (camouflage or normal activity)"
+      reason +=
+        "; \(Int((o.camouflageFraction * 100).rounded())) % of the endorsers' endorsements went to other accounts (camouflage or normal activity)"
     }
     var evidence: [String: Evidence] = [
       "endorsers": .integer(a),

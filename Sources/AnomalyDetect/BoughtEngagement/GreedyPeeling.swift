@@ -61,7 +61,8 @@ package struct GreedyPeeling: Sendable {
     self.rowOffsets = rowOffsets
     self.columnIndices = columnIndices
     self.columnWeights = columnWeights
-    (columnOffsets, rowIndices) = transposeCSR(rowOffsets: rowOffsets, columnIndices: columnIndices, columnCount: columnCount)
+    (columnOffsets, rowIndices) = transposeCSR(
+      rowOffsets: rowOffsets, columnIndices: columnIndices, columnCount: columnCount)
   }
 
   /// FRAUDAR's column weights 1 / ln(*d* + `constant`) for in-degrees *d*.

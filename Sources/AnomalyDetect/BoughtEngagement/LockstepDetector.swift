@@ -67,8 +67,11 @@ public struct LockstepDetector: Detector {
     /// The keys of a settings file: `window`, `minimum_endorsers`,
     /// `minimum_targets`, `burst_alpha`, `fresh_account_seconds`.
     public enum CodingKeys: String, CodingKey {
-      case window, minimumEndorsers = "minimum_endorsers", minimumTargets = "minimum_targets"
-      case burstAlpha = "burst_alpha", freshAccountSeconds = "fresh_account_seconds"
+      case window
+      case minimumEndorsers = "minimum_endorsers"
+      case minimumTargets = "minimum_targets"
+      case burstAlpha = "burst_alpha"
+      case freshAccountSeconds = "fresh_account_seconds"
     }
   }
 
@@ -85,7 +88,8 @@ public struct LockstepDetector: Detector {
 
   /// A detector with `thresholds`, testing its groups with `blockTest`.
   /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
-  public init(thresholds: Thresholds, blockTest: EngagementBlockTest.Thresholds = .init()) throws(DetectorSettingError) {
+  public init(thresholds: Thresholds, blockTest: EngagementBlockTest.Thresholds = .init()) throws(DetectorSettingError)
+  {
     let check = SettingCheck<Thresholds.CodingKeys>(detector: "lockstep")
     try check.atLeast(thresholds.window, 1, .window, "a whole number of seconds")
     try check.atLeast(thresholds.minimumEndorsers, 2, .minimumEndorsers, "a whole number")
@@ -184,11 +188,15 @@ public struct LockstepDetector: Detector {
     var scratch = EngagementBlockTest.Scratch(accounts: n)
     var findings: [Finding] = []
     for group in groups where group.bursts >= minimumTargets && group.rows.count >= minimumEndorsers {
-      for outcome in test.blocks(rows: group.rows.sorted(), columns: group.columns, pairs: pairs, set: set, scratch: &scratch) {
+      for outcome in test.blocks(
+        rows: group.rows.sorted(), columns: group.columns, pairs: pairs, set: set, scratch: &scratch)
+      {
         findings.append(
           test.finding(
             outcome, detector: name, set: set,
-            extra: ["bursts": .integer(outcome.customers.count), "burst_window_hours": .number(Double(window) / 3_600)],
+            extra: [
+              "bursts": .integer(outcome.customers.count), "burst_window_hours": .number(Double(window) / 3_600),
+            ],
             lead: "Lockstep (CopyCatch, each target hit within \(window / 3_600) h): "))
       }
     }

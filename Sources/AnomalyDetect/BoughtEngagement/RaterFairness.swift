@@ -129,7 +129,8 @@ struct RaterFairness: Sendable {
     for u in inRaters { outOffsets[Int(u) + 1] += 1 }
     for u in 0..<n { outOffsets[u + 1] += outOffsets[u] }
     var next = outOffsets
-    var outRated = [Int32](repeating: 0, count: inRaters.count), outOpinion = [Int8](repeating: 0, count: inRaters.count)
+    var outRated = [Int32](repeating: 0, count: inRaters.count),
+      outOpinion = [Int8](repeating: 0, count: inRaters.count)
     for v in 0..<n {
       for k in inOffsets[v]..<inOffsets[v + 1] {
         let u = Int(inRaters[k])

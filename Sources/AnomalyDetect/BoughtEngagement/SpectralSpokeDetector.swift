@@ -70,7 +70,9 @@ public struct SpectralSpokeDetector: Detector {
 
     /// The keys of a settings file: `rank`, `explained_share`, `spoke_share`, `max_spoke_accounts`.
     public enum CodingKeys: String, CodingKey {
-      case rank, explainedShare = "explained_share", spokeShare = "spoke_share"
+      case rank
+      case explainedShare = "explained_share"
+      case spokeShare = "spoke_share"
       case maxSpokeAccounts = "max_spoke_accounts"
     }
   }
@@ -88,7 +90,8 @@ public struct SpectralSpokeDetector: Detector {
 
   /// A detector with `thresholds`, testing its candidates with `blockTest`.
   /// - Throws: ``DetectorSettingError`` naming the first setting out of its range.
-  public init(thresholds: Thresholds, blockTest: EngagementBlockTest.Thresholds = .init()) throws(DetectorSettingError) {
+  public init(thresholds: Thresholds, blockTest: EngagementBlockTest.Thresholds = .init()) throws(DetectorSettingError)
+  {
     let check = SettingCheck<Thresholds.CodingKeys>(detector: "spectral")
     try check.within(thresholds.rank, 1...200, .rank, "a whole number")
     try check.share(thresholds.explainedShare, .explainedShare)

@@ -71,8 +71,12 @@ public struct CircularPaymentDetector: Detector {
     /// The keys of a settings file: `max_cycle_length` and `window` (the
     /// cycle search's), `min_hop_ratio`, `max_hop_ratio`, `max_hop_gap`, `min_turns`.
     public enum CodingKeys: String, CodingKey {
-      case maxCycleLength = "max_cycle_length", window, minHopRatio = "min_hop_ratio"
-      case maxHopRatio = "max_hop_ratio", maxHopGap = "max_hop_gap", minTurns = "min_turns"
+      case maxCycleLength = "max_cycle_length"
+      case window
+      case minHopRatio = "min_hop_ratio"
+      case maxHopRatio = "max_hop_ratio"
+      case maxHopGap = "max_hop_gap"
+      case minTurns = "min_turns"
     }
 
     /// Thresholds read from a settings file, every key present.
@@ -202,7 +206,8 @@ public struct CircularPaymentDetector: Detector {
       let units = Double(volume) / Double(Amount.microsPerUnit)
       let score = log2(1 + Double(counted.count)) * log10(10 + units) * ratio * 24 / (24 + gap)
       rings.append(
-        Ring(members: members, turns: counted, volumeMicros: volume, hopRatios: ratios, hopGapHours: gaps, score: score))
+        Ring(members: members, turns: counted, volumeMicros: volume, hopRatios: ratios, hopGapHours: gaps, score: score)
+      )
     }
     return rings
   }
@@ -248,7 +253,9 @@ public struct CircularPaymentDetector: Detector {
       }
       return Finding(kind: .circularPayment, detector: name, score: score, accounts: accounts, evidence: evidence)
     }
-    findings.sort { $0.score > $1.score || ($0.score == $1.score && $0.accounts.lexicographicallyPrecedes($1.accounts)) }
+    findings.sort {
+      $0.score > $1.score || ($0.score == $1.score && $0.accounts.lexicographicallyPrecedes($1.accounts))
+    }
     return findings
   }
 

@@ -57,8 +57,14 @@ public struct GatherScatterDetector: Detector {
     /// `min_hop_ratio`, `max_hop_ratio`, `max_hop_gap`, `fan_span`,
     /// `min_fan_out`, `min_fans`.
     public enum CodingKeys: String, CodingKey {
-      case maxPathLength = "max_path_length", window, minHopRatio = "min_hop_ratio", maxHopRatio = "max_hop_ratio"
-      case maxHopGap = "max_hop_gap", fanSpan = "fan_span", minFanOut = "min_fan_out", minFans = "min_fans"
+      case maxPathLength = "max_path_length"
+      case window
+      case minHopRatio = "min_hop_ratio"
+      case maxHopRatio = "max_hop_ratio"
+      case maxHopGap = "max_hop_gap"
+      case fanSpan = "fan_span"
+      case minFanOut = "min_fan_out"
+      case minFans = "min_fans"
     }
   }
 
@@ -131,7 +137,9 @@ public struct GatherScatterDetector: Detector {
       }
       c = end
     }
-    findings.sort { $0.score > $1.score || ($0.score == $1.score && $0.accounts.lexicographicallyPrecedes($1.accounts)) }
+    findings.sort {
+      $0.score > $1.score || ($0.score == $1.score && $0.accounts.lexicographicallyPrecedes($1.accounts))
+    }
     return findings
   }
 
@@ -183,7 +191,8 @@ public struct GatherScatterDetector: Detector {
       "fans": .integer(fans.count),
       "mean_fan_out": PaymentEvidence.rounded(fanOut, 2),
       "volume": .string(Amount(micros: volume).description),
-      "first_fans": .array(fans.prefix(2).map { fan in .object(["cycles": .array(fan.map { render.cycle(paths[$0]) })]) }),
+      "first_fans": .array(
+        fans.prefix(2).map { fan in .object(["cycles": .array(fan.map { render.cycle(paths[$0]) })]) }),
       "reason": .string(
         "\(ids[origin]) sent money out to \(String(format: "%.1f", fanOut)) intermediaries at once, \(fans.count) times, "
           + "and each time nearly all of it came back within hours"),

@@ -82,7 +82,8 @@ struct PaymentTransfers {
         target.append(p.target[first])
         bucket.append(paymentBuckets[first])
         unitMicros.append(unit)
-        totalMicros.append(order[k..<end].reduce(Int64(0)) { $0.addingReportingOverflow(p.amountMicros[Int($1)]).partialValue })
+        totalMicros.append(
+          order[k..<end].reduce(Int64(0)) { $0.addingReportingOverflow(p.amountMicros[Int($1)]).partialValue })
         spread.append(unit > 0 ? Double(max(unit - low, high - unit)) / Double(unit) : 0)
         pairPayments.append(Int32(clamping: j - i))
         rowOffsets.append(end)

@@ -286,7 +286,9 @@ struct RelayChains {
       }
       guard relays.count >= 2 else { continue }
       relays.sort {
-        ($0.sink, transfers.bucket[$0.scatter], $0.intermediary) < ($1.sink, transfers.bucket[$1.scatter], $1.intermediary)
+        ($0.sink, transfers.bucket[$0.scatter], $0.intermediary) < (
+          $1.sink, transfers.bucket[$1.scatter], $1.intermediary
+        )
       }
       var i = 0
       while i < relays.count {
@@ -295,7 +297,9 @@ struct RelayChains {
         var j = i
         var chosen: [(scatter: Int, hop: Hop)] = []  // the first relay through each intermediary
         var through = Set<Int32>()
-        while j < relays.count, relays[j].sink == relays[i].sink, transfers.bucket[relays[j].scatter] <= firstDay + hopWindow {
+        while j < relays.count, relays[j].sink == relays[i].sink,
+          transfers.bucket[relays[j].scatter] <= firstDay + hopWindow
+        {
           if through.insert(relays[j].intermediary).inserted { chosen.append((relays[j].scatter, relays[j].hop)) }
           j += 1
         }

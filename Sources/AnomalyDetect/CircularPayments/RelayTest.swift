@@ -41,7 +41,9 @@ struct RelayTest {
   /// Whether every hop of `hops` follows the previous within ``maxGap`` and
   /// passes on between ``minRatio`` and ``maxRatio`` of its amount.
   @inline(__always)
-  func passes(_ hops: UnsafeBufferPointer<Int32>, amount: UnsafeBufferPointer<Int64>, time: UnsafeBufferPointer<Int64>) -> Bool {
+  func passes(_ hops: UnsafeBufferPointer<Int32>, amount: UnsafeBufferPointer<Int64>, time: UnsafeBufferPointer<Int64>)
+    -> Bool
+  {
     for i in 1..<hops.count {
       let previous = Int(hops[i - 1]), current = Int(hops[i])
       if time[current] - time[previous] > maxGap { return false }

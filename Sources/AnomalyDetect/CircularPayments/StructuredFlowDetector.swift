@@ -113,8 +113,14 @@ public struct StructuredFlowDetector: Detector {
     /// The keys of a settings file: `bucket_seconds`, `amount_tolerance`,
     /// `window`, `relay_window`, `skim`, `max_ring_hops`, `min_score`, `alpha`.
     public enum CodingKeys: String, CodingKey {
-      case bucketSeconds = "bucket_seconds", amountTolerance = "amount_tolerance", window
-      case relayWindow = "relay_window", skim, maxRingHops = "max_ring_hops", minScore = "min_score", alpha
+      case bucketSeconds = "bucket_seconds"
+      case amountTolerance = "amount_tolerance"
+      case window
+      case relayWindow = "relay_window"
+      case skim
+      case maxRingHops = "max_ring_hops"
+      case minScore = "min_score"
+      case alpha
     }
   }
 
@@ -315,7 +321,9 @@ public struct StructuredFlowDetector: Detector {
       guard score >= thresholds.minScore else { return nil }
       return finding(members.sorted(), seeds: seeds, links: links, transfers, render: render)
     }
-    findings.sort { $0.score > $1.score || ($0.score == $1.score && $0.accounts.lexicographicallyPrecedes($1.accounts)) }
+    findings.sort {
+      $0.score > $1.score || ($0.score == $1.score && $0.accounts.lexicographicallyPrecedes($1.accounts))
+    }
     return findings
   }
 
@@ -347,7 +355,8 @@ public struct StructuredFlowDetector: Detector {
       "amount_links": .integer(links.count),
       "volume": .string(Amount(micros: volume).description),
       "span_days": .integer(Int(span)),
-      "first_payment": .string(PaymentEvidence.iso8601(render.set.payments.time[Int(transfers.payments(of: ordered[0]).first!)])),
+      "first_payment": .string(
+        PaymentEvidence.iso8601(render.set.payments.time[Int(transfers.payments(of: ordered[0]).first!)])),
       "strongest_split": strongestSplit.map { transferEvidence($0.transfers[0], transfers, render: render) } ?? .null,
       "score": PaymentEvidence.rounded(score, 2),
       "transfer_list": .array(ordered.prefix(12).map { transferEvidence($0, transfers, render: render) }),

@@ -60,7 +60,8 @@ public struct EditBehaviourDetector: Detector {
 
     /// The keys of a settings file: `window`, `min_burst_accounts`.
     public enum CodingKeys: String, CodingKey {
-      case window, minBurstAccounts = "min_burst_accounts"
+      case window
+      case minBurstAccounts = "min_burst_accounts"
     }
   }
 
@@ -280,8 +281,10 @@ public struct EditBehaviourDetector: Detector {
         for e in graph.editsByAccount.edges(of: a) where edits.time[Int(e)] >= start && edits.time[Int(e)] <= end {
           let row = Int(e)
           entries.append(
-            (edits.time[row],
-             "\(ProfileEvidence.minute(edits.time[row])) \(set.accounts.ids[a]) set \(edits.fields[edits.field[row]]) to \"\(edits.values[edits.value[row]])\""))
+            (
+              edits.time[row],
+              "\(ProfileEvidence.minute(edits.time[row])) \(set.accounts.ids[a]) set \(edits.fields[edits.field[row]]) to \"\(edits.values[edits.value[row]])\""
+            ))
         }
       }
       entries.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
@@ -295,11 +298,16 @@ public struct EditBehaviourDetector: Detector {
           "window": .string(ProfileEvidence.window(burst.start, burst.end)),
         ]
       }
-      let named = parts.prefix(3).map { "the \(edits.fields[stats.fieldOfValue[Int($0.value)]]) \"\(edits.values[$0.value])\"" }
+      let named = parts.prefix(3).map {
+        "the \(edits.fields[stats.fieldOfValue[Int($0.value)]]) \"\(edits.values[$0.value])\""
+      }
       let reason =
         "\(accounts.count) accounts set " + named.joined(separator: ", ")
         + " within \(ProfileEvidence.duration(max(end - start, 60)))"
-        + String(format: "; their edit behaviour lies at median Mahalanobis distance %.1f from the crowd (overall median %.1f)", median, overallMedian)
+        + String(
+          format:
+            "; their edit behaviour lies at median Mahalanobis distance %.1f from the crowd (overall median %.1f)",
+          median, overallMedian)
       findings.append(
         Finding(
           kind: .fakeProfile, detector: name, score: score, accounts: accounts,

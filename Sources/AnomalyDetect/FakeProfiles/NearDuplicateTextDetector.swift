@@ -65,7 +65,10 @@ public struct NearDuplicateTextDetector: Detector {
     /// The keys of a settings file: `threshold`, `min_accounts`,
     /// `min_text_bytes`, `index`, `window`.
     public enum CodingKeys: String, CodingKey {
-      case threshold, minAccounts = "min_accounts", minTextBytes = "min_text_bytes", index, window
+      case threshold
+      case minAccounts = "min_accounts"
+      case minTextBytes = "min_text_bytes"
+      case index, window
     }
   }
 

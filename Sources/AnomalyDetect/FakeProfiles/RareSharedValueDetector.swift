@@ -50,7 +50,8 @@ public struct RareSharedValueDetector: Detector {
 
     /// The keys of a settings file: `min_shared_values`, `min_accounts`.
     public enum CodingKeys: String, CodingKey {
-      case minSharedValues = "min_shared_values", minAccounts = "min_accounts"
+      case minSharedValues = "min_shared_values"
+      case minAccounts = "min_accounts"
     }
   }
 

@@ -136,18 +136,24 @@ package struct ClusterSignals {
     switch kind {
     case .boughtEngagement:
       if given > 0 {
-        return "endorser: gave \(given) endorsement\(given == 1 ? "" : "s") to members" + (received > 0 ? ", received \(received)" : "")
+        return "endorser: gave \(given) endorsement\(given == 1 ? "" : "s") to members"
+          + (received > 0 ? ", received \(received)" : "")
       }
       if received > 0 { return "beneficiary: received \(received) endorsement\(received == 1 ? "" : "s") from members" }
       return "member without an endorsement inside the cluster"
     case .circularPayment:
       let n = paymentsTouching[account] ?? 0
-      return n > 0 ? "in the ring: \(n) payment\(n == 1 ? "" : "s") to or from members" : "member without a payment inside the cluster"
+      return n > 0
+        ? "in the ring: \(n) payment\(n == 1 ? "" : "s") to or from members"
+        : "member without a payment inside the cluster"
     case .fakeProfile:
       let shared = sharedValues(set).filter { $0.members.contains(account) }
       guard !shared.isEmpty else { return "member sharing no profile value with the others" }
-      let shown = shared.prefix(4).map { "\(set.profileEdits.fields[$0.field]) \"\(set.profileEdits.values[$0.value])\" (with \($0.members.count - 1) other\($0.members.count == 2 ? "" : "s"))" }
-      return "shares \(shared.count) profile value\(shared.count == 1 ? "" : "s"): " + shown.joined(separator: ", ") + (shared.count > 4 ? ", …" : "")
+      let shown = shared.prefix(4).map {
+        "\(set.profileEdits.fields[$0.field]) \"\(set.profileEdits.values[$0.value])\" (with \($0.members.count - 1) other\($0.members.count == 2 ? "" : "s"))"
+      }
+      return "shares \(shared.count) profile value\(shared.count == 1 ? "" : "s"): " + shown.joined(separator: ", ")
+        + (shared.count > 4 ? ", …" : "")
     }
   }
 }

@@ -2,13 +2,21 @@ extension Evidence: Codable {
   /// Decodes any JSON value.
   public init(from decoder: Decoder) throws {
     let c = try decoder.singleValueContainer()
-    if c.decodeNil() { self = .null }
-    else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-    else if let i = try? c.decode(Int.self) { self = .integer(i) }
-    else if let d = try? c.decode(Double.self) { self = .number(d) }
-    else if let s = try? c.decode(String.self) { self = .string(s) }
-    else if let a = try? c.decode([Evidence].self) { self = .array(a) }
-    else { self = .object(try c.decode([String: Evidence].self)) }
+    if c.decodeNil() {
+      self = .null
+    } else if let b = try? c.decode(Bool.self) {
+      self = .bool(b)
+    } else if let i = try? c.decode(Int.self) {
+      self = .integer(i)
+    } else if let d = try? c.decode(Double.self) {
+      self = .number(d)
+    } else if let s = try? c.decode(String.self) {
+      self = .string(s)
+    } else if let a = try? c.decode([Evidence].self) {
+      self = .array(a)
+    } else {
+      self = .object(try c.decode([String: Evidence].self))
+    }
   }
 
   /// Encodes the value as the JSON it stands for.

@@ -10,7 +10,9 @@ public struct RelatedCluster: Sendable, Equatable, Codable {
   public var shared: [String]
 
   enum CodingKeys: String, CodingKey {
-    case rank, sharedCount = "shared_count", shared
+    case rank
+    case sharedCount = "shared_count"
+    case shared
   }
 
   /// Creates a link to the cluster ranked `rank`.

@@ -16,7 +16,9 @@ extension ScanReport {
     var best: [String: AccountScore] = [:]
     for c in clusters where c.kind == kind {
       for account in c.accounts {
-        if let seen = best[account], seen.score > c.score || (seen.score == c.score && seen.clusterRank <= c.rank) { continue }
+        if let seen = best[account], seen.score > c.score || (seen.score == c.score && seen.clusterRank <= c.rank) {
+          continue
+        }
         best[account] = AccountScore(account: account, kind: kind, score: c.score, clusterRank: c.rank)
       }
     }

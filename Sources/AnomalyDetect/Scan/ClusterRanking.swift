@@ -72,8 +72,17 @@ public enum ClusterRanking {
       let evidence: Evidence =
         parts.count == 1
         ? parts[0].evidence
-        : .object(["findings": .array(parts.map { .object(["detector": .string($0.detector), "score": .number($0.score), "evidence": $0.evidence]) })])
-      return (Cluster(rank: 0, kind: group.kind, detector: detectors.joined(separator: "+"), score: score, accounts: ids, evidence: evidence), g)
+        : .object([
+          "findings": .array(
+            parts.map {
+              .object(["detector": .string($0.detector), "score": .number($0.score), "evidence": $0.evidence])
+            })
+        ])
+      return (
+        Cluster(
+          rank: 0, kind: group.kind, detector: detectors.joined(separator: "+"), score: score, accounts: ids,
+          evidence: evidence), g
+      )
     }
     clusters.sort {
       let a = $0.cluster, b = $1.cluster
@@ -116,7 +125,9 @@ public enum ClusterRanking {
 
   /// `evidence` with `size_note` added (wrapped as `{"findings": …}` objects are kept as they are).
   private static func noting(_ evidence: Evidence, _ note: String) -> Evidence {
-    guard case var .object(fields) = evidence else { return .object(["evidence": evidence, "size_note": .string(note)]) }
+    guard case var .object(fields) = evidence else {
+      return .object(["evidence": evidence, "size_note": .string(note)])
+    }
     fields["size_note"] = .string(note)
     return .object(fields)
   }

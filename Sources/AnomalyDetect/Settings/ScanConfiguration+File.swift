@@ -78,7 +78,9 @@ extension ScanConfiguration {
         ?? .malformed(file: file, format: format.rawValue.uppercased(), reason: "\(error)")
     }
     let section = Self.endorsementsSection
-    for (key, kinds) in [("kinds", decoded.endorsements.kinds), ("disapproval_kinds", decoded.endorsements.disapprovalKinds)] {
+    for (key, kinds) in [
+      ("kinds", decoded.endorsements.kinds), ("disapproval_kinds", decoded.endorsements.disapprovalKinds),
+    ] {
       for kind in kinds where (try? EndorsementPolicy(listing: kind))?.kinds != [kind] {
         throw .badEndorsements(
           file: file, path: "\(section).\(key)", reason: EndorsementPolicyError.notAKind(kind).description)
@@ -156,7 +158,9 @@ extension ScanConfiguration {
     case let (.object(g), .object(b)):
       var merged = b
       for key in g.keys.sorted() {
-        guard let old = b[key] else { throw .unknownKey(file: file, path: (path + [key]).joined(separator: "."), allowed: b.keys.sorted()) }
+        guard let old = b[key] else {
+          throw .unknownKey(file: file, path: (path + [key]).joined(separator: "."), allowed: b.keys.sorted())
+        }
         merged[key] = try merge(g[key]!, over: old, path: path + [key], file: file)
       }
       return .object(merged)

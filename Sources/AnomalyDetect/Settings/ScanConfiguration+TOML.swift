@@ -17,7 +17,8 @@ extension ScanConfiguration {
       }
       return try parseJSON(json, file: file)
     #else
-      throw .malformed(file: file, format: "TOML", reason: "this build reads JSON settings only (no TOMLReading module)")
+      throw .malformed(
+        file: file, format: "TOML", reason: "this build reads JSON settings only (no TOMLReading module)")
     #endif
   }
 

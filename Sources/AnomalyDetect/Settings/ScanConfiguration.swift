@@ -103,7 +103,10 @@ public struct ScanConfiguration: Sendable, Equatable, Codable {
   struct EndorsementSection: Codable {
     var kinds: [String]
     var disapprovalKinds: [String]
-    enum CodingKeys: String, CodingKey { case kinds, disapprovalKinds = "disapproval_kinds" }
+    enum CodingKeys: String, CodingKey {
+      case kinds
+      case disapprovalKinds = "disapproval_kinds"
+    }
   }
 
   /// Settings read from a decoder: every section present (a file is merged
@@ -120,7 +123,8 @@ public struct ScanConfiguration: Sendable, Equatable, Codable {
     circularPayment = try c.decode(
       CircularPaymentDetector.Thresholds.self, forKey: Section(CircularPaymentDetector().name))
     gatherScatter = try c.decode(GatherScatterDetector.Thresholds.self, forKey: Section(GatherScatterDetector().name))
-    structuredFlow = try c.decode(StructuredFlowDetector.Thresholds.self, forKey: Section(StructuredFlowDetector().name))
+    structuredFlow = try c.decode(
+      StructuredFlowDetector.Thresholds.self, forKey: Section(StructuredFlowDetector().name))
     rareSharedValues = try c.decode(
       RareSharedValueDetector.Thresholds.self, forKey: Section(RareSharedValueDetector().name))
     nearDuplicateText = try c.decode(

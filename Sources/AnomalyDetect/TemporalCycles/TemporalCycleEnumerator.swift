@@ -229,129 +229,145 @@ public struct TemporalCycleEnumerator: Sendable {
     var roundStamp = 0
 
     outOffsets.withUnsafeBufferPointer { outOffsets in
-    outTarget.withUnsafeBufferPointer { outTarget in
-    outRow.withUnsafeBufferPointer { outRow in
-    outTime.withUnsafeBufferPointer { outTime in
-    inOffsets.withUnsafeBufferPointer { inOffsets in
-    inSource.withUnsafeBufferPointer { inSource in
-    inTime.withUnsafeBufferPointer { inTime in
-    stamp.withUnsafeMutableBufferPointer { stamp in
-    queued.withUnsafeMutableBufferPointer { queued in
-    latest.withUnsafeMutableBufferPointer { latest in
-    dist.withUnsafeMutableBufferPointer { dist in
-    onPath.withUnsafeMutableBufferPointer { onPath in
-    stackVertex.withUnsafeMutableBufferPointer { stackVertex in
-    stackPos.withUnsafeMutableBufferPointer { stackPos in
-    hops.withUnsafeMutableBufferPointer { hops in
-      for s in 0..<n {
-        let outStart = outOffsets[s], outEnd = outOffsets[s + 1]
-        let inStart = inOffsets[s], inEnd = inOffsets[s + 1]
-        if outStart == outEnd || inStart == inEnd { continue }
-        let s32 = Int32(s)
-        for k in outStart..<outEnd {
-          let v0 = Int(outTarget[k]), t0 = outTime[k]
-          let (deadline, overflow) = t0.addingReportingOverflow(window)
-          let due = overflow ? Int64.max : deadline
-          // Closing test: s must be paid, and v0 must pay, within (t0, due].
-          let closing = Self.firstAfter(t0, inTime, inStart, inEnd)
-          if closing == inEnd || inTime[closing] > due { continue }
-          let v0Start = Self.firstAfter(t0, outTime, outOffsets[v0], outOffsets[v0 + 1])
-          let v0Limit = Self.firstAfter(due, outTime, v0Start, outOffsets[v0 + 1])
-          if v0Start == v0Limit { continue }
+      outTarget.withUnsafeBufferPointer { outTarget in
+        outRow.withUnsafeBufferPointer { outRow in
+          outTime.withUnsafeBufferPointer { outTime in
+            inOffsets.withUnsafeBufferPointer { inOffsets in
+              inSource.withUnsafeBufferPointer { inSource in
+                inTime.withUnsafeBufferPointer { inTime in
+                  stamp.withUnsafeMutableBufferPointer { stamp in
+                    queued.withUnsafeMutableBufferPointer { queued in
+                      latest.withUnsafeMutableBufferPointer { latest in
+                        dist.withUnsafeMutableBufferPointer { dist in
+                          onPath.withUnsafeMutableBufferPointer { onPath in
+                            stackVertex.withUnsafeMutableBufferPointer { stackVertex in
+                              stackPos.withUnsafeMutableBufferPointer { stackPos in
+                                hops.withUnsafeMutableBufferPointer { hops in
+                                  for s in 0..<n {
+                                    let outStart = outOffsets[s], outEnd = outOffsets[s + 1]
+                                    let inStart = inOffsets[s], inEnd = inOffsets[s + 1]
+                                    if outStart == outEnd || inStart == inEnd { continue }
+                                    let s32 = Int32(s)
+                                    for k in outStart..<outEnd {
+                                      let v0 = Int(outTarget[k]), t0 = outTime[k]
+                                      let (deadline, overflow) = t0.addingReportingOverflow(window)
+                                      let due = overflow ? Int64.max : deadline
+                                      // Closing test: s must be paid, and v0 must pay, within (t0, due].
+                                      let closing = Self.firstAfter(t0, inTime, inStart, inEnd)
+                                      if closing == inEnd || inTime[closing] > due { continue }
+                                      let v0Start = Self.firstAfter(t0, outTime, outOffsets[v0], outOffsets[v0 + 1])
+                                      let v0Limit = Self.firstAfter(due, outTime, v0Start, outOffsets[v0 + 1])
+                                      if v0Start == v0Limit { continue }
 
-          // Backward search from s: dist and latest for accounts that can reach s.
-          searchStamp += 1
-          var pruned = true
-          var budget = max(minimumBudget, 4 * (v0Limit - v0Start))
-          stamp[s] = searchStamp
-          latest[s] = due == .max ? .max : due + 1
-          dist[s] = 0
-          frontier.removeAll(keepingCapacity: true)
-          frontier.append(s32)
-          var round: Int32 = 1
-          backward: while round < Int32(maxLength) && !frontier.isEmpty {
-            roundStamp += 1
-            next.removeAll(keepingCapacity: true)
-            for w in frontier {
-              let lw = latest[Int(w)]
-              let end = inOffsets[Int(w) + 1]
-              var i = Self.firstAfter(t0, inTime, inOffsets[Int(w)], end)
-              while i < end {
-                let t = inTime[i]
-                if t >= lw { break }
-                budget -= 1
-                if budget < 0 {
-                  pruned = false
-                  break backward
-                }
-                let u = Int(inSource[i])
-                if u != s {
-                  if stamp[u] != searchStamp {
-                    stamp[u] = searchStamp
-                    latest[u] = t
-                    dist[u] = round
-                    queued[u] = roundStamp
-                    next.append(Int32(u))
-                  } else if t > latest[u] {
-                    latest[u] = t
-                    if queued[u] != roundStamp {
-                      queued[u] = roundStamp
-                      next.append(Int32(u))
+                                      // Backward search from s: dist and latest for accounts that can reach s.
+                                      searchStamp += 1
+                                      var pruned = true
+                                      var budget = max(minimumBudget, 4 * (v0Limit - v0Start))
+                                      stamp[s] = searchStamp
+                                      latest[s] = due == .max ? .max : due + 1
+                                      dist[s] = 0
+                                      frontier.removeAll(keepingCapacity: true)
+                                      frontier.append(s32)
+                                      var round: Int32 = 1
+                                      backward: while round < Int32(maxLength) && !frontier.isEmpty {
+                                        roundStamp += 1
+                                        next.removeAll(keepingCapacity: true)
+                                        for w in frontier {
+                                          let lw = latest[Int(w)]
+                                          let end = inOffsets[Int(w) + 1]
+                                          var i = Self.firstAfter(t0, inTime, inOffsets[Int(w)], end)
+                                          while i < end {
+                                            let t = inTime[i]
+                                            if t >= lw { break }
+                                            budget -= 1
+                                            if budget < 0 {
+                                              pruned = false
+                                              break backward
+                                            }
+                                            let u = Int(inSource[i])
+                                            if u != s {
+                                              if stamp[u] != searchStamp {
+                                                stamp[u] = searchStamp
+                                                latest[u] = t
+                                                dist[u] = round
+                                                queued[u] = roundStamp
+                                                next.append(Int32(u))
+                                              } else if t > latest[u] {
+                                                latest[u] = t
+                                                if queued[u] != roundStamp {
+                                                  queued[u] = roundStamp
+                                                  next.append(Int32(u))
+                                                }
+                                              }
+                                            }
+                                            i += 1
+                                          }
+                                        }
+                                        swap(&frontier, &next)
+                                        round += 1
+                                      }
+                                      if pruned && (stamp[v0] != searchStamp || latest[v0] <= t0) { continue }
+
+                                      // Depth-first search from v0; depth = hops on the path so far.
+                                      onPath[s] = true
+                                      onPath[v0] = true
+                                      hops[0] = outRow[k]
+                                      var depth = 1
+                                      stackVertex[1] = Int32(v0)
+                                      stackPos[1] = v0Start
+                                      while depth > 0 {
+                                        let u = Int(stackVertex[depth])
+                                        var p = stackPos[depth]
+                                        let end = outOffsets[u + 1]
+                                        let limit = pruned ? min(due, latest[u]) : due
+                                        var pushed = false
+                                        while p < end {
+                                          let t = outTime[p]
+                                          if t > limit { break }
+                                          let w = Int(outTarget[p])
+                                          if w == s {
+                                            hops[depth] = outRow[p]
+                                            body(UnsafeBufferPointer(rebasing: hops[0...depth]))
+                                          } else if depth + 1 < maxLength && !onPath[w]
+                                            && (!pruned
+                                              || (stamp[w] == searchStamp && t < latest[w]
+                                                && depth + 1 + Int(dist[w]) <= maxLength))
+                                          {
+                                            hops[depth] = outRow[p]
+                                            stackPos[depth] = p + 1
+                                            depth += 1
+                                            stackVertex[depth] = Int32(w)
+                                            stackPos[depth] = Self.firstAfter(
+                                              t, outTime, outOffsets[w], outOffsets[w + 1])
+                                            onPath[w] = true
+                                            pushed = true
+                                            break
+                                          }
+                                          p += 1
+                                        }
+                                        if !pushed {
+                                          onPath[u] = false
+                                          depth -= 1
+                                        }
+                                      }
+                                      onPath[s] = false
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
                     }
                   }
                 }
-                i += 1
               }
             }
-            swap(&frontier, &next)
-            round += 1
           }
-          if pruned && (stamp[v0] != searchStamp || latest[v0] <= t0) { continue }
-
-          // Depth-first search from v0; depth = hops on the path so far.
-          onPath[s] = true
-          onPath[v0] = true
-          hops[0] = outRow[k]
-          var depth = 1
-          stackVertex[1] = Int32(v0)
-          stackPos[1] = v0Start
-          while depth > 0 {
-            let u = Int(stackVertex[depth])
-            var p = stackPos[depth]
-            let end = outOffsets[u + 1]
-            let limit = pruned ? min(due, latest[u]) : due
-            var pushed = false
-            while p < end {
-              let t = outTime[p]
-              if t > limit { break }
-              let w = Int(outTarget[p])
-              if w == s {
-                hops[depth] = outRow[p]
-                body(UnsafeBufferPointer(rebasing: hops[0...depth]))
-              } else if depth + 1 < maxLength && !onPath[w]
-                && (!pruned
-                  || (stamp[w] == searchStamp && t < latest[w] && depth + 1 + Int(dist[w]) <= maxLength))
-              {
-                hops[depth] = outRow[p]
-                stackPos[depth] = p + 1
-                depth += 1
-                stackVertex[depth] = Int32(w)
-                stackPos[depth] = Self.firstAfter(t, outTime, outOffsets[w], outOffsets[w + 1])
-                onPath[w] = true
-                pushed = true
-                break
-              }
-              p += 1
-            }
-            if !pushed {
-              onPath[u] = false
-              depth -= 1
-            }
-          }
-          onPath[s] = false
         }
       }
-    }}}}}}}}}}}}}}}
+    }
   }
 
   /// The first position in `lower..<upper` whose time is after `t` (`upper` if none).

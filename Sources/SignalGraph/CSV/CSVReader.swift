@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// A streaming reader of RFC 4180 comma-separated files that works on bytes.
@@ -89,10 +89,10 @@ extension CSVReader {
     var state = State.fieldStart
     var bytes = ScratchBuffer<UInt8>(capacity: 4096)
     var fieldEnds = ScratchBuffer<Int>(capacity: 64)
-    var line = 1          // the physical line the parser is on
-    var recordLine = 1    // the line the current record started on
-    var quoteLine = 1     // the line the open quote started on
-    var pendingCR = false // a CR ended the last record; swallow one LF
+    var line = 1  // the physical line the parser is on
+    var recordLine = 1  // the line the current record started on
+    var quoteLine = 1  // the line the open quote started on
+    var pendingCR = false  // a CR ended the last record; swallow one LF
 
     init(path: String) {
       self.path = path

@@ -37,7 +37,8 @@ struct TableFile {
           return
         }
         guard record.count == layout.fieldCount else {
-          throw SignalSetError.raggedRow(path: path, line: record.line, expected: layout.fieldCount, found: record.count)
+          throw SignalSetError.raggedRow(
+            path: path, line: record.line, expected: layout.fieldCount, found: record.count)
         }
         // The layout is borrowed in place, not copied, so a row costs no reference counting.
         try withUnsafeMutablePointer(to: &layout) { layout in
@@ -89,7 +90,8 @@ struct TableFile {
 
   /// The layout of a contract file: every column named once, the asked-for
   /// ones found by name.
-  private func resolve(header names: [String], line: Int, required: [String], optional: [String]) throws -> TableLayout {
+  private func resolve(header names: [String], line: Int, required: [String], optional: [String]) throws -> TableLayout
+  {
     var fieldOf: [String: Int] = [:]
     for (i, name) in names.enumerated() where !name.isEmpty {
       if let first = fieldOf.updateValue(i, forKey: name) {

@@ -69,7 +69,9 @@ public struct AMLSimImporter: Sendable {
     guard let path = existing([format.accountFile], in: directory) else { return }
     let file = TableFile(path: path)
     let header = try file.header()
-    let optional = [format.accountLaundering.first(where: header.contains), format.accountBalance.first(where: header.contains)]
+    let optional = [
+      format.accountLaundering.first(where: header.contains), format.accountBalance.first(where: header.contains),
+    ]
     let flag = optional[0] == nil ? nil : 1
     let balance = optional[1] == nil ? nil : (flag ?? 0) + 1
     try file.forEachRow(required: [format.accountID], optional: optional.compactMap { $0 }) { row in

@@ -120,7 +120,9 @@ public struct AMLworldImporter: Sendable {
     }
     return TableLayout(
       path: path, fieldCount: names.count, positions: positions,
-      names: ["Timestamp", "From Bank", "Account", "To Bank", "Account", "Amount Paid", "Payment Currency", "Is Laundering"],
+      names: [
+        "Timestamp", "From Bank", "Account", "To Bank", "Account", "Amount Paid", "Payment Currency", "Is Laundering",
+      ],
       header: names)
   }
 
@@ -133,7 +135,8 @@ public struct AMLworldImporter: Sendable {
     var rows = 0
     let limit = sampleRows
     do {
-      try table.forEachRow(layout: { header, _ in try Self.layout(header, path: table.path) }) { row in
+      let layout = { (header: [String], _: Int) throws -> TableLayout in try Self.layout(header, path: table.path) }
+      try table.forEachRow(layout: layout) { row in
         let c = Int(currencies.intern(row.bytes(Slot.paymentCurrency)))
         if c == counts.count { counts.append(0) }
         counts[c] += 1
@@ -156,7 +159,8 @@ public struct AMLworldImporter: Sendable {
     var skippedLaundering = 0
     var key: [UInt8] = []
     key.reserveCapacity(64)
-    try table.forEachRow(layout: { header, _ in try Self.layout(header, path: table.path) }) { r in
+    let layout = { (header: [String], _: Int) throws -> TableLayout in try Self.layout(header, path: table.path) }
+    try table.forEachRow(layout: layout) { r in
       defer {
         row += 1
         progress.tick(table.path, row)
@@ -170,8 +174,9 @@ public struct AMLworldImporter: Sendable {
         if laundering { skippedLaundering += 1 }
         return
       }
-      guard let time = Timestamp.parse(r.bytes(Slot.timestamp), dateSeparator: UInt8(ascii: "/"))
-        ?? Timestamp.parse(r.bytes(Slot.timestamp))
+      guard
+        let time = Timestamp.parse(r.bytes(Slot.timestamp), dateSeparator: UInt8(ascii: "/"))
+          ?? Timestamp.parse(r.bytes(Slot.timestamp))
       else {
         throw r.bad(Slot.timestamp, "is not a date and time such as 2022/09/01 00:20 (read as UTC)")
       }

@@ -162,7 +162,8 @@ struct ImportedSetWriter {
       try payments.close()
       try truth?.close()
       var accountFile = try CSVWriter(
-        url: staging.file(SignalSet.FileName.accounts), header: ["account"] + (hasInitialBalance ? ["init_balance"] : []))
+        url: staging.file(SignalSet.FileName.accounts),
+        header: ["account"] + (hasInitialBalance ? ["init_balance"] : []))
       for a in 0..<Int32(accounts.count) {
         accountFile.field(accounts.bytes(of: a))
         if hasInitialBalance {

@@ -64,8 +64,9 @@ public struct Amount: Hashable, Comparable, Sendable {
     let shift = sign * exponentDigits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
     var digits = mantissa.filter { $0 != UInt8(ascii: ".") }
     guard !digits.isEmpty, mantissa.count - digits.count <= 1 else { return nil }
-    var point = (mantissa.firstIndex(of: UInt8(ascii: ".")).map { mantissa.distance(from: mantissa.startIndex, to: $0) }
-      ?? mantissa.count) + shift
+    var point =
+      (mantissa.firstIndex(of: UInt8(ascii: ".")).map { mantissa.distance(from: mantissa.startIndex, to: $0) }
+        ?? mantissa.count) + shift
     if point < 0 {
       digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: -point), at: 0)
       point = 0

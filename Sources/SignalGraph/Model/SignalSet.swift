@@ -34,7 +34,8 @@ public struct SignalSet: Sendable {
 
   /// Adds an interaction between accounts named by id, creating them if new,
   /// with its signed `rating` if it has one.
-  public mutating func addInteraction(source: String, target: String, kind: String, time: Int64, rating: Double? = nil) {
+  public mutating func addInteraction(source: String, target: String, kind: String, time: Int64, rating: Double? = nil)
+  {
     let s = accounts.index(of: source), t = accounts.index(of: target)
     interactions.append(source: s, target: t, kind: interactions.kindIndex(kind), time: time, rating: rating)
   }

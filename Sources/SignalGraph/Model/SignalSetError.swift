@@ -38,11 +38,13 @@ extension SignalSetError: CustomStringConvertible {
     case let .malformedCSV(error):
       return error.description
     case let .duplicateColumn(path, line, column, firstField, field):
-      return "\(path):\(line): column \"\(column)\" (field \(field)) appears twice in the header, first as field \(firstField); which one holds the data is ambiguous"
+      return
+        "\(path):\(line): column \"\(column)\" (field \(field)) appears twice in the header, first as field \(firstField); which one holds the data is ambiguous"
     case let .invalidUTF8(path, line, column, field, byte, offset):
       let place = column.map { "column \"\($0)\" (field \(field))" } ?? "field \(field)"
       let hex = String(byte, radix: 16, uppercase: true)
-      return "\(path):\(line): \(place): byte \(offset) (0x\(hex.count == 1 ? "0" : "")\(hex)) is not UTF-8; the files must be UTF-8 text"
+      return
+        "\(path):\(line): \(place): byte \(offset) (0x\(hex.count == 1 ? "0" : "")\(hex)) is not UTF-8; the files must be UTF-8 text"
     }
   }
 }

@@ -190,9 +190,9 @@ package struct WindowedInterner: Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 extension WindowedInterner {

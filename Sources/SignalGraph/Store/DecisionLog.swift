@@ -184,7 +184,8 @@ package final class DecisionLog {
     var state: [UInt8] = []
     while try read.step() { state += read.blob(0) }
     let inputDigest = UInt64(bitPattern: Int64(digest))
-    let sealed = try meta("checkpoint_seal").map { UInt64(bitPattern: Int64($0)) }
+    let sealed =
+      try meta("checkpoint_seal").map { UInt64(bitPattern: Int64($0)) }
       == Self.seal(events: events, lines: lines, inputDigest: inputDigest, state: state)
     return Checkpoint(events: events, lines: lines, state: state, inputDigest: inputDigest, countsSealed: sealed)
   }

@@ -10,10 +10,12 @@ public enum DecisionLogError: Error, Equatable, Sendable, CustomStringConvertibl
   public var description: String {
     switch self {
     case let .otherSchema(path, found, supported):
-      return "\(path): the decision log has schema version \(found), but this fraudscan reads version \(supported) only; "
+      return
+        "\(path): the decision log has schema version \(found), but this fraudscan reads version \(supported) only; "
         + "use a new state file (the input is then decided again from its start)"
     case let .notADecisionLog(path):
-      return "\(path): a SQLite database, but not a fraudscan decision log; give --state a new file or one an earlier `fraudscan filter` wrote"
+      return
+        "\(path): a SQLite database, but not a fraudscan decision log; give --state a new file or one an earlier `fraudscan filter` wrote"
     }
   }
 }

@@ -100,7 +100,8 @@ final class SQLiteStatement {
   @inline(__always) func bind(_ index: Int32, bytes: UnsafeBufferPointer<UInt8>) {
     // SQLite reads a NULL pointer as NULL; an empty string needs a real pointer.
     let pointer = bytes.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(bitPattern: 1)!
-    sqlite3_bind_text(handle, index, pointer.assumingMemoryBound(to: CChar.self), Int32(bytes.count), fraudscan_sqlite_transient)
+    sqlite3_bind_text(
+      handle, index, pointer.assumingMemoryBound(to: CChar.self), Int32(bytes.count), fraudscan_sqlite_transient)
   }
 
   /// Binds bytes as a blob, copied now.

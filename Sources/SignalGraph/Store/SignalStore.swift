@@ -190,8 +190,12 @@ public struct SignalStore {
     firstRowOfId.reserveCapacity(p.count)
     var inserted = 0
     try p.ids.arena.withUnsafeBufferPointer { arena in
-      func columns(_ r: Int) -> PaymentColumns { (ids.map[Int(p.source[r])], ids.map[Int(p.target[r])], p.amountMicros[r], p.time[r]) }
-      func conflict(_ id: UnsafeBufferPointer<UInt8>, stored: PaymentColumns, new: PaymentColumns) throws -> SignalStoreError {
+      func columns(_ r: Int) -> PaymentColumns {
+        (ids.map[Int(p.source[r])], ids.map[Int(p.target[r])], p.amountMicros[r], p.time[r])
+      }
+      func conflict(_ id: UnsafeBufferPointer<UInt8>, stored: PaymentColumns, new: PaymentColumns) throws
+        -> SignalStoreError
+      {
         .conflictingPayment(
           path: path, source: source, id: String(decoding: id, as: UTF8.self),
           stored: try describePayment(stored), new: try describePayment(new))
@@ -240,7 +244,8 @@ public struct SignalStore {
       defer { name.reset() }
       return try name.step() ? String(decoding: name.bytes(0), as: UTF8.self) : "#\(id)"
     }
-    return "\(try account(row.src)) → \(try account(row.dst)) \(Amount(micros: row.amount)) at \(Timestamp.iso8601(row.time))"
+    return
+      "\(try account(row.src)) → \(try account(row.dst)) \(Amount(micros: row.amount)) at \(Timestamp.iso8601(row.time))"
   }
 
   /// Inserts the interactions no earlier ingest stored; returns how many.
@@ -281,7 +286,8 @@ public struct SignalStore {
   ) throws -> Int {
     let insert = try database.prepare("INSERT INTO profile_edits(account, field, value, ts) VALUES (?, ?, ?, ?)")
     let earlier = try before.lookup(
-      "profile_edits", index: "profile_edits_by_account", on: "account, ts", matching: ["account", "field", "value", "ts"])
+      "profile_edits", index: "profile_edits_by_account", on: "account, ts",
+      matching: ["account", "field", "value", "ts"])
     var inserted = 0
     try e.fields.arena.withUnsafeBufferPointer { fields in
       try e.values.arena.withUnsafeBufferPointer { values in
@@ -314,7 +320,8 @@ public struct SignalStore {
     while try select.step() {
       let index = accounts.index(of: select.bytes(1))
       guard Int64(index) == select.int64(0) else {
-        throw SignalStoreError.inconsistent(path: path, reason: "account ids are not dense from 0 (id \(select.int64(0)))")
+        throw SignalStoreError.inconsistent(
+          path: path, reason: "account ids are not dense from 0 (id \(select.int64(0)))")
       }
       if !select.isNull(2) { accounts.setCreatedAt(select.int64(2), for: index) }
     }
@@ -329,7 +336,8 @@ public struct SignalStore {
     let n = Int64(set.accounts.count)
     func account(_ value: Int64, _ table: String) throws -> Int32 {
       guard value >= 0 && value < n else {
-        throw SignalStoreError.inconsistent(path: path, reason: "\(table) refers to account id \(value), which does not exist")
+        throw SignalStoreError.inconsistent(
+          path: path, reason: "\(table) refers to account id \(value), which does not exist")
       }
       return Int32(value)
     }
@@ -345,7 +353,8 @@ public struct SignalStore {
     while try interactions.step() {
       let kind = set.interactions.kinds.intern(interactions.bytes(2))
       set.interactions.append(
-        source: try account(interactions.int64(0), "interactions"), target: try account(interactions.int64(1), "interactions"),
+        source: try account(interactions.int64(0), "interactions"),
+        target: try account(interactions.int64(1), "interactions"),
         kind: kind, time: interactions.int64(3), rating: interactions.isNull(4) ? nil : interactions.double(4))
       progress.tick("loading interactions", set.interactions.count)
     }

@@ -29,7 +29,8 @@ extension SignalStoreError: CustomStringConvertible {
     case let .sqlite(path, message):
       return "\(path): SQLite error: \(message)"
     case let .newerSchema(path, found, supported):
-      return "\(path): the store has schema version \(found), newer than the \(supported) this fraudscan understands; upgrade fraudscan"
+      return
+        "\(path): the store has schema version \(found), newer than the \(supported) this fraudscan understands; upgrade fraudscan"
     case let .notAStore(path):
       return "\(path): a SQLite database, but not a fraudscan signal store (no schema version)"
     case let .inconsistent(path, reason):
@@ -41,7 +42,8 @@ extension SignalStoreError: CustomStringConvertible {
       return "\(source): payment id \"\(id)\" is \(new), but \(path) already holds it as \(stored); "
         + "an id names one payment, so nothing of this set was ingested"
     case let .locked(path):
-      return "\(path): in use by another fraudscan process (its lock file \(path).lock is held); wait for it to finish or use another state file"
+      return
+        "\(path): in use by another fraudscan process (its lock file \(path).lock is held); wait for it to finish or use another state file"
     }
   }
 }

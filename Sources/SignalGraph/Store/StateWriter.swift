@@ -132,7 +132,9 @@ package struct StateReader {
   ///
   /// - Throws: ``StateReaderError/malformed`` when `body` reads more or less
   ///   than the part, or what `body` throws.
-  package mutating func readPart<T>(_ body: (inout StateReader) throws(StateReaderError) -> T) throws(StateReaderError) -> T {
+  package mutating func readPart<T>(_ body: (inout StateReader) throws(StateReaderError) -> T) throws(StateReaderError)
+    -> T
+  {
     let length = try read(Int.self)
     guard length >= 0, length <= bytes.count - position else { throw .truncated }
     let end = position + length

@@ -66,7 +66,8 @@ private struct EventFields {
 
   func text(_ scalar: JSONCursor.Scalar) -> String { withBytes(scalar) { String(decoding: $0, as: UTF8.self) } }
 
-  func required(_ value: String?, _ name: String, _ fail: (String) -> EventParseError) throws(EventParseError) -> String {
+  func required(_ value: String?, _ name: String, _ fail: (String) -> EventParseError) throws(EventParseError) -> String
+  {
     guard let value else { throw fail("missing field \"\(name)\"") }
     return value
   }
@@ -89,12 +90,15 @@ private struct EventFields {
       let id = try required(id, "id", fail), s = try required(src, "src", fail), d = try required(dst, "dst", fail)
       guard let amount else { throw fail("missing field \"amount\"") }
       guard let parsed = withBytes(amount, { Amount(parsing: $0) }) else {
-        throw fail("field \"amount\": \"\(text(amount))\" is not an amount (a non-negative decimal such as 120.50, at most six decimals)")
+        throw fail(
+          "field \"amount\": \"\(text(amount))\" is not an amount (a non-negative decimal such as 120.50, at most six decimals)"
+        )
       }
       return .payment(id: id, source: s, target: d, amount: parsed, time: try time(fail))
     case "interaction":
       let s = try required(src, "src", fail), d = try required(dst, "dst", fail), k = try required(kind, "kind", fail)
-      guard !k.isEmpty, k.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }) else {
+      guard !k.isEmpty, k.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 })
+      else {
         throw fail("field \"kind\": \"\(k)\" is not a lower-case word such as follow or like")
       }
       var parsedRating: Double?

@@ -43,14 +43,22 @@ struct JSONCursor {
     } else {
       while true {
         whitespace()
-        guard current == UInt8(ascii: "\"") else { throw Failure(message: "expected a key string, found \(describe(current))") }
+        guard current == UInt8(ascii: "\"") else {
+          throw Failure(message: "expected a key string, found \(describe(current))")
+        }
         let key = try string()
         try expect(UInt8(ascii: ":"), "':' after key \"\(key)\"")
         whitespace()
         try body(key, &self)
         whitespace()
-        if current == UInt8(ascii: ",") { i += 1; continue }
-        if current == UInt8(ascii: "}") { i += 1; break }
+        if current == UInt8(ascii: ",") {
+          i += 1
+          continue
+        }
+        if current == UInt8(ascii: "}") {
+          i += 1
+          break
+        }
         throw Failure(message: "expected ',' or '}', found \(describe(current))")
       }
     }
@@ -74,7 +82,10 @@ struct JSONCursor {
     var out = Array(bytes[start..<i])
     while true {
       guard let c = current else { throw Failure(message: "unterminated string") }
-      if c == UInt8(ascii: "\"") { i += 1; break }
+      if c == UInt8(ascii: "\"") {
+        i += 1
+        break
+      }
       if c < 0x20 { throw Failure(message: "control character in a string at column \(i + 1)") }
       if c != UInt8(ascii: "\\") {
         if c >= 0x80 {
@@ -165,10 +176,13 @@ struct JSONCursor {
       return .decoded(Array(try string().utf8))
     }
     let start = i
-    while let c = current, (c >= 48 && c <= 57) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
-      || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
+    while let c = current,
+      (c >= 48 && c <= 57) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
+        || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
     { i += 1 }
-    guard i > start else { throw Failure(message: "field \"\(key)\": expected a string or a number, found \(describe(current))") }
+    guard i > start else {
+      throw Failure(message: "field \"\(key)\": expected a string or a number, found \(describe(current))")
+    }
     return .span(start..<i)
   }
 

@@ -10,12 +10,15 @@ extension SignalEvent {
     func q(_ s: String) -> String { "\"" + String(decoding: JSONString.escaped(Array(s.utf8)), as: UTF8.self) + "\"" }
     switch self {
     case let .payment(id, source, target, amount, time):
-      return #"{"type":"payment","id":\#(q(id)),"src":\#(q(source)),"dst":\#(q(target)),"amount":"\#(amount)","ts":\#(time)}"#
+      return
+        #"{"type":"payment","id":\#(q(id)),"src":\#(q(source)),"dst":\#(q(target)),"amount":"\#(amount)","ts":\#(time)}"#
     case let .interaction(source, target, kind, time, rating):
       let rated = rating.map { #","rating":\#(Self.number($0))"# } ?? ""
-      return #"{"type":"interaction","src":\#(q(source)),"dst":\#(q(target)),"kind":\#(q(kind)),"ts":\#(time)\#(rated)}"#
+      return
+        #"{"type":"interaction","src":\#(q(source)),"dst":\#(q(target)),"kind":\#(q(kind)),"ts":\#(time)\#(rated)}"#
     case let .profileEdit(account, field, value, time):
-      return #"{"type":"profile_edit","account":\#(q(account)),"field":\#(q(field)),"value":\#(q(value)),"ts":\#(time)}"#
+      return
+        #"{"type":"profile_edit","account":\#(q(account)),"field":\#(q(field)),"value":\#(q(value)),"ts":\#(time)}"#
     }
   }
 

@@ -59,7 +59,10 @@ public struct MinHashIndex: Sendable {
     /// The keys of a settings file: `shingle_length`, `bands`,
     /// `rows_per_band`, `max_bucket` (no seed: it stays fixed).
     public enum CodingKeys: String, CodingKey {
-      case shingleLength = "shingle_length", bands, rowsPerBand = "rows_per_band", maxBucket = "max_bucket"
+      case shingleLength = "shingle_length"
+      case bands
+      case rowsPerBand = "rows_per_band"
+      case maxBucket = "max_bucket"
     }
   }
 
