@@ -8,6 +8,7 @@
 //   SignalGraph       the signal model: ingest, validation, storage, graph indexes
 //   AnomalyDetect     detectors, cluster ranking, fixture evaluation, scan settings
 //   TOMLReading       TOML settings files read as JSON, TOMLKit kept out of sight
+//   FraudService      the pre-filter as an HTTP service (`fraudscan serve`), on Hummingbird 2
 //   fraudscan         the command-line tool, a thin layer over the libraries
 import PackageDescription
 
@@ -17,12 +18,19 @@ let package = Package(
     .library(name: "FraudLinalg", targets: ["FraudLinalg"]),
     .library(name: "SignalGraph", targets: ["SignalGraph"]),
     .library(name: "AnomalyDetect", targets: ["AnomalyDetect"]),
+    .library(name: "FraudService", targets: ["FraudService"]),
     .executable(name: "fraudscan", targets: ["fraudscan"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     // Settings files in TOML (`scan --config FILE.toml`); JSON needs nothing.
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    // `fraudscan serve` (FraudService): the HTTP server, its lifecycle, logs and metrics.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
   ],
   targets: [
     .systemLibrary(
@@ -45,16 +53,36 @@ let package = Package(
     .target(
       name: "TOMLReading",
       dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+    // The pre-filter as a service: Hummingbird and the server libraries stay
+    // inside this module; the CLI only parses `serve`'s arguments.
+    .target(
+      name: "FraudService",
+      dependencies: [
+        "SignalGraph", "AnomalyDetect", "CSQLite",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ]),
     .executableTarget(
       name: "fraudscan",
       dependencies: [
-        "SignalGraph", "AnomalyDetect", "FraudLinalg",
+        "SignalGraph", "AnomalyDetect", "FraudLinalg", "FraudService",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]),
     .testTarget(name: "FraudLinalgTests", dependencies: ["FraudLinalg"]),
     .testTarget(name: "SignalGraphTests", dependencies: ["SignalGraph"]),
     .testTarget(
       name: "AnomalyDetectTests",
       dependencies: ["AnomalyDetect", "SignalGraph", "FraudLinalg"]),
+    // Against the real server on a loopback port (HummingbirdTesting's client).
+    .testTarget(
+      name: "ServeTests",
+      dependencies: [
+        "FraudService", "AnomalyDetect", "SignalGraph",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]),
   ]
 )
