@@ -45,6 +45,14 @@ import Glibc
     Issue.record("the server did not come up on port \(port)")
   }
 
+  /// "seq verdict id" for each decision of a `POST /v1/events` answer.
+  static func decisions(_ body: String) throws -> [String] {
+    let json = try ServeHarness.json(body)
+    return (json["decisions"] as? [[String: Any]] ?? []).map {
+      "\($0["seq"] as? Int ?? -1) \($0["decision"] as? String ?? "") \($0["id"] as? String ?? "")"
+    }
+  }
+
   @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary.path), "needs the built fraudscan binary (swift build)"))
   func killedServerKeepsEveryAcknowledgedDecision() async throws {
     let dir = try ServeHarness.temporaryDirectory()
@@ -57,33 +65,33 @@ import Glibc
     defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
     try await Self.waitUntilHealthy(port)
 
-    // Four clients send batches with ids until the server dies; each records what was acknowledged.
-    let acknowledged = try await withThrowingTaskGroup(of: [String].self) { group in
+    // Four clients send batches with ids until the server dies; each records
+    // what was acknowledged ("seq verdict id") and the batch it was sending.
+    let sent = try await withThrowingTaskGroup(of: ([String], String).self) { group in
       for client in 0..<4 {
         group.addTask {
           var lines: [String] = []
-          for round in 0..<1_000 {
+          for round in 0..<10_000 {
             let body = (0..<10).map {
               ServeHarness.like(client * 100_000 + round * 10 + $0, id: "k\(client)-\(round)-\($0)", src: "s\((round + $0) % 40)", dst: "d\($0 % 3)")
             }.joined(separator: "\n")
-            guard let answer = try? await ServeHarness.request(port, .post, "/v1/events", body: body), answer.status == 200 else { break }
-            let json = try ServeHarness.json(answer.body)
-            for d in json["decisions"] as? [[String: Any]] ?? [] {
-              let seq = d["seq"] as? Int ?? -1, verdict = d["decision"] as? String ?? ""
-              lines.append("\(seq) \(verdict)")
+            guard let answer = try? await ServeHarness.request(port, .post, "/v1/events", body: body), answer.status == 200 else {
+              return (lines, body)
             }
+            lines += try Self.decisions(answer.body)
           }
-          return lines
+          return (lines, "")
         }
       }
       try await Task.sleep(for: .milliseconds(1_500))
       kill(server.processIdentifier, SIGKILL)
-      var all: [String] = []
-      for try await part in group { all += part }
+      var all: [([String], String)] = []
+      for try await part in group { all.append(part) }
       return all
     }
     server.waitUntilExit()
-    #expect(acknowledged.count > 0)
+    let acknowledged = sent.flatMap(\.0)
+    #expect(acknowledged.count >= 10)
 
     server = try Self.start(state: state, tokenFile: tokenFile, port: port)
     try await Self.waitUntilHealthy(port)
@@ -103,6 +111,26 @@ import Glibc
       return served[Int(parts[0]) ?? -1] != String(parts[1])
     }
     #expect(lost.isEmpty, "acknowledged but lost or changed after kill -9: \(lost.prefix(5))")
+
+    // The batches in flight at the kill, retried: each event decided exactly
+    // once (a seq never names two ids), and a second retry changes nothing.
+    var idOfSeq: [Int: String] = [:]
+    for line in acknowledged {
+      let parts = line.split(separator: " ")
+      idOfSeq[Int(parts[0]) ?? -1] = String(parts[2])
+    }
+    for (_, inFlight) in sent where !inFlight.isEmpty {
+      let first = try await ServeHarness.request(port, .post, "/v1/events", body: inFlight)
+      let second = try await ServeHarness.request(port, .post, "/v1/events", body: inFlight)
+      #expect(first.status == 200)
+      #expect(second.body == first.body)
+      for line in try Self.decisions(first.body) {
+        let parts = line.split(separator: " ")
+        let seq = Int(parts[0]) ?? -1, id = String(parts[2])
+        #expect(idOfSeq[seq] == nil || idOfSeq[seq] == id, "seq \(seq) decided for two ids")
+        idOfSeq[seq] = id
+      }
+    }
     kill(server.processIdentifier, SIGTERM)
     server.waitUntilExit()
     #expect(server.terminationStatus == 0)
