@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The HTTP endpoints (see `docs/openapi.yaml`), over one ``DecisionCore``.
 struct ServeRoutes: Sendable {
@@ -77,8 +78,9 @@ struct ServeRoutes: Sendable {
     let wait = min(max(query.get("wait", as: Double.self) ?? 0, 0), Double(configuration.maxWaitSeconds))
     let deadline = ContinuousClock.now + .milliseconds(Int64(wait * 1_000))
     var rows = try await core.answers(after: after, limit: limit)
-    // Long-poll: look again every 20 ms until something is decided or the wait is over.
-    while rows.isEmpty, ContinuousClock.now < deadline {
+    // Long-poll: look again every 20 ms until something is decided or the wait is over
+    // (or the server shuts down, so that a long poll does not hold up the drain).
+    while rows.isEmpty, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully {
       try await Task.sleep(for: .milliseconds(20))
       rows = try await core.answers(after: after, limit: limit)
     }

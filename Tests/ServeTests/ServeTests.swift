@@ -153,6 +153,20 @@ import Testing
     }
   }
 
+  @Test func aShutdownEndsLongPollsInsteadOfWaitingForThem() async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let start = ContinuousClock.now
+    let poll = try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
+      let poll = Task { try await ServeHarness.request(port, .get, "/v1/decisions?after=-1&wait=30") }
+      try await Task.sleep(for: .milliseconds(300))
+      return poll
+    }
+    #expect(ContinuousClock.now - start < .seconds(10))
+    let answer = try await poll.value
+    #expect(answer.body == #"{"decisions":[],"next":-1}"#)
+  }
+
   @Test func scoresAnAccountFromAdmittedAndWithheldSignals() async throws {
     let dir = try ServeHarness.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
