@@ -70,6 +70,35 @@ import Testing
     }
   }
 
+  @Test func overCapacityGets503WithRetryAfterNotAQueue() async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var configuration = ServeHarness.configuration(state: dir)
+    configuration.durability = .fsync  // slower commits: requests pile up behind them
+    configuration.maxQueuedEvents = 8  // one request of 8 fills the queue
+    try await ServeHarness.withServer(configuration) { port in
+      let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+        for client in 0..<32 {
+          group.addTask {
+            let body = (0..<8).map { ServeHarness.like(client * 8 + $0) }.joined(separator: "\n")
+            let answer = try await ServeHarness.request(port, .post, "/v1/events", body: body)
+            return (answer.status, answer.headers[.retryAfter])
+          }
+        }
+        var all: [(Int, String?)] = []
+        for try await a in group { all.append(a) }
+        return all
+      }
+      #expect(answers.allSatisfy { $0.0 == 200 || ($0.0 == 503 && $0.1 == "1") })
+      #expect(answers.contains { $0.0 == 503 })
+      #expect(answers.contains { $0.0 == 200 })
+      // What was refused was not decided: the stream holds exactly the accepted events.
+      let accepted = answers.filter { $0.0 == 200 }.count * 8
+      let feed = try ServeHarness.json(try await ServeHarness.request(port, .get, "/v1/decisions?after=-1").body)
+      #expect((feed["decisions"] as? [Any])?.count == accepted)
+    }
+  }
+
   @Test func aMalformedEventGetsAnErrorAndTheBatchGoesOn() async throws {
     let dir = try ServeHarness.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
