@@ -44,6 +44,9 @@ extension Fraudscan {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Option(help: "Log lines as text or json (one JSON object per line), on standard error.")
+    var logFormat = "text"
+
     func run() async throws {
       let (host, port) = try ServeConfiguration.listenAddress(listen)
       var configuration = ServeConfiguration(statePath: state, token: try ServeConfiguration.token(file: tokenFile))
@@ -58,10 +61,15 @@ extension Fraudscan {
       configuration.checkpointEvery = max(1, checkpointEvery)
       configuration.prefilter.windowDays = max(1, windowDays)
       guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("unknown --log-level \(logLevel)") }
-      LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
+      switch logFormat {
+      case "json": LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+      case "text":
+        LoggingSystem.bootstrap { label in
+          var handler = StreamLogHandler.standardError(label: label)
+          handler.logLevel = level
+          return handler
+        }
+      default: throw ValidationError("--log-format must be text or json")
       }
       let server = try FraudServer(configuration: configuration, logger: Logger(label: "fraudscan.serve"))
       try await server.run()
