@@ -32,6 +32,7 @@ actor DecisionCore {
   private var flushing = false
   private var closing = false
   private var failure: String?
+  private var closed = false
 
   /// Opens the state file (taking its lock), restores the latest checkpoint and replays the events after it.
   init(configuration: ServeConfiguration, metrics: ServiceMetrics, logger: Logger) throws(ServeError) {
@@ -92,27 +93,35 @@ actor DecisionCore {
 
   /// Up to `limit` events after `seq` with their decision lines, in seq order.
   func answers(after seq: Int, limit: Int) throws(ServeError) -> [(seq: Int, answer: [UInt8])] {
-    try engine.answers(after: seq, limit: limit)
+    guard !closed else { throw .unavailable(reason: "shut down") }
+    return try engine.answers(after: seq, limit: limit)
   }
 
   /// The score report of `account`.
   func score(account: String) throws(ServeError) -> AccountScoreReport {
-    try engine.score(account: account)
+    guard !closed else { throw .unavailable(reason: "shut down") }
+    return try engine.score(account: account)
   }
 
   /// Refreshes the gauges read at scrape time.
   func refreshGauges() {
+    guard !closed else { return }
     engine.refreshGauges()
   }
 
   /// Why events are not taken (a failed write, or shutting down), or nil when ready.
   var notReadyReason: String? { failure ?? (closing ? "shutting down" : nil) }
 
-  /// Stops taking events, waits for the group in progress, and checkpoints
-  /// the state so that a restart replays nothing.
+  /// Stops taking events, waits for the group in progress, checkpoints the
+  /// state so that a restart replays nothing, and closes the state file
+  /// (releasing its lock: not left to whenever the last reference goes).
   func drainAndCheckpoint() async {
     closing = true
     while flushing { try? await Task.sleep(for: .milliseconds(5)) }
+    defer {
+      engine.closeStateFile()
+      closed = true
+    }
     guard failure == nil else { return }
     do {
       let written = try engine.checkpointNow()

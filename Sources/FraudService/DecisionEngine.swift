@@ -51,8 +51,9 @@ final class DecisionEngine {
   let metrics: ServiceMetrics
   private let logger: Logger
   private var filter: Prefilter
-  private let log: DecisionLog
-  private let store: ServeStore
+  // Implicitly unwrapped only so that ``closeStateFile()`` can release them; never nil before it.
+  private var log: DecisionLog!
+  private var store: ServeStore!
   private var digest = Digest64()
   private var lastCheckpointEvents = 0
   private var lastCheckpointTime: Int64
@@ -303,6 +304,13 @@ final class DecisionEngine {
       if stat(configuration.statePath + suffix, &info) == 0 { size += Int64(info.st_size) }
     }
     metrics.stateBytes.set(to: Double(size))
+  }
+
+  /// Closes the state file and releases its lock, so that another server
+  /// (in this process too) can open it at once. The engine is unusable after.
+  func closeStateFile() {
+    log = nil
+    store = nil
   }
 
   /// Saves the pre-filter's state now if it changed since the last checkpoint; whether it did.

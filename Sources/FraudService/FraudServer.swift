@@ -61,31 +61,3 @@ public final class FraudServer: Sendable {
     await listening.wait()
   }
 }
-
-/// Waits for graceful shutdown, which reaches it after the HTTP server has
-/// drained (services stop in reverse order), then checkpoints the state.
-private struct CheckpointOnShutdown: Service {
-  let core: DecisionCore
-
-  func run() async throws {
-    try? await gracefulShutdown()
-    await core.drainAndCheckpoint()
-  }
-}
-
-/// The listening port, set once the server is up.
-private actor ListeningPort {
-  private var port: Int?
-  private var waiters: [CheckedContinuation<Int, Never>] = []
-
-  func set(_ value: Int) {
-    port = value
-    for w in waiters { w.resume(returning: value) }
-    waiters.removeAll()
-  }
-
-  func wait() async -> Int {
-    if let port { return port }
-    return await withCheckedContinuation { waiters.append($0) }
-  }
-}
