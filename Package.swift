@@ -12,6 +12,7 @@
 //   InvestigationReport  the HTML/SVG investigation report
 //   Evaluation           fixture replay: a scan and a pre-filter run scored against labels
 //   TOMLReading          TOML settings files read as JSON, TOMLKit kept out of sight
+//   FraudService         the pre-filter as an HTTP service (`fraudscan serve`), on Hummingbird 2
 //   fraudscan            the command-line tool: argument parsing and printing
 import PackageDescription
 
@@ -25,12 +26,18 @@ let package = Package(
     .library(name: "InlinePrefilter", targets: ["InlinePrefilter"]),
     .library(name: "InvestigationReport", targets: ["InvestigationReport"]),
     .library(name: "Evaluation", targets: ["Evaluation"]),
+    .library(name: "FraudService", targets: ["FraudService"]),
     .executable(name: "fraudscan", targets: ["fraudscan"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     // Settings files in TOML (`scan --config FILE.toml`); JSON needs nothing.
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    // `fraudscan serve` (FraudService): the HTTP server, its lifecycle, logs and metrics.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
   ],
   targets: [
     .systemLibrary(
@@ -66,12 +73,24 @@ let package = Package(
     .target(
       name: "TOMLReading",
       dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+    // The pre-filter as a service: Hummingbird and the server libraries stay
+    // inside this module; the CLI only parses `serve`'s arguments.
+    .target(
+      name: "FraudService",
+      dependencies: [
+        "SignalGraph", "InlinePrefilter", "CSQLite",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ]),
     .executableTarget(
       name: "fraudscan",
       dependencies: [
         "SignalGraph", "SignalSynthesis", "AnomalyDetect", "InlinePrefilter", "InvestigationReport",
-        "Evaluation", "FraudLinalg",
+        "Evaluation", "FraudService", "FraudLinalg",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]),
     .testTarget(name: "FraudLinalgTests", dependencies: ["FraudLinalg"]),
     .testTarget(name: "SignalGraphTests", dependencies: ["SignalGraph", "SignalSynthesis"]),
@@ -80,6 +99,13 @@ let package = Package(
       dependencies: [
         "AnomalyDetect", "InlinePrefilter", "InvestigationReport", "Evaluation", "SignalSynthesis",
         "SignalGraph", "FraudLinalg",
+      ]),
+    // Against the real server on a loopback port (HummingbirdTesting's client).
+    .testTarget(
+      name: "ServeTests",
+      dependencies: [
+        "FraudService", "InlinePrefilter", "SignalGraph",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
       ]),
   ]
 )

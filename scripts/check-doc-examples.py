@@ -191,6 +191,21 @@ def identifier(text):
   return re.sub(r"[^A-Za-z0-9_]", "_", text)
 
 
+def dependency_modules():
+  """The Swift package dependencies the library targets import (Logging, NIOCore, ...), so
+  that an example can use the types a public API takes, as a client importing them would."""
+  bin_path = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.strip()
+  built = os.path.join(bin_path, "Modules")
+  found = set()
+  for module in library_modules():
+    for path in glob.glob(os.path.join(ROOT, "Sources", module, "**", "*.swift"), recursive=True):
+      with open(path, encoding="utf-8") as handle:
+        found.update(re.findall(r"^import (\w+)$", handle.read(), flags=re.M))
+  return sorted(m for m in found - set(library_modules())
+                if os.path.exists(os.path.join(built, m + ".swiftmodule")))
+
+
 def generate(examples, testable_module):
   """One file: imports, then one function per example. `#sourceLocation` points each
   example's lines at the doc comment, and every line keeps its source column (the `///`
@@ -199,6 +214,7 @@ def generate(examples, testable_module):
          "import Foundation"]
   out += [("@testable " if module == testable_module else "") + f"import {module}"
           for module in library_modules()]
+  out += [f"import {module}" for module in dependency_modules()]
   for relative, first, body, _ in examples:
     module_and_file = os.path.splitext(os.path.relpath(relative, "Sources"))[0]
     out.append("")
@@ -233,6 +249,8 @@ def typecheck_command(sources, warnings=False):
     if "module.modulemap" in files:
       maps.append(os.path.join(directory, "module.modulemap"))
   maps += glob.glob(os.path.join(bin_path, "*.build", "module.modulemap"))
+  # C targets of dependencies that ship their own module map (swift-atomics' _AtomicsShims, ...).
+  maps += glob.glob(os.path.join(ROOT, ".build", "checkouts", "*", "Sources", "*", "include", "module.modulemap"))
   for path in sorted(maps):
     command += ["-Xcc", "-fmodule-map-file=" + path]
   if not warnings:

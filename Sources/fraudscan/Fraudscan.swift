@@ -4,7 +4,7 @@ import ArgumentParser
 /// AnomalyDetect. It parses arguments, calls the libraries and prints; the
 /// detection logic lives in the libraries.
 @main
-struct Fraudscan: ParsableCommand {
+struct Fraudscan: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "fraudscan",
     abstract: "Find bought engagement, fake profile details and circular payments in signal data.",
@@ -22,11 +22,12 @@ struct Fraudscan: ParsableCommand {
         fraudscan replay fixtures/
         fraudscan import ibm-aml HI-Small_Trans.csv /tmp/hi-small
         fraudscan config --defaults > settings.toml
+        fraudscan serve --state /tmp/serve.sqlite --listen 127.0.0.1:8080 --token-file /tmp/token
       """,
     version: "0.1.0",
     subcommands: [
       Scan.self, Report.self, Explain.self, Score.self, Filter.self, Ingest.self, Import.self, Stats.self,
       Spectrum.self,
-      Replay.self, Synth.self, Bench.self, Config.self,
+      Replay.self, Synth.self, Bench.self, Config.self, Serve.self,
     ])
 }

@@ -1,0 +1,37 @@
+import InlinePrefilter
+
+/// How `fraudscan serve` runs: where its state is, where it listens, who may
+/// call it, and its limits.
+///
+///     var configuration = ServeConfiguration(statePath: "state.sqlite", token: "s3cret")
+///     configuration.port = 8080
+public struct ServeConfiguration: Sendable {
+  /// The SQLite state file (decision log, checkpoints, events, id map); one server per file.
+  public var statePath: String
+  /// The address to listen on.
+  public var host = "127.0.0.1"
+  /// The port to listen on; 0 picks a free one (see ``FraudServer/port()``).
+  public var port = 8080
+  /// The bearer token every `/v1` call must carry.
+  public var token: String
+  /// The largest request body, in bytes; larger ones get 413.
+  public var maxBodyBytes = 8 << 20
+  /// The most events waiting for a group commit; a request that would pass it gets 503 with `Retry-After`.
+  public var maxQueuedEvents = 100_000
+  /// When an acknowledged decision is safe (``Durability``).
+  public var durability = Durability.fsync
+  /// Save the pre-filter's state at the first group commit after this many events since the last save.
+  public var checkpointEvery = 1_000_000
+  /// The longest long-poll of `GET /v1/decisions`, in seconds.
+  public var maxWaitSeconds = 60
+  /// The most signals of one account read for its score (the latest ones).
+  public var maxScoreSignals = 100_000
+  /// The pre-filter's window and thresholds.
+  public var prefilter = PrefilterConfiguration()
+
+  /// A configuration with the defaults above.
+  public init(statePath: String, token: String) {
+    self.statePath = statePath
+    self.token = token
+  }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The HTTP endpoints (see `docs/openapi.yaml`), over one ``DecisionCore``.
+struct ServeRoutes: Sendable {
+  let core: DecisionCore
+  let configuration: ServeConfiguration
+  let metrics: ServiceMetrics
+  let logger: Logger
+
+  func build() -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.get("/healthz") { _, _ in JSONResponse.ok(Array(#"{"status":"ok"}"#.utf8)) }
+    router.get("/readyz") { _, _ in
+      if let reason = await core.notReadyReason { return JSONResponse.error(.serviceUnavailable, reason) }
+      return JSONResponse.ok(Array(#"{"status":"ready"}"#.utf8))
+    }
+    router.get("/metrics") { _, _ in
+      await core.refreshGauges()
+      return Response(
+        status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+        body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
+    }
+    let v1 = router.group("v1").add(
+      middleware: BearerTokenMiddleware(token: Array(configuration.token.utf8), logger: logger))
+    v1.post("events") { request, _ in try await postEvents(request) }
+    v1.get("decisions") { request, _ in try await getDecisions(request) }
+    v1.get("accounts/:id/score") { _, context in
+      guard let raw = context.parameters.get("id") else { return JSONResponse.error(.badRequest, "no account id") }
+      let account = raw.removingPercentEncoding ?? raw
+      let report = try await core.score(account: account)
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      return JSONResponse.ok(Array(try encoder.encode(report)))
+    }
+    return router
+  }
+
+  private func postEvents(_ request: Request) async throws -> Response {
+    let limit = configuration.maxBodyBytes
+    if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+      return JSONResponse.error(.contentTooLarge, "the body has \(length) bytes, more than the limit of \(limit)")
+    }
+    let body: ByteBuffer
+    do {
+      body = try await request.body.collect(upTo: limit)
+    } catch is NIOTooManyBytesError {
+      return JSONResponse.error(.contentTooLarge, "the body is larger than the limit of \(limit) bytes")
+    }
+    let single = request.headers[.contentType].map { $0.lowercased().hasPrefix("application/json") } ?? false
+    let lines = EventLines.split(body, singleObject: single)
+    guard !lines.isEmpty else { return JSONResponse.error(.badRequest, "the body holds no event") }
+    do {
+      let answers = try await core.submit(lines)
+      return JSONResponse.ok(EventsResponse.body(answers))
+    } catch let error as ServeError {
+      switch error {
+      case .overloaded:
+        return JSONResponse.error(.serviceUnavailable, error.description, headers: [.retryAfter: "1"])
+      case .batchTooLarge:
+        return JSONResponse.error(.contentTooLarge, error.description)
+      case .unavailable:
+        return JSONResponse.error(.serviceUnavailable, error.description, headers: [.retryAfter: "5"])
+      default:
+        logger.error("events not decided", metadata: ["error": "\(error)"])
+        return JSONResponse.error(.internalServerError, error.description)
+      }
+    }
+  }
+
+  private func getDecisions(_ request: Request) async throws -> Response {
+    let query = request.uri.queryParameters
+    let after = query.get("after", as: Int.self) ?? -1
+    let limit = min(max(query.get("limit", as: Int.self) ?? 1_000, 1), 10_000)
+    let wait = min(max(query.get("wait", as: Double.self) ?? 0, 0), Double(configuration.maxWaitSeconds))
+    let deadline = ContinuousClock.now + .milliseconds(Int64(wait * 1_000))
+    var rows = try await core.answers(after: after, limit: limit)
+    // Long-poll: look again every 20 ms until something is decided or the wait is over
+    // (or the server shuts down, so that a long poll does not hold up the drain).
+    while rows.isEmpty, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully {
+      try await Task.sleep(for: .milliseconds(20))
+      rows = try await core.answers(after: after, limit: limit)
+    }
+    var out: [UInt8] = Array(#"{"decisions":["#.utf8)
+    var first = true
+    for row in rows {
+      for line in row.answer.split(separator: 0x0A) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        out += line
+      }
+    }
+    out += #"],"next":"#.utf8
+    out += String(rows.last?.seq ?? after).utf8
+    out.append(UInt8(ascii: "}"))
+    return JSONResponse.ok(out)
+  }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Load test of `fraudscan serve` on loopback with wrk (Debian's `wrk`): single-event
+# requests and batches of 1 000, 8 to 64 connections, durable acknowledgement on
+# (fsync) and relaxed (process). Prints requests/s, events/s, latency percentiles and
+# the server's peak resident memory for each run. A bench, not a test: run it on a
+# quiet machine (load < 2) against a release build.
+#
+#   swift build -c release && scripts/serve-bench/run.sh [BINARY] [SECONDS]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+binary="${1:-$here/../../.build/release/fraudscan}"
+seconds="${2:-15}"
+command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
+work="$(mktemp -d)"
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+export FRAUDSCAN_TOKEN="bench-$(date +%s)"
+port=18089
+
+run() {  # durability connections batch
+  local durability=$1 connections=$2 batch=$3
+  rm -f "$work"/state.sqlite*
+  "$binary" serve --state "$work/state.sqlite" --listen "127.0.0.1:$port" --durability "$durability" \
+    --max-body-bytes $((64 << 20)) --log-level warning &
+  server=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  local threads=$(( connections < 2 ? connections : 2 ))
+  local out
+  out=$(BATCH=$batch wrk -t "$threads" -c "$connections" -d "${seconds}s" --timeout 10s --latency \
+    -s "$here/events.lua" "http://127.0.0.1:$port/v1/events")
+  local rss
+  rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+  kill -TERM "$server"; wait "$server" || true
+  local rps
+  rps=$(echo "$out" | awk '/^requests\/s/ {print $2}')
+  printf '%-8s conns=%-3s batch=%-5s %s req/s, %s events/s, %s, peak RSS %s MiB, %s\n' \
+    "$durability" "$connections" "$batch" "$rps" "$((rps * batch))" \
+    "$(echo "$out" | grep '^p50')" "$((rss / 1024))" "$(echo "$out" | grep '^requests [0-9]')"
+}
+
+for durability in fsync process; do
+  for connections in 8 64; do
+    run "$durability" "$connections" 1
+    run "$durability" "$connections" 1000
+  done
+done
