@@ -44,20 +44,46 @@ def parser():
     return p
 
 
-def scan(args):
+def session(master=None):
+    """The Spark session: spark-submit's master, else `master` (default local[2])."""
     from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("fraudscan-scan").config("spark.sql.session.timeZone", "UTC")
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    # Under spark-submit the master comes from its --master (PYSPARK_SUBMIT_ARGS / SPARK_ENV_LOADED).
+    submitted = "spark.master" in os.environ.get("PYSPARK_SUBMIT_ARGS", "") or os.environ.get("SPARK_ENV_LOADED")
+    if master or not submitted:
+        m = master or "local[2]"
+        builder = builder.master(m).config("spark.ui.enabled", "false")
+        # Small local runs: few shuffle partitions (a cluster run keeps its own settings).
+        builder = builder.config("spark.sql.shuffle.partitions", "4").config("spark.default.parallelism", "2")
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def scan(args):
+    spark = session(args.master)
+    try:
+        text = run_scan(spark, args)
+    finally:
+        spark.stop()
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(text)
+    return 0
+
+
+def run_scan(spark, args):
+    """The report JSON (text) of scanning `args.input` on `spark`."""
+    import warnings as pywarnings
 
     from . import engagement, fake_profiles, payments, signals
 
+    pywarnings.filterwarnings("ignore", message="Arrow optimization failed")
     log = (lambda m: None) if args.quiet else (lambda m: print(f"fraudscan_spark: {m}", file=sys.stderr, flush=True))
-    builder = SparkSession.builder.appName("fraudscan-scan").config("spark.sql.session.timeZone", "UTC")
-    builder = builder.config("spark.ui.showConsoleProgress", "false")
-    # Under spark-submit the master comes from its --master (SPARK_SUBMIT sets spark.master).
-    submitted = "spark.master" in os.environ.get("PYSPARK_SUBMIT_ARGS", "") or os.environ.get("SPARK_ENV_LOADED")
-    if args.master or not submitted:
-        builder = builder.master(args.master or "local[2]").config("spark.sql.shuffle.partitions", "4")
-    spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("ERROR")
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     started = time.time()
     timings = {}
@@ -114,14 +140,10 @@ def scan(args):
         clusters = clusters[: args.top]
     detectors = [d for d in ORDER if d in ran]
     text = report_json(clusters, detectors, s.signals, warnings)
-    if args.out == "-":
-        sys.stdout.write(text)
-    else:
-        with open(args.out, "w", encoding="utf-8") as f:
-            f.write(text)
-    log(f"{len(clusters)} cluster(s) written to {args.out} in {time.time() - started:.1f} s")
-    spark.stop()
-    return 0
+    log(f"{len(clusters)} cluster(s) in {time.time() - started:.1f} s")
+    for df in (s.payments, s.interactions, s.profile_edits, s.accounts, pairs):
+        df.unpersist()
+    return text
 
 
 def main(argv=None):

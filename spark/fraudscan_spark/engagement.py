@@ -256,10 +256,37 @@ class BlockTest:
         o["score"] = min(-lpd, -lps)
         return o
 
-    def blocks(self, rows, columns):
-        """The parts of a candidate that pass (EngagementBlockTest.blocks without the sub-block
-        refinement of sparse parts, see spark/README.md)."""
-        return [o for o in (self.evaluate(r, c) for r, c in self.split(rows, columns)) if o["passed"]]
+    def blocks(self, rows, columns, depth=0):
+        """The parts of a candidate that pass; a part too sparse to pass is searched for
+        sub-blocks by greedy peeling (EngagementBlockTest+Refine)."""
+        passed = []
+        for r, c in self.split(rows, columns):
+            o = self.evaluate(r, c)
+            if o["passed"]:
+                passed.append(o)
+            elif (depth < 3 and len(o.get("endorsers", [])) >= 2 * MIN_ENDORSERS
+                  and len(o.get("customers", [])) >= 2 * MIN_CUSTOMERS and o["fill"] < MIN_FILL):
+                passed += self.sub_blocks(o["endorsers"], o["customers"], depth + 1)
+        return passed
+
+    def sub_blocks(self, rows, columns, depth):
+        cset = set(columns)
+        by_row = {i: [] for i in rows}
+        rset = set(rows)
+        for j in columns:
+            for _, s in self.ins.get(j, []):
+                if s in rset:
+                    by_row[s].append(j)
+        weights = {j: 1 / math.log(self.in_degree(j) + 5) for j in columns}
+        removed_r, removed_c, found = set(), set(), []
+        for _ in range(16):
+            br, bc, _ = greedy_peel(by_row, weights, removed_r, removed_c)
+            if not br or not bc:
+                break
+            removed_r |= set(br)
+            removed_c |= set(bc)
+            found += self.blocks(br, bc, depth)
+        return found
 
     @staticmethod
     def finding(o, detector, extra, lead):
@@ -286,6 +313,60 @@ class BlockTest:
         return Finding("bought_engagement", detector, round_to(o["score"], 2), list(o["endorsers"]) + list(o["customers"]), ev)
 
 
+def greedy_peel(by_row, weights, removed_rows=(), removed_columns=()):
+    """FRAUDAR's greedy peeling (GreedyPeeling.peel) of a small block held on the driver:
+    repeatedly remove the node of least weighted degree, keep the densest f(S)/|S| seen.
+    `by_row`: row -> its columns; `weights`: column -> weight. Returns (rows, columns, density)."""
+    import heapq
+
+    cols = {}
+    for i, js in by_row.items():
+        if i in removed_rows:
+            continue
+        for j in js:
+            if j not in removed_columns:
+                cols.setdefault(j, []).append(i)
+    key = {}
+    total = 0.0
+    for j, rs in cols.items():
+        key[("c", j)] = weights[j] * len(rs)
+        total += weights[j] * len(rs)
+        for i in rs:
+            key[("r", i)] = key.get(("r", i), 0.0) + weights[j]
+    members = [n for n, k in key.items() if k > 0]
+    heap = [(key[n], n) for n in members]
+    heapq.heapify(heap)
+    alive = set(members)
+    order = []
+    size = len(members)
+    best = total / size if size else 0.0
+    best_step = 0
+    while heap:
+        k, n = heapq.heappop(heap)
+        if n not in alive or k != key[n]:
+            continue
+        alive.discard(n)
+        order.append(n)
+        total -= k
+        size -= 1
+        if n[0] == "r":
+            for j in by_row[n[1]]:
+                if ("c", j) in alive:
+                    key[("c", j)] -= weights[j]
+                    heapq.heappush(heap, (key[("c", j)], ("c", j)))
+        else:
+            w = weights[n[1]]
+            for i in cols[n[1]]:
+                if ("r", i) in alive:
+                    key[("r", i)] -= w
+                    heapq.heappush(heap, (key[("r", i)], ("r", i)))
+        if size > 0 and total / size > best:
+            best = total / size
+            best_step = len(order)
+    rest = order[best_step:]
+    return sorted(i for t, i in rest if t == "r"), sorted(j for t, j in rest if t == "c"), best
+
+
 def _num(x):
     """A Double as Swift interpolates it: 12.0 prints `12.0`."""
     return repr(float(x))
@@ -301,7 +382,38 @@ def make_test(spark, pairs, summary, accounts, candidates):
     return BlockTest(summary, ins, outdeg, lambda j: len(ins.get(j, [])), created)
 
 
-def dense_blocks(spark, pairs, summary, accounts, minimum_density=0.35, max_blocks=20, patience=5, epsilon=0.1, log=None):
+def _peel_on_driver(spark, pairs, summary, accounts, region, minimum_density, max_blocks, patience):
+    """DenseBlockDetector.search on a region small enough for one process: exact FRAUDAR
+    peeling, block after block, each tested; stops below the density, after `patience`
+    failed blocks in a row, or after `max_blocks`."""
+    edges = region.select("src", "dst", "w").collect()
+    by_row, weights = {}, {}
+    for r in edges:
+        by_row.setdefault(r["src"], []).append(r["dst"])
+        weights[r["dst"]] = r["w"]
+    test = make_test(spark, pairs, summary, accounts, [Candidate(sorted(by_row), sorted(weights))])
+    removed_r, removed_c = set(), set()
+    findings, failures = [], 0
+    for _ in range(max_blocks):
+        rows, cols, density = greedy_peel(by_row, weights, removed_r, removed_c)
+        if not rows or not cols or density < minimum_density:
+            break
+        removed_r |= set(rows)
+        removed_c |= set(cols)
+        passed = test.blocks(rows, cols)
+        for o in passed:
+            findings.append(
+                test.finding(o, "dense-block", {"peeling_density": round_to(density, 3)},
+                             f"Dense block (FRAUDAR peeling, weighted density {_num(round_to(density, 2))}): ")
+            )
+        failures = 0 if passed else failures + 1
+        if failures >= patience:
+            break
+    return findings
+
+
+def dense_blocks(spark, pairs, summary, accounts, minimum_density=0.35, max_blocks=20, patience=5, max_rounds=200,
+                 local_peel_edges=2_000_000, driver_max_blocks=2000, driver_patience=40, log=None):
     """`dense-block` by distributed peeling in the manner of D-Cube (Shin et al., WSDM 2017).
 
     Edges weigh 1/ln(d+5) (d the endorsed account's distinct endorsers, FRAUDAR's column
@@ -313,40 +425,51 @@ def dense_blocks(spark, pairs, summary, accounts, minimum_density=0.35, max_bloc
     test, its nodes removed, and the next block peeled from what is left."""
     indeg = pairs.groupBy("dst").agg(F.count("*").alias("d"))
     w = pairs.join(indeg, "dst").select("src", "dst", (1.0 / F.log(F.col("d") + 5.0)).alias("w"))
-    # The region above the threshold.
+    # The region above the threshold. (Window aggregates, not joins: a join's size estimate
+    # is the product of its inputs', which survives localCheckpoint and explodes over rounds.)
+    by_src, by_dst = Window.partitionBy("src"), Window.partitionBy("dst")
     live = w.localCheckpoint()
+    before = live.count()
     for _ in range(64):
-        rs = live.groupBy("src").agg(F.sum("w").alias("ws")).where(F.col("ws") >= minimum_density).select("src")
-        cs = live.groupBy("dst").agg(F.sum("w").alias("wd")).where(F.col("wd") >= minimum_density).select("dst")
-        nxt = live.join(rs, "src").join(cs, "dst").localCheckpoint()
-        before, after = live.count(), nxt.count()
+        nxt = (
+            live.withColumn("ws", F.sum("w").over(by_src)).withColumn("wd", F.sum("w").over(by_dst))
+            .where((F.col("ws") >= minimum_density) & (F.col("wd") >= minimum_density)).drop("ws", "wd").localCheckpoint()
+        )
+        after = nxt.count()
         live = nxt
         if after == before:
             break
+        before = after
+    region_edges = live.count()
+    if region_edges <= local_peel_edges:
+        findings = _peel_on_driver(spark, pairs, summary, accounts, live, minimum_density, driver_max_blocks, driver_patience)
+        if log:
+            log(f"dense-block: region of {region_edges} edges peeled on the driver, {len(findings)} block(s)")
+        return findings
     rounds = 0
     findings, failures = [], 0
     region = live
     for _ in range(max_blocks):
         cur = region
         best, best_density = None, -1.0
-        while True:
-            rows = cur.groupBy("src").agg(F.sum("w").alias("deg"))
-            cols = cur.groupBy("dst").agg(F.sum("w").alias("deg"))
-            stats = cur.agg(F.sum("w").alias("f")).first()
-            nr, nc = rows.count(), cols.count()
+        for _ in range(max_rounds):
+            agg = cur.agg(F.sum("w").alias("f"), F.countDistinct("src").alias("nr"), F.countDistinct("dst").alias("nc")).first()
+            f, nr, nc = agg["f"] or 0.0, agg["nr"], agg["nc"]
             rounds += 1
             if nr == 0 or nc == 0:
                 break
-            density = (stats["f"] or 0.0) / (nr + nc)
+            density = f / (nr + nc)
             if density > best_density:
                 best_density = density
-                best = (sorted(r["src"] for r in rows.collect()), sorted(r["dst"] for r in cols.collect()))
-            cut = 2 * (1 + epsilon) * density
-            keep_r = rows.where(F.col("deg") > cut).select("src")
-            keep_c = cols.where(F.col("deg") > cut).select("dst")
-            cur = cur.join(keep_r, "src").join(keep_c, "dst").localCheckpoint()
+                best = cur
+            # D-Cube: the dimension with more slices loses every slice of mass <= its average.
+            side, n = ("src", nr) if nr >= nc else ("dst", nc)
+            mass = F.sum("w").over(Window.partitionBy(side))
+            cur = cur.withColumn("m", mass).where(F.col("m") > f / n).drop("m").localCheckpoint()
         if best is None or best_density < minimum_density:
             break
+        best = (sorted(r["src"] for r in best.select("src").distinct().collect()),
+                sorted(r["dst"] for r in best.select("dst").distinct().collect()))
         test = make_test(spark, pairs, summary, accounts, [Candidate(*best)])
         passed = test.blocks(*best)
         for o in passed:
@@ -355,10 +478,8 @@ def dense_blocks(spark, pairs, summary, accounts, minimum_density=0.35, max_bloc
                              f"Dense block (FRAUDAR peeling, weighted density {_num(round_to(best_density, 2))}): ")
             )
         failures = 0 if passed else failures + 1
-        region = (
-            region.join(spark.createDataFrame([(r,) for r in best[0]], "src string"), "src", "left_anti")
-            .join(spark.createDataFrame([(c,) for c in best[1]], "dst string"), "dst", "left_anti").localCheckpoint()
-        )
+        gone_r, gone_c = set(best[0]), set(best[1])
+        region = region.where(~F.col("src").isin(list(gone_r)) & ~F.col("dst").isin(list(gone_c))).localCheckpoint()
         if failures >= patience:
             break
     if log:
