@@ -50,8 +50,9 @@ def session(master=None):
 
     builder = SparkSession.builder.appName("fraudscan-scan").config("spark.sql.session.timeZone", "UTC")
     builder = builder.config("spark.ui.showConsoleProgress", "false")
-    # Under spark-submit the master comes from its --master (PYSPARK_SUBMIT_ARGS / SPARK_ENV_LOADED).
-    submitted = "spark.master" in os.environ.get("PYSPARK_SUBMIT_ARGS", "") or os.environ.get("SPARK_ENV_LOADED")
+    # Under spark-submit (which starts this driver with PYSPARK_GATEWAY_PORT set) the master
+    # and every setting come from its command line; --master here still wins when given.
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
     if master or not submitted:
         m = master or "local[2]"
         builder = builder.master(m).config("spark.ui.enabled", "false")
@@ -59,7 +60,24 @@ def session(master=None):
         builder = builder.config("spark.sql.shuffle.partitions", "4").config("spark.default.parallelism", "2")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    ship_package(spark)
     return spark
+
+
+def ship_package(spark):
+    """Executors unpickle this package's functions (UDFs, the payment partitions' runner):
+    zip it and add it to the context, so that neither `--py-files` nor an install on the
+    executors is needed."""
+    import tempfile
+    import zipfile
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(tempfile.mkdtemp(prefix="fraudscan-spark-"), "fraudscan_spark.zip")
+    with zipfile.ZipFile(path, "w") as z:
+        for name in sorted(os.listdir(here)):
+            if name.endswith(".py"):
+                z.write(os.path.join(here, name), f"fraudscan_spark/{name}")
+    spark.sparkContext.addPyFile(path)
 
 
 def scan(args):
