@@ -8,6 +8,7 @@ import zlib
 
 from pyspark.ml.feature import MinHashLSH
 from pyspark.ml.linalg import SparseVector, VectorUDT
+from pyspark.sql import Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -126,11 +127,11 @@ def _jaccard(x, y, length=5):
 
 
 def near_duplicate_text(spark, edits, stats, n_active, threshold=0.5, min_accounts=3, min_text_bytes=16, window=86_400,
-                        shingle_length=5, tables=10, seed=20260301):
+                        shingle_length=5, bands=10, rows_per_band=5, max_bucket=64, seed=20260301):
     """`near-duplicate-text`: distinct bio/employer/school values shared by <= 50 accounts, at
-    least 16 normalised bytes long, hashed by MLlib MinHashLSH over character 5-gram sets;
-    candidate pairs of one field with Jaccard >= 0.5 are joined (approxSimilarityJoin gives the
-    exact Jaccard distance of each candidate); a group of >= 2 bios set by >= 3 accounts, and
+    least 16 normalised bytes long, hashed by MLlib MinHashLSH (50 MinHashes) over character
+    5-gram sets; candidate pairs (same field, one of 10 bands of 5 MinHashes equal, buckets of
+    at most 64) with estimated Jaccard >= 0.5 are joined; a group of >= 2 bios set by >= 3 accounts, and
     corroborated (max(3, half) of them set the bios within a day, or share another surprising
     value), is reported with score ln(n/k) * (1 + mean Jaccard)."""
     texts = stats.where(F.col("field").isin(TEXT_FIELDS) & (F.col("k") <= MAX_SHARERS)).select("value", "field", "first_row", "k")
@@ -140,26 +141,60 @@ def near_duplicate_text(spark, edits, stats, n_active, threshold=0.5, min_accoun
     texts = texts.withColumn("features", vec("value")).cache()
     if texts.limit(1).count() == 0:
         return []
-    model = MinHashLSH(inputCol="features", outputCol="hashes", numHashTables=tables, seed=seed).fit(texts)
+    # MLlib's MinHashLSH computes the signatures (one MinHash per "hash table"); the banding is
+    # the Swift index's: 10 bands of 5 MinHashes, a candidate pair shares one band's 5 values,
+    # and a bucket of more than 64 texts (a stock phrase, not a copy) yields none. MLlib's own
+    # approxSimilarityJoin amplifies by OR only (1 MinHash per table), so a common vocabulary
+    # makes candidate pairs grow quadratically.
+    hashes = bands * rows_per_band
+    model = MinHashLSH(inputCol="features", outputCol="hashes", numHashTables=hashes, seed=seed).fit(texts)
+    sig_udf = F.udf(lambda hs: [int(h[0]) for h in hs], T.ArrayType(T.LongType()))
+    signed = model.transform(texts).select("value", "field", sig_udf("hashes").alias("sig")).cache()
+    banded = signed.select(
+        "value", "field", "sig",
+        F.posexplode(F.expr(f"transform(sequence(0, {bands - 1}), b -> slice(sig, b * {rows_per_band} + 1, {rows_per_band}))")).alias("band", "key"),
+    )
+    bucket = Window.partitionBy("field", "band", "key")
+    banded = banded.withColumn("size", F.count("*").over(bucket)).where((F.col("size") >= 2) & (F.col("size") <= max_bucket))
+    left = banded.select("field", "band", "key", F.col("value").alias("a"), F.col("sig").alias("sa"))
+    right = banded.select("field", "band", "key", F.col("value").alias("b"), F.col("sig").alias("sb"))
+    agree = F.expr(f"size(filter(arrays_zip(sa, sb), z -> z.sa = z.sb)) / {hashes}")
     pairs = (
-        model.approxSimilarityJoin(texts, texts, 1.0 - threshold, distCol="distance")
-        .select(
-            F.col("datasetA.value").alias("a"), F.col("datasetB.value").alias("b"), (1 - F.col("distance")).alias("similarity"),
-            F.col("datasetA.field").alias("fa"), F.col("datasetB.field").alias("fb"),
-        )
-        .where((F.col("a") < F.col("b")) & (F.col("fa") == F.col("fb")))
+        left.join(right, ["field", "band", "key"]).where(F.col("a") < F.col("b")).select("a", "b", "sa", "sb").distinct()
+        .select("a", "b", agree.alias("similarity")).where(F.col("similarity") >= threshold)
     ).cache()
     if pairs.limit(1).count() == 0:
         return []
     comps = connected_components(pairs).cache()
-    sim = pairs.join(comps.select(F.col("node").alias("a"), "component"), "a").groupBy("component").agg(
-        F.mean("similarity").alias("mean"), F.count("*").alias("pairs")
-    )
+    # The mean similarity of a group, as the Swift detector counts it: over the pairs that
+    # joined two parts of it (a spanning forest; pairs taken in (a, b) order here).
+    joined = pairs.join(comps.select(F.col("node").alias("a"), "component"), "a").select("component", "a", "b", "similarity")
+    by_comp = {}
+    for r in joined.collect():
+        by_comp.setdefault(r["component"], []).append((r["a"], r["b"], r["similarity"]))
+    means = {}
+    for comp, lst in by_comp.items():
+        parent = {}
+
+        def find(x):
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        total = count = 0
+        for a, b, sim_ab in sorted(lst):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[ra] = rb
+                total += sim_ab
+                count += 1
+        means[comp] = total / max(count, 1)
     info = comps.join(stats.select(F.col("value").alias("node"), "field", "first_row"), "node")
     groups = {}
     for r in info.collect():
         groups.setdefault(r["component"], []).append((r["first_row"], r["node"], r["field"]))
-    means = {r["component"]: r["mean"] for r in sim.collect()}
     group_values = [v for vs in groups.values() for _, v, _ in vs]
     # The accounts of each grouped value, their edits (for corroboration) collected for these accounts only.
     acc_rows = edits.join(spark.createDataFrame([(v,) for v in group_values], "value string"), "value").select("value", "account").distinct().collect()

@@ -3,8 +3,8 @@
 Differences allowed, each for a documented reason (spark/README.md, "Differences"):
 - spectral, contested-reputation and edit-burst are not run by the Spark scan: accounts that
   only they flag may be missing, and clusters they corroborate score lower (no 1/10 bonus);
-- near-duplicate-text's mean similarity is the exact Jaccard of MLlib's candidate pairs, not
-  the MinHash estimate over the pairs joined: its score may differ by up to 10 %;
+- near-duplicate-text's MinHashes are MLlib's, not the Swift index's, and its mean similarity
+  is taken over another spanning forest of the joined pairs: its score may differ by 10 %;
 - ranking ties between findings of equal score and detector are broken by account id, not by
   input order.
 Everything else must be equal: the flagged accounts per kind and every finding's score.
