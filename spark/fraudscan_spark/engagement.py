@@ -168,17 +168,37 @@ class BlockTest:
                 x = parent[x]
             return x
 
-        shared = {}
-        for cs in row_cols:
-            for i in range(len(cs)):
-                for j in range(i + 1, len(cs)):
-                    key = (min(cs[i], cs[j]), max(cs[i], cs[j]))
-                    shared[key] = shared.get(key, 0) + 1
-        for (x, y), n in sorted(shared.items()):
-            if n >= 2:
-                rx, ry = find(x), find(y)
-                if rx != ry:
-                    parent[max(rx, ry)] = min(rx, ry)
+        def union(x, y):
+            rx, ry = find(x), find(y)
+            if rx != ry:
+                parent[max(rx, ry)] = min(rx, ry)
+
+        # SharedEndorserComponents: customers joined when two block endorsers endorse both,
+        # found by walking earlier rows through each customer, with a budget of 16 steps per
+        # endorsement after which a row joins its customers outright (a complete block would
+        # otherwise cost rows x columns^2).
+        budget = 16 * sum(len(cs) for cs in row_cols)
+        earlier = [[] for _ in kept]
+        first, first_for = [0] * len(rows), [-1] * len(rows)
+        for p, cs in enumerate(row_cols):
+            if len(cs) < 2:
+                continue
+            root = find(cs[0])
+            if all(find(c) == root for c in cs):
+                continue
+            if budget <= 0:
+                for c in cs[1:]:
+                    union(cs[0], c)
+                continue
+            for c in cs:
+                budget -= len(earlier[c])
+                for q in earlier[c]:
+                    if first_for[q] == p:
+                        union(c, first[q])
+                    else:
+                        first_for[q], first[q] = p, c
+            for c in cs:
+                earlier[c].append(p)
         part_of, parts = {}, []
         for c in range(len(kept)):
             r = find(c)
