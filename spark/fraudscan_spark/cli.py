@@ -7,10 +7,9 @@ import time
 
 from .report import report_json, rank
 
-ENGAGEMENT = ["dense-block", "lockstep"]
+ENGAGEMENT = ["dense-block", "lockstep", "spectral"]
 PROFILES = ["rare-shared-values", "near-duplicate-text"]
 NOT_RUN = {
-    "spectral": "the spectral spokes (RowMatrix.computeSVD) are not written yet in the Spark scan (issue 14)",
     "contested-reputation": "REV2 fairness is not written yet in the Spark scan (issue 14)",
     "edit-burst": "the edit-burst test is not written yet in the Spark scan (issue 14)",
 }
@@ -130,6 +129,10 @@ def run_scan(spark, args):
         ran.append("lockstep")
         if summary:
             findings += timed("lockstep", lambda: engagement.lockstep(spark, pairs, summary, s.accounts))
+    if "spectral" not in skip:
+        ran.append("spectral")
+        if summary:
+            findings += timed("spectral", lambda: engagement.spectral(spark, pairs, summary, s.accounts, log=log))
     binary = payments.find_binary(args.fraudscan_bin)
     if not {"circular-payment", "gather-scatter", "structured-flow"} <= skip:
         pf, pw = timed("payments", lambda: payments.scan_payments(

@@ -402,7 +402,28 @@ def make_test(spark, pairs, summary, accounts, candidates):
     return BlockTest(summary, ins, outdeg, lambda j: len(ins.get(j, [])), created)
 
 
-def _peel_on_driver(spark, pairs, summary, accounts, region, minimum_density, max_blocks, patience):
+def _core(w, minimum_density):
+    """The weighted minimum_density-core of the weighted edges `w` (src, dst, w): pruning rounds
+    of window aggregates. (Not joins: a join's size estimate is the product of its inputs',
+    which survives localCheckpoint and grows over rounds until the driver runs out of heap.)"""
+    by_src, by_dst = Window.partitionBy("src"), Window.partitionBy("dst")
+    live = w.localCheckpoint()
+    before = live.count()
+    for _ in range(64):
+        nxt = (
+            live.withColumn("ws", F.sum("w").over(by_src)).withColumn("wd", F.sum("w").over(by_dst))
+            .where((F.col("ws") >= minimum_density) & (F.col("wd") >= minimum_density)).drop("ws", "wd").localCheckpoint()
+        )
+        after = nxt.count()
+        live = nxt
+        if after == before:
+            break
+        before = after
+    return live
+
+
+def _peel_on_driver(spark, pairs, summary, accounts, region, minimum_density, max_blocks, patience, detector="dense-block",
+                    lead="Dense block (FRAUDAR peeling"):
     """DenseBlockDetector.search on a region small enough for one process: exact FRAUDAR
     peeling, block after block, each tested; stops below the density, after `patience`
     failed blocks in a row, or after `max_blocks`."""
@@ -423,8 +444,8 @@ def _peel_on_driver(spark, pairs, summary, accounts, region, minimum_density, ma
         passed = test.blocks(rows, cols)
         for o in passed:
             findings.append(
-                test.finding(o, "dense-block", {"peeling_density": round_to(density, 3)},
-                             f"Dense block (FRAUDAR peeling, weighted density {_num(round_to(density, 2))}): ")
+                test.finding(o, detector, {"peeling_density": round_to(density, 3)},
+                             f"{lead}, weighted density {_num(round_to(density, 2))}): ")
             )
         failures = 0 if passed else failures + 1
         if failures >= patience:
@@ -445,21 +466,7 @@ def dense_blocks(spark, pairs, summary, accounts, minimum_density=0.35, max_bloc
     test, its nodes removed, and the next block peeled from what is left."""
     indeg = pairs.groupBy("dst").agg(F.count("*").alias("d"))
     w = pairs.join(indeg, "dst").select("src", "dst", (1.0 / F.log(F.col("d") + 5.0)).alias("w"))
-    # The region above the threshold. (Window aggregates, not joins: a join's size estimate
-    # is the product of its inputs', which survives localCheckpoint and explodes over rounds.)
-    by_src, by_dst = Window.partitionBy("src"), Window.partitionBy("dst")
-    live = w.localCheckpoint()
-    before = live.count()
-    for _ in range(64):
-        nxt = (
-            live.withColumn("ws", F.sum("w").over(by_src)).withColumn("wd", F.sum("w").over(by_dst))
-            .where((F.col("ws") >= minimum_density) & (F.col("wd") >= minimum_density)).drop("ws", "wd").localCheckpoint()
-        )
-        after = nxt.count()
-        live = nxt
-        if after == before:
-            break
-        before = after
+    live = _core(w, minimum_density)
     region_edges = live.count()
     if region_edges <= local_peel_edges:
         findings = _peel_on_driver(spark, pairs, summary, accounts, live, minimum_density, driver_max_blocks, driver_patience)
@@ -558,4 +565,89 @@ def lockstep(spark, pairs, summary, accounts, window=3 * 86_400, minimum_endorse
                 test.finding(o, "lockstep", {"bursts": len(o["customers"]), "burst_window_hours": window / 3600},
                              f"Lockstep (CopyCatch, each target hit within {window // 3600} h): ")
             )
+    return findings
+
+
+def spectral(spark, pairs, summary, accounts, rank=10, explained_share=0.5, spoke_share=0.25, max_spoke_accounts=2000,
+             minimum_density=0.35, local_peel_edges=2_000_000, log=None):
+    """`spectral` (SpokEn and fBox) with MLlib's distributed truncated SVD
+    (`IndexedRowMatrix.computeSVD`, ARPACK over distributed products) of the binary
+    endorser x endorsed matrix, accounts indexed in a fixed order.
+
+    Spokes: for each singular pair, the endorsers with |u_i| >= 1/4 max |u| and the endorsed
+    with |v_j| >= 1/4 max |v| (at most 2 000 each, in index order) are a candidate for the block
+    test. fBox: endorsers of out-degree >= 2, not in a passed spoke, of whom the rank-k
+    reconstruction explains less than half of sqrt(degree), are peeled for dense blocks as
+    `dense-block` does, confined to them."""
+    from pyspark.mllib.linalg import Vectors
+    from pyspark.mllib.linalg.distributed import IndexedRow, IndexedRowMatrix
+
+    n = summary.node_count
+    k = min(rank, n // 2)
+    if summary.edge_count == 0 or k <= 0:
+        return []
+    # Account indices: accounts.csv order, then the implicit ones by id (the Swift order is
+    # first appearance; only ties among equal |entries| at the 2 000 cut could depend on it).
+    index = accounts.select("account", F.coalesce("order", F.lit(1 << 62)).alias("o")).rdd.map(lambda r: (r["o"], r["account"]))
+    index = index.sortBy(lambda x: (x[0], x[1])).zipWithIndex().map(lambda x: (x[0][1], x[1]))
+    ids = spark.createDataFrame(index, "account string, i long").cache()
+    edges = (
+        pairs.join(ids.withColumnRenamed("account", "src").withColumnRenamed("i", "si"), "src")
+        .join(ids.withColumnRenamed("account", "dst").withColumnRenamed("i", "di"), "dst").select("si", "di")
+    )
+    rows = edges.rdd.map(lambda r: (r["si"], r["di"])).groupByKey().map(
+        lambda kv: IndexedRow(kv[0], Vectors.sparse(n, sorted(set(kv[1])), [1.0] * len(set(kv[1]))))
+    )
+    matrix = IndexedRowMatrix(rows, numRows=n, numCols=n)
+    svd = matrix.computeSVD(k, computeU=True)
+    s = list(svd.s.toArray())
+    v = svd.V.toArray()  # n x k, local (n x k doubles)
+    u = svd.U.rows.map(lambda r: (r.index, list(r.vector.toArray()))).cache()
+    kk = len(s)
+    umax = u.map(lambda r: [abs(x) for x in r[1]]).reduce(lambda a, b: [max(x, y) for x, y in zip(a, b)])
+    vmax = [max(abs(v[j, c]) for j in range(n)) for c in range(kk)]
+    cut_u = [spoke_share * m for m in umax]
+    spoke_rows = u.filter(lambda r: any(abs(r[1][c]) >= cut_u[c] for c in range(kk)) ).map(
+        lambda r: (r[0], [abs(x) for x in r[1]])).collect()
+
+    def names(indices):
+        """Account ids of `indices`, fetched by one join."""
+        wanted = spark.createDataFrame([(int(i),) for i in set(indices)], "i long")
+        return dict(ids.join(wanted, "i").rdd.map(lambda r: (r["i"], r["account"])).collect()) if indices else {}
+
+    findings, claimed, picked = [], set(), []
+    for c in range(kk):
+        if s[c] <= 0:
+            continue
+        rs = sorted(i for i, a in spoke_rows if a[c] >= cut_u[c] and umax[c] > 0)[:max_spoke_accounts]
+        cs = [j for j in range(n) if vmax[c] > 0 and abs(v[j, c]) >= spoke_share * vmax[c]][:max_spoke_accounts]
+        picked.append((c, rs, cs))
+    name_of = names([i for _, rs, cs in picked for i in rs + cs])
+    cands = [(c, [name_of[i] for i in rs], [name_of[j] for j in cs]) for c, rs, cs in picked]
+    if cands:
+        test = make_test(spark, pairs, summary, accounts, [Candidate(r, cs) for _, r, cs in cands])
+        for c, r, cs in cands:
+            for o in test.blocks(r, cs):
+                claimed |= set(o["endorsers"])
+                sigma = round_to(s[c], 2)
+                findings.append(test.finding(o, "spectral", {"singular_vector": c + 1, "singular_value": sigma},
+                                             f"Spoke on singular vector {c + 1} (σ = {_num(sigma)}): "))
+    # fBox: endorsers the rank-k reconstruction leaves unexplained.
+    outdeg = edges.groupBy("si").agg(F.count("*").alias("d")).where("d >= 2").rdd.map(lambda r: (r["si"], r["d"]))
+    sv = s
+    unexplained = u.join(outdeg).filter(
+        lambda x: math.sqrt(sum((a * b) ** 2 for a, b in zip(x[1][0], sv))) < explained_share * math.sqrt(x[1][1])
+    ).map(lambda x: x[0]).collect()
+    flagged = sorted(set(names(unexplained).values()) - claimed)
+    if log:
+        log(f"spectral: rank {kk}, σ1 = {s[0]:.2f}, {len(findings)} spoke block(s), {len(flagged)} unexplained endorser(s)")
+    if not flagged:
+        return findings
+    fdf = spark.createDataFrame([(a,) for a in flagged], "src string")
+    indeg = pairs.groupBy("dst").agg(F.count("*").alias("d"))
+    w = pairs.join(fdf, "src").join(indeg, "dst").select("src", "dst", (1.0 / F.log(F.col("d") + 5.0)).alias("w"))
+    region = _core(w, minimum_density)
+    findings += _peel_on_driver(
+        spark, pairs, summary, accounts, region, minimum_density, 2000, 40, detector="spectral",
+        lead=f"fBox (endorsers whose degree the top-{kk} spectrum leaves unexplained; peeling")
     return findings

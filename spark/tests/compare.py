@@ -7,7 +7,7 @@ import subprocess
 KINDS = ["bought_engagement", "circular_payment", "fake_profile"]
 # Detectors the Spark scan does not run yet (cli.NOT_RUN): accounts only they flag are expected
 # to be missing from the Spark report.
-NOT_IN_SPARK = {"spectral", "contested-reputation", "edit-burst"}
+NOT_IN_SPARK = {"contested-reputation", "edit-burst"}
 
 
 def reference(binary, path):

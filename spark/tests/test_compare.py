@@ -1,7 +1,7 @@
 """The Spark scan against the single-process `fraudscan scan --format json`, account by account.
 
 Differences allowed, each for a documented reason (spark/README.md, "Differences"):
-- spectral, contested-reputation and edit-burst are not run by the Spark scan: accounts of
+- contested-reputation and edit-burst are not run by the Spark scan: accounts of
   clusters they found, alone or with a ported detector, may be missing (a cluster found with
   a ported detector must still overlap a Spark cluster of its kind), and clusters they
   corroborate score lower (no 1/10 bonus);
@@ -22,7 +22,7 @@ from compare import NOT_IN_SPARK, compare, findings, mixed_clusters, reference
 from fraudscan_spark import cli
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PORTED = {"dense-block", "lockstep", "rare-shared-values", "near-duplicate-text", "circular-payment", "gather-scatter",
+PORTED = {"dense-block", "lockstep", "spectral", "rare-shared-values", "near-duplicate-text", "circular-payment", "gather-scatter",
           "structured-flow"}
 
 
@@ -88,9 +88,9 @@ def test_synthetic_payments_in_several_partitions(spark, binary, synthetic):
 
 @pytest.mark.skipif(not os.environ.get("FRAUDSCAN_SPARK_SMALL"), reason="set FRAUDSCAN_SPARK_SMALL=1 (about 2 minutes more)")
 def test_small_synthetic_set(spark, binary, tmp_path):
-    """`synth --scale small` (155 k signals). Measured differences (spark/README.md): 15
-    accounts of clusters that spectral or edit-burst joined are not flagged (their findings
-    are not ported), and MinHash finds 5 near-duplicate groups where the Swift index finds 6."""
+    """`synth --scale small` (155 k signals). Measured differences (spark/README.md): accounts
+    of clusters that edit-burst joined are not flagged (its findings are not ported), and
+    MinHash finds 5 near-duplicate groups where the Swift index finds 6."""
     d = str(tmp_path / "small")
     subprocess.run([binary, "synth", "--scale", "small", "--seed", "7", d], check=True, capture_output=True)
     check(reference(binary, d), spark_report(spark, d, "--fraudscan-bin", binary), near_duplicate_groups_may_differ_by=1)
