@@ -1,0 +1,178 @@
+"""`python -m fraudscan_spark scan INPUT --out REPORT.json`."""
+
+import argparse
+import os
+import sys
+import time
+
+from .report import report_json, rank
+
+ENGAGEMENT = ["dense-block", "lockstep", "spectral"]
+PROFILES = ["rare-shared-values", "near-duplicate-text"]
+NOT_RUN = {
+    "contested-reputation": "REV2 fairness is not written yet in the Spark scan (issue 14)",
+    "edit-burst": "the edit-burst test is not written yet in the Spark scan (issue 14)",
+}
+# The single-process scan's detector order (Scanner.standard).
+ORDER = ["dense-block", "lockstep", "spectral", "contested-reputation", "circular-payment", "gather-scatter", "structured-flow",
+         "rare-shared-values", "near-duplicate-text", "edit-burst"]
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="fraudscan_spark", description="fraudscan's batch scan on Apache Spark")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("scan", help="scan a signal set and write the contract's report JSON")
+    s.add_argument("input", help="signal-set directory: any path Spark reads (file:, hdfs://, s3a://)")
+    s.add_argument("--out", required=True, help="the report JSON (a local path on the driver; '-' for standard output)")
+    s.add_argument("--input-format", choices=["auto", "csv", "parquet"], default="auto",
+                   help="read NAME.parquet or NAME.csv (auto: Parquet when present)")
+    s.add_argument("--master", default=None, help="Spark master when not given by spark-submit (default local[2])")
+    s.add_argument("--fraudscan-bin", default=None,
+                   help="the fraudscan binary run on executors for payments (default: fraudscan on PATH, else .build/release "
+                        "or .build/debug); with --archives, the path inside the unpacked archive, e.g. fraudscan.tgz/fraudscan")
+    s.add_argument("--partition-payments", type=int, default=2_000_000,
+                   help="most payments handed to one fraudscan run (components are packed, larger ones cut in time windows)")
+    s.add_argument("--window-days", type=float, default=180, help="time window of an oversized payment component")
+    s.add_argument("--overlap-days", type=float, default=60, help="overlap of consecutive windows (structured-flow links 60 days)")
+    s.add_argument("--endorsements", default="follow,like", help="interaction kinds that endorse")
+    s.add_argument("--max-blocks", type=int, default=20, help="dense blocks peeled at most")
+    s.add_argument("--patience", type=int, default=5, help="failed dense blocks in a row after which peeling stops")
+    s.add_argument("--skip", default="", help="comma-separated detectors not to run (e.g. near-duplicate-text)")
+    s.add_argument("--top", type=int, default=0, help="keep only the top N clusters (0: all)")
+    s.add_argument("--quiet", action="store_true")
+    return p
+
+
+def session(master=None):
+    """The Spark session: spark-submit's master, else `master` (default local[2])."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("fraudscan-scan").config("spark.sql.session.timeZone", "UTC")
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    # Under spark-submit (which starts this driver with PYSPARK_GATEWAY_PORT set) the master
+    # and every setting come from its command line; --master here still wins when given.
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    if master or not submitted:
+        m = master or "local[2]"
+        builder = builder.master(m).config("spark.ui.enabled", "false")
+        # Small local runs: few shuffle partitions (a cluster run keeps its own settings).
+        builder = builder.config("spark.sql.shuffle.partitions", "4").config("spark.default.parallelism", "2")
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    ship_package(spark)
+    return spark
+
+
+def ship_package(spark):
+    """Executors unpickle this package's functions (UDFs, the payment partitions' runner):
+    zip it and add it to the context, so that neither `--py-files` nor an install on the
+    executors is needed."""
+    import tempfile
+    import zipfile
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(tempfile.mkdtemp(prefix="fraudscan-spark-"), "fraudscan_spark.zip")
+    with zipfile.ZipFile(path, "w") as z:
+        for name in sorted(os.listdir(here)):
+            if name.endswith(".py"):
+                z.write(os.path.join(here, name), f"fraudscan_spark/{name}")
+    spark.sparkContext.addPyFile(path)
+
+
+def scan(args):
+    spark = session(args.master)
+    try:
+        text = run_scan(spark, args)
+    finally:
+        spark.stop()
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(text)
+    return 0
+
+
+def run_scan(spark, args):
+    """The report JSON (text) of scanning `args.input` on `spark`."""
+    import warnings as pywarnings
+
+    from . import engagement, fake_profiles, payments, signals
+
+    pywarnings.filterwarnings("ignore", message="Arrow optimization failed")
+    log = (lambda m: None) if args.quiet else (lambda m: print(f"fraudscan_spark: {m}", file=sys.stderr, flush=True))
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    started = time.time()
+    timings = {}
+
+    def timed(name, fn):
+        t = time.time()
+        out = fn()
+        timings[name] = time.time() - t
+        log(f"{name}: {len(out[0]) if isinstance(out, tuple) else len(out)} finding(s) in {timings[name]:.1f} s")
+        return out
+
+    s = signals.load(spark, args.input, args.input_format)
+    node_count = s.accounts.count()
+    log(f"read {s.signals} signals, {node_count} accounts in {time.time() - started:.1f} s")
+    findings, warnings, ran = [], [], []
+
+    kinds = [k.strip() for k in args.endorsements.split(",") if k.strip()]
+    pairs = engagement.endorsements(s.interactions, kinds)
+    summary = engagement.summarise(pairs, s.interactions, node_count) if pairs.limit(1).count() else None
+    if "dense-block" not in skip:
+        ran.append("dense-block")
+        if summary:
+            findings += timed("dense-block", lambda: engagement.dense_blocks(
+                spark, pairs, summary, s.accounts, max_blocks=args.max_blocks, patience=args.patience, log=log))
+    if "lockstep" not in skip:
+        ran.append("lockstep")
+        if summary:
+            findings += timed("lockstep", lambda: engagement.lockstep(spark, pairs, summary, s.accounts))
+    if "spectral" not in skip:
+        ran.append("spectral")
+        if summary:
+            findings += timed("spectral", lambda: engagement.spectral(spark, pairs, summary, s.accounts, log=log))
+    binary = payments.find_binary(args.fraudscan_bin)
+    if not {"circular-payment", "gather-scatter", "structured-flow"} <= skip:
+        pf, pw = timed("payments", lambda: payments.scan_payments(
+            s, binary, args.partition_payments, int(args.window_days * 86400), int(args.overlap_days * 86400),
+            spark.sparkContext.defaultParallelism, log=log))
+        findings += pf
+        warnings += pw
+        ran += payments.PAYMENT_DETECTORS
+    if s.profile_edits.limit(1).count() > 0:
+        n_active, stats = fake_profiles.value_statistics(s.profile_edits)
+    else:
+        n_active, stats = 0, None
+    if "rare-shared-values" not in skip:
+        ran.append("rare-shared-values")
+        if stats is not None:
+            findings += timed("rare-shared-values", lambda: fake_profiles.rare_shared_values(s.profile_edits, stats))
+    if "near-duplicate-text" not in skip:
+        ran.append("near-duplicate-text")
+        if stats is not None:
+            findings += timed("near-duplicate-text", lambda: fake_profiles.near_duplicate_text(spark, s.profile_edits, stats, n_active))
+    for name, why in NOT_RUN.items():
+        if name not in skip:
+            warnings.append(f"{name}: {why}; run `fraudscan scan` for it")
+    clusters = rank(findings)
+    if args.top > 0:
+        clusters = clusters[: args.top]
+    detectors = [d for d in ORDER if d in ran]
+    text = report_json(clusters, detectors, s.signals, warnings)
+    log(f"{len(clusters)} cluster(s) in {time.time() - started:.1f} s")
+    for df in (s.payments, s.interactions, s.profile_edits, s.accounts, pairs):
+        df.unpersist()
+    return text
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    from .signals import SignalSetError
+
+    try:
+        return scan(args)
+    except SignalSetError as e:
+        print(f"Error: {e}", file=sys.stderr)
+        return 1

@@ -1,0 +1,653 @@
+"""Bought engagement on Spark: dense blocks by D-Cube-style distributed peeling, and lockstep
+bursts by grouping endorsements per (target, time window); each candidate block is trimmed
+and tested by a port of EngagementBlockTest (Sources/AnomalyDetect/BoughtEngagement/
+EngagementBlockTest.swift) so that scores and evidence are those of `fraudscan scan`."""
+
+import bisect
+import math
+from dataclasses import dataclass
+
+from pyspark.sql import Window
+from pyspark.sql import functions as F
+
+from .components import connected_components
+from .report import Finding, iso_minutes, round_to
+
+# EngagementBlockTest.Thresholds defaults (`fraudscan config --defaults`, engagement-block-test).
+MIN_ENDORSERS, MIN_CUSTOMERS, MIN_FILL, MIN_SHARE = 3, 2, 0.5, 0.5
+FAMILY_ALPHA, WINDOW_SHARE, NEW_ACCOUNT_SECONDS = 0.01, 0.8, 30 * 86_400
+
+
+def endorsements(interactions, kinds=("follow", "like")):
+    """The deduplicated endorsement graph: one (src, dst, t) per endorsing pair, t its first
+    endorsement; an interaction endorses when its kind is an endorsement kind and its rating
+    is absent or not negative (EndorsementPolicy)."""
+    e = interactions.where(F.col("kind").isin(list(kinds)) & (F.col("rating").isNull() | (F.col("rating") >= 0)))
+    return e.groupBy("src", "dst").agg(F.min("ts").alias("t")).where(F.col("src") != F.col("dst")).cache()
+
+
+@dataclass
+class GraphSummary:
+    """What the block test reads of the whole graph (EndorsementGraph)."""
+
+    node_count: int
+    edge_count: int
+    endorser_count: int
+    endorsed_count: int
+    span: float
+    times: list  # distinct first-endorsement times, sorted
+    cumulative: list  # endorsements at or before each of `times`
+
+    def count(self, lo, hi):
+        """Endorsing pairs whose first time is in [lo, hi]."""
+        i = bisect.bisect_right(self.times, hi)
+        j = bisect.bisect_left(self.times, lo)
+        return (self.cumulative[i - 1] if i > 0 else 0) - (self.cumulative[j - 1] if j > 0 else 0)
+
+
+def summarise(pairs, interactions, node_count):
+    row = pairs.agg(F.count("*").alias("m"), F.countDistinct("src").alias("ei"), F.countDistinct("dst").alias("ej")).first()
+    span_row = interactions.agg(F.min("ts").alias("lo"), F.max("ts").alias("hi")).first()
+    lo, hi = span_row["lo"] or 0, span_row["hi"] or 0
+    hist = pairs.groupBy("t").count().orderBy("t").collect()
+    times, cum, total = [], [], 0
+    for r in hist:
+        total += r["count"]
+        times.append(r["t"])
+        cum.append(total)
+    return GraphSummary(node_count, row["m"], row["ei"], row["ej"], float(max(hi - lo, 3600)), times, cum)
+
+
+def log10_poisson_tail(k, mean):
+    x = float(k)
+    if not x > mean:
+        return 0.0
+    if mean <= 0:
+        return -1.7976931348623157e308
+    first = -mean + x * math.log(mean) - math.lgamma(x + 1)
+    ratio = mean / (x + 1)
+    return min(0.0, (first - math.log(1 - ratio)) / math.log(10))
+
+
+def log10_binomial_tail(k, n, p):
+    if k > n:
+        return -1.7976931348623157e308
+    x, nn = float(k), float(n)
+    if not x > nn * p:
+        return 0.0
+    if p >= 1:
+        return 0.0
+    if p <= 0:
+        return -1.7976931348623157e308
+    first = math.lgamma(nn + 1) - math.lgamma(x + 1) - math.lgamma(nn - x + 1) + x * math.log(p) + (nn - x) * math.log(1 - p)
+    ratio = (nn - x) / (x + 1) * p / (1 - p)
+    tail = -math.log(1 - ratio) if ratio < 1 else math.log(nn - x + 1)
+    return min(0.0, (first + tail) / math.log(10))
+
+
+class Candidate:
+    """A candidate block and the part of the graph its test reads: the in-edges (src, t) of its
+    columns, the out-degrees of its rows' endorsers, and creation times."""
+
+    def __init__(self, rows, columns):
+        self.rows, self.columns = list(rows), list(columns)
+
+
+def fetch(spark, pairs, candidates):
+    """In-edges of every candidate column, out-degrees of every endorser on them, creation times:
+    one join each, collected (the candidates are small next to the graph)."""
+    cols = sorted({c for cand in candidates for c in cand.columns})
+    if not cols:
+        return {}, {}, {}
+    cdf = spark.createDataFrame([(c,) for c in cols], "dst string")
+    in_edges = pairs.join(cdf, "dst").select("dst", "src", "t").collect()
+    ins = {}
+    for r in in_edges:
+        ins.setdefault(r["dst"], []).append((r["t"], r["src"]))
+    for v in ins.values():
+        v.sort()
+    srcs = sorted({s for v in ins.values() for _, s in v} | {r for cand in candidates for r in cand.rows})
+    sdf = spark.createDataFrame([(s,) for s in srcs], "src string")
+    outdeg = {r["src"]: r["count"] for r in pairs.join(sdf, "src").groupBy("src").count().collect()}
+    return ins, outdeg, sdf
+
+
+class BlockTest:
+    def __init__(self, summary, ins, outdeg, in_degree, created):
+        self.g, self.ins, self.outdeg, self.in_degree, self.created = summary, ins, outdeg, in_degree, created
+
+    @staticmethod
+    def is_customer(in_block, in_degree):
+        return in_block >= 2 and in_block >= MIN_SHARE * in_degree
+
+    def gather(self, columns, marked, window=None):
+        customers, edges = [], []
+        for j in columns:
+            lst = self.ins.get(j, [])
+            in_block = sync = 0
+            for t, s in lst:
+                if s in marked:
+                    in_block += 1
+                    if window is None or window[0] <= t <= window[1]:
+                        sync += 1
+            if not (self.is_customer(in_block, len(lst)) and sync >= 2 and 2 * sync >= in_block):
+                continue
+            customers.append(j)
+            edges += [(s, t) for t, s in lst if s in marked]
+        return customers, edges
+
+    @staticmethod
+    def window(t):
+        e = len(t)
+        k = max(1, math.ceil(WINDOW_SHARE * e))
+        best_start, best_width = 0, None
+        for s in range(0, e - k + 1):
+            w = t[s + k - 1] - t[s]
+            if best_width is None or w < best_width:
+                best_width, best_start = w, s
+        return best_start, best_width, k
+
+    def split(self, rows, columns):
+        """EngagementBlockTest.split: customers joined when two block endorsers endorse both."""
+        pos = {r: p for p, r in enumerate(rows)}
+        kept = []
+        for j in columns:
+            lst = self.ins.get(j, [])
+            ins = [pos[s] for _, s in lst if s in pos]
+            if self.is_customer(len(ins), len(lst)):
+                kept.append((j, ins))
+        row_cols = [[] for _ in rows]
+        for c, (_, ins) in enumerate(kept):
+            for p in ins:
+                row_cols[p].append(c)
+        parent = list(range(len(kept)))
+
+        def find(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(x, y):
+            rx, ry = find(x), find(y)
+            if rx != ry:
+                parent[max(rx, ry)] = min(rx, ry)
+
+        # SharedEndorserComponents: customers joined when two block endorsers endorse both,
+        # found by walking earlier rows through each customer, with a budget of 16 steps per
+        # endorsement after which a row joins its customers outright (a complete block would
+        # otherwise cost rows x columns^2).
+        budget = 16 * sum(len(cs) for cs in row_cols)
+        earlier = [[] for _ in kept]
+        first, first_for = [0] * len(rows), [-1] * len(rows)
+        for p, cs in enumerate(row_cols):
+            if len(cs) < 2:
+                continue
+            root = find(cs[0])
+            if all(find(c) == root for c in cs):
+                continue
+            if budget <= 0:
+                for c in cs[1:]:
+                    union(cs[0], c)
+                continue
+            for c in cs:
+                budget -= len(earlier[c])
+                for q in earlier[c]:
+                    if first_for[q] == p:
+                        union(c, first[q])
+                    else:
+                        first_for[q], first[q] = p, c
+            for c in cs:
+                earlier[c].append(p)
+        part_of, parts = {}, []
+        for c in range(len(kept)):
+            r = find(c)
+            if r not in part_of:
+                part_of[r] = len(parts)
+                parts.append(([], []))
+            parts[part_of[r]][1].append(kept[c][0])
+        for p, i in enumerate(rows):
+            if not row_cols[p]:
+                continue
+            votes = {}
+            for c in row_cols[p]:
+                q = part_of[find(c)]
+                votes[q] = votes.get(q, 0) + 1
+            best = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+            parts[best][0].append(i)
+        return sorted([p for p in parts if p[1]], key=lambda p: -len(p[0]))
+
+    def evaluate(self, rows, columns):
+        g = self.g
+        o = {"passed": False}
+        customers, edges = self.gather(columns, set(rows))
+        if not edges:
+            return o
+        st = sorted(t for _, t in edges)
+        s0, _, k0 = self.window(st)
+        core = (st[s0], st[s0 + k0 - 1])
+        pad = max(core[1] - core[0], 3600)
+        widened = (core[0] - pad, core[1] + pad)
+        synced, hits = {}, {}
+        for i, t in edges:
+            if widened[0] <= t <= widened[1]:
+                synced[i] = synced.get(i, 0) + 1
+            else:
+                hits[i] = hits.get(i, 0) + 1
+        endorsers = {i for i in set(synced) | set(hits) if synced.get(i, 0) > 0 and synced.get(i, 0) >= hits.get(i, 0)}
+        customers, edges = self.gather(customers, endorsers, widened)
+        endorsers = sorted({i for i, _ in edges})
+        e = len(edges)
+        if not endorsers or not customers:
+            return o
+        a, b = len(endorsers), len(customers)
+        m = float(max(g.edge_count, 1))
+        out_sum = float(sum(self.outdeg.get(i, 0) for i in endorsers))
+        in_sum = float(sum(self.in_degree(j) for j in customers))
+        expected = out_sum * in_sum / m
+        background = m / (max(g.endorser_count, 1) * max(g.endorsed_count, 1))
+        lpd = log10_poisson_tail(e, expected)
+        t = sorted(t for _, t in edges)
+        start, width0, k = self.window(t)
+        ws, we = t[start], t[start + k - 1]
+        width = max(float(width0), 3600.0)
+        wend = ws + max(width0, 3600)
+        own = 0
+        for x in t[start:]:
+            if x <= wend:
+                own += 1
+            else:
+                break
+        others = max(0, g.count(ws, wend) - own)
+        profile = others / max(g.edge_count - e, 1)
+        q = min(1.0, max(width / g.span, profile))
+        lps = min(0.0, math.log10(max(1.0, g.span / width)) + log10_binomial_tail(k, e, q))
+        new = 0
+        for i in endorsers:
+            c = self.created.get(i)
+            if c is not None and ws - NEW_ACCOUNT_SECONDS <= c <= we:
+                new += 1
+        alpha = math.log10(FAMILY_ALPHA / max(g.node_count, 1))
+        o.update(
+            endorsers=endorsers, customers=customers, edges=e, fill=e / (a * b), expected=expected, background=background,
+            lpd=lpd, lps=lps, alpha=alpha, ws=ws, we=we, camouflage=(out_sum - e) / out_sum if out_sum > 0 else 0.0, new=new,
+        )
+        o["passed"] = a >= MIN_ENDORSERS and b >= MIN_CUSTOMERS and o["fill"] >= MIN_FILL and lpd <= alpha and lps <= alpha
+        o["score"] = min(-lpd, -lps)
+        return o
+
+    def blocks(self, rows, columns, depth=0):
+        """The parts of a candidate that pass; a part too sparse to pass is searched for
+        sub-blocks by greedy peeling (EngagementBlockTest+Refine)."""
+        passed = []
+        for r, c in self.split(rows, columns):
+            o = self.evaluate(r, c)
+            if o["passed"]:
+                passed.append(o)
+            elif (depth < 3 and len(o.get("endorsers", [])) >= 2 * MIN_ENDORSERS
+                  and len(o.get("customers", [])) >= 2 * MIN_CUSTOMERS and o["fill"] < MIN_FILL):
+                passed += self.sub_blocks(o["endorsers"], o["customers"], depth + 1)
+        return passed
+
+    def sub_blocks(self, rows, columns, depth):
+        cset = set(columns)
+        by_row = {i: [] for i in rows}
+        rset = set(rows)
+        for j in columns:
+            for _, s in self.ins.get(j, []):
+                if s in rset:
+                    by_row[s].append(j)
+        weights = {j: 1 / math.log(self.in_degree(j) + 5) for j in columns}
+        removed_r, removed_c, found = set(), set(), []
+        for _ in range(16):
+            br, bc, _ = greedy_peel(by_row, weights, removed_r, removed_c)
+            if not br or not bc:
+                break
+            removed_r |= set(br)
+            removed_c |= set(bc)
+            found += self.blocks(br, bc, depth)
+        return found
+
+    @staticmethod
+    def finding(o, detector, extra, lead):
+        a, b = len(o["endorsers"]), len(o["customers"])
+        times = o["fill"] / o["background"] if o["background"] > 0 else 0
+        window = f"{iso_minutes(o['ws'])} – {iso_minutes(o['we'])}"
+        reason = f"{lead}{a} endorsers"
+        if o["new"] > 0:
+            reason += f" ({o['new']} created within 30 days before)"
+        lift = o["edges"] / max(o["expected"], 1e-9) if o["edges"] > 0 else 0
+        reason += f" endorsed the same {b} accounts: {o['edges']} of {a * b} possible pairs, "
+        reason += f"{_num(round_to(times, 0))}× the background rate and {_num(round_to(lift, 0))}× "
+        reason += f"what their degrees explain; {int(WINDOW_SHARE * 100)} % of these endorsements fell within {window}"
+        if o["camouflage"] >= 0.05:
+            reason += f"; {int(round_to(o['camouflage'] * 100, 0))} % of the endorsers' endorsements went to other accounts (camouflage or normal activity)"
+        ev = {
+            "endorsers": a, "customers": b, "customer_accounts": list(o["customers"]), "edges": o["edges"],
+            "density": round_to(o["fill"], 3), "background_density": round_to(o["background"], 6),
+            "expected_edges": round_to(o["expected"], 3), "camouflage_fraction": round_to(o["camouflage"], 3),
+            "new_endorsers": o["new"], "window": window, "log10_p_density": round_to(o["lpd"], 1),
+            "log10_p_synchrony": round_to(o["lps"], 1), "log10_alpha": round_to(o["alpha"], 1), "reason": reason,
+        }
+        ev.update(extra)
+        return Finding("bought_engagement", detector, round_to(o["score"], 2), list(o["endorsers"]) + list(o["customers"]), ev)
+
+
+def greedy_peel(by_row, weights, removed_rows=(), removed_columns=()):
+    """FRAUDAR's greedy peeling (GreedyPeeling.peel) of a small block held on the driver:
+    repeatedly remove the node of least weighted degree, keep the densest f(S)/|S| seen.
+    `by_row`: row -> its columns; `weights`: column -> weight. Returns (rows, columns, density)."""
+    import heapq
+
+    cols = {}
+    for i, js in by_row.items():
+        if i in removed_rows:
+            continue
+        for j in js:
+            if j not in removed_columns:
+                cols.setdefault(j, []).append(i)
+    key = {}
+    total = 0.0
+    for j, rs in cols.items():
+        key[("c", j)] = weights[j] * len(rs)
+        total += weights[j] * len(rs)
+        for i in rs:
+            key[("r", i)] = key.get(("r", i), 0.0) + weights[j]
+    members = [n for n, k in key.items() if k > 0]
+    heap = [(key[n], n) for n in members]
+    heapq.heapify(heap)
+    alive = set(members)
+    order = []
+    size = len(members)
+    best = total / size if size else 0.0
+    best_step = 0
+    while heap:
+        k, n = heapq.heappop(heap)
+        if n not in alive or k != key[n]:
+            continue
+        alive.discard(n)
+        order.append(n)
+        total -= k
+        size -= 1
+        if n[0] == "r":
+            for j in by_row[n[1]]:
+                if ("c", j) in alive:
+                    key[("c", j)] -= weights[j]
+                    heapq.heappush(heap, (key[("c", j)], ("c", j)))
+        else:
+            w = weights[n[1]]
+            for i in cols[n[1]]:
+                if ("r", i) in alive:
+                    key[("r", i)] -= w
+                    heapq.heappush(heap, (key[("r", i)], ("r", i)))
+        if size > 0 and total / size > best:
+            best = total / size
+            best_step = len(order)
+    rest = order[best_step:]
+    return sorted(i for t, i in rest if t == "r"), sorted(j for t, j in rest if t == "c"), best
+
+
+def _num(x):
+    """A Double as Swift interpolates it: 12.0 prints `12.0`."""
+    return repr(float(x))
+
+
+def make_test(spark, pairs, summary, accounts, candidates):
+    ins, outdeg, _ = fetch(spark, pairs, candidates)
+    created = {}
+    involved = {s for v in ins.values() for _, s in v} | {r for c in candidates for r in c.rows}
+    if involved:
+        adf = spark.createDataFrame([(s,) for s in sorted(involved)], "account string")
+        created = {r["account"]: r["created_at"] for r in accounts.join(adf, "account").where("created_at is not null").collect()}
+    return BlockTest(summary, ins, outdeg, lambda j: len(ins.get(j, [])), created)
+
+
+def _core(w, minimum_density):
+    """The weighted minimum_density-core of the weighted edges `w` (src, dst, w): pruning rounds
+    of window aggregates. (Not joins: a join's size estimate is the product of its inputs',
+    which survives localCheckpoint and grows over rounds until the driver runs out of heap.)"""
+    by_src, by_dst = Window.partitionBy("src"), Window.partitionBy("dst")
+    live = w.localCheckpoint()
+    before = live.count()
+    for _ in range(64):
+        nxt = (
+            live.withColumn("ws", F.sum("w").over(by_src)).withColumn("wd", F.sum("w").over(by_dst))
+            .where((F.col("ws") >= minimum_density) & (F.col("wd") >= minimum_density)).drop("ws", "wd").localCheckpoint()
+        )
+        after = nxt.count()
+        live = nxt
+        if after == before:
+            break
+        before = after
+    return live
+
+
+def _peel_on_driver(spark, pairs, summary, accounts, region, minimum_density, max_blocks, patience, detector="dense-block",
+                    lead="Dense block (FRAUDAR peeling"):
+    """DenseBlockDetector.search on a region small enough for one process: exact FRAUDAR
+    peeling, block after block, each tested; stops below the density, after `patience`
+    failed blocks in a row, or after `max_blocks`."""
+    edges = region.select("src", "dst", "w").collect()
+    by_row, weights = {}, {}
+    for r in edges:
+        by_row.setdefault(r["src"], []).append(r["dst"])
+        weights[r["dst"]] = r["w"]
+    test = make_test(spark, pairs, summary, accounts, [Candidate(sorted(by_row), sorted(weights))])
+    removed_r, removed_c = set(), set()
+    findings, failures = [], 0
+    for _ in range(max_blocks):
+        rows, cols, density = greedy_peel(by_row, weights, removed_r, removed_c)
+        if not rows or not cols or density < minimum_density:
+            break
+        removed_r |= set(rows)
+        removed_c |= set(cols)
+        passed = test.blocks(rows, cols)
+        for o in passed:
+            findings.append(
+                test.finding(o, detector, {"peeling_density": round_to(density, 3)},
+                             f"{lead}, weighted density {_num(round_to(density, 2))}): ")
+            )
+        failures = 0 if passed else failures + 1
+        if failures >= patience:
+            break
+    return findings
+
+
+def dense_blocks(spark, pairs, summary, accounts, minimum_density=0.35, max_blocks=20, patience=5, max_rounds=200,
+                 local_peel_edges=2_000_000, driver_max_blocks=2000, driver_patience=40, log=None):
+    """`dense-block` by distributed peeling in the manner of D-Cube (Shin et al., WSDM 2017).
+
+    Edges weigh 1/ln(d+5) (d the endorsed account's distinct endorsers, FRAUDAR's column
+    weights). The region: nodes of weighted degree >= minimum_density, pruned repeatedly (a
+    node of a block of density g has degree >= g inside it). Then per block: rounds that each
+    aggregate the weighted degrees of the live nodes and remove *every* node of degree <=
+    2(1+epsilon) times the current density (Bahmani et al. 2012's bound: O(log_{1+eps} n)
+    rounds), keeping the densest snapshot; the snapshot is trimmed and tested with the block
+    test, its nodes removed, and the next block peeled from what is left."""
+    indeg = pairs.groupBy("dst").agg(F.count("*").alias("d"))
+    w = pairs.join(indeg, "dst").select("src", "dst", (1.0 / F.log(F.col("d") + 5.0)).alias("w"))
+    live = _core(w, minimum_density)
+    region_edges = live.count()
+    if region_edges <= local_peel_edges:
+        findings = _peel_on_driver(spark, pairs, summary, accounts, live, minimum_density, driver_max_blocks, driver_patience)
+        if log:
+            log(f"dense-block: region of {region_edges} edges peeled on the driver, {len(findings)} block(s)")
+        return findings
+    rounds = 0
+    findings, failures = [], 0
+    region = live
+    for _ in range(max_blocks):
+        cur = region
+        best, best_density = None, -1.0
+        for _ in range(max_rounds):
+            agg = cur.agg(F.sum("w").alias("f"), F.countDistinct("src").alias("nr"), F.countDistinct("dst").alias("nc")).first()
+            f, nr, nc = agg["f"] or 0.0, agg["nr"], agg["nc"]
+            rounds += 1
+            if nr == 0 or nc == 0:
+                break
+            density = f / (nr + nc)
+            if density > best_density:
+                best_density = density
+                best = cur
+            # D-Cube: the dimension with more slices loses every slice of mass <= its average.
+            side, n = ("src", nr) if nr >= nc else ("dst", nc)
+            mass = F.sum("w").over(Window.partitionBy(side))
+            cur = cur.withColumn("m", mass).where(F.col("m") > f / n).drop("m").localCheckpoint()
+        if best is None or best_density < minimum_density:
+            break
+        best = (sorted(r["src"] for r in best.select("src").distinct().collect()),
+                sorted(r["dst"] for r in best.select("dst").distinct().collect()))
+        test = make_test(spark, pairs, summary, accounts, [Candidate(*best)])
+        passed = test.blocks(*best)
+        for o in passed:
+            findings.append(
+                test.finding(o, "dense-block", {"peeling_density": round_to(best_density, 3)},
+                             f"Dense block (FRAUDAR peeling, weighted density {_num(round_to(best_density, 2))}): ")
+            )
+        failures = 0 if passed else failures + 1
+        gone_r, gone_c = set(best[0]), set(best[1])
+        region = region.where(~F.col("src").isin(list(gone_r)) & ~F.col("dst").isin(list(gone_c))).localCheckpoint()
+        if failures >= patience:
+            break
+    if log:
+        log(f"dense-block: {rounds} peeling rounds, {len(findings)} block(s)")
+    return findings
+
+
+def lockstep(spark, pairs, summary, accounts, window=3 * 86_400, minimum_endorsers=3, minimum_targets=2, burst_alpha=1e-4,
+             fresh_seconds=30 * 86_400):
+    """`lockstep` (CopyCatch): per target, the window of width `window` holding most first
+    endorsements, found by a range window over (target, time); a burst when it holds >= 3
+    and its Poisson tail for the target's own rate is <= 1e-4. Endorsers in bursts of >= 2
+    targets, grouped with the bursts they share (connected components), plus fresh accounts
+    (created <= 30 days before a burst) in one burst; each group tested with the block test."""
+    indeg = pairs.groupBy("dst").agg(F.count("*").alias("d"))
+    p = pairs.join(indeg.where(F.col("d") >= minimum_endorsers), "dst")
+    ahead = Window.partitionBy("dst").orderBy("t").rangeBetween(0, window)
+    counted = p.withColumn("c", F.count("*").over(ahead))
+    best_w = Window.partitionBy("dst").orderBy(F.col("c").desc(), F.col("t").asc())
+    starts = counted.withColumn("r", F.row_number().over(best_w)).where("r = 1").select("dst", "d", F.col("t").alias("start"), "c")
+    thresh = math.log10(burst_alpha)
+    span = summary.span
+    tail = F.udf(lambda c, d: log10_poisson_tail(c, d * window / span), "double")
+    bursts = starts.where(F.col("c") >= minimum_endorsers).where(tail("c", "d") <= thresh).cache()
+    members = pairs.join(bursts.select("dst", "start"), "dst").where(
+        (F.col("t") >= F.col("start")) & (F.col("t") <= F.col("start") + window)
+    ).select("dst", "src", "t", "start").cache()
+    per_src = members.groupBy("src").agg(F.countDistinct("dst").alias("bursts"))
+    lock = members.join(per_src.where(F.col("bursts") >= minimum_targets), "src")
+    if lock.limit(1).count() == 0:
+        return []
+    comps = connected_components(lock.select(F.concat(F.lit("t:"), "dst").alias("a"), F.concat(F.lit("s:"), "src").alias("b")))
+    burst_group = comps.where(F.col("node").startswith("t:")).select(F.expr("substring(node, 3)").alias("dst"), "component")
+    rows = (
+        members.join(burst_group, "dst").join(per_src, "src")
+        .join(accounts.select(F.col("account").alias("src"), "created_at"), "src", "left")
+        .where(
+            (F.col("bursts") >= minimum_targets)
+            | (F.col("created_at").isNotNull() & (F.col("created_at") >= F.col("start") - fresh_seconds) & (F.col("created_at") <= F.col("t")))
+        )
+        .select("component", "src").distinct().collect()
+    )
+    groups = {}
+    for r in burst_group.collect():
+        groups.setdefault(r["component"], ([], []))[1].append(r["dst"])
+    for r in rows:
+        groups[r["component"]][0].append(r["src"])
+    cands = [Candidate(sorted(rs), sorted(cs)) for rs, cs in groups.values() if len(cs) >= minimum_targets and len(rs) >= minimum_endorsers]
+    if not cands:
+        return []
+    test = make_test(spark, pairs, summary, accounts, cands)
+    findings = []
+    for c in cands:
+        for o in test.blocks(c.rows, c.columns):
+            findings.append(
+                test.finding(o, "lockstep", {"bursts": len(o["customers"]), "burst_window_hours": window / 3600},
+                             f"Lockstep (CopyCatch, each target hit within {window // 3600} h): ")
+            )
+    return findings
+
+
+def spectral(spark, pairs, summary, accounts, rank=10, explained_share=0.5, spoke_share=0.25, max_spoke_accounts=2000,
+             minimum_density=0.35, local_peel_edges=2_000_000, log=None):
+    """`spectral` (SpokEn and fBox) with MLlib's distributed truncated SVD
+    (`IndexedRowMatrix.computeSVD`, ARPACK over distributed products) of the binary
+    endorser x endorsed matrix, accounts indexed in a fixed order.
+
+    Spokes: for each singular pair, the endorsers with |u_i| >= 1/4 max |u| and the endorsed
+    with |v_j| >= 1/4 max |v| (at most 2 000 each, in index order) are a candidate for the block
+    test. fBox: endorsers of out-degree >= 2, not in a passed spoke, of whom the rank-k
+    reconstruction explains less than half of sqrt(degree), are peeled for dense blocks as
+    `dense-block` does, confined to them."""
+    from pyspark.mllib.linalg import Vectors
+    from pyspark.mllib.linalg.distributed import IndexedRow, IndexedRowMatrix
+
+    n = summary.node_count
+    k = min(rank, n // 2)
+    if summary.edge_count == 0 or k <= 0:
+        return []
+    # Account indices: accounts.csv order, then the implicit ones by id (the Swift order is
+    # first appearance; only ties among equal |entries| at the 2 000 cut could depend on it).
+    index = accounts.select("account", F.coalesce("order", F.lit(1 << 62)).alias("o")).rdd.map(lambda r: (r["o"], r["account"]))
+    index = index.sortBy(lambda x: (x[0], x[1])).zipWithIndex().map(lambda x: (x[0][1], x[1]))
+    ids = spark.createDataFrame(index, "account string, i long").cache()
+    edges = (
+        pairs.join(ids.withColumnRenamed("account", "src").withColumnRenamed("i", "si"), "src")
+        .join(ids.withColumnRenamed("account", "dst").withColumnRenamed("i", "di"), "dst").select("si", "di")
+    )
+    rows = edges.rdd.map(lambda r: (r["si"], r["di"])).groupByKey().map(
+        lambda kv: IndexedRow(kv[0], Vectors.sparse(n, sorted(set(kv[1])), [1.0] * len(set(kv[1]))))
+    )
+    matrix = IndexedRowMatrix(rows, numRows=n, numCols=n)
+    svd = matrix.computeSVD(k, computeU=True)
+    s = list(svd.s.toArray())
+    v = svd.V.toArray()  # n x k, local (n x k doubles)
+    u = svd.U.rows.map(lambda r: (r.index, list(r.vector.toArray()))).cache()
+    kk = len(s)
+    umax = u.map(lambda r: [abs(x) for x in r[1]]).reduce(lambda a, b: [max(x, y) for x, y in zip(a, b)])
+    vmax = [max(abs(v[j, c]) for j in range(n)) for c in range(kk)]
+    cut_u = [spoke_share * m for m in umax]
+    spoke_rows = u.filter(lambda r: any(abs(r[1][c]) >= cut_u[c] for c in range(kk)) ).map(
+        lambda r: (r[0], [abs(x) for x in r[1]])).collect()
+
+    def names(indices):
+        """Account ids of `indices`, fetched by one join."""
+        wanted = spark.createDataFrame([(int(i),) for i in set(indices)], "i long")
+        return dict(ids.join(wanted, "i").rdd.map(lambda r: (r["i"], r["account"])).collect()) if indices else {}
+
+    findings, claimed, picked = [], set(), []
+    for c in range(kk):
+        if s[c] <= 0:
+            continue
+        rs = sorted(i for i, a in spoke_rows if a[c] >= cut_u[c] and umax[c] > 0)[:max_spoke_accounts]
+        cs = [j for j in range(n) if vmax[c] > 0 and abs(v[j, c]) >= spoke_share * vmax[c]][:max_spoke_accounts]
+        picked.append((c, rs, cs))
+    name_of = names([i for _, rs, cs in picked for i in rs + cs])
+    cands = [(c, [name_of[i] for i in rs], [name_of[j] for j in cs]) for c, rs, cs in picked]
+    if cands:
+        test = make_test(spark, pairs, summary, accounts, [Candidate(r, cs) for _, r, cs in cands])
+        for c, r, cs in cands:
+            for o in test.blocks(r, cs):
+                claimed |= set(o["endorsers"])
+                sigma = round_to(s[c], 2)
+                findings.append(test.finding(o, "spectral", {"singular_vector": c + 1, "singular_value": sigma},
+                                             f"Spoke on singular vector {c + 1} (σ = {_num(sigma)}): "))
+    # fBox: endorsers the rank-k reconstruction leaves unexplained.
+    outdeg = edges.groupBy("si").agg(F.count("*").alias("d")).where("d >= 2").rdd.map(lambda r: (r["si"], r["d"]))
+    sv = s
+    unexplained = u.join(outdeg).filter(
+        lambda x: math.sqrt(sum((a * b) ** 2 for a, b in zip(x[1][0], sv))) < explained_share * math.sqrt(x[1][1])
+    ).map(lambda x: x[0]).collect()
+    flagged = sorted(set(names(unexplained).values()) - claimed)
+    if log:
+        log(f"spectral: rank {kk}, σ1 = {s[0]:.2f}, {len(findings)} spoke block(s), {len(flagged)} unexplained endorser(s)")
+    if not flagged:
+        return findings
+    fdf = spark.createDataFrame([(a,) for a in flagged], "src string")
+    indeg = pairs.groupBy("dst").agg(F.count("*").alias("d"))
+    w = pairs.join(fdf, "src").join(indeg, "dst").select("src", "dst", (1.0 / F.log(F.col("d") + 5.0)).alias("w"))
+    region = _core(w, minimum_density)
+    findings += _peel_on_driver(
+        spark, pairs, summary, accounts, region, minimum_density, 2000, 40, detector="spectral",
+        lead=f"fBox (endorsers whose degree the top-{kk} spectrum leaves unexplained; peeling")
+    return findings
