@@ -3,8 +3,9 @@ import CSQLite
 /// A thin owner of one SQLite connection: open, execute, prepare, close.
 ///
 /// The class exists only so that `deinit` can close the handle; everything
-/// users see goes through ``SignalStore`` and ``DecisionLog`` (tests in this
-/// package use it to damage files on purpose).
+/// users see goes through ``SignalStore``, ``DecisionLog`` and the service's
+/// own tables (`FraudService`'s `ServeStore`); tests in this package use it to
+/// damage files on purpose. The one SQLite wrapper of the package.
 package final class SQLiteDatabase {
   let handle: OpaquePointer
   let path: String
@@ -38,7 +39,7 @@ package final class SQLiteDatabase {
   }
 
   /// Compiles `sql` into a statement.
-  func prepare(_ sql: String) throws -> SQLiteStatement {
+  package func prepare(_ sql: String) throws -> SQLiteStatement {
     var statement: OpaquePointer?
     let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
     guard rc == SQLITE_OK, let statement else { throw error() }
@@ -59,7 +60,7 @@ package final class SQLiteDatabase {
 
   /// Runs `body` inside one `BEGIN IMMEDIATE` … `COMMIT`; any error rolls
   /// everything back and is rethrown.
-  func transaction<T>(_ body: () throws -> T) throws -> T {
+  package func transaction<T>(_ body: () throws -> T) throws -> T {
     try execute("BEGIN IMMEDIATE")
     do {
       let result = try body()
@@ -73,7 +74,7 @@ package final class SQLiteDatabase {
 }
 
 /// A prepared statement: bind, step, read columns, reset.
-final class SQLiteStatement {
+package final class SQLiteStatement {
   let handle: OpaquePointer
   unowned let database: SQLiteDatabase
 
@@ -84,20 +85,20 @@ final class SQLiteStatement {
 
   deinit { sqlite3_finalize(handle) }
 
-  @inline(__always) func bind(_ index: Int32, _ value: Int64) {
+  @inline(__always) package func bind(_ index: Int32, _ value: Int64) {
     sqlite3_bind_int64(handle, index, value)
   }
 
-  @inline(__always) func bind(_ index: Int32, _ value: Double) {
+  @inline(__always) package func bind(_ index: Int32, _ value: Double) {
     sqlite3_bind_double(handle, index, value)
   }
 
-  @inline(__always) func bindNull(_ index: Int32) {
+  @inline(__always) package func bindNull(_ index: Int32) {
     sqlite3_bind_null(handle, index)
   }
 
   /// Binds UTF-8 bytes that stay alive until the next `step`.
-  @inline(__always) func bind(_ index: Int32, bytes: UnsafeBufferPointer<UInt8>) {
+  @inline(__always) package func bind(_ index: Int32, bytes: UnsafeBufferPointer<UInt8>) {
     // SQLite reads a NULL pointer as NULL; an empty string needs a real pointer.
     let pointer = bytes.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(bitPattern: 1)!
     sqlite3_bind_text(
@@ -105,7 +106,7 @@ final class SQLiteStatement {
   }
 
   /// Binds bytes as a blob, copied now.
-  func bind(_ index: Int32, blob: ArraySlice<UInt8>) {
+  package func bind(_ index: Int32, blob: ArraySlice<UInt8>) {
     blob.withUnsafeBytes { raw in
       let pointer = raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
       sqlite3_bind_blob64(handle, index, pointer, sqlite3_uint64(raw.count), fraudscan_sqlite_transient)
@@ -113,20 +114,20 @@ final class SQLiteStatement {
   }
 
   /// The bytes of a blob column, copied.
-  func blob(_ column: Int32) -> [UInt8] {
+  package func blob(_ column: Int32) -> [UInt8] {
     let count = Int(sqlite3_column_bytes(handle, column))
     guard count > 0, let p = sqlite3_column_blob(handle, column) else { return [] }
     return Array(UnsafeRawBufferPointer(start: p, count: count))
   }
 
-  func bind(_ index: Int32, _ text: String) {
+  package func bind(_ index: Int32, _ text: String) {
     var text = text
     text.withUTF8 { bind(index, bytes: $0) }
   }
 
   /// Steps once: `true` if a row is ready, `false` when done.
   @discardableResult
-  @inline(__always) func step() throws -> Bool {
+  @inline(__always) package func step() throws -> Bool {
     let rc = sqlite3_step(handle)
     if rc == SQLITE_ROW { return true }
     if rc == SQLITE_DONE { return false }
@@ -134,27 +135,27 @@ final class SQLiteStatement {
   }
 
   /// Whether the statement returns a row; it is reset for reuse afterwards.
-  func exists() throws -> Bool {
+  package func exists() throws -> Bool {
     defer { sqlite3_reset(handle) }
     return try step()
   }
 
   /// Makes the statement ready to step again from its first row (bindings stay).
-  func reset() { sqlite3_reset(handle) }
+  package func reset() { sqlite3_reset(handle) }
 
   /// Runs a statement that returns no rows, then resets it for reuse.
-  @inline(__always) func run() throws {
+  @inline(__always) package func run() throws {
     defer { sqlite3_reset(handle) }
     try step()
   }
 
-  @inline(__always) func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+  @inline(__always) package func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
-  @inline(__always) func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
-  @inline(__always) func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+  @inline(__always) package func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+  @inline(__always) package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
   /// The bytes of a text column, valid until the next step.
-  @inline(__always) func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+  @inline(__always) package func bytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
     let count = Int(sqlite3_column_bytes(handle, column))
     guard let p = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
     return UnsafeBufferPointer(start: p, count: count)
