@@ -150,7 +150,7 @@ public struct PrefilterEvaluation: Sendable {
     for id in buyerIds {
       guard let a = set.accounts.ids.index(of: id) else {
         throw PrefilterEvaluationError.malformed(
-          path: buyersPath, reason: "buyer \(Decision.quoted(id)) appears in no event of the stream")
+          path: buyersPath, reason: "buyer \(JSONString.quoted(id)) appears in no event of the stream")
       }
       buyers += 1
       let base = honestOnly.score(of: a)
