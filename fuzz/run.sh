@@ -18,7 +18,7 @@ seconds="${2:?usage: fuzz/run.sh csv|events|checkpoint SECONDS}"
 case "$target" in
   csv) harness=FuzzCSV.swift; modules=(SplitMix SignalGraph) ;;
   events) harness=FuzzEvents.swift; modules=(SplitMix SignalGraph) ;;
-  checkpoint) harness=FuzzCheckpoint.swift; modules=(SplitMix SignalGraph FraudLinalg AnomalyDetect) ;;
+  checkpoint) harness=FuzzCheckpoint.swift; modules=(SplitMix SignalGraph InlinePrefilter) ;;
   *) echo "run.sh: unknown target '$target' (csv, events or checkpoint)" >&2; exit 2 ;;
 esac
 out=.build-fuzz
