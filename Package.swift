@@ -4,6 +4,7 @@
 //
 // Module layout (one role per module; docs/architecture.md draws the graph):
 //   CLapack, CSQLite     system-library shims over the Debian C libraries
+//   SplitMix             the one seeded generator (SplitMix64) and 64-bit mixer, for every module
 //   FraudLinalg          BLAS/LAPACK-backed dense and sparse linear algebra
 //   SignalGraph          the signal model: ingest, validation, storage, graph indexes, the score
 //   SignalSynthesis      synthetic signal sets and streams with planted fraud (synth, bench, tests)
@@ -19,6 +20,7 @@ import PackageDescription
 let package = Package(
   name: "fraudscan",
   products: [
+    .library(name: "SplitMix", targets: ["SplitMix"]),
     .library(name: "FraudLinalg", targets: ["FraudLinalg"]),
     .library(name: "SignalGraph", targets: ["SignalGraph"]),
     .library(name: "SignalSynthesis", targets: ["SignalSynthesis"]),
@@ -46,15 +48,18 @@ let package = Package(
     .systemLibrary(
       name: "CSQLite",
       providers: [.apt(["libsqlite3-dev"])]),
+    // A leaf: FraudLinalg and SignalGraph do not depend on each other, and
+    // both draw from the same generator.
+    .target(name: "SplitMix"),
     .target(
       name: "FraudLinalg",
-      dependencies: ["CLapack"]),
+      dependencies: ["CLapack", "SplitMix"]),
     .target(
       name: "SignalGraph",
-      dependencies: ["CSQLite"]),
+      dependencies: ["CSQLite", "SplitMix"]),
     .target(
       name: "SignalSynthesis",
-      dependencies: ["SignalGraph"]),
+      dependencies: ["SignalGraph", "SplitMix"]),
     .target(
       name: "AnomalyDetect",
       dependencies: ["SignalGraph", "FraudLinalg", "TOMLReading"]),
@@ -92,13 +97,14 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
-    .testTarget(name: "FraudLinalgTests", dependencies: ["FraudLinalg"]),
-    .testTarget(name: "SignalGraphTests", dependencies: ["SignalGraph", "SignalSynthesis"]),
+    .testTarget(name: "SplitMixTests", dependencies: ["SplitMix"]),
+    .testTarget(name: "FraudLinalgTests", dependencies: ["FraudLinalg", "SplitMix"]),
+    .testTarget(name: "SignalGraphTests", dependencies: ["SignalGraph", "SignalSynthesis", "SplitMix"]),
     .testTarget(
       name: "AnomalyDetectTests",
       dependencies: [
         "AnomalyDetect", "InlinePrefilter", "InvestigationReport", "Evaluation", "SignalSynthesis",
-        "SignalGraph", "FraudLinalg",
+        "SignalGraph", "FraudLinalg", "SplitMix",
       ]),
     // Against the real server on a loopback port (HummingbirdTesting's client).
     .testTarget(

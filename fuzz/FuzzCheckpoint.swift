@@ -1,10 +1,10 @@
+import Foundation
 // libFuzzer harness for the pre-filter's checkpoint restore,
 // `Prefilter(configuration:checkpoint:)`: the input is a checkpoint's bytes.
 // A refusal is fine; a crash, a hang or a failed check is a bug, and so is
 // a restored pre-filter that cannot decide events or be saved and restored
 // again. Run with `fuzz/run.sh checkpoint SECONDS`.
-import AnomalyDetect
-import Foundation
+import InlinePrefilter
 import SignalGraph
 
 /// Events that touch every part of the pre-filter's state.

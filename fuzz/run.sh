@@ -16,9 +16,9 @@ cd "$(dirname "$0")/.."
 target="${1:?usage: fuzz/run.sh csv|events|checkpoint SECONDS}"
 seconds="${2:?usage: fuzz/run.sh csv|events|checkpoint SECONDS}"
 case "$target" in
-  csv) harness=FuzzCSV.swift; modules=(SignalGraph) ;;
-  events) harness=FuzzEvents.swift; modules=(SignalGraph) ;;
-  checkpoint) harness=FuzzCheckpoint.swift; modules=(SignalGraph FraudLinalg AnomalyDetect) ;;
+  csv) harness=FuzzCSV.swift; modules=(SplitMix SignalGraph) ;;
+  events) harness=FuzzEvents.swift; modules=(SplitMix SignalGraph) ;;
+  checkpoint) harness=FuzzCheckpoint.swift; modules=(SplitMix SignalGraph InlinePrefilter) ;;
   *) echo "run.sh: unknown target '$target' (csv, events or checkpoint)" >&2; exit 2 ;;
 esac
 out=.build-fuzz

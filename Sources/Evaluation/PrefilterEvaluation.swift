@@ -78,13 +78,7 @@ public struct PrefilterEvaluation: Sendable {
     var set = SignalSet()
     var kindRow: [(kind: UInt8, row: Int32)] = []
     var withheld: [Bool] = []
-    let bytes = [UInt8](stream)
-    var start = 0
-    while start < bytes.count {
-      var end = start
-      while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-      let line = Array(bytes[start..<end])
-      start = end + 1
+    func decide(_ line: [UInt8]) {
       let seq = filter.nextSeq
       withheld.append(false)
       do {
@@ -110,6 +104,9 @@ public struct PrefilterEvaluation: Sendable {
         errors += 1
       }
     }
+    var lines = LineSplitter()
+    lines.split([UInt8](stream)) { decide($0) }
+    if let last = lines.finish() { decide(last) }
     events = withheld.count
     guard truth.count == events else {
       throw PrefilterEvaluationError.malformed(
@@ -150,7 +147,7 @@ public struct PrefilterEvaluation: Sendable {
     for id in buyerIds {
       guard let a = set.accounts.ids.index(of: id) else {
         throw PrefilterEvaluationError.malformed(
-          path: buyersPath, reason: "buyer \(Decision.quoted(id)) appears in no event of the stream")
+          path: buyersPath, reason: "buyer \(JSONString.quoted(id)) appears in no event of the stream")
       }
       buyers += 1
       let base = honestOnly.score(of: a)

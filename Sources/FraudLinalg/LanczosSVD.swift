@@ -1,4 +1,5 @@
 import CLapack
+import SplitMix
 
 /// The leading `k` singular triplets of a large sparse matrix, computed by
 /// Golub–Kahan–Lanczos bidiagonalization with full reorthogonalization and

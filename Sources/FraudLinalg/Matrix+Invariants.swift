@@ -1,10 +1,11 @@
 extension Matrix {
-  /// Checks the storage invariant in debug builds; compiled out in release.
-  @inline(__always)
-  func _checkInvariants() {
+  /// Checks, in debug builds only, that the dimensions are non-negative and
+  /// that the column-major storage holds exactly `rows × columns` elements;
+  /// compiled out of release builds.
+  func checkInvariants() {
     #if DEBUG
-      assert(rows >= 0 && columns >= 0, "negative matrix dimension")
-      assert(
+      precondition(rows >= 0 && columns >= 0, "negative matrix dimension")
+      precondition(
         elements.count == rows * columns, "matrix storage has \(elements.count) elements, expected \(rows * columns)")
     #endif
   }

@@ -53,7 +53,7 @@ public struct Matrix: Sendable {
     self.rows = rows
     self.columns = columns
     self.elements = elements
-    _checkInvariants()
+    checkInvariants()
   }
 
   /// Creates a matrix from an array of rows, the natural way to write a

@@ -1,3 +1,5 @@
+import SplitMix
+
 /// Location and scale estimates that resist outliers, and the z-scores
 /// built from them, for flagging accounts whose activity is far from the
 /// crowd.

@@ -1,4 +1,5 @@
 import Foundation
+import SplitMix
 
 extension SparseMatrix {
   /// A deterministic random bipartite graph with power-law degrees, shaped

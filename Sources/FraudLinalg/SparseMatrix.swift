@@ -46,20 +46,10 @@ public struct SparseMatrix: Sendable {
   ///
   /// - Complexity: O(`rows + nonzeroCount`) to validate.
   public init(rows: Int, columns: Int, rowOffsets: [Int], columnIndices: [Int32], values: [Double]) {
-    precondition(
-      rows >= 0 && columns >= 0 && columns <= Int(Int32.max), "invalid sparse matrix shape \(rows)×\(columns)")
-    precondition(rowOffsets.count == rows + 1, "rowOffsets needs rows + 1 = \(rows + 1) entries")
-    precondition(columnIndices.count == values.count, "columnIndices and values differ in length")
-    precondition(rowOffsets.first == 0 && rowOffsets.last == values.count, "rowOffsets must run from 0 to nonzeroCount")
-    for i in 0..<rows {
-      precondition(rowOffsets[i] <= rowOffsets[i + 1], "rowOffsets must be non-decreasing")
-      var previous: Int32 = -1
-      for p in rowOffsets[i]..<rowOffsets[i + 1] {
-        let j = columnIndices[p]
-        precondition(
-          j > previous && Int(j) < columns, "row \(i): column indices must be in range and strictly increasing")
-        previous = j
-      }
+    if let violation = Self.invariantViolation(
+      rows: rows, columns: columns, rowOffsets: rowOffsets, columnIndices: columnIndices, values: values)
+    {
+      preconditionFailure(violation)
     }
     self.init(
       uncheckedRows: rows, columns: columns, rowOffsets: rowOffsets, columnIndices: columnIndices, values: values)
@@ -71,7 +61,7 @@ public struct SparseMatrix: Sendable {
     self.rowOffsets = rowOffsets
     self.columnIndices = columnIndices
     self.values = values
-    _checkInvariants()
+    checkInvariants()
   }
 
   /// Creates a matrix from coordinate (COO) entries given as three parallel

@@ -1,3 +1,5 @@
+import SplitMix
+
 /// The leading `k` singular triplets of a large sparse matrix, computed by
 /// randomized subspace iteration.
 ///
@@ -40,7 +42,7 @@
 /// single-row base case walks the whole block with a large stride.) Products with `Aᵀ` scatter row by row
 /// over the CSR arrays; caching a transposed copy for gather-style products
 /// was measured and gave no gain. The result depends only on `A` and `seed`
-/// (the generator is an internal SplitMix64 with Box–Muller Gaussians).
+/// (the generator is the package's SplitMix64, with Box–Muller Gaussians).
 /// Signs are normalised so that the largest-magnitude entry of each column
 /// of ``v`` is positive.
 ///

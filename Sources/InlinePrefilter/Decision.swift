@@ -1,3 +1,5 @@
+import SignalGraph
+
 /// What the pre-filter says about one event of the stream, plus the earlier
 /// admits it now revokes.
 ///
@@ -49,7 +51,7 @@ public struct Decision: Sendable, Equatable {
       line += ",\"reasons\":["
       for (i, r) in reasons.enumerated() {
         if i > 0 { line += "," }
-        line += Self.quoted(r)
+        line += JSONString.quoted(r)
       }
       line += "]"
     }
@@ -63,26 +65,5 @@ public struct Decision: Sendable, Equatable {
     var out = jsonLine + "\n"
     for r in revocations { out += r.jsonLine + "\n" }
     return out
-  }
-
-  package static func quoted(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if u.value < 0x20 {
-          let hex = String(u.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(u)
-        }
-      }
-    }
-    return out + "\""
   }
 }

@@ -64,8 +64,8 @@ public struct FilterSession {
   /// What the input's digest must be after `restoredEvents` and after `resumedEvents` lines.
   private var restoredDigest: UInt64?
   private let resumedDigest: UInt64?
-  /// Bytes of the line being read by ``consume(_:)``.
-  private var partial: [UInt8] = []
+  /// The input's lines, with the bytes of the one being read by ``consume(_:)``.
+  private var splitter = LineSplitter()
   /// After ``finish()`` with a state file: the length of a last line that had
   /// no newline and was left undecided (0 when there was none).
   public private(set) var unfinishedLineBytes = 0
@@ -152,16 +152,12 @@ public struct FilterSession {
   /// each; a carriage return before it is dropped) and decides every
   /// complete one with ``feed(_:)``; the rest waits for the next part.
   public mutating func consume(_ bytes: UnsafeRawBufferPointer) throws -> String {
+    // Taken out of `self` while `feed` mutates the rest of it.
+    var lines = splitter
+    splitter = LineSplitter()
+    defer { splitter = lines }
     var out = ""
-    var start = 0
-    for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") {
-      partial.append(contentsOf: bytes[start..<i])
-      start = i + 1
-      if partial.last == UInt8(ascii: "\r") { partial.removeLast() }
-      out += try feed(partial)
-      partial.removeAll(keepingCapacity: true)
-    }
-    partial.append(contentsOf: bytes[start...])
+    try lines.split(bytes) { out += try feed($0) }
     return out
   }
 
@@ -172,13 +168,12 @@ public struct FilterSession {
   /// - Throws: ``FilterSessionError/inputEndsEarly(lines:decided:)``.
   public mutating func finish() throws -> String {
     var out = ""
-    if !partial.isEmpty {
+    if let last = splitter.finish() {
       if log == nil {
-        out = try feed(partial)
+        out = try feed(last)
       } else {
-        unfinishedLineBytes = partial.count
+        unfinishedLineBytes = last.count
       }
-      partial.removeAll()
     }
     if linesSeen < resumedEvents { throw FilterSessionError.inputEndsEarly(lines: linesSeen, decided: resumedEvents) }
     return out

@@ -114,7 +114,7 @@ public struct IncrementalProfileCheck: PrefilterCheck {
   static func describe(_ key: UInt64, fields: WindowedInterner, values: WindowedInterner) -> String {
     let field = fields[Int32(truncatingIfNeeded: key >> 32)]
     if key & bioClusterFlag != 0 { return "near-duplicate \(field)s" }
-    return "\(field) \(Decision.quoted(values[Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)]))"
+    return "\(field) \(JSONString.quoted(values[Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)]))"
   }
 
   /// The key of a bio: its near-duplicate cluster among recent bios (this

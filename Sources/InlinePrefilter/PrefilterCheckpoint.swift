@@ -64,7 +64,7 @@ enum PrefilterCheckpoint {
   static func read(_ bytes: [UInt8], configuration: PrefilterConfiguration) throws(PrefilterCheckpointError)
     -> Prefilter
   {
-    do {
+    try framing {
       var reader = try StateReader(sealed: bytes)
       guard try reader.read(Int.self) == version, try reader.readArray(Int.self) == tag else {
         throw PrefilterCheckpointError.otherFormat
@@ -94,12 +94,6 @@ enum PrefilterCheckpoint {
       guard reader.isAtEnd, nextSeq >= 0 else { throw PrefilterCheckpointError.damaged }
       return Prefilter(
         configuration: configuration, nextSeq: nextSeq, now: now, nextSweep: nextSweep, names: names, checks: checks)
-    } catch let error as PrefilterCheckpointError {
-      throw error
-    } catch StateReaderError.checksumMismatch {
-      throw .checksumMismatch
-    } catch {
-      throw .damaged
     }
   }
 
@@ -110,7 +104,7 @@ enum PrefilterCheckpoint {
   /// - Throws: ``PrefilterCheckpointError``, as ``read(_:configuration:)``
   ///   does for the framing.
   static func parts(of bytes: [UInt8]) throws(PrefilterCheckpointError) -> [(name: String, bytes: Range<Int>)] {
-    do {
+    try framing {
       var reader = try StateReader(sealed: bytes)
       guard try reader.read(Int.self) == version, try reader.readArray(Int.self) == tag else {
         throw PrefilterCheckpointError.otherFormat
@@ -125,6 +119,16 @@ enum PrefilterCheckpoint {
         parts.append((name, try reader.skipPart()))
       }
       return parts
+    }
+  }
+
+  /// Runs `body`, which reads a checkpoint, with its errors in the one form
+  /// callers see: a ``PrefilterCheckpointError`` as it is, a broken seal as
+  /// ``PrefilterCheckpointError/checksumMismatch``, anything else (bytes cut
+  /// short, a malformed part) as ``PrefilterCheckpointError/damaged``.
+  private static func framing<T>(_ body: () throws -> T) throws(PrefilterCheckpointError) -> T {
+    do {
+      return try body()
     } catch let error as PrefilterCheckpointError {
       throw error
     } catch StateReaderError.checksumMismatch {

@@ -85,14 +85,20 @@ struct ClusterDrawing {
     canvas.nodes += "\" y=\""
     SVGPlot.number(y + dy, into: &canvas.nodes)
     canvas.nodes += anchor == "start" ? "\">" : "\" text-anchor=\"\(anchor)\">"
-    let short = HTMLEscaping.truncated(label, 26)
-    if short != label {
-      canvas.nodes += "<title>"
-      HTMLEscaping.append(label, to: &canvas.nodes)
-      canvas.nodes += "</title>"
-    }
-    HTMLEscaping.append(short, to: &canvas.nodes)
+    Self.appendLabel(label, limit: 26, to: &canvas.nodes)
     canvas.nodes += "</text>"
+  }
+
+  /// Appends the text of a label, escaped and cut to `limit` characters; a
+  /// label that was cut carries the whole of it as a `<title>` tooltip.
+  private static func appendLabel(_ label: String, limit: Int, to out: inout String) {
+    let short = HTMLEscaping.truncated(label, limit)
+    if short != label {
+      out += "<title>"
+      HTMLEscaping.append(label, to: &out)
+      out += "</title>"
+    }
+    HTMLEscaping.append(short, to: &out)
   }
 
   private func segment(_ a: (Double, Double), _ b: (Double, Double), _ path: inout String) {
@@ -244,13 +250,7 @@ struct ClusterDrawing {
         "\" width=\"\(Int(boxWidth))\" height=\"19\" rx=\"4\"/><text class=\"vl\" x=\"\(Int(xBox) + 6)\" y=\""
       SVGPlot.number(y + 11.5, into: &canvas.nodes)
       canvas.nodes += "\">"
-      let short = HTMLEscaping.truncated(label, 40)
-      if short != label {
-        canvas.nodes += "<title>"
-        HTMLEscaping.append(label, to: &canvas.nodes)
-        canvas.nodes += "</title>"
-      }
-      HTMLEscaping.append(short, to: &canvas.nodes)
+      Self.appendLabel(label, limit: 40, to: &canvas.nodes)
       canvas.nodes += "</text>"
       for m in v.members {
         guard let ym = position[m], drawn < maxEdges else {

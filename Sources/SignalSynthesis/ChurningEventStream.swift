@@ -1,4 +1,5 @@
 import SignalGraph
+import SplitMix
 
 /// An endless, honest-looking event stream whose accounts keep changing:
 /// every day a new cohort of accounts joins, is active for a few days and

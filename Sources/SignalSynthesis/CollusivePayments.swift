@@ -1,4 +1,5 @@
 import SignalGraph
+import SplitMix
 
 /// Planted collusive payments of the anti-money-laundering typologies that
 /// move slowly and need not turn repeatedly (issue 12); every member is

@@ -1,4 +1,5 @@
 import SignalGraph
+import SplitMix
 
 /// Planted bought engagement: farms of endorsers that follow and like paying
 /// customers. Every endorser and every customer is labelled

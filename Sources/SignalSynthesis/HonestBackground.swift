@@ -1,4 +1,5 @@
 import SignalGraph
+import SplitMix
 
 /// Normal life: the heavy-tailed honest activity the manipulation hides in.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import SignalGraph
+import SplitMix
 
 /// Payment columns for the cycles benchmark: read from a signal set or
 /// generated in memory.

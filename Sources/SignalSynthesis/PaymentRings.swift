@@ -1,4 +1,5 @@
 import SignalGraph
+import SplitMix
 
 /// Planted circular payments; every member is labelled `circular_payment`.
 ///

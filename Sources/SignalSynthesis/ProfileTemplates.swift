@@ -1,4 +1,5 @@
 import SignalGraph
+import SplitMix
 
 /// Planted fake profiles: template rings of 6–30 fresh accounts whose
 /// profiles are filled in one burst (minutes to a few hours) shortly before

@@ -1,4 +1,5 @@
 import SignalGraph
+import SplitMix
 
 /// Turns the compact value codes of `SynthProfileEdit` into field text.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import SignalGraph
+import SplitMix
 
 /// Writes a generated `SynthWorld` as the contract's CSV files.
 ///

@@ -1,4 +1,5 @@
 import SignalGraph
+import SplitMix
 
 /// The population being generated and every signal recorded so far.
 ///

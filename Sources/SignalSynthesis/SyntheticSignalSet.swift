@@ -1,5 +1,6 @@
 import Foundation
 import SignalGraph
+import SplitMix
 
 /// A deterministic synthetic signal set: honest background activity with
 /// planted, labelled manipulation, written as CSV files by the signal-set

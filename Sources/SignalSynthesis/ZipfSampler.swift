@@ -1,4 +1,5 @@
 import SignalGraph
+import SplitMix
 
 /// Draws ranks `0..<count` with probability proportional to `1 / (rank + 1)`
 /// (Zipf's law with exponent 1): rank 0 is drawn about `count / ln(count)`

@@ -27,11 +27,10 @@ extension BenchSuite {
     var histogram = LatencyHistogram()
     var held = 0, revoked = 0, errors = 0
     var chunk = [UInt8](repeating: 0, count: 4 << 20)
-    var line: [UInt8] = []
-    line.reserveCapacity(4096)
+    var lines = LineSplitter()
     var busy = 0.0
     let start = Stopwatch.now()
-    func decide() {
+    func decide(_ line: [UInt8]) {
       let t0 = Stopwatch.now()
       let d = filter.decide(line: line)
       let t1 = Stopwatch.now()
@@ -43,19 +42,9 @@ extension BenchSuite {
     while true {
       let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
       if n == 0 { break }
-      var i = 0
-      while i < n {
-        var j = i
-        while j < n, chunk[j] != 10 { j += 1 }
-        line.append(contentsOf: chunk[i..<j])
-        if j < n {
-          decide()
-          line.removeAll(keepingCapacity: true)
-        }
-        i = j + 1
-      }
+      chunk.withUnsafeBytes { lines.split(UnsafeRawBufferPointer(rebasing: $0[..<n])) { decide($0) } }
     }
-    if !line.isEmpty { decide() }
+    if let last = lines.finish() { decide(last) }
     let wall = Stopwatch.now() - start
     // What `filter --state` pays for each checkpoint, and a restart for restoring it.
     let (saved, saveSeconds) = Stopwatch.time { filter.checkpoint() }

@@ -1,5 +1,6 @@
 import Foundation
 import SignalGraph
+import SplitMix
 import Testing
 
 @testable import AnomalyDetect

@@ -143,6 +143,16 @@ struct PrefilterTests {
     #expect(bad.jsonLines == "{\"seq\":1,\"decision\":\"error\",\"reasons\":[\"line 2: missing field \\\"dst\\\"\"]}\n")
     #expect(f.decide(line: ok).seq == 2)
   }
+
+  @Test func decisionReasonsAreEscapedAsJSON() throws {
+    // A reason may quote input text (a profile value, an id) with quotes and
+    // control characters in it; the line must stay one valid JSON object.
+    let reason = "profile \"a\nb\"\t\\ \u{1}"
+    let line = Decision(seq: 3, verdict: .hold, reasons: [reason]).jsonLine
+    #expect(line == #"{"seq":3,"decision":"hold","reasons":["profile \"a\u000ab\"\u0009\\ \u0001"]}"#)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    #expect(object["reasons"] as? [String] == [reason])
+  }
 }
 
 @Suite("Prefilter on a synthetic stream")

@@ -1,4 +1,5 @@
 import SignalGraph
+import SplitMix
 import Testing
 
 @testable import AnomalyDetect

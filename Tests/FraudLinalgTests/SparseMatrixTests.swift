@@ -1,3 +1,4 @@
+import SplitMix
 import Testing
 
 @testable import FraudLinalg
@@ -63,5 +64,36 @@ import Testing
   @Test func csrInitialiserAcceptsValidArrays() {
     let a = SparseMatrix(rows: 2, columns: 2, rowOffsets: [0, 1, 3], columnIndices: [1, 0, 1], values: [1, 2, 3])
     #expect(a.dense() == Matrix(rowMajor: [[0, 1], [2, 3]]))
+  }
+
+  @Test func csrValidationNamesTheFirstBrokenInvariant() {
+    func violation(
+      rows: Int = 2, columns: Int = 2, _ offsets: [Int], _ columnIndices: [Int32], _ values: [Double]? = nil
+    ) -> String? {
+      SparseMatrix.invariantViolation(
+        rows: rows, columns: columns, rowOffsets: offsets, columnIndices: columnIndices,
+        values: values ?? columnIndices.map { _ in 1 })
+    }
+    #expect(violation([0, 1, 3], [1, 0, 1]) == nil)
+    #expect(violation(rows: 0, columns: 0, [0], []) == nil)
+    #expect(violation(rows: -1, [0], []) == "invalid sparse matrix shape -1×2")
+    #expect(violation([0, 3], [0, 1, 1]) == "rowOffsets has 2 entries, needs rows + 1 = 3")
+    #expect(violation([0, 1, 2], [0, 1], [1]) == "columnIndices has 2 entries and values 1")
+    #expect(violation([0, 1, 2], [0, 1, 1]) == "rowOffsets must run from 0 to nonzeroCount = 3")
+    // An offset past the entries, followed by a decrease: reported, not read out of bounds.
+    #expect(violation(rows: 3, [0, 5, 1, 2], [0, 1]) == "rowOffsets decrease at row 1")
+    #expect(violation([0, 2, 2], [1, 1]) == "row 0: column indices must be in range and strictly increasing")
+    #expect(violation([0, 1, 1], [2]) == "row 0: column indices must be in range and strictly increasing")
+    #expect(violation([0, 1, 1], [-1]) == "row 0: column indices must be in range and strictly increasing")
+  }
+
+  @Test func everyBuiltMatrixPassesTheValidation() {
+    let a = randomSparse(40, 30, density: 0.1, seed: 3)
+    for m in [a, a.transposed()] {
+      #expect(
+        SparseMatrix.invariantViolation(
+          rows: m.rows, columns: m.columns, rowOffsets: m.rowOffsets, columnIndices: m.columnIndices, values: m.values)
+          == nil)
+    }
   }
 }

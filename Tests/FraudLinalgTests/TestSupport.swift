@@ -1,3 +1,5 @@
+import SplitMix
+
 @testable import FraudLinalg
 
 /// A matrix of uniform entries in [-1, 1) drawn from a fixed seed.

@@ -1,4 +1,5 @@
 import Foundation
+import SplitMix
 import Testing
 
 @testable import SignalGraph
@@ -97,7 +98,7 @@ func loadGraphSet() throws -> SignalSet {
 
   @Test(arguments: 0..<8 as Range<UInt64>)
   func timeOrderIsAStableSortByTime(seed: UInt64) {
-    var rng = SeededGenerator(seed: seed)
+    var rng = SplitMix64(seed: seed)
     let times = (0..<Int.random(in: 0...300, using: &rng)).map { _ in Int64.random(in: -5...5, using: &rng) }
     let expected = times.indices.sorted { (times[$0], $0) < (times[$1], $1) }.map(Int32.init)
     if let order = GraphIndex.timeOrder(times) {

@@ -63,19 +63,6 @@ func filePath(_ directory: String, _ name: String) -> String {
   (directory as NSString).appendingPathComponent(name)
 }
 
-/// A deterministic generator (SplitMix64), so a failing seed can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
 /// A signal set by value, accounts named rather than indexed, so two sets
 /// (one read from CSV, one loaded from a store) can be compared with `==`.
 struct SetSnapshot: Equatable, CustomStringConvertible {

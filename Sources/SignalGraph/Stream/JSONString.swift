@@ -1,5 +1,6 @@
 /// The body of a JSON string, escaped: the one place the NDJSON writers
-/// (``SignalEvent/jsonLine``, the synthetic event streams) escape text.
+/// (``SignalEvent/jsonLine``, the synthetic event streams, the pre-filter's
+/// decision lines) escape text.
 package enum JSONString {
   /// The bytes of a JSON string body: `"` and `\` escaped, control bytes as `\u00XX`,
   /// everything else (UTF-8 included) as it is.
@@ -22,5 +23,12 @@ package enum JSONString {
       }
     }
     return out
+  }
+
+  /// `text` as a JSON string, quotes included, escaped as ``escaped(_:)`` does.
+  ///
+  ///     JSONString.quoted("a\nb")   // "a\u000ab", quotes included
+  package static func quoted(_ text: String) -> String {
+    "\"" + String(decoding: escaped(Array(text.utf8)), as: UTF8.self) + "\""
   }
 }

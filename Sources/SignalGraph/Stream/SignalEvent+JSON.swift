@@ -7,7 +7,7 @@ extension SignalEvent {
   ///     SignalEvent.interaction(source: "a", target: "b", kind: "like", time: 1).jsonLine
   ///     // {"type":"interaction","src":"a","dst":"b","kind":"like","ts":1}
   public var jsonLine: String {
-    func q(_ s: String) -> String { "\"" + String(decoding: JSONString.escaped(Array(s.utf8)), as: UTF8.self) + "\"" }
+    func q(_ s: String) -> String { JSONString.quoted(s) }
     switch self {
     case let .payment(id, source, target, amount, time):
       return

@@ -1,3 +1,5 @@
+import SplitMix
+
 /// An index of short texts that finds near duplicates without comparing all
 /// pairs: MinHash signatures over normalised character shingles, bucketed by
 /// locality-sensitive hashing (LSH) bands.
@@ -89,9 +91,9 @@ public struct MinHashIndex: Sendable {
   /// Creates an empty index.
   public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
-    var state = configuration.seed
+    var rng = SplitMix64(seed: configuration.seed)
     let h = configuration.bands * configuration.rowsPerBand
-    seeds = (0..<h).map { _ in UInt32(truncatingIfNeeded: Self.splitMix(&state)) }
+    seeds = (0..<h).map { _ in UInt32(truncatingIfNeeded: rng.next()) }
     signature = [UInt32](repeating: 0, count: h)
     grow(to: 64)
   }
@@ -307,8 +309,7 @@ public struct MinHashIndex: Sendable {
       h = ((h << 8) | UInt64(c)) & mask
       emitted += 1
       if emitted >= length {
-        var state = h ^ 0x9E37_79B9_7F4A_7C15
-        out.append(splitMix(&state))
+        out.append(shingleHash(h))
       }
     }
     for c in bytes {
@@ -323,8 +324,7 @@ public struct MinHashIndex: Sendable {
       }
     }
     if emitted > 0 && emitted < length {
-      var state = h ^ 0x9E37_79B9_7F4A_7C15
-      out.append(splitMix(&state))
+      out.append(shingleHash(h))
     }
   }
 
@@ -377,11 +377,11 @@ public struct MinHashIndex: Sendable {
     }
   }
 
-  static func splitMix(_ state: inout UInt64) -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
+  /// The 64-bit hash of a packed shingle: the first draw of a SplitMix64
+  /// seeded with it (xor the increment), so its bits are those the index
+  /// has always stored.
+  @inline(__always)
+  static func shingleHash(_ packed: UInt64) -> UInt64 {
+    SplitMix64.mix((packed ^ SplitMix64.increment) &+ SplitMix64.increment)
   }
 }

@@ -1,21 +1,11 @@
 import Foundation
+import SplitMix
 
-/// A tiny, fast, seedable pseudo-random generator (Steele, Lea and Flood's
-/// SplitMix64), so that randomized algorithms here are reproducible from a
-/// seed on every platform. Not for cryptography.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
+/// The draws FraudLinalg's randomized algorithms (Lanczos and randomized SVD
+/// start vectors, the median's pivots) take from the package's one generator.
+/// Unlike synthesis, they may use `log`, `cos` and `sin`: a last-bit
+/// difference between C libraries moves a start vector, not a result.
+extension SplitMix64 {
   /// A uniform double in the open interval (0, 1), never exactly 0 so it is
   /// safe under `log`.
   mutating func nextUnitInterval() -> Double {
