@@ -57,6 +57,7 @@ public struct IncrementalCycleCheck: PrefilterCheck {
 
   static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.cycles }
   static var partName: String { "cycles" }
+  static let watches: [PrefilterEvent.Kind] = [.payment]
   static var recordSizes: [Int] { [MemoryLayout<Incoming>.size] }
   static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 {
     thresholds(in: configuration).windowSeconds

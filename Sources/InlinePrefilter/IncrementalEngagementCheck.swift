@@ -143,6 +143,7 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
 
   static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.engagement }
   static var partName: String { "engagement" }
+  static let watches: [PrefilterEvent.Kind] = [.endorsement]
   static var recordSizes: [Int] { [MemoryLayout<Pair>.size] }
   static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 {
     thresholds(in: configuration).syncSeconds

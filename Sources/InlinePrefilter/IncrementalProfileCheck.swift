@@ -85,6 +85,7 @@ public struct IncrementalProfileCheck: PrefilterCheck {
 
   static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.profiles }
   static var partName: String { "profiles" }
+  static let watches: [PrefilterEvent.Kind] = [.profileEdit]
   static var recordSizes: [Int] {
     [MemoryLayout<Entry>.size, MemoryLayout<(time: Int64, key: UInt64, account: Int32)>.size]
   }

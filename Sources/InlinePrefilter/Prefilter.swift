@@ -50,6 +50,12 @@ public struct Prefilter: Sendable {
     IncrementalProfileCheck.self,
   ]
 
+  /// For each ``PrefilterEvent/Kind`` (by raw value), the indices in
+  /// ``checkTypes`` of the checks that watch it.
+  private static let watchers: [[Int]] = PrefilterEvent.Kind.allCases.map { kind in
+    checkTypes.indices.filter { checkTypes[$0].watches.contains(kind) }
+  }
+
   /// Creates a pre-filter with empty state.
   public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
@@ -105,10 +111,15 @@ public struct Prefilter: Sendable {
       checked = .profileEdit(account: a, field: f, fieldName: field, value: value)
     }
     var outcome = CheckOutcome.admit
-    for i in checks.indices {
+    for i in Self.watchers[checked.kind.rawValue] {
       let found = checks[i].check(checked, seq: seq, time: time, now: now, names: &names)
-      outcome.holdReasons += found.holdReasons
-      outcome.revoked += found.revoked
+      if found.holdReasons.isEmpty && found.revoked.isEmpty { continue }
+      if outcome.holdReasons.isEmpty && outcome.revoked.isEmpty {
+        outcome = found
+      } else {
+        outcome.holdReasons += found.holdReasons
+        outcome.revoked += found.revoked
+      }
     }
     var decision = Decision(
       seq: seq, verdict: outcome.holdReasons.isEmpty ? .admit : .hold, reasons: outcome.holdReasons)

@@ -13,9 +13,10 @@ import SignalGraph
 /// lists the checks once (``Prefilter/checkTypes``); adding a check is its
 /// own file, its thresholds in the configuration and that one line.
 ///
-/// Every check is offered every event (``PrefilterEvent``) and answers
-/// ``CheckOutcome/admit`` for kinds it does not watch; each conforming type
-/// forwards the kind it watches to its own typed `check` method.
+/// A check is offered the events of the kinds it ``watches`` (a
+/// ``PrefilterEvent``) and answers ``CheckOutcome/admit`` for any other;
+/// each conforming type forwards the kind it watches to its own typed
+/// `check` method.
 protocol PrefilterCheck: Sendable {
   /// The check's knobs: a `Codable` value kept in ``PrefilterConfiguration``.
   associatedtype Thresholds: Sendable, Equatable, Codable
@@ -28,6 +29,9 @@ protocol PrefilterCheck: Sendable {
   /// bytes: part of the checkpoint's tag, so that a build whose layout
   /// differs refuses the checkpoint instead of misreading it.
   static var recordSizes: [Int] { get }
+  /// The kinds of event the check decides; ``Prefilter`` offers it no other,
+  /// so an event costs one call per check that watches its kind.
+  static var watches: [PrefilterEvent.Kind] { get }
   /// How long past the history window the check's state may still name an
   /// account, value or field (the cycle window, the sync time, ...): what
   /// ``PrefilterConfiguration/idleSeconds`` adds to the window.

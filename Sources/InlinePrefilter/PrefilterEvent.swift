@@ -8,4 +8,18 @@ enum PrefilterEvent {
   case endorsement(endorser: Int32, target: Int32)
   /// `account` set field `field` (named `fieldName`) to `value`.
   case profileEdit(account: Int32, field: Int32, fieldName: String, value: String)
+
+  /// The kinds of ``PrefilterEvent``, for ``PrefilterCheck/watches``.
+  enum Kind: Int, CaseIterable {
+    case payment, endorsement, profileEdit
+  }
+
+  /// The event's kind.
+  var kind: Kind {
+    switch self {
+    case .payment: return .payment
+    case .endorsement: return .endorsement
+    case .profileEdit: return .profileEdit
+    }
+  }
 }
