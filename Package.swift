@@ -110,7 +110,7 @@ let package = Package(
     .testTarget(
       name: "ServeTests",
       dependencies: [
-        "FraudService", "InlinePrefilter", "SignalGraph",
+        "FraudService", "InlinePrefilter", "SignalGraph", "SplitMix",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ]),
   ]
