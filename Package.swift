@@ -83,7 +83,7 @@ let package = Package(
     .target(
       name: "FraudService",
       dependencies: [
-        "SignalGraph", "InlinePrefilter", "CSQLite",
+        "SignalGraph", "InlinePrefilter",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),
