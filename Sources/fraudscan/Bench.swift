@@ -9,34 +9,40 @@ extension Fraudscan {
     static let configuration = CommandConfiguration(
       abstract: "Measure fraudscan's speed (build with -c release).",
       discussion: """
-        Reads the signal set at --input, or writes a synthetic one first, and runs the
+        Reads the signal set at --input, or writes a synthetic one first, and runs the \
         chosen suites; each prints its figures (best of --repeat runs) for BENCHMARKS.md.
 
         Suites:
-          ingest  CSV parse and intern, SQLite append, CSR index build, peak memory
-          svd     top-10 truncated SVD of a power-law matrix and of the endorsement graph
-          engagement  FRAUDAR peeling of a power-law graph of --peel-edges edges and of the
-                  input's endorsements; the whole bought-engagement pass over the input
-          profiles  the fake-profile detectors over the profile edits (edits/s)
-          cycles  temporal cycles (8 hops, 72 h): index build, enumeration, detector, peak memory;
-                  --payments N enumerates a synthetic in-memory multigraph of N payments instead
-          report  the investigator's HTML report: the input's scan and 1 000 synthetic clusters
-          prefilter  the inline pre-filter over the input's events.ndjson: events/s and
-                  p50/p99/p99.9 decision latency (write the stream with synth --stream)
-          prefilter-memory  the pre-filter over --stream-events generated events whose
-                  accounts and values keep changing: remembered state and resident memory
-                  at ten checkpoints (flat once the window has filled)
-          hostile  valid inputs shaped to stall a scan, each written, loaded, scanned and
-                  fed to the pre-filter: complete bipartite follows 1 000² and 2 000², one
-                  account paying itself a million times, 200 000 accounts sharing one value,
-                  one account following a million and one followed by a million; time and
-                  peak memory of each
+          ingest      CSV parse and intern, SQLite append, CSR index build, peak memory
+          svd         top-10 truncated SVD of a power-law matrix and of the
+                      endorsement graph
+          engagement  FRAUDAR peeling of a power-law graph of --peel-edges edges and
+                      of the input's endorsements; the whole bought-engagement pass
+          profiles    the fake-profile detectors over the profile edits (edits/s)
+          cycles      temporal cycles (8 hops, 72 h): index build, enumeration,
+                      detector, peak memory; --payments N enumerates a synthetic
+                      in-memory multigraph of N payments instead
+          report      the investigator's HTML report: the input's scan and 1 000
+                      synthetic clusters
+          prefilter   the inline pre-filter over the input's events.ndjson: events/s
+                      and p50/p99/p99.9 decision latency (synth --stream writes it)
+          prefilter-memory
+                      the pre-filter over --stream-events generated events whose
+                      accounts and values keep changing: remembered state and
+                      resident memory at ten checkpoints (flat once the window has
+                      filled)
+          hostile     valid inputs shaped to stall a scan, each written, loaded,
+                      scanned and fed to the pre-filter: complete bipartite follows
+                      1 000² and 2 000², one account paying itself a million times,
+                      200 000 accounts sharing one value, one account following a
+                      million and one followed by a million; time and peak memory
 
         Examples:
           swift build -c release
           .build/release/fraudscan bench --scale medium
           .build/release/fraudscan bench --input /tmp/big --suite ingest
-          .build/release/fraudscan bench --input /tmp/big --suite engagement --peel-edges 10000000
+          .build/release/fraudscan bench --input /tmp/big --suite engagement \\
+              --peel-edges 10000000
           .build/release/fraudscan bench --suite cycles --payments 10000000 --repeat 1
           .build/release/fraudscan bench --suite prefilter-memory --window-days 30
           .build/release/fraudscan bench --suite hostile --repeat 1

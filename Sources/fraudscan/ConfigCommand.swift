@@ -7,8 +7,8 @@ extension Fraudscan {
       commandName: "config",
       abstract: "Print the scan settings: every detector's thresholds and the endorsement kinds.",
       discussion: """
-        With --defaults, the full default settings file; with a FILE, the settings it makes
-        (checked, and merged over the defaults). A settings file may name only what it
+        With --defaults, the full default settings file; with a FILE, the settings it makes \
+        (checked, and merged over the defaults). A settings file may name only what it \
         changes; `fraudscan scan --config FILE` reads it.
 
         Examples:

@@ -9,10 +9,10 @@ extension Fraudscan {
     static let configuration = CommandConfiguration(
       abstract: "Say why an account is or is not flagged.",
       discussion: """
-        Scans the set and lists every cluster that implicates the account: its rank, kind,
-        detectors, score, reason, the account's role, and each finding's figures; then its
-        credit score part by part, with every signal and without the signals the scan's
-        clusters implicate (held).
+        Scans the set and lists every cluster that implicates the account: its rank, kind, \
+        detectors, score, reason, the account's role, and each finding's figures; then its \
+        credit score part by part, with every signal and without the signals the scan's \
+        clusters implicate (held). \
         Exits with status 1 when the account is not in the set.
 
         Examples:

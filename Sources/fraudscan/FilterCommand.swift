@@ -13,14 +13,14 @@ extension Fraudscan {
     static let configuration = CommandConfiguration(
       abstract: "Read the NDJSON event stream on stdin and write one decision per event.",
       discussion: """
-        Decisions follow the contract: admit, hold with reasons, revoke lines for earlier
-        admits, and error lines for malformed input (the stream goes on).
-        With --state, decisions are logged in SQLite and the pre-filter's whole state is
-        saved there every --checkpoint-every events; killed and restarted on the same
-        input, it restores the latest checkpoint, skips the input it covers, replays what
-        was decided after it (silently) and resumes after that. A restart on another or a
-        shorter input is an error; a damaged checkpoint is refused and the input replayed
-        from its start. With --state, a last line without a newline is left undecided
+        Decisions follow the contract: admit, hold with reasons, revoke lines for earlier \
+        admits, and error lines for malformed input (the stream goes on). \
+        With --state, decisions are logged in SQLite and the pre-filter's whole state is \
+        saved there every --checkpoint-every events; killed and restarted on the same \
+        input, it restores the latest checkpoint, skips the input it covers, replays what \
+        was decided after it (silently) and resumes after that. A restart on another or a \
+        shorter input is an error; a damaged checkpoint is refused and the input replayed \
+        from its start. With --state, a last line without a newline is left undecided \
         (it may be incomplete), and a second run on the same state file is refused.
 
         Examples:

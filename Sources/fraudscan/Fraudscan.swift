@@ -9,7 +9,7 @@ struct Fraudscan: AsyncParsableCommand {
     commandName: "fraudscan",
     abstract: "Find bought engagement, fake profile details and circular payments in signal data.",
     discussion: """
-      A signal set is a directory of CSV files (payments.csv, interactions.csv,
+      A signal set is a directory of CSV files (payments.csv, interactions.csv, \
       profile_edits.csv, accounts.csv) or a SQLite store written by `ingest`.
 
       Examples:
@@ -22,7 +22,8 @@ struct Fraudscan: AsyncParsableCommand {
         fraudscan replay fixtures/
         fraudscan import ibm-aml HI-Small_Trans.csv /tmp/hi-small
         fraudscan config --defaults > settings.toml
-        fraudscan serve --state /tmp/serve.sqlite --listen 127.0.0.1:8080 --token-file /tmp/token
+        fraudscan serve --state /tmp/serve.sqlite --listen 127.0.0.1:8080 \\
+            --token-file /tmp/token
       """,
     version: "0.1.0",
     subcommands: [

@@ -7,9 +7,9 @@ extension Fraudscan {
     static let configuration = CommandConfiguration(
       abstract: "Convert public AML data (IBM AMLSim, IBM AMLworld) into a labelled signal set.",
       discussion: """
-        Writes payments.csv, accounts.csv, labels.csv (laundering accounts as
-        circular_payment), payments_truth.csv (id,laundering) when the input marks
-        transactions, and import_summary.json. OUT is written under a temporary name
+        Writes payments.csv, accounts.csv, labels.csv (laundering accounts as \
+        circular_payment), payments_truth.csv (id,laundering) when the input marks \
+        transactions, and import_summary.json. OUT is written under a temporary name \
         and renamed when complete, so a failed import leaves nothing behind.
 
         Examples:
@@ -50,11 +50,11 @@ extension Fraudscan.Import {
       abstract: "Import the output directory of IBM AMLSim.",
       discussion: """
         The format is recognised from the header of transactions.csv or tx.csv:
-        the older output (TX_ID,SENDER_ACCOUNT_ID,…), the published samples
-        (sourceNodeId,targetNodeId,value,time with nodes.csv), the schema-driven
-        output (tran_id,orig_acct,bene_acct,…,tran_timestamp with alert_transactions.csv
-        or alerts.csv) and the repository's sample/outputs (TXN_ID,ACCOUNT_ID,…).
-        A step (day number) becomes --start plus that many days, and is kept in
+        the older output (TX_ID,SENDER_ACCOUNT_ID,…), the published samples \
+        (sourceNodeId,targetNodeId,value,time with nodes.csv), the schema-driven \
+        output (tran_id,orig_acct,bene_acct,…,tran_timestamp with alert_transactions.csv \
+        or alerts.csv) and the repository's sample/outputs (TXN_ID,ACCOUNT_ID,…). \
+        A step (day number) becomes --start plus that many days, and is kept in \
         the extra column step of payments.csv.
 
         Example:
@@ -85,9 +85,9 @@ extension Fraudscan.Import {
       commandName: "ibm-aml",
       abstract: "Import an IBM AMLworld transaction file (HI-Small_Trans.csv and the like).",
       discussion: """
-        An account is bank:account. One currency is kept per set: --currency, or by
-        default the most common Payment Currency of the first 1 000 000 rows; rows
-        paid in other currencies are counted on standard error and in
+        An account is bank:account. One currency is kept per set: --currency, or by \
+        default the most common Payment Currency of the first 1 000 000 rows; rows \
+        paid in other currencies are counted on standard error and in \
         import_summary.json. Timestamps (2022/09/01 00:20) are read as UTC.
 
         Example:

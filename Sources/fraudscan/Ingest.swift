@@ -6,11 +6,11 @@ extension Fraudscan {
     static let configuration = CommandConfiguration(
       abstract: "Append a signal set to a SQLite store, all or nothing.",
       discussion: """
-        The whole directory is read and validated first, then written in one
-        transaction: a bad row anywhere leaves the store exactly as it was.
-        Ingesting a set again adds nothing: a payment whose id is stored with
-        the same content, and an interaction or profile edit equal to one an
-        earlier ingest stored, are skipped; a stored payment id with other
+        The whole directory is read and validated first, then written in one \
+        transaction: a bad row anywhere leaves the store exactly as it was. \
+        Ingesting a set again adds nothing: a payment whose id is stored with \
+        the same content, and an interaction or profile edit equal to one an \
+        earlier ingest stored, are skipped; a stored payment id with other \
         content is an error.
 
         Example:

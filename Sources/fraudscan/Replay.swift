@@ -8,17 +8,17 @@ extension Fraudscan {
     static let configuration = CommandConfiguration(
       abstract: "Scan known fraud fixtures and fail if a detector falls short of them.",
       discussion: """
-        Each fixture is a directory with a signal set, labels.csv and expected.json,
-        or an expectation .json file whose "data" names a signal set kept elsewhere
-        (a path relative to the file, e.g. fixtures/realdata/bitcoin-otc.json reads
-        ../shared/realdata/bitcoin-otc in place; a missing set is an error). Per kind
-        it reports precision (on labelled accounts when the labels are partial),
-        recall, F1, precision at 10 and 50 and average precision of the account
-        ranking, and the honest accounts in its top 50.
-        Exits with status 1 if any fixture misses one of its minimums, flags more
-        unlabelled accounts than it allows, makes a detector fail (a warning in its
-        report), or, for fixtures with an event stream, if the pre-filter misses its
-        targets (≥ 90 % of fraud withheld, ≤ 1 % of honest signals withheld, ≥ 90 %
+        Each fixture is a directory with a signal set, labels.csv and expected.json, \
+        or an expectation .json file whose "data" names a signal set kept elsewhere \
+        (a path relative to the file, e.g. fixtures/realdata/bitcoin-otc.json reads \
+        ../shared/realdata/bitcoin-otc in place; a missing set is an error). Per kind \
+        it reports precision (on labelled accounts when the labels are partial), \
+        recall, F1, precision at 10 and 50 and average precision of the account \
+        ranking, and the honest accounts in its top 50. \
+        Exits with status 1 if any fixture misses one of its minimums, flags more \
+        unlabelled accounts than it allows, makes a detector fail (a warning in its \
+        report), or, for fixtures with an event stream, if the pre-filter misses its \
+        targets (≥ 90 % of fraud withheld, ≤ 1 % of honest signals withheld, ≥ 90 % \
         of the buyers' inflation cut).
 
         Example:

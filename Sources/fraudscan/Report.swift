@@ -9,8 +9,8 @@ extension Fraudscan {
     static let configuration = CommandConfiguration(
       abstract: "Scan a signal set and write the investigator's report: one self-contained HTML file.",
       discussion: """
-        The file has a summary, the ranked cluster table, one section per cluster (members
-        by role, evidence, a drawing of its subgraph, a timeline of its signals) and the
+        The file has a summary, the ranked cluster table, one section per cluster (members \
+        by role, evidence, a drawing of its subgraph, a timeline of its signals) and the \
         spectral scatter and degree-distribution plots. It loads nothing from the network.
 
         Examples:

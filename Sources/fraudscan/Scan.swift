@@ -15,8 +15,8 @@ extension Fraudscan {
           fraudscan scan signals.sqlite --format accounts > ranking.csv
           fraudscan scan signals.sqlite --config settings.toml
 
-        A detector that could not search the set is named in a warning: a line of the
-        table, the "warnings" key of the JSON report (left out when there is none), and
+        A detector that could not search the set is named in a warning: a line of the \
+        table, the "warnings" key of the JSON report (left out when there is none), and \
         standard error for json and csv.
         """)
 

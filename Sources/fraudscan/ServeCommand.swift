@@ -7,14 +7,15 @@ extension Fraudscan {
     static let configuration = CommandConfiguration(
       abstract: "Run the pre-filter as an HTTP service (POST /v1/events, GET /v1/decisions, ...).",
       discussion: """
-        Decisions are answered only once committed to the SQLite state file; a restart on the
-        same file resumes where the last acknowledged decision left off. Every /v1 call needs
-        `Authorization: Bearer TOKEN`, the token read from --token-file or FRAUDSCAN_TOKEN.
-        SIGTERM drains the requests in flight and writes a checkpoint. The endpoints are
+        Decisions are answered only once committed to the SQLite state file; a restart on the \
+        same file resumes where the last acknowledged decision left off. Every /v1 call needs \
+        `Authorization: Bearer TOKEN`, the token read from --token-file or FRAUDSCAN_TOKEN. \
+        SIGTERM drains the requests in flight and writes a checkpoint. The endpoints are \
         described in docs/openapi.yaml.
 
         Example:
-          fraudscan serve --state /tmp/serve.sqlite --listen 127.0.0.1:8080 --token-file /tmp/token
+          fraudscan serve --state /tmp/serve.sqlite --listen 127.0.0.1:8080 \\
+              --token-file /tmp/token
         """)
 
     @Option(help: "The SQLite state file (one server per file).")

@@ -8,8 +8,8 @@ extension Fraudscan {
     static let configuration = CommandConfiguration(
       abstract: "Print the top singular values of the endorsement graph and the accounts on each vector.",
       discussion: """
-        Decomposes the binary endorser x endorsed adjacency of all interactions with a
-        randomized truncated SVD. A farm of a fakes all endorsing b customers shows up as
+        Decomposes the binary endorser x endorsed adjacency of all interactions with a \
+        randomized truncated SVD. A farm of a fakes all endorsing b customers shows up as \
         a singular value near sqrt(a*b) whose vectors single out its members.
 
         Examples:

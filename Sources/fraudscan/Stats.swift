@@ -7,7 +7,7 @@ extension Fraudscan {
     static let configuration = CommandConfiguration(
       abstract: "Print counts, degree distributions and time spans per kind of signal.",
       discussion: """
-        Degree percentiles count only accounts with at least one signal of the kind.
+        Degree percentiles count only accounts with at least one signal of the kind. \
         For profile edits, "in" is the number of edits per distinct value.
 
         Examples:

@@ -12,9 +12,9 @@ extension Fraudscan {
     static let configuration = CommandConfiguration(
       abstract: "Write a synthetic signal set with injected manipulation and its labels.",
       discussion: """
-        A heavy-tailed honest background (follows and likes, payments to friends and
-        merchants, salaries, rent splits, profile edits) with bought engagement, circular
-        payments and fake profile rings injected; the truth goes to labels.csv.
+        A heavy-tailed honest background (follows and likes, payments to friends and \
+        merchants, salaries, rent splits, profile edits) with bought engagement, circular \
+        payments and fake profile rings injected; the truth goes to labels.csv. \
         The same scale and seed always give the same bytes.
 
         Sizes: tiny ≈ 10k signals, small ≈ 150k, medium ≈ 2M, large ≈ 12M.
@@ -22,8 +22,9 @@ extension Fraudscan {
         Examples:
           fraudscan synth --scale small --seed 7 /tmp/small
           fraudscan synth --scale large /tmp/large
-          fraudscan synth --scale small --expectations /tmp/q/small && fraudscan replay /tmp/q
-          fraudscan synth --scale small --stream /tmp/small   # plus events.ndjson for `filter`
+          fraudscan synth --scale small --expectations /tmp/q/small
+          fraudscan replay /tmp/q
+          fraudscan synth --scale small --stream /tmp/small   # + events.ndjson
         """)
 
     @Option(help: "How big: tiny, small, medium or large.")
