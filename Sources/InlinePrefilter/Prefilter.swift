@@ -8,7 +8,8 @@ import SignalGraph
 /// It is incremental: it keeps the graph and detector state up to date per
 /// event instead of rescanning. A payment is checked for closing a conserved
 /// temporal cycle (``IncrementalCycleCheck``, a bounded backward search after
-/// 2SCENT); an endorsement updates dense-block state around its endorser and
+/// 2SCENT) and for completing a split transfer or a slow relay chain
+/// (``IncrementalFlowCheck``, weighed against recent amounts); an endorsement updates dense-block state around its endorser and
 /// target (``IncrementalEngagementCheck``, incremental peeling in the spirit
 /// of Spade, Jiang et al., VLDB 2023); a profile edit is looked up in a rare
 /// value index and a MinHash LSH index of bios (``IncrementalProfileCheck``).
@@ -46,6 +47,7 @@ public struct Prefilter: Sendable {
   /// and writes their checkpoint parts: the one place a check is registered.
   static let checkTypes: [any PrefilterCheck.Type] = [
     IncrementalCycleCheck.self,
+    IncrementalFlowCheck.self,
     IncrementalEngagementCheck.self,
     IncrementalProfileCheck.self,
   ]

@@ -18,6 +18,8 @@ public struct PrefilterConfiguration: Sendable, Equatable, Codable {
   public var endorsement: EndorsementPolicy = .standard
   /// The thresholds of the conserved payment cycle check.
   public var cycles = IncrementalCycleCheck.Thresholds()
+  /// The thresholds of the slow collusive flow check (splits and relay chains).
+  public var flows = IncrementalFlowCheck.Thresholds()
   /// The thresholds of the dense endorsement block check.
   public var engagement = IncrementalEngagementCheck.Thresholds()
   /// The thresholds of the template profile ring check.

@@ -16,7 +16,8 @@ public struct PrefilterFootprint: Sendable, Equatable {
   public var accountIdRange = 0
   /// Distinct profile values and field names remembered.
   public var profileValues = 0
-  /// Payments kept for the cycle search (the last cycle window).
+  /// Payments kept for the cycle and relay searches (the last cycle window
+  /// and the last relay window: a payment may be counted once by each).
   public var payments = 0
   /// Distinct endorser–target edges kept for the dense-block state (the last window).
   public var endorsements = 0

@@ -97,7 +97,7 @@ struct PrefilterCheckpointTests {
     let saved = filter.checkpoint()
     let parts = try PrefilterCheckpoint.parts(of: saved)
     #expect(parts.map(\.name) == PrefilterCheckpoint.nameParts + Prefilter.checkTypes.map { $0.partName })
-    #expect(parts.map(\.name) == ["accounts", "fields", "values", "cycles", "engagement", "profiles"])
+    #expect(parts.map(\.name) == ["accounts", "fields", "values", "cycles", "flows", "engagement", "profiles"])
     for part in parts where !part.bytes.isEmpty {
       let damaged = Self.resealed(saved) { body in
         for i in part.bytes { body[i] = 0xFF }

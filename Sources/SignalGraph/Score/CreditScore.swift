@@ -90,7 +90,7 @@ public struct CreditScore: Sendable {
         if pairs.insert(Self.key(s, d)).inserted { counterparties[s] += 1 }
         if pairs.insert(Self.key(d, s)).inserted { counterparties[d] += 1 }
       }
-      let month = UInt64(bitPattern: Self.floorDiv(t, Self.monthSeconds)) & 0xFFFF_FFFF
+      let month = UInt64(bitPattern: t.floorDivided(by: Self.monthSeconds)) & 0xFFFF_FFFF
       if monthKeys.insert(UInt64(s) << 32 | month).inserted { months[s] += 1 }
       if s != d, monthKeys.insert(UInt64(d) << 32 | month).inserted { months[d] += 1 }
     }
@@ -146,9 +146,4 @@ public struct CreditScore: Sendable {
 
   @inline(__always)
   static func key(_ a: Int, _ b: Int) -> UInt64 { UInt64(a) << 32 | UInt64(b) }
-
-  static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-    let q = a / b
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-  }
 }

@@ -1,0 +1,363 @@
+import Foundation
+import SignalGraph
+
+/// Checks each payment for completing a slow collusive flow: a transfer
+/// **split** into several near-equal payments on one day (structuring), or
+/// money **relayed**, each account passing on most of what it received
+/// within days, along a chain of three or more payments (a stack, or a ring
+/// closing on its origin however slowly). The streaming counterpart of the
+/// scan's `structured-flow` detector, for what a single payment can complete.
+///
+/// ``IncrementalCycleCheck`` catches fast rings that turn within hours; the
+/// laundering of exported banking data (IBM AMLSim; Altman et al., NeurIPS
+/// 2023) moves one amount round once over weeks, in daily timestamps, often
+/// paying a hop as several equal payments the same day. Each coincidence is
+/// weighed against the stream's own recent amounts
+/// (``PaymentAmountBackground``, the last ``Thresholds/backgroundDays``):
+///
+/// - **Split.** The *n*-th payment (*n* ≥ 2) from *u* to *v* within one
+///   ``Thresholds/bucketSeconds`` (a day), the pair having paid *m* times
+///   within the relay window of *D* buckets, has chance
+///
+///   ```text
+///   p = C(m, n) · D^−(n−1) · q^(n−1)
+///   ```
+///
+///   *q* the share of recent payments of exactly the parts' amount when they
+///   are equal, else within their largest relative distance *s* (at least
+///   1 %) of their median, not counting the parts themselves.
+/// - **Relay.** A payment *u* → *v* of amount *a* relays an earlier payment
+///   *x* → *u* of amount *b* within ``Thresholds/relayWindowSeconds`` (ties
+///   in time allowed) when *a* ∈ *b* · [1 − ``Thresholds/skim``, 1]. Among
+///   the *k* payments into *u* looked at, one matches by chance with
+///   probability *k* · *q*, *q* the share of recent payments between *a* and
+///   *b*; a hop is followed only when *k* · *q* ≤ ``Thresholds/maxHopChance``.
+///   A chain of *h* ≥ 2 such hops (three payments) has *p* = ∏ *k*ᵢ *q*ᵢ.
+///
+/// A payment is held when the expected number of such coincidences among the
+/// recent payments, *E* = *T* · *p* with *T* the payments in the background,
+/// is at most ``Thresholds/alpha`` (10⁻³: at most one chance hold in a
+/// thousand backgrounds' worth of honest payments); the earlier payments of
+/// the split or the chain are revoked. Honest money rarely does either:
+/// purchases repeat common amounts (large *q*), salaries and rent are passed
+/// on in common, round sums, and a repaid loan is a two-account return, not
+/// a chain.
+///
+///     var configuration = PrefilterConfiguration()
+///     configuration.flows.skim = 0.05
+///     var filter = Prefilter(configuration: configuration)
+///
+/// - Complexity: per payment, O(``Thresholds/fanLimit``) for the split and
+///   at most ``Thresholds/budget`` hops examined for a chain, plus O(bins)
+///   per amount range looked up; memory is the payments of the last relay
+///   window plus a fixed amount background.
+public struct IncrementalFlowCheck: PrefilterCheck {
+  /// The knobs of the flow check (``PrefilterConfiguration/flows``).
+  public struct Thresholds: Sendable, Equatable, Codable {
+    /// The time bucket of a split: payments of one pair in one bucket are one transfer.
+    public var bucketSeconds: Int64 = 86_400
+    /// The most seconds between a payment and the one relaying it, and the
+    /// span over which a pair's payments are counted for a split.
+    public var relayWindowSeconds: Int64 = 7 * 86_400
+    /// The largest share of what it received a relaying account may keep.
+    public var skim = 0.10
+    /// The most relays of one chain.
+    public var maxRelayHops = 6
+    /// The most chance, *k* · *q*, of a hop a chain follows.
+    public var maxHopChance = 0.01
+    /// The most expected chance coincidences among the background's payments
+    /// for a split or a chain to be held.
+    public var alpha = 0.001
+    /// Payments into one account looked at per step.
+    public var fanLimit = 48
+    /// Hops examined per payment at most.
+    public var budget = 1_024
+    /// Days of payment amounts in the background (rounded up to weeks).
+    public var backgroundDays = 56
+
+    /// The defaults.
+    public init() {}
+  }
+
+  struct Incoming {
+    var source: Int32
+    var time: Int64
+    var micros: Int64
+    var seq: Int
+    var withheld: Bool
+  }
+
+  let thresholds: Thresholds
+  /// Recent incoming payments per account, oldest first from `heads[a]`.
+  private(set) var incoming: [[Incoming]] = []
+  private(set) var heads: [Int] = []
+  /// The amounts of recent payments.
+  private(set) var background: PaymentAmountBackground
+  private var visits = 0
+  private var path: [(account: Int32, index: Int)] = []
+
+  init(configuration: PrefilterConfiguration) {
+    thresholds = Self.thresholds(in: configuration)
+    background = PaymentAmountBackground(days: thresholds.backgroundDays)
+  }
+
+  static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.flows }
+  static var partName: String { "flows" }
+  static let watches: [PrefilterEvent.Kind] = [.payment]
+  static var recordSizes: [Int] { [MemoryLayout<Incoming>.size] }
+  static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 {
+    thresholds(in: configuration).relayWindowSeconds
+  }
+
+  /// Decides a payment; admits the other events.
+  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames)
+    -> CheckOutcome
+  {
+    guard case let .payment(source, target, micros) = event else { return .admit }
+    return check(seq: seq, source: source, target: target, micros: micros, time: time, names: names.accounts)
+  }
+
+  /// Decides payment `seq` of `micros` from `source` to `target` at `time`.
+  mutating func check(
+    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner
+  ) -> CheckOutcome {
+    grow(to: Int(max(source, target)) + 1)
+    background.advance(to: time)
+    var outcome = CheckOutcome.admit
+    if source != target {
+      trim(Int(target), now: time)
+      trim(Int(source), now: time)
+      split(seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+      relay(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+    }
+    background.add(micros, at: time)
+    incoming[Int(target)].append(
+      Incoming(source: source, time: time, micros: micros, seq: seq, withheld: !outcome.holdReasons.isEmpty))
+    return outcome
+  }
+
+  // MARK: Splits
+
+  private mutating func split(
+    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner,
+    into outcome: inout CheckOutcome
+  ) {
+    let list = incoming[Int(target)]
+    let bucket = time.floorDivided(by: thresholds.bucketSeconds)
+    var pairPayments = 1
+    var parts: [Int] = []
+    var amounts = [micros]
+    var examined = 0
+    var i = list.count - 1
+    while i >= heads[Int(target)], examined < thresholds.fanLimit {
+      defer { i -= 1 }
+      guard list[i].source == source else { continue }
+      examined += 1
+      pairPayments += 1
+      if list[i].time.floorDivided(by: thresholds.bucketSeconds) == bucket {
+        parts.append(i)
+        amounts.append(list[i].micros)
+      }
+    }
+    guard !parts.isEmpty else { return }
+    amounts.sort()
+    let median = Double(amounts[amounts.count / 2])
+    guard median > 0 else { return }
+    let spread = amounts.map { abs(Double($0) - median) / median }.max() ?? 0
+    let n = amounts.count
+    let q =
+      spread == 0
+      ? background.share(exactly: micros, excluding: n - 1)
+      : background.share(
+        from: Int64(median * (1 - max(spread, 0.01))), to: Int64(median * (1 + max(spread, 0.01))), excluding: n - 1)
+    let days = Double(max(1, thresholds.relayWindowSeconds / thresholds.bucketSeconds))
+    let log10p =
+      Self.log10Binomial(pairPayments, n) - Double(n - 1) * log10(days) + Double(n - 1) * log10(q)
+    let log10E = log10(Double(max(background.total, 1))) + log10p
+    guard log10E <= log10(thresholds.alpha) else { return }
+    let reason =
+      "split: \(n) payments \(names[source])→\(names[target]) within one day of \(Self.format(amounts.first!))–\(Self.format(amounts.last!)) (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+    outcome.holdReasons.append(reason)
+    for i in parts where !incoming[Int(target)][i].withheld {
+      incoming[Int(target)][i].withheld = true
+      outcome.revoked.append((incoming[Int(target)][i].seq, reason))
+    }
+  }
+
+  // MARK: Relays
+
+  private mutating func relay(
+    source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner,
+    into outcome: inout CheckOutcome
+  ) {
+    visits = 0
+    path.removeAll(keepingCapacity: true)
+    let log10Total = log10(Double(max(background.total, 1)))
+    let threshold = log10(thresholds.alpha) - log10Total
+    guard
+      let log10p = search(
+        into: source, passedOn: micros, before: time, log10p: 0, threshold: threshold, origin: target, depth: 1)
+    else { return }
+    let firstHop = incoming[Int(path.last!.account)][path.last!.index]
+    let hops = [names[firstHop.source]] + path.reversed().map { names[$0.account] } + [names[target]]
+    let first = firstHop.time
+    let days = Double(time - first) / 86_400
+    let shape = hops.first == hops.last ? "ring" : "chain"
+    let reason =
+      "relayed \(shape): \(path.count + 1) payments \(hops.joined(separator: "→")) within \(String(format: "%.1f", days)) days, each passing on \(Int(((1 - thresholds.skim) * 100).rounded()))–100 % of the previous (chance ≈ 10^\(Int((log10p + log10Total).rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+    outcome.holdReasons.append(reason)
+    for step in path {
+      let a = Int(step.account)
+      if !incoming[a][step.index].withheld {
+        incoming[a][step.index].withheld = true
+        outcome.revoked.append((incoming[a][step.index].seq, reason))
+      }
+    }
+  }
+
+  /// Looks for payments into `node` that `passedOn` relays (within the relay
+  /// window before `before`, carrying between `passedOn` and
+  /// `passedOn / (1 − skim)`), each a hop of chance *k* · *q* at most
+  /// ``Thresholds/maxHopChance``, extending the chain until its chance
+  /// `log10p` falls to `threshold` with two hops or more. Returns the chain's
+  /// log₁₀ chance, its hops in `path` (last hop first).
+  private mutating func search(
+    into node: Int32, passedOn: Int64, before: Int64, log10p: Double, threshold: Double, origin: Int32, depth: Int
+  ) -> Double? {
+    let list = incoming[Int(node)]
+    let head = heads[Int(node)]
+    let earliest = before - thresholds.relayWindowSeconds
+    var k = 0
+    var i = list.count - 1
+    while i >= head, k < thresholds.fanLimit, list[i].time >= earliest {
+      if list[i].time <= before { k += 1 }
+      i -= 1
+    }
+    guard k > 0 else { return nil }
+    let keepAtMost = 1 - thresholds.skim
+    i = list.count - 1
+    while i >= head, visits < thresholds.budget, list[i].time >= earliest {
+      let p = list[i]
+      defer { i -= 1 }
+      guard p.time <= before, passedOn <= p.micros, Double(passedOn) >= keepAtMost * Double(p.micros) else { continue }
+      visits += 1
+      // A two-account return (a refund, a repaid loan) is not a relay.
+      if depth == 1 && p.source == origin { continue }
+      let hop = Double(k) * background.share(from: passedOn, to: p.micros)
+      guard hop <= thresholds.maxHopChance else { continue }
+      let chain = log10p + log10(hop)
+      path.append((node, i))
+      if depth >= 2, chain <= threshold { return chain }
+      if p.source != origin, depth < thresholds.maxRelayHops, p.source != node,
+        !path.contains(where: { $0.account == p.source }),
+        let found = search(
+          into: p.source, passedOn: p.micros, before: p.time, log10p: chain, threshold: threshold, origin: origin,
+          depth: depth + 1)
+      {
+        return found
+      }
+      path.removeLast()
+    }
+    return nil
+  }
+
+  // MARK: State
+
+  private mutating func grow(to count: Int) {
+    if incoming.count < count {
+      incoming.append(contentsOf: repeatElement([], count: count - incoming.count))
+      heads.append(contentsOf: repeatElement(0, count: count - heads.count))
+    }
+  }
+
+  private mutating func trim(_ a: Int, now: Int64) {
+    let cutoff = now - thresholds.relayWindowSeconds
+    var h = heads[a]
+    while h < incoming[a].count, incoming[a][h].time < cutoff { h += 1 }
+    if h == incoming[a].count {
+      incoming[a].removeAll(keepingCapacity: incoming[a].count < 64)
+      h = 0
+    } else if h > 32, h * 2 > incoming[a].count {
+      incoming[a].removeFirst(h)
+      h = 0
+    }
+    heads[a] = h
+  }
+
+  /// Drops payments older than the relay window everywhere and clears the
+  /// background's expired epochs (bounded memory).
+  mutating func evict(now: Int64) {
+    background.advance(to: now)
+    for a in incoming.indices where !incoming[a].isEmpty { trim(a, now: now) }
+  }
+
+  /// Drops every payment to or from the released accounts, whose ids are about to be reused.
+  ///
+  /// - Complexity: O(released accounts + payments kept).
+  mutating func forget(_ released: ReleasedIds) {
+    guard let released = released.accounts else { return }
+    func gone(_ a: Int32) -> Bool { Int(a) < released.count && released[Int(a)] }
+    for a in released.indices where released[a] && a < incoming.count {
+      incoming[a] = []
+      heads[a] = 0
+    }
+    for a in incoming.indices where !incoming[a].isEmpty && incoming[a].contains(where: { gone($0.source) }) {
+      incoming[a].removeFirst(heads[a])
+      heads[a] = 0
+      incoming[a].removeAll { gone($0.source) }
+    }
+  }
+
+  /// Adds the payments kept to the footprint's payments.
+  func addFootprint(to footprint: inout PrefilterFootprint) {
+    footprint.payments += incoming.indices.reduce(0) { $0 + incoming[$1].count - heads[$1] }
+  }
+
+  /// Every list head within its list, every kept payment between live
+  /// accounts, the background's sums in agreement with its epochs.
+  func invariantViolation(names: PrefilterNames) -> String? {
+    guard incoming.count == heads.count, incoming.count <= names.accounts.idCapacity else {
+      return "more relay lists than account ids"
+    }
+    for (a, list) in incoming.enumerated() {
+      guard heads[a] >= 0, heads[a] <= list.count else { return "a relay list head out of bounds" }
+      if list.isEmpty { continue }
+      guard names.accounts.isLive(Int32(a)) else { return "relay payments kept for forgotten account \(a)" }
+      guard list.allSatisfy({ names.accounts.isLive($0.source) && Int($0.source) < incoming.count }) else {
+        return "a kept relay payment names a forgotten payer"
+      }
+    }
+    return background.invariantViolation()
+  }
+
+  // MARK: Arithmetic
+
+  /// log₁₀ of the binomial coefficient C(m, n).
+  static func log10Binomial(_ m: Int, _ n: Int) -> Double {
+    guard n > 0, n < m else { return 0 }
+    return (lgamma(Double(m + 1)) - lgamma(Double(n + 1)) - lgamma(Double(m - n + 1))) / log(10)
+  }
+
+  /// An amount in micro-units as a decimal with two places.
+  static func format(_ micros: Int64) -> String {
+    String(format: "%.2f", Double(micros) / 1_000_000)
+  }
+}
+
+extension IncrementalFlowCheck {
+  /// Writes the kept payments and the amount background for a checkpoint.
+  func write(to writer: inout StateWriter) {
+    writer.write(incoming)
+    writer.write(heads)
+    background.write(to: &writer)
+  }
+
+  /// Restores the state written by ``write(to:)``.
+  init(configuration: PrefilterConfiguration, from reader: inout StateReader) throws(StateReaderError) {
+    self.init(configuration: configuration)
+    incoming = try reader.readArrays(Incoming.self)
+    heads = try reader.readArray(Int.self)
+    guard heads.count == incoming.count else { throw .malformed }
+    background = try PaymentAmountBackground(days: thresholds.backgroundDays, from: &reader)
+  }
+}

@@ -1,0 +1,140 @@
+import SignalGraph
+import Testing
+
+@testable import InlinePrefilter
+
+/// The slow collusive flows of ``IncrementalFlowCheck`` against an honest
+/// background of 3 000 payments spread over two weeks: splits and relay
+/// chains in rare amounts are held once complete, and their earlier payments
+/// revoked; the same shapes in common amounts, repaid loans and
+/// non-conserving chains are admitted.
+@Suite("Prefilter flow check")
+struct PrefilterFlowTests {
+  let t0: Int64 = 1_767_225_600
+  let day: Int64 = 86_400
+
+  func pay(_ s: String, _ d: String, _ cents: Int64, _ t: Int64) -> SignalEvent {
+    .payment(id: "p", source: s, target: d, amount: Amount(micros: cents * 10_000), time: t0 + t)
+  }
+
+  /// A pre-filter that has seen 3 000 honest payments over 14 days: shoppers
+  /// paying 300 merchants amounts spread from 1 to 300 (a third of them a
+  /// 3.50 coffee), and 200 employees paid 3 000.00 who pay 2 900.00 of rent.
+  func filterWithBackground() -> (Prefilter, Int64) {
+    var f = Prefilter()
+    var state: UInt64 = 7
+    func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state >> 33
+    }
+    var t: Int64 = 0
+    for i in 0..<2_600 {
+      t += 14 * day / 3_000
+      let cents: Int64 = i % 3 == 0 ? 350 : 100 + Int64(next() % 30_000)
+      let d = f.decide(pay("shopper\(next() % 2_000)", "merchant\(next() % 300)", cents, t))
+      #expect(d.verdict == .admit)
+    }
+    for i in 0..<200 {
+      t += 14 * day / 3_000
+      #expect(f.decide(pay("employer\(i % 3)", "employee\(i)", 300_000, t)).verdict == .admit)
+      #expect(f.decide(pay("employee\(i)", "landlord\(i % 40)", 290_000, t + 3_600)).verdict == .admit)
+    }
+    return (f, t + day)
+  }
+
+  @Test func aTransferSplitIntoEqualRareAmountsIsHeldAndItsPartsRevoked() {
+    var (f, t) = filterWithBackground()
+    let first = f.decide(pay("mule", "boss", 11_499, t))
+    let second = f.decide(pay("mule", "boss", 11_499, t + 900))
+    #expect(first.verdict == .admit && second.verdict == .admit)  // two parts: chance explains them
+    let third = f.decide(pay("mule", "boss", 11_499, t + 1_800))
+    #expect(third.verdict == .hold)
+    #expect(third.reasons.first?.hasPrefix("split: 3 payments mule→boss within one day of 114.99–114.99") == true)
+    #expect(third.revocations.map(\.seq) == [first.seq, second.seq])
+    let fourth = f.decide(pay("mule", "boss", 11_499, t + 2_700))
+    #expect(fourth.verdict == .hold && fourth.revocations.isEmpty)
+  }
+
+  @Test func repeatedCommonAmountsAndSpreadOutPaymentsAreAdmitted() {
+    var (f, t) = filterWithBackground()
+    // Three coffees on one day at one café: 3.50 is a third of all payments.
+    for k in 0..<3 {
+      #expect(f.decide(pay("regular", "cafe", 350, t + Int64(k) * 3_600)).verdict == .admit)
+    }
+    // A rare amount paid to the same person once a day for three days.
+    for k in 0..<3 {
+      #expect(f.decide(pay("parent", "student", 12_345, t + Int64(k) * day)).verdict == .admit)
+    }
+    // Three purchases of unrelated amounts on one day.
+    for (k, cents) in [1_999, 8_450, 23_100].enumerated() {
+      #expect(f.decide(pay("shopper", "store", Int64(cents), t + Int64(k) * 600)).verdict == .admit)
+    }
+  }
+
+  @Test func moneyRelayedAlongAChainInRareAmountsIsHeldAndTheChainRevoked() {
+    var (f, t) = filterWithBackground()
+    let a = f.decide(pay("origin", "layer1", 1_139_404, t))
+    let b = f.decide(pay("layer1", "layer2", 1_105_221, t + 2 * day))
+    #expect(a.verdict == .admit && b.verdict == .admit)  // one relay: not yet a chain
+    let c = f.decide(pay("layer2", "sink", 1_083_116, t + 4 * day))
+    #expect(c.verdict == .hold)
+    #expect(c.reasons.first?.hasPrefix("relayed chain: 3 payments origin→layer1→layer2→sink within 4.0 days") == true)
+    #expect(c.revocations.map(\.seq) == [a.seq, b.seq])
+  }
+
+  @Test func aRingTurningOnceOverDaysIsHeld() {
+    var (f, t) = filterWithBackground()
+    _ = f.decide(pay("ann", "ben", 432_117, t))
+    _ = f.decide(pay("ben", "cat", 420_000 + 1_311, t + 3 * day))
+    let close = f.decide(pay("cat", "ann", 410_502, t + 6 * day))
+    #expect(close.verdict == .hold)
+    #expect(close.reasons.contains { $0.hasPrefix("relayed ring: 3 payments ann→ben→cat→ann within 6.0 days") })
+    #expect(close.revocations.count == 2)
+  }
+
+  @Test func honestLookAlikesOfRelaysAreAdmitted() {
+    var (f, t) = filterWithBackground()
+    // A salary passed on as rent, then on as the landlord's mortgage: common amounts.
+    #expect(f.decide(pay("employer0", "newhire", 300_000, t)).verdict == .admit)
+    #expect(f.decide(pay("newhire", "landlord1", 290_000, t + day)).verdict == .admit)
+    #expect(f.decide(pay("landlord1", "bank", 285_000, t + 2 * day)).verdict == .admit)
+    // A loan repaid: a two-account return, whatever its amount.
+    #expect(f.decide(pay("lender", "friend", 77_731, t)).verdict == .admit)
+    #expect(f.decide(pay("friend", "lender", 76_000, t + 3 * day)).verdict == .admit)
+    // Rare amounts, but each account keeps most of what it got: not relayed.
+    #expect(f.decide(pay("x1", "x2", 654_321, t)).verdict == .admit)
+    #expect(f.decide(pay("x2", "x3", 301_234, t + day)).verdict == .admit)
+    #expect(f.decide(pay("x3", "x4", 150_617, t + 2 * day)).verdict == .admit)
+    // A chain in rare amounts, but slower than the relay window per hop.
+    #expect(f.decide(pay("y1", "y2", 555_111, t)).verdict == .admit)
+    #expect(f.decide(pay("y2", "y3", 545_000, t + 8 * day)).verdict == .admit)
+    #expect(f.decide(pay("y3", "y4", 535_000, t + 16 * day)).verdict == .admit)
+  }
+
+  @Test func theAmountBackgroundForgetsOldEpochsAndKeepsItsSums() {
+    var background = PaymentAmountBackground(days: 14)
+    #expect(background.epochCount == 2)
+    for k in 0..<100 { background.add(1_000_000 + Int64(k), at: t0 + Int64(k)) }
+    #expect(background.total == 100)
+    #expect(background.share(exactly: 1_000_050) == 0.01)
+    #expect(background.share(exactly: 9_999_999) == 0.01)  // never seen: one payment's share
+    background.add(5_000_000, at: t0 + 8 * day)
+    #expect(background.total == 101)
+    background.advance(to: t0 + 22 * day)  // both epochs of the first 100 have gone
+    #expect(background.total == 0 || background.total == 1)
+    #expect(background.invariantViolation() == nil)
+    background.advance(to: t0 + 60 * day)
+    #expect(background.total == 0)
+    #expect(background.invariantViolation() == nil)
+  }
+
+  @Test func theFlowCheckSurvivesACheckpoint() throws {
+    var (f, t) = filterWithBackground()
+    _ = f.decide(pay("mule", "boss", 11_499, t))
+    _ = f.decide(pay("mule", "boss", 11_499, t + 900))
+    var restored = try Prefilter(configuration: f.configuration, checkpoint: f.checkpoint())
+    let third = restored.decide(pay("mule", "boss", 11_499, t + 1_800))
+    #expect(third.verdict == .hold && third.revocations.count == 2)
+    #expect(f.decide(pay("mule", "boss", 11_499, t + 1_800)) == third)
+  }
+}
