@@ -11,7 +11,13 @@ import SignalGraph
 /// hop's amount (money conserved as it goes round, minus a cut). Such a
 /// payment is held and the cycle's earlier payments are revoked. Honest
 /// cycles (roommates splitting rent, family transfers) are slow or do not
-/// conserve amounts.
+/// conserve amounts. A cycle of two accounts, money paid back, counts only
+/// from its ``Thresholds/minReturnTurns``-th round trip within the window,
+/// or when the account paid back has been paid back by another account too
+/// (a hub fanning money out to be gathered back): a refund or a repaid loan
+/// goes round once, money passed back and forth to fake a payment history
+/// goes round again and again, or through several accounts at once (the
+/// earlier payments of those round trips are then revoked too).
 ///
 /// Its thresholds are set through the pre-filter's configuration:
 ///
@@ -33,6 +39,8 @@ public struct IncrementalCycleCheck: PrefilterCheck {
     public var fanLimit: Int = 48
     /// Accounts visited per backward search at most.
     public var budget: Int = 2_048
+    /// Round trips within the window a two-account cycle needs to be held.
+    public var minReturnTurns: Int = 2
 
     /// The defaults.
     public init() {}
@@ -89,7 +97,16 @@ public struct IncrementalCycleCheck: PrefilterCheck {
         let reason =
           "cycle: \(path.count + 1) payments \(hops.joined(separator: "→")) within \(String(format: "%.1f", hours)) h, each passing on \(Int(thresholds.minRatio * 100))–100 % of the previous"
         outcome.holdReasons.append(reason)
-        for step in path {
+        var earlier = path
+        if path.count == 1 {
+          // Money paid back: every round trip of the pair, and of the hub, in the window.
+          let since = time - thresholds.windowSeconds
+          earlier =
+            pairPayments(into: source, from: target, since: since).map { (source, $0) }
+            + pairPayments(into: target, from: source, since: since).map { (target, $0) }
+            + otherReturns(to: target, besides: source, since: since)
+        }
+        for step in earlier {
           let a = Int(step.account)
           if !incoming[a][step.index].withheld {
             incoming[a][step.index].withheld = true
@@ -124,7 +141,15 @@ public struct IncrementalCycleCheck: PrefilterCheck {
       // carried ≤ p.micros and carried ≥ ratio · p.micros
       guard carried <= p.micros, Double(carried) >= thresholds.minRatio * Double(p.micros) else { continue }
       path.append((node, i + 1))
-      if p.source == origin { return true }
+      if p.source == origin {
+        if depth > 1 || roundTrips(between: node, and: origin, since: earliest) >= thresholds.minReturnTurns
+          || !otherReturns(to: origin, besides: node, since: earliest).isEmpty
+        {
+          return true
+        }
+        path.removeLast()
+        continue
+      }
       if depth + 1 < thresholds.maxHops, !path.contains(where: { $0.account == p.source }), p.source != node {
         if search(from: p.source, before: p.time, carried: p.micros, start: start, origin: origin, depth: depth + 1) {
           return true
@@ -133,6 +158,47 @@ public struct IncrementalCycleCheck: PrefilterCheck {
       path.removeLast()
     }
     return false
+  }
+
+  /// The indices of the payments into `account` from `payer` since `since`.
+  private func pairPayments(into account: Int32, from payer: Int32, since: Int64) -> [Int] {
+    let list = incoming[Int(account)]
+    return (heads[Int(account)]..<list.count).filter { list[$0].source == payer && list[$0].time >= since }
+  }
+
+  /// Round trips between `a` and `b` since `since`, counting the payment
+  /// from `a` to `b` being decided: the fewer of the two directions' payments.
+  private func roundTrips(between a: Int32, and b: Int32, since: Int64) -> Int {
+    min(pairPayments(into: a, from: b, since: since).count, pairPayments(into: b, from: a, since: since).count + 1)
+  }
+
+  /// The payments of the round trips through `hub` since `since` by
+  /// accounts other than `besides`: a payment from the hub, then one back to
+  /// it passing on ``Thresholds/minRatio``–100 % of it (at most
+  /// ``Thresholds/fanLimit`` payments into the hub read).
+  private func otherReturns(to hub: Int32, besides: Int32, since: Int64) -> [(account: Int32, index: Int)] {
+    var found: [(account: Int32, index: Int)] = []
+    let list = incoming[Int(hub)]
+    var i = list.count - 1
+    var examined = 0
+    while i >= heads[Int(hub)], examined < thresholds.fanLimit, list[i].time >= since {
+      defer { i -= 1 }
+      let back = list[i]
+      examined += 1
+      guard back.source != besides, back.source != hub, Int(back.source) < incoming.count else { continue }
+      let out = incoming[Int(back.source)]
+      for j in stride(from: out.count - 1, through: heads[Int(back.source)], by: -1) {
+        let paid = out[j]
+        if paid.time < since { break }
+        guard paid.source == hub, paid.time < back.time, back.micros <= paid.micros,
+          Double(back.micros) >= thresholds.minRatio * Double(paid.micros)
+        else { continue }
+        found.append((hub, i))
+        found.append((back.source, j))
+        break
+      }
+    }
+    return found
   }
 
   private mutating func grow(to count: Int) {

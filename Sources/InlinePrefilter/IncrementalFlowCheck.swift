@@ -57,7 +57,8 @@ public struct IncrementalFlowCheck: PrefilterCheck {
     /// The time bucket of a split: payments of one pair in one bucket are one transfer.
     public var bucketSeconds: Int64 = 86_400
     /// The most seconds between a payment and the one relaying it, and the
-    /// span over which a pair's payments are counted for a split.
+    /// span over which a pair's payments are counted for a split (at most
+    /// the pre-filter's ``PrefilterConfiguration/windowDays``).
     public var relayWindowSeconds: Int64 = 7 * 86_400
     /// The largest share of what it received a relaying account may keep.
     public var skim = 0.10
@@ -88,6 +89,8 @@ public struct IncrementalFlowCheck: PrefilterCheck {
   }
 
   let thresholds: Thresholds
+  /// ``Thresholds/relayWindowSeconds``, within the history window.
+  let relayWindow: Int64
   /// Recent incoming payments per account, oldest first from `heads[a]`.
   private(set) var incoming: [[Incoming]] = []
   private(set) var heads: [Int] = []
@@ -98,6 +101,7 @@ public struct IncrementalFlowCheck: PrefilterCheck {
 
   init(configuration: PrefilterConfiguration) {
     thresholds = Self.thresholds(in: configuration)
+    relayWindow = min(thresholds.relayWindowSeconds, configuration.windowSeconds)
     background = PaymentAmountBackground(days: thresholds.backgroundDays)
   }
 
@@ -105,9 +109,8 @@ public struct IncrementalFlowCheck: PrefilterCheck {
   static var partName: String { "flows" }
   static let watches: [PrefilterEvent.Kind] = [.payment]
   static var recordSizes: [Int] { [MemoryLayout<Incoming>.size] }
-  static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 {
-    thresholds(in: configuration).relayWindowSeconds
-  }
+  /// None: the relay window lies within the history window.
+  static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 { 0 }
 
   /// Decides a payment; admits the other events.
   mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames)
@@ -170,7 +173,7 @@ public struct IncrementalFlowCheck: PrefilterCheck {
       ? background.share(exactly: micros, excluding: n - 1)
       : background.share(
         from: Int64(median * (1 - max(spread, 0.01))), to: Int64(median * (1 + max(spread, 0.01))), excluding: n - 1)
-    let days = Double(max(1, thresholds.relayWindowSeconds / thresholds.bucketSeconds))
+    let days = Double(max(1, relayWindow / thresholds.bucketSeconds))
     let log10p =
       Self.log10Binomial(pairPayments, n) - Double(n - 1) * log10(days) + Double(n - 1) * log10(q)
     let log10E = log10(Double(max(background.total, 1))) + log10p
@@ -226,7 +229,7 @@ public struct IncrementalFlowCheck: PrefilterCheck {
   ) -> Double? {
     let list = incoming[Int(node)]
     let head = heads[Int(node)]
-    let earliest = before - thresholds.relayWindowSeconds
+    let earliest = before - relayWindow
     var k = 0
     var i = list.count - 1
     while i >= head, k < thresholds.fanLimit, list[i].time >= earliest {
@@ -271,7 +274,7 @@ public struct IncrementalFlowCheck: PrefilterCheck {
   }
 
   private mutating func trim(_ a: Int, now: Int64) {
-    let cutoff = now - thresholds.relayWindowSeconds
+    let cutoff = now - relayWindow
     var h = heads[a]
     while h < incoming[a].count, incoming[a][h].time < cutoff { h += 1 }
     if h == incoming[a].count {

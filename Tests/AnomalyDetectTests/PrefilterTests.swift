@@ -27,6 +27,43 @@ struct PrefilterTests {
     #expect(close.revocations.allSatisfy { $0.verdict == .revoke })
   }
 
+  /// A refund or a repaid loan goes round once and is admitted; money passed
+  /// back and forth goes round again, and its second round trip is held
+  /// with every earlier payment of the pair revoked.
+  @Test func moneyPaidBackIsAdmittedOnceButNotBackAndForth() {
+    var f = Prefilter()
+    #expect(f.decide(pay("shopper", "store", 80, 0)).verdict == .admit)
+    #expect(f.decide(pay("store", "shopper", 80, 3_600)).verdict == .admit)  // a refund
+    let out1 = f.decide(pay("a", "b", 1_000, 0))
+    let back1 = f.decide(pay("b", "a", 990, 1_800))
+    let out2 = f.decide(pay("a", "b", 980, 3_600))
+    #expect([out1, back1, out2].allSatisfy { $0.verdict == .admit })
+    let back2 = f.decide(pay("b", "a", 970, 5_400))
+    #expect(back2.verdict == .hold)
+    #expect(back2.reasons.first?.hasPrefix("cycle: 2 payments a→b→a") == true)
+    #expect(back2.revocations.map(\.seq) == [out1.seq, back1.seq, out2.seq])
+  }
+
+  /// A hub paying three accounts that each pay most of it back within
+  /// hours (gather-scatter): the second return is held, and the first round
+  /// trip revoked with it; two unrelated refunds by one store are not a hub.
+  @Test func aHubPaidBackByTwoAccountsIsHeld() {
+    var f = Prefilter()
+    let out = ["m1", "m2", "m3"].enumerated().map { f.decide(pay("hub", $1, 4_000 + Int64($0) * 100, Int64($0) * 60)) }
+    #expect(out.allSatisfy { $0.verdict == .admit })
+    let back1 = f.decide(pay("m1", "hub", 3_900, 3_600))
+    #expect(back1.verdict == .admit)
+    let back2 = f.decide(pay("m2", "hub", 3_950, 7_200))
+    #expect(back2.verdict == .hold)
+    #expect(Set(back2.revocations.map(\.seq)) == [out[0].seq, out[1].seq, back1.seq])
+    #expect(f.decide(pay("m3", "hub", 4_100, 9_000)).verdict == .hold)
+    // A store refunds two different customers the same day: it paid them, they never paid it back.
+    #expect(f.decide(pay("ann", "store", 50, 0)).verdict == .admit)
+    #expect(f.decide(pay("store", "ann", 50, 600)).verdict == .admit)
+    #expect(f.decide(pay("bob", "store", 70, 700)).verdict == .admit)
+    #expect(f.decide(pay("store", "bob", 70, 900)).verdict == .admit)
+  }
+
   @Test func slowOrNonConservingCyclesAreAdmitted() {
     var f = Prefilter()
     // Roommates: days between hops.
