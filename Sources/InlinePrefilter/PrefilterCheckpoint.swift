@@ -21,8 +21,9 @@ import SignalGraph
 /// ``version`` here.
 enum PrefilterCheckpoint {
   /// The format version: bump it when the state or its order of writing
-  /// changes. (2: sealed with a checksum; 3: framed, named parts, one part per check.)
-  static let version = 3
+  /// changes. (2: sealed with a checksum; 3: framed, named parts, one part per check;
+  /// 4: each engagement pair keeps the count at which to look for a third target.)
+  static let version = 4
 
   /// Where ``version`` lies in a checkpoint's bytes.
   static let versionBytes = 0..<MemoryLayout<Int>.size
