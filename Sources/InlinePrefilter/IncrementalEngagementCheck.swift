@@ -11,15 +11,35 @@ import SignalGraph
 /// pair of targets the number of distinct endorsers that endorsed both
 /// within ``Thresholds/syncSeconds`` of each other. A new
 /// edge e → t bumps the pairs (t, t′) for e's latest other targets t′, at
-/// most ``Thresholds/recentTargets`` of them. A pair becomes a block when at least
+/// most ``Thresholds/recentTargets`` of them. A pair is dense when at least
 /// ``Thresholds/minEndorsers`` endorsers share it and that is
 /// ``Thresholds/surprise`` times more than chance
 /// (d(t)·d(t′) / active endorsers), so two celebrities followed by the same
-/// thousands never form one; targets above
+/// thousands never make one; targets above
 /// ``Thresholds/maxTargetDegree`` and endorsers above
 /// ``Thresholds/maxEndorserDegree`` are not paired at all.
-/// When a block forms, every admitted endorsement of the pair by the common
-/// endorsers is revoked; later endorsements that join a block are held.
+///
+/// A dense pair is not yet a block: an organic burst toward one account,
+/// whose fans also follow its partner or its band, makes one too. A farm is
+/// a group moving together on several customers, so a block needs a third
+/// target x that at least ``Thresholds/minEndorsers`` of the pair's
+/// co-endorsers also endorse, ``Thresholds/surprise`` times more than
+/// chance given their own other targets (Σ (out-degree − 2) · d(x) / edges in the
+/// window; a busy rater with more targets than the check pairs counts for
+/// a fraction of an endorser), and those
+/// co-endorsers must not be a community (a club, a family, a class: at
+/// least half of them endorsed by one of the three targets or tied to
+/// another of them), as a farm's customers do not follow their fakes back.
+/// The search runs when the pair turns dense and again whenever its count
+/// has grown by half, on its latest ``Thresholds/recentTargets``
+/// co-endorsers. When a block forms, its first pair is flagged, and each
+/// pair with the third target too when it is itself dense (so that a
+/// popular account the fakes follow as camouflage does not take its honest
+/// fans into the block); every admitted endorsement of a flagged pair by
+/// its common endorsers is revoked, and later endorsements that join a
+/// block are held. A busy rater (more targets in the window than
+/// ``Thresholds/recentTargets``) who endorses only two of a block's targets
+/// is neither: one pair of customers among hundreds of targets may be chance.
 ///
 /// Its thresholds are set through the pre-filter's configuration:
 ///
@@ -28,7 +48,9 @@ import SignalGraph
 ///
 /// - Complexity: O(``Thresholds/recentTargets``) expected
 ///   per new edge however dense the graph (a complete bipartite follow graph
-///   included), O(1) per repeat; flagging a block costs O(d(t)); evicting an
+///   included), O(1) per repeat; looking for a third target costs
+///   O(d(t) + `recentTargets`²), a logarithmic number of times per dense
+///   pair; flagging a block costs O(d(t)); evicting an
 ///   edge costs O(1) when it is the oldest of both its ends (the usual
 ///   case, ``EndorsementList``), O(degree) otherwise. Memory is bounded by the window:
 ///   at most `recentTargets` pairs per edge kept, one queue entry per
@@ -36,9 +58,11 @@ import SignalGraph
 public struct IncrementalEngagementCheck: PrefilterCheck {
   /// The knobs of the dense-block check (``PrefilterConfiguration/engagement``).
   public struct Thresholds: Sendable, Equatable, Codable {
-    /// Distinct endorsers that must share two targets to make a block.
+    /// Distinct endorsers that must share two targets to make a dense pair,
+    /// and three to make a block.
     public var minEndorsers: Int = 5
-    /// How many times more co-endorsers than chance (d₁·d₂ / active endorsers) a block needs.
+    /// How many times more co-endorsers than chance a dense pair (d₁·d₂ /
+    /// active endorsers) and its third target (given the co-endorsers' degrees) need.
     public var surprise: Double = 10
     /// An endorser's two endorsements of a pair count together only this close in time (seconds).
     public var syncSeconds: Int64 = 14 * 86_400
@@ -84,6 +108,9 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
     var bucket: Int64
     var last: Int64
     var flagged = false
+    /// The co-endorsement count at which to look for a third customer
+    /// next (``IncrementalEngagementCheck/thirdCustomers(of:_:)``).
+    var nextCheck: Int32 = 0
 
     init(time: Int64, window: Int64) {
       bucket = Self.bucket(time, window).index
@@ -195,13 +222,14 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
     endorsersOf[Int(t)].append(e)
 
     var outcome = CheckOutcome.admit
-    // Joining a block already flagged: e endorsed a partner of t.
+    // Joining a block already flagged: e endorsed a partner of t (two of
+    // them when e is a busy rater, for whom one may be chance).
     if let ps = partners[t] {
-      for p in ps {
-        guard let other = edges[Self.edgeKey(e, p)] else { continue }
+      let joined = ps.filter { edges[Self.edgeKey(e, $0)] != nil }
+      for p in joined where joined.count >= (isBusy(e) ? 2 : 1) {
         let reason = "dense-block: \(names[e]) endorses both \(names[t]) and \(names[p]), a flagged block"
         if outcome.holdReasons.isEmpty { outcome.holdReasons.append(reason) }
-        if !other.withheld { withhold(Self.edgeKey(e, p), reason, &outcome) }
+        withhold(Self.edgeKey(e, p), reason, &outcome)
       }
       if !outcome.holdReasons.isEmpty {
         edges[key]!.withheld = true
@@ -231,25 +259,135 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
       pair.bump(at: time, window: window)
       pairs[pk] = pair
       let count = pair.estimate(at: time, window: window)
-      guard !pair.flagged, count >= Double(thresholds.minEndorsers) else { continue }
+      guard !pair.flagged, count >= Double(thresholds.minEndorsers), count >= Double(pair.nextCheck) else { continue }
       let expected = Double(degreeT) * Double(degreeO) / Double(max(activeEndorsers, 1))
       guard count >= thresholds.surprise * expected else { continue }
-      pairs[pk]!.flagged = true
-      partners[t, default: []].append(other)
-      partners[other, default: []].append(t)
-      let common = endorsersOf[Int(t)].live.filter { edges[Self.edgeKey($0, other)] != nil }
-      let reason =
-        "dense-block: \(common.count) accounts endorse both \(names[t]) and \(names[other]) (\(Int(count.rounded())) within \(thresholds.syncSeconds / 86_400) days of each other; chance ≈ \(String(format: "%.2f", expected)))"
-      if outcome.holdReasons.isEmpty { outcome.holdReasons.append(reason) }
-      edges[key]!.withheld = true
-      for x in common {
-        withhold(Self.edgeKey(x, t), reason, &outcome)
-        withhold(Self.edgeKey(x, other), reason, &outcome)
+      // A dense pair is a candidate, not yet a block: a burst toward one
+      // account and its related account makes one too. Look for a third
+      // customer the pair's co-endorsers move together on; if there is none,
+      // look again once the pair has half as many co-endorsers again.
+      pairs[pk]!.nextCheck = Int32(clamping: Int((count * 1.5).rounded(.up)))
+      for third in thirdCustomers(of: t, other) {
+        let reason =
+          "dense-block: \(third.endorsers) accounts endorse \(names[t]), \(names[other]) and \(names[third.target]) (\(Int(count.rounded())) of the first two within \(thresholds.syncSeconds / 86_400) days of each other; chance of the third ≈ \(String(format: "%.2f", third.expected)))"
+        if outcome.holdReasons.isEmpty { outcome.holdReasons.append(reason) }
+        edges[key]!.withheld = true
+        flagBlock(t, other, third: third.target, reason, time: time, &outcome)
+        flagBlock(t, third.target, third: other, reason, time: time, onlyIfDense: true, &outcome)
+        flagBlock(other, third.target, third: t, reason, time: time, onlyIfDense: true, &outcome)
       }
     }
     if !outcome.holdReasons.isEmpty { edges[key]!.withheld = true }
     return outcome
   }
+
+  /// The third customers of the dense pair (`a`, `b`): targets `x` that at
+  /// least ``Thresholds/minEndorsers`` of the pair's latest co-endorsers (at
+  /// most ``Thresholds/recentTargets`` of them) also endorse,
+  /// ``Thresholds/surprise`` times more than chance given those endorsers'
+  /// degrees (Σ (out-degree − 2) · d(x) / edges in the window: each has two
+  /// targets besides x, `a` and `b`, that selected it); an endorser with
+  /// more than `recentTargets` targets in the window (a busy rater) counts
+  /// for `recentTargets` / its out-degree of one, in both; and
+  /// whose co-endorsers of all three are not a community (see
+  /// ``isCommunity(_:targets:)``). Sorted by target id, so decisions do not
+  /// depend on hashing.
+  ///
+  /// - Complexity: O(d(a) + ``Thresholds/recentTargets``²).
+  private func thirdCustomers(of a: Int32, _ b: Int32) -> [(target: Int32, endorsers: Int, expected: Double)] {
+    // The latest co-endorsers, at most `recentTargets` of them: enough to
+    // see a farm, and a bound on the work however dense the pair.
+    var group: [Int32] = []
+    for g in endorsersOf[Int(a)].live.reversed() where edges[Self.edgeKey(g, b)] != nil {
+      group.append(g)
+      if group.count == thresholds.recentTargets { break }
+    }
+    // An endorser with more targets in the window than the check pairs
+    // (a busy rater) counts for recentTargets / its degree of one.
+    var weightedDegrees = 0.0
+    var hits: [Int32: Double] = [:]
+    for g in group {
+      let degree = targetsOf[Int(g)].count
+      let weight = min(1, Double(thresholds.recentTargets) / Double(max(degree, 1)))
+      weightedDegrees += weight * Double(max(degree - 2, 0))  // its targets besides a and b
+      for x in targetsOf[Int(g)].live.suffix(thresholds.recentTargets) where x != a && x != b {
+        hits[x, default: 0] += weight
+      }
+    }
+    var found: [(target: Int32, endorsers: Int, expected: Double)] = []
+    for (x, k) in hits where k >= Double(thresholds.minEndorsers) {
+      let degreeX = endorsersOf[Int(x)].count
+      guard degreeX <= thresholds.maxTargetDegree else { continue }
+      let expected = Double(degreeX) * weightedDegrees / Double(max(edges.count, 1))
+      guard k >= thresholds.surprise * expected else { continue }
+      let members = group.filter { edges[Self.edgeKey($0, x)] != nil }
+      guard !isCommunity(members, targets: [a, b, x]) else { continue }
+      found.append((x, members.count, expected))
+    }
+    return found.sorted { $0.target < $1.target }
+  }
+
+  /// Whether at least half of `members` (the first 32 of them) are tied to
+  /// the group otherwise than by endorsing `targets`: endorsed by one of the
+  /// targets, or endorsing or endorsed by another member. A club, a family or
+  /// a class whose members follow each other is such a community; a farm's
+  /// accounts serve customers who do not follow them back.
+  ///
+  /// - Complexity: O(32²) lookups at most.
+  private func isCommunity(_ members: [Int32], targets: [Int32]) -> Bool {
+    let sample = members.prefix(32)
+    var tied = 0
+    for g in sample {
+      if targets.contains(where: { edges[Self.edgeKey($0, g)] != nil })
+        || sample.contains(where: {
+          $0 != g && (edges[Self.edgeKey(g, $0)] != nil || edges[Self.edgeKey($0, g)] != nil)
+        })
+      {
+        tied += 1
+      }
+    }
+    return tied * 2 >= sample.count
+  }
+
+  /// Flags the pair (`a`, `b`) of the block (`a`, `b`, `c`), if it is not
+  /// one yet: its targets become partners, and every endorsement of both by
+  /// a common endorser is withheld (admitted ones revoked), except a busy
+  /// rater's that does not endorse `c` too. With `onlyIfDense`, only when the pair
+  /// itself has ``Thresholds/minEndorsers`` common endorsers,
+  /// ``Thresholds/surprise`` times more than chance: a farm's fakes that also
+  /// follow popular accounts (camouflage) bring them into a block, but the
+  /// honest fans a popular account shares with a customer are not withheld.
+  private mutating func flagBlock(
+    _ a: Int32, _ b: Int32, third c: Int32, _ reason: String, time: Int64, onlyIfDense: Bool = false,
+    _ outcome: inout CheckOutcome
+  ) {
+    let pk = Self.pairKey(a, b)
+    if pairs[pk]?.flagged == true { return }
+    let common = endorsersOf[Int(a)].live.filter { edges[Self.edgeKey($0, b)] != nil }
+    if onlyIfDense {
+      let expected =
+        Double(endorsersOf[Int(a)].count) * Double(endorsersOf[Int(b)].count) / Double(max(activeEndorsers, 1))
+      guard common.count >= thresholds.minEndorsers, Double(common.count) >= thresholds.surprise * expected else {
+        return
+      }
+    }
+    if pairs[pk] == nil {
+      pairs[pk] = Pair(time: time, window: windowSeconds)
+      pairQueue.push(time: time, key: pk)
+    }
+    pairs[pk]!.flagged = true
+    partners[a, default: []].append(b)
+    partners[b, default: []].append(a)
+    for x in common where !isBusy(x) || edges[Self.edgeKey(x, c)] != nil {
+      withhold(Self.edgeKey(x, a), reason, &outcome)
+      withhold(Self.edgeKey(x, b), reason, &outcome)
+    }
+  }
+
+  /// Whether `e` endorsed more accounts in the window than the check pairs
+  /// (``Thresholds/recentTargets``): a busy rater, whose endorsement of two
+  /// customers of a farm may be chance.
+  private func isBusy(_ e: Int32) -> Bool { targetsOf[Int(e)].count > thresholds.recentTargets }
 
   /// Marks an edge withheld and revokes its admitted seqs.
   private mutating func withhold(_ key: UInt64, _ reason: String, _ outcome: inout CheckOutcome) {

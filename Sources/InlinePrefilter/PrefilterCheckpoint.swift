@@ -22,7 +22,8 @@ import SignalGraph
 enum PrefilterCheckpoint {
   /// The format version: bump it when the state or its order of writing
   /// changes. (2: sealed with a checksum; 3: framed, named parts, one part per check;
-  /// 4: the `flows` part of ``IncrementalFlowCheck``.)
+  /// 4: the `flows` part of ``IncrementalFlowCheck``, and each engagement pair keeps the
+  /// count at which to look for a third target.)
   static let version = 4
 
   /// Where ``version`` lies in a checkpoint's bytes.

@@ -200,7 +200,7 @@ extension CommandLineTests {
       events += #"{"type":"interaction","src":"bg\#(i)","dst":"t\#(i)","kind":"like","ts":1767225000}"# + "\n"
     }
     for i in 0..<8 {
-      for c in ["c1", "c2"] {
+      for c in ["c1", "c2", "c3"] {
         events +=
           #"{"type":"interaction","src":"f\#(i)","dst":"\#(c)","kind":"follow","ts":\#(1_767_225_600 + i * 100)}"#
           + "\n"
@@ -214,7 +214,7 @@ extension CommandLineTests {
     #expect(single.status == 0)
     #expect(
       single.stdout.contains(
-        #"{"seq":116,"decision":"error","reasons":["line 117: expected '{' (a JSON object), found 'o' at column 1"]}"#))
+        #"{"seq":124,"decision":"error","reasons":["line 125: expected '{' (a JSON object), found 'o' at column 1"]}"#))
     #expect(single.stdout.contains(#""decision":"hold""#) && single.stdout.contains(#""decision":"revoke""#))
     // Resumed by replay from the start, and from a checkpoint taken after the prefix.
     for every in ["1000000", "50"] {

@@ -76,7 +76,7 @@ import Testing
       }
     }
     for i in 0..<8 {
-      for c in ["c1", "c2"] {
+      for c in ["c1", "c2", "c3"] {
         t += 60
         #expect(f.decide(.interaction(source: "fake\(i)", target: c, kind: "dislike", time: t0 + t)).verdict == .admit)
         t += 60
@@ -88,7 +88,7 @@ import Testing
     // The same block of likes is held.
     var held = false
     for i in 0..<8 {
-      for c in ["c1", "c2"] {
+      for c in ["c1", "c2", "c3"] {
         t += 60
         if f.decide(.interaction(source: "fan\(i)", target: c, kind: "like", time: t0 + t, rating: 3)).verdict == .hold
         {

@@ -23,7 +23,7 @@ struct PrefilterCheckpointTests {
     // Some fraud to hold and revoke: a farm and a ring on the last days.
     let t = events.last!.time
     for i in 0..<6 {
-      for c in ["c1", "c2"] {
+      for c in ["c1", "c2", "c3"] {
         events.append(.interaction(source: "fake\(i)", target: c, kind: "follow", time: t + Int64(i * 60)))
       }
     }

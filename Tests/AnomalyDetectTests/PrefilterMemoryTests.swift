@@ -62,10 +62,10 @@ struct PrefilterMemoryTests {
       t += 60
       _ = filter.decide(.interaction(source: "fan\(i)", target: "page\(i)", kind: "follow", time: t))
     }
-    // A farm: 6 fakes endorse c1 and c2 within minutes; the block is flagged.
+    // A farm: 6 fakes endorse c1, c2 and c3 within minutes; the block is flagged.
     var flagged = false
     for i in 0..<6 {
-      for c in ["c1", "c2"] {
+      for c in ["c1", "c2", "c3"] {
         t += 60
         if filter.decide(.interaction(source: "fake\(i)", target: c, kind: "follow", time: t)).verdict == .hold {
           flagged = true
@@ -176,16 +176,16 @@ struct PrefilterForgetTests {
 
   @Test func engagementDropsEdgesPairsAndBlocksOfReleasedAccounts() {
     var check = IncrementalEngagementCheck(configuration: configuration)
-    let table = names(208)
-    // Background: 8...107 each endorse a target of their own, 108...207.
+    let table = names(209)
+    // Background: 9...108 each endorse a target of their own, 109...208.
     var seq = 0, held = false
-    for e in Int32(8)..<108 {
+    for e in Int32(9)..<109 {
       _ = check.check(seq: seq, endorser: e, target: e + 100, time: Int64(seq), now: Int64(seq), names: table)
       seq += 1
     }
-    // Endorsers 0...5 each endorse targets 6 and 7: a block of (6, 7).
+    // Endorsers 0...5 each endorse targets 6, 7 and 8: a block of three pairs.
     for e in Int32(0)...5 {
-      for t in Int32(6)...7 {
+      for t in Int32(6)...8 {
         if !check.check(seq: seq, endorser: e, target: t, time: Int64(seq) * 60, now: Int64(seq) * 60, names: table)
           .holdReasons.isEmpty
         {
@@ -195,17 +195,18 @@ struct PrefilterForgetTests {
       }
     }
     #expect(held)
-    #expect(check.edges.count == 112 && check.pairs.count == 1 && check.partners.count == 2)
+    #expect(check.edges.count == 118 && check.pairs.count == 3 && check.partners.count == 3)
     #expect(check.activeEndorsers == 106)
-    // Forget target 7: its edges, its pair and the block go; 6's stay.
-    var released = [Bool](repeating: false, count: 208)
+    // Forget target 7: its edges, its two pairs and their flags go; 6's and 8's stay.
+    var released = [Bool](repeating: false, count: 209)
     released[7] = true
     check.forget(ReleasedIds(accounts: released))
-    #expect(check.edges.count == 106 && check.pairs.isEmpty && check.partners.isEmpty)
-    #expect(Array(check.targetsOf[0].live) == [6] && check.endorsersOf[7].isEmpty && check.endorsersOf[6].count == 6)
+    #expect(check.edges.count == 112 && check.pairs.count == 1 && check.partners == [6: [8], 8: [6]])
+    #expect(
+      Array(check.targetsOf[0].live) == [6, 8] && check.endorsersOf[7].isEmpty && check.endorsersOf[6].count == 6)
     #expect(check.activeEndorsers == 106)
     // Forget the farm's endorsers: only the background is left.
-    released = (0..<208).map { $0 < 6 }
+    released = (0..<209).map { $0 < 6 }
     check.forget(ReleasedIds(accounts: released))
     #expect(check.edges.count == 100 && check.endorsersOf[6].isEmpty && check.activeEndorsers == 100)
   }

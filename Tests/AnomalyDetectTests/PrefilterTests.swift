@@ -86,26 +86,27 @@ struct PrefilterTests {
         #expect(f.decide(.interaction(source: "fan\(i)", target: star, kind: "follow", time: t0 + t)).verdict == .admit)
       }
     }
-    // A farm: fakes follow c1 then c2.
+    // A farm: fakes follow c1, c2, then c3.
     var decisions: [Decision] = []
     for i in 0..<8 {
-      for c in ["c1", "c2"] {
+      for c in ["c1", "c2", "c3"] {
         t += 60
         decisions.append(f.decide(.interaction(source: "fake\(i)", target: c, kind: "follow", time: t0 + t)))
       }
     }
-    #expect(decisions[0..<9].allSatisfy { $0.verdict == .admit })
-    let flagged = decisions[9]  // fake4 → c2: the fifth common endorser
+    // fake4 → c2 makes (c1, c2) dense, but only four of its five also endorse c3 yet.
+    #expect(decisions[0..<14].allSatisfy { $0.verdict == .admit })
+    let flagged = decisions[14]  // fake4 → c3: five accounts move together on three customers
     #expect(flagged.verdict == .hold)
-    #expect(flagged.reasons.first?.contains("5 accounts endorse both") == true)
-    #expect(flagged.revocations.count == 9)
-    #expect(decisions[10].verdict == .admit)  // fake5 → c1: not yet in the block
-    #expect(decisions[11].verdict == .hold && decisions[11].revocations.map(\.seq) == [decisions[10].seq])
+    #expect(flagged.reasons.first?.contains("5 accounts endorse c3, c1 and c2") == true, "\(flagged.reasons)")
+    #expect(flagged.revocations.count == 14)
+    #expect(decisions[15].verdict == .admit)  // fake5 → c1: not yet in the block
+    #expect(decisions[16].verdict == .hold && decisions[16].revocations.map(\.seq) == [decisions[15].seq])
     // A repeat like on a flagged edge is held too.
     #expect(f.decide(.interaction(source: "fake0", target: "c1", kind: "like", time: t0 + t + 5)).verdict == .hold)
   }
 
-  /// Two modestly popular accounts that gain a shared fan every five days
+  /// Three modestly popular accounts that gain a shared fan every five days
   /// for 100 days: never more than two within the 10-day window, so never a
   /// block (a lifetime count would pass five after 25 days); a burst of six
   /// shared fans in a day still is.
@@ -120,7 +121,7 @@ struct PrefilterTests {
       for i in 0..<200 {
         _ = f.decide(.interaction(source: "bg\(i)", target: "page\(i)", kind: "like", time: t + Int64(i)))
       }
-      for target in ["A", "B"] {
+      for target in ["A", "B", "C"] {
         verdicts.append(
           f.decide(.interaction(source: "fan\(day)", target: target, kind: "follow", time: t + 3_600)).verdict)
       }
@@ -129,7 +130,7 @@ struct PrefilterTests {
     let burst = t0 + 101 * 86_400
     var held = false
     for i in 0..<6 {
-      for target in ["A", "B"]
+      for target in ["A", "B", "C"]
       where f.decide(.interaction(source: "burst\(i)", target: target, kind: "follow", time: burst + Int64(i) * 60))
         .verdict == .hold
       {
