@@ -41,10 +41,11 @@ def _exists(spark, path):
 
 
 def seconds(col):
-    """Integer Unix seconds or ISO-8601 UTC (`2026-03-01T12:00:00Z`, fractions allowed) as a long."""
+    """Integer Unix seconds or ISO-8601 UTC (`2026-03-01T12:00:00Z`, fractions allowed) as a long;
+    null when it is neither (`try_` forms: Spark 4's ANSI mode would throw instead)."""
     c = F.trim(col)
-    return F.when(c.rlike(r"^-?[0-9]+$"), c.cast("long")).otherwise(
-        F.unix_timestamp(F.to_timestamp(F.regexp_replace(c, r"Z$", ""), "yyyy-MM-dd'T'HH:mm:ss[.SSSSSS]"))
+    return F.when(c.rlike(r"^-?[0-9]+$"), c.try_cast("long")).otherwise(
+        F.unix_timestamp(F.try_to_timestamp(F.regexp_replace(c, r"Z$", ""), F.lit("yyyy-MM-dd'T'HH:mm:ss[.SSSSSS]")))
     )
 
 
@@ -105,7 +106,7 @@ def _checks(name, df):
                 ("amount", ~_empty("amount") & amount, AMOUNT), required("amount", "an amount"),
                 required("ts", "a timestamp"), time("ts")]
     if name == "interactions":
-        rating = ~_empty("rating") & F.trim(F.col("rating")).cast("double").isNull()
+        rating = ~_empty("rating") & F.trim(F.col("rating")).try_cast("double").isNull()
         return [required("src", "an account id"), required("dst", "an account id"),
                 required("kind", "a kind (follow, like, …)"), ("kind", ~_empty("kind") & ~F.col("kind").rlike(r"^[a-z0-9_-]+$"), KIND),
                 required("ts", "a timestamp"), time("ts"), ("rating", rating, RATING)]
@@ -189,7 +190,7 @@ def load(spark: SparkSession, base: str, fmt: str = "auto", validate: bool = Tru
         F.col("_row").alias("row"),
     )
     i = frames["interactions"].select(
-        "src", "dst", "kind", seconds(F.col("ts")).alias("ts"), F.col("rating").cast("double").alias("rating"),
+        "src", "dst", "kind", seconds(F.col("ts")).alias("ts"), F.trim(F.col("rating")).try_cast("double").alias("rating"),
         F.col("rating").alias("rating_raw"), F.col("ts").alias("ts_raw"), F.col("_row").alias("row"),
     )
     e = frames["profile_edits"].select(

@@ -59,6 +59,7 @@ def test_a_changed_threshold_changes_the_spark_result_as_the_swift_one(spark, bi
         ref = reference(binary, path, *extra)
         args = cli.parser().parse_args(["scan", path, "--out", "-", "--quiet", "--fraudscan-bin", binary, *extra])
         got = json.loads(cli.run_scan(spark, args))
-        assert findings(got) == findings(ref)
+        exact = {"rare-shared-values", "edit-burst"}  # near-duplicate-text: MLlib's MinHashes (README)
+        assert findings(got, exact) == findings(ref, exact)
         assert all(not d["only_spark"] and not d["only_reference"] for d in compare(ref, got).values())
         assert bool(findings(got, {"edit-burst"})) == (not extra)
