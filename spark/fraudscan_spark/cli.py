@@ -38,16 +38,24 @@ def parser():
     s.add_argument("--patience", type=int, default=5, help="failed D-Cube blocks in a row after which peeling stops")
     s.add_argument("--skip", default="", help="comma-separated detectors not to run (e.g. near-duplicate-text)")
     s.add_argument("--top", type=int, default=0, help="keep only the top N clusters (0: all)")
+    s.add_argument("--event-log", default=None, metavar="DIR",
+                   help="write Spark's event log into DIR (each scan stage a job group; see the shuffle command)")
     s.add_argument("--quiet", action="store_true")
+    sh = sub.add_parser("shuffle", help="shuffle bytes written per scan stage, from an event log of --event-log")
+    sh.add_argument("eventlog", help="the event log file (DIR/APPLICATION-ID)")
     return p
 
 
-def session(master=None):
-    """The Spark session: spark-submit's master, else `master` (default local[2])."""
+def session(master=None, event_log=None):
+    """The Spark session: spark-submit's master, else `master` (default local[2]); with
+    `event_log`, Spark's event log is written into that directory."""
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("fraudscan-scan").config("spark.sql.session.timeZone", "UTC")
     builder = builder.config("spark.ui.showConsoleProgress", "false")
+    if event_log:
+        os.makedirs(event_log, exist_ok=True)
+        builder = builder.config("spark.eventLog.enabled", "true").config("spark.eventLog.dir", event_log)
     # Under spark-submit (which starts this driver with PYSPARK_GATEWAY_PORT set) the master
     # and every setting come from its command line; --master here still wins when given.
     submitted = "PYSPARK_GATEWAY_PORT" in os.environ
@@ -88,7 +96,7 @@ def read_settings(args):
 
 def scan(args):
     args.settings = read_settings(args)
-    spark = session(args.master)
+    spark = session(args.master, args.event_log)
     try:
         text = run_scan(spark, args)
     finally:
@@ -113,7 +121,11 @@ def run_scan(spark, args):
     started = time.time()
     timings = {}
 
+    def group(name):
+        spark.sparkContext.setJobGroup(name, name)
+
     def timed(name, fn):
+        group(name)
         t = time.time()
         out = fn()
         timings[name] = time.time() - t
@@ -125,11 +137,13 @@ def run_scan(spark, args):
     endorse = conf["endorsements"]
     kinds = [k.strip() for k in args.endorsements.split(",") if k.strip()] if args.endorsements else endorse["kinds"]
     engagement.configure_block_test(conf["engagement-block-test"])
+    group("read")
     s = signals.load(spark, args.input, args.input_format)
     node_count = s.accounts.count()
     log(f"read {s.signals} signals, {node_count} accounts in {time.time() - started:.1f} s")
     findings, warnings, ran = [], [], []
 
+    group("endorsement graph")
     pairs = engagement.endorsements(s.interactions, kinds)
     summary = engagement.summarise(pairs, s.interactions, node_count) if pairs.limit(1).count() else None
     if "dense-block" not in skip:
@@ -168,6 +182,7 @@ def run_scan(spark, args):
         findings += pf
         warnings += pw
         ran += payments.PAYMENT_DETECTORS
+    group("profile value statistics")
     if s.profile_edits.limit(1).count() > 0:
         n_active, stats = fake_profiles.value_statistics(s.profile_edits)
     else:
@@ -207,6 +222,11 @@ def run_scan(spark, args):
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    if args.command == "shuffle":
+        from . import eventlog
+
+        print(eventlog.table(eventlog.read(args.eventlog)))
+        return 0
     from .settings import SettingsError
     from .signals import SignalSetError
 
