@@ -42,7 +42,7 @@ def parser():
                    help="write Spark's event log into DIR (each scan stage a job group; see the shuffle command)")
     s.add_argument("--quiet", action="store_true")
     sh = sub.add_parser("shuffle", help="shuffle bytes written per scan stage, from an event log of --event-log")
-    sh.add_argument("eventlog", help="the event log file (DIR/APPLICATION-ID)")
+    sh.add_argument("eventlog", help="the event log: a file, or a rolling log's directory (DIR/eventlog_v2_APP-ID)")
     return p
 
 
@@ -56,6 +56,7 @@ def session(master=None, event_log=None):
     if event_log:
         os.makedirs(event_log, exist_ok=True)
         builder = builder.config("spark.eventLog.enabled", "true").config("spark.eventLog.dir", event_log)
+        builder = builder.config("spark.eventLog.compress", "false").config("spark.eventLog.rolling.enabled", "false")
     # Under spark-submit (which starts this driver with PYSPARK_GATEWAY_PORT set) the master
     # and every setting come from its command line; --master here still wins when given.
     submitted = "PYSPARK_GATEWAY_PORT" in os.environ
