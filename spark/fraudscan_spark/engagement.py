@@ -18,6 +18,15 @@ MIN_ENDORSERS, MIN_CUSTOMERS, MIN_FILL, MIN_SHARE = 3, 2, 0.5, 0.5
 FAMILY_ALPHA, WINDOW_SHARE, NEW_ACCOUNT_SECONDS = 0.01, 0.8, 30 * 86_400
 
 
+def configure_block_test(t: dict) -> None:
+    """Sets the block test's thresholds from the settings section `engagement-block-test`. The
+    block test runs on the driver only (candidates are collected), so module settings suffice."""
+    global MIN_ENDORSERS, MIN_CUSTOMERS, MIN_FILL, MIN_SHARE, FAMILY_ALPHA, WINDOW_SHARE, NEW_ACCOUNT_SECONDS
+    MIN_ENDORSERS, MIN_CUSTOMERS = t["minimum_endorsers"], t["minimum_customers"]
+    MIN_FILL, MIN_SHARE, FAMILY_ALPHA = t["minimum_fill"], t["minimum_share"], t["family_alpha"]
+    WINDOW_SHARE, NEW_ACCOUNT_SECONDS = t["window_share"], t["new_account_seconds"]
+
+
 def endorsements(interactions, kinds=("follow", "like")):
     """The deduplicated endorsement graph: one (src, dst, t) per endorsing pair, t its first
     endorsement; an interaction endorses when its kind is an endorsement kind and its rating

@@ -48,8 +48,9 @@ def find_binary(given=None):
     return "fraudscan"
 
 
-def _run_partition(binary, extra_args, rows):
-    """Executor side: write one partition's signal set, scan it, yield its clusters as JSON."""
+def _run_partition(binary, extra_args, settings_json, rows):
+    """Executor side: write one partition's signal set (and the scan's settings), scan it with
+    `fraudscan scan --config`, yield its clusters as JSON."""
     rows = list(rows)
     if not rows:
         return
@@ -74,9 +75,14 @@ def _run_partition(binary, extra_args, rows):
                     w = csv.writer(f, lineterminator="\n")
                     w.writerow(["account", "created_at"])
                     w.writerows(sorted(accounts.items()))
+            config = []
+            if settings_json is not None:
+                with open(os.path.join(d, "settings.json"), "w", encoding="utf-8") as f:
+                    f.write(settings_json)
+                config = ["--config", os.path.join(d, "settings.json")]
             exe = binary if os.path.isabs(binary) or os.sep not in binary else os.path.abspath(binary)
             env = dict(os.environ, OPENBLAS_NUM_THREADS=os.environ.get("OPENBLAS_NUM_THREADS", "1"))
-            out = subprocess.run([exe, "scan", d, "--format", "json", *extra_args], capture_output=True, text=True, env=env)
+            out = subprocess.run([exe, "scan", d, "--format", "json", *config, *extra_args], capture_output=True, text=True, env=env)
             if out.returncode != 0:
                 raise RuntimeError(f"fraudscan scan on partition {key} failed ({out.returncode}): {out.stderr.strip()[-2000:]}")
             report = json.loads(out.stdout)
@@ -136,7 +142,7 @@ def partition_plan(payments, partition_payments, window_seconds, overlap_seconds
 
 
 def scan_payments(signals, binary, partition_payments=2_000_000, window_seconds=180 * 86_400, overlap_seconds=60 * 86_400,
-                  parallelism=2, extra_args=(), log=None):
+                  parallelism=2, extra_args=(), log=None, settings_json=None):
     payments = signals.payments
     if payments.limit(1).count() == 0:
         return [], []
@@ -152,7 +158,7 @@ def scan_payments(signals, binary, partition_payments=2_000_000, window_seconds=
     index = {k: i for i, k in enumerate(keys)}
     by_key = records.partitionBy(len(keys), lambda k: index[k]).map(lambda kv: (kv[0], kv[1][0], kv[1][1]))
     args = list(extra_args)
-    results = by_key.mapPartitions(lambda rows: _run_partition(binary, args, rows)).collect()
+    results = by_key.mapPartitions(lambda rows: _run_partition(binary, args, settings_json, rows)).collect()
     if log:
         log(f"payments: {components} connected component(s) in {partitions} partition(s), scanned by {binary}")
     findings, warnings, seen = [], [], set()

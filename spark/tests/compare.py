@@ -5,13 +5,14 @@ import os
 import subprocess
 
 KINDS = ["bought_engagement", "circular_payment", "fake_profile"]
-# Detectors the Spark scan does not run yet (cli.NOT_RUN): accounts only they flag are expected
-# to be missing from the Spark report.
-NOT_IN_SPARK = {"contested-reputation", "edit-burst"}
+# Detectors the Spark scan does not run: accounts only they flag are expected to be missing
+# from the Spark report. (Every detector of `fraudscan scan` is ported: none.)
+NOT_IN_SPARK: set = set()
 
 
-def reference(binary, path):
-    out = subprocess.run([binary, "scan", path, "--format", "json"], capture_output=True, text=True, check=True,
+def reference(binary, path, *extra):
+    """`fraudscan scan PATH --format json EXTRA...`, parsed."""
+    out = subprocess.run([binary, "scan", path, "--format", "json", *extra], capture_output=True, text=True, check=True,
                          env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
     return json.loads(out.stdout)
 
@@ -53,6 +54,21 @@ def compare(ref, spark):
         }
         for k in KINDS
     }
+
+
+def evidence(report, detector):
+    """{accounts: evidence} of every finding of `detector`, a merged cluster's read from its
+    evidence (keyed then by the cluster's accounts)."""
+    out = {}
+    for c in report["clusters"]:
+        ev = c["evidence"]
+        parts = ev["findings"] if isinstance(ev, dict) and "findings" in ev and "+" in c["detector"] else [
+            {"detector": c["detector"], "evidence": ev}]
+        for p in parts:
+            if p["detector"] == detector:
+                e = p["evidence"]
+                out[tuple(c["accounts"])] = {k: v for k, v in e.items() if k != "size_note"} if isinstance(e, dict) else e
+    return out
 
 
 def findings(report, detectors=None):
