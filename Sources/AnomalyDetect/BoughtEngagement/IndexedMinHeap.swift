@@ -2,16 +2,22 @@
 /// with an index from each element to its slot so that a key can be lowered
 /// in place: the priority queue of greedy peeling.
 ///
-/// Elements are `Int32` node ids; keys live in a contiguous `[Double]`
-/// indexed by id, and are mirrored in heap order beside the slots so that
-/// sifting compares neighbouring memory rather than chasing ids (about twice
-/// as fast on graphs of millions of nodes). Ties are broken
-/// by id (smaller first), which makes every run deterministic.
+/// Elements are `Int32` node ids; keys live in a contiguous buffer indexed
+/// by id, and are mirrored in heap order beside the slots so that sifting
+/// compares neighbouring memory rather than chasing ids (about twice as
+/// fast on graphs of millions of nodes). Ties are broken by id (smaller
+/// first), which makes every run deterministic: the order of the pops
+/// depends only on the keys, never on the heap's layout.
 ///
 ///     var heap = IndexedMinHeap(keys: [3, 1, 2], members: [0, 1, 2])
 ///     heap.decreaseKey(of: 0, by: 2.5)  // key of 0 becomes 0.5
 ///     heap.popMin()                      // 0
 ///     heap.popMin()                      // 1
+///
+/// The heap is non-copyable and owns its four buffers: peeling lowers a key
+/// for every edge, and plain arrays inside a mutating value would check
+/// their uniqueness and bounds on each of those writes (a fifth of a
+/// peeling's instructions).
 ///
 /// The structure is the classic binary heap with a position index (the
 /// "indexed priority queue" used by Dijkstra's algorithm) of
@@ -24,24 +30,41 @@
 /// R. L. Rivest, C. Stein. *Introduction to Algorithms*, 3rd ed., §6.5.
 ///
 /// - Complexity: building O(*n*); ``popMin()`` and ``decreaseKey(of:by:)``
-///   O(log *n*); memory 16 bytes per id of `capacity` plus 12 per member.
-struct IndexedMinHeap {
+///   O(log *n*); memory 12 bytes per id of `capacity` plus 12 per member.
+struct IndexedMinHeap: ~Copyable {
   /// The key of every id (meaningful only for ids in the heap).
-  private(set) var keys: [Double]
-  /// The ids in heap order.
-  private(set) var slots: [Int32]
+  private let keys: UnsafeMutablePointer<Double>
+  /// The ids in heap order, `count` of them.
+  private let slots: UnsafeMutablePointer<Int32>
   /// The slot of each id, or -1 when it is not in the heap.
-  private(set) var position: [Int32]
+  private let position: UnsafeMutablePointer<Int32>
   /// `keys[slots[i]]` at slot `i`: the keys in heap order.
-  private(set) var slotKeys: [Double]
+  private let slotKeys: UnsafeMutablePointer<Double>
+  /// The ids `0..<capacity` the heap may hold.
+  let capacity: Int
+  /// How many ids are in the heap.
+  private(set) var count: Int
 
   /// A heap holding `members`, each keyed by `keys[id]`.
   init(keys: [Double], members: [Int32]) {
-    self.keys = keys
-    slots = members
-    position = [Int32](repeating: -1, count: keys.count)
-    slotKeys = members.map { keys[Int($0)] }
-    for (slot, id) in members.enumerated() { position[Int(id)] = Int32(slot) }
+    let n = keys.count, m = members.count
+    let keyBuffer = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
+    let positionBuffer = UnsafeMutablePointer<Int32>.allocate(capacity: max(n, 1))
+    let slotBuffer = UnsafeMutablePointer<Int32>.allocate(capacity: max(m, 1))
+    let slotKeyBuffer = UnsafeMutablePointer<Double>.allocate(capacity: max(m, 1))
+    keys.withUnsafeBufferPointer { if let base = $0.baseAddress { keyBuffer.initialize(from: base, count: n) } }
+    positionBuffer.initialize(repeating: -1, count: n)
+    for (slot, id) in members.enumerated() {
+      slotBuffer[slot] = id
+      slotKeyBuffer[slot] = keys[Int(id)]
+      positionBuffer[Int(id)] = Int32(slot)
+    }
+    self.keys = keyBuffer
+    position = positionBuffer
+    slots = slotBuffer
+    slotKeys = slotKeyBuffer
+    capacity = n
+    count = m
     var i = members.count / 2 - 1
     while i >= 0 {
       siftDown(i)
@@ -50,8 +73,22 @@ struct IndexedMinHeap {
     checkInvariants()
   }
 
-  /// How many ids are in the heap.
-  var count: Int { slots.count }
+  deinit {
+    keys.deallocate()
+    slots.deallocate()
+    position.deallocate()
+    slotKeys.deallocate()
+  }
+
+  /// The current key of `id`.
+  @inline(__always)
+  func key(of id: Int32) -> Double { keys[Int(id)] }
+
+  /// The id at heap slot `slot` and its key (for the invariant checks).
+  func entry(at slot: Int) -> (id: Int32, key: Double) { (slots[slot], slotKeys[slot]) }
+
+  /// The slot of `id`, or -1.
+  func slot(of id: Int32) -> Int { Int(position[Int(id)]) }
 
   /// Whether `id` is still in the heap.
   @inline(__always)
@@ -59,13 +96,14 @@ struct IndexedMinHeap {
 
   /// Removes and returns the id of least key, or `nil` when empty.
   mutating func popMin() -> Int32? {
-    guard let top = slots.first else { return nil }
-    let last = slots.removeLast()
-    let lastKey = slotKeys.removeLast()
+    guard count > 0 else { return nil }
+    let top = slots[0]
+    count -= 1
     position[Int(top)] = -1
-    if !slots.isEmpty {
+    if count > 0 {
+      let last = slots[count]
       slots[0] = last
-      slotKeys[0] = lastKey
+      slotKeys[0] = slotKeys[count]
       position[Int(last)] = 0
       siftDown(0)
     }
@@ -75,9 +113,23 @@ struct IndexedMinHeap {
   /// Lowers the key of `id` (which must be in the heap) by `delta` ≥ 0.
   @inline(__always)
   mutating func decreaseKey(of id: Int32, by delta: Double) {
-    keys[Int(id)] -= delta
     let slot = Int(position[Int(id)])
-    slotKeys[slot] = keys[Int(id)]
+    precondition(slot >= 0, "id \(id) is not in the heap")
+    lower(id, slot: slot, by: delta)
+  }
+
+  /// Lowers the key of `id` by `delta` ≥ 0 if `id` is still in the heap.
+  @inline(__always)
+  mutating func decreaseKeyIfPresent(of id: Int32, by delta: Double) {
+    let slot = Int(position[Int(id)])
+    if slot >= 0 { lower(id, slot: slot, by: delta) }
+  }
+
+  @inline(__always)
+  private mutating func lower(_ id: Int32, slot: Int, by delta: Double) {
+    let key = keys[Int(id)] - delta
+    keys[Int(id)] = key
+    slotKeys[slot] = key
     siftUp(slot)
   }
 
@@ -86,7 +138,7 @@ struct IndexedMinHeap {
     ka < kb || (ka == kb && a < b)
   }
 
-  private mutating func siftUp(_ start: Int) {
+  private func siftUp(_ start: Int) {
     var i = start
     let id = slots[i], key = slotKeys[i]
     while i > 0 {
@@ -103,8 +155,8 @@ struct IndexedMinHeap {
     position[Int(id)] = Int32(i)
   }
 
-  private mutating func siftDown(_ start: Int) {
-    let n = slots.count
+  private func siftDown(_ start: Int) {
+    let n = count
     var i = start
     let id = slots[i], key = slotKeys[i]
     while true {
