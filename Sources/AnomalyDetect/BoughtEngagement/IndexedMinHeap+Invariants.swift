@@ -9,7 +9,7 @@ extension IndexedMinHeap {
         precondition(slot(of: id) == i, "position index out of step at slot \(i)")
         precondition(key == self.key(of: id), "slot key out of step at slot \(i)")
         if i > 0 {
-          precondition(entry(at: (i - 1) >> 1).key <= key, "heap order violated at slot \(i)")
+          precondition(entry(at: (i - 1) / Self.arity).key <= key, "heap order violated at slot \(i)")
         }
       }
     #endif
