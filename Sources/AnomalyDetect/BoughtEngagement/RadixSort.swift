@@ -1,7 +1,8 @@
 /// Least-significant-digit radix sort of 64-bit integers, for the large
 /// arrays of timestamps the detectors sort (every endorsement's first time):
-/// a comparison sort of a million `Int64` costs about 1 400 instructions per
-/// value, this about 60, with exactly the same result.
+/// on the medium synthetic set's 737 952 first times the standard library's
+/// sort took about 300 instructions per value, this about 215 (callgrind),
+/// with exactly the same result.
 ///
 /// Values are shifted by the minimum, so only the digits that the range
 /// `max − min` needs are sorted: three 11-bit passes for a year of seconds.
