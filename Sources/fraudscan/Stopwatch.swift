@@ -13,6 +13,22 @@ enum Stopwatch {
     return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
   }
 
+  /// CPU seconds the calling thread has used: unlike wall time, it does not
+  /// grow when other processes share the cores.
+  static func threadCPU() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+  }
+
+  /// Runs `body` and returns its result with the wall seconds and the
+  /// thread's CPU seconds it took.
+  static func timeWithCPU<T>(_ body: () throws -> T) rethrows -> (T, wall: Double, cpu: Double) {
+    let start = now(), startCPU = threadCPU()
+    let result = try body()
+    return (result, now() - start, threadCPU() - startCPU)
+  }
+
   /// Runs `body` and returns its result with the seconds it took.
   static func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
     let start = now()

@@ -119,7 +119,7 @@ public struct DenseBlockDetector: Detector {
     let weights = GreedyPeeling.logWeights(inDegrees: (0..<n).map { pairs.inDegree(of: Int32($0)) })
     let whole = GreedyPeeling(
       rowCount: n, columnCount: n, rowOffsets: pairs.outOffsets, columnIndices: pairs.outTargets,
-      columnWeights: weights)
+      columnOffsets: pairs.inOffsets, rowIndices: pairs.inSources, columnWeights: weights)
     let (_, peelValue) = whole.peel(removedRows: excludedRows, removedColumns: nil)
 
     // The region: rows and columns whose peel value reaches the threshold,
@@ -144,11 +144,12 @@ public struct DenseBlockDetector: Detector {
         offsets.append(indices.count)
       }
     }
-    let region = GreedyPeeling(
+    var region = GreedyPeeling(
       rowCount: rowMap.count, columnCount: columnMap.count, rowOffsets: offsets, columnIndices: indices,
       columnWeights: columnMap.map { weights[Int($0)] })
     var removedRows = [Bool](repeating: false, count: rowMap.count)
     var removedColumns = [Bool](repeating: false, count: columnMap.count)
+    var removedSinceCompaction = 0
 
     var scratch = EngagementBlockTest.Scratch(accounts: n)
     var findings: [Finding] = []
@@ -159,6 +160,18 @@ public struct DenseBlockDetector: Detector {
       for r in block.rows { removedRows[Int(r)] = true }
       for c in block.columns { removedColumns[Int(c)] = true }
       let rows = block.rows.map { rowMap[Int($0)] }, columns = block.columns.map { columnMap[Int($0)] }
+      // Once a quarter of the region is gone, shed it: later passes then
+      // cost only what is left, and find the same blocks.
+      removedSinceCompaction += block.rows.count + block.columns.count
+      if 4 * removedSinceCompaction >= region.rowCount + region.columnCount {
+        let kept = region.removing(rows: removedRows, columns: removedColumns)
+        region = kept.peeling
+        rowMap = kept.rows.map { rowMap[Int($0)] }
+        columnMap = kept.columns.map { columnMap[Int($0)] }
+        removedRows = [Bool](repeating: false, count: rowMap.count)
+        removedColumns = [Bool](repeating: false, count: columnMap.count)
+        removedSinceCompaction = 0
+      }
       var passedAny = false
       for outcome in test.blocks(rows: rows, columns: columns, pairs: pairs, set: set, scratch: &scratch) {
         passedAny = true

@@ -64,7 +64,7 @@ struct EndorsementGraph: Sendable {
     self.inOffsets = inOffsets
     self.inSources = inSources
     self.inTime = inTime
-    sortedTimes = inTime.sorted()
+    sortedTimes = RadixSort.sorted(inTime)
     self.outOffsets = outOffsets
     self.outTargets = outTargets
     endorserCount = (0..<n).reduce(0) { $0 + (outOffsets[$1 + 1] > outOffsets[$1] ? 1 : 0) }

@@ -19,7 +19,7 @@ package enum EngagementBenchmark {
     let weights = GreedyPeeling.logWeights(inDegrees: (0..<n).map { pairs.inDegree(of: Int32($0)) })
     let peeling = GreedyPeeling(
       rowCount: n, columnCount: n, rowOffsets: pairs.outOffsets, columnIndices: pairs.outTargets,
-      columnWeights: weights)
+      columnOffsets: pairs.inOffsets, rowIndices: pairs.inSources, columnWeights: weights)
     return (peeling, pairs.edgeCount)
   }
 

@@ -332,29 +332,49 @@ extension EngagementBlockTest {
     // (one honest account following customers of two farms joins nothing);
     // celebrities, set aside above, join nothing either. Near-linear: see
     // SharedEndorserComponents.
-    var rowColumns = [[Int]](repeating: [], count: rows.count)
+    // Each block row's customers, as one flat array in row order (CSR).
+    var rowOffsets = [Int](repeating: 0, count: rows.count + 1)
+    for entry in kept {
+      for k in pairs.inOffsets[Int(entry.column)]..<pairs.inOffsets[Int(entry.column) + 1]
+      where scratch.mark[Int(pairs.inSources[k])] == stamp {
+        rowOffsets[Int(scratch.hits[Int(pairs.inSources[k])]) + 1] += 1
+      }
+    }
+    for p in 0..<rows.count { rowOffsets[p + 1] += rowOffsets[p] }
+    var cursor = rowOffsets
+    var rowColumns = [Int](repeating: 0, count: rowOffsets[rows.count])
     for (c, entry) in kept.enumerated() {
       for k in pairs.inOffsets[Int(entry.column)]..<pairs.inOffsets[Int(entry.column) + 1]
       where scratch.mark[Int(pairs.inSources[k])] == stamp {
-        rowColumns[Int(scratch.hits[Int(pairs.inSources[k])])].append(c)
+        let p = Int(scratch.hits[Int(pairs.inSources[k])])
+        rowColumns[cursor[p]] = c
+        cursor[p] += 1
       }
     }
-    var sets = SharedEndorserComponents(columnCount: kept.count, rowColumns: rowColumns)
-    var partOf = [Int: Int]()
+    var sets = SharedEndorserComponents(columnCount: kept.count, rowOffsets: rowOffsets, columns: rowColumns)
+    var partOfRoot = [Int](repeating: -1, count: kept.count)
+    var partOf = [Int](repeating: 0, count: kept.count)
     var parts: [(rows: [Int32], columns: [Int32])] = []
     for c in kept.indices {
       let r = sets.group(of: c)
-      if partOf[r] == nil {
-        partOf[r] = parts.count
+      if partOfRoot[r] < 0 {
+        partOfRoot[r] = parts.count
         parts.append(([], []))
       }
-      parts[partOf[r]!].columns.append(kept[c].column)
+      partOf[c] = partOfRoot[r]
+      parts[partOf[c]].columns.append(kept[c].column)
     }
-    // Each endorser goes with the part most of its block endorsements go to.
-    for (p, i) in rows.enumerated() where !rowColumns[p].isEmpty {
-      var votes = [Int: Int]()
-      for c in rowColumns[p] { votes[partOf[sets.group(of: c)]!, default: 0] += 1 }
-      let best = votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
+    // Each endorser goes with the part most of its block endorsements go to
+    // (on a tie, the part met first).
+    var votes = [Int](repeating: 0, count: parts.count)
+    for (p, i) in rows.enumerated() where rowOffsets[p + 1] > rowOffsets[p] {
+      var best = -1
+      for c in rowColumns[rowOffsets[p]..<rowOffsets[p + 1]] { votes[partOf[c]] += 1 }
+      for c in rowColumns[rowOffsets[p]..<rowOffsets[p + 1]] {
+        let part = partOf[c]
+        if best < 0 || votes[part] > votes[best] || (votes[part] == votes[best] && part < best) { best = part }
+      }
+      for c in rowColumns[rowOffsets[p]..<rowOffsets[p + 1]] { votes[partOf[c]] = 0 }
       parts[best].rows.append(i)
     }
     for i in rows { scratch.hits[Int(i)] = 0 }

@@ -65,6 +65,63 @@ package struct GreedyPeeling: Sendable {
       rowOffsets: rowOffsets, columnIndices: columnIndices, columnCount: columnCount)
   }
 
+  /// A peeling of the same graph given with its transpose as well: column
+  /// *j*'s rows are `rowIndices[columnOffsets[j]..<columnOffsets[j + 1]]`,
+  /// in any order (the peeling's result does not depend on it), so that a
+  /// caller that already holds both directions, as ``EndorsementGraph``
+  /// does, does not build the transpose again.
+  init(
+    rowCount: Int, columnCount: Int, rowOffsets: [Int], columnIndices: [Int32], columnOffsets: [Int],
+    rowIndices: [Int32], columnWeights: [Double]
+  ) {
+    precondition(
+      rowOffsets.count == rowCount + 1 && columnOffsets.count == columnCount + 1
+        && columnWeights.count == columnCount && rowIndices.count == columnIndices.count, "shape mismatch")
+    self.rowCount = rowCount
+    self.columnCount = columnCount
+    self.rowOffsets = rowOffsets
+    self.columnIndices = columnIndices
+    self.columnOffsets = columnOffsets
+    self.rowIndices = rowIndices
+    self.columnWeights = columnWeights
+  }
+
+  /// The same graph less the rows and columns flagged in `removedRows` and
+  /// `removedColumns`, re-indexed compactly in the same order, with the old
+  /// index of each kept row and column. Peeling it gives the block that
+  /// ``peel(removedRows:removedColumns:)`` gives with those flags (re-indexed):
+  /// the keys are summed in the same order and ties still go to the
+  /// smaller index, so a repeated search can shed what it has removed.
+  func removing(rows removedRows: [Bool], columns removedColumns: [Bool]) -> (
+    peeling: GreedyPeeling, rows: [Int32], columns: [Int32]
+  ) {
+    var columnSlot = [Int32](repeating: -1, count: columnCount)
+    var keptColumns: [Int32] = []
+    for j in 0..<columnCount where !removedColumns[j] {
+      columnSlot[j] = Int32(keptColumns.count)
+      keptColumns.append(Int32(j))
+    }
+    var keptRows: [Int32] = []
+    var offsets: [Int] = [0]
+    var indices: [Int32] = []
+    indices.reserveCapacity(columnIndices.count)
+    for i in 0..<rowCount where !removedRows[i] {
+      let start = indices.count
+      for k in rowOffsets[i]..<rowOffsets[i + 1] {
+        let s = columnSlot[Int(columnIndices[k])]
+        if s >= 0 { indices.append(s) }
+      }
+      if indices.count > start {
+        keptRows.append(Int32(i))
+        offsets.append(indices.count)
+      }
+    }
+    let peeling = GreedyPeeling(
+      rowCount: keptRows.count, columnCount: keptColumns.count, rowOffsets: offsets, columnIndices: indices,
+      columnWeights: keptColumns.map { columnWeights[Int($0)] })
+    return (peeling, keptRows, keptColumns)
+  }
+
   /// FRAUDAR's column weights 1 / ln(*d* + `constant`) for in-degrees *d*.
   package static func logWeights(inDegrees: [Int], constant: Double = 5) -> [Double] {
     inDegrees.map { 1 / log(Double($0) + constant) }
@@ -79,56 +136,92 @@ package struct GreedyPeeling: Sendable {
   /// - Returns: the densest block seen and each node's peel value (rows
   ///   first, then columns; 0 for nodes that took no part).
   func peel(removedRows: [Bool]?, removedColumns: [Bool]?) -> (block: Block, peelValue: [Double]) {
+    rowOffsets.withUnsafeBufferPointer { rowOffsets in
+      columnIndices.withUnsafeBufferPointer { columnIndices in
+        columnOffsets.withUnsafeBufferPointer { columnOffsets in
+          rowIndices.withUnsafeBufferPointer { rowIndices in
+            columnWeights.withUnsafeBufferPointer { columnWeights in
+              peel(
+                CSR(
+                  rowOffsets: rowOffsets, columnIndices: columnIndices, columnOffsets: columnOffsets,
+                  rowIndices: rowIndices, columnWeights: columnWeights),
+                removedRows: removedRows, removedColumns: removedColumns)
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Both directions of the graph, borrowed for one peeling.
+  private struct CSR {
+    let rowOffsets: UnsafeBufferPointer<Int>, columnIndices: UnsafeBufferPointer<Int32>
+    let columnOffsets: UnsafeBufferPointer<Int>, rowIndices: UnsafeBufferPointer<Int32>
+    let columnWeights: UnsafeBufferPointer<Double>
+  }
+
+  private func peel(_ g: CSR, removedRows: [Bool]?, removedColumns: [Bool]?) -> (block: Block, peelValue: [Double]) {
     let r = rowCount
     var keys = [Double](repeating: 0, count: r + columnCount)
     var members: [Int32] = []
     var total = 0.0
     // Column keys: weight × live endorsers; row keys: sum of live column weights.
-    for j in 0..<columnCount where removedColumns?[j] != true {
-      let w = columnWeights[j]
-      var live = 0
-      for k in columnOffsets[j]..<columnOffsets[j + 1] where removedRows?[Int(rowIndices[k])] != true {
-        keys[Int(rowIndices[k])] += w
-        live += 1
-      }
-      if live > 0 {
-        keys[r + j] = w * Double(live)
-        total += w * Double(live)
-        members.append(Int32(r + j))
+    keys.withUnsafeMutableBufferPointer { keys in
+      for j in 0..<columnCount where removedColumns?[j] != true {
+        let w = g.columnWeights[j]
+        var live = 0
+        if let removedRows {
+          for k in g.columnOffsets[j]..<g.columnOffsets[j + 1] where !removedRows[Int(g.rowIndices[k])] {
+            keys[Int(g.rowIndices[k])] += w
+            live += 1
+          }
+        } else {
+          for k in g.columnOffsets[j]..<g.columnOffsets[j + 1] { keys[Int(g.rowIndices[k])] += w }
+          live = g.columnOffsets[j + 1] - g.columnOffsets[j]
+        }
+        if live > 0 {
+          keys[r + j] = w * Double(live)
+          total += w * Double(live)
+          members.append(Int32(r + j))
+        }
       }
     }
     for i in 0..<r where removedRows?[i] != true && keys[i] > 0 { members.append(Int32(i)) }
     var heap = IndexedMinHeap(keys: keys, members: members)
     var peelValue = [Double](repeating: 0, count: keys.count)
-    var order: [Int32] = []
-    order.reserveCapacity(members.count)
+    var order = [Int32](repeating: 0, count: members.count)
     var size = Double(members.count)
     var best = members.isEmpty ? 0 : total / size
     var bestStep = 0
     var running = 0.0
-    while let v = heap.popMin() {
-      let key = heap.keys[Int(v)]
-      running = max(running, key)
-      peelValue[Int(v)] = running
-      order.append(v)
-      total -= key
-      size -= 1
-      if Int(v) < r {
-        for k in rowOffsets[Int(v)]..<rowOffsets[Int(v) + 1] {
-          let c = Int32(r) + columnIndices[k]
-          if heap.contains(c) { heap.decreaseKey(of: c, by: columnWeights[Int(columnIndices[k])]) }
+    var popped = 0
+    peelValue.withUnsafeMutableBufferPointer { peelValue in
+      order.withUnsafeMutableBufferPointer { order in
+        while let v = heap.popMin() {
+          let key = heap.key(of: v)
+          running = max(running, key)
+          peelValue[Int(v)] = running
+          order[popped] = v
+          popped += 1
+          total -= key
+          size -= 1
+          if Int(v) < r {
+            for k in g.rowOffsets[Int(v)]..<g.rowOffsets[Int(v) + 1] {
+              let j = g.columnIndices[k]
+              heap.decreaseKeyIfPresent(of: Int32(r) + j, by: g.columnWeights[Int(j)])
+            }
+          } else {
+            let j = Int(v) - r
+            let w = g.columnWeights[j]
+            for k in g.columnOffsets[j]..<g.columnOffsets[j + 1] {
+              heap.decreaseKeyIfPresent(of: g.rowIndices[k], by: w)
+            }
+          }
+          if size > 0, total / size > best {
+            best = total / size
+            bestStep = popped
+          }
         }
-      } else {
-        let j = Int(v) - r
-        let w = columnWeights[j]
-        for k in columnOffsets[j]..<columnOffsets[j + 1] {
-          let i = rowIndices[k]
-          if heap.contains(i) { heap.decreaseKey(of: i, by: w) }
-        }
-      }
-      if size > 0, total / size > best {
-        best = total / size
-        bestStep = order.count
       }
     }
     var rows: [Int32] = [], columns: [Int32] = []

@@ -4,12 +4,12 @@ extension IndexedMinHeap {
   /// the slot keys mirror the keys.
   func checkInvariants() {
     #if DEBUG
-      for i in slots.indices {
-        let id = slots[i]
-        precondition(position[Int(id)] == Int32(i), "position index out of step at slot \(i)")
-        precondition(slotKeys[i] == keys[Int(id)], "slot key out of step at slot \(i)")
+      for i in 0..<count {
+        let (id, key) = entry(at: i)
+        precondition(slot(of: id) == i, "position index out of step at slot \(i)")
+        precondition(key == self.key(of: id), "slot key out of step at slot \(i)")
         if i > 0 {
-          precondition(keys[Int(slots[(i - 1) >> 1])] <= keys[Int(id)], "heap order violated at slot \(i)")
+          precondition(entry(at: (i - 1) / Self.arity).key <= key, "heap order violated at slot \(i)")
         }
       }
     #endif

@@ -40,20 +40,32 @@ struct SharedEndorserComponents {
   /// Groups `columnCount` customers given each row's customers
   /// (`rowColumns[p]`, indices into `0..<columnCount`, each at most once per row).
   init(columnCount: Int, rowColumns: [[Int]]) {
+    var offsets = [0]
+    offsets.reserveCapacity(rowColumns.count + 1)
+    for list in rowColumns { offsets.append(offsets[offsets.count - 1] + list.count) }
+    self.init(columnCount: columnCount, rowOffsets: offsets, columns: rowColumns.flatMap { $0 })
+  }
+
+  /// The same grouping, with row *p*'s customers given as
+  /// `columns[rowOffsets[p]..<rowOffsets[p + 1]]` (one flat array rather
+  /// than an array per row).
+  init(columnCount: Int, rowOffsets: [Int], columns: [Int]) {
     sets = DisjointSets(count: columnCount)
-    let edges = rowColumns.reduce(0) { $0 + $1.count }
-    var budget = Self.workPerEdge * edges
+    let rowCount = rowOffsets.count - 1
+    var budget = Self.workPerEdge * columns.count
     // The earlier rows through each column that still spanned two groups when taken.
     var earlier = [[Int32]](repeating: [], count: columnCount)
     // For an earlier row: the first customer of the current row found in it, and which row that was.
-    var first = [Int32](repeating: 0, count: rowColumns.count)
-    var firstFor = [Int32](repeating: -1, count: rowColumns.count)
-    for (p, list) in rowColumns.enumerated() where list.count >= 2 {
-      let root = sets.find(list[0])
+    var first = [Int32](repeating: 0, count: rowCount)
+    var firstFor = [Int32](repeating: -1, count: rowCount)
+    for p in 0..<rowCount where rowOffsets[p + 1] - rowOffsets[p] >= 2 {
+      let list = columns[rowOffsets[p]..<rowOffsets[p + 1]]
+      let head = list[list.startIndex]
+      let root = sets.find(head)
       guard list.contains(where: { sets.find($0) != root }) else { continue }
       if budget <= 0 {
         budgetExceeded = true
-        for c in list.dropFirst() { sets.union(list[0], c) }
+        for c in list.dropFirst() { sets.union(head, c) }
         continue
       }
       for c in list {
@@ -71,6 +83,5 @@ struct SharedEndorserComponents {
     }
   }
 
-  /// The representative of the group that holds customer `c`.
   mutating func group(of c: Int) -> Int { sets.find(c) }
 }

@@ -1,0 +1,106 @@
+import SplitMix
+import Testing
+
+@testable import AnomalyDetect
+
+/// The speed-ups inside FRAUDAR's peeling must not change a single block:
+/// each is checked here against the straightforward form it replaced.
+@Suite struct PeelingInternalsTests {
+  /// A random bipartite graph: `rows` × `columns`, each row with up to
+  /// `maximumDegree` distinct columns, and FRAUDAR's weights.
+  static func randomGraph(rows: Int, columns: Int, maximumDegree: Int, seed: UInt64) -> (
+    offsets: [Int], indices: [Int32], weights: [Double]
+  ) {
+    var rng = BoughtEngagementTests.LCG(state: seed)
+    var offsets = [0], indices: [Int32] = []
+    var inDegrees = [Int](repeating: 0, count: columns)
+    for _ in 0..<rows {
+      let picked = Set((0..<rng.next(maximumDegree + 1)).map { _ in rng.next(columns) }).sorted()
+      for j in picked {
+        indices.append(Int32(j))
+        inDegrees[j] += 1
+      }
+      offsets.append(indices.count)
+    }
+    return (offsets, indices, GreedyPeeling.logWeights(inDegrees: inDegrees))
+  }
+
+  @Test func radixSortEqualsTheStandardSort() {
+    var rng = SplitMix64(seed: 11)
+    let shapes: [(count: Int, spread: UInt64)] = [
+      (0, 1), (1, 1), (255, 1_000), (256, 1), (1_000, 3_600), (5_000, 40_000_000), (3_000, UInt64.max),
+    ]
+    for shape in shapes {
+      let values = (0..<shape.count).map { _ in
+        Int64(bitPattern: shape.spread == UInt64.max ? rng.next() : 1_767_225_600 &+ rng.next() % shape.spread)
+      }
+      #expect(RadixSort.sorted(values) == values.sorted(), "\(shape.count) values over \(shape.spread)")
+    }
+    let extremes: [Int64] = (0..<300).map { [Int64.min, Int64.max, 0, -1, 1][$0 % 5] }
+    #expect(RadixSort.sorted(extremes) == extremes.sorted())
+  }
+
+  @Test func theHeapPopsInKeyThenIdOrderAfterRandomDecreases() {
+    var rng = BoughtEngagementTests.LCG(state: 3)
+    for trial in 0..<50 {
+      let n = 1 + rng.next(300)
+      var keys = (0..<n).map { _ in Double(rng.next(20)) }
+      var heap = IndexedMinHeap(keys: keys, members: (0..<n).map { Int32($0) })
+      var expected: [Int32] = []
+      var live = Set(0..<n)
+      var popped: [Int32] = []
+      while !live.isEmpty {
+        for _ in 0..<rng.next(4) {
+          let id = rng.next(n)
+          guard live.contains(id) else { continue }
+          let delta = Double(rng.next(3))
+          keys[id] -= delta
+          heap.decreaseKey(of: Int32(id), by: delta)
+        }
+        let least = live.min { (keys[$0], $0) < (keys[$1], $1) }!
+        live.remove(least)
+        expected.append(Int32(least))
+        popped.append(heap.popMin()!)
+      }
+      #expect(heap.popMin() == nil)
+      #expect(popped == expected, "trial \(trial)")
+    }
+  }
+
+  @Test func theTransposeMayListEachColumnsRowsInAnyOrder() {
+    for seed in UInt64(1)...20 {
+      let g = Self.randomGraph(rows: 120, columns: 90, maximumDegree: 9, seed: seed)
+      let plain = GreedyPeeling(
+        rowCount: 120, columnCount: 90, rowOffsets: g.offsets, columnIndices: g.indices, columnWeights: g.weights)
+      // The transpose with every column's rows reversed.
+      let t = transposeCSR(rowOffsets: g.offsets, columnIndices: g.indices, columnCount: 90)
+      var reversed = t.indices
+      for j in 0..<90 { reversed[t.offsets[j]..<t.offsets[j + 1]].reverse() }
+      let given = GreedyPeeling(
+        rowCount: 120, columnCount: 90, rowOffsets: g.offsets, columnIndices: g.indices, columnOffsets: t.offsets,
+        rowIndices: reversed, columnWeights: g.weights)
+      let a = plain.peel(removedRows: nil, removedColumns: nil)
+      let b = given.peel(removedRows: nil, removedColumns: nil)
+      #expect(a.block == b.block, "seed \(seed)")
+      #expect(a.peelValue == b.peelValue, "seed \(seed)")
+    }
+  }
+
+  @Test func aCompactedGraphGivesTheBlocksOfTheFlaggedOne() {
+    var rng = BoughtEngagementTests.LCG(state: 5)
+    for seed in UInt64(1)...20 {
+      let g = Self.randomGraph(rows: 150, columns: 100, maximumDegree: 12, seed: seed)
+      let peeling = GreedyPeeling(
+        rowCount: 150, columnCount: 100, rowOffsets: g.offsets, columnIndices: g.indices, columnWeights: g.weights)
+      let removedRows = (0..<150).map { _ in rng.next(3) == 0 }
+      let removedColumns = (0..<100).map { _ in rng.next(4) == 0 }
+      let flagged = peeling.peel(removedRows: removedRows, removedColumns: removedColumns).block
+      let kept = peeling.removing(rows: removedRows, columns: removedColumns)
+      let compact = kept.peeling.peel(removedRows: nil, removedColumns: nil).block
+      #expect(compact.rows.map { kept.rows[Int($0)] } == flagged.rows, "seed \(seed)")
+      #expect(compact.columns.map { kept.columns[Int($0)] } == flagged.columns, "seed \(seed)")
+      #expect(compact.density == flagged.density, "seed \(seed)")
+      #expect(!flagged.rows.isEmpty)
+    }
+  }
+}
