@@ -52,6 +52,14 @@ public final class ScanContext: Sendable {
     }
   }
 
+  /// Drops the endorsement graph and its spectra (built again if asked for
+  /// later): a scan that owns its context calls it once no detector left
+  /// reads them.
+  func releaseEngagementIndexes() {
+    endorsementCache.withLock { $0 = nil }
+    spectrumCache.withLock { $0 = [:] }
+  }
+
   /// The top `rank` singular triplets of the endorsement adjacency (seed 1),
   /// built on first use for each rank; a failure is kept and thrown again.
   ///

@@ -75,8 +75,13 @@ public struct Scanner: Sendable {
   /// A detector that throws contributes no finding; the scan goes on with
   /// the others and the report's ``ScanReport/warnings`` say which detector
   /// failed and why.
+  ///
+  /// The scan's own indexes are dropped as soon as no detector left needs
+  /// them: the endorsement graph and its spectrum go once the last
+  /// bought-engagement detector has run, so the later detectors do not pay
+  /// for them in memory.
   public func scan(_ set: SignalSet, progress: ProgressReporter = .silent) -> ScanReport {
-    scan(ScanContext(set, policy: policy), progress: progress)
+    scan(ScanContext(set, policy: policy), progress: progress, releasingIndexes: true)
   }
 
   /// Scans the context's set with every detector and ranks the findings.
@@ -85,16 +90,23 @@ public struct Scanner: Sendable {
   /// context of your own to reuse them after the scan (the investigator's
   /// report plots the spectrum the `spectral` detector computed).
   public func scan(_ context: ScanContext, progress: ProgressReporter = .silent) -> ScanReport {
+    scan(context, progress: progress, releasingIndexes: false)
+  }
+
+  private func scan(_ context: ScanContext, progress: ProgressReporter, releasingIndexes: Bool) -> ScanReport {
     let set = context.set
     var findings: [Finding] = []
     var warnings: [String] = []
-    for detector in detectors {
+    let engagement = Set(Self.boughtEngagementDetectors.map(\.name))
+    let lastEngagement = detectors.lastIndex { engagement.contains($0.name) }
+    for (i, detector) in detectors.enumerated() {
       progress.show("scanning: \(detector.name)")
       do {
         findings += try detector.findings(in: context)
       } catch {
         warnings.append("\(detector.name): \(error)")
       }
+      if releasingIndexes && i == lastEngagement { context.releaseEngagementIndexes() }
     }
     progress.finish()
     return ScanReport(
