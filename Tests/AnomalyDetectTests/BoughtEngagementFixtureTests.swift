@@ -28,13 +28,13 @@ import Testing
     #expect(Self.flagged(set) == farm)
   }
 
-  @Test(arguments: ["honest-only", "honest-celebrity"])
+  @Test(arguments: ["honest-only", "honest-celebrity", "honest-viral-burst", "honest-club"])
   func honestFixturesFlagNobody(_ name: String) throws {
     let set = try SignalSet(contentsOf: Self.fixtures.appendingPathComponent(name).path)
     #expect(Self.flagged(set).isEmpty)
   }
 
-  @Test(arguments: ["camouflaged-farm", "hijacked-farm", "stealth-farm"])
+  @Test(arguments: ["camouflaged-farm", "hijacked-farm", "stealth-farm", "small-aged-farm", "patient-farm"])
   func farmFixturesAreFlaggedExactly(_ name: String) throws {
     let directory = Self.fixtures.appendingPathComponent(name).path
     let set = try SignalSet(contentsOf: directory)
@@ -89,5 +89,19 @@ import Testing
     let flagged = Set(
       DenseBlockDetector().findings(in: set, graph: GraphIndex(set)).flatMap(\.accounts).map { set.accounts.ids[$0] })
     #expect(flagged == Set((0..<6).map { "fake\($0)" } + (0..<3).map { "cust\($0)" }))
+  }
+
+  /// The tiny synthetic set's honest crowds (`crowds.csv`: a viral burst, a
+  /// club, busy raters), read back from disk: none of them is flagged.
+  @Test func syntheticHonestCrowdsAreNotFlagged() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try SyntheticSignalSet(scale: .tiny, seed: 3).write(to: URL(fileURLWithPath: directory.path))
+    let set = try SignalSet(contentsOf: directory.path)
+    let text = try String(contentsOfFile: directory.path + "/crowds.csv", encoding: .utf8)
+    let crowd = Set(text.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) })
+    #expect(crowd.count >= 100, "the tiny set plans a burst of at least 100 fans, a club and busy raters")
+    let flagged = Self.flagged(set)
+    #expect(flagged.isDisjoint(with: crowd), "\(flagged.intersection(crowd).sorted())")
   }
 }
