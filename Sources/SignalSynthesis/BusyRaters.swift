@@ -10,6 +10,8 @@ import SplitMix
 ///   random times from the rater's first active day, and half as many likes
 ///   of the accounts it follows.
 ///
+/// For example:
+///
 ///     var rng = SplitMix64(seed: 1)
 ///     let raters = BusyRaters(groups: 10, compact: false)
 ///     // after the honest background: raters.inject(into: &world, rng: &rng)

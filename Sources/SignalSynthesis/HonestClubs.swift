@@ -12,6 +12,8 @@ import SplitMix
 ///   ten days after the later of the two joined, and likes 5–20 of the
 ///   others' posts at random times after joining.
 ///
+/// For example:
+///
 ///     var rng = SplitMix64(seed: 1)
 ///     let clubs = HonestClubs(groups: 10, compact: false, rng: &rng)
 ///     // after the honest background: clubs.inject(into: &world, rng: &rng)

@@ -18,6 +18,8 @@ import SplitMix
 ///   lead ordinary lives (a few follows and likes of popular persons). The
 ///   fans move together on no other account.
 ///
+/// For example:
+///
 ///     var rng = SplitMix64(seed: 1)
 ///     let bursts = ViralBursts(groups: 10, accounts: 10_000, rng: &rng)
 ///     // lay out the world with bursts.newAccounts fewer honest accounts, then:

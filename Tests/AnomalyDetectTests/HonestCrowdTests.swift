@@ -1,8 +1,8 @@
 import Foundation
-import SignalGraph
 import Testing
 
 @testable import AnomalyDetect
+@testable import SignalGraph
 
 /// The honest crowds of issue 11 (viral bursts, tight communities, busy
 /// raters) and the farms that hide among them (small farms of aged
@@ -211,7 +211,9 @@ import Testing
 
   @Test func aReturnedEndorsementIsAMutualTieNotABoughtOne() {
     // Six guests follow two hosts within three hours; the hosts follow every
-    // guest back. Without the follow-backs the same block is flagged.
+    // guest back over the next two weeks. Without the follow-backs the same
+    // block is flagged. (Returned within a day, the whole exchange would fall
+    // within ring_seconds and be read as a ring.)
     for returned in [false, true] {
       var rng = LCG(state: 16)
       var set = Self.background(&rng)
@@ -222,7 +224,7 @@ import Testing
             source: "guest\(g)", target: host, kind: "follow", time: party + Int64(rng.next(3 * 3_600)))
           if returned {
             set.addInteraction(
-              source: host, target: "guest\(g)", kind: "follow", time: party + Int64(3 * 3_600 + rng.next(20 * 3_600)))
+              source: host, target: "guest\(g)", kind: "follow", time: party + Int64(3 * 3_600 + rng.next(14 * 86_400)))
           }
         }
       }
