@@ -106,15 +106,19 @@ public struct SyntheticSignalSet: Sendable {
     let bursts = ViralBursts(groups: groups, accounts: parameters.accounts, rng: &crowdRNG)
     let clubs = HonestClubs(groups: groups, compact: parameters.compact, rng: &crowdRNG)
     let raters = BusyRaters(groups: groups, compact: parameters.compact)
-    let fresh = farms.newAccounts + rings.newAccounts + templates.newAccounts + bursts.newAccounts
+    let fresh =
+      farms.newAccounts + rings.newAccounts + templates.newAccounts + (parameters.compact ? 0 : bursts.newAccounts)
 
     var world = SynthWorld(
       parameters: parameters, honestCount: parameters.accounts - fresh, rng: &honestRNG)
     HonestBackground().generate(into: &world, rng: &honestRNG)
-    // The honest crowds, before the farms draft anyone.
-    bursts.inject(into: &world, rng: &crowdRNG)
-    clubs.inject(into: &world, rng: &crowdRNG)
-    raters.inject(into: &world, rng: &crowdRNG)
+    // The honest crowds, before the farms draft anyone; from `small` up
+    // (`tiny` stays the unit tests' small world).
+    if !parameters.compact {
+      bursts.inject(into: &world, rng: &crowdRNG)
+      clubs.inject(into: &world, rng: &crowdRNG)
+      raters.inject(into: &world, rng: &crowdRNG)
+    }
     farms.inject(into: &world, rng: &farmRNG)
     rings.inject(into: &world, rng: &ringRNG)
     templates.inject(into: &world, rng: &templateRNG)

@@ -90,18 +90,4 @@ import Testing
       DenseBlockDetector().findings(in: set, graph: GraphIndex(set)).flatMap(\.accounts).map { set.accounts.ids[$0] })
     #expect(flagged == Set((0..<6).map { "fake\($0)" } + (0..<3).map { "cust\($0)" }))
   }
-
-  /// The tiny synthetic set's honest crowds (`crowds.csv`: a viral burst, a
-  /// club, busy raters), read back from disk: none of them is flagged.
-  @Test func syntheticHonestCrowdsAreNotFlagged() throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    _ = try SyntheticSignalSet(scale: .tiny, seed: 3).write(to: URL(fileURLWithPath: directory.path))
-    let set = try SignalSet(contentsOf: directory.path)
-    let text = try String(contentsOfFile: directory.path + "/crowds.csv", encoding: .utf8)
-    let crowd = Set(text.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) })
-    #expect(crowd.count >= 100, "the tiny set plans a burst of at least 100 fans, a club and busy raters")
-    let flagged = Self.flagged(set)
-    #expect(flagged.isDisjoint(with: crowd), "\(flagged.intersection(crowd).sorted())")
-  }
 }

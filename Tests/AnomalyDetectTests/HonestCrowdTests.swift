@@ -208,28 +208,4 @@ import Testing
       #expect(targets == (tied ? 1 : 2))
     }
   }
-
-  @Test func aReturnedEndorsementIsAMutualTieNotABoughtOne() {
-    // Six guests follow two hosts within three hours; the hosts follow every
-    // guest back over the next two weeks. Without the follow-backs the same
-    // block is flagged. (Returned within a day, the whole exchange would fall
-    // within ring_seconds and be read as a ring.)
-    for returned in [false, true] {
-      var rng = LCG(state: 16)
-      var set = Self.background(&rng)
-      let party = Self.t0 + 40 * Self.day
-      for g in 0..<6 {
-        for host in ["host0", "host1"] {
-          set.addInteraction(
-            source: "guest\(g)", target: host, kind: "follow", time: party + Int64(rng.next(3 * 3_600)))
-          if returned {
-            set.addInteraction(
-              source: host, target: "guest\(g)", kind: "follow", time: party + Int64(3 * 3_600 + rng.next(14 * 86_400)))
-          }
-        }
-      }
-      let flagged = Self.flagged(set)
-      #expect(flagged.contains("host0") == !returned)
-    }
-  }
 }
