@@ -1,7 +1,7 @@
 import SignalGraph
 import SplitMix
 
-/// Busy raters: honest accounts that follow and like several hundred
+/// Busy raters (planted from `small` up): honest accounts that follow and like several hundred
 /// accounts over months, popular and obscure alike, so they touch farm
 /// customers, viral targets and strangers by chance. Unlabelled.
 ///

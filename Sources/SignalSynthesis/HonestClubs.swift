@@ -1,7 +1,7 @@
 import SignalGraph
 import SplitMix
 
-/// Tight honest communities: clubs, classes, families and fan groups of 10
+/// Tight honest communities (planted from `small` up): clubs, classes, families and fan groups of 10
 /// to 40 members who all follow each other and like each other's posts over
 /// months. Unlabelled: a complete, reciprocated block is a community, not a
 /// farm.

@@ -1,7 +1,7 @@
 import SignalGraph
 import SplitMix
 
-/// Organic viral bursts: an ordinary honest account goes viral (a clip, a TV
+/// Organic viral bursts (planted from `small` up): an ordinary honest account goes viral (a clip, a TV
 /// appearance) and hundreds to thousands of unrelated accounts, old and new,
 /// follow or like it within a day; some also follow or like its one related
 /// account (its band, its shop). Unlabelled: a burst toward one account is
