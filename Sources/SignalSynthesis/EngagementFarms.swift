@@ -15,7 +15,11 @@ import SplitMix
 ///   other, in several rounds days apart;
 /// - `hijacked`: the endorsers are older honest-looking accounts with normal
 ///   histories that additionally endorse the customers;
-/// - `spreadInTime`: endorsements spread over three to eight weeks.
+/// - `spreadInTime`: endorsements spread over three to eight weeks;
+/// - `agedSmall`: 4–8 aged accounts (created at least half a year before the
+///   farm, with honest histories) × 2–3 customers, within a day or two;
+/// - `patient`: 10–30 fresh fakes × 3–8 customers, the same group serving
+///   the same customers over two to four weeks.
 ///
 /// Fake endorsers are created days before their farm starts.
 ///
@@ -27,7 +31,10 @@ import SplitMix
 ///     farms.inject(into: &world, rng: &rng)
 struct EngagementFarms {
   enum Style: CaseIterable {
-    case plain, stealth, camouflaged, lockstep, hijacked, spreadInTime
+    case plain, stealth, camouflaged, lockstep, hijacked, spreadInTime, agedSmall, patient
+
+    /// Whether the endorsers are drafted honest accounts rather than fresh fakes.
+    var reusesHonestAccounts: Bool { self == .hijacked || self == .agedSmall }
   }
 
   struct Farm {
@@ -46,10 +53,17 @@ struct EngagementFarms {
       let style = Style.allCases[g % Style.allCases.count]
       let endorsers: Int
       let customers: Int
-      if style == .stealth {
+      switch style {
+      case .stealth:
         endorsers = rng.int(in: 5...8)
         customers = rng.int(in: 2...3)
-      } else {
+      case .agedSmall:
+        endorsers = rng.int(in: 4...8)
+        customers = rng.int(in: 2...3)
+      case .patient:
+        endorsers = compact ? rng.int(in: 10...20) : rng.int(in: 10...30)
+        customers = compact ? rng.int(in: 3...5) : rng.int(in: 3...8)
+      default:
         endorsers = compact ? rng.int(in: 20...28) : rng.int(in: 20...60)
         customers = compact ? rng.int(in: 3...6) : rng.int(in: 3...10)
       }
@@ -59,9 +73,9 @@ struct EngagementFarms {
     self.farms = farms
   }
 
-  /// Fresh accounts the farms need (hijacked farms reuse honest ones).
+  /// Fresh accounts the farms need (hijacked and aged farms reuse honest ones).
   var newAccounts: Int {
-    farms.reduce(0) { $0 + ($1.style == .hijacked ? 0 : $1.endorsers) }
+    farms.reduce(0) { $0 + ($1.style.reusesHonestAccounts ? 0 : $1.endorsers) }
   }
 
   func inject(into world: inout SynthWorld, rng: inout SplitMix64) {
@@ -76,6 +90,8 @@ struct EngagementFarms {
     for _ in 0..<farm.endorsers {
       if farm.style == .hijacked {
         endorsers.append(world.claimPerson(&rng, minRank: 200))
+      } else if farm.style == .agedSmall {
+        endorsers.append(world.claimPerson(&rng, minRank: 200, createdBefore: farm.start - 180 * SynthClock.day))
       } else {
         let created = farm.start - rng.uint32(in: SynthClock.hour...(10 * SynthClock.day))
         let fake = world.newAccount(createdAt: created)
@@ -109,7 +125,9 @@ struct EngagementFarms {
       let span: UInt32
       switch farm.style {
       case .spreadInTime: span = rng.uint32(in: (21 * SynthClock.day)...(56 * SynthClock.day))
+      case .patient: span = rng.uint32(in: (14 * SynthClock.day)...(28 * SynthClock.day))
       case .hijacked: span = rng.uint32(in: SynthClock.day...(3 * SynthClock.day))
+      case .agedSmall: span = rng.uint32(in: (6 * SynthClock.hour)...(2 * SynthClock.day))
       default: span = rng.uint32(in: (6 * SynthClock.hour)...(2 * SynthClock.day))
       }
       for (e, endorser) in endorsers.enumerated() {

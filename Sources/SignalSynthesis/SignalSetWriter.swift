@@ -146,4 +146,22 @@ struct SignalSetWriter {
     try csv.close()
     return (distinct, perKind)
   }
+
+  /// `account,crowd`, one row per distinct account and crowd, sorted by account.
+  mutating func writeCrowds(
+    _ members: [(account: UInt32, crowd: SynthCrowd)], to url: URL
+  ) throws(SignalSetWriterError) {
+    var keys = members.map { UInt64(publicNumber[Int($0.account)]) << 8 | UInt64($0.crowd.rawValue) }
+    keys.sort()
+    var csv = try CSVWriter(url: url, header: ["account", "crowd"])
+    var previous: UInt64? = nil
+    for key in keys where key != previous {
+      previous = key
+      accountNumber(Int(key >> 8), &csv)
+      csv.comma()
+      csv.raw(Array(SynthCrowd(rawValue: UInt8(key & 0xFF))!.name.utf8))
+      try csv.endRow()
+    }
+    try csv.close()
+  }
 }

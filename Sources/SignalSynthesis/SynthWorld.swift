@@ -57,6 +57,8 @@ struct SynthWorld {
   /// Accounts a planted scenario benefits (farm customers, ring and template
   /// members), for the pre-filter's score-inflation figure.
   var buyers: [UInt32] = []
+  /// Unlabelled accounts of the honest crowds, with their crowd, for `crowds.csv`.
+  var crowdMembers: [(account: UInt32, crowd: SynthCrowd)] = []
 
   /// What the signals recorded next are, for the event stream's truth.
   enum Role: UInt8 {
@@ -170,15 +172,18 @@ struct SynthWorld {
 
   /// Drafts an ordinary honest person outside the most popular `minRank`
   /// ranks and not yet drafted; prefers one with at least `minPayments`
-  /// honest payments when `minPayments > 0`.
-  mutating func claimPerson(_ rng: inout SplitMix64, minRank: Int, minPayments: Int = 0) -> Int {
+  /// honest payments when `minPayments > 0`, and one created before
+  /// `createdBefore` (an aged account) when given.
+  mutating func claimPerson(
+    _ rng: inout SplitMix64, minRank: Int, minPayments: Int = 0, createdBefore: UInt32 = .max
+  ) -> Int {
     let lowest = min(minRank, persons.count / 2)
     var fallback = -1
     for _ in 0..<400 {
       let p = person(rank: lowest + rng.below(persons.count - lowest))
       if claimed[p] { continue }
       if fallback < 0 { fallback = p }
-      if Int(paymentCount[p]) >= minPayments {
+      if Int(paymentCount[p]) >= minPayments, createdAt[p] < createdBefore {
         claimed[p] = true
         return p
       }
@@ -215,6 +220,10 @@ struct SynthWorld {
   mutating func edit(_ account: Int, _ field: SynthProfileEdit.Field, _ value: UInt64, at ts: UInt32) {
     profileEdits.append(
       SynthProfileEdit(ts: ts, account: UInt32(account), field: field, value: value, role: role.rawValue))
+  }
+
+  mutating func markCrowd(_ account: Int, _ crowd: SynthCrowd) {
+    crowdMembers.append((UInt32(account), crowd))
   }
 
   mutating func label(_ account: Int, _ kind: ManipulationKind) {

@@ -10,8 +10,9 @@ import SplitMix
 /// The same scale and seed give byte-identical files on every machine. Rows
 /// are in time order, so planted groups are not contiguous; about 2 % of
 /// timestamps are written as ISO-8601, the rest as Unix seconds. See
-/// `HonestBackground`, `EngagementFarms`, `PaymentRings`,
-/// `ProfileTemplates` and `CollusivePayments` for what is generated.
+/// `HonestBackground`, the honest crowds (`ViralBursts`, `HonestClubs`,
+/// `BusyRaters`), `EngagementFarms`, `PaymentRings`, `ProfileTemplates` and
+/// `CollusivePayments` for what is generated.
 ///
 ///     let set = SyntheticSignalSet(scale: .small, seed: 42)
 ///     let summary = try set.write(to: URL(fileURLWithPath: "/tmp/small-42"))
@@ -40,7 +41,9 @@ public struct SyntheticSignalSet: Sendable {
 
   /// Generates the set and writes accounts.csv, payments.csv,
   /// interactions.csv, profile_edits.csv and labels.csv into `directory`
-  /// (created if missing; existing files of those names are replaced).
+  /// (created if missing; existing files of those names are replaced), and
+  /// beside them `crowds.csv` (`account,crowd`): the unlabelled members of
+  /// the honest crowds (``SynthCrowd``), which no detector should flag.
   ///
   /// - Returns: row counts and the number of labelled accounts per kind.
   /// - Throws: `SignalSetWriterError` when the directory or a file cannot be
@@ -67,6 +70,7 @@ public struct SyntheticSignalSet: Sendable {
     try writer.writeInteractions(world.interactions, to: directory.appendingPathComponent("interactions.csv"))
     try writer.writeProfileEdits(world.profileEdits, to: directory.appendingPathComponent("profile_edits.csv"))
     let byKind = try writer.writeLabels(world.labels, to: directory.appendingPathComponent("labels.csv"))
+    try writer.writeCrowds(world.crowdMembers, to: directory.appendingPathComponent("crowds.csv"))
     if stream {
       try writer.writeEvents(
         payments: world.payments, interactions: world.interactions, edits: world.profileEdits,
@@ -93,16 +97,28 @@ public struct SyntheticSignalSet: Sendable {
     var ringRNG = root.fork()
     var templateRNG = root.fork()
     var schemeRNG = root.fork()
+    var crowdRNG = root.fork()
 
     let groups = parameters.groupsPerKind
     let farms = EngagementFarms(groups: groups, compact: parameters.compact, rng: &farmRNG)
     let rings = PaymentRings(groups: groups, rng: &ringRNG)
     let templates = ProfileTemplates(groups: groups, compact: parameters.compact, rng: &templateRNG)
-    let fresh = farms.newAccounts + rings.newAccounts + templates.newAccounts
+    let bursts = ViralBursts(groups: groups, accounts: parameters.accounts, rng: &crowdRNG)
+    let clubs = HonestClubs(groups: groups, compact: parameters.compact, rng: &crowdRNG)
+    let raters = BusyRaters(groups: groups, compact: parameters.compact)
+    let fresh =
+      farms.newAccounts + rings.newAccounts + templates.newAccounts + (parameters.compact ? 0 : bursts.newAccounts)
 
     var world = SynthWorld(
       parameters: parameters, honestCount: parameters.accounts - fresh, rng: &honestRNG)
     HonestBackground().generate(into: &world, rng: &honestRNG)
+    // The honest crowds, before the farms draft anyone; from `small` up
+    // (`tiny` stays the unit tests' small world).
+    if !parameters.compact {
+      bursts.inject(into: &world, rng: &crowdRNG)
+      clubs.inject(into: &world, rng: &crowdRNG)
+      raters.inject(into: &world, rng: &crowdRNG)
+    }
     farms.inject(into: &world, rng: &farmRNG)
     rings.inject(into: &world, rng: &ringRNG)
     templates.inject(into: &world, rng: &templateRNG)

@@ -28,13 +28,13 @@ import Testing
     #expect(Self.flagged(set) == farm)
   }
 
-  @Test(arguments: ["honest-only", "honest-celebrity"])
+  @Test(arguments: ["honest-only", "honest-celebrity", "honest-viral-burst", "honest-club"])
   func honestFixturesFlagNobody(_ name: String) throws {
     let set = try SignalSet(contentsOf: Self.fixtures.appendingPathComponent(name).path)
     #expect(Self.flagged(set).isEmpty)
   }
 
-  @Test(arguments: ["camouflaged-farm", "hijacked-farm", "stealth-farm"])
+  @Test(arguments: ["camouflaged-farm", "hijacked-farm", "stealth-farm", "small-aged-farm", "patient-farm"])
   func farmFixturesAreFlaggedExactly(_ name: String) throws {
     let directory = Self.fixtures.appendingPathComponent(name).path
     let set = try SignalSet(contentsOf: directory)

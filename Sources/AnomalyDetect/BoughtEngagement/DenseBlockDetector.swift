@@ -5,9 +5,13 @@ import SignalGraph
 /// graph, by FRAUDAR's camouflage-resistant greedy peeling, repeated to find
 /// several blocks.
 ///
-/// Every distinct endorsing pair is an edge weighing 1 / ln(*d* + 5), *d* the
-/// endorsed account's distinct endorsers, and ``GreedyPeeling`` finds the
-/// block of highest weighted density f(*S*) / |*S*|. Edges to celebrities
+/// Every distinct endorsing pair that the endorsed account does not return
+/// is an edge weighing 1 / ln(*d* + 5), *d* the endorsed account's distinct
+/// endorsers, and ``GreedyPeeling`` finds the block of highest weighted
+/// density f(*S*) / |*S*|. Reciprocated endorsements are left out of the
+/// peeling: a club whose members all follow each other is the densest block
+/// of many sets, and, being mutual ties rather than bought ones (see
+/// ``EngagementBlockTest``), would only spend the search's patience. Edges to celebrities
 /// weigh little, so a farm's camouflage follows neither hide it nor pull the
 /// celebrities in, and an honest celebrity's thousand followers form a block
 /// of density at most its one weight.
@@ -118,8 +122,8 @@ public struct DenseBlockDetector: Detector {
     guard pairs.edgeCount > 0 else { return [] }
     let weights = GreedyPeeling.logWeights(inDegrees: (0..<n).map { pairs.inDegree(of: Int32($0)) })
     let whole = GreedyPeeling(
-      rowCount: n, columnCount: n, rowOffsets: pairs.outOffsets, columnIndices: pairs.outTargets,
-      columnOffsets: pairs.inOffsets, rowIndices: pairs.inSources, columnWeights: weights)
+      rowCount: n, columnCount: n, rowOffsets: pairs.oneWayOffsets, columnIndices: pairs.oneWayTargets,
+      columnWeights: weights)
     let (_, peelValue) = whole.peel(removedRows: excludedRows, removedColumns: nil)
 
     // The region: rows and columns whose peel value reaches the threshold,
@@ -135,8 +139,8 @@ public struct DenseBlockDetector: Detector {
     var indices: [Int32] = []
     for v in 0..<n where peelValue[v] >= minimumDensity {
       let start = indices.count
-      for k in pairs.outOffsets[v]..<pairs.outOffsets[v + 1] {
-        let s = columnSlot[Int(pairs.outTargets[k])]
+      for k in pairs.oneWayOffsets[v]..<pairs.oneWayOffsets[v + 1] {
+        let s = columnSlot[Int(pairs.oneWayTargets[k])]
         if s >= 0 { indices.append(s) }
       }
       if indices.count > start {

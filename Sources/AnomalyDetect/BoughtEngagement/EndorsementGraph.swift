@@ -9,7 +9,11 @@ import SignalGraph
 ///
 /// Both directions are CSR arrays over account indices. In the in-direction
 /// a target's endorsers come in the order they first endorsed it; in the
-/// out-direction an endorser's targets come in index order.
+/// out-direction an endorser's targets come in index order. A third CSR
+/// keeps, per endorser, only the targets that do not endorse it back
+/// (``oneWayOffsets``, ``oneWayTargets``): a reciprocated endorsement is a
+/// mutual tie (friends, club members, trading partners rating each other),
+/// not a bought one, so that is what the peeling searches.
 ///
 /// One scan builds it once, in its ``ScanContext``, for the three
 /// bought-engagement detectors and the endorsement spectrum.
@@ -18,13 +22,18 @@ import SignalGraph
 ///     let pairs = EndorsementGraph(set, graph: GraphIndex(set))
 ///     pairs.inDegree(of: 3)   // distinct endorsers of account 3
 ///
-/// - Complexity: O(*n* + *m*) time, 32 bytes per distinct pair plus 16 per account.
+/// - Complexity: O(*n* + *m* log *d*) time for *m* distinct pairs and out-degrees
+///   *d* (one binary search per pair for the one-way CSR), 36 bytes per distinct
+///   pair plus 24 per account.
 struct EndorsementGraph: Sendable {
   /// Accounts (rows and columns are both account indices).
   let nodeCount: Int
   /// Endorser → endorsed.
   let outOffsets: [Int]
   let outTargets: [Int32]
+  /// Endorser → endorsed, without the endorsements the target returns.
+  let oneWayOffsets: [Int]
+  let oneWayTargets: [Int32]
   /// Endorsed → endorser, in order of first endorsement.
   let inOffsets: [Int]
   let inSources: [Int32]
@@ -67,6 +76,18 @@ struct EndorsementGraph: Sendable {
     sortedTimes = RadixSort.sorted(inTime)
     self.outOffsets = outOffsets
     self.outTargets = outTargets
+    var oneWayOffsets = [Int](repeating: 0, count: n + 1)
+    var oneWayTargets: [Int32] = []
+    oneWayTargets.reserveCapacity(outTargets.count)
+    for i in 0..<n {
+      for k in outOffsets[i]..<outOffsets[i + 1] {
+        let j = Int(outTargets[k])
+        if !Self.contains(outTargets, outOffsets[j]..<outOffsets[j + 1], Int32(i)) { oneWayTargets.append(Int32(j)) }
+      }
+      oneWayOffsets[i + 1] = oneWayTargets.count
+    }
+    self.oneWayOffsets = oneWayOffsets
+    self.oneWayTargets = oneWayTargets
     endorserCount = (0..<n).reduce(0) { $0 + (outOffsets[$1 + 1] > outOffsets[$1] ? 1 : 0) }
     endorsedCount = (0..<n).reduce(0) { $0 + (inOffsets[$1 + 1] > inOffsets[$1] ? 1 : 0) }
     firstTime = time.min() ?? 0
@@ -76,8 +97,25 @@ struct EndorsementGraph: Sendable {
   /// Distinct pairs.
   var edgeCount: Int { inSources.count }
 
+  /// Whether `source` endorses `target`: a binary search in its sorted out-list.
+  @inline(__always) func endorses(_ source: Int32, _ target: Int32) -> Bool {
+    Self.contains(outTargets, outOffsets[Int(source)]..<outOffsets[Int(source) + 1], target)
+  }
+
+  /// Whether the ascending `range` of `sorted` holds `value`.
+  @inline(__always) static func contains(_ sorted: [Int32], _ range: Range<Int>, _ value: Int32) -> Bool {
+    var a = range.lowerBound, b = range.upperBound
+    while a < b {
+      let mid = (a + b) / 2
+      if sorted[mid] < value { a = mid + 1 } else { b = mid }
+    }
+    return a < range.upperBound && sorted[a] == value
+  }
+
   @inline(__always) func inDegree(of v: Int32) -> Int { inOffsets[Int(v) + 1] - inOffsets[Int(v)] }
   @inline(__always) func outDegree(of v: Int32) -> Int { outOffsets[Int(v) + 1] - outOffsets[Int(v)] }
+  /// Distinct targets of `v` that do not endorse it back.
+  @inline(__always) func oneWayOutDegree(of v: Int32) -> Int { oneWayOffsets[Int(v) + 1] - oneWayOffsets[Int(v)] }
 
   /// How many pairs have their first time in `lo`...`hi`.
   func count(from lo: Int64, through hi: Int64) -> Int {

@@ -27,7 +27,8 @@ extension EngagementBlockTest {
     return passed
   }
 
-  /// Peels the sub-graph `rows` × `columns` repeatedly with FRAUDAR's weights.
+  /// Peels the sub-graph `rows` × `columns` (its one-way endorsements)
+  /// repeatedly with FRAUDAR's weights.
   private func subBlocks(
     rows: [Int32], columns: [Int32], pairs: EndorsementGraph, set: SignalSet, scratch: inout Scratch, depth: Int
   ) -> [Outcome] {
@@ -40,9 +41,9 @@ extension EngagementBlockTest {
     var offsets: [Int] = [0]
     var indices: [Int32] = []
     for i in rows {
-      for k in pairs.outOffsets[Int(i)]..<pairs.outOffsets[Int(i) + 1]
-      where scratch.mark[Int(pairs.outTargets[k])] == stamp {
-        indices.append(scratch.hits[Int(pairs.outTargets[k])])
+      for k in pairs.oneWayOffsets[Int(i)]..<pairs.oneWayOffsets[Int(i) + 1]
+      where scratch.mark[Int(pairs.oneWayTargets[k])] == stamp {
+        indices.append(scratch.hits[Int(pairs.oneWayTargets[k])])
       }
       offsets.append(indices.count)
     }

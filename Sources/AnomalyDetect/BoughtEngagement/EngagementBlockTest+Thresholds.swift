@@ -22,13 +22,18 @@ extension EngagementBlockTest {
     public var windowShare = 0.8
     /// Endorsers created this long before the window are counted as new (30 days).
     public var newAccountSeconds: Int64 = 30 * 86_400
+    /// A block whose endorsements are returned (a ring of accounts endorsing
+    /// each other) is reported only when 80 % of them fall within this many
+    /// seconds (3 days, CopyCatch's window as in `lockstep`): mutual ties
+    /// formed over weeks are a community.
+    public var ringSeconds: Int64 = 3 * 86_400
 
     /// The default thresholds.
     public init() {}
 
     /// The keys of a settings file: `minimum_endorsers`, `minimum_customers`,
     /// `minimum_fill`, `minimum_share`, `family_alpha`, `window_share`,
-    /// `new_account_seconds`.
+    /// `new_account_seconds`, `ring_seconds`.
     public enum CodingKeys: String, CodingKey {
       case minimumEndorsers = "minimum_endorsers"
       case minimumCustomers = "minimum_customers"
@@ -37,6 +42,7 @@ extension EngagementBlockTest {
       case familyAlpha = "family_alpha"
       case windowShare = "window_share"
       case newAccountSeconds = "new_account_seconds"
+      case ringSeconds = "ring_seconds"
     }
   }
 
@@ -54,6 +60,7 @@ extension EngagementBlockTest {
     try check.share(thresholds.familyAlpha, .familyAlpha)
     try check.share(thresholds.windowShare, .windowShare)
     try check.atLeast(thresholds.newAccountSeconds, 0, .newAccountSeconds, "a whole number of seconds")
+    try check.atLeast(thresholds.ringSeconds, 0, .ringSeconds, "a whole number of seconds")
     self.thresholds = thresholds
   }
 
@@ -64,4 +71,5 @@ extension EngagementBlockTest {
   var familyAlpha: Double { thresholds.familyAlpha }
   var windowShare: Double { thresholds.windowShare }
   var newAccountSeconds: Int64 { thresholds.newAccountSeconds }
+  var ringSeconds: Int64 { thresholds.ringSeconds }
 }

@@ -5,6 +5,15 @@ import SignalGraph
 /// endorsers × endorsed accounts before reporting it, and the evidence it
 /// writes. Sharing one test makes the three detectors' scores comparable.
 ///
+/// **Mutual ties.** An endorsement *i* → *j* that *j* returns (*j* also
+/// endorses *i*, at any time) is a mutual tie — friends, club members,
+/// trading partners rating each other — and never counts as one of the
+/// block's endorsements: a bought endorsement is one-way (a customer does not
+/// follow the fakes back). A club whose members all follow each other is
+/// thus no block at all, however tight and however fast it formed; a farm
+/// loses nothing. (FRAUDAR's peeling in ``DenseBlockDetector`` searches the
+/// same one-way graph.)
+///
 /// **Trimming.** A candidate (rows *A*, columns *B*) is first trimmed to the
 /// accounts it implicates:
 /// - a column *j* stays a *customer* only if at least two block endorsers
@@ -21,7 +30,19 @@ import SignalGraph
 ///   endorsements of customers fall within the block's synchrony window
 ///   (widened by its own width on each side): an honest fan of one or two
 ///   customers, following them months away from the farm's run, is not part
-///   of the farm.
+///   of the farm. An *established* account (created more than
+///   ``Thresholds/newAccountSeconds``, 30 days, before that window) must
+///   have at least two of its endorsements of customers within it: an
+///   account made for the job has no other life, while an established
+///   account endorsing one customer during the run is what every honest
+///   follower does now and then (a farm moves together on several
+///   customers). Where the set gives no creation time, one suffices. An
+///   established account's *h* endorsements of the customers must also be
+///   more than its own volume explains: P(Poisson(*d*ᵢ Σ *d*ⱼ / *m*) ≥ *h*) ≤ 20 %
+///   (``log10VolumeAlpha``), *d*ᵢ its one-way out-degree (the endorsements
+///   nobody returns: its friends' follow-backs are no volume), Σ *d*ⱼ the
+///   customers' in-degrees and *m* the set's distinct pairs: a busy rater who
+///   endorses hundreds of accounts hits a farm's customers by chance.
 /// Columns are then re-checked once against the trimmed rows, and must also
 /// have at least two block endorsements, and at least half of them, within
 /// that widened window: a farm that likes random low-degree accounts as
@@ -29,7 +50,14 @@ import SignalGraph
 ///
 /// **Acceptance.** The block (*a* endorsers, *b* customers, *e* distinct
 /// endorsing pairs) is reported only when all of these hold:
-/// 1. shape: *a* ≥ 3, *b* ≥ 2 and *e* / (*ab*) ≥ 0.5 — a block, not a star;
+/// 1. shape: *a* ≥ 3, *e* / (*ab*) ≥ 0.5 — a block, not a star — and at
+///    least two *independent* targets among the *b* customers: customers
+///    tied to each other outside the block (one endorses the other, or they
+///    share improbably many endorsers outside it; see
+///    ``independentTargets(customers:endorsers:before:log10Alpha:pairs:scratch:)``)
+///    count as one. A farm moves together on several customers; a viral burst
+///    toward one singer that spills over to her band is a burst toward one
+///    target, however many accounts join it;
 /// 2. density: *e* is improbably above the Chung–Lu expectation
 ///    λ = (Σ out-degrees of *A*)(Σ in-degrees of *B*) / *m* of a random graph
 ///    with the set's degrees: the Poisson tail P(X ≥ *e*; λ) ≤ α;
@@ -56,7 +84,10 @@ import SignalGraph
 /// fail (1). The *score* is the weaker of the two surprises,
 /// min(−log₁₀ p_density, −log₁₀ p_synchrony): the evidence that both hold.
 ///
-/// - Complexity: O(Σ in-degree of the candidate columns + *e* log *e*).
+/// - Complexity: O(Σ in-degree of the candidate columns · log *d* + *e* log *e*),
+///   *d* the largest out-degree (one binary search per endorsement for the
+///   mutual-tie check), plus O(*b*² *d*) for the targets of a block of at most
+///   16 customers.
 public struct EngagementBlockTest: Sendable {
   /// The settings of the test, documented in ``Thresholds``.
   var thresholds = Thresholds()
@@ -75,9 +106,18 @@ public struct EngagementBlockTest: Sendable {
     var windowStart: Int64 = 0, windowEnd: Int64 = 0
     var camouflageFraction = 0.0
     var newEndorsers = 0
+    /// Customers once those tied to each other outside the block count as one.
+    var targets = 0
+    /// Block endorsements their customer returns (counted only in the ring reading).
+    var returned = 0
     var passed = false
     var score: Double { min(-log10PDensity, -log10PSynchrony) }
   }
+
+  /// log₁₀ of the chance below which an established endorser's hits on a
+  /// block's customers are more than its own volume explains (20 %: a trimming
+  /// rule, not a discovery; it only has to drop the hits that are plainly expected).
+  static let log10VolumeAlpha = -0.7
 
   /// Scratch space reused between candidates, one slot per account.
   struct Scratch {
@@ -87,6 +127,8 @@ public struct EngagementBlockTest: Sendable {
     var stamp: Int32 = 0
     var times: [Int64] = []
     var sources: [Int32] = []
+    /// How many of the gathered endorsements their customer returns.
+    var returned = 0
     init(accounts: Int) {
       mark = [Int32](repeating: 0, count: accounts)
       hits = [Int32](repeating: 0, count: accounts)
@@ -94,35 +136,43 @@ public struct EngagementBlockTest: Sendable {
     }
   }
 
-  /// Whether an account with `inBlock` of its `inDegree` distinct endorsers
-  /// in the block is one of the block's customers.
-  @inline(__always) func isCustomer(inBlock: Int, inDegree: Int) -> Bool {
-    inBlock >= 2 && Double(inBlock) >= minimumShare * Double(inDegree)
+  /// Whether account `j`, with `inBlock` of its distinct endorsers in the
+  /// block, is one of the block's customers: at least two, and at least
+  /// ``minimumShare`` of all its distinct endorsers.
+  @inline(__always) func isCustomer(_ j: Int32, inBlock: Int, pairs: EndorsementGraph) -> Bool {
+    inBlock >= 2 && Double(inBlock) >= minimumShare * Double(pairs.inDegree(of: j))
   }
 
   /// The customers among `columns` for the rows marked with `stamp`, and
-  /// the block's edges (source, first time) into them, in `scratch`.
+  /// the block's edges (source, first time) into them, in `scratch`; an
+  /// endorsement the customer returns is a mutual tie and is not counted
+  /// unless `countMutual` (the ring reading of ``evaluate(rows:columns:pairs:set:scratch:)``).
   /// With a `window`, a customer must also have at least two block
   /// endorsements, and at least half of them, within it.
   private func gather(
-    columns: [Int32], stamp: Int32, window: ClosedRange<Int64>? = nil, pairs: EndorsementGraph,
+    columns: [Int32], stamp: Int32, window: ClosedRange<Int64>? = nil, pairs: EndorsementGraph, countMutual: Bool,
     scratch: inout Scratch
   ) -> [Int32] {
     scratch.times.removeAll(keepingCapacity: true)
     scratch.sources.removeAll(keepingCapacity: true)
+    scratch.returned = 0
     var customers: [Int32] = []
     for j in columns {
       let lo = pairs.inOffsets[Int(j)], hi = pairs.inOffsets[Int(j) + 1]
       var inBlock = 0, synchronous = 0
       for k in lo..<hi where scratch.mark[Int(pairs.inSources[k])] == stamp {
+        if !countMutual && pairs.endorses(j, pairs.inSources[k]) { continue }
         inBlock += 1
         if window?.contains(pairs.inTime[k]) ?? true { synchronous += 1 }
       }
-      guard isCustomer(inBlock: inBlock, inDegree: hi - lo), synchronous >= 2, 2 * synchronous >= inBlock else {
+      guard isCustomer(j, inBlock: inBlock, pairs: pairs), synchronous >= 2, 2 * synchronous >= inBlock else {
         continue
       }
       customers.append(j)
       for k in lo..<hi where scratch.mark[Int(pairs.inSources[k])] == stamp {
+        let mutual = pairs.endorses(j, pairs.inSources[k])
+        if mutual && !countMutual { continue }
+        if mutual { scratch.returned += 1 }
         scratch.sources.append(pairs.inSources[k])
         scratch.times.append(pairs.inTime[k])
       }
@@ -143,44 +193,81 @@ public struct EngagementBlockTest: Sendable {
     return (bestStart, bestWidth, k)
   }
 
-  /// Trims and tests the candidate `rows` × `columns`.
+  /// Trims and tests the candidate `rows` × `columns`: on its one-way
+  /// endorsements, and, when that fails, as a ring (returned endorsements
+  /// counted), which passes only if 80 % of the block's endorsements fall
+  /// within ``Thresholds/ringSeconds``.
   func evaluate(
     rows: [Int32], columns: [Int32], pairs: EndorsementGraph, set: SignalSet, scratch: inout Scratch
+  ) -> Outcome {
+    let oneWay = evaluate(rows: rows, columns: columns, pairs: pairs, set: set, countMutual: false, scratch: &scratch)
+    if oneWay.passed { return oneWay }
+    let ring = evaluate(rows: rows, columns: columns, pairs: pairs, set: set, countMutual: true, scratch: &scratch)
+    if ring.passed, ring.returned > 0, ring.windowEnd.saturatingSubtracting(ring.windowStart) <= ringSeconds {
+      return ring
+    }
+    return oneWay
+  }
+
+  private func evaluate(
+    rows: [Int32], columns: [Int32], pairs: EndorsementGraph, set: SignalSet, countMutual: Bool,
+    scratch: inout Scratch
   ) -> Outcome {
     var outcome = Outcome()
     guard !rows.isEmpty, !columns.isEmpty else { return outcome }
     scratch.stamp += 1
     var stamp = scratch.stamp
     for i in rows { scratch.mark[Int(i)] = stamp }
-    var customers = gather(columns: columns, stamp: stamp, pairs: pairs, scratch: &scratch)
+    var customers = gather(columns: columns, stamp: stamp, pairs: pairs, countMutual: countMutual, scratch: &scratch)
     guard !scratch.times.isEmpty else { return outcome }
 
-    // Endorsers: at least half of their endorsements of customers in the widened window.
-    let sortedTimes = scratch.times.sorted()
-    let w = window(sortedTimes)
-    let core = (sortedTimes[w.start], sortedTimes[w.start + w.k - 1])
-    let pad = max(core.1.saturatingSubtracting(core.0), 3_600)
-    let widened = core.0.saturatingSubtracting(pad)...core.1.saturatingAdding(pad)
-    var touched: [Int32] = []
-    for (i, t) in zip(scratch.sources, scratch.times) {
-      if scratch.hits[Int(i)] == 0 && scratch.synced[Int(i)] == 0 { touched.append(i) }
-      if widened.contains(t) { scratch.synced[Int(i)] += 1 } else { scratch.hits[Int(i)] += 1 }
-    }
-    scratch.stamp += 1
-    stamp = scratch.stamp
-    var endorsers: [Int32] = []
-    for i in touched {
-      if scratch.synced[Int(i)] > 0, scratch.synced[Int(i)] >= scratch.hits[Int(i)] {
-        endorsers.append(i)
-        scratch.mark[Int(i)] = stamp
+    // Endorsers: at least half of their endorsements of customers in the widened window;
+    // repeated (at most three rounds) while customers drop out, since the
+    // window of the first round may be stretched by columns that are not customers.
+    let created = set.accounts.createdAt
+    for _ in 0..<3 {
+      guard !scratch.times.isEmpty else { break }
+      let sortedTimes = scratch.times.sorted()
+      let w = window(sortedTimes)
+      let core = (sortedTimes[w.start], sortedTimes[w.start + w.k - 1])
+      let pad = max(core.1.saturatingSubtracting(core.0), 3_600)
+      let widened = core.0.saturatingSubtracting(pad)...core.1.saturatingAdding(pad)
+      var touched: [Int32] = []
+      for (i, t) in zip(scratch.sources, scratch.times) {
+        if scratch.hits[Int(i)] == 0 && scratch.synced[Int(i)] == 0 { touched.append(i) }
+        if widened.contains(t) { scratch.synced[Int(i)] += 1 } else { scratch.hits[Int(i)] += 1 }
       }
-      scratch.hits[Int(i)] = 0
-      scratch.synced[Int(i)] = 0
+      scratch.stamp += 1
+      stamp = scratch.stamp
+      var kept = 0
+      var customerInDegrees = 0.0
+      for j in customers { customerInDegrees += Double(pairs.inDegree(of: j)) }
+      let perOutEdge = customerInDegrees / Double(max(pairs.edgeCount, 1))
+      for i in touched {
+        let synced = Int(scratch.synced[Int(i)]), total = synced + Int(scratch.hits[Int(i)])
+        let c = created[Int(i)]
+        let established =
+          c != AccountTable.unknownTime && c < widened.lowerBound.saturatingSubtracting(newAccountSeconds)
+        // An established account's hits must also be more than its own volume explains.
+        let explained =
+          established
+          && Self.log10PoissonTail(total, mean: Double(pairs.oneWayOutDegree(of: i)) * perOutEdge)
+            > Self.log10VolumeAlpha
+        if synced >= (established ? 2 : 1), 2 * synced >= total, !explained {
+          kept += 1
+          scratch.mark[Int(i)] = stamp
+        }
+        scratch.hits[Int(i)] = 0
+        scratch.synced[Int(i)] = 0
+      }
+      let before = customers.count
+      customers = gather(
+        columns: customers, stamp: stamp, window: widened, pairs: pairs, countMutual: countMutual, scratch: &scratch)
+      if customers.count == before && kept == touched.count { break }
     }
-    customers = gather(
-      columns: customers, stamp: stamp, window: widened, pairs: pairs, scratch: &scratch)
+    outcome.returned = scratch.returned
     // Rows whose customers all dropped out go too.
-    endorsers = Array(Set(scratch.sources)).sorted()
+    let endorsers = Array(Set(scratch.sources)).sorted()
     outcome.endorsers = endorsers
     outcome.customers = customers
     let e = scratch.times.count
@@ -212,7 +299,6 @@ public struct EngagementBlockTest: Sendable {
     let q = min(1, max(width / pairs.span, profile))
     outcome.log10PSynchrony = min(0, log10(max(1, pairs.span / width)) + Self.log10BinomialTail(k, trials: e, p: q))
 
-    let created = set.accounts.createdAt
     for i in endorsers {
       let c = created[Int(i)]
       if c != AccountTable.unknownTime, c >= outcome.windowStart.saturatingSubtracting(newAccountSeconds),
@@ -222,8 +308,12 @@ public struct EngagementBlockTest: Sendable {
       }
     }
     outcome.log10Alpha = log10(familyAlpha / Double(max(pairs.nodeCount, 1)))
+    let before = outcome.windowStart.saturatingSubtracting(outcome.windowEnd.saturatingSubtracting(outcome.windowStart))
+    outcome.targets = independentTargets(
+      customers: customers, endorsers: endorsers, before: before, log10Alpha: outcome.log10Alpha, pairs: pairs,
+      scratch: &scratch)
     outcome.passed =
-      endorsers.count >= minimumEndorsers && customers.count >= minimumCustomers
+      endorsers.count >= minimumEndorsers && outcome.targets >= minimumCustomers
       && outcome.fill >= minimumFill
       && outcome.log10PDensity <= outcome.log10Alpha && outcome.log10PSynchrony <= outcome.log10Alpha
     return outcome
@@ -237,10 +327,17 @@ public struct EngagementBlockTest: Sendable {
     let window = "\(Self.format(o.windowStart)) – \(Self.format(o.windowEnd))"
     var reason = "\(lead)\(a) endorsers"
     if o.newEndorsers > 0 { reason += " (\(o.newEndorsers) created within 30 days before)" }
-    reason += " endorsed the same \(b) accounts: \(o.edges) of \(a * b) possible pairs, "
+    reason += " endorsed the same \(b) accounts"
+    if o.targets < b {
+      reason += " (\(o.targets) independent targets: the others are tied to one of them outside the block)"
+    }
+    reason += ": \(o.edges) of \(a * b) possible pairs, "
     reason +=
       "\(Self.round(times, 0))× the background rate and \(Self.round(o.edges > 0 ? Double(o.edges) / max(o.expectedEdges, 1e-9) : 0, 0))× "
     reason += "what their degrees explain; \(Int(windowShare * 100)) % of these endorsements fell within \(window)"
+    if o.returned > 0 {
+      reason += "; \(o.returned) of these endorsements were returned, a ring trading endorsements within \(window)"
+    }
     if o.camouflageFraction >= 0.05 {
       reason +=
         "; \(Int((o.camouflageFraction * 100).rounded())) % of the endorsers' endorsements went to other accounts (camouflage or normal activity)"
@@ -255,6 +352,8 @@ public struct EngagementBlockTest: Sendable {
       "expected_edges": .number(Self.round(o.expectedEdges, 3)),
       "camouflage_fraction": .number(Self.round(o.camouflageFraction, 3)),
       "new_endorsers": .integer(o.newEndorsers),
+      "independent_targets": .integer(o.targets),
+      "returned_endorsements": .integer(o.returned),
       "window": .string(window),
       "log10_p_density": .number(Self.round(o.log10PDensity, 1)),
       "log10_p_synchrony": .number(Self.round(o.log10PSynchrony, 1)),
@@ -302,7 +401,7 @@ public struct EngagementBlockTest: Sendable {
 
 extension EngagementBlockTest {
   /// Splits a candidate into its connected parts once its non-customer columns
-  /// (see ``isCustomer(inBlock:inDegree:)``) are set aside, so that two farms joined only through the celebrities
+  /// (see ``isCustomer(_:inBlock:pairs:)``) are set aside, so that two farms joined only through the celebrities
   /// both follow are tested one by one. Parts come largest first.
   ///
   /// - Complexity: O(Σ in-degree of `columns` + *e* · α(*e*)) for *e* block
@@ -326,7 +425,7 @@ extension EngagementBlockTest {
         if first < 0 { first = Int(scratch.hits[Int(pairs.inSources[k])]) }
         inBlock += 1
       }
-      if isCustomer(inBlock: inBlock, inDegree: hi - lo) { kept.append((j, first)) }
+      if isCustomer(j, inBlock: inBlock, pairs: pairs) { kept.append((j, first)) }
     }
     // Customers are joined when at least two block endorsers endorse both
     // (one honest account following customers of two farms joins nothing);

@@ -23,7 +23,7 @@ import SignalGraph
 ///   members' endorsements go unexplained while celebrity followers' do not.
 ///   The blocks among the flagged endorsers are then found by the same
 ///   repeated peeling as ``DenseBlockDetector`` (with its default
-///   thresholds), confined to them.
+///   thresholds, on the one-way endorsements), confined to them.
 ///
 /// Every candidate is trimmed and tested with ``EngagementBlockTest``; the
 /// score is its min(−log₁₀ p_density, −log₁₀ p_synchrony).
