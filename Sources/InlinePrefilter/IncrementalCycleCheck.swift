@@ -46,27 +46,21 @@ public struct IncrementalCycleCheck: PrefilterCheck {
     public init() {}
   }
 
-  struct Incoming {
-    var source: Int32
-    var time: Int64
-    var micros: Int64
-    var seq: Int
-    var withheld: Bool
-  }
-
   let thresholds: Thresholds
-  /// Recent incoming payments per account, oldest first from `heads[a]`.
-  private(set) var incoming: [[Incoming]] = []
-  private(set) var heads: [Int] = []
+  /// The payments into each account within the cycle window.
+  private(set) var recent: RecentPayments
   private var visits = 0
   private var path: [(account: Int32, index: Int)] = []
 
-  init(configuration: PrefilterConfiguration) { thresholds = Self.thresholds(in: configuration) }
+  init(configuration: PrefilterConfiguration) {
+    thresholds = Self.thresholds(in: configuration)
+    recent = RecentPayments(window: thresholds.windowSeconds)
+  }
 
   static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.cycles }
   static var partName: String { "cycles" }
   static let watches: [PrefilterEvent.Kind] = [.payment]
-  static var recordSizes: [Int] { [MemoryLayout<Incoming>.size] }
+  static var recordSizes: [Int] { [MemoryLayout<RecentPayments.Payment>.size] }
   static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 {
     thresholds(in: configuration).windowSeconds
   }
@@ -83,13 +77,13 @@ public struct IncrementalCycleCheck: PrefilterCheck {
   mutating func check(
     seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner
   ) -> CheckOutcome {
-    grow(to: Int(max(source, target)) + 1)
+    recent.grow(to: Int(max(source, target)) + 1)
     var outcome = CheckOutcome.admit
     if source != target {
       visits = 0
       path.removeAll(keepingCapacity: true)
       if search(from: source, before: time, carried: micros, start: time, origin: target, depth: 1) {
-        let first = path.last.map { incoming[Int($0.account)][$0.index].time } ?? time
+        let first = path.last.map { recent.lists[Int($0.account)][$0.index].time } ?? time
         let hours = Double(time - first) / 3_600
         var hops = [names[target]]
         for step in path.reversed() { hops.append(names[step.account]) }
@@ -107,16 +101,13 @@ public struct IncrementalCycleCheck: PrefilterCheck {
             + otherReturns(to: target, besides: source, since: since)
         }
         for step in earlier {
-          let a = Int(step.account)
-          if !incoming[a][step.index].withheld {
-            incoming[a][step.index].withheld = true
-            outcome.revoked.append((incoming[a][step.index].seq, reason))
-          }
+          if let seq = recent.withhold(into: step.account, at: step.index) { outcome.revoked.append((seq, reason)) }
         }
       }
     }
-    append(
-      Incoming(source: source, time: time, micros: micros, seq: seq, withheld: !outcome.holdReasons.isEmpty),
+    recent.append(
+      RecentPayments.Payment(
+        source: source, time: time, micros: micros, seq: seq, withheld: !outcome.holdReasons.isEmpty),
       to: target, now: time)
     return outcome
   }
@@ -126,12 +117,11 @@ public struct IncrementalCycleCheck: PrefilterCheck {
   private mutating func search(from node: Int32, before: Int64, carried: Int64, start: Int64, origin: Int32, depth: Int)
     -> Bool
   {
-    let list = incoming[Int(node)]
-    let head = heads[Int(node)]
+    let list = recent.live(into: node)
     var examined = 0
-    var i = list.count - 1
+    var i = list.endIndex - 1
     let earliest = start - thresholds.windowSeconds
-    while i >= head, examined < thresholds.fanLimit, visits < thresholds.budget {
+    while i >= list.startIndex, examined < thresholds.fanLimit, visits < thresholds.budget {
       let p = list[i]
       if p.time < earliest { break }
       i -= 1
@@ -162,8 +152,8 @@ public struct IncrementalCycleCheck: PrefilterCheck {
 
   /// The indices of the payments into `account` from `payer` since `since`.
   private func pairPayments(into account: Int32, from payer: Int32, since: Int64) -> [Int] {
-    let list = incoming[Int(account)]
-    return (heads[Int(account)]..<list.count).filter { list[$0].source == payer && list[$0].time >= since }
+    let list = recent.live(into: account)
+    return list.indices.filter { list[$0].source == payer && list[$0].time >= since }
   }
 
   /// Round trips between `a` and `b` since `since`, counting the payment
@@ -178,16 +168,16 @@ public struct IncrementalCycleCheck: PrefilterCheck {
   /// ``Thresholds/fanLimit`` payments into the hub read).
   private func otherReturns(to hub: Int32, besides: Int32, since: Int64) -> [(account: Int32, index: Int)] {
     var found: [(account: Int32, index: Int)] = []
-    let list = incoming[Int(hub)]
-    var i = list.count - 1
+    let list = recent.live(into: hub)
+    var i = list.endIndex - 1
     var examined = 0
-    while i >= heads[Int(hub)], examined < thresholds.fanLimit, list[i].time >= since {
+    while i >= list.startIndex, examined < thresholds.fanLimit, list[i].time >= since {
       defer { i -= 1 }
       let back = list[i]
       examined += 1
-      guard back.source != besides, back.source != hub, Int(back.source) < incoming.count else { continue }
-      let out = incoming[Int(back.source)]
-      for j in stride(from: out.count - 1, through: heads[Int(back.source)], by: -1) {
+      guard back.source != besides, back.source != hub, Int(back.source) < recent.lists.count else { continue }
+      let out = recent.live(into: back.source)
+      for j in stride(from: out.endIndex - 1, through: out.startIndex, by: -1) {
         let paid = out[j]
         if paid.time < since { break }
         guard paid.source == hub, paid.time < back.time, back.micros <= paid.micros,
@@ -201,58 +191,18 @@ public struct IncrementalCycleCheck: PrefilterCheck {
     return found
   }
 
-  private mutating func grow(to count: Int) {
-    if incoming.count < count {
-      incoming.append(contentsOf: repeatElement([], count: count - incoming.count))
-      heads.append(contentsOf: repeatElement(0, count: count - heads.count))
-    }
-  }
-
-  private mutating func append(_ p: Incoming, to account: Int32, now: Int64) {
-    let a = Int(account)
-    incoming[a].append(p)
-    trim(a, now: now)
-  }
-
-  private mutating func trim(_ a: Int, now: Int64) {
-    let cutoff = now - thresholds.windowSeconds
-    var h = heads[a]
-    while h < incoming[a].count, incoming[a][h].time < cutoff { h += 1 }
-    if h == incoming[a].count {
-      incoming[a].removeAll(keepingCapacity: incoming[a].count < 64)
-      h = 0
-    } else if h > 32, h * 2 > incoming[a].count {
-      incoming[a].removeFirst(h)
-      h = 0
-    }
-    heads[a] = h
-  }
-
   /// Drops payments older than the cycle window everywhere (bounded memory).
-  mutating func evict(now: Int64) {
-    for a in incoming.indices where !incoming[a].isEmpty { trim(a, now: now) }
-  }
+  mutating func evict(now: Int64) { recent.evict(now: now) }
 
-  /// Drops every payment to or from the released accounts (`released.accounts[a]`),
-  /// whose ids are about to be reused, and the room their lists held.
+  /// Drops every payment to or from the released accounts, whose ids are about to be reused.
   ///
   /// - Complexity: O(released accounts + payments kept).
   mutating func forget(_ released: ReleasedIds) {
-    guard let released = released.accounts else { return }
-    func gone(_ a: Int32) -> Bool { Int(a) < released.count && released[Int(a)] }
-    for a in released.indices where released[a] && a < incoming.count {
-      incoming[a] = []
-      heads[a] = 0
-    }
-    for a in incoming.indices where !incoming[a].isEmpty && incoming[a].contains(where: { gone($0.source) }) {
-      incoming[a].removeFirst(heads[a])
-      heads[a] = 0
-      incoming[a].removeAll { gone($0.source) }
-    }
+    if let accounts = released.accounts { recent.forget(accounts) }
   }
 
   /// Payments kept, over all accounts.
-  var paymentsKept: Int { incoming.indices.reduce(0) { $0 + incoming[$1].count - heads[$1] } }
+  var paymentsKept: Int { recent.count }
 
   /// Adds the payments kept.
   func addFootprint(to footprint: inout PrefilterFootprint) {
@@ -260,35 +210,16 @@ public struct IncrementalCycleCheck: PrefilterCheck {
   }
 
   /// Every list head within its list, and every kept payment between live accounts.
-  func invariantViolation(names: PrefilterNames) -> String? {
-    func live(_ a: Int32) -> Bool { names.accounts.isLive(a) }
-    guard incoming.count == heads.count, incoming.count <= names.accounts.idCapacity else {
-      return "more payment lists than account ids"
-    }
-    for (a, list) in incoming.enumerated() {
-      guard heads[a] >= 0, heads[a] <= list.count else { return "a payment list head out of bounds" }
-      if list.isEmpty { continue }
-      guard live(Int32(a)) else { return "payments kept for forgotten account \(a)" }
-      guard list.allSatisfy({ live($0.source) && Int($0.source) < incoming.count }) else {
-        return "a kept payment names a forgotten payer"
-      }
-    }
-    return nil
-  }
+  func invariantViolation(names: PrefilterNames) -> String? { recent.invariantViolation(names: names) }
 }
 
 extension IncrementalCycleCheck {
   /// Writes the kept payments for a checkpoint.
-  func write(to writer: inout StateWriter) {
-    writer.write(incoming)
-    writer.write(heads)
-  }
+  func write(to writer: inout StateWriter) { recent.write(to: &writer) }
 
   /// Restores the state written by ``write(to:)``.
   init(configuration: PrefilterConfiguration, from reader: inout StateReader) throws(StateReaderError) {
     self.init(configuration: configuration)
-    incoming = try reader.readArrays(Incoming.self)
-    heads = try reader.readArray(Int.self)
-    guard heads.count == incoming.count else { throw .malformed }
+    recent = try RecentPayments(window: thresholds.windowSeconds, from: &reader)
   }
 }

@@ -47,10 +47,12 @@ import SignalGraph
 ///     configuration.flows.skim = 0.05
 ///     var filter = Prefilter(configuration: configuration)
 ///
-/// - Complexity: per payment, O(``Thresholds/fanLimit``) for the split and
-///   at most ``Thresholds/budget`` hops examined for a chain, plus O(bins)
-///   per amount range looked up; memory is the payments of the last relay
-///   window plus a fixed amount background.
+/// - Complexity: per payment, at most ``Thresholds/budget`` payments into
+///   the payee read for the split (however busy the payee), and for a chain
+///   at most 2 · ``Thresholds/fanLimit`` payments read per account and
+///   ``Thresholds/budget`` hops examined, plus O(bins) per amount range
+///   looked up; memory is the payments of the last relay window plus a fixed
+///   amount background.
 public struct IncrementalFlowCheck: PrefilterCheck {
   /// The knobs of the flow check (``PrefilterConfiguration/flows``).
   public struct Thresholds: Sendable, Equatable, Codable {
@@ -80,20 +82,11 @@ public struct IncrementalFlowCheck: PrefilterCheck {
     public init() {}
   }
 
-  struct Incoming {
-    var source: Int32
-    var time: Int64
-    var micros: Int64
-    var seq: Int
-    var withheld: Bool
-  }
-
   let thresholds: Thresholds
   /// ``Thresholds/relayWindowSeconds``, within the history window.
   let relayWindow: Int64
-  /// Recent incoming payments per account, oldest first from `heads[a]`.
-  private(set) var incoming: [[Incoming]] = []
-  private(set) var heads: [Int] = []
+  /// The payments into each account within the relay window.
+  private(set) var recent: RecentPayments
   /// The amounts of recent payments.
   private(set) var background: PaymentAmountBackground
   private var visits = 0
@@ -102,13 +95,14 @@ public struct IncrementalFlowCheck: PrefilterCheck {
   init(configuration: PrefilterConfiguration) {
     thresholds = Self.thresholds(in: configuration)
     relayWindow = min(thresholds.relayWindowSeconds, configuration.windowSeconds)
+    recent = RecentPayments(window: relayWindow)
     background = PaymentAmountBackground(days: thresholds.backgroundDays)
   }
 
   static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.flows }
   static var partName: String { "flows" }
   static let watches: [PrefilterEvent.Kind] = [.payment]
-  static var recordSizes: [Int] { [MemoryLayout<Incoming>.size] }
+  static var recordSizes: [Int] { [MemoryLayout<RecentPayments.Payment>.size] }
   /// None: the relay window lies within the history window.
   static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 { 0 }
 
@@ -124,18 +118,20 @@ public struct IncrementalFlowCheck: PrefilterCheck {
   mutating func check(
     seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner
   ) -> CheckOutcome {
-    grow(to: Int(max(source, target)) + 1)
+    recent.grow(to: Int(max(source, target)) + 1)
     background.advance(to: time)
     var outcome = CheckOutcome.admit
     if source != target {
-      trim(Int(target), now: time)
-      trim(Int(source), now: time)
+      recent.trim(Int(target), now: time)
+      recent.trim(Int(source), now: time)
       split(seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       relay(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
     }
     background.add(micros, at: time)
-    incoming[Int(target)].append(
-      Incoming(source: source, time: time, micros: micros, seq: seq, withheld: !outcome.holdReasons.isEmpty))
+    recent.append(
+      RecentPayments.Payment(
+        source: source, time: time, micros: micros, seq: seq, withheld: !outcome.holdReasons.isEmpty),
+      to: target, now: time)
     return outcome
   }
 
@@ -145,15 +141,17 @@ public struct IncrementalFlowCheck: PrefilterCheck {
     seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner,
     into outcome: inout CheckOutcome
   ) {
-    let list = incoming[Int(target)]
+    let list = recent.live(into: target)
     let bucket = time.floorDivided(by: thresholds.bucketSeconds)
     var pairPayments = 1
     var parts: [Int] = []
     var amounts = [micros]
     var examined = 0
-    var i = list.count - 1
-    while i >= heads[Int(target)], examined < thresholds.fanLimit {
+    var scanned = 0
+    var i = list.endIndex - 1
+    while i >= list.startIndex, examined < thresholds.fanLimit, scanned < thresholds.budget {
       defer { i -= 1 }
+      scanned += 1
       guard list[i].source == source else { continue }
       examined += 1
       pairPayments += 1
@@ -181,9 +179,8 @@ public struct IncrementalFlowCheck: PrefilterCheck {
     let reason =
       "split: \(n) payments \(names[source])→\(names[target]) within one day of \(Self.format(amounts.first!))–\(Self.format(amounts.last!)) (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
-    for i in parts where !incoming[Int(target)][i].withheld {
-      incoming[Int(target)][i].withheld = true
-      outcome.revoked.append((incoming[Int(target)][i].seq, reason))
+    for i in parts {
+      if let seq = recent.withhold(into: target, at: i) { outcome.revoked.append((seq, reason)) }
     }
   }
 
@@ -201,7 +198,7 @@ public struct IncrementalFlowCheck: PrefilterCheck {
       let log10p = search(
         into: source, passedOn: micros, before: time, log10p: 0, threshold: threshold, origin: target, depth: 1)
     else { return }
-    let firstHop = incoming[Int(path.last!.account)][path.last!.index]
+    let firstHop = recent.lists[Int(path.last!.account)][path.last!.index]
     let hops = [names[firstHop.source]] + path.reversed().map { names[$0.account] } + [names[target]]
     let first = firstHop.time
     let days = Double(time - first) / 86_400
@@ -210,11 +207,7 @@ public struct IncrementalFlowCheck: PrefilterCheck {
       "relayed \(shape): \(path.count + 1) payments \(hops.joined(separator: "→")) within \(String(format: "%.1f", days)) days, each passing on \(Int(((1 - thresholds.skim) * 100).rounded()))–100 % of the previous (chance ≈ 10^\(Int((log10p + log10Total).rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
     for step in path {
-      let a = Int(step.account)
-      if !incoming[a][step.index].withheld {
-        incoming[a][step.index].withheld = true
-        outcome.revoked.append((incoming[a][step.index].seq, reason))
-      }
+      if let seq = recent.withhold(into: step.account, at: step.index) { outcome.revoked.append((seq, reason)) }
     }
   }
 
@@ -227,19 +220,22 @@ public struct IncrementalFlowCheck: PrefilterCheck {
   private mutating func search(
     into node: Int32, passedOn: Int64, before: Int64, log10p: Double, threshold: Double, origin: Int32, depth: Int
   ) -> Double? {
-    let list = incoming[Int(node)]
-    let head = heads[Int(node)]
+    let list = recent.live(into: node)
     let earliest = before - relayWindow
+    // The k payments into `node` that could be relayed: the latest up to
+    // `before`, at most fanLimit of them (and fanLimit later ones skipped).
     var k = 0
-    var i = list.count - 1
-    while i >= head, k < thresholds.fanLimit, list[i].time >= earliest {
-      if list[i].time <= before { k += 1 }
+    var later = 0
+    var i = list.endIndex - 1
+    while i >= list.startIndex, k < thresholds.fanLimit, later < thresholds.fanLimit, list[i].time >= earliest {
+      if list[i].time <= before { k += 1 } else { later += 1 }
       i -= 1
     }
     guard k > 0 else { return nil }
+    let lowest = i + 1
     let keepAtMost = 1 - thresholds.skim
-    i = list.count - 1
-    while i >= head, visits < thresholds.budget, list[i].time >= earliest {
+    i = list.endIndex - 1
+    while i >= lowest, visits < thresholds.budget {
       let p = list[i]
       defer { i -= 1 }
       guard p.time <= before, passedOn <= p.micros, Double(passedOn) >= keepAtMost * Double(p.micros) else { continue }
@@ -266,71 +262,29 @@ public struct IncrementalFlowCheck: PrefilterCheck {
 
   // MARK: State
 
-  private mutating func grow(to count: Int) {
-    if incoming.count < count {
-      incoming.append(contentsOf: repeatElement([], count: count - incoming.count))
-      heads.append(contentsOf: repeatElement(0, count: count - heads.count))
-    }
-  }
-
-  private mutating func trim(_ a: Int, now: Int64) {
-    let cutoff = now - relayWindow
-    var h = heads[a]
-    while h < incoming[a].count, incoming[a][h].time < cutoff { h += 1 }
-    if h == incoming[a].count {
-      incoming[a].removeAll(keepingCapacity: incoming[a].count < 64)
-      h = 0
-    } else if h > 32, h * 2 > incoming[a].count {
-      incoming[a].removeFirst(h)
-      h = 0
-    }
-    heads[a] = h
-  }
-
   /// Drops payments older than the relay window everywhere and clears the
   /// background's expired epochs (bounded memory).
   mutating func evict(now: Int64) {
     background.advance(to: now)
-    for a in incoming.indices where !incoming[a].isEmpty { trim(a, now: now) }
+    recent.evict(now: now)
   }
 
   /// Drops every payment to or from the released accounts, whose ids are about to be reused.
   ///
   /// - Complexity: O(released accounts + payments kept).
   mutating func forget(_ released: ReleasedIds) {
-    guard let released = released.accounts else { return }
-    func gone(_ a: Int32) -> Bool { Int(a) < released.count && released[Int(a)] }
-    for a in released.indices where released[a] && a < incoming.count {
-      incoming[a] = []
-      heads[a] = 0
-    }
-    for a in incoming.indices where !incoming[a].isEmpty && incoming[a].contains(where: { gone($0.source) }) {
-      incoming[a].removeFirst(heads[a])
-      heads[a] = 0
-      incoming[a].removeAll { gone($0.source) }
-    }
+    if let accounts = released.accounts { recent.forget(accounts) }
   }
 
   /// Adds the payments kept to the footprint's payments.
   func addFootprint(to footprint: inout PrefilterFootprint) {
-    footprint.payments += incoming.indices.reduce(0) { $0 + incoming[$1].count - heads[$1] }
+    footprint.payments += recent.count
   }
 
   /// Every list head within its list, every kept payment between live
   /// accounts, the background's sums in agreement with its epochs.
   func invariantViolation(names: PrefilterNames) -> String? {
-    guard incoming.count == heads.count, incoming.count <= names.accounts.idCapacity else {
-      return "more relay lists than account ids"
-    }
-    for (a, list) in incoming.enumerated() {
-      guard heads[a] >= 0, heads[a] <= list.count else { return "a relay list head out of bounds" }
-      if list.isEmpty { continue }
-      guard names.accounts.isLive(Int32(a)) else { return "relay payments kept for forgotten account \(a)" }
-      guard list.allSatisfy({ names.accounts.isLive($0.source) && Int($0.source) < incoming.count }) else {
-        return "a kept relay payment names a forgotten payer"
-      }
-    }
-    return background.invariantViolation()
+    recent.invariantViolation(names: names) ?? background.invariantViolation()
   }
 
   // MARK: Arithmetic
@@ -350,17 +304,14 @@ public struct IncrementalFlowCheck: PrefilterCheck {
 extension IncrementalFlowCheck {
   /// Writes the kept payments and the amount background for a checkpoint.
   func write(to writer: inout StateWriter) {
-    writer.write(incoming)
-    writer.write(heads)
+    recent.write(to: &writer)
     background.write(to: &writer)
   }
 
   /// Restores the state written by ``write(to:)``.
   init(configuration: PrefilterConfiguration, from reader: inout StateReader) throws(StateReaderError) {
     self.init(configuration: configuration)
-    incoming = try reader.readArrays(Incoming.self)
-    heads = try reader.readArray(Int.self)
-    guard heads.count == incoming.count else { throw .malformed }
+    recent = try RecentPayments(window: relayWindow, from: &reader)
     background = try PaymentAmountBackground(days: thresholds.backgroundDays, from: &reader)
   }
 }

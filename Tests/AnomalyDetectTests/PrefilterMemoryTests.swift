@@ -219,9 +219,9 @@ struct PrefilterForgetTests {
     _ = check.check(seq: 2, source: 1, target: 2, micros: 100, time: 2, names: table)
     #expect(check.paymentsKept == 3)
     check.forget(ReleasedIds(accounts: [true, false, false]))
-    #expect(check.paymentsKept == 2 && check.incoming[1].map(\.source) == [2])
+    #expect(check.paymentsKept == 2 && check.recent.live(into: 1).map(\.source) == [2])
     check.forget(ReleasedIds(accounts: [false, false, true]))
-    #expect(check.paymentsKept == 0 && check.incoming[2].isEmpty)
+    #expect(check.paymentsKept == 0 && check.recent.live(into: 2).isEmpty)
   }
 
   @Test func profilesDropEditsFlagsAndCountsOfReleasedAccountsAndValues() {

@@ -1,0 +1,137 @@
+import SignalGraph
+
+/// The payments into each account within a trailing window, oldest first:
+/// what ``IncrementalCycleCheck`` and ``IncrementalFlowCheck`` search
+/// backward from a new payment.
+///
+/// Each account's list is trimmed from its front as time passes (a head
+/// index moves on, and the dead prefix is dropped once it is most of the
+/// list), so a list holds the last window's payments and memory follows the
+/// traffic of one window, not of the stream.
+///
+/// - Complexity: ``append(_:to:now:)`` amortised O(1); ``evict(now:)``
+///   O(accounts); ``forget(_:)`` O(released accounts + payments kept).
+struct RecentPayments: Sendable {
+  /// A payment into the list's account.
+  struct Payment {
+    /// The payer.
+    var source: Int32
+    /// When it was paid.
+    var time: Int64
+    /// How much, in micro-units.
+    var micros: Int64
+    /// Its seq in the stream (to revoke it).
+    var seq: Int
+    /// Whether it was held or revoked already.
+    var withheld: Bool
+  }
+
+  /// How long a payment is kept, in seconds.
+  let window: Int64
+  /// Per account, its payments; the live ones start at `heads[a]`.
+  private(set) var lists: [[Payment]] = []
+  /// Per account, the index of its oldest live payment.
+  private(set) var heads: [Int] = []
+
+  /// No payments, keeping each for `window` seconds.
+  init(window: Int64) { self.window = window }
+
+  /// The live payments into `account`, oldest first (indices are positions in its list).
+  func live(into account: Int32) -> ArraySlice<Payment> {
+    let a = Int(account)
+    return lists[a][heads[a]...]
+  }
+
+  /// Makes room for account ids below `count`.
+  mutating func grow(to count: Int) {
+    if lists.count < count {
+      lists.append(contentsOf: repeatElement([], count: count - lists.count))
+      heads.append(contentsOf: repeatElement(0, count: count - heads.count))
+    }
+  }
+
+  /// Adds `payment` into `account` (whose id is below the grown count) and trims its list.
+  mutating func append(_ payment: Payment, to account: Int32, now: Int64) {
+    lists[Int(account)].append(payment)
+    trim(Int(account), now: now)
+  }
+
+  /// Marks payment `index` into `account` withheld; returns its seq if it was not already.
+  mutating func withhold(into account: Int32, at index: Int) -> Int? {
+    let a = Int(account)
+    guard !lists[a][index].withheld else { return nil }
+    lists[a][index].withheld = true
+    return lists[a][index].seq
+  }
+
+  /// Drops the payments into account `a` older than the window before `now`.
+  mutating func trim(_ a: Int, now: Int64) {
+    let cutoff = now - window
+    var h = heads[a]
+    while h < lists[a].count, lists[a][h].time < cutoff { h += 1 }
+    if h == lists[a].count {
+      lists[a].removeAll(keepingCapacity: lists[a].count < 64)
+      h = 0
+    } else if h > 32, h * 2 > lists[a].count {
+      lists[a].removeFirst(h)
+      h = 0
+    }
+    heads[a] = h
+  }
+
+  /// Drops payments older than the window everywhere (bounded memory).
+  mutating func evict(now: Int64) {
+    for a in lists.indices where !lists[a].isEmpty { trim(a, now: now) }
+  }
+
+  /// Drops every payment to or from the released accounts (`released[a]`),
+  /// whose ids are about to be reused, and the room their lists held.
+  mutating func forget(_ released: [Bool]) {
+    func gone(_ a: Int32) -> Bool { Int(a) < released.count && released[Int(a)] }
+    for a in released.indices where released[a] && a < lists.count {
+      lists[a] = []
+      heads[a] = 0
+    }
+    for a in lists.indices where !lists[a].isEmpty && lists[a].contains(where: { gone($0.source) }) {
+      lists[a].removeFirst(heads[a])
+      heads[a] = 0
+      lists[a].removeAll { gone($0.source) }
+    }
+  }
+
+  /// Payments kept, over all accounts.
+  var count: Int { lists.indices.reduce(0) { $0 + lists[$1].count - heads[$1] } }
+
+  /// Every list head within its list, and every kept payment between live accounts.
+  func invariantViolation(names: PrefilterNames) -> String? {
+    func live(_ a: Int32) -> Bool { names.accounts.isLive(a) }
+    guard lists.count == heads.count, lists.count <= names.accounts.idCapacity else {
+      return "more payment lists than account ids"
+    }
+    for (a, list) in lists.enumerated() {
+      guard heads[a] >= 0, heads[a] <= list.count else { return "a payment list head out of bounds" }
+      if list.isEmpty { continue }
+      guard live(Int32(a)) else { return "payments kept for forgotten account \(a)" }
+      guard list.allSatisfy({ live($0.source) && Int($0.source) < lists.count }) else {
+        return "a kept payment names a forgotten payer"
+      }
+    }
+    return nil
+  }
+}
+
+extension RecentPayments {
+  /// Writes the lists for a checkpoint.
+  func write(to writer: inout StateWriter) {
+    writer.write(lists)
+    writer.write(heads)
+  }
+
+  /// Restores the lists written by ``write(to:)``, keeping each payment for `window` seconds.
+  init(window: Int64, from reader: inout StateReader) throws(StateReaderError) {
+    self.init(window: window)
+    lists = try reader.readArrays(Payment.self)
+    heads = try reader.readArray(Int.self)
+    guard heads.count == lists.count else { throw .malformed }
+  }
+}
