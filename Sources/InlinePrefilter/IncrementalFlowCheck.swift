@@ -170,7 +170,8 @@ public struct IncrementalFlowCheck: PrefilterCheck {
       spread == 0
       ? background.share(exactly: micros, excluding: n - 1)
       : background.share(
-        from: Int64(median * (1 - max(spread, 0.01))), to: Int64(median * (1 + max(spread, 0.01))), excluding: n - 1)
+        from: Self.micros(median * (1 - max(spread, 0.01))), to: Self.micros(median * (1 + max(spread, 0.01))),
+        excluding: n - 1)
     let days = Double(max(1, relayWindow / thresholds.bucketSeconds))
     let log10p =
       Self.log10Binomial(pairPayments, n) - Double(n - 1) * log10(days) + Double(n - 1) * log10(q)
@@ -293,6 +294,12 @@ public struct IncrementalFlowCheck: PrefilterCheck {
   static func log10Binomial(_ m: Int, _ n: Int) -> Double {
     guard n > 0, n < m else { return 0 }
     return (lgamma(Double(m + 1)) - lgamma(Double(n + 1)) - lgamma(Double(m - n + 1))) / log(10)
+  }
+
+  /// `value` micro-units as an `Int64`, clamped to the representable range
+  /// (a range around an amount near `Int64.max` must not trap).
+  static func micros(_ value: Double) -> Int64 {
+    value >= 9.2e18 ? .max : value <= 0 ? 0 : Int64(value)
   }
 
   /// An amount in micro-units as a decimal with two places.

@@ -71,6 +71,18 @@ struct PrefilterFlowTests {
     }
   }
 
+  /// Parts of amounts near the largest a payment may carry (2⁶³ − 1
+  /// micro-units): the range around them is clamped, not a trap.
+  @Test func aSplitOfTheLargestAmountsIsDecidedWithoutOverflow() {
+    var (f, t) = filterWithBackground()
+    let huge = Amount(micros: 9_200_000_000_000_000_000)
+    let lessHuge = Amount(micros: 9_100_000_000_000_000_000)
+    for (k, amount) in [huge, lessHuge, huge].enumerated() {
+      let d = f.decide(.payment(id: "p", source: "whale", target: "vault", amount: amount, time: t0 + t + Int64(k)))
+      #expect(d.verdict == (k < 2 ? .admit : .hold))
+    }
+  }
+
   @Test func moneyRelayedAlongAChainInRareAmountsIsHeldAndTheChainRevoked() {
     var (f, t) = filterWithBackground()
     let a = f.decide(pay("origin", "layer1", 1_139_404, t))
