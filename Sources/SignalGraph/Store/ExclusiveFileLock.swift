@@ -30,11 +30,13 @@ package final class ExclusiveFileLock {
     while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
       let error = errno
       if error == EINTR { continue }
-      close(descriptor)
+      // No close here: the instance is fully initialised, so throwing runs
+      // `deinit`, which closes the descriptor. Closing it twice could close
+      // a descriptor number another thread has since been given.
       if error == EWOULDBLOCK { throw SignalStoreError.locked(path: lockedResource) }
       throw SignalStoreError.cannotOpen(path: path, reason: String(cString: strerror(error)))
     }
   }
 
-  deinit { close(descriptor) }
+  deinit { if descriptor >= 0 { close(descriptor) } }
 }
