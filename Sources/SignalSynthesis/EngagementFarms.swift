@@ -33,6 +33,20 @@ struct EngagementFarms {
   enum Style: CaseIterable {
     case plain, stealth, camouflaged, lockstep, hijacked, spreadInTime, agedSmall, patient
 
+    /// The name written to `farms.csv`.
+    var name: String {
+      switch self {
+      case .plain: return "plain"
+      case .stealth: return "stealth"
+      case .camouflaged: return "camouflaged"
+      case .lockstep: return "lockstep"
+      case .hijacked: return "hijacked"
+      case .spreadInTime: return "spread_in_time"
+      case .agedSmall: return "aged_small"
+      case .patient: return "patient"
+      }
+    }
+
     /// Whether the endorsers are drafted honest accounts rather than fresh fakes.
     var reusesHonestAccounts: Bool { self == .hijacked || self == .agedSmall }
   }
@@ -79,12 +93,12 @@ struct EngagementFarms {
   }
 
   func inject(into world: inout SynthWorld, rng: inout SplitMix64) {
-    for farm in farms {
-      inject(farm, into: &world, &rng)
+    for (number, farm) in farms.enumerated() {
+      inject(farm, number: UInt32(number), into: &world, &rng)
     }
   }
 
-  private func inject(_ farm: Farm, into world: inout SynthWorld, _ rng: inout SplitMix64) {
+  private func inject(_ farm: Farm, number: UInt32, into world: inout SynthWorld, _ rng: inout SplitMix64) {
     let customers = (0..<farm.customers).map { _ in world.claimPerson(&rng, minRank: 200) }
     var endorsers: [Int] = []
     for _ in 0..<farm.endorsers {
@@ -105,6 +119,12 @@ struct EngagementFarms {
     }
     for account in customers + endorsers {
       world.label(account, .boughtEngagement)
+    }
+    for (accounts, role) in [(endorsers, SynthFarmMember.Role.endorser), (customers, .customer)] {
+      for account in accounts {
+        world.farmMembers.append(
+          SynthFarmMember(account: UInt32(account), farm: number, style: farm.style.name, role: role))
+      }
     }
     world.buyers.append(contentsOf: customers.map { UInt32($0) })
     world.role = .fraud

@@ -164,4 +164,27 @@ struct SignalSetWriter {
     }
     try csv.close()
   }
+
+  /// `account,farm,style,role`, one row per farm member, sorted by farm, then role, then account.
+  func writeFarms(_ members: [SynthFarmMember], to url: URL) throws(SignalSetWriterError) {
+    let order = members.indices.sorted {
+      let a = members[$0]
+      let b = members[$1]
+      return (a.farm, a.role.rawValue, publicNumber[Int(a.account)])
+        < (b.farm, b.role.rawValue, publicNumber[Int(b.account)])
+    }
+    var csv = try CSVWriter(url: url, header: ["account", "farm", "style", "role"])
+    for index in order {
+      let member = members[index]
+      account(member.account, &csv)
+      csv.comma()
+      csv.decimal(UInt64(member.farm))
+      csv.comma()
+      csv.raw(Array(member.style.utf8))
+      csv.comma()
+      csv.raw(Array(member.role.name.utf8))
+      try csv.endRow()
+    }
+    try csv.close()
+  }
 }

@@ -59,6 +59,8 @@ struct SynthWorld {
   var buyers: [UInt32] = []
   /// Unlabelled accounts of the honest crowds, with their crowd, for `crowds.csv`.
   var crowdMembers: [(account: UInt32, crowd: SynthCrowd)] = []
+  /// Accounts of the planted engagement farms, for `farms.csv`.
+  var farmMembers: [SynthFarmMember] = []
 
   /// What the signals recorded next are, for the event stream's truth.
   enum Role: UInt8 {

@@ -43,7 +43,9 @@ public struct SyntheticSignalSet: Sendable {
   /// interactions.csv, profile_edits.csv and labels.csv into `directory`
   /// (created if missing; existing files of those names are replaced), and
   /// beside them `crowds.csv` (`account,crowd`): the unlabelled members of
-  /// the honest crowds (``SynthCrowd``), which no detector should flag.
+  /// the honest crowds (``SynthCrowd``), which no detector should flag, and
+  /// `farms.csv` (`account,farm,style,role`): the planted engagement farms
+  /// one by one (``SynthFarmMember``).
   ///
   /// - Returns: row counts and the number of labelled accounts per kind.
   /// - Throws: `SignalSetWriterError` when the directory or a file cannot be
@@ -71,6 +73,7 @@ public struct SyntheticSignalSet: Sendable {
     try writer.writeProfileEdits(world.profileEdits, to: directory.appendingPathComponent("profile_edits.csv"))
     let byKind = try writer.writeLabels(world.labels, to: directory.appendingPathComponent("labels.csv"))
     try writer.writeCrowds(world.crowdMembers, to: directory.appendingPathComponent("crowds.csv"))
+    try writer.writeFarms(world.farmMembers, to: directory.appendingPathComponent("farms.csv"))
     if stream {
       try writer.writeEvents(
         payments: world.payments, interactions: world.interactions, edits: world.profileEdits,

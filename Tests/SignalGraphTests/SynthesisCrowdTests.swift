@@ -14,6 +14,8 @@ struct SynthesisCrowdTests {
     var created: [String: Int]
     var crowd: [String: Set<String>] = [:]
     var bought: Set<String> = []
+    /// `farms.csv`: (account, farm, style, role) rows.
+    var farms: [(account: String, farm: Int, style: String, role: String)] = []
 
     init(_ dir: URL) throws {
       interactions = try Table(url: dir.appendingPathComponent("interactions.csv"))
@@ -27,6 +29,14 @@ struct SynthesisCrowdTests {
       let labels = try Table(url: dir.appendingPathComponent("labels.csv"))
       for row in labels.rows where row[labels.index("label")] == "bought_engagement" {
         bought.insert(row[labels.index("account")])
+      }
+      let farmTable = try Table(url: dir.appendingPathComponent("farms.csv"))
+      for row in farmTable.rows {
+        farms.append(
+          (
+            row[farmTable.index("account")], Int(row[farmTable.index("farm")])!, row[farmTable.index("style")],
+            row[farmTable.index("role")]
+          ))
       }
     }
 
@@ -55,6 +65,30 @@ struct SynthesisCrowdTests {
       // A fan may later be drafted into a hijacked farm; crowds are otherwise unlabelled.
       #expect(members.subtracting(w.bought).count * 10 >= members.count * 9, "\(name) members are labelled")
     }
+  }
+
+  /// `farms.csv` names every bought-engagement account once, with a farm
+  /// whose endorsers endorse its own customers, in every planted style.
+  @Test func farmsListEveryBoughtAccountWithItsFarmStyleAndRole() throws {
+    let w = try Self.written.get()
+    #expect(Set(w.farms.map(\.account)) == w.bought)
+    #expect(w.farms.count == w.bought.count, "an account is in two farms")
+    #expect(
+      Set(w.farms.map(\.style))
+        == ["plain", "stealth", "camouflaged", "lockstep", "hijacked", "spread_in_time", "aged_small", "patient"])
+    var farmOf: [String: Int] = [:]
+    var endorsers: Set<String> = []
+    for row in w.farms {
+      farmOf[row.account] = row.farm
+      #expect(row.role == "endorser" || row.role == "customer")
+      if row.role == "endorser" { endorsers.insert(row.account) }
+    }
+    // Every endorser endorses at least one customer of its own farm.
+    var served: Set<String> = []
+    for e in w.endorsements where endorsers.contains(e.src) && farmOf[e.src] == farmOf[e.dst] {
+      served.insert(e.src)
+    }
+    #expect(served == endorsers)
   }
 
   @Test func viralBurstsBringHundredsOfOldAndNewFansToOneTargetWithinADay() throws {
