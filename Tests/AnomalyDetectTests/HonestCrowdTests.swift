@@ -24,16 +24,16 @@ import Testing
     mutating func unit() -> Double { Double(next(1 << 30)) / Double(1 << 30) }
   }
 
-  /// 300 aged honest persons over 180 days: each follows four others at
-  /// random, some followed back, and likes two of them.
-  static func background(_ rng: inout LCG) -> SignalSet {
+  /// `persons` (300) aged honest persons over 180 days: each follows four
+  /// others at random, some followed back, and likes two of them.
+  static func background(_ rng: inout LCG, persons: Int = 300) -> SignalSet {
     var set = SignalSet()
-    for h in 0..<300 {
+    for h in 0..<persons {
       set.accounts.setCreatedAt(t0 - Int64(100 + rng.next(1_500)) * day, for: set.accounts.index(of: "h\(h)"))
     }
-    for h in 0..<300 {
+    for h in 0..<persons {
       for k in 0..<4 {
-        let t = rng.next(300)
+        let t = rng.next(persons)
         guard t != h else { continue }
         set.addInteraction(source: "h\(h)", target: "h\(t)", kind: "follow", time: t0 + Int64(rng.next(180 * 86_400)))
         if rng.next(2) == 0 {
@@ -182,6 +182,53 @@ import Testing
     var set = Self.background(&rng)
     let farm = Self.addFarm(&set, &rng, prefix: "e", endorsers: 12, customers: 4, span: 21 * Self.day)
     #expect(Self.flagged(set) == farm)
+  }
+
+  /// A farm whose endorsers do not all serve every customer: 20 fakes hit
+  /// eleven of its twelve customers, 12 more only three, over twelve days.
+  /// The densest block FRAUDAR's peeling returns holds the first 20; the 12
+  /// join the finding because they endorsed its customers within its window
+  /// more than their volume explains, while the customers' honest followers,
+  /// who followed over the half year, stay out.
+  @Test func aFarmsLightEndorsersJoinItsBlock() {
+    var rng = LCG(state: 16)
+    var set = Self.background(&rng, persons: 3_000)
+    let start = Self.t0 + 100 * Self.day
+    var farm = Set<String>()
+    var honestFollowers = Set<String>()
+    for c in 0..<12 {
+      farm.insert("fcust\(c)")
+      for _ in 0..<3 {
+        let h = "h\(rng.next(3_000))"
+        honestFollowers.insert(h)
+        set.addInteraction(
+          source: h, target: "fcust\(c)", kind: "follow", time: Self.t0 + Int64(rng.next(180 * 86_400)))
+      }
+    }
+    for e in 0..<32 {
+      let fake = "ffake\(e)"
+      farm.insert(fake)
+      set.accounts.setCreatedAt(start - Int64(1 + rng.next(5)) * Self.day, for: set.accounts.index(of: fake))
+      let served = e < 20 ? (0..<12).filter { $0 != e % 12 } : (0..<3).map { (e + 4 * $0) % 12 }
+      for c in served {
+        set.addInteraction(
+          source: fake, target: "fcust\(c)", kind: "follow", time: start + Int64(rng.next(Int(12 * Self.day))))
+      }
+    }
+    let flagged = Self.flagged(set)
+    #expect(
+      flagged == farm, "missed \(farm.subtracting(flagged).sorted()), extra \(flagged.subtracting(farm).sorted())")
+    #expect(flagged.isDisjoint(with: honestFollowers))
+
+    // The block test itself, handed the 20 dense endorsers only, completes the farm.
+    let pairs = EndorsementGraph(set, graph: GraphIndex(set))
+    var scratch = EngagementBlockTest.Scratch(accounts: set.accounts.count)
+    let ids = set.accounts.ids
+    let blocks = EngagementBlockTest().blocks(
+      rows: (0..<20).map { ids.index(of: "ffake\($0)")! }, columns: (0..<12).map { ids.index(of: "fcust\($0)")! },
+      pairs: pairs, set: set, scratch: &scratch)
+    #expect(blocks.count == 1)
+    #expect(Set(blocks.first?.endorsers.map { ids[$0] } ?? []) == Set((0..<32).map { "ffake\($0)" }))
   }
 
   @Test func customersTiedOutsideTheBlockAreOneTarget() {
