@@ -83,7 +83,7 @@ extension EngagementBlockTest {
   }
 
   /// The most peeling passes over one candidate's sub-graph.
-  static let subBlockPasses = 32
+  static let subBlockPasses = 16
 
   /// Peels the sub-graph `rows` × `columns` (its one-way endorsements)
   /// repeatedly with FRAUDAR's weights (at most ``subBlockPasses`` times).
