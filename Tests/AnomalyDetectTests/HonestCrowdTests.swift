@@ -231,6 +231,37 @@ import Testing
     #expect(Set(blocks.first?.endorsers.map { ids[$0] } ?? []) == Set((0..<32).map { "ffake\($0)" }))
   }
 
+  /// A stealth farm, 6 fresh fakes × 3 customers within a day, whose
+  /// customers each have 12 honest followers over the half year: the farm
+  /// gives them a third of their endorsers, not half, but it is their burst
+  /// (a day holding six follows of accounts followed twice a month).
+  @Test func aStealthFarmWhoseCustomersHaveMoreHonestFollowersIsFlagged() {
+    var rng = LCG(state: 17)
+    var set = Self.background(&rng, persons: 3_000)
+    let start = Self.t0 + 90 * Self.day
+    var farm = Set<String>()
+    for c in 0..<3 {
+      farm.insert("scust\(c)")
+      for _ in 0..<12 {
+        set.addInteraction(
+          source: "h\(rng.next(3_000))", target: "scust\(c)", kind: "follow",
+          time: Self.t0 + Int64(rng.next(180 * 86_400)))
+      }
+    }
+    for e in 0..<6 {
+      let fake = "sfake\(e)"
+      farm.insert(fake)
+      set.accounts.setCreatedAt(start - Int64(1 + rng.next(3)) * Self.day, for: set.accounts.index(of: fake))
+      for c in 0..<3 where (e + c) % 6 != 5 {
+        set.addInteraction(
+          source: fake, target: "scust\(c)", kind: "follow", time: start + Int64(rng.next(Int(20 * Self.hour))))
+      }
+    }
+    let flagged = Self.flagged(set)
+    #expect(
+      flagged == farm, "missed \(farm.subtracting(flagged).sorted()), extra \(flagged.subtracting(farm).sorted())")
+  }
+
   @Test func customersTiedOutsideTheBlockAreOneTarget() {
     // Six endorsers × two customers within an hour. Tied (the band followed
     // the singer the day before), they are one target; untied, two.

@@ -117,6 +117,20 @@ struct EndorsementGraph: Sendable {
   /// Distinct targets of `v` that do not endorse it back.
   @inline(__always) func oneWayOutDegree(of v: Int32) -> Int { oneWayOffsets[Int(v) + 1] - oneWayOffsets[Int(v)] }
 
+  /// How many distinct endorsers first endorsed `v` from `lo` through `hi`
+  /// (both included): two binary searches in its time-ordered in-list.
+  func inCount(of v: Int32, from lo: Int64, through hi: Int64) -> Int {
+    func firstIndex(after t: Int64, strictly: Bool) -> Int {
+      var a = inOffsets[Int(v)], b = inOffsets[Int(v) + 1]
+      while a < b {
+        let mid = (a + b) / 2
+        if inTime[mid] < t || (strictly && inTime[mid] == t) { a = mid + 1 } else { b = mid }
+      }
+      return a
+    }
+    return firstIndex(after: hi, strictly: true) - firstIndex(after: lo, strictly: false)
+  }
+
   /// How many pairs have their first time in `lo`...`hi`.
   func count(from lo: Int64, through hi: Int64) -> Int {
     func firstIndex(after t: Int64, strictly: Bool) -> Int {

@@ -16,6 +16,10 @@ extension EngagementBlockTest {
     public var minimumFill = 0.5
     /// The least share of a customer's distinct endorsers that must come from the block.
     public var minimumShare = 0.5
+    /// A customer with a smaller share from the block is one still when the
+    /// block's endorsements of it are a burst for its own rate: their Poisson
+    /// tail at its rate over their span is at most this.
+    public var customerBurstAlpha = 1e-4
     /// The familywise error rate of a whole search; α = familyAlpha / accounts.
     public var familyAlpha = 0.01
     /// The share of the block's endorsements its synchrony window must hold.
@@ -32,13 +36,14 @@ extension EngagementBlockTest {
     public init() {}
 
     /// The keys of a settings file: `minimum_endorsers`, `minimum_customers`,
-    /// `minimum_fill`, `minimum_share`, `family_alpha`, `window_share`,
+    /// `minimum_fill`, `minimum_share`, `customer_burst_alpha`, `family_alpha`, `window_share`,
     /// `new_account_seconds`, `ring_seconds`.
     public enum CodingKeys: String, CodingKey {
       case minimumEndorsers = "minimum_endorsers"
       case minimumCustomers = "minimum_customers"
       case minimumFill = "minimum_fill"
       case minimumShare = "minimum_share"
+      case customerBurstAlpha = "customer_burst_alpha"
       case familyAlpha = "family_alpha"
       case windowShare = "window_share"
       case newAccountSeconds = "new_account_seconds"
@@ -57,6 +62,7 @@ extension EngagementBlockTest {
     try check.atLeast(thresholds.minimumCustomers, 1, .minimumCustomers, "a whole number")
     try check.share(thresholds.minimumFill, .minimumFill)
     try check.share(thresholds.minimumShare, .minimumShare)
+    try check.share(thresholds.customerBurstAlpha, .customerBurstAlpha)
     try check.share(thresholds.familyAlpha, .familyAlpha)
     try check.share(thresholds.windowShare, .windowShare)
     try check.atLeast(thresholds.newAccountSeconds, 0, .newAccountSeconds, "a whole number of seconds")
@@ -68,6 +74,7 @@ extension EngagementBlockTest {
   var minimumCustomers: Int { thresholds.minimumCustomers }
   var minimumFill: Double { thresholds.minimumFill }
   var minimumShare: Double { thresholds.minimumShare }
+  var customerBurstAlpha: Double { thresholds.customerBurstAlpha }
   var familyAlpha: Double { thresholds.familyAlpha }
   var windowShare: Double { thresholds.windowShare }
   var newAccountSeconds: Int64 { thresholds.newAccountSeconds }

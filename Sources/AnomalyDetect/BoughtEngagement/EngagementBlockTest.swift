@@ -25,7 +25,16 @@ import SignalGraph
 ///   block follow it (on the synthetic sets at most a quarter; bought
 ///   customers get three quarters or more), and is dropped. A share, unlike
 ///   a lift over the set-wide rate, means the same in a set of 30 accounts
-///   and of 10 million;
+///   and of 10 million. A column with a smaller share is a customer still
+///   when the block is its *burst*: at least half of those who endorsed it
+///   within the span of the block's endorsements of it, and more than its
+///   own rate explains (Poisson tail ≤ ``Thresholds/customerBurstAlpha``,
+///   10⁻⁴), within the block's window — a small farm serving ordinary
+///   accounts that have honest followers of their own. A celebrity's
+///   followers arrive all the time, an account gone viral gets thousands in
+///   its burst, and fakes following a popular account the day they are made
+///   do so outside the window their customers set (the window is taken from
+///   the customers by share when there are enough of them);
 /// - a row stays an *endorser* if at least one, and at least half, of its
 ///   endorsements of customers fall within the block's synchrony window
 ///   (widened by its own width on each side): an honest fan of one or two
@@ -127,6 +136,11 @@ public struct EngagementBlockTest: Sendable {
     var stamp: Int32 = 0
     var times: [Int64] = []
     var sources: [Int32] = []
+    /// Whether each gathered endorsement's customer is one by share
+    /// (``explainsStanding(of:inBlock:pairs:)``) rather than by burst.
+    var byShare: [Bool] = []
+    /// How many gathered customers are customers by share.
+    var shareCustomers = 0
     /// How many of the gathered endorsements their customer returns.
     var returned = 0
     init(accounts: Int) {
@@ -137,9 +151,32 @@ public struct EngagementBlockTest: Sendable {
   }
 
   /// Whether account `j`, with `inBlock` of its distinct endorsers in the
-  /// block, is one of the block's customers: at least two, and at least
-  /// ``minimumShare`` of all its distinct endorsers.
-  @inline(__always) func isCustomer(_ j: Int32, inBlock: Int, pairs: EndorsementGraph) -> Bool {
+  /// block, `timed` of whose endorsements of it span `first` to `last`, is
+  /// one of the block's customers: at least two, and either at least
+  /// ``minimumShare`` of all its *d*ⱼ distinct endorsers (the block explains
+  /// most of its standing), or at least that share of those who endorsed it
+  /// within the span, in a burst for its own rate: P(Poisson(*d*ⱼ · span /
+  /// *T*) ≥ `timed`) ≤ ``Thresholds/customerBurstAlpha`` (span at least an
+  /// hour, *T* the set's span). An ordinary account with a few dozen honest
+  /// followers that a small farm hits within a day is a customer (the farm
+  /// is its burst); a celebrity, whose followers arrive every hour, is not,
+  /// and neither is an account gone viral, whose burst the block is a sliver of.
+  @inline(__always) func isCustomer(
+    _ j: Int32, inBlock: Int, timed: Int, first: Int64, last: Int64, pairs: EndorsementGraph
+  ) -> Bool {
+    guard inBlock >= 2 else { return false }
+    let degree = Double(pairs.inDegree(of: j))
+    if explainsStanding(of: j, inBlock: inBlock, pairs: pairs) { return true }
+    guard timed >= 2, Double(timed) >= minimumShare * Double(pairs.inCount(of: j, from: first, through: last)) else {
+      return false
+    }
+    let span = Double(max(last.saturatingSubtracting(first), 3_600))
+    return Self.log10PoissonTail(timed, mean: degree * span / pairs.span) <= log10(customerBurstAlpha)
+  }
+
+  /// Whether the block gives account `j` at least ``minimumShare`` of its
+  /// distinct endorsers: the first way to be a customer.
+  @inline(__always) func explainsStanding(of j: Int32, inBlock: Int, pairs: EndorsementGraph) -> Bool {
     inBlock >= 2 && Double(inBlock) >= minimumShare * Double(pairs.inDegree(of: j))
   }
 
@@ -148,33 +185,50 @@ public struct EngagementBlockTest: Sendable {
   /// endorsement the customer returns is a mutual tie and is not counted
   /// unless `countMutual` (the ring reading of ``evaluate(rows:columns:pairs:set:scratch:)``).
   /// With a `window`, a customer must also have at least two block
-  /// endorsements, and at least half of them, within it.
+  /// endorsements, and at least half of them, within it, and a burst
+  /// customer (``isCustomer(_:inBlock:timed:first:last:pairs:)``) its burst
+  /// within the block's `core` window: a farm's fakes that all follow a
+  /// popular account on the day they are made, days before they serve
+  /// their customers, do not make it a customer.
   private func gather(
-    columns: [Int32], stamp: Int32, window: ClosedRange<Int64>? = nil, pairs: EndorsementGraph, countMutual: Bool,
-    scratch: inout Scratch
+    columns: [Int32], stamp: Int32, window: ClosedRange<Int64>? = nil, core: ClosedRange<Int64>? = nil,
+    pairs: EndorsementGraph, countMutual: Bool, scratch: inout Scratch
   ) -> [Int32] {
     scratch.times.removeAll(keepingCapacity: true)
     scratch.sources.removeAll(keepingCapacity: true)
+    scratch.byShare.removeAll(keepingCapacity: true)
     scratch.returned = 0
+    scratch.shareCustomers = 0
     var customers: [Int32] = []
     for j in columns {
       let lo = pairs.inOffsets[Int(j)], hi = pairs.inOffsets[Int(j) + 1]
-      var inBlock = 0, synchronous = 0
+      var inBlock = 0, synchronous = 0, timed = 0
+      var first = Int64.max, last = Int64.min
       for k in lo..<hi where scratch.mark[Int(pairs.inSources[k])] == stamp {
         if !countMutual && pairs.endorses(j, pairs.inSources[k]) { continue }
         inBlock += 1
         if window?.contains(pairs.inTime[k]) ?? true { synchronous += 1 }
+        if core?.contains(pairs.inTime[k]) ?? true {
+          timed += 1
+          first = min(first, pairs.inTime[k])
+          last = max(last, pairs.inTime[k])
+        }
       }
-      guard isCustomer(j, inBlock: inBlock, pairs: pairs), synchronous >= 2, 2 * synchronous >= inBlock else {
+      guard synchronous >= 2, 2 * synchronous >= inBlock,
+        isCustomer(j, inBlock: inBlock, timed: timed, first: first, last: last, pairs: pairs)
+      else {
         continue
       }
       customers.append(j)
+      let byShare = explainsStanding(of: j, inBlock: inBlock, pairs: pairs)
+      if byShare { scratch.shareCustomers += 1 }
       for k in lo..<hi where scratch.mark[Int(pairs.inSources[k])] == stamp {
         let mutual = pairs.endorses(j, pairs.inSources[k])
         if mutual && !countMutual { continue }
         if mutual { scratch.returned += 1 }
         scratch.sources.append(pairs.inSources[k])
         scratch.times.append(pairs.inTime[k])
+        scratch.byShare.append(byShare)
       }
     }
     return customers
@@ -227,7 +281,12 @@ public struct EngagementBlockTest: Sendable {
     let created = set.accounts.createdAt
     for _ in 0..<3 {
       guard !scratch.times.isEmpty else { break }
-      let sortedTimes = scratch.times.sorted()
+      // The window comes from the customers by share when there are enough
+      // of them, so that a burst elsewhere (fakes following a popular
+      // account the day they are made) cannot stretch it to include itself.
+      let anchored = scratch.shareCustomers >= minimumCustomers
+      let sortedTimes =
+        anchored ? zip(scratch.times, scratch.byShare).compactMap { $1 ? $0 : nil }.sorted() : scratch.times.sorted()
       let w = window(sortedTimes)
       let core = (sortedTimes[w.start], sortedTimes[w.start + w.k - 1])
       let pad = max(core.1.saturatingSubtracting(core.0), 3_600)
@@ -262,7 +321,8 @@ public struct EngagementBlockTest: Sendable {
       }
       let before = customers.count
       customers = gather(
-        columns: customers, stamp: stamp, window: widened, pairs: pairs, countMutual: countMutual, scratch: &scratch)
+        columns: customers, stamp: stamp, window: widened, core: core.0...core.1, pairs: pairs,
+        countMutual: countMutual, scratch: &scratch)
       if customers.count == before && kept == touched.count { break }
     }
     outcome.returned = scratch.returned
@@ -401,7 +461,7 @@ public struct EngagementBlockTest: Sendable {
 
 extension EngagementBlockTest {
   /// Splits a candidate into its connected parts once its non-customer columns
-  /// (see ``isCustomer(_:inBlock:pairs:)``) are set aside, so that two farms joined only through the celebrities
+  /// (see ``isCustomer(_:inBlock:timed:first:last:pairs:)``) are set aside, so that two farms joined only through the celebrities
   /// both follow are tested one by one. Parts come largest first.
   ///
   /// - Complexity: O(Σ in-degree of `columns` + *e* · α(*e*)) for *e* block
@@ -421,11 +481,16 @@ extension EngagementBlockTest {
     for j in columns {
       let lo = pairs.inOffsets[Int(j)], hi = pairs.inOffsets[Int(j) + 1]
       var first = -1, inBlock = 0
+      var earliest = Int64.max, latest = Int64.min
       for k in lo..<hi where scratch.mark[Int(pairs.inSources[k])] == stamp {
         if first < 0 { first = Int(scratch.hits[Int(pairs.inSources[k])]) }
         inBlock += 1
+        earliest = min(earliest, pairs.inTime[k])
+        latest = max(latest, pairs.inTime[k])
       }
-      if isCustomer(j, inBlock: inBlock, pairs: pairs) { kept.append((j, first)) }
+      if isCustomer(j, inBlock: inBlock, timed: inBlock, first: earliest, last: latest, pairs: pairs) {
+        kept.append((j, first))
+      }
     }
     // Customers are joined when at least two block endorsers endorse both
     // (one honest account following customers of two farms joins nothing);
