@@ -69,7 +69,7 @@ def crowd_sets(tmp_path_factory):
 def test_mutual_ties_are_no_block_unless_a_fast_ring(spark, binary, crowd_sets):
     """Rule 1: a club whose members follow each other over 6 days is no block (its endorsements
     are all returned); a ring doing the same within 12 hours is reported as a ring."""
-    ref, got = both_scans(spark, binary, crowd_sets["mutual"])
+    _, got = both_scans(spark, binary, crowd_sets["mutual"])
     assert bought(got) == {f"ring{i}" for i in range(6)}
     assert all(e["returned_endorsements"] == 30 and "a ring trading endorsements" in e["reason"]
                for e in block_evidence(got))
@@ -79,14 +79,14 @@ def test_ring_seconds_is_read_from_the_settings(spark, binary, crowd_sets, tmp_p
     """`ring_seconds` below the ring's 12 hours: the ring is no longer reported, by either scan."""
     conf = tmp_path / "ring.json"
     conf.write_text('{"engagement-block-test": {"ring_seconds": 3600}}')
-    ref, got = both_scans(spark, binary, crowd_sets["mutual"], "--config", str(conf))
+    _, got = both_scans(spark, binary, crowd_sets["mutual"], "--config", str(conf))
     assert bought(got) == set()
 
 
 def test_customers_tied_before_the_block_are_one_target(spark, binary, crowd_sets):
     """Rule 2: fans bursting onto a singer and the band she followed months before are a burst
     toward one target; the same burst onto two unrelated shops is a farm."""
-    ref, got = both_scans(spark, binary, crowd_sets["targets"])
+    _, got = both_scans(spark, binary, crowd_sets["targets"])
     assert bought(got) == {f"fake{i}" for i in range(10)} | {"shop_a", "shop_b"}
     assert all(e["independent_targets"] == 2 for e in block_evidence(got))
 
@@ -94,5 +94,5 @@ def test_customers_tied_before_the_block_are_one_target(spark, binary, crowd_set
 def test_established_endorsers_need_two_hits_beyond_their_volume(spark, binary, crowd_sets):
     """Rule 3: a busy established rater whose three hits on a farm's customers its volume
     explains, and an established fan with one hit, are not the farm's endorsers."""
-    ref, got = both_scans(spark, binary, crowd_sets["established"])
+    _, got = both_scans(spark, binary, crowd_sets["established"])
     assert bought(got) == {f"fake{i}" for i in range(4)} | {f"cust{i}" for i in range(3)}
