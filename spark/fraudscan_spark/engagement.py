@@ -12,27 +12,49 @@ from pyspark.sql import functions as F
 
 from .components import connected_components
 from .report import Finding, iso_minutes, round_to
+from .settings import DEFAULTS
 
-# EngagementBlockTest.Thresholds defaults (`fraudscan config --defaults`, engagement-block-test).
-MIN_ENDORSERS, MIN_CUSTOMERS, MIN_FILL, MIN_SHARE = 3, 2, 0.5, 0.5
-FAMILY_ALPHA, WINDOW_SHARE, NEW_ACCOUNT_SECONDS = 0.01, 0.8, 30 * 86_400
+# Constants of EngagementBlockTest that are not settings.
+# log10 of the chance above which an established endorser's hits on a block's customers are
+# what its own volume explains (EngagementBlockTest.log10VolumeAlpha: 20 %, a trimming rule).
+LOG10_VOLUME_ALPHA = -0.7
+# The most customers whose ties are checked pair by pair (relatedCheckLimit); a block with more
+# counts every customer as an independent target.
+RELATED_CHECK_LIMIT = 16
 
 
 def configure_block_test(t: dict) -> None:
-    """Sets the block test's thresholds from the settings section `engagement-block-test`. The
+    """Sets the block test's thresholds from the settings section `engagement-block-test`
+    (EngagementBlockTest.Thresholds; its defaults are `settings.DEFAULTS`, their one home). The
     block test runs on the driver only (candidates are collected), so module settings suffice."""
     global MIN_ENDORSERS, MIN_CUSTOMERS, MIN_FILL, MIN_SHARE, FAMILY_ALPHA, WINDOW_SHARE, NEW_ACCOUNT_SECONDS
+    global RING_SECONDS
     MIN_ENDORSERS, MIN_CUSTOMERS = t["minimum_endorsers"], t["minimum_customers"]
     MIN_FILL, MIN_SHARE, FAMILY_ALPHA = t["minimum_fill"], t["minimum_share"], t["family_alpha"]
     WINDOW_SHARE, NEW_ACCOUNT_SECONDS = t["window_share"], t["new_account_seconds"]
+    RING_SECONDS = t["ring_seconds"]
+
+
+configure_block_test(DEFAULTS["engagement-block-test"])
 
 
 def endorsements(interactions, kinds=("follow", "like")):
-    """The deduplicated endorsement graph: one (src, dst, t) per endorsing pair, t its first
-    endorsement; an interaction endorses when its kind is an endorsement kind and its rating
-    is absent or not negative (EndorsementPolicy)."""
+    """The deduplicated endorsement graph: one (src, dst, t, returned) per endorsing pair, t its
+    first endorsement; an interaction endorses when its kind is an endorsement kind and its
+    rating is absent or not negative (EndorsementPolicy). `returned`: dst also endorses src (at
+    any time), a mutual tie rather than a bought endorsement (EndorsementGraph's one-way CSR
+    keeps the pairs that are not returned); found by counting each unordered pair's directions."""
     e = interactions.where(F.col("kind").isin(list(kinds)) & (F.col("rating").isNull() | (F.col("rating") >= 0)))
-    return e.groupBy("src", "dst").agg(F.min("ts").alias("t")).where(F.col("src") != F.col("dst")).cache()
+    e = e.groupBy("src", "dst").agg(F.min("ts").alias("t")).where(F.col("src") != F.col("dst"))
+    both_ways = Window.partitionBy(F.least("src", "dst"), F.greatest("src", "dst"))
+    return e.withColumn("returned", F.count("*").over(both_ways) > 1).cache()
+
+
+def one_way(pairs):
+    """The endorsements their target does not return: what FRAUDAR's peeling searches
+    (DenseBlockDetector, the block test's sub-blocks, fBox), as a returned endorsement is a
+    mutual tie (friends, a club) and not a bought one."""
+    return pairs.where(~F.col("returned"))
 
 
 @dataclass
@@ -102,48 +124,88 @@ class Candidate:
         self.rows, self.columns = list(rows), list(columns)
 
 
+@dataclass
+class Neighbourhood:
+    """What the block test reads of the graph around its candidates (collected on the driver)."""
+
+    ins: dict  # candidate column -> [(t, src)], its in-edges in order of first time
+    returned: set  # (src, dst) of those in-edges that dst returns (dst also endorses src)
+    outdeg: dict  # endorser -> distinct out-degree
+    one_way_outdeg: dict  # endorser -> distinct targets that do not endorse it back
+
+
 def fetch(spark, pairs, candidates):
-    """In-edges of every candidate column, out-degrees of every endorser on them, creation times:
-    one join each, collected (the candidates are small next to the graph)."""
+    """In-edges of every candidate column (and which of them are returned), the out-degrees of
+    every endorser on them: one join each, collected (the candidates are small next to the graph)."""
     cols = sorted({c for cand in candidates for c in cand.columns})
     if not cols:
-        return {}, {}, {}
+        return Neighbourhood({}, set(), {}, {})
     cdf = spark.createDataFrame([(c,) for c in cols], "dst string")
-    in_edges = pairs.join(cdf, "dst").select("dst", "src", "t").collect()
-    ins = {}
+    in_edges = pairs.join(cdf, "dst").select("dst", "src", "t", "returned").collect()
+    ins, returned = {}, set()
     for r in in_edges:
         ins.setdefault(r["dst"], []).append((r["t"], r["src"]))
+        if r["returned"]:
+            returned.add((r["src"], r["dst"]))
     for v in ins.values():
         v.sort()
     srcs = sorted({s for v in ins.values() for _, s in v} | {r for cand in candidates for r in cand.rows})
     sdf = spark.createDataFrame([(s,) for s in srcs], "src string")
-    outdeg = {r["src"]: r["count"] for r in pairs.join(sdf, "src").groupBy("src").count().collect()}
-    return ins, outdeg, sdf
+    degrees = pairs.join(sdf, "src").groupBy("src").agg(
+        F.count("*").alias("d"), F.sum(F.when(F.col("returned"), 0).otherwise(1)).alias("one_way")
+    ).collect()
+    return Neighbourhood(ins, returned, {r["src"]: r["d"] for r in degrees}, {r["src"]: r["one_way"] for r in degrees})
 
 
 class BlockTest:
-    def __init__(self, summary, ins, outdeg, in_degree, created):
-        self.g, self.ins, self.outdeg, self.in_degree, self.created = summary, ins, outdeg, in_degree, created
+    """Port of EngagementBlockTest over a `Neighbourhood` of its candidates: split, trimming,
+    the crowd rules (mutual ties, independent targets, established endorsers), the tests and
+    the evidence."""
+
+    def __init__(self, summary, around, created):
+        self.g, self.created = summary, created
+        self.ins, self.returned = around.ins, around.returned
+        self.outdeg, self.one_way_outdeg = around.outdeg, around.one_way_outdeg
+
+    def in_degree(self, j):
+        """Distinct endorsers of candidate column `j`."""
+        return len(self.ins.get(j, []))
+
+    def endorses_back(self, j, s):
+        """Whether `j` endorses `s`, for an in-edge s -> j of a candidate column (a mutual tie)."""
+        return (s, j) in self.returned
 
     @staticmethod
     def is_customer(in_block, in_degree):
         return in_block >= 2 and in_block >= MIN_SHARE * in_degree
 
-    def gather(self, columns, marked, window=None):
-        customers, edges = [], []
+    def gather(self, columns, marked, window=None, count_mutual=False):
+        """The customers among `columns` for the endorsers `marked`, the block's edges (src, t)
+        into them, and how many of those their customer returns. A returned endorsement is a
+        mutual tie and is not counted unless `count_mutual` (the ring reading). With a
+        `window`, a customer must also have at least two block endorsements, and at least
+        half of them, within it."""
+        customers, edges, returned = [], [], 0
         for j in columns:
             lst = self.ins.get(j, [])
             in_block = sync = 0
             for t, s in lst:
-                if s in marked:
+                if s in marked and (count_mutual or not self.endorses_back(j, s)):
                     in_block += 1
                     if window is None or window[0] <= t <= window[1]:
                         sync += 1
             if not (self.is_customer(in_block, len(lst)) and sync >= 2 and 2 * sync >= in_block):
                 continue
             customers.append(j)
-            edges += [(s, t) for t, s in lst if s in marked]
-        return customers, edges
+            for t, s in lst:
+                if s not in marked:
+                    continue
+                mutual = self.endorses_back(j, s)
+                if mutual and not count_mutual:
+                    continue
+                returned += mutual
+                edges.append((s, t))
+        return customers, edges, returned
 
     @staticmethod
     def window(t):
@@ -227,26 +289,66 @@ class BlockTest:
         return sorted([p for p in parts if p[1]], key=lambda p: -len(p[0]))
 
     def evaluate(self, rows, columns):
+        """Trims and tests the candidate `rows` x `columns` on its one-way endorsements and, when
+        that fails, as a ring (returned endorsements counted), which is reported only if some
+        endorsements are returned and its synchrony window is at most `ring_seconds` long."""
+        one = self._evaluate(rows, columns, count_mutual=False)
+        if one["passed"]:
+            return one
+        ring = self._evaluate(rows, columns, count_mutual=True)
+        if ring["passed"] and ring["returned"] > 0 and ring["we"] - ring["ws"] <= RING_SECONDS:
+            return ring
+        return one
+
+    def _trim(self, customers, edges, returned, count_mutual):
+        """Endorsers: at least half of their endorsements of customers within the widened
+        synchrony window (an established account: at least two, and more than its one-way
+        volume explains); customers re-gathered against them. Repeated, at most three rounds,
+        while customers or endorsers drop out."""
+        g = self.g
+        for _ in range(3):
+            if not edges:
+                break
+            st = sorted(t for _, t in edges)
+            s0, _, k0 = self.window(st)
+            core = (st[s0], st[s0 + k0 - 1])
+            pad = max(core[1] - core[0], 3600)
+            widened = (core[0] - pad, core[1] + pad)
+            synced, hits, touched = {}, {}, []
+            for i, t in edges:
+                if i not in synced and i not in hits:
+                    touched.append(i)
+                if widened[0] <= t <= widened[1]:
+                    synced[i] = synced.get(i, 0) + 1
+                else:
+                    hits[i] = hits.get(i, 0) + 1
+            per_out_edge = sum(float(self.in_degree(j)) for j in customers) / float(max(g.edge_count, 1))
+            kept = set()
+            for i in touched:
+                sync, total = synced.get(i, 0), synced.get(i, 0) + hits.get(i, 0)
+                c = self.created.get(i)
+                established = c is not None and c < widened[0] - NEW_ACCOUNT_SECONDS
+                explained = established and log10_poisson_tail(
+                    total, self.one_way_outdeg.get(i, 0) * per_out_edge) > LOG10_VOLUME_ALPHA
+                if sync >= (2 if established else 1) and 2 * sync >= total and not explained:
+                    kept.add(i)
+            before = len(customers)
+            customers, edges, returned = self.gather(customers, kept, widened, count_mutual)
+            if len(customers) == before and len(kept) == len(touched):
+                break
+        return customers, edges, returned
+
+    def _evaluate(self, rows, columns, count_mutual):
         g = self.g
         o = {"passed": False}
-        customers, edges = self.gather(columns, set(rows))
+        customers, edges, returned = self.gather(columns, set(rows), None, count_mutual)
         if not edges:
             return o
-        st = sorted(t for _, t in edges)
-        s0, _, k0 = self.window(st)
-        core = (st[s0], st[s0 + k0 - 1])
-        pad = max(core[1] - core[0], 3600)
-        widened = (core[0] - pad, core[1] + pad)
-        synced, hits = {}, {}
-        for i, t in edges:
-            if widened[0] <= t <= widened[1]:
-                synced[i] = synced.get(i, 0) + 1
-            else:
-                hits[i] = hits.get(i, 0) + 1
-        endorsers = {i for i in set(synced) | set(hits) if synced.get(i, 0) > 0 and synced.get(i, 0) >= hits.get(i, 0)}
-        customers, edges = self.gather(customers, endorsers, widened)
+        customers, edges, returned = self._trim(customers, edges, returned, count_mutual)
+        # Rows whose customers all dropped out go too.
         endorsers = sorted({i for i, _ in edges})
         e = len(edges)
+        o.update(endorsers=endorsers, customers=customers, edges=e, returned=returned)
         if not endorsers or not customers:
             return o
         a, b = len(endorsers), len(customers)
@@ -277,13 +379,57 @@ class BlockTest:
             if c is not None and ws - NEW_ACCOUNT_SECONDS <= c <= we:
                 new += 1
         alpha = math.log10(FAMILY_ALPHA / max(g.node_count, 1))
+        targets = self.independent_targets(customers, endorsers, ws - (we - ws), alpha)
         o.update(
-            endorsers=endorsers, customers=customers, edges=e, fill=e / (a * b), expected=expected, background=background,
-            lpd=lpd, lps=lps, alpha=alpha, ws=ws, we=we, camouflage=(out_sum - e) / out_sum if out_sum > 0 else 0.0, new=new,
+            fill=e / (a * b), expected=expected, background=background, lpd=lpd, lps=lps, alpha=alpha, ws=ws, we=we,
+            camouflage=(out_sum - e) / out_sum if out_sum > 0 else 0.0, new=new, targets=targets,
         )
-        o["passed"] = a >= MIN_ENDORSERS and b >= MIN_CUSTOMERS and o["fill"] >= MIN_FILL and lpd <= alpha and lps <= alpha
+        o["passed"] = (a >= MIN_ENDORSERS and targets >= MIN_CUSTOMERS and o["fill"] >= MIN_FILL
+                       and lpd <= alpha and lps <= alpha)
         o["score"] = min(-lpd, -lps)
         return o
+
+    def independent_targets(self, customers, endorsers, before, log10_alpha):
+        """How many independent targets the block's `customers` are (EngagementBlockTest+Targets):
+        customers tied to each other outside the block before it began (`before`: the window's
+        start less its width) count as one. Two are tied when one, not a block endorser, first
+        endorsed the other before `before`, or when they share s >= 2 endorsers outside the
+        block who endorsed them before `before`, improbably many for those in-degrees:
+        P(Poisson(d_u d_v / N) >= s) <= alpha, N the set's endorsers. Above
+        RELATED_CHECK_LIMIT customers every customer counts."""
+        b = len(customers)
+        if b < 2 or b > RELATED_CHECK_LIMIT:
+            return b
+        block = set(endorsers)
+        outside = [{s for t, s in self.ins.get(j, []) if t < before and s not in block} for j in customers]
+        population = float(max(self.g.endorser_count, 1))
+        parent = list(range(b))
+
+        def find(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def tie(u, v):
+            """`u`, not a block endorser, first endorsed `v` before `before`."""
+            return u not in block and any(s == u and t < before for t, s in self.ins.get(v, []))
+
+        for x in range(b):
+            for y in range(x + 1, b):
+                if find(x) == find(y):
+                    continue
+                u, v = customers[x], customers[y]
+                if tie(u, v) or tie(v, u):
+                    parent[find(y)] = find(x)
+                    continue
+                shared = len(outside[x] & outside[y])
+                if shared < 2:
+                    continue
+                mean = len(outside[x]) * len(outside[y]) / population
+                if log10_poisson_tail(shared, mean) <= log10_alpha:
+                    parent[find(y)] = find(x)
+        return len({find(x) for x in range(b)})
 
     def blocks(self, rows, columns, depth=0):
         """The parts of a candidate that pass; a part too sparse to pass is searched for
@@ -304,7 +450,7 @@ class BlockTest:
         rset = set(rows)
         for j in columns:
             for _, s in self.ins.get(j, []):
-                if s in rset:
+                if s in rset and not self.endorses_back(j, s):  # the one-way endorsements
                     by_row[s].append(j)
         weights = {j: 1 / math.log(self.in_degree(j) + 5) for j in columns}
         removed_r, removed_c, found = set(), set(), []
@@ -326,16 +472,22 @@ class BlockTest:
         if o["new"] > 0:
             reason += f" ({o['new']} created within 30 days before)"
         lift = o["edges"] / max(o["expected"], 1e-9) if o["edges"] > 0 else 0
-        reason += f" endorsed the same {b} accounts: {o['edges']} of {a * b} possible pairs, "
+        reason += f" endorsed the same {b} accounts"
+        if o["targets"] < b:
+            reason += f" ({o['targets']} independent targets: the others are tied to one of them outside the block)"
+        reason += f": {o['edges']} of {a * b} possible pairs, "
         reason += f"{_num(round_to(times, 0))}× the background rate and {_num(round_to(lift, 0))}× "
         reason += f"what their degrees explain; {int(WINDOW_SHARE * 100)} % of these endorsements fell within {window}"
+        if o["returned"] > 0:
+            reason += f"; {o['returned']} of these endorsements were returned, a ring trading endorsements within {window}"
         if o["camouflage"] >= 0.05:
             reason += f"; {int(round_to(o['camouflage'] * 100, 0))} % of the endorsers' endorsements went to other accounts (camouflage or normal activity)"
         ev = {
             "endorsers": a, "customers": b, "customer_accounts": list(o["customers"]), "edges": o["edges"],
             "density": round_to(o["fill"], 3), "background_density": round_to(o["background"], 6),
             "expected_edges": round_to(o["expected"], 3), "camouflage_fraction": round_to(o["camouflage"], 3),
-            "new_endorsers": o["new"], "window": window, "log10_p_density": round_to(o["lpd"], 1),
+            "new_endorsers": o["new"], "independent_targets": o["targets"], "returned_endorsements": o["returned"],
+            "window": window, "log10_p_density": round_to(o["lpd"], 1),
             "log10_p_synchrony": round_to(o["lps"], 1), "log10_alpha": round_to(o["alpha"], 1), "reason": reason,
         }
         ev.update(extra)
@@ -402,13 +554,13 @@ def _num(x):
 
 
 def make_test(spark, pairs, summary, accounts, candidates):
-    ins, outdeg, _ = fetch(spark, pairs, candidates)
+    around = fetch(spark, pairs, candidates)
     created = {}
-    involved = {s for v in ins.values() for _, s in v} | {r for c in candidates for r in c.rows}
+    involved = {s for v in around.ins.values() for _, s in v} | {r for c in candidates for r in c.rows}
     if involved:
         adf = spark.createDataFrame([(s,) for s in sorted(involved)], "account string")
         created = {r["account"]: r["created_at"] for r in accounts.join(adf, "account").where("created_at is not null").collect()}
-    return BlockTest(summary, ins, outdeg, lambda j: len(ins.get(j, [])), created)
+    return BlockTest(summary, around, created)
 
 
 def _core(w, minimum_density):
@@ -466,15 +618,16 @@ def dense_blocks(spark, pairs, summary, accounts, minimum_density=0.35, max_bloc
                  local_peel_edges=2_000_000, driver_max_blocks=2000, driver_patience=40, log=None):
     """`dense-block` by distributed peeling in the manner of D-Cube (Shin et al., WSDM 2017).
 
-    Edges weigh 1/ln(d+5) (d the endorsed account's distinct endorsers, FRAUDAR's column
-    weights). The region: nodes of weighted degree >= minimum_density, pruned repeatedly (a
+    Every endorsement its target does not return (`one_way`: mutual ties are no bought
+    engagement, and a club following itself would be the densest block) is an edge weighing
+    1/ln(d+5) (d the endorsed account's distinct endorsers, FRAUDAR's column weights). The region: nodes of weighted degree >= minimum_density, pruned repeatedly (a
     node of a block of density g has degree >= g inside it). Then per block: rounds that each
     aggregate the weighted degrees of the live nodes and remove *every* node of degree <=
     2(1+epsilon) times the current density (Bahmani et al. 2012's bound: O(log_{1+eps} n)
     rounds), keeping the densest snapshot; the snapshot is trimmed and tested with the block
     test, its nodes removed, and the next block peeled from what is left."""
     indeg = pairs.groupBy("dst").agg(F.count("*").alias("d"))
-    w = pairs.join(indeg, "dst").select("src", "dst", (1.0 / F.log(F.col("d") + 5.0)).alias("w"))
+    w = one_way(pairs).join(indeg, "dst").select("src", "dst", (1.0 / F.log(F.col("d") + 5.0)).alias("w"))
     live = _core(w, minimum_density)
     region_edges = live.count()
     if region_edges <= local_peel_edges:
@@ -654,7 +807,7 @@ def spectral(spark, pairs, summary, accounts, rank=10, explained_share=0.5, spok
         return findings
     fdf = spark.createDataFrame([(a,) for a in flagged], "src string")
     indeg = pairs.groupBy("dst").agg(F.count("*").alias("d"))
-    w = pairs.join(fdf, "src").join(indeg, "dst").select("src", "dst", (1.0 / F.log(F.col("d") + 5.0)).alias("w"))
+    w = one_way(pairs).join(fdf, "src").join(indeg, "dst").select("src", "dst", (1.0 / F.log(F.col("d") + 5.0)).alias("w"))
     region = _core(w, minimum_density)
     findings += _peel_on_driver(
         spark, pairs, summary, accounts, region, minimum_density, 2000, 40, detector="spectral",
