@@ -67,6 +67,11 @@ final class DecisionEngine {
     self.configuration = configuration
     self.metrics = metrics
     self.logger = logger
+    do throws(PrefilterConfigurationError) {
+      try configuration.prefilter.validate()
+    } catch {
+      throw .prefilterSettings(error)
+    }
     let path = configuration.statePath
     let settings = "serve window-days=\(configuration.prefilter.windowDays) format=1"
     do {

@@ -75,11 +75,14 @@ public struct FilterSession {
   /// saving a checkpoint there every `checkpointEvery` events (at the first
   /// ``commit()`` after that many).
   ///
-  /// - Throws: ``SignalStoreError`` when the state file cannot be used.
+  /// - Throws: ``PrefilterConfigurationError`` when a setting of
+  ///   `configuration` is out of range; ``SignalStoreError`` when the state
+  ///   file cannot be used.
   public init(
     configuration: PrefilterConfiguration = PrefilterConfiguration(), statePath: String? = nil,
     checkpointEvery: Int = 5_000_000
   ) throws {
+    try configuration.validate()
     self.checkpointEvery = max(1, checkpointEvery)
     filter = Prefilter(configuration: configuration)
     restoredEvents = 0
