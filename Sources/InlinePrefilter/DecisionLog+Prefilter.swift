@@ -18,11 +18,7 @@ extension DecisionLog {
   /// does and, with `filter`, its whole state as the new checkpoint in the
   /// same transaction, streamed into rows as it is written: the memory this
   /// takes besides the state is one row, not a copy of the state.
-  ///
-  ///     let log = try DecisionLog(path: "state.sqlite", settings: "window-days=60")
-  ///     var filter = Prefilter()
-  ///     let d = filter.decide(.interaction(source: "a", target: "b", kind: "like", time: 1_767_225_600))
-  ///     try log.append([(d.seq, d.jsonLine)], decidedEvents: filter.nextSeq, inputDigest: 7, checkpointOf: filter)
+  /// ``FilterSession/commit()`` calls it with `filter` when a checkpoint is due.
   ///
   /// - Throws: ``SignalStoreError`` when SQLite fails (nothing is written).
   package func append(

@@ -52,6 +52,11 @@ package struct SplitDigest64 {
     bytes.withUnsafeBytes { update($0) }
   }
 
+  /// Folds in the next piece of the string.
+  package mutating func update(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { update($0) }
+  }
+
   /// The ``Digest64`` of the whole string fed so far.
   package var value: UInt64 {
     var last = digest
