@@ -67,6 +67,11 @@ final class DecisionEngine {
     self.configuration = configuration
     self.metrics = metrics
     self.logger = logger
+    do throws(PrefilterConfigurationError) {
+      try configuration.prefilter.validate()
+    } catch {
+      throw .prefilterSettings(error)
+    }
     let path = configuration.statePath
     let settings = "serve window-days=\(configuration.prefilter.windowDays) format=1"
     do {
@@ -88,24 +93,19 @@ final class DecisionEngine {
   private func recover(path: String) throws(ServeError) {
     let decided: Int
     let decidedDigest: UInt64?
-    let saved: DecisionLog.Checkpoint?
     do {
       decided = try log.decidedEvents()
       decidedDigest = try log.decidedDigest()
-      saved = try log.checkpoint()
-      if let saved {
-        let agrees = try log.holdsPrefix(events: saved.events, lines: saved.lines)
-        if agrees, saved.countsSealed,
-          let restored = try? Prefilter(configuration: configuration.prefilter, checkpoint: saved.state),
-          restored.nextSeq == saved.events
-        {
-          filter = restored
-          digest = Digest64(value: saved.inputDigest)
-          lastCheckpointEvents = saved.events
-        } else {
-          logger.warning(
-            "the stored checkpoint cannot be used; replaying every stored event", metadata: ["state": "\(path)"])
-        }
+      switch try log.restoredPrefilter(configuration: configuration.prefilter) {
+      case nil: break
+      case let .success(restored):
+        filter = restored.filter
+        digest = Digest64(value: restored.checkpoint.inputDigest)
+        lastCheckpointEvents = restored.checkpoint.events
+      case let .failure(problem):
+        logger.warning(
+          "the stored checkpoint cannot be used; replaying every stored event",
+          metadata: ["state": "\(path)", "problem": "\(problem)"])
       }
     } catch let error as ServeError {
       throw error
@@ -178,8 +178,7 @@ final class DecisionEngine {
   private func appendToLog(_ lines: [(seq: Int, line: String)], checkpoint: Bool) throws(ServeError) {
     do {
       try log.append(
-        lines, decidedEvents: filter.nextSeq, inputDigest: digest.value,
-        checkpoint: checkpoint ? filter.checkpoint() : nil)
+        lines, decidedEvents: filter.nextSeq, inputDigest: digest.value, checkpointOf: checkpoint ? filter : nil)
     } catch {
       throw .state(path: configuration.statePath, problem: "\(error)")
     }

@@ -1,3 +1,5 @@
+import InlinePrefilter
+
 /// Why the service cannot start, or cannot take a request.
 public enum ServeError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The state file cannot be opened, read or written (SQLite's message).
@@ -19,6 +21,8 @@ public enum ServeError: Error, Equatable, Sendable, CustomStringConvertible {
   case batchTooLarge(events: Int, limit: Int)
   /// The service stopped taking events (shutting down, or a write failed).
   case unavailable(reason: String)
+  /// A pre-filter setting is out of range.
+  case prefilterSettings(PrefilterConfigurationError)
 
   /// A message a person can act on.
   public var description: String {
@@ -43,6 +47,8 @@ public enum ServeError: Error, Equatable, Sendable, CustomStringConvertible {
       return "the request holds \(events) events, more than the queue of \(limit) can ever take; send smaller batches"
     case let .unavailable(reason):
       return "not taking events: \(reason)"
+    case let .prefilterSettings(error):
+      return error.description
     }
   }
 }

@@ -6,7 +6,8 @@ import SignalGraph
 /// With a state file, every emitted decision line is logged in SQLite in
 /// batches, after the caller has written it out (emit, then ``commit()``),
 /// and every `checkpointEvery` events the pre-filter's whole state
-/// (``Prefilter/checkpoint()``) is saved in the same transaction. A restarted
+/// (``Prefilter/checkpoint()``'s bytes, streamed into the log a row at a
+/// time) is saved in the same transaction. A restarted
 /// session over the same input restores the latest checkpoint and skips the
 /// input lines it covers (digested, not decided); the events decided after it are replayed
 /// through the restored ``Prefilter`` (decisions are deterministic), their
@@ -74,11 +75,14 @@ public struct FilterSession {
   /// saving a checkpoint there every `checkpointEvery` events (at the first
   /// ``commit()`` after that many).
   ///
-  /// - Throws: ``SignalStoreError`` when the state file cannot be used.
+  /// - Throws: ``PrefilterConfigurationError`` when a setting of
+  ///   `configuration` is out of range; ``SignalStoreError`` when the state
+  ///   file cannot be used.
   public init(
     configuration: PrefilterConfiguration = PrefilterConfiguration(), statePath: String? = nil,
     checkpointEvery: Int = 5_000_000
   ) throws {
+    try configuration.validate()
     self.checkpointEvery = max(1, checkpointEvery)
     filter = Prefilter(configuration: configuration)
     restoredEvents = 0
@@ -96,18 +100,16 @@ public struct FilterSession {
     resumedEvents = try log.decidedEvents()
     resumedDigest = try log.decidedDigest()
     cursor = try log.lines()
-    guard let saved = try log.checkpoint() else { return }
-    let countsAgree = try log.holdsPrefix(events: saved.events, lines: saved.lines)
-    let restored: Prefilter
-    do throws(PrefilterCheckpointError) {
-      restored = try Prefilter(configuration: configuration, checkpoint: saved.state)
-      // The log's counts must describe the same moment as the state's own counter.
-      guard countsAgree, saved.countsSealed, restored.nextSeq == saved.events else { throw .disagreesWithLog }
-    } catch {
-      checkpointProblem = error
+    let restored: DecisionLog.RestoredPrefilter
+    switch try log.restoredPrefilter(configuration: configuration) {
+    case nil: return
+    case let .failure(problem):
+      checkpointProblem = problem
       return
+    case let .success(found): restored = found
     }
-    filter = restored
+    let saved = restored.checkpoint
+    filter = restored.filter
     restoredEvents = saved.events
     restoredDigest = saved.inputDigest
     lastCheckpoint = saved.events
@@ -186,8 +188,7 @@ public struct FilterSession {
   public mutating func commit() throws {
     guard let log, filter.nextSeq > resumedEvents else { return }
     let due = filter.nextSeq - lastCheckpoint >= checkpointEvery
-    try log.append(
-      pending, decidedEvents: filter.nextSeq, inputDigest: digest.value, checkpoint: due ? filter.checkpoint() : nil)
+    try log.append(pending, decidedEvents: filter.nextSeq, inputDigest: digest.value, checkpointOf: due ? filter : nil)
     if due { lastCheckpoint = filter.nextSeq }
     pending.removeAll(keepingCapacity: true)
   }

@@ -26,7 +26,7 @@ import SignalGraph
 ///
 /// - Complexity: per payment, O(min(fan limit^hops, budget)) incoming
 ///   payments examined; the per-account lists keep only the last window.
-public struct IncrementalCycleCheck: PrefilterCheck {
+public struct IncrementalCycleCheck: PaymentCheck {
   /// The knobs of the cycle check (``PrefilterConfiguration/cycles``).
   public struct Thresholds: Sendable, Equatable, Codable {
     /// Longest time a conserved payment cycle may take, in seconds.
@@ -59,18 +59,9 @@ public struct IncrementalCycleCheck: PrefilterCheck {
 
   static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.cycles }
   static var partName: String { "cycles" }
-  static let watches: [PrefilterEvent.Kind] = [.payment]
   static var recordSizes: [Int] { [MemoryLayout<RecentPayments.Payment>.size] }
   static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 {
     thresholds(in: configuration).windowSeconds
-  }
-
-  /// Decides a payment; admits the other events.
-  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames)
-    -> CheckOutcome
-  {
-    guard case let .payment(source, target, micros) = event else { return .admit }
-    return check(seq: seq, source: source, target: target, micros: micros, time: time, names: names.accounts)
   }
 
   /// Decides payment `seq` from `source` to `target`.

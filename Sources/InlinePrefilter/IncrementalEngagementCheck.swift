@@ -542,37 +542,22 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
 extension IncrementalEngagementCheck {
   /// Writes the kept edges, pairs, blocks and eviction queues for a checkpoint.
   func write(to writer: inout StateWriter) {
-    // Column by column; the repeat seqs of all edges flattened, with a count per edge.
-    var keys: [UInt64] = [], seqs: [Int] = [], firsts: [Int64] = [], lasts: [Int64] = []
-    var withheld: [Bool] = [], moreCounts: [Int32] = [], more: [Int] = []
-    keys.reserveCapacity(edges.count)
-    seqs.reserveCapacity(edges.count)
-    firsts.reserveCapacity(edges.count)
-    lasts.reserveCapacity(edges.count)
-    withheld.reserveCapacity(edges.count)
-    moreCounts.reserveCapacity(edges.count)
-    for (key, edge) in edges {
-      keys.append(key)
-      seqs.append(edge.seq)
-      firsts.append(edge.first)
-      lasts.append(edge.last)
-      withheld.append(edge.withheld)
-      moreCounts.append(Int32(edge.more.count))
-      more += edge.more
-    }
-    writer.write(keys)
-    writer.write(seqs)
-    writer.write(firsts)
-    writer.write(lasts)
-    writer.write(withheld)
-    writer.write(moreCounts)
-    writer.write(more)
-    writer.write(targetsOf.map { Array($0.live) })
-    writer.write(endorsersOf.map { Array($0.live) })
+    // Column by column, each streamed from the edges (no column is built
+    // whole); the repeat seqs of all edges flattened, with a count per edge.
+    let values = edges.values, count = edges.count
+    writer.write(edges.keys, count: count)
+    writer.write(values.lazy.map(\.seq), count: count)
+    writer.write(values.lazy.map(\.first), count: count)
+    writer.write(values.lazy.map(\.last), count: count)
+    writer.write(values.lazy.map(\.withheld), count: count)
+    writer.write(values.lazy.map { Int32($0.more.count) }, count: count)
+    writer.write(values.lazy.flatMap(\.more), count: values.reduce(0) { $0 + $1.more.count })
+    writer.write(arrays: targetsOf.lazy.map(\.live))
+    writer.write(arrays: endorsersOf.lazy.map(\.live))
     writer.write(pairs)
     writer.write(partners)
     writer.write(activeEndorsers)
-    writer.write(Array(edgeQueue[edgeHead...]))
+    writer.write(edgeQueue[edgeHead...], count: edgeQueue.count - edgeHead)
     writer.write(pairQueue.entries)
   }
 

@@ -53,7 +53,7 @@ import SignalGraph
 ///   ``Thresholds/budget`` hops examined, plus O(bins) per amount range
 ///   looked up; memory is the payments of the last relay window plus a fixed
 ///   amount background.
-public struct IncrementalFlowCheck: PrefilterCheck {
+public struct IncrementalFlowCheck: PaymentCheck {
   /// The knobs of the flow check (``PrefilterConfiguration/flows``).
   public struct Thresholds: Sendable, Equatable, Codable {
     /// The time bucket of a split: payments of one pair in one bucket are one transfer.
@@ -101,18 +101,9 @@ public struct IncrementalFlowCheck: PrefilterCheck {
 
   static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.flows }
   static var partName: String { "flows" }
-  static let watches: [PrefilterEvent.Kind] = [.payment]
   static var recordSizes: [Int] { [MemoryLayout<RecentPayments.Payment>.size] }
   /// None: the relay window lies within the history window.
   static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 { 0 }
-
-  /// Decides a payment; admits the other events.
-  mutating func check(_ event: PrefilterEvent, seq: Int, time: Int64, now: Int64, names: inout PrefilterNames)
-    -> CheckOutcome
-  {
-    guard case let .payment(source, target, micros) = event else { return .admit }
-    return check(seq: seq, source: source, target: target, micros: micros, time: time, names: names.accounts)
-  }
 
   /// Decides payment `seq` of `micros` from `source` to `target` at `time`.
   mutating func check(

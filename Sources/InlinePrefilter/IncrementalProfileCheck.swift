@@ -399,7 +399,7 @@ extension IncrementalProfileCheck {
   func write(to writer: inout StateWriter) {
     writer.write(byKey)
     writer.write(accountsPerKey)
-    writer.write(Array(seenAccountKey))
+    writer.write(seenAccountKey, count: seenAccountKey.count)
     writer.write(seenAccountKeyOrder)
     writer.write(byAccount)
     writer.write(flaggedKeys)

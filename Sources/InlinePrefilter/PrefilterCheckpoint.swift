@@ -19,6 +19,14 @@ import SignalGraph
 ///
 /// Changing what any part holds or the order of the parts means bumping
 /// ``version`` here.
+///
+/// The same bytes are written whole (``write(_:)``, for
+/// ``Prefilter/checkpoint()``) or streamed in chunks into a
+/// ``DecisionLog`` (``write(_:to:)`` through a chunked ``StateWriter``,
+/// each part measured first to write its length), and read whole or a chunk
+/// at a time (``read(_:configuration:)-(StateChunks,_)``): where the chunks
+/// are cut is not part of the format, so a checkpoint stored whole by an
+/// earlier build reads the same.
 enum PrefilterCheckpoint {
   /// The format version: bump it when the state or its order of writing
   /// changes. (2: sealed with a checksum; 3: framed, named parts, one part per check;
@@ -42,6 +50,13 @@ enum PrefilterCheckpoint {
   /// The bytes of `filter`'s whole state.
   static func write(_ filter: Prefilter) -> [UInt8] {
     var writer = StateWriter()
+    write(filter, to: &writer)
+    return writer.sealed()
+  }
+
+  /// Writes `filter`'s whole state to `writer`, to be sealed by the caller
+  /// (``StateWriter/sealed()`` or ``StateWriter/finish()``).
+  static func write(_ filter: Prefilter, to writer: inout StateWriter) {
     writer.write(version)
     writer.write(tag)
     writer.write(String(describing: filter.configuration))
@@ -56,7 +71,6 @@ enum PrefilterCheckpoint {
       writer.write(type(of: check).partName)
       writer.writePart { check.write(to: &$0) }
     }
-    return writer.sealed()
   }
 
   /// The pre-filter whose state `bytes` hold, made with `configuration`,
@@ -66,8 +80,19 @@ enum PrefilterCheckpoint {
   static func read(_ bytes: [UInt8], configuration: PrefilterConfiguration) throws(PrefilterCheckpointError)
     -> Prefilter
   {
+    try read(StateChunks(bytes), configuration: configuration)
+  }
+
+  /// The pre-filter whose state the chunks of `sealed` hold, made with
+  /// `configuration`, before its invariants are checked: the checksum is
+  /// checked over every chunk first, then the state is read one chunk at a time.
+  ///
+  /// - Throws: ``PrefilterCheckpointError``.
+  static func read(_ sealed: StateChunks, configuration: PrefilterConfiguration) throws(PrefilterCheckpointError)
+    -> Prefilter
+  {
     try framing {
-      var reader = try StateReader(sealed: bytes)
+      var reader = try StateReader(sealed: sealed)
       guard try reader.read(Int.self) == version, try reader.readArray(Int.self) == tag else {
         throw PrefilterCheckpointError.otherFormat
       }
@@ -135,6 +160,8 @@ enum PrefilterCheckpoint {
       throw error
     } catch StateReaderError.checksumMismatch {
       throw .checksumMismatch
+    } catch let StateReaderError.unreadable(reason) {
+      throw .unreadable(reason)
     } catch {
       throw .damaged
     }
@@ -171,6 +198,15 @@ extension Prefilter {
   /// - Throws: ``PrefilterCheckpointError``.
   /// - Complexity: O(checkpoint size).
   public init(configuration: Configuration, checkpoint: [UInt8]) throws(PrefilterCheckpointError) {
+    try self.init(configuration: configuration, checkpoint: StateChunks(checkpoint))
+  }
+
+  /// Restores a pre-filter from a checkpoint kept in chunks (the rows of a
+  /// ``DecisionLog``), holding one chunk at a time besides the state; the
+  /// same checks as ``init(configuration:checkpoint:)-([UInt8])``.
+  ///
+  /// - Throws: ``PrefilterCheckpointError``.
+  init(configuration: Configuration, checkpoint: StateChunks) throws(PrefilterCheckpointError) {
     self = try PrefilterCheckpoint.read(checkpoint, configuration: configuration)
     if let violation = invariantViolation() { throw .inconsistent(violation) }
   }

@@ -11,6 +11,8 @@ public enum PrefilterCheckpointError: Error, Equatable, Sendable, CustomStringCo
   case checksumMismatch
   /// It reads, but its state contradicts itself (the reason in words).
   case inconsistent(String)
+  /// Its bytes could not be read from the state file (the reason in words).
+  case unreadable(String)
   /// Its event counter disagrees with the counts the decision log stored
   /// beside it, or those counts or the input digest were changed since.
   case disagreesWithLog
@@ -23,6 +25,7 @@ public enum PrefilterCheckpointError: Error, Equatable, Sendable, CustomStringCo
     case .damaged: return "the checkpoint is damaged (cut short or not a pre-filter's state)"
     case .checksumMismatch: return "the checkpoint is damaged (its checksum does not match its bytes)"
     case let .inconsistent(reason): return "the checkpoint is damaged (\(reason))"
+    case let .unreadable(reason): return "the checkpoint could not be read from the state file (\(reason))"
     case .disagreesWithLog:
       return "the checkpoint's event and line counts or input digest disagree with the decision log (edited or damaged)"
     }

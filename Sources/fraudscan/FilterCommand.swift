@@ -51,6 +51,7 @@ extension Fraudscan {
       var configuration = PrefilterConfiguration()
       configuration.windowDays = windowDays
       if let endorsements { configuration.endorsement = try EndorsementPolicy(listing: endorsements) }
+      try configuration.validate()
       var session = try FilterSession(configuration: configuration, statePath: state, checkpointEvery: checkpointEvery)
       if let problem = session.checkpointProblem {
         FileHandle.standardError.write(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FraudService
+import InlinePrefilter
 import Logging
 
 extension Fraudscan {
@@ -50,6 +51,9 @@ extension Fraudscan {
     var logFormat = "text"
 
     func run() async throws {
+      var prefilter = PrefilterConfiguration()
+      prefilter.windowDays = windowDays
+      try prefilter.validate()
       let (host, port) = try ServeConfiguration.listenAddress(listen)
       var configuration = ServeConfiguration(statePath: state, token: try ServeConfiguration.token(file: tokenFile))
       configuration.host = host
@@ -61,7 +65,7 @@ extension Fraudscan {
       }
       configuration.durability = mode
       configuration.checkpointEvery = max(1, checkpointEvery)
-      configuration.prefilter.windowDays = max(1, windowDays)
+      configuration.prefilter = prefilter
       guard let level = Logger.Level(rawValue: logLevel) else {
         throw ValidationError("unknown --log-level \(logLevel)")
       }

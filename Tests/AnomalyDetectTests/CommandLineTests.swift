@@ -291,6 +291,13 @@ extension CommandLineTests {
     }
     let filter = try fraudscan("filter", "--window-days", "0")
     #expect(filter.status != 0 && filter.stderr.contains("--window-days must be at least 1"), "\(filter.stderr)")
+    let longWindow = try fraudscan("filter", "--window-days", "40000")
+    #expect(
+      longWindow.status != 0
+        && longWindow.stderr.contains("the pre-filter setting windowDays is 40000, but it must be from 1 to 36500"),
+      "\(longWindow.stderr)")
+    let serve = try fraudscan("serve", "--state", "/nonexistent/state.sqlite", "--window-days", "0")
+    #expect(serve.status != 0 && serve.stderr.contains("the pre-filter setting windowDays is 0"), "\(serve.stderr)")
     let checkpoints = try fraudscan("filter", "--checkpoint-every", "0")
     #expect(checkpoints.status != 0 && checkpoints.stderr.contains("--checkpoint-every must be at least 1"))
   }

@@ -30,8 +30,10 @@ struct FilterSessionRunTests {
 
   /// The tiny synthetic stream, written whole and its first `prefix` lines
   /// apart, and what one session fed line by line writes for it.
-  static func files(prefix: Int) throws -> (dir: TemporaryDirectory, whole: String, prefix: String, expected: String) {
-    let (dir, lines) = try Stream.tinyStream()
+  static func files(prefix: Int, outOfOrder: Bool = false) throws -> (
+    dir: TemporaryDirectory, whole: String, prefix: String, expected: String
+  ) {
+    let (dir, lines) = try Stream.tinyStream(outOfOrder: outOfOrder)
     func text(_ part: ArraySlice<[UInt8]>) -> String {
       part.map { String(decoding: $0, as: UTF8.self) + "\n" }.joined()
     }
@@ -52,11 +54,12 @@ struct FilterSessionRunTests {
   }
 
   /// Killed after a prefix and restarted on the whole input, with and
-  /// without a checkpoint to start from: the two outputs together are the
-  /// uninterrupted one, and a third run has nothing left to write.
-  @Test(arguments: [1_000_000, 300])
-  func aSecondRunOnTheStateFileResumesWithoutRepeatingLines(checkpointEvery: Int) throws {
-    let (dir, whole, prefix, expected) = try Self.files(prefix: 500)
+  /// without a checkpoint to start from, with the events in timestamp order
+  /// and out of it: the two outputs together are the uninterrupted one, and
+  /// a third run has nothing left to write.
+  @Test(arguments: [1_000_000, 300], [false, true])
+  func aSecondRunOnTheStateFileResumesWithoutRepeatingLines(checkpointEvery: Int, outOfOrder: Bool) throws {
+    let (dir, whole, prefix, expected) = try Self.files(prefix: 500, outOfOrder: outOfOrder)
     defer { dir.remove() }
     let state = dir.path + "/state.sqlite"
     let first = try Self.run(

@@ -43,8 +43,16 @@ struct PrefilterCheckpointTests {
     return configuration
   }
 
-  @Test func aRestoredFilterDecidesTheRestExactlyAsTheUninterruptedOne() throws {
-    let events = Self.churn(days: 20)
+  /// The churn stream, or with its events out of timestamp order (shuffled 40 at a time).
+  static func events(days: Int, outOfOrder: Bool) -> [SignalEvent] {
+    let events = churn(days: days)
+    return outOfOrder ? OutOfOrder.shuffled(events, window: 40, seed: 9) : events
+  }
+
+  @Test(arguments: [false, true])
+  func aRestoredFilterDecidesTheRestExactlyAsTheUninterruptedOne(outOfOrder: Bool) throws {
+    let events = Self.events(days: 20, outOfOrder: outOfOrder)
+    if outOfOrder { #expect(zip(events, events.dropFirst()).contains { $0.time > $1.time }) }
     let configuration = Self.configuration()
     var whole = Prefilter(configuration: configuration)
     let expected = Self.lines(&whole, events[...])
@@ -57,9 +65,25 @@ struct PrefilterCheckpointTests {
       var resumed = try Prefilter(configuration: configuration, checkpoint: saved)
       #expect(resumed.nextSeq == cut)
       #expect(resumed.footprint == first.footprint)
+      // The same state written in chunks of 4 093 bytes and read one chunk at a
+      // time (the same bytes but for the padding inside records, which is not read).
+      let chunks = Self.chunks(first, chunkBytes: 4_093)
+      #expect(chunks.reduce(0) { $0 + $1.count } == saved.count)
+      var fromChunks = try Prefilter(
+        configuration: configuration, checkpoint: StateChunks(count: chunks.count) { chunks[$0] })
       got += Self.lines(&resumed, events[cut...])
       #expect(got == expected, "cut at \(cut)")
+      #expect(Self.lines(&fromChunks, events[cut...]) == Array(expected[cut...]), "cut at \(cut), from chunks")
     }
+  }
+
+  /// The chunks of `filter`'s checkpoint as a writer of `chunkBytes` chunks emits them.
+  static func chunks(_ filter: Prefilter, chunkBytes: Int) -> [[UInt8]] {
+    var chunks: [[UInt8]] = []
+    var writer = StateWriter(chunkBytes: chunkBytes) { chunks.append(Array($0)) }
+    PrefilterCheckpoint.write(filter, to: &writer)
+    _ = try? writer.finish()
+    return chunks
   }
 
   @Test func aCheckpointFromOtherSettingsOrDamagedIsRefused() throws {
@@ -163,19 +187,22 @@ struct PrefilterCheckpointTests {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
     let path = dir.path + "/state.sqlite"
-    // A state of more than one 64 MiB part.
-    let big = (0..<(70 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+    // A state of a few rows, the last one short.
+    let big = (0..<(3 * DecisionLog.checkpointChunkBytes / 8 + 5)).map { Int64($0 &* 31) }
     do {
       let log = try DecisionLog(path: path, settings: "test")
       #expect(try log.checkpoint() == nil)
-      try log.append([(0, "a"), (0, "b")], decidedEvents: 1, inputDigest: 11, checkpoint: [1, 2, 3])
+      try log.append([(0, "a"), (0, "b")], decidedEvents: 1, inputDigest: 11) { $0.write([1, 2, 3] as [UInt8]) }
       try log.append([(1, "c")], decidedEvents: 2, inputDigest: 12)
-      try log.append([(2, "d")], decidedEvents: 3, inputDigest: 13, checkpoint: big)
+      try log.append([(2, "d")], decidedEvents: 3, inputDigest: 13) { $0.write(big) }
       try log.append([(3, "e")], decidedEvents: 4, inputDigest: UInt64.max)
     }
     let reopened = try DecisionLog(path: path, settings: "test")
     let saved = try #require(try reopened.checkpoint())
-    #expect(saved.events == 3 && saved.lines == 4 && saved.state == big && saved.inputDigest == 13)
+    #expect(saved.events == 3 && saved.lines == 4 && saved.inputDigest == 13 && saved.countsSealed)
+    #expect(saved.state.count == 4)
+    var reader = try StateReader(sealed: saved.state)
+    #expect(try reader.readArray(Int64.self) == big && reader.isAtEnd)
     #expect(try reopened.decidedDigest() == UInt64.max)
     #expect(try reopened.holdsPrefix(events: 3, lines: 4))
     #expect(try !reopened.holdsPrefix(events: -1, lines: 4))
@@ -185,5 +212,41 @@ struct PrefilterCheckpointTests {
     let cursor = try reopened.lines(skipping: saved.lines)
     #expect(try cursor.next()! == (3, "e"))
     #expect(try cursor.next() == nil)
+  }
+
+  /// A checkpoint that an earlier build stored whole (one row, or rows of
+  /// 64 MiB) is read the same: the rows' bytes put end to end are the checkpoint.
+  @Test(arguments: [1, 3])
+  func aCheckpointStoredInOtherRowsIsRestored(rows: Int) throws {
+    let (dir, lines) = try PrefilterStreamTests.tinyStream()
+    defer { dir.remove() }
+    let whole = try PrefilterStreamTests.run(lines[...], state: nil)
+    let state = dir.path + "/state.sqlite"
+    let first = try PrefilterStreamTests.run(lines[..<700], state: state, checkpointEvery: 600)
+    // Rewrite the stored checkpoint as `rows` rows cut at other places.
+    var bytes: [UInt8] = []
+    do {
+      let log = try DecisionLog(
+        path: state, settings: "window-days=60 format=\(PrefilterCheckpoint.version)")
+      let saved = try #require(try log.checkpoint())
+      for i in 0..<saved.state.count { bytes += try saved.state.read(i) }
+    }
+    do {
+      let database = try SQLiteDatabase(path: state, create: false)
+      try database.execute("DELETE FROM filter_checkpoint")
+      let insert = try database.prepare("INSERT INTO filter_checkpoint(part, bytes) VALUES (?1, ?2)")
+      let size = bytes.count / rows + 1
+      for (i, start) in stride(from: 0, to: bytes.count, by: size).enumerated() {
+        insert.bind(1, Int64(i))
+        insert.bind(2, blob: bytes[start..<min(start + size, bytes.count)])
+        try insert.run()
+      }
+    }
+    do {
+      let restarted = try FilterSession(statePath: state, checkpointEvery: 600)
+      #expect(restarted.checkpointProblem == nil && restarted.restoredEvents == 600)
+    }
+    let second = try PrefilterStreamTests.run(lines[...], state: state, checkpointEvery: 600)
+    #expect(first + second == whole)
   }
 }

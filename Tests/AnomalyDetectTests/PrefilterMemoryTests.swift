@@ -54,6 +54,55 @@ struct PrefilterMemoryTests {
     #expect(Double(held) < Double(events) * 0.001, "\(held) of \(events) held")
   }
 
+  /// Out of timestamp order (shuffled 100 at a time), the state still stays
+  /// flat, and a pre-filter checkpointed into a state file half-way (in
+  /// rows, as `filter --state` and `serve` write it) and restored from it
+  /// decides the rest exactly as the uninterrupted one, ending with the same footprint.
+  @Test func anOutOfOrderChurnRestoredFromAStateFileDecidesAsTheUninterruptedOne() throws {
+    let configuration = Self.shortWindow()
+    var stream = ChurningEventStream(eventsPerDay: 2_000, cohortSize: 100, activeDays: 2, seed: 5)
+    var ordered: [SignalEvent] = []
+    while stream.day < 30 { ordered.append(stream.next()!) }
+    let events = OutOfOrder.shuffled(ordered, window: 100, seed: 21)
+    #expect(zip(events, events.dropFirst()).filter { $0.time > $1.time }.count > events.count / 10)
+    var whole = Prefilter(configuration: configuration)
+    var expected: [String] = []
+    var footprints: [PrefilterFootprint] = []
+    for (i, event) in events.enumerated() {
+      expected.append(whole.decide(event).jsonLines)
+      if i % 2_000 == 1_999 { footprints.append(whole.footprint) }
+    }
+    let early = footprints[10], late = footprints[footprints.count - 1]
+    for (name, a, b) in [
+      ("accounts", early.accounts, late.accounts), ("values", early.profileValues, late.profileValues),
+      ("endorsements", early.endorsements, late.endorsements), ("rarity", early.rarityCounters, late.rarityCounters),
+    ] {
+      #expect(Double(b) <= Double(a) * 1.1 + 10, "\(name): day 10 \(a), day 29 \(b)")
+    }
+
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.path + "/state.sqlite"
+    let cut = events.count / 2 + 17
+    var first = Prefilter(configuration: configuration)
+    var got = events[..<cut].map { first.decide($0).jsonLines }
+    do {
+      let log = try DecisionLog(path: path, settings: "memory test")
+      try log.append(
+        got.enumerated().map { ($0.offset, $0.element) }, decidedEvents: cut, inputDigest: 0, checkpointOf: first)
+    }
+    let log = try DecisionLog(path: path, settings: "memory test")
+    guard case let .success(restored) = try log.restoredPrefilter(configuration: configuration) else {
+      Issue.record("the checkpoint was not restored")
+      return
+    }
+    var resumed = restored.filter
+    #expect(resumed.nextSeq == cut && resumed.footprint == first.footprint)
+    got += events[cut...].map { resumed.decide($0).jsonLines }
+    #expect(got == expected)
+    #expect(resumed.footprint == whole.footprint)
+  }
+
   @Test func aReusedIdDoesNotInheritTheForgottenAccountsFlags() {
     var filter = Prefilter(configuration: Self.shortWindow())
     var t = t0

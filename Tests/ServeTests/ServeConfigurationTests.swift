@@ -1,5 +1,6 @@
 import Foundation
 import FraudService
+import InlinePrefilter
 import Testing
 
 @Suite("Serve: command-line configuration") struct ServeConfigurationTests {
@@ -27,5 +28,18 @@ import Testing
     #expect(throws: ServeError.self) {
       try ServeConfiguration.token(file: dir.appendingPathComponent("missing").path, environment: [:])
     }
+  }
+
+  @Test func aPrefilterSettingOutOfRangeStopsTheServerFromStarting() throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var configuration = ServeHarness.configuration(state: dir)
+    configuration.prefilter.flows.bucketSeconds = 0
+    let expected = ServeError.prefilterSettings(
+      .outOfRange(setting: "flows.bucketSeconds", value: "0", allowed: "from 1 to 3153600000 (seconds)"))
+    #expect(throws: expected) {
+      _ = try FraudServer(configuration: configuration, logger: .init(label: "test"), handlesSignals: false)
+    }
+    #expect(expected.description.contains("flows.bucketSeconds is 0"))
   }
 }

@@ -2,6 +2,7 @@ import Foundation
 import FraudService
 import HTTPTypes
 import HummingbirdTesting
+import SplitMix
 import Testing
 
 @Suite("Serve: the pre-filter over HTTP") struct ServeTests {
@@ -169,6 +170,50 @@ import Testing
       #expect(retry.body.contains(#""id":"r3","seq":3"#))
       let next = try await ServeHarness.request(port, .post, "/v1/events", body: ServeHarness.like(50, id: "r50"))
       #expect(next.body.contains(#""seq":20"#))
+    }
+  }
+
+  /// The decision feed after `lines` were sent in batches of 5 to a
+  /// server on a new state file that checkpoints every 7 events; with
+  /// `restartAfter`, the server is shut down after that many lines and a
+  /// new one continues on the same file, from its checkpoint.
+  static func feed(_ lines: [String], restartAfter: Int?) async throws -> String {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var configuration = ServeHarness.configuration(state: dir)
+    configuration.checkpointEvery = 7
+    let parts = restartAfter.map { [lines[..<$0], lines[$0...]] } ?? [lines[...]]
+    var feed = ""
+    for part in parts {
+      feed = try await ServeHarness.withServer(configuration) { port in
+        for start in stride(from: part.startIndex, to: part.endIndex, by: 5) {
+          let body = part[start..<min(start + 5, part.endIndex)].joined(separator: "\n")
+          #expect(try await ServeHarness.request(port, .post, "/v1/events", body: body).status == 200)
+        }
+        return try await ServeHarness.request(port, .get, "/v1/decisions?after=-1&limit=1000").body
+      }
+    }
+    return feed
+  }
+
+  /// Events out of timestamp order (shuffled 10 at a time), the server
+  /// stopped half-way and restarted on its state file: the decisions are
+  /// those of one uninterrupted server.
+  @Test func anOutOfOrderStreamRestartedFromItsCheckpointDecidesAsAnUninterruptedServer() async throws {
+    var random = SplitMix64(seed: 77)
+    var times = (0..<80).map { 1_767_225_600 + $0 * 40 }
+    for start in stride(from: 0, to: times.count, by: 10) {
+      for i in stride(from: start + 9, to: start, by: -1) {
+        times.swapAt(i, start + Int(random.next() % UInt64(i - start + 1)))
+      }
+    }
+    let lines = times.enumerated().map { i, time in
+      #"{"type":"interaction","id":"o\#(i)","src":"fan\#(i % 9)","dst":"page\#(i % 3)","kind":"like","ts":\#(time)}"#
+    }
+    let uninterrupted = try await Self.feed(lines, restartAfter: nil)
+    #expect(uninterrupted.contains(#""seq":79"#))
+    for cut in [33, 50] {
+      #expect(try await Self.feed(lines, restartAfter: cut) == uninterrupted, "restarted after \(cut)")
     }
   }
 

@@ -56,4 +56,114 @@ struct StateWriterTests {
     var reader = StateReader(huge.bytes)
     #expect(throws: StateReaderError.truncated) { try reader.readArray(UInt8.self) }
   }
+
+  /// A writer that emits chunks emits, end to end, exactly the bytes
+  /// `sealed()` returns for the same writes, parts and their lengths included.
+  static func writeSample(_ writer: inout StateWriter) {
+    writer.write(Int64(-7))
+    writer.writePart { part in
+      part.write([Record(a: 1, b: 2, flag: true), Record(a: -3, b: .max, flag: false)])
+      part.write((0..<1_000).map { UInt64($0 &* 2_654_435_761) })
+    }
+    writer.write("naïve")
+    writer.writePart { part in
+      part.write([Int32(9): [UInt64(1), 2], 10: []])
+      part.write([UInt64(5): Int32(50), 6: 60])
+    }
+  }
+
+  @Test(arguments: [8, 13, 64, 4_096, 1 << 20])
+  func chunksPutEndToEndAreTheSealedBytes(chunkBytes: Int) throws {
+    var whole = StateWriter()
+    Self.writeSample(&whole)
+    var chunks: [[UInt8]] = []
+    var chunked = StateWriter(chunkBytes: chunkBytes) { chunks.append(Array($0)) }
+    Self.writeSample(&chunked)
+    let seal = try chunked.finish()
+    #expect(chunks.flatMap { $0 } == whole.sealed())
+    #expect(chunks.dropLast().allSatisfy { $0.count == chunkBytes })
+    #expect(withUnsafeBytes(of: seal) { Array($0) } == Array(whole.sealed().suffix(8)))
+    // Read back a chunk at a time, values straddling chunks included.
+    var reader = try StateReader(sealed: StateChunks(count: chunks.count) { chunks[$0] })
+    #expect(try reader.read(Int64.self) == -7)
+    let first = try reader.readPart { reader throws(StateReaderError) in
+      (try reader.readArray(Record.self), try reader.readArray(UInt64.self))
+    }
+    #expect(first.0 == [Record(a: 1, b: 2, flag: true), Record(a: -3, b: .max, flag: false)])
+    #expect(first.1 == (0..<1_000).map { UInt64($0 &* 2_654_435_761) })
+    #expect(try reader.readString() == "naïve")
+    #expect(try reader.skipPart().count > 0)
+    #expect(reader.isAtEnd)
+  }
+
+  @Test func damagedOrMissingChunksAreRefusedBeforeAnythingIsRead() throws {
+    var chunks: [[UInt8]] = []
+    var chunked = StateWriter(chunkBytes: 100) { chunks.append(Array($0)) }
+    Self.writeSample(&chunked)
+    try chunked.finish()
+    #expect(chunks.count > 3)
+    var flipped = chunks
+    flipped[1][50] ^= 1
+    var dropped = chunks
+    dropped.remove(at: 1)
+    var cut = chunks
+    cut[cut.count - 1].removeLast()
+    for damaged in [flipped, dropped, cut, [], [[1, 2, 3]]] {
+      #expect(throws: StateReaderError.checksumMismatch) {
+        try StateReader(sealed: StateChunks(count: damaged.count) { damaged[$0] })
+      }
+    }
+    // Chunks cut elsewhere hold the same state.
+    let joined = chunks.flatMap { $0 }
+    let recut = [Array(joined[..<3]), Array(joined[3..<(joined.count - 5)]), Array(joined.suffix(5))]
+    var reader = try StateReader(sealed: StateChunks(count: recut.count) { recut[$0] })
+    #expect(try reader.read(Int64.self) == -7)
+    // A chunk that fails to read is reported as such.
+    #expect(throws: StateReaderError.unreadable("disk")) {
+      try StateReader(
+        sealed: StateChunks(count: 2) { (i: Int) throws(StateReaderError) -> [UInt8] in
+          if i == 1 { throw .unreadable("disk") }
+          return chunks[0]
+        })
+    }
+  }
+
+  @Test func aChunkedWriterReportsTheFirstErrorOfItsChunksAtTheEnd() {
+    struct Full: Error {}
+    var chunked = StateWriter(chunkBytes: 16) { _ in throw Full() }
+    Self.writeSample(&chunked)
+    #expect(throws: Full.self) { try chunked.finish() }
+  }
+
+  @Test func sequencesAndNestedCollectionsWriteTheBytesOfArrays() {
+    let scores: [UInt64: Int32] = [1: 10, 2: 20, 3: 30]
+    let nested: [ArraySlice<Int32>] = [[1, 2, 3][1...], [], [4][...]]
+    var streamed = StateWriter(), arrays = StateWriter()
+    streamed.write(scores.keys, count: scores.count)
+    streamed.write((0..<10_000).lazy.map { Int16(truncatingIfNeeded: $0) }, count: 10_000)
+    streamed.write(arrays: nested)
+    arrays.write(Array(scores.keys))
+    arrays.write((0..<10_000).map { Int16(truncatingIfNeeded: $0) })
+    arrays.write(nested.map { Array($0) })
+    #expect(streamed.bytes == arrays.bytes)
+    #expect(streamed.count == arrays.bytes.count)
+  }
+
+  @Test func aDigestInPiecesIsTheDigestOfTheWhole() {
+    let bytes = (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 37) }
+    for cuts in [[], [0], [1], [7, 8, 9], [3, 500, 501, 999], Array(stride(from: 0, to: 1_000, by: 3))] {
+      for count in [0, 5, 8, 17, 1_000] {
+        var whole = Digest64()
+        whole.update(bytes[..<count])
+        var pieces = SplitDigest64()
+        var start = 0
+        for cut in cuts where cut <= count {
+          pieces.update(bytes[start..<cut])
+          start = cut
+        }
+        pieces.update(bytes[start..<count])
+        #expect(pieces.value == whole.value, "cuts \(cuts), \(count) bytes")
+      }
+    }
+  }
 }

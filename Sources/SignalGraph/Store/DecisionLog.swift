@@ -1,8 +1,9 @@
 /// The durable log of a pre-filter run: every decision line it emitted, in
 /// order, tagged with the seq of the event that produced it, plus how many
 /// events are fully decided, the settings the run used, and the latest
-/// checkpoint of the pre-filter's state (opaque bytes, stored in parts of
-/// 64 MiB to stay below SQLite's blob limit).
+/// checkpoint of the pre-filter's state (opaque sealed bytes, written and
+/// read in rows of ``checkpointChunkBytes``, so that neither holds the
+/// whole state in memory a second time).
 ///
 /// Batches are appended in one transaction each, together with a checkpoint
 /// when one is given, so after a crash the log holds a whole number of
@@ -33,6 +34,12 @@ package final class DecisionLog {
   /// as `PRAGMA user_version` (as ``SignalStore/schemaVersion`` is). A log of
   /// another version is refused, not misread.
   package static let schemaVersion = 1
+
+  /// The size of the rows a checkpoint is written in: what checkpointing
+  /// holds in memory besides the state itself. (Logs written before kept
+  /// rows of 64 MiB; they read the same, as the rows' bytes put end to end
+  /// are the checkpoint.)
+  package static let checkpointChunkBytes = 1 << 20
 
   /// Opens (creating if needed) the log at `path`; `settings` must equal those
   /// of the run that created it.
@@ -107,14 +114,15 @@ package final class DecisionLog {
   }
 
   /// A saved state, taken after `events` events were decided, when the log
-  /// held `lines` lines.
-  package struct Checkpoint: Sendable {
+  /// held `lines` lines. Its bytes stay in the log, read a row at a time
+  /// through ``state`` while the log is open.
+  package struct Checkpoint {
     /// Events decided when it was taken (seq 0 ..< events).
     package var events: Int
     /// Decision lines stored when it was taken.
     package var lines: Int
-    /// The state's bytes.
-    package var state: [UInt8]
+    /// The state's sealed bytes (``StateWriter/sealed()``), as the rows that hold them.
+    package var state: StateChunks
     /// The ``Digest64`` of the input lines of those events.
     package var inputDigest: UInt64
     /// Whether `events`, `lines` and `inputDigest` are those stored with
@@ -125,9 +133,16 @@ package final class DecisionLog {
   /// Appends `lines` and records that `decidedEvents` events, whose input
   /// lines have the digest `inputDigest`, are decided, atomically; with
   /// `checkpoint`, the state after those events replaces the stored
-  /// checkpoint in the same transaction.
+  /// checkpoint in the same transaction: what `checkpoint` writes, sealed,
+  /// in rows of ``checkpointChunkBytes`` (``StateWriter/init(chunkBytes:emit:)``).
+  ///
+  ///     let log = try DecisionLog(path: "state.sqlite", settings: "window-days=60")
+  ///     try log.append([(0, #"{"seq":0,"decision":"admit"}"#)], decidedEvents: 1, inputDigest: 7) {
+  ///       $0.write([Int64](repeating: 42, count: 1_000))
+  ///     }
   package func append(
-    _ lines: [(seq: Int, line: String)], decidedEvents: Int, inputDigest: UInt64, checkpoint: [UInt8]? = nil
+    _ lines: [(seq: Int, line: String)], decidedEvents: Int, inputDigest: UInt64,
+    checkpoint: ((inout StateWriter) -> Void)? = nil
   ) throws {
     try database.transaction {
       for (seq, line) in lines {
@@ -143,19 +158,25 @@ package final class DecisionLog {
     }
   }
 
-  private func replaceCheckpoint(_ state: [UInt8], events: Int, inputDigest: UInt64) throws {
+  private func replaceCheckpoint(
+    _ write: (inout StateWriter) -> Void, events: Int, inputDigest: UInt64
+  ) throws {
     try database.execute("DELETE FROM filter_checkpoint")
     let part = try database.prepare("INSERT INTO filter_checkpoint(part, bytes) VALUES (?1, ?2)")
-    let size = 64 << 20
-    for (i, start) in stride(from: 0, to: max(state.count, 1), by: size).enumerated() {
-      part.bind(1, Int64(i))
-      part.bind(2, blob: state[start..<min(start + size, state.count)])
+    var index: Int64 = 0
+    var writer = StateWriter(chunkBytes: Self.checkpointChunkBytes) { chunk in
+      part.bind(1, index)
+      part.bind(2, blob: chunk)
       try part.run()
+      index += 1
     }
+    write(&writer)
+    let stateSeal = try writer.finish()
     let maxLine = try database.prepare("SELECT COALESCE(MAX(n), 0) FROM filter_lines")
     _ = try maxLine.step()
     let lines = Int(maxLine.int64(0))
-    let seal = Self.seal(events: events, lines: lines, inputDigest: inputDigest, state: state)
+    let seal = Self.seal(
+      events: events, lines: lines, inputDigest: inputDigest, stateSeal: withUnsafeBytes(of: stateSeal) { Array($0) })
     try database.execute(
       """
       INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('checkpoint_events', '\(events)');
@@ -166,12 +187,12 @@ package final class DecisionLog {
   }
 
   /// Binds a checkpoint's counts and input digest to its bytes (through
-  /// their last 8, the state's own checksum when it is sealed), so that an
-  /// edited count or digest is noticed (``Checkpoint/countsSealed``).
-  private static func seal(events: Int, lines: Int, inputDigest: UInt64, state: [UInt8]) -> UInt64 {
+  /// `stateSeal`, their last 8, the state's own checksum when it is sealed),
+  /// so that an edited count or digest is noticed (``Checkpoint/countsSealed``).
+  private static func seal(events: Int, lines: Int, inputDigest: UInt64, stateSeal: [UInt8]) -> UInt64 {
     var digest = Digest64()
     withUnsafeBytes(of: (Int64(events), Int64(lines), inputDigest)) { digest.update($0) }
-    digest.update(state.suffix(8))
+    digest.update(stateSeal)
     return digest.value
   }
 
@@ -180,13 +201,30 @@ package final class DecisionLog {
     guard let events = try meta("checkpoint_events"), let lines = try meta("checkpoint_lines"),
       let digest = try meta("checkpoint_digest")
     else { return nil }
-    let read = try database.prepare("SELECT bytes FROM filter_checkpoint ORDER BY part")
-    var state: [UInt8] = []
-    while try read.step() { state += read.blob(0) }
+    let parts = try database.prepare("SELECT part FROM filter_checkpoint ORDER BY part")
+    var rows: [Int64] = []
+    while try parts.step() { rows.append(parts.int64(0)) }
+    // The state's last 8 bytes, its seal, from the last rows (the last may be shorter than 8).
+    let tail = try database.prepare("SELECT substr(bytes, -8) FROM filter_checkpoint ORDER BY part DESC LIMIT 2")
+    var stateSeal: [UInt8] = []
+    while stateSeal.count < 8, try tail.step() { stateSeal = tail.blob(0) + stateSeal }
     let inputDigest = UInt64(bitPattern: Int64(digest))
     let sealed =
       try meta("checkpoint_seal").map { UInt64(bitPattern: Int64($0)) }
-      == Self.seal(events: events, lines: lines, inputDigest: inputDigest, state: state)
+      == Self.seal(events: events, lines: lines, inputDigest: inputDigest, stateSeal: Array(stateSeal.suffix(8)))
+    let database = database
+    let state = StateChunks(count: rows.count) { (index: Int) throws(StateReaderError) -> [UInt8] in
+      do {
+        let row = try database.prepare("SELECT bytes FROM filter_checkpoint WHERE part = ?1")
+        row.bind(1, rows[index])
+        guard try row.step() else { throw StateReaderError.truncated }
+        return row.blob(0)
+      } catch let error as StateReaderError {
+        throw error
+      } catch {
+        throw .unreadable("\(error)")
+      }
+    }
     return Checkpoint(events: events, lines: lines, state: state, inputDigest: inputDigest, countsSealed: sealed)
   }
 

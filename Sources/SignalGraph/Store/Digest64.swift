@@ -26,7 +26,8 @@ public struct Digest64: Sendable, Equatable {
   /// A digest carried over from an earlier run (a stored ``value``).
   public init(value: UInt64) { self.value = value }
 
-  @inline(__always) private mutating func mix(_ word: UInt64) {
+  /// Folds in one 8-byte word (``SplitDigest64`` feeds the same steps).
+  @inline(__always) mutating func mix(_ word: UInt64) {
     var h = (value ^ word) &* 0x9E37_79B9_7F4A_7C15
     h ^= h >> 29
     value = h &* 0xBF58_476D_1CE4_E5B9

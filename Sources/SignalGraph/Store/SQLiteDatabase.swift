@@ -113,6 +113,12 @@ package final class SQLiteStatement {
     }
   }
 
+  /// Binds bytes as a blob, copied now.
+  package func bind(_ index: Int32, blob: UnsafeRawBufferPointer) {
+    let pointer = blob.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+    sqlite3_bind_blob64(handle, index, pointer, sqlite3_uint64(blob.count), fraudscan_sqlite_transient)
+  }
+
   /// The bytes of a blob column, copied.
   package func blob(_ column: Int32) -> [UInt8] {
     let count = Int(sqlite3_column_bytes(handle, column))

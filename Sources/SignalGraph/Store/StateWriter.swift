@@ -11,28 +11,134 @@
 ///     var reader = StateReader(writer.bytes)
 ///     try reader.read(Int64.self)          // 42
 ///     try reader.readArray(Int32.self)     // [1, 2, 3]
+///
+/// **In chunks.** A writer made with ``init(chunkBytes:emit:)`` holds at
+/// most `chunkBytes` of what it wrote: each time that many are buffered, it
+/// hands them to `emit` (a row of a table, a file write) and reuses the
+/// buffer, and ``finish()`` hands over the rest and the seal. The bytes
+/// emitted, put end to end, are exactly those ``sealed()`` returns for the
+/// same writes, so memory while writing a state is bounded by a chunk, not
+/// by the state.
+///
+///     var rows: [[UInt8]] = []
+///     var chunked = StateWriter(chunkBytes: 4) { rows.append(Array($0)) }
+///     chunked.write(Int64(42))
+///     let seal = try chunked.finish()   // rows: four of 4 bytes, the value's then the seal's
 package struct StateWriter {
-  /// What has been written so far.
+  /// What has been written and not yet emitted: everything, unless the
+  /// writer emits chunks (``init(chunkBytes:emit:)``).
   package private(set) var bytes: [UInt8] = []
+  /// How many bytes have been written so far, emitted ones included.
+  package private(set) var count = 0
+  /// The chunk size and where chunks go, for a writer that emits them.
+  private var chunkBytes = Int.max
+  private var emit: ((UnsafeRawBufferPointer) throws -> Void)?
+  /// The checksum of everything written, for a writer that emits chunks.
+  private var digest = SplitDigest64()
+  /// The first error `emit` threw: later writes are dropped and ``finish()`` throws it.
+  private var failure: (any Error)?
+  /// A writer that only counts (``writePart(_:)`` measures a part with one).
+  private var measuring = false
 
-  /// Creates an empty writer.
+  /// Creates an empty writer that keeps everything in ``bytes``.
   package init() {}
+
+  /// Creates a writer that hands what it writes to `emit` in chunks of
+  /// `chunkBytes` (the last one shorter), ending with the seal at
+  /// ``finish()``. If `emit` throws, later writes are dropped and
+  /// ``finish()`` throws that error.
+  package init(chunkBytes: Int, emit: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+    self.chunkBytes = max(8, chunkBytes)
+    self.emit = emit
+    bytes.reserveCapacity(self.chunkBytes)
+  }
+
+  /// A writer that counts bytes and keeps none.
+  private static func measure() -> StateWriter {
+    var writer = StateWriter()
+    writer.measuring = true
+    return writer
+  }
+
+  /// Appends raw bytes: to ``bytes``, emitting each full chunk; `sealing`
+  /// for the seal itself, which the checksum does not cover.
+  private mutating func append(_ raw: UnsafeRawBufferPointer, sealing: Bool = false) {
+    count += raw.count
+    if measuring { return }
+    guard emit != nil else {
+      bytes.append(contentsOf: raw)
+      return
+    }
+    if !sealing { digest.update(raw) }
+    var rest = raw
+    while !rest.isEmpty {
+      let n = min(rest.count, chunkBytes - bytes.count)
+      bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[..<n]))
+      rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+      if bytes.count == chunkBytes { emitBuffered() }
+    }
+  }
+
+  /// Hands the buffered bytes to `emit` and empties the buffer.
+  private mutating func emitBuffered() {
+    if failure == nil, let emit {
+      do { try bytes.withUnsafeBytes(emit) } catch { failure = error }
+    }
+    bytes.removeAll(keepingCapacity: true)
+  }
 
   /// Appends the bytes of one plain value.
   package mutating func write<T: BitwiseCopyable>(_ value: T) {
-    withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
+    withUnsafeBytes(of: value) { append($0) }
   }
 
   /// Appends a count, then the elements' bytes.
   package mutating func write<T: BitwiseCopyable>(_ array: [T]) {
     write(array.count)
-    array.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    array.withUnsafeBytes { append($0) }
+  }
+
+  /// Appends a count, then the bytes of `elements`, which must be `count`
+  /// long: the same bytes as `write(Array(elements))`, without building
+  /// that array (a dictionary's keys, a column of records, a set).
+  ///
+  ///     var writer = StateWriter()
+  ///     let scores: [UInt64: Int32] = [1: 10, 2: 20]
+  ///     writer.write(scores.keys, count: scores.count)   // as writer.write(Array(scores.keys))
+  package mutating func write<S: Sequence>(_ elements: S, count: Int) where S.Element: BitwiseCopyable {
+    write(count)
+    if measuring {
+      self.count += count * MemoryLayout<S.Element>.stride
+      return
+    }
+    var batch: [S.Element] = []
+    batch.reserveCapacity(min(count, 4_096))
+    var written = 0
+    for element in elements {
+      batch.append(element)
+      if batch.count == 4_096 {
+        batch.withUnsafeBytes { append($0) }
+        written += batch.count
+        batch.removeAll(keepingCapacity: true)
+      }
+    }
+    batch.withUnsafeBytes { append($0) }
+    written += batch.count
+    precondition(written == count, "StateWriter: \(written) elements written where the count said \(count)")
   }
 
   /// Appends a count, then each array.
   package mutating func write<T: BitwiseCopyable>(_ arrays: [[T]]) {
     write(arrays.count)
     for array in arrays { write(array) }
+  }
+
+  /// Appends a count, then each collection as an array: the same bytes as
+  /// `write(collections.map { Array($0) })`, without building those arrays.
+  package mutating func write<C: Collection>(arrays collections: C)
+  where C.Element: Collection, C.Element.Element: BitwiseCopyable {
+    write(collections.count)
+    for collection in collections { write(collection, count: collection.count) }
   }
 
   /// Appends a string as its UTF-8 bytes.
@@ -42,31 +148,43 @@ package struct StateWriter {
 
   /// Appends a dictionary of plain keys and values as two arrays.
   package mutating func write<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(_ dictionary: [K: V]) {
-    write(Array(dictionary.keys))
-    write(Array(dictionary.values))
+    write(dictionary.keys, count: dictionary.count)
+    write(dictionary.values, count: dictionary.count)
   }
 
   /// Appends a dictionary of plain keys and arrays of plain values.
   package mutating func write<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(_ dictionary: [K: [V]]) {
-    write(Array(dictionary.keys))
-    write(Array(dictionary.values))
+    write(dictionary.keys, count: dictionary.count)
+    write(arrays: dictionary.values)
   }
 
   /// Appends what `body` writes as one part, preceded by its length in
   /// bytes, so that a reader can check it read exactly the part
   /// (``StateReader/readPart(_:)``) or skip it (``StateReader/skipPart()``).
+  /// A writer that emits chunks cannot go back to fill in the length, so it
+  /// runs `body` twice: once to count the bytes, once to write them.
   package mutating func writePart(_ body: (inout StateWriter) -> Void) {
-    let start = bytes.count
-    write(0)
+    if emit == nil && !measuring {
+      let start = bytes.count
+      write(0)
+      body(&self)
+      let length = bytes.count - start - MemoryLayout<Int>.size
+      bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: start, as: Int.self) }
+      return
+    }
+    var measured = Self.measure()
+    body(&measured)
+    write(measured.count)
+    let start = count
     body(&self)
-    let length = bytes.count - start - MemoryLayout<Int>.size
-    bytes.withUnsafeMutableBytes { $0.storeBytes(of: length, toByteOffset: start, as: Int.self) }
+    precondition(count - start == measured.count, "StateWriter: a part wrote other bytes than it measured")
   }
 
   /// What has been written, followed by its 8-byte ``Digest64``: the only
-  /// place a checksum is written. ``StateReader/init(sealed:)`` checks it, so
-  /// a damaged byte anywhere (counters and clock included) is refused
-  /// before anything is read.
+  /// place a checksum is written. ``StateReader/init(sealed:)-([UInt8])``
+  /// checks it, so a damaged byte anywhere (counters and clock included)
+  /// is refused before anything is read. For a writer that keeps everything
+  /// (``init()``).
   package func sealed() -> [UInt8] {
     var digest = Digest64()
     digest.update(bytes)
@@ -74,124 +192,19 @@ package struct StateWriter {
     withUnsafeBytes(of: digest.value) { sealed.append(contentsOf: $0) }
     return sealed
   }
-}
 
-/// Reads what a ``StateWriter`` wrote, in the same order, and fails with
-/// ``StateReaderError`` instead of reading past the end.
-package struct StateReader {
-  private let bytes: [UInt8]
-  private var position = 0
-
-  /// Reads `bytes` from the start.
-  package init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-  /// Reads what ``StateWriter/sealed()`` returned, once its checksum matches.
+  /// Ends a writer that emits chunks (``init(chunkBytes:emit:)``): emits
+  /// what is buffered followed by the 8-byte seal, the same bytes
+  /// ``sealed()`` would end with, and returns the seal.
   ///
-  /// - Throws: ``StateReaderError/checksumMismatch`` when any byte differs
-  ///   from what was written (or the bytes are too short to hold a checksum).
-  package init(sealed: [UInt8]) throws(StateReaderError) {
-    guard sealed.count >= 8 else { throw .checksumMismatch }
-    let body = sealed[..<(sealed.count - 8)]
-    var digest = Digest64()
-    digest.update(body)
-    let stored = sealed.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: sealed.count - 8, as: UInt64.self) }
-    guard stored == digest.value else { throw .checksumMismatch }
-    bytes = Array(body)
+  /// - Throws: the first error `emit` threw.
+  @discardableResult
+  package mutating func finish() throws -> UInt64 {
+    precondition(emit != nil, "StateWriter: finish() is for a writer that emits chunks; use sealed()")
+    let seal = digest.value
+    withUnsafeBytes(of: seal) { append($0, sealing: true) }
+    if !bytes.isEmpty { emitBuffered() }
+    if let failure { throw failure }
+    return seal
   }
-
-  /// Whether everything has been read.
-  package var isAtEnd: Bool { position == bytes.count }
-
-  /// Reads one plain value.
-  package mutating func read<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> T {
-    let size = MemoryLayout<T>.size
-    guard bytes.count - position >= size else { throw .truncated }
-    let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: position, as: T.self) }
-    position += size
-    return value
-  }
-
-  /// Reads a count and that many elements.
-  package mutating func readArray<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> [T] {
-    let count = try read(Int.self)
-    let stride = MemoryLayout<T>.stride
-    guard count >= 0, count <= (bytes.count - position) / max(stride, 1) else { throw .truncated }
-    let array = [T](unsafeUninitializedCapacity: count) { buffer, initialised in
-      bytes.withUnsafeBytes { source in
-        UnsafeMutableRawBufferPointer(buffer).copyMemory(
-          from: UnsafeRawBufferPointer(rebasing: source[position..<position + count * stride]))
-      }
-      initialised = count
-    }
-    position += count * stride
-    return array
-  }
-
-  /// Reads a part written by ``StateWriter/writePart(_:)`` with `body`,
-  /// which must read exactly the part's bytes.
-  ///
-  /// - Throws: ``StateReaderError/malformed`` when `body` reads more or less
-  ///   than the part, or what `body` throws.
-  package mutating func readPart<T>(_ body: (inout StateReader) throws(StateReaderError) -> T) throws(StateReaderError)
-    -> T
-  {
-    let length = try read(Int.self)
-    guard length >= 0, length <= bytes.count - position else { throw .truncated }
-    let end = position + length
-    let value = try body(&self)
-    guard position == end else { throw .malformed }
-    return value
-  }
-
-  /// Skips a part written by ``StateWriter/writePart(_:)`` and returns the
-  /// range of its bytes (its length excluded).
-  package mutating func skipPart() throws(StateReaderError) -> Range<Int> {
-    let length = try read(Int.self)
-    guard length >= 0, length <= bytes.count - position else { throw .truncated }
-    position += length
-    return (position - length)..<position
-  }
-
-  /// Reads a count and that many arrays.
-  package mutating func readArrays<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> [[T]] {
-    let count = try read(Int.self)
-    guard count >= 0, count <= (bytes.count - position) / MemoryLayout<Int>.size else { throw .truncated }
-    var arrays: [[T]] = []
-    arrays.reserveCapacity(count)
-    for _ in 0..<count { arrays.append(try readArray(T.self)) }
-    return arrays
-  }
-
-  /// Reads a string.
-  package mutating func readString() throws(StateReaderError) -> String {
-    String(decoding: try readArray(UInt8.self), as: UTF8.self)
-  }
-
-  /// Reads a dictionary of plain keys and values.
-  package mutating func readDictionary<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(
-    _: K.Type, _: V.Type
-  ) throws(StateReaderError) -> [K: V] {
-    let keys = try readArray(K.self), values = try readArray(V.self)
-    guard keys.count == values.count else { throw .malformed }
-    return Dictionary(zip(keys, values)) { a, _ in a }
-  }
-
-  /// Reads a dictionary of plain keys and arrays of plain values.
-  package mutating func readDictionaryOfArrays<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(
-    _: K.Type, _: V.Type
-  ) throws(StateReaderError) -> [K: [V]] {
-    let keys = try readArray(K.self), values = try readArrays(V.self)
-    guard keys.count == values.count else { throw .malformed }
-    return Dictionary(zip(keys, values)) { a, _ in a }
-  }
-}
-
-/// Why saved state cannot be read back.
-package enum StateReaderError: Error, Equatable {
-  /// The bytes end before the state does.
-  case truncated
-  /// The bytes do not describe a state this build writes.
-  case malformed
-  /// The bytes differ from those sealed by ``StateWriter/sealed()``.
-  case checksumMismatch
 }
