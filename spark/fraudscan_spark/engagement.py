@@ -24,6 +24,8 @@ RELATED_CHECK_LIMIT = 16
 # The shortest span (seconds) a window or burst is measured over: a synchrony window, a burst
 # customer's span and the padding that widens a block's window are at least an hour.
 SHORTEST_SPAN = 3600
+# The most peeling passes over one candidate's sub-graph (EngagementBlockTest.subBlockPasses).
+SUB_BLOCK_PASSES = 16
 
 
 def configure_block_test(t: dict) -> None:
@@ -501,35 +503,84 @@ class BlockTest:
         return len({find(x) for x in range(b)})
 
     def blocks(self, rows, columns, depth=0):
-        """The parts of a candidate that pass; a part too sparse to pass is searched for
-        sub-blocks by greedy peeling (EngagementBlockTest+Refine)."""
+        """The parts of a candidate that pass, each completed with the farm's endorsers the
+        peeling left out (`completed`); a part too sparse to pass is searched for sub-blocks by
+        greedy peeling (EngagementBlockTest+Refine)."""
         passed = []
         for r, c in self.split(rows, columns):
             o = self.evaluate(r, c)
             if o["passed"]:
-                passed.append(o)
+                passed.append(self.completed(o))
             elif (depth < 3 and len(o.get("endorsers", [])) >= 2 * MIN_ENDORSERS
                   and len(o.get("customers", [])) >= 2 * MIN_CUSTOMERS and o["fill"] < MIN_FILL):
                 passed += self.sub_blocks(o["endorsers"], o["customers"], depth + 1)
         return passed
 
+    def completed(self, o):
+        """The passing block `o` with the accounts outside it that endorsed its customers as its
+        endorsers did (EngagementBlockTest.completed): FRAUDAR's best prefix keeps the densest
+        rows, so a farm's endorsers that served fewer of its customers are left out.
+
+        An account joins on evidence against its own volume: of its h one-way endorsements of
+        the customers at least two, and at least half, fall within the block's window widened
+        by its width (at least an hour) on each side, and P(Poisson(d_i * sum d_j / m) >= h) <=
+        family_alpha / r (d_i its one-way out-degree, sum d_j the customers' in-degrees, m the
+        set's distinct pairs, r the accounts considered: a Bonferroni bound). The wider block is
+        tested as a whole and replaces `o` only if it passes with more endorsers."""
+        block = set(o["endorsers"])
+        pad = max(o["we"] - o["ws"], SHORTEST_SPAN)
+        lo, hi = o["ws"] - pad, o["we"] + pad
+        synced, hits = {}, {}  # per account considered, in the order first met
+        for j in o["customers"]:
+            for t, i in self.ins.get(j, []):
+                if i in block or self.endorses_back(j, i):
+                    continue
+                synced.setdefault(i, 0)
+                hits.setdefault(i, 0)
+                if lo <= t <= hi:
+                    synced[i] += 1
+                else:
+                    hits[i] += 1
+        per_out_edge = sum(float(self.in_degree(j)) for j in o["customers"]) / float(max(self.g.edge_count, 1))
+        level = math.log10(FAMILY_ALPHA / max(len(synced), 1))
+        rows = list(o["endorsers"])
+        for i, sync in synced.items():
+            total = sync + hits[i]
+            if sync < 2 or 2 * sync < total:
+                continue
+            if log10_poisson_tail(total, self.one_way_outdeg.get(i, 0) * per_out_edge) <= level:
+                rows.append(i)
+        if len(rows) == len(o["endorsers"]):
+            return o
+        wider = self.evaluate(rows, o["customers"])
+        return wider if wider["passed"] and len(wider["endorsers"]) > len(o["endorsers"]) else o
+
     def sub_blocks(self, rows, columns, depth):
-        cset = set(columns)
+        """Peels the sub-graph `rows` x `columns` (its one-way endorsements) repeatedly with
+        FRAUDAR's weights, at most SUB_BLOCK_PASSES times. A pass removes the endorsers and
+        customers of the blocks in it that pass, or, when none passes, its whole block: the
+        peeling's best prefix can hold part of a second farm, which a later pass then finds
+        whole instead of in pieces."""
         by_row = {i: [] for i in rows}
-        rset = set(rows)
+        rset, cset = set(rows), set(columns)
         for j in columns:
             for _, s in self.ins.get(j, []):
                 if s in rset and not self.endorses_back(j, s):  # the one-way endorsements
                     by_row[s].append(j)
         weights = {j: 1 / math.log(self.in_degree(j) + 5) for j in columns}
         removed_r, removed_c, found = set(), set(), []
-        for _ in range(16):
+        for _ in range(SUB_BLOCK_PASSES):
             br, bc, _ = greedy_peel(by_row, weights, removed_r, removed_c)
             if not br or not bc:
                 break
-            removed_r |= set(br)
-            removed_c |= set(bc)
-            found += self.blocks(br, bc, depth)
+            passed = self.blocks(br, bc, depth)
+            if not passed:
+                removed_r |= set(br)
+                removed_c |= set(bc)
+            for o in passed:
+                removed_r |= rset.intersection(o["endorsers"])
+                removed_c |= cset.intersection(o["customers"])
+            found += passed
         return found
 
     @staticmethod
