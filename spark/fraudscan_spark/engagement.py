@@ -5,7 +5,7 @@ EngagementBlockTest.swift) so that scores and evidence are those of `fraudscan s
 
 import bisect
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyspark.sql import Window
 from pyspark.sql import functions as F
@@ -21,6 +21,11 @@ LOG10_VOLUME_ALPHA = -0.7
 # The most customers whose ties are checked pair by pair (relatedCheckLimit); a block with more
 # counts every customer as an independent target.
 RELATED_CHECK_LIMIT = 16
+# The shortest span (seconds) a window or burst is measured over: a synchrony window, a burst
+# customer's span and the padding that widens a block's window are at least an hour.
+SHORTEST_SPAN = 3600
+# The most peeling passes over one candidate's sub-graph (EngagementBlockTest.subBlockPasses).
+SUB_BLOCK_PASSES = 16
 
 
 def configure_block_test(t: dict) -> None:
@@ -28,9 +33,10 @@ def configure_block_test(t: dict) -> None:
     (EngagementBlockTest.Thresholds; its defaults are `settings.DEFAULTS`, their one home). The
     block test runs on the driver only (candidates are collected), so module settings suffice."""
     global MIN_ENDORSERS, MIN_CUSTOMERS, MIN_FILL, MIN_SHARE, FAMILY_ALPHA, WINDOW_SHARE, NEW_ACCOUNT_SECONDS
-    global RING_SECONDS
+    global RING_SECONDS, CUSTOMER_BURST_ALPHA
     MIN_ENDORSERS, MIN_CUSTOMERS = t["minimum_endorsers"], t["minimum_customers"]
     MIN_FILL, MIN_SHARE, FAMILY_ALPHA = t["minimum_fill"], t["minimum_share"], t["family_alpha"]
+    CUSTOMER_BURST_ALPHA = t["customer_burst_alpha"]
     WINDOW_SHARE, NEW_ACCOUNT_SECONDS = t["window_share"], t["new_account_seconds"]
     RING_SECONDS = t["ring_seconds"]
 
@@ -86,7 +92,7 @@ def summarise(pairs, interactions, node_count):
         total += r["count"]
         times.append(r["t"])
         cum.append(total)
-    return GraphSummary(node_count, row["m"], row["ei"], row["ej"], float(max(hi - lo, 3600)), times, cum)
+    return GraphSummary(node_count, row["m"], row["ei"], row["ej"], float(max(hi - lo, SHORTEST_SPAN)), times, cum)
 
 
 def log10_poisson_tail(k, mean):
@@ -157,6 +163,32 @@ def fetch(spark, pairs, candidates):
     return Neighbourhood(ins, returned, {r["src"]: r["d"] for r in degrees}, {r["src"]: r["one_way"] for r in degrees})
 
 
+def _time(in_edge):
+    """The first time of an in-edge (t, src)."""
+    return in_edge[0]
+
+
+@dataclass
+class Gathered:
+    """A block's customers and its endorsements of them (what EngagementBlockTest.gather leaves
+    in its scratch)."""
+
+    customers: list = field(default_factory=list)
+    edges: list = field(default_factory=list)  # (src, t) of each block endorsement of a customer
+    by_share: list = field(default_factory=list)  # per edge: whether its customer is one by share
+    returned: int = 0  # edges their customer returns (counted only in the ring reading)
+    share_customers: int = 0  # customers by share (explains_standing), not by burst
+
+    def window_times(self):
+        """The sorted times the synchrony window is taken from: those of the customers by share
+        when there are at least `minimum_customers` of them, so that a burst elsewhere (fakes
+        following a popular account the day they are made) cannot stretch the window to
+        include itself; otherwise all."""
+        if self.share_customers >= MIN_CUSTOMERS:
+            return sorted(t for (_, t), share in zip(self.edges, self.by_share) if share)
+        return sorted(t for _, t in self.edges)
+
+
 class BlockTest:
     """Port of EngagementBlockTest over a `Neighbourhood` of its candidates: split, trimming,
     the crowd rules (mutual ties, independent targets, established endorsers), the tests and
@@ -175,37 +207,71 @@ class BlockTest:
         """Whether `j` endorses `s`, for an in-edge s -> j of a candidate column (a mutual tie)."""
         return (s, j) in self.returned
 
-    @staticmethod
-    def is_customer(in_block, in_degree):
-        return in_block >= 2 and in_block >= MIN_SHARE * in_degree
+    def in_count(self, j, lo, hi):
+        """Distinct endorsers who first endorsed candidate column `j` from `lo` through `hi`, both
+        included (EndorsementGraph.inCount): two binary searches in its time-ordered in-edges."""
+        lst = self.ins.get(j, [])
+        return bisect.bisect_right(lst, hi, key=_time) - bisect.bisect_left(lst, lo, key=_time)
 
-    def gather(self, columns, marked, window=None, count_mutual=False):
-        """The customers among `columns` for the endorsers `marked`, the block's edges (src, t)
-        into them, and how many of those their customer returns. A returned endorsement is a
-        mutual tie and is not counted unless `count_mutual` (the ring reading). With a
-        `window`, a customer must also have at least two block endorsements, and at least
-        half of them, within it."""
-        customers, edges, returned = [], [], 0
+    def explains_standing(self, j, in_block):
+        """Whether the block, `in_block` of `j`'s distinct endorsers, gives it at least
+        `minimum_share` of them: the first way to be a customer (explainsStanding)."""
+        return in_block >= 2 and in_block >= MIN_SHARE * self.in_degree(j)
+
+    def is_customer(self, j, in_block, timed, first, last):
+        """Whether column `j`, with `in_block` of its distinct endorsers in the block, `timed` of
+        whose block endorsements span `first` to `last`, is a customer (isCustomer): at least two,
+        and either by share (`explains_standing`) or by burst: at least `minimum_share` of those
+        who endorsed it within the span are the block's (`timed` >= 2) and they are more than its
+        own rate explains, P(Poisson(d_j * max(span, an hour) / T) >= timed) <=
+        `customer_burst_alpha` (d_j its distinct endorsers, T the set's span). A small farm's
+        ordinary customer with honest followers of its own is one; a celebrity is not."""
+        if in_block < 2:
+            return False
+        if self.explains_standing(j, in_block):
+            return True
+        if timed < 2 or timed < MIN_SHARE * self.in_count(j, first, last):
+            return False
+        span = float(max(last - first, SHORTEST_SPAN))
+        rate = self.in_degree(j) * span / self.g.span
+        return log10_poisson_tail(timed, rate) <= math.log10(CUSTOMER_BURST_ALPHA)
+
+    def gather(self, columns, marked, window=None, core=None, count_mutual=False):
+        """The customers among `columns` for the endorsers `marked` and the block's endorsements
+        of them (`Gathered`). A returned endorsement is a mutual tie and is not counted unless
+        `count_mutual` (the ring reading). With a `window`, a customer must also have at least
+        two block endorsements, and at least half of them, within it, and a burst customer its
+        burst within the block's `core` window (fakes following a popular account the day they
+        are made, days before they serve their customers, do not make it a customer)."""
+        out = Gathered()
         for j in columns:
             lst = self.ins.get(j, [])
-            in_block = sync = 0
+            in_block = sync = timed = 0
+            first = last = None
             for t, s in lst:
                 if s in marked and (count_mutual or not self.endorses_back(j, s)):
                     in_block += 1
                     if window is None or window[0] <= t <= window[1]:
                         sync += 1
-            if not (self.is_customer(in_block, len(lst)) and sync >= 2 and 2 * sync >= in_block):
+                    if core is None or core[0] <= t <= core[1]:
+                        timed += 1
+                        first = t if first is None else min(first, t)
+                        last = t if last is None else max(last, t)
+            if not (sync >= 2 and 2 * sync >= in_block and self.is_customer(j, in_block, timed, first, last)):
                 continue
-            customers.append(j)
+            out.customers.append(j)
+            by_share = self.explains_standing(j, in_block)
+            out.share_customers += by_share
             for t, s in lst:
                 if s not in marked:
                     continue
                 mutual = self.endorses_back(j, s)
                 if mutual and not count_mutual:
                     continue
-                returned += mutual
-                edges.append((s, t))
-        return customers, edges, returned
+                out.returned += mutual
+                out.edges.append((s, t))
+                out.by_share.append(by_share)
+        return out
 
     @staticmethod
     def window(t):
@@ -223,9 +289,11 @@ class BlockTest:
         pos = {r: p for p, r in enumerate(rows)}
         kept = []
         for j in columns:
-            lst = self.ins.get(j, [])
-            ins = [pos[s] for _, s in lst if s in pos]
-            if self.is_customer(len(ins), len(lst)):
+            block = [(t, pos[s]) for t, s in self.ins.get(j, []) if s in pos]
+            ins = [p for _, p in block]
+            # A burst customer's burst is all of the block's endorsements of it.
+            first, last = (min(t for t, _ in block), max(t for t, _ in block)) if block else (None, None)
+            if self.is_customer(j, len(ins), len(ins), first, last):
                 kept.append((j, ins))
         row_cols = [[] for _ in rows]
         for c, (_, ins) in enumerate(kept):
@@ -300,28 +368,31 @@ class BlockTest:
             return ring
         return one
 
-    def _trim(self, customers, edges, returned, count_mutual):
+    def _trim(self, gathered, count_mutual):
         """Endorsers: at least half of their endorsements of customers within the widened
         synchrony window (an established account: at least two, and more than its one-way
-        volume explains); customers re-gathered against them. Repeated, at most three rounds,
-        while customers or endorsers drop out."""
+        volume explains); customers re-gathered against them, a burst customer's burst within
+        the window's core. Repeated, at most three rounds, while customers or endorsers drop
+        out. The window is the customers' by share when there are enough of them
+        (`Gathered.window_times`)."""
         g = self.g
         for _ in range(3):
-            if not edges:
+            if not gathered.edges:
                 break
-            st = sorted(t for _, t in edges)
+            st = gathered.window_times()
             s0, _, k0 = self.window(st)
             core = (st[s0], st[s0 + k0 - 1])
-            pad = max(core[1] - core[0], 3600)
+            pad = max(core[1] - core[0], SHORTEST_SPAN)
             widened = (core[0] - pad, core[1] + pad)
             synced, hits, touched = {}, {}, []
-            for i, t in edges:
+            for i, t in gathered.edges:
                 if i not in synced and i not in hits:
                     touched.append(i)
                 if widened[0] <= t <= widened[1]:
                     synced[i] = synced.get(i, 0) + 1
                 else:
                     hits[i] = hits.get(i, 0) + 1
+            customers = gathered.customers
             per_out_edge = sum(float(self.in_degree(j)) for j in customers) / float(max(g.edge_count, 1))
             kept = set()
             for i in touched:
@@ -332,19 +403,19 @@ class BlockTest:
                     total, self.one_way_outdeg.get(i, 0) * per_out_edge) > LOG10_VOLUME_ALPHA
                 if sync >= (2 if established else 1) and 2 * sync >= total and not explained:
                     kept.add(i)
-            before = len(customers)
-            customers, edges, returned = self.gather(customers, kept, widened, count_mutual)
-            if len(customers) == before and len(kept) == len(touched):
+            gathered = self.gather(customers, kept, widened, core, count_mutual)
+            if len(gathered.customers) == len(customers) and len(kept) == len(touched):
                 break
-        return customers, edges, returned
+        return gathered
 
     def _evaluate(self, rows, columns, count_mutual):
         g = self.g
         o = {"passed": False}
-        customers, edges, returned = self.gather(columns, set(rows), None, count_mutual)
-        if not edges:
+        gathered = self.gather(columns, set(rows), count_mutual=count_mutual)
+        if not gathered.edges:
             return o
-        customers, edges, returned = self._trim(customers, edges, returned, count_mutual)
+        gathered = self._trim(gathered, count_mutual)
+        customers, edges, returned = gathered.customers, gathered.edges, gathered.returned
         # Rows whose customers all dropped out go too.
         endorsers = sorted({i for i, _ in edges})
         e = len(edges)
@@ -361,8 +432,8 @@ class BlockTest:
         t = sorted(t for _, t in edges)
         start, width0, k = self.window(t)
         ws, we = t[start], t[start + k - 1]
-        width = max(float(width0), 3600.0)
-        wend = ws + max(width0, 3600)
+        width = float(max(width0, SHORTEST_SPAN))
+        wend = ws + max(width0, SHORTEST_SPAN)
         own = 0
         for x in t[start:]:
             if x <= wend:
@@ -432,35 +503,84 @@ class BlockTest:
         return len({find(x) for x in range(b)})
 
     def blocks(self, rows, columns, depth=0):
-        """The parts of a candidate that pass; a part too sparse to pass is searched for
-        sub-blocks by greedy peeling (EngagementBlockTest+Refine)."""
+        """The parts of a candidate that pass, each completed with the farm's endorsers the
+        peeling left out (`completed`); a part too sparse to pass is searched for sub-blocks by
+        greedy peeling (EngagementBlockTest+Refine)."""
         passed = []
         for r, c in self.split(rows, columns):
             o = self.evaluate(r, c)
             if o["passed"]:
-                passed.append(o)
+                passed.append(self.completed(o))
             elif (depth < 3 and len(o.get("endorsers", [])) >= 2 * MIN_ENDORSERS
                   and len(o.get("customers", [])) >= 2 * MIN_CUSTOMERS and o["fill"] < MIN_FILL):
                 passed += self.sub_blocks(o["endorsers"], o["customers"], depth + 1)
         return passed
 
+    def completed(self, o):
+        """The passing block `o` with the accounts outside it that endorsed its customers as its
+        endorsers did (EngagementBlockTest.completed): FRAUDAR's best prefix keeps the densest
+        rows, so a farm's endorsers that served fewer of its customers are left out.
+
+        An account joins on evidence against its own volume: of its h one-way endorsements of
+        the customers at least two, and at least half, fall within the block's window widened
+        by its width (at least an hour) on each side, and P(Poisson(d_i * sum d_j / m) >= h) <=
+        family_alpha / r (d_i its one-way out-degree, sum d_j the customers' in-degrees, m the
+        set's distinct pairs, r the accounts considered: a Bonferroni bound). The wider block is
+        tested as a whole and replaces `o` only if it passes with more endorsers."""
+        block = set(o["endorsers"])
+        pad = max(o["we"] - o["ws"], SHORTEST_SPAN)
+        lo, hi = o["ws"] - pad, o["we"] + pad
+        synced, hits = {}, {}  # per account considered, in the order first met
+        for j in o["customers"]:
+            for t, i in self.ins.get(j, []):
+                if i in block or self.endorses_back(j, i):
+                    continue
+                synced.setdefault(i, 0)
+                hits.setdefault(i, 0)
+                if lo <= t <= hi:
+                    synced[i] += 1
+                else:
+                    hits[i] += 1
+        per_out_edge = sum(float(self.in_degree(j)) for j in o["customers"]) / float(max(self.g.edge_count, 1))
+        level = math.log10(FAMILY_ALPHA / max(len(synced), 1))
+        rows = list(o["endorsers"])
+        for i, sync in synced.items():
+            total = sync + hits[i]
+            if sync < 2 or 2 * sync < total:
+                continue
+            if log10_poisson_tail(total, self.one_way_outdeg.get(i, 0) * per_out_edge) <= level:
+                rows.append(i)
+        if len(rows) == len(o["endorsers"]):
+            return o
+        wider = self.evaluate(rows, o["customers"])
+        return wider if wider["passed"] and len(wider["endorsers"]) > len(o["endorsers"]) else o
+
     def sub_blocks(self, rows, columns, depth):
-        cset = set(columns)
+        """Peels the sub-graph `rows` x `columns` (its one-way endorsements) repeatedly with
+        FRAUDAR's weights, at most SUB_BLOCK_PASSES times. A pass removes the endorsers and
+        customers of the blocks in it that pass, or, when none passes, its whole block: the
+        peeling's best prefix can hold part of a second farm, which a later pass then finds
+        whole instead of in pieces."""
         by_row = {i: [] for i in rows}
-        rset = set(rows)
+        rset, cset = set(rows), set(columns)
         for j in columns:
             for _, s in self.ins.get(j, []):
                 if s in rset and not self.endorses_back(j, s):  # the one-way endorsements
                     by_row[s].append(j)
         weights = {j: 1 / math.log(self.in_degree(j) + 5) for j in columns}
         removed_r, removed_c, found = set(), set(), []
-        for _ in range(16):
+        for _ in range(SUB_BLOCK_PASSES):
             br, bc, _ = greedy_peel(by_row, weights, removed_r, removed_c)
             if not br or not bc:
                 break
-            removed_r |= set(br)
-            removed_c |= set(bc)
-            found += self.blocks(br, bc, depth)
+            passed = self.blocks(br, bc, depth)
+            if not passed:
+                removed_r |= set(br)
+                removed_c |= set(bc)
+            for o in passed:
+                removed_r |= rset.intersection(o["endorsers"])
+                removed_c |= cset.intersection(o["customers"])
+            found += passed
         return found
 
     @staticmethod

@@ -10,7 +10,19 @@ spares and a look-alike that is still reported:
 - `established`: 4 fresh fakes follow 3 customers within a day; a busy rater (established,
   150 other follows over the year) follows the 3 customers in the same hours and an
   established fan follows one of them (their hits are what their volume explains, or one:
-  spared, the fakes and customers reported)."""
+  spared, the fakes and customers reported).
+
+And two sets for the block test's refinements since (EngagementBlockTest+Refine, isCustomer):
+
+- `light`: a farm whose endorsers do not all serve every customer: 20 fresh fakes follow 11 of
+  its 12 customers, 12 more only 3, over twelve days; each customer has 3 honest followers over
+  the year (3 000 honest accounts, so that 3 hits on the customers are beyond a light fake's
+  volume). The densest block FRAUDAR's peeling returns holds the first 20; the 12 join
+  dense-block's finding only by completion (their hits on the customers in the block's window
+  beyond their volume);
+- `stealth`: 6 fresh fakes follow 3 customers (5 of 6 pairs each) within 20 hours; each customer
+  has 12 honest followers over the year, so the farm gives it a third of its endorsers, not
+  half, but is its burst (customers by burst)."""
 
 import csv
 import os
@@ -113,4 +125,38 @@ def established(directory):
     return s.write(directory)
 
 
-SETS = {"mutual": mutual, "targets": targets, "established": established}
+def light(directory):
+    """A farm of 20 dense and 12 light endorsers on 12 customers with honest followers."""
+    s = SetWriter(4)
+    names = s.background(n=3000, out=4)
+    customers = [s.account(f"lcust{c:02d}") for c in range(12)]
+    for c in customers:
+        for h in s.rng.sample(names, 3):
+            s.follow(h, c, T0 + s.rng.randrange(365 * DAY))
+    run = T0 + 150 * DAY
+    for e in range(32):
+        fake = s.account(f"lfake{e:02d}", run - (1 + s.rng.randrange(5)) * DAY)
+        served = [c for c in range(12) if c != e % 12] if e < 20 else [(e + 4 * k) % 12 for k in range(3)]
+        for c in served:
+            s.follow(fake, customers[c], run + s.rng.randrange(12 * DAY))
+    return s.write(directory)
+
+
+def stealth(directory):
+    """A stealth farm of 6 fresh fakes on 3 customers that have more honest followers than it gives."""
+    s = SetWriter(5)
+    names = s.background()
+    customers = [s.account(f"scust{c}") for c in range(3)]
+    for c in customers:
+        for h in s.rng.sample(names, 12):
+            s.follow(h, c, T0 + s.rng.randrange(365 * DAY))
+    run = T0 + 200 * DAY
+    for e in range(6):
+        fake = s.account(f"sfake{e}", run - (1 + s.rng.randrange(3)) * DAY)
+        for c in range(3):
+            if (e + c) % 6 != 5:
+                s.follow(fake, customers[c], run + s.rng.randrange(20 * 3600))
+    return s.write(directory)
+
+
+SETS = {"mutual": mutual, "targets": targets, "established": established, "light": light, "stealth": stealth}
