@@ -164,14 +164,13 @@ public struct EngagementBlockTest: Sendable {
   @inline(__always) func isCustomer(
     _ j: Int32, inBlock: Int, timed: Int, first: Int64, last: Int64, pairs: EndorsementGraph
   ) -> Bool {
-    guard inBlock >= 2 else { return false }
-    let degree = Double(pairs.inDegree(of: j))
     if explainsStanding(of: j, inBlock: inBlock, pairs: pairs) { return true }
-    guard timed >= 2, Double(timed) >= minimumShare * Double(pairs.inCount(of: j, from: first, through: last)) else {
-      return false
-    }
+    guard inBlock >= 2, timed >= 2,
+      Double(timed) >= minimumShare * Double(pairs.inCount(of: j, from: first, through: last))
+    else { return false }
     let span = Double(max(last.saturatingSubtracting(first), 3_600))
-    return Self.log10PoissonTail(timed, mean: degree * span / pairs.span) <= log10(customerBurstAlpha)
+    let mean = Double(pairs.inDegree(of: j)) * span / pairs.span
+    return Self.log10PoissonTail(timed, mean: mean) <= log10(customerBurstAlpha)
   }
 
   /// Whether the block gives account `j` at least ``minimumShare`` of its
