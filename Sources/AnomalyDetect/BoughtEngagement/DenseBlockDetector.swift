@@ -127,30 +127,11 @@ public struct DenseBlockDetector: Detector {
     let (_, peelValue) = whole.peel(removedRows: excludedRows, removedColumns: nil)
 
     // The region: rows and columns whose peel value reaches the threshold,
-    // re-indexed compactly so that later passes cost only its edges.
-    var rowMap: [Int32] = [], columnMap: [Int32] = []
-    var columnSlot = [Int32](repeating: -1, count: n)
+    // re-indexed compactly so that later passes cost only its edges
+    // (excluded rows took no part, so their peel value is 0).
     let minimumDensity = thresholds.minimumDensity
-    for v in 0..<n where peelValue[n + v] >= minimumDensity {
-      columnSlot[v] = Int32(columnMap.count)
-      columnMap.append(Int32(v))
-    }
-    var offsets: [Int] = [0]
-    var indices: [Int32] = []
-    for v in 0..<n where peelValue[v] >= minimumDensity {
-      let start = indices.count
-      for k in pairs.oneWayOffsets[v]..<pairs.oneWayOffsets[v + 1] {
-        let s = columnSlot[Int(pairs.oneWayTargets[k])]
-        if s >= 0 { indices.append(s) }
-      }
-      if indices.count > start {
-        rowMap.append(Int32(v))
-        offsets.append(indices.count)
-      }
-    }
-    var region = GreedyPeeling(
-      rowCount: rowMap.count, columnCount: columnMap.count, rowOffsets: offsets, columnIndices: indices,
-      columnWeights: columnMap.map { weights[Int($0)] })
+    var (region, rowMap, columnMap) = whole.removing(
+      rows: (0..<n).map { peelValue[$0] < minimumDensity }, columns: (0..<n).map { peelValue[n + $0] < minimumDensity })
     var removedRows = [Bool](repeating: false, count: rowMap.count)
     var removedColumns = [Bool](repeating: false, count: columnMap.count)
     var removedSinceCompaction = 0
