@@ -144,6 +144,49 @@ import Testing
     #expect(try Self.flagged(set, SpectralSpokeDetector(thresholds: thresholds)).isSuperset(of: Self.block))
   }
 
+  /// fBox judges an endorser against those of its degree: in a background
+  /// whose rank-5 spectrum is six stars' followings, and explains little of
+  /// most honest endorsers, it flags the fakes of a farm too small to own a
+  /// singular vector and only the lowest twentieth of the others, not the
+  /// whole background (which would make it a second dense-block search).
+  @Test func fBoxFlagsOnlyTheLowestShareOfEachDegreeClass() throws {
+    var set = SignalSet()
+    var rng = LCG(state: 7)
+    for h in 0..<2_000 {
+      for _ in 0..<(2 + rng.next(6)) {
+        let t = rng.next(2_000)
+        if t != h {
+          set.addInteraction(source: "h\(h)", target: "h\(t)", kind: "follow", time: Self.t0 + Int64(rng.next(180 * 86_400)))
+        }
+      }
+    }
+    for star in 0..<6 {
+      for _ in 0..<300 {
+        let follower = rng.next(2_000)
+        set.addInteraction(
+          source: "h\(follower)", target: "star\(star)", kind: "follow", time: Self.t0 + Int64(rng.next(180 * 86_400)))
+      }
+    }
+    for f in 0..<5 {
+      for c in 0..<5 {
+        set.addInteraction(
+          source: "fake\(f)", target: "cust\(c)", kind: "follow", time: Self.t0 + 100 * Self.day + Int64(f * 60 + c))
+      }
+    }
+    let context = ScanContext(set, graph: GraphIndex(set))
+    let pairs = context.endorsements
+    let svd = try context.spectrum(rank: 5).svd
+    let everyone = [Bool](repeating: false, count: pairs.nodeCount)
+    let loose = SpectralSpokeDetector.unexplained(
+      svd: svd, rank: 5, pairs: pairs, skipping: everyone, share: 0.5, percentile: 1)
+    let strict = SpectralSpokeDetector.unexplained(
+      svd: svd, rank: 5, pairs: pairs, skipping: everyone, share: 0.5, percentile: 0.05)
+    let ids = Set(strict.map { set.accounts.ids[$0] })
+    #expect(loose.count > 1_000)  // the absolute share alone: most of the background
+    #expect(ids.isSuperset(of: (0..<5).map { "fake\($0)" }))
+    #expect(strict.count <= 5 + 2_000 / 20 + 10)  // a twentieth per class, rounding up in each of ~10 classes
+  }
+
   @Test func statisticalTailsAreSane() {
     #expect(EngagementBlockTest.log10PoissonTail(1, mean: 5) == 0)
     #expect(abs(EngagementBlockTest.log10PoissonTail(1, mean: 1) - log10(1 - exp(-1))) < 0.3)

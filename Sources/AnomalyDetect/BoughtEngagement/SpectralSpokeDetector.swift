@@ -17,10 +17,16 @@ import SignalGraph
 ///   ``Thresholds/maxSpokeAccounts``, 2 000, each) form a candidate block. An honest celebrity's spoke
 ///   has one column and fails the block test; a farm's has many.
 /// - **fBox** [Shah et al. 2014]: an endorser with distinct out-degree *d*
-///   has ‖Aᵢ‖ = √*d*, of which its reconstruction explains ‖(UΣ)ᵢ‖. Endorsers
-///   (with *d* ≥ 2) of whom less than ``Thresholds/explainedShare`` (½) is explained are
-///   flagged: a small farm is too small to own a singular vector, so its
-///   members' endorsements go unexplained while celebrity followers' do not.
+///   has ‖Aᵢ‖ = √*d*, of which its reconstruction explains
+///   *e*ᵢ = ‖(UΣ)ᵢ‖ / √*d*. As in the paper, an endorser is judged against the
+///   endorsers of its own degree: those (with *d* ≥ 2) whose *e*ᵢ is in the
+///   lowest ``Thresholds/unexplainedPercentile`` (5 %) of their degree class
+///   (half-octave bins of *d*) and below ``Thresholds/explainedShare`` (½)
+///   are flagged. A small farm is too small to own a singular vector, so its
+///   members' endorsements go unexplained while celebrity followers' do not;
+///   and in a large graph, where a rank-10 spectrum explains little of most
+///   honest endorsers, the percentile keeps fBox to the outliers of the
+///   background instead of repeating ``DenseBlockDetector`` over all of it.
 ///   The blocks among the flagged endorsers are then found by the same
 ///   repeated peeling as ``DenseBlockDetector`` (with its default
 ///   thresholds, on the one-way endorsements), confined to them.
@@ -60,6 +66,9 @@ public struct SpectralSpokeDetector: Detector {
     public var rank = 10
     /// fBox flags endorsers of whom less than this share of √degree is explained.
     public var explainedShare = 0.5
+    /// fBox flags only endorsers whose explained share is in this lowest
+    /// fraction of their degree class.
+    public var unexplainedPercentile = 0.05
     /// A spoke keeps the entries of at least this share of the vector's largest.
     public var spokeShare = 0.25
     /// The most accounts a spoke keeps on each side.
@@ -68,10 +77,12 @@ public struct SpectralSpokeDetector: Detector {
     /// The default thresholds.
     public init() {}
 
-    /// The keys of a settings file: `rank`, `explained_share`, `spoke_share`, `max_spoke_accounts`.
+    /// The keys of a settings file: `rank`, `explained_share`, `unexplained_percentile`,
+    /// `spoke_share`, `max_spoke_accounts`.
     public enum CodingKeys: String, CodingKey {
       case rank
       case explainedShare = "explained_share"
+      case unexplainedPercentile = "unexplained_percentile"
       case spokeShare = "spoke_share"
       case maxSpokeAccounts = "max_spoke_accounts"
     }
@@ -95,6 +106,7 @@ public struct SpectralSpokeDetector: Detector {
     let check = SettingCheck<Thresholds.CodingKeys>(detector: "spectral")
     try check.within(thresholds.rank, 1...200, .rank, "a whole number")
     try check.share(thresholds.explainedShare, .explainedShare)
+    try check.share(thresholds.unexplainedPercentile, .unexplainedPercentile)
     try check.share(thresholds.spokeShare, .spokeShare)
     try check.atLeast(thresholds.maxSpokeAccounts, 2, .maxSpokeAccounts, "a whole number")
     self.thresholds = thresholds
@@ -145,29 +157,57 @@ public struct SpectralSpokeDetector: Detector {
       }
     }
 
-    // fBox: endorsers the rank-k reconstruction leaves unexplained.
+    // fBox: endorsers the rank-k reconstruction leaves unexplained, for their degree.
+    let unexplained = Self.unexplained(
+      svd: svd, rank: k, pairs: pairs, skipping: claimed, share: thresholds.explainedShare,
+      percentile: thresholds.unexplainedPercentile)
+    guard !unexplained.isEmpty else { return findings }
     var excluded = [Bool](repeating: true, count: n)
-    var flagged = 0
-    for i in 0..<n {
-      let d = pairs.outDegree(of: Int32(i))
-      guard d >= 2, !claimed[i] else { continue }
-      var explained = 0.0
-      for c in 0..<k {
-        let x = svd.u[i, c] * svd.singularValues[c]
-        explained += x * x
-      }
-      if explained.squareRoot() < thresholds.explainedShare * Double(d).squareRoot() {
-        excluded[i] = false
-        flagged += 1
-      }
-    }
-    guard flagged > 0 else { return findings }
+    for i in unexplained { excluded[Int(i)] = false }
     var peeling = DenseBlockDetector()
     peeling.test = test
     findings += peeling.search(
       in: set, pairs: pairs, excludedRows: excluded, detector: name,
-      lead: "fBox (endorsers whose degree the top-\(k) spectrum leaves unexplained; peeling")
+      lead: "fBox (endorsers whose degree the top-\(k) spectrum leaves unexplained, the lowest \(Int((thresholds.unexplainedPercentile * 100).rounded())) % for their degree; peeling")
     return findings
+  }
+
+  /// fBox's flagged endorsers: those of out-degree *d* ≥ 2, not `skipping`,
+  /// whose explained share *e*ᵢ = ‖(UΣ)ᵢ‖ / √*d* is below `share` and at or
+  /// below the `percentile` quantile of *e* in their degree class (the
+  /// half-octave bin ⌊2 log₂ *d*⌋).
+  ///
+  /// - Complexity: O(*n k*) for the norms, O(*n* log *n*) for the quantiles.
+  static func unexplained(
+    svd: LanczosSVD, rank k: Int, pairs: EndorsementGraph, skipping: [Bool], share: Double, percentile: Double
+  ) -> [Int32] {
+    let n = pairs.nodeCount
+    var explained = [Double](repeating: .infinity, count: n)
+    var classes: [[Double]] = []
+    func degreeClass(_ d: Int) -> Int { Int(2 * log2(Double(d))) }
+    for i in 0..<n where !skipping[i] {
+      let d = pairs.outDegree(of: Int32(i))
+      guard d >= 2 else { continue }
+      var norm = 0.0
+      for c in 0..<k {
+        let x = svd.u[i, c] * svd.singularValues[c]
+        norm += x * x
+      }
+      explained[i] = (norm / Double(d)).squareRoot()
+      let b = degreeClass(d)
+      if b >= classes.count { classes += Array(repeating: [], count: b + 1 - classes.count) }
+      classes[b].append(explained[i])
+    }
+    let cut = classes.map { shares -> Double in
+      guard !shares.isEmpty else { return -.infinity }
+      let sorted = shares.sorted()
+      return sorted[min(sorted.count - 1, Int(percentile * Double(sorted.count)))]
+    }
+    var flagged: [Int32] = []
+    for i in 0..<n where explained[i] < share {
+      if explained[i] <= cut[degreeClass(pairs.outDegree(of: Int32(i)))] { flagged.append(Int32(i)) }
+    }
+    return flagged
   }
 
   /// The indices whose |entry| is at least `share` of the largest, at most `limit`.
