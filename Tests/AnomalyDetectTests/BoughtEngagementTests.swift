@@ -156,7 +156,8 @@ import Testing
       for _ in 0..<(2 + rng.next(6)) {
         let t = rng.next(2_000)
         if t != h {
-          set.addInteraction(source: "h\(h)", target: "h\(t)", kind: "follow", time: Self.t0 + Int64(rng.next(180 * 86_400)))
+          set.addInteraction(
+            source: "h\(h)", target: "h\(t)", kind: "follow", time: Self.t0 + Int64(rng.next(180 * 86_400)))
         }
       }
     }

@@ -103,4 +103,39 @@ import Testing
       #expect(!flagged.rows.isEmpty)
     }
   }
+
+  @Test func theConnectedPartsHoldEveryEdgeOnceAndPeelAsIfAlone() {
+    for seed in UInt64(1)...20 {
+      // Sparse enough to fall into many parts.
+      let g = Self.randomGraph(rows: 200, columns: 300, maximumDegree: 3, seed: seed)
+      let peeling = GreedyPeeling(
+        rowCount: 200, columnCount: 300, rowOffsets: g.offsets, columnIndices: g.indices, columnWeights: g.weights)
+      let parts = peeling.components()
+      #expect(parts.count > 1, "seed \(seed)")
+      var edges: [[Int32]] = []
+      for part in parts {
+        for (i, row) in part.rows.enumerated() {
+          for k in part.peeling.rowOffsets[i]..<part.peeling.rowOffsets[i + 1] {
+            edges.append([row, part.columns[Int(part.peeling.columnIndices[k])]])
+          }
+        }
+        // Peeling the part alone gives what the whole graph gives with every other node removed.
+        let inRows = Set(part.rows), inColumns = Set(part.columns)
+        let alone = peeling.peel(
+          removedRows: (0..<200).map { !inRows.contains(Int32($0)) },
+          removedColumns: (0..<300).map { !inColumns.contains(Int32($0)) }
+        ).block
+        let block = part.peeling.densestBlock()
+        #expect(block.rows.map { part.rows[Int($0)] } == alone.rows, "seed \(seed)")
+        #expect(block.columns.map { part.columns[Int($0)] } == alone.columns, "seed \(seed)")
+        #expect(abs(block.density - alone.density) < 1e-12, "seed \(seed)")
+      }
+      var whole: [[Int32]] = []
+      for i in 0..<200 { for k in g.offsets[i]..<g.offsets[i + 1] { whole.append([Int32(i), g.indices[k]]) } }
+      #expect(edges.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) } == whole, "seed \(seed)")
+      // A part's densest block is at least as dense as the whole graph's.
+      let best = parts.map { $0.peeling.densestBlock().density }.max() ?? 0
+      #expect(best >= peeling.densestBlock().density - 1e-12, "seed \(seed)")
+    }
+  }
 }

@@ -22,10 +22,13 @@ import SignalGraph
 ///
 /// **Several blocks.** A first pass over the whole graph gives every node a
 /// peel value; a block of density g that no single removal makes denser has
-/// all its nodes at peel value ≥ g, so the next passes peel only the nodes
-/// at or above ``Thresholds/minimumDensity`` (0.35). Each pass yields the densest block left;
-/// it is tested with ``EngagementBlockTest`` (block shape, Chung–Lu density
-/// with a Poisson tail ≤ α, synchrony with a scan-statistic tail ≤ α, α = 1 % / accounts),
+/// all its nodes at peel value ≥ g, so the next passes peel only the nodes at
+/// or above ``Thresholds/minimumDensity`` (0.35), in their connected parts.
+/// Each part is peeled alone; each pass takes the densest block of any part
+/// (a block spanning two parts is never denser than both) and re-peels only
+/// the rest of the part it came from. The block is tested with
+/// ``EngagementBlockTest`` (block shape, Chung–Lu density with a Poisson tail
+/// ≤ α, synchrony with a scan-statistic tail ≤ α, α = 1 % / accounts),
 /// reported if it passes, and its nodes are removed either way. **Stopping
 /// rule:** peeling stops when the densest block left is below
 /// ``Thresholds/minimumDensity``, when ``Thresholds/patience`` (40) blocks in
@@ -40,8 +43,9 @@ import SignalGraph
 /// "FRAUDAR: Bounding Graph Fraud in the Face of Camouflage."
 /// *KDD 2016*, pp. 895-904.
 ///
-/// - Complexity: O(|*E*| log |*V*|) for the first pass, then O(|*E*ᵣ| log |*V*ᵣ|)
-///   per block on the region above the threshold; memory linear in the edges.
+/// - Complexity: O(|*E*| log |*V*|) for the first pass and for the region's
+///   parts, then O(|*E*ₚ| log |*V*ₚ|) per block for the part *p* it came from;
+///   memory linear in the edges.
 public struct DenseBlockDetector: Detector {
   /// `dense-block`.
   public var name: String { "dense-block" }
@@ -127,36 +131,23 @@ public struct DenseBlockDetector: Detector {
     let (_, peelValue) = whole.peel(removedRows: excludedRows, removedColumns: nil)
 
     // The region: rows and columns whose peel value reaches the threshold,
-    // re-indexed compactly so that later passes cost only its edges
-    // (excluded rows took no part, so their peel value is 0).
+    // re-indexed compactly (excluded rows took no part, so their peel value
+    // is 0), in its connected parts: a block's removal leaves the other
+    // parts' peelings as they were, so each pass re-peels only the part its
+    // block came from.
     let minimumDensity = thresholds.minimumDensity
-    var (region, rowMap, columnMap) = whole.removing(
+    let region = whole.removing(
       rows: (0..<n).map { peelValue[$0] < minimumDensity }, columns: (0..<n).map { peelValue[n + $0] < minimumDensity })
-    var removedRows = [Bool](repeating: false, count: rowMap.count)
-    var removedColumns = [Bool](repeating: false, count: columnMap.count)
-    var removedSinceCompaction = 0
+    var parts = Part.parts(of: region, minimumDensity: minimumDensity)
 
     var scratch = EngagementBlockTest.Scratch(accounts: n)
     var findings: [Finding] = []
     var failures = 0
     for _ in 0..<thresholds.maximumBlocks {
-      let (block, _) = region.peel(removedRows: removedRows, removedColumns: removedColumns)
-      if block.rows.isEmpty || block.columns.isEmpty || block.density < minimumDensity { break }
-      for r in block.rows { removedRows[Int(r)] = true }
-      for c in block.columns { removedColumns[Int(c)] = true }
-      let rows = block.rows.map { rowMap[Int($0)] }, columns = block.columns.map { columnMap[Int($0)] }
-      // Once a quarter of the region is gone, shed it: later passes then
-      // cost only what is left, and find the same blocks.
-      removedSinceCompaction += block.rows.count + block.columns.count
-      if 4 * removedSinceCompaction >= region.rowCount + region.columnCount {
-        let kept = region.removing(rows: removedRows, columns: removedColumns)
-        region = kept.peeling
-        rowMap = kept.rows.map { rowMap[Int($0)] }
-        columnMap = kept.columns.map { columnMap[Int($0)] }
-        removedRows = [Bool](repeating: false, count: rowMap.count)
-        removedColumns = [Bool](repeating: false, count: columnMap.count)
-        removedSinceCompaction = 0
-      }
+      guard let densest = parts.indices.max(by: { parts[$0].block.density < parts[$1].block.density }) else { break }
+      let part = parts.remove(at: densest)
+      let block = part.block
+      let rows = block.rows.map { part.rows[Int($0)] }, columns = block.columns.map { part.columns[Int($0)] }
       var passedAny = false
       for outcome in test.blocks(rows: rows, columns: columns, pairs: pairs, set: set, scratch: &scratch) {
         passedAny = true
@@ -166,6 +157,7 @@ public struct DenseBlockDetector: Detector {
             extra: ["peeling_density": .number(EngagementBlockTest.round(block.density, 3))],
             lead: "\(lead), weighted density \(EngagementBlockTest.round(block.density, 2))): "))
       }
+      parts += part.removing(block, minimumDensity: minimumDensity)
       if passedAny {
         failures = 0
       } else {
@@ -174,5 +166,41 @@ public struct DenseBlockDetector: Detector {
       }
     }
     return findings
+  }
+
+  /// A connected part of the region being searched, with its densest block.
+  private struct Part {
+    /// The part's graph.
+    let peeling: GreedyPeeling
+    /// The account of each row and column of `peeling`.
+    let rows: [Int32], columns: [Int32]
+    /// The densest block of `peeling`, in its own indices.
+    let block: GreedyPeeling.Block
+
+    /// The connected parts of `peeling` (whose rows and columns are the
+    /// accounts `rows` and `columns`) with a block at least `minimumDensity` dense.
+    static func parts(
+      of peeling: (peeling: GreedyPeeling, rows: [Int32], columns: [Int32]), minimumDensity: Double
+    ) -> [Part] {
+      peeling.peeling.components().compactMap { component in
+        let block = component.peeling.densestBlock()
+        guard !block.rows.isEmpty, !block.columns.isEmpty, block.density >= minimumDensity else { return nil }
+        return Part(
+          peeling: component.peeling, rows: component.rows.map { peeling.rows[Int($0)] },
+          columns: component.columns.map { peeling.columns[Int($0)] }, block: block)
+      }
+    }
+
+    /// The parts of what is left once `block` is removed.
+    func removing(_ block: GreedyPeeling.Block, minimumDensity: Double) -> [Part] {
+      var removedRows = [Bool](repeating: false, count: rows.count)
+      var removedColumns = [Bool](repeating: false, count: columns.count)
+      for r in block.rows { removedRows[Int(r)] = true }
+      for c in block.columns { removedColumns[Int(c)] = true }
+      let rest = peeling.removing(rows: removedRows, columns: removedColumns)
+      return Self.parts(
+        of: (rest.peeling, rest.rows.map { rows[Int($0)] }, rest.columns.map { columns[Int($0)] }),
+        minimumDensity: minimumDensity)
+    }
   }
 }

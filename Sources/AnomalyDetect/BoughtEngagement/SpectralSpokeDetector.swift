@@ -166,9 +166,11 @@ public struct SpectralSpokeDetector: Detector {
     for i in unexplained { excluded[Int(i)] = false }
     var peeling = DenseBlockDetector()
     peeling.test = test
+    let percent = Int((thresholds.unexplainedPercentile * 100).rounded())
     findings += peeling.search(
       in: set, pairs: pairs, excludedRows: excluded, detector: name,
-      lead: "fBox (endorsers whose degree the top-\(k) spectrum leaves unexplained, the lowest \(Int((thresholds.unexplainedPercentile * 100).rounded())) % for their degree; peeling")
+      lead: "fBox (endorsers whose degree the top-\(k) spectrum leaves unexplained, "
+        + "the lowest \(percent) % for their degree; peeling")
     return findings
   }
 
