@@ -190,13 +190,18 @@ public struct LanczosSVD: Sendable {
     // the smaller space, is the one that can become complete.
     let transposed = m < n
     var engine = GolubKahanLanczos(a, transposed: transposed, dimension: dimension, seed: seed)
-    defer { engine.deallocate() }
-    let result = try engine.run(rank: k, tolerance: tolerance)
-    var u = result.u, v = result.v
+    let values: [Double]
+    do {
+      values = try engine.run(rank: k, tolerance: tolerance)
+    } catch {
+      engine.deallocate()
+      throw error
+    }
+    var (u, v) = engine.takeRitzVectors(k)
     if transposed { swap(&u, &v) }
     TruncatedSVD.normalizeSigns(u: &u, v: &v)
     self.u = u
-    self.singularValues = result.values
+    self.singularValues = values
     self.v = v
     self.iterations = engine.steps
     self.krylovDimension = dimension
@@ -245,6 +250,22 @@ struct GolubKahanLanczos {
     vBasis.deallocate()
     b.deallocate()
     coefficients.deallocate()
+  }
+
+  /// The leading `k` Ritz vectors that ``run(rank:tolerance:)`` left in the
+  /// first `k` columns of each basis (U is rows × k, V is columns × k); frees
+  /// the engine. Each basis is freed as soon as its vectors are copied out,
+  /// so the copies never sit beside both bases: the peak stays at the bases'
+  /// (rows + columns) · J doubles plus one side's k columns.
+  func takeRitzVectors(_ k: Int) -> (u: Matrix, v: Matrix) {
+    b.deallocate()
+    coefficients.deallocate()
+    let u = Matrix(rows: rows, columns: k, columnMajor: Array(UnsafeBufferPointer(start: uBasis, count: rows * k)))
+    uBasis.deallocate()
+    let v = Matrix(
+      rows: columns, columns: k, columnMajor: Array(UnsafeBufferPointer(start: vBasis, count: columns * k)))
+    vBasis.deallocate()
+    return (u, v)
   }
 
   /// `out = A' x` (x has `columns` entries, out has `rows`).
@@ -345,8 +366,10 @@ struct GolubKahanLanczos {
   }
 
   /// Runs the iteration to convergence and returns the leading `k` Ritz
-  /// triplets of A' (U is rows × k, V is columns × k).
-  mutating func run(rank k: Int, tolerance: Double) throws -> (u: Matrix, values: [Double], v: Matrix) {
+  /// values of A'; their vectors are left in the first `k` columns of the
+  /// bases (``takeRitzVectors(_:)``), rotated in place as a thick restart
+  /// rotates them, so that no second copy of them is allocated beside the bases.
+  mutating func run(rank k: Int, tolerance: Double) throws -> [Double] {
     let m = rows, n = columns, jMax = dimension
     b.initialize(repeating: 0, count: jMax * jMax)
     // v₁: a random unit vector.
@@ -442,24 +465,20 @@ struct GolubKahanLanczos {
         }
         if betaBreakdown { topAtBreakdown = top }
         if converged {
-          var uk = Matrix(rows: m, columns: k), vk = Matrix(rows: n, columns: k)
+          let blockRows = 16384
+          let scratch = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * k)
+          defer { scratch.deallocate() }
           p.elements.withUnsafeBufferPointer { pp in
-            uk.elements.withUnsafeMutableBufferPointer { out in
-              cblas_dgemm(
-                Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_NO_TRANS), Int32(FS_CBLAS_NO_TRANS),
-                blasInt(m), blasInt(k), blasInt(size), 1, uBasis, blasInt(m),
-                pp.baseAddress, blasInt(size), 0, out.baseAddress, blasInt(m))
-            }
+            rotate(
+              uBasis, length: m, count: size, keep: k, by: pp.baseAddress!, ldc: size,
+              transposeC: false, scratch: scratch, blockRows: blockRows)
           }
           qt.elements.withUnsafeBufferPointer { qp in
-            vk.elements.withUnsafeMutableBufferPointer { out in
-              cblas_dgemm(
-                Int32(FS_CBLAS_COL_MAJOR), Int32(FS_CBLAS_NO_TRANS), Int32(FS_CBLAS_TRANS),
-                blasInt(n), blasInt(k), blasInt(size), 1, vBasis, blasInt(n),
-                qp.baseAddress, blasInt(size), 0, out.baseAddress, blasInt(n))
-            }
+            rotate(
+              vBasis, length: n, count: size, keep: k, by: qp.baseAddress!, ldc: size,
+              transposeC: true, scratch: scratch, blockRows: blockRows)
           }
-          return (uk, Array(sigma[0..<k]), vk)
+          return Array(sigma[0..<k])
         }
         if size == jMax {
           // Thick restart: keep the ℓ best Ritz pairs and v_{J+1}.
