@@ -167,7 +167,8 @@ def run_scan(spark, args):
             t = conf["spectral"]
             findings += timed("spectral", lambda: engagement.spectral(
                 spark, pairs, summary, s.accounts, rank=t["rank"], explained_share=t["explained_share"],
-                spoke_share=t["spoke_share"], max_spoke_accounts=t["max_spoke_accounts"],
+                unexplained_percentile=t["unexplained_percentile"], spoke_share=t["spoke_share"],
+                max_spoke_accounts=t["max_spoke_accounts"],
                 minimum_density=conf["dense-block"]["minimum_density"], log=log))
     if "contested-reputation" not in skip:
         ran.append("contested-reputation")

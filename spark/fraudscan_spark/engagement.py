@@ -850,17 +850,58 @@ def lockstep(spark, pairs, summary, accounts, window=3 * 86_400, minimum_endorse
     return findings
 
 
-def spectral(spark, pairs, summary, accounts, rank=10, explained_share=0.5, spoke_share=0.25, max_spoke_accounts=2000,
-             minimum_density=0.35, local_peel_edges=2_000_000, log=None):
+def degree_class(d):
+    """fBox's degree class of out-degree `d` >= 1: the half-octave bin floor(2 log2 d), exactly
+    (the largest b with 2^b <= d^2, which is Swift's Int(2 * log2(Double(d))): 2 log2 d is a
+    whole number only for d a power of two, where log2 is exact)."""
+    return (d * d).bit_length() - 1
+
+
+def fbox_unexplained(spark, shares, explained_share, percentile):
+    """SpectralSpokeDetector.unexplained over `shares` (i, b, e): the endorsers (d >= 2, not
+    claimed by a spoke) whose explained share e is below `explained_share` and at or below their
+    class b's quantile sorted(e)[min(count - 1, int(percentile * count))].
+
+    On the executors: the class counts by aggregation (a few dozen rows, collected), then each
+    class's endorsers below `explained_share` ranked by e in a window. e is at or below the
+    class's q-th smallest exactly when fewer than q + 1 endorsers of the class have a smaller e
+    (rank() - 1 <= q, ties included), and every endorser with a smaller e than one below
+    `explained_share` is below it too, so ranking only those is exact. Returns their indices."""
+    shares = shares.cache()
+    counts = shares.groupBy("b").count().collect()
+    if not counts:
+        return []
+    quantile = spark.createDataFrame(
+        [(r["b"], min(r["count"] - 1, int(percentile * r["count"]))) for r in counts], "b int, q long")
+    smaller = F.rank().over(Window.partitionBy("b").orderBy("e")) - 1
+    unexplained = (
+        shares.where(F.col("e") < explained_share).withColumn("smaller", smaller)
+        .join(F.broadcast(quantile), "b").where(F.col("smaller") <= F.col("q"))
+        .select("i").rdd.map(lambda r: r["i"]).collect()
+    )
+    shares.unpersist()
+    return unexplained
+
+
+def _rounded(x):
+    """Swift's `Int(x.rounded())` for x >= 0: halves away from zero (Python's round() takes them
+    to even)."""
+    whole = math.floor(x)
+    return int(whole) + (1 if x - whole >= 0.5 else 0)
+
+
+def spectral(spark, pairs, summary, accounts, rank=10, explained_share=0.5, unexplained_percentile=0.05, spoke_share=0.25,
+             max_spoke_accounts=2000, minimum_density=0.35, local_peel_edges=2_000_000, log=None):
     """`spectral` (SpokEn and fBox) with MLlib's distributed truncated SVD
     (`IndexedRowMatrix.computeSVD`, ARPACK over distributed products) of the binary
     endorser x endorsed matrix, accounts indexed in a fixed order.
 
     Spokes: for each singular pair, the endorsers with |u_i| >= 1/4 max |u| and the endorsed
     with |v_j| >= 1/4 max |v| (at most 2 000 each, in index order) are a candidate for the block
-    test. fBox: endorsers of out-degree >= 2, not in a passed spoke, of whom the rank-k
-    reconstruction explains less than half of sqrt(degree), are peeled for dense blocks as
-    `dense-block` does, confined to them."""
+    test. fBox: endorsers of out-degree d >= 2, not in a passed spoke, whose explained share
+    e = |(U Sigma)_i| / sqrt(d) is below `explained_share` (1/2) and in the lowest
+    `unexplained_percentile` (5 %) of their degree class (`fbox_unexplained`), are peeled for
+    dense blocks as `dense-block` does, confined to them."""
     from pyspark.mllib.linalg import Vectors
     from pyspark.mllib.linalg.distributed import IndexedRow, IndexedRowMatrix
 
@@ -914,13 +955,26 @@ def spectral(spark, pairs, summary, accounts, rank=10, explained_share=0.5, spok
                 sigma = round_to(s[c], 2)
                 findings.append(test.finding(o, "spectral", {"singular_vector": c + 1, "singular_value": sigma},
                                              f"Spoke on singular vector {c + 1} (σ = {_num(sigma)}): "))
-    # fBox: endorsers the rank-k reconstruction leaves unexplained.
+    # fBox: endorsers the rank-k reconstruction leaves unexplained, for their degree.
     outdeg = edges.groupBy("si").agg(F.count("*").alias("d")).where("d >= 2").rdd.map(lambda r: (r["si"], r["d"]))
     sv = s
-    unexplained = u.join(outdeg).filter(
-        lambda x: math.sqrt(sum((a * b) ** 2 for a, b in zip(x[1][0], sv))) < explained_share * math.sqrt(x[1][1])
-    ).map(lambda x: x[0]).collect()
-    flagged = sorted(set(names(unexplained).values()) - claimed)
+
+    def share_of(x):
+        """(index, degree class, explained share) of an endorser (i, (u_i, d))."""
+        i, (row, d) = x
+        norm = 0.0
+        for a, b in zip(row, sv):
+            y = a * b
+            norm += y * y
+        return i, degree_class(d), math.sqrt(norm / d)
+
+    shares = spark.createDataFrame(u.join(outdeg).map(share_of), "i long, b int, e double")
+    if claimed:
+        # The spokes' endorsers are out of fBox, and out of their classes' quantiles (as in Swift).
+        claimed_df = spark.createDataFrame([(a,) for a in sorted(claimed)], "account string")
+        shares = shares.join(ids.join(claimed_df, "account").select("i"), "i", "left_anti")
+    unexplained = fbox_unexplained(spark, shares, explained_share, unexplained_percentile)
+    flagged = sorted(names(unexplained).values())
     if log:
         log(f"spectral: rank {kk}, σ1 = {s[0]:.2f}, {len(findings)} spoke block(s), {len(flagged)} unexplained endorser(s)")
     if not flagged:
@@ -931,5 +985,6 @@ def spectral(spark, pairs, summary, accounts, rank=10, explained_share=0.5, spok
     region = _core(w, minimum_density)
     findings += _peel_on_driver(
         spark, pairs, summary, accounts, region, minimum_density, 2000, 40, detector="spectral",
-        lead=f"fBox (endorsers whose degree the top-{kk} spectrum leaves unexplained; peeling")
+        lead=f"fBox (endorsers whose degree the top-{kk} spectrum leaves unexplained, the lowest "
+             f"{_rounded(unexplained_percentile * 100)} % for their degree; peeling")
     return findings

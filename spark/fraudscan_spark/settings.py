@@ -31,7 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "near-duplicate-text": {"index": {"bands": 10, "max_bucket": 64, "rows_per_band": 5, "shingle_length": 5},
                             "min_accounts": 3, "min_text_bytes": 16, "threshold": 0.5, "window": 86400},
     "rare-shared-values": {"min_accounts": 4, "min_shared_values": 2},
-    "spectral": {"explained_share": 0.5, "max_spoke_accounts": 2000, "rank": 10, "spoke_share": 0.25},
+    "spectral": {"explained_share": 0.5, "max_spoke_accounts": 2000, "rank": 10, "spoke_share": 0.25,
+                 "unexplained_percentile": 0.05},
     "structured-flow": {"alpha": 0.01, "amount_tolerance": 0.1, "bucket_seconds": 86400, "max_ring_hops": 8, "min_score": 3,
                         "relay_window": 604800, "skim": 0.1, "window": 5184000},
 }

@@ -37,7 +37,8 @@ def test_toml_and_json_files_merge_over_the_defaults_as_fraudscan_config_does(bi
 
 
 @pytest.mark.parametrize("text", ['{"lockstep": {"windo": 1}}', '{"lockstep": 3}', '{"lockstep": {"window": 1.5}}',
-                                  '{"lockstep": {"window": -1}}', '{"spectral": {"rank": 0}}', "{not json"])
+                                  '{"lockstep": {"window": -1}}', '{"spectral": {"rank": 0}}',
+                                  '{"spectral": {"unexplained_percentile": 1.5}}', "{not json"])
 def test_a_bad_file_is_refused_with_the_swift_message(binary, tmp_path, text):
     path = tmp_path / "bad.json"
     path.write_text(text)
