@@ -36,6 +36,8 @@ extension Fraudscan {
                       1 000² and 2 000², one account paying itself a million times,
                       200 000 accounts sharing one value, one account following a
                       million and one followed by a million; time and peak memory
+          scan        the whole scan of the input as `fraudscan scan` runs it: each
+                      detector's start and end, CPU seconds and resident memory
 
         Examples:
           swift build -c release
@@ -148,6 +150,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
   case prefilter
   case prefilterMemory = "prefilter-memory"
   case hostile
+  case scan
 
   func run(_ bench: inout BenchRun) throws {
     switch self {
@@ -160,6 +163,7 @@ enum BenchSuite: String, CaseIterable, ExpressibleByArgument {
     case .prefilter: try runPrefilter(&bench)
     case .prefilterMemory: try runPrefilterMemory(&bench)
     case .hostile: try runHostile(&bench)
+    case .scan: try runScan(&bench)
     }
   }
 }

@@ -308,4 +308,17 @@ extension CommandLineTests {
     #expect(run.stdout.contains("accounts seen  remembered"), "\(run.stdout)")
     #expect(run.stdout.contains("prefilter decide, churning stream"))
   }
+
+  @Test func benchTimesEachDetectorOfTheScan() throws {
+    let run = try fraudscan("bench", "--suite", "scan", "--input", "fixtures/like-farm", "--repeat", "1")
+    #expect(run.status == 0, "\(run.stderr)")
+    let detectors = [
+      "dense-block", "lockstep", "spectral", "contested-reputation", "circular-payment", "gather-scatter",
+      "structured-flow", "rare-shared-values", "near-duplicate-text", "edit-burst",
+    ]
+    for detector in detectors {
+      #expect(run.stdout.contains("  \(detector) ("), "\(detector) missing from \(run.stdout)")
+    }
+    #expect(run.stdout.contains("whole scan ("), "\(run.stdout)")
+  }
 }
