@@ -703,26 +703,196 @@ def _core(w, minimum_density):
     return live
 
 
+class Peeling:
+    """A bipartite graph held on the driver with its rows and columns numbered 0.., the port of
+    GreedyPeeling: `row_columns[i]` the columns of row i (no repeats), an edge into column j
+    weighing `weights[j]`. The numbering stands for Swift's account index order (see
+    `_peel_on_driver`): the peeling breaks its ties and sums its keys in it, as GreedyPeeling does."""
+
+    def __init__(self, row_columns, weights):
+        self.row_columns, self.weights = row_columns, weights
+        self.column_rows = [[] for _ in weights]
+        for i, js in enumerate(row_columns):
+            for j in js:
+                self.column_rows[j].append(i)
+
+    def peel(self, removed_rows=(), removed_columns=()):
+        """GreedyPeeling.peel less the removed rows and columns: repeatedly remove the node of
+        least weighted degree (ties to rows before columns, then to the smaller index), keep the
+        densest f(S)/|S| seen. Column keys are weight x live rows, row keys the sum of their
+        live columns' weights added column by column. Returns (rows, columns, density)."""
+        import heapq
+
+        r, w = len(self.row_columns), self.weights
+        key = [0.0] * (r + len(w))
+        members, total = [], 0.0
+        for j, rows in enumerate(self.column_rows):
+            if j in removed_columns:
+                continue
+            live = 0
+            for i in rows:
+                if i not in removed_rows:
+                    key[i] += w[j]
+                    live += 1
+            if live > 0:
+                key[r + j] = w[j] * live
+                total += w[j] * live
+                members.append(r + j)
+        members += [i for i in range(r) if i not in removed_rows and key[i] > 0]
+        heap = [(key[v], v) for v in members]
+        heapq.heapify(heap)
+        alive = set(members)
+        order = []
+        size = len(members)
+        best = total / size if size else 0.0
+        best_step = 0
+        while heap:
+            k, v = heapq.heappop(heap)
+            if v not in alive or k != key[v]:
+                continue  # a key since lowered, or a node gone
+            alive.discard(v)
+            order.append(v)
+            total -= k
+            size -= 1
+            if v < r:
+                for j in self.row_columns[v]:
+                    if r + j in alive:
+                        key[r + j] -= w[j]
+                        heapq.heappush(heap, (key[r + j], r + j))
+            else:
+                for i in self.column_rows[v - r]:
+                    if i in alive:
+                        key[i] -= w[v - r]
+                        heapq.heappush(heap, (key[i], i))
+            if size > 0 and total / size > best:
+                best = total / size
+                best_step = len(order)
+        rest = order[best_step:]
+        return sorted(v for v in rest if v < r), sorted(v - r for v in rest if v >= r), best
+
+    def removing(self, removed_rows, removed_columns):
+        """GreedyPeeling.removing: the graph less those rows and columns, numbered compactly in
+        the same order, with the old index of each kept row and column (rows left without
+        edges are dropped, columns kept). Returns (peeling, rows, columns)."""
+        slot, columns = {}, []
+        for j in range(len(self.weights)):
+            if j not in removed_columns:
+                slot[j] = len(columns)
+                columns.append(j)
+        rows, row_columns = [], []
+        for i, js in enumerate(self.row_columns):
+            if i in removed_rows:
+                continue
+            kept = [slot[j] for j in js if j in slot]
+            if kept:
+                rows.append(i)
+                row_columns.append(kept)
+        return Peeling(row_columns, [self.weights[j] for j in columns]), rows, columns
+
+    def components(self):
+        """GreedyPeeling.components: the connected parts (those with an edge), numbered in the
+        order of their first node (rows first, then columns), each numbered compactly in the same
+        order, with the old index of each of its rows and columns: [(peeling, rows, columns)]."""
+        r = len(self.row_columns)
+        label = [-1] * (r + len(self.weights))
+        count = 0
+        for start in range(len(label)):
+            if label[start] >= 0 or not (self.row_columns[start] if start < r else self.column_rows[start - r]):
+                continue
+            label[start] = count
+            queue = [start]
+            for v in queue:
+                near = [r + j for j in self.row_columns[v]] if v < r else self.column_rows[v - r]
+                for u in near:
+                    if label[u] < 0:
+                        label[u] = count
+                        queue.append(u)
+            count += 1
+        rows, columns = [[] for _ in range(count)], [[] for _ in range(count)]
+        row_columns = [[] for _ in range(count)]
+        slot = {}
+        for j in range(len(self.weights)):
+            if label[r + j] >= 0:
+                slot[j] = len(columns[label[r + j]])
+                columns[label[r + j]].append(j)
+        for i in range(r):
+            if label[i] >= 0:
+                rows[label[i]].append(i)
+                row_columns[label[i]].append([slot[j] for j in self.row_columns[i]])
+        return [(Peeling(row_columns[p], [self.weights[j] for j in columns[p]]), rows[p], columns[p]) for p in range(count)]
+
+
+@dataclass
+class _Part:
+    """A connected part of the region being searched (DenseBlockDetector.Part): its peeling, the
+    account of each of its rows and columns, and its densest block (rows, columns, density) in
+    its own indices."""
+
+    peeling: Peeling
+    rows: list
+    columns: list
+    block: tuple
+
+    @staticmethod
+    def parts(peeling, rows, columns, minimum_density):
+        """The connected parts of `peeling` (whose rows and columns are the accounts `rows` and
+        `columns`) whose densest block is at least `minimum_density` dense."""
+        out = []
+        for part, rs, cs in peeling.components():
+            block = part.peel()
+            if block[0] and block[1] and block[2] >= minimum_density:
+                out.append(_Part(part, [rows[i] for i in rs], [columns[j] for j in cs], block))
+        return out
+
+    def removing(self, minimum_density):
+        """The parts of what is left of this one once its block is removed."""
+        rest, rs, cs = self.peeling.removing(set(self.block[0]), set(self.block[1]))
+        return _Part.parts(rest, [self.rows[i] for i in rs], [self.columns[j] for j in cs], minimum_density)
+
+
+def peel_parts(row_columns, weights, rows, columns, minimum_density):
+    """The blocks of DenseBlockDetector.search's repeated peeling, densest first, as (rows,
+    columns, density) in accounts. The region (`Peeling(row_columns, weights)`, whose rows and
+    columns are the accounts `rows` and `columns`) is split into its connected parts, each
+    peeled alone; parts whose block is below `minimum_density` are dropped. Each step takes the
+    part whose block is densest (ties: the first in the list), yields its block, and replaces the
+    part by the parts of what is left of it without the block's rows and columns, appended at the
+    end of the list: removing a block leaves the other parts' peelings as they were. Lazy, so the
+    caller's stopping rule decides how many blocks are peeled."""
+    parts = _Part.parts(Peeling(row_columns, weights), rows, columns, minimum_density)
+    while parts:
+        densest = max(range(len(parts)), key=lambda p: parts[p].block[2])  # the first of the densest
+        part = parts.pop(densest)
+        br, bc, density = part.block
+        yield [part.rows[i] for i in br], [part.columns[j] for j in bc], density
+        parts += part.removing(minimum_density)
+
+
 def _peel_on_driver(spark, pairs, summary, accounts, region, minimum_density, max_blocks, patience, detector="dense-block",
                     lead="Dense block (FRAUDAR peeling"):
     """DenseBlockDetector.search on a region small enough for one process: exact FRAUDAR
-    peeling, block after block, each tested; stops below the density, after `patience`
-    failed blocks in a row, or after `max_blocks`."""
+    peeling of the region's connected parts (`peel_parts`), block after block, each tested and
+    removed; stops below the density, after `patience` failed blocks in a row, or after
+    `max_blocks`. Rows and columns are numbered by account id (sorted), where Swift's region
+    keeps account index order: the same on sets whose ids sort in input order (synth's), and
+    otherwise a difference only where the peeling meets a tie."""
     edges = region.select("src", "dst", "w").collect()
-    by_row, weights = {}, {}
-    for r in edges:
-        by_row.setdefault(r["src"], []).append(r["dst"])
-        weights[r["dst"]] = r["w"]
-    test = make_test(spark, pairs, summary, accounts, [Candidate(sorted(by_row), sorted(weights))])
-    removed_r, removed_c = set(), set()
+    weight = {}
+    for e in edges:
+        weight[e["dst"]] = e["w"]
+    rows, columns = sorted({e["src"] for e in edges}), sorted(weight)
+    row_of = {a: i for i, a in enumerate(rows)}
+    column_of = {a: j for j, a in enumerate(columns)}
+    row_columns = [[] for _ in rows]
+    for e in edges:
+        row_columns[row_of[e["src"]]].append(column_of[e["dst"]])
+    for js in row_columns:
+        js.sort()
+    test = make_test(spark, pairs, summary, accounts, [Candidate(rows, columns)])
     findings, failures = [], 0
-    for _ in range(max_blocks):
-        rows, cols, density = greedy_peel(by_row, weights, removed_r, removed_c)
-        if not rows or not cols or density < minimum_density:
-            break
-        removed_r |= set(rows)
-        removed_c |= set(cols)
-        passed = test.blocks(rows, cols)
+    blocks = peel_parts(row_columns, [weight[a] for a in columns], rows, columns, minimum_density)
+    for _, (block_rows, block_columns, density) in zip(range(max_blocks), blocks):
+        passed = test.blocks(block_rows, block_columns)
         for o in passed:
             findings.append(
                 test.finding(o, detector, {"peeling_density": round_to(density, 3)},

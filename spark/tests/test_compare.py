@@ -143,7 +143,7 @@ def test_small_synthetic_set(spark, binary, tmp_path):
     """`synth --scale small` (165 k signals, with honest crowds: viral fans, clubs, busy raters,
     which the block test's crowd rules spare). Measured difference (spark/README.md): MinHash
     finds 5 near-duplicate groups where the Swift index finds 6; edit-burst joins their
-    accounts all the same, so every flagged account is the same (334 bought_engagement)."""
+    accounts all the same, so every flagged account is the same (329 bought_engagement)."""
     d = str(tmp_path / "small")
     subprocess.run([binary, "synth", "--scale", "small", "--seed", "7", d], check=True, capture_output=True)
     check(reference(binary, d), spark_report(spark, d, "--fraudscan-bin", binary), near_duplicate_groups_may_differ_by=1)
