@@ -14,9 +14,10 @@ import Foundation
 /// popular accounts count for little, so camouflage edges from a farm to
 /// celebrities neither hide the farm nor drag the celebrities into it.
 ///
-///     let peeling = GreedyPeeling(rowCount: 3, columnCount: 2,
-///                                 rowOffsets: [0, 2, 4, 5], columnIndices: [0, 1, 0, 1, 1],
-///                                 columnWeights: [1, 1])
+///     // rows 0 and 1 × columns 0 and 1, and row 2 → column 2 alone
+///     let peeling = GreedyPeeling(rowCount: 3, columnCount: 3,
+///                                 rowOffsets: [0, 2, 4, 5], columnIndices: [0, 1, 0, 1, 2],
+///                                 columnWeights: [1, 1, 1])
 ///     let block = peeling.densestBlock()
 ///     block.rows      // [0, 1]
 ///     block.columns   // [0, 1]
