@@ -138,4 +138,31 @@ import Testing
       #expect(best >= peeling.densestBlock().density - 1e-12, "seed \(seed)")
     }
   }
+
+  @Test func peelingOnlyACoreGivesTheWholePeelingsBlock() {
+    var rng = BoughtEngagementTests.LCG(state: 9)
+    for seed in UInt64(1)...30 {
+      let g = Self.randomGraph(rows: 150, columns: 100, maximumDegree: 10, seed: seed)
+      // Weights told apart by a little noise, so that no two keys tie in exact
+      // arithmetic: the rounding of sums formed in another order cannot then
+      // change the order of removal.
+      let weights = g.weights.map { $0 * (1 + Double(rng.next(1_000_000)) * 1e-9) }
+      let peeling = GreedyPeeling(
+        rowCount: 150, columnCount: 100, rowOffsets: g.offsets, columnIndices: g.indices, columnWeights: weights)
+      // The bounds of a graph this one was cut from: the peel values before a third of it went.
+      let whole = peeling.peel(removedRows: nil, removedColumns: nil)
+      let kept = peeling.removing(
+        rows: (0..<150).map { _ in rng.next(3) == 0 }, columns: (0..<100).map { _ in rng.next(3) == 0 })
+      let bounds = kept.rows.map { whole.peelValue[Int($0)] } + kept.columns.map { whole.peelValue[150 + Int($0)] }
+      let exact = kept.peeling.peel(removedRows: nil, removedColumns: nil)
+      let (block, tighter) = kept.peeling.densestBlock(bounds: bounds)
+      #expect(block.rows == exact.block.rows, "seed \(seed)")
+      #expect(block.columns == exact.block.columns, "seed \(seed)")
+      #expect(abs(block.density - exact.block.density) < 1e-9, "seed \(seed)")
+      // The bounds only tighten, and stay bounds.
+      for v in bounds.indices {
+        #expect(tighter[v] <= bounds[v] + 1e-12 && tighter[v] >= exact.peelValue[v] - 1e-9, "seed \(seed) node \(v)")
+      }
+    }
+  }
 }

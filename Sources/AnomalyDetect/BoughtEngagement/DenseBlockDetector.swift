@@ -138,7 +138,7 @@ public struct DenseBlockDetector: Detector {
     let minimumDensity = thresholds.minimumDensity
     let region = whole.removing(
       rows: (0..<n).map { peelValue[$0] < minimumDensity }, columns: (0..<n).map { peelValue[n + $0] < minimumDensity })
-    var parts = Part.parts(of: region, minimumDensity: minimumDensity)
+    var parts = Part.parts(of: region, bounds: nil, minimumDensity: minimumDensity)
 
     var scratch = EngagementBlockTest.Scratch(accounts: n)
     var findings: [Finding] = []
@@ -176,31 +176,45 @@ public struct DenseBlockDetector: Detector {
     let rows: [Int32], columns: [Int32]
     /// The densest block of `peeling`, in its own indices.
     let block: GreedyPeeling.Block
+    /// An upper bound on each node's peel value (rows, then columns).
+    let bounds: [Double]
 
     /// The connected parts of `peeling` (whose rows and columns are the
-    /// accounts `rows` and `columns`) with a block at least `minimumDensity` dense.
+    /// accounts `rows` and `columns`) with a block at least `minimumDensity`
+    /// dense, peeled whole, or only in a core when `bounds` bound the peel
+    /// values of its nodes (rows, then columns).
     static func parts(
-      of peeling: (peeling: GreedyPeeling, rows: [Int32], columns: [Int32]), minimumDensity: Double
+      of peeling: (peeling: GreedyPeeling, rows: [Int32], columns: [Int32]), bounds: [Double]?,
+      minimumDensity: Double
     ) -> [Part] {
-      peeling.peeling.components().compactMap { component in
-        let block = component.peeling.densestBlock()
+      let r = peeling.rows.count
+      return peeling.peeling.components().compactMap { component in
+        let (block, tighter): (GreedyPeeling.Block, [Double])
+        if let bounds {
+          let own = component.rows.map { bounds[Int($0)] } + component.columns.map { bounds[r + Int($0)] }
+          (block, tighter) = component.peeling.densestBlock(bounds: own)
+        } else {
+          (block, tighter) = component.peeling.peel(removedRows: nil, removedColumns: nil)
+        }
         guard !block.rows.isEmpty, !block.columns.isEmpty, block.density >= minimumDensity else { return nil }
         return Part(
           peeling: component.peeling, rows: component.rows.map { peeling.rows[Int($0)] },
-          columns: component.columns.map { peeling.columns[Int($0)] }, block: block)
+          columns: component.columns.map { peeling.columns[Int($0)] }, block: block, bounds: tighter)
       }
     }
 
-    /// The parts of what is left once `block` is removed.
+    /// The parts of what is left once `block` is removed: their peel values
+    /// are at most this part's, so each is peeled only in a core.
     func removing(_ block: GreedyPeeling.Block, minimumDensity: Double) -> [Part] {
       var removedRows = [Bool](repeating: false, count: rows.count)
       var removedColumns = [Bool](repeating: false, count: columns.count)
       for r in block.rows { removedRows[Int(r)] = true }
       for c in block.columns { removedColumns[Int(c)] = true }
       let rest = peeling.removing(rows: removedRows, columns: removedColumns)
+      let restBounds = rest.rows.map { bounds[Int($0)] } + rest.columns.map { bounds[rows.count + Int($0)] }
       return Self.parts(
         of: (rest.peeling, rest.rows.map { rows[Int($0)] }, rest.columns.map { columns[Int($0)] }),
-        minimumDensity: minimumDensity)
+        bounds: restBounds, minimumDensity: minimumDensity)
     }
   }
 }
