@@ -19,6 +19,8 @@ import Prometheus
 final class ServiceMetrics: Sendable {
   let registry: PrometheusCollectorRegistry
   private let events: [String: Counter]
+  /// The same counters, indexed as ``EventTally/counts``.
+  private let eventCounters: [Counter]
   let revocations: Counter
   let commitSize: ValueHistogram
   let queuedEvents: Gauge
@@ -43,6 +45,7 @@ final class ServiceMetrics: Sendable {
       }
     }
     self.events = events
+    eventCounters = Self.kinds.flatMap { kind in Self.outcomes.map { events[kind + "/" + $0]! } }
     revocations = registry.makeCounter(
       descriptor: Self.named("fraudscan_revocations_total", "Earlier admits revoked by later events"))
     commitSize = registry.makeValueHistogram(
@@ -79,6 +82,11 @@ final class ServiceMetrics: Sendable {
   /// Counts one event of `kind` with `outcome`.
   func event(kind: String, outcome: String) {
     events[kind + "/" + outcome]?.increment()
+  }
+
+  /// Adds a group's counts.
+  func count(_ tally: EventTally) {
+    for (counter, n) in zip(eventCounters, tally.counts) where n > 0 { counter.increment(by: Int64(n)) }
   }
 
   /// Sets the footprint gauges.
