@@ -8,7 +8,7 @@ import SignalGraph
 
 /// The durable core of the service, synchronous and single-threaded: the
 /// pre-filter, its ``DecisionLog`` and the service's tables (``ServeStore``)
-/// in one state file. ``DecisionCore`` (an actor) owns it and feeds it
+/// in one state file. ``DecisionCore`` owns it, on a thread of its own, and feeds it
 /// groups of requests.
 ///
 /// **A group commit.** ``process(_:)`` decides the lines of a group of
