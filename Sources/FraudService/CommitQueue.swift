@@ -4,8 +4,17 @@ import Logging
 /// The queue between the requests and the commit thread of ``DecisionCore``,
 /// and the thread's loop (``run()``).
 ///
-/// Everything but ``engine`` is guarded by ``condition``; ``engine`` is
-/// touched by the commit thread only (hence `@unchecked Sendable`).
+/// **Sync stage.** With ``Durability/fsync``, a committed group is handed to
+/// a second thread (``runSync()``) that fsyncs the WAL and only then
+/// answers the group's requests, while the commit thread decides and commits
+/// the next group: a group's requests are answered after an fsync that began
+/// after their commit, so every answer is durable, and the fsync no longer
+/// adds to the time a group takes. Reads wait until every committed group is
+/// synced, so they never show a decision that is not durable yet.
+///
+/// The queue is guarded by ``condition``, the sync stage by
+/// ``syncCondition`` (never both held at once); ``engine`` is touched by the
+/// commit thread only (hence `@unchecked Sendable`).
 final class CommitQueue: @unchecked Sendable {
   typealias Answer = DecisionEngine.Answer
 
@@ -32,11 +41,32 @@ final class CommitQueue: @unchecked Sendable {
   private var finished = false
   private var drained: [CheckedContinuation<Void, Never>] = []
 
+  /// A committed group waiting for the fsync: its requests, their answers,
+  /// and the events committed with it (seq 0 ..< through).
+  private struct Unsynced {
+    var waiting: [CheckedContinuation<[Answer], any Error>]
+    var answers: [[Answer]]
+    var through: Int
+  }
+
+  /// The state file whose WAL the sync stage fsyncs, or nil when nothing is fsynced (``Durability/process``).
+  private let syncedPath: String?
+  private let syncCondition = NSCondition()
+  private var unsynced: [Unsynced] = []
+  /// Events durable: seq 0 ..< syncedThrough.
+  private var syncedThrough = 0
+  private var syncFailure: String?
+  private var syncStopping = false
+  private var syncFinished = false
+
   init(engine: DecisionEngine, limit: Int, metrics: ServiceMetrics, logger: Logger) {
     self.engine = engine
     self.limit = limit
     self.metrics = metrics
     self.logger = logger
+    let configuration = engine.configuration
+    syncedPath = configuration.durability == .fsync ? configuration.statePath : nil
+    syncedThrough = engine.committedEvents
   }
 
   /// Why events are not taken, or nil.
@@ -127,12 +157,21 @@ final class CommitQueue: @unchecked Sendable {
   }
 
   /// The commit thread: takes everything queued, commits the events as one
-  /// group, answers them, runs the reads; until closed and empty.
+  /// group, answers them (or hands them to the sync stage), runs the reads;
+  /// until closed and empty.
   func run() {
+    if syncedPath != nil {
+      let sync = Thread { [self] in runSync() }
+      sync.name = "fraudscan-fsync"
+      sync.start()
+    }
     while true {
       condition.lock()
       while jobs.isEmpty && !closed { condition.wait() }
       if jobs.isEmpty {
+        condition.unlock()
+        stopSync()
+        condition.lock()
         finished = true
         let waiting = drained
         drained.removeAll()
@@ -159,8 +198,79 @@ final class CommitQueue: @unchecked Sendable {
         }
       }
       if !group.isEmpty { commit(group, waiting, failed: failed) }
-      for read in reads { read(engine) }
+      if !reads.isEmpty {
+        waitUntilSynced()
+        for read in reads { read(engine) }
+      }
     }
+  }
+
+  /// The sync stage's thread: fsyncs the WAL once for every group committed
+  /// meanwhile, then answers them; until stopped and empty.
+  private func runSync() {
+    guard let path = syncedPath else { return }
+    while true {
+      syncCondition.lock()
+      while unsynced.isEmpty && !syncStopping { syncCondition.wait() }
+      if unsynced.isEmpty {
+        syncFinished = true
+        syncCondition.broadcast()
+        syncCondition.unlock()
+        return
+      }
+      let taken = unsynced
+      unsynced.removeAll(keepingCapacity: true)
+      let failed = syncFailure
+      syncCondition.unlock()
+
+      var problem = failed
+      if problem == nil {
+        do throws(ServeError) {
+          try DecisionEngine.syncWAL(statePath: path)
+        } catch {
+          // After a failed fsync the kernel may have dropped the pages: nothing later is acknowledged either.
+          problem = "fsync of the state file failed (\(error)); restart the service to recover from the file"
+          logger.critical("fsync of the state file failed; no more events are taken", metadata: ["error": "\(error)"])
+          condition.lock()
+          failure = failure ?? problem
+          condition.unlock()
+        }
+      }
+      syncCondition.lock()
+      if let problem {
+        syncFailure = problem
+      } else if let last = taken.last {
+        syncedThrough = last.through
+      }
+      syncCondition.broadcast()
+      syncCondition.unlock()
+      for group in taken {
+        if let problem {
+          for continuation in group.waiting { continuation.resume(throwing: ServeError.unavailable(reason: problem)) }
+        } else {
+          for (continuation, answer) in zip(group.waiting, group.answers) { continuation.resume(returning: answer) }
+        }
+      }
+    }
+  }
+
+  /// Waits until every committed group is synced (or the sync stage failed).
+  private func waitUntilSynced() {
+    guard syncedPath != nil else { return }
+    let committed = engine.committedEvents
+    syncCondition.lock()
+    while syncedThrough < committed && syncFailure == nil && !syncFinished { syncCondition.wait() }
+    syncCondition.unlock()
+  }
+
+  /// Lets the sync stage answer what it holds, then end; returns once it has.
+  private func stopSync() {
+    guard syncedPath != nil else { return }
+    syncCondition.lock()
+    syncStopping = true
+    syncCondition.broadcast()
+    while !syncFinished { syncCondition.wait() }
+    syncCondition.unlock()
   }
 
   private func commit(
@@ -172,7 +282,14 @@ final class CommitQueue: @unchecked Sendable {
     }
     do throws(ServeError) {
       let answers = try engine.process(group)
-      for (continuation, answer) in zip(waiting, answers) { continuation.resume(returning: answer) }
+      if syncedPath != nil {
+        syncCondition.lock()
+        unsynced.append(Unsynced(waiting: waiting, answers: answers, through: engine.committedEvents))
+        syncCondition.broadcast()
+        syncCondition.unlock()
+      } else {
+        for (continuation, answer) in zip(waiting, answers) { continuation.resume(returning: answer) }
+      }
     } catch {
       let reason = "a write to the state file failed (\(error)); restart the service to recover from the file"
       condition.lock()

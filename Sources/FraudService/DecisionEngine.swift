@@ -15,8 +15,9 @@ import SignalGraph
 /// requests in order and writes them in one transaction of the log's
 /// connection: the service's rows (events, ids, answers, account chains,
 /// revocations) and the ``DecisionLog`` append (decision lines, count, input
-/// digest, and a checkpoint when due); then it fsyncs the WAL once
-/// (``Durability/fsync``). Only after it returns are the requests answered.
+/// digest, and a checkpoint when due); then the WAL is fsynced once
+/// (``Durability/fsync``, by ``CommitQueue``, while the next group is
+/// decided). Only then are the requests answered.
 ///
 /// **In memory.** Which seq took a client id (``ClientIDIndex``) and each
 /// account's latest event (``AccountHeads``) are kept in memory, rebuilt
@@ -256,7 +257,14 @@ final class DecisionEngine {
 
   /// Flushes the WAL to the disk: the last commit is in it.
   private func syncWAL() throws(ServeError) {
-    let path = configuration.statePath + "-wal"
+    try Self.syncWAL(statePath: configuration.statePath)
+  }
+
+  /// Flushes the WAL of the state file at `statePath` to the disk: every
+  /// commit made before the call is in it. Safe from any thread (it touches
+  /// only the file), so the commit thread's next group need not wait for it.
+  static func syncWAL(statePath: String) throws(ServeError) {
+    let path = statePath + "-wal"
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return }  // no WAL yet: nothing written since the last checkpoint of the database
     defer { close(fd) }
@@ -287,7 +295,9 @@ final class DecisionEngine {
     return nil
   }
 
-  /// Decides a group of requests and commits it (see the type's discussion).
+  /// Decides a group of requests and commits it (see the type's discussion),
+  /// without the fsync: the caller syncs the WAL (``syncWAL(statePath:)``)
+  /// before it answers, when ``ServeConfiguration/durability`` asks for it.
   func process(_ group: [[[UInt8]]]) throws(ServeError) -> [[Answer]] {
     let firstSeq = filter.nextSeq
     var rows: [ServeStore.Row] = []
@@ -366,7 +376,6 @@ final class DecisionEngine {
     metrics.count(tally)
     if revoked > 0 { metrics.revocations.increment(by: Int64(revoked)) }
     guard !rows.isEmpty else { return results }
-    if configuration.durability == .fsync { try syncWAL() }
     committedEvents = filter.nextSeq
     metrics.commitSize.record(Double(rows.count))
     return results
