@@ -9,7 +9,9 @@ import Logging
 /// answers the group's requests, while the commit thread decides and commits
 /// the next group: a group's requests are answered after an fsync that began
 /// after their commit, so every answer is durable, and the fsync no longer
-/// adds to the time a group takes. Reads wait until every committed group is
+/// adds to the time a group takes. The next group is taken only once the
+/// sync stage has started on the previous ones (a pipeline two deep), so
+/// groups still grow while an fsync runs. Reads wait until every committed group is
 /// synced, so they never show a decision that is not durable yet.
 ///
 /// The queue is guarded by ``condition``, the sync stage by
@@ -166,6 +168,7 @@ final class CommitQueue: @unchecked Sendable {
       sync.start()
     }
     while true {
+      waitForSyncToStart()
       condition.lock()
       while jobs.isEmpty && !closed { condition.wait() }
       if jobs.isEmpty {
@@ -221,6 +224,7 @@ final class CommitQueue: @unchecked Sendable {
       let taken = unsynced
       unsynced.removeAll(keepingCapacity: true)
       let failed = syncFailure
+      syncCondition.broadcast()  // the commit thread may take its next group
       syncCondition.unlock()
 
       var problem = failed
@@ -252,6 +256,17 @@ final class CommitQueue: @unchecked Sendable {
         }
       }
     }
+  }
+
+  /// Waits until the sync stage has taken the groups handed to it: at most
+  /// one group is fsynced while the next is committed, and what arrives
+  /// meanwhile waits to join a larger group (tiny groups would each cost a
+  /// commit, and their WAL frames an fsync).
+  private func waitForSyncToStart() {
+    guard syncedPath != nil else { return }
+    syncCondition.lock()
+    while !unsynced.isEmpty && syncFailure == nil && !syncFinished { syncCondition.wait() }
+    syncCondition.unlock()
   }
 
   /// Waits until every committed group is synced (or the sync stage failed).
