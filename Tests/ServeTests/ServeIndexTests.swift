@@ -39,7 +39,8 @@ import Testing
     var configuration = ServeHarness.configuration(state: dir)
     configuration.checkpointEvery = 9
     let events = (0..<40).map {
-      ServeHarness.like($0, id: "x\($0)", src: "fan\($0 % 4)", dst: $0 % 5 == 0 ? "fan\(($0 + 1) % 4)" : "page\($0 % 3)")
+      ServeHarness.like(
+        $0, id: "x\($0)", src: "fan\($0 % 4)", dst: $0 % 5 == 0 ? "fan\(($0 + 1) % 4)" : "page\($0 % 3)")
     }
     let scored = ["fan0", "fan1", "page2", "nobody"]
     let (answers, scores) = try await ServeHarness.withServer(configuration) { port in
@@ -70,8 +71,8 @@ import Testing
       let next = try await ServeHarness.request(port, .post, "/v1/events", body: ServeHarness.like(41, id: "x41"))
       #expect(next.body.contains(#""seq":40"#))
       // A new event extends the chains rebuilt from the file.
-      let fan1 = try ServeHarness.json(try await ServeHarness.request(port, .get, "/v1/accounts/u41/score").body)
-      #expect(fan1["admittedSignals"] as? Int == 1)
+      let newcomer = try ServeHarness.json(try await ServeHarness.request(port, .get, "/v1/accounts/u41/score").body)
+      #expect(newcomer["admittedSignals"] as? Int == 1)
       let page = try ServeHarness.json(try await ServeHarness.request(port, .get, "/v1/accounts/t1/score").body)
       #expect(page["admittedSignals"] as? Int == 1)
     }
