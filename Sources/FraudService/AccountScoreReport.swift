@@ -7,8 +7,8 @@ import SignalGraph
 /// decisions that withheld signals, with their reasons.
 ///
 /// **Bounds.** The pre-filter keeps only a window of state, so the score is
-/// computed from the events the service stored (`serve_events`, indexed by
-/// account in `serve_accounts`): every signal the account took part in, for
+/// computed from the events the service stored (`serve_events`, each linked
+/// to the account's previous event): every signal the account took part in, for
 /// as long as the state file keeps them, up to the latest
 /// ``ServeConfiguration/maxScoreSignals`` (``truncated`` says when more
 /// exist). An account's score reads only the signals that name it, so this

@@ -7,16 +7,16 @@
 /// `id` is not a well-formed string, has no id (it is still decided, and
 /// gets an `error` decision if it is not an event).
 ///
-/// - Complexity: O(length of the line), no allocation but the id's bytes.
+/// - Complexity: O(length of the line), no allocation.
 enum ClientID {
-  /// The raw bytes of the top-level `"id"` string of `line`, or `nil`.
-  static func scan(_ line: [UInt8]) -> [UInt8]? {
-    line.withUnsafeBufferPointer { scan($0) }
+  /// Where the raw bytes of the top-level `"id"` string of `line` are (between its quotes), or `nil`.
+  static func range(in line: [UInt8]) -> Range<Int>? {
+    line.withUnsafeBufferPointer { range(in: $0) }
   }
 
   private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
 
-  private static func scan(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+  private static func range(in b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
     var i = 0
     func skipSpace() { while i < b.count, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0D || b[i] == 0x0A { i += 1 } }
     /// Steps over a string starting at its opening quote; its content's range, or nil.
@@ -74,8 +74,7 @@ enum ClientID {
       skipSpace()
       if key.count == 2, b[key.lowerBound] == UInt8(ascii: "i"), b[key.lowerBound + 1] == UInt8(ascii: "d") {
         guard let value = string() else { return nil }
-        let raw = UnsafeBufferPointer(rebasing: b[value])
-        return isValidContent(raw) ? Array(raw) : nil
+        return isValidContent(UnsafeBufferPointer(rebasing: b[value])) ? value : nil
       }
       guard skipValue() else { return nil }
       skipSpace()

@@ -1,46 +1,49 @@
+import Foundation
 import Logging
 
 /// The one owner of the durable core (``DecisionEngine``): every event of
 /// every request passes through it, in arrival order, so seqs are a single
 /// stream exactly as in `fraudscan filter`.
 ///
-/// **Group commit.** ``submit(_:)`` queues a request's lines and suspends;
-/// one flush loop takes everything queued since its last round (the requests
-/// that arrived together), has the engine decide and commit it as one group,
-/// and only then resumes those requests: a decision is answered only after
-/// it is committed. The queue is bounded (``ServeConfiguration/maxQueuedEvents``):
-/// past it a request is refused at once (503 with `Retry-After`).
+/// **The commit thread.** The engine lives on a thread of its own, not on
+/// Swift's cooperative pool: a commit blocks on SQLite and on the WAL's
+/// fsync, and on a 2-core machine the pool has 2 threads, which must stay
+/// free for the HTTP requests. Requests hand their work to it through a
+/// locked queue, and its answers resume them.
+///
+/// **Group commit.** ``submit(_:)`` queues a request's lines and suspends.
+/// The thread takes everything queued, has the engine decide and commit it as
+/// one group (one transaction, one fsync), and only then resumes those
+/// requests: a decision is answered only after it is committed. Whatever
+/// arrives while a group commits goes into the next group, so groups grow
+/// with the load and an idle server commits a lone request at once. The
+/// queue is bounded (``ServeConfiguration/maxQueuedEvents``): past it a
+/// request is refused at once (503 with `Retry-After`).
+///
+/// Reads (the decision feed, scores, gauges) run on the same thread, between
+/// groups: they see committed state only.
 ///
 /// **Failure.** If a commit fails, the pre-filter is ahead of the file: the
 /// core stops taking events (503, `/readyz` fails) until a restart recovers
 /// from what is on disk.
-actor DecisionCore {
+final class DecisionCore: Sendable {
   /// What one event line of a request got.
   typealias Answer = DecisionEngine.Answer
 
-  private struct Pending {
-    var lines: [[UInt8]]
-    var continuation: CheckedContinuation<[Answer], any Error>
-  }
+  private let queue: CommitQueue
 
-  private let engine: DecisionEngine
-  private let limit: Int
-  private let metrics: ServiceMetrics
-  private let logger: Logger
-  private var queue: [Pending] = []
-  private var queuedEvents = 0
-  private var flushing = false
-  private var closing = false
-  private var failure: String?
-  private var closed = false
-
-  /// Opens the state file (taking its lock), restores the latest checkpoint and replays the events after it.
+  /// Opens the state file (taking its lock), restores the latest checkpoint,
+  /// replays the events after it, and starts the commit thread.
   init(configuration: ServeConfiguration, metrics: ServiceMetrics, logger: Logger) throws(ServeError) {
-    engine = try DecisionEngine(configuration: configuration, metrics: metrics, logger: logger)
-    limit = configuration.maxQueuedEvents
-    self.metrics = metrics
-    self.logger = logger
+    let engine = try DecisionEngine(configuration: configuration, metrics: metrics, logger: logger)
+    queue = CommitQueue(engine: engine, limit: configuration.maxQueuedEvents, metrics: metrics, logger: logger)
+    let queue = queue
+    let thread = Thread { queue.run() }
+    thread.name = "fraudscan-commit"
+    thread.start()
   }
+
+  deinit { queue.close() }
 
   /// Decides `lines` (one request) in the next group commit and returns, per line, its answer, once durable.
   ///
@@ -49,88 +52,33 @@ actor DecisionCore {
   ///   never take the request, ``ServeError/unavailable(reason:)`` when
   ///   shutting down or stopped.
   func submit(_ lines: [[UInt8]]) async throws -> [Answer] {
-    if let failure { throw ServeError.unavailable(reason: failure) }
-    if closing { throw ServeError.unavailable(reason: "shutting down") }
-    guard lines.count <= limit else { throw ServeError.batchTooLarge(events: lines.count, limit: limit) }
-    guard queuedEvents + lines.count <= limit else {
-      throw ServeError.overloaded(queuedEvents: queuedEvents, limit: limit)
+    try await withCheckedThrowingContinuation { continuation in
+      queue.submit(lines, continuation)
     }
-    return try await withCheckedThrowingContinuation { continuation in
-      queue.append(Pending(lines: lines, continuation: continuation))
-      queuedEvents += lines.count
-      metrics.queuedEvents.set(to: Double(queuedEvents))
-      if !flushing {
-        flushing = true
-        Task { await self.flushLoop() }
-      }
-    }
-  }
-
-  private func flushLoop() async {
-    while !queue.isEmpty {
-      // Let requests that arrived meanwhile join this group.
-      await Task.yield()
-      let group = queue
-      queue.removeAll()
-      queuedEvents = 0
-      metrics.queuedEvents.set(to: 0)
-      if let failure {
-        for p in group { p.continuation.resume(throwing: ServeError.unavailable(reason: failure)) }
-        continue
-      }
-      do {
-        let answers = try engine.process(group.map(\.lines))
-        for (p, a) in zip(group, answers) { p.continuation.resume(returning: a) }
-      } catch {
-        let reason = "a write to the state file failed (\(error)); restart the service to recover from the file"
-        failure = reason
-        logger.critical("write to the state file failed; no more events are taken", metadata: ["error": "\(error)"])
-        for p in group { p.continuation.resume(throwing: ServeError.unavailable(reason: reason)) }
-      }
-    }
-    flushing = false
   }
 
   /// Up to `limit` events after `seq` with their decision lines, in seq order.
-  func answers(after seq: Int, limit: Int) throws(ServeError) -> [(seq: Int, answer: [UInt8])] {
-    guard !closed else { throw .unavailable(reason: "shut down") }
-    return try engine.answers(after: seq, limit: limit)
+  func answers(after seq: Int, limit: Int) async throws -> [(seq: Int, answer: [UInt8])] {
+    try await queue.read { engine throws(ServeError) in try engine.answers(after: seq, limit: limit) }
   }
 
   /// The score report of `account`.
-  func score(account: String) throws(ServeError) -> AccountScoreReport {
-    guard !closed else { throw .unavailable(reason: "shut down") }
-    return try engine.score(account: account)
+  func score(account: String) async throws -> AccountScoreReport {
+    try await queue.read { engine throws(ServeError) in try engine.score(account: account) }
   }
 
   /// Refreshes the gauges read at scrape time.
-  func refreshGauges() {
-    guard !closed else { return }
-    engine.refreshGauges()
+  func refreshGauges() async {
+    _ = try? await queue.read { engine throws(ServeError) in engine.refreshGauges() }
   }
 
   /// Why events are not taken (a failed write, or shutting down), or nil when ready.
-  var notReadyReason: String? { failure ?? (closing ? "shutting down" : nil) }
+  var notReadyReason: String? { queue.notReadyReason }
 
-  /// Stops taking events, waits for the group in progress, checkpoints the
-  /// state so that a restart replays nothing, and closes the state file
+  /// Stops taking events, lets the groups queued before commit, checkpoints
+  /// the state so that a restart replays nothing, and closes the state file
   /// (releasing its lock: not left to whenever the last reference goes).
   func drainAndCheckpoint() async {
-    closing = true
-    while flushing { try? await Task.sleep(for: .milliseconds(5)) }
-    defer {
-      engine.closeStateFile()
-      closed = true
-    }
-    guard failure == nil else { return }
-    do {
-      let written = try engine.checkpointNow()
-      logger.info(
-        written ? "checkpoint written on shutdown" : "stopped; the checkpoint was up to date",
-        metadata: ["events": "\(engine.committedEvents)"])
-    } catch {
-      logger.error(
-        "checkpoint on shutdown failed; a restart replays from the previous one", metadata: ["error": "\(error)"])
-    }
+    await queue.drain()
   }
 }

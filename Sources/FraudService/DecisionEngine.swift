@@ -8,22 +8,28 @@ import SignalGraph
 
 /// The durable core of the service, synchronous and single-threaded: the
 /// pre-filter, its ``DecisionLog`` and the service's tables (``ServeStore``)
-/// in one state file. ``DecisionCore`` (an actor) owns it and feeds it
+/// in one state file. ``DecisionCore`` owns it, on a thread of its own, and feeds it
 /// groups of requests.
 ///
 /// **A group commit.** ``process(_:)`` decides the lines of a group of
-/// requests in order, writes them in one transaction of the service's tables
-/// (events, ids, answers, account index, revocations), then one
-/// ``DecisionLog`` append (decision lines, count, input digest, and a
-/// checkpoint when due), and optionally fsyncs the WAL. Only after it
-/// returns are the requests answered.
+/// requests in order and writes them in one transaction of the log's
+/// connection: the service's rows (events, ids, answers, account chains,
+/// revocations) and the ``DecisionLog`` append (decision lines, count, input
+/// digest, and a checkpoint when due); then the WAL is fsynced once
+/// (``Durability/fsync``, by ``CommitQueue``, while the next group is
+/// decided). Only then are the requests answered.
+///
+/// **In memory.** Which seq took a client id (``ClientIDIndex``) and each
+/// account's latest event (``AccountHeads``) are kept in memory, rebuilt
+/// from the stored rows at start-up, so that a commit appends rows and
+/// touches no index; a retry's stored row is read by seq and its id compared.
 ///
 /// **Restart.** The latest checkpoint is restored when its counts agree with
 /// the log, and the stored events after it are replayed through the
 /// pre-filter (decisions are deterministic): those the log holds are checked
-/// against the stored answers, and those stored but not yet in the log (a
-/// crash between the two writes) are decided again and appended, with the
-/// same decisions, before the first request is taken.
+/// against the stored answers, and any stored but not in the log (which a
+/// file written before both shared one transaction could hold) are decided
+/// again and appended, with the same decisions, before the first request is taken.
 ///
 /// **Failure.** If a write throws, the pre-filter is ahead of the file: the
 /// caller must stop using the engine (``DecisionCore`` then answers 503 and
@@ -40,8 +46,10 @@ final class DecisionEngine {
       /// The id names another event: not decided.
       case conflict
     }
-    /// The raw client id, when the line had one.
-    var clientID: [UInt8]?
+    /// The event line as sent.
+    var line: [UInt8]
+    /// Where the raw client id is in ``line`` (between its quotes), when it had one.
+    var clientID: Range<Int>?
     /// The decision lines: the event's own, then the revocations it caused, `\n`-separated.
     var lines: [UInt8]
     var outcome: Outcome
@@ -54,6 +62,8 @@ final class DecisionEngine {
   // Implicitly unwrapped only so that ``closeStateFile()`` can release them; never nil before it.
   private var log: DecisionLog!
   private var store: ServeStore!
+  private var ids = ClientIDIndex()
+  private var heads = AccountHeads()
   private var digest = Digest64()
   private var lastCheckpointEvents = 0
   private var lastCheckpointTime: Int64
@@ -73,7 +83,7 @@ final class DecisionEngine {
       throw .prefilterSettings(error)
     }
     let path = configuration.statePath
-    let settings = "serve window-days=\(configuration.prefilter.windowDays) format=1"
+    let settings = "serve window-days=\(configuration.prefilter.windowDays) format=\(ServeStore.format)"
     do {
       log = try DecisionLog(path: path, settings: settings)
     } catch let error as SignalStoreError {
@@ -81,11 +91,28 @@ final class DecisionEngine {
     } catch {
       throw .state(path: path, problem: "\(error)")
     }
-    store = try ServeStore(path: path)
+    store = try ServeStore(connection: log.connection, path: path)
     filter = Prefilter(configuration: configuration.prefilter)
     latestTime = try store.meta("latest_time") ?? Int64.min
     lastCheckpointTime = try store.meta("checkpoint_time") ?? Self.wallClock()
     try recover(path: path)
+    try rebuildIndexes()
+  }
+
+  /// Fills the in-memory id index and account heads from the stored rows.
+  private func rebuildIndexes() throws(ServeError) {
+    let start = ContinuousClock.now
+    try store.forEachKey { seq, id, a, b in
+      if let id { ids.insert(hash: ClientIDIndex.hash(id), seq: seq) }
+      if let a { _ = heads.replace(a, with: seq) }
+      if let b { _ = heads.replace(b, with: seq) }
+    }
+    logger.info(
+      "in-memory indexes rebuilt",
+      metadata: [
+        "ids": "\(ids.count)", "idIndexBytes": "\(ids.memoryBytes)", "accounts": "\(heads.count)",
+        "seconds": "\(ContinuousClock.now - start)",
+      ])
   }
 
   static func wallClock() -> Int64 { Int64(time(nil)) }
@@ -125,7 +152,7 @@ final class DecisionEngine {
       guard seq == filter.nextSeq else {
         throw .stateInconsistent(path: path, reason: "stored event \(seq) out of order")
       }
-      let (decision, _, _, _) = decide(line)
+      let decision = decide(line).decision
       let own = decision.jsonLine
       var bytes = Array(own.utf8)
       var produced = [(seq, own)]
@@ -147,7 +174,8 @@ final class DecisionEngine {
     }
     if stored > decided {
       // Stored and answered in the service's tables, but the log append did not happen: complete it.
-      try appendToLog(lines, checkpoint: false)
+      try transaction { () throws(ServeError) in try appendToLog(lines, checkpoint: false) }
+      if configuration.durability == .fsync { try syncWAL() }
     }
     committedEvents = stored
     logger.info(
@@ -158,23 +186,62 @@ final class DecisionEngine {
       ])
   }
 
-  /// Decides one line: the decision, the event's kind for metrics, the accounts it names, its time.
-  private func decide(_ line: [UInt8]) -> (Decision, String, [String], Int64?) {
+  /// One line decided: the decision, the event's kind for metrics, the accounts it names (each once), its time.
+  private struct Decided {
+    var decision: Decision
+    var kind: EventTally.Kind
+    var accounts: (String?, String?) = (nil, nil)
+    var time: Int64?
+  }
+
+  /// Decides one line.
+  private func decide(_ line: [UInt8]) -> Decided {
     let seq = filter.nextSeq
     digest.update(line)
     do {
       let event = try EventParser.parse(line: line, seq: seq)
       let decision = filter.decide(event)
       switch event {
-      case let .payment(_, s, t, _, time): return (decision, "payment", s == t ? [s] : [s, t], time)
-      case let .interaction(s, t, _, time, _): return (decision, "interaction", s == t ? [s] : [s, t], time)
-      case let .profileEdit(a, _, _, time): return (decision, "profile_edit", [a], time)
+      case let .payment(_, s, t, _, time):
+        return Decided(decision: decision, kind: .payment, accounts: (s, s == t ? nil : t), time: time)
+      case let .interaction(s, t, _, time, _):
+        return Decided(decision: decision, kind: .interaction, accounts: (s, s == t ? nil : t), time: time)
+      case let .profileEdit(a, _, _, time):
+        return Decided(decision: decision, kind: .profileEdit, accounts: (a, nil), time: time)
       }
     } catch {
-      return (filter.reject(error), "malformed", [], nil)
+      return Decided(decision: filter.reject(error), kind: .malformed)
     }
   }
 
+  /// Runs `body` in one write transaction of the log's connection (the service's rows and the log's lines).
+  private func transaction<T>(_ body: () throws(ServeError) -> T) throws(ServeError) -> T {
+    do {
+      return try log.transaction { () throws -> T in try body() }
+    } catch let error as ServeError {
+      throw error
+    } catch {
+      throw .state(path: configuration.statePath, problem: "\(error)")
+    }
+  }
+
+  /// Appends the decision lines of `answers` (each event's, `\n`-separated) to the log, in the open
+  /// transaction; the WAL is not synced.
+  private func appendToLog(answers: [(seq: Int, lines: [UInt8])], checkpoint: Bool) throws(ServeError) {
+    do {
+      try log.append(
+        answers: answers, decidedEvents: filter.nextSeq, inputDigest: digest.value,
+        checkpointOf: checkpoint ? filter : nil)
+    } catch {
+      throw .state(path: configuration.statePath, problem: "\(error)")
+    }
+    if checkpoint {
+      lastCheckpointEvents = filter.nextSeq
+      lastCheckpointTime = Self.wallClock()
+    }
+  }
+
+  /// Appends `lines` to the log, in the open transaction; the WAL is not synced.
   private func appendToLog(_ lines: [(seq: Int, line: String)], checkpoint: Bool) throws(ServeError) {
     do {
       try log.append(
@@ -182,16 +249,22 @@ final class DecisionEngine {
     } catch {
       throw .state(path: configuration.statePath, problem: "\(error)")
     }
-    if configuration.durability == .fsync { try syncWAL() }
     if checkpoint {
       lastCheckpointEvents = filter.nextSeq
       lastCheckpointTime = Self.wallClock()
     }
   }
 
-  /// Flushes the WAL to the disk: both connections' commits are in it.
+  /// Flushes the WAL to the disk: the last commit is in it.
   private func syncWAL() throws(ServeError) {
-    let path = configuration.statePath + "-wal"
+    try Self.syncWAL(statePath: configuration.statePath)
+  }
+
+  /// Flushes the WAL of the state file at `statePath` to the disk: every
+  /// commit made before the call is in it. Safe from any thread (it touches
+  /// only the file), so the commit thread's next group need not wait for it.
+  static func syncWAL(statePath: String) throws(ServeError) {
+    let path = statePath + "-wal"
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return }  // no WAL yet: nothing written since the last checkpoint of the database
     defer { close(fd) }
@@ -200,86 +273,109 @@ final class DecisionEngine {
     }
   }
 
-  private func conflictLine(_ seq: Int) -> [UInt8] {
+  private static func conflictLine(_ seq: Int) -> [UInt8] {
     Array(
       #"{"decision":"error","reasons":["this id names another event (seq \#(seq)), which was decided; this one is not"]}"#
         .utf8)
   }
 
-  /// Decides a group of requests and commits it (see the type's discussion).
+  /// The earlier event that took the id at `id` in `line` (in this group,
+  /// from `rows`, or stored before it), if any.
+  private func earlier(id: Range<Int>, of line: [UInt8], hash: UInt64, firstSeq: Int, rows: [ServeStore.Row])
+    throws(ServeError) -> (seq: Int, line: [UInt8], answer: [UInt8])?
+  {
+    for seq in ids.seqs(hash: hash) {
+      if seq >= firstSeq {
+        let row = rows[seq - firstSeq]
+        if let other = row.clientID, row.line[other].elementsEqual(line[id]) { return (seq, row.line, row.answer) }
+      } else if let stored = try store.event(seq: seq), let other = stored.clientID, other.elementsEqual(line[id]) {
+        return (seq, stored.line, stored.answer)
+      }
+    }
+    return nil
+  }
+
+  /// Decides a group of requests and commits it (see the type's discussion),
+  /// without the fsync: the caller syncs the WAL (``syncWAL(statePath:)``)
+  /// before it answers, when ``ServeConfiguration/durability`` asks for it.
   func process(_ group: [[[UInt8]]]) throws(ServeError) -> [[Answer]] {
     let firstSeq = filter.nextSeq
     var rows: [ServeStore.Row] = []
-    var inGroup: [[UInt8]: Int] = [:]
+    rows.reserveCapacity(group.reduce(0) { $0 + $1.count })
     var revocations: [(seq: Int, line: [UInt8])] = []
-    var logLines: [(seq: Int, line: String)] = []
     var results: [[Answer]] = []
     results.reserveCapacity(group.count)
-    for request in group {
-      var answers: [Answer] = []
-      answers.reserveCapacity(request.count)
-      for line in request {
-        let id = ClientID.scan(line)
-        if let id {
-          var earlier: ServeStore.Stored?
-          if let r = inGroup[id] {
-            earlier = ServeStore.Stored(seq: rows[r].seq, line: rows[r].line, answer: rows[r].answer)
-          } else {
-            earlier = try store.event(clientID: id)
-          }
-          if let earlier {
+    var tally = EventTally()
+    var revoked = 0
+    try transaction { () throws(ServeError) in
+      for request in group {
+        var answers: [Answer] = []
+        answers.reserveCapacity(request.count)
+        for line in request {
+          let id = ClientID.range(in: line)
+          let hash = id.map { ClientIDIndex.hash(line[$0]) }
+          if let id, let hash, let earlier = try earlier(id: id, of: line, hash: hash, firstSeq: firstSeq, rows: rows) {
             let same = earlier.line == line
             answers.append(
               Answer(
-                clientID: id, lines: same ? earlier.answer : conflictLine(earlier.seq),
+                line: line, clientID: id, lines: same ? earlier.answer : Self.conflictLine(earlier.seq),
                 outcome: same ? .duplicate : .conflict))
-            metrics.event(kind: "any", outcome: same ? "duplicate" : "conflict")
+            tally.add(kind: .any, outcome: same ? .duplicate : .conflict)
             continue
           }
-        }
-        let seq = filter.nextSeq
-        let (decision, kind, accounts, time) = decide(line)
-        if let time { latestTime = max(latestTime, time) }
-        let own = decision.jsonLine
-        logLines.append((seq, own))
-        var answer = Array(own.utf8)
-        for r in decision.revocations {
-          let l = r.jsonLine
-          logLines.append((seq, l))
-          let bytes = Array(l.utf8)
-          answer.append(0x0A)
-          answer += bytes
-          if r.seq >= firstSeq {
-            if rows[r.seq - firstSeq].status == .admitted {
-              rows[r.seq - firstSeq].status = .revoked
-              rows[r.seq - firstSeq].revocation = bytes
+          let seq = filter.nextSeq
+          let decided = decide(line)
+          let decision = decided.decision
+          if let time = decided.time { latestTime = max(latestTime, time) }
+          var answer: [UInt8] = []
+          answer.reserveCapacity(32)
+          decision.appendJSONLine(to: &answer)
+          for r in decision.revocations {
+            answer.append(0x0A)
+            let start = answer.count
+            r.appendJSONLine(to: &answer)
+            let bytes = Array(answer[start...])
+            if r.seq >= firstSeq {
+              if rows[r.seq - firstSeq].status == .admitted {
+                rows[r.seq - firstSeq].status = .revoked
+                rows[r.seq - firstSeq].revocation = bytes
+              }
+            } else {
+              revocations.append((r.seq, bytes))
             }
-          } else {
-            revocations.append((r.seq, bytes))
+            revoked += 1
           }
-          metrics.revocations.increment()
+          let status: EventStatus
+          switch decision.verdict {
+          case .admit: status = .admitted
+          case .hold: status = .held
+          case .revoke, .error: status = .malformed
+          }
+          var row = ServeStore.Row(seq: seq, line: line, clientID: id, answer: answer, status: status)
+          if let a = decided.accounts.0 { row.accountA = (a, heads.replace(a, with: seq)) }
+          if let b = decided.accounts.1 { row.accountB = (b, heads.replace(b, with: seq)) }
+          rows.append(row)
+          if let hash { ids.insert(hash: hash, seq: seq) }
+          answers.append(Answer(line: line, clientID: id, lines: answer, outcome: .decided))
+          switch decision.verdict {
+          case .admit: tally.add(kind: decided.kind, outcome: .admit)
+          case .hold: tally.add(kind: decided.kind, outcome: .hold)
+          case .error: tally.add(kind: decided.kind, outcome: .error)
+          case .revoke: break
+          }
         }
-        let status: EventStatus
-        switch decision.verdict {
-        case .admit: status = .admitted
-        case .hold: status = .held
-        case .revoke, .error: status = .malformed
-        }
-        rows.append(
-          ServeStore.Row(
-            seq: seq, clientID: id, line: line, answer: answer, status: status, revocation: nil, accounts: accounts))
-        if let id { inGroup[id] = rows.count - 1 }
-        answers.append(Answer(clientID: id, lines: answer, outcome: .decided))
-        metrics.event(kind: kind, outcome: decision.verdict.rawValue)
+        results.append(answers)
       }
-      results.append(answers)
+      guard !rows.isEmpty else { return }
+      let due = filter.nextSeq - lastCheckpointEvents >= configuration.checkpointEvery
+      var meta: [(String, Int64)] = [("latest_time", latestTime)]
+      if due { meta.append(("checkpoint_time", Self.wallClock())) }
+      try store.write(rows, revocations: revocations, meta: meta)
+      try appendToLog(answers: rows.map { ($0.seq, $0.answer) }, checkpoint: due)
     }
+    metrics.count(tally)
+    if revoked > 0 { metrics.revocations.increment(by: Int64(revoked)) }
     guard !rows.isEmpty else { return results }
-    let due = filter.nextSeq - lastCheckpointEvents >= configuration.checkpointEvery
-    var meta: [(String, Int64)] = [("latest_time", latestTime)]
-    if due { meta.append(("checkpoint_time", Self.wallClock())) }
-    try store.write(rows, revocations: revocations, meta: meta)
-    try appendToLog(logLines, checkpoint: due)
     committedEvents = filter.nextSeq
     metrics.commitSize.record(Double(rows.count))
     return results
@@ -294,7 +390,7 @@ final class DecisionEngine {
 
   /// The score report of `account` from its stored signals.
   func score(account: String) throws(ServeError) -> AccountScoreReport {
-    let events = try store.events(ofAccount: account, limit: configuration.maxScoreSignals)
+    let events = try store.events(ofAccount: account, head: heads[account], limit: configuration.maxScoreSignals)
     return AccountScoreReport(
       account: account, events: events, limit: configuration.maxScoreSignals,
       referenceTime: latestTime == .min ? nil : latestTime)
@@ -317,16 +413,19 @@ final class DecisionEngine {
   /// Closes the state file and releases its lock, so that another server
   /// (in this process too) can open it at once. The engine is unusable after.
   func closeStateFile() {
+    store = nil  // its statements first: the connection closes with the log, which then releases its lock
     log = nil
-    store = nil
   }
 
   /// Saves the pre-filter's state now if it changed since the last checkpoint; whether it did.
   @discardableResult
   func checkpointNow() throws(ServeError) -> Bool {
     guard filter.nextSeq > lastCheckpointEvents else { return false }
-    try store.write([], revocations: [], meta: [("checkpoint_time", Self.wallClock())])
-    try appendToLog([], checkpoint: true)
+    try transaction { () throws(ServeError) in
+      try store.write([], revocations: [], meta: [("checkpoint_time", Self.wallClock())])
+      try appendToLog([], checkpoint: true)
+    }
+    if configuration.durability == .fsync { try syncWAL() }
     return true
   }
 }

@@ -16,7 +16,7 @@ struct ServeRoutes: Sendable {
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.get("/healthz") { _, _ in JSONResponse.ok(Array(#"{"status":"ok"}"#.utf8)) }
     router.get("/readyz") { _, _ in
-      if let reason = await core.notReadyReason { return JSONResponse.error(.serviceUnavailable, reason) }
+      if let reason = core.notReadyReason { return JSONResponse.error(.serviceUnavailable, reason) }
       return JSONResponse.ok(Array(#"{"status":"ready"}"#.utf8))
     }
     router.get("/metrics") { _, _ in

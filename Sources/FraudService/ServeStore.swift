@@ -1,76 +1,88 @@
 import SignalGraph
 
-/// The service's own tables in the state file, beside the ``DecisionLog``'s:
+/// The service's own tables in the state file, beside the ``DecisionLog``'s,
+/// written through the log's connection and in its transactions (one commit
+/// per group for both):
 ///
 /// - `serve_events`: every event line taken, by seq, with its client `id`
-///   (unique, the durable id → seq map), the decision lines it produced
-///   (its own, then the revocations it caused) and its standing
-///   (``EventStatus``), which a later revocation updates;
-/// - `serve_accounts`: (account, seq) for every account an event names, for
-///   the score endpoint;
+///   (the durable id → seq map; ``ClientIDIndex`` finds a seq in memory),
+///   the decision lines it produced (its own, then the revocations it
+///   caused), its standing (``EventStatus``), which a later revocation
+///   updates, and for each account it names (`account_a`, `account_b`) the
+///   seq of that account's previous event (`prev_a`, `prev_b`): the account
+///   index as chains, whose heads ``AccountHeads`` keeps in memory;
 /// - `serve_meta`: the latest event time and the last checkpoint's wall time.
 ///
+/// Rows are only appended in seq order (and a revoked one updated), so a
+/// group's rows fill the table's last pages: no index takes scattered inserts.
 /// The event lines are the service's input stream: a restart replays them
 /// after the latest checkpoint, as `fraudscan filter --state` replays stdin.
 ///
-/// It uses SignalGraph's SQLite wrapper (``SQLiteDatabase``), through its
-/// own connection, and words SQLite's failures as ``ServeError/state(path:problem:)``.
+/// SQLite's failures are worded as ``ServeError/state(path:problem:)``.
 ///
-/// - Complexity: one B-tree insert per event and per account it names.
+/// - Complexity: one append per event.
 final class ServeStore {
+  /// The tables' layout, recorded in the log's settings (`format=`): a file
+  /// of another layout is refused when it is opened.
+  static let format = 2
+
   private let path: String
   private let connection: SQLiteDatabase
   private let insertEvent: SQLiteStatement
-  private let insertAccount: SQLiteStatement
   private let revoke: SQLiteStatement
-  private let byClientID: SQLiteStatement
+  private let bySeq: SQLiteStatement
+  private let accountEvent: SQLiteStatement
   private let after: SQLiteStatement
   private let setMeta: SQLiteStatement
 
   /// One event to store.
   struct Row {
     var seq: Int
+    /// The event line as sent.
+    var line: [UInt8]
+    /// Where its client id is in ``line``, if it has one.
+    var clientID: Range<Int>?
+    var answer: [UInt8]
+    var status: EventStatus
+    var revocation: [UInt8]? = nil
+    /// The accounts the event names (each once), with the seq of each one's previous event.
+    var accountA: (account: String, previous: Int?)? = nil
+    var accountB: (account: String, previous: Int?)? = nil
+  }
+
+  /// An event found by its seq: what a retry of it is compared with and answered.
+  struct Stored {
     var clientID: [UInt8]?
     var line: [UInt8]
     var answer: [UInt8]
-    var status: EventStatus
-    var revocation: [UInt8]?
-    var accounts: [String]
   }
 
-  /// An event found by its client id.
-  struct Stored {
-    var seq: Int
-    var line: [UInt8]
-    var answer: [UInt8]
-  }
-
-  init(path: String) throws(ServeError) {
+  /// The service's tables on `connection`, the ``DecisionLog``'s, created if needed.
+  init(connection: SQLiteDatabase, path: String) throws(ServeError) {
     self.path = path
-    (
-      connection, insertEvent, insertAccount, revoke, byClientID, after, setMeta
-    ) = try Self.sqlite(path) { () throws in
-      let connection = try SQLiteDatabase(path: path, create: true)
+    self.connection = connection
+    (insertEvent, revoke, bySeq, accountEvent, after, setMeta) = try Self.sqlite(path) { () throws in
       try connection.execute(
         """
-        PRAGMA journal_mode=WAL;
-        PRAGMA synchronous=NORMAL;
         CREATE TABLE IF NOT EXISTS serve_events(
-          seq INTEGER PRIMARY KEY, client_id BLOB UNIQUE, line BLOB NOT NULL,
-          answer BLOB NOT NULL, status INTEGER NOT NULL, revocation BLOB);
-        CREATE TABLE IF NOT EXISTS serve_accounts(
-          account TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(account, seq)) WITHOUT ROWID;
+          seq INTEGER PRIMARY KEY, client_id BLOB, line BLOB NOT NULL, answer BLOB NOT NULL,
+          status INTEGER NOT NULL, revocation BLOB,
+          account_a TEXT, prev_a INTEGER, account_b TEXT, prev_b INTEGER);
         CREATE TABLE IF NOT EXISTS serve_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
         """)
       return (
-        connection,
         try connection.prepare(
-          "INSERT INTO serve_events(seq, client_id, line, answer, status, revocation) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
-        try connection.prepare("INSERT OR IGNORE INTO serve_accounts(account, seq) VALUES (?1, ?2)"),
+          """
+          INSERT INTO serve_events(seq, client_id, line, answer, status, revocation, account_a, prev_a, account_b, prev_b)
+          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+          """),
         try connection.prepare(
           "UPDATE serve_events SET status = \(EventStatus.revoked.rawValue), revocation = ?2 WHERE seq = ?1 AND status = \(EventStatus.admitted.rawValue)"
         ),
-        try connection.prepare("SELECT seq, line, answer FROM serve_events WHERE client_id = ?1"),
+        try connection.prepare("SELECT client_id, line, answer FROM serve_events WHERE seq = ?1"),
+        try connection.prepare(
+          "SELECT line, answer, status, revocation, account_a, prev_a, account_b, prev_b FROM serve_events WHERE seq = ?1"
+        ),
         try connection.prepare("SELECT seq, answer FROM serve_events WHERE seq > ?1 ORDER BY seq LIMIT ?2"),
         try connection.prepare("INSERT OR REPLACE INTO serve_meta(key, value) VALUES (?1, ?2)")
       )
@@ -90,6 +102,17 @@ final class ServeStore {
 
   private func sqlite<T>(_ body: () throws -> T) throws(ServeError) -> T {
     try Self.sqlite(path, body)
+  }
+
+  /// Runs `body` in one read transaction, unless one is open: a statement
+  /// outside a transaction takes and drops the file's locks on its own.
+  private func reading<T>(_ body: () throws -> T) throws(ServeError) -> T {
+    try sqlite {
+      if connection.isInTransaction { return try body() }
+      try connection.execute("BEGIN")
+      defer { try? connection.execute("COMMIT") }
+      return try body()
+    }
   }
 
   /// Binds `bytes` as a blob, or NULL when there are none.
@@ -117,34 +140,23 @@ final class ServeStore {
     }
   }
 
-  /// The event stored under `clientID`, if any.
-  func event(clientID: [UInt8]) throws(ServeError) -> Stored? {
-    try sqlite {
-      defer { byClientID.reset() }
-      byClientID.bind(1, blob: clientID[...])
-      guard try byClientID.step() else { return nil }
-      return Stored(seq: Int(byClientID.int64(0)), line: byClientID.blob(1), answer: byClientID.blob(2))
+  /// The stored event `seq`, if any.
+  func event(seq: Int) throws(ServeError) -> Stored? {
+    try reading {
+      defer { bySeq.reset() }
+      bySeq.bind(1, Int64(seq))
+      guard try bySeq.step() else { return nil }
+      return Stored(
+        clientID: bySeq.isNull(0) ? nil : bySeq.blob(0), line: bySeq.blob(1), answer: bySeq.blob(2))
     }
   }
 
-  /// Stores `rows`, marks `revocations` (seq, revoke line) and sets `meta`, in one transaction.
+  /// Stores `rows`, marks `revocations` (seq, revoke line) and sets `meta`,
+  /// in the transaction open on the connection (or one of its own).
   func write(_ rows: [Row], revocations: [(seq: Int, line: [UInt8])], meta: [(String, Int64)]) throws(ServeError) {
     try sqlite {
-      try connection.transaction {
-        for row in rows {
-          insertEvent.bind(1, Int64(row.seq))
-          Self.bind(insertEvent, 2, row.clientID)
-          insertEvent.bind(3, blob: row.line[...])
-          insertEvent.bind(4, blob: row.answer[...])
-          insertEvent.bind(5, Int64(row.status.rawValue))
-          Self.bind(insertEvent, 6, row.revocation)
-          try insertEvent.run()
-          for account in row.accounts {
-            insertAccount.bind(1, account)
-            insertAccount.bind(2, Int64(row.seq))
-            try insertAccount.run()
-          }
-        }
+      try connection.transactionUnlessOpen {
+        for row in rows { try insert(row) }
         for (seq, line) in revocations {
           revoke.bind(1, Int64(seq))
           revoke.bind(2, blob: line[...])
@@ -159,9 +171,45 @@ final class ServeStore {
     }
   }
 
+  /// Binds an account and the seq of its previous event at `column` and the next one (NULLs when none).
+  private func bindAccount(_ column: Int32, _ account: (account: String, previous: Int?)?) {
+    guard let account else {
+      insertEvent.bindNull(column)
+      insertEvent.bindNull(column + 1)
+      return
+    }
+    insertEvent.bind(column, account.account)
+    if let previous = account.previous {
+      insertEvent.bind(column + 1, Int64(previous))
+    } else {
+      insertEvent.bindNull(column + 1)
+    }
+  }
+
+  /// Inserts `row`, its bytes bound where they are (not copied).
+  private func insert(_ row: Row) throws {
+    try row.line.withUnsafeBytes { line in
+      try row.answer.withUnsafeBytes { answer in
+        insertEvent.bind(1, Int64(row.seq))
+        if let id = row.clientID {
+          insertEvent.bind(2, borrowedBlob: UnsafeRawBufferPointer(rebasing: line[id]))
+        } else {
+          insertEvent.bindNull(2)
+        }
+        insertEvent.bind(3, borrowedBlob: line)
+        insertEvent.bind(4, borrowedBlob: answer)
+        insertEvent.bind(5, Int64(row.status.rawValue))
+        Self.bind(insertEvent, 6, row.revocation)
+        bindAccount(7, row.accountA)
+        bindAccount(9, row.accountB)
+        try insertEvent.run()
+      }
+    }
+  }
+
   /// Up to `limit` events after `seq`, with their decision lines, in seq order.
   func answers(after seq: Int, limit: Int) throws(ServeError) -> [(seq: Int, answer: [UInt8])] {
-    try sqlite {
+    try reading {
       defer { after.reset() }
       after.bind(1, Int64(seq))
       after.bind(2, Int64(limit))
@@ -181,6 +229,20 @@ final class ServeStore {
     while try sqlite({ try read.step() }) { try body(Int(read.int64(0)), read.blob(1), read.blob(2)) }
   }
 
+  /// Calls `body` with the seq, client id (nil when none) and accounts of
+  /// every stored event, in seq order: what the in-memory indexes are rebuilt from.
+  func forEachKey(_ body: (Int, [UInt8]?, String?, String?) -> Void) throws(ServeError) {
+    try sqlite {
+      let read = try connection.prepare("SELECT seq, client_id, account_a, account_b FROM serve_events ORDER BY seq")
+      while try read.step() {
+        let id = read.isNull(1) ? nil : read.blob(1)
+        let a = read.isNull(2) ? nil : String(decoding: read.bytes(2), as: UTF8.self)
+        let b = read.isNull(3) ? nil : String(decoding: read.bytes(3), as: UTF8.self)
+        body(Int(read.int64(0)), id, a, b)
+      }
+    }
+  }
+
   /// One stored event of an account, for its score.
   struct AccountEvent {
     var seq: Int
@@ -190,23 +252,40 @@ final class ServeStore {
     var revocation: [UInt8]?
   }
 
-  /// The latest `limit` events that name `account`, newest first.
-  func events(ofAccount account: String, limit: Int) throws(ServeError) -> [AccountEvent] {
-    try sqlite {
-      let read = try connection.prepare(
-        """
-        SELECT e.seq, e.line, e.answer, e.status, e.revocation FROM serve_accounts a
-        JOIN serve_events e ON e.seq = a.seq WHERE a.account = ?1 ORDER BY a.seq DESC LIMIT ?2
-        """)
-      read.bind(1, account)
-      read.bind(2, Int64(limit))
+  /// The latest `limit` events that name `account`, newest first, walking
+  /// its chain from `head` (its latest event, from ``AccountHeads``).
+  ///
+  /// - Throws: ``ServeError/stateInconsistent(path:reason:)`` when a row of
+  ///   the chain does not name the account (the file was edited).
+  func events(ofAccount account: String, head: Int?, limit: Int) throws(ServeError) -> [AccountEvent] {
+    let path = path
+    return try reading { () throws -> [AccountEvent] in
+      defer { accountEvent.reset() }
+      let name = Array(account.utf8)
       var out: [AccountEvent] = []
-      while try read.step() {
+      var next = head
+      while let seq = next, out.count < limit {
+        accountEvent.reset()
+        accountEvent.bind(1, Int64(seq))
+        guard try accountEvent.step() else {
+          throw ServeError.stateInconsistent(path: path, reason: "the events of \(account) name a missing event \(seq)")
+        }
         out.append(
           AccountEvent(
-            seq: Int(read.int64(0)), line: read.blob(1), answer: read.blob(2),
-            status: EventStatus(rawValue: Int(read.int64(3))) ?? .malformed,
-            revocation: read.isNull(4) ? nil : read.blob(4)))
+            seq: seq, line: accountEvent.blob(0), answer: accountEvent.blob(1),
+            status: EventStatus(rawValue: Int(accountEvent.int64(2))) ?? .malformed,
+            revocation: accountEvent.isNull(3) ? nil : accountEvent.blob(3)))
+        if !accountEvent.isNull(4), accountEvent.bytes(4).elementsEqual(name) {
+          next = accountEvent.isNull(5) ? nil : Int(accountEvent.int64(5))
+        } else if !accountEvent.isNull(6), accountEvent.bytes(6).elementsEqual(name) {
+          next = accountEvent.isNull(7) ? nil : Int(accountEvent.int64(7))
+        } else {
+          throw ServeError.stateInconsistent(path: path, reason: "stored event \(seq) does not name \(account)")
+        }
+        if let previous = next, previous >= seq {
+          throw ServeError.stateInconsistent(
+            path: path, reason: "stored event \(seq) links \(account) to a later event \(previous)")
+        }
       }
       return out
     }

@@ -1,5 +1,6 @@
 import InlinePrefilter
 import Prometheus
+import Synchronization
 
 /// The service's Prometheus metrics, in a registry of its own (not the
 /// process-wide `MetricsSystem`, so that several servers in one process,
@@ -19,6 +20,8 @@ import Prometheus
 final class ServiceMetrics: Sendable {
   let registry: PrometheusCollectorRegistry
   private let events: [String: Counter]
+  /// The same counters, indexed as ``EventTally/counts``.
+  private let eventCounters: [Counter]
   let revocations: Counter
   let commitSize: ValueHistogram
   let queuedEvents: Gauge
@@ -27,6 +30,20 @@ final class ServiceMetrics: Sendable {
   let stateBytes: Gauge
   let decidedEvents: Gauge
   private let footprint: [(String, Gauge)]
+  /// The latency histogram and response counters by route (and status),
+  /// kept once made: the registry's own lookup builds label arrays and
+  /// strings on every call, and a request would pay it twice.
+  private let perRoute = Mutex<RouteMetrics>(RouteMetrics())
+
+  private struct RouteMetrics {
+    var latencies: [String: DurationHistogram] = [:]
+    var responses: [ResponseKey: Counter] = [:]
+  }
+
+  private struct ResponseKey: Hashable {
+    var route: String
+    var status: Int
+  }
 
   static let kinds = ["payment", "interaction", "profile_edit", "malformed", "any"]
   static let outcomes = ["admit", "hold", "error", "duplicate", "conflict"]
@@ -43,6 +60,7 @@ final class ServiceMetrics: Sendable {
       }
     }
     self.events = events
+    eventCounters = Self.kinds.flatMap { kind in Self.outcomes.map { events[kind + "/" + $0]! } }
     revocations = registry.makeCounter(
       descriptor: Self.named("fraudscan_revocations_total", "Earlier admits revoked by later events"))
     commitSize = registry.makeValueHistogram(
@@ -81,6 +99,11 @@ final class ServiceMetrics: Sendable {
     events[kind + "/" + outcome]?.increment()
   }
 
+  /// Adds a group's counts.
+  func count(_ tally: EventTally) {
+    for (counter, n) in zip(eventCounters, tally.counts) where n > 0 { counter.increment(by: Int64(n)) }
+  }
+
   /// Sets the footprint gauges.
   func record(_ f: PrefilterFootprint) {
     let values = [
@@ -98,16 +121,28 @@ final class ServiceMetrics: Sendable {
 
   /// The latency histogram of `route` (the registry returns the same one for the same labels).
   func latency(route: String) -> DurationHistogram {
-    registry.makeDurationHistogram(
-      descriptor: Self.named("fraudscan_request_duration_seconds", "Request latency by route"),
-      labels: [("route", route)], buckets: Self.buckets)
+    let registry = registry
+    return perRoute.withLock { metrics in
+      if let made = metrics.latencies[route] { return made }
+      let made = registry.makeDurationHistogram(
+        descriptor: Self.named("fraudscan_request_duration_seconds", "Request latency by route"),
+        labels: [("route", route)], buckets: Self.buckets)
+      metrics.latencies[route] = made
+      return made
+    }
   }
 
   /// Counts one response.
   func response(route: String, status: Int) {
-    registry.makeCounter(
-      descriptor: Self.named("fraudscan_http_responses_total", "HTTP responses by route and status"),
-      labels: [("route", route), ("status", String(status))]
-    ).increment()
+    let registry = registry
+    let key = ResponseKey(route: route, status: status)
+    perRoute.withLock { metrics in
+      if let made = metrics.responses[key] { return made }
+      let made = registry.makeCounter(
+        descriptor: Self.named("fraudscan_http_responses_total", "HTTP responses by route and status"),
+        labels: [("route", route), ("status", String(status))])
+      metrics.responses[key] = made
+      return made
+    }.increment()
   }
 }

@@ -46,16 +46,64 @@ public struct Decision: Sendable, Equatable {
 
   /// The decision line of the event alone, without a newline.
   public var jsonLine: String {
-    var line = "{\"seq\":\(seq),\"decision\":\"\(verdict.rawValue)\""
-    if !reasons.isEmpty {
-      line += ",\"reasons\":["
-      for (i, r) in reasons.enumerated() {
-        if i > 0 { line += "," }
-        line += JSONString.quoted(r)
-      }
-      line += "]"
+    var line: [UInt8] = []
+    appendJSONLine(to: &line)
+    return String(decoding: line, as: UTF8.self)
+  }
+
+  /// Appends the bytes of ``jsonLine`` to `out`, without building a string
+  /// (the service's hot path).
+  ///
+  ///     var out: [UInt8] = []
+  ///     Decision(seq: 3, verdict: .admit).appendJSONLine(to: &out)   // {"seq":3,"decision":"admit"}
+  ///
+  /// - Complexity: O(length of the line); no allocation for an `admit` but `out`'s growth.
+  public func appendJSONLine(to out: inout [UInt8]) {
+    out.append(contentsOf: #"{"seq":"#.utf8)
+    Self.appendDecimal(seq, to: &out)
+    out.append(contentsOf: #","decision":""#.utf8)
+    switch verdict {
+    case .admit: out.append(contentsOf: "admit".utf8)
+    case .hold: out.append(contentsOf: "hold".utf8)
+    case .revoke: out.append(contentsOf: "revoke".utf8)
+    case .error: out.append(contentsOf: "error".utf8)
     }
-    return line + "}"
+    out.append(UInt8(ascii: "\""))
+    if !reasons.isEmpty {
+      out.append(contentsOf: #","reasons":["#.utf8)
+      for (i, r) in reasons.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: JSONString.escaped(Array(r.utf8)))
+        out.append(UInt8(ascii: "\""))
+      }
+      out.append(UInt8(ascii: "]"))
+    }
+    out.append(UInt8(ascii: "}"))
+  }
+
+  /// Appends `value` in decimal.
+  private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+    if value < 0 {
+      out.append(UInt8(ascii: "-"))
+      guard value != .min else {
+        out.append(contentsOf: String(value).utf8.dropFirst())
+        return
+      }
+      appendDecimal(-value, to: &out)
+      return
+    }
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, room for the 19 digits of Int.max
+    var count = 0
+    var rest = value
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        buffer[23 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+        count += 1
+      } while rest > 0
+      out.append(contentsOf: buffer[(24 - count)...])
+    }
   }
 
   /// The event's line and its revocation lines, each ending in a newline.

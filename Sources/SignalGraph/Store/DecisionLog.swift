@@ -79,6 +79,18 @@ package final class DecisionLog {
     setDigest = try database.prepare("INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('decided_digest', ?1)")
   }
 
+  /// The log's SQLite connection, for tables of the same file whose writes
+  /// must commit in the same transactions as the log's (the service's
+  /// `ServeStore`): one connection, one commit, one WAL sync per group.
+  package var connection: SQLiteDatabase { database }
+
+  /// Runs `body` in one write transaction of the log's connection: what it
+  /// writes through ``connection`` and the ``append(_:decidedEvents:inputDigest:checkpoint:)``
+  /// calls it makes commit together, or not at all when it throws.
+  package func transaction<T>(_ body: () throws -> T) throws -> T {
+    try database.transaction(body)
+  }
+
   /// The names of the tables in `database` (the statement is finalised on return).
   private static func tables(in database: SQLiteDatabase) throws -> Set<String> {
     let tables = try database.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -131,7 +143,8 @@ package final class DecisionLog {
   }
 
   /// Appends `lines` and records that `decidedEvents` events, whose input
-  /// lines have the digest `inputDigest`, are decided, atomically; with
+  /// lines have the digest `inputDigest`, are decided, atomically (in its
+  /// own transaction, or in the caller's ``transaction(_:)``); with
   /// `checkpoint`, the state after those events replaces the stored
   /// checkpoint in the same transaction: what `checkpoint` writes, sealed,
   /// in rows of ``checkpointChunkBytes`` (``StateWriter/init(chunkBytes:emit:)``).
@@ -144,18 +157,51 @@ package final class DecisionLog {
     _ lines: [(seq: Int, line: String)], decidedEvents: Int, inputDigest: UInt64,
     checkpoint: ((inout StateWriter) -> Void)? = nil
   ) throws {
-    try database.transaction {
+    try database.transactionUnlessOpen {
       for (seq, line) in lines {
         insert.bind(1, Int64(seq))
         insert.bind(2, line)
         try insert.run()
       }
-      setCount.bind(1, String(decidedEvents))
-      try setCount.run()
-      setDigest.bind(1, String(Int64(bitPattern: inputDigest)))
-      try setDigest.run()
-      if let checkpoint { try replaceCheckpoint(checkpoint, events: decidedEvents, inputDigest: inputDigest) }
+      try recordDecided(decidedEvents, inputDigest: inputDigest, checkpoint: checkpoint)
     }
+  }
+
+  /// Appends, as ``append(_:decidedEvents:inputDigest:checkpoint:)`` does,
+  /// the decision lines held in `answers`: each holds the lines of event
+  /// `seq`, `\n`-separated, each stored as its own line (what the service
+  /// keeps per event), bound without being copied or made into strings.
+  package func append(
+    answers: [(seq: Int, lines: [UInt8])], decidedEvents: Int, inputDigest: UInt64,
+    checkpoint: ((inout StateWriter) -> Void)? = nil
+  ) throws {
+    try database.transactionUnlessOpen {
+      for (seq, lines) in answers {
+        try lines.withUnsafeBytes { bytes in
+          var start = 0
+          while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            insert.bind(1, Int64(seq))
+            insert.bind(2, borrowedText: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            try insert.run()
+            start = end + 1
+          }
+        }
+      }
+      try recordDecided(decidedEvents, inputDigest: inputDigest, checkpoint: checkpoint)
+    }
+  }
+
+  /// Records the decided count and input digest, and replaces the checkpoint when one is given.
+  private func recordDecided(
+    _ decidedEvents: Int, inputDigest: UInt64, checkpoint: ((inout StateWriter) -> Void)?
+  ) throws {
+    setCount.bind(1, String(decidedEvents))
+    try setCount.run()
+    setDigest.bind(1, String(Int64(bitPattern: inputDigest)))
+    try setDigest.run()
+    if let checkpoint { try replaceCheckpoint(checkpoint, events: decidedEvents, inputDigest: inputDigest) }
   }
 
   private func replaceCheckpoint(

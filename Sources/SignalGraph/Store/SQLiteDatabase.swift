@@ -73,6 +73,16 @@ package final class SQLiteDatabase {
   }
 }
 
+extension SQLiteDatabase {
+  /// Whether a transaction is open on the connection.
+  package var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+  /// Runs `body` in the transaction already open, or in one of its own (``transaction(_:)``).
+  package func transactionUnlessOpen<T>(_ body: () throws -> T) throws -> T {
+    isInTransaction ? try body() : try transaction(body)
+  }
+}
+
 /// A prepared statement: bind, step, read columns, reset.
 package final class SQLiteStatement {
   let handle: OpaquePointer
@@ -117,6 +127,22 @@ package final class SQLiteStatement {
   package func bind(_ index: Int32, blob: UnsafeRawBufferPointer) {
     let pointer = blob.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
     sqlite3_bind_blob64(handle, index, pointer, sqlite3_uint64(blob.count), fraudscan_sqlite_transient)
+  }
+
+  /// Binds bytes as text without copying them: they must stay alive and
+  /// unchanged until the statement is stepped (``run()`` inside the scope
+  /// that lends them), and the parameter must be bound again before any
+  /// later step.
+  @inline(__always) package func bind(_ index: Int32, borrowedText bytes: UnsafeRawBufferPointer) {
+    let pointer = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+    sqlite3_bind_text(handle, index, pointer.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+  }
+
+  /// Binds bytes as a blob without copying them, under the same rule as
+  /// ``bind(_:borrowedText:)``.
+  @inline(__always) package func bind(_ index: Int32, borrowedBlob bytes: UnsafeRawBufferPointer) {
+    let pointer = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+    sqlite3_bind_blob64(handle, index, pointer, sqlite3_uint64(bytes.count), nil)
   }
 
   /// The bytes of a blob column, copied.

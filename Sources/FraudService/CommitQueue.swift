@@ -1,0 +1,317 @@
+import Foundation
+import Logging
+
+/// The queue between the requests and the commit thread of ``DecisionCore``,
+/// and the thread's loop (``run()``).
+///
+/// **Sync stage.** With ``Durability/fsync``, a committed group is handed to
+/// a second thread (``runSync()``) that fsyncs the WAL and only then
+/// answers the group's requests, while the commit thread decides and commits
+/// the next group: a group's requests are answered after an fsync that began
+/// after their commit, so every answer is durable, and the fsync no longer
+/// adds to the time a group takes. The next group is taken only once the
+/// sync stage has started on the previous ones (a pipeline two deep), so
+/// groups still grow while an fsync runs. Reads wait until every committed group is
+/// synced, so they never show a decision that is not durable yet.
+///
+/// The queue is guarded by ``condition``, the sync stage by
+/// ``syncCondition`` (never both held at once); ``engine`` is touched by the
+/// commit thread only (hence `@unchecked Sendable`).
+final class CommitQueue: @unchecked Sendable {
+  typealias Answer = DecisionEngine.Answer
+
+  private enum Job {
+    /// The lines of one request, and the request waiting for their answers.
+    case events([[UInt8]], CheckedContinuation<[Answer], any Error>)
+    /// Work on the engine between groups; it resumes its own caller.
+    case read(@Sendable (DecisionEngine) -> Void)
+  }
+
+  private let engine: DecisionEngine
+  private let limit: Int
+  private let metrics: ServiceMetrics
+  private let logger: Logger
+  private let condition = NSCondition()
+  private var jobs: [Job] = []
+  private var queuedEvents = 0
+  private var failure: String?
+  /// No more events are taken (shutting down).
+  private var closing = false
+  /// The thread ends once the jobs queued are done; nothing more is queued.
+  private var closed = false
+  /// The thread has ended.
+  private var finished = false
+  private var drained: [CheckedContinuation<Void, Never>] = []
+
+  /// A committed group waiting for the fsync: its requests, their answers,
+  /// and the events committed with it (seq 0 ..< through).
+  private struct Unsynced {
+    var waiting: [CheckedContinuation<[Answer], any Error>]
+    var answers: [[Answer]]
+    var through: Int
+  }
+
+  /// The state file whose WAL the sync stage fsyncs, or nil when nothing is fsynced (``Durability/process``).
+  private let syncedPath: String?
+  private let syncCondition = NSCondition()
+  private var unsynced: [Unsynced] = []
+  /// Events durable: seq 0 ..< syncedThrough.
+  private var syncedThrough = 0
+  private var syncFailure: String?
+  private var syncStopping = false
+  private var syncFinished = false
+
+  init(engine: DecisionEngine, limit: Int, metrics: ServiceMetrics, logger: Logger) {
+    self.engine = engine
+    self.limit = limit
+    self.metrics = metrics
+    self.logger = logger
+    let configuration = engine.configuration
+    syncedPath = configuration.durability == .fsync ? configuration.statePath : nil
+    syncedThrough = engine.committedEvents
+  }
+
+  /// Why events are not taken, or nil.
+  var notReadyReason: String? {
+    condition.lock()
+    defer { condition.unlock() }
+    return failure ?? (closing ? "shutting down" : nil)
+  }
+
+  /// Queues a request's lines, or refuses them at once (see ``DecisionCore/submit(_:)``).
+  func submit(_ lines: [[UInt8]], _ continuation: CheckedContinuation<[Answer], any Error>) {
+    condition.lock()
+    defer { condition.unlock() }
+    if let failure { return continuation.resume(throwing: ServeError.unavailable(reason: failure)) }
+    if closing { return continuation.resume(throwing: ServeError.unavailable(reason: "shutting down")) }
+    guard lines.count <= limit else {
+      return continuation.resume(throwing: ServeError.batchTooLarge(events: lines.count, limit: limit))
+    }
+    guard queuedEvents + lines.count <= limit else {
+      return continuation.resume(throwing: ServeError.overloaded(queuedEvents: queuedEvents, limit: limit))
+    }
+    jobs.append(.events(lines, continuation))
+    queuedEvents += lines.count
+    metrics.queuedEvents.set(to: Double(queuedEvents))
+    condition.signal()
+  }
+
+  /// Runs `body` on the commit thread, between groups.
+  func read<T: Sendable>(_ body: @escaping @Sendable (DecisionEngine) throws(ServeError) -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+      condition.lock()
+      defer { condition.unlock() }
+      guard !closed else { return continuation.resume(throwing: ServeError.unavailable(reason: "shut down")) }
+      jobs.append(
+        .read { engine in
+          do throws(ServeError) {
+            continuation.resume(returning: try body(engine))
+          } catch {
+            continuation.resume(throwing: error)
+          }
+        })
+      condition.signal()
+    }
+  }
+
+  /// Stops taking events; returns once the jobs queued before are done, a
+  /// checkpoint is written and the state file is closed.
+  func drain() async {
+    await withCheckedContinuation { continuation in
+      condition.lock()
+      defer { condition.unlock() }
+      closing = true
+      if finished { return continuation.resume() }
+      drained.append(continuation)
+      if closed { return }  // a drain already asked for: its end resumes this one too
+      jobs.append(.read { [self] engine in checkpointAndClose(engine) })
+      closed = true
+      condition.signal()
+    }
+  }
+
+  /// Ends the thread after the jobs queued, closing the state file (the core was released without a drain).
+  func close() {
+    condition.lock()
+    defer { condition.unlock() }
+    closing = true
+    guard !closed else { return }
+    jobs.append(.read { engine in engine.closeStateFile() })
+    closed = true
+    condition.signal()
+  }
+
+  private func checkpointAndClose(_ engine: DecisionEngine) {
+    defer { engine.closeStateFile() }
+    condition.lock()
+    let failed = failure != nil
+    condition.unlock()
+    guard !failed else { return }
+    do {
+      let written = try engine.checkpointNow()
+      logger.info(
+        written ? "checkpoint written on shutdown" : "stopped; the checkpoint was up to date",
+        metadata: ["events": "\(engine.committedEvents)"])
+    } catch {
+      logger.error(
+        "checkpoint on shutdown failed; a restart replays from the previous one", metadata: ["error": "\(error)"])
+    }
+  }
+
+  /// The commit thread: takes everything queued, commits the events as one
+  /// group, answers them (or hands them to the sync stage), runs the reads;
+  /// until closed and empty.
+  func run() {
+    if syncedPath != nil {
+      let sync = Thread { [self] in runSync() }
+      sync.name = "fraudscan-fsync"
+      sync.start()
+    }
+    while true {
+      waitForSyncToStart()
+      condition.lock()
+      while jobs.isEmpty && !closed { condition.wait() }
+      if jobs.isEmpty {
+        condition.unlock()
+        stopSync()
+        condition.lock()
+        finished = true
+        let waiting = drained
+        drained.removeAll()
+        condition.unlock()
+        for continuation in waiting { continuation.resume() }
+        return
+      }
+      let taken = jobs
+      jobs.removeAll(keepingCapacity: true)
+      queuedEvents = 0
+      let failed = failure
+      condition.unlock()
+      metrics.queuedEvents.set(to: 0)
+
+      var group: [[[UInt8]]] = []
+      var waiting: [CheckedContinuation<[Answer], any Error>] = []
+      var reads: [@Sendable (DecisionEngine) -> Void] = []
+      for job in taken {
+        switch job {
+        case let .events(lines, continuation):
+          group.append(lines)
+          waiting.append(continuation)
+        case let .read(body): reads.append(body)
+        }
+      }
+      if !group.isEmpty { commit(group, waiting, failed: failed) }
+      if !reads.isEmpty {
+        waitUntilSynced()
+        for read in reads { read(engine) }
+      }
+    }
+  }
+
+  /// The sync stage's thread: fsyncs the WAL once for every group committed
+  /// meanwhile, then answers them; until stopped and empty.
+  private func runSync() {
+    guard let path = syncedPath else { return }
+    while true {
+      syncCondition.lock()
+      while unsynced.isEmpty && !syncStopping { syncCondition.wait() }
+      if unsynced.isEmpty {
+        syncFinished = true
+        syncCondition.broadcast()
+        syncCondition.unlock()
+        return
+      }
+      let taken = unsynced
+      unsynced.removeAll(keepingCapacity: true)
+      let failed = syncFailure
+      syncCondition.broadcast()  // the commit thread may take its next group
+      syncCondition.unlock()
+
+      var problem = failed
+      if problem == nil {
+        do throws(ServeError) {
+          try DecisionEngine.syncWAL(statePath: path)
+        } catch {
+          // After a failed fsync the kernel may have dropped the pages: nothing later is acknowledged either.
+          problem = "fsync of the state file failed (\(error)); restart the service to recover from the file"
+          logger.critical("fsync of the state file failed; no more events are taken", metadata: ["error": "\(error)"])
+          condition.lock()
+          failure = failure ?? problem
+          condition.unlock()
+        }
+      }
+      syncCondition.lock()
+      if let problem {
+        syncFailure = problem
+      } else if let last = taken.last {
+        syncedThrough = last.through
+      }
+      syncCondition.broadcast()
+      syncCondition.unlock()
+      for group in taken {
+        if let problem {
+          for continuation in group.waiting { continuation.resume(throwing: ServeError.unavailable(reason: problem)) }
+        } else {
+          for (continuation, answer) in zip(group.waiting, group.answers) { continuation.resume(returning: answer) }
+        }
+      }
+    }
+  }
+
+  /// Waits until the sync stage has taken the groups handed to it: at most
+  /// one group is fsynced while the next is committed, and what arrives
+  /// meanwhile waits to join a larger group (tiny groups would each cost a
+  /// commit, and their WAL frames an fsync).
+  private func waitForSyncToStart() {
+    guard syncedPath != nil else { return }
+    syncCondition.lock()
+    while !unsynced.isEmpty && syncFailure == nil && !syncFinished { syncCondition.wait() }
+    syncCondition.unlock()
+  }
+
+  /// Waits until every committed group is synced (or the sync stage failed).
+  private func waitUntilSynced() {
+    guard syncedPath != nil else { return }
+    let committed = engine.committedEvents
+    syncCondition.lock()
+    while syncedThrough < committed && syncFailure == nil && !syncFinished { syncCondition.wait() }
+    syncCondition.unlock()
+  }
+
+  /// Lets the sync stage answer what it holds, then end; returns once it has.
+  private func stopSync() {
+    guard syncedPath != nil else { return }
+    syncCondition.lock()
+    syncStopping = true
+    syncCondition.broadcast()
+    while !syncFinished { syncCondition.wait() }
+    syncCondition.unlock()
+  }
+
+  private func commit(
+    _ group: [[[UInt8]]], _ waiting: [CheckedContinuation<[Answer], any Error>], failed: String?
+  ) {
+    if let failed {
+      for continuation in waiting { continuation.resume(throwing: ServeError.unavailable(reason: failed)) }
+      return
+    }
+    do throws(ServeError) {
+      let answers = try engine.process(group)
+      if syncedPath != nil {
+        syncCondition.lock()
+        unsynced.append(Unsynced(waiting: waiting, answers: answers, through: engine.committedEvents))
+        syncCondition.broadcast()
+        syncCondition.unlock()
+      } else {
+        for (continuation, answer) in zip(waiting, answers) { continuation.resume(returning: answer) }
+      }
+    } catch {
+      let reason = "a write to the state file failed (\(error)); restart the service to recover from the file"
+      condition.lock()
+      failure = reason
+      condition.unlock()
+      logger.critical("write to the state file failed; no more events are taken", metadata: ["error": "\(error)"])
+      for continuation in waiting { continuation.resume(throwing: ServeError.unavailable(reason: reason)) }
+    }
+  }
+}
