@@ -33,14 +33,7 @@ import Testing
   static func plantedSet(camouflage: Bool) -> SignalSet {
     var set = SignalSet()
     var rng = LCG(state: 42)
-    for h in 0..<200 {
-      for _ in 0..<4 {
-        let t = rng.next(200)
-        if t != h {
-          set.addInteraction(source: "h\(h)", target: "h\(t)", kind: "follow", time: t0 + Int64(rng.next(180 * 86_400)))
-        }
-      }
-    }
+    addHonestFollows(&set, &rng, persons: 200) { _ in 4 }
     for h in 0..<150 {
       set.addInteraction(source: "h\(h)", target: "star", kind: "follow", time: t0 + Int64(rng.next(180 * 86_400)))
     }
@@ -56,6 +49,21 @@ import Testing
       }
     }
     return set
+  }
+
+  /// `persons` honest accounts `h0`, `h1`, … each following `follows`
+  /// random others (a draw of the generator) at random times over 180 days.
+  static func addHonestFollows(
+    _ set: inout SignalSet, _ rng: inout LCG, persons: Int, follows: (inout LCG) -> Int
+  ) {
+    for h in 0..<persons {
+      for _ in 0..<follows(&rng) {
+        let t = rng.next(persons)
+        if t != h {
+          set.addInteraction(source: "h\(h)", target: "h\(t)", kind: "follow", time: t0 + Int64(rng.next(180 * 86_400)))
+        }
+      }
+    }
   }
 
   static func flagged(_ set: SignalSet, _ detector: any Detector) throws -> Set<String> {
@@ -118,15 +126,7 @@ import Testing
     // The same 25 endorsements, each a month or more apart per target.
     var spread = SignalSet()
     var rng = LCG(state: 42)
-    for h in 0..<200 {
-      for _ in 0..<4 {
-        let t = rng.next(200)
-        if t != h {
-          spread.addInteraction(
-            source: "h\(h)", target: "h\(t)", kind: "follow", time: Self.t0 + Int64(rng.next(180 * 86_400)))
-        }
-      }
-    }
+    Self.addHonestFollows(&spread, &rng, persons: 200) { _ in 4 }
     for f in 0..<5 {
       for c in 0..<5 {
         spread.addInteraction(
@@ -152,15 +152,7 @@ import Testing
   @Test func fBoxFlagsOnlyTheLowestShareOfEachDegreeClass() throws {
     var set = SignalSet()
     var rng = LCG(state: 7)
-    for h in 0..<2_000 {
-      for _ in 0..<(2 + rng.next(6)) {
-        let t = rng.next(2_000)
-        if t != h {
-          set.addInteraction(
-            source: "h\(h)", target: "h\(t)", kind: "follow", time: Self.t0 + Int64(rng.next(180 * 86_400)))
-        }
-      }
-    }
+    Self.addHonestFollows(&set, &rng, persons: 2_000) { 2 + $0.next(6) }
     for star in 0..<6 {
       for _ in 0..<300 {
         let follower = rng.next(2_000)
