@@ -561,25 +561,29 @@ class BlockTest:
         customers of the blocks in it that pass, or, when none passes, its whole block: the
         peeling's best prefix can hold part of a second farm, which a later pass then finds
         whole instead of in pieces."""
-        by_row = {i: [] for i in rows}
-        rset, cset = set(rows), set(columns)
-        for j in columns:
+        row_position = {i: p for p, i in enumerate(rows)}
+        column_position = {j: p for p, j in enumerate(columns)}
+        row_columns = [[] for _ in rows]
+        for j, c in column_position.items():
             for _, s in self.ins.get(j, []):
-                if s in rset and not self.endorses_back(j, s):  # the one-way endorsements
-                    by_row[s].append(j)
-        weights = {j: 1 / math.log(self.in_degree(j) + 5) for j in columns}
+                if s in row_position and not self.endorses_back(j, s):  # the one-way endorsements
+                    row_columns[row_position[s]].append(c)
+        # Swift's GreedyPeeling over the sub-block numbered in the order of `rows` and `columns`
+        # (subBlocks), so that its ties (rows first, then the smaller index) fall as in Swift.
+        peeling = Peeling(row_columns, [1 / math.log(self.in_degree(j) + 5) for j in columns])
         removed_r, removed_c, found = set(), set(), []
         for _ in range(SUB_BLOCK_PASSES):
-            br, bc, _ = greedy_peel(by_row, weights, removed_r, removed_c)
-            if not br or not bc:
+            block_rows, block_columns, _ = peeling.peel(removed_r, removed_c)
+            if not block_rows or not block_columns:
                 break
+            br, bc = [rows[r] for r in block_rows], [columns[c] for c in block_columns]
             passed = self.blocks(br, bc, depth)
             if not passed:
-                removed_r |= set(br)
-                removed_c |= set(bc)
+                removed_r.update(block_rows)
+                removed_c.update(block_columns)
             for o in passed:
-                removed_r |= rset.intersection(o["endorsers"])
-                removed_c |= cset.intersection(o["customers"])
+                removed_r.update(row_position[i] for i in o["endorsers"] if i in row_position)
+                removed_c.update(column_position[j] for j in o["customers"] if j in column_position)
             found += passed
         return found
 
@@ -612,60 +616,6 @@ class BlockTest:
         }
         ev.update(extra)
         return Finding("bought_engagement", detector, round_to(o["score"], 2), list(o["endorsers"]) + list(o["customers"]), ev)
-
-
-def greedy_peel(by_row, weights, removed_rows=(), removed_columns=()):
-    """FRAUDAR's greedy peeling (GreedyPeeling.peel) of a small block held on the driver:
-    repeatedly remove the node of least weighted degree, keep the densest f(S)/|S| seen.
-    `by_row`: row -> its columns; `weights`: column -> weight. Returns (rows, columns, density)."""
-    import heapq
-
-    cols = {}
-    for i, js in by_row.items():
-        if i in removed_rows:
-            continue
-        for j in js:
-            if j not in removed_columns:
-                cols.setdefault(j, []).append(i)
-    key = {}
-    total = 0.0
-    for j, rs in cols.items():
-        key[("c", j)] = weights[j] * len(rs)
-        total += weights[j] * len(rs)
-        for i in rs:
-            key[("r", i)] = key.get(("r", i), 0.0) + weights[j]
-    members = [n for n, k in key.items() if k > 0]
-    heap = [(key[n], n) for n in members]
-    heapq.heapify(heap)
-    alive = set(members)
-    order = []
-    size = len(members)
-    best = total / size if size else 0.0
-    best_step = 0
-    while heap:
-        k, n = heapq.heappop(heap)
-        if n not in alive or k != key[n]:
-            continue
-        alive.discard(n)
-        order.append(n)
-        total -= k
-        size -= 1
-        if n[0] == "r":
-            for j in by_row[n[1]]:
-                if ("c", j) in alive:
-                    key[("c", j)] -= weights[j]
-                    heapq.heappush(heap, (key[("c", j)], ("c", j)))
-        else:
-            w = weights[n[1]]
-            for i in cols[n[1]]:
-                if ("r", i) in alive:
-                    key[("r", i)] -= w
-                    heapq.heappush(heap, (key[("r", i)], ("r", i)))
-        if size > 0 and total / size > best:
-            best = total / size
-            best_step = len(order)
-    rest = order[best_step:]
-    return sorted(i for t, i in rest if t == "r"), sorted(j for t, j in rest if t == "c"), best
 
 
 def _num(x):
