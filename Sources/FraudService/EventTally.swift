@@ -4,7 +4,9 @@
 ///
 ///     var tally = EventTally()
 ///     tally.add(kind: .interaction, outcome: .admit)
-///     metrics.count(tally)
+///     tally.counts[EventTally.Kind.interaction.rawValue * EventTally.Outcome.allCases.count]   // 1
+///
+/// The group's commit then hands it to ``ServiceMetrics/count(_:)``.
 struct EventTally {
   /// An event's kind, as the counters label it (``ServiceMetrics/kinds``, in that order).
   enum Kind: Int, CaseIterable {
