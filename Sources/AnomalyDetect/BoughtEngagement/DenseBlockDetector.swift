@@ -26,7 +26,9 @@ import SignalGraph
 /// or above ``Thresholds/minimumDensity`` (0.35), in their connected parts.
 /// Each part is peeled alone; each pass takes the densest block of any part
 /// (a block spanning two parts is never denser than both) and re-peels only
-/// the rest of the part it came from. The block is tested with
+/// the rest of the part it came from, and of that only the core that can
+/// hold its densest block (``GreedyPeeling/densestBlock(bounds:)``, from the
+/// part's last peel values). The block is tested with
 /// ``EngagementBlockTest`` (block shape, Chung–Lu density with a Poisson tail
 /// ≤ α, synchrony with a scan-statistic tail ≤ α, α = 1 % / accounts),
 /// reported if it passes, and its nodes are removed either way. **Stopping
