@@ -38,9 +38,73 @@ import Testing
     #expect(index.candidates(for: 12).isEmpty)
     #expect(
       index.candidates(forText: "passionate growth strategist helping brands scale fast dm for collabs").contains(10))
+  }
+
+  @Test func batchListsThePlantedPairOnlyAndSignsAsTheIndexDoes() {
+    var batch = MinHashBatch(configuration: MinHashIndex.Configuration())
+    var index = MinHashIndex()
+    let texts = [
+      template, "Passionate growth strategist, helping brands scale FAST. DM for \"collabs\" always!",
+      "Night shift nurse, day dreams, two cats and a garden",
+      "Retired teacher from the north, lifelong chess and jazz fan",
+    ]
+    for (i, text) in texts.enumerated() { batch.insert(Int32(10 + i), text: text) }
     var pairs: [(Int32, Int32)] = []
-    index.forEachCandidatePair { pairs.append(($0, $1)) }
+    batch.forEachCandidatePair { pairs.append(($0, $1)) }
     #expect(!pairs.isEmpty && pairs.allSatisfy { $0 == (1, 0) })
+    let exact = MinHashIndex.jaccard(texts[0], texts[1])
+    let estimate = MinHashIndex.estimatedJaccard(index.signature(of: texts[0]), index.signature(of: texts[1]))
+    #expect(abs(batch.estimatedJaccard(1, 0) - estimate) < 0.001 && abs(estimate - exact) < 0.22)
+  }
+
+  /// The pairs come grouped by band, then bucket in the order of a hash
+  /// table's slots (a key's low bits first), then in insertion order: the
+  /// order the near-duplicate detector's joins and evidence depend on. The
+  /// batch's radix sweep is checked against a plain sort of the band keys.
+  @Test func batchPairsFollowBandsThenSlotsThenInsertionOrder() {
+    var configuration = MinHashIndex.Configuration()
+    configuration.bands = 4
+    configuration.rowsPerBand = 1
+    configuration.maxBucket = 40
+    var batch = MinHashBatch(configuration: configuration)
+    var signer = MinHashSigner(configuration: configuration)
+    // Few distinct words, so one-row bands collide often; some buckets
+    // exceed maxBucket and must be skipped whole.
+    let words = ["alpha", "bravo", "charlie", "delta", "echo"]
+    var keys: [[UInt32]] = []
+    let n = 300
+    for i in 0..<n {
+      let text = "\(words[i % 5]) \(words[i / 5 % 5]) \(words[i / 25 % 5])"
+      batch.insert(Int32(i), text: text)
+      signer.sign(text: text)
+      keys.append((0..<configuration.bands).map(signer.bandKey))
+    }
+    var seen: [(Int32, Int32)] = []
+    batch.forEachCandidatePair { seen.append(($0, $1)) }
+
+    var slots = 64
+    while slots < 2 * n { slots *= 2 }
+    var expected: [(Int32, Int32)] = []
+    for band in 0..<configuration.bands {
+      let docs = (0..<n).sorted {
+        let a = keys[$0][band], b = keys[$1][band]
+        let sa = Int(a) & (slots - 1), sb = Int(b) & (slots - 1)
+        return sa != sb ? sa < sb : a != b ? a < b : $0 < $1
+      }
+      var start = 0
+      while start < n {
+        var end = start + 1
+        while end < n, keys[docs[end]][band] == keys[docs[start]][band] { end += 1 }
+        if end - start >= 2 && end - start <= configuration.maxBucket {
+          for i in (start + 1)..<end {
+            for j in start..<i { expected.append((Int32(docs[i]), Int32(docs[j]))) }
+          }
+        }
+        start = end
+      }
+    }
+    #expect(!expected.isEmpty)
+    #expect(seen.map(\.0) == expected.map(\.0) && seen.map(\.1) == expected.map(\.1))
   }
 }
 

@@ -1,3 +1,4 @@
+import SignalGraph
 import SplitMix
 import Testing
 

@@ -6,7 +6,7 @@ import SignalGraph
 ///
 /// Every distinct `bio`, `employer` and `school` value shared by at most 50
 /// accounts (a big employer's name is common, not copied) and at least
-/// ``Thresholds/minTextBytes`` (16) long goes into a ``MinHashIndex`` (MinHash, Broder 1997;
+/// ``Thresholds/minTextBytes`` (16) long goes into a ``MinHashBatch`` (MinHash, Broder 1997;
 /// LSH banding, Leskovec, Rajaraman and Ullman, "Mining of Massive Datasets",
 /// ch. 3), so only candidate pairs are compared. A candidate pair of the same
 /// field whose estimated Jaccard similarity of character 5-gram sets is at
@@ -141,15 +141,14 @@ public struct NearDuplicateTextDetector: Detector {
     guard let bio = edits.fields.index(of: "bio") else { return [] }
     let valueCount = edits.values.count
 
-    var minHash = MinHashIndex(configuration: thresholds.index)
+    var minHash = MinHashBatch(configuration: thresholds.index)
     var normalised: [UInt8] = []
     for v in 0..<valueCount {
       let f = stats.fieldOfValue[v]
       guard textFields.contains(f), stats.sharers(v) <= ProfileValueStatistics.maxSharers else { continue }
-      let bytes = edits.values.bytes(of: Int32(v))
-      MinHashIndex.normalise(bytes, into: &normalised)
+      edits.values.bytes(of: Int32(v)).withUnsafeBufferPointer { MinHashIndex.normalise($0, into: &normalised) }
       guard normalised.count >= thresholds.minTextBytes else { continue }
-      minHash.insert(Int32(v), bytes: bytes)
+      normalised.withUnsafeBufferPointer { minHash.insert(Int32(v), bytes: $0) }
     }
 
     // Verify candidates exactly and join the near duplicates of one field.

@@ -18,9 +18,8 @@ import SplitMix
 /// defaults (10 bands of 5 rows, 5-byte shingles) that is 27 % at *s* = 0.5,
 /// 83 % at 0.7, 99.6 % at 0.85 and 0.01 % at 0.1: a ring of copies is joined
 /// through its closest pairs even when some pairs are missed. Confirm a
-/// candidate with ``estimatedJaccard(_:_:)`` (from the kept 16-bit
-/// fingerprints of the signature entries, b-bit minwise hashing after Li and
-/// König 2010) or exactly with ``jaccard(_:_:shingleLength:)``.
+/// candidate exactly with ``jaccard(_:_:shingleLength:)``. To list every
+/// candidate pair of a whole set at once, ``MinHashBatch`` signs the same way.
 ///
 ///     var index = MinHashIndex()
 ///     index.insert(0, text: "Passionate growth strategist, DM for collabs")
@@ -29,8 +28,8 @@ import SplitMix
 ///     index.candidates(for: 0)   // [1]
 ///
 /// Seeds are fixed, so the index is deterministic. Kept per text: the band
-/// keys and chain links (8 bytes per band) and a 16-bit fingerprint of each 32-bit
-/// signature entry (100 bytes with the defaults); never the texts.
+/// keys and chain links (8 bytes per band) and ``MinHashFingerprints`` (100
+/// bytes with the defaults); never the texts.
 ///
 /// - Complexity: `insert` is O(*L* · *h*) for a text of *L* bytes and
 ///   *h* = `bands × rowsPerBand` hash functions; `candidates(for:)` is
@@ -69,8 +68,8 @@ public struct MinHashIndex: Sendable {
   }
 
   /// The configuration the index was built with.
-  public let configuration: Configuration
-  private let seeds: [UInt32]
+  public var configuration: Configuration { signer.configuration }
+  private var signer: MinHashSigner
   /// Document ids, in insertion order.
   package private(set) var ids: [Int32] = []
   /// The first insertion position of each id.
@@ -82,19 +81,11 @@ public struct MinHashIndex: Sendable {
   /// Bucket heads, one table per band, each `capacity` slots.
   private var heads: [Int32] = []
   private var capacity = 0
-  private var signature: [UInt32] = []
-  /// The low 16 bits of every signature entry, `bands × rowsPerBand` per document.
-  private var fingerprints: [UInt16] = []
-  private var shingles: [UInt32] = []
-  private var shingles64: [UInt64] = []
+  private var fingerprints = MinHashFingerprints()
 
   /// Creates an empty index.
   public init(configuration: Configuration = Configuration()) {
-    self.configuration = configuration
-    var rng = SplitMix64(seed: configuration.seed)
-    let h = configuration.bands * configuration.rowsPerBand
-    seeds = (0..<h).map { _ in UInt32(truncatingIfNeeded: rng.next()) }
-    signature = [UInt32](repeating: 0, count: h)
+    signer = MinHashSigner(configuration: configuration)
     grow(to: 64)
   }
 
@@ -109,15 +100,15 @@ public struct MinHashIndex: Sendable {
 
   /// Adds document `id` whose text is the UTF-8 `bytes`.
   public mutating func insert<Bytes: Collection<UInt8>>(_ id: Int32, bytes: Bytes) {
-    computeSignature(bytes)
+    Self.withContiguousBytes(bytes) { signer.sign($0) }
     if (ids.count + 1) * 2 > capacity { grow(to: capacity * 2) }
     let doc = Int32(ids.count)
     ids.append(id)
     if positions[id] == nil { positions[id] = doc }
-    for x in signature { fingerprints.append(UInt16(truncatingIfNeeded: x)) }
+    fingerprints.append(signer)
     let b = configuration.bands
     for band in 0..<b {
-      let key = bandKey(band)
+      let key = signer.bandKey(band)
       keys.append(key)
       let slot = band * capacity + Int(key) & (capacity - 1)
       next.append(heads[slot])
@@ -145,49 +136,15 @@ public struct MinHashIndex: Sendable {
   /// The ids of indexed documents that share a band bucket with `text`.
   public mutating func candidates(forText text: String) -> [Int32] {
     var text = text
-    text.withUTF8 { computeSignature($0) }
+    signer.sign(text: text)
     var found: [Int32] = []
     for band in 0..<configuration.bands {
-      let key = bandKey(band)
+      let key = signer.bandKey(band)
       walkBucket(band: band, key: key, from: heads[band * capacity + Int(key) & (capacity - 1)]) { other in
         if !found.contains(ids[Int(other)]) { found.append(ids[Int(other)]) }
       }
     }
     return found
-  }
-
-  /// Calls `pair` with the insertion positions (i > j) of every pair of
-  /// documents sharing a bucket in some band; a pair sharing several bands
-  /// is reported once per band. Buckets above `maxBucket` are skipped whole.
-  package func forEachCandidatePair(_ pair: (Int32, Int32) -> Void) {
-    let b = configuration.bands
-    var chain: [UInt64] = []
-    for band in 0..<b {
-      for slot in 0..<capacity {
-        var d = heads[band * capacity + slot]
-        if d < 0 { continue }
-        chain.removeAll(keepingCapacity: true)
-        while d >= 0 {
-          chain.append(UInt64(keys[Int(d) * b + band]) << 32 | UInt64(UInt32(d)))
-          d = next[Int(d) * b + band]
-        }
-        if chain.count < 2 { continue }
-        chain.sort()
-        var start = 0
-        while start < chain.count {
-          var end = start + 1
-          while end < chain.count, chain[end] >> 32 == chain[start] >> 32 { end += 1 }
-          if end - start >= 2 && end - start <= configuration.maxBucket {
-            for i in (start + 1)..<end {
-              for j in start..<i {
-                pair(Int32(truncatingIfNeeded: chain[i]), Int32(truncatingIfNeeded: chain[j]))
-              }
-            }
-          }
-          start = end
-        }
-      }
-    }
   }
 
   /// Walks a bucket chain from `start`, calling `body` for documents whose
@@ -209,23 +166,14 @@ public struct MinHashIndex: Sendable {
 
   /// The MinHash signature of `text`: `bands × rowsPerBand` minima.
   public mutating func signature(of text: String) -> [UInt32] {
-    var text = text
-    text.withUTF8 { computeSignature($0) }
-    return signature
+    signer.sign(text: text)
+    return signer.signature
   }
 
   /// The estimated Jaccard similarity of the documents at insertion
-  /// positions `i` and `j`: the share of equal 16-bit fingerprints,
-  /// corrected for the 1 in 65 536 chance that unequal entries agree.
+  /// positions `i` and `j` (``MinHashFingerprints/estimatedJaccard(_:_:)``).
   package func estimatedJaccard(_ i: Int32, _ j: Int32) -> Double {
-    let h = signature.count
-    var equal = 0
-    fingerprints.withUnsafeBufferPointer { f in
-      let a = Int(i) * h, b = Int(j) * h
-      for k in 0..<h where f[a + k] == f[b + k] { equal += 1 }
-    }
-    let r = 1.0 / 65_536
-    return max((Double(equal) / Double(h) - r) / (1 - r), 0)
+    fingerprints.estimatedJaccard(i, j)
   }
 
   /// The share of equal entries of two signatures: an unbiased estimate of
@@ -247,8 +195,8 @@ public struct MinHashIndex: Sendable {
     _ a: A, _ b: B, shingleLength: Int = 5
   ) -> Double {
     var sa: [UInt64] = [], sb: [UInt64] = []
-    shingleHashes(a, length: shingleLength, into: &sa)
-    shingleHashes(b, length: shingleLength, into: &sb)
+    withContiguousBytes(a) { shingleHashes($0, length: shingleLength, into: &sa) }
+    withContiguousBytes(b) { shingleHashes($0, length: shingleLength, into: &sb) }
     sa.sort()
     sb.sort()
     let ua = unique(&sa), ub = unique(&sb)
@@ -280,7 +228,7 @@ public struct MinHashIndex: Sendable {
 
   /// The normalised text's bytes: lower-case ASCII letters and digits, other
   /// ASCII runs as one space, trimmed; non-ASCII bytes are kept as they are.
-  package static func normalise<Bytes: Collection<UInt8>>(_ bytes: Bytes, into out: inout [UInt8]) {
+  package static func normalise(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
     out.removeAll(keepingCapacity: true)
     var pendingSpace = false
     for c in bytes {
@@ -299,7 +247,7 @@ public struct MinHashIndex: Sendable {
 
   /// The hash of every shingle of the normalised text (duplicates kept),
   /// normalising on the fly; a text shorter than a shingle is one shingle.
-  static func shingleHashes<Bytes: Collection<UInt8>>(_ bytes: Bytes, length: Int, into out: inout [UInt64]) {
+  static func shingleHashes(_ bytes: UnsafeBufferPointer<UInt8>, length: Int, into out: inout [UInt64]) {
     out.removeAll(keepingCapacity: true)
     let mask: UInt64 = length >= 8 ? .max : (1 << (8 * UInt64(length))) - 1
     var h: UInt64 = 0
@@ -328,40 +276,13 @@ public struct MinHashIndex: Sendable {
     }
   }
 
-  /// Fills `signature`: for each seed *s*, the minimum over the shingles' 32-bit
-  /// hashes *x* of the multiply–xorshift mix of *x* ⊕ *s* (32-bit lanes, so the
-  /// loop over seeds vectorises).
-  private mutating func computeSignature<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
-    Self.shingleHashes(bytes, length: configuration.shingleLength, into: &shingles64)
-    shingles.removeAll(keepingCapacity: true)
-    for x in shingles64 { shingles.append(UInt32(truncatingIfNeeded: x >> 32)) }
-    let h = signature.count
-    signature.withUnsafeMutableBufferPointer { sig in
-      for i in 0..<h { sig[i] = .max }
-      seeds.withUnsafeBufferPointer { seed in
-        shingles.withUnsafeBufferPointer { shingle in
-          for s in shingle {
-            for i in 0..<h {
-              var x = (s ^ seed[i]) &* 0x9E37_79B1
-              x ^= x >> 15
-              x = x &* 0x85EB_CA77
-              x ^= x >> 13
-              sig[i] = min(sig[i], x)
-            }
-          }
-        }
-      }
-    }
-  }
-
-  private func bandKey(_ band: Int) -> UInt32 {
-    var h: UInt64 = UInt64(band) &* 0xA24B_AED4_963E_E407
-    let r = configuration.rowsPerBand
-    for i in (band * r)..<(band * r + r) {
-      h = (h ^ UInt64(signature[i])) &* 0x9FB2_1C65_1E98_DF25
-      h ^= h >> 29
-    }
-    return UInt32(truncatingIfNeeded: h >> 32)
+  /// Calls `body` with `bytes` as one contiguous buffer, copying only a
+  /// collection that has none.
+  static func withContiguousBytes<Bytes: Collection<UInt8>, R>(
+    _ bytes: Bytes, _ body: (UnsafeBufferPointer<UInt8>) -> R
+  ) -> R {
+    if let result = bytes.withContiguousStorageIfAvailable(body) { return result }
+    return Array(bytes).withUnsafeBufferPointer(body)
   }
 
   private mutating func grow(to newCapacity: Int) {
