@@ -1,4 +1,5 @@
 import Foundation
+import SplitMix
 import Testing
 
 @testable import SignalGraph
@@ -277,6 +278,57 @@ let sampleFiles: [String: String] = [
       path: "d/p.csv", line: 9, column: "amount", field: 4, value: String(repeating: "9", count: 100), reason: "is bad")
     #expect(
       error.description == "d/p.csv:9: column \"amount\" (field 4): \"\(String(repeating: "9", count: 60))…\" is bad")
+  }
+
+  /// The signal files are read at once, each against the accounts of
+  /// `accounts.csv`; accounts that only signals name must still get the
+  /// indices of a read in file order (payments, interactions, edits).
+  @Test func filesReadAtOnceNumberUnlistedAccountsAsOneReadInFileOrder() throws {
+    var rng = SplitMix64(seed: 23)
+    func account() -> String { "a\(rng.next() % 400)" }
+    var accounts = "account\n", payments = "id,src,dst,amount,ts\n"
+    var interactions = "src,dst,kind,ts\n", edits = "account,field,value,ts\n"
+    var expected = SignalSet()
+    for i in 0..<50 {  // a few listed accounts, the rest only in signals
+      accounts += "a\(i * 8)\n"
+      expected.accounts.index(of: "a\(i * 8)")
+    }
+    for i in 0..<600 {
+      let (s, t) = (account(), account())
+      payments += "p\(i),\(s),\(t),1,\(i)\n"
+      expected.addPayment(id: "p\(i)", source: s, target: t, amount: Amount(micros: 1_000_000), time: Int64(i))
+    }
+    for i in 0..<600 {
+      let (s, t) = (account(), "b\(rng.next() % 300)")
+      interactions += "\(s),\(t),follow,\(i)\n"
+      expected.addInteraction(source: s, target: t, kind: "follow", time: Int64(i))
+    }
+    for i in 0..<600 {
+      let a = i % 3 == 0 ? "c\(i)" : (i % 3 == 1 ? account() : "b\(rng.next() % 300)")
+      edits += "\(a),bio,v\(i % 7),\(i)\n"
+      expected.addProfileEdit(account: a, field: "bio", value: "v\(i % 7)", time: Int64(i))
+    }
+    let set = try withSignalSet([
+      "accounts.csv": accounts, "payments.csv": payments, "interactions.csv": interactions,
+      "profile_edits.csv": edits,
+    ]) { try SignalSet(contentsOf: $0) }
+    #expect(SetSnapshot(set) == SetSnapshot(expected))
+    #expect(set.accounts.count == expected.accounts.count && set.accounts.count > 700)
+    #expect(set.payments.source == expected.payments.source && set.interactions.target == expected.interactions.target)
+    #expect(set.profileEdits.account == expected.profileEdits.account)
+  }
+
+  /// Files read at once still report the error a read in file order meets
+  /// first: a bad payment before a bad edit.
+  @Test func filesReadAtOnceReportTheFirstFilesError() throws {
+    let failure = try loadError([
+      "payments.csv": "id,src,dst,amount,ts\np1,a,b,lots,1\n",
+      "interactions.csv": "src,dst,kind,ts\na,b,follow,1\n",
+      "profile_edits.csv": "account,field,value,ts\na,bio,hi,never\n",
+    ])
+    let (directory, error) = try #require(failure)
+    #expect("\(error)".contains(filePath(directory, "payments.csv")), "\(error)")
+    #expect(!"\(error)".contains("profile_edits.csv"), "\(error)")
   }
 }
 

@@ -38,9 +38,9 @@ extension SignalSet {
         path: directory, reason: "it holds none of \(signalFiles.joined(separator: ", "))")
     }
     if let p = path(FileName.accounts) { try readAccounts(p, progress) }
-    if let p = path(FileName.payments) { try readPayments(p, progress) }
-    if let p = path(FileName.interactions) { try readInteractions(p, progress) }
-    if let p = path(FileName.profileEdits) { try readProfileEdits(p, progress) }
+    try readSignals(
+      payments: path(FileName.payments), interactions: path(FileName.interactions),
+      profileEdits: path(FileName.profileEdits), progress)
     progress.finish()
   }
 
@@ -52,7 +52,58 @@ extension SignalSet {
     }
   }
 
-  private mutating func readPayments(_ path: String, _ progress: ProgressReporter) throws {
+  /// One signal file read on its own: its table, with provisional indices
+  /// for the accounts it names that `accounts.csv` did not list.
+  private enum Part: Sendable {
+    case payments(PaymentTable, UnlistedAccounts)
+    case interactions(InteractionTable, UnlistedAccounts)
+    case profileEdits(ProfileEditTable, UnlistedAccounts)
+  }
+
+  /// Reads the signal files at once, one per core (each against the account
+  /// table as `accounts.csv` left it), then adds the accounts only they name
+  /// in file order (payments, interactions, profile edits) and reports the
+  /// first bad input in that order: indices and errors are those of reading
+  /// the files one after another.
+  private mutating func readSignals(
+    payments: String?, interactions: String?, profileEdits: String?, _ progress: ProgressReporter
+  ) throws {
+    let known = accounts.ids
+    typealias Reader = @Sendable () throws -> Part
+    var readers: [Reader] = []
+    if let payments {
+      readers.append { try Self.readPayments(payments, UnlistedAccounts(known: known), progress) }
+    }
+    if let interactions {
+      readers.append { try Self.readInteractions(interactions, UnlistedAccounts(known: known), progress) }
+    }
+    if let profileEdits {
+      readers.append { try Self.readProfileEdits(profileEdits, UnlistedAccounts(known: known), progress) }
+    }
+    for part in try ParallelWork.results(of: readers).map({ try $0.get() }) {
+      switch part {
+      case .payments(var table, let unlisted):
+        let final = accounts.adopt(unlisted)
+        UnlistedAccounts.resolve(&table.source, with: final)
+        UnlistedAccounts.resolve(&table.target, with: final)
+        self.payments = table
+      case .interactions(var table, let unlisted):
+        let final = accounts.adopt(unlisted)
+        UnlistedAccounts.resolve(&table.source, with: final)
+        UnlistedAccounts.resolve(&table.target, with: final)
+        self.interactions = table
+      case .profileEdits(var table, let unlisted):
+        UnlistedAccounts.resolve(&table.account, with: accounts.adopt(unlisted))
+        self.profileEdits = table
+      }
+    }
+  }
+
+  private static func readPayments(
+    _ path: String, _ accounts: UnlistedAccounts, _ progress: ProgressReporter
+  ) throws -> Part {
+    var accounts = accounts
+    var payments = PaymentTable()
     try TableFile(path: path).forEachRow(required: ["id", "src", "dst", "amount", "ts"]) { row in
       let id = try row.nonEmpty(0, what: "a payment id")
       let s = accounts.index(of: try row.nonEmpty(1, what: "an account id"))
@@ -63,9 +114,14 @@ extension SignalSet {
       payments.appendColumns(source: s, target: t, amount: amount, time: time)
       progress.tick(path, payments.count)
     }
+    return .payments(payments, accounts)
   }
 
-  private mutating func readInteractions(_ path: String, _ progress: ProgressReporter) throws {
+  private static func readInteractions(
+    _ path: String, _ accounts: UnlistedAccounts, _ progress: ProgressReporter
+  ) throws -> Part {
+    var accounts = accounts
+    var interactions = InteractionTable()
     try TableFile(path: path).forEachRow(required: ["src", "dst", "kind", "ts"], optional: ["rating"]) { row in
       let s = accounts.index(of: try row.nonEmpty(0, what: "an account id"))
       let t = accounts.index(of: try row.nonEmpty(1, what: "an account id"))
@@ -79,9 +135,14 @@ extension SignalSet {
       interactions.append(source: s, target: t, kind: kind, time: time, rating: rating)
       progress.tick(path, interactions.count)
     }
+    return .interactions(interactions, accounts)
   }
 
-  private mutating func readProfileEdits(_ path: String, _ progress: ProgressReporter) throws {
+  private static func readProfileEdits(
+    _ path: String, _ accounts: UnlistedAccounts, _ progress: ProgressReporter
+  ) throws -> Part {
+    var accounts = accounts
+    var profileEdits = ProfileEditTable()
     try TableFile(path: path).forEachRow(required: ["account", "field", "value", "ts"]) { row in
       let a = accounts.index(of: try row.nonEmpty(0, what: "an account id"))
       let field = profileEdits.fields.intern(try row.nonEmpty(1, what: "a field name"))
@@ -90,6 +151,7 @@ extension SignalSet {
       profileEdits.append(account: a, field: field, value: value, time: time)
       progress.tick(path, profileEdits.count)
     }
+    return .profileEdits(profileEdits, accounts)
   }
 
   /// Kinds are lower-case ASCII words: letters, digits, `_` and `-`.
