@@ -140,6 +140,30 @@ import Testing
     }
   }
 
+  /// The parts of the graph less some nodes, found without building that
+  /// graph, are those of ``GreedyPeeling/removing(rows:columns:)``'s graph,
+  /// in the same order, with the same edges.
+  @Test func partsLessRemovedNodesAreThePartsOfTheGraphWithoutThem() {
+    var rng = BoughtEngagementTests.LCG(state: 5)
+    for seed in UInt64(1)...20 {
+      let g = Self.randomGraph(rows: 200, columns: 300, maximumDegree: 4, seed: seed)
+      let peeling = GreedyPeeling(
+        rowCount: 200, columnCount: 300, rowOffsets: g.offsets, columnIndices: g.indices, columnWeights: g.weights)
+      let removedRows = (0..<200).map { _ in rng.next(4) == 0 }
+      let removedColumns = (0..<300).map { _ in rng.next(4) == 0 }
+      let direct = peeling.components(removingRows: removedRows, columns: removedColumns)
+      let rest = peeling.removing(rows: removedRows, columns: removedColumns)
+      let twoSteps = rest.peeling.components()
+      #expect(direct.count == twoSteps.count && direct.count > 1, "seed \(seed)")
+      for (a, b) in zip(direct, twoSteps) {
+        #expect(a.rows == b.rows.map { rest.rows[Int($0)] }, "seed \(seed)")
+        #expect(a.columns == b.columns.map { rest.columns[Int($0)] }, "seed \(seed)")
+        #expect(a.peeling.rowOffsets == b.peeling.rowOffsets && a.peeling.columnIndices == b.peeling.columnIndices)
+        #expect(a.peeling.columnWeights == b.peeling.columnWeights, "seed \(seed)")
+      }
+    }
+  }
+
   @Test func peelingOnlyACoreGivesTheWholePeelingsBlock() {
     var rng = BoughtEngagementTests.LCG(state: 9)
     for seed in UInt64(1)...30 {
@@ -163,6 +187,16 @@ import Testing
       // The bounds only tighten, and stay bounds.
       for v in bounds.indices {
         #expect(tighter[v] <= bounds[v] + 1e-12 && tighter[v] >= exact.peelValue[v] - 1e-9, "seed \(seed) node \(v)")
+      }
+      // Any first guess of τ, too high, too low or about right, gives the same block.
+      for guess in [exact.block.density * 3, exact.block.density, exact.block.density * 0.75, 1e-3] {
+        let guessed = kept.peeling.densestBlock(bounds: bounds, guess: guess)
+        #expect(
+          guessed.block.rows == exact.block.rows && guessed.block.columns == exact.block.columns,
+          "seed \(seed) guess \(guess)")
+        for v in bounds.indices {
+          #expect(guessed.bounds[v] <= bounds[v] + 1e-12 && guessed.bounds[v] >= exact.peelValue[v] - 1e-9)
+        }
       }
     }
   }

@@ -138,9 +138,10 @@ public struct DenseBlockDetector: Detector {
     // parts' peelings as they were, so each pass re-peels only the part its
     // block came from.
     let minimumDensity = thresholds.minimumDensity
-    let region = whole.removing(
-      rows: (0..<n).map { peelValue[$0] < minimumDensity }, columns: (0..<n).map { peelValue[n + $0] < minimumDensity })
-    var parts = Part.parts(of: region, bounds: nil, minimumDensity: minimumDensity)
+    let accounts = (0..<Int32(n)).map { $0 }
+    var parts = Part.parts(
+      of: (whole, accounts, accounts), removedRows: (0..<n).map { peelValue[$0] < minimumDensity },
+      removedColumns: (0..<n).map { peelValue[n + $0] < minimumDensity }, bounds: nil, minimumDensity: minimumDensity)
 
     var scratch = EngagementBlockTest.Scratch(accounts: n)
     var findings: [Finding] = []
@@ -182,19 +183,21 @@ public struct DenseBlockDetector: Detector {
     let bounds: [Double]
 
     /// The connected parts of `peeling` (whose rows and columns are the
-    /// accounts `rows` and `columns`) with a block at least `minimumDensity`
-    /// dense, peeled whole, or only in a core when `bounds` bound the peel
-    /// values of its nodes (rows, then columns).
+    /// accounts `rows` and `columns`) less `removedRows` and
+    /// `removedColumns`, with a block at least `minimumDensity` dense,
+    /// peeled whole, or only in a core when `bounds` bound the peel values
+    /// of its nodes (rows, then columns).
     static func parts(
-      of peeling: (peeling: GreedyPeeling, rows: [Int32], columns: [Int32]), bounds: [Double]?,
-      minimumDensity: Double
+      of peeling: (peeling: GreedyPeeling, rows: [Int32], columns: [Int32]), removedRows: [Bool]? = nil,
+      removedColumns: [Bool]? = nil, bounds: [Double]?, guess: Double = 0, minimumDensity: Double
     ) -> [Part] {
       let r = peeling.rows.count
-      return peeling.peeling.components().compactMap { component in
+      let components = peeling.peeling.components(removingRows: removedRows, columns: removedColumns)
+      return components.compactMap { component in
         let (block, tighter): (GreedyPeeling.Block, [Double])
         if let bounds {
           let own = component.rows.map { bounds[Int($0)] } + component.columns.map { bounds[r + Int($0)] }
-          (block, tighter) = component.peeling.densestBlock(bounds: own)
+          (block, tighter) = component.peeling.densestBlock(bounds: own, guess: guess)
         } else {
           (block, tighter) = component.peeling.peel(removedRows: nil, removedColumns: nil)
         }
@@ -206,17 +209,16 @@ public struct DenseBlockDetector: Detector {
     }
 
     /// The parts of what is left once `block` is removed: their peel values
-    /// are at most this part's, so each is peeled only in a core.
+    /// are at most this part's, so each is peeled only in a core, first
+    /// tried at 3/4 of `block`'s density.
     func removing(_ block: GreedyPeeling.Block, minimumDensity: Double) -> [Part] {
       var removedRows = [Bool](repeating: false, count: rows.count)
       var removedColumns = [Bool](repeating: false, count: columns.count)
       for r in block.rows { removedRows[Int(r)] = true }
       for c in block.columns { removedColumns[Int(c)] = true }
-      let rest = peeling.removing(rows: removedRows, columns: removedColumns)
-      let restBounds = rest.rows.map { bounds[Int($0)] } + rest.columns.map { bounds[rows.count + Int($0)] }
       return Self.parts(
-        of: (rest.peeling, rest.rows.map { rows[Int($0)] }, rest.columns.map { columns[Int($0)] }),
-        bounds: restBounds, minimumDensity: minimumDensity)
+        of: (peeling, rows, columns), removedRows: removedRows, removedColumns: removedColumns, bounds: bounds,
+        guess: 0.75 * block.density, minimumDensity: minimumDensity)
     }
   }
 }

@@ -10,10 +10,14 @@ extension GreedyPeeling {
   /// alone. Every node it removes before that has a key below τ, so any
   /// earlier set denser than τ only grows denser as it is shed: when the
   /// best block inside the τ-core is at least τ dense, it is the best of the
-  /// whole peeling. Each try takes τ as half the largest bound (the
+  /// whole peeling. The first try takes τ as `guess` when it is above half
+  /// the largest bound (a repeated search passes 3/4 of its last block's
+  /// density: the next block is seldom much less dense, and a higher τ
+  /// means a smaller core), the others as half the largest bound (the
   /// densest block is at least half as dense as the largest core number);
   /// an empty core lowers the bounds to τ, and a best block below τ sets τ
-  /// to its density, where the check is sure to hold.
+  /// to its density, where the check is sure to hold. Any τ gives the same
+  /// block; a good one only gives it sooner.
   ///
   /// The block is the whole peeling's but for one thing: nodes whose keys
   /// are equal in exact arithmetic (columns of equal in-degree weigh the
@@ -31,10 +35,10 @@ extension GreedyPeeling {
   /// - Complexity: O(|*E*ₖ| log |*V*ₖ|) for a core *K*, plus O(|*V*|) and the
   ///   edges of the nodes whose bound reaches τ; the whole peeling's cost
   ///   when the core is the whole graph.
-  func densestBlock(bounds: [Double]) -> (block: Block, bounds: [Double]) {
+  func densestBlock(bounds: [Double], guess: Double = 0) -> (block: Block, bounds: [Double]) {
     precondition(bounds.count == rowCount + columnCount, "one bound per row and column")
     var bounds = bounds
-    var tau = (bounds.max() ?? 0) / 2
+    var tau = max((bounds.max() ?? 0) / 2, guess)
     // Rounding could keep a check a hair short of τ; a few tries are plenty.
     for _ in 0..<64 where tau > 0 {
       let inCore = core(atLeast: tau, bounds: bounds)
@@ -44,22 +48,23 @@ extension GreedyPeeling {
         tau = (bounds.max() ?? 0) / 2
         continue
       }
-      let kept = removing(
-        rows: (0..<rowCount).map { !inCore[$0] }, columns: (0..<columnCount).map { !inCore[rowCount + $0] })
-      let (block, peelValue) = kept.peeling.peel(removedRows: nil, removedColumns: nil)
+      // Peeled in place: the core's nodes keep their relative order, so the
+      // heap breaks ties as it would on the core copied out.
+      let (block, peelValue) = peel(
+        removedRows: (0..<rowCount).map { !inCore[$0] },
+        removedColumns: (0..<columnCount).map { !inCore[rowCount + $0] })
       guard block.density >= tau else {
         tau = block.density
         continue
       }
-      for v in bounds.indices where !inCore[v] && bounds[v] > tau { bounds[v] = tau }
-      for (i, row) in kept.rows.enumerated() { bounds[Int(row)] = peelValue[i] }
-      for (j, column) in kept.columns.enumerated() {
-        bounds[rowCount + Int(column)] = peelValue[kept.rows.count + j]
+      for v in bounds.indices {
+        if inCore[v] {
+          bounds[v] = peelValue[v]
+        } else if bounds[v] > tau {
+          bounds[v] = tau
+        }
       }
-      let found = Block(
-        rows: block.rows.map { kept.rows[Int($0)] }, columns: block.columns.map { kept.columns[Int($0)] },
-        density: block.density)
-      return (found, bounds)
+      return (block, bounds)
     }
     let whole = peel(removedRows: nil, removedColumns: nil)
     return (whole.block, whole.peelValue)
