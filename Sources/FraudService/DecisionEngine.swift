@@ -15,9 +15,17 @@ import SignalGraph
 /// requests in order and writes them in one transaction of the log's
 /// connection: the service's rows (events, ids, answers, account chains,
 /// revocations) and the ``DecisionLog`` append (decision lines, count, input
-/// digest, and a checkpoint when due); then the WAL is fsynced once
-/// (``Durability/fsync``, by ``CommitQueue``, while the next group is
-/// decided). Only then are the requests answered.
+/// digest); then the WAL is fsynced once (``Durability/fsync``, by
+/// ``CommitQueue``, while the next group is decided). Only then are the
+/// requests answered.
+///
+/// **Checkpoints beside the commits.** When a checkpoint is due (every
+/// ``ServeConfiguration/checkpointEvery`` events), the group that reaches
+/// it takes a copy of the pre-filter after its commit and a
+/// ``BackgroundCheckpoint`` writes it on a thread and a connection of its
+/// own (``CheckpointWriter``), while the next groups commit; it becomes the
+/// latest checkpoint in one small transaction at its end, so a crash before
+/// that restarts from the previous one.
 ///
 /// **In memory.** Which seq took a client id (``ClientIDIndex``) and each
 /// account's latest event (``AccountHeads``) are kept in memory, rebuilt
@@ -65,7 +73,17 @@ final class DecisionEngine {
   private var ids = ClientIDIndex()
   private var heads = AccountHeads()
   private var digest = Digest64()
-  private var lastCheckpointEvents = 0
+  /// Events covered by the latest complete checkpoint (seq 0 ..< checkpointedEvents).
+  private(set) var checkpointedEvents = 0
+  /// The events at which the next background checkpoint starts.
+  private var checkpointDueAt = 0
+  /// The checkpoint being written, if any.
+  private var background: BackgroundCheckpoint?
+  /// The wall time of a background checkpoint that ended, for the next group to store.
+  private var checkpointTimeToStore: Int64?
+  /// Called on the checkpoint's thread after each row of a background
+  /// checkpoint is written (tests hold the checkpoint there).
+  var checkpointPartWritten: (@Sendable (Int) -> Void)?
   private var lastCheckpointTime: Int64
   private var latestTime: Int64
 
@@ -96,6 +114,7 @@ final class DecisionEngine {
     latestTime = try store.meta("latest_time") ?? Int64.min
     lastCheckpointTime = try store.meta("checkpoint_time") ?? Self.wallClock()
     try recover(path: path)
+    checkpointDueAt = checkpointedEvents + configuration.checkpointEvery
     try rebuildIndexes()
   }
 
@@ -128,7 +147,7 @@ final class DecisionEngine {
       case let .success(restored):
         filter = restored.filter
         digest = Digest64(value: restored.checkpoint.inputDigest)
-        lastCheckpointEvents = restored.checkpoint.events
+        checkpointedEvents = restored.checkpoint.events
       case let .failure(problem):
         logger.warning(
           "the stored checkpoint cannot be used; replaying every stored event",
@@ -226,19 +245,52 @@ final class DecisionEngine {
   }
 
   /// Appends the decision lines of `answers` (each event's, `\n`-separated) to the log, in the open
-  /// transaction; the WAL is not synced.
-  private func appendToLog(answers: [(seq: Int, lines: [UInt8])], checkpoint: Bool) throws(ServeError) {
+  /// transaction; the WAL is not synced. Returns the count of lines the log then holds when `countLines`.
+  private func appendToLog(answers: [(seq: Int, lines: [UInt8])], countLines: Bool) throws(ServeError) -> Int {
     do {
-      try log.append(
-        answers: answers, decidedEvents: filter.nextSeq, inputDigest: digest.value,
-        checkpointOf: checkpoint ? filter : nil)
+      try log.append(answers: answers, decidedEvents: filter.nextSeq, inputDigest: digest.value)
+      return countLines ? try log.storedLines() : 0
     } catch {
       throw .state(path: configuration.statePath, problem: "\(error)")
     }
-    if checkpoint {
-      lastCheckpointEvents = filter.nextSeq
-      lastCheckpointTime = Self.wallClock()
+  }
+
+  /// Starts writing a copy of the pre-filter as the next checkpoint, taken
+  /// after the group just committed, when the log held `lines` lines.
+  private func startBackgroundCheckpoint(lines: Int) {
+    do {
+      let writer = try CheckpointWriter(log: log)
+      background = BackgroundCheckpoint(
+        of: filter, lines: lines, inputDigest: digest.value, writer: writer, path: configuration.statePath,
+        partWritten: checkpointPartWritten)
+    } catch {
+      checkpointFailed(ServeError.state(path: configuration.statePath, problem: "\(error)"))
     }
+  }
+
+  /// Takes in the background checkpoint's end, when it has ended (or, with
+  /// `waiting`, once it ends): the latest checkpoint is then the new one, or
+  /// the previous one stays if it failed.
+  func collectBackgroundCheckpoint(waiting: Bool = false) {
+    guard let running = background, let result = waiting ? running.wait() : running.result else { return }
+    background = nil
+    switch result {
+    case .success:
+      checkpointedEvents = running.events
+      checkpointDueAt = running.events + configuration.checkpointEvery
+      lastCheckpointTime = Self.wallClock()
+      checkpointTimeToStore = lastCheckpointTime
+    case let .failure(error):
+      checkpointFailed(error)
+    }
+  }
+
+  /// Logs a failed background checkpoint: the previous one stays the
+  /// latest, and the next is tried after another ``ServeConfiguration/checkpointEvery`` events.
+  private func checkpointFailed(_ error: ServeError) {
+    checkpointDueAt = filter.nextSeq + configuration.checkpointEvery
+    logger.error(
+      "checkpoint failed; a restart replays from the previous one", metadata: ["error": "\(error)"])
   }
 
   /// Appends `lines` to the log, in the open transaction; the WAL is not synced.
@@ -250,7 +302,8 @@ final class DecisionEngine {
       throw .state(path: configuration.statePath, problem: "\(error)")
     }
     if checkpoint {
-      lastCheckpointEvents = filter.nextSeq
+      checkpointedEvents = filter.nextSeq
+      checkpointDueAt = checkpointedEvents + configuration.checkpointEvery
       lastCheckpointTime = Self.wallClock()
     }
   }
@@ -299,6 +352,7 @@ final class DecisionEngine {
   /// without the fsync: the caller syncs the WAL (``syncWAL(statePath:)``)
   /// before it answers, when ``ServeConfiguration/durability`` asks for it.
   func process(_ group: [[[UInt8]]]) throws(ServeError) -> [[Answer]] {
+    collectBackgroundCheckpoint()
     let firstSeq = filter.nextSeq
     var rows: [ServeStore.Row] = []
     rows.reserveCapacity(group.reduce(0) { $0 + $1.count })
@@ -307,7 +361,8 @@ final class DecisionEngine {
     results.reserveCapacity(group.count)
     var tally = EventTally()
     var revoked = 0
-    try transaction { () throws(ServeError) in
+    var due = false
+    let lines = try transaction { () throws(ServeError) -> Int in
       for request in group {
         var answers: [Answer] = []
         answers.reserveCapacity(request.count)
@@ -366,17 +421,19 @@ final class DecisionEngine {
         }
         results.append(answers)
       }
-      guard !rows.isEmpty else { return }
-      let due = filter.nextSeq - lastCheckpointEvents >= configuration.checkpointEvery
+      guard !rows.isEmpty else { return 0 }
+      due = background == nil && filter.nextSeq >= checkpointDueAt
       var meta: [(String, Int64)] = [("latest_time", latestTime)]
-      if due { meta.append(("checkpoint_time", Self.wallClock())) }
+      if let time = checkpointTimeToStore { meta.append(("checkpoint_time", time)) }
       try store.write(rows, revocations: revocations, meta: meta)
-      try appendToLog(answers: rows.map { ($0.seq, $0.answer) }, checkpoint: due)
+      return try appendToLog(answers: rows.map { ($0.seq, $0.answer) }, countLines: due)
     }
     metrics.count(tally)
     if revoked > 0 { metrics.revocations.increment(by: Int64(revoked)) }
     guard !rows.isEmpty else { return results }
     committedEvents = filter.nextSeq
+    checkpointTimeToStore = nil
+    if due { startBackgroundCheckpoint(lines: lines) }
     metrics.commitSize.record(Double(rows.count))
     return results
   }
@@ -398,9 +455,10 @@ final class DecisionEngine {
 
   /// Refreshes the gauges that are read at scrape time.
   func refreshGauges() {
+    collectBackgroundCheckpoint()
     metrics.record(filter.footprint)
     metrics.checkpointAge.set(to: Double(max(0, Self.wallClock() - lastCheckpointTime)))
-    metrics.eventsSinceCheckpoint.set(to: Double(filter.nextSeq - lastCheckpointEvents))
+    metrics.eventsSinceCheckpoint.set(to: Double(filter.nextSeq - checkpointedEvents))
     metrics.decidedEvents.set(to: Double(committedEvents))
     var size: Int64 = 0
     for suffix in ["", "-wal"] {
@@ -413,6 +471,7 @@ final class DecisionEngine {
   /// Closes the state file and releases its lock, so that another server
   /// (in this process too) can open it at once. The engine is unusable after.
   func closeStateFile() {
+    collectBackgroundCheckpoint(waiting: true)
     store = nil  // its statements first: the connection closes with the log, which then releases its lock
     log = nil
   }
@@ -420,7 +479,8 @@ final class DecisionEngine {
   /// Saves the pre-filter's state now if it changed since the last checkpoint; whether it did.
   @discardableResult
   func checkpointNow() throws(ServeError) -> Bool {
-    guard filter.nextSeq > lastCheckpointEvents else { return false }
+    collectBackgroundCheckpoint(waiting: true)
+    guard filter.nextSeq > checkpointedEvents else { return false }
     try transaction { () throws(ServeError) in
       try store.write([], revocations: [], meta: [("checkpoint_time", Self.wallClock())])
       try appendToLog([], checkpoint: true)
