@@ -13,9 +13,9 @@ import SignalGraph
 ///
 /// **A group commit.** ``process(_:)`` decides the lines of a group of
 /// requests in order and writes them in one transaction of the log's
-/// connection: the service's rows (events, ids, answers, account chains,
-/// revocations) and the ``DecisionLog`` append (decision lines, count, input
-/// digest); then the WAL is fsynced once (``Durability/fsync``, by
+/// connection: the service's rows (events, ids, account chains,
+/// revocations) and the ``DecisionLog`` append (each event's decision lines
+/// as one row, stored there only; count, input digest); then the WAL is fsynced once (``Durability/fsync``, by
 /// ``CommitQueue``, while the next group is decided). Only then are the
 /// requests answered.
 ///
@@ -34,10 +34,10 @@ import SignalGraph
 ///
 /// **Restart.** The latest checkpoint is restored when its counts agree with
 /// the log, and the stored events after it are replayed through the
-/// pre-filter (decisions are deterministic): those the log holds are checked
-/// against the stored answers, and any stored but not in the log (which a
-/// file written before both shared one transaction could hold) are decided
-/// again and appended, with the same decisions, before the first request is taken.
+/// pre-filter (decisions are deterministic), each checked against its
+/// answer in the log, before the first request is taken. The service's rows
+/// and the log's commit together, so they hold the same events; a file where
+/// they do not is refused.
 ///
 /// **Failure.** If a write throws, the pre-filter is ahead of the file: the
 /// caller must stop using the engine (``DecisionCore`` then answers 503 and
@@ -159,10 +159,9 @@ final class DecisionEngine {
       throw .state(path: path, problem: "\(error)")
     }
     let stored = try store.eventCount()
-    guard stored >= decided else {
-      throw .stateInconsistent(path: path, reason: "the log decided \(decided) events, only \(stored) are stored")
+    guard stored == decided else {
+      throw .stateInconsistent(path: path, reason: "the log decided \(decided) events, \(stored) are stored")
     }
-    var lines: [(seq: Int, line: String)] = []
     let replayFrom = filter.nextSeq
     if decided > 0, decided == replayFrom, let decidedDigest, digest.value != decidedDigest {
       throw .stateInconsistent(path: path, reason: "the checkpoint's input digest differs from the log's")
@@ -171,18 +170,7 @@ final class DecisionEngine {
       guard seq == filter.nextSeq else {
         throw .stateInconsistent(path: path, reason: "stored event \(seq) out of order")
       }
-      let decision = decide(line).decision
-      let own = decision.jsonLine
-      var bytes = Array(own.utf8)
-      var produced = [(seq, own)]
-      for r in decision.revocations {
-        let l = r.jsonLine
-        bytes.append(0x0A)
-        bytes += l.utf8
-        produced.append((seq, l))
-      }
-      guard bytes == answer else { throw .stateDiverged(path: path, seq: seq) }
-      if seq >= decided { lines += produced }
+      guard Self.answer(decide(line).decision) == answer else { throw .stateDiverged(path: path, seq: seq) }
       if seq == decided - 1, let decidedDigest, digest.value != decidedDigest {
         throw .stateInconsistent(
           path: path, reason: "the digest of the first \(decided) stored events differs from the log's")
@@ -191,17 +179,12 @@ final class DecisionEngine {
     guard filter.nextSeq == stored else {
       throw .stateInconsistent(path: path, reason: "replayed \(filter.nextSeq) events of \(stored)")
     }
-    if stored > decided {
-      // Stored and answered in the service's tables, but the log append did not happen: complete it.
-      try transaction { () throws(ServeError) in try appendToLog(lines, checkpoint: false) }
-      if configuration.durability == .fsync { try syncWAL() }
-    }
     committedEvents = stored
     logger.info(
       "state opened",
       metadata: [
         "state": "\(path)", "events": "\(stored)", "restoredFromCheckpoint": "\(replayFrom)",
-        "replayed": "\(stored - replayFrom)", "completedLogAppend": "\(stored - decided)",
+        "replayed": "\(stored - replayFrom)",
       ])
   }
 
@@ -244,11 +227,13 @@ final class DecisionEngine {
     }
   }
 
-  /// Appends the decision lines of `answers` (each event's, `\n`-separated) to the log, in the open
-  /// transaction; the WAL is not synced. Returns the count of lines the log then holds when `countLines`.
-  private func appendToLog(answers: [(seq: Int, lines: [UInt8])], countLines: Bool) throws(ServeError) -> Int {
+  /// Appends the decision lines of `rows` (each event's, `\n`-separated, as one row) to the log, in the
+  /// open transaction; the WAL is not synced. Returns the count of rows the log then holds when `countLines`.
+  private func appendToLog(_ rows: [ServeStore.Row], countLines: Bool) throws(ServeError) -> Int {
     do {
-      try log.append(answers: answers, decidedEvents: filter.nextSeq, inputDigest: digest.value)
+      try log.append(
+        eventAnswers: rows.lazy.map { (seq: $0.seq, lines: $0.answer) }, decidedEvents: filter.nextSeq,
+        inputDigest: digest.value)
       return countLines ? try log.storedLines() : 0
     } catch {
       throw .state(path: configuration.statePath, problem: "\(error)")
@@ -293,19 +278,21 @@ final class DecisionEngine {
       "checkpoint failed; a restart replays from the previous one", metadata: ["error": "\(error)"])
   }
 
-  /// Appends `lines` to the log, in the open transaction; the WAL is not synced.
-  private func appendToLog(_ lines: [(seq: Int, line: String)], checkpoint: Bool) throws(ServeError) {
-    do {
-      try log.append(
-        lines, decidedEvents: filter.nextSeq, inputDigest: digest.value, checkpointOf: checkpoint ? filter : nil)
-    } catch {
-      throw .state(path: configuration.statePath, problem: "\(error)")
+  /// The decision lines of `decision`, `\n`-separated: its own, then each
+  /// revocation's, which `revocation` is given with its line as it is appended.
+  private static func answer(_ decision: Decision, revocation: (Decision, ArraySlice<UInt8>) -> Void = { _, _ in })
+    -> [UInt8]
+  {
+    var answer: [UInt8] = []
+    answer.reserveCapacity(32)
+    decision.appendJSONLine(to: &answer)
+    for r in decision.revocations {
+      answer.append(0x0A)
+      let start = answer.count
+      r.appendJSONLine(to: &answer)
+      revocation(r, answer[start...])
     }
-    if checkpoint {
-      checkpointedEvents = filter.nextSeq
-      checkpointDueAt = checkpointedEvents + configuration.checkpointEvery
-      lastCheckpointTime = Self.wallClock()
-    }
+    return answer
   }
 
   /// Flushes the WAL to the disk: the last commit is in it.
@@ -382,14 +369,8 @@ final class DecisionEngine {
           let decided = decide(line)
           let decision = decided.decision
           if let time = decided.time { latestTime = max(latestTime, time) }
-          var answer: [UInt8] = []
-          answer.reserveCapacity(32)
-          decision.appendJSONLine(to: &answer)
-          for r in decision.revocations {
-            answer.append(0x0A)
-            let start = answer.count
-            r.appendJSONLine(to: &answer)
-            let bytes = Array(answer[start...])
+          let answer = Self.answer(decision) { r, line in
+            let bytes = Array(line)
             if r.seq >= firstSeq {
               if rows[r.seq - firstSeq].status == .admitted {
                 rows[r.seq - firstSeq].status = .revoked
@@ -426,7 +407,7 @@ final class DecisionEngine {
       var meta: [(String, Int64)] = [("latest_time", latestTime)]
       if let time = checkpointTimeToStore { meta.append(("checkpoint_time", time)) }
       try store.write(rows, revocations: revocations, meta: meta)
-      return try appendToLog(answers: rows.map { ($0.seq, $0.answer) }, countLines: due)
+      return try appendToLog(rows, countLines: due)
     }
     metrics.count(tally)
     if revoked > 0 { metrics.revocations.increment(by: Int64(revoked)) }
@@ -483,8 +464,15 @@ final class DecisionEngine {
     guard filter.nextSeq > checkpointedEvents else { return false }
     try transaction { () throws(ServeError) in
       try store.write([], revocations: [], meta: [("checkpoint_time", Self.wallClock())])
-      try appendToLog([], checkpoint: true)
+      do {
+        try log.append([], decidedEvents: filter.nextSeq, inputDigest: digest.value, checkpointOf: filter)
+      } catch {
+        throw .state(path: configuration.statePath, problem: "\(error)")
+      }
     }
+    checkpointedEvents = filter.nextSeq
+    checkpointDueAt = checkpointedEvents + configuration.checkpointEvery
+    lastCheckpointTime = Self.wallClock()
     if configuration.durability == .fsync { try syncWAL() }
     return true
   }

@@ -29,6 +29,7 @@ package final class DecisionLog {
   private let lock: ExclusiveFileLock
   private let database: SQLiteDatabase
   private let insert: SQLiteStatement
+  private let insertEvent: SQLiteStatement
   private let setCount: SQLiteStatement
   private let setDigest: SQLiteStatement
   /// Taken around each write transaction of this connection and of a
@@ -83,6 +84,7 @@ package final class DecisionLog {
       try write.run()
     }
     insert = try database.prepare("INSERT INTO filter_lines(event_seq, line) VALUES (?1, ?2)")
+    insertEvent = try database.prepare("INSERT INTO filter_lines(n, event_seq, line) VALUES (?1 + 1, ?1, ?2)")
     setCount = try database.prepare("UPDATE filter_meta SET value = ?1 WHERE key = 'decided_events'")
     setDigest = try database.prepare("INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('decided_digest', ?1)")
   }
@@ -189,25 +191,21 @@ package final class DecisionLog {
   }
 
   /// Appends, as ``append(_:decidedEvents:inputDigest:checkpoint:)`` does,
-  /// the decision lines held in `answers`: each holds the lines of event
-  /// `seq`, `\n`-separated, each stored as its own line (what the service
-  /// keeps per event), bound without being copied or made into strings.
-  package func append(
-    answers: [(seq: Int, lines: [UInt8])], decidedEvents: Int, inputDigest: UInt64,
+  /// one row per event: the decision lines of event `seq` (its own, then the
+  /// revocations it caused, `\n`-separated) as row `seq + 1`, bound without
+  /// being copied. This is what `fraudscan serve` stores, and stores only
+  /// here: it reads an event's answer back from its row (`n = seq + 1`).
+  /// The events must be the log's next ones, in order.
+  package func append<Answers: Sequence<(seq: Int, lines: [UInt8])>>(
+    eventAnswers: Answers, decidedEvents: Int, inputDigest: UInt64,
     checkpoint: ((inout StateWriter) -> Void)? = nil
   ) throws {
     try transactionUnlessOpen {
-      for (seq, lines) in answers {
+      for (seq, lines) in eventAnswers {
         try lines.withUnsafeBytes { bytes in
-          var start = 0
-          while start < bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-            insert.bind(1, Int64(seq))
-            insert.bind(2, borrowedText: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-            try insert.run()
-            start = end + 1
-          }
+          insertEvent.bind(1, Int64(seq))
+          insertEvent.bind(2, borrowedText: bytes)
+          try insertEvent.run()
         }
       }
       try recordDecided(decidedEvents, inputDigest: inputDigest, checkpoint: checkpoint)
