@@ -232,8 +232,12 @@ final class DecisionEngine {
   private func appendToLog(_ rows: [ServeStore.Row], countLines: Bool) throws(ServeError) -> Int {
     do {
       try log.append(
-        eventAnswers: rows.lazy.map { (seq: $0.seq, lines: $0.answer) }, decidedEvents: filter.nextSeq,
-        inputDigest: digest.value)
+        eventAnswers: { row in
+          // Through the buffer's addresses: `rows[i]` would copy each row (five retains and releases).
+          try rows.withUnsafeBufferPointer { rows in
+            for i in rows.indices { try rows[i].answer.withUnsafeBytes { try row(rows[i].seq, $0) } }
+          }
+        }, decidedEvents: filter.nextSeq, inputDigest: digest.value)
       return countLines ? try log.storedLines() : 0
     } catch {
       throw .state(path: configuration.statePath, problem: "\(error)")

@@ -191,22 +191,24 @@ package final class DecisionLog {
   }
 
   /// Appends, as ``append(_:decidedEvents:inputDigest:checkpoint:)`` does,
-  /// one row per event: the decision lines of event `seq` (its own, then the
-  /// revocations it caused, `\n`-separated) as row `seq + 1`, bound without
-  /// being copied. This is what `fraudscan serve` stores, and stores only
-  /// here: it reads an event's answer back from its row (`n = seq + 1`).
-  /// The events must be the log's next ones, in order.
-  package func append<Answers: Sequence<(seq: Int, lines: [UInt8])>>(
-    eventAnswers: Answers, decidedEvents: Int, inputDigest: UInt64,
-    checkpoint: ((inout StateWriter) -> Void)? = nil
+  /// one row per event: `answers` calls the function it is given once per
+  /// event, in order, with its seq and its decision lines (its own, then the
+  /// revocations it caused, `\n`-separated), stored as row `seq + 1` without
+  /// being copied first. This is what `fraudscan serve` stores, and stores
+  /// only here: it reads an event's answer back from its row (`n = seq + 1`).
+  /// The events must be the log's next ones.
+  ///
+  ///     try log.append(eventAnswers: { row in try row(0, UnsafeRawBufferPointer(start: nil, count: 0)) },
+  ///                    decidedEvents: 1, inputDigest: 7)
+  package func append(
+    eventAnswers answers: ((_ seq: Int, _ lines: UnsafeRawBufferPointer) throws -> Void) throws -> Void,
+    decidedEvents: Int, inputDigest: UInt64, checkpoint: ((inout StateWriter) -> Void)? = nil
   ) throws {
     try transactionUnlessOpen {
-      for (seq, lines) in eventAnswers {
-        try lines.withUnsafeBytes { bytes in
-          insertEvent.bind(1, Int64(seq))
-          insertEvent.bind(2, borrowedText: bytes)
-          try insertEvent.run()
-        }
+      try answers { seq, lines in
+        insertEvent.bind(1, Int64(seq))
+        insertEvent.bind(2, borrowedText: lines)
+        try insertEvent.run()
       }
       try recordDecided(decidedEvents, inputDigest: inputDigest, checkpoint: checkpoint)
     }
