@@ -70,7 +70,9 @@ import Testing
     #expect(engine.committedEvents == 42)
     #expect(engine.checkpointedEvents == 0)
     let midway = try Self.crashImage(of: configuration)
-    defer { try? FileManager.default.removeItem(at: URL(fileURLWithPath: midway.statePath).deletingLastPathComponent()) }
+    defer {
+      try? FileManager.default.removeItem(at: URL(fileURLWithPath: midway.statePath).deletingLastPathComponent())
+    }
     let feedMidway = try Self.feed(engine)
 
     gate.release.signal()

@@ -56,7 +56,8 @@ package final class CheckpointWriter {
   ) throws {
     try clear("filter_checkpoint_old", drop: true)
     try transaction {
-      try database.execute("CREATE TABLE IF NOT EXISTS filter_checkpoint_next(part INTEGER PRIMARY KEY, bytes BLOB NOT NULL)")
+      try database.execute(
+        "CREATE TABLE IF NOT EXISTS filter_checkpoint_next(part INTEGER PRIMARY KEY, bytes BLOB NOT NULL)")
     }
     try clear("filter_checkpoint_next", drop: false)
     let part = try database.prepare("INSERT INTO filter_checkpoint_next(part, bytes) VALUES (?1, ?2)")
@@ -93,7 +94,8 @@ package final class CheckpointWriter {
     exists.bind(1, table)
     guard try exists.exists() else { return }
     let delete = try database.prepare(
-      "DELETE FROM \(table) WHERE part IN (SELECT part FROM \(table) ORDER BY part LIMIT \(Self.rowsDeletedPerTransaction))")
+      "DELETE FROM \(table) WHERE part IN (SELECT part FROM \(table) ORDER BY part LIMIT \(Self.rowsDeletedPerTransaction))"
+    )
     var deleted = 0
     repeat {
       deleted = try transaction {

@@ -198,8 +198,9 @@ package final class DecisionLog {
   /// only here: it reads an event's answer back from its row (`n = seq + 1`).
   /// The events must be the log's next ones.
   ///
-  ///     try log.append(eventAnswers: { row in try row(0, UnsafeRawBufferPointer(start: nil, count: 0)) },
-  ///                    decidedEvents: 1, inputDigest: 7)
+  ///     let log = try DecisionLog(path: "state.sqlite", settings: "serve window-days=60")
+  ///     let answer = Array(#"{"seq":0,"decision":"admit"}"#.utf8)
+  ///     try log.append(eventAnswers: { row in try answer.withUnsafeBytes { try row(0, $0) } }, decidedEvents: 1, inputDigest: 7)
   package func append(
     eventAnswers answers: ((_ seq: Int, _ lines: UnsafeRawBufferPointer) throws -> Void) throws -> Void,
     decidedEvents: Int, inputDigest: UInt64, checkpoint: ((inout StateWriter) -> Void)? = nil
