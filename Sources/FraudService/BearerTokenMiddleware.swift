@@ -13,15 +13,16 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     -> Response
   {
     let problem: String
-    if let header = request.headers[.authorization] {
-      let bytes = Array(header.utf8)
-      let prefix = Array("Bearer ".utf8)
-      if bytes.count >= prefix.count, bytes[..<prefix.count].elementsEqual(prefix) {
-        if Self.constantTimeEqual(bytes[prefix.count...], token) { return try await next(request, context) }
-        problem = "wrong token"
-      } else {
-        problem = "not a bearer token"
+    if var header = request.headers[.authorization] {
+      // The header's own bytes, not a copy (`withUTF8` copies only a string that is not contiguous UTF-8).
+      let verdict = header.withUTF8 { bytes -> String? in
+        guard bytes.count >= Self.prefix.count, bytes[..<Self.prefix.count].elementsEqual(Self.prefix) else {
+          return "not a bearer token"
+        }
+        return Self.constantTimeEqual(bytes[Self.prefix.count...], token) ? nil : "wrong token"
       }
+      guard let verdict else { return try await next(request, context) }
+      problem = verdict
     } else {
       problem = "no Authorization header"
     }
@@ -33,8 +34,11 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
       headers: [.wwwAuthenticate: "Bearer"])
   }
 
+  /// The scheme before the token (a literal's bytes: nothing allocated).
+  private static var prefix: String.UTF8View { "Bearer ".utf8 }
+
   /// Whether `a` equals `b`, in time that depends on their lengths only.
-  static func constantTimeEqual(_ a: ArraySlice<UInt8>, _ b: [UInt8]) -> Bool {
+  static func constantTimeEqual(_ a: Slice<UnsafeBufferPointer<UInt8>>, _ b: [UInt8]) -> Bool {
     guard !b.isEmpty else { return false }
     var difference = UInt8(a.count == b.count ? 0 : 1)
     var i = a.startIndex

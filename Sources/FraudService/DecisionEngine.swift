@@ -13,11 +13,19 @@ import SignalGraph
 ///
 /// **A group commit.** ``process(_:)`` decides the lines of a group of
 /// requests in order and writes them in one transaction of the log's
-/// connection: the service's rows (events, ids, answers, account chains,
-/// revocations) and the ``DecisionLog`` append (decision lines, count, input
-/// digest, and a checkpoint when due); then the WAL is fsynced once
-/// (``Durability/fsync``, by ``CommitQueue``, while the next group is
-/// decided). Only then are the requests answered.
+/// connection: the service's rows (events, ids, account chains,
+/// revocations) and the ``DecisionLog`` append (each event's decision lines
+/// as one row, stored there only; count, input digest); then the WAL is fsynced once (``Durability/fsync``, by
+/// ``CommitQueue``, while the next group is decided). Only then are the
+/// requests answered.
+///
+/// **Checkpoints beside the commits.** When a checkpoint is due (every
+/// ``ServeConfiguration/checkpointEvery`` events), the group that reaches
+/// it takes a copy of the pre-filter after its commit and a
+/// ``BackgroundCheckpoint`` writes it on a thread and a connection of its
+/// own (``CheckpointWriter``), while the next groups commit; it becomes the
+/// latest checkpoint in one small transaction at its end, so a crash before
+/// that restarts from the previous one.
 ///
 /// **In memory.** Which seq took a client id (``ClientIDIndex``) and each
 /// account's latest event (``AccountHeads``) are kept in memory, rebuilt
@@ -26,10 +34,10 @@ import SignalGraph
 ///
 /// **Restart.** The latest checkpoint is restored when its counts agree with
 /// the log, and the stored events after it are replayed through the
-/// pre-filter (decisions are deterministic): those the log holds are checked
-/// against the stored answers, and any stored but not in the log (which a
-/// file written before both shared one transaction could hold) are decided
-/// again and appended, with the same decisions, before the first request is taken.
+/// pre-filter (decisions are deterministic), each checked against its
+/// answer in the log, before the first request is taken. The service's rows
+/// and the log's commit together, so they hold the same events; a file where
+/// they do not is refused.
 ///
 /// **Failure.** If a write throws, the pre-filter is ahead of the file: the
 /// caller must stop using the engine (``DecisionCore`` then answers 503 and
@@ -65,7 +73,17 @@ final class DecisionEngine {
   private var ids = ClientIDIndex()
   private var heads = AccountHeads()
   private var digest = Digest64()
-  private var lastCheckpointEvents = 0
+  /// Events covered by the latest complete checkpoint (seq 0 ..< checkpointedEvents).
+  private(set) var checkpointedEvents = 0
+  /// The events at which the next background checkpoint starts.
+  private var checkpointDueAt = 0
+  /// The checkpoint being written, if any.
+  private var background: BackgroundCheckpoint?
+  /// The wall time of a background checkpoint that ended, for the next group to store.
+  private var checkpointTimeToStore: Int64?
+  /// Called on the checkpoint's thread after each row of a background
+  /// checkpoint is written (tests hold the checkpoint there).
+  var checkpointPartWritten: (@Sendable (Int) -> Void)?
   private var lastCheckpointTime: Int64
   private var latestTime: Int64
 
@@ -96,6 +114,7 @@ final class DecisionEngine {
     latestTime = try store.meta("latest_time") ?? Int64.min
     lastCheckpointTime = try store.meta("checkpoint_time") ?? Self.wallClock()
     try recover(path: path)
+    checkpointDueAt = checkpointedEvents + configuration.checkpointEvery
     try rebuildIndexes()
   }
 
@@ -128,7 +147,7 @@ final class DecisionEngine {
       case let .success(restored):
         filter = restored.filter
         digest = Digest64(value: restored.checkpoint.inputDigest)
-        lastCheckpointEvents = restored.checkpoint.events
+        checkpointedEvents = restored.checkpoint.events
       case let .failure(problem):
         logger.warning(
           "the stored checkpoint cannot be used; replaying every stored event",
@@ -140,10 +159,9 @@ final class DecisionEngine {
       throw .state(path: path, problem: "\(error)")
     }
     let stored = try store.eventCount()
-    guard stored >= decided else {
-      throw .stateInconsistent(path: path, reason: "the log decided \(decided) events, only \(stored) are stored")
+    guard stored == decided else {
+      throw .stateInconsistent(path: path, reason: "the log decided \(decided) events, \(stored) are stored")
     }
-    var lines: [(seq: Int, line: String)] = []
     let replayFrom = filter.nextSeq
     if decided > 0, decided == replayFrom, let decidedDigest, digest.value != decidedDigest {
       throw .stateInconsistent(path: path, reason: "the checkpoint's input digest differs from the log's")
@@ -152,18 +170,7 @@ final class DecisionEngine {
       guard seq == filter.nextSeq else {
         throw .stateInconsistent(path: path, reason: "stored event \(seq) out of order")
       }
-      let decision = decide(line).decision
-      let own = decision.jsonLine
-      var bytes = Array(own.utf8)
-      var produced = [(seq, own)]
-      for r in decision.revocations {
-        let l = r.jsonLine
-        bytes.append(0x0A)
-        bytes += l.utf8
-        produced.append((seq, l))
-      }
-      guard bytes == answer else { throw .stateDiverged(path: path, seq: seq) }
-      if seq >= decided { lines += produced }
+      guard Self.answer(decide(line).decision) == answer else { throw .stateDiverged(path: path, seq: seq) }
       if seq == decided - 1, let decidedDigest, digest.value != decidedDigest {
         throw .stateInconsistent(
           path: path, reason: "the digest of the first \(decided) stored events differs from the log's")
@@ -172,17 +179,12 @@ final class DecisionEngine {
     guard filter.nextSeq == stored else {
       throw .stateInconsistent(path: path, reason: "replayed \(filter.nextSeq) events of \(stored)")
     }
-    if stored > decided {
-      // Stored and answered in the service's tables, but the log append did not happen: complete it.
-      try transaction { () throws(ServeError) in try appendToLog(lines, checkpoint: false) }
-      if configuration.durability == .fsync { try syncWAL() }
-    }
     committedEvents = stored
     logger.info(
       "state opened",
       metadata: [
         "state": "\(path)", "events": "\(stored)", "restoredFromCheckpoint": "\(replayFrom)",
-        "replayed": "\(stored - replayFrom)", "completedLogAppend": "\(stored - decided)",
+        "replayed": "\(stored - replayFrom)",
       ])
   }
 
@@ -225,34 +227,76 @@ final class DecisionEngine {
     }
   }
 
-  /// Appends the decision lines of `answers` (each event's, `\n`-separated) to the log, in the open
-  /// transaction; the WAL is not synced.
-  private func appendToLog(answers: [(seq: Int, lines: [UInt8])], checkpoint: Bool) throws(ServeError) {
+  /// Appends the decision lines of `rows` (each event's, `\n`-separated, as one row) to the log, in the
+  /// open transaction; the WAL is not synced. Returns the count of rows the log then holds when `countLines`.
+  private func appendToLog(_ rows: [ServeStore.Row], countLines: Bool) throws(ServeError) -> Int {
     do {
       try log.append(
-        answers: answers, decidedEvents: filter.nextSeq, inputDigest: digest.value,
-        checkpointOf: checkpoint ? filter : nil)
+        eventAnswers: { row in
+          // Through the buffer's addresses: `rows[i]` would copy each row (five retains and releases).
+          try rows.withUnsafeBufferPointer { rows in
+            for i in rows.indices { try rows[i].answer.withUnsafeBytes { try row(rows[i].seq, $0) } }
+          }
+        }, decidedEvents: filter.nextSeq, inputDigest: digest.value)
+      return countLines ? try log.storedLines() : 0
     } catch {
       throw .state(path: configuration.statePath, problem: "\(error)")
-    }
-    if checkpoint {
-      lastCheckpointEvents = filter.nextSeq
-      lastCheckpointTime = Self.wallClock()
     }
   }
 
-  /// Appends `lines` to the log, in the open transaction; the WAL is not synced.
-  private func appendToLog(_ lines: [(seq: Int, line: String)], checkpoint: Bool) throws(ServeError) {
+  /// Starts writing a copy of the pre-filter as the next checkpoint, taken
+  /// after the group just committed, when the log held `lines` lines.
+  private func startBackgroundCheckpoint(lines: Int) {
     do {
-      try log.append(
-        lines, decidedEvents: filter.nextSeq, inputDigest: digest.value, checkpointOf: checkpoint ? filter : nil)
+      let writer = try CheckpointWriter(log: log)
+      background = BackgroundCheckpoint(
+        of: filter, lines: lines, inputDigest: digest.value, writer: writer, path: configuration.statePath,
+        partWritten: checkpointPartWritten)
     } catch {
-      throw .state(path: configuration.statePath, problem: "\(error)")
+      checkpointFailed(ServeError.state(path: configuration.statePath, problem: "\(error)"))
     }
-    if checkpoint {
-      lastCheckpointEvents = filter.nextSeq
+  }
+
+  /// Takes in the background checkpoint's end, when it has ended (or, with
+  /// `waiting`, once it ends): the latest checkpoint is then the new one, or
+  /// the previous one stays if it failed.
+  func collectBackgroundCheckpoint(waiting: Bool = false) {
+    guard let running = background, let result = waiting ? running.wait() : running.result else { return }
+    background = nil
+    switch result {
+    case .success:
+      checkpointedEvents = running.events
+      checkpointDueAt = running.events + configuration.checkpointEvery
       lastCheckpointTime = Self.wallClock()
+      checkpointTimeToStore = lastCheckpointTime
+    case let .failure(error):
+      checkpointFailed(error)
     }
+  }
+
+  /// Logs a failed background checkpoint: the previous one stays the
+  /// latest, and the next is tried after another ``ServeConfiguration/checkpointEvery`` events.
+  private func checkpointFailed(_ error: ServeError) {
+    checkpointDueAt = filter.nextSeq + configuration.checkpointEvery
+    logger.error(
+      "checkpoint failed; a restart replays from the previous one", metadata: ["error": "\(error)"])
+  }
+
+  /// The decision lines of `decision`, `\n`-separated: its own, then each
+  /// revocation's, which `revocation` is given with its line as it is appended.
+  private static func answer(_ decision: Decision, revocation: (Decision, ArraySlice<UInt8>) -> Void = { _, _ in })
+    -> [UInt8]
+  {
+    var answer: [UInt8] = []
+    answer.reserveCapacity(32)
+    decision.appendJSONLine(to: &answer)
+    for r in decision.revocations {
+      answer.append(0x0A)
+      let start = answer.count
+      r.appendJSONLine(to: &answer)
+      revocation(r, answer[start...])
+    }
+    return answer
   }
 
   /// Flushes the WAL to the disk: the last commit is in it.
@@ -299,6 +343,7 @@ final class DecisionEngine {
   /// without the fsync: the caller syncs the WAL (``syncWAL(statePath:)``)
   /// before it answers, when ``ServeConfiguration/durability`` asks for it.
   func process(_ group: [[[UInt8]]]) throws(ServeError) -> [[Answer]] {
+    collectBackgroundCheckpoint()
     let firstSeq = filter.nextSeq
     var rows: [ServeStore.Row] = []
     rows.reserveCapacity(group.reduce(0) { $0 + $1.count })
@@ -307,7 +352,8 @@ final class DecisionEngine {
     results.reserveCapacity(group.count)
     var tally = EventTally()
     var revoked = 0
-    try transaction { () throws(ServeError) in
+    var due = false
+    let lines = try transaction { () throws(ServeError) -> Int in
       for request in group {
         var answers: [Answer] = []
         answers.reserveCapacity(request.count)
@@ -327,14 +373,8 @@ final class DecisionEngine {
           let decided = decide(line)
           let decision = decided.decision
           if let time = decided.time { latestTime = max(latestTime, time) }
-          var answer: [UInt8] = []
-          answer.reserveCapacity(32)
-          decision.appendJSONLine(to: &answer)
-          for r in decision.revocations {
-            answer.append(0x0A)
-            let start = answer.count
-            r.appendJSONLine(to: &answer)
-            let bytes = Array(answer[start...])
+          let answer = Self.answer(decision) { r, line in
+            let bytes = Array(line)
             if r.seq >= firstSeq {
               if rows[r.seq - firstSeq].status == .admitted {
                 rows[r.seq - firstSeq].status = .revoked
@@ -366,17 +406,19 @@ final class DecisionEngine {
         }
         results.append(answers)
       }
-      guard !rows.isEmpty else { return }
-      let due = filter.nextSeq - lastCheckpointEvents >= configuration.checkpointEvery
+      guard !rows.isEmpty else { return 0 }
+      due = background == nil && filter.nextSeq >= checkpointDueAt
       var meta: [(String, Int64)] = [("latest_time", latestTime)]
-      if due { meta.append(("checkpoint_time", Self.wallClock())) }
+      if let time = checkpointTimeToStore { meta.append(("checkpoint_time", time)) }
       try store.write(rows, revocations: revocations, meta: meta)
-      try appendToLog(answers: rows.map { ($0.seq, $0.answer) }, checkpoint: due)
+      return try appendToLog(rows, countLines: due)
     }
     metrics.count(tally)
     if revoked > 0 { metrics.revocations.increment(by: Int64(revoked)) }
     guard !rows.isEmpty else { return results }
     committedEvents = filter.nextSeq
+    checkpointTimeToStore = nil
+    if due { startBackgroundCheckpoint(lines: lines) }
     metrics.commitSize.record(Double(rows.count))
     return results
   }
@@ -398,9 +440,10 @@ final class DecisionEngine {
 
   /// Refreshes the gauges that are read at scrape time.
   func refreshGauges() {
+    collectBackgroundCheckpoint()
     metrics.record(filter.footprint)
     metrics.checkpointAge.set(to: Double(max(0, Self.wallClock() - lastCheckpointTime)))
-    metrics.eventsSinceCheckpoint.set(to: Double(filter.nextSeq - lastCheckpointEvents))
+    metrics.eventsSinceCheckpoint.set(to: Double(filter.nextSeq - checkpointedEvents))
     metrics.decidedEvents.set(to: Double(committedEvents))
     var size: Int64 = 0
     for suffix in ["", "-wal"] {
@@ -413,6 +456,7 @@ final class DecisionEngine {
   /// Closes the state file and releases its lock, so that another server
   /// (in this process too) can open it at once. The engine is unusable after.
   func closeStateFile() {
+    collectBackgroundCheckpoint(waiting: true)
     store = nil  // its statements first: the connection closes with the log, which then releases its lock
     log = nil
   }
@@ -420,11 +464,19 @@ final class DecisionEngine {
   /// Saves the pre-filter's state now if it changed since the last checkpoint; whether it did.
   @discardableResult
   func checkpointNow() throws(ServeError) -> Bool {
-    guard filter.nextSeq > lastCheckpointEvents else { return false }
+    collectBackgroundCheckpoint(waiting: true)
+    guard filter.nextSeq > checkpointedEvents else { return false }
     try transaction { () throws(ServeError) in
       try store.write([], revocations: [], meta: [("checkpoint_time", Self.wallClock())])
-      try appendToLog([], checkpoint: true)
+      do {
+        try log.append([], decidedEvents: filter.nextSeq, inputDigest: digest.value, checkpointOf: filter)
+      } catch {
+        throw .state(path: configuration.statePath, problem: "\(error)")
+      }
     }
+    checkpointedEvents = filter.nextSeq
+    checkpointDueAt = checkpointedEvents + configuration.checkpointEvery
+    lastCheckpointTime = Self.wallClock()
     if configuration.durability == .fsync { try syncWAL() }
     return true
   }

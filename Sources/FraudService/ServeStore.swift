@@ -6,12 +6,17 @@ import SignalGraph
 ///
 /// - `serve_events`: every event line taken, by seq, with its client `id`
 ///   (the durable id → seq map; ``ClientIDIndex`` finds a seq in memory),
-///   the decision lines it produced (its own, then the revocations it
-///   caused), its standing (``EventStatus``), which a later revocation
-///   updates, and for each account it names (`account_a`, `account_b`) the
-///   seq of that account's previous event (`prev_a`, `prev_b`): the account
-///   index as chains, whose heads ``AccountHeads`` keeps in memory;
+///   its standing (``EventStatus``), which a later revocation updates (with
+///   the revocation's line), and for each account it names (`account_a`,
+///   `account_b`) the seq of that account's previous event (`prev_a`,
+///   `prev_b`): the account index as chains, whose heads ``AccountHeads``
+///   keeps in memory;
 /// - `serve_meta`: the latest event time and the last checkpoint's wall time.
+///
+/// The decision lines an event produced (its own, then the revocations it
+/// caused) are stored once, in the decision log: event `seq`'s are the log's
+/// row `n = seq + 1` (``DecisionLog/append(eventAnswers:decidedEvents:inputDigest:checkpoint:)``),
+/// which the reads here join by that key.
 ///
 /// Rows are only appended in seq order (and a revoked one updated), so a
 /// group's rows fill the table's last pages: no index takes scattered inserts.
@@ -24,7 +29,7 @@ import SignalGraph
 final class ServeStore {
   /// The tables' layout, recorded in the log's settings (`format=`): a file
   /// of another layout is refused when it is opened.
-  static let format = 2
+  static let format = 3
 
   private let path: String
   private let connection: SQLiteDatabase
@@ -42,6 +47,7 @@ final class ServeStore {
     var line: [UInt8]
     /// Where its client id is in ``line``, if it has one.
     var clientID: Range<Int>?
+    /// Its decision lines, `\n`-separated: stored by the log, not here.
     var answer: [UInt8]
     var status: EventStatus
     var revocation: [UInt8]? = nil
@@ -65,7 +71,7 @@ final class ServeStore {
       try connection.execute(
         """
         CREATE TABLE IF NOT EXISTS serve_events(
-          seq INTEGER PRIMARY KEY, client_id BLOB, line BLOB NOT NULL, answer BLOB NOT NULL,
+          seq INTEGER PRIMARY KEY, client_id BLOB, line BLOB NOT NULL,
           status INTEGER NOT NULL, revocation BLOB,
           account_a TEXT, prev_a INTEGER, account_b TEXT, prev_b INTEGER);
         CREATE TABLE IF NOT EXISTS serve_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -73,21 +79,26 @@ final class ServeStore {
       return (
         try connection.prepare(
           """
-          INSERT INTO serve_events(seq, client_id, line, answer, status, revocation, account_a, prev_a, account_b, prev_b)
-          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+          INSERT INTO serve_events(seq, client_id, line, status, revocation, account_a, prev_a, account_b, prev_b)
+          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
           """),
         try connection.prepare(
           "UPDATE serve_events SET status = \(EventStatus.revoked.rawValue), revocation = ?2 WHERE seq = ?1 AND status = \(EventStatus.admitted.rawValue)"
         ),
-        try connection.prepare("SELECT client_id, line, answer FROM serve_events WHERE seq = ?1"),
+        try connection.prepare("SELECT e.client_id, e.line, l.line FROM \(Self.eventsWithAnswers) WHERE e.seq = ?1"),
         try connection.prepare(
-          "SELECT line, answer, status, revocation, account_a, prev_a, account_b, prev_b FROM serve_events WHERE seq = ?1"
-        ),
-        try connection.prepare("SELECT seq, answer FROM serve_events WHERE seq > ?1 ORDER BY seq LIMIT ?2"),
+          """
+          SELECT e.line, l.line, e.status, e.revocation, e.account_a, e.prev_a, e.account_b, e.prev_b
+          FROM \(Self.eventsWithAnswers) WHERE e.seq = ?1
+          """),
+        try connection.prepare("SELECT event_seq, line FROM filter_lines WHERE n > ?1 + 1 ORDER BY n LIMIT ?2"),
         try connection.prepare("INSERT OR REPLACE INTO serve_meta(key, value) VALUES (?1, ?2)")
       )
     }
   }
+
+  /// The events (`e`) beside their answers (`l.line`) in the decision log, which holds event `seq`'s as row `seq + 1`.
+  private static let eventsWithAnswers = "serve_events e JOIN filter_lines l ON l.n = e.seq + 1"
 
   /// Runs `body`, wording a SQLite failure as the state file's problem.
   private static func sqlite<T>(_ path: String, _ body: () throws -> T) throws(ServeError) -> T {
@@ -156,7 +167,9 @@ final class ServeStore {
   func write(_ rows: [Row], revocations: [(seq: Int, line: [UInt8])], meta: [(String, Int64)]) throws(ServeError) {
     try sqlite {
       try connection.transactionUnlessOpen {
-        for row in rows { try insert(row) }
+        try rows.withUnsafeBufferPointer { rows in
+          for i in rows.indices { try insert(rows, i) }
+        }
         for (seq, line) in revocations {
           revoke.bind(1, Int64(seq))
           revoke.bind(2, blob: line[...])
@@ -186,28 +199,27 @@ final class ServeStore {
     }
   }
 
-  /// Inserts `row`, its bytes bound where they are (not copied).
-  private func insert(_ row: Row) throws {
-    try row.line.withUnsafeBytes { line in
-      try row.answer.withUnsafeBytes { answer in
-        insertEvent.bind(1, Int64(row.seq))
-        if let id = row.clientID {
-          insertEvent.bind(2, borrowedBlob: UnsafeRawBufferPointer(rebasing: line[id]))
-        } else {
-          insertEvent.bindNull(2)
-        }
-        insertEvent.bind(3, borrowedBlob: line)
-        insertEvent.bind(4, borrowedBlob: answer)
-        insertEvent.bind(5, Int64(row.status.rawValue))
-        Self.bind(insertEvent, 6, row.revocation)
-        bindAccount(7, row.accountA)
-        bindAccount(9, row.accountB)
-        try insertEvent.run()
+  /// Inserts `rows[i]` (not its answer, which the log stores), its bytes
+  /// bound where they are (not copied), its fields read in place (a copy of
+  /// the row would cost five retains and releases).
+  private func insert(_ rows: UnsafeBufferPointer<Row>, _ i: Int) throws {
+    try rows[i].line.withUnsafeBytes { line in
+      insertEvent.bind(1, Int64(rows[i].seq))
+      if let id = rows[i].clientID {
+        insertEvent.bind(2, borrowedBlob: UnsafeRawBufferPointer(rebasing: line[id]))
+      } else {
+        insertEvent.bindNull(2)
       }
+      insertEvent.bind(3, borrowedBlob: line)
+      insertEvent.bind(4, Int64(rows[i].status.rawValue))
+      Self.bind(insertEvent, 5, rows[i].revocation)
+      bindAccount(6, rows[i].accountA)
+      bindAccount(8, rows[i].accountB)
+      try insertEvent.run()
     }
   }
 
-  /// Up to `limit` events after `seq`, with their decision lines, in seq order.
+  /// Up to `limit` events after `seq`, with their decision lines (the log's rows), in seq order.
   func answers(after seq: Int, limit: Int) throws(ServeError) -> [(seq: Int, answer: [UInt8])] {
     try reading {
       defer { after.reset() }
@@ -219,10 +231,13 @@ final class ServeStore {
     }
   }
 
-  /// Calls `body` with every stored event from `seq` on, in order (for the replay at start-up).
+  /// Calls `body` with every stored event from `seq` on and its answer, in
+  /// order (for the replay at start-up); an event whose log row is missing
+  /// is skipped, which the caller notices by its seqs.
   func forEachEvent(from seq: Int, _ body: (Int, [UInt8], [UInt8]) throws(ServeError) -> Void) throws(ServeError) {
     let read = try sqlite {
-      let read = try connection.prepare("SELECT seq, line, answer FROM serve_events WHERE seq >= ?1 ORDER BY seq")
+      let read = try connection.prepare(
+        "SELECT e.seq, e.line, l.line FROM \(Self.eventsWithAnswers) WHERE e.seq >= ?1 ORDER BY e.seq")
       read.bind(1, Int64(seq))
       return read
     }

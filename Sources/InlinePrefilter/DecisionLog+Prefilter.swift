@@ -32,24 +32,6 @@ extension DecisionLog {
     }
   }
 
-  /// Appends the decision lines held in `answers` as
-  /// ``append(answers:decidedEvents:inputDigest:checkpoint:)`` does and, with
-  /// `filter`, its whole state as the new checkpoint in the same transaction,
-  /// streamed into rows as ``append(_:decidedEvents:inputDigest:checkpointOf:)`` does.
-  /// `fraudscan serve`'s group commits call it.
-  ///
-  /// - Throws: ``SignalStoreError`` when SQLite fails (nothing is written).
-  package func append(
-    answers: [(seq: Int, lines: [UInt8])], decidedEvents: Int, inputDigest: UInt64, checkpointOf filter: Prefilter?
-  ) throws {
-    guard let filter else {
-      return try append(answers: answers, decidedEvents: decidedEvents, inputDigest: inputDigest, checkpoint: nil)
-    }
-    try append(answers: answers, decidedEvents: decidedEvents, inputDigest: inputDigest) {
-      PrefilterCheckpoint.write(filter, to: &$0)
-    }
-  }
-
   /// The pre-filter restored from the latest checkpoint, `nil` when there is
   /// none, or why it cannot be used: its checksum, structure or invariants
   /// are broken, it was written with other settings, or its counts disagree

@@ -13,7 +13,9 @@
 ///
 /// One log has one writer: opening takes an exclusive lock on `path.lock`
 /// (``ExclusiveFileLock``), held while the object lives, and a second open,
-/// from this process or another, is refused at once.
+/// from this process or another, is refused at once. A ``CheckpointWriter``
+/// made from the log writes a checkpoint on a second connection while the
+/// log goes on committing; the two take turns per transaction (``writerLock``).
 ///
 ///     let log = try DecisionLog(path: "state.sqlite", settings: "window-days=60")
 ///     try log.append([(0, #"{"seq":0,"decision":"admit"}"#)], decidedEvents: 1, inputDigest: Digest64().value)
@@ -27,8 +29,14 @@ package final class DecisionLog {
   private let lock: ExclusiveFileLock
   private let database: SQLiteDatabase
   private let insert: SQLiteStatement
+  private let insertEvent: SQLiteStatement
   private let setCount: SQLiteStatement
   private let setDigest: SQLiteStatement
+  /// Taken around each write transaction of this connection and of a
+  /// ``CheckpointWriter``'s, so that the two never wait in SQLite's busy handler.
+  let writerLock = WriterLock()
+  /// The file's path, for a ``CheckpointWriter``'s connection.
+  let path: String
 
   /// The schema version this fraudscan writes and reads, kept in the file
   /// as `PRAGMA user_version` (as ``SignalStore/schemaVersion`` is). A log of
@@ -50,6 +58,7 @@ package final class DecisionLog {
   ///   run has the log open.
   package init(path: String, settings: String) throws {
     lock = try ExclusiveFileLock(path: path + ".lock", lockedResource: path)
+    self.path = path
     let database = try SQLiteDatabase(path: path, create: true)
     self.database = database
     let version = try database.userVersion()
@@ -75,6 +84,7 @@ package final class DecisionLog {
       try write.run()
     }
     insert = try database.prepare("INSERT INTO filter_lines(event_seq, line) VALUES (?1, ?2)")
+    insertEvent = try database.prepare("INSERT INTO filter_lines(n, event_seq, line) VALUES (?1 + 1, ?1, ?2)")
     setCount = try database.prepare("UPDATE filter_meta SET value = ?1 WHERE key = 'decided_events'")
     setDigest = try database.prepare("INSERT OR REPLACE INTO filter_meta(key, value) VALUES ('decided_digest', ?1)")
   }
@@ -88,7 +98,12 @@ package final class DecisionLog {
   /// writes through ``connection`` and the ``append(_:decidedEvents:inputDigest:checkpoint:)``
   /// calls it makes commit together, or not at all when it throws.
   package func transaction<T>(_ body: () throws -> T) throws -> T {
-    try database.transaction(body)
+    try writerLock.withLock { try database.transaction(body) }
+  }
+
+  /// Runs `body` in the transaction open on the connection, or in one of its own (``transaction(_:)``).
+  private func transactionUnlessOpen<T>(_ body: () throws -> T) throws -> T {
+    database.isInTransaction ? try body() : try transaction(body)
   }
 
   /// The names of the tables in `database` (the statement is finalised on return).
@@ -107,6 +122,14 @@ package final class DecisionLog {
     INSERT INTO filter_meta(key, value) VALUES ('decided_events', '0');
     PRAGMA user_version = \(schemaVersion);
     """
+
+  /// How many decision lines are stored: a checkpoint's ``Checkpoint/lines``
+  /// when it is taken now.
+  package func storedLines() throws -> Int {
+    let maxLine = try database.prepare("SELECT COALESCE(MAX(n), 0) FROM filter_lines")
+    _ = try maxLine.step()
+    return Int(maxLine.int64(0))
+  }
 
   /// How many events (seq 0 ..< n) have their decisions stored.
   package func decidedEvents() throws -> Int {
@@ -157,7 +180,7 @@ package final class DecisionLog {
     _ lines: [(seq: Int, line: String)], decidedEvents: Int, inputDigest: UInt64,
     checkpoint: ((inout StateWriter) -> Void)? = nil
   ) throws {
-    try database.transactionUnlessOpen {
+    try transactionUnlessOpen {
       for (seq, line) in lines {
         insert.bind(1, Int64(seq))
         insert.bind(2, line)
@@ -168,26 +191,25 @@ package final class DecisionLog {
   }
 
   /// Appends, as ``append(_:decidedEvents:inputDigest:checkpoint:)`` does,
-  /// the decision lines held in `answers`: each holds the lines of event
-  /// `seq`, `\n`-separated, each stored as its own line (what the service
-  /// keeps per event), bound without being copied or made into strings.
+  /// one row per event: `answers` calls the function it is given once per
+  /// event, in order, with its seq and its decision lines (its own, then the
+  /// revocations it caused, `\n`-separated), stored as row `seq + 1` without
+  /// being copied first. This is what `fraudscan serve` stores, and stores
+  /// only here: it reads an event's answer back from its row (`n = seq + 1`).
+  /// The events must be the log's next ones.
+  ///
+  ///     let log = try DecisionLog(path: "state.sqlite", settings: "serve window-days=60")
+  ///     let answer = Array(#"{"seq":0,"decision":"admit"}"#.utf8)
+  ///     try log.append(eventAnswers: { row in try answer.withUnsafeBytes { try row(0, $0) } }, decidedEvents: 1, inputDigest: 7)
   package func append(
-    answers: [(seq: Int, lines: [UInt8])], decidedEvents: Int, inputDigest: UInt64,
-    checkpoint: ((inout StateWriter) -> Void)? = nil
+    eventAnswers answers: ((_ seq: Int, _ lines: UnsafeRawBufferPointer) throws -> Void) throws -> Void,
+    decidedEvents: Int, inputDigest: UInt64, checkpoint: ((inout StateWriter) -> Void)? = nil
   ) throws {
-    try database.transactionUnlessOpen {
-      for (seq, lines) in answers {
-        try lines.withUnsafeBytes { bytes in
-          var start = 0
-          while start < bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-            insert.bind(1, Int64(seq))
-            insert.bind(2, borrowedText: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-            try insert.run()
-            start = end + 1
-          }
-        }
+    try transactionUnlessOpen {
+      try answers { seq, lines in
+        insertEvent.bind(1, Int64(seq))
+        insertEvent.bind(2, borrowedText: lines)
+        try insertEvent.run()
       }
       try recordDecided(decidedEvents, inputDigest: inputDigest, checkpoint: checkpoint)
     }
@@ -218,9 +240,16 @@ package final class DecisionLog {
     }
     write(&writer)
     let stateSeal = try writer.finish()
-    let maxLine = try database.prepare("SELECT COALESCE(MAX(n), 0) FROM filter_lines")
-    _ = try maxLine.step()
-    let lines = Int(maxLine.int64(0))
+    try Self.recordCheckpoint(
+      events: events, lines: try storedLines(), inputDigest: inputDigest, stateSeal: stateSeal, in: database)
+  }
+
+  /// Records in `database`'s open transaction the counts and input digest of
+  /// the checkpoint whose state's seal is `stateSeal`, sealed with it: what
+  /// makes the rows of `filter_checkpoint` the latest checkpoint.
+  static func recordCheckpoint(
+    events: Int, lines: Int, inputDigest: UInt64, stateSeal: UInt64, in database: SQLiteDatabase
+  ) throws {
     let seal = Self.seal(
       events: events, lines: lines, inputDigest: inputDigest, stateSeal: withUnsafeBytes(of: stateSeal) { Array($0) })
     try database.execute(

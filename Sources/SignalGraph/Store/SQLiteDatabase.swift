@@ -74,6 +74,9 @@ package final class SQLiteDatabase {
 }
 
 extension SQLiteDatabase {
+  /// How many rows the connection's latest INSERT, UPDATE or DELETE changed.
+  package var changes: Int { Int(sqlite3_changes(handle)) }
+
   /// Whether a transaction is open on the connection.
   package var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
