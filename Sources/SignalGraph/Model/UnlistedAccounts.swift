@@ -11,11 +11,8 @@
 ///     var accounts = AccountTable()
 ///     accounts.index(of: "alice")                        // 0
 ///     var unlisted = UnlistedAccounts(known: accounts.ids)
-///     var bob: Int32 = 0
-///     "bob".utf8CString.withUnsafeBufferPointer { chars in
-///       chars.withMemoryRebound(to: UInt8.self) { bob = unlisted.index(of: .init(rebasing: $0.dropLast())) }
-///     }                                                  // bob == −1
-///     let final = accounts.adopt(unlisted)               // [1]
+///     let bob = Array("bob".utf8).withUnsafeBufferPointer { unlisted.index(of: $0) }   // −1
+///     let final = accounts.adopt(unlisted)                                          // [1]
 struct UnlistedAccounts: Sendable {
   /// The ids already in the table, read only.
   let known: StringInterner
