@@ -1,3 +1,5 @@
+import SignalGraph
+
 /// The latest stored event of each account, in memory: where the score
 /// endpoint starts walking the account's events.
 ///
@@ -7,39 +9,133 @@
 /// and dirties no index page. Only the chains' heads live here, rebuilt from
 /// the stored rows at start-up.
 ///
-/// **Memory.** One entry per account ever seen (not per event): the name and
-/// a seq, about 60 to 100 bytes with the dictionary's slack. The entries are
-/// split in 64 shards, each grown on its own, so a growth rehashes 1/64 of them.
+/// **Keyed by the name's bytes.** An open-addressing table of (64-bit hash
+/// of the name's UTF-8 bytes, where the name is, seq) slots; the names
+/// themselves are appended to a byte buffer per shard. A lookup hashes the
+/// name once (8 bytes at a time) and compares bytes only on a full hash
+/// match: cheaper than `[String: Int]`, which hashed each name with SipHash
+/// and compared `String`s. (Not keyed by the pre-filter's interned account
+/// ids: those are released when an account is idle and then reused, while a
+/// chain's head is kept for ever.)
+///
+/// **Memory.** 32 bytes per slot, at most 70 % full, plus the name's bytes:
+/// about 46 to 91 bytes per account and its name, for every account ever
+/// seen (not per event). The slots and names are split in 64 shards, each
+/// grown (doubled) on its own, so a growth moves 1/64 of them.
 ///
 ///     var heads = AccountHeads()
 ///     heads.replace("alice", with: 7)   // nil: alice's first event
 ///     heads.replace("alice", with: 9)   // 7
 ///
-/// - Complexity: O(1) expected per update and lookup.
+/// - Complexity: O(length of the name) expected per update and lookup.
 struct AccountHeads {
-  private static let shardCount = 64
-  private var shards = [[String: Int]](repeating: [:], count: shardCount)
+  private struct Slot {
+    /// 0 marks an empty slot (``hash(_:)`` never returns 0).
+    var hash: UInt64
+    /// Where the name is in its shard's ``Shard/names``.
+    var offset: Int
+    var length: Int
+    var seq: Int
+  }
+
+  private struct Shard {
+    var slots = [Slot](repeating: Slot(hash: 0, offset: 0, length: 0, seq: 0), count: 16)
+    var names: [UInt8] = []
+    var count = 0
+  }
+
+  private static let shardBits = 6
+  private var shards = [Shard](repeating: Shard(), count: 1 << shardBits)
 
   /// Accounts held.
   private(set) var count = 0
 
-  /// The account's shard, from an FNV-1a hash of its bytes: cheaper than
-  /// `hashValue` (SipHash), which the shard's dictionary computes anyway.
-  private static func shard(_ account: String) -> Int {
-    var hash: UInt32 = 2_166_136_261
-    for byte in account.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-    return Int(hash % UInt32(shardCount))
+  /// The hash of a name's UTF-8 bytes; never 0.
+  private static func hash(_ name: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var digest = Digest64()
+    digest.update(UnsafeRawBufferPointer(name))
+    return digest.value == 0 ? 1 : digest.value
+  }
+
+  /// Calls `body` with the UTF-8 bytes of `account`, in place when it can.
+  private static func withBytes<T>(_ account: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    if let result = account.utf8.withContiguousStorageIfAvailable(body) { return result }
+    return Array(account.utf8).withUnsafeBufferPointer(body)
+  }
+
+  private static func shard(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> UInt64(64 - shardBits)) }
+
+  /// The slot of `name` in shard `s` if it is held, else the empty slot where it would go.
+  private func find(_ name: UnsafeBufferPointer<UInt8>, hash: UInt64, in s: Int) -> (slot: Int, found: Bool) {
+    shards[s].slots.withUnsafeBufferPointer { slots in
+      shards[s].names.withUnsafeBufferPointer { names in
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while slots[i].hash != 0 {
+          if slots[i].hash == hash, slots[i].length == name.count,
+            UnsafeBufferPointer(rebasing: names[slots[i].offset..<(slots[i].offset + slots[i].length)])
+              .elementsEqual(name)
+          {
+            return (i, true)
+          }
+          i = (i + 1) & mask
+        }
+        return (i, false)
+      }
+    }
   }
 
   /// The seq of the latest stored event that names `account`.
   subscript(account: String) -> Int? {
-    shards[Self.shard(account)][account]
+    Self.withBytes(account) { self[bytes: $0] }
+  }
+
+  /// The seq of the latest stored event that names the account whose UTF-8 bytes are `name`.
+  subscript(bytes name: UnsafeBufferPointer<UInt8>) -> Int? {
+    let hash = Self.hash(name)
+    let s = Self.shard(hash)
+    let (slot, found) = find(name, hash: hash, in: s)
+    return found ? shards[s].slots[slot].seq : nil
   }
 
   /// Makes `seq` the latest event of `account`; the one it replaces, if any.
   mutating func replace(_ account: String, with seq: Int) -> Int? {
-    let old = shards[Self.shard(account)].updateValue(seq, forKey: account)
-    if old == nil { count += 1 }
-    return old
+    Self.withBytes(account) { replace(bytes: $0, with: seq) }
+  }
+
+  /// Makes `seq` the latest event of the account whose UTF-8 bytes are `name`; the one it replaces, if any.
+  mutating func replace(bytes name: UnsafeBufferPointer<UInt8>, with seq: Int) -> Int? {
+    let hash = Self.hash(name)
+    let s = Self.shard(hash)
+    var (slot, found) = find(name, hash: hash, in: s)
+    if found {
+      defer { shards[s].slots[slot].seq = seq }
+      return shards[s].slots[slot].seq
+    }
+    if (shards[s].count + 1) * 10 > shards[s].slots.count * 7 {
+      grow(s)
+      slot = find(name, hash: hash, in: s).slot
+    }
+    let offset = shards[s].names.count
+    shards[s].names.append(contentsOf: name)
+    shards[s].slots[slot] = Slot(hash: hash, offset: offset, length: name.count, seq: seq)
+    shards[s].count += 1
+    count += 1
+    return nil
+  }
+
+  /// Doubles shard `s`'s slots, placing each held slot by its stored hash.
+  private mutating func grow(_ s: Int) {
+    let old = shards[s].slots
+    var slots = [Slot](repeating: Slot(hash: 0, offset: 0, length: 0, seq: 0), count: old.count * 2)
+    slots.withUnsafeMutableBufferPointer { slots in
+      let mask = slots.count - 1
+      for slot in old where slot.hash != 0 {
+        var i = Int(truncatingIfNeeded: slot.hash) & mask
+        while slots[i].hash != 0 { i = (i + 1) & mask }
+        slots[i] = slot
+      }
+    }
+    shards[s].slots = slots
   }
 }

@@ -103,8 +103,8 @@ final class DecisionEngine {
     let start = ContinuousClock.now
     try store.forEachKey { seq, id, a, b in
       if let id { ids.insert(hash: ClientIDIndex.hash(id), seq: seq) }
-      if let a { _ = heads.replace(a, with: seq) }
-      if let b { _ = heads.replace(b, with: seq) }
+      if let a { _ = heads.replace(bytes: a, with: seq) }
+      if let b { _ = heads.replace(bytes: b, with: seq) }
     }
     logger.info(
       "in-memory indexes rebuilt",

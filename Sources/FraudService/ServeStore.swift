@@ -253,15 +253,18 @@ final class ServeStore {
     while try sqlite({ try read.step() }) { try body(Int(read.int64(0)), read.blob(1), read.blob(2)) }
   }
 
-  /// Calls `body` with the seq, client id (nil when none) and accounts of
-  /// every stored event, in seq order: what the in-memory indexes are rebuilt from.
-  func forEachKey(_ body: (Int, [UInt8]?, String?, String?) -> Void) throws(ServeError) {
+  /// Calls `body` with the seq, client id and accounts' UTF-8 bytes (each
+  /// nil when none) of every stored event, in seq order: what the in-memory
+  /// indexes are rebuilt from. The bytes are SQLite's, valid during the call only.
+  func forEachKey(
+    _ body: (Int, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?) -> Void
+  ) throws(ServeError) {
     try sqlite {
       let read = try connection.prepare("SELECT seq, client_id, account_a, account_b FROM serve_events ORDER BY seq")
       while try read.step() {
-        let id = read.isNull(1) ? nil : read.blob(1)
-        let a = read.isNull(2) ? nil : String(decoding: read.bytes(2), as: UTF8.self)
-        let b = read.isNull(3) ? nil : String(decoding: read.bytes(3), as: UTF8.self)
+        let id = read.isNull(1) ? nil : read.bytes(1)
+        let a = read.isNull(2) ? nil : read.bytes(2)
+        let b = read.isNull(3) ? nil : read.bytes(3)
         body(Int(read.int64(0)), id, a, b)
       }
     }
