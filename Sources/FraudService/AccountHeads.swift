@@ -10,16 +10,16 @@ import SignalGraph
 /// the stored rows at start-up.
 ///
 /// **Keyed by the name's bytes.** An open-addressing table of (64-bit hash
-/// of the name's UTF-8 bytes, where the name is, seq) slots; the names
-/// themselves are appended to a byte buffer per shard. A lookup hashes the
-/// name once (8 bytes at a time) and compares bytes only on a full hash
-/// match: cheaper than `[String: Int]`, which hashed each name with SipHash
+/// of the name's UTF-8 bytes, seq, name) slots: a name of up to 15 bytes is
+/// kept in its slot, a longer one is appended to a byte buffer per shard and
+/// the slot says where. A lookup hashes the name once (8 bytes at a time)
+/// and compares the name only on a full hash match: cheaper than `[String: Int]`, which hashed each name with SipHash
 /// and compared `String`s. (Not keyed by the pre-filter's interned account
 /// ids: those are released when an account is idle and then reused, while a
 /// chain's head is kept for ever.)
 ///
-/// **Memory.** 32 bytes per slot, at most 70 % full, plus the name's bytes:
-/// about 46 to 91 bytes per account and its name, for every account ever
+/// **Memory.** 32 bytes per slot, at most 70 % full, plus the bytes of names
+/// longer than 15: about 46 to 91 bytes per account and its name, for every account ever
 /// seen (not per event). The slots and names are split in 64 shards, each
 /// grown (doubled) on its own, so a growth moves 1/64 of them.
 ///
@@ -32,14 +32,31 @@ struct AccountHeads {
   private struct Slot {
     /// 0 marks an empty slot (``hash(_:)`` never returns 0).
     var hash: UInt64
-    /// Where the name is in its shard's ``Shard/names``.
-    var offset: Int
-    var length: Int
     var seq: Int
+    /// The name itself when it has at most 15 bytes (``key(_:)``), else where
+    /// it is in its shard's ``Shard/names`` (offset, then length with the top bit set).
+    var key: (UInt64, UInt64)
+  }
+
+  private static let empty = Slot(hash: 0, seq: 0, key: (0, 0))
+  private static let long: UInt64 = 1 << 63
+
+  /// A name of at most 15 bytes as two words, its length in the last byte:
+  /// compared in the slot, without reading ``Shard/names`` (a second cache miss).
+  private static func key(_ name: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+    var words: (UInt64, UInt64) = (0, UInt64(name.count) << 56)
+    for i in 0..<name.count {
+      if i < 8 {
+        words.0 |= UInt64(name[i]) << (8 * UInt64(i))
+      } else {
+        words.1 |= UInt64(name[i]) << (8 * UInt64(i - 8))
+      }
+    }
+    return words
   }
 
   private struct Shard {
-    var slots = [Slot](repeating: Slot(hash: 0, offset: 0, length: 0, seq: 0), count: 16)
+    var slots = [Slot](repeating: AccountHeads.empty, count: 16)
     var names: [UInt8] = []
     var count = 0
   }
@@ -67,21 +84,26 @@ struct AccountHeads {
 
   /// The slot of `name` in shard `s` if it is held, else the empty slot where it would go.
   private func find(_ name: UnsafeBufferPointer<UInt8>, hash: UInt64, in s: Int) -> (slot: Int, found: Bool) {
-    shards[s].slots.withUnsafeBufferPointer { slots in
-      shards[s].names.withUnsafeBufferPointer { names in
-        let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: hash) & mask
-        while slots[i].hash != 0 {
-          if slots[i].hash == hash, slots[i].length == name.count,
-            UnsafeBufferPointer(rebasing: names[slots[i].offset..<(slots[i].offset + slots[i].length)])
-              .elementsEqual(name)
-          {
-            return (i, true)
+    let short = name.count < 16 ? Self.key(name) : nil
+    return shards[s].slots.withUnsafeBufferPointer { slots in
+      let mask = slots.count - 1
+      var i = Int(truncatingIfNeeded: hash) & mask
+      while slots[i].hash != 0 {
+        if slots[i].hash == hash {
+          let key = slots[i].key
+          if let short {
+            if key == short { return (i, true) }
+          } else if key.1 == UInt64(name.count) | Self.long {
+            let offset = Int(key.0)
+            let same = shards[s].names.withUnsafeBufferPointer {
+              UnsafeBufferPointer(rebasing: $0[offset..<(offset + name.count)]).elementsEqual(name)
+            }
+            if same { return (i, true) }
           }
-          i = (i + 1) & mask
         }
-        return (i, false)
+        i = (i + 1) & mask
       }
+      return (i, false)
     }
   }
 
@@ -116,9 +138,14 @@ struct AccountHeads {
       grow(s)
       slot = find(name, hash: hash, in: s).slot
     }
-    let offset = shards[s].names.count
-    shards[s].names.append(contentsOf: name)
-    shards[s].slots[slot] = Slot(hash: hash, offset: offset, length: name.count, seq: seq)
+    var key = (UInt64(0), UInt64(0))
+    if name.count < 16 {
+      key = Self.key(name)
+    } else {
+      key = (UInt64(shards[s].names.count), UInt64(name.count) | Self.long)
+      shards[s].names.append(contentsOf: name)
+    }
+    shards[s].slots[slot] = Slot(hash: hash, seq: seq, key: key)
     shards[s].count += 1
     count += 1
     return nil
@@ -127,7 +154,7 @@ struct AccountHeads {
   /// Doubles shard `s`'s slots, placing each held slot by its stored hash.
   private mutating func grow(_ s: Int) {
     let old = shards[s].slots
-    var slots = [Slot](repeating: Slot(hash: 0, offset: 0, length: 0, seq: 0), count: old.count * 2)
+    var slots = [Slot](repeating: Self.empty, count: old.count * 2)
     slots.withUnsafeMutableBufferPointer { slots in
       let mask = slots.count - 1
       for slot in old where slot.hash != 0 {
