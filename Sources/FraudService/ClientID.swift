@@ -16,7 +16,8 @@ enum ClientID {
 
   private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
 
-  private static func range(in b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+  /// Where the raw bytes of the top-level `"id"` string of the line `b` are (between its quotes), or `nil`.
+  static func range(in b: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
     var i = 0
     func skipSpace() { while i < b.count, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0D || b[i] == 0x0A { i += 1 } }
     /// Steps over a string starting at its opening quote; its content's range, or nil.

@@ -51,6 +51,13 @@ struct ClientIDIndex {
   /// The hash of an id's raw bytes; never 0.
   static func hash(_ id: [UInt8]) -> UInt64 { hash(id[...]) }
 
+  /// The hash of an id's raw bytes, where they are; never 0 (the same as ``hash(_:)-([UInt8])``'s).
+  static func hash(_ id: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var digest = Digest64()
+    digest.update(UnsafeRawBufferPointer(id))
+    return digest.value == 0 ? 1 : digest.value
+  }
+
   /// The bytes the slots take.
   var memoryBytes: Int {
     shards.reduce(0) { $0 + $1.entries.count } * MemoryLayout<Entry>.stride

@@ -18,11 +18,12 @@ import Logging
 /// ``syncCondition`` (never both held at once); ``engine`` is touched by the
 /// commit thread only (hence `@unchecked Sendable`).
 final class CommitQueue: @unchecked Sendable {
-  typealias Answer = DecisionEngine.Answer
+  /// A request's response body.
+  typealias Answer = [UInt8]
 
   private enum Job {
     /// The lines of one request, and the request waiting for their answers.
-    case events([[UInt8]], CheckedContinuation<[Answer], any Error>)
+    case events(EventBatch, CheckedContinuation<Answer, any Error>)
     /// Work on the engine between groups; it resumes its own caller.
     case read(@Sendable (DecisionEngine) -> Void)
   }
@@ -46,8 +47,8 @@ final class CommitQueue: @unchecked Sendable {
   /// A committed group waiting for the fsync: its requests, their answers,
   /// and the events committed with it (seq 0 ..< through).
   private struct Unsynced {
-    var waiting: [CheckedContinuation<[Answer], any Error>]
-    var answers: [[Answer]]
+    var waiting: [CheckedContinuation<Answer, any Error>]
+    var answers: [Answer]
     var through: Int
   }
 
@@ -79,7 +80,7 @@ final class CommitQueue: @unchecked Sendable {
   }
 
   /// Queues a request's lines, or refuses them at once (see ``DecisionCore/submit(_:)``).
-  func submit(_ lines: [[UInt8]], _ continuation: CheckedContinuation<[Answer], any Error>) {
+  func submit(_ lines: EventBatch, _ continuation: CheckedContinuation<Answer, any Error>) {
     condition.lock()
     defer { condition.unlock() }
     if let failure { return continuation.resume(throwing: ServeError.unavailable(reason: failure)) }
@@ -189,8 +190,8 @@ final class CommitQueue: @unchecked Sendable {
       condition.unlock()
       metrics.queuedEvents.set(to: 0)
 
-      var group: [[[UInt8]]] = []
-      var waiting: [CheckedContinuation<[Answer], any Error>] = []
+      var group: [EventBatch] = []
+      var waiting: [CheckedContinuation<Answer, any Error>] = []
       var reads: [@Sendable (DecisionEngine) -> Void] = []
       for job in taken {
         switch job {
@@ -289,7 +290,7 @@ final class CommitQueue: @unchecked Sendable {
   }
 
   private func commit(
-    _ group: [[[UInt8]]], _ waiting: [CheckedContinuation<[Answer], any Error>], failed: String?
+    _ group: [EventBatch], _ waiting: [CheckedContinuation<Answer, any Error>], failed: String?
   ) {
     if let failed {
       for continuation in waiting { continuation.resume(throwing: ServeError.unavailable(reason: failed)) }

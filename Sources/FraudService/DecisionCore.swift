@@ -27,9 +27,6 @@ import Logging
 /// core stops taking events (503, `/readyz` fails) until a restart recovers
 /// from what is on disk.
 final class DecisionCore: Sendable {
-  /// What one event line of a request got.
-  typealias Answer = DecisionEngine.Answer
-
   private let queue: CommitQueue
 
   /// Opens the state file (taking its lock), restores the latest checkpoint,
@@ -45,15 +42,16 @@ final class DecisionCore: Sendable {
 
   deinit { queue.close() }
 
-  /// Decides `lines` (one request) in the next group commit and returns, per line, its answer, once durable.
+  /// Decides `batch` (one request) in the next group commit and returns the
+  /// response body (``EventsResponse``), once durable.
   ///
   /// - Throws: ``ServeError/overloaded(queuedEvents:limit:)`` when the queue
   ///   is full, ``ServeError/batchTooLarge(events:limit:)`` when it could
   ///   never take the request, ``ServeError/unavailable(reason:)`` when
   ///   shutting down or stopped.
-  func submit(_ lines: [[UInt8]]) async throws -> [Answer] {
+  func submit(_ batch: EventBatch) async throws -> [UInt8] {
     try await withCheckedThrowingContinuation { continuation in
-      queue.submit(lines, continuation)
+      queue.submit(batch, continuation)
     }
   }
 

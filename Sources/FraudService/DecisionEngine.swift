@@ -43,26 +43,6 @@ import SignalGraph
 /// caller must stop using the engine (``DecisionCore`` then answers 503 and
 /// `/readyz` fails) until a restart recovers from what is on disk.
 final class DecisionEngine {
-  /// What one event line of a request got.
-  struct Answer: Sendable {
-    /// How it was answered.
-    enum Outcome: Sendable {
-      /// Decided now.
-      case decided
-      /// A retry of an event already decided (same id, same line): the stored answer.
-      case duplicate
-      /// The id names another event: not decided.
-      case conflict
-    }
-    /// The event line as sent.
-    var line: [UInt8]
-    /// Where the raw client id is in ``line`` (between its quotes), when it had one.
-    var clientID: Range<Int>?
-    /// The decision lines: the event's own, then the revocations it caused, `\n`-separated.
-    var lines: [UInt8]
-    var outcome: Outcome
-  }
-
   let configuration: ServeConfiguration
   let metrics: ServiceMetrics
   private let logger: Logger
@@ -123,8 +103,8 @@ final class DecisionEngine {
     let start = ContinuousClock.now
     try store.forEachKey { seq, id, a, b in
       if let id { ids.insert(hash: ClientIDIndex.hash(id), seq: seq) }
-      if let a { _ = heads.replace(a, with: seq) }
-      if let b { _ = heads.replace(b, with: seq) }
+      if let a { _ = heads.replace(bytes: a, with: seq) }
+      if let b { _ = heads.replace(bytes: b, with: seq) }
     }
     logger.info(
       "in-memory indexes rebuilt",
@@ -170,7 +150,9 @@ final class DecisionEngine {
       guard seq == filter.nextSeq else {
         throw .stateInconsistent(path: path, reason: "stored event \(seq) out of order")
       }
-      guard Self.answer(decide(line).decision) == answer else { throw .stateDiverged(path: path, seq: seq) }
+      guard Self.answer(line.withUnsafeBufferPointer { decide($0) }.decision) == answer else {
+        throw .stateDiverged(path: path, seq: seq)
+      }
       if seq == decided - 1, let decidedDigest, digest.value != decidedDigest {
         throw .stateInconsistent(
           path: path, reason: "the digest of the first \(decided) stored events differs from the log's")
@@ -197,9 +179,9 @@ final class DecisionEngine {
   }
 
   /// Decides one line.
-  private func decide(_ line: [UInt8]) -> Decided {
+  private func decide(_ line: UnsafeBufferPointer<UInt8>) -> Decided {
     let seq = filter.nextSeq
-    digest.update(line)
+    digest.update(UnsafeRawBufferPointer(line))
     do {
       let event = try EventParser.parse(line: line, seq: seq)
       let decision = filter.decide(event)
@@ -227,15 +209,18 @@ final class DecisionEngine {
     }
   }
 
-  /// Appends the decision lines of `rows` (each event's, `\n`-separated, as one row) to the log, in the
-  /// open transaction; the WAL is not synced. Returns the count of rows the log then holds when `countLines`.
-  private func appendToLog(_ rows: [ServeStore.Row], countLines: Bool) throws(ServeError) -> Int {
+  /// Appends the decision lines of `rows` (each event's, `\n`-separated, as one row, where it is in
+  /// `answers`) to the log, in the open transaction; the WAL is not synced. Returns the count of rows
+  /// the log then holds when `countLines`.
+  private func appendToLog(_ rows: [ServeStore.Row], answers: [UInt8], countLines: Bool) throws(ServeError) -> Int {
     do {
       try log.append(
         eventAnswers: { row in
-          // Through the buffer's addresses: `rows[i]` would copy each row (five retains and releases).
-          try rows.withUnsafeBufferPointer { rows in
-            for i in rows.indices { try rows[i].answer.withUnsafeBytes { try row(rows[i].seq, $0) } }
+          // Through the buffer's addresses: `rows[i]` would copy each row (retains and releases).
+          try answers.withUnsafeBytes { answers in
+            try rows.withUnsafeBufferPointer { rows in
+              for i in rows.indices { try row(rows[i].seq, UnsafeRawBufferPointer(rebasing: answers[rows[i].answer])) }
+            }
           }
         }, decidedEvents: filter.nextSeq, inputDigest: digest.value)
       return countLines ? try log.storedLines() : 0
@@ -282,13 +267,19 @@ final class DecisionEngine {
       "checkpoint failed; a restart replays from the previous one", metadata: ["error": "\(error)"])
   }
 
-  /// The decision lines of `decision`, `\n`-separated: its own, then each
-  /// revocation's, which `revocation` is given with its line as it is appended.
-  private static func answer(_ decision: Decision, revocation: (Decision, ArraySlice<UInt8>) -> Void = { _, _ in })
-    -> [UInt8]
-  {
+  /// The decision lines of `decision`, `\n`-separated: its own, then each revocation's.
+  private static func answer(_ decision: Decision) -> [UInt8] {
     var answer: [UInt8] = []
-    answer.reserveCapacity(32)
+    appendAnswer(decision, to: &answer)
+    return answer
+  }
+
+  /// Appends the decision lines of `decision` to `answer`, `\n`-separated:
+  /// its own, then each revocation's, which `revocation` is given with its
+  /// line as it is appended.
+  private static func appendAnswer(
+    _ decision: Decision, to answer: inout [UInt8], revocation: (Decision, ArraySlice<UInt8>) -> Void = { _, _ in }
+  ) {
     decision.appendJSONLine(to: &answer)
     for r in decision.revocations {
       answer.append(0x0A)
@@ -296,7 +287,6 @@ final class DecisionEngine {
       r.appendJSONLine(to: &answer)
       revocation(r, answer[start...])
     }
-    return answer
   }
 
   /// Flushes the WAL to the disk: the last commit is in it.
@@ -323,17 +313,23 @@ final class DecisionEngine {
         .utf8)
   }
 
-  /// The earlier event that took the id at `id` in `line` (in this group,
-  /// from `rows`, or stored before it), if any.
-  private func earlier(id: Range<Int>, of line: [UInt8], hash: UInt64, firstSeq: Int, rows: [ServeStore.Row])
-    throws(ServeError) -> (seq: Int, line: [UInt8], answer: [UInt8])?
-  {
+  /// The earlier event that took the id `id` of `line` (in this group, from
+  /// `rows`, whose bytes are in `group` and answers in `answers`, or stored
+  /// before it), if any; with its answer when its line is `line` (a retry).
+  private func earlier(
+    id: UnsafeBufferPointer<UInt8>, of line: UnsafeBufferPointer<UInt8>, hash: UInt64, firstSeq: Int,
+    rows: [ServeStore.Row], answers: [UInt8], group: [EventBatch]
+  ) throws(ServeError) -> (seq: Int, answer: [UInt8]?)? {
     for seq in ids.seqs(hash: hash) {
       if seq >= firstSeq {
         let row = rows[seq - firstSeq]
-        if let other = row.clientID, row.line[other].elementsEqual(line[id]) { return (seq, row.line, row.answer) }
-      } else if let stored = try store.event(seq: seq), let other = stored.clientID, other.elementsEqual(line[id]) {
-        return (seq, stored.line, stored.answer)
+        guard let other = row.clientID else { continue }
+        let (sameID, sameLine) = group[row.request].bytes.withUnsafeBufferPointer { bytes in
+          (bytes[other].elementsEqual(id), bytes[row.line].elementsEqual(line))
+        }
+        if sameID { return (seq, sameLine ? Array(answers[row.answer]) : nil) }
+      } else if let stored = try store.event(seq: seq), let other = stored.clientID, other.elementsEqual(id) {
+        return (seq, stored.line.elementsEqual(line) ? stored.answer : nil)
       }
     }
     return nil
@@ -342,76 +338,90 @@ final class DecisionEngine {
   /// Decides a group of requests and commits it (see the type's discussion),
   /// without the fsync: the caller syncs the WAL (``syncWAL(statePath:)``)
   /// before it answers, when ``ServeConfiguration/durability`` asks for it.
-  func process(_ group: [[[UInt8]]]) throws(ServeError) -> [[Answer]] {
+  /// Returns each request's response body (``EventsResponse``).
+  func process(_ group: [EventBatch]) throws(ServeError) -> [[UInt8]] {
     collectBackgroundCheckpoint()
     let firstSeq = filter.nextSeq
+    let events = group.reduce(0) { $0 + $1.count }
     var rows: [ServeStore.Row] = []
-    rows.reserveCapacity(group.reduce(0) { $0 + $1.count })
+    rows.reserveCapacity(events)
+    // Every decided event's decision lines, one after the other: rows name their ranges.
+    var answers: [UInt8] = []
+    answers.reserveCapacity(events * 64)
     var revocations: [(seq: Int, line: [UInt8])] = []
-    var results: [[Answer]] = []
+    var results: [[UInt8]] = []
     results.reserveCapacity(group.count)
     var tally = EventTally()
     var revoked = 0
     var due = false
     let lines = try transaction { () throws(ServeError) -> Int in
-      for request in group {
-        var answers: [Answer] = []
-        answers.reserveCapacity(request.count)
-        for line in request {
-          let id = ClientID.range(in: line)
-          let hash = id.map { ClientIDIndex.hash(line[$0]) }
-          if let id, let hash, let earlier = try earlier(id: id, of: line, hash: hash, firstSeq: firstSeq, rows: rows) {
-            let same = earlier.line == line
-            answers.append(
-              Answer(
-                line: line, clientID: id, lines: same ? earlier.answer : Self.conflictLine(earlier.seq),
-                outcome: same ? .duplicate : .conflict))
-            tally.add(kind: .any, outcome: same ? .duplicate : .conflict)
-            continue
-          }
-          let seq = filter.nextSeq
-          let decided = decide(line)
-          let decision = decided.decision
-          if let time = decided.time { latestTime = max(latestTime, time) }
-          let answer = Self.answer(decision) { r, line in
-            let bytes = Array(line)
-            if r.seq >= firstSeq {
-              if rows[r.seq - firstSeq].status == .admitted {
-                rows[r.seq - firstSeq].status = .revoked
-                rows[r.seq - firstSeq].revocation = bytes
-              }
-            } else {
-              revocations.append((r.seq, bytes))
+      for request in group.indices {
+        var response = EventsResponse(events: group[request].count)
+        try group[request].bytes.withUnsafeBufferPointer { (bytes) throws(ServeError) in
+          for range in group[request].lines {
+            let line = UnsafeBufferPointer(rebasing: bytes[range])
+            let relative = ClientID.range(in: line)
+            let idBytes = relative.map { UnsafeBufferPointer(rebasing: line[$0]) }
+            let hash = idBytes.map { ClientIDIndex.hash($0) }
+            if let idBytes, let hash,
+              let earlier = try earlier(
+                id: idBytes, of: line, hash: hash, firstSeq: firstSeq, rows: rows, answers: answers, group: group)
+            {
+              let answer = earlier.answer ?? Self.conflictLine(earlier.seq)
+              answer.withUnsafeBufferPointer { response.add(lines: $0, id: idBytes) }
+              tally.add(kind: .any, outcome: earlier.answer != nil ? .duplicate : .conflict)
+              continue
             }
-            revoked += 1
-          }
-          let status: EventStatus
-          switch decision.verdict {
-          case .admit: status = .admitted
-          case .hold: status = .held
-          case .revoke, .error: status = .malformed
-          }
-          var row = ServeStore.Row(seq: seq, line: line, clientID: id, answer: answer, status: status)
-          if let a = decided.accounts.0 { row.accountA = (a, heads.replace(a, with: seq)) }
-          if let b = decided.accounts.1 { row.accountB = (b, heads.replace(b, with: seq)) }
-          rows.append(row)
-          if let hash { ids.insert(hash: hash, seq: seq) }
-          answers.append(Answer(line: line, clientID: id, lines: answer, outcome: .decided))
-          switch decision.verdict {
-          case .admit: tally.add(kind: decided.kind, outcome: .admit)
-          case .hold: tally.add(kind: decided.kind, outcome: .hold)
-          case .error: tally.add(kind: decided.kind, outcome: .error)
-          case .revoke: break
+            let seq = filter.nextSeq
+            let decided = decide(line)
+            let decision = decided.decision
+            if let time = decided.time { latestTime = max(latestTime, time) }
+            let start = answers.count
+            Self.appendAnswer(decision, to: &answers) { r, line in
+              let bytes = Array(line)
+              if r.seq >= firstSeq {
+                if rows[r.seq - firstSeq].status == .admitted {
+                  rows[r.seq - firstSeq].status = .revoked
+                  rows[r.seq - firstSeq].revocation = bytes
+                }
+              } else {
+                revocations.append((r.seq, bytes))
+              }
+              revoked += 1
+            }
+            let answer = start..<answers.count
+            let status: EventStatus
+            switch decision.verdict {
+            case .admit: status = .admitted
+            case .hold: status = .held
+            case .revoke, .error: status = .malformed
+            }
+            let id = relative.map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
+            var row = ServeStore.Row(
+              seq: seq, request: request, line: range, clientID: id, answer: answer, status: status)
+            if let a = decided.accounts.0 { row.accountA = (a, heads.replace(a, with: seq)) }
+            if let b = decided.accounts.1 { row.accountB = (b, heads.replace(b, with: seq)) }
+            rows.append(row)
+            if let hash { ids.insert(hash: hash, seq: seq) }
+            answers.withUnsafeBufferPointer {
+              response.add(lines: UnsafeBufferPointer(rebasing: $0[answer]), id: idBytes)
+            }
+            switch decision.verdict {
+            case .admit: tally.add(kind: decided.kind, outcome: .admit)
+            case .hold: tally.add(kind: decided.kind, outcome: .hold)
+            case .error: tally.add(kind: decided.kind, outcome: .error)
+            case .revoke: break
+            }
           }
         }
-        results.append(answers)
+        results.append(response.body())
       }
       guard !rows.isEmpty else { return 0 }
       due = background == nil && filter.nextSeq >= checkpointDueAt
       var meta: [(String, Int64)] = [("latest_time", latestTime)]
       if let time = checkpointTimeToStore { meta.append(("checkpoint_time", time)) }
-      try store.write(rows, revocations: revocations, meta: meta)
-      return try appendToLog(rows, countLines: due)
+      try store.write(rows, of: group, revocations: revocations, meta: meta)
+      return try appendToLog(rows, answers: answers, countLines: due)
     }
     metrics.count(tally)
     if revoked > 0 { metrics.revocations.increment(by: Int64(revoked)) }
@@ -467,7 +477,7 @@ final class DecisionEngine {
     collectBackgroundCheckpoint(waiting: true)
     guard filter.nextSeq > checkpointedEvents else { return false }
     try transaction { () throws(ServeError) in
-      try store.write([], revocations: [], meta: [("checkpoint_time", Self.wallClock())])
+      try store.write([], of: [], revocations: [], meta: [("checkpoint_time", Self.wallClock())])
       do {
         try log.append([], decidedEvents: filter.nextSeq, inputDigest: digest.value, checkpointOf: filter)
       } catch {

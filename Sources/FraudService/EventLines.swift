@@ -5,32 +5,33 @@ import NIOCore
 /// or with `singleObject` one JSON event that may span lines (its line
 /// breaks are JSON whitespace and become spaces).
 ///
-///     EventLines.split(ByteBuffer(string: "{...}\n{...}\n"), singleObject: false)   // two lines
+///     EventLines.split(ByteBuffer(string: "{...}\n{...}\n"), singleObject: false).count   // two lines
 ///
-/// - Complexity: O(body length); each line is copied once.
+/// - Complexity: O(body length); the body is copied once, into one buffer
+///   (``EventBatch``), and each line is a range in it.
 enum EventLines {
-  static func split(_ body: ByteBuffer, singleObject: Bool) -> [[UInt8]] {
+  static func split(_ body: ByteBuffer, singleObject: Bool) -> EventBatch {
     body.withUnsafeReadableBytes { raw in
-      let bytes = raw.bindMemory(to: UInt8.self)
+      var bytes = Array(raw.bindMemory(to: UInt8.self))
       if singleObject {
-        var line = Array(bytes)
-        for i in line.indices where line[i] == 0x0A || line[i] == 0x0D { line[i] = 0x20 }
-        return isBlank(line[...]) ? [] : [line]
+        for i in bytes.indices where bytes[i] == 0x0A || bytes[i] == 0x0D { bytes[i] = 0x20 }
+        return EventBatch(bytes: bytes, lines: isBlank(bytes[...]) ? [] : [0..<bytes.count])
       }
-      var lines: [[UInt8]] = []
-      var start = 0
-      func take(_ end: Int) {
-        var stop = end
-        if stop > start, bytes[stop - 1] == 0x0D { stop -= 1 }
-        let line = UnsafeBufferPointer(rebasing: bytes[start..<stop])
-        if !isBlank(line) { lines.append(Array(line)) }
+      var lines: [Range<Int>] = []
+      bytes.withUnsafeBufferPointer { bytes in
+        var start = 0
+        func take(_ end: Int) {
+          var stop = end
+          if stop > start, bytes[stop - 1] == 0x0D { stop -= 1 }
+          if !isBlank(UnsafeBufferPointer(rebasing: bytes[start..<stop])) { lines.append(start..<stop) }
+        }
+        for i in 0..<bytes.count where bytes[i] == 0x0A {
+          take(i)
+          start = i + 1
+        }
+        if start < bytes.count { take(bytes.count) }
       }
-      for i in 0..<bytes.count where bytes[i] == 0x0A {
-        take(i)
-        start = i + 1
-      }
-      if start < bytes.count { take(bytes.count) }
-      return lines
+      return EventBatch(bytes: bytes, lines: lines)
     }
   }
 

@@ -52,11 +52,10 @@ struct ServeRoutes: Sendable {
       return JSONResponse.error(.contentTooLarge, "the body is larger than the limit of \(limit) bytes")
     }
     let single = request.headers[.contentType].map { $0.lowercased().hasPrefix("application/json") } ?? false
-    let lines = EventLines.split(body, singleObject: single)
-    guard !lines.isEmpty else { return JSONResponse.error(.badRequest, "the body holds no event") }
+    let batch = EventLines.split(body, singleObject: single)
+    guard batch.count > 0 else { return JSONResponse.error(.badRequest, "the body holds no event") }
     do {
-      let answers = try await core.submit(lines)
-      return JSONResponse.ok(EventsResponse.body(answers))
+      return JSONResponse.ok(try await core.submit(batch))
     } catch let error as ServeError {
       switch error {
       case .overloaded:

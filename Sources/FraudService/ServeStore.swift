@@ -40,15 +40,19 @@ final class ServeStore {
   private let after: SQLiteStatement
   private let setMeta: SQLiteStatement
 
-  /// One event to store.
+  /// One event to store: its bytes are where the request left them (one
+  /// buffer per request, ``EventBatch``) and its answer in the group's
+  /// answer buffer, so a row holds no array of its own (a revocation aside).
   struct Row {
     var seq: Int
-    /// The event line as sent.
-    var line: [UInt8]
-    /// Where its client id is in ``line``, if it has one.
+    /// The request of the group written whose bytes hold the event line.
+    var request: Int
+    /// Where the event line is in that request's bytes.
+    var line: Range<Int>
+    /// Where its client id is in those bytes, if it has one.
     var clientID: Range<Int>?
-    /// Its decision lines, `\n`-separated: stored by the log, not here.
-    var answer: [UInt8]
+    /// Where its decision lines (`\n`-separated) are in the group's answer buffer: stored by the log, not here.
+    var answer: Range<Int>
     var status: EventStatus
     var revocation: [UInt8]? = nil
     /// The accounts the event names (each once), with the seq of each one's previous event.
@@ -162,13 +166,18 @@ final class ServeStore {
     }
   }
 
-  /// Stores `rows`, marks `revocations` (seq, revoke line) and sets `meta`,
-  /// in the transaction open on the connection (or one of its own).
-  func write(_ rows: [Row], revocations: [(seq: Int, line: [UInt8])], meta: [(String, Int64)]) throws(ServeError) {
+  /// Stores `rows`, whose bytes are in the requests of `group`, marks
+  /// `revocations` (seq, revoke line) and sets `meta`, in the transaction
+  /// open on the connection (or one of its own).
+  func write(
+    _ rows: [Row], of group: [EventBatch], revocations: [(seq: Int, line: [UInt8])], meta: [(String, Int64)]
+  ) throws(ServeError) {
     try sqlite {
       try connection.transactionUnlessOpen {
-        try rows.withUnsafeBufferPointer { rows in
-          for i in rows.indices { try insert(rows, i) }
+        try group.withUnsafeBufferPointer { group in
+          try rows.withUnsafeBufferPointer { rows in
+            for i in rows.indices { try insert(rows, i, group[rows[i].request].bytes) }
+          }
         }
         for (seq, line) in revocations {
           revoke.bind(1, Int64(seq))
@@ -200,17 +209,17 @@ final class ServeStore {
   }
 
   /// Inserts `rows[i]` (not its answer, which the log stores), its bytes
-  /// bound where they are (not copied), its fields read in place (a copy of
-  /// the row would cost five retains and releases).
-  private func insert(_ rows: UnsafeBufferPointer<Row>, _ i: Int) throws {
-    try rows[i].line.withUnsafeBytes { line in
+  /// bound where they are in its request's `bytes` (not copied), its fields
+  /// read in place (a copy of the row would cost retains and releases).
+  private func insert(_ rows: UnsafeBufferPointer<Row>, _ i: Int, _ bytes: [UInt8]) throws {
+    try bytes.withUnsafeBytes { bytes in
       insertEvent.bind(1, Int64(rows[i].seq))
       if let id = rows[i].clientID {
-        insertEvent.bind(2, borrowedBlob: UnsafeRawBufferPointer(rebasing: line[id]))
+        insertEvent.bind(2, borrowedBlob: UnsafeRawBufferPointer(rebasing: bytes[id]))
       } else {
         insertEvent.bindNull(2)
       }
-      insertEvent.bind(3, borrowedBlob: line)
+      insertEvent.bind(3, borrowedBlob: UnsafeRawBufferPointer(rebasing: bytes[rows[i].line]))
       insertEvent.bind(4, Int64(rows[i].status.rawValue))
       Self.bind(insertEvent, 5, rows[i].revocation)
       bindAccount(6, rows[i].accountA)
@@ -244,15 +253,18 @@ final class ServeStore {
     while try sqlite({ try read.step() }) { try body(Int(read.int64(0)), read.blob(1), read.blob(2)) }
   }
 
-  /// Calls `body` with the seq, client id (nil when none) and accounts of
-  /// every stored event, in seq order: what the in-memory indexes are rebuilt from.
-  func forEachKey(_ body: (Int, [UInt8]?, String?, String?) -> Void) throws(ServeError) {
+  /// Calls `body` with the seq, client id and accounts' UTF-8 bytes (each
+  /// nil when none) of every stored event, in seq order: what the in-memory
+  /// indexes are rebuilt from. The bytes are SQLite's, valid during the call only.
+  func forEachKey(
+    _ body: (Int, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?) -> Void
+  ) throws(ServeError) {
     try sqlite {
       let read = try connection.prepare("SELECT seq, client_id, account_a, account_b FROM serve_events ORDER BY seq")
       while try read.step() {
-        let id = read.isNull(1) ? nil : read.blob(1)
-        let a = read.isNull(2) ? nil : String(decoding: read.bytes(2), as: UTF8.self)
-        let b = read.isNull(3) ? nil : String(decoding: read.bytes(3), as: UTF8.self)
+        let id = read.isNull(1) ? nil : read.bytes(1)
+        let a = read.isNull(2) ? nil : read.bytes(2)
+        let b = read.isNull(3) ? nil : read.bytes(3)
         body(Int(read.int64(0)), id, a, b)
       }
     }

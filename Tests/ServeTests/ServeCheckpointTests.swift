@@ -30,9 +30,9 @@ import Testing
   }
 
   /// `count` like events from `first` on, each its own request, as one group.
-  static func group(_ first: Int, _ count: Int) -> [[[UInt8]]] {
+  static func group(_ first: Int, _ count: Int) -> [EventBatch] {
     (first..<(first + count)).map {
-      [Array(ServeHarness.like($0, id: "c\($0)", src: "fan\($0 % 7)", dst: "page\($0 % 3)").utf8)]
+      EventBatch(lines: [Array(ServeHarness.like($0, id: "c\($0)", src: "fan\($0 % 7)", dst: "page\($0 % 3)").utf8)])
     }
   }
 

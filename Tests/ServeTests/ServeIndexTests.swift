@@ -31,6 +31,27 @@ import Testing
     #expect(heads.count == 2)
   }
 
+  /// The byte-keyed table through many growths: names that share prefixes,
+  /// non-ASCII names, lookups by `String` and by bytes agree.
+  @Test func accountHeadsKeepEveryAccountThroughGrowth() {
+    var heads = AccountHeads()
+    let names = (0..<30_000).map { $0 % 3 == 0 ? "é\($0)ü" : String(repeating: "a", count: $0 % 40) + "\($0)" }
+    for (seq, name) in names.enumerated() { #expect(heads.replace(name, with: seq) == nil) }
+    #expect(heads.count == names.count)
+    for (seq, name) in names.enumerated() where seq % 7 == 0 {
+      #expect(heads.replace(name, with: seq + 100_000) == seq)
+    }
+    for (seq, name) in names.enumerated() {
+      let expected = seq % 7 == 0 ? seq + 100_000 : seq
+      #expect(heads[name] == expected)
+      #expect(Array(name.utf8).withUnsafeBufferPointer { heads[bytes: $0] } == expected)
+    }
+    #expect(heads[""] == nil)
+    #expect(heads["a"] == nil)
+    #expect(heads["é0"] == nil)
+    #expect(heads.count == names.count)
+  }
+
   /// Ids, conflicts and scores after a restart come from the rebuilt
   /// in-memory indexes: they must answer as the server before the restart did.
   @Test func aRestartRebuildsTheIdIndexAndTheAccountChains() async throws {
@@ -40,9 +61,11 @@ import Testing
     configuration.checkpointEvery = 9
     let events = (0..<40).map {
       ServeHarness.like(
-        $0, id: "x\($0)", src: "fan\($0 % 4)", dst: $0 % 5 == 0 ? "fan\(($0 + 1) % 4)" : "page\($0 % 3)")
+        $0, id: "x\($0)", src: $0 % 2 == 0 ? "fan\($0 % 4)" : "fän\($0 % 4)",
+        dst: $0 % 5 == 0 ? "fän\(($0 + 1) % 4)" : "page\($0 % 3)")
     }
-    let scored = ["fan0", "fan1", "page2", "nobody"]
+    // Non-ASCII names too: the heads are keyed by the names' UTF-8 bytes, rebuilt from SQLite's.
+    let scored = ["fan0", "f%C3%A4n1", "f%C3%A4n3", "page2", "nobody"]
     let (answers, scores) = try await ServeHarness.withServer(configuration) { port in
       var answers: [String] = []
       for start in stride(from: 0, to: events.count, by: 8) {
@@ -55,6 +78,8 @@ import Testing
       }
       return (answers, scores)
     }
+    let fan1 = try ServeHarness.json(scores[1])
+    #expect((fan1["admittedSignals"] as? Int ?? 0) + (fan1["heldSignals"] as? Int ?? 0) > 0, "fän1 has signals")
     try await ServeHarness.withServer(configuration) { port in
       for account in scored.indices {
         let after = try await ServeHarness.request(port, .get, "/v1/accounts/\(scored[account])/score").body
