@@ -139,6 +139,81 @@ import Testing
     #expect(evidence["relayed_chains"] == .integer(1))
   }
 
+  @Test func aRingOfBusyMembersWhoseHopsChanceCouldExplainIsStillASeed() throws {
+    var set = Self.background()
+    // The ring passes on the background's own habitual amounts, so each hop
+    // alone is a likely coincidence; closing on the origin is not.
+    let habits = Set(set.payments.amountMicros).sorted()
+    let u = habits[habits.count / 2]
+    let members = ["h1", "h2", "h3", "h4"]
+    for hop in members.indices {  // a cent less at each hop
+      set.addPayment(
+        id: "ring\(hop)", source: members[hop], target: members[(hop + 1) % members.count],
+        amount: Amount(micros: u - Int64(hop) * 10_000), time: Self.start + (30 + Int64(hop) * 3) * Self.day)
+    }
+    let transfers = PaymentTransfers(set, bucketSeconds: Self.day)
+    let chains = RelayChains(
+      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), hopWindow: 14, skim: 0.1,
+      maxHops: 8, alpha: 0.01)
+    func onRing(_ t: Int) -> Bool {
+      let from = set.accounts.ids[transfers.source[t]], to = set.accounts.ids[transfers.target[t]]
+      let ringAmounts = (0..<Int64(4)).map { u - $0 * 10_000 }
+      return ringAmounts.contains(transfers.unitMicros[t]) && members.contains(from) && members.contains(to)
+    }
+    let ringHops = (0..<transfers.count).filter(onRing).flatMap { t in
+      chains.hops(of: t).filter { onRing(Int($0.next)) }
+    }
+    // Some hop is too likely for a stack to follow, yet the ring is a seed.
+    #expect(ringHops.contains { Double($0.looked) * $0.q > chains.maxHopChance })
+    let (rings, _) = chains.relayedPaths()
+    let ring = try #require(
+      rings.first { Set($0.transfers.map { set.accounts.ids[transfers.source[$0]] }) == Set(members) })
+    #expect(ring.surprise >= 2)  // a seed: under 1 % expected by chance
+  }
+
+  @Test func roommatesPassingRentSharesRoundEveryWeekAreNotARing() {
+    var set = Self.background()
+    // Three roommates pay each other random shares round the flat every
+    // week; one week the shares happen to come within a few percent.
+    var rng: UInt64 = 11
+    func share() -> Int64 {
+      rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int64(1_500 + (rng >> 33) % 43_500)
+    }
+    let flat = ["rm1", "rm2", "rm3"]
+    for week in Int64(0)..<17 {
+      let close: [Int64] = [30_000, 29_100, 28_500]
+      for i in flat.indices {
+        Self.pay(
+          &set, flat[i], flat[(i + 1) % 3], cents: week == 8 ? close[i] : share(), day: week * 7 + Int64(i))
+      }
+    }
+    #expect(!findings(set).contains { $0.accounts.contains { set.accounts.ids[$0].hasPrefix("rm") } })
+  }
+
+  @Test func theChancesOfAChainCombineAsAProductOfUniformChances() {
+    #expect(RelayChains.log10Combined(-6, factors: 1) == -6)
+    #expect(abs(RelayChains.log10Combined(-6, factors: 3) - log10(1e-6 * 110.25)) < 0.001)
+    #expect(RelayChains.log10Combined(0.3, factors: 4) == 0)  // never above one
+    // More factors make the same product likelier, never more than certain.
+    let byFactors = (1...8).map { RelayChains.log10Combined(-5, factors: $0) }
+    #expect(zip(byFactors, byFactors.dropFirst()).allSatisfy { $0 < $1 })
+    #expect(byFactors.allSatisfy { $0 <= 0 })
+  }
+
+  @Test func aPairsTransfersAreOneRun() {
+    var set = SignalSet()
+    Self.pay(&set, "a", "b", cents: 10_000, day: 0)
+    for d in Int64(0)..<5 { Self.pay(&set, "c", "d", cents: 9_000, day: d * 3) }
+    Self.pay(&set, "c", "e", cents: 9_000, day: 1)
+    let transfers = PaymentTransfers(set, bucketSeconds: Self.day)
+    let toD = (0..<transfers.count).filter { set.accounts.ids[transfers.target[$0]] == "d" }
+    #expect(toD.count == 5)
+    for t in toD { #expect(transfers.pairRun(of: t) == toD[0]..<toD[4] + 1) }
+    let once = (0..<transfers.count).first { set.accounts.ids[transfers.source[$0]] == "a" }!
+    #expect(transfers.pairRun(of: once) == once..<once + 1)
+  }
+
   @Test func aSplitSumPassedOnInOtherPartsIsStillARelay() throws {
     var set = Self.background()
     // 9 000.00 arrives as one payment and leaves as three of 2 950.00 (98 %), and so on round.

@@ -112,6 +112,16 @@ struct PaymentTransfers {
     incoming = Adjacency(nodeCount: accounts, sources: target, targets: source, order: byBucket)
   }
 
+  /// The transfers of `t`'s payer to `t`'s payee over the whole set (`t`
+  /// among them): a contiguous run, transfers being sorted by payer, payee
+  /// and bucket.
+  func pairRun(of t: Int) -> Range<Int> {
+    var low = t, high = t + 1
+    while low > 0, source[low - 1] == source[t], target[low - 1] == target[t] { low -= 1 }
+    while high < count, source[high] == source[t], target[high] == target[t] { high += 1 }
+    return low..<high
+  }
+
   /// `items` stably sorted by `keys[item]`, each key in `0..<range`.
   private static func countingSort(_ items: [Int32], keys: [Int32], range: Int) -> [Int32] {
     var starts = [Int](repeating: 0, count: range + 1)

@@ -15,26 +15,36 @@ import Foundation
 /// in other parts). Among the *k* transfers out of *Y* in that
 /// window, the chance that one matches is *k* · *q*, *q* the share of
 /// payments whose amount lies between the amount passed on and *u* (at
-/// least as close to *u* as the one seen; exactly *u* when they are equal). A ring
-/// or stack follows a hop only when *k* · *q* ≤ ``maxHopChance`` (0.01): a
-/// hop that chance explains is no evidence.
+/// least as close to *u* as the one seen; exactly *u* when they are equal).
+/// A stack follows a hop only when *k* · *q* ≤ ``maxHopChance``
+/// (0.01): a hop that chance explains is no evidence of layering; a ring,
+/// whose evidence is closing on its origin, follows hops up to
+/// ``maxRingHopChance``.
 ///
 /// - A **ring** starting at transfer *t*₀ that returns to its origin after
-///   hops *h*₁ … *h*ₗ has the expected count of chance rings
-///   *E* = *T* · ∏ *k*ᵢ*q*ᵢ · (*n* · *q*ₗ), *T* the transfers, *n* the
-///   transfers closing on the origin in the window. Two-account returns (a
-///   refund, a repaid loan) are not rings.
+///   hops *h*₁ … *h*ₗ multiplies the hops' chances *k*ᵢ*q*ᵢ and the chance
+///   of closing, *k*ₗ · *s* · *q*ₗ, *s* the share of the last account's
+///   transfers that go to the origin over the whole set (a ring of
+///   housemates who always pay each other closes by routine, not by
+///   chance). Two-account returns (a refund, a repaid loan) are not rings.
 /// - A **scatter-gather** from source *S*: for the transfers *S* sends
 ///   within a window, the relays through distinct intermediaries *Iⱼ* that
-///   reach one other account *G*. The first relay costs *k*₁*q*₁, each
-///   further one *m* · *n*ⱼ · *qⱼ* (*m* transfers of *S* it could have
-///   started from, *n*ⱼ transfers from *Iⱼ* to *G*):
-///   *E* = *T* · *k*₁*q*₁ · ∏ⱼ≥₂ *m* *n*ⱼ *q*ⱼ.
-///
+///   reach one other account *G*. The first relay's chance is *k*₁*q*₁,
+///   each further one's *m* · *k*ⱼ*s*ⱼ · *qⱼ* (*m* transfers of *S* it could
+///   have started from, *k*ⱼ*s*ⱼ the transfers from *Iⱼ* in the window
+///   expected to go to *G*, *s*ⱼ the share of *Iⱼ*'s transfers paid to *G*).
 /// - A **stack** (layering): an open chain of at least ``minStackHops``
-///   relays, *E* = *T* · ∏ *k*ᵢ*q*ᵢ.
+///   relays, multiplying its hops' chances.
 ///
-/// A chain with *E* ≤ α is a seed of surprise −log₁₀ *E*.
+/// Each of a chain's *n* links has two chances (``ChainChance``): that it
+/// exists at all, *k* · *b* for *b* the share of amounts in the whole relay
+/// band, and how close its amount came within the band, *c* = *q* / *b*.
+/// The first is a fixed test and multiplies; the second is chosen after the
+/// fact, so its product *x* counts as *x* · Σᵢ₌₀ⁿ⁻¹ (−ln *x*)ⁱ / *i*!
+/// (``log10Combined(_:factors:)``): the expected count of chance copies is
+/// *E* = *T* · ∏ *k*ᵢ*b*ᵢ · *x* Σᵢ (−ln *x*)ⁱ / *i*!, *T* the transfers a
+/// chain could start from; with *E* ≤ α the chain is a seed of surprise
+/// −log₁₀ *E*.
 ///
 ///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
 ///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)   // hops counted in days
@@ -65,6 +75,10 @@ struct RelayChains {
   /// relay must itself be beyond chance), so a chain does not pick up an
   /// account's ordinary payment that happens to come near what it received.
   let maxHopChance = 0.01
+  /// The most chance of a hop a ring may follow: closing on its origin is
+  /// the ring's evidence, so its hops need only be more likely relays than
+  /// not, and their chances multiply into the ring's.
+  let maxRingHopChance = 0.5
   /// The fewest relays of a stack (four accounts in a chain).
   let minStackHops = 2
   /// The chance bound under which a chain is a seed.
@@ -94,11 +108,40 @@ struct RelayChains {
   struct Hop {
     /// The transfer passing it on.
     var next: Int32
-    /// Transfers out of the relaying account in the window; of those, how
-    /// many went to `next`'s receiver.
-    var looked: Int32, toSink: Int32
-    /// The chance of `next`'s amount.
+    /// Transfers out of the relaying account in the window.
+    var looked: Int32
+    /// The chance of `next`'s amount: at least as close to what arrived.
     var q: Double
+    /// The chance of an amount anywhere in the relay band (a skim of up to
+    /// ``skim``): `q` is its closeness within it.
+    var band: Double
+  }
+
+  /// The chance of a chain, kept as two products: that each of its links
+  /// exists at all (a transfer in the window, its amount anywhere in the
+  /// relay band), a fixed test; and how close each amount came within its
+  /// band, chosen after the fact. Only the second needs the correction of
+  /// ``RelayChains/log10Combined(_:factors:)``.
+  struct ChainChance {
+    var log10Exists = 0.0, log10Closeness = 0.0
+    var factors = 0
+
+    /// The chain with one more link: `count` transfers it could be (each
+    /// with chance `band` of an amount in the band), of which one came
+    /// with chance `q`.
+    func adding(count: Double, q: Double, band: Double) -> ChainChance {
+      var next = self
+      next.log10Exists += log10(min(count * band, 1))
+      next.log10Closeness += log10(min(q / band, 1))
+      next.factors += 1
+      return next
+    }
+
+    /// The expected count of chance chains as surprising among `log10T`
+    /// (log₁₀) starting transfers, log₁₀.
+    func log10Expected(startingFrom log10T: Double) -> Double {
+      log10T + log10Exists + RelayChains.log10Combined(log10Closeness, factors: factors)
+    }
   }
 
   /// Finds every relay hop among `transfers` with one sweep per account.
@@ -143,12 +186,13 @@ struct RelayChains {
         }
         guard matches.count <= maxMatches else { continue }
         for (next, amount, u) in matches {
-          let sink = target[next]
-          var toSink: Int32 = 0
-          for k in low..<high where target[Int(outEdges[k])] == sink { toSink += 1 }
-          // The chance of passing on an amount at least this close to what arrived.
-          let q = amounts.share(in: amount...u)
-          found.append((Int32(relayed), Hop(next: Int32(next), looked: Int32(high - low), toSink: toSink, q: q)))
+          // The chance of passing on an amount at least this close to what
+          // arrived, and of one anywhere in the relay band.
+          let lowest = Int64((Double(u) * (1 - skim)).rounded(.up))
+          let hop = Hop(
+            next: Int32(next), looked: Int32(high - low), q: amounts.share(in: amount...u),
+            band: amounts.share(in: min(lowest, amount)...u))
+          found.append((Int32(relayed), hop))
         }
       }
     }
@@ -157,7 +201,7 @@ struct RelayChains {
     for f in found { offsets[Int(f.from) + 1] += 1 }
     for t in 0..<transfers.count { offsets[t + 1] += offsets[t] }
     var cursor = offsets
-    var hops = [Hop](repeating: Hop(next: 0, looked: 0, toSink: 0, q: 0), count: found.count)
+    var hops = [Hop](repeating: Hop(next: 0, looked: 0, q: 0, band: 0), count: found.count)
     for f in found {
       hops[cursor[Int(f.from)]] = f.hop
       cursor[Int(f.from)] += 1
@@ -173,8 +217,8 @@ struct RelayChains {
   /// The rings, and the open chains of at least ``minStackHops`` relays
   /// (stacks), that start at some transfer and are too unlikely for chance.
   ///
-  /// A stack's expected count of chance copies is *T* · ∏ *k*ᵢ*q*ᵢ over
-  /// its hops; only the longest chains are kept (a chain that a further
+  /// A chain's expected count of chance copies is ``ChainChance``'s over
+  /// its links; only the longest stacks are kept (a chain that a further
   /// hop extends is not reported on its own).
   func relayedPaths() -> (rings: [Chain], stacks: [Chain]) {
     let log10T = log10(Double(max(transfers.count, 1)))
@@ -184,29 +228,39 @@ struct RelayChains {
     var path: [Int] = [], accounts: [Int32] = []
     var budget = 0
 
-    /// Follows the hops of the last transfer of `path`, whose chance so far is
-    /// 10^log10E; whether it went any further.
+    /// Follows the hops of the last transfer of `path`, whose hops' chance
+    /// is `so`; whether it went any further. `stack`: every hop so far is
+    /// within ``maxHopChance``, so the path may be reported as a stack.
     @discardableResult
-    func extend(_ log10E: Double) -> Bool {
+    func extend(_ so: ChainChance, stack: Bool) -> Bool {
       guard budget > 0, path.count <= maxHops else { return false }
       budget -= 1
       let last = path[path.count - 1], origin = accounts[0]
       var extended = false
       for hop in hops(of: last) {
         let next = Int(hop.next), to = transfers.target[next]
+        let chance = Double(hop.looked) * hop.q
         if to == origin {
           guard path.count >= 2 else { continue }  // a return, not a ring
-          let total = log10E + log10(Double(closingCount(after: last, to: origin)) * hop.q)
+          // Closing on the origin: of the receiver's transfers in the
+          // window, those expected to go there, at a like amount.
+          let closing = so.adding(
+            count: Double(hop.looked) * destinationShare(of: next), q: hop.q, band: hop.band)
+          let total = closing.log10Expected(startingFrom: log10T)
           guard total <= bar else { continue }
           let ring = path + [next]
           if seen.insert(ring.sorted()).inserted { rings.append(Chain(transfers: ring, surprise: -total)) }
           extended = true
-        } else if Double(hop.looked) * hop.q <= maxHopChance, !accounts.contains(to) {
+        } else if chance <= maxRingHopChance, !accounts.contains(to) {
           path.append(next)
           accounts.append(to)
-          let deeper = log10E + log10(Double(hop.looked) * hop.q)
-          if !extend(deeper), path.count > minStackHops, deeper <= bar, seen.insert(path.sorted()).inserted {
-            stacks.append(Chain(transfers: path, surprise: -deeper))
+          let deeper = so.adding(count: Double(hop.looked), q: hop.q, band: hop.band)
+          let stillStack = stack && chance <= maxHopChance
+          if !extend(deeper, stack: stillStack), stillStack, path.count > minStackHops {
+            let total = deeper.log10Expected(startingFrom: log10T)
+            if total <= bar, seen.insert(path.sorted()).inserted {
+              stacks.append(Chain(transfers: path, surprise: -total))
+            }
           }
           path.removeLast()
           accounts.removeLast()
@@ -220,7 +274,7 @@ struct RelayChains {
       budget = maxExpansions
       path = [start]
       accounts = [transfers.source[start], transfers.target[start]]
-      extend(log10T)
+      extend(ChainChance(), stack: true)
     }
     // A chain that runs into a ring is the ring seen from outside: an
     // account that paid a member a like amount is not thereby a layer.
@@ -245,14 +299,36 @@ struct RelayChains {
     return kept
   }
 
-  /// How many transfers out of `t`'s receiver, in the window after `t`, go to `origin`.
-  private func closingCount(after t: Int, to origin: Int32) -> Int {
-    let edges = transfers.outgoing.edges(of: transfers.target[t])
-    let day = transfers.bucket[t]
-    return edges.lazy.filter {
-      let b = transfers.bucket[Int($0)]
-      return b >= day && b <= day + hopWindow && transfers.target[Int($0)] == origin
-    }.count
+  /// The chance that `factors` independent coincidences, each as likely as
+  /// its own chance says, have chances multiplying to at most
+  /// *x* = 10^`log10Product`: *x* · Σᵢ₌₀ⁿ⁻¹ (−ln *x*)ⁱ / *i*! (the
+  /// distribution of a product of uniform chances, as in Fisher's method of
+  /// combining tests), log₁₀. A chain is judged by its hops' product, and
+  /// among many weak hops some product is always small: without this a
+  /// four-hop chain of ordinary 1-in-30 coincidences would pass for a
+  /// 1-in-800 000 one.
+  ///
+  ///     RelayChains.log10Combined(-6, factors: 1)   // -6
+  ///     RelayChains.log10Combined(-6, factors: 3)   // ≈ -4.0 (1 + 13.8 + 95.4 times 10⁻⁶)
+  static func log10Combined(_ log10Product: Double, factors: Int) -> Double {
+    guard log10Product < 0 else { return 0 }
+    let y = -log10Product * log(10.0)
+    var term = 1.0, sum = 1.0
+    for i in stride(from: 1, to: max(factors, 1), by: 1) {
+      term *= y / Double(i)
+      sum += term
+    }
+    return min(log10Product + log10(sum), 0)
+  }
+
+  /// The share of the payer's transfers, over the whole set, that went to
+  /// `transfer`'s payee: how likely the honest background makes it that one
+  /// of the payer's transfers goes there. At least one over the payer's
+  /// transfers (the transfer tested is one of them), one for a payer who
+  /// pays nobody else.
+  private func destinationShare(of transfer: Int) -> Double {
+    let payerTransfers = transfers.outgoing.edges(of: transfers.source[transfer]).count
+    return Double(transfers.pairRun(of: transfer).count) / Double(max(payerTransfers, 1))
   }
 
   // MARK: - Scatter-gather
@@ -311,8 +387,13 @@ struct RelayChains {
         }.count
         guard m <= maxFan else { continue }
         // The first relay may reach any account; each further one must reach this sink.
-        var total = log10T + log10(Double(chosen[0].hop.looked) * chosen[0].hop.q)
-        for r in chosen.dropFirst() { total += log10(Double(m) * Double(r.hop.toSink) * r.hop.q) }
+        let first = chosen[0].hop
+        var chance = ChainChance().adding(count: Double(first.looked), q: first.q, band: first.band)
+        for r in chosen.dropFirst() {
+          let toSink = Double(r.hop.looked) * destinationShare(of: Int(r.hop.next))
+          chance = chance.adding(count: Double(m) * toSink, q: r.hop.q, band: r.hop.band)
+        }
+        let total = chance.log10Expected(startingFrom: log10T)
         if total <= bar {
           found.append(Chain(transfers: chosen.flatMap { [$0.scatter, Int($0.hop.next)] }, surprise: -total))
         }

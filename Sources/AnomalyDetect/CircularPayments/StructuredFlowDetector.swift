@@ -37,7 +37,7 @@ import SignalGraph
 /// 2. **Relays.** Money passed on without a split is a seed too when
 ///    ``RelayChains`` finds it too unlikely for chance (expected chance
 ///    copies under ``Thresholds/alpha``): a ring closing on its origin
-///    however slowly (hops within ``Thresholds/relayWindow``, 7 days, each
+///    however slowly (hops within ``Thresholds/relayWindow``, 14 days, each
 ///    keeping at most ``Thresholds/skim``, 10 %), a stack of two or more
 ///    relays, or relays from one source through several intermediaries
 ///    converging on another account (scatter-gather).
@@ -93,7 +93,7 @@ public struct StructuredFlowDetector: Detector {
     public var window: Int64 = 60 * 86_400
     /// The most seconds between a transfer and the one relaying it, in a
     /// ring or a scatter-gather found without split payments.
-    public var relayWindow: Int64 = 7 * 86_400
+    public var relayWindow: Int64 = 14 * 86_400
     /// The largest share of what it received a relaying account may keep.
     public var skim = 0.10
     /// The most hops of a relayed ring or stack.
