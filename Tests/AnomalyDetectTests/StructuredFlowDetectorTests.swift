@@ -226,6 +226,29 @@ import Testing
     #expect(typology(finding) == "cycle")
   }
 
+  /// The accounts of the structure holding the mule, in a set where a
+  /// mule receives 4 × 1 234.56 on day 8 (a split transfer) and pays `out`
+  /// `cents` on `day`.
+  func structureWithSumPassedOn(cents: Int64, day: Int64) -> Set<String> {
+    var set = Self.background()
+    Self.pay(&set, "smurf", "mule", cents: 123_456, day: 8, count: 4)
+    Self.pay(&set, "mule", "out", cents: cents, day: day)
+    let mule = set.accounts.ids.index(of: "mule")
+    let finding = findings(set).first { $0.accounts.contains { $0 == mule } }
+    return Set(finding?.accounts.map { set.accounts.ids[$0] } ?? [])
+  }
+
+  @Test func aSplitSumPassedOnAsOnePaymentLinksTheAccountItGoesTo() {
+    // 4 938.24 arrived in four parts; 4 840.00 (98 %) leaves as one four days later.
+    #expect(structureWithSumPassedOn(cents: 484_000, day: 12) == ["smurf", "mule", "out"])
+  }
+
+  @Test func aSumPassedOnTooLateOrGrownIsNotLinked() {
+    // Beyond the relay window (14 days), or more than arrived: not the money received.
+    #expect(structureWithSumPassedOn(cents: 484_000, day: 30) == ["smurf", "mule"])
+    #expect(structureWithSumPassedOn(cents: 510_000, day: 12) == ["smurf", "mule"])
+  }
+
   @Test func aHubPayingLikeAmountsOutAsRoutineKeepsNoRelayHops() {
     // 200 payments of 100.00 into a hub, and 50 of 100.00 out of it the same week:
     // every payment in could be "passed on" by any payment out; none is a relay.

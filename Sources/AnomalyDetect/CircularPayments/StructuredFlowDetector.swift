@@ -48,7 +48,9 @@ import SignalGraph
 ///    ties in time allowed), paid into the sender before it, or paid by the
 ///    same sender to another receiver (fanned out). A transfer whose unit
 ///    lies within ``Thresholds/amountTolerance`` (10 %, a skim of a few
-///    percent per hop) of the other's is **linked** when the chance of
+///    percent per hop) of the other's (or, for money relayed or fed in,
+///    whose total lies within it of the other's total: a split sum passed
+///    on as one payment) is **linked** when the chance of
 ///    such a match among the *k* transfers looked at, times the *c* transfers
 ///    the structure holds already (its tests so far), *c* · *k* · *q*, is at
 ///    most ``Thresholds/alpha``: *q* is the share of payments (outside the
@@ -153,7 +155,7 @@ public struct StructuredFlowDetector: Detector {
     let transfers = PaymentTransfers(set, bucketSeconds: thresholds.bucketSeconds)
     let amounts = AmountDistribution(set.payments.amountMicros)
     let relays = RelayChains(
-      transfers: transfers, amounts: amounts, hopWindow: thresholds.relayWindow / max(thresholds.bucketSeconds, 1),
+      transfers: transfers, amounts: amounts, hopWindow: relayBuckets,
       skim: thresholds.skim, maxHops: thresholds.maxRingHops, alpha: thresholds.alpha)
     let (rings, stacks) = relays.relayedPaths()
     let seeds =
@@ -270,10 +272,7 @@ public struct StructuredFlowDetector: Detector {
         let looked = Double(inRange.count)
         for c in inRange {
           let other = Int(c)
-          let u = transfers.unitMicros[other]
-          let tolerance = max(thresholds.amountTolerance, transfers.spread[t], transfers.spread[other])
-          guard Double(abs(u - unit)) <= tolerance * Double(max(u, unit)) else { continue }
-          var q = u == unit ? amounts.share(exactly: unit) : amounts.share(near: unit, tolerance: tolerance)
+          guard var q = matchChance(t, other, role: role, transfers, amounts: amounts) else { continue }
           if isSeed[other] { q *= seedShare }
           let surprise = -log10(looked * q * Double(structures.size(of: Int32(t))))
           guard surprise >= bar else { continue }
@@ -288,6 +287,38 @@ public struct StructuredFlowDetector: Detector {
     }
     return links
   }
+
+  /// The chance *q* that `other`'s amount matches `t`'s as closely as it
+  /// does, or nil when it does not match: their units within
+  /// ``Thresholds/amountTolerance`` (widened to the transfers' own spread),
+  /// *q* the share of payments of exactly that unit or within the
+  /// tolerance of it. Money passed on (``LinkRole/relayed``,
+  /// ``LinkRole/fed``) may also match by its sum, as a relay of
+  /// ``RelayChains`` does: a transfer split into several payments and
+  /// relayed as one (or paid in as one and split), within
+  /// ``Thresholds/relayWindow``, the sum passed on at most what arrived and
+  /// at least ``Thresholds/skim`` short of it, *q* the share of payments
+  /// between the two.
+  func matchChance(
+    _ t: Int, _ other: Int, role: LinkRole, _ transfers: PaymentTransfers, amounts: AmountDistribution
+  ) -> Double? {
+    let unit = transfers.unitMicros[t], u = transfers.unitMicros[other]
+    let tolerance = max(thresholds.amountTolerance, transfers.spread[t], transfers.spread[other])
+    if Double(abs(u - unit)) <= tolerance * Double(max(u, unit)) {
+      return u == unit ? amounts.share(exactly: unit) : amounts.share(near: unit, tolerance: tolerance)
+    }
+    // Money passed on as one sum: only within a relay's time, and no more than arrived.
+    let (from, to) = role == .relayed ? (t, other) : role == .fed ? (other, t) : (-1, -1)
+    guard from >= 0, abs(transfers.bucket[to] - transfers.bucket[from]) <= relayBuckets else { return nil }
+    let received = transfers.totalMicros[from], passed = transfers.totalMicros[to]
+    // Units that did not match are the same test again when neither transfer is split.
+    guard received != transfers.unitMicros[from] || passed != transfers.unitMicros[to] else { return nil }
+    guard passed <= received, Double(passed) >= Double(received) * (1 - thresholds.skim) else { return nil }
+    return amounts.share(in: passed...received)
+  }
+
+  /// ``Thresholds/relayWindow`` in buckets.
+  var relayBuckets: Int64 { thresholds.relayWindow / max(thresholds.bucketSeconds, 1) }
 
   // MARK: - Structures
 
