@@ -124,6 +124,23 @@ import Testing
     #expect(typology(finding) == "scatter_gather")
   }
 
+  @Test func aScatterGatherCountsItsFurtherRelaysAsASetNotASequence() throws {
+    var set = Self.background()
+    for (i, cents) in [Int64(30_000), 31_300, 32_900].enumerated() {
+      Self.pay(&set, "source", "mid\(i)", cents: cents, day: 10)
+      Self.pay(&set, "mid\(i)", "sink", cents: cents * 98 / 100, day: 11 + Int64(i))
+    }
+    let transfers = PaymentTransfers(set, bucketSeconds: Self.day)
+    let chains = RelayChains(
+      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), hopWindow: 14, skim: 0.1,
+      maxHops: 8, alpha: 0.01)
+    let found = try #require(chains.scatterGathers().first)
+    #expect(found.transfers.count == 6)
+    // A seed only because its two further relays are one choice of two among the
+    // source's transfers, not two ordered draws: 2! fewer chance copies.
+    #expect(found.surprise >= 2 && found.surprise - log10(2) < 2)
+  }
+
   @Test func moneyLayeredThroughAChainOfAccountsIsAStack() throws {
     var set = Self.background()
     var cents: Int64 = 1_234_567
@@ -137,6 +154,30 @@ import Testing
     #expect(typology(finding) == "stack")
     guard case let .object(evidence) = finding.evidence else { return }
     #expect(evidence["relayed_chains"] == .integer(1))
+  }
+
+  @Test func aStackOfRelaysThatEachCouldBeChanceIsStillAStackTogether() throws {
+    var set = Self.background()
+    var cents: Int64 = 52_000
+    let chain = ["m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7"]
+    for (hop, (from, to)) in zip(chain, chain.dropFirst()).enumerated() {
+      Self.pay(&set, from, to, cents: cents, day: 20 + Int64(hop) * 2)
+      cents = cents * 99 / 100
+    }
+    // The premise: most relays are 1-in-100 to 1-in-20 coincidences on their own (amounts
+    // in the background's busy band).
+    let transfers = PaymentTransfers(set, bucketSeconds: Self.day)
+    let chains = RelayChains(
+      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), hopWindow: 14, skim: 0.1,
+      maxHops: 8, alpha: 0.01)
+    let links = (0..<transfers.count).filter { chain.contains(set.accounts.ids[transfers.source[$0]]) }
+      .flatMap { t in chains.hops(of: t).filter { chain.contains(set.accounts.ids[transfers.target[Int($0.next)]]) } }
+    #expect(links.count == chain.count - 2)
+    #expect(links.contains { Double($0.looked) * $0.q > 0.01 })
+    #expect(links.allSatisfy { Double($0.looked) * $0.q <= 0.05 })
+    let finding = try #require(findings(set).first)
+    #expect(Set(finding.accounts.map { set.accounts.ids[$0] }) == Set(chain))
+    #expect(typology(finding) == "stack")
   }
 
   @Test func aRingOfBusyMembersWhoseHopsChanceCouldExplainIsStillASeed() throws {

@@ -17,7 +17,7 @@ import Foundation
 /// payments whose amount lies between the amount passed on and *u* (at
 /// least as close to *u* as the one seen; exactly *u* when they are equal).
 /// A stack follows a hop only when *k* · *q* ≤ ``maxHopChance``
-/// (0.01): a hop that chance explains is no evidence of layering; a ring,
+/// (0.05): a hop that chance readily explains is no evidence of layering; a ring,
 /// whose evidence is closing on its origin, follows hops up to
 /// ``maxRingHopChance``.
 ///
@@ -32,7 +32,9 @@ import Foundation
 ///   reach one other account *G*. The first relay's chance is *k*₁*q*₁,
 ///   each further one's *m* · *k*ⱼ*s*ⱼ · *qⱼ* (*m* transfers of *S* it could
 ///   have started from, *k*ⱼ*s*ⱼ the transfers from *Iⱼ* in the window
-///   expected to go to *G*, *s*ⱼ the share of *Iⱼ*'s transfers paid to *G*).
+///   expected to go to *G*, *s*ⱼ the share of *Iⱼ*'s transfers paid to *G*),
+///   and the *n* − 1 further relays, a set drawn from the *m* rather than a
+///   sequence, divide it by (*n* − 1)!.
 /// - A **stack** (layering): an open chain of at least ``minStackHops``
 ///   relays, multiplying its hops' chances.
 ///
@@ -71,10 +73,12 @@ struct RelayChains {
   let skim: Double
   /// The most hops of a ring or a stack.
   let maxHops: Int
-  /// The most chance, *k* · *q*, of a hop a ring or stack follows (α: each
-  /// relay must itself be beyond chance), so a chain does not pick up an
-  /// account's ordinary payment that happens to come near what it received.
-  let maxHopChance = 0.01
+  /// The most chance, *k* · *q*, of a hop a stack follows (the usual 5 %
+  /// level of one test), so a chain does not pick up an account's ordinary
+  /// payment that happens to come near what it received. Each relay need
+  /// not be beyond chance on its own: the stack is judged by its hops'
+  /// combined chance (``ChainChance``), as a ring is.
+  let maxHopChance = 0.05
   /// The most chance of a hop a ring may follow: closing on its origin is
   /// the ring's evidence, so its hops need only be more likely relays than
   /// not, and their chances multiply into the ring's.
@@ -134,6 +138,15 @@ struct RelayChains {
       next.log10Exists += log10(min(count * band, 1))
       next.log10Closeness += log10(min(q / band, 1))
       next.factors += 1
+      return next
+    }
+
+    /// The chain with `count` of its links counted as a set rather than a
+    /// sequence: links drawn from the same *m* candidates in any order are
+    /// one of C(*m*, *n*) ≤ *m*ⁿ / *n*! choices, not *m*ⁿ.
+    func unordered(_ count: Int) -> ChainChance {
+      var next = self
+      next.log10Exists -= lgamma(Double(count + 1)) / log(10.0)
       return next
     }
 
@@ -393,7 +406,7 @@ struct RelayChains {
           let toSink = Double(r.hop.looked) * destinationShare(of: Int(r.hop.next))
           chance = chance.adding(count: Double(m) * toSink, q: r.hop.q, band: r.hop.band)
         }
-        let total = chance.log10Expected(startingFrom: log10T)
+        let total = chance.unordered(chosen.count - 1).log10Expected(startingFrom: log10T)
         if total <= bar {
           found.append(Chain(transfers: chosen.flatMap { [$0.scatter, Int($0.hop.next)] }, surprise: -total))
         }
