@@ -1,22 +1,42 @@
 import Foundation
 import Logging
 
-/// The queue between the requests and the commit thread of ``DecisionCore``,
-/// and the thread's loop (``run()``).
+/// The queue between the requests and the service's pipeline, and the
+/// commit thread's loop (``run()``).
 ///
-/// **Sync stage.** With ``Durability/fsync``, a committed group is handed to
-/// a second thread (``runSync()``) that fsyncs the WAL and only then
-/// answers the group's requests, while the commit thread decides and commits
-/// the next group: a group's requests are answered after an fsync that began
-/// after their commit, so every answer is durable, and the fsync no longer
-/// adds to the time a group takes. The next group is taken only once the
-/// sync stage has started on the previous ones (a pipeline two deep), so
-/// groups still grow while an fsync runs. Reads wait until every committed group is
-/// synced, so they never show a decision that is not durable yet.
+/// **The pipeline.** Three threads, each working on one group at a time:
+/// the commit thread (``run()``) takes everything queued and decides it as
+/// one group, in memory (``DecisionEngine/decide(_:)``); the writer thread
+/// (``GroupWriter``) writes the group before it in one SQLite transaction
+/// (``DecisionEngine/write(_:)``); with ``Durability/fsync``, the sync stage
+/// (``runSync()``) fsyncs the WAL once for the groups written meanwhile and
+/// only then answers them. Without an fsync (``Durability/process``), the
+/// writer answers a group once its transaction has committed.
+///
+/// **Invariants.**
+/// - *Durable before acknowledged*: a request is answered only after its
+///   group's transaction committed and, with ``Durability/fsync``, after an
+///   fsync that began after that commit.
+/// - *In order*: groups are written in the order they were decided (one
+///   writer, a FIFO queue), handed to the sync stage in that order and
+///   answered in it, so a group is never answered before an earlier one;
+///   a retry answered from a group still in flight is answered after it.
+/// - *Nothing after a failure*: when a write (or an fsync) fails, no later
+///   group is written or answered but with 503, and no more events are
+///   taken (``notReadyReason``) until a restart.
+/// - *Reads see durable state*: reads (``read(_:)``: the decision feed,
+///   scores, gauges, the shutdown checkpoint) wait until the writer is idle
+///   and every written group is synced, then run on the commit thread,
+///   which is then the only user of the log's connection.
+/// - *Bounded*: the commit thread takes its next requests only once the
+///   writer has taken the group before, and the writer its next group only
+///   once the sync stage has taken the previous ones, so groups grow while
+///   a stage is busy instead of queueing small ones.
 ///
 /// The queue is guarded by ``condition``, the sync stage by
-/// ``syncCondition`` (never both held at once); ``engine`` is touched by the
-/// commit thread only (hence `@unchecked Sendable`).
+/// ``syncCondition`` (never both held at once), the writer's queue by its
+/// own lock; ``engine`` is touched by the commit thread, and by the writer
+/// through ``DecisionEngine/write(_:)`` only (hence `@unchecked Sendable`).
 final class CommitQueue: @unchecked Sendable {
   /// A request's response body.
   typealias Answer = [UInt8]
@@ -44,7 +64,7 @@ final class CommitQueue: @unchecked Sendable {
   private var finished = false
   private var drained: [CheckedContinuation<Void, Never>] = []
 
-  /// A committed group waiting for the fsync: its requests, their answers,
+  /// A written group waiting for the fsync: its requests, their answers,
   /// and the events committed with it (seq 0 ..< through).
   private struct Unsynced {
     var waiting: [CheckedContinuation<Answer, any Error>]
@@ -62,6 +82,9 @@ final class CommitQueue: @unchecked Sendable {
   private var syncStopping = false
   private var syncFinished = false
 
+  /// The writer stage; set once in `init`, its thread runs within ``run()``.
+  private var writer: GroupWriter!
+
   init(engine: DecisionEngine, limit: Int, metrics: ServiceMetrics, logger: Logger) {
     self.engine = engine
     self.limit = limit
@@ -70,7 +93,16 @@ final class CommitQueue: @unchecked Sendable {
     let configuration = engine.configuration
     syncedPath = configuration.durability == .fsync ? configuration.statePath : nil
     syncedThrough = engine.committedEvents
+    // Unowned: the writer's thread ends within ``run()``, which holds the queue.
+    writer = GroupWriter(
+      write: { [engine] group throws(ServeError) in try engine.write(group) },
+      ready: { [unowned self] in waitForSyncToStart() },
+      written: { [unowned self] job in written(job) },
+      failed: { [unowned self] error in writeFailed(error) })
   }
+
+  /// Groups decided and not yet written (the writer's queue and the group it writes).
+  var groupsInFlight: Int { writer.groupsInFlight }
 
   /// Why events are not taken, or nil.
   var notReadyReason: String? {
@@ -97,7 +129,8 @@ final class CommitQueue: @unchecked Sendable {
     condition.signal()
   }
 
-  /// Runs `body` on the commit thread, between groups.
+  /// Runs `body` on the commit thread, between groups, once every group
+  /// decided before is written and synced (it sees durable state only).
   func read<T: Sendable>(_ body: @escaping @Sendable (DecisionEngine) throws(ServeError) -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
       condition.lock()
@@ -159,21 +192,24 @@ final class CommitQueue: @unchecked Sendable {
     }
   }
 
-  /// The commit thread: takes everything queued, commits the events as one
-  /// group, answers them (or hands them to the sync stage), runs the reads;
-  /// until closed and empty.
+  /// The commit thread: takes everything queued, decides the events as one
+  /// group and hands it to the writer, runs the reads once the pipeline has
+  /// caught up; until closed and empty. Starts and ends the writer and the
+  /// sync stage.
   func run() {
     if syncedPath != nil {
       let sync = Thread { [self] in runSync() }
       sync.name = "fraudscan-fsync"
       sync.start()
     }
+    writer.start()
     while true {
-      waitForSyncToStart()
+      writer.waitUntilTaken()
       condition.lock()
       while jobs.isEmpty && !closed { condition.wait() }
       if jobs.isEmpty {
         condition.unlock()
+        writer.stop()
         stopSync()
         condition.lock()
         finished = true
@@ -201,7 +237,7 @@ final class CommitQueue: @unchecked Sendable {
         case let .read(body): reads.append(body)
         }
       }
-      if !group.isEmpty { commit(group, waiting, failed: failed) }
+      if !group.isEmpty { decide(group, waiting, failed: failed) }
       if !reads.isEmpty {
         waitUntilSynced()
         for read in reads { read(engine) }
@@ -209,7 +245,7 @@ final class CommitQueue: @unchecked Sendable {
     }
   }
 
-  /// The sync stage's thread: fsyncs the WAL once for every group committed
+  /// The sync stage's thread: fsyncs the WAL once for every group written
   /// meanwhile, then answers them; until stopped and empty.
   private func runSync() {
     guard let path = syncedPath else { return }
@@ -225,7 +261,7 @@ final class CommitQueue: @unchecked Sendable {
       let taken = unsynced
       unsynced.removeAll(keepingCapacity: true)
       let failed = syncFailure
-      syncCondition.broadcast()  // the commit thread may take its next group
+      syncCondition.broadcast()  // the writer may take its next group
       syncCondition.unlock()
 
       var problem = failed
@@ -259,10 +295,10 @@ final class CommitQueue: @unchecked Sendable {
     }
   }
 
-  /// Waits until the sync stage has taken the groups handed to it: at most
-  /// one group is fsynced while the next is committed, and what arrives
-  /// meanwhile waits to join a larger group (tiny groups would each cost a
-  /// commit, and their WAL frames an fsync).
+  /// Waits until the sync stage has taken the groups handed to it (the
+  /// writer's `ready`): at most one group is fsynced while the next is
+  /// written, and what arrives meanwhile waits to join a larger group (tiny
+  /// groups would each cost a commit, and their WAL frames an fsync).
   private func waitForSyncToStart() {
     guard syncedPath != nil else { return }
     syncCondition.lock()
@@ -270,8 +306,10 @@ final class CommitQueue: @unchecked Sendable {
     syncCondition.unlock()
   }
 
-  /// Waits until every committed group is synced (or the sync stage failed).
+  /// Waits until every group decided is written (or failed) and every
+  /// written one synced (or the sync stage failed): the writer is idle.
   private func waitUntilSynced() {
+    writer.waitUntilIdle()
     guard syncedPath != nil else { return }
     let committed = engine.committedEvents
     syncCondition.lock()
@@ -289,7 +327,9 @@ final class CommitQueue: @unchecked Sendable {
     syncCondition.unlock()
   }
 
-  private func commit(
+  /// Decides `group` and hands it to the writer, or fails its requests
+  /// when the service stopped taking events (`failed`) or it cannot be decided.
+  private func decide(
     _ group: [EventBatch], _ waiting: [CheckedContinuation<Answer, any Error>], failed: String?
   ) {
     if let failed {
@@ -297,22 +337,38 @@ final class CommitQueue: @unchecked Sendable {
       return
     }
     do throws(ServeError) {
-      let answers = try engine.process(group)
-      if syncedPath != nil {
-        syncCondition.lock()
-        unsynced.append(Unsynced(waiting: waiting, answers: answers, through: engine.committedEvents))
-        syncCondition.broadcast()
-        syncCondition.unlock()
-      } else {
-        for (continuation, answer) in zip(waiting, answers) { continuation.resume(returning: answer) }
-      }
+      writer.submit(GroupWriter.Job(group: try engine.decide(group), waiting: waiting))
     } catch {
-      let reason = "a write to the state file failed (\(error)); restart the service to recover from the file"
+      let reason = "a read of the state file failed (\(error)); restart the service to recover from the file"
       condition.lock()
-      failure = reason
+      failure = failure ?? reason
       condition.unlock()
-      logger.critical("write to the state file failed; no more events are taken", metadata: ["error": "\(error)"])
+      logger.critical("read of the state file failed; no more events are taken", metadata: ["error": "\(error)"])
       for continuation in waiting { continuation.resume(throwing: ServeError.unavailable(reason: reason)) }
     }
+  }
+
+  /// A group written (on the writer's thread): handed to the sync stage, or
+  /// answered at once without an fsync.
+  private func written(_ job: GroupWriter.Job) {
+    guard syncedPath != nil else {
+      for (continuation, answer) in zip(job.waiting, job.group.responses) { continuation.resume(returning: answer) }
+      return
+    }
+    syncCondition.lock()
+    unsynced.append(Unsynced(waiting: job.waiting, answers: job.group.responses, through: job.group.endSeq))
+    syncCondition.broadcast()
+    syncCondition.unlock()
+  }
+
+  /// A write failed (on the writer's thread): no more events are taken.
+  /// Returns why, for the requests the writer fails.
+  private func writeFailed(_ error: ServeError) -> String {
+    let reason = "a write to the state file failed (\(error)); restart the service to recover from the file"
+    condition.lock()
+    failure = failure ?? reason
+    condition.unlock()
+    logger.critical("write to the state file failed; no more events are taken", metadata: ["error": "\(error)"])
+    return reason
   }
 }

@@ -5,25 +5,30 @@ import Logging
 /// every request passes through it, in arrival order, so seqs are a single
 /// stream exactly as in `fraudscan filter`.
 ///
-/// **The commit thread.** The engine lives on a thread of its own, not on
-/// Swift's cooperative pool: a commit blocks on SQLite and on the WAL's
+/// **Threads of its own.** The engine lives on threads of its own (the
+/// commit thread, the writer, the sync stage: ``CommitQueue``), not on
+/// Swift's cooperative pool: a group blocks on SQLite and on the WAL's
 /// fsync, and on a 2-core machine the pool has 2 threads, which must stay
-/// free for the HTTP requests. Requests hand their work to it through a
-/// locked queue, and its answers resume them.
+/// free for the HTTP requests. Requests hand their work to the commit
+/// thread through a locked queue, and the pipeline's last stage resumes them.
 ///
-/// **Group commit.** ``submit(_:)`` queues a request's lines and suspends.
-/// The thread takes everything queued, has the engine decide and commit it as
-/// one group (one transaction, one fsync), and only then resumes those
-/// requests: a decision is answered only after it is committed. Whatever
-/// arrives while a group commits goes into the next group, so groups grow
-/// with the load and an idle server commits a lone request at once. The
-/// queue is bounded (``ServeConfiguration/maxQueuedEvents``): past it a
-/// request is refused at once (503 with `Retry-After`).
+/// **Group commit, pipelined.** ``submit(_:)`` queues a request's lines and
+/// suspends. The commit thread takes everything queued and decides it as one
+/// group, in memory; the writer thread writes that group in one transaction
+/// while the commit thread decides the next; the sync stage fsyncs the WAL
+/// once for the groups written meanwhile, and only then are those requests
+/// resumed: a decision is answered only after it is committed and synced.
+/// Whatever arrives while a stage is busy goes into the next group, so
+/// groups grow with the load and an idle server commits a lone request at
+/// once. The queue is bounded (``ServeConfiguration/maxQueuedEvents``):
+/// past it a request is refused at once (503 with `Retry-After`).
 ///
-/// Reads (the decision feed, scores, gauges) run on the same thread, between
-/// groups: they see committed state only.
+/// Reads (the decision feed, scores, gauges) run on the commit thread,
+/// between groups, once every group decided before is written and synced:
+/// they see durable state only.
 ///
-/// **Failure.** If a commit fails, the pre-filter is ahead of the file: the
+/// **Failure.** If a write fails, the pre-filter is ahead of the file: the
+/// groups decided after it are failed with 503 and never written, and the
 /// core stops taking events (503, `/readyz` fails) until a restart recovers
 /// from what is on disk.
 final class DecisionCore: Sendable {
@@ -31,9 +36,15 @@ final class DecisionCore: Sendable {
 
   /// Opens the state file (taking its lock), restores the latest checkpoint,
   /// replays the events after it, and starts the commit thread.
-  init(configuration: ServeConfiguration, metrics: ServiceMetrics, logger: Logger) throws(ServeError) {
-    let engine = try DecisionEngine(configuration: configuration, metrics: metrics, logger: logger)
-    queue = CommitQueue(engine: engine, limit: configuration.maxQueuedEvents, metrics: metrics, logger: logger)
+  convenience init(configuration: ServeConfiguration, metrics: ServiceMetrics, logger: Logger) throws(ServeError) {
+    self.init(
+      engine: try DecisionEngine(configuration: configuration, metrics: metrics, logger: logger), logger: logger)
+  }
+
+  /// Starts the commit thread on `engine`, opened already (tests set its hooks first).
+  init(engine: DecisionEngine, logger: Logger) {
+    queue = CommitQueue(
+      engine: engine, limit: engine.configuration.maxQueuedEvents, metrics: engine.metrics, logger: logger)
     let queue = queue
     let thread = Thread { queue.run() }
     thread.name = "fraudscan-commit"
@@ -70,10 +81,13 @@ final class DecisionCore: Sendable {
     _ = try? await queue.read { engine throws(ServeError) in engine.refreshGauges() }
   }
 
+  /// Groups decided and not yet written: how far the writer is behind the commit thread.
+  var groupsInFlight: Int { queue.groupsInFlight }
+
   /// Why events are not taken (a failed write, or shutting down), or nil when ready.
   var notReadyReason: String? { queue.notReadyReason }
 
-  /// Stops taking events, lets the groups queued before commit, checkpoints
+  /// Stops taking events, lets the groups queued before be written, checkpoints
   /// the state so that a restart replays nothing, and closes the state file
   /// (releasing its lock: not left to whenever the last reference goes).
   func drainAndCheckpoint() async {

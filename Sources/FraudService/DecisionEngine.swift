@@ -1,36 +1,65 @@
 import InlinePrefilter
 import Logging
 import SignalGraph
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// The durable core of the service, synchronous and single-threaded: the
-/// pre-filter, its ``DecisionLog`` and the service's tables (``ServeStore``)
-/// in one state file. ``DecisionCore`` owns it, on a thread of its own, and feeds it
-/// groups of requests.
+/// The durable core of the service: the pre-filter, its ``DecisionLog``
+/// and the service's tables (``ServeStore``) in one state file.
+/// ``DecisionCore`` owns it and feeds it groups of requests through
+/// ``CommitQueue``, whose threads it runs on.
 ///
-/// **A group commit.** ``process(_:)`` decides the lines of a group of
-/// requests in order and writes them in one transaction of the log's
-/// connection: the service's rows (events, ids, account chains,
-/// revocations) and the ``DecisionLog`` append (each event's decision lines
-/// as one row, stored there only; count, input digest); then the WAL is fsynced once (``Durability/fsync``, by
-/// ``CommitQueue``, while the next group is decided). Only then are the
-/// requests answered.
+/// **A group, in two steps.** ``decide(_:)`` decides the lines of a group
+/// of requests in order, all in memory (parsing, the pre-filter, the client
+/// id index, the account heads), and returns a ``DecidedGroup``: the rows,
+/// each event's decision lines, the revocations of earlier groups' events,
+/// the meta values and the answers. ``write(_:)`` then writes it in one
+/// transaction of the log's connection: the service's rows (events, ids,
+/// account chains, revocations) and the ``DecisionLog`` append (each event's
+/// decision lines as one row, stored there only; count, input digest). The
+/// WAL is then fsynced (``Durability/fsync``, by ``CommitQueue``'s sync
+/// stage), and only then are the requests answered. ``process(_:)`` does
+/// both steps at once.
+///
+/// **Two threads.** In the service, the commit thread decides group N+1
+/// while the writer thread (``GroupWriter``) writes group N, in the order
+/// decided. ``write(_:)`` is the one method called on the writer thread; it
+/// touches only the log's connection (``ServeStore``, ``DecisionLog``), the
+/// committed count (``committedEvents``, atomic), the metrics and what the
+/// group carries. Everything else runs on the commit thread, which uses the
+/// log's connection (reads, ``checkpointNow()``, ``closeStateFile()``) only
+/// while no group is in flight (``CommitQueue`` waits for the writer). A
+/// SQLite connection serves one thread at a time: the commit thread's own
+/// reads while groups are in flight go through a connection of their own
+/// (``StoredEventReader``).
+///
+/// **Groups in flight.** A group decided but not yet committed is kept
+/// (``DecidedGroup``, immutable) until its commit: a retry of one of its
+/// events is answered from it, not from SQLite, which does not hold it yet;
+/// a revocation of one of its events is written by the later group, after
+/// it (an `UPDATE` of its admitted row). Its answers go out only after its
+/// own commit and fsync, and every later group's after theirs, so a retry
+/// answered from an unwritten group is never acknowledged before that group
+/// is durable.
 ///
 /// **Checkpoints beside the commits.** When a checkpoint is due (every
 /// ``ServeConfiguration/checkpointEvery`` events), the group that reaches
-/// it takes a copy of the pre-filter after its commit and a
-/// ``BackgroundCheckpoint`` writes it on a thread and a connection of its
-/// own (``CheckpointWriter``), while the next groups commit; it becomes the
-/// latest checkpoint in one small transaction at its end, so a crash before
-/// that restarts from the previous one.
+/// it takes a copy of the pre-filter at the end of its decisions; once the
+/// writer has committed that group, a ``BackgroundCheckpoint`` writes the
+/// copy, with the log's line count of that commit, on a thread and a
+/// connection of its own (``CheckpointWriter``), while the next groups are
+/// decided and written: the checkpoint covers exactly the events the log
+/// held at that commit. It becomes the latest checkpoint in one small
+/// transaction at its end, so a crash before that restarts from the previous one.
 ///
 /// **In memory.** Which seq took a client id (``ClientIDIndex``) and each
 /// account's latest event (``AccountHeads``) are kept in memory, rebuilt
 /// from the stored rows at start-up, so that a commit appends rows and
-/// touches no index; a retry's stored row is read by seq and its id compared.
+/// touches no index; a retry's earlier event is found by seq (in the group
+/// being decided, a group in flight, or the file) and its id compared.
 ///
 /// **Restart.** The latest checkpoint is restored when its counts agree with
 /// the log, and the stored events after it are replayed through the
@@ -39,8 +68,9 @@ import SignalGraph
 /// and the log's commit together, so they hold the same events; a file where
 /// they do not is refused.
 ///
-/// **Failure.** If a write throws, the pre-filter is ahead of the file: the
-/// caller must stop using the engine (``DecisionCore`` then answers 503 and
+/// **Failure.** If a write throws, the pre-filter is ahead of the file (by
+/// that group and any decided after it): the caller must stop using the
+/// engine, and write no later group (``DecisionCore`` then answers 503 and
 /// `/readyz` fails) until a restart recovers from what is on disk.
 final class DecisionEngine {
   let configuration: ServeConfiguration
@@ -50,25 +80,38 @@ final class DecisionEngine {
   // Implicitly unwrapped only so that ``closeStateFile()`` can release them; never nil before it.
   private var log: DecisionLog!
   private var store: ServeStore!
+  private var reader: StoredEventReader!
   private var ids = ClientIDIndex()
   private var heads = AccountHeads()
   private var digest = Digest64()
+  /// Groups decided whose commit was not yet seen, oldest first (commit thread only).
+  private var inFlight: [DecidedGroup] = []
   /// Events covered by the latest complete checkpoint (seq 0 ..< checkpointedEvents).
   private(set) var checkpointedEvents = 0
   /// The events at which the next background checkpoint starts.
   private var checkpointDueAt = 0
-  /// The checkpoint being written, if any.
+  /// The checkpoint being written (or waiting for its group's commit), if any.
   private var background: BackgroundCheckpoint?
   /// The wall time of a background checkpoint that ended, for the next group to store.
   private var checkpointTimeToStore: Int64?
   /// Called on the checkpoint's thread after each row of a background
   /// checkpoint is written (tests hold the checkpoint there).
   var checkpointPartWritten: (@Sendable (Int) -> Void)?
+  /// Called on the writer thread before each group is written, with its
+  /// first seq (tests hold the writer there, with the group in flight).
+  var groupWriting: (@Sendable (Int) -> Void)?
   private var lastCheckpointTime: Int64
   private var latestTime: Int64
+  /// See ``committedEvents``: stored by the writer thread, read by any.
+  private let committed = Atomic<Int>(0)
 
-  /// Events decided and durable: seq 0 ..< committedEvents.
-  private(set) var committedEvents = 0
+  /// Events whose group's transaction has committed: seq 0 ..< committedEvents
+  /// (durable once the sync stage has fsynced after it). Safe from any thread.
+  var committedEvents: Int { committed.load(ordering: .acquiring) }
+
+  /// Events decided: seq 0 ..< decidedEvents, ahead of ``committedEvents``
+  /// by the groups in flight (commit thread only).
+  var decidedEvents: Int { filter.nextSeq }
 
   /// Opens the state file (taking its lock), restores the latest checkpoint and replays the events after it.
   init(configuration: ServeConfiguration, metrics: ServiceMetrics, logger: Logger) throws(ServeError) {
@@ -90,6 +133,7 @@ final class DecisionEngine {
       throw .state(path: path, problem: "\(error)")
     }
     store = try ServeStore(connection: log.connection, path: path)
+    reader = try StoredEventReader(path: path)
     filter = Prefilter(configuration: configuration.prefilter)
     latestTime = try store.meta("latest_time") ?? Int64.min
     lastCheckpointTime = try store.meta("checkpoint_time") ?? Self.wallClock()
@@ -150,7 +194,7 @@ final class DecisionEngine {
       guard seq == filter.nextSeq else {
         throw .stateInconsistent(path: path, reason: "stored event \(seq) out of order")
       }
-      guard Self.answer(line.withUnsafeBufferPointer { decide($0) }.decision) == answer else {
+      guard Self.answer(line.withUnsafeBufferPointer { decideLine($0) }.decision) == answer else {
         throw .stateDiverged(path: path, seq: seq)
       }
       if seq == decided - 1, let decidedDigest, digest.value != decidedDigest {
@@ -161,7 +205,7 @@ final class DecisionEngine {
     guard filter.nextSeq == stored else {
       throw .stateInconsistent(path: path, reason: "replayed \(filter.nextSeq) events of \(stored)")
     }
-    committedEvents = stored
+    committed.store(stored, ordering: .releasing)
     logger.info(
       "state opened",
       metadata: [
@@ -179,7 +223,7 @@ final class DecisionEngine {
   }
 
   /// Decides one line.
-  private func decide(_ line: UnsafeBufferPointer<UInt8>) -> Decided {
+  private func decideLine(_ line: UnsafeBufferPointer<UInt8>) -> Decided {
     let seq = filter.nextSeq
     digest.update(UnsafeRawBufferPointer(line))
     do {
@@ -209,36 +253,40 @@ final class DecisionEngine {
     }
   }
 
-  /// Appends the decision lines of `rows` (each event's, `\n`-separated, as one row, where it is in
-  /// `answers`) to the log, in the open transaction; the WAL is not synced. Returns the count of rows
-  /// the log then holds when `countLines`.
-  private func appendToLog(_ rows: [ServeStore.Row], answers: [UInt8], countLines: Bool) throws(ServeError) -> Int {
+  /// Appends the decision lines of `group`'s rows (each event's,
+  /// `\n`-separated, as one row) to the log with its decided count and
+  /// input digest, in the open transaction; the WAL is not synced. Returns
+  /// the count of rows the log then holds when `countLines`.
+  private func appendToLog(_ group: DecidedGroup, countLines: Bool) throws(ServeError) -> Int {
     do {
       try log.append(
         eventAnswers: { row in
           // Through the buffer's addresses: `rows[i]` would copy each row (retains and releases).
-          try answers.withUnsafeBytes { answers in
-            try rows.withUnsafeBufferPointer { rows in
+          try group.answers.withUnsafeBytes { answers in
+            try group.rows.withUnsafeBufferPointer { rows in
               for i in rows.indices { try row(rows[i].seq, UnsafeRawBufferPointer(rebasing: answers[rows[i].answer])) }
             }
           }
-        }, decidedEvents: filter.nextSeq, inputDigest: digest.value)
+        }, decidedEvents: group.endSeq, inputDigest: group.inputDigest)
       return countLines ? try log.storedLines() : 0
     } catch {
       throw .state(path: configuration.statePath, problem: "\(error)")
     }
   }
 
-  /// Starts writing a copy of the pre-filter as the next checkpoint, taken
-  /// after the group just committed, when the log held `lines` lines.
-  private func startBackgroundCheckpoint(lines: Int) {
+  /// A copy of the pre-filter as it is now (the end of a group's
+  /// decisions), to be written as the next checkpoint once that group is
+  /// committed (``BackgroundCheckpoint/start(lines:)``); nil when its
+  /// connection cannot be opened (logged, and tried again later).
+  private func makeBackgroundCheckpoint() -> BackgroundCheckpoint? {
     do {
       let writer = try CheckpointWriter(log: log)
-      background = BackgroundCheckpoint(
-        of: filter, lines: lines, inputDigest: digest.value, writer: writer, path: configuration.statePath,
+      return BackgroundCheckpoint(
+        of: filter, inputDigest: digest.value, writer: writer, path: configuration.statePath,
         partWritten: checkpointPartWritten)
     } catch {
       checkpointFailed(ServeError.state(path: configuration.statePath, problem: "\(error)"))
+      return nil
     }
   }
 
@@ -296,7 +344,8 @@ final class DecisionEngine {
 
   /// Flushes the WAL of the state file at `statePath` to the disk: every
   /// commit made before the call is in it. Safe from any thread (it touches
-  /// only the file), so the commit thread's next group need not wait for it.
+  /// only the file), so the sync stage runs it while the next groups are
+  /// decided and written.
   static func syncWAL(statePath: String) throws(ServeError) {
     let path = statePath + "-wal"
     let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -313,34 +362,56 @@ final class DecisionEngine {
         .utf8)
   }
 
-  /// The earlier event that took the id `id` of `line` (in this group, from
-  /// `rows`, whose bytes are in `group` and answers in `answers`, or stored
-  /// before it), if any; with its answer when its line is `line` (a retry).
+  /// The earlier event that took the id `id` of `line`, if any; with its
+  /// answer when its line is `line` (a retry). It is looked for in this
+  /// group (from `rows`, whose bytes are in `group` and answers in
+  /// `answers`), then in the groups in flight, then in the file: an event
+  /// before the oldest group in flight is committed, so the reader's next
+  /// transaction sees it.
   private func earlier(
     id: UnsafeBufferPointer<UInt8>, of line: UnsafeBufferPointer<UInt8>, hash: UInt64, firstSeq: Int,
     rows: [ServeStore.Row], answers: [UInt8], group: [EventBatch]
   ) throws(ServeError) -> (seq: Int, answer: [UInt8]?)? {
     for seq in ids.seqs(hash: hash) {
+      let found: (clientID: ArraySlice<UInt8>?, line: ArraySlice<UInt8>, answer: ArraySlice<UInt8>)
       if seq >= firstSeq {
-        let row = rows[seq - firstSeq]
-        guard let other = row.clientID else { continue }
-        let (sameID, sameLine) = group[row.request].bytes.withUnsafeBufferPointer { bytes in
-          (bytes[other].elementsEqual(id), bytes[row.line].elementsEqual(line))
-        }
-        if sameID { return (seq, sameLine ? Array(answers[row.answer]) : nil) }
-      } else if let stored = try store.event(seq: seq), let other = stored.clientID, other.elementsEqual(id) {
-        return (seq, stored.line.elementsEqual(line) ? stored.answer : nil)
+        found = DecidedGroup.event(seq: seq, firstSeq: firstSeq, rows: rows, answers: answers, requests: group)
+      } else if let unwritten = inFlight.last(where: { $0.holds(seq: seq) }) {
+        found = unwritten.event(seq: seq)
+      } else if let stored = try reader.event(seq: seq) {
+        found = (stored.clientID?[...], stored.line[...], stored.answer[...])
+      } else {
+        continue
       }
+      guard let other = found.clientID, other.elementsEqual(id) else { continue }
+      return (seq, found.line.elementsEqual(line) ? Array(found.answer) : nil)
     }
     return nil
   }
 
-  /// Decides a group of requests and commits it (see the type's discussion),
-  /// without the fsync: the caller syncs the WAL (``syncWAL(statePath:)``)
-  /// before it answers, when ``ServeConfiguration/durability`` asks for it.
-  /// Returns each request's response body (``EventsResponse``).
+  /// Decides a group of requests and writes it at once (``decide(_:)``
+  /// then ``write(_:)``, on the calling thread), without the fsync: the
+  /// caller syncs the WAL (``syncWAL(statePath:)``) before it answers, when
+  /// ``ServeConfiguration/durability`` asks for it. Returns each request's
+  /// response body (``EventsResponse``).
   func process(_ group: [EventBatch]) throws(ServeError) -> [[UInt8]] {
+    let decided = try decide(group)
+    try write(decided)
+    return decided.responses
+  }
+
+  /// Decides a group of requests, in memory (see the type's discussion):
+  /// the group to hand to ``write(_:)``, which must write the groups in the
+  /// order they were decided. The pre-filter, the id index and the account
+  /// heads are then ahead of the file until that write commits.
+  ///
+  /// - Throws: ``ServeError/state(path:problem:)`` when a retry's earlier
+  ///   event cannot be read; the pre-filter may then be ahead of every
+  ///   group, as after a failed write.
+  func decide(_ group: [EventBatch]) throws(ServeError) -> DecidedGroup {
     collectBackgroundCheckpoint()
+    let written = committedEvents
+    inFlight.removeAll { $0.endSeq <= written }
     let firstSeq = filter.nextSeq
     let events = group.reduce(0) { $0 + $1.count }
     var rows: [ServeStore.Row] = []
@@ -353,84 +424,115 @@ final class DecisionEngine {
     results.reserveCapacity(group.count)
     var tally = EventTally()
     var revoked = 0
-    var due = false
-    let lines = try transaction { () throws(ServeError) -> Int in
-      for request in group.indices {
-        var response = EventsResponse(events: group[request].count)
-        try group[request].bytes.withUnsafeBufferPointer { (bytes) throws(ServeError) in
-          for range in group[request].lines {
-            let line = UnsafeBufferPointer(rebasing: bytes[range])
-            let relative = ClientID.range(in: line)
-            let idBytes = relative.map { UnsafeBufferPointer(rebasing: line[$0]) }
-            let hash = idBytes.map { ClientIDIndex.hash($0) }
-            if let idBytes, let hash,
-              let earlier = try earlier(
-                id: idBytes, of: line, hash: hash, firstSeq: firstSeq, rows: rows, answers: answers, group: group)
-            {
-              let answer = earlier.answer ?? Self.conflictLine(earlier.seq)
-              answer.withUnsafeBufferPointer { response.add(lines: $0, id: idBytes) }
-              tally.add(kind: .any, outcome: earlier.answer != nil ? .duplicate : .conflict)
-              continue
-            }
-            let seq = filter.nextSeq
-            let decided = decide(line)
-            let decision = decided.decision
-            if let time = decided.time { latestTime = max(latestTime, time) }
-            let start = answers.count
-            Self.appendAnswer(decision, to: &answers) { r, line in
-              let bytes = Array(line)
-              if r.seq >= firstSeq {
-                if rows[r.seq - firstSeq].status == .admitted {
-                  rows[r.seq - firstSeq].status = .revoked
-                  rows[r.seq - firstSeq].revocation = bytes
-                }
-              } else {
-                revocations.append((r.seq, bytes))
+    for request in group.indices {
+      var response = EventsResponse(events: group[request].count)
+      try group[request].bytes.withUnsafeBufferPointer { (bytes) throws(ServeError) in
+        for range in group[request].lines {
+          let line = UnsafeBufferPointer(rebasing: bytes[range])
+          let relative = ClientID.range(in: line)
+          let idBytes = relative.map { UnsafeBufferPointer(rebasing: line[$0]) }
+          let hash = idBytes.map { ClientIDIndex.hash($0) }
+          if let idBytes, let hash,
+            let earlier = try earlier(
+              id: idBytes, of: line, hash: hash, firstSeq: firstSeq, rows: rows, answers: answers, group: group)
+          {
+            let answer = earlier.answer ?? Self.conflictLine(earlier.seq)
+            answer.withUnsafeBufferPointer { response.add(lines: $0, id: idBytes) }
+            tally.add(kind: .any, outcome: earlier.answer != nil ? .duplicate : .conflict)
+            continue
+          }
+          let seq = filter.nextSeq
+          let decided = decideLine(line)
+          let decision = decided.decision
+          if let time = decided.time { latestTime = max(latestTime, time) }
+          let start = answers.count
+          Self.appendAnswer(decision, to: &answers) { r, line in
+            let bytes = Array(line)
+            if r.seq >= firstSeq {
+              if rows[r.seq - firstSeq].status == .admitted {
+                rows[r.seq - firstSeq].status = .revoked
+                rows[r.seq - firstSeq].revocation = bytes
               }
-              revoked += 1
+            } else {
+              // An earlier group's event (committed, or in flight): the UPDATE is written after its row.
+              revocations.append((r.seq, bytes))
             }
-            let answer = start..<answers.count
-            let status: EventStatus
-            switch decision.verdict {
-            case .admit: status = .admitted
-            case .hold: status = .held
-            case .revoke, .error: status = .malformed
-            }
-            let id = relative.map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
-            var row = ServeStore.Row(
-              seq: seq, request: request, line: range, clientID: id, answer: answer, status: status)
-            if let a = decided.accounts.0 { row.accountA = (a, heads.replace(a, with: seq)) }
-            if let b = decided.accounts.1 { row.accountB = (b, heads.replace(b, with: seq)) }
-            rows.append(row)
-            if let hash { ids.insert(hash: hash, seq: seq) }
-            answers.withUnsafeBufferPointer {
-              response.add(lines: UnsafeBufferPointer(rebasing: $0[answer]), id: idBytes)
-            }
-            switch decision.verdict {
-            case .admit: tally.add(kind: decided.kind, outcome: .admit)
-            case .hold: tally.add(kind: decided.kind, outcome: .hold)
-            case .error: tally.add(kind: decided.kind, outcome: .error)
-            case .revoke: break
-            }
+            revoked += 1
+          }
+          let answer = start..<answers.count
+          let status: EventStatus
+          switch decision.verdict {
+          case .admit: status = .admitted
+          case .hold: status = .held
+          case .revoke, .error: status = .malformed
+          }
+          let id = relative.map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
+          var row = ServeStore.Row(
+            seq: seq, request: request, line: range, clientID: id, answer: answer, status: status)
+          if let a = decided.accounts.0 { row.accountA = (a, heads.replace(a, with: seq)) }
+          if let b = decided.accounts.1 { row.accountB = (b, heads.replace(b, with: seq)) }
+          rows.append(row)
+          if let hash { ids.insert(hash: hash, seq: seq) }
+          answers.withUnsafeBufferPointer {
+            response.add(lines: UnsafeBufferPointer(rebasing: $0[answer]), id: idBytes)
+          }
+          switch decision.verdict {
+          case .admit: tally.add(kind: decided.kind, outcome: .admit)
+          case .hold: tally.add(kind: decided.kind, outcome: .hold)
+          case .error: tally.add(kind: decided.kind, outcome: .error)
+          case .revoke: break
           }
         }
-        results.append(response.body())
       }
-      guard !rows.isEmpty else { return 0 }
-      due = background == nil && filter.nextSeq >= checkpointDueAt
-      var meta: [(String, Int64)] = [("latest_time", latestTime)]
-      if let time = checkpointTimeToStore { meta.append(("checkpoint_time", time)) }
-      try store.write(rows, of: group, revocations: revocations, meta: meta)
-      return try appendToLog(rows, answers: answers, countLines: due)
+      results.append(response.body())
     }
-    metrics.count(tally)
-    if revoked > 0 { metrics.revocations.increment(by: Int64(revoked)) }
-    guard !rows.isEmpty else { return results }
-    committedEvents = filter.nextSeq
-    checkpointTimeToStore = nil
-    if due { startBackgroundCheckpoint(lines: lines) }
-    metrics.commitSize.record(Double(rows.count))
-    return results
+    var meta: [(String, Int64)] = []
+    var checkpoint: BackgroundCheckpoint?
+    if !rows.isEmpty {
+      meta.append(("latest_time", latestTime))
+      if let time = checkpointTimeToStore { meta.append(("checkpoint_time", time)) }
+      checkpointTimeToStore = nil
+      if background == nil && filter.nextSeq >= checkpointDueAt {
+        checkpoint = makeBackgroundCheckpoint()
+        background = checkpoint
+      }
+    }
+    let decided = DecidedGroup(
+      requests: group, firstSeq: firstSeq, rows: rows, answers: answers, revocations: revocations, meta: meta,
+      inputDigest: digest.value, responses: results, tally: tally, revoked: revoked, checkpoint: checkpoint)
+    if !rows.isEmpty { inFlight.append(decided) }
+    return decided
+  }
+
+  /// Writes a group ``decide(_:)`` returned, in one transaction of the
+  /// log's connection (the next group decided after the last one written),
+  /// then starts the checkpoint it carries; a group of retries only writes
+  /// nothing. The WAL is not synced. Called on the writer thread in the
+  /// service; see the type's discussion for what it may touch.
+  ///
+  /// - Throws: ``ServeError/state(path:problem:)`` when the transaction
+  ///   fails (rolled back; the checkpoint the group carries is abandoned):
+  ///   no later group may be written.
+  func write(_ group: DecidedGroup) throws(ServeError) {
+    groupWriting?(group.firstSeq)
+    if !group.rows.isEmpty {
+      precondition(group.firstSeq == committedEvents, "groups are written in the order they were decided")
+      let lines: Int
+      do {
+        lines = try transaction { () throws(ServeError) -> Int in
+          try store.write(group.rows, of: group.requests, revocations: group.revocations, meta: group.meta)
+          return try appendToLog(group, countLines: group.checkpoint != nil)
+        }
+      } catch {
+        group.abandon(error)
+        throw error
+      }
+      committed.store(group.endSeq, ordering: .releasing)
+      group.checkpoint?.start(lines: lines)
+      metrics.commitSize.record(Double(group.rows.count))
+    }
+    metrics.count(group.tally)
+    if group.revoked > 0 { metrics.revocations.increment(by: Int64(group.revoked)) }
   }
 
   // MARK: Reads
@@ -467,15 +569,24 @@ final class DecisionEngine {
   /// (in this process too) can open it at once. The engine is unusable after.
   func closeStateFile() {
     collectBackgroundCheckpoint(waiting: true)
+    inFlight.removeAll()
+    reader = nil
     store = nil  // its statements first: the connection closes with the log, which then releases its lock
     log = nil
   }
 
-  /// Saves the pre-filter's state now if it changed since the last checkpoint; whether it did.
+  /// Saves the pre-filter's state now if it changed since the last
+  /// checkpoint; whether it did. Every group decided must be written first
+  /// (the writer is idle): the checkpoint is of the decided state.
   @discardableResult
   func checkpointNow() throws(ServeError) -> Bool {
     collectBackgroundCheckpoint(waiting: true)
     guard filter.nextSeq > checkpointedEvents else { return false }
+    guard committedEvents == filter.nextSeq else {
+      throw .state(
+        path: configuration.statePath,
+        problem: "\(filter.nextSeq - committedEvents) decided events are not written; no checkpoint of them")
+    }
     try transaction { () throws(ServeError) in
       try store.write([], of: [], revocations: [], meta: [("checkpoint_time", Self.wallClock())])
       do {

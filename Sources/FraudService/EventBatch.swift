@@ -1,7 +1,7 @@
 /// The event lines of one request: its body as one buffer and where each
 /// line is in it, so that no line is copied into an array of its own between
 /// the HTTP body and the group commit (``EventLines/split(_:singleObject:)``
-/// makes one; ``DecisionEngine/process(_:)`` reads the lines in place).
+/// makes one; ``DecisionEngine/decide(_:)`` reads the lines in place).
 ///
 ///     let batch = EventBatch(lines: [Array("{...}".utf8), Array("{...}".utf8)])
 ///     batch.count   // 2

@@ -23,6 +23,12 @@ import SignalGraph
 /// The event lines are the service's input stream: a restart replays them
 /// after the latest checkpoint, as `fraudscan filter --state` replays stdin.
 ///
+/// Its connection is the log's, which the writer thread uses while a group
+/// is in flight (``GroupWriter``); the reads here run on the commit thread
+/// only while no group is (``CommitQueue/read(_:)`` waits for that). A
+/// retry's earlier event is read by seq on a connection of its own
+/// (``StoredEventReader``), while the writer writes.
+///
 /// SQLite's failures are worded as ``ServeError/state(path:problem:)``.
 ///
 /// - Complexity: one append per event.
@@ -35,7 +41,6 @@ final class ServeStore {
   private let connection: SQLiteDatabase
   private let insertEvent: SQLiteStatement
   private let revoke: SQLiteStatement
-  private let bySeq: SQLiteStatement
   private let accountEvent: SQLiteStatement
   private let after: SQLiteStatement
   private let setMeta: SQLiteStatement
@@ -60,18 +65,11 @@ final class ServeStore {
     var accountB: (account: String, previous: Int?)? = nil
   }
 
-  /// An event found by its seq: what a retry of it is compared with and answered.
-  struct Stored {
-    var clientID: [UInt8]?
-    var line: [UInt8]
-    var answer: [UInt8]
-  }
-
   /// The service's tables on `connection`, the ``DecisionLog``'s, created if needed.
   init(connection: SQLiteDatabase, path: String) throws(ServeError) {
     self.path = path
     self.connection = connection
-    (insertEvent, revoke, bySeq, accountEvent, after, setMeta) = try Self.sqlite(path) { () throws in
+    (insertEvent, revoke, accountEvent, after, setMeta) = try Self.sqlite(path) { () throws in
       try connection.execute(
         """
         CREATE TABLE IF NOT EXISTS serve_events(
@@ -89,7 +87,6 @@ final class ServeStore {
         try connection.prepare(
           "UPDATE serve_events SET status = \(EventStatus.revoked.rawValue), revocation = ?2 WHERE seq = ?1 AND status = \(EventStatus.admitted.rawValue)"
         ),
-        try connection.prepare("SELECT e.client_id, e.line, l.line FROM \(Self.eventsWithAnswers) WHERE e.seq = ?1"),
         try connection.prepare(
           """
           SELECT e.line, l.line, e.status, e.revocation, e.account_a, e.prev_a, e.account_b, e.prev_b
@@ -102,7 +99,7 @@ final class ServeStore {
   }
 
   /// The events (`e`) beside their answers (`l.line`) in the decision log, which holds event `seq`'s as row `seq + 1`.
-  private static let eventsWithAnswers = "serve_events e JOIN filter_lines l ON l.n = e.seq + 1"
+  static let eventsWithAnswers = "serve_events e JOIN filter_lines l ON l.n = e.seq + 1"
 
   /// Runs `body`, wording a SQLite failure as the state file's problem.
   private static func sqlite<T>(_ path: String, _ body: () throws -> T) throws(ServeError) -> T {
@@ -152,17 +149,6 @@ final class ServeStore {
       let read = try connection.prepare("SELECT value FROM serve_meta WHERE key = ?1")
       read.bind(1, key)
       return try read.step() ? read.int64(0) : nil
-    }
-  }
-
-  /// The stored event `seq`, if any.
-  func event(seq: Int) throws(ServeError) -> Stored? {
-    try reading {
-      defer { bySeq.reset() }
-      bySeq.bind(1, Int64(seq))
-      guard try bySeq.step() else { return nil }
-      return Stored(
-        clientID: bySeq.isNull(0) ? nil : bySeq.blob(0), line: bySeq.blob(1), answer: bySeq.blob(2))
     }
   }
 

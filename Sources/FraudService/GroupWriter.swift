@@ -1,0 +1,154 @@
+import Foundation
+
+/// The writer stage of the service's pipeline (``CommitQueue``): a thread
+/// that writes each group the commit thread decided (``DecidedGroup``), in
+/// one transaction per group (``DecisionEngine/write(_:)``) and in the
+/// order they were decided, then hands it on (to the sync stage, which
+/// fsyncs and answers, or straight to its requests without an fsync).
+///
+/// **Three stages.** The commit thread decides group N+2 while this thread
+/// writes group N+1 and the sync stage fsyncs group N. Each stage holds one
+/// group at work and at most one waiting for it: the commit thread takes
+/// its next requests only once this thread has taken the group handed to
+/// it (``waitUntilTaken()``), and this thread takes its next group only
+/// once the next stage is ready for it (`ready`, the sync stage having
+/// taken what it was given). Requests arriving meanwhile wait to join a
+/// larger group: a small group costs a transaction and an fsync as a large one does.
+///
+/// **Failure.** When a write fails, nothing later is written or answered
+/// but with 503: that group's requests and every later group's (already
+/// queued here, or handed over after) fail with
+/// ``ServeError/unavailable(reason:)``, and the checkpoint a failed group
+/// carries is abandoned. `failed` tells the queue first, which stops
+/// taking events. The groups written before stay written and are answered.
+///
+/// The queue is guarded by ``condition``; the rest is the thread's own.
+final class GroupWriter: @unchecked Sendable {
+  typealias Continuation = CheckedContinuation<[UInt8], any Error>
+
+  /// A decided group and the requests waiting for its answers (``DecidedGroup/responses``, in the same order).
+  struct Job {
+    var group: DecidedGroup
+    var waiting: [Continuation]
+  }
+
+  private let condition = NSCondition()
+  private var queue: [Job] = []
+  /// Groups taken by the thread and not yet handed on (or failed).
+  private var taken = 0
+  private var stopping = false
+  private var finished = false
+  /// Why groups are not written any more (the thread's own).
+  private var failure: String?
+
+  private let write: (DecidedGroup) throws(ServeError) -> Void
+  private let ready: () -> Void
+  private let written: (Job) -> Void
+  private let failed: (ServeError) -> String
+
+  /// A writer that writes each group with `write`, hands each written one
+  /// to `written`, waits for `ready` before it takes the next, and reports
+  /// a failed write to `failed`, which returns the reason later requests
+  /// are refused with. Its thread runs from ``start()`` to ``stop()``.
+  init(
+    write: @escaping (DecidedGroup) throws(ServeError) -> Void, ready: @escaping () -> Void,
+    written: @escaping (Job) -> Void, failed: @escaping (ServeError) -> String
+  ) {
+    self.write = write
+    self.ready = ready
+    self.written = written
+    self.failed = failed
+  }
+
+  /// Starts the thread.
+  func start() {
+    let thread = Thread { [self] in run() }
+    thread.name = "fraudscan-writer"
+    thread.start()
+  }
+
+  /// Queues a decided group, after every group submitted before it.
+  func submit(_ job: Job) {
+    condition.lock()
+    queue.append(job)
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// Waits until the thread has taken every group submitted (it is
+  /// writing the last one, or done): the commit thread then decides its
+  /// next group while this one is written.
+  func waitUntilTaken() {
+    condition.lock()
+    while !queue.isEmpty && !finished { condition.wait() }
+    condition.unlock()
+  }
+
+  /// Waits until every group submitted is written and handed on, or
+  /// failed: the log's connection is then free for the commit thread.
+  func waitUntilIdle() {
+    condition.lock()
+    while (!queue.isEmpty || taken > 0) && !finished { condition.wait() }
+    condition.unlock()
+  }
+
+  /// Groups submitted and not yet written and handed on (nor failed).
+  var groupsInFlight: Int {
+    condition.lock()
+    defer { condition.unlock() }
+    return queue.count + taken
+  }
+
+  /// Lets the thread write (or fail) what it holds, then end; returns once it has.
+  func stop() {
+    condition.lock()
+    stopping = true
+    condition.broadcast()
+    while !finished { condition.wait() }
+    condition.unlock()
+  }
+
+  private func run() {
+    while true {
+      ready()
+      condition.lock()
+      while queue.isEmpty && !stopping { condition.wait() }
+      if queue.isEmpty {
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+        return
+      }
+      let jobs = queue
+      queue.removeAll(keepingCapacity: true)
+      taken = jobs.count
+      condition.broadcast()  // the commit thread may decide its next group
+      condition.unlock()
+
+      for job in jobs { handle(job) }
+
+      condition.lock()
+      taken = 0
+      condition.broadcast()
+      condition.unlock()
+    }
+  }
+
+  /// Writes one group and hands it on, or fails its requests.
+  private func handle(_ job: Job) {
+    if let failure {
+      job.group.abandon(.unavailable(reason: failure))
+      for continuation in job.waiting { continuation.resume(throwing: ServeError.unavailable(reason: failure)) }
+      return
+    }
+    do throws(ServeError) {
+      try write(job.group)
+    } catch {
+      let reason = failed(error)
+      failure = reason
+      for continuation in job.waiting { continuation.resume(throwing: ServeError.unavailable(reason: reason)) }
+      return
+    }
+    written(job)
+  }
+}

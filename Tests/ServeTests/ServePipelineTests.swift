@@ -1,0 +1,294 @@
+import Foundation
+import Logging
+import SignalGraph
+import Synchronization
+import Testing
+
+@testable import FraudService
+
+/// The service's pipeline (``CommitQueue``, ``GroupWriter``): the commit
+/// thread decides a group while the writer writes the one before. A test
+/// holds the writer before a chosen group's transaction
+/// (``DecisionEngine/groupWriting``), so that the next group is decided with
+/// that one in flight, and checks what must hold across it.
+@Suite("Serve: the commit thread decides while the writer writes") struct ServePipelineTests {
+  /// Holds the writer before the group whose first seq is `seq`, once, until released.
+  final class WriterGate: Sendable {
+    let seq: Int
+    private let reachedFlag = Atomic<Bool>(false)
+    private let release = DispatchSemaphore(value: 0)
+
+    init(holding seq: Int) { self.seq = seq }
+
+    /// For ``DecisionEngine/groupWriting``: the group `seq` waits (at most 30 s).
+    func groupWriting(_ first: Int) {
+      guard first == seq, !reachedFlag.exchange(true, ordering: .acquiringAndReleasing) else { return }
+      _ = release.wait(timeout: .now() + 30)
+    }
+
+    var reached: Bool { reachedFlag.load(ordering: .acquiring) }
+
+    func open() { release.signal() }
+  }
+
+  /// Whether `condition` holds within 30 s, looked at every 5 ms.
+  static func eventually(_ condition: () -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while !condition() {
+      guard ContinuousClock.now < deadline else { return false }
+      try await Task.sleep(for: .milliseconds(5))
+    }
+    return true
+  }
+
+  /// A core on a new engine for `configuration`, its writer held by `gate`.
+  static func core(_ engine: DecisionEngine, gate: WriterGate) -> DecisionCore {
+    engine.groupWriting = { gate.groupWriting($0) }
+    var logger = Logger(label: "serve-pipeline-test")
+    logger.logLevel = .critical
+    return DecisionCore(engine: engine, logger: logger)
+  }
+
+  static func core(_ configuration: ServeConfiguration, gate: WriterGate) throws -> DecisionCore {
+    core(try ServeCheckpointTests.engine(configuration), gate: gate)
+  }
+
+  static func batch(_ lines: [String]) -> EventBatch {
+    EventBatch(lines: lines.map { Array($0.utf8) })
+  }
+
+  /// A flag or a count set on one thread and read on another.
+  final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
+    func add() { value.add(1, ordering: .releasing) }
+    var count: Int { value.load(ordering: .acquiring) }
+  }
+
+  /// A request submitted now, whose answer (or error) is kept, and whether it came.
+  final class Submitted: Sendable {
+    let task: Task<[UInt8], any Error>
+    private let answered: Counter
+
+    init(_ core: DecisionCore, _ batch: EventBatch) {
+      let answered = Counter()
+      self.answered = answered
+      task = Task {
+        defer { answered.add() }
+        return try await core.submit(batch)
+      }
+    }
+
+    var done: Bool { answered.count > 0 }
+
+    /// The response body as text.
+    func text() async throws -> String { String(decoding: try await task.value, as: UTF8.self) }
+  }
+
+  /// A decision entry as sorted JSON, to compare two.
+  static func canonical(_ decision: [String: Any]) throws -> String {
+    String(decoding: try JSONSerialization.data(withJSONObject: decision, options: [.sortedKeys]), as: UTF8.self)
+  }
+
+  static func decisions(_ body: String) throws -> [[String: Any]] {
+    try ServeHarness.json(body)["decisions"] as? [[String: Any]] ?? []
+  }
+
+  /// A retry of an event whose group is decided but not yet written is
+  /// answered from that group (same seq, same answer, nothing decided
+  /// again), and only once that group is durable.
+  @Test(arguments: [Durability.process, .fsync])
+  func aRetryOfAnEventInFlightGetsItsFirstAnswerOnceThatGroupIsWritten(durability: Durability) async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var configuration = ServeHarness.configuration(state: dir)
+    configuration.durability = durability
+    let gate = WriterGate(holding: 0)
+    let core = try Self.core(configuration, gate: gate)
+    let a0 = ServeHarness.like(0, id: "a0", src: "fan0", dst: "page")
+    let first = Submitted(core, Self.batch([a0, ServeHarness.like(1, id: "a1", src: "fan1", dst: "page")]))
+    #expect(try await Self.eventually { gate.reached }, "the writer did not reach the first group")
+    // Decided while the first group is held before its transaction.
+    let retry = Submitted(core, Self.batch([a0, ServeHarness.like(2, id: "a2", src: "fan2", dst: "page")]))
+    #expect(try await Self.eventually { core.groupsInFlight == 2 }, "the retry's group was not decided")
+    try await Task.sleep(for: .milliseconds(100))
+    #expect(!first.done && !retry.done, "answered before the first group was written")
+    gate.open()
+
+    let firstDecisions = try Self.decisions(try await first.text())
+    let retryDecisions = try Self.decisions(try await retry.text())
+    #expect(firstDecisions.map { $0["seq"] as? Int } == [0, 1])
+    #expect(retryDecisions.map { $0["seq"] as? Int } == [0, 2])
+    #expect(try Self.canonical(retryDecisions[0]) == Self.canonical(firstDecisions[0]))
+    #expect(try await core.answers(after: -1, limit: 100).map(\.seq) == [0, 1, 2])
+    await core.drainAndCheckpoint()
+
+    // After a restart the retry is answered from the file, the same way.
+    let restarted = try ServeCheckpointTests.engine(configuration)
+    defer { restarted.closeStateFile() }
+    #expect(restarted.committedEvents == 3)
+    let again = try restarted.process([Self.batch([a0])]).map { String(decoding: $0, as: UTF8.self) }
+    #expect(try Self.decisions(again[0]).map { $0["seq"] as? Int } == [0])
+    #expect(restarted.committedEvents == 3)
+  }
+
+  /// The events of `file`'s `serve_events` as "seq status revoked?".
+  static func storedStatuses(_ path: String) throws -> [String] {
+    let database = try SQLiteDatabase(path: path, create: false)
+    let rows = try database.prepare("SELECT seq, status, revocation IS NOT NULL FROM serve_events ORDER BY seq")
+    var out: [String] = []
+    while try rows.step() { out.append("\(rows.int64(0)) \(rows.int64(1)) \(rows.int64(2))") }
+    return out
+  }
+
+  /// A payment that closes a fast conserved cycle revokes the cycle's
+  /// earlier hops; with those in a group still in flight, the revocations
+  /// are written after their rows, as when all are in one group.
+  @Test func aRevocationOfAnEventInFlightIsWrittenAfterIt() async throws {
+    let hops = [
+      #"{"type":"payment","id":"p1","src":"a","dst":"b","amount":"1000","ts":1767225600}"#,
+      #"{"type":"payment","id":"p2","src":"b","dst":"c","amount":"950","ts":1767227400}"#,
+    ]
+    let close = #"{"type":"payment","id":"p3","src":"c","dst":"a","amount":"900","ts":1767229200}"#
+
+    // The reference: all three in one group, the revocations patched into the group's own rows.
+    let reference = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: reference) }
+    let referenceConfiguration = ServeHarness.configuration(state: reference)
+    let one = try ServeCheckpointTests.engine(referenceConfiguration)
+    let together = try one.process([Self.batch(hops), Self.batch([close])]).map { String(decoding: $0, as: UTF8.self) }
+    one.closeStateFile()
+    let expected = try Self.storedStatuses(referenceConfiguration.statePath)
+    #expect(
+      expected == [
+        "0 \(EventStatus.revoked.rawValue) 1", "1 \(EventStatus.revoked.rawValue) 1",
+        "2 \(EventStatus.held.rawValue) 0",
+      ])
+
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let configuration = ServeHarness.configuration(state: dir)
+    let gate = WriterGate(holding: 0)
+    let core = try Self.core(configuration, gate: gate)
+    let first = Submitted(core, Self.batch(hops))
+    #expect(try await Self.eventually { gate.reached }, "the writer did not reach the first group")
+    let closing = Submitted(core, Self.batch([close]))
+    #expect(try await Self.eventually { core.groupsInFlight == 2 }, "the closing payment was not decided")
+    gate.open()
+    #expect(try await first.text() == together[0])
+    let answer = try await closing.text()
+    #expect(answer == together[1])
+    let revoked = try ServeHarness.json(answer)["revocations"] as? [[String: Any]]
+    #expect(revoked?.map { $0["seq"] as? Int } == [0, 1])
+    let score = try await core.score(account: "a")
+    #expect(score.revokedSignals == 1 && score.heldSignals == 1)
+    await core.drainAndCheckpoint()
+    #expect(try Self.storedStatuses(configuration.statePath) == expected)
+  }
+
+  /// A write that fails (a trigger refuses the group's first row) fails
+  /// that group and the group decided after it, which is never written,
+  /// though its retry of the failed group's event was decided; no more
+  /// events are taken; a restart recovers from what the file holds.
+  @Test(arguments: [Durability.process, .fsync])
+  func aFailedWriteFailsTheGroupsDecidedAfterIt(durability: Durability) async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var configuration = ServeHarness.configuration(state: dir)
+    configuration.durability = durability
+    let events = (0..<8).map { ServeHarness.like($0, id: "f\($0)", src: "fan\($0 % 3)", dst: "page") }
+    let gate = WriterGate(holding: 2)
+    let core = try Self.core(configuration, gate: gate)
+    let sabotage = try SQLiteDatabase(path: configuration.statePath, create: false)
+    try sabotage.execute(
+      "CREATE TRIGGER refuse BEFORE INSERT ON serve_events WHEN NEW.seq = 2 BEGIN SELECT RAISE(ABORT, 'refused'); END")
+
+    #expect(try await core.submit(Self.batch(Array(events[0..<2]))).count > 0)
+    let failing = Submitted(core, Self.batch(Array(events[2..<4])))
+    #expect(try await Self.eventually { gate.reached }, "the writer did not reach the failing group")
+    // Decided with the failing group in flight: a retry of its event, and a new one.
+    let later = Submitted(core, Self.batch([events[2], events[4]]))
+    #expect(try await Self.eventually { core.groupsInFlight == 2 }, "the later group was not decided")
+    #expect(core.notReadyReason == nil)
+    gate.open()
+
+    for submitted in [failing, later] {
+      let result = await submitted.task.result
+      guard case let .failure(error) = result, case .unavailable? = error as? ServeError else {
+        Issue.record("expected 503 (unavailable), got \(result)")
+        continue
+      }
+    }
+    #expect(core.notReadyReason?.contains("write to the state file failed") == true)
+    await #expect(throws: ServeError.self) { _ = try await core.submit(Self.batch([events[5]])) }
+    // Reads still see what was written: the first group only.
+    #expect(try await core.answers(after: -1, limit: 100).map(\.seq) == [0, 1])
+    await core.drainAndCheckpoint()
+
+    try sabotage.execute("DROP TRIGGER refuse")
+    let restarted = try ServeCheckpointTests.engine(configuration)
+    defer { restarted.closeStateFile() }
+    #expect(restarted.committedEvents == 2)
+    let retried = try restarted.process([Self.batch([events[2], events[4]])]).map {
+      String(decoding: $0, as: UTF8.self)
+    }
+    #expect(try Self.decisions(retried[0]).map { $0["seq"] as? Int } == [2, 3])
+  }
+
+  /// The checkpoint due in a group still in flight starts only once that
+  /// group is committed, and covers exactly the events the log then held
+  /// (not those of the group decided meanwhile): a restart from the file
+  /// takes it.
+  @Test func aCheckpointDueInAGroupInFlightCoversExactlyThatGroup() async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var configuration = ServeHarness.configuration(state: dir)
+    configuration.checkpointEvery = 4
+    let gate = WriterGate(holding: 0)
+    let engine = try ServeCheckpointTests.engine(configuration)
+    let parts = Counter()
+    engine.checkpointPartWritten = { _ in parts.add() }
+    let core = Self.core(engine, gate: gate)
+    let lines = (0..<9).map { ServeHarness.like($0, id: "k\($0)", src: "fan\($0 % 4)", dst: "page\($0 % 2)") }
+
+    let due = Submitted(core, Self.batch(Array(lines[0..<5])))  // passes 4 events: a checkpoint of 5 is due
+    #expect(try await Self.eventually { gate.reached }, "the writer did not reach the group")
+    let next = Submitted(core, Self.batch(Array(lines[5..<7])))
+    #expect(try await Self.eventually { core.groupsInFlight == 2 }, "the next group was not decided")
+    try await Task.sleep(for: .milliseconds(200))
+    #expect(parts.count == 0, "the checkpoint started before its group was committed")
+    gate.open()
+    _ = try await due.text()
+    _ = try await next.text()
+
+    // The checkpoint ends on its own thread: wait until the file records it.
+    let meta = try SQLiteDatabase(path: configuration.statePath, create: false)
+    func checkpointMeta(_ key: String) throws -> Int? {
+      let read = try meta.prepare("SELECT value FROM filter_meta WHERE key = ?1")
+      read.bind(1, key)
+      return try read.step() ? Int(String(decoding: read.bytes(0), as: UTF8.self)) : nil
+    }
+    func oldRowsLeft() throws -> Bool {
+      try meta.prepare("SELECT 1 FROM sqlite_master WHERE name = 'filter_checkpoint_old'").exists()
+    }
+    // Recorded, and its thread's last step (dropping the previous checkpoint's table) done.
+    #expect(
+      try await Self.eventually { (try? checkpointMeta("checkpoint_events")) != nil && (try? oldRowsLeft()) == false })
+    #expect(try checkpointMeta("checkpoint_events") == 5)
+    #expect(try checkpointMeta("checkpoint_lines") == 5)
+    #expect(parts.count > 0)
+    let crashed = try ServeCheckpointTests.crashImage(of: configuration)
+    defer {
+      try? FileManager.default.removeItem(at: URL(fileURLWithPath: crashed.statePath).deletingLastPathComponent())
+    }
+    let feed = try await core.answers(after: -1, limit: 100).map {
+      "\($0.seq) \(String(decoding: $0.answer, as: UTF8.self))"
+    }
+    await core.drainAndCheckpoint()
+
+    let restarted = try ServeCheckpointTests.engine(crashed)
+    defer { restarted.closeStateFile() }
+    #expect(restarted.checkpointedEvents == 5)
+    #expect(restarted.committedEvents == 7)
+    #expect(try ServeCheckpointTests.feed(restarted) == feed)
+  }
+}
