@@ -6,6 +6,9 @@
 # quiet machine (load < 2) against a release build.
 #
 #   swift build -c release && scripts/serve-bench/run.sh [BINARY] [SECONDS]
+#
+# DURABILITY, CONNECTIONS and BATCHES choose the rows (defaults "fsync process", "8 64",
+# "1 1000"), e.g. CONNECTIONS="16 32" BATCHES=1 DURABILITY=fsync scripts/serve-bench/run.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 binary="${1:-$here/../../.build/release/fraudscan}"
@@ -37,9 +40,8 @@ run() {  # durability connections batch
     "$(echo "$out" | grep '^p50')" "$((rss / 1024))" "$(echo "$out" | grep '^requests [0-9]')"
 }
 
-for durability in fsync process; do
-  for connections in 8 64; do
-    run "$durability" "$connections" 1
-    run "$durability" "$connections" 1000
+for durability in ${DURABILITY:-fsync process}; do
+  for connections in ${CONNECTIONS:-8 64}; do
+    for batch in ${BATCHES:-1 1000}; do run "$durability" "$connections" "$batch"; done
   done
 done
