@@ -157,6 +157,12 @@ struct RelayChains {
     }
   }
 
+  /// Whether `amount` passes on `received`: no more than arrived, and at
+  /// most `skim` of it kept.
+  static func passesOn(_ amount: Int64, _ received: Int64, skim: Double) -> Bool {
+    amount <= received && Double(amount) >= Double(received) * (1 - skim)
+  }
+
   /// Finds every relay hop among `transfers` with one sweep per account.
   init(
     transfers: PaymentTransfers, amounts: AmountDistribution, hopWindow: Int64, skim: Double, maxHops: Int,
@@ -168,9 +174,6 @@ struct RelayChains {
     var matches: [(next: Int, amount: Int64, received: Int64)] = []
     let bucket = transfers.bucket, unit = transfers.unitMicros, total = transfers.totalMicros
     let target = transfers.target
-    func passesOn(_ amount: Int64, _ received: Int64) -> Bool {
-      amount <= received && Double(amount) >= Double(received) * (1 - skim)
-    }
     let outEdges = transfers.outgoing.edges, outOffsets = transfers.outgoing.offsets
     let inEdges = transfers.incoming.edges, inOffsets = transfers.incoming.offsets
     for account in 0..<transfers.outgoing.nodeCount {
@@ -190,9 +193,9 @@ struct RelayChains {
         for j in low..<high {
           let next = Int(outEdges[j])
           // Passed on payment for payment (the same unit), or as one sum split otherwise.
-          if passesOn(unit[next], unit[relayed]) {
+          if Self.passesOn(unit[next], unit[relayed], skim: skim) {
             matches.append((next, unit[next], unit[relayed]))
-          } else if passesOn(total[next], total[relayed]) {
+          } else if Self.passesOn(total[next], total[relayed], skim: skim) {
             matches.append((next, total[next], total[relayed]))
           }
           if matches.count > maxMatches { break }
