@@ -20,10 +20,11 @@ import Testing
 
     init(holding seq: Int) { self.seq = seq }
 
-    /// For ``DecisionEngine/groupWriting``: the group `seq` waits (at most 30 s).
+    /// For ``DecisionEngine/groupWriting``: the group `seq` waits (at most
+    /// ``patience``, so that a broken test ends rather than hangs).
     func groupWriting(_ first: Int) {
       guard first == seq, !reachedFlag.exchange(true, ordering: .acquiringAndReleasing) else { return }
-      _ = release.wait(timeout: .now() + 30)
+      _ = release.wait(timeout: .now() + .seconds(ServePipelineTests.patience))
     }
 
     var reached: Bool { reachedFlag.load(ordering: .acquiring) }
@@ -31,9 +32,16 @@ import Testing
     func open() { release.signal() }
   }
 
-  /// Whether `condition` holds within 30 s, looked at every 5 ms.
+  /// How long a held writer or an awaited condition may take, in seconds:
+  /// long, because this suite's tasks share the cooperative pool (2 threads
+  /// on a 2-core machine) with suites whose synchronous tests hold a thread
+  /// for minutes; a 30 s bound let the held writer go before the test had
+  /// run again.
+  static let patience = 600
+
+  /// Whether `condition` holds within ``patience``, looked at every 5 ms.
   static func eventually(_ condition: () -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + .seconds(30)
+    let deadline = ContinuousClock.now + .seconds(patience)
     while !condition() {
       guard ContinuousClock.now < deadline else { return false }
       try await Task.sleep(for: .milliseconds(5))
@@ -65,6 +73,11 @@ import Testing
   }
 
   /// A request submitted now, whose answer (or error) is kept, and whether it came.
+  ///
+  /// The task starts at once on the caller's thread (`Task.immediate`) and
+  /// runs until the request is queued: a plain `Task` waits for a thread of
+  /// the cooperative pool, which other suites running beside this one can
+  /// keep busy for minutes on a 2-core machine.
   final class Submitted: Sendable {
     let task: Task<[UInt8], any Error>
     private let answered: Counter
@@ -72,7 +85,7 @@ import Testing
     init(_ core: DecisionCore, _ batch: EventBatch) {
       let answered = Counter()
       self.answered = answered
-      task = Task {
+      task = Task.immediate {
         defer { answered.add() }
         return try await core.submit(batch)
       }
