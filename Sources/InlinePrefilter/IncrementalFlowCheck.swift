@@ -31,14 +31,18 @@ import SignalGraph
 ///   in time allowed) when *a* ∈ *b* · [1 − ``Thresholds/skim``, 1]. Among
 ///   the *k* payments into *u* looked at, one matches by chance with
 ///   probability *k* · *q*, *q* the share of recent payments between *a* and
-///   *b*; a hop is followed only when *k* · *q* ≤ ``Thresholds/maxHopChance``.
-///   A chain of *h* ≥ 2 such hops (three payments) has *p* = ∏ *k*ᵢ *q*ᵢ.
+///   *b* (not counting the two themselves); a hop is followed only when
+///   *k* · *q* ≤ ``Thresholds/maxHopChance``. A chain of *h* ≥ 2 such hops
+///   (three payments) has *p* = ∏ *k*ᵢ *q*ᵢ.
+/// - **Scatter-gather.** A relayed payment into an account that other
+///   relays of the same source's money reached too, through other
+///   intermediaries (`IncrementalFlowCheck+ScatterGather.swift`).
 ///
 /// A payment is held when the expected number of such coincidences among the
 /// recent payments, *E* = *T* · *p* with *T* the payments in the background,
 /// is at most ``Thresholds/alpha`` (10⁻³: at most one chance hold in a
 /// thousand backgrounds' worth of honest payments); the earlier payments of
-/// the split or the chain are revoked. Honest money rarely does either:
+/// the split, the chain or the scatter-gather are revoked. Honest money rarely does any:
 /// purchases repeat common amounts (large *q*), salaries and rent are passed
 /// on in common, round sums, and a repaid loan is a two-account return, not
 /// a chain.
@@ -86,7 +90,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// ``Thresholds/relayWindowSeconds``, within the history window.
   let relayWindow: Int64
   /// The payments into each account within the relay window.
-  private(set) var recent: RecentPayments
+  var recent: RecentPayments
   /// The amounts of recent payments.
   private(set) var background: PaymentAmountBackground
   private var visits = 0
@@ -117,6 +121,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       recent.trim(Int(source), now: time)
       split(seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       relay(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+      scatterGather(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
     }
     background.add(micros, at: time)
     recent.append(
@@ -225,16 +230,16 @@ public struct IncrementalFlowCheck: PaymentCheck {
     }
     guard k > 0 else { return nil }
     let lowest = i + 1
-    let keepAtMost = 1 - thresholds.skim
     i = list.endIndex - 1
     while i >= lowest, visits < thresholds.budget {
       let p = list[i]
       defer { i -= 1 }
-      guard p.time <= before, passedOn <= p.micros, Double(passedOn) >= keepAtMost * Double(p.micros) else { continue }
+      guard p.time <= before, relays(passedOn, p.micros) else { continue }
       visits += 1
       // A two-account return (a refund, a repaid loan) is not a relay.
       if depth == 1 && p.source == origin { continue }
-      let hop = Double(k) * background.share(from: passedOn, to: p.micros)
+      // Not counting the hop's own payments (the one passed on, once it is an earlier one).
+      let hop = Double(k) * background.share(from: passedOn, to: p.micros, excluding: depth == 1 ? 1 : 2)
       guard hop <= thresholds.maxHopChance else { continue }
       let chain = log10p + log10(hop)
       path.append((node, i))

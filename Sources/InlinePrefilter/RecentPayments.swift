@@ -9,6 +9,11 @@ import SignalGraph
 /// list), so a list holds the last window's payments and memory follows the
 /// traffic of one window, not of the stream.
 ///
+/// It also counts the payments kept from each account (``outgoing``), an
+/// account's fan-out over about the last window: trimming is lazy, so a
+/// count may include payments past the window that no one has trimmed yet,
+/// and errs towards more.
+///
 /// - Complexity: ``append(_:to:now:)`` amortised O(1); ``evict(now:)``
 ///   O(accounts); ``forget(_:)`` O(released accounts + payments kept).
 struct RecentPayments: Sendable {
@@ -32,6 +37,8 @@ struct RecentPayments: Sendable {
   private(set) var lists: [[Payment]] = []
   /// Per account, the index of its oldest live payment.
   private(set) var heads: [Int] = []
+  /// Per account, the payments from it among the live ones.
+  private(set) var outgoing: [Int32] = []
 
   /// No payments, keeping each for `window` seconds.
   init(window: Int64) { self.window = window }
@@ -47,12 +54,15 @@ struct RecentPayments: Sendable {
     if lists.count < count {
       lists.append(contentsOf: repeatElement([], count: count - lists.count))
       heads.append(contentsOf: repeatElement(0, count: count - heads.count))
+      outgoing.append(contentsOf: repeatElement(0, count: count - outgoing.count))
     }
   }
 
-  /// Adds `payment` into `account` (whose id is below the grown count) and trims its list.
+  /// Adds `payment` into `account` (both its accounts' ids below the grown
+  /// count) and trims its list.
   mutating func append(_ payment: Payment, to account: Int32, now: Int64) {
     lists[Int(account)].append(payment)
+    outgoing[Int(payment.source)] += 1
     trim(Int(account), now: now)
   }
 
@@ -68,7 +78,10 @@ struct RecentPayments: Sendable {
   mutating func trim(_ a: Int, now: Int64) {
     let cutoff = now - window
     var h = heads[a]
-    while h < lists[a].count, lists[a][h].time < cutoff { h += 1 }
+    while h < lists[a].count, lists[a][h].time < cutoff {
+      outgoing[Int(lists[a][h].source)] -= 1
+      h += 1
+    }
     if h == lists[a].count {
       lists[a].removeAll(keepingCapacity: lists[a].count < 64)
       h = 0
@@ -97,6 +110,16 @@ struct RecentPayments: Sendable {
       heads[a] = 0
       lists[a].removeAll { gone($0.source) }
     }
+    outgoing = Self.outgoing(of: lists, heads: heads)
+  }
+
+  /// The payments from each account among the live ones of `lists`.
+  private static func outgoing(of lists: [[Payment]], heads: [Int]) -> [Int32] {
+    var counts = [Int32](repeating: 0, count: lists.count)
+    for (a, list) in lists.enumerated() {
+      for payment in list[heads[a]...] { counts[Int(payment.source)] += 1 }
+    }
+    return counts
   }
 
   /// Payments kept, over all accounts.
@@ -116,6 +139,7 @@ struct RecentPayments: Sendable {
         return "a kept payment names a forgotten payer"
       }
     }
+    guard outgoing == Self.outgoing(of: lists, heads: heads) else { return "a payer's count of payments kept is off" }
     return nil
   }
 }
@@ -132,6 +156,10 @@ extension RecentPayments {
     self.init(window: window)
     lists = try reader.readArrays(Payment.self)
     heads = try reader.readArray(Int.self)
-    guard heads.count == lists.count else { throw .malformed }
+    guard heads.count == lists.count,
+      zip(lists, heads).allSatisfy({ $1 >= 0 && $1 <= $0.count }),
+      lists.allSatisfy({ $0.allSatisfy { $0.source >= 0 && Int($0.source) < lists.count } })
+    else { throw .malformed }
+    outgoing = Self.outgoing(of: lists, heads: heads)
   }
 }

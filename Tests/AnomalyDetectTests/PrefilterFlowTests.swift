@@ -123,6 +123,55 @@ struct PrefilterFlowTests {
     #expect(f.decide(pay("y3", "y4", 535_000, t + 16 * day)).verdict == .admit)
   }
 
+  @Test func aScatterGatherIsHeldWhenItsSecondBranchReachesTheSink() {
+    var (f, t) = filterWithBackground()
+    let out1 = f.decide(pay("source", "mule1", 812_345, t))
+    let out2 = f.decide(pay("source", "mule2", 1_154_321, t + 3_600))
+    let in1 = f.decide(pay("mule1", "sink", 799_000, t + day))
+    #expect([out1, out2, in1].allSatisfy { $0.verdict == .admit })  // one branch: a relay, not yet a shape
+    let in2 = f.decide(pay("mule2", "sink", 1_120_000, t + 2 * day))
+    #expect(in2.verdict == .hold)
+    #expect(
+      in2.reasons.first?.hasPrefix(
+        "scatter-gather: source paid mule2, mule1, who passed 90–100 % of it on to sink (7990.00–11200.00) within 2.0 days"
+      ) == true)
+    #expect(Set(in2.revocations.map(\.seq)) == [out1.seq, out2.seq, in1.seq])
+    #expect(f.invariantViolation() == nil)
+  }
+
+  /// The source's payments counted (*m*) are rebuilt from the checkpoint's lists.
+  @Test func aScatterGatherSurvivesACheckpoint() throws {
+    var (f, t) = filterWithBackground()
+    _ = f.decide(pay("source", "mule1", 812_345, t))
+    _ = f.decide(pay("source", "mule2", 1_154_321, t + 3_600))
+    _ = f.decide(pay("mule1", "sink", 799_000, t + day))
+    var restored = try Prefilter(configuration: f.configuration, checkpoint: f.checkpoint())
+    #expect(restored.invariantViolation() == nil)
+    let in2 = restored.decide(pay("mule2", "sink", 1_120_000, t + 2 * day))
+    #expect(in2.verdict == .hold && in2.revocations.count == 3)
+    #expect(f.decide(pay("mule2", "sink", 1_120_000, t + 2 * day)) == in2)
+  }
+
+  @Test func honestLookAlikesOfScatterGathersAreAdmitted() {
+    var (f, t) = filterWithBackground()
+    // A parent gives two children pocket money; both spend most of it at one shop.
+    #expect(f.decide(pay("parent", "kid1", 5_000, t)).verdict == .admit)
+    #expect(f.decide(pay("parent", "kid2", 5_000, t)).verdict == .admit)
+    #expect(f.decide(pay("kid1", "toyshop", 4_800, t + day)).verdict == .admit)
+    #expect(f.decide(pay("kid2", "toyshop", 4_750, t + 2 * day)).verdict == .admit)
+    // A payroll of 60 in rare amounts, two of whose staff pay most of it to one landlord.
+    for k in 0..<60 {
+      #expect(f.decide(pay("payroll", "staff\(k)", 812_345 + Int64(k) * 31_415, t + Int64(k))).verdict == .admit)
+    }
+    #expect(f.decide(pay("staff0", "estate", 800_000, t + day)).verdict == .admit)
+    #expect(f.decide(pay("staff1", "estate", 840_000, t + day)).verdict == .admit)
+    // Rare amounts, but the second branch reaches the sink after the relay window.
+    #expect(f.decide(pay("z0", "z1", 712_345, t)).verdict == .admit)
+    #expect(f.decide(pay("z0", "z2", 1_054_321, t)).verdict == .admit)
+    #expect(f.decide(pay("z1", "zsink", 700_000, t + day)).verdict == .admit)
+    #expect(f.decide(pay("z2", "zsink", 1_020_000, t + 8 * day)).verdict == .admit)
+  }
+
   @Test func theAmountBackgroundForgetsOldEpochsAndKeepsItsSums() {
     var background = PaymentAmountBackground(days: 14)
     #expect(background.epochCount == 2)
