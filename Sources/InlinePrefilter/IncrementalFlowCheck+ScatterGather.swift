@@ -110,11 +110,15 @@ extension IncrementalFlowCheck {
     let earliest = before - relayWindow
     var candidates: [(index: Int, source: Int32, amount: Int64)] = []
     var k = 0
+    var later = 0  // payments stamped after `before` (an out-of-order stream), at most fanLimit read
     var i = list.endIndex - 1
-    while i >= list.startIndex, k < thresholds.fanLimit, list[i].time >= earliest {
+    while i >= list.startIndex, k < thresholds.fanLimit, later < thresholds.fanLimit, list[i].time >= earliest {
       defer { i -= 1 }
       let p = list[i]
-      guard p.time <= before else { continue }
+      guard p.time <= before else {
+        later += 1
+        continue
+      }
       k += 1
       if p.source != sink, p.source != w, relays(passedOn, p.micros) { candidates.append((i, p.source, p.micros)) }
     }
