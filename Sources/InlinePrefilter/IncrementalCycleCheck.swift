@@ -91,9 +91,7 @@ public struct IncrementalCycleCheck: PaymentCheck {
             + pairPayments(into: target, from: source, since: since).map { (target, $0) }
             + otherReturns(to: target, besides: source, since: since)
         }
-        for step in earlier {
-          if let seq = recent.withhold(into: step.account, at: step.index) { outcome.revoked.append((seq, reason)) }
-        }
+        recent.revoke(earlier, reason: reason, into: &outcome)
       }
     }
     recent.append(

@@ -73,7 +73,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     /// The most chance, *k* · *q*, of a hop a chain follows.
     public var maxHopChance = 0.01
     /// The most expected chance coincidences among the background's payments
-    /// for a split or a chain to be held.
+    /// for a split, a chain or a scatter-gather to be held.
     public var alpha = 0.001
     /// Payments into one account looked at per step.
     public var fanLimit = 48
@@ -90,7 +90,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// ``Thresholds/relayWindowSeconds``, within the history window.
   let relayWindow: Int64
   /// The payments into each account within the relay window.
-  var recent: RecentPayments
+  private(set) var recent: RecentPayments
   /// The amounts of recent payments.
   private(set) var background: PaymentAmountBackground
   private var visits = 0
@@ -176,9 +176,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     let reason =
       "split: \(n) payments \(names[source])→\(names[target]) within one day of \(Self.format(amounts.first!))–\(Self.format(amounts.last!)) (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
-    for i in parts {
-      if let seq = recent.withhold(into: target, at: i) { outcome.revoked.append((seq, reason)) }
-    }
+    recent.revoke(parts.map { (target, $0) }, reason: reason, into: &outcome)
   }
 
   // MARK: Relays
@@ -203,9 +201,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     let reason =
       "relayed \(shape): \(path.count + 1) payments \(hops.joined(separator: "→")) within \(String(format: "%.1f", days)) days, each passing on \(Int(((1 - thresholds.skim) * 100).rounded()))–100 % of the previous (chance ≈ 10^\(Int((log10p + log10Total).rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
-    for step in path {
-      if let seq = recent.withhold(into: step.account, at: step.index) { outcome.revoked.append((seq, reason)) }
-    }
+    recent.revoke(path.map { ($0.account, $0.index) }, reason: reason, into: &outcome)
   }
 
   /// Looks for payments into `node` that `passedOn` relays (within the relay
@@ -255,6 +251,16 @@ public struct IncrementalFlowCheck: PaymentCheck {
       path.removeLast()
     }
     return nil
+  }
+
+  /// Whether `passedOn` relays `received`: no more than it, at most ``Thresholds/skim`` less.
+  func relays(_ passedOn: Int64, _ received: Int64) -> Bool {
+    passedOn <= received && Double(passedOn) >= (1 - thresholds.skim) * Double(received)
+  }
+
+  /// Withholds `payments` (an account and an index into its list) for `reason`: see ``RecentPayments/revoke(_:reason:into:)``.
+  mutating func revoke(_ payments: [(account: Int32, index: Int)], reason: String, into outcome: inout CheckOutcome) {
+    recent.revoke(payments, reason: reason, into: &outcome)
   }
 
   // MARK: State

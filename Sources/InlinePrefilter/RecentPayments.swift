@@ -74,6 +74,16 @@ struct RecentPayments: Sendable {
     return lists[a][index].seq
   }
 
+  /// Withholds each of `payments` (an account and an index into its list)
+  /// not withheld already, and adds its seq to `outcome`'s revocations for `reason`.
+  mutating func revoke(
+    _ payments: some Sequence<(account: Int32, index: Int)>, reason: String, into outcome: inout CheckOutcome
+  ) {
+    for (account, index) in payments {
+      if let seq = withhold(into: account, at: index) { outcome.revoked.append((seq, reason)) }
+    }
+  }
+
   /// Drops the payments into account `a` older than the window before `now`.
   mutating func trim(_ a: Int, now: Int64) {
     let cutoff = now - window
@@ -158,7 +168,9 @@ extension RecentPayments {
     heads = try reader.readArray(Int.self)
     guard heads.count == lists.count,
       zip(lists, heads).allSatisfy({ $1 >= 0 && $1 <= $0.count }),
-      lists.allSatisfy({ $0.allSatisfy { $0.source >= 0 && Int($0.source) < lists.count } })
+      lists.allSatisfy({
+        $0.allSatisfy { $0.source >= 0 && Int($0.source) < lists.count && Timestamp.validRange.contains($0.time) }
+      })
     else { throw .malformed }
     outgoing = Self.outgoing(of: lists, heads: heads)
   }

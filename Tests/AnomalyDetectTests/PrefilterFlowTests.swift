@@ -139,6 +139,55 @@ struct PrefilterFlowTests {
     #expect(f.invariantViolation() == nil)
   }
 
+  @Test func aScatterGatherThroughThreeIntermediariesRevokesEveryBranch() {
+    var (f, t) = filterWithBackground()
+    let outs = [812_345, 1_154_321, 977_531].enumerated().map { k, cents in
+      f.decide(pay("source", "mule\(k)", Int64(cents), t + Int64(k) * 600))
+    }
+    let in0 = f.decide(pay("mule0", "sink", 799_000, t + day))
+    let in1 = f.decide(pay("mule1", "sink", 1_120_000, t + day + 600))
+    #expect(in1.verdict == .hold)
+    let in2 = f.decide(pay("mule2", "sink", 960_000, t + 2 * day))
+    #expect(in2.verdict == .hold)
+    #expect(in2.reasons.first?.hasPrefix("scatter-gather: source paid mule2, ") == true)
+    // Everything before it was revoked already by the second branch, but for the third scatter.
+    #expect(in2.revocations.map(\.seq) == [outs[2].seq])
+    #expect(Set(in1.revocations.map(\.seq)) == [outs[0].seq, outs[1].seq, in0.seq])
+  }
+
+  /// A shop passes on one of many payments it got: a poor intermediary,
+  /// whether its branch comes first or last.
+  @Test func aShopIsAPoorIntermediaryInEitherOrder() {
+    for shopFirst in [true, false] {
+      var (f, t) = filterWithBackground()
+      #expect(f.decide(pay("source", "mule", 812_345, t)).verdict == .admit)
+      #expect(f.decide(pay("source", "shop", 1_154_321, t + 3_600)).verdict == .admit)
+      for k in 0..<40 {
+        #expect(f.decide(pay("customer\(k)", "shop", 5_000 + Int64(k) * 7, t + 3_700 + Int64(k))).verdict == .admit)
+      }
+      let branches = [pay("shop", "sink", 1_120_000, t + day), pay("mule", "sink", 799_000, t + day + 600)]
+      for event in shopFirst ? branches : branches.reversed() { #expect(f.decide(event).verdict == .admit) }
+    }
+  }
+
+  /// A kept payment's time out of the contract's range (a damaged or forged
+  /// checkpoint that still carries a valid digest) is refused on restore,
+  /// not read into window arithmetic that would overflow.
+  @Test func aCheckpointWithAPaymentTimeOutOfRangeIsRefused() throws {
+    var (f, t) = filterWithBackground()
+    _ = f.decide(pay("x", "w", 12_345_678, t))
+    let saved = f.checkpoint()
+    let micros = withUnsafeBytes(of: Int64(123_456_780_000)) { Array($0) }
+    let at = (8..<(saved.count - 16)).filter { Array(saved[$0..<($0 + 8)]) == micros }
+    #expect(!at.isEmpty)
+    let forged = PrefilterCheckpointTests.resealed(saved) { body in
+      for i in at {  // the time is stored just before the amount
+        body.replaceSubrange((i - 8)..<i, with: withUnsafeBytes(of: Int64.min) { Array($0) })
+      }
+    }
+    #expect(throws: (any Error).self) { _ = try Prefilter(configuration: f.configuration, checkpoint: forged) }
+  }
+
   /// The source's payments counted (*m*) are rebuilt from the checkpoint's lists.
   @Test func aScatterGatherSurvivesACheckpoint() throws {
     var (f, t) = filterWithBackground()
