@@ -198,9 +198,7 @@ final class CommitQueue: @unchecked Sendable {
   /// sync stage.
   func run() {
     if syncedPath != nil {
-      let sync = Thread { [self] in runSync() }
-      sync.name = "fraudscan-fsync"
-      sync.start()
+      Thread.start(named: "serve-fsync") { [self] in runSync() }
     }
     writer.start()
     while true {

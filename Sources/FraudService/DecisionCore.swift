@@ -11,6 +11,8 @@ import Logging
 /// fsync, and on a 2-core machine the pool has 2 threads, which must stay
 /// free for the HTTP requests. Requests hand their work to the commit
 /// thread through a locked queue, and the pipeline's last stage resumes them.
+/// The threads are named `serve-commit`, `serve-writer`, `serve-fsync` and
+/// `serve-checkpt` (``Foundation/Thread/start(named:_:)``).
 ///
 /// **Group commit, pipelined.** ``submit(_:)`` queues a request's lines and
 /// suspends. The commit thread takes everything queued and decides it as one
@@ -46,9 +48,7 @@ final class DecisionCore: Sendable {
     queue = CommitQueue(
       engine: engine, limit: engine.configuration.maxQueuedEvents, metrics: engine.metrics, logger: logger)
     let queue = queue
-    let thread = Thread { queue.run() }
-    thread.name = "fraudscan-commit"
-    thread.start()
+    Thread.start(named: "serve-commit") { queue.run() }
   }
 
   deinit { queue.close() }

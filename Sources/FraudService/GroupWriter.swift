@@ -62,9 +62,7 @@ final class GroupWriter: @unchecked Sendable {
 
   /// Starts the thread.
   func start() {
-    let thread = Thread { [self] in run() }
-    thread.name = "fraudscan-writer"
-    thread.start()
+    Thread.start(named: "serve-writer") { [self] in run() }
   }
 
   /// Queues a decided group, after every group submitted before it.
