@@ -20,6 +20,8 @@ import Logging
 /// while the commit thread decides the next; the sync stage fsyncs the WAL
 /// once for the groups written meanwhile, and only then are those requests
 /// resumed: a decision is answered only after it is committed and synced.
+/// A small group (single events) meeting an idle writer and sync stage is
+/// written, fsynced and answered by the commit thread itself: no hand-over.
 /// Whatever arrives while a stage is busy goes into the next group, so
 /// groups grow with the load and an idle server commits a lone request at
 /// once. The queue is bounded (``ServeConfiguration/maxQueuedEvents``):
