@@ -99,6 +99,10 @@ final class CommitQueue: @unchecked Sendable {
   /// A thread (the sync stage's, or the one that wrote a small group) is
   /// fsyncing and answering groups (taken from ``unsynced``, or its own).
   private var syncing = false
+  /// The commit thread waits for ``syncedThrough`` (``waitUntilSynced()``):
+  /// only then is it woken when a group is synced, and not the sync
+  /// stage's thread with it, for nothing, each group, on a busy core.
+  private var readWaiting = false
   private var syncStopping = false
   private var syncFinished = false
 
@@ -313,6 +317,7 @@ final class CommitQueue: @unchecked Sendable {
     } else if let last = taken.last {
       syncedThrough = last.through
     }
+    if readWaiting || problem != nil { syncCondition.broadcast() }
     syncCondition.unlock()
     for group in taken {
       if let problem {
@@ -322,8 +327,7 @@ final class CommitQueue: @unchecked Sendable {
       }
     }
     syncCondition.lock()
-    syncing = false
-    syncCondition.broadcast()
+    syncing = false  // nobody waits for it: a broadcast would only wake the sync stage's thread for nothing
     syncCondition.unlock()
   }
 
@@ -345,7 +349,9 @@ final class CommitQueue: @unchecked Sendable {
     guard syncedPath != nil else { return }
     let committed = engine.committedEvents
     syncCondition.lock()
+    readWaiting = true
     while syncedThrough < committed && syncFailure == nil && !syncFinished { syncCondition.wait() }
+    readWaiting = false
     syncCondition.unlock()
   }
 

@@ -91,8 +91,7 @@ final class GroupWriter: @unchecked Sendable {
     condition.unlock()
     handle(job)
     condition.lock()
-    taken = 0
-    condition.broadcast()
+    taken = 0  // no broadcast: the caller is the only thread that waits for it, and the writer's would wake for nothing
     condition.unlock()
     return true
   }
