@@ -65,9 +65,7 @@ final class BackgroundCheckpoint: @unchecked Sendable {
     started = true
     condition.unlock()
     guard first else { return }
-    let thread = Thread { [self] in run(lines: lines) }
-    thread.name = "fraudscan-checkpoint"
-    thread.start()
+    Thread.start(named: "serve-checkpt") { [self] in run(lines: lines) }
   }
 
   /// Ends it without writing anything, with `error` as its result: its

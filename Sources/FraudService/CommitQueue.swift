@@ -13,13 +13,26 @@ import Logging
 /// only then answers them. Without an fsync (``Durability/process``), the
 /// writer answers a group once its transaction has committed.
 ///
+/// **Small groups on one thread.** Three stages pay for themselves on large
+/// groups (batches), which keep each stage busy. A small group
+/// (``ServeConfiguration/smallGroupBytes``, e.g. single events) costs little
+/// to write and to fsync (about 0.2 ms), and handing it on costs a thread
+/// wake-up per stage, on a machine whose cores are busy with the HTTP
+/// requests. So when the writer is idle, the commit thread writes a small
+/// group itself (``GroupWriter/writeIfIdle(_:)``), and when the sync stage
+/// is idle, the thread that wrote a small group fsyncs and answers it:
+/// commonly one thread, and no hand-over. Meanwhile requests queue up and
+/// form the next group, as they do while the writer is busy.
+///
 /// **Invariants.**
 /// - *Durable before acknowledged*: a request is answered only after its
 ///   group's transaction committed and, with ``Durability/fsync``, after an
 ///   fsync that began after that commit.
 /// - *In order*: groups are written in the order they were decided (one
-///   writer, a FIFO queue), handed to the sync stage in that order and
-///   answered in it, so a group is never answered before an earlier one;
+///   writer at a time and a FIFO queue: the commit thread writes a group
+///   only when the writer holds none), handed to the sync stage in that
+///   order and answered in it (a group is fsynced where it was written only
+///   when the sync stage holds none), so a group is never answered before an earlier one;
 ///   a retry answered from a group still in flight is answered after it.
 /// - *Nothing after a failure*: when a write (or an fsync) fails, no later
 ///   group is written or answered but with 503, and no more events are
@@ -50,6 +63,8 @@ final class CommitQueue: @unchecked Sendable {
 
   private let engine: DecisionEngine
   private let limit: Int
+  /// ``ServeConfiguration/smallGroupBytes``.
+  private let smallGroupBytes: Int
   private let metrics: ServiceMetrics
   private let logger: Logger
   private let condition = NSCondition()
@@ -74,11 +89,20 @@ final class CommitQueue: @unchecked Sendable {
 
   /// The state file whose WAL the sync stage fsyncs, or nil when nothing is fsynced (``Durability/process``).
   private let syncedPath: String?
+  /// ``DecisionEngine/walSyncing``, as set before the queue was made.
+  private let walSyncing: (@Sendable (Int) throws(ServeError) -> Void)?
   private let syncCondition = NSCondition()
   private var unsynced: [Unsynced] = []
   /// Events durable: seq 0 ..< syncedThrough.
   private var syncedThrough = 0
   private var syncFailure: String?
+  /// A thread (the sync stage's, or the one that wrote a small group) is
+  /// fsyncing and answering groups (taken from ``unsynced``, or its own).
+  private var syncing = false
+  /// The commit thread waits for ``syncedThrough`` (``waitUntilSynced()``):
+  /// only then is it woken when a group is synced, and not the sync
+  /// stage's thread with it, for nothing, each group, on a busy core.
+  private var readWaiting = false
   private var syncStopping = false
   private var syncFinished = false
 
@@ -91,8 +115,10 @@ final class CommitQueue: @unchecked Sendable {
     self.metrics = metrics
     self.logger = logger
     let configuration = engine.configuration
+    smallGroupBytes = configuration.smallGroupBytes
     syncedPath = configuration.durability == .fsync ? configuration.statePath : nil
     syncedThrough = engine.committedEvents
+    walSyncing = engine.walSyncing
     // Unowned: the writer's thread ends within ``run()``, which holds the queue.
     writer = GroupWriter(
       write: { [engine] group throws(ServeError) in try engine.write(group) },
@@ -198,9 +224,7 @@ final class CommitQueue: @unchecked Sendable {
   /// sync stage.
   func run() {
     if syncedPath != nil {
-      let sync = Thread { [self] in runSync() }
-      sync.name = "fraudscan-fsync"
-      sync.start()
+      Thread.start(named: "serve-fsync") { [self] in runSync() }
     }
     writer.start()
     while true {
@@ -260,39 +284,51 @@ final class CommitQueue: @unchecked Sendable {
       }
       let taken = unsynced
       unsynced.removeAll(keepingCapacity: true)
-      let failed = syncFailure
+      syncing = true
       syncCondition.broadcast()  // the writer may take its next group
       syncCondition.unlock()
+      syncAndAnswer(taken, path: path)
+    }
+  }
 
-      var problem = failed
-      if problem == nil {
-        do throws(ServeError) {
-          try DecisionEngine.syncWAL(statePath: path)
-        } catch {
-          // After a failed fsync the kernel may have dropped the pages: nothing later is acknowledged either.
-          problem = "fsync of the state file failed (\(error)); restart the service to recover from the file"
-          logger.critical("fsync of the state file failed; no more events are taken", metadata: ["error": "\(error)"])
-          condition.lock()
-          failure = failure ?? problem
-          condition.unlock()
-        }
-      }
-      syncCondition.lock()
-      if let problem {
-        syncFailure = problem
-      } else if let last = taken.last {
-        syncedThrough = last.through
-      }
-      syncCondition.broadcast()
-      syncCondition.unlock()
-      for group in taken {
-        if let problem {
-          for continuation in group.waiting { continuation.resume(throwing: ServeError.unavailable(reason: problem)) }
-        } else {
-          for (continuation, answer) in zip(group.waiting, group.answers) { continuation.resume(returning: answer) }
-        }
+  /// Fsyncs the WAL of the state file at `path` once for `taken` (written
+  /// groups, in order; the caller holds the sync stage, ``syncing``),
+  /// answers their requests, and releases the stage.
+  private func syncAndAnswer(_ taken: [Unsynced], path: String) {
+    syncCondition.lock()
+    var problem = syncFailure
+    syncCondition.unlock()
+    if problem == nil {
+      do throws(ServeError) {
+        try walSyncing?(engine.committedEvents)
+        try DecisionEngine.syncWAL(statePath: path)
+      } catch {
+        // After a failed fsync the kernel may have dropped the pages: nothing later is acknowledged either.
+        problem = "fsync of the state file failed (\(error)); restart the service to recover from the file"
+        logger.critical("fsync of the state file failed; no more events are taken", metadata: ["error": "\(error)"])
+        condition.lock()
+        failure = failure ?? problem
+        condition.unlock()
       }
     }
+    syncCondition.lock()
+    if let problem {
+      syncFailure = problem
+    } else if let last = taken.last {
+      syncedThrough = last.through
+    }
+    if readWaiting || problem != nil { syncCondition.broadcast() }
+    syncCondition.unlock()
+    for group in taken {
+      if let problem {
+        for continuation in group.waiting { continuation.resume(throwing: ServeError.unavailable(reason: problem)) }
+      } else {
+        for (continuation, answer) in zip(group.waiting, group.answers) { continuation.resume(returning: answer) }
+      }
+    }
+    syncCondition.lock()
+    syncing = false  // nobody waits for it: a broadcast would only wake the sync stage's thread for nothing
+    syncCondition.unlock()
   }
 
   /// Waits until the sync stage has taken the groups handed to it (the
@@ -313,7 +349,9 @@ final class CommitQueue: @unchecked Sendable {
     guard syncedPath != nil else { return }
     let committed = engine.committedEvents
     syncCondition.lock()
+    readWaiting = true
     while syncedThrough < committed && syncFailure == nil && !syncFinished { syncCondition.wait() }
+    readWaiting = false
     syncCondition.unlock()
   }
 
@@ -327,7 +365,8 @@ final class CommitQueue: @unchecked Sendable {
     syncCondition.unlock()
   }
 
-  /// Decides `group` and hands it to the writer, or fails its requests
+  /// Decides `group` and writes a small one itself when the writer is
+  /// idle, or hands it to the writer; or fails its requests
   /// when the service stopped taking events (`failed`) or it cannot be decided.
   private func decide(
     _ group: [EventBatch], _ waiting: [CheckedContinuation<Answer, any Error>], failed: String?
@@ -337,7 +376,8 @@ final class CommitQueue: @unchecked Sendable {
       return
     }
     do throws(ServeError) {
-      writer.submit(GroupWriter.Job(group: try engine.decide(group), waiting: waiting))
+      let job = GroupWriter.Job(group: try engine.decide(group), waiting: waiting)
+      if !(isSmall(job.group) && writer.writeIfIdle(job)) { writer.submit(job) }
     } catch {
       let reason = "a read of the state file failed (\(error)); restart the service to recover from the file"
       condition.lock()
@@ -348,15 +388,30 @@ final class CommitQueue: @unchecked Sendable {
     }
   }
 
-  /// A group written (on the writer's thread): handed to the sync stage, or
-  /// answered at once without an fsync.
+  /// Whether `group` is small (``ServeConfiguration/smallGroupBytes``):
+  /// written and fsynced on the thread that has it when the next stage is idle.
+  private func isSmall(_ group: DecidedGroup) -> Bool {
+    group.requests.reduce(0) { $0 + $1.bytes.count } <= smallGroupBytes
+  }
+
+  /// A group written (on the writer's thread, or the commit thread's for a
+  /// small group): answered at once without an fsync; fsynced and answered
+  /// on this thread when it is small and the sync stage is idle (so that it
+  /// is not answered before an earlier group); otherwise handed to the sync stage.
   private func written(_ job: GroupWriter.Job) {
-    guard syncedPath != nil else {
+    guard let path = syncedPath else {
       for (continuation, answer) in zip(job.waiting, job.group.responses) { continuation.resume(returning: answer) }
       return
     }
+    let group = Unsynced(waiting: job.waiting, answers: job.group.responses, through: job.group.endSeq)
     syncCondition.lock()
-    unsynced.append(Unsynced(waiting: job.waiting, answers: job.group.responses, through: job.group.endSeq))
+    if isSmall(job.group) && unsynced.isEmpty && !syncing {
+      syncing = true
+      syncCondition.unlock()
+      syncAndAnswer([group], path: path)
+      return
+    }
+    unsynced.append(group)
     syncCondition.broadcast()
     syncCondition.unlock()
   }

@@ -11,6 +11,8 @@ import Logging
 /// fsync, and on a 2-core machine the pool has 2 threads, which must stay
 /// free for the HTTP requests. Requests hand their work to the commit
 /// thread through a locked queue, and the pipeline's last stage resumes them.
+/// The threads are named `serve-commit`, `serve-writer`, `serve-fsync` and
+/// `serve-checkpt` (``Foundation/Thread/start(named:_:)``).
 ///
 /// **Group commit, pipelined.** ``submit(_:)`` queues a request's lines and
 /// suspends. The commit thread takes everything queued and decides it as one
@@ -18,6 +20,8 @@ import Logging
 /// while the commit thread decides the next; the sync stage fsyncs the WAL
 /// once for the groups written meanwhile, and only then are those requests
 /// resumed: a decision is answered only after it is committed and synced.
+/// A small group (single events) meeting an idle writer and sync stage is
+/// written, fsynced and answered by the commit thread itself: no hand-over.
 /// Whatever arrives while a stage is busy goes into the next group, so
 /// groups grow with the load and an idle server commits a lone request at
 /// once. The queue is bounded (``ServeConfiguration/maxQueuedEvents``):
@@ -46,9 +50,7 @@ final class DecisionCore: Sendable {
     queue = CommitQueue(
       engine: engine, limit: engine.configuration.maxQueuedEvents, metrics: engine.metrics, logger: logger)
     let queue = queue
-    let thread = Thread { queue.run() }
-    thread.name = "fraudscan-commit"
-    thread.start()
+    Thread.start(named: "serve-commit") { queue.run() }
   }
 
   deinit { queue.close() }

@@ -97,12 +97,17 @@ final class DecisionEngine {
   /// Called on the checkpoint's thread after each row of a background
   /// checkpoint is written (tests hold the checkpoint there).
   var checkpointPartWritten: (@Sendable (Int) -> Void)?
-  /// Called on the writer thread before each group is written, with its
-  /// first seq (tests hold the writer there, with the group in flight).
+  /// Called before each group is written, on the thread that writes it (the
+  /// writer's, or the commit thread's for a small group), with its first
+  /// seq (tests hold the writer there, with the group in flight).
   var groupWriting: (@Sendable (Int) -> Void)?
+  /// Called before each fsync of the WAL by the service's pipeline, on the
+  /// thread that runs it, with ``committedEvents`` then; a throw stands for
+  /// a failed fsync (tests watch, hold or fail the fsync there).
+  var walSyncing: (@Sendable (Int) throws(ServeError) -> Void)?
   private var lastCheckpointTime: Int64
   private var latestTime: Int64
-  /// See ``committedEvents``: stored by the writer thread, read by any.
+  /// See ``committedEvents``: stored by the thread that writes a group, read by any.
   private let committed = Atomic<Int>(0)
 
   /// Events whose group's transaction has committed: seq 0 ..< committedEvents

@@ -22,6 +22,10 @@ import Foundation
 /// carries is abandoned. `failed` tells the queue first, which stops
 /// taking events. The groups written before stay written and are answered.
 ///
+/// **Idle.** When the writer holds no group, the commit thread may write a
+/// small one itself (``writeIfIdle(_:)``), counted as taken meanwhile, so
+/// that the writer's thread takes nothing until it is written and handed on.
+///
 /// The queue is guarded by ``condition``; the rest is the thread's own.
 final class GroupWriter: @unchecked Sendable {
   typealias Continuation = CheckedContinuation<[UInt8], any Error>
@@ -38,7 +42,8 @@ final class GroupWriter: @unchecked Sendable {
   private var taken = 0
   private var stopping = false
   private var finished = false
-  /// Why groups are not written any more (the thread's own).
+  /// Why groups are not written any more (the thread's own, or the
+  /// commit thread's while it writes a group in its stead: ``writeIfIdle(_:)``).
   private var failure: String?
 
   private let write: (DecidedGroup) throws(ServeError) -> Void
@@ -62,9 +67,7 @@ final class GroupWriter: @unchecked Sendable {
 
   /// Starts the thread.
   func start() {
-    let thread = Thread { [self] in run() }
-    thread.name = "fraudscan-writer"
-    thread.start()
+    Thread.start(named: "serve-writer") { [self] in run() }
   }
 
   /// Queues a decided group, after every group submitted before it.
@@ -73,6 +76,24 @@ final class GroupWriter: @unchecked Sendable {
     queue.append(job)
     condition.broadcast()
     condition.unlock()
+  }
+
+  /// Writes `job` on the calling thread and hands it on, when the writer
+  /// is idle (no group queued nor being written); returns false, having
+  /// done nothing, otherwise.
+  func writeIfIdle(_ job: Job) -> Bool {
+    condition.lock()
+    guard queue.isEmpty && taken == 0 && !stopping else {
+      condition.unlock()
+      return false
+    }
+    taken = 1
+    condition.unlock()
+    handle(job)
+    condition.lock()
+    taken = 0  // no broadcast: the caller is the only thread that waits for it, and the writer's would wake for nothing
+    condition.unlock()
+    return true
   }
 
   /// Waits until the thread has taken every group submitted (it is

@@ -28,6 +28,11 @@ public struct ServeConfiguration: Sendable {
   public var maxScoreSignals = 100_000
   /// The pre-filter's window and thresholds.
   public var prefilter = PrefilterConfiguration()
+  /// The largest group (bytes of its requests) that one thread decides,
+  /// writes, fsyncs and answers when the pipeline is idle, instead of
+  /// handing it from thread to thread (``CommitQueue``); 0 sends every group
+  /// through the pipeline (tests of the pipeline).
+  var smallGroupBytes = 64 << 10
 
   /// A configuration with the defaults above.
   public init(statePath: String, token: String) {

@@ -49,7 +49,9 @@ import Testing
     return true
   }
 
-  /// A core on a new engine for `configuration`, its writer held by `gate`.
+  /// A core on `engine`, its writer held by `gate`. The engine's
+  /// configuration has ``ServeConfiguration/smallGroupBytes`` 0 (see
+  /// ``pipelined(_:)``).
   static func core(_ engine: DecisionEngine, gate: WriterGate) -> DecisionCore {
     engine.groupWriting = { gate.groupWriting($0) }
     var logger = Logger(label: "serve-pipeline-test")
@@ -57,8 +59,18 @@ import Testing
     return DecisionCore(engine: engine, logger: logger)
   }
 
+  /// A core on a new engine for `configuration` (``pipelined(_:)``), its writer held by `gate`.
   static func core(_ configuration: ServeConfiguration, gate: WriterGate) throws -> DecisionCore {
-    core(try ServeCheckpointTests.engine(configuration), gate: gate)
+    core(try ServeCheckpointTests.engine(pipelined(configuration)), gate: gate)
+  }
+
+  /// `configuration` with every group through the pipeline: the commit
+  /// thread never writes a small group itself, so that a group held before
+  /// its transaction holds the writer, not the commit thread.
+  static func pipelined(_ configuration: ServeConfiguration) -> ServeConfiguration {
+    var configuration = configuration
+    configuration.smallGroupBytes = 0
+    return configuration
   }
 
   static func batch(_ lines: [String]) -> EventBatch {
@@ -257,7 +269,7 @@ import Testing
     var configuration = ServeHarness.configuration(state: dir)
     configuration.checkpointEvery = 4
     let gate = WriterGate(holding: 0)
-    let engine = try ServeCheckpointTests.engine(configuration)
+    let engine = try ServeCheckpointTests.engine(Self.pipelined(configuration))
     let parts = Counter()
     engine.checkpointPartWritten = { _ in parts.add() }
     let core = Self.core(engine, gate: gate)
