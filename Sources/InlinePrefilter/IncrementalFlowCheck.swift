@@ -54,8 +54,10 @@ import SignalGraph
 /// - Complexity: per payment, at most ``Thresholds/budget`` payments into
 ///   the payee read for the split (however busy the payee), and for a chain
 ///   at most 2 · ``Thresholds/fanLimit`` payments read per account and
-///   ``Thresholds/budget`` hops examined, plus O(bins) per amount range
-///   looked up; memory is the payments of the last relay window plus a fixed
+///   ``Thresholds/budget`` hops examined, for a scatter-gather at most
+///   2 · ``Thresholds/fanLimit`` payments read and ``Thresholds/budget``
+///   pairs compared, plus O(bins) per amount range looked up; memory is the
+///   payments of the last relay window, a count per payer, and a fixed
 ///   amount background.
 public struct IncrementalFlowCheck: PaymentCheck {
   /// The knobs of the flow check (``PrefilterConfiguration/flows``).
