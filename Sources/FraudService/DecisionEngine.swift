@@ -29,7 +29,9 @@ import Synchronization
 /// decided. ``write(_:)`` is the one method called on the writer thread; it
 /// touches only the log's connection (``ServeStore``, ``DecisionLog``), the
 /// committed count (``committedEvents``, atomic), the metrics and what the
-/// group carries. Everything else runs on the commit thread, which uses the
+/// group carries. The commit thread calls it too, for a small group, but
+/// only while the writer holds no group (``GroupWriter/writeIfIdle(_:)``),
+/// so one thread at a time writes. Everything else runs on the commit thread, which uses the
 /// log's connection (reads, ``checkpointNow()``, ``closeStateFile()``) only
 /// while no group is in flight (``CommitQueue`` waits for the writer). A
 /// SQLite connection serves one thread at a time: the commit thread's own
