@@ -122,6 +122,27 @@ struct PaymentTransfers {
     return low..<high
   }
 
+  /// How often `t`'s pair paid amounts like `t`'s on other days: the
+  /// pair's own history, which ``RelayChains`` weighs beside the whole
+  /// set's amounts (``PairRoutine``). At most ``PairRoutine/maxRead`` of
+  /// the pair's other transfers are read, evenly spread over its run.
+  func routine(of t: Int, closeness: ClosedRange<Int64>, band: ClosedRange<Int64>) -> PairRoutine {
+    let run = pairRun(of: t)
+    var routine = PairRoutine(others: run.count - 1)
+    guard run.count > 1 else { return routine }
+    let stride = max(1, (run.count - 1 + PairRoutine.maxRead - 1) / PairRoutine.maxRead)
+    var read = 0
+    for other in Swift.stride(from: run.lowerBound, to: run.upperBound, by: stride) where other != t {
+      read += 1
+      if closeness.contains(unitMicros[other]) { routine.close += 1 }
+      if band.contains(unitMicros[other]) { routine.inBand += 1 }
+    }
+    // Scale a sample back to the whole run.
+    let scale = Double(routine.others) / Double(max(read, 1))
+    (routine.close, routine.inBand) = (routine.close * scale, routine.inBand * scale)
+    return routine
+  }
+
   /// `items` stably sorted by `keys[item]`, each key in `0..<range`.
   private static func countingSort(_ items: [Int32], keys: [Int32], range: Int) -> [Int32] {
     var starts = [Int](repeating: 0, count: range + 1)

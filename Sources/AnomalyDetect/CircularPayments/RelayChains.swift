@@ -23,18 +23,23 @@ import Foundation
 ///
 /// - A **ring** starting at transfer *t*₀ that returns to its origin after
 ///   hops *h*₁ … *h*ₗ multiplies the hops' chances *k*ᵢ*q*ᵢ and the chance
-///   of closing, *k*ₗ · *s* · *q*ₗ, *s* the share of the last account's
-///   transfers that go to the origin over the whole set (a ring of
-///   housemates who always pay each other closes by routine, not by
-///   chance). Two-account returns (a refund, a repaid loan) are not rings.
+///   of closing, *k*ₗ · *s* · *q*ₗ, *s* the chance that one of the last
+///   account's transfers goes to the origin, from its other transfers over
+///   the whole set and the origin's popularity (``destinationShare(of:)``:
+///   a ring of housemates who always pay each other closes by routine, not
+///   by chance). Two-account returns (a refund, a repaid loan) are not rings.
 /// - A **scatter-gather** from source *S*: for the transfers *S* sends
 ///   within a window, the relays through distinct intermediaries *Iⱼ* that
 ///   reach one other account *G*. The first relay's chance is *k*₁*q*₁,
 ///   each further one's *m* · *k*ⱼ*s*ⱼ · *qⱼ* (*m* transfers of *S* it could
 ///   have started from, *k*ⱼ*s*ⱼ the transfers from *Iⱼ* in the window
-///   expected to go to *G*, *s*ⱼ the share of *Iⱼ*'s transfers paid to *G*),
+///   expected to go to *G*, *s*ⱼ the chance that one of *Iⱼ*'s transfers
+///   goes to *G*, as for a ring's closing),
 ///   and the *n* − 1 further relays, a set drawn from the *m* rather than a
-///   sequence, divide it by (*n* − 1)!.
+///   sequence, divide it by (*n* − 1)!. Each relay's *q* is raised by the
+///   intermediary's own history when it paid *G* like sums on other days
+///   (``PairRoutine``: children passing an allowance on as rent every
+///   month converge by routine).
 /// - A **stack** (layering): an open chain of at least ``minStackHops``
 ///   relays, multiplying its hops' chances.
 ///
@@ -204,7 +209,7 @@ struct RelayChains {
         for (next, amount, u) in matches {
           // The chance of passing on an amount at least this close to what
           // arrived, and of one anywhere in the relay band.
-          let lowest = Int64((Double(u) * (1 - skim)).rounded(.up))
+          let lowest = Self.bandFloor(u, skim: skim)
           let hop = Hop(
             next: Int32(next), looked: Int32(high - low), q: amounts.share(in: amount...u),
             band: amounts.share(in: min(lowest, amount)...u))
@@ -337,14 +342,49 @@ struct RelayChains {
     return min(log10Product + log10(sum), 0)
   }
 
-  /// The share of the payer's transfers, over the whole set, that went to
-  /// `transfer`'s payee: how likely the honest background makes it that one
-  /// of the payer's transfers goes there. At least one over the payer's
-  /// transfers (the transfer tested is one of them), one for a payer who
-  /// pays nobody else.
+  /// The least amount that passes on `received` with at most `skim` kept.
+  private static func bandFloor(_ received: Int64, skim: Double) -> Int64 {
+    Int64((Double(received) * (1 - skim)).rounded(.up))
+  }
+
+  /// `hop`, relaying transfer `relayed`, with its amount's chances raised by
+  /// the relaying pair's own history (``PairRoutine``): a branch of a
+  /// scatter-gather that the intermediary pays its sink every month, in
+  /// like sums, is routine. Rings and stacks keep the set's chances: a ring
+  /// turning several times repeats its own amounts, and that repetition is
+  /// its evidence, not a routine that explains it.
+  private func withRoutine(_ hop: Hop, relaying relayed: Int) -> Hop {
+    let next = Int(hop.next)
+    let unit = transfers.unitMicros, total = transfers.totalMicros
+    let (amount, u) =
+      Self.passesOn(unit[next], unit[relayed], skim: skim) ? (unit[next], unit[relayed]) : (total[next], total[relayed])
+    let routine = transfers.routine(
+      of: next, closeness: amount...u, band: min(Self.bandFloor(u, skim: skim), amount)...u)
+    var adjusted = hop
+    adjusted.q = routine.share(hop.q, closeness: true)
+    adjusted.band = routine.share(hop.band, closeness: false)
+    return adjusted
+  }
+
+  /// The chance that one of the payer's transfers goes to `transfer`'s
+  /// payee, from the rest of the set: how likely the honest background
+  /// makes it that the payer pays there.
+  ///
+  /// The transfer tested is left out (it is what is being explained, not
+  /// evidence of a habit): of the payer's *n* − 1 other transfers, *r* − 1
+  /// went to the payee, and one more pseudo-transfer goes where the whole
+  /// set's money goes, to the payee with its popularity *g* (its transfers
+  /// in over all transfers: a configuration-model prior). So the share is
+  /// (*r* − 1 + *g*) / *n*: housemates who always pay each other, or a
+  /// tenant who pays the landlord every month, pass money on by routine;
+  /// an account paying someone it never paid otherwise, and whom few pay,
+  /// does so by chance only as often as *g* says.
   private func destinationShare(of transfer: Int) -> Double {
     let payerTransfers = transfers.outgoing.edges(of: transfers.source[transfer]).count
-    return Double(transfers.pairRun(of: transfer).count) / Double(max(payerTransfers, 1))
+    let payeeTransfers = transfers.incoming.edges(of: transfers.target[transfer]).count
+    let popularity = Double(payeeTransfers) / Double(max(transfers.count, 1))
+    let others = Double(transfers.pairRun(of: transfer).count - 1)
+    return (others + popularity) / Double(max(payerTransfers, 1))
   }
 
   // MARK: - Scatter-gather
@@ -392,7 +432,9 @@ struct RelayChains {
         while j < relays.count, relays[j].sink == relays[i].sink,
           transfers.bucket[relays[j].scatter] <= firstDay + hopWindow
         {
-          if through.insert(relays[j].intermediary).inserted { chosen.append((relays[j].scatter, relays[j].hop)) }
+          if through.insert(relays[j].intermediary).inserted {
+            chosen.append((relays[j].scatter, withRoutine(relays[j].hop, relaying: relays[j].scatter)))
+          }
           j += 1
         }
         i = j
