@@ -15,8 +15,9 @@ import SignalGraph
 /// weighed against the stream's own recent amounts
 /// (``PaymentAmountBackground``, the last ``Thresholds/backgroundDays``):
 ///
-/// - **Split.** The *n*-th payment (*n* ≥ 2) from *u* to *v* within one
-///   ``Thresholds/bucketSeconds`` (a day), the pair having paid *m* times
+/// - **Split.** The *n*-th payment (*n* ≥ 2) from *u* to *v* within the
+///   last ``Thresholds/bucketSeconds`` (a day, sliding: a split across
+///   midnight counts), the pair having paid *m* times
 ///   within the relay window of *D* buckets, has chance
 ///
 ///   ```text
@@ -62,7 +63,7 @@ import SignalGraph
 public struct IncrementalFlowCheck: PaymentCheck {
   /// The knobs of the flow check (``PrefilterConfiguration/flows``).
   public struct Thresholds: Sendable, Equatable, Codable {
-    /// The time bucket of a split: payments of one pair in one bucket are one transfer.
+    /// The time span of a split: payments of one pair within it are one transfer.
     public var bucketSeconds: Int64 = 86_400
     /// The most seconds between a payment and the one relaying it, and the
     /// span over which a pair's payments are counted for a split (at most
@@ -140,7 +141,6 @@ public struct IncrementalFlowCheck: PaymentCheck {
     into outcome: inout CheckOutcome
   ) {
     let list = recent.live(into: target)
-    let bucket = time.floorDivided(by: thresholds.bucketSeconds)
     var pairPayments = 1
     var parts: [Int] = []
     var amounts = [micros]
@@ -153,7 +153,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
       guard list[i].source == source else { continue }
       examined += 1
       pairPayments += 1
-      if list[i].time.floorDivided(by: thresholds.bucketSeconds) == bucket {
+      // Less than a bucket's length apart, not in the same calendar bucket:
+      // a split across midnight is still one transfer (at a daily
+      // resolution, the two are the same).
+      if abs(list[i].time - time) < thresholds.bucketSeconds {
         parts.append(i)
         amounts.append(list[i].micros)
       }

@@ -55,6 +55,22 @@ struct PrefilterFlowTests {
     #expect(fourth.verdict == .hold && fourth.revocations.isEmpty)
   }
 
+  @Test func aSplitAcrossMidnightIsOneTransfer() {
+    var (f, t) = filterWithBackground()
+    let midnight = ((t0 + t) / day + 1) * day - t0
+    // Three parts within 40 minutes, the last after midnight (UTC).
+    let parts = [midnight - 1_800, midnight - 600, midnight + 600].map { f.decide(pay("mule", "boss", 11_499, $0)) }
+    #expect(parts[0].verdict == .admit && parts[1].verdict == .admit)
+    #expect(parts[2].verdict == .hold)
+    #expect(parts[2].revocations.map(\.seq) == [parts[0].seq, parts[1].seq])
+    // The same amount to another payee in three payments 13 hours apart:
+    // no two days' worth of them fall within one day of the last.
+    let spread = [midnight, midnight + 13 * 3_600, midnight + 26 * 3_600].map {
+      f.decide(pay("tenant", "owner", 11_499, $0 + 2 * day))
+    }
+    #expect(spread.allSatisfy { $0.verdict == .admit })
+  }
+
   @Test func repeatedCommonAmountsAndSpreadOutPaymentsAreAdmitted() {
     var (f, t) = filterWithBackground()
     // Three coffees on one day at one café: 3.50 is a third of all payments.
