@@ -156,6 +156,22 @@ import Testing
     #expect(!findings(set).contains { $0.accounts.contains { family.contains(set.accounts.ids[$0]) } })
   }
 
+  @Test func aPairsRoutineCountsItsOtherOccasionsOnly() throws {
+    var set = SignalSet()
+    for d in Int64(0)...2 { Self.pay(&set, "tenant", "landlord", cents: 80_000, day: d * 30) }
+    Self.pay(&set, "tenant", "landlord", cents: 79_500, day: 2)  // within the relay window of day 0
+    Self.pay(&set, "tenant", "landlord", cents: 12_000, day: 45)  // another amount
+    let transfers = PaymentTransfers(set, bucketSeconds: Self.day)
+    let first = try #require((0..<transfers.count).first { transfers.bucket[$0] == Self.start / Self.day })
+    let routine = PairRoutine(
+      transfers, of: first, closeness: 790_000_000...800_000_000, band: 720_000_000...800_000_000, bySum: false,
+      apart: 14)
+    #expect(routine.others == 3 && routine.close == 2 && routine.inBand == 2)
+    // Never less likely than the whole set says, and (2 + q) / 4 here.
+    #expect(routine.share(0.001, closeness: true) == (2 + 0.001) / 4)
+    #expect(PairRoutine(others: 3).share(0.001, closeness: true) == 0.001)
+  }
+
   @Test func aScatterGatherCountsItsFurtherRelaysAsASetNotASequence() throws {
     var set = Self.background()
     for (i, cents) in [Int64(30_000), 31_300, 32_900].enumerated() {

@@ -37,6 +37,10 @@ struct PaymentTransfers {
   let firstBucket: Int64, lastBucket: Int64
   /// The number of pairs of accounts that paid each other at least twice.
   let repeatedPairs: Int
+  /// Each transfer's pair run (``pairRun(of:)``): its first and past-the-end transfer.
+  private let runStart: [Int32], runEnd: [Int32]
+  /// Per account, the payees it paid in exactly one transfer.
+  let payeesPaidOnce: [Int32]
 
   /// Groups the payments of `set` by payer, payee and `bucketSeconds`-wide bucket.
   init(_ set: SignalSet, bucketSeconds: Int64) {
@@ -55,6 +59,8 @@ struct PaymentTransfers {
     var totalMicros: [Int64] = []
     var spread: [Double] = [], pairPayments: [Int32] = [], rowOffsets = [0]
     var repeatedPairs = 0
+    var runStart: [Int32] = [], runEnd: [Int32] = []
+    var payeesPaidOnce = [Int32](repeating: 0, count: accounts)
     var i = 0
     while i < order.count {
       let head = Int(order[i])
@@ -71,6 +77,7 @@ struct PaymentTransfers {
         order[i..<j].sort(by: before)
       }
       // One transfer per bucket of the pair's run.
+      let firstTransfer = source.count
       var k = i
       while k < j {
         let first = Int(order[k])
@@ -90,12 +97,16 @@ struct PaymentTransfers {
         k = end
       }
       if j - i >= 2 { repeatedPairs += 1 }
+      runStart.append(contentsOf: repeatElement(Int32(firstTransfer), count: source.count - firstTransfer))
+      runEnd.append(contentsOf: repeatElement(Int32(source.count), count: source.count - firstTransfer))
+      if source.count - firstTransfer == 1 { payeesPaidOnce[Int(p.source[head])] += 1 }
       i = j
     }
     (self.source, self.target, self.bucket, self.unitMicros) = (source, target, bucket, unitMicros)
     self.totalMicros = totalMicros
     (self.spread, self.pairPayments, self.rowOffsets) = (spread, pairPayments, rowOffsets)
     self.repeatedPairs = repeatedPairs
+    (self.runStart, self.runEnd, self.payeesPaidOnce) = (runStart, runEnd, payeesPaidOnce)
     rows = order
     // Each account's transfers in bucket order: a counting sort by bucket.
     let span = Int(clamping: lastBucket - firstBucket + 1)
@@ -115,32 +126,21 @@ struct PaymentTransfers {
   /// The transfers of `t`'s payer to `t`'s payee over the whole set (`t`
   /// among them): a contiguous run, transfers being sorted by payer, payee
   /// and bucket.
-  func pairRun(of t: Int) -> Range<Int> {
-    var low = t, high = t + 1
-    while low > 0, source[low - 1] == source[t], target[low - 1] == target[t] { low -= 1 }
-    while high < count, source[high] == source[t], target[high] == target[t] { high += 1 }
-    return low..<high
-  }
+  func pairRun(of t: Int) -> Range<Int> { Int(runStart[t])..<Int(runEnd[t]) }
 
-  /// How often `t`'s pair paid amounts like `t`'s on other days: the
-  /// pair's own history, which ``RelayChains`` weighs beside the whole
-  /// set's amounts (``PairRoutine``). At most ``PairRoutine/maxRead`` of
-  /// the pair's other transfers are read, evenly spread over its run.
-  func routine(of t: Int, closeness: ClosedRange<Int64>, band: ClosedRange<Int64>) -> PairRoutine {
-    let run = pairRun(of: t)
-    var routine = PairRoutine(others: run.count - 1)
-    guard run.count > 1 else { return routine }
-    let stride = max(1, (run.count - 1 + PairRoutine.maxRead - 1) / PairRoutine.maxRead)
-    var read = 0
-    for other in Swift.stride(from: run.lowerBound, to: run.upperBound, by: stride) where other != t {
-      read += 1
-      if closeness.contains(unitMicros[other]) { routine.close += 1 }
-      if band.contains(unitMicros[other]) { routine.inBand += 1 }
+  /// Whether transfer `next` passes on transfer `relayed` (at most `skim`
+  /// of it kept): payment for payment (their units), or failing that as one
+  /// sum split otherwise (their totals, `bySum`).
+  func relayMatch(_ next: Int, passingOn relayed: Int, skim: Double) -> (
+    amount: Int64, received: Int64, bySum: Bool
+  )? {
+    if RelayChains.passesOn(unitMicros[next], unitMicros[relayed], skim: skim) {
+      return (unitMicros[next], unitMicros[relayed], false)
     }
-    // Scale a sample back to the whole run.
-    let scale = Double(routine.others) / Double(max(read, 1))
-    (routine.close, routine.inBand) = (routine.close * scale, routine.inBand * scale)
-    return routine
+    if RelayChains.passesOn(totalMicros[next], totalMicros[relayed], skim: skim) {
+      return (totalMicros[next], totalMicros[relayed], true)
+    }
+    return nil
   }
 
   /// `items` stably sorted by `keys[item]`, each key in `0..<range`.

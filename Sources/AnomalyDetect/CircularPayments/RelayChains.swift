@@ -36,10 +36,10 @@ import Foundation
 ///   expected to go to *G*, *s*ⱼ the chance that one of *Iⱼ*'s transfers
 ///   goes to *G*, as for a ring's closing),
 ///   and the *n* − 1 further relays, a set drawn from the *m* rather than a
-///   sequence, divide it by (*n* − 1)!. Each relay's *q* is raised by the
-///   intermediary's own history when it paid *G* like sums on other days
-///   (``PairRoutine``: children passing an allowance on as rent every
-///   month converge by routine).
+///   sequence, divide it by (*n* − 1)!. Each relay's amount chances (*q*
+///   and its band) are raised by the intermediary's own history when it
+///   paid *G* like sums on other occasions (``PairRoutine``: children
+///   passing an allowance on as rent every month converge by routine).
 /// - A **stack** (layering): an open chain of at least ``minStackHops``
 ///   relays, multiplying its hops' chances.
 ///
@@ -66,7 +66,8 @@ import Foundation
 ///   window is a hub, not a relay, and is not read), at most
 ///   ``maxMatches`` hops kept per transfer, so O(*t*) memory; rings then search only
 ///   the hops found, at most ``maxExpansions`` per start, and
-///   scatter-gathers sort each source's relays once.
+///   scatter-gathers sort each source's relays once and read at most
+///   ``PairRoutine/maxRead`` transfers of each branch's pair.
 struct RelayChains {
   /// The transfers searched.
   let transfers: PaymentTransfers
@@ -177,7 +178,7 @@ struct RelayChains {
     (self.skim, self.maxHops, self.alpha) = (skim, maxHops, alpha)
     var found: [(from: Int32, hop: Hop)] = []
     var matches: [(next: Int, amount: Int64, received: Int64)] = []
-    let bucket = transfers.bucket, unit = transfers.unitMicros, total = transfers.totalMicros
+    let bucket = transfers.bucket
     let target = transfers.target
     let outEdges = transfers.outgoing.edges, outOffsets = transfers.outgoing.offsets
     let inEdges = transfers.incoming.edges, inOffsets = transfers.incoming.offsets
@@ -197,11 +198,8 @@ struct RelayChains {
         matches.removeAll(keepingCapacity: true)
         for j in low..<high {
           let next = Int(outEdges[j])
-          // Passed on payment for payment (the same unit), or as one sum split otherwise.
-          if Self.passesOn(unit[next], unit[relayed], skim: skim) {
-            matches.append((next, unit[next], unit[relayed]))
-          } else if Self.passesOn(total[next], total[relayed], skim: skim) {
-            matches.append((next, total[next], total[relayed]))
+          if let match = transfers.relayMatch(next, passingOn: relayed, skim: skim) {
+            matches.append((next, match.amount, match.received))
           }
           if matches.count > maxMatches { break }
         }
@@ -349,20 +347,23 @@ struct RelayChains {
 
   /// `hop`, relaying transfer `relayed`, with its amount's chances raised by
   /// the relaying pair's own history (``PairRoutine``): a branch of a
-  /// scatter-gather that the intermediary pays its sink every month, in
-  /// like sums, is routine. Rings and stacks keep the set's chances: a ring
-  /// turning several times repeats its own amounts, and that repetition is
-  /// its evidence, not a routine that explains it.
+  /// scatter-gather that the intermediary pays its sink in like sums on
+  /// other occasions is routine. Rings and stacks keep the set's chances: a
+  /// ring turning several times repeats its own amounts, and that
+  /// repetition is its evidence, not a routine that explains it. The
+  /// closeness is never made smaller than it was (a pair whose history
+  /// fills the band but not as close as this is no evidence either way),
+  /// so a routine only ever makes a branch likelier.
   private func withRoutine(_ hop: Hop, relaying relayed: Int) -> Hop {
     let next = Int(hop.next)
-    let unit = transfers.unitMicros, total = transfers.totalMicros
-    let (amount, u) =
-      Self.passesOn(unit[next], unit[relayed], skim: skim) ? (unit[next], unit[relayed]) : (total[next], total[relayed])
-    let routine = transfers.routine(
-      of: next, closeness: amount...u, band: min(Self.bandFloor(u, skim: skim), amount)...u)
+    guard let match = transfers.relayMatch(next, passingOn: relayed, skim: skim) else { return hop }
+    let routine = PairRoutine(
+      transfers, of: next, closeness: match.amount...match.received,
+      band: min(Self.bandFloor(match.received, skim: skim), match.amount)...match.received, bySum: match.bySum,
+      apart: hopWindow)
     var adjusted = hop
     adjusted.q = routine.share(hop.q, closeness: true)
-    adjusted.band = routine.share(hop.band, closeness: false)
+    adjusted.band = min(routine.share(hop.band, closeness: false), hop.band * adjusted.q / hop.q)
     return adjusted
   }
 
@@ -371,20 +372,28 @@ struct RelayChains {
   /// makes it that the payer pays there.
   ///
   /// The transfer tested is left out (it is what is being explained, not
-  /// evidence of a habit): of the payer's *n* − 1 other transfers, *r* − 1
-  /// went to the payee, and one more pseudo-transfer goes where the whole
-  /// set's money goes, to the payee with its popularity *g* (its transfers
-  /// in over all transfers: a configuration-model prior). So the share is
-  /// (*r* − 1 + *g*) / *n*: housemates who always pay each other, or a
-  /// tenant who pays the landlord every month, pass money on by routine;
-  /// an account paying someone it never paid otherwise, and whom few pay,
-  /// does so by chance only as often as *g* says.
+  /// evidence of a habit). Of the payer's other transfers, *r* − 1 went to
+  /// the payee: a habit, (*r* − 1) / *n* of its *n* transfers. Besides, a
+  /// payer pays someone new with the chance Good–Turing reads from its
+  /// other transfers, (*f*₁ + 1) / *n* for *f*₁ payees it paid exactly once
+  /// (a busy payer of many people pays someone new almost every time), and
+  /// then this payee as often as the whole set's transfers go to it, its
+  /// popularity *g* (its other transfers in over all transfers, at least
+  /// one: a configuration-model prior). So the share is
+  /// (*r* − 1) / *n* + (*f*₁ + 1) / *n* · *g*: housemates who always pay
+  /// each other, or a tenant who pays the landlord every month, pass money
+  /// on by habit; an account paying someone it never paid otherwise, and
+  /// whom few pay, does so by chance only as often as *g* says.
   private func destinationShare(of transfer: Int) -> Double {
-    let payerTransfers = transfers.outgoing.edges(of: transfers.source[transfer]).count
-    let payeeTransfers = transfers.incoming.edges(of: transfers.target[transfer]).count
-    let popularity = Double(payeeTransfers) / Double(max(transfers.count, 1))
-    let others = Double(transfers.pairRun(of: transfer).count - 1)
-    return (others + popularity) / Double(max(payerTransfers, 1))
+    let payer = transfers.source[transfer], payee = transfers.target[transfer]
+    let n = Double(max(transfers.outgoing.edges(of: payer).count, 1))
+    let r = transfers.pairRun(of: transfer).count
+    // Payees paid exactly once among the payer's other transfers.
+    var once = Int(transfers.payeesPaidOnce[Int(payer)])
+    if r == 1 { once -= 1 } else if r == 2 { once += 1 }
+    let popularity =
+      Double(max(transfers.incoming.edges(of: payee).count - 1, 1)) / Double(max(transfers.count, 1))
+    return min(1, (Double(r - 1) + Double(once + 1) * popularity) / n)
   }
 
   // MARK: - Scatter-gather
@@ -432,9 +441,7 @@ struct RelayChains {
         while j < relays.count, relays[j].sink == relays[i].sink,
           transfers.bucket[relays[j].scatter] <= firstDay + hopWindow
         {
-          if through.insert(relays[j].intermediary).inserted {
-            chosen.append((relays[j].scatter, withRoutine(relays[j].hop, relaying: relays[j].scatter)))
-          }
+          if through.insert(relays[j].intermediary).inserted { chosen.append((relays[j].scatter, relays[j].hop)) }
           j += 1
         }
         i = j
@@ -444,6 +451,7 @@ struct RelayChains {
           return b >= firstDay && b <= firstDay + hopWindow
         }.count
         guard m <= maxFan else { continue }
+        for c in chosen.indices { chosen[c].hop = withRoutine(chosen[c].hop, relaying: chosen[c].scatter) }
         // The first relay may reach any account; each further one must reach this sink.
         let first = chosen[0].hop
         var chance = ChainChance().adding(count: Double(first.looked), q: first.q, band: first.band)
