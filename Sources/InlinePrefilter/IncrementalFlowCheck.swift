@@ -2,7 +2,8 @@ import Foundation
 import SignalGraph
 
 /// Checks each payment for completing a slow collusive flow: a transfer
-/// **split** into several near-equal payments on one day (structuring), or
+/// **split** into several near-equal payments less than a day apart
+/// (structuring), or
 /// money **relayed**, each account passing on most of what it received
 /// within days, along a chain of three or more payments (a stack, or a ring
 /// closing on its origin however slowly). The streaming counterpart of the
@@ -15,9 +16,11 @@ import SignalGraph
 /// weighed against the stream's own recent amounts
 /// (``PaymentAmountBackground``, the last ``Thresholds/backgroundDays``):
 ///
-/// - **Split.** The *n*-th payment (*n* ≥ 2) from *u* to *v* within the
-///   last ``Thresholds/bucketSeconds`` (a day, sliding: a split across
-///   midnight counts), the pair having paid *m* times
+/// - **Split.** The *n*-th payment (*n* ≥ 2) from *u* to *v* less than
+///   ``Thresholds/bucketSeconds`` (a day) before or after the others, not
+///   in one calendar day (a split across midnight counts; at a daily
+///   resolution the two are the same; the scan's `structured-flow` groups
+///   by calendar day), the pair having paid *m* times
 ///   within the relay window of *D* buckets, has chance
 ///
 ///   ```text
@@ -38,12 +41,17 @@ import SignalGraph
 /// - **Scatter-gather.** A relayed payment into an account that other
 ///   relays of the same source's money reached too, through other
 ///   intermediaries (`IncrementalFlowCheck+ScatterGather.swift`).
+/// - **Fan-in.** A payment of the amount of a split held into the same
+///   account within weeks, from another sender
+///   (`IncrementalFlowCheck+FanIn.swift`): linked at the scan's bar for a
+///   link, ``Thresholds/linkAlpha``.
 ///
 /// A payment is held when the expected number of such coincidences among the
 /// recent payments, *E* = *T* · *p* with *T* the payments in the background,
 /// is at most ``Thresholds/alpha`` (10⁻³: at most one chance hold in a
 /// thousand backgrounds' worth of honest payments); the earlier payments of
-/// the split, the chain or the scatter-gather are revoked. Honest money rarely does any:
+/// the split, the chain or the scatter-gather are revoked. A fan-in link
+/// needs a held split first, so it is judged at the scan's bar for a link. Honest money rarely does any:
 /// purchases repeat common amounts (large *q*), salaries and rent are passed
 /// on in common, round sums, and a repaid loan is a two-account return, not
 /// a chain.
@@ -57,9 +65,10 @@ import SignalGraph
 ///   at most 2 · ``Thresholds/fanLimit`` payments read per account and
 ///   ``Thresholds/budget`` hops examined, for a scatter-gather at most
 ///   2 · ``Thresholds/fanLimit`` payments read and ``Thresholds/budget``
-///   pairs compared, plus O(bins) per amount range looked up; memory is the
-///   payments of the last relay window, a count per payer, and a fixed
-///   amount background.
+///   pairs compared, for a fan-in the transfers held into the payee, plus
+///   O(bins) per amount range looked up; memory is the payments of the last
+///   relay window, a count per payer, the transfers held within the link
+///   window, and a fixed amount background.
 public struct IncrementalFlowCheck: PaymentCheck {
   /// The knobs of the flow check (``PrefilterConfiguration/flows``).
   public struct Thresholds: Sendable, Equatable, Codable {
@@ -84,6 +93,16 @@ public struct IncrementalFlowCheck: PaymentCheck {
     public var budget = 1_024
     /// Days of payment amounts in the background (rounded up to weeks).
     public var backgroundDays = 56
+    /// The most seconds between a held transfer and a payment of its amount
+    /// into the same account linked to it (a fan-in over weeks; at most the
+    /// pre-filter's ``PrefilterConfiguration/windowDays``).
+    public var linkWindowSeconds: Int64 = 60 * 86_400
+    /// The largest relative distance of a linked payment's amount from the
+    /// held transfer's.
+    public var linkTolerance = 0.10
+    /// The most chance of a link, *c* · *k* · *q*, for a payment to be held
+    /// as part of a fan-in already caught (the scan's bar for a link).
+    public var linkAlpha = 0.01
 
     /// The defaults.
     public init() {}
@@ -92,6 +111,11 @@ public struct IncrementalFlowCheck: PaymentCheck {
   let thresholds: Thresholds
   /// ``Thresholds/relayWindowSeconds``, within the history window.
   let relayWindow: Int64
+  /// ``Thresholds/linkWindowSeconds``, within the history window.
+  let linkWindow: Int64
+  /// The transfers held into each account within the link window: what a
+  /// fan-in's later payments link to.
+  var held: HeldTransfers
   /// The payments into each account within the relay window.
   private(set) var recent: RecentPayments
   /// The amounts of recent payments.
@@ -102,14 +126,18 @@ public struct IncrementalFlowCheck: PaymentCheck {
   init(configuration: PrefilterConfiguration) {
     thresholds = Self.thresholds(in: configuration)
     relayWindow = min(thresholds.relayWindowSeconds, configuration.windowSeconds)
+    linkWindow = min(thresholds.linkWindowSeconds, configuration.windowSeconds)
     recent = RecentPayments(window: relayWindow)
+    held = HeldTransfers(window: linkWindow)
     background = PaymentAmountBackground(days: thresholds.backgroundDays)
   }
 
   static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.flows }
   static var partName: String { "flows" }
-  static var recordSizes: [Int] { [MemoryLayout<RecentPayments.Payment>.size] }
-  /// None: the relay window lies within the history window.
+  static var recordSizes: [Int] {
+    [MemoryLayout<RecentPayments.Payment>.size, MemoryLayout<HeldTransfers.Transfer>.size]
+  }
+  /// None: the relay and link windows lie within the history window.
   static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 { 0 }
 
   /// Decides payment `seq` of `micros` from `source` to `target` at `time`.
@@ -125,6 +153,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
       split(seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       relay(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       scatterGather(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+      if outcome.holdReasons.isEmpty {
+        fanIn(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+      }
     }
     background.add(micros, at: time)
     recent.append(
@@ -156,7 +187,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       // Less than a bucket's length apart, not in the same calendar bucket:
       // a split across midnight is still one transfer (at a daily
       // resolution, the two are the same).
-      if abs(list[i].time - time) < thresholds.bucketSeconds {
+      if list[i].time.saturatingSubtracting(time).magnitude < thresholds.bucketSeconds.magnitude {
         parts.append(i)
         amounts.append(list[i].micros)
       }
@@ -182,6 +213,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
       "split: \(n) payments \(names[source])→\(names[target]) within one day of \(Self.format(amounts.first!))–\(Self.format(amounts.last!)) (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
     recent.revoke(parts.map { (target, $0) }, reason: reason, into: &outcome)
+    held.add(
+      HeldTransfers.Transfer(source: source, payments: Int32(clamping: n), micros: Self.micros(median), time: time),
+      into: target)
   }
 
   // MARK: Relays
@@ -275,24 +309,29 @@ public struct IncrementalFlowCheck: PaymentCheck {
   mutating func evict(now: Int64) {
     background.advance(to: now)
     recent.evict(now: now)
+    held.evict(now: now)
   }
 
   /// Drops every payment to or from the released accounts, whose ids are about to be reused.
   ///
   /// - Complexity: O(released accounts + payments kept).
   mutating func forget(_ released: ReleasedIds) {
-    if let accounts = released.accounts { recent.forget(accounts) }
+    if let accounts = released.accounts {
+      recent.forget(accounts)
+      held.forget(accounts)
+    }
   }
 
-  /// Adds the payments kept to the footprint's payments.
+  /// Adds the payments and held transfers kept to the footprint's payments.
   func addFootprint(to footprint: inout PrefilterFootprint) {
-    footprint.payments += recent.count
+    footprint.payments += recent.count + held.count
   }
 
-  /// Every list head within its list, every kept payment between live
-  /// accounts, the background's sums in agreement with its epochs.
+  /// Every list head within its list, every kept payment and held transfer
+  /// between live accounts, the background's sums in agreement with its epochs.
   func invariantViolation(names: PrefilterNames) -> String? {
-    recent.invariantViolation(names: names) ?? background.invariantViolation()
+    recent.invariantViolation(names: names) ?? held.invariantViolation(names: names)
+      ?? background.invariantViolation()
   }
 
   // MARK: Arithmetic
@@ -316,9 +355,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
 }
 
 extension IncrementalFlowCheck {
-  /// Writes the kept payments and the amount background for a checkpoint.
+  /// Writes the kept payments, the held transfers and the amount background for a checkpoint.
   func write(to writer: inout StateWriter) {
     recent.write(to: &writer)
+    held.write(to: &writer)
     background.write(to: &writer)
   }
 
@@ -326,6 +366,7 @@ extension IncrementalFlowCheck {
   init(configuration: PrefilterConfiguration, from reader: inout StateReader) throws(StateReaderError) {
     self.init(configuration: configuration)
     recent = try RecentPayments(window: relayWindow, from: &reader)
+    held = try HeldTransfers(window: linkWindow, from: &reader)
     background = try PaymentAmountBackground(days: thresholds.backgroundDays, from: &reader)
   }
 }

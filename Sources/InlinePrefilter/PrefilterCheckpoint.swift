@@ -31,8 +31,9 @@ enum PrefilterCheckpoint {
   /// The format version: bump it when the state or its order of writing
   /// changes. (2: sealed with a checksum; 3: framed, named parts, one part per check;
   /// 4: the `flows` part of ``IncrementalFlowCheck``, and each engagement pair keeps the
-  /// count at which to look for a third target.)
-  static let version = 4
+  /// count at which to look for a third target; 5: the flows' held transfers, the anchors
+  /// of fan-in links.)
+  static let version = 5
 
   /// Where ``version`` lies in a checkpoint's bytes.
   static let versionBytes = 0..<MemoryLayout<Int>.size

@@ -35,6 +35,9 @@ extension PrefilterConfiguration {
     try Self.check("flows.fanLimit", flows.fanLimit, in: 1...Int.max, "payments")
     try Self.check("flows.budget", flows.budget, in: 1...Int.max, "hops")
     try Self.check("flows.backgroundDays", flows.backgroundDays, in: 1...3_650, "days")
+    try Self.check("flows.linkWindowSeconds", flows.linkWindowSeconds, in: seconds, "seconds")
+    try Self.checkShare("flows.linkTolerance", flows.linkTolerance, zeroAllowed: true, oneAllowed: false)
+    try Self.checkShare("flows.linkAlpha", flows.linkAlpha, zeroAllowed: false)
     try Self.check("engagement.minEndorsers", engagement.minEndorsers, in: 2...Int.max, "endorsers")
     if !(engagement.surprise >= 1 && engagement.surprise.isFinite) {
       throw .outOfRange(

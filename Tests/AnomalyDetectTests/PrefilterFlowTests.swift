@@ -20,8 +20,8 @@ struct PrefilterFlowTests {
   /// A pre-filter that has seen 3 000 honest payments over 14 days: shoppers
   /// paying 300 merchants amounts spread from 1 to 300 (a third of them a
   /// 3.50 coffee), and 200 employees paid 3 000.00 who pay 2 900.00 of rent.
-  func filterWithBackground() -> (Prefilter, Int64) {
-    var f = Prefilter()
+  func filterWithBackground(_ configuration: PrefilterConfiguration = PrefilterConfiguration()) -> (Prefilter, Int64) {
+    var f = Prefilter(configuration: configuration)
     var state: UInt64 = 7
     func next() -> UInt64 {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -64,11 +64,23 @@ struct PrefilterFlowTests {
     #expect(parts[2].verdict == .hold)
     #expect(parts[2].revocations.map(\.seq) == [parts[0].seq, parts[1].seq])
     // The same amount to another payee in three payments 13 hours apart:
-    // no two days' worth of them fall within one day of the last.
+    // no three of them lie within a day of one another.
     let spread = [midnight, midnight + 13 * 3_600, midnight + 26 * 3_600].map {
       f.decide(pay("tenant", "owner", 11_499, $0 + 2 * day))
     }
     #expect(spread.allSatisfy { $0.verdict == .admit })
+  }
+
+  /// At a daily resolution (every time at midnight) a split is one day's
+  /// payments: the next day's is another transfer.
+  @Test func atADailyResolutionASplitIsOneDaysPayments() {
+    var (f, t) = filterWithBackground()
+    let midnight = ((t0 + t) / day + 1) * day - t0
+    #expect(f.decide(pay("mule", "boss", 11_499, midnight)).verdict == .admit)
+    #expect(f.decide(pay("mule", "boss", 11_499, midnight)).verdict == .admit)
+    #expect(f.decide(pay("mule", "boss", 11_499, midnight + day)).verdict == .admit)
+    #expect(f.decide(pay("mule", "boss", 11_499, midnight + day)).verdict == .admit)
+    #expect(f.decide(pay("mule", "boss", 11_499, midnight + day)).verdict == .hold)
   }
 
   @Test func repeatedCommonAmountsAndSpreadOutPaymentsAreAdmitted() {
@@ -252,6 +264,53 @@ struct PrefilterFlowTests {
     background.advance(to: t0 + 60 * day)
     #expect(background.total == 0)
     #expect(background.invariantViolation() == nil)
+  }
+
+  /// A fan-in: one sender's split is caught; the senders after it, paying
+  /// the same amount once each over weeks, are held as linked to it.
+  func caughtSplit(_ f: inout Prefilter, at t: Int64) {
+    for k in Int64(0)..<3 { _ = f.decide(pay("sender0", "collector", 1_638, t + k * 900)) }
+  }
+
+  @Test func laterSendersOfACaughtFanInAreHeld() {
+    var (f, t) = filterWithBackground()
+    caughtSplit(&f, at: t)
+    let second = f.decide(pay("sender1", "collector", 1_638, t + 12 * day))
+    #expect(second.verdict == .hold)
+    #expect(second.reasons.first?.hasPrefix("fan-in: sender1 paid collector 16.38, as sender0 did") == true)
+    // Linked to the first sender's split, or to the second's payment, a month on.
+    #expect(f.decide(pay("sender2", "collector", 1_638, t + 40 * day)).verdict == .hold)
+  }
+
+  @Test func honestLookAlikesOfFanInsAreAdmitted() {
+    var (f, t) = filterWithBackground()
+    caughtSplit(&f, at: t)
+    // Another amount, a coffee's (a third of the background), the same
+    // amount to another account, and the split's own sender again later.
+    #expect(f.decide(pay("sender1", "collector", 52_000, t + day)).verdict == .admit)
+    #expect(f.decide(pay("sender2", "collector", 350, t + day)).verdict == .admit)
+    #expect(f.decide(pay("sender3", "other", 1_638, t + day)).verdict == .admit)
+    #expect(f.decide(pay("sender0", "collector", 1_638, t + 5 * day)).verdict == .admit)
+  }
+
+  @Test func aFanInLinksWithinItsWindowOnly() {
+    var configuration = PrefilterConfiguration()
+    configuration.flows.linkWindowSeconds = 10 * day
+    var (f, t) = filterWithBackground(configuration)
+    caughtSplit(&f, at: t)
+    #expect(f.decide(pay("sender1", "collector", 1_638, t + 9 * day)).verdict == .hold)
+    // Over ten days after the split and after the link to it: not linked.
+    #expect(f.decide(pay("sender2", "collector", 1_638, t + 20 * day)).verdict == .admit)
+  }
+
+  @Test func aFanInLinkSurvivesACheckpoint() throws {
+    var (f, t) = filterWithBackground()
+    caughtSplit(&f, at: t)
+    var restored = try Prefilter(configuration: f.configuration, checkpoint: f.checkpoint())
+    #expect(restored.invariantViolation() == nil)
+    let linked = restored.decide(pay("sender1", "collector", 1_638, t + 12 * day))
+    #expect(linked.verdict == .hold)
+    #expect(f.decide(pay("sender1", "collector", 1_638, t + 12 * day)) == linked)
   }
 
   @Test func theFlowCheckSurvivesACheckpoint() throws {
