@@ -1,24 +1,28 @@
 import SignalGraph
 
 /// The transfers ``IncrementalFlowCheck`` held into each account over the
-/// last link window: the anchors a later payment of the same amount into
+/// last link window: the anchors a later payment of a like amount into
 /// that account links to (a fan-in reaching on after its first split
 /// sender was caught, over weeks).
 ///
-/// Only held transfers are kept (splits and the links to them), so memory
-/// follows what was held, not the traffic; each account's list is trimmed
-/// from its front as time passes, like ``RecentPayments``.
+/// Only held transfers are kept (splits and the payments linked to them),
+/// at most ``capacity`` per account (the latest), so memory follows what was
+/// held, not the traffic, and a hostile stream holding many transfers into
+/// one account cannot make its payments costly. Lists are in arrival order;
+/// a transfer leaves its list once it is older than the window before the
+/// newest time seen there (out-of-order times are kept as they came).
 ///
-/// - Complexity: ``add(_:into:)`` amortised O(1); ``live(into:now:)``
-///   O(transfers held into the account); ``evict(now:)`` O(accounts).
+/// - Complexity: ``add(_:into:)``, ``live(into:now:besides:)`` and trimming
+///   O(``capacity``); ``evict(now:)`` O(accounts with a list).
 struct HeldTransfers: Sendable {
   /// A transfer held into the list's account.
-  struct Transfer: Equatable {
+  struct Transfer {
     /// The payer.
     var source: Int32
-    /// Its payments (the parts of a split; one for a linked payment).
+    /// Its payments of the amount `micros` (the parts of a split whose parts
+    /// are equal; one otherwise), which the background counts.
     var payments: Int32
-    /// The amount of one part (all parts of a split are within its spread).
+    /// The amount (of one part, for a split).
     var micros: Int64
     /// When it was held.
     var time: Int64
@@ -26,29 +30,43 @@ struct HeldTransfers: Sendable {
 
   /// How long a transfer is kept, in seconds.
   let window: Int64
-  /// Per account, the transfers held into it, oldest first.
+  /// The most transfers kept per account.
+  let capacity: Int
+  /// Per account, the transfers held into it, in arrival order.
   private(set) var lists: [[Transfer]] = []
 
-  /// No transfers, keeping each for `window` seconds.
-  init(window: Int64) { self.window = window }
+  /// No transfers, keeping each for `window` seconds, at most `capacity` per account.
+  init(window: Int64, capacity: Int) {
+    (self.window, self.capacity) = (window, max(1, capacity))
+  }
 
-  /// Adds `transfer` into `account` and drops the ones older than the window.
-  mutating func add(_ transfer: Transfer, into account: Int32) {
+  /// Adds `transfer` into `account`, or, when its payer's latest transfer
+  /// there was held less than `merging` seconds before (the same split
+  /// held again at a later part), puts it in that one's place; then drops
+  /// what is older than the window, and the oldest beyond ``capacity``.
+  mutating func add(_ transfer: Transfer, into account: Int32, merging: Int64) {
     let a = Int(account)
     if lists.count <= a { lists.append(contentsOf: repeatElement([], count: a + 1 - lists.count)) }
-    lists[a].append(transfer)
+    if let same = lists[a].lastIndex(where: { $0.source == transfer.source }),
+      transfer.time.saturatingSubtracting(lists[a][same].time).magnitude < merging.magnitude
+    {
+      lists[a][same] = transfer
+    } else {
+      lists[a].append(transfer)
+    }
     trim(a, now: transfer.time)
+    if lists[a].count > capacity { lists[a].removeFirst(lists[a].count - capacity) }
   }
 
-  /// The transfers held into `account` within the window before `now` (or
-  /// after it: an out-of-order stream), oldest first.
-  func live(into account: Int32, now: Int64) -> [Transfer] {
+  /// The transfers held into `account` within the window of `now`, before
+  /// or after it, from payers other than `besides`: the latest ``capacity``.
+  func live(into account: Int32, now: Int64, besides: Int32) -> [Transfer] {
     let a = Int(account)
     guard a < lists.count else { return [] }
-    return lists[a].filter { now.saturatingSubtracting($0.time).magnitude <= window.magnitude }
+    return lists[a].filter { $0.source != besides && now.saturatingSubtracting($0.time).magnitude <= window }
   }
 
-  /// Drops transfers older than the window everywhere.
+  /// Drops transfers older than the window before `now` everywhere.
   mutating func evict(now: Int64) {
     for a in lists.indices where !lists[a].isEmpty { trim(a, now: now) }
   }
@@ -65,25 +83,30 @@ struct HeldTransfers: Sendable {
   /// Transfers kept, over all accounts.
   var count: Int { lists.reduce(0) { $0 + $1.count } }
 
+  /// Drops the transfers into account `a` older than the window before `now`.
   private mutating func trim(_ a: Int, now: Int64) {
     let cutoff = now.saturatingSubtracting(window)
-    if let first = lists[a].firstIndex(where: { $0.time >= cutoff }) {
-      if first > 0 { lists[a].removeFirst(first) }
-    } else {
-      lists[a] = []
-    }
+    lists[a].removeAll { $0.time < cutoff }
   }
 
-  /// Every kept transfer between live accounts, within the contract's times.
+  /// Every kept transfer between live accounts, of one payment or more, at
+  /// a possible time; at most ``capacity`` per account.
   func invariantViolation(names: PrefilterNames) -> String? {
     guard lists.count <= names.accounts.idCapacity else { return "more held-transfer lists than account ids" }
     for (a, list) in lists.enumerated() where !list.isEmpty {
+      guard list.count <= capacity else { return "more held transfers into account \(a) than the capacity" }
       guard names.accounts.isLive(Int32(a)) else { return "held transfers kept for forgotten account \(a)" }
-      guard list.allSatisfy({ names.accounts.isLive($0.source) && Timestamp.validRange.contains($0.time) }) else {
-        return "a held transfer names a forgotten payer or an impossible time"
+      guard list.allSatisfy({ names.accounts.isLive($0.source) && Self.isPossible($0) }) else {
+        return "a held transfer names a forgotten payer, no payment or an impossible amount or time"
       }
     }
     return nil
+  }
+
+  /// Whether `transfer`'s fields are ones a stream can produce.
+  fileprivate static func isPossible(_ transfer: Transfer) -> Bool {
+    transfer.source >= 0 && transfer.payments >= 1 && transfer.micros >= 0
+      && Timestamp.validRange.contains(transfer.time)
   }
 }
 
@@ -93,14 +116,13 @@ extension HeldTransfers {
     writer.write(lists)
   }
 
-  /// Restores the lists written by ``write(to:)``, keeping each transfer for `window` seconds.
-  init(window: Int64, from reader: inout StateReader) throws(StateReaderError) {
-    self.init(window: window)
+  /// Restores the lists written by ``write(to:)``, keeping each transfer for
+  /// `window` seconds, at most `capacity` per account.
+  init(window: Int64, capacity: Int, from reader: inout StateReader) throws(StateReaderError) {
+    self.init(window: window, capacity: capacity)
     lists = try reader.readArrays(Transfer.self)
-    guard
-      lists.allSatisfy({
-        $0.allSatisfy { $0.source >= 0 && Timestamp.validRange.contains($0.time) }
-      })
-    else { throw .malformed }
+    guard lists.allSatisfy({ $0.count <= self.capacity && $0.allSatisfy(Self.isPossible) }) else {
+      throw .malformed
+    }
   }
 }

@@ -114,7 +114,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// ``Thresholds/linkWindowSeconds``, within the history window.
   let linkWindow: Int64
   /// The transfers held into each account within the link window: what a
-  /// fan-in's later payments link to.
+  /// fan-in's later payments link to (added by the split and fan-in checks).
   var held: HeldTransfers
   /// The payments into each account within the relay window.
   private(set) var recent: RecentPayments
@@ -128,7 +128,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     relayWindow = min(thresholds.relayWindowSeconds, configuration.windowSeconds)
     linkWindow = min(thresholds.linkWindowSeconds, configuration.windowSeconds)
     recent = RecentPayments(window: relayWindow)
-    held = HeldTransfers(window: linkWindow)
+    held = HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit)
     background = PaymentAmountBackground(days: thresholds.backgroundDays)
   }
 
@@ -213,9 +213,12 @@ public struct IncrementalFlowCheck: PaymentCheck {
       "split: \(n) payments \(names[source])→\(names[target]) within one day of \(Self.format(amounts.first!))–\(Self.format(amounts.last!)) (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
     recent.revoke(parts.map { (target, $0) }, reason: reason, into: &outcome)
+    // One anchor per split (a later part holds it again: merged); its parts
+    // are counted as payments of its amount only when they are equal.
     held.add(
-      HeldTransfers.Transfer(source: source, payments: Int32(clamping: n), micros: Self.micros(median), time: time),
-      into: target)
+      HeldTransfers.Transfer(
+        source: source, payments: spread == 0 ? Int32(clamping: n) : 1, micros: Self.micros(median), time: time),
+      into: target, merging: thresholds.bucketSeconds)
   }
 
   // MARK: Relays
@@ -304,8 +307,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
 
   // MARK: State
 
-  /// Drops payments older than the relay window everywhere and clears the
-  /// background's expired epochs (bounded memory).
+  /// Drops payments older than the relay window and held transfers older
+  /// than the link window everywhere, and clears the background's expired
+  /// epochs (bounded memory).
   mutating func evict(now: Int64) {
     background.advance(to: now)
     recent.evict(now: now)
@@ -366,7 +370,7 @@ extension IncrementalFlowCheck {
   init(configuration: PrefilterConfiguration, from reader: inout StateReader) throws(StateReaderError) {
     self.init(configuration: configuration)
     recent = try RecentPayments(window: relayWindow, from: &reader)
-    held = try HeldTransfers(window: linkWindow, from: &reader)
+    held = try HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit, from: &reader)
     background = try PaymentAmountBackground(days: thresholds.backgroundDays, from: &reader)
   }
 }

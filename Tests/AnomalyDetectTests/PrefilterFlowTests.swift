@@ -293,6 +293,33 @@ struct PrefilterFlowTests {
     #expect(f.decide(pay("sender0", "collector", 1_638, t + 5 * day)).verdict == .admit)
   }
 
+  /// A club's dues, an amount the background hardly knows, paid by its
+  /// members every month: one member splits a month's dues and is held;
+  /// the others paying the same dues after that are the club's routine.
+  @Test func aClubsDuesAfterOneHeldSplitAreAdmitted() {
+    var (f, t) = filterWithBackground()
+    for m in 1...12 { #expect(f.decide(pay("member\(m)", "club", 2_750, t + Int64(m) * 3_600)).verdict == .admit) }
+    let month = t + 30 * day
+    let parts = (0..<4).map { f.decide(pay("member0", "club", 2_750, month + Int64($0) * 600)) }
+    #expect(parts.contains { $0.verdict == .hold })
+    for m in 1...12 {
+      #expect(f.decide(pay("member\(m)", "club", 2_750, month + day + Int64(m) * 3_600)).verdict == .admit)
+    }
+  }
+
+  /// Splits of many amounts held into one account keep at most twice the
+  /// fan limit of anchors there: a hostile stream cannot make every later
+  /// payment into it costly.
+  @Test func heldTransfersIntoOneAccountAreBounded() {
+    var (f, t) = filterWithBackground()
+    for s in 0..<150 {
+      for k in Int64(0)..<3 {
+        _ = f.decide(pay("splitter\(s)", "victim", 1_000_003 + 7 * Int64(s), t + Int64(s) * 60 + k))
+      }
+    }
+    #expect(f.invariantViolation() == nil)  // at most the capacity per account
+  }
+
   @Test func aFanInLinksWithinItsWindowOnly() {
     var configuration = PrefilterConfiguration()
     configuration.flows.linkWindowSeconds = 10 * day
