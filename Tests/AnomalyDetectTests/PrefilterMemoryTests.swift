@@ -260,6 +260,34 @@ struct PrefilterForgetTests {
     #expect(check.edges.count == 100 && check.endorsersOf[6].isEmpty && check.activeEndorsers == 100)
   }
 
+  @Test func flowsDropHeldTransfersToAndFromReleasedAccounts() {
+    var check = IncrementalFlowCheck(configuration: configuration)
+    let day: Int64 = 86_400
+    check.held.add(.init(source: 0, payments: 3, micros: 16_380_000, time: 0), into: 1, merging: day)
+    check.held.add(.init(source: 2, payments: 1, micros: 16_380_000, time: day), into: 1, merging: day)
+    check.held.add(.init(source: 0, payments: 2, micros: 5_000_000, time: day), into: 3, merging: day)
+    #expect(check.held.count == 3)
+    // The payer 0's transfers go, into 1 and into 3; 2's into 1 stays.
+    check.forget(ReleasedIds(accounts: [true, false, false, false]))
+    #expect(check.held.live(into: 1, now: day, besides: -1).map(\.source) == [2] && check.held.count == 1)
+    // The payee 1's list goes with it.
+    check.forget(ReleasedIds(accounts: [false, true, false, false]))
+    #expect(check.held.count == 0)
+  }
+
+  @Test func heldTransfersLeaveByTimeAndMergeASplitHeldAgain() {
+    let day: Int64 = 86_400
+    var held = HeldTransfers(window: 10 * day, capacity: 3)
+    held.add(.init(source: 5, payments: 3, micros: 100, time: 0), into: 0, merging: day)
+    held.add(.init(source: 5, payments: 4, micros: 100, time: 600), into: 0, merging: day)  // the same split
+    #expect(held.count == 1 && held.live(into: 0, now: 0, besides: -1).first?.payments == 4)
+    for s in Int32(6)...9 { held.add(.init(source: s, payments: 1, micros: 100, time: 2 * day), into: 0, merging: day) }
+    #expect(held.count == 3)  // the capacity: the latest kept
+    #expect(held.live(into: 0, now: 2 * day, besides: 9).map(\.source) == [7, 8])
+    held.evict(now: 13 * day)
+    #expect(held.count == 0)
+  }
+
   @Test func cyclesDropPaymentsToAndFromReleasedAccounts() {
     var check = IncrementalCycleCheck(configuration: configuration)
     let table = names(3)
