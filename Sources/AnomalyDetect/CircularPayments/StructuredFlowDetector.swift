@@ -45,8 +45,9 @@ import SignalGraph
 ///    detector looks at the transfers sharing an account within
 ///    ``Thresholds/window`` (60 days): paid to the same receiver by another
 ///    sender (gathered), paid on by the receiver at or after it (relayed,
-///    ties in time allowed), paid into the sender before it, or paid by the
-///    same sender to another receiver (fanned out). A transfer whose unit
+///    ties in time allowed), paid into the sender before it (fed) or after
+///    it (returned), or paid by the same sender to another receiver (fanned
+///    out). A transfer whose unit
 ///    lies within ``Thresholds/amountTolerance`` (10 %, a skim of a few
 ///    percent per hop) of the other's (or, for money relayed or fed in,
 ///    whose total lies within it of the other's total: a split sum passed
@@ -57,7 +58,10 @@ import SignalGraph
 ///    seeds, so that the scheme does not hide in its own amounts) of exactly *u*
 ///    when the amounts are equal, else within the tolerance (widened to the
 ///    transfers' own spread) of *u*, times the share of seeds among all
-///    transfers when the other transfer is a seed too.
+///    transfers when the other transfer is a seed too, or else times its
+///    split's chance *p* when it holds several payments (step 1, without
+///    the correction for all the pairs: the structure has narrowed the
+///    tests to its *k* neighbours).
 /// 4. **Structures.** Transfers joined by links form one structure (so two
 ///    schemes that share a busy account but not an amount stay apart); its
 ///    accounts are flagged as `circular_payment`, its shape named by
@@ -199,18 +203,27 @@ public struct StructuredFlowDetector: Detector {
     let days = Double(transfers.bucketSpan)
     var seeds: [Seed] = []
     for t in 0..<transfers.count {
-      let n = transfers.paymentCount(t)
-      guard n >= 2, transfers.unitMicros[t] > 0 else { continue }
-      let m = Double(transfers.pairPayments[t]), k = Double(n)
-      let unit = transfers.unitMicros[t]
-      var q = amounts.share(near: unit, tolerance: min(max(transfers.spread[t], 0.01), 1))
-      if transfers.spread[t] == 0 { q = min(q, amounts.share(exactly: unit)) }
-      let log10Day = min(0, Self.log10Choose(m, k) - (k - 1) * log10(max(days, 1)))
-      let log10P = log10Day + (k - 1) * log10(q)
-      let surprise = -(log10P + log10(tests))
+      guard transfers.paymentCount(t) >= 2, transfers.unitMicros[t] > 0 else { continue }
+      let surprise = -(Self.log10SplitChance(t, transfers, amounts: amounts, days: days) + log10(tests))
       if surprise >= -log10(thresholds.alpha) { seeds.append(Seed(transfers: [t], surprise: surprise, kind: .split)) }
     }
     return seeds
+  }
+
+  /// log₁₀ of the chance *p* of transfer `t`'s split (0 for a single
+  /// payment): C(*m*, *n*) · *D*^−(*n*−1) · *q*(*u*, *s*)^(*n*−1), before
+  /// the correction for the pairs tested.
+  static func log10SplitChance(_ t: Int, _ transfers: PaymentTransfers, amounts: AmountDistribution, days: Double)
+    -> Double
+  {
+    let n = transfers.paymentCount(t)
+    guard n >= 2, transfers.unitMicros[t] > 0 else { return 0 }
+    let m = Double(transfers.pairPayments[t]), k = Double(n)
+    let unit = transfers.unitMicros[t]
+    var q = amounts.share(near: unit, tolerance: min(max(transfers.spread[t], 0.01), 1))
+    if transfers.spread[t] == 0 { q = min(q, amounts.share(exactly: unit)) }
+    let log10Day = min(0, log10Choose(m, k) - (k - 1) * log10(max(days, 1)))
+    return log10Day + (k - 1) * log10(q)
   }
 
   /// log₁₀ of the binomial coefficient C(n, k).
@@ -222,7 +235,7 @@ public struct StructuredFlowDetector: Detector {
 
   /// How two linked transfers relate, as seen from the first.
   enum LinkRole: String {
-    case gathered, relayed, fed, fanned
+    case gathered, relayed, fed, returned, fanned
   }
 
   /// Two transfers whose amounts match beyond chance, and its surprise.
@@ -251,6 +264,7 @@ public struct StructuredFlowDetector: Detector {
     }
     // The chance that a transfer looked at is itself a seed.
     let seedShare = Double(queue.count) / Double(max(transfers.count, 1))
+    let days = Double(transfers.bucketSpan)
     var links: [Link] = []
     var head = 0
     let window = max(thresholds.window / max(thresholds.bucketSeconds, 1), 0)
@@ -265,6 +279,7 @@ public struct StructuredFlowDetector: Detector {
         (transfers.incoming.edges(of: transfers.target[t]), .gathered, (day - window)...(day + window)),
         (transfers.outgoing.edges(of: transfers.target[t]), .relayed, day...(day + window)),
         (transfers.incoming.edges(of: transfers.source[t]), .fed, (day - window)...day),
+        (transfers.incoming.edges(of: transfers.source[t]), .returned, (day + 1)...(day + window)),
         (transfers.outgoing.edges(of: transfers.source[t]), .fanned, (day - window)...(day + window)),
       ]
       for (candidates, role, range) in neighbourhoods {
@@ -274,7 +289,8 @@ public struct StructuredFlowDetector: Detector {
           let other = Int(c)
           guard var q = matchChance(t, other, role: role, transfers, amounts: amounts) else { continue }
           if isSeed[other] { q *= seedShare }
-          let surprise = -log10(looked * q * Double(structures.size(of: Int32(t))))
+          let split = isSeed[other] ? 0 : Self.log10SplitChance(other, transfers, amounts: amounts, days: days)
+          let surprise = -log10(looked * q * Double(structures.size(of: Int32(t)))) - split
           guard surprise >= bar else { continue }
           structures.union(t, other)
           links.append(Link(from: t, to: other, role: role, surprise: surprise))
