@@ -56,7 +56,7 @@ final class CommitQueue: @unchecked Sendable {
 
   private enum Job {
     /// The lines of one request, and the request waiting for their answers.
-    case events(EventBatch, CheckedContinuation<Answer, any Error>)
+    case events(EventBatch, AnswerWaiter)
     /// Work on the engine between groups; it resumes its own caller.
     case read(@Sendable (DecisionEngine) -> Void)
   }
@@ -82,7 +82,7 @@ final class CommitQueue: @unchecked Sendable {
   /// A written group waiting for the fsync: its requests, their answers,
   /// and the events committed with it (seq 0 ..< through).
   private struct Unsynced {
-    var waiting: [CheckedContinuation<Answer, any Error>]
+    var waiting: [AnswerWaiter]
     var answers: [Answer]
     var through: Int
   }
@@ -138,18 +138,18 @@ final class CommitQueue: @unchecked Sendable {
   }
 
   /// Queues a request's lines, or refuses them at once (see ``DecisionCore/submit(_:)``).
-  func submit(_ lines: EventBatch, _ continuation: CheckedContinuation<Answer, any Error>) {
+  func submit(_ lines: EventBatch, _ waiter: AnswerWaiter) {
     condition.lock()
     defer { condition.unlock() }
-    if let failure { return continuation.resume(throwing: ServeError.unavailable(reason: failure)) }
-    if closing { return continuation.resume(throwing: ServeError.unavailable(reason: "shutting down")) }
+    if let failure { return waiter.resume(throwing: ServeError.unavailable(reason: failure)) }
+    if closing { return waiter.resume(throwing: ServeError.unavailable(reason: "shutting down")) }
     guard lines.count <= limit else {
-      return continuation.resume(throwing: ServeError.batchTooLarge(events: lines.count, limit: limit))
+      return waiter.resume(throwing: ServeError.batchTooLarge(events: lines.count, limit: limit))
     }
     guard queuedEvents + lines.count <= limit else {
-      return continuation.resume(throwing: ServeError.overloaded(queuedEvents: queuedEvents, limit: limit))
+      return waiter.resume(throwing: ServeError.overloaded(queuedEvents: queuedEvents, limit: limit))
     }
-    jobs.append(.events(lines, continuation))
+    jobs.append(.events(lines, waiter))
     queuedEvents += lines.count
     metrics.queuedEvents.set(to: Double(queuedEvents))
     condition.signal()
@@ -251,13 +251,13 @@ final class CommitQueue: @unchecked Sendable {
       metrics.queuedEvents.set(to: 0)
 
       var group: [EventBatch] = []
-      var waiting: [CheckedContinuation<Answer, any Error>] = []
+      var waiting: [AnswerWaiter] = []
       var reads: [@Sendable (DecisionEngine) -> Void] = []
       for job in taken {
         switch job {
-        case let .events(lines, continuation):
+        case let .events(lines, waiter):
           group.append(lines)
-          waiting.append(continuation)
+          waiting.append(waiter)
         case let .read(body): reads.append(body)
         }
       }
@@ -321,9 +321,9 @@ final class CommitQueue: @unchecked Sendable {
     syncCondition.unlock()
     for group in taken {
       if let problem {
-        for continuation in group.waiting { continuation.resume(throwing: ServeError.unavailable(reason: problem)) }
+        for waiter in group.waiting { waiter.resume(throwing: ServeError.unavailable(reason: problem)) }
       } else {
-        for (continuation, answer) in zip(group.waiting, group.answers) { continuation.resume(returning: answer) }
+        for (waiter, answer) in zip(group.waiting, group.answers) { waiter.resume(returning: answer) }
       }
     }
     syncCondition.lock()
@@ -369,10 +369,10 @@ final class CommitQueue: @unchecked Sendable {
   /// idle, or hands it to the writer; or fails its requests
   /// when the service stopped taking events (`failed`) or it cannot be decided.
   private func decide(
-    _ group: [EventBatch], _ waiting: [CheckedContinuation<Answer, any Error>], failed: String?
+    _ group: [EventBatch], _ waiting: [AnswerWaiter], failed: String?
   ) {
     if let failed {
-      for continuation in waiting { continuation.resume(throwing: ServeError.unavailable(reason: failed)) }
+      for waiter in waiting { waiter.resume(throwing: ServeError.unavailable(reason: failed)) }
       return
     }
     do throws(ServeError) {
@@ -384,7 +384,7 @@ final class CommitQueue: @unchecked Sendable {
       failure = failure ?? reason
       condition.unlock()
       logger.critical("read of the state file failed; no more events are taken", metadata: ["error": "\(error)"])
-      for continuation in waiting { continuation.resume(throwing: ServeError.unavailable(reason: reason)) }
+      for waiter in waiting { waiter.resume(throwing: ServeError.unavailable(reason: reason)) }
     }
   }
 
@@ -400,7 +400,7 @@ final class CommitQueue: @unchecked Sendable {
   /// is not answered before an earlier group); otherwise handed to the sync stage.
   private func written(_ job: GroupWriter.Job) {
     guard let path = syncedPath else {
-      for (continuation, answer) in zip(job.waiting, job.group.responses) { continuation.resume(returning: answer) }
+      for (waiter, answer) in zip(job.waiting, job.group.responses) { waiter.resume(returning: answer) }
       return
     }
     let group = Unsynced(waiting: job.waiting, answers: job.group.responses, through: job.group.endSeq)

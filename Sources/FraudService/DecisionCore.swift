@@ -10,7 +10,10 @@ import Logging
 /// Swift's cooperative pool: a group blocks on SQLite and on the WAL's
 /// fsync, and on a 2-core machine the pool has 2 threads, which must stay
 /// free for the HTTP requests. Requests hand their work to the commit
-/// thread through a locked queue, and the pipeline's last stage resumes them.
+/// thread through a locked queue, and the pipeline's last stage answers
+/// them: it resumes a routed request's task (``submit(_:)``), or calls the
+/// callback of a request read on its event loop (``submit(_:reply:)``,
+/// ``EventsChannelHandler``).
 /// The threads are named `serve-commit`, `serve-writer`, `serve-fsync` and
 /// `serve-checkpt` (``Foundation/Thread/start(named:_:)``).
 ///
@@ -64,8 +67,15 @@ final class DecisionCore: Sendable {
   ///   shutting down or stopped.
   func submit(_ batch: EventBatch) async throws -> [UInt8] {
     try await withCheckedThrowingContinuation { continuation in
-      queue.submit(batch, continuation)
+      queue.submit(batch, AnswerWaiter(continuation))
     }
+  }
+
+  /// Decides `batch` as ``submit(_:)`` does, and hands the response body or
+  /// the error to `reply`, on whichever pipeline thread answers it (once
+  /// durable), or at once on the caller's thread when the request is refused.
+  func submit(_ batch: EventBatch, reply: @escaping @Sendable (Result<[UInt8], any Error>) -> Void) {
+    queue.submit(batch, AnswerWaiter(reply))
   }
 
   /// Up to `limit` events after `seq` with their decision lines, in seq order.

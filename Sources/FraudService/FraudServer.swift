@@ -15,6 +15,9 @@ import ServiceLifecycle
 ///     let server = try FraudServer(configuration: ServeConfiguration(statePath: "state.sqlite", token: token), logger: logger)
 ///     try await server.run()
 public final class FraudServer: Sendable {
+  /// The `Server` header of every response.
+  static let serverName = "fraudscan"
+
   private let group: ServiceGroup
   private let listening = ListeningPort()
 
@@ -28,10 +31,16 @@ public final class FraudServer: Sendable {
     let core = try DecisionCore(configuration: configuration, metrics: metrics, logger: logger)
     let routes = ServeRoutes(core: core, configuration: configuration, metrics: metrics, logger: logger)
     let listening = self.listening
+    let events = EventsEndpoint(core: core, maxBodyBytes: configuration.maxBodyBytes, logger: logger)
+    let token = BearerToken(token: Array(configuration.token.utf8))
     let application = Application(
       router: routes.build(),
+      server: .http1(
+        configuration: .init(additionalChannelHandlers: [
+          EventsChannelHandler(endpoint: events, token: token, metrics: metrics, serverName: Self.serverName)
+        ])),
       configuration: ApplicationConfiguration(
-        address: .hostname(configuration.host, port: configuration.port), serverName: "fraudscan"),
+        address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),
       onServerRunning: { channel in
         let port = channel.localAddress?.port ?? 0
         logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])

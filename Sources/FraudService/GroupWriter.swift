@@ -28,12 +28,10 @@ import Foundation
 ///
 /// The queue is guarded by ``condition``; the rest is the thread's own.
 final class GroupWriter: @unchecked Sendable {
-  typealias Continuation = CheckedContinuation<[UInt8], any Error>
-
   /// A decided group and the requests waiting for its answers (``DecidedGroup/responses``, in the same order).
   struct Job {
     var group: DecidedGroup
-    var waiting: [Continuation]
+    var waiting: [AnswerWaiter]
   }
 
   private let condition = NSCondition()
@@ -159,7 +157,7 @@ final class GroupWriter: @unchecked Sendable {
   private func handle(_ job: Job) {
     if let failure {
       job.group.abandon(.unavailable(reason: failure))
-      for continuation in job.waiting { continuation.resume(throwing: ServeError.unavailable(reason: failure)) }
+      for waiter in job.waiting { waiter.resume(throwing: ServeError.unavailable(reason: failure)) }
       return
     }
     do throws(ServeError) {
@@ -167,7 +165,7 @@ final class GroupWriter: @unchecked Sendable {
     } catch {
       let reason = failed(error)
       failure = reason
-      for continuation in job.waiting { continuation.resume(throwing: ServeError.unavailable(reason: reason)) }
+      for waiter in job.waiting { waiter.resume(throwing: ServeError.unavailable(reason: reason)) }
       return
     }
     written(job)

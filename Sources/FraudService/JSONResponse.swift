@@ -14,10 +14,15 @@ enum JSONResponse {
   static func error(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) -> Response {
     var fields = headers
     fields[.contentType] = contentType
+    return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: errorBody(message))))
+  }
+
+  /// `{"error": message}`, as bytes.
+  static func errorBody(_ message: String) -> [UInt8] {
     var body: [UInt8] = Array(#"{"error":"#.utf8)
     appendString(message, to: &body)
     body.append(UInt8(ascii: "}"))
-    return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    return body
   }
 
   /// Appends `text` as a JSON string.

@@ -26,7 +26,7 @@ struct ServeRoutes: Sendable {
         body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
     }
     let v1 = router.group("v1").add(
-      middleware: BearerTokenMiddleware(token: Array(configuration.token.utf8), logger: logger))
+      middleware: BearerTokenMiddleware(token: BearerToken(token: Array(configuration.token.utf8)), logger: logger))
     v1.post("events") { request, _ in try await postEvents(request) }
     v1.get("decisions") { request, _ in try await getDecisions(request) }
     v1.get("accounts/:id/score") { _, context in
@@ -41,33 +41,27 @@ struct ServeRoutes: Sendable {
   }
 
   private func postEvents(_ request: Request) async throws -> Response {
-    let limit = configuration.maxBodyBytes
-    if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-      return JSONResponse.error(.contentTooLarge, "the body has \(length) bytes, more than the limit of \(limit)")
+    let endpoint = EventsEndpoint(core: core, maxBodyBytes: configuration.maxBodyBytes, logger: logger)
+    if let length = request.headers[.contentLength].flatMap({ Int($0) }),
+      let refusal = endpoint.refusal(contentLength: length)
+    {
+      return refusal.response
     }
-    let body: ByteBuffer
     do {
-      body = try await request.body.collect(upTo: limit)
-    } catch is NIOTooManyBytesError {
-      return JSONResponse.error(.contentTooLarge, "the body is larger than the limit of \(limit) bytes")
-    }
-    let single = request.headers[.contentType].map { $0.lowercased().hasPrefix("application/json") } ?? false
-    let batch = EventLines.split(body, singleObject: single)
-    guard batch.count > 0 else { return JSONResponse.error(.badRequest, "the body holds no event") }
-    do {
-      return JSONResponse.ok(try await core.submit(batch))
-    } catch let error as ServeError {
-      switch error {
-      case .overloaded:
-        return JSONResponse.error(.serviceUnavailable, error.description, headers: [.retryAfter: "1"])
-      case .batchTooLarge:
-        return JSONResponse.error(.contentTooLarge, error.description)
-      case .unavailable:
-        return JSONResponse.error(.serviceUnavailable, error.description, headers: [.retryAfter: "5"])
-      default:
-        logger.error("events not decided", metadata: ["error": "\(error)"])
-        return JSONResponse.error(.internalServerError, error.description)
+      let body: ByteBuffer
+      do {
+        body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+      } catch is NIOTooManyBytesError {
+        throw endpoint.bodyTooLarge
       }
+      let batch = try endpoint.batch(body, contentType: request.headers[.contentType])
+      do {
+        return JSONResponse.ok(try await core.submit(batch))
+      } catch {
+        throw endpoint.refusal(for: error)
+      }
+    } catch let refusal as Refusal {
+      return refusal.response
     }
   }
 

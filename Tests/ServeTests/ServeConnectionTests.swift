@@ -1,0 +1,241 @@
+import Foundation
+import FraudService
+import HTTPTypes
+import Logging
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One keep-alive HTTP/1.1 connection on a plain socket, so that a test can
+/// pipeline requests, send a body in parts, and see the server close. Its
+/// blocking reads run on a thread of their own, not on Swift's cooperative
+/// pool, which the server's routed requests need (two threads on two cores).
+/// One test uses it at a time.
+final class RawConnection: @unchecked Sendable {
+  private let socket: Int32
+  private var buffer: [UInt8] = []
+
+  /// Connects to `127.0.0.1:port`.
+  init(port: Int) throws {
+    socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+  }
+
+  deinit { close(socket) }
+
+  /// Sends `text` as it is.
+  func send(_ text: String) {
+    let bytes = Array(text.utf8)
+    var sent = 0
+    while sent < bytes.count {
+      let n = bytes[sent...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+      guard n > 0 else { return }
+      sent += n
+    }
+  }
+
+  /// A request's bytes: `method path`, the bearer token unless nil, a body with its length.
+  static func request(
+    _ method: String, _ path: String, body: String? = nil, token: String? = ServeHarness.token,
+    headers: [String] = []
+  ) -> String {
+    var lines = ["\(method) \(path) HTTP/1.1", "Host: 127.0.0.1"] + headers
+    if let token { lines.append("Authorization: Bearer \(token)") }
+    if let body { lines.append("Content-Length: \(body.utf8.count)") }
+    return lines.joined(separator: "\r\n") + "\r\n\r\n" + (body ?? "")
+  }
+
+  /// The next response's status and body (its `Content-Length` bytes), or nil when the server closed the connection.
+  func response() async -> (status: Int, body: String)? {
+    await Self.offPool { self.blockingResponse() }
+  }
+
+  /// Whether the server has closed the connection (after any responses already read).
+  func isClosed() async -> Bool {
+    await Self.offPool { self.buffer.isEmpty && !self.readMore() }
+  }
+
+  private static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in Thread { continuation.resume(returning: body()) }.start() }
+  }
+
+  private func blockingResponse() -> (status: Int, body: String)? {
+    while true {
+      if let end = headerEnd() {
+        let head = String(decoding: buffer[..<end], as: UTF8.self)
+        let lines = head.split(separator: "\r\n")
+        let status = Int(lines.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
+        let length =
+          lines.dropFirst().compactMap { line -> Int? in
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
+            return Int(parts[1].trimmingCharacters(in: .whitespaces))
+          }.first ?? 0
+        if buffer.count >= end + 4 + length {
+          let body = String(decoding: buffer[(end + 4)..<(end + 4 + length)], as: UTF8.self)
+          buffer.removeFirst(end + 4 + length)
+          return (status, body)
+        }
+      }
+      guard readMore() else { return nil }
+    }
+  }
+
+  private func headerEnd() -> Int? {
+    guard buffer.count >= 4 else { return nil }
+    for i in 0...(buffer.count - 4)
+    where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
+      return i
+    }
+    return nil
+  }
+
+  private func readMore() -> Bool {
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    let n = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+    guard n > 0 else { return false }
+    buffer += chunk[..<n]
+    return true
+  }
+}
+
+/// `POST /v1/events` is answered on the connection's event loop (the
+/// service's events handler) and every other request by the router: on one
+/// connection they must still be answered in order, refused alike, and
+/// drained on shutdown.
+@Suite("Serve: events and routed requests on one connection") struct ServeConnectionTests {
+  @Test func pipelinedRequestsOfBothKindsAreAnsweredInOrder() async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
+      let connection = try RawConnection(port: port)
+      connection.send(
+        RawConnection.request("POST", "/v1/events", body: ServeHarness.like(1, id: "a"))
+          + RawConnection.request("GET", "/healthz", token: nil)
+          + RawConnection.request("POST", "/v1/events", body: ServeHarness.like(2, id: "b"), token: "wrong")
+          + RawConnection.request("GET", "/v1/decisions?after=-1")
+          + RawConnection.request("POST", "/v1/events", body: ServeHarness.like(3, id: "c"))
+          + RawConnection.request("POST", "/v1/events?trace=1", body: "\n"))
+      let first = try #require(await connection.response())
+      #expect(first.status == 200)
+      #expect(first.body.contains(#""id":"a","seq":0"#))
+      #expect(await connection.response()?.body == #"{"status":"ok"}"#)
+      #expect(await connection.response()?.status == 401)
+      let feed = try #require(await connection.response())
+      #expect(feed.status == 200)
+      let decided = try ServeHarness.json(feed.body)
+      #expect((decided["decisions"] as? [Any])?.count == 1)  // "a" only: "b" was refused
+      #expect(decided["next"] as? Int == 0)
+      #expect(await connection.response()?.body.contains(#""id":"c","seq":1"#) == true)
+      let empty = try #require(await connection.response())
+      #expect(empty.status == 400)
+      #expect(empty.body == #"{"error":"the body holds no event"}"#)
+    }
+  }
+
+  @Test func eventsAnswersCarryTheRoutersHeaders() async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
+      let routed = try await ServeHarness.request(port, .get, "/healthz", token: nil).headers
+      let events = try await ServeHarness.request(port, .post, "/v1/events", body: ServeHarness.like(1)).headers
+      #expect(events[.server] == routed[.server])
+      #expect(events[.contentType] == "application/json")
+      let format = DateFormatter()
+      format.locale = Locale(identifier: "en_US_POSIX")
+      format.timeZone = TimeZone(identifier: "GMT")
+      format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+      let stamps = try [routed, events].map { try #require(format.date(from: $0[.date] ?? "")) }
+      #expect(abs(stamps[0].timeIntervalSince(stamps[1])) <= 2)
+    }
+  }
+
+  @Test func aChunkedBodyOverTheLimitGets413AndTheConnectionGoesOn() async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var configuration = ServeHarness.configuration(state: dir)
+    configuration.maxBodyBytes = 1_000
+    try await ServeHarness.withServer(configuration) { port in
+      let connection = try RawConnection(port: port)
+      let chunk = String(repeating: ServeHarness.like(1) + "\n", count: 8)  // about 800 bytes a chunk
+      let size = String(chunk.utf8.count, radix: 16)
+      connection.send(
+        RawConnection.request("POST", "/v1/events", headers: ["Transfer-Encoding: chunked"])
+          + "\(size)\r\n\(chunk)\r\n\(size)\r\n\(chunk)\r\n0\r\n\r\n"
+          + RawConnection.request("POST", "/v1/events", body: ServeHarness.like(9, id: "after")))
+      let refused = try #require(await connection.response())
+      #expect(refused.status == 413)
+      #expect(refused.body.contains("larger than the limit of 1000 bytes"))
+      #expect(await connection.response()?.body.contains(#""id":"after","seq":0"#) == true)
+    }
+  }
+
+  @Test func aBodyAnnouncedOverTheLimitGets413AndTheConnectionGoesOn() async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var configuration = ServeHarness.configuration(state: dir)
+    configuration.maxBodyBytes = 1_000
+    try await ServeHarness.withServer(configuration) { port in
+      let connection = try RawConnection(port: port)
+      let batch = (1...20).map { ServeHarness.like($0) }.joined(separator: "\n")
+      connection.send(
+        RawConnection.request("POST", "/v1/events", body: batch)
+          + RawConnection.request("POST", "/v1/events", body: ServeHarness.like(9, id: "after")))
+      let refused = try #require(await connection.response())
+      #expect(refused.status == 413)
+      #expect(refused.body.contains("bytes, more than the limit of 1000"))
+      #expect(await connection.response()?.body.contains(#""id":"after","seq":0"#) == true)
+    }
+  }
+
+  @Test func connectionCloseIsHonouredAfterTheAnswer() async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
+      let connection = try RawConnection(port: port)
+      connection.send(
+        RawConnection.request("POST", "/v1/events", body: ServeHarness.like(1), headers: ["Connection: close"]))
+      #expect(await connection.response()?.status == 200)
+      #expect(await connection.isClosed())
+    }
+  }
+
+  @Test func aShutdownWaitsForAnEventsRequestHalfSent() async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var logger = Logger(label: "serve-test")
+    logger.logLevel = .warning
+    let server = try FraudServer(
+      configuration: ServeHarness.configuration(state: dir), logger: logger, handlesSignals: false)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await server.run() }
+      let connection = try RawConnection(port: await server.port())
+      let body = ServeHarness.like(1, id: "late")
+      let request = RawConnection.request("POST", "/v1/events", body: body)
+      let split = request.index(request.endIndex, offsetBy: -10)
+      connection.send(String(request[..<split]))
+      try await Task.sleep(for: .milliseconds(200))
+      group.addTask { await server.shutdown() }
+      try await Task.sleep(for: .milliseconds(200))
+      connection.send(String(request[split...]))
+      let answer = try #require(await connection.response())
+      #expect(answer.status == 200)
+      #expect(answer.body.contains(#""id":"late","seq":0"#))
+      #expect(await connection.isClosed())
+      try await group.waitForAll()
+    }
+  }
+}
