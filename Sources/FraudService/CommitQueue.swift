@@ -138,21 +138,28 @@ final class CommitQueue: @unchecked Sendable {
   }
 
   /// Queues a request's lines, or refuses them at once (see ``DecisionCore/submit(_:)``).
+  /// A refusal is answered after the lock is let go: the waiter may be a
+  /// callback, and it is not to run under the queue's lock.
   func submit(_ lines: EventBatch, _ waiter: AnswerWaiter) {
     condition.lock()
-    defer { condition.unlock() }
-    if let failure { return waiter.resume(throwing: ServeError.unavailable(reason: failure)) }
-    if closing { return waiter.resume(throwing: ServeError.unavailable(reason: "shutting down")) }
-    guard lines.count <= limit else {
-      return waiter.resume(throwing: ServeError.batchTooLarge(events: lines.count, limit: limit))
+    let refusal: ServeError?
+    if let failure {
+      refusal = .unavailable(reason: failure)
+    } else if closing {
+      refusal = .unavailable(reason: "shutting down")
+    } else if lines.count > limit {
+      refusal = .batchTooLarge(events: lines.count, limit: limit)
+    } else if queuedEvents + lines.count > limit {
+      refusal = .overloaded(queuedEvents: queuedEvents, limit: limit)
+    } else {
+      refusal = nil
+      jobs.append(.events(lines, waiter))
+      queuedEvents += lines.count
+      metrics.queuedEvents.set(to: Double(queuedEvents))
+      condition.signal()
     }
-    guard queuedEvents + lines.count <= limit else {
-      return waiter.resume(throwing: ServeError.overloaded(queuedEvents: queuedEvents, limit: limit))
-    }
-    jobs.append(.events(lines, waiter))
-    queuedEvents += lines.count
-    metrics.queuedEvents.set(to: Double(queuedEvents))
-    condition.signal()
+    condition.unlock()
+    if let refusal { waiter.resume(throwing: refusal) }
   }
 
   /// Runs `body` on the commit thread, between groups, once every group

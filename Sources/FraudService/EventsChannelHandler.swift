@@ -28,20 +28,31 @@ import NIOHTTPTypes
 ///
 /// **Order on the connection.** HTTP/1.1 answers requests in order. A
 /// request is taken here only when the router owes the connection no
-/// response (every request passed on has had its response's end written);
-/// while one taken here is decided, later parts wait (``held``) and are
-/// read again once it is answered. Everything else goes on to the router.
+/// response (every request passed on has had its response's end written)
+/// and has not been told to close it. While one taken here is decided,
+/// whatever the decoder reads next (parts and errors alike) waits in
+/// ``held`` and goes on, in order, once it is answered; reads from the
+/// socket pause meanwhile, and while the socket is not writable (a client
+/// that does not read its answers meets back-pressure, not a growing buffer).
 ///
-/// **Shutdown.** The server's quiesce event (the graceful shutdown) is held
+/// **Closing.** The server's quiesce event (the graceful shutdown) is held
 /// while a request taken here is unanswered, so that the connection is not
 /// closed under it; then it goes on, and Hummingbird closes the idle
-/// connection. A request with `Connection: close` closes it once answered,
-/// as Hummingbird does.
+/// connection. A request with `Connection: close` half-closes the
+/// connection once answered (as Hummingbird does), and what the client
+/// sends after it is read and dropped. `HTTPConnectionStateHandler` never
+/// sees the requests taken here, so the server sets no idle timeout.
 final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPRequestPart
   typealias InboundOut = HTTPRequestPart
   typealias OutboundIn = HTTPResponsePart
   typealias OutboundOut = HTTPResponsePart
+
+  /// The largest body taken here. Single events and small batches are the
+  /// requests whose hops cost as much as their events; a large batch (or a
+  /// body of unknown length) goes to the router, so that splitting it does
+  /// not hold up the other connections of this event loop.
+  static let largestBody = 64 << 10
 
   private let endpoint: EventsEndpoint
   private let token: BearerToken
@@ -58,20 +69,34 @@ final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     var refusal: Refusal?
   }
 
+  /// What the decoder passed on while a request taken here was decided.
+  private enum Held {
+    case part(NIOAny)
+    case error(any Error)
+  }
+
   private var reading: Incoming?
   /// A request taken here is with the core; its answer is not yet written.
   private var deciding = false
   private var closeAfterAnswer = false
-  /// Parts read while ``deciding``, read again once the answer is written.
-  private var held: [NIOAny] = []
-  /// A read from the socket asked for while ``deciding``, to be done after.
+  /// Parts and errors read while ``deciding``, passed on in order once the answer is written.
+  private var held: [Held] = []
+  /// ``resume(_:)`` is passing ``held`` on (a part it passes on may start
+  /// and finish another request, whose answer must not resume again).
+  private var resuming = false
+  /// A read from the socket asked for while reads are paused, to be done after.
   private var readPending = false
   /// Requests passed on to the router whose response has not ended.
   private var passedOn = 0
   /// Between the head and the end of a request passed on.
   private var passingRequest = false
-  /// The quiesce event, held while a request taken here is unanswered.
-  private var quiesce: Any?
+  /// The router was asked to close the connection (`Connection: close`):
+  /// nothing after it is taken here.
+  private var routerCloses = false
+  /// The connection is half-closed after a `Connection: close` answered here.
+  private var closed = false
+  /// The quiesce event arrived while a request taken here was unanswered.
+  private var quiesceHeld = false
   private var date = HTTPDate()
 
   /// A handler answering `POST /v1/events` through `endpoint`, for callers with `token`.
@@ -82,8 +107,14 @@ final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     self.serverName = serverName
   }
 
+  // MARK: - Inbound
+
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-    if deciding { return held.append(data) }
+    if closed { return }
+    if deciding {
+      held.append(.part(data))
+      return
+    }
     let part = unwrapInboundIn(data)
     if reading != nil {
       switch part {
@@ -93,25 +124,49 @@ final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
       }
       return
     }
-    if case .head(let head) = part, !passingRequest, passedOn == 0, Self.takes(head) {
-      reading = begin(head)
+    if case .head(let head) = part, !passingRequest, passedOn == 0, !routerCloses, let length = Self.length(head) {
+      reading = begin(head, length: length)
       return
     }
     switch part {
-    case .head:
+    case .head(let head):
       passedOn += 1
       passingRequest = true
+      if head.headerFields[.connection] == "close" { routerCloses = true }
     case .end: passingRequest = false
     case .body: break
     }
     context.fireChannelRead(data)
   }
 
-  /// No more reads from the socket while a request taken here is decided
-  /// (what one read brought waits in ``held``): a client pipelining without
-  /// end meets back-pressure, not a growing buffer.
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    if deciding { return held.append(.error(error)) }
+    reading = nil  // a request broken off: the router answers the error and closes
+    context.fireErrorCaught(error)
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if event is ChannelShouldQuiesceEvent, deciding || reading != nil || !held.isEmpty {
+      quiesceHeld = true
+      return
+    }
+    context.fireUserInboundEventTriggered(event)
+  }
+
+  func channelWritabilityChanged(context: ChannelHandlerContext) {
+    if context.channel.isWritable, readPending, !deciding {
+      readPending = false
+      context.read()
+    }
+    context.fireChannelWritabilityChanged()
+  }
+
+  // MARK: - Outbound
+
+  /// No reads from the socket while a request taken here is decided (what
+  /// one read brought waits in ``held``) or while the socket is not writable.
   func read(context: ChannelHandlerContext) {
-    guard !deciding else {
+    guard !deciding, context.channel.isWritable else {
       readPending = true
       return
     }
@@ -119,69 +174,57 @@ final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
   }
 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-    if case .end = unwrapOutboundIn(data) { passedOn -= 1 }
+    if case .end = unwrapOutboundIn(data) { passedOn = max(passedOn - 1, 0) }
     context.write(data, promise: promise)
   }
 
-  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-    if event is ChannelShouldQuiesceEvent, deciding || reading != nil {
-      quiesce = event
-      return
-    }
-    context.fireUserInboundEventTriggered(event)
-  }
+  // MARK: - A request taken here
 
-  /// The largest body taken here. Single events and small batches are the
-  /// requests whose hops cost as much as their events; a large batch (or a
-  /// body of unknown length) goes to the router, so that splitting it does
-  /// not hold up the other connections of this event loop.
-  static let largestBody = 64 << 10
-
-  /// Whether `head` is a request for this handler: `POST /v1/events` with
-  /// a `Content-Length` of at most ``largestBody``.
-  static func takes(_ head: HTTPRequest) -> Bool {
+  /// The body length of `head` when it is a request for this handler:
+  /// `POST /v1/events` with a `Content-Length` of at most ``largestBody``.
+  static func length(_ head: HTTPRequest) -> Int? {
     guard head.method == .post, let path = head.path,
       path == EventsEndpoint.path || path.hasPrefix(EventsEndpoint.path + "?"),
-      let length = head.headerFields[.contentLength].flatMap({ Int($0) })
-    else { return false }
-    return length <= largestBody
+      let length = head.headerFields[.contentLength].flatMap({ Int($0) }), (0...largestBody).contains(length)
+    else { return nil }
+    return length
   }
 
   /// A request taken here, with the refusal its head already earns.
-  private func begin(_ head: HTTPRequest) -> Incoming {
-    let fields = head.headerFields
-    var incoming = Incoming(head: head, body: ByteBuffer(), start: .now)
-    if !token.admits(
-      authorization: fields[.authorization], method: head.method, path: EventsEndpoint.path, logger: endpoint.logger)
-    {
-      incoming.refusal = BearerToken.refusal
-    } else if let length = fields[.contentLength].flatMap({ Int($0) }) {
-      incoming.refusal = endpoint.refusal(contentLength: length)
-    }
+  private func begin(_ head: HTTPRequest, length: Int) -> Incoming {
+    let allowed = token.admits(
+      authorization: head.headerFields[.authorization], method: head.method, path: EventsEndpoint.path,
+      logger: endpoint.logger)
+    let refusal = allowed ? endpoint.refusal(contentLength: length) : BearerToken.refusal
+    let body = ByteBuffer()
+    var incoming = Incoming(head: head, body: body, start: .now, refusal: refusal)
+    if refusal == nil { incoming.body.reserveCapacity(length) }
     return incoming
   }
 
   /// Adds `bytes` to the request's body (at most its `Content-Length`,
   /// which the decoder holds it to), or drops them once it is refused.
   private func append(_ bytes: ByteBuffer) {
-    guard reading!.refusal == nil else { return }
+    guard var incoming = reading, incoming.refusal == nil else { return }
+    reading = nil  // the body is uniquely referenced while it grows
     var bytes = bytes
-    reading!.body.writeBuffer(&bytes)
+    incoming.body.writeBuffer(&bytes)
+    reading = incoming
   }
 
   /// The request has been read: refuses it, or hands its events to the core.
   private func decide(_ context: ChannelHandlerContext) {
-    let incoming = reading!
+    guard let incoming = reading else { return }
     reading = nil
     deciding = true
     closeAfterAnswer = incoming.head.headerFields[.connection] == "close"
     let start = incoming.start
-    if let refusal = incoming.refusal { return answer(context, refusal, start: start) }
+    if let refusal = incoming.refusal { return respond(context, refusal, start: start) }
     let batch: EventBatch
     do {
       batch = try endpoint.batch(incoming.body, contentType: incoming.head.headerFields[.contentType])
     } catch {
-      return answer(context, error, start: start)
+      return respond(context, error, start: start)
     }
     let loop = context.eventLoop
     let bound = NIOLoopBound((self, context), eventLoop: loop)
@@ -190,22 +233,21 @@ final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
       loop.execute {
         let (handler, context) = bound.value
         switch result {
-        case .success(let body): handler.write(context, status: .ok, headers: [:], body: body, start: start)
-        case .failure(let error): handler.answer(context, endpoint.refusal(for: error), start: start)
+        case .success(let body): handler.respond(context, status: .ok, headers: [:], body: body, start: start)
+        case .failure(let error): handler.respond(context, endpoint.refusal(for: error), start: start)
         }
       }
     }
   }
 
-  private func answer(_ context: ChannelHandlerContext, _ refusal: Refusal, start: ContinuousClock.Instant) {
-    write(
+  private func respond(_ context: ChannelHandlerContext, _ refusal: Refusal, start: ContinuousClock.Instant) {
+    respond(
       context, status: refusal.status, headers: refusal.headers, body: JSONResponse.errorBody(refusal.message),
       start: start)
   }
 
-  /// Writes the answer, then reads on: the parts held meanwhile, and the
-  /// quiesce event if no request taken here is left.
-  private func write(
+  /// Writes the answer, then reads on (``resume(_:)``).
+  private func respond(
     _ context: ChannelHandlerContext, status: HTTPResponse.Status, headers: HTTPFields, body: [UInt8],
     start: ContinuousClock.Instant
   ) {
@@ -219,20 +261,42 @@ final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     metrics.latency(route: EventsEndpoint.path).record(ContinuousClock.now - start)
     metrics.response(route: EventsEndpoint.path, status: status.code)
+    metrics.eventLoopResponses.increment()
     deciding = false
-    if closeAfterAnswer { return context.close(promise: nil) }
-    let parts = held
-    held.removeAll()
-    for part in parts { channelRead(context: context, data: part) }
-    if !parts.isEmpty { context.fireChannelReadComplete() }  // the router's reader delivers what it has on this
-    guard !deciding else { return }
-    if readPending {
+    if closeAfterAnswer {
+      closed = true
+      held.removeAll()
+      readPending = false
+      context.read()  // read on, and drop, until the client closes its side
+      return context.close(mode: .output, promise: nil)
+    }
+    resume(context)
+  }
+
+  /// Passes on what was held, in order, until another request taken here
+  /// is decided; then, if none is, reads on and lets the quiesce event go.
+  private func resume(_ context: ChannelHandlerContext) {
+    guard !resuming else { return }
+    resuming = true
+    var passed = false
+    while !deciding, !held.isEmpty {
+      switch held.removeFirst() {
+      case .part(let data):
+        passed = true
+        channelRead(context: context, data: data)
+      case .error(let error): errorCaught(context: context, error: error)
+      }
+    }
+    resuming = false
+    if passed { context.fireChannelReadComplete() }  // the router's reader delivers what it has on this
+    guard !deciding, !closed else { return }
+    if readPending, context.channel.isWritable {
       readPending = false
       context.read()
     }
-    if reading == nil, let event = quiesce {
-      quiesce = nil
-      context.fireUserInboundEventTriggered(event)
+    if reading == nil, quiesceHeld {
+      quiesceHeld = false
+      context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
     }
   }
 }

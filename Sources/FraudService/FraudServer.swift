@@ -31,8 +31,9 @@ public final class FraudServer: Sendable {
     let core = try DecisionCore(configuration: configuration, metrics: metrics, logger: logger)
     let routes = ServeRoutes(core: core, configuration: configuration, metrics: metrics, logger: logger)
     let listening = self.listening
-    let events = EventsEndpoint(core: core, maxBodyBytes: configuration.maxBodyBytes, logger: logger)
-    let token = BearerToken(token: Array(configuration.token.utf8))
+    let events = routes.events
+    let token = routes.token
+    // No idle timeout: Hummingbird's connection state never sees the requests the events handler takes.
     let application = Application(
       router: routes.build(),
       server: .http1(

@@ -11,6 +11,14 @@ struct ServeRoutes: Sendable {
   let metrics: ServiceMetrics
   let logger: Logger
 
+  /// The token every `/v1` call needs.
+  var token: BearerToken { BearerToken(token: Array(configuration.token.utf8)) }
+
+  /// `POST /v1/events`, as ``EventsChannelHandler`` answers it too.
+  var events: EventsEndpoint {
+    EventsEndpoint(core: core, maxBodyBytes: configuration.maxBodyBytes, logger: logger)
+  }
+
   func build() -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: MetricsMiddleware(metrics: metrics))
@@ -26,7 +34,7 @@ struct ServeRoutes: Sendable {
         body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
     }
     let v1 = router.group("v1").add(
-      middleware: BearerTokenMiddleware(token: BearerToken(token: Array(configuration.token.utf8)), logger: logger))
+      middleware: BearerTokenMiddleware(token: token, logger: logger))
     v1.post("events") { request, _ in try await postEvents(request) }
     v1.get("decisions") { request, _ in try await getDecisions(request) }
     v1.get("accounts/:id/score") { _, context in
@@ -41,7 +49,7 @@ struct ServeRoutes: Sendable {
   }
 
   private func postEvents(_ request: Request) async throws -> Response {
-    let endpoint = EventsEndpoint(core: core, maxBodyBytes: configuration.maxBodyBytes, logger: logger)
+    let endpoint = events
     if let length = request.headers[.contentLength].flatMap({ Int($0) }),
       let refusal = endpoint.refusal(contentLength: length)
     {

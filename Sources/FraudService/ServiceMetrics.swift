@@ -14,6 +14,9 @@ import Synchronization
 /// - `fraudscan_revocations_total`: earlier admits revoked;
 /// - `fraudscan_request_duration_seconds{route}`: latency histogram;
 /// - `fraudscan_http_responses_total{route, status}`;
+/// - `fraudscan_event_loop_responses_total`: of those, the `POST /v1/events`
+///   answers written on the connection's event loop (``EventsChannelHandler``)
+///   rather than by the router;
 /// - `fraudscan_commit_events`: events per group commit (histogram);
 /// - gauges: the pre-filter's footprint (`fraudscan_prefilter_*`), the state
 ///   file's size, the queue, and the checkpoint's age.
@@ -23,6 +26,7 @@ final class ServiceMetrics: Sendable {
   /// The same counters, indexed as ``EventTally/counts``.
   private let eventCounters: [Counter]
   let revocations: Counter
+  let eventLoopResponses: Counter
   let commitSize: ValueHistogram
   let queuedEvents: Gauge
   let checkpointAge: Gauge
@@ -63,6 +67,9 @@ final class ServiceMetrics: Sendable {
     eventCounters = Self.kinds.flatMap { kind in Self.outcomes.map { events[kind + "/" + $0]! } }
     revocations = registry.makeCounter(
       descriptor: Self.named("fraudscan_revocations_total", "Earlier admits revoked by later events"))
+    eventLoopResponses = registry.makeCounter(
+      descriptor: Self.named(
+        "fraudscan_event_loop_responses_total", "POST /v1/events answers written on the connection's event loop"))
     commitSize = registry.makeValueHistogram(
       descriptor: Self.named("fraudscan_commit_events", "Events made durable per group commit"),
       buckets: [1, 4, 16, 64, 256, 1_024, 4_096, 16_384, 65_536])

@@ -14,34 +14,37 @@ import Testing
 /// pool, which the server's routed requests need (two threads on two cores).
 /// One test uses it at a time.
 final class RawConnection: @unchecked Sendable {
-  private let socket: Int32
+  private let fd: Int32
   private var buffer: [UInt8] = []
 
-  /// Connects to `127.0.0.1:port`.
-  init(port: Int) throws {
-    socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+  /// How a read ended.
+  private enum Read { case data, closed, timedOut }
+
+  /// Connects to `127.0.0.1:port`; a read waits at most `timeout` seconds.
+  init(port: Int, timeout: Int = 10) throws {
+    fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
-    setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var limit = timeval(tv_sec: timeout, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     let connected = withUnsafePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
       }
     }
     guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
   }
 
-  deinit { close(socket) }
+  deinit { close(fd) }
 
   /// Sends `text` as it is.
   func send(_ text: String) {
     let bytes = Array(text.utf8)
     var sent = 0
     while sent < bytes.count {
-      let n = bytes[sent...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+      let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
       guard n > 0 else { return }
       sent += n
     }
@@ -58,39 +61,40 @@ final class RawConnection: @unchecked Sendable {
     return lines.joined(separator: "\r\n") + "\r\n\r\n" + (body ?? "")
   }
 
-  /// The next response's status and body (its `Content-Length` bytes), or nil when the server closed the connection.
-  func response() async -> (status: Int, body: String)? {
+  /// The next response's status, headers (lower-cased names) and body (its
+  /// `Content-Length` bytes), or nil when the connection closed or the read timed out first.
+  func response() async -> (status: Int, headers: [String: String], body: String)? {
     await Self.offPool { self.blockingResponse() }
   }
 
-  /// Whether the server has closed the connection (after any responses already read).
+  /// Whether the server closed the connection (a read finds its end, not a
+  /// timeout), once the responses before it were read.
   func isClosed() async -> Bool {
-    await Self.offPool { self.buffer.isEmpty && !self.readMore() }
+    await Self.offPool { self.buffer.isEmpty && self.readMore() == .closed }
   }
 
   private static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in Thread { continuation.resume(returning: body()) }.start() }
   }
 
-  private func blockingResponse() -> (status: Int, body: String)? {
+  private func blockingResponse() -> (status: Int, headers: [String: String], body: String)? {
     while true {
       if let end = headerEnd() {
-        let head = String(decoding: buffer[..<end], as: UTF8.self)
-        let lines = head.split(separator: "\r\n")
+        let lines = String(decoding: buffer[..<end], as: UTF8.self).split(separator: "\r\n")
         let status = Int(lines.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
-        let length =
-          lines.dropFirst().compactMap { line -> Int? in
-            let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
-            return Int(parts[1].trimmingCharacters(in: .whitespaces))
-          }.first ?? 0
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+          let parts = line.split(separator: ":", maxSplits: 1)
+          if parts.count == 2 { headers[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces) }
+        }
+        let length = Int(headers["content-length"] ?? "") ?? 0
         if buffer.count >= end + 4 + length {
           let body = String(decoding: buffer[(end + 4)..<(end + 4 + length)], as: UTF8.self)
           buffer.removeFirst(end + 4 + length)
-          return (status, body)
+          return (status, headers, body)
         }
       }
-      guard readMore() else { return nil }
+      guard readMore() == .data else { return nil }
     }
   }
 
@@ -103,12 +107,14 @@ final class RawConnection: @unchecked Sendable {
     return nil
   }
 
-  private func readMore() -> Bool {
+  private func readMore() -> Read {
     var chunk = [UInt8](repeating: 0, count: 65_536)
-    let n = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-    guard n > 0 else { return false }
-    buffer += chunk[..<n]
-    return true
+    let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+    if n > 0 {
+      buffer += chunk[..<n]
+      return .data
+    }
+    return n == 0 || errno == ECONNRESET ? .closed : .timedOut
   }
 }
 
@@ -117,6 +123,37 @@ final class RawConnection: @unchecked Sendable {
 /// connection they must still be answered in order, refused alike, and
 /// drained on shutdown.
 @Suite("Serve: events and routed requests on one connection") struct ServeConnectionTests {
+  /// `fraudscan_event_loop_responses_total`: the answers the events handler wrote.
+  static func eventLoopResponses(_ port: Int) async throws -> Int {
+    let metrics = try await ServeHarness.request(port, .get, "/metrics", token: nil).body
+    let line = metrics.split(separator: "\n").first { $0.hasPrefix("fraudscan_event_loop_responses_total ") }
+    return Int(line?.split(separator: " ").last ?? "") ?? -1
+  }
+
+  @Test func pipelinedEventsRequestsAreAllTakenAndAnsweredInOrder() async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
+      let connection = try RawConnection(port: port)
+      connection.send(
+        RawConnection.request("POST", "/v1/events", body: ServeHarness.like(1, id: "a"))
+          + RawConnection.request("POST", "/v1/events", body: ServeHarness.like(2, id: "b"), token: "wrong")
+          + RawConnection.request("POST", "/v1/events?trace=1", body: "\n")
+          + RawConnection.request("POST", "/v1/events", body: ServeHarness.like(3, id: "c")))
+      let first = try #require(await connection.response())
+      #expect(first.status == 200)
+      #expect(first.body.contains(#""id":"a","seq":0"#))
+      let refused = try #require(await connection.response())
+      #expect(refused.status == 401)
+      #expect(refused.headers["www-authenticate"] == "Bearer")
+      let empty = try #require(await connection.response())
+      #expect(empty.status == 400)
+      #expect(empty.body == #"{"error":"the body holds no event"}"#)
+      #expect(await connection.response()?.body.contains(#""id":"c","seq":1"#) == true)
+      #expect(try await Self.eventLoopResponses(port) == 4)
+    }
+  }
+
   @Test func pipelinedRequestsOfBothKindsAreAnsweredInOrder() async throws {
     let dir = try ServeHarness.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -146,12 +183,27 @@ final class RawConnection: @unchecked Sendable {
     }
   }
 
+  @Test func aMalformedRequestPipelinedAfterATakenOneIsAnsweredAfterIt() async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
+      let connection = try RawConnection(port: port)
+      connection.send(
+        RawConnection.request("POST", "/v1/events", body: ServeHarness.like(1, id: "a")) + "NOT HTTP AT ALL\r\n\r\n")
+      let first = try #require(await connection.response())
+      #expect(first.status == 200)
+      #expect(first.body.contains(#""id":"a","seq":0"#))
+      #expect(await connection.response()?.status == 400)
+    }
+  }
+
   @Test func eventsAnswersCarryTheRoutersHeaders() async throws {
     let dir = try ServeHarness.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
       let routed = try await ServeHarness.request(port, .get, "/healthz", token: nil).headers
       let events = try await ServeHarness.request(port, .post, "/v1/events", body: ServeHarness.like(1)).headers
+      #expect(try await Self.eventLoopResponses(port) == 1)  // a single event goes to the events handler
       #expect(events[.server] == routed[.server])
       #expect(events[.contentType] == "application/json")
       let format = DateFormatter()
@@ -227,9 +279,9 @@ final class RawConnection: @unchecked Sendable {
       let request = RawConnection.request("POST", "/v1/events", body: body)
       let split = request.index(request.endIndex, offsetBy: -10)
       connection.send(String(request[..<split]))
-      try await Task.sleep(for: .milliseconds(200))
+      try await Task.sleep(for: .milliseconds(300))
       group.addTask { await server.shutdown() }
-      try await Task.sleep(for: .milliseconds(200))
+      try await Task.sleep(for: .milliseconds(300))
       connection.send(String(request[split...]))
       let answer = try #require(await connection.response())
       #expect(answer.status == 200)
