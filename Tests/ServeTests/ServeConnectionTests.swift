@@ -130,11 +130,20 @@ final class RawConnection: @unchecked Sendable {
     return Int(line?.split(separator: " ").last ?? "") ?? -1
   }
 
-  @Test func pipelinedEventsRequestsAreAllTakenAndAnsweredInOrder() async throws {
+  /// Runs `body` with a server on a new state file (`maxBodyBytes` its body
+  /// limit) and one raw connection to it.
+  static func withConnection(
+    maxBodyBytes: Int? = nil, _ body: @Sendable (RawConnection, Int) async throws -> Void
+  ) async throws {
     let dir = try ServeHarness.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
-    try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
-      let connection = try RawConnection(port: port)
+    var configuration = ServeHarness.configuration(state: dir)
+    if let maxBodyBytes { configuration.maxBodyBytes = maxBodyBytes }
+    try await ServeHarness.withServer(configuration) { port in try await body(try RawConnection(port: port), port) }
+  }
+
+  @Test func pipelinedEventsRequestsAreAllTakenAndAnsweredInOrder() async throws {
+    try await Self.withConnection { connection, port in
       connection.send(
         RawConnection.request("POST", "/v1/events", body: ServeHarness.like(1, id: "a"))
           + RawConnection.request("POST", "/v1/events", body: ServeHarness.like(2, id: "b"), token: "wrong")
@@ -155,10 +164,7 @@ final class RawConnection: @unchecked Sendable {
   }
 
   @Test func pipelinedRequestsOfBothKindsAreAnsweredInOrder() async throws {
-    let dir = try ServeHarness.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
-      let connection = try RawConnection(port: port)
+    try await Self.withConnection { connection, _ in
       connection.send(
         RawConnection.request("POST", "/v1/events", body: ServeHarness.like(1, id: "a"))
           + RawConnection.request("GET", "/healthz", token: nil)
@@ -184,10 +190,7 @@ final class RawConnection: @unchecked Sendable {
   }
 
   @Test func aMalformedRequestPipelinedAfterATakenOneIsAnsweredAfterIt() async throws {
-    let dir = try ServeHarness.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
-      let connection = try RawConnection(port: port)
+    try await Self.withConnection { connection, _ in
       connection.send(
         RawConnection.request("POST", "/v1/events", body: ServeHarness.like(1, id: "a")) + "NOT HTTP AT ALL\r\n\r\n")
       let first = try #require(await connection.response())
@@ -230,12 +233,7 @@ final class RawConnection: @unchecked Sendable {
   }()
 
   @Test(arguments: 0..<2) func aBodyOverTheLimitGets413AndTheConnectionGoesOn(_ index: Int) async throws {
-    let dir = try ServeHarness.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    var configuration = ServeHarness.configuration(state: dir)
-    configuration.maxBodyBytes = 1_000
-    try await ServeHarness.withServer(configuration) { port in
-      let connection = try RawConnection(port: port)
+    try await Self.withConnection(maxBodyBytes: 1_000) { connection, _ in
       connection.send(
         Self.oversized[index].request
           + RawConnection.request("POST", "/v1/events", body: ServeHarness.like(9, id: "after")))
@@ -247,10 +245,7 @@ final class RawConnection: @unchecked Sendable {
   }
 
   @Test func connectionCloseIsHonouredAfterTheAnswer() async throws {
-    let dir = try ServeHarness.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
-      let connection = try RawConnection(port: port)
+    try await Self.withConnection { connection, _ in
       connection.send(
         RawConnection.request("POST", "/v1/events", body: ServeHarness.like(1), headers: ["Connection: close"]))
       #expect(await connection.response()?.status == 200)
