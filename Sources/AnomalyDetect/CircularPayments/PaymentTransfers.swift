@@ -61,36 +61,34 @@ struct PaymentTransfers {
     var repeatedPairs = 0
     var runStart: [Int32] = [], runEnd: [Int32] = []
     var payeesPaidOnce = [Int32](repeating: 0, count: accounts)
+    // The columns gathered once in row order: the loop below reads them in
+    // sequence rather than jumping about the set's payments row by row.
+    let payer = order.map { p.source[Int($0)] }, payee = order.map { p.target[Int($0)] }
+    var day = order.map { paymentBuckets[Int($0)] }, amount = order.map { p.amountMicros[Int($0)] }
     var i = 0
     while i < order.count {
-      let head = Int(order[i])
       var j = i + 1
-      while j < order.count, p.source[Int(order[j])] == p.source[head], p.target[Int(order[j])] == p.target[head] {
-        j += 1
-      }
-      func before(_ a: Int32, _ b: Int32) -> Bool {
-        let a = Int(a), b = Int(b)
-        return (paymentBuckets[a], p.amountMicros[a]) < (paymentBuckets[b], p.amountMicros[b])
-      }
-      // Rows mostly arrive in time order: sort a pair's rows only when they are not.
-      if j - i > 1, (i + 1..<j).contains(where: { before(order[$0], order[$0 - 1]) }) {
-        order[i..<j].sort(by: before)
+      while j < order.count, payer[j] == payer[i], payee[j] == payee[i] { j += 1 }
+      // Rows mostly arrive in time order: sort a pair's rows by bucket and amount only when they are not.
+      if j - i > 1, (i + 1..<j).contains(where: { (day[$0], amount[$0]) < (day[$0 - 1], amount[$0 - 1]) }) {
+        order[i..<j].sort {
+          (paymentBuckets[Int($0)], p.amountMicros[Int($0)]) < (paymentBuckets[Int($1)], p.amountMicros[Int($1)])
+        }
+        for r in i..<j { (day[r], amount[r]) = (paymentBuckets[Int(order[r])], p.amountMicros[Int(order[r])]) }
       }
       // One transfer per bucket of the pair's run.
       let firstTransfer = source.count
       var k = i
       while k < j {
-        let first = Int(order[k])
         var end = k + 1
-        while end < j, paymentBuckets[Int(order[end])] == paymentBuckets[first] { end += 1 }
-        let unit = p.amountMicros[Int(order[k + (end - k) / 2])]
-        let low = p.amountMicros[first], high = p.amountMicros[Int(order[end - 1])]
-        source.append(p.source[first])
-        target.append(p.target[first])
-        bucket.append(paymentBuckets[first])
+        while end < j, day[end] == day[k] { end += 1 }
+        let unit = amount[k + (end - k) / 2]
+        let low = amount[k], high = amount[end - 1]
+        source.append(payer[k])
+        target.append(payee[k])
+        bucket.append(day[k])
         unitMicros.append(unit)
-        totalMicros.append(
-          order[k..<end].reduce(Int64(0)) { $0.addingReportingOverflow(p.amountMicros[Int($1)]).partialValue })
+        totalMicros.append(amount[k..<end].reduce(Int64(0)) { $0.addingReportingOverflow($1).partialValue })
         spread.append(unit > 0 ? Double(max(unit - low, high - unit)) / Double(unit) : 0)
         pairPayments.append(Int32(clamping: j - i))
         rowOffsets.append(end)
@@ -99,7 +97,7 @@ struct PaymentTransfers {
       if j - i >= 2 { repeatedPairs += 1 }
       runStart.append(contentsOf: repeatElement(Int32(firstTransfer), count: source.count - firstTransfer))
       runEnd.append(contentsOf: repeatElement(Int32(source.count), count: source.count - firstTransfer))
-      if source.count - firstTransfer == 1 { payeesPaidOnce[Int(p.source[head])] += 1 }
+      if source.count - firstTransfer == 1 { payeesPaidOnce[Int(payer[i])] += 1 }
       i = j
     }
     (self.source, self.target, self.bucket, self.unitMicros) = (source, target, bucket, unitMicros)
