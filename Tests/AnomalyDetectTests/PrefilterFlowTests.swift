@@ -340,6 +340,35 @@ struct PrefilterFlowTests {
     #expect(f.decide(pay("sender1", "collector", 1_638, t + 12 * day)) == linked)
   }
 
+  /// Checkpoints taken all through ten weeks after a caught split (the
+  /// background's epochs, the window's sweeps and the link window passing,
+  /// later senders linked to the split or to each other) restore a filter
+  /// that decides the rest exactly as the one never stopped.
+  @Test func aFanInsHeldTransfersSurviveCheckpointsAcrossSweeps() throws {
+    var (f, t) = filterWithBackground()
+    caughtSplit(&f, at: t)
+    var events: [SignalEvent] = []
+    for d in Int64(1)...70 {
+      for i in Int64(0)..<20 {
+        events.append(
+          pay("shopper\(i)", "merchant\((d * 7 + i) % 300)", 100 + (d * 31 + i * 17) % 30_000, t + d * day + i * 600))
+      }
+      if d % 9 == 0 { events.append(pay("sender\(d)", "collector", 1_638, t + d * day + 7_200)) }
+    }
+    var whole = f
+    let expected = events.map { whole.decide($0) }
+    #expect(expected.contains { $0.verdict == .hold })
+    var running = f
+    for (cut, event) in events.enumerated() {
+      if cut % 97 == 0 {
+        var restored = try Prefilter(configuration: running.configuration, checkpoint: running.checkpoint())
+        #expect(restored.invariantViolation() == nil)
+        #expect(events[cut...].map { restored.decide($0) } == Array(expected[cut...]), "restored at \(cut)")
+      }
+      _ = running.decide(event)
+    }
+  }
+
   @Test func theFlowCheckSurvivesACheckpoint() throws {
     var (f, t) = filterWithBackground()
     _ = f.decide(pay("mule", "boss", 11_499, t))
