@@ -1,9 +1,11 @@
 import SignalGraph
 
-/// The transfers ``IncrementalFlowCheck`` held into each account over the
-/// last link window: the anchors a later payment of a like amount into
-/// that account links to (a fan-in reaching on after its first split
-/// sender was caught, over weeks).
+/// The transfers ``IncrementalFlowCheck`` held over the last link window,
+/// listed by one of their two accounts: the anchors a later payment of a
+/// like amount links to (a fan-in reaching on after its first split sender
+/// was caught, money passed on or paid back over weeks). The check keeps
+/// two: one listing each transfer under its payee (``Transfer/counterpart``
+/// the payer), one under its payer (``Transfer/counterpart`` the payee).
 ///
 /// Only held transfers are kept (splits and the payments linked to them),
 /// at most ``capacity`` per account (the latest), so memory follows what was
@@ -12,18 +14,23 @@ import SignalGraph
 /// a transfer leaves its list once it is older than the window before the
 /// newest time seen there (out-of-order times are kept as they came).
 ///
-/// - Complexity: ``add(_:into:)``, ``live(into:now:besides:)`` and trimming
+/// - Complexity: ``add(_:at:merging:)``, ``live(at:now:besides:)`` and trimming
 ///   O(``capacity``); ``evict(now:)`` O(accounts with a list).
 struct HeldTransfers: Sendable {
-  /// A transfer held into the list's account.
+  /// A transfer held to or from the list's account.
   struct Transfer {
-    /// The payer.
-    var source: Int32
+    /// The transfer's other account: its payer in a list by payee, its
+    /// payee in a list by payer.
+    var counterpart: Int32
     /// Its payments of the amount `micros` (the parts of a split whose parts
     /// are equal; one otherwise), which the background counts.
     var payments: Int32
-    /// The amount (of one part, for a split).
+    /// The amount (of one part, for a split: the parts' median).
     var micros: Int64
+    /// The parts' largest relative distance from `micros` (0 for one
+    /// payment or equal parts): a split of unequal parts matches amounts
+    /// within its own spread.
+    var spread: Double
     /// When it was held.
     var time: Int64
   }
@@ -32,7 +39,7 @@ struct HeldTransfers: Sendable {
   let window: Int64
   /// The most transfers kept per account.
   let capacity: Int
-  /// Per account, the transfers held into it, in arrival order.
+  /// Per account, the transfers held to or from it, in arrival order.
   private(set) var lists: [[Transfer]] = []
 
   /// No transfers, keeping each for `window` seconds, at most `capacity` per account.
@@ -40,14 +47,15 @@ struct HeldTransfers: Sendable {
     (self.window, self.capacity) = (window, max(1, capacity))
   }
 
-  /// Adds `transfer` into `account`, or, when its payer's latest transfer
-  /// there was held less than `merging` seconds before (the same split
-  /// held again at a later part), puts it in that one's place; then drops
-  /// what is older than the window, and the oldest beyond ``capacity``.
-  mutating func add(_ transfer: Transfer, into account: Int32, merging: Int64) {
+  /// Adds `transfer` to `account`'s list, or, when the latest transfer
+  /// there with the same counterpart was held less than `merging` seconds
+  /// before (the same split held again at a later part), puts it in that
+  /// one's place; then drops what is older than the window, and the oldest
+  /// beyond ``capacity``.
+  mutating func add(_ transfer: Transfer, at account: Int32, merging: Int64) {
     let a = Int(account)
     if lists.count <= a { lists.append(contentsOf: repeatElement([], count: a + 1 - lists.count)) }
-    if let same = lists[a].lastIndex(where: { $0.source == transfer.source }),
+    if let same = lists[a].lastIndex(where: { $0.counterpart == transfer.counterpart }),
       transfer.time.saturatingSubtracting(lists[a][same].time).magnitude < merging.magnitude
     {
       lists[a][same] = transfer
@@ -58,12 +66,13 @@ struct HeldTransfers: Sendable {
     if lists[a].count > capacity { lists[a].removeFirst(lists[a].count - capacity) }
   }
 
-  /// The transfers held into `account` within the window of `now`, before
-  /// or after it, from payers other than `besides`: the latest ``capacity``.
-  func live(into account: Int32, now: Int64, besides: Int32) -> [Transfer] {
+  /// The transfers held to or from `account` within the window of `now`,
+  /// before or after it, with counterparts other than `besides`: the latest
+  /// ``capacity``.
+  func live(at account: Int32, now: Int64, besides: Int32) -> [Transfer] {
     let a = Int(account)
     guard a < lists.count else { return [] }
-    return lists[a].filter { $0.source != besides && now.saturatingSubtracting($0.time).magnitude <= window }
+    return lists[a].filter { $0.counterpart != besides && now.saturatingSubtracting($0.time).magnitude <= window }
   }
 
   /// Drops transfers older than the window before `now` everywhere.
@@ -72,18 +81,19 @@ struct HeldTransfers: Sendable {
   }
 
   /// Drops every transfer to or from the released accounts (`released[a]`),
-  /// whose ids are about to be reused.
+  /// whose ids are about to be reused: their lists, and their transfers in
+  /// the others' lists.
   mutating func forget(_ released: [Bool]) {
     func gone(_ a: Int) -> Bool { a < released.count && released[a] }
     for a in lists.indices where !lists[a].isEmpty {
-      if gone(a) { lists[a] = [] } else { lists[a].removeAll { gone(Int($0.source)) } }
+      if gone(a) { lists[a] = [] } else { lists[a].removeAll { gone(Int($0.counterpart)) } }
     }
   }
 
   /// Transfers kept, over all accounts.
   var count: Int { lists.reduce(0) { $0 + $1.count } }
 
-  /// Drops the transfers into account `a` older than the window before `now`.
+  /// Drops the transfers in account `a`'s list older than the window before `now`.
   private mutating func trim(_ a: Int, now: Int64) {
     let cutoff = now.saturatingSubtracting(window)
     lists[a].removeAll { $0.time < cutoff }
@@ -94,10 +104,10 @@ struct HeldTransfers: Sendable {
   func invariantViolation(names: PrefilterNames) -> String? {
     guard lists.count <= names.accounts.idCapacity else { return "more held-transfer lists than account ids" }
     for (a, list) in lists.enumerated() where !list.isEmpty {
-      guard list.count <= capacity else { return "more held transfers into account \(a) than the capacity" }
+      guard list.count <= capacity else { return "more held transfers listed under account \(a) than the capacity" }
       guard names.accounts.isLive(Int32(a)) else { return "held transfers kept for forgotten account \(a)" }
-      guard list.allSatisfy({ names.accounts.isLive($0.source) && Self.isPossible($0) }) else {
-        return "a held transfer names a forgotten payer, no payment or an impossible amount or time"
+      guard list.allSatisfy({ names.accounts.isLive($0.counterpart) && Self.isPossible($0) }) else {
+        return "a held transfer names a forgotten account, no payment or an impossible amount, spread or time"
       }
     }
     return nil
@@ -105,8 +115,8 @@ struct HeldTransfers: Sendable {
 
   /// Whether `transfer`'s fields are ones a stream can produce.
   fileprivate static func isPossible(_ transfer: Transfer) -> Bool {
-    transfer.source >= 0 && transfer.payments >= 1 && transfer.micros >= 0
-      && Timestamp.validRange.contains(transfer.time)
+    transfer.counterpart >= 0 && transfer.payments >= 1 && transfer.micros >= 0
+      && (0...1).contains(transfer.spread) && Timestamp.validRange.contains(transfer.time)
   }
 }
 

@@ -41,17 +41,20 @@ import SignalGraph
 /// - **Scatter-gather.** A relayed payment into an account that other
 ///   relays of the same source's money reached too, through other
 ///   intermediaries (`IncrementalFlowCheck+ScatterGather.swift`).
-/// - **Fan-in.** A payment of the amount of a split held into the same
-///   account within weeks, from another sender
-///   (`IncrementalFlowCheck+FanIn.swift`): linked at the scan's bar for a
+/// - **Links.** A payment of the amount of a transfer held within weeks
+///   that shares an account with it: into the same payee from another
+///   sender (a fan-in), out of the held transfer's payee (money passed on),
+///   or into its payer (money come back)
+///   (`IncrementalFlowCheck+Links.swift`): linked at the scan's bar for a
 ///   link, ``Thresholds/linkAlpha``.
 ///
 /// A payment is held when the expected number of such coincidences among the
 /// recent payments, *E* = *T* · *p* with *T* the payments in the background,
 /// is at most ``Thresholds/alpha`` (10⁻³: at most one chance hold in a
 /// thousand backgrounds' worth of honest payments); the earlier payments of
-/// the split, the chain or the scatter-gather are revoked. A fan-in link
-/// needs a held split first, so it is judged at the scan's bar for a link. Honest money rarely does any:
+/// the split, the chain or the scatter-gather are revoked. A link needs a
+/// held transfer first, so it is judged at the scan's bar for a link.
+/// Honest money rarely does any:
 /// purchases repeat common amounts (large *q*), salaries and rent are passed
 /// on in common, round sums, and a repaid loan is a two-account return, not
 /// a chain.
@@ -65,7 +68,8 @@ import SignalGraph
 ///   at most 2 · ``Thresholds/fanLimit`` payments read per account and
 ///   ``Thresholds/budget`` hops examined, for a scatter-gather at most
 ///   2 · ``Thresholds/fanLimit`` payments read and ``Thresholds/budget``
-///   pairs compared, for a fan-in the transfers held into the payee, plus
+///   pairs compared, for a link the transfers held to or from the payer
+///   and the payee, plus
 ///   O(bins) per amount range looked up; memory is the payments of the last
 ///   relay window, a count per payer, the transfers held within the link
 ///   window, and a fixed amount background.
@@ -94,14 +98,14 @@ public struct IncrementalFlowCheck: PaymentCheck {
     /// Days of payment amounts in the background (rounded up to weeks).
     public var backgroundDays = 56
     /// The most seconds between a held transfer and a payment of its amount
-    /// into the same account linked to it (a fan-in over weeks; at most the
-    /// pre-filter's ``PrefilterConfiguration/windowDays``).
+    /// linked to it (a fan-in over weeks; at most the pre-filter's
+    /// ``PrefilterConfiguration/windowDays``).
     public var linkWindowSeconds: Int64 = 60 * 86_400
     /// The largest relative distance of a linked payment's amount from the
     /// held transfer's.
     public var linkTolerance = 0.10
     /// The most chance of a link, *c* · *k* · *q*, for a payment to be held
-    /// as part of a fan-in already caught (the scan's bar for a link).
+    /// as part of a flow already caught (the scan's bar for a link).
     public var linkAlpha = 0.01
 
     /// The defaults.
@@ -113,9 +117,11 @@ public struct IncrementalFlowCheck: PaymentCheck {
   let relayWindow: Int64
   /// ``Thresholds/linkWindowSeconds``, within the history window.
   let linkWindow: Int64
-  /// The transfers held into each account within the link window: what a
-  /// fan-in's later payments link to (added by the split and fan-in checks).
-  var held: HeldTransfers
+  /// The transfers held within the link window, by payee and by payer:
+  /// the anchors later payments link to (kept by the split and link checks,
+  /// ``keepAnchor(from:to:payments:micros:spread:time:)``).
+  var heldInto: HeldTransfers
+  var heldFrom: HeldTransfers
   /// The payments into each account within the relay window.
   private(set) var recent: RecentPayments
   /// The amounts of recent payments.
@@ -128,7 +134,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
     relayWindow = min(thresholds.relayWindowSeconds, configuration.windowSeconds)
     linkWindow = min(thresholds.linkWindowSeconds, configuration.windowSeconds)
     recent = RecentPayments(window: relayWindow)
-    held = HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit)
+    heldInto = HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit)
+    heldFrom = HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit)
     background = PaymentAmountBackground(days: thresholds.backgroundDays)
   }
 
@@ -150,11 +157,13 @@ public struct IncrementalFlowCheck: PaymentCheck {
     if source != target {
       recent.trim(Int(target), now: time)
       recent.trim(Int(source), now: time)
-      split(seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+      let transfer = split(
+        seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       relay(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       scatterGather(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       if outcome.holdReasons.isEmpty {
-        fanIn(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+        link(
+          source: source, target: target, micros: micros, transfer: transfer, time: time, names: names, into: &outcome)
       }
     }
     background.add(micros, at: time)
@@ -167,10 +176,32 @@ public struct IncrementalFlowCheck: PaymentCheck {
 
   // MARK: Splits
 
+  /// A transfer of several payments from one payer within a day that was
+  /// not held as a split: what its parts' coincidence weighs when the
+  /// transfer links to a fan-in (as the scan's `structured-flow` multiplies
+  /// a linked transfer's split chance into its link).
+  struct Split {
+    /// Its payments, the one being decided included.
+    var payments: Int
+    /// The pair's payments within the relay window, these included.
+    var pairPayments: Int
+    /// Its parts' median amount, and their largest relative distance from it.
+    var unit: Int64, spread: Double
+    /// The band of its amounts (exactly one amount when `low == high`).
+    var low: Int64, high: Int64
+    /// The share of the background's payments in that band.
+    var share: Double
+    /// Its earlier parts: indices into the payee's list of recent payments.
+    var parts: [Int]
+  }
+
+  /// Holds the payment when it completes a split (see the type's
+  /// documentation); returns the transfer it is a part of when it has
+  /// earlier parts and was not held, for the fan-in check.
   private mutating func split(
     seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner,
     into outcome: inout CheckOutcome
-  ) {
+  ) -> Split? {
     let list = recent.live(into: target)
     var pairPayments = 1
     var parts: [Int] = []
@@ -192,33 +223,58 @@ public struct IncrementalFlowCheck: PaymentCheck {
         amounts.append(list[i].micros)
       }
     }
-    guard !parts.isEmpty else { return }
+    guard !parts.isEmpty else { return nil }
     amounts.sort()
     let median = Double(amounts[amounts.count / 2])
-    guard median > 0 else { return }
+    guard median > 0 else { return nil }
     let spread = amounts.map { abs(Double($0) - median) / median }.max() ?? 0
     let n = amounts.count
+    let (low, high) =
+      spread == 0
+      ? (micros, micros)
+      : (Self.micros(median * (1 - max(spread, 0.01))), Self.micros(median * (1 + max(spread, 0.01))))
     let q =
       spread == 0
-      ? background.share(exactly: micros, excluding: n - 1)
-      : background.share(
-        from: Self.micros(median * (1 - max(spread, 0.01))), to: Self.micros(median * (1 + max(spread, 0.01))),
-        excluding: n - 1)
-    let days = Double(max(1, relayWindow / thresholds.bucketSeconds))
-    let log10p =
-      Self.log10Binomial(pairPayments, n) - Double(n - 1) * log10(days) + Double(n - 1) * log10(q)
-    let log10E = log10(Double(max(background.total, 1))) + log10p
-    guard log10E <= log10(thresholds.alpha) else { return }
+      ? background.share(exactly: micros, excluding: n - 1) : background.share(from: low, to: high, excluding: n - 1)
+    let transfer = Split(
+      payments: n, pairPayments: pairPayments, unit: Self.micros(median), spread: spread, low: low, high: high,
+      share: q, parts: parts)
+    let log10E = log10(Double(max(background.total, 1))) + log10Chance(of: transfer, share: q)
+    guard log10E <= log10(thresholds.alpha) else { return transfer }
     let reason =
       "split: \(n) payments \(names[source])→\(names[target]) within one day of \(Self.format(amounts.first!))–\(Self.format(amounts.last!)) (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
     recent.revoke(parts.map { (target, $0) }, reason: reason, into: &outcome)
     // One anchor per split (a later part holds it again: merged); its parts
     // are counted as payments of its amount only when they are equal.
-    held.add(
-      HeldTransfers.Transfer(
-        source: source, payments: spread == 0 ? Int32(clamping: n) : 1, micros: Self.micros(median), time: time),
-      into: target, merging: thresholds.bucketSeconds)
+    keepAnchor(
+      from: source, to: target, payments: spread == 0 ? Int32(clamping: n) : 1, micros: Self.micros(median),
+      spread: spread, time: time)
+    return nil
+  }
+
+  /// Keeps a transfer just held, `payments` of `micros` (its parts' median,
+  /// their relative `spread` around it), as an anchor for later links, under
+  /// its payee and under its payer. A split held again at a later part
+  /// replaces its anchor.
+  mutating func keepAnchor(
+    from source: Int32, to target: Int32, payments: Int32, micros: Int64, spread: Double, time: Int64
+  ) {
+    let spread = min(spread, 1)
+    heldInto.add(
+      .init(counterpart: source, payments: payments, micros: micros, spread: spread, time: time), at: target,
+      merging: thresholds.bucketSeconds)
+    heldFrom.add(
+      .init(counterpart: target, payments: payments, micros: micros, spread: spread, time: time), at: source,
+      merging: thresholds.bucketSeconds)
+  }
+
+  /// log₁₀ of the chance of `transfer`'s parts, their amounts' share being
+  /// `q`: *p* = C(*m*, *n*) · *D*^−(*n*−1) · *q*^(*n*−1).
+  func log10Chance(of transfer: Split, share q: Double) -> Double {
+    let n = transfer.payments
+    let days = Double(max(1, relayWindow / thresholds.bucketSeconds))
+    return Self.log10Binomial(transfer.pairPayments, n) - Double(n - 1) * log10(days) + Double(n - 1) * log10(q)
   }
 
   // MARK: Relays
@@ -313,7 +369,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
   mutating func evict(now: Int64) {
     background.advance(to: now)
     recent.evict(now: now)
-    held.evict(now: now)
+    heldInto.evict(now: now)
+    heldFrom.evict(now: now)
   }
 
   /// Drops every payment to or from the released accounts, whose ids are about to be reused.
@@ -322,20 +379,21 @@ public struct IncrementalFlowCheck: PaymentCheck {
   mutating func forget(_ released: ReleasedIds) {
     if let accounts = released.accounts {
       recent.forget(accounts)
-      held.forget(accounts)
+      heldInto.forget(accounts)
+      heldFrom.forget(accounts)
     }
   }
 
   /// Adds the payments and held transfers kept to the footprint's payments.
   func addFootprint(to footprint: inout PrefilterFootprint) {
-    footprint.payments += recent.count + held.count
+    footprint.payments += recent.count + heldInto.count + heldFrom.count
   }
 
   /// Every list head within its list, every kept payment and held transfer
   /// between live accounts, the background's sums in agreement with its epochs.
   func invariantViolation(names: PrefilterNames) -> String? {
-    recent.invariantViolation(names: names) ?? held.invariantViolation(names: names)
-      ?? background.invariantViolation()
+    recent.invariantViolation(names: names) ?? heldInto.invariantViolation(names: names)
+      ?? heldFrom.invariantViolation(names: names) ?? background.invariantViolation()
   }
 
   // MARK: Arithmetic
@@ -362,7 +420,8 @@ extension IncrementalFlowCheck {
   /// Writes the kept payments, the held transfers and the amount background for a checkpoint.
   func write(to writer: inout StateWriter) {
     recent.write(to: &writer)
-    held.write(to: &writer)
+    heldInto.write(to: &writer)
+    heldFrom.write(to: &writer)
     background.write(to: &writer)
   }
 
@@ -370,7 +429,8 @@ extension IncrementalFlowCheck {
   init(configuration: PrefilterConfiguration, from reader: inout StateReader) throws(StateReaderError) {
     self.init(configuration: configuration)
     recent = try RecentPayments(window: relayWindow, from: &reader)
-    held = try HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit, from: &reader)
+    heldInto = try HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit, from: &reader)
+    heldFrom = try HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit, from: &reader)
     background = try PaymentAmountBackground(days: thresholds.backgroundDays, from: &reader)
   }
 }

@@ -330,6 +330,71 @@ struct PrefilterFlowTests {
     #expect(f.decide(pay("sender2", "collector", 1_638, t + 20 * day)).verdict == .admit)
   }
 
+  /// A later sender splitting a transfer near the fan-in's amount: its
+  /// band alone is too common among the background's purchases to link it,
+  /// its two parts within a day are a second coincidence.
+  @Test func aLateSplitNearAFanInsAmountIsLinkedByBothItsChances() {
+    var (f, t) = filterWithBackground()
+    caughtSplit(&f, at: t)
+    #expect(f.decide(pay("sender2", "collector", 1_730, t + 20 * day)).verdict == .admit)
+    let first = f.decide(pay("sender1", "collector", 1_710, t + 30 * day))
+    #expect(first.verdict == .admit)
+    let second = f.decide(pay("sender1", "collector", 1_750, t + 30 * day + 1_800))
+    #expect(second.verdict == .hold)
+    #expect(
+      second.reasons.first?.hasPrefix(
+        "fan-in: sender1 paid collector 17.50 in 2 payments within one day, as sender0 did") == true)
+    #expect(second.revocations.map(\.seq) == [first.seq])
+  }
+
+  /// A split of unequal parts (16.4 ± 19 %) links the amounts within its
+  /// own spread, beyond the 10 % of the link tolerance.
+  @Test func aSplitOfUnequalPartsLinksAmountsWithinItsSpread() {
+    var (f, t) = filterWithBackground()
+    let parts: [Int64] = [1_330, 1_520, 1_638, 1_790, 1_950]
+    let split = parts.enumerated().map { f.decide(pay("sender0", "collector", $1, t + Int64($0) * 900)) }
+    #expect(split.last?.verdict == .hold)
+    _ = f.decide(pay("sender1", "collector", 1_940, t + 10 * day))
+    #expect(f.decide(pay("sender1", "collector", 1_960, t + 10 * day + 600)).verdict == .hold)
+    // Beyond the spread: another amount.
+    _ = f.decide(pay("sender2", "collector", 2_240, t + 11 * day))
+    #expect(f.decide(pay("sender2", "collector", 2_260, t + 11 * day + 600)).verdict == .admit)
+  }
+
+  /// Money a caught split brought in, paid on in the same rare amount over
+  /// a week later (beyond a relay's window), and money come back to the
+  /// split's payer weeks later, are linked; a refund between the two
+  /// accounts of the split is not.
+  @Test func moneyPassedOnOrComeBackAfterAHeldSplitIsLinked() {
+    var (f, t) = filterWithBackground()
+    caughtSplit(&f, at: t)
+    #expect(f.decide(pay("collector", "sender0", 1_638, t + 2 * day)).verdict == .admit)  // a refund
+    #expect(f.decide(pay("collector", "cafe", 350, t + 3 * day)).verdict == .admit)
+    let passed = f.decide(pay("collector", "boss", 1_638, t + 10 * day))
+    #expect(passed.verdict == .hold)
+    #expect(
+      passed.reasons.first?.hasPrefix(
+        "passed on: collector paid boss 16.38, 10.0 days after a transfer of 16.38 from sender0 into collector was held"
+      )
+        == true)
+    let back = f.decide(pay("friend", "sender0", 1_638, t + 25 * day))
+    #expect(back.verdict == .hold)
+    #expect(
+      back.reasons.first?.hasPrefix(
+        "came back: friend paid sender0 16.38, 25.0 days after a transfer of 16.38 from sender0 to collector was held")
+        == true)
+  }
+
+  /// Payments dated before a held transfer (arriving out of order) are not
+  /// money it passed on or brought back; a fan-in's sender may come before.
+  @Test func paymentsDatedBeforeAHeldSplitAreNotPassedOnOrComeBack() {
+    var (f, t) = filterWithBackground()
+    caughtSplit(&f, at: t + 5 * day)
+    #expect(f.decide(pay("sender1", "collector", 1_638, t + 120)).verdict == .hold)
+    #expect(f.decide(pay("collector", "boss", 1_638, t)).verdict == .admit)
+    #expect(f.decide(pay("friend", "sender0", 1_638, t + 60)).verdict == .admit)
+  }
+
   @Test func aFanInLinkSurvivesACheckpoint() throws {
     var (f, t) = filterWithBackground()
     caughtSplit(&f, at: t)
@@ -354,6 +419,7 @@ struct PrefilterFlowTests {
           pay("shopper\(i)", "merchant\((d * 7 + i) % 300)", 100 + (d * 31 + i * 17) % 30_000, t + d * day + i * 600))
       }
       if d % 9 == 0 { events.append(pay("sender\(d)", "collector", 1_638, t + d * day + 7_200)) }
+      if d % 11 == 0 { events.append(pay("collector", "onward\(d)", 1_638, t + d * day + 9_000)) }
     }
     var whole = f
     let expected = events.map { whole.decide($0) }

@@ -263,27 +263,31 @@ struct PrefilterForgetTests {
   @Test func flowsDropHeldTransfersToAndFromReleasedAccounts() {
     var check = IncrementalFlowCheck(configuration: configuration)
     let day: Int64 = 86_400
-    check.held.add(.init(source: 0, payments: 3, micros: 16_380_000, time: 0), into: 1, merging: day)
-    check.held.add(.init(source: 2, payments: 1, micros: 16_380_000, time: day), into: 1, merging: day)
-    check.held.add(.init(source: 0, payments: 2, micros: 5_000_000, time: day), into: 3, merging: day)
-    #expect(check.held.count == 3)
+    check.keepAnchor(from: 0, to: 1, payments: 3, micros: 16_380_000, spread: 0, time: 0)
+    check.keepAnchor(from: 2, to: 1, payments: 1, micros: 16_380_000, spread: 0, time: day)
+    check.keepAnchor(from: 0, to: 3, payments: 2, micros: 5_000_000, spread: 0.1, time: day)
+    #expect(check.heldInto.count == 3 && check.heldFrom.count == 3)
     // The payer 0's transfers go, into 1 and into 3; 2's into 1 stays.
     check.forget(ReleasedIds(accounts: [true, false, false, false]))
-    #expect(check.held.live(into: 1, now: day, besides: -1).map(\.source) == [2] && check.held.count == 1)
+    #expect(check.heldInto.live(at: 1, now: day, besides: -1).map(\.counterpart) == [2] && check.heldInto.count == 1)
+    #expect(check.heldFrom.live(at: 2, now: day, besides: -1).map(\.counterpart) == [1] && check.heldFrom.count == 1)
     // The payee 1's list goes with it.
     check.forget(ReleasedIds(accounts: [false, true, false, false]))
-    #expect(check.held.count == 0)
+    #expect(check.heldInto.count == 0 && check.heldFrom.count == 0)
   }
 
   @Test func heldTransfersLeaveByTimeAndMergeASplitHeldAgain() {
     let day: Int64 = 86_400
     var held = HeldTransfers(window: 10 * day, capacity: 3)
-    held.add(.init(source: 5, payments: 3, micros: 100, time: 0), into: 0, merging: day)
-    held.add(.init(source: 5, payments: 4, micros: 100, time: 600), into: 0, merging: day)  // the same split
-    #expect(held.count == 1 && held.live(into: 0, now: 0, besides: -1).first?.payments == 4)
-    for s in Int32(6)...9 { held.add(.init(source: s, payments: 1, micros: 100, time: 2 * day), into: 0, merging: day) }
+    func transfer(_ counterpart: Int32, _ payments: Int32, at time: Int64) -> HeldTransfers.Transfer {
+      .init(counterpart: counterpart, payments: payments, micros: 100, spread: 0, time: time)
+    }
+    held.add(transfer(5, 3, at: 0), at: 0, merging: day)
+    held.add(transfer(5, 4, at: 600), at: 0, merging: day)  // the same split
+    #expect(held.count == 1 && held.live(at: 0, now: 0, besides: -1).first?.payments == 4)
+    for s in Int32(6)...9 { held.add(transfer(s, 1, at: 2 * day), at: 0, merging: day) }
     #expect(held.count == 3)  // the capacity: the latest kept
-    #expect(held.live(into: 0, now: 2 * day, besides: 9).map(\.source) == [7, 8])
+    #expect(held.live(at: 0, now: 2 * day, besides: 9).map(\.counterpart) == [7, 8])
     held.evict(now: 13 * day)
     #expect(held.count == 0)
   }

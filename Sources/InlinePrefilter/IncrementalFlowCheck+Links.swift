@@ -1,0 +1,164 @@
+import Foundation
+import SignalGraph
+
+extension IncrementalFlowCheck {
+  /// How a payment *u* → *v* shares an account with a held transfer it
+  /// links to.
+  enum LinkRole {
+    /// Into the held transfer's payee *v*, from another payer: a fan-in.
+    case fanIn
+    /// Out of the held transfer's payee *u*, to another account: money
+    /// passed on.
+    case passedOn
+    /// Into the held transfer's payer *v*, from another account: money
+    /// come back.
+    case cameBack
+  }
+
+  /// Checks whether a payment *u* → *v* of amount *a* joins a flow already
+  /// caught: a transfer held within the link window
+  /// (``Thresholds/linkWindowSeconds``, weeks) of an amount within
+  /// ``Thresholds/linkTolerance`` of *a*, that shares an account with it
+  /// (``LinkRole``):
+  /// - **fan-in**: held into *v* from another sender, before or after;
+  ///   launderers' fan-ins (AMLSim's; Altman et al., NeurIPS 2023) send one
+  ///   amount from several senders over weeks, some of them splitting it;
+  /// - **passed on**: held into *u* before, from another account than *v*:
+  ///   a layer of a stack paying on what it was paid, days or weeks later;
+  /// - **came back**: held from *v* before, to another account than *u*:
+  ///   a ring closing, or money returning to its origin, weeks later.
+  ///
+  /// These are the scan's `structured-flow` links (`gathered`, `relayed`,
+  /// `returned`) in the order a stream sees them. Each link is held on as
+  /// an anchor itself (``keepAnchor(from:to:payments:micros:spread:time:)``),
+  /// so a flow keeps being linked while its payments come less than the
+  /// window apart. Earlier payments that were admitted before the first
+  /// anchor are not revoked: only the relay window's are kept. When either
+  /// transfer is a split of unequal parts, the tolerance widens to its
+  /// spread (the parts' largest relative distance from their median, at
+  /// most 1), and the payment's amount is its split's median.
+  ///
+  /// The chance of such a match is *c* · *k* · *q*:
+  /// - *c* the held transfers looked at, over the three roles (the tests
+  ///   made);
+  /// - *k* the payments that could have matched over the link window (the
+  ///   relay window's, scaled): those into *v* for a fan-in or money come
+  ///   back, those out of *u* for money passed on (a busy account moves
+  ///   many amounts);
+  /// - *q* the larger of two shares of the amount (exactly *a* when the two
+  ///   are equal, else anywhere within the tolerance of the held one, as the
+  ///   scan's links):
+  ///   - among all recent payments, not counting the held ones themselves
+  ///     (the scheme does not hide in its own amounts);
+  ///   - among *v*'s own payments in the relay window, not withheld, from
+  ///     senders other than *u*: an account whose money mostly comes as one
+  ///     price (club dues, one rent, a ticket) receives it by routine, even
+  ///     after one of its payers split it.
+  ///
+  /// When the payment is a part of a transfer split within a day that was
+  /// not held on its own (`transfer`), the chance is multiplied by the
+  /// split's (its *q* the larger of the background's and *v*'s own share of
+  /// its amounts, at most 1): a split is a second coincidence, and the
+  /// transfer's earlier parts are revoked with it.
+  ///
+  /// The payment is held when the chance is at most
+  /// ``Thresholds/linkAlpha`` (the scan's bar for a link: the held transfer
+  /// has passed the bar of a finding already).
+  ///
+  /// - Complexity: O(*h*²) for the *h* ≤ 6 · ``Thresholds/fanLimit``
+  ///   transfers kept held to or from *u* and *v*, plus at most
+  ///   ``Thresholds/budget`` payments into *v* read per anchor that matches.
+  mutating func link(
+    source u: Int32, target v: Int32, micros a: Int64, transfer: Split?, time: Int64, names: WindowedInterner,
+    into outcome: inout CheckOutcome
+  ) {
+    let roles: [(role: LinkRole, anchors: [HeldTransfers.Transfer])] = [
+      (.fanIn, heldInto.live(at: v, now: time, besides: u)),
+      (.passedOn, heldInto.live(at: u, now: time, besides: v).filter { $0.time <= time }),
+      (.cameBack, heldFrom.live(at: v, now: time, besides: u).filter { $0.time <= time }),
+    ]
+    let tests = roles.reduce(0) { $0 + $1.anchors.count }
+    // The transfer's amount: the payment's, or its split's median.
+    let unit = transfer?.unit ?? a
+    let spread = min(transfer?.spread ?? 0, 1)
+    guard tests > 0, unit > 0 else { return }
+    // Held payments still counted in the background (its epochs span less than the link window).
+    let backgroundSpan = background.epochSeconds * Int64(background.epochCount - 1)
+    let scale = Double(linkWindow) / Double(max(relayWindow, 1))
+    let paymentsIn = Double(max(1, recent.live(into: v).count)) * scale
+    let paymentsOut = Double(max(1, recent.outgoing[Int(u)])) * scale
+    var best: (role: LinkRole, anchor: HeldTransfers.Transfer, chance: Double)?
+    for (role, anchors) in roles {
+      for anchor in anchors where anchor.micros > 0 {
+        let tolerance = max(thresholds.linkTolerance, anchor.spread, spread)
+        let distance = abs(Double(unit) - Double(anchor.micros)) / Double(max(unit, anchor.micros))
+        guard distance <= tolerance else { continue }
+        let exact = distance == 0 && anchor.spread == 0 && spread == 0
+        let low = exact ? unit : Self.micros(Double(anchor.micros) * (1 - tolerance))
+        let high = exact ? unit : Self.micros(Double(anchor.micros) * (1 + tolerance))
+        let own = roles.lazy.flatMap(\.anchors).filter {
+          $0.micros >= low && $0.micros <= high
+            && time.saturatingSubtracting($0.time).magnitude <= backgroundSpan.magnitude
+        }.reduce(0) { $0 + Int($1.payments) }
+        let overall =
+          exact
+          ? background.share(exactly: unit, excluding: own)
+          : background.share(from: low, to: high, excluding: own)
+        let k = Double(tests) * (role == .passedOn ? paymentsOut : paymentsIn)
+        // The local share can only raise q: read it only for a match that could be the best.
+        guard k * overall < best?.chance ?? .infinity else { continue }
+        let chance = k * max(overall, localShare(into: v, from: low, to: high, besides: u))
+        if chance < best?.chance ?? .infinity { best = (role, anchor, chance) }
+      }
+    }
+    guard let best else { return }
+    var log10Chance = log10(max(best.chance, .leastNormalMagnitude))
+    if let transfer {
+      let q = max(transfer.share, localShare(into: v, from: transfer.low, to: transfer.high, besides: u))
+      log10Chance += min(0, self.log10Chance(of: transfer, share: q))
+    }
+    guard log10Chance <= log10(thresholds.linkAlpha) else { return }
+    let reason = linkReason(
+      best.role, anchor: best.anchor, source: u, target: v, micros: a, transfer: transfer, time: time,
+      log10Chance: log10Chance, names: names)
+    outcome.holdReasons.append(reason)
+    if let transfer { revoke(transfer.parts.map { (v, $0) }, reason: reason, into: &outcome) }
+    keepAnchor(from: u, to: v, payments: 1, micros: unit, spread: spread, time: time)
+  }
+
+  /// The reason a person reads for a payment linked to `anchor` in `role`.
+  private func linkReason(
+    _ role: LinkRole, anchor: HeldTransfers.Transfer, source u: Int32, target v: Int32, micros a: Int64,
+    transfer: Split?, time: Int64, log10Chance: Double, names: WindowedInterner
+  ) -> String {
+    let days = String(format: "%.1f", Double(time.saturatingSubtracting(anchor.time).magnitude) / 86_400)
+    let paid =
+      "\(names[u]) paid \(names[v]) \(Self.format(a))"
+      + (transfer.map { " in \($0.payments) payments within one day" } ?? "")
+    let held = "\(Self.format(anchor.micros))\(anchor.spread > 0 ? " (median)" : "")"
+    let what =
+      switch role {
+      case .fanIn: "fan-in: \(paid), as \(names[anchor.counterpart]) did in a transfer held \(days) days apart"
+      case .passedOn:
+        "passed on: \(paid), \(days) days after a transfer of \(held) from \(names[anchor.counterpart]) into \(names[u]) was held"
+      case .cameBack:
+        "came back: \(paid), \(days) days after a transfer of \(held) from \(names[v]) to \(names[anchor.counterpart]) was held"
+      }
+    return
+      "\(what) (chance ≈ 10^\(Int(log10Chance.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+  }
+
+  /// The share of the payments into `v` kept (the relay window's), not
+  /// withheld and not from `besides`, between `low` and `high`: how often
+  /// the account receives such an amount by routine. Reads at most
+  /// ``Thresholds/budget`` payments, the latest.
+  private func localShare(into v: Int32, from low: Int64, to high: Int64, besides: Int32) -> Double {
+    let list = recent.live(into: v)
+    var read = 0, matching = 0
+    for p in list.reversed().prefix(thresholds.budget) {
+      read += 1
+      if !p.withheld, p.source != besides, p.micros >= low, p.micros <= high { matching += 1 }
+    }
+    return read == 0 ? 0 : Double(matching) / Double(read)
+  }
+}
