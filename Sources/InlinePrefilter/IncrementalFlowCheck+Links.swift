@@ -25,18 +25,23 @@ extension IncrementalFlowCheck {
   ///   amount from several senders over weeks, some of them splitting it;
   /// - **passed on**: held into *u* before, from another account than *v*:
   ///   a layer of a stack paying on what it was paid, days or weeks later;
-  /// - **came back**: held from *v* before, to another account than *u*:
-  ///   a ring closing, or money returning to its origin, weeks later.
+  /// - **came back**: held from *v* before, to another account than *u*,
+  ///   when *u* is in a caught flow itself (holds an anchor) or splits the
+  ///   payment: a ring closing, or money returning to its origin, weeks
+  ///   later. An honest friend paying back a share of a held purchase does
+  ///   neither.
   ///
-  /// These are the scan's `structured-flow` links (`gathered`, `relayed`,
-  /// `returned`) in the order a stream sees them. Each link is held on as
-  /// an anchor itself (``keepAnchor(from:to:payments:micros:spread:time:)``),
-  /// so a flow keeps being linked while its payments come less than the
-  /// window apart. Earlier payments that were admitted before the first
-  /// anchor are not revoked: only the relay window's are kept. When either
-  /// transfer is a split of unequal parts, the tolerance widens to its
-  /// spread (the parts' largest relative distance from their median, at
-  /// most 1), and the payment's amount is its split's median.
+  /// Neither of the last two links money paid back along a held transfer,
+  /// *v* → *u* (a refund, a repaid loan). These are the scan's
+  /// `structured-flow` links (`gathered`, `relayed`, `returned`) in the
+  /// order a stream sees them. Each link is held on as an anchor itself
+  /// (``keepAnchor(from:to:payments:micros:spread:time:)``), so a flow keeps
+  /// being linked while its payments come less than the window apart.
+  /// Payments admitted before the first anchor are not revoked: only the
+  /// relay window's are kept. When either transfer is a split of unequal
+  /// parts, the tolerance widens to its spread (the parts' largest relative
+  /// distance from their median, at most ``maxLinkTolerance``), and the
+  /// payment's amount is its split's median.
   ///
   /// The chance of such a match is *c* · *k* · *q*:
   /// - *c* the held transfers looked at, over the three roles (the tests
@@ -45,15 +50,19 @@ extension IncrementalFlowCheck {
   ///   relay window's, scaled): those into *v* for a fan-in or money come
   ///   back, those out of *u* for money passed on (a busy account moves
   ///   many amounts);
-  /// - *q* the larger of two shares of the amount (exactly *a* when the two
-  ///   are equal, else anywhere within the tolerance of the held one, as the
-  ///   scan's links):
-  ///   - among all recent payments, not counting the held ones themselves
-  ///     (the scheme does not hide in its own amounts);
-  ///   - among *v*'s own payments in the relay window, not withheld, from
-  ///     senders other than *u*: an account whose money mostly comes as one
-  ///     price (club dues, one rent, a ticket) receives it by routine, even
-  ///     after one of its payers split it.
+  /// - *q* the share of the amount (exactly *a* when the two are equal,
+  ///   else anywhere within the tolerance of the held one, as the scan's
+  ///   links) among all recent payments, not counting the held ones
+  ///   themselves (the scheme does not hide in its own amounts). For the
+  ///   ``routineReads`` anchors where that is least, *q* is raised to the
+  ///   accounts' own
+  ///   routine, their share among the payments kept (the relay window's)
+  ///   that were not withheld:
+  ///   - *v*'s from senders other than *u*: an account whose money mostly
+  ///     comes as one price (club dues, one rent, a ticket) receives it by
+  ///     routine, even after one of its payers split it;
+  ///   - for money passed on, *u*'s too, from others than the held
+  ///     transfer's payer: a shop selling at that price refunds it.
   ///
   /// When the payment is a part of a transfer split within a day that was
   /// not held on its own (`transfer`), the chance is multiplied by the
@@ -65,53 +74,73 @@ extension IncrementalFlowCheck {
   /// ``Thresholds/linkAlpha`` (the scan's bar for a link: the held transfer
   /// has passed the bar of a finding already).
   ///
-  /// - Complexity: O(*h*²) for the *h* ≤ 6 · ``Thresholds/fanLimit``
-  ///   transfers kept held to or from *u* and *v*, plus at most
-  ///   ``Thresholds/budget`` payments into *v* read per anchor that matches.
+  /// - Complexity: O(*h* (log *h* + *b*)) for the *h* ≤ 6 ·
+  ///   ``Thresholds/fanLimit`` transfers kept held to or from *u* and *v*,
+  ///   *b* ≤ 110 the background's bins within ``maxLinkTolerance``, plus at
+  ///   most (2 · ``routineReads`` + 1) · ``Thresholds/budget`` payments read
+  ///   for the routine shares.
   mutating func link(
     source u: Int32, target v: Int32, micros a: Int64, transfer: Split?, time: Int64, names: WindowedInterner,
     into outcome: inout CheckOutcome
   ) {
+    let fanIn = heldInto.live(at: v, now: time, besides: u)
+    let intoPayer = heldInto.live(at: u, now: time, besides: -1)
+    let fromPayer = heldFrom.live(at: u, now: time, besides: -1)
+    // Money paid back along a held transfer (a refund, a repaid loan) is
+    // not passed on or come back; money come back needs a payer already in
+    // a caught flow, or a split of its own (a second coincidence).
+    let paidBack = intoPayer.contains { $0.counterpart == v }
+    let inFlow = !intoPayer.isEmpty || !fromPayer.isEmpty || transfer != nil
     let roles: [(role: LinkRole, anchors: [HeldTransfers.Transfer])] = [
-      (.fanIn, heldInto.live(at: v, now: time, besides: u)),
-      (.passedOn, heldInto.live(at: u, now: time, besides: v).filter { $0.time <= time }),
-      (.cameBack, heldFrom.live(at: v, now: time, besides: u).filter { $0.time <= time }),
+      (.fanIn, fanIn),
+      (.passedOn, paidBack ? [] : intoPayer.filter { $0.time <= time }),
+      (
+        .cameBack,
+        paidBack || !inFlow
+          ? [] : heldFrom.live(at: v, now: time, besides: u).filter { $0.time <= time }
+      ),
     ]
     let tests = roles.reduce(0) { $0 + $1.anchors.count }
     // The transfer's amount: the payment's, or its split's median.
     let unit = transfer?.unit ?? a
     let spread = min(transfer?.spread ?? 0, 1)
     guard tests > 0, unit > 0 else { return }
-    // Held payments still counted in the background (its epochs span less than the link window).
-    let backgroundSpan = background.epochSeconds * Int64(background.epochCount - 1)
+    let own = HeldAmounts(roles.flatMap(\.anchors), near: time, within: backgroundSpan)
     let scale = Double(linkWindow) / Double(max(relayWindow, 1))
     let paymentsIn = Double(max(1, recent.live(into: v).count)) * scale
     let paymentsOut = Double(max(1, recent.outgoing[Int(u)])) * scale
-    var best: (role: LinkRole, anchor: HeldTransfers.Transfer, chance: Double)?
+    // The matches by the background's share; the accounts' own routine
+    // (which can only raise the chance) is read for the likeliest few alone.
+    var matches: [Match] = []
     for (role, anchors) in roles {
+      let k = Double(tests) * (role == .passedOn ? paymentsOut : paymentsIn)
       for anchor in anchors where anchor.micros > 0 {
-        let tolerance = max(thresholds.linkTolerance, anchor.spread, spread)
+        let tolerance = max(thresholds.linkTolerance, min(max(anchor.spread, spread), Self.maxLinkTolerance))
         let distance = abs(Double(unit) - Double(anchor.micros)) / Double(max(unit, anchor.micros))
         guard distance <= tolerance else { continue }
         let exact = distance == 0 && anchor.spread == 0 && spread == 0
         let low = exact ? unit : Self.micros(Double(anchor.micros) * (1 - tolerance))
         let high = exact ? unit : Self.micros(Double(anchor.micros) * (1 + tolerance))
-        let own = roles.lazy.flatMap(\.anchors).filter {
-          $0.micros >= low && $0.micros <= high
-            && time.saturatingSubtracting($0.time).magnitude <= backgroundSpan.magnitude
-        }.reduce(0) { $0 + Int($1.payments) }
-        let overall =
+        let excluding = own.payments(from: low, to: high)
+        let q =
           exact
-          ? background.share(exactly: unit, excluding: own)
-          : background.share(from: low, to: high, excluding: own)
-        let k = Double(tests) * (role == .passedOn ? paymentsOut : paymentsIn)
-        // The local share can only raise q: read it only for a match that could be the best.
-        guard k * overall < best?.chance ?? .infinity else { continue }
-        let chance = k * max(overall, localShare(into: v, from: low, to: high, besides: u))
-        if chance < best?.chance ?? .infinity { best = (role, anchor, chance) }
+          ? background.share(exactly: unit, excluding: excluding)
+          : background.share(from: low, to: high, excluding: excluding)
+        matches.append(Match(role: role, anchor: anchor, low: low, high: high, chance: k * q))
       }
     }
-    guard let best else { return }
+    matches.sort { $0.chance < $1.chance }
+    for i in matches.indices.prefix(Self.routineReads) {
+      let m = matches[i]
+      var routine = localShare(into: v, from: m.low, to: m.high, besides: u)
+      if m.role == .passedOn {
+        // An account that receives such amounts by routine (a shop) pays them back by routine.
+        routine = max(routine, localShare(into: u, from: m.low, to: m.high, besides: m.anchor.counterpart))
+      }
+      let k = Double(tests) * (m.role == .passedOn ? paymentsOut : paymentsIn)
+      matches[i].chance = max(m.chance, k * routine)
+    }
+    guard let best = matches.prefix(Self.routineReads).min(by: { $0.chance < $1.chance }) else { return }
     var log10Chance = log10(max(best.chance, .leastNormalMagnitude))
     if let transfer {
       let q = max(transfer.share, localShare(into: v, from: transfer.low, to: transfer.high, besides: u))
@@ -124,6 +153,60 @@ extension IncrementalFlowCheck {
     outcome.holdReasons.append(reason)
     if let transfer { revoke(transfer.parts.map { (v, $0) }, reason: reason, into: &outcome) }
     keepAnchor(from: u, to: v, payments: 1, micros: unit, spread: spread, time: time)
+  }
+
+  /// A held transfer an amount matched, and the chance of the match.
+  private struct Match {
+    var role: LinkRole
+    var anchor: HeldTransfers.Transfer
+    /// The band matched.
+    var low: Int64, high: Int64
+    /// *c* · *k* · *q*.
+    var chance: Double
+  }
+
+  /// The likeliest matches whose accounts' routine is read (each reads up
+  /// to ``Thresholds/budget`` payments, twice for money passed on).
+  static let routineReads = 4
+
+  /// The widest a split's spread widens the link tolerance, however
+  /// unequal its parts: bounds the background bins a link reads.
+  static let maxLinkTolerance = 0.5
+
+  /// Seconds of held payments still counted in the background (its epochs
+  /// span less than the link window).
+  private var backgroundSpan: Int64 { background.epochSeconds * Int64(background.epochCount - 1) }
+
+  /// The payments of the held transfers near a time, by amount: how many of
+  /// the background's payments in a band are the scheme's own, not counted
+  /// as honest ones (the scheme does not hide in its own amounts).
+  private struct HeldAmounts {
+    /// The transfers' amounts, ascending, and the running sums of their payments.
+    var amounts: [Int64] = [], sums: [Int] = [0]
+
+    /// The payments of `transfers` held within `span` seconds of `time`.
+    init(_ transfers: [HeldTransfers.Transfer], near time: Int64, within span: Int64) {
+      let counted = transfers.filter { time.saturatingSubtracting($0.time).magnitude <= span.magnitude }
+        .sorted { $0.micros < $1.micros }
+      amounts = counted.map(\.micros)
+      for t in counted { sums.append(sums.last! + Int(t.payments)) }
+    }
+
+    /// The payments of the transfers between `low` and `high`.
+    func payments(from low: Int64, to high: Int64) -> Int {
+      sums[prefix { $0 <= high }] - sums[prefix { $0 < low }]
+    }
+
+    /// The length of the amounts' prefix satisfying `belongs` (which holds
+    /// for a prefix of the ascending amounts): a binary search.
+    private func prefix(_ belongs: (Int64) -> Bool) -> Int {
+      var (lo, hi) = (0, amounts.count)
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if belongs(amounts[mid]) { lo = mid + 1 } else { hi = mid }
+      }
+      return lo
+    }
   }
 
   /// The reason a person reads for a payment linked to `anchor` in `role`.

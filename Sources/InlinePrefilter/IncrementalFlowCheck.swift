@@ -102,7 +102,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     /// ``PrefilterConfiguration/windowDays``).
     public var linkWindowSeconds: Int64 = 60 * 86_400
     /// The largest relative distance of a linked payment's amount from the
-    /// held transfer's.
+    /// held transfer's (widened to a split's own spread, up to 50 %).
     public var linkTolerance = 0.10
     /// The most chance of a link, *c* · *k* · *q*, for a payment to be held
     /// as part of a flow already caught (the scan's bar for a link).
@@ -178,7 +178,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
 
   /// A transfer of several payments from one payer within a day that was
   /// not held as a split: what its parts' coincidence weighs when the
-  /// transfer links to a fan-in (as the scan's `structured-flow` multiplies
+  /// transfer links to a flow caught (as the scan's `structured-flow` multiplies
   /// a linked transfer's split chance into its link).
   struct Split {
     /// Its payments, the one being decided included.
@@ -197,7 +197,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
 
   /// Holds the payment when it completes a split (see the type's
   /// documentation); returns the transfer it is a part of when it has
-  /// earlier parts and was not held, for the fan-in check.
+  /// earlier parts and was not held, for the link check.
   private mutating func split(
     seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner,
     into outcome: inout CheckOutcome

@@ -362,13 +362,12 @@ struct PrefilterFlowTests {
   }
 
   /// Money a caught split brought in, paid on in the same rare amount over
-  /// a week later (beyond a relay's window), and money come back to the
-  /// split's payer weeks later, are linked; a refund between the two
-  /// accounts of the split is not.
+  /// a week later (beyond a relay's window), and money coming back to the
+  /// split's payer weeks later from another account of the flow, are
+  /// linked.
   @Test func moneyPassedOnOrComeBackAfterAHeldSplitIsLinked() {
     var (f, t) = filterWithBackground()
     caughtSplit(&f, at: t)
-    #expect(f.decide(pay("collector", "sender0", 1_638, t + 2 * day)).verdict == .admit)  // a refund
     #expect(f.decide(pay("collector", "cafe", 350, t + 3 * day)).verdict == .admit)
     let passed = f.decide(pay("collector", "boss", 1_638, t + 10 * day))
     #expect(passed.verdict == .hold)
@@ -377,12 +376,44 @@ struct PrefilterFlowTests {
         "passed on: collector paid boss 16.38, 10.0 days after a transfer of 16.38 from sender0 into collector was held"
       )
         == true)
-    let back = f.decide(pay("friend", "sender0", 1_638, t + 25 * day))
+    // A later sender of the fan-in, paying the split's payer.
+    #expect(f.decide(pay("sender1", "collector", 1_638, t + 26 * day)).verdict == .hold)
+    let back = f.decide(pay("sender1", "sender0", 1_638, t + 30 * day))
     #expect(back.verdict == .hold)
     #expect(
       back.reasons.first?.hasPrefix(
-        "came back: friend paid sender0 16.38, 25.0 days after a transfer of 16.38 from sender0 to collector was held")
+        "came back: sender1 paid sender0 16.38, 30.0 days after a transfer of 16.38 from sender0 to collector was held")
         == true)
+  }
+
+  /// A ring turning once over weeks: the money passed on comes back to
+  /// where it started.
+  @Test func aRingClosingWeeksAfterAHeldSplitIsHeld() {
+    var (f, t) = filterWithBackground()
+    caughtSplit(&f, at: t)
+    #expect(f.decide(pay("collector", "boss", 1_638, t + 10 * day)).verdict == .hold)
+    #expect(f.decide(pay("boss", "sender0", 1_638, t + 25 * day)).verdict == .hold)
+  }
+
+  /// A refund along a held split, and a friend paying the split's payer
+  /// its amount once from outside any caught flow (a share of a purchase
+  /// paid back), are neither money passed on nor money come back.
+  @Test func aRefundAndAFriendPayingBackASplitsAmountAreAdmitted() {
+    var (f, t) = filterWithBackground()
+    caughtSplit(&f, at: t)
+    #expect(f.decide(pay("collector", "sender0", 1_638, t + 2 * day)).verdict == .admit)
+    #expect(f.decide(pay("friend", "sender0", 1_638, t + 20 * day)).verdict == .admit)
+  }
+
+  /// A shop whose customers pay one price: after one of them splits it and
+  /// is held, the shop refunding that price to another customer is its
+  /// routine, not money passed on.
+  @Test func aShopRefundingItsPriceAfterAHeldSplitIsAdmitted() {
+    var (f, t) = filterWithBackground()
+    for c in 1...3 { #expect(f.decide(pay("customer\(c)", "shop", 1_638, t + Int64(c) * 3_600)).verdict == .admit) }
+    let split = (0..<3).map { f.decide(pay("customer0", "shop", 1_638, t + day + Int64($0) * 600)) }
+    #expect(split.last?.verdict == .hold)
+    #expect(f.decide(pay("shop", "customer9", 1_638, t + 2 * day)).verdict == .admit)
   }
 
   /// Payments dated before a held transfer (arriving out of order) are not
@@ -420,10 +451,13 @@ struct PrefilterFlowTests {
       }
       if d % 9 == 0 { events.append(pay("sender\(d)", "collector", 1_638, t + d * day + 7_200)) }
       if d % 11 == 0 { events.append(pay("collector", "onward\(d)", 1_638, t + d * day + 9_000)) }
+      // Money coming back to the split's payer from a later sender (its anchors listed by payer).
+      if d % 9 == 4, d > 9, d < 60 { events.append(pay("sender\(d - 4)", "sender0", 1_638, t + d * day + 5_400)) }
     }
     var whole = f
     let expected = events.map { whole.decide($0) }
     #expect(expected.contains { $0.verdict == .hold })
+    #expect(expected.contains { $0.reasons.first?.hasPrefix("came back:") == true })
     var running = f
     for (cut, event) in events.enumerated() {
       if cut % 97 == 0 {
