@@ -41,6 +41,12 @@ import SignalGraph
 /// not honest: precision counts labelled accounts only (those of the kind
 /// against those labelled `honest`) and no unlabelled account counts against
 /// the set (`max_unlabelled_flagged` is then not read; it defaults to 0).
+///
+/// **The pre-filter.** `"prefilter"` (``PrefilterTargets``) sets what the
+/// pre-filter must reach on the fixture's event stream, in place of the
+/// issues' targets; on a set without one (real data, complete labels), it
+/// asks replay to stream the set's payments in time order through the
+/// pre-filter (``PrefilterEvaluation/init(paymentsOf:truth:configuration:)``).
 public struct FixtureExpectation: Sendable, Equatable, Codable {
   /// The minimum quality for one kind.
   public struct Minimum: Sendable, Equatable, Codable {
@@ -99,23 +105,26 @@ public struct FixtureExpectation: Sendable, Equatable, Codable {
   /// The signal set's directory relative to the expectation file's own, for
   /// a file that is not a fixture directory's `expected.json`.
   public var data: String?
+  /// What the pre-filter must reach, if the fixture sets it.
+  public var prefilter: PrefilterTargets?
 
   enum CodingKeys: String, CodingKey {
     case description, kinds
     case maxUnlabelledFlagged = "max_unlabelled_flagged"
-    case labels, data
+    case labels, data, prefilter
   }
 
   /// Creates an expectation.
   public init(
     description: String, kinds: [String: Minimum], maxUnlabelledFlagged: Int, labels: Labels = .complete,
-    data: String? = nil
+    data: String? = nil, prefilter: PrefilterTargets? = nil
   ) {
     self.description = description
     self.kinds = kinds
     self.maxUnlabelledFlagged = maxUnlabelledFlagged
     self.labels = labels
     self.data = data
+    self.prefilter = prefilter
   }
 
   /// Decodes an expectation; `labels` defaults to complete, and
@@ -126,14 +135,16 @@ public struct FixtureExpectation: Sendable, Equatable, Codable {
     kinds = try c.decode([String: Minimum].self, forKey: .kinds)
     labels = try c.decodeIfPresent(Labels.self, forKey: .labels) ?? .complete
     data = try c.decodeIfPresent(String.self, forKey: .data)
+    prefilter = try c.decodeIfPresent(PrefilterTargets.self, forKey: .prefilter)
     maxUnlabelledFlagged =
       labels == .partial
       ? try c.decodeIfPresent(Int.self, forKey: .maxUnlabelledFlagged) ?? 0
       : try c.decode(Int.self, forKey: .maxUnlabelledFlagged)
   }
 
-  /// Encodes the expectation; `labels` is written only when partial and
-  /// `data` only when set, so existing `expected.json` files stay as they are.
+  /// Encodes the expectation; `labels` is written only when partial, `data`
+  /// and `prefilter` only when set, so existing `expected.json` files stay as
+  /// they are.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(description, forKey: .description)
@@ -141,6 +152,7 @@ public struct FixtureExpectation: Sendable, Equatable, Codable {
     try c.encode(maxUnlabelledFlagged, forKey: .maxUnlabelledFlagged)
     if labels == .partial { try c.encode(labels, forKey: .labels) }
     try c.encodeIfPresent(data, forKey: .data)
+    try c.encodeIfPresent(prefilter, forKey: .prefilter)
   }
 
   /// The issues' quality targets for every kind (precision and recall at

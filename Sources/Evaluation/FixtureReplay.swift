@@ -94,21 +94,56 @@ public struct FixtureReplay: Sendable {
 
   /// Replays the one fixture at `path` (see ``locate(_:)``).
   public func evaluate(_ path: String) throws -> (evaluation: FixtureEvaluation, report: ScanReport) {
-    let (name, expectation, directory) = try Self.locate(path)
-    let set = try SignalSet(contentsOf: directory)
-    let truth = try GroundTruth(directory: directory)
-    let report = scanner.scan(set)
-    return (FixtureEvaluation(name: name, report: report, truth: truth, expectation: expectation), report)
+    let fixture = try Self.load(path)
+    return scan(fixture)
   }
 
-  /// Replays the one fixture at `path` (see ``locate(_:)``) and, when it is
-  /// a directory with an event stream (`events.ndjson`), runs the pre-filter
-  /// over it too: everything replay decides a fixture's pass or failure on.
+  /// Replays the one fixture at `path` (see ``locate(_:)``) and runs the
+  /// pre-filter: over its event stream when it is a directory with one
+  /// (`events.ndjson`), else over its payments in time order when its
+  /// expectation sets `"prefilter"` targets (complete labels only).
+  /// Everything replay decides a fixture's pass or failure on.
   public func verdict(_ path: String) throws -> FixtureVerdict {
-    let (evaluation, report) = try evaluate(path)
-    let stream = (path as NSString).appendingPathComponent("events.ndjson")
-    let prefilter = FileManager.default.fileExists(atPath: stream) ? try PrefilterEvaluation(directory: path) : nil
+    let fixture = try Self.load(path)
+    let (evaluation, report) = scan(fixture)
+    var prefilter: PrefilterEvaluation?
+    let stream = (fixture.directory as NSString).appendingPathComponent("events.ndjson")
+    if FileManager.default.fileExists(atPath: stream) {
+      prefilter = try PrefilterEvaluation(directory: fixture.directory)
+    } else if fixture.expectation.prefilter != nil {
+      guard fixture.expectation.labels == .complete else {
+        throw FixtureError.invalid(
+          path: path,
+          reason: "\"prefilter\" on a set without events.ndjson streams its payments and needs complete labels")
+      }
+      prefilter = try PrefilterEvaluation(paymentsOf: fixture.set, truth: fixture.truth)
+    }
+    if let targets = fixture.expectation.prefilter { prefilter?.targets = targets }
     return FixtureVerdict(evaluation: evaluation, report: report, prefilter: prefilter)
+  }
+
+  /// A located fixture with its signal set and labels loaded.
+  private struct Loaded {
+    var name: String
+    var expectation: FixtureExpectation
+    var directory: String
+    var set: SignalSet
+    var truth: GroundTruth
+  }
+
+  private static func load(_ path: String) throws -> Loaded {
+    let (name, expectation, directory) = try locate(path)
+    return Loaded(
+      name: name, expectation: expectation, directory: directory, set: try SignalSet(contentsOf: directory),
+      truth: try GroundTruth(directory: directory))
+  }
+
+  private func scan(_ fixture: Loaded) -> (evaluation: FixtureEvaluation, report: ScanReport) {
+    let report = scanner.scan(fixture.set)
+    return (
+      FixtureEvaluation(name: fixture.name, report: report, truth: fixture.truth, expectation: fixture.expectation),
+      report
+    )
   }
 
   /// Replays every fixture under `path`.

@@ -47,8 +47,12 @@ public struct PrefilterEvaluation: Sendable {
     inflationWithout <= 0 ? 1 : 1 - Double(inflationWith) / Double(inflationWithout)
   }
 
-  /// Whether the targets hold: ≥ 90 % withheld, ≤ 1 % honest withheld, ≥ 90 % inflation cut.
-  public var meetsTargets: Bool { fraudWithheldShare >= 0.9 && honestWithheldShare <= 0.01 && inflationCut >= 0.9 }
+  /// The targets the run is judged by: the issues' (≥ 90 % withheld, ≤ 1 %
+  /// honest withheld, ≥ 90 % inflation cut) unless a fixture sets its own.
+  public var targets = PrefilterTargets()
+
+  /// Whether the ``targets`` hold.
+  public var meetsTargets: Bool { targets.met(by: self) }
 
   /// Evaluates the stream `events.ndjson` of `directory` against its truth files.
   ///
@@ -73,16 +77,76 @@ public struct PrefilterEvaluation: Sendable {
     let buyerIds = String(decoding: try read("events_buyers.csv"), as: UTF8.self)
       .split(separator: "\n").dropFirst().map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
       .filter { !$0.isEmpty }
+    var events: [Result<SignalEvent, EventParseError>] = []
+    var lines = LineSplitter()
+    func parse(_ line: [UInt8]) {
+      events.append(Result { () throws(EventParseError) in try EventParser.parse(line: line, seq: events.count) })
+    }
+    lines.split([UInt8](stream)) { parse($0) }
+    if let last = lines.finish() { parse(last) }
+    guard truth.count == events.count else {
+      throw PrefilterEvaluationError.malformed(
+        path: "events_truth.csv", reason: "\(truth.count) rows for \(events.count) events")
+    }
+    try measure(events, truth: truth, buyerIds: buyerIds, buyersPath: buyersPath, configuration: configuration)
+  }
 
+  /// Evaluates the pre-filter on the payments of `set`, streamed in time
+  /// order (ties in the order read), against complete labels `truth`: a
+  /// payment between two labelled accounts is the manipulation, one between
+  /// two unlabelled accounts honest, and one joining a labelled account to
+  /// an unlabelled one neither (like cover: a member's routine payments to
+  /// the public, which the labels do not say are part of the scheme). The
+  /// buyers are the labelled accounts. For real data kept without an event
+  /// stream (``FixtureExpectation/prefilter``).
+  ///
+  ///     let set = try SignalSet(contentsOf: "../shared/realdata/amlsim-fanin-cycle")
+  ///     let truth = try GroundTruth(directory: "../shared/realdata/amlsim-fanin-cycle")
+  ///     let q = try PrefilterEvaluation(paymentsOf: set, truth: truth)
+  ///
+  /// - Throws: ``PrefilterEvaluationError/malformed(path:reason:)`` when no
+  ///   labelled account pays or is paid (nothing to measure).
+  public init(
+    paymentsOf set: SignalSet, truth: GroundTruth, configuration: PrefilterConfiguration = PrefilterConfiguration()
+  ) throws {
+    let p = set.payments, ids = set.accounts.ids
+    let labelled = truth.labelledAccounts
+    let isLabelled = (0..<Int32(set.accounts.count)).map { labelled.contains(ids[$0]) }
+    let order = (0..<p.count).sorted { (p.time[$0], $0) < (p.time[$1], $1) }
+    let events = order.map { r -> Result<SignalEvent, EventParseError> in
+      .success(
+        .payment(
+          id: p.ids[r], source: ids[p.source[r]], target: ids[p.target[r]], amount: Amount(micros: p.amountMicros[r]),
+          time: p.time[r]))
+    }
+    let classes = order.map { r -> UInt8 in
+      switch (isLabelled[Int(p.source[r])], isLabelled[Int(p.target[r])]) {
+      case (true, true): 1
+      case (false, false): 0
+      default: 2
+      }
+    }
+    let buyerIds = (0..<Int32(set.accounts.count)).filter { isLabelled[Int($0)] }.map { ids[$0] }
+    guard !buyerIds.isEmpty else {
+      throw PrefilterEvaluationError.malformed(path: "labels.csv", reason: "no labelled account pays or is paid")
+    }
+    try measure(events, truth: classes, buyerIds: buyerIds, buyersPath: "labels.csv", configuration: configuration)
+  }
+
+  /// Runs the pre-filter over `events` (a line that was not an event is
+  /// rejected, as the stream's reader would) and counts what it withheld
+  /// by `truth`, one class per event.
+  private mutating func measure(
+    _ events: [Result<SignalEvent, EventParseError>], truth: [UInt8], buyerIds: [String], buyersPath: String,
+    configuration: PrefilterConfiguration
+  ) throws {
     var filter = Prefilter(configuration: configuration)
     var set = SignalSet()
     var kindRow: [(kind: UInt8, row: Int32)] = []
-    var withheld: [Bool] = []
-    func decide(_ line: [UInt8]) {
-      let seq = filter.nextSeq
-      withheld.append(false)
-      do {
-        let event = try EventParser.parse(line: line, seq: seq)
+    var withheld = [Bool](repeating: false, count: events.count)
+    for (seq, parsed) in events.enumerated() {
+      switch parsed {
+      case let .success(event):
         switch event {
         case .payment: kindRow.append((0, Int32(set.payments.count)))
         case .interaction: kindRow.append((1, Int32(set.interactions.count)))
@@ -98,22 +162,15 @@ public struct PrefilterEvaluation: Sendable {
           withheld[r.seq] = true
           revoked += 1
         }
-      } catch {
+      case let .failure(error):
         _ = filter.reject(error)
         kindRow.append((255, -1))
         errors += 1
       }
     }
-    var lines = LineSplitter()
-    lines.split([UInt8](stream)) { decide($0) }
-    if let last = lines.finish() { decide(last) }
-    events = withheld.count
-    guard truth.count == events else {
-      throw PrefilterEvaluationError.malformed(
-        path: "events_truth.csv", reason: "\(truth.count) rows for \(events) events")
-    }
+    self.events = events.count
     var honestMask = SignalMask(allOf: set), admittedMask = SignalMask(allOf: set)
-    for seq in 0..<events where kindRow[seq].kind != 255 {
+    for seq in 0..<events.count where kindRow[seq].kind != 255 {
       let (kind, row) = kindRow[seq]
       switch truth[seq] {
       case 1:

@@ -87,6 +87,82 @@ import Testing
     #expect(bad.shortfalls.first?.description.hasPrefix("pre-filter withheld") == true)
   }
 
+  /// A signal set kept without an event stream (as real data is), whose
+  /// expectation file sets `"prefilter"` targets: 300 payments among 60
+  /// unlabelled accounts over ten days, a labelled mule paying a labelled
+  /// boss 114.99 three times within an hour (written first, dated last: the
+  /// stream is put in time order), and the boss paying an unlabelled shop.
+  /// With `spread`, the mule's payments lie days apart: no split.
+  func realDataLike(in dir: TemporaryDirectory, spread: Bool = false, labels: String = "complete") throws -> String {
+    let t0: Int64 = 1_767_225_600
+    var payments = "id,src,dst,amount,ts\n"
+    for k in Int64(0)..<3 {
+      payments += "m\(k),mule,boss,114.99,\(t0 + 10 * 86_400 + (spread ? 2 * k * 86_400 : k * 600))\n"
+    }
+    for i in 0..<300 {
+      let cents = 1_000 + (i * 3_701) % 50_000
+      payments +=
+        "h\(i),h\(i % 60),h\((i * 7 + 1) % 60),\(cents / 100).\(String(format: "%02d", cents % 100)),\(t0 + Int64(i) * 2_880)\n"
+    }
+    payments += "c0,boss,shop,20.00,\(t0 + 11 * 86_400)\n"
+    try dir.write("data/payments.csv", payments)
+    try dir.write("data/labels.csv", "account,label\nmule,circular_payment\nboss,circular_payment\n")
+    return try dir.write(
+      "expectations/data.json",
+      """
+      {"description": "a real-data-like set", "data": "../data", "labels": "\(labels)",
+       "kinds": {"circular_payment": {"min_precision": 0, "min_recall": 0}}, "max_unlabelled_flagged": 1000,
+       "prefilter": {"min_fraud_withheld": 1.0, "max_honest_withheld": 0}}
+      """)
+  }
+
+  /// Real data without an event stream: replay streams its payments in time
+  /// order through the pre-filter, judges each by its accounts' labels, and
+  /// holds it to the expectation's own targets.
+  @Test func aSetWithoutAStreamHasItsPaymentsStreamedAndJudgedByItsTargets() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let file = try realDataLike(in: dir)
+    let replay = FixtureReplay(scanner: Scanner(detectors: []))
+    let verdict = try replay.verdict(file)
+    let q = try #require(verdict.prefilter)
+    #expect(q.events == 304 && q.errors == 0)
+    #expect((q.fraud, q.fraudWithheld) == (3, 3))
+    #expect((q.honest, q.honestWithheld) == (300, 0))
+    #expect(q.cover == 1 && q.buyers == 2)
+    #expect(q.targets == PrefilterTargets(minFraudWithheld: 1, maxHonestWithheld: 0, minInflationCut: 0.9))
+    #expect(verdict.passed, "\(verdict.shortfalls)")
+    // The same payments days apart are no split: the targets are missed.
+    _ = try realDataLike(in: dir, spread: true)
+    let missed = try replay.verdict(file)
+    #expect(missed.prefilter?.fraudWithheld == 0)
+    #expect(
+      missed.shortfalls.first
+        == .prefilterMissedTargets(fraudWithheld: 0, honestWithheld: 0, inflationCut: missed.prefilter!.inflationCut))
+  }
+
+  /// With partial labels an unlabelled account's payment is not known to be
+  /// honest: the payments cannot be judged, and replay says so.
+  @Test func prefilterTargetsOnAPartiallyLabelledSetWithoutAStreamAreRefused() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let file = try realDataLike(in: dir, labels: "partial")
+    #expect {
+      try FixtureReplay(scanner: Scanner(detectors: [])).verdict(file)
+    } throws: { error in
+      guard case let FixtureError.invalid(path, reason) = error else { return false }
+      return path == file && reason.contains("needs complete labels")
+    }
+  }
+
+  @Test func prefilterTargetsLeftOutKeepTheIssuesAndReadInATable() throws {
+    let json = #"{"min_fraud_withheld": 0.4, "max_honest_withheld": 0.001}"#
+    let targets = try JSONDecoder().decode(PrefilterTargets.self, from: Data(json.utf8))
+    #expect(targets == PrefilterTargets(minFraudWithheld: 0.4, maxHonestWithheld: 0.001, minInflationCut: 0.9))
+    #expect(targets.summary == "≥40 % / ≤0.1 % / ≥90 %")
+    #expect(PrefilterTargets().summary == "≥90 % / ≤1 % / ≥90 %")
+  }
+
   @Test func theMissedTargetsReadAsPercentages() {
     let shortfall = ReplayShortfall.prefilterMissedTargets(
       fraudWithheld: 0.5, honestWithheld: 0.0125, inflationCut: 0.9)
