@@ -40,8 +40,18 @@ import NIOHTTPTypes
 /// closed under it; then it goes on, and Hummingbird closes the idle
 /// connection. A request with `Connection: close` half-closes the
 /// connection once answered (as Hummingbird does), and what the client
-/// sends after it is read and dropped. `HTTPConnectionStateHandler` never
-/// sees the requests taken here, so the server sets no idle timeout.
+/// sends after it is read and dropped.
+///
+/// **Idle connections.** `HTTPConnectionStateHandler` never sees the
+/// requests taken here, so Hummingbird's idle timeout would close a
+/// connection under one. The server puts an `IdleStateHandler` before this
+/// handler instead (``ServeConfiguration/idleTimeoutSeconds``), and this
+/// handler decides on its read-idle event: it closes the connection when
+/// nothing of it is in progress, neither a request decided here nor one the
+/// router owes a response (a long poll may wait for minutes). Idle between
+/// requests, a request whose client stopped sending it (one byte a minute
+/// of a header never becomes a part), and a client that stopped reading its
+/// answers (reads pause then) are all closed. The event goes no further.
 final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPRequestPart
   typealias InboundOut = HTTPRequestPart
@@ -146,6 +156,13 @@ final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
   }
 
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if event is IdleStateHandler.IdleStateEvent {
+      if event as? IdleStateHandler.IdleStateEvent == .read, !deciding, passedOn == 0 {
+        metrics.idleConnectionsClosed.increment()
+        context.close(promise: nil)
+      }
+      return
+    }
     if event is ChannelShouldQuiesceEvent, deciding || reading != nil || !held.isEmpty {
       quiesceHeld = true
       return

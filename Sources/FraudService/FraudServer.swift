@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// The pre-filter as an HTTP service: what `fraudscan serve` runs.
@@ -33,13 +34,21 @@ public final class FraudServer: Sendable {
     let listening = self.listening
     let events = routes.events
     let token = routes.token
-    // No idle timeout: Hummingbird's connection state never sees the requests the events handler takes.
+    // The idle timeout is the events handler's (Hummingbird's own never sees
+    // the requests that handler takes, and would close a connection under one).
+    let idle =
+      configuration.idleTimeoutSeconds > 0
+      ? TimeAmount.nanoseconds(Int64(min(configuration.idleTimeoutSeconds, 1e9) * 1e9)) : nil
     let application = Application(
       router: routes.build(),
       server: .http1(
-        configuration: .init(additionalChannelHandlers: [
-          EventsChannelHandler(endpoint: events, token: token, metrics: metrics, serverName: Self.serverName)
-        ])),
+        configuration: .init(
+          additionalChannelHandlers: {
+            let handler = EventsChannelHandler(
+              endpoint: events, token: token, metrics: metrics, serverName: Self.serverName)
+            guard let idle else { return [handler] }
+            return [IdleStateHandler(readTimeout: idle), handler]
+          }())),
       configuration: ApplicationConfiguration(
         address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),
       onServerRunning: { channel in

@@ -24,6 +24,12 @@ public struct ServeConfiguration: Sendable {
   public var checkpointEvery = 1_000_000
   /// The longest long-poll of `GET /v1/decisions`, in seconds.
   public var maxWaitSeconds = 60
+  /// Seconds a connection may go without reading while nothing of it is in
+  /// progress (idle between requests, or a request whose client stopped
+  /// sending it, or answers it does not read) before the server closes it;
+  /// 0 keeps connections open however long they idle (as does anything
+  /// not a positive number; at most 10⁹ seconds are waited).
+  public var idleTimeoutSeconds = 75.0
   /// The most signals of one account read for its score (the latest ones).
   public var maxScoreSignals = 100_000
   /// The pre-filter's window and thresholds.

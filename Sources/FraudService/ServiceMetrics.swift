@@ -17,6 +17,8 @@ import Synchronization
 /// - `fraudscan_event_loop_responses_total`: of those, the `POST /v1/events`
 ///   answers written on the connection's event loop (``EventsChannelHandler``)
 ///   rather than by the router;
+/// - `fraudscan_idle_connections_closed_total`: connections closed after
+///   idling ``ServeConfiguration/idleTimeoutSeconds``;
 /// - `fraudscan_commit_events`: events per group commit (histogram);
 /// - gauges: the pre-filter's footprint (`fraudscan_prefilter_*`), the state
 ///   file's size, the queue, and the checkpoint's age.
@@ -27,6 +29,7 @@ final class ServiceMetrics: Sendable {
   private let eventCounters: [Counter]
   let revocations: Counter
   let eventLoopResponses: Counter
+  let idleConnectionsClosed: Counter
   let commitSize: ValueHistogram
   let queuedEvents: Gauge
   let checkpointAge: Gauge
@@ -70,6 +73,9 @@ final class ServiceMetrics: Sendable {
     eventLoopResponses = registry.makeCounter(
       descriptor: Self.named(
         "fraudscan_event_loop_responses_total", "POST /v1/events answers written on the connection's event loop"))
+    idleConnectionsClosed = registry.makeCounter(
+      descriptor: Self.named(
+        "fraudscan_idle_connections_closed_total", "Connections closed after idling the idle timeout"))
     commitSize = registry.makeValueHistogram(
       descriptor: Self.named("fraudscan_commit_events", "Events made durable per group commit"),
       buckets: [1, 4, 16, 64, 256, 1_024, 4_096, 16_384, 65_536])

@@ -41,6 +41,9 @@ extension Fraudscan {
     @Option(help: "Save the pre-filter's state every this many events.")
     var checkpointEvery = 1_000_000
 
+    @Option(help: "Close a connection idle this many seconds, with no request in progress (0: never).")
+    var idleTimeout = 75.0
+
     @Option(help: "Days of history the pre-filter keeps.")
     var windowDays = 60
 
@@ -65,6 +68,10 @@ extension Fraudscan {
       }
       configuration.durability = mode
       configuration.checkpointEvery = max(1, checkpointEvery)
+      guard idleTimeout >= 0, idleTimeout.isFinite else {
+        throw ValidationError("--idle-timeout must be 0 (never) or a number of seconds, not \(idleTimeout)")
+      }
+      configuration.idleTimeoutSeconds = idleTimeout
       configuration.prefilter = prefilter
       guard let level = Logger.Level(rawValue: logLevel) else {
         throw ValidationError("unknown --log-level \(logLevel)")

@@ -133,13 +133,72 @@ final class RawConnection: @unchecked Sendable {
   /// Runs `body` with a server on a new state file (`maxBodyBytes` its body
   /// limit) and one raw connection to it.
   static func withConnection(
-    maxBodyBytes: Int? = nil, _ body: @Sendable (RawConnection, Int) async throws -> Void
+    maxBodyBytes: Int? = nil, idleTimeoutSeconds: Double? = nil, readTimeout: Int = 10,
+    _ body: @Sendable (RawConnection, Int) async throws -> Void
   ) async throws {
     let dir = try ServeHarness.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     var configuration = ServeHarness.configuration(state: dir)
     if let maxBodyBytes { configuration.maxBodyBytes = maxBodyBytes }
-    try await ServeHarness.withServer(configuration) { port in try await body(try RawConnection(port: port), port) }
+    if let idleTimeoutSeconds { configuration.idleTimeoutSeconds = idleTimeoutSeconds }
+    try await ServeHarness.withServer(configuration) { port in
+      try await body(try RawConnection(port: port, timeout: readTimeout), port)
+    }
+  }
+
+  /// `fraudscan_idle_connections_closed_total`.
+  static func idleCloses(_ port: Int) async throws -> Int {
+    let metrics = try await ServeHarness.request(port, .get, "/metrics", token: nil).body
+    let line = metrics.split(separator: "\n").first { $0.hasPrefix("fraudscan_idle_connections_closed_total ") }
+    return Int(line?.split(separator: " ").last ?? "") ?? -1
+  }
+
+  // MARK: Idle connections
+
+  /// A keep-alive connection answered, then idle past the timeout, is
+  /// closed; so is one that never sends a byte.
+  @Test func anIdleConnectionIsClosedAfterTheIdleTimeout() async throws {
+    try await Self.withConnection(idleTimeoutSeconds: 0.5) { connection, port in
+      connection.send(RawConnection.request("POST", "/v1/events", body: ServeHarness.like(1)))
+      #expect(await connection.response()?.status == 200)
+      #expect(await connection.isClosed())
+      let silent = try RawConnection(port: port)
+      #expect(await silent.isClosed())
+      #expect(try await Self.idleCloses(port) >= 2)
+    }
+  }
+
+  /// A client sending a request's header a little at a time and stopping
+  /// (it never becomes a part) is closed, as is one that stops in its body.
+  @Test(arguments: [false, true]) func aRequestItsClientStoppedSendingIsClosed(inBody: Bool) async throws {
+    try await Self.withConnection(idleTimeoutSeconds: 0.5) { connection, _ in
+      let request = RawConnection.request("POST", "/v1/events", body: ServeHarness.like(1))
+      let cut = inBody ? request.index(request.endIndex, offsetBy: -5) : request.index(request.startIndex, offsetBy: 20)
+      connection.send(String(request[..<cut]))
+      #expect(await connection.isClosed())
+    }
+  }
+
+  /// A long poll that waits longer than the idle timeout is the router's
+  /// request in progress: it is answered, and the connection closed only
+  /// once it idles after that.
+  @Test func aLongPollLongerThanTheIdleTimeoutIsAnswered() async throws {
+    try await Self.withConnection(idleTimeoutSeconds: 0.5) { connection, _ in
+      connection.send(RawConnection.request("GET", "/v1/decisions?after=0&wait=2"))
+      #expect(await connection.response()?.status == 200)
+      #expect(await connection.isClosed())
+    }
+  }
+
+  /// With the timeout off (0), an idle connection stays open.
+  @Test func withoutAnIdleTimeoutAnIdleConnectionStaysOpen() async throws {
+    try await Self.withConnection(idleTimeoutSeconds: 0, readTimeout: 2) { connection, _ in
+      connection.send(RawConnection.request("POST", "/v1/events", body: ServeHarness.like(1)))
+      #expect(await connection.response()?.status == 200)
+      #expect(await connection.isClosed() == false)  // the read timed out: still open
+      connection.send(RawConnection.request("POST", "/v1/events", body: ServeHarness.like(2)))
+      #expect(await connection.response()?.status == 200)
+    }
   }
 
   @Test func pipelinedEventsRequestsAreAllTakenAndAnsweredInOrder() async throws {
