@@ -105,7 +105,8 @@ public struct PrefilterEvaluation: Sendable {
   ///     let q = try PrefilterEvaluation(paymentsOf: set, truth: truth)
   ///
   /// - Throws: ``PrefilterEvaluationError/malformed(path:reason:)`` when no
-  ///   labelled account pays or is paid (nothing to measure).
+  ///   payment joins two labelled accounts (nothing to measure: the share
+  ///   withheld would be 1 by default).
   public init(
     paymentsOf set: SignalSet, truth: GroundTruth, configuration: PrefilterConfiguration = PrefilterConfiguration()
   ) throws {
@@ -126,9 +127,15 @@ public struct PrefilterEvaluation: Sendable {
       default: 2
       }
     }
-    let buyerIds = (0..<Int32(set.accounts.count)).filter { isLabelled[Int($0)] }.map { ids[$0] }
-    guard !buyerIds.isEmpty else {
-      throw PrefilterEvaluationError.malformed(path: "labels.csv", reason: "no labelled account pays or is paid")
+    // The buyers: labelled accounts that pay or are paid (the stream holds payments only).
+    var paying = [Bool](repeating: false, count: set.accounts.count)
+    for r in 0..<p.count where isLabelled[Int(p.source[r])] || isLabelled[Int(p.target[r])] {
+      for a in [p.source[r], p.target[r]] where isLabelled[Int(a)] { paying[Int(a)] = true }
+    }
+    let buyerIds = (0..<Int32(set.accounts.count)).filter { paying[Int($0)] }.map { ids[$0] }
+    guard classes.contains(1) else {
+      throw PrefilterEvaluationError.malformed(
+        path: "labels.csv", reason: "no payment joins two labelled accounts: nothing for the pre-filter to withhold")
     }
     try measure(events, truth: classes, buyerIds: buyerIds, buyersPath: "labels.csv", configuration: configuration)
   }

@@ -31,13 +31,22 @@ public struct PrefilterTargets: Sendable, Equatable, Codable {
     self.minInflationCut = minInflationCut
   }
 
-  /// Decodes targets; a target left out keeps its default.
+  /// Decodes targets; a target left out keeps its default, and each is a
+  /// share from 0 to 1 (40 % is 0.4).
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     let defaults = PrefilterTargets()
-    minFraudWithheld = try c.decodeIfPresent(Double.self, forKey: .minFraudWithheld) ?? defaults.minFraudWithheld
-    maxHonestWithheld = try c.decodeIfPresent(Double.self, forKey: .maxHonestWithheld) ?? defaults.maxHonestWithheld
-    minInflationCut = try c.decodeIfPresent(Double.self, forKey: .minInflationCut) ?? defaults.minInflationCut
+    func share(_ key: CodingKeys, _ fallback: Double) throws -> Double {
+      guard let value = try c.decodeIfPresent(Double.self, forKey: key) else { return fallback }
+      guard (0...1).contains(value) else {
+        throw DecodingError.dataCorruptedError(
+          forKey: key, in: c, debugDescription: "a share from 0 to 1 (40 % is 0.4), not \(value)")
+      }
+      return value
+    }
+    minFraudWithheld = try share(.minFraudWithheld, defaults.minFraudWithheld)
+    maxHonestWithheld = try share(.maxHonestWithheld, defaults.maxHonestWithheld)
+    minInflationCut = try share(.minInflationCut, defaults.minInflationCut)
   }
 
   /// Whether `evaluation` meets every target.

@@ -46,12 +46,16 @@ import NIOHTTPTypes
 /// requests taken here, so Hummingbird's idle timeout would close a
 /// connection under one. The server puts an `IdleStateHandler` before this
 /// handler instead (``ServeConfiguration/idleTimeoutSeconds``), and this
-/// handler decides on its read-idle event: it closes the connection when
-/// nothing of it is in progress, neither a request decided here nor one the
-/// router owes a response (a long poll may wait for minutes). Idle between
-/// requests, a request whose client stopped sending it (one byte a minute
-/// of a header never becomes a part), and a client that stopped reading its
-/// answers (reads pause then) are all closed. The event goes no further.
+/// handler decides on its read-idle event (``idleEventTriggered(_:)``). It
+/// closes the connection when nothing is read from the client for the
+/// timeout, its last answer was written at least the timeout before, and
+/// the server owes it nothing it is working on: a request decided here
+/// keeps the connection, and so does one the router is answering (a long
+/// poll may wait for minutes). What a stalled client holds is closed: idle
+/// between requests, a request it stopped sending (one byte a minute of a
+/// header never becomes a part; a body stopped half-way, here or routed),
+/// and answers it stopped reading (the socket unwritable for the timeout).
+/// The event goes no further.
 final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPRequestPart
   typealias InboundOut = HTTPRequestPart
@@ -68,6 +72,8 @@ final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
   private let token: BearerToken
   private let metrics: ServiceMetrics
   private let serverName: String
+  /// The idle timeout (``ServeConfiguration/idleTimeoutSeconds``), if any.
+  private let idleTimeout: TimeAmount?
 
   /// A request taken here, being read.
   private struct Incoming {
@@ -107,14 +113,23 @@ final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
   private var closed = false
   /// The quiesce event arrived while a request taken here was unanswered.
   private var quiesceHeld = false
+  /// When the last answer's end was written (here or by the router).
+  private var lastAnswer = NIODeadline.now()
+  /// Since when the socket has not been writable, while it is not.
+  private var unwritableSince: NIODeadline?
   private var date = HTTPDate()
 
-  /// A handler answering `POST /v1/events` through `endpoint`, for callers with `token`.
-  init(endpoint: EventsEndpoint, token: BearerToken, metrics: ServiceMetrics, serverName: String) {
+  /// A handler answering `POST /v1/events` through `endpoint`, for callers
+  /// with `token`, closing the connection once idle for `idleTimeout`.
+  init(
+    endpoint: EventsEndpoint, token: BearerToken, metrics: ServiceMetrics, serverName: String,
+    idleTimeout: TimeAmount? = nil
+  ) {
     self.endpoint = endpoint
     self.token = token
     self.metrics = metrics
     self.serverName = serverName
+    self.idleTimeout = idleTimeout
   }
 
   // MARK: - Inbound
@@ -156,8 +171,8 @@ final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
   }
 
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-    if event is IdleStateHandler.IdleStateEvent {
-      if event as? IdleStateHandler.IdleStateEvent == .read, !deciding, passedOn == 0 {
+    if let idle = event as? IdleStateHandler.IdleStateEvent {
+      if idleEventTriggered(idle) {
         metrics.idleConnectionsClosed.increment()
         context.close(promise: nil)
       }
@@ -171,6 +186,7 @@ final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
   }
 
   func channelWritabilityChanged(context: ChannelHandlerContext) {
+    unwritableSince = context.channel.isWritable ? nil : (unwritableSince ?? .now())
     if context.channel.isWritable, readPending, !deciding {
       readPending = false
       context.read()
@@ -191,8 +207,28 @@ final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
   }
 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-    if case .end = unwrapOutboundIn(data) { passedOn = max(passedOn - 1, 0) }
+    if case .end = unwrapOutboundIn(data) {
+      passedOn = max(passedOn - 1, 0)
+      lastAnswer = .now()
+    }
     context.write(data, promise: promise)
+  }
+
+  // MARK: - Idle
+
+  /// Whether the read-idle event `event` closes the connection: nothing
+  /// read for the timeout, no answer written within it, and nothing owed
+  /// that the server is working on. A request decided here, or answered by
+  /// the router while its client has sent all of it, is work in progress;
+  /// a request its client is still sending is not (a routed one only when
+  /// the router owes no earlier answer), nor is an answer the client stopped
+  /// reading for the timeout.
+  func idleEventTriggered(_ event: IdleStateHandler.IdleStateEvent) -> Bool {
+    guard event == .read, let timeout = idleTimeout, !deciding else { return false }
+    let now = NIODeadline.now()
+    if let since = unwritableSince, now - since >= timeout { return true }
+    guard now - lastAnswer >= timeout else { return false }
+    return passedOn == 0 || (passedOn == 1 && passingRequest)
   }
 
   // MARK: - A request taken here
@@ -279,6 +315,7 @@ final class EventsChannelHandler: ChannelDuplexHandler, RemovableChannelHandler 
     metrics.latency(route: EventsEndpoint.path).record(ContinuousClock.now - start)
     metrics.response(route: EventsEndpoint.path, status: status.code)
     metrics.eventLoopResponses.increment()
+    lastAnswer = .now()
     deciding = false
     if closeAfterAnswer {
       closed = true

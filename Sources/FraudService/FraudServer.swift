@@ -36,16 +36,14 @@ public final class FraudServer: Sendable {
     let token = routes.token
     // The idle timeout is the events handler's (Hummingbird's own never sees
     // the requests that handler takes, and would close a connection under one).
-    let idle =
-      configuration.idleTimeoutSeconds > 0
-      ? TimeAmount.nanoseconds(Int64(min(configuration.idleTimeoutSeconds, 1e9) * 1e9)) : nil
+    let idle = configuration.idleTimeout
     let application = Application(
       router: routes.build(),
       server: .http1(
         configuration: .init(
           additionalChannelHandlers: {
             let handler = EventsChannelHandler(
-              endpoint: events, token: token, metrics: metrics, serverName: Self.serverName)
+              endpoint: events, token: token, metrics: metrics, serverName: Self.serverName, idleTimeout: idle)
             guard let idle else { return [handler] }
             return [IdleStateHandler(readTimeout: idle), handler]
           }())),

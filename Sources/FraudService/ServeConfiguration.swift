@@ -1,4 +1,5 @@
 import InlinePrefilter
+import NIOCore
 
 /// How `fraudscan serve` runs: where its state is, where it listens, who may
 /// call it, and its limits.
@@ -28,8 +29,12 @@ public struct ServeConfiguration: Sendable {
   /// progress (idle between requests, or a request whose client stopped
   /// sending it, or answers it does not read) before the server closes it;
   /// 0 keeps connections open however long they idle (as does anything
-  /// not a positive number; at most 10⁹ seconds are waited).
+  /// not a positive number). Waited at least ``shortestIdleTimeout`` and at
+  /// most 10⁹ seconds.
   public var idleTimeoutSeconds = 75.0
+  /// The shortest idle timeout: a shorter one would close connections
+  /// between a client's requests, and check them without pause.
+  public static let shortestIdleTimeout = 0.1
   /// The most signals of one account read for its score (the latest ones).
   public var maxScoreSignals = 100_000
   /// The pre-filter's window and thresholds.
@@ -39,6 +44,13 @@ public struct ServeConfiguration: Sendable {
   /// handing it from thread to thread (``CommitQueue``); 0 sends every group
   /// through the pipeline (tests of the pipeline).
   var smallGroupBytes = 64 << 10
+
+  /// ``idleTimeoutSeconds`` as the event loop's time, or nil for none.
+  var idleTimeout: TimeAmount? {
+    guard idleTimeoutSeconds > 0 else { return nil }
+    let seconds = min(max(idleTimeoutSeconds, Self.shortestIdleTimeout), 1e9)
+    return .nanoseconds(Int64(seconds * 1e9))
+  }
 
   /// A configuration with the defaults above.
   public init(statePath: String, token: String) {

@@ -68,8 +68,10 @@ extension Fraudscan {
       }
       configuration.durability = mode
       configuration.checkpointEvery = max(1, checkpointEvery)
-      guard idleTimeout >= 0, idleTimeout.isFinite else {
-        throw ValidationError("--idle-timeout must be 0 (never) or a number of seconds, not \(idleTimeout)")
+      guard idleTimeout == 0 || (idleTimeout >= ServeConfiguration.shortestIdleTimeout && idleTimeout.isFinite) else {
+        throw ValidationError(
+          "--idle-timeout must be 0 (never) or a number of seconds of at least \(ServeConfiguration.shortestIdleTimeout), not \(idleTimeout)"
+        )
       }
       configuration.idleTimeoutSeconds = idleTimeout
       configuration.prefilter = prefilter

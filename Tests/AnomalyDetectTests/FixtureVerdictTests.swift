@@ -163,6 +163,36 @@ import Testing
     #expect(PrefilterTargets().summary == "≥90 % / ≤1 % / ≥90 %")
   }
 
+  /// A target written as a percentage (40 for 40 %) is refused, naming the file and the key.
+  @Test func aPrefilterTargetOutsideZeroToOneIsRefused() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let file = try dir.write(
+      "x.json",
+      #"{"description": "d", "data": ".", "kinds": {}, "max_unlabelled_flagged": 0, "prefilter": {"min_fraud_withheld": 40}}"#
+    )
+    #expect {
+      try FixtureExpectation(contentsOf: file)
+    } throws: { error in
+      guard case let FixtureError.invalid(path, reason) = error else { return false }
+      return path == file && reason.contains("a share from 0 to 1") && reason.contains("prefilter.min_fraud_withheld")
+    }
+  }
+
+  /// A set where no payment joins two labelled accounts gives the pre-filter
+  /// nothing to withhold: an error, not a share of 1 by default.
+  @Test func aSetWithNoPaymentBetweenLabelledAccountsCannotBeJudged() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let file = try realDataLike(in: dir)
+    try dir.write("data/labels.csv", "account,label\nmule,circular_payment\n")
+    #expect {
+      try FixtureReplay(scanner: Scanner(detectors: [])).verdict(file)
+    } throws: { error in
+      "\(error)".contains("no payment joins two labelled accounts")
+    }
+  }
+
   @Test func theMissedTargetsReadAsPercentages() {
     let shortfall = ReplayShortfall.prefilterMissedTargets(
       fraudWithheld: 0.5, honestWithheld: 0.0125, inflationCut: 0.9)

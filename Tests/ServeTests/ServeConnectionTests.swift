@@ -168,14 +168,46 @@ final class RawConnection: @unchecked Sendable {
     }
   }
 
-  /// A client sending a request's header a little at a time and stopping
-  /// (it never becomes a part) is closed, as is one that stops in its body.
-  @Test(arguments: [false, true]) func aRequestItsClientStoppedSendingIsClosed(inBody: Bool) async throws {
+  /// Where a client stops sending a request.
+  enum Stall: String, CaseIterable, Sendable {
+    /// In its header (it never becomes a part).
+    case header
+    /// In its body, a request this handler takes.
+    case body
+    /// In the chunked body of a request passed on to the router.
+    case routedBody
+  }
+
+  /// A client that stops sending a request, wherever it stops, is closed.
+  @Test(arguments: Stall.allCases) func aRequestItsClientStoppedSendingIsClosed(_ stall: Stall) async throws {
     try await Self.withConnection(idleTimeoutSeconds: 0.5) { connection, _ in
       let request = RawConnection.request("POST", "/v1/events", body: ServeHarness.like(1))
-      let cut = inBody ? request.index(request.endIndex, offsetBy: -5) : request.index(request.startIndex, offsetBy: 20)
-      connection.send(String(request[..<cut]))
+      switch stall {
+      case .header: connection.send(String(request.prefix(20)))
+      case .body: connection.send(String(request.dropLast(5)))
+      case .routedBody:
+        let chunk = ServeHarness.like(1)
+        connection.send(
+          "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(ServeHarness.token)\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n\(String(chunk.utf8.count, radix: 16))\r\n\(chunk)\r\n")
+      }
       #expect(await connection.isClosed())
+    }
+  }
+
+  /// A client that pipelines requests for large answers and stops reading
+  /// them is closed once the socket has been full for the timeout, before
+  /// all its answers are written (it is not waited for for ever).
+  @Test func aClientThatStopsReadingItsAnswersIsClosed() async throws {
+    try await Self.withConnection(idleTimeoutSeconds: 0.5) { connection, port in
+      let batch = (0..<2_000).map { ServeHarness.like($0, id: "e\($0)") }.joined(separator: "\n")
+      #expect(try await ServeHarness.request(port, .post, "/v1/events", body: batch).status == 200)
+      let pages = 200
+      for _ in 0..<pages { connection.send(RawConnection.request("GET", "/v1/decisions?after=0")) }
+      try await Task.sleep(for: .seconds(3))
+      var answered = 0
+      while await connection.response() != nil { answered += 1 }
+      #expect(answered > 0 && answered < pages)
     }
   }
 
