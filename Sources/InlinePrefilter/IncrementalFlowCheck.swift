@@ -117,10 +117,11 @@ public struct IncrementalFlowCheck: PaymentCheck {
   let relayWindow: Int64
   /// ``Thresholds/linkWindowSeconds``, within the history window.
   let linkWindow: Int64
-  /// The transfers held within the link window, by payee and by payer:
-  /// the anchors later payments link to (kept by the split and link checks,
-  /// ``keepAnchor(from:to:payments:micros:spread:time:)``).
+  /// The transfers held within the link window, listed under their payee:
+  /// the anchors of fan-ins and of money passed on (kept by the split and
+  /// link checks, ``keepAnchor(from:to:payments:micros:spread:time:)``).
   var heldInto: HeldTransfers
+  /// The same transfers listed under their payer: the anchors of money come back.
   var heldFrom: HeldTransfers
   /// The payments into each account within the relay window.
   private(set) var recent: RecentPayments
