@@ -22,8 +22,7 @@ struct HeldTransfers: Sendable {
     /// The transfer's other account: its payer in a list by payee, its
     /// payee in a list by payer.
     var counterpart: Int32
-    /// Its payments of the amount `micros` (the parts of a split whose parts
-    /// are equal; one otherwise), which the background counts.
+    /// Its payments withheld (a split's parts; one for a payment linked).
     var payments: Int32
     /// The amount (of one part, for a split: the parts' median).
     var micros: Int64

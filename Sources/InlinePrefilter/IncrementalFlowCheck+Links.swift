@@ -52,8 +52,9 @@ extension IncrementalFlowCheck {
   ///   many amounts);
   /// - *q* the share of the amount (exactly *a* when the two are equal,
   ///   else anywhere within the tolerance of the held one, as the scan's
-  ///   links) among all recent payments, not counting the held ones
-  ///   themselves (the scheme does not hide in its own amounts). For the
+  ///   links) among the recent payments not withheld (``withheld``: a
+  ///   scheme does not hide in its own amounts, nor in those of schemes
+  ///   caught beside it). For the
   ///   ``routineReads`` anchors where that is least, *q* is raised to the
   ///   accounts' own
   ///   routine, their share among the payments kept (the relay window's)
@@ -74,7 +75,7 @@ extension IncrementalFlowCheck {
   /// ``Thresholds/linkAlpha`` (the scan's bar for a link: the held transfer
   /// has passed the bar of a finding already).
   ///
-  /// - Complexity: O(*h* (log *h* + *b*)) for the *h* ≤ 6 ·
+  /// - Complexity: O(*h* · *b*) for the *h* ≤ 6 ·
   ///   ``Thresholds/fanLimit`` transfers kept held to or from *u* and *v*,
   ///   *b* ≤ 110 the background's bins within ``maxLinkTolerance``, plus at
   ///   most (2 · ``routineReads`` + 1) · ``Thresholds/budget`` payments read
@@ -105,7 +106,6 @@ extension IncrementalFlowCheck {
     let unit = transfer?.unit ?? a
     let spread = min(transfer?.spread ?? 0, 1)
     guard tests > 0, unit > 0 else { return }
-    let own = HeldAmounts(roles.flatMap(\.anchors), near: time, within: backgroundSpan)
     let scale = Double(linkWindow) / Double(max(relayWindow, 1))
     let paymentsIn = Double(max(1, recent.live(into: v).count)) * scale
     let paymentsOut = Double(max(1, recent.outgoing[Int(u)])) * scale
@@ -121,11 +121,10 @@ extension IncrementalFlowCheck {
         let exact = distance == 0 && anchor.spread == 0 && spread == 0
         let low = exact ? unit : Self.micros(Double(anchor.micros) * (1 - tolerance))
         let high = exact ? unit : Self.micros(Double(anchor.micros) * (1 + tolerance))
-        let excluding = own.payments(from: low, to: high)
         let q =
           exact
-          ? background.share(exactly: unit, excluding: excluding)
-          : background.share(from: low, to: high, excluding: excluding)
+          ? background.share(exactly: unit, besides: withheld)
+          : background.share(from: low, to: high, besides: withheld)
         matches.append(Match(role: role, anchor: anchor, low: low, high: high, chance: k * q))
       }
     }
@@ -172,42 +171,6 @@ extension IncrementalFlowCheck {
   /// The widest a split's spread widens the link tolerance, however
   /// unequal its parts: bounds the background bins a link reads.
   static let maxLinkTolerance = 0.5
-
-  /// Seconds of held payments still counted in the background (its epochs
-  /// span less than the link window).
-  private var backgroundSpan: Int64 { background.epochSeconds * Int64(background.epochCount - 1) }
-
-  /// The payments of the held transfers near a time, by amount: how many of
-  /// the background's payments in a band are the scheme's own, not counted
-  /// as honest ones (the scheme does not hide in its own amounts).
-  private struct HeldAmounts {
-    /// The transfers' amounts, ascending, and the running sums of their payments.
-    var amounts: [Int64] = [], sums: [Int] = [0]
-
-    /// The payments of `transfers` held within `span` seconds of `time`.
-    init(_ transfers: [HeldTransfers.Transfer], near time: Int64, within span: Int64) {
-      let counted = transfers.filter { time.saturatingSubtracting($0.time).magnitude <= span.magnitude }
-        .sorted { $0.micros < $1.micros }
-      amounts = counted.map(\.micros)
-      for t in counted { sums.append(sums.last! + Int(t.payments)) }
-    }
-
-    /// The payments of the transfers between `low` and `high`.
-    func payments(from low: Int64, to high: Int64) -> Int {
-      sums[prefix { $0 <= high }] - sums[prefix { $0 < low }]
-    }
-
-    /// The length of the amounts' prefix satisfying `belongs` (which holds
-    /// for a prefix of the ascending amounts): a binary search.
-    private func prefix(_ belongs: (Int64) -> Bool) -> Int {
-      var (lo, hi) = (0, amounts.count)
-      while lo < hi {
-        let mid = (lo + hi) / 2
-        if belongs(amounts[mid]) { lo = mid + 1 } else { hi = mid }
-      }
-      return lo
-    }
-  }
 
   /// The reason a person reads for a payment linked to `anchor` in `role`.
   private func linkReason(

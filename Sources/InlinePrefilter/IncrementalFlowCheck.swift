@@ -29,7 +29,8 @@ import SignalGraph
 ///
 ///   *q* the share of recent payments of exactly the parts' amount when they
 ///   are equal, else within their largest relative distance *s* (at least
-///   1 %) of their median, not counting the parts themselves.
+///   1 %) of their median, not counting the parts themselves nor the
+///   payments withheld as parts of other flows (``withheld``).
 /// - **Relay.** A payment *u* → *v* of amount *a* relays an earlier payment
 ///   *x* → *u* of amount *b* within ``Thresholds/relayWindowSeconds`` (ties
 ///   in time allowed) when *a* ∈ *b* · [1 − ``Thresholds/skim``, 1]. Among
@@ -127,6 +128,16 @@ public struct IncrementalFlowCheck: PaymentCheck {
   private(set) var recent: RecentPayments
   /// The amounts of recent payments.
   private(set) var background: PaymentAmountBackground
+  /// The amounts of the payments among them this check withheld (held or
+  /// revoked), over the same epochs. A split and a link are weighed against
+  /// the rest, as the scan's links are against the payments its seeds leave
+  /// unexplained: schemes that crowd one amount band (AMLSim's fan-ins) do
+  /// not hide in each other's amounts. (A split's pair's own transfers
+  /// withheld before are counted back: one hold must not make the pair's
+  /// next transfer look rarer.) Relays and scatter-gathers are weighed
+  /// against every payment: an honest family passing an allowance on to its
+  /// landlord, held once, is not judged rarer the next month.
+  private(set) var withheld: PaymentAmountBackground
   private var visits = 0
   private var path: [(account: Int32, index: Int)] = []
 
@@ -138,6 +149,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     heldInto = HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit)
     heldFrom = HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit)
     background = PaymentAmountBackground(days: thresholds.backgroundDays)
+    withheld = PaymentAmountBackground(days: thresholds.backgroundDays)
   }
 
   static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.flows }
@@ -154,6 +166,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   ) -> CheckOutcome {
     recent.grow(to: Int(max(source, target)) + 1)
     background.advance(to: time)
+    withheld.advance(to: time)
     var outcome = CheckOutcome.admit
     if source != target {
       recent.trim(Int(target), now: time)
@@ -168,6 +181,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       }
     }
     background.add(micros, at: time)
+    if !outcome.holdReasons.isEmpty { withheld.add(micros, at: time) }
     recent.append(
       RecentPayments.Payment(
         source: source, time: time, micros: micros, seq: seq, withheld: !outcome.holdReasons.isEmpty),
@@ -207,6 +221,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     var pairPayments = 1
     var parts: [Int] = []
     var amounts = [micros]
+    var counted = 0  // earlier parts the background counts as not withheld
     var examined = 0
     var scanned = 0
     var i = list.endIndex - 1
@@ -222,6 +237,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       if list[i].time.saturatingSubtracting(time).magnitude < thresholds.bucketSeconds.magnitude {
         parts.append(i)
         amounts.append(list[i].micros)
+        if !list[i].withheld { counted += 1 }
       }
     }
     guard !parts.isEmpty else { return nil }
@@ -234,9 +250,14 @@ public struct IncrementalFlowCheck: PaymentCheck {
       spread == 0
       ? (micros, micros)
       : (Self.micros(median * (1 - max(spread, 0.01))), Self.micros(median * (1 + max(spread, 0.01))))
+    // Not counting the split's own parts, nor other schemes' payments
+    // withheld; the pair's own earlier transfers withheld count as they did
+    // (one hold must not make the pair's next transfer look rarer).
+    let excluding = counted - pairWithheld(from: source, to: target, low: low, high: high, before: time)
     let q =
       spread == 0
-      ? background.share(exactly: micros, excluding: n - 1) : background.share(from: low, to: high, excluding: n - 1)
+      ? background.share(exactly: micros, besides: withheld, excluding: excluding)
+      : background.share(from: low, to: high, besides: withheld, excluding: excluding)
     let transfer = Split(
       payments: n, pairPayments: pairPayments, unit: Self.micros(median), spread: spread, low: low, high: high,
       share: q, parts: parts)
@@ -245,13 +266,25 @@ public struct IncrementalFlowCheck: PaymentCheck {
     let reason =
       "split: \(n) payments \(names[source])→\(names[target]) within one day of \(Self.format(amounts.first!))–\(Self.format(amounts.last!)) (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
-    recent.revoke(parts.map { (target, $0) }, reason: reason, into: &outcome)
-    // One anchor per split (a later part holds it again: merged); its parts
-    // are counted as payments of its amount only when they are equal.
+    revoke(parts.map { (target, $0) }, reason: reason, into: &outcome)
+    // One anchor per split (a later part holds it again: merged).
     keepAnchor(
-      from: source, to: target, payments: spread == 0 ? Int32(clamping: n) : 1, micros: Self.micros(median),
+      from: source, to: target, payments: Int32(clamping: n), micros: Self.micros(median),
       spread: spread, time: time)
     return nil
+  }
+
+  /// The payments withheld in the transfers from `source` to `target` held
+  /// more than a bucket before `time` (not the split being decided) within
+  /// the background's days, of amounts from `low` to `high`.
+  private func pairWithheld(from source: Int32, to target: Int32, low: Int64, high: Int64, before time: Int64) -> Int {
+    let span = background.epochSeconds * Int64(background.epochCount)
+    return heldFrom.live(at: source, now: time, besides: -1).reduce(0) { sum, t in
+      let age = time.saturatingSubtracting(t.time)
+      guard t.counterpart == target, age >= thresholds.bucketSeconds, age < span, t.micros >= low, t.micros <= high
+      else { return sum }
+      return sum + Int(t.payments)
+    }
   }
 
   /// Keeps a transfer just held, `payments` of `micros` (its parts' median,
@@ -300,7 +333,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     let reason =
       "relayed \(shape): \(path.count + 1) payments \(hops.joined(separator: "→")) within \(String(format: "%.1f", days)) days, each passing on \(Int(((1 - thresholds.skim) * 100).rounded()))–100 % of the previous (chance ≈ 10^\(Int((log10p + log10Total).rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
-    recent.revoke(path.map { ($0.account, $0.index) }, reason: reason, into: &outcome)
+    revoke(path.map { ($0.account, $0.index) }, reason: reason, into: &outcome)
   }
 
   /// Looks for payments into `node` that `passedOn` relays (within the relay
@@ -357,9 +390,16 @@ public struct IncrementalFlowCheck: PaymentCheck {
     passedOn <= received && Double(passedOn) >= (1 - thresholds.skim) * Double(received)
   }
 
-  /// Withholds `payments` (an account and an index into its list) for `reason`: see ``RecentPayments/revoke(_:reason:into:)``.
+  /// Withholds `payments` (an account and an index into its list) not
+  /// withheld already, for `reason`: adds each to `outcome`'s revocations
+  /// and to the withheld amounts.
   mutating func revoke(_ payments: [(account: Int32, index: Int)], reason: String, into outcome: inout CheckOutcome) {
-    recent.revoke(payments, reason: reason, into: &outcome)
+    for (account, index) in payments {
+      guard let seq = recent.withhold(into: account, at: index) else { continue }
+      outcome.revoked.append((seq, reason))
+      let payment = recent.lists[Int(account)][index]
+      withheld.add(payment.micros, datedEarlier: payment.time)
+    }
   }
 
   // MARK: State
@@ -369,6 +409,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// epochs (bounded memory).
   mutating func evict(now: Int64) {
     background.advance(to: now)
+    withheld.advance(to: now)
     recent.evict(now: now)
     heldInto.evict(now: now)
     heldFrom.evict(now: now)
@@ -395,6 +436,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   func invariantViolation(names: PrefilterNames) -> String? {
     recent.invariantViolation(names: names) ?? heldInto.invariantViolation(names: names)
       ?? heldFrom.invariantViolation(names: names) ?? background.invariantViolation()
+      ?? withheld.invariantViolation().map { "withheld: \($0)" }
   }
 
   // MARK: Arithmetic
@@ -418,12 +460,13 @@ public struct IncrementalFlowCheck: PaymentCheck {
 }
 
 extension IncrementalFlowCheck {
-  /// Writes the kept payments, the held transfers and the amount background for a checkpoint.
+  /// Writes the kept payments, the held transfers and the amount backgrounds for a checkpoint.
   func write(to writer: inout StateWriter) {
     recent.write(to: &writer)
     heldInto.write(to: &writer)
     heldFrom.write(to: &writer)
     background.write(to: &writer)
+    withheld.write(to: &writer)
   }
 
   /// Restores the state written by ``write(to:)``.
@@ -433,5 +476,6 @@ extension IncrementalFlowCheck {
     heldInto = try HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit, from: &reader)
     heldFrom = try HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit, from: &reader)
     background = try PaymentAmountBackground(days: thresholds.backgroundDays, from: &reader)
+    withheld = try PaymentAmountBackground(days: thresholds.backgroundDays, from: &reader)
   }
 }

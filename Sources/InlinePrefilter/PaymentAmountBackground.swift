@@ -62,7 +62,21 @@ struct PaymentAmountBackground: Sendable {
   /// Counts a payment of `micros` at `time` (moving the epochs on first).
   mutating func add(_ micros: Int64, at time: Int64) {
     advance(to: time)
-    let slot = Int(currentEpoch.modulo(Int64(epochCount)))
+    count(micros, inSlot: Int(currentEpoch.modulo(Int64(epochCount))))
+  }
+
+  /// Counts a payment of `micros` dated `time`, at or before the clock, in
+  /// the epoch of its date (where a background fed in time order counted
+  /// it), or not at all when that epoch has left the window: a payment
+  /// withheld days after it was made leaves the two backgrounds together.
+  mutating func add(_ micros: Int64, datedEarlier time: Int64) {
+    guard currentEpoch != .min else { return add(micros, at: time) }
+    let epoch = min(time.floorDivided(by: epochSeconds), currentEpoch)
+    guard epoch > currentEpoch - Int64(epochCount) else { return }
+    count(micros, inSlot: Int(epoch.modulo(Int64(epochCount))))
+  }
+
+  private mutating func count(_ micros: Int64, inSlot slot: Int) {
     let sketch = Self.sketchRows * Self.sketchWidth
     for row in 0..<Self.sketchRows {
       let i = row * Self.sketchWidth + Self.column(micros, row: row)
@@ -93,22 +107,50 @@ struct PaymentAmountBackground: Sendable {
   /// `excluding` of them (the coincidence's own payments), at least one
   /// payment's share: a never-seen amount is rare, not impossible.
   func share(exactly micros: Int64, excluding: Int = 0) -> Double {
-    var count = Int32.max
-    for row in 0..<Self.sketchRows {
-      count = min(count, exactSum[row * Self.sketchWidth + Self.column(micros, row: row)])
-    }
-    return fraction(Int64(count) - Int64(excluding))
+    fraction(count(exactly: micros) - Int64(excluding), of: total)
   }
 
   /// The share of recent payments between `low` and `high` micro-units
   /// (whole 1 % bins, so a little wider), not counting `excluding` of them.
   func share(from low: Int64, to high: Int64, excluding: Int = 0) -> Double {
-    var count: Int64 = 0
-    for b in Self.bin(low)...Self.bin(max(low, high)) { count += Int64(binnedSum[b]) }
-    return fraction(count - Int64(excluding))
+    fraction(count(from: low, to: high) - Int64(excluding), of: total)
   }
 
-  private func fraction(_ count: Int64) -> Double {
+  /// The share of exactly `micros` among the recent payments that `withheld`
+  /// (a background over the same epochs, of payments this one counts too)
+  /// does not count, not counting `excluding` more of them (when negative,
+  /// counting that many of the withheld back).
+  func share(exactly micros: Int64, besides withheld: PaymentAmountBackground, excluding: Int = 0) -> Double {
+    let count = count(exactly: micros) - withheld.count(exactly: micros) - Int64(excluding)
+    return fraction(count, of: total - withheld.total)
+  }
+
+  /// The share between `low` and `high` among the recent payments that
+  /// `withheld` does not count, not counting `excluding` more of them.
+  func share(from low: Int64, to high: Int64, besides withheld: PaymentAmountBackground, excluding: Int = 0)
+    -> Double
+  {
+    let count = count(from: low, to: high) - withheld.count(from: low, to: high) - Int64(excluding)
+    return fraction(count, of: total - withheld.total)
+  }
+
+  /// The recent payments of exactly `micros` (the sketch's estimate: never fewer).
+  private func count(exactly micros: Int64) -> Int64 {
+    var count = Int32.max
+    for row in 0..<Self.sketchRows {
+      count = min(count, exactSum[row * Self.sketchWidth + Self.column(micros, row: row)])
+    }
+    return Int64(count)
+  }
+
+  /// The recent payments in the bins from `low`'s to `high`'s.
+  private func count(from low: Int64, to high: Int64) -> Int64 {
+    var count: Int64 = 0
+    for b in Self.bin(low)...Self.bin(max(low, high)) { count += Int64(binnedSum[b]) }
+    return count
+  }
+
+  private func fraction(_ count: Int64, of total: Int64) -> Double {
     Double(max(count, 1)) / Double(max(total, 1))
   }
 
