@@ -16,6 +16,8 @@ import Testing
 final class RawConnection: @unchecked Sendable {
   private let fd: Int32
   private var buffer: [UInt8] = []
+  /// Whether a read has found the connection's end (closed or reset by the server).
+  private(set) var sawEnd = false
 
   /// How a read ended.
   private enum Read { case data, closed, timedOut }
@@ -114,7 +116,9 @@ final class RawConnection: @unchecked Sendable {
       buffer += chunk[..<n]
       return .data
     }
-    return n == 0 || errno == ECONNRESET ? .closed : .timedOut
+    guard n == 0 || errno == ECONNRESET else { return .timedOut }
+    sawEnd = true
+    return .closed
   }
 }
 
@@ -207,7 +211,10 @@ final class RawConnection: @unchecked Sendable {
       try await Task.sleep(for: .seconds(3))
       var answered = 0
       while await connection.response() != nil { answered += 1 }
-      #expect(answered > 0 && answered < pages)
+      // Some answers were written before the close; a loaded machine's
+      // kernel may drop them unread, when requests the server had not read
+      // yet make its close a reset. So only: not every page was answered.
+      #expect(answered < pages && connection.sawEnd)
     }
   }
 
