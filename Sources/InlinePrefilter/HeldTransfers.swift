@@ -22,8 +22,9 @@ struct HeldTransfers: Sendable {
     /// The transfer's other account: its payer in a list by payee, its
     /// payee in a list by payer.
     var counterpart: Int32
-    /// Its payments withheld (a split's parts; one for a payment linked).
-    var payments: Int32
+    /// Its payments withheld, negative when the check's withheld amounts
+    /// do not count them (``payments``, ``counted``).
+    private var signedPayments: Int32
     /// The amount (of one part, for a split: the parts' median).
     var micros: Int64
     /// The parts' largest relative distance from `micros` (0 for one
@@ -32,6 +33,22 @@ struct HeldTransfers: Sendable {
     var spread: Double
     /// When it was held.
     var time: Int64
+
+    /// A transfer of `payments` withheld (at least one), `counted` or not in
+    /// the check's withheld amounts.
+    init(counterpart: Int32, payments: Int32, counted: Bool = true, micros: Int64, spread: Double, time: Int64) {
+      let payments = max(1, payments)
+      (self.counterpart, signedPayments) = (counterpart, counted ? payments : -payments)
+      (self.micros, self.spread, self.time) = (micros, spread, time)
+    }
+
+    /// Its payments withheld: a split's parts (or a linked split's); one for
+    /// a payment linked.
+    var payments: Int32 { Int32(clamping: signedPayments.magnitude) }
+
+    /// Whether ``IncrementalFlowCheck``'s withheld amounts count its
+    /// payments (not those of a split held on its own).
+    var counted: Bool { signedPayments > 0 }
   }
 
   /// How long a transfer is kept, in seconds.
@@ -49,7 +66,8 @@ struct HeldTransfers: Sendable {
   /// Adds `transfer` to `account`'s list, or, when the latest transfer
   /// there with the same counterpart was held less than `merging` seconds
   /// before (the same split held again at a later part), puts it in that
-  /// one's place; then drops what is older than the window, and the oldest
+  /// one's place (keeping the larger count of payments, counted if either
+  /// was); then drops what is older than the window, and the oldest
   /// beyond ``capacity``.
   mutating func add(_ transfer: Transfer, at account: Int32, merging: Int64) {
     let a = Int(account)
@@ -57,7 +75,12 @@ struct HeldTransfers: Sendable {
     if let same = lists[a].lastIndex(where: { $0.counterpart == transfer.counterpart }),
       transfer.time.saturatingSubtracting(lists[a][same].time).magnitude < merging.magnitude
     {
-      lists[a][same] = transfer
+      // The same transfer: its payments withheld are at least what either counted.
+      let old = lists[a][same]
+      lists[a][same] = Transfer(
+        counterpart: transfer.counterpart, payments: max(old.payments, transfer.payments),
+        counted: old.counted || transfer.counted, micros: transfer.micros, spread: transfer.spread,
+        time: transfer.time)
     } else {
       lists[a].append(transfer)
     }

@@ -52,9 +52,10 @@ extension IncrementalFlowCheck {
   ///   many amounts);
   /// - *q* the share of the amount (exactly *a* when the two are equal,
   ///   else anywhere within the tolerance of the held one, as the scan's
-  ///   links) among the recent payments not withheld (``withheld``: a
-  ///   scheme does not hide in its own amounts, nor in those of schemes
-  ///   caught beside it). For the
+  ///   links) among the recent payments that neither the withheld amounts
+  ///   (``withheld``) nor the anchors looked at count: a scheme does not
+  ///   hide in its own amounts, nor in those of schemes caught beside it
+  ///   (the pair's own transfers withheld before count back). For the
   ///   ``routineReads`` anchors where that is least, *q* is raised to the
   ///   accounts' own
   ///   routine, their share among the payments kept (the relay window's)
@@ -102,6 +103,7 @@ extension IncrementalFlowCheck {
       ),
     ]
     let tests = roles.reduce(0) { $0 + $1.anchors.count }
+    let own = HeldAmounts(roles.flatMap(\.anchors), near: time, within: backgroundSpan)
     // The transfer's amount: the payment's, or its split's median.
     let unit = transfer?.unit ?? a
     let spread = min(transfer?.spread ?? 0, 1)
@@ -121,10 +123,14 @@ extension IncrementalFlowCheck {
         let exact = distance == 0 && anchor.spread == 0 && spread == 0
         let low = exact ? unit : Self.micros(Double(anchor.micros) * (1 - tolerance))
         let high = exact ? unit : Self.micros(Double(anchor.micros) * (1 + tolerance))
+        // Not counting the anchors' payments (held on their own: not
+        // withheld amounts yet); the pair's own transfers withheld count back.
+        let excluding =
+          own.payments(from: low, to: high) - pairWithheld(from: u, to: v, low: low, high: high, before: time)
         let q =
           exact
-          ? background.share(exactly: unit, besides: withheld)
-          : background.share(from: low, to: high, besides: withheld)
+          ? background.share(exactly: unit, besides: withheld, excluding: excluding)
+          : background.share(from: low, to: high, besides: withheld, excluding: excluding)
         matches.append(Match(role: role, anchor: anchor, low: low, high: high, chance: k * q))
       }
     }
@@ -151,7 +157,8 @@ extension IncrementalFlowCheck {
       log10Chance: log10Chance, names: names)
     outcome.holdReasons.append(reason)
     if let transfer { revoke(transfer.parts.map { (v, $0) }, reason: reason, into: &outcome) }
-    keepAnchor(from: u, to: v, payments: 1, micros: unit, spread: spread, time: time)
+    keepAnchor(
+      from: u, to: v, payments: Int32(clamping: transfer?.payments ?? 1), micros: unit, spread: spread, time: time)
   }
 
   /// A held transfer an amount matched, and the chance of the match.

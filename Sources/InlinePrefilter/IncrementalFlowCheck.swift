@@ -29,8 +29,9 @@ import SignalGraph
 ///
 ///   *q* the share of recent payments of exactly the parts' amount when they
 ///   are equal, else within their largest relative distance *s* (at least
-///   1 %) of their median, not counting the parts themselves nor the
-///   payments withheld as parts of other flows (``withheld``).
+///   1 %) of their median, not counting the parts themselves, the payments
+///   withheld as parts of structures (``withheld``), nor those of the
+///   transfers held on their own that it joins.
 /// - **Relay.** A payment *u* → *v* of amount *a* relays an earlier payment
 ///   *x* → *u* of amount *b* within ``Thresholds/relayWindowSeconds`` (ties
 ///   in time allowed) when *a* ∈ *b* · [1 − ``Thresholds/skim``, 1]. Among
@@ -128,18 +129,26 @@ public struct IncrementalFlowCheck: PaymentCheck {
   private(set) var recent: RecentPayments
   /// The amounts of recent payments.
   private(set) var background: PaymentAmountBackground
-  /// The amounts of the payments among them this check withheld (held or
-  /// revoked), over the same epochs. A split and a link are weighed against
-  /// the rest, as the scan's links are against the payments its seeds leave
-  /// unexplained: schemes that crowd one amount band (AMLSim's fan-ins) do
-  /// not hide in each other's amounts. (A split's pair's own transfers
-  /// withheld before are counted back: one hold must not make the pair's
-  /// next transfer look rarer.) Relays and scatter-gathers are weighed
-  /// against every payment: an honest family passing an allowance on to its
-  /// landlord, held once, is not judged rarer the next month.
+  /// The amounts of the payments among them this check withheld as parts
+  /// of a structure: a split sharing an account with another transfer held
+  /// (``HeldTransfers``), a payment linked, a relay chain, a scatter-gather.
+  /// A split held on its own may be an honest one, so its parts stay in the
+  /// honest background: one false hold must not make the next honest pair
+  /// splitting that price look rarer.
+  ///
+  /// A split and a link are weighed against the payments these do not count
+  /// (nor the transfers held on their own that they join), as the scan's
+  /// links are against what its seeds leave unexplained: schemes crowding
+  /// one amount band (AMLSim's fan-ins) do not hide in each other's amounts.
+  /// A pair's own transfers counted before count back (``pairWithheld``).
+  /// Relays and scatter-gathers are weighed against every payment: an honest
+  /// family passing an allowance on to its landlord, held once, is not
+  /// judged rarer the next month.
   private(set) var withheld: PaymentAmountBackground
   private var visits = 0
   private var path: [(account: Int32, index: Int)] = []
+  /// Whether the payment being decided was held as a split on its own.
+  private var heldAlone = false
 
   init(configuration: PrefilterConfiguration) {
     thresholds = Self.thresholds(in: configuration)
@@ -168,11 +177,14 @@ public struct IncrementalFlowCheck: PaymentCheck {
     background.advance(to: time)
     withheld.advance(to: time)
     var outcome = CheckOutcome.admit
+    heldAlone = false
+    var splitReasons = 0
     if source != target {
       recent.trim(Int(target), now: time)
       recent.trim(Int(source), now: time)
       let transfer = split(
         seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+      splitReasons = outcome.holdReasons.count
       relay(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       scatterGather(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       if outcome.holdReasons.isEmpty {
@@ -181,10 +193,12 @@ public struct IncrementalFlowCheck: PaymentCheck {
       }
     }
     background.add(micros, at: time)
-    if !outcome.holdReasons.isEmpty { withheld.add(micros, at: time) }
+    // A split held on its own is no structure yet (see ``withheld``).
+    let held = !outcome.holdReasons.isEmpty
+    let counted = held && !(heldAlone && outcome.holdReasons.count == splitReasons)
+    if counted { withheld.add(micros, at: time) }
     recent.append(
-      RecentPayments.Payment(
-        source: source, time: time, micros: micros, seq: seq, withheld: !outcome.holdReasons.isEmpty),
+      RecentPayments.Payment(source: source, time: time, micros: micros, seq: seq, withheld: held, counted: counted),
       to: target, now: time)
     return outcome
   }
@@ -221,7 +235,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     var pairPayments = 1
     var parts: [Int] = []
     var amounts = [micros]
-    var counted = 0  // earlier parts the background counts as not withheld
+    var uncounted = 0  // earlier parts the withheld amounts do not count
     var examined = 0
     var scanned = 0
     var i = list.endIndex - 1
@@ -237,7 +251,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       if list[i].time.saturatingSubtracting(time).magnitude < thresholds.bucketSeconds.magnitude {
         parts.append(i)
         amounts.append(list[i].micros)
-        if !list[i].withheld { counted += 1 }
+        if !list[i].counted { uncounted += 1 }
       }
     }
     guard !parts.isEmpty else { return nil }
@@ -253,7 +267,11 @@ public struct IncrementalFlowCheck: PaymentCheck {
     // Not counting the split's own parts, nor other schemes' payments
     // withheld; the pair's own earlier transfers withheld count as they did
     // (one hold must not make the pair's next transfer look rarer).
-    let excluding = counted - pairWithheld(from: source, to: target, low: low, high: high, before: time)
+    let structure = structureAnchors(source: source, target: target, time: time)
+    let own = HeldAmounts(structure, near: time, within: backgroundSpan)
+    let excluding =
+      uncounted + own.payments(from: low, to: high)
+      - pairWithheld(from: source, to: target, low: low, high: high, before: time)
     let q =
       spread == 0
       ? background.share(exactly: micros, besides: withheld, excluding: excluding)
@@ -266,41 +284,58 @@ public struct IncrementalFlowCheck: PaymentCheck {
     let reason =
       "split: \(n) payments \(names[source])→\(names[target]) within one day of \(Self.format(amounts.first!))–\(Self.format(amounts.last!)) (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
-    revoke(parts.map { (target, $0) }, reason: reason, into: &outcome)
+    let joined = !structure.isEmpty
+    heldAlone = !joined
+    revoke(parts.map { (target, $0) }, reason: reason, into: &outcome, counting: joined)
     // One anchor per split (a later part holds it again: merged).
     keepAnchor(
-      from: source, to: target, payments: Int32(clamping: n), micros: Self.micros(median),
+      from: source, to: target, payments: Int32(clamping: n), counted: joined, micros: Self.micros(median),
       spread: spread, time: time)
     return nil
   }
 
-  /// The payments withheld in the transfers from `source` to `target` held
-  /// more than a bucket before `time` (not the split being decided) within
-  /// the background's days, of amounts from `low` to `high`.
-  private func pairWithheld(from source: Int32, to target: Int32, low: Int64, high: Int64, before time: Int64) -> Int {
-    let span = background.epochSeconds * Int64(background.epochCount)
+  /// The payments the withheld amounts count in the transfers from
+  /// `source` to `target` held more than a bucket before `time` (not the
+  /// transfer being decided) within the background's days, of amounts from
+  /// `low` to `high`.
+  func pairWithheld(from source: Int32, to target: Int32, low: Int64, high: Int64, before time: Int64) -> Int {
+    let span = backgroundSpan
     return heldFrom.live(at: source, now: time, besides: -1).reduce(0) { sum, t in
       let age = time.saturatingSubtracting(t.time)
-      guard t.counterpart == target, age >= thresholds.bucketSeconds, age < span, t.micros >= low, t.micros <= high
+      guard t.counterpart == target, t.counted, age >= thresholds.bucketSeconds, age < span, t.micros >= low,
+        t.micros <= high
       else { return sum }
       return sum + Int(t.payments)
     }
   }
+
+  /// The transfers held within the link window, other than this pair's
+  /// own, into or out of `source` or `target`: the structure a split there
+  /// joins (none: a split held on its own).
+  private func structureAnchors(source: Int32, target: Int32, time: Int64) -> [HeldTransfers.Transfer] {
+    heldInto.live(at: target, now: time, besides: source) + heldFrom.live(at: source, now: time, besides: target)
+      + heldInto.live(at: source, now: time, besides: -1) + heldFrom.live(at: target, now: time, besides: -1)
+  }
+
+  /// Seconds of payments still counted in the background (its epochs span
+  /// less than the link window).
+  var backgroundSpan: Int64 { background.epochSeconds * Int64(background.epochCount - 1) }
 
   /// Keeps a transfer just held, `payments` of `micros` (its parts' median,
   /// their relative `spread` around it), as an anchor for later links, under
   /// its payee and under its payer. A split held again at a later part
   /// replaces its anchor.
   mutating func keepAnchor(
-    from source: Int32, to target: Int32, payments: Int32, micros: Int64, spread: Double, time: Int64
+    from source: Int32, to target: Int32, payments: Int32, counted: Bool = true, micros: Int64, spread: Double,
+    time: Int64
   ) {
     let spread = min(spread, 1)
     heldInto.add(
-      .init(counterpart: source, payments: payments, micros: micros, spread: spread, time: time), at: target,
-      merging: thresholds.bucketSeconds)
+      .init(counterpart: source, payments: payments, counted: counted, micros: micros, spread: spread, time: time),
+      at: target, merging: thresholds.bucketSeconds)
     heldFrom.add(
-      .init(counterpart: target, payments: payments, micros: micros, spread: spread, time: time), at: source,
-      merging: thresholds.bucketSeconds)
+      .init(counterpart: target, payments: payments, counted: counted, micros: micros, spread: spread, time: time),
+      at: source, merging: thresholds.bucketSeconds)
   }
 
   /// log₁₀ of the chance of `transfer`'s parts, their amounts' share being
@@ -392,13 +427,16 @@ public struct IncrementalFlowCheck: PaymentCheck {
 
   /// Withholds `payments` (an account and an index into its list) not
   /// withheld already, for `reason`: adds each to `outcome`'s revocations
-  /// and to the withheld amounts.
-  mutating func revoke(_ payments: [(account: Int32, index: Int)], reason: String, into outcome: inout CheckOutcome) {
+  /// and, when `counting`, to the withheld amounts.
+  mutating func revoke(
+    _ payments: [(account: Int32, index: Int)], reason: String, into outcome: inout CheckOutcome,
+    counting: Bool = true
+  ) {
     for (account, index) in payments {
-      guard let seq = recent.withhold(into: account, at: index) else { continue }
+      guard let seq = recent.withhold(into: account, at: index, counted: counting) else { continue }
       outcome.revoked.append((seq, reason))
       let payment = recent.lists[Int(account)][index]
-      withheld.add(payment.micros, datedEarlier: payment.time)
+      if counting { withheld.add(payment.micros, datedEarlier: payment.time) }
     }
   }
 
@@ -432,11 +470,13 @@ public struct IncrementalFlowCheck: PaymentCheck {
   }
 
   /// Every list head within its list, every kept payment and held transfer
-  /// between live accounts, the background's sums in agreement with its epochs.
+  /// between live accounts, the backgrounds' sums in agreement with their
+  /// epochs, and the withheld amounts within the background.
   func invariantViolation(names: PrefilterNames) -> String? {
     recent.invariantViolation(names: names) ?? heldInto.invariantViolation(names: names)
       ?? heldFrom.invariantViolation(names: names) ?? background.invariantViolation()
       ?? withheld.invariantViolation().map { "withheld: \($0)" }
+      ?? (background.covers(withheld) ? nil : "the withheld amounts count payments the background does not")
   }
 
   // MARK: Arithmetic

@@ -179,6 +179,15 @@ struct PaymentAmountBackground: Sendable {
     return min(binCount - 1, Int(log(Double(micros)) / binWidth))
   }
 
+  /// Whether `part`, a background of some of the payments this one counts
+  /// (kept over the same epochs), counts no more of any amount or bin than
+  /// this one does.
+  func covers(_ part: PaymentAmountBackground) -> Bool {
+    guard part.currentEpoch == currentEpoch || part.total == 0, part.total <= total else { return false }
+    return zip(part.exactSum, exactSum).allSatisfy { $0 <= $1 }
+      && zip(part.binnedSum, binnedSum).allSatisfy { $0 <= $1 }
+  }
+
   /// The first inconsistency of the counters, in words, or `nil`.
   func invariantViolation() -> String? {
     guard slotTotals.reduce(0, +) == total else { return "the amount background's total disagrees with its epochs" }

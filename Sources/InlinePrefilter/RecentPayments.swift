@@ -29,6 +29,8 @@ struct RecentPayments: Sendable {
     var seq: Int
     /// Whether it was held or revoked already.
     var withheld: Bool
+    /// Whether ``IncrementalFlowCheck``'s withheld amounts count it.
+    var counted = false
   }
 
   /// How long a payment is kept, in seconds.
@@ -66,11 +68,13 @@ struct RecentPayments: Sendable {
     trim(Int(account), now: now)
   }
 
-  /// Marks payment `index` into `account` withheld; returns its seq if it was not already.
-  mutating func withhold(into account: Int32, at index: Int) -> Int? {
+  /// Marks payment `index` into `account` withheld (and `counted`); returns
+  /// its seq if it was not already.
+  mutating func withhold(into account: Int32, at index: Int, counted: Bool = false) -> Int? {
     let a = Int(account)
     guard !lists[a][index].withheld else { return nil }
     lists[a][index].withheld = true
+    lists[a][index].counted = counted
     return lists[a][index].seq
   }
 
