@@ -6,7 +6,7 @@
 /// amounts).
 struct HeldAmounts {
   /// The transfers' amounts, ascending, and the running sums of their payments.
-  private var amounts: [Int64] = [], sums: [Int] = [0]
+  private var amounts: [Int64] = [], sums: [Int] = []
 
   /// The payments of those of `transfers` the withheld amounts do not
   /// count, held within `span` seconds of `time`. A split of unequal parts
@@ -14,13 +14,16 @@ struct HeldAmounts {
   init(_ transfers: [HeldTransfers.Transfer], near time: Int64, within span: Int64) {
     let uncounted = transfers.filter { !$0.counted && time.saturatingSubtracting($0.time).magnitude <= span.magnitude }
       .sorted { $0.micros < $1.micros }
+    guard !uncounted.isEmpty else { return }  // no allocation for the common case
     amounts = uncounted.map(\.micros)
+    sums = [0]
     for t in uncounted { sums.append(sums.last! + (t.spread == 0 ? Int(t.payments) : 1)) }
   }
 
   /// The payments of the transfers between `low` and `high`.
   func payments(from low: Int64, to high: Int64) -> Int {
-    sums[prefix { $0 <= high }] - sums[prefix { $0 < low }]
+    guard !amounts.isEmpty else { return 0 }
+    return sums[prefix { $0 <= high }] - sums[prefix { $0 < low }]
   }
 
   /// The length of the amounts' prefix satisfying `belongs` (which holds

@@ -103,11 +103,11 @@ extension IncrementalFlowCheck {
       ),
     ]
     let tests = roles.reduce(0) { $0 + $1.anchors.count }
-    let own = HeldAmounts(roles.flatMap(\.anchors), near: time, within: backgroundSpan)
     // The transfer's amount: the payment's, or its split's median.
     let unit = transfer?.unit ?? a
     let spread = min(transfer?.spread ?? 0, 1)
     guard tests > 0, unit > 0 else { return }
+    let own = HeldAmounts(roles.flatMap(\.anchors), near: time, within: backgroundSpan)
     let scale = Double(linkWindow) / Double(max(relayWindow, 1))
     let paymentsIn = Double(max(1, recent.live(into: v).count)) * scale
     let paymentsOut = Double(max(1, recent.outgoing[Int(u)])) * scale

@@ -264,9 +264,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
       spread == 0
       ? (micros, micros)
       : (Self.micros(median * (1 - max(spread, 0.01))), Self.micros(median * (1 + max(spread, 0.01))))
-    // Not counting the split's own parts, nor other schemes' payments
-    // withheld; the pair's own earlier transfers withheld count as they did
-    // (one hold must not make the pair's next transfer look rarer).
+    // Not counting the split's own parts, the payments withheld as parts of
+    // structures, nor those of the transfers held on their own that it
+    // joins; the pair's own earlier transfers counted count back (one hold
+    // must not make the pair's next transfer look rarer).
     let structure = structureAnchors(source: source, target: target, time: time)
     let own = HeldAmounts(structure, near: time, within: backgroundSpan)
     let excluding =
