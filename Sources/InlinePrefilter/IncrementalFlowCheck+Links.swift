@@ -35,7 +35,7 @@ extension IncrementalFlowCheck {
   /// *v* → *u* (a refund, a repaid loan). These are the scan's
   /// `structured-flow` links (`gathered`, `relayed`, `returned`) in the
   /// order a stream sees them. Each link is held on as an anchor itself
-  /// (``keepAnchor(from:to:payments:micros:spread:time:)``), so a flow keeps
+  /// (``keepAnchor(from:to:payments:counted:micros:spread:time:)``), so a flow keeps
   /// being linked while its payments come less than the window apart.
   /// Payments admitted before the first anchor are not revoked: only the
   /// relay window's are kept. When either transfer is a split of unequal

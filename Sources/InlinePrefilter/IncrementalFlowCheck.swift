@@ -30,8 +30,8 @@ import SignalGraph
 ///   *q* the share of recent payments of exactly the parts' amount when they
 ///   are equal, else within their largest relative distance *s* (at least
 ///   1 %) of their median, not counting the parts themselves, the payments
-///   withheld as parts of structures (``withheld``), nor those of the
-///   transfers held on their own that it joins.
+///   withheld as parts of structures (``withheld``; the pair's own count
+///   back), nor those of the transfers held on their own that it joins.
 /// - **Relay.** A payment *u* → *v* of amount *a* relays an earlier payment
 ///   *x* → *u* of amount *b* within ``Thresholds/relayWindowSeconds`` (ties
 ///   in time allowed) when *a* ∈ *b* · [1 − ``Thresholds/skim``, 1]. Among
@@ -121,7 +121,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   let linkWindow: Int64
   /// The transfers held within the link window, listed under their payee:
   /// the anchors of fan-ins and of money passed on (kept by the split and
-  /// link checks, ``keepAnchor(from:to:payments:micros:spread:time:)``).
+  /// link checks, ``keepAnchor(from:to:payments:counted:micros:spread:time:)``).
   var heldInto: HeldTransfers
   /// The same transfers listed under their payer: the anchors of money come back.
   var heldFrom: HeldTransfers
@@ -147,8 +147,6 @@ public struct IncrementalFlowCheck: PaymentCheck {
   private(set) var withheld: PaymentAmountBackground
   private var visits = 0
   private var path: [(account: Int32, index: Int)] = []
-  /// Whether the payment being decided was held as a split on its own.
-  private var heldAlone = false
 
   init(configuration: PrefilterConfiguration) {
     thresholds = Self.thresholds(in: configuration)
@@ -177,16 +175,16 @@ public struct IncrementalFlowCheck: PaymentCheck {
     background.advance(to: time)
     withheld.advance(to: time)
     var outcome = CheckOutcome.admit
-    heldAlone = false
-    var splitReasons = 0
+    var heldAlone = false  // as a split, and for nothing else
     if source != target {
       recent.trim(Int(target), now: time)
       recent.trim(Int(source), now: time)
-      let transfer = split(
+      let (transfer, alone) = split(
         seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
-      splitReasons = outcome.holdReasons.count
+      let reasons = outcome.holdReasons.count
       relay(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       scatterGather(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+      heldAlone = alone && outcome.holdReasons.count == reasons
       if outcome.holdReasons.isEmpty {
         link(
           source: source, target: target, micros: micros, transfer: transfer, time: time, names: names, into: &outcome)
@@ -195,7 +193,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     background.add(micros, at: time)
     // A split held on its own is no structure yet (see ``withheld``).
     let held = !outcome.holdReasons.isEmpty
-    let counted = held && !(heldAlone && outcome.holdReasons.count == splitReasons)
+    let counted = held && !heldAlone
     if counted { withheld.add(micros, at: time) }
     recent.append(
       RecentPayments.Payment(source: source, time: time, micros: micros, seq: seq, withheld: held, counted: counted),
@@ -226,11 +224,13 @@ public struct IncrementalFlowCheck: PaymentCheck {
 
   /// Holds the payment when it completes a split (see the type's
   /// documentation); returns the transfer it is a part of when it has
-  /// earlier parts and was not held, for the link check.
+  /// earlier parts and was not held, for the link check, and whether it was
+  /// held as a split on its own (joining no other transfer held, its parts
+  /// withheld by nothing else: no structure, see ``withheld``).
   private mutating func split(
     seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner,
     into outcome: inout CheckOutcome
-  ) -> Split? {
+  ) -> (transfer: Split?, heldAlone: Bool) {
     let list = recent.live(into: target)
     var pairPayments = 1
     var parts: [Int] = []
@@ -254,10 +254,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
         if !list[i].counted { uncounted += 1 }
       }
     }
-    guard !parts.isEmpty else { return nil }
+    guard !parts.isEmpty else { return (nil, false) }
     amounts.sort()
     let median = Double(amounts[amounts.count / 2])
-    guard median > 0 else { return nil }
+    guard median > 0 else { return (nil, false) }
     let spread = amounts.map { abs(Double($0) - median) / median }.max() ?? 0
     let n = amounts.count
     let (low, high) =
@@ -281,41 +281,43 @@ public struct IncrementalFlowCheck: PaymentCheck {
       payments: n, pairPayments: pairPayments, unit: Self.micros(median), spread: spread, low: low, high: high,
       share: q, parts: parts)
     let log10E = log10(Double(max(background.total, 1))) + log10Chance(of: transfer, share: q)
-    guard log10E <= log10(thresholds.alpha) else { return transfer }
+    guard log10E <= log10(thresholds.alpha) else { return (transfer, false) }
     let reason =
       "split: \(n) payments \(names[source])→\(names[target]) within one day of \(Self.format(amounts.first!))–\(Self.format(amounts.last!)) (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
-    let joined = !structure.isEmpty
-    heldAlone = !joined
+    // Its parts a relay chain withheld already make it a part of that structure.
+    let joined = !structure.isEmpty || parts.contains { list[$0].counted }
     revoke(parts.map { (target, $0) }, reason: reason, into: &outcome, counting: joined)
     // One anchor per split (a later part holds it again: merged).
     keepAnchor(
       from: source, to: target, payments: Int32(clamping: n), counted: joined, micros: Self.micros(median),
       spread: spread, time: time)
-    return nil
+    return (nil, !joined)
   }
 
   /// The payments the withheld amounts count in the transfers from
-  /// `source` to `target` held more than a bucket before `time` (not the
-  /// transfer being decided) within the background's days, of amounts from
-  /// `low` to `high`.
+  /// `source` to `target` held at least a bucket before `time` (not the
+  /// transfer being decided) and within ``backgroundSpan`` of it, of
+  /// amounts from `low` to `high`. Every part of a split of unequal parts
+  /// counts, as ``HeldAmounts`` counts one: both err toward admitting.
   func pairWithheld(from source: Int32, to target: Int32, low: Int64, high: Int64, before time: Int64) -> Int {
     let span = backgroundSpan
     return heldFrom.live(at: source, now: time, besides: -1).reduce(0) { sum, t in
       let age = time.saturatingSubtracting(t.time)
-      guard t.counterpart == target, t.counted, age >= thresholds.bucketSeconds, age < span, t.micros >= low,
+      guard t.counterpart == target, t.counted, age >= thresholds.bucketSeconds, age <= span, t.micros >= low,
         t.micros <= high
       else { return sum }
       return sum + Int(t.payments)
     }
   }
 
-  /// The transfers held within the link window, other than this pair's
-  /// own, into or out of `source` or `target`: the structure a split there
-  /// joins (none: a split held on its own).
+  /// The transfers held within the link window into or out of `source` or
+  /// `target`, other than between the two (this pair's own, or a refund of
+  /// one held the other way: money paid back is no structure, as for a
+  /// link): the structure a split there joins (none: a split on its own).
   private func structureAnchors(source: Int32, target: Int32, time: Int64) -> [HeldTransfers.Transfer] {
     heldInto.live(at: target, now: time, besides: source) + heldFrom.live(at: source, now: time, besides: target)
-      + heldInto.live(at: source, now: time, besides: -1) + heldFrom.live(at: target, now: time, besides: -1)
+      + heldInto.live(at: source, now: time, besides: target) + heldFrom.live(at: target, now: time, besides: source)
   }
 
   /// Seconds of payments still counted in the background (its epochs span
@@ -428,16 +430,21 @@ public struct IncrementalFlowCheck: PaymentCheck {
 
   /// Withholds `payments` (an account and an index into its list) not
   /// withheld already, for `reason`: adds each to `outcome`'s revocations
-  /// and, when `counting`, to the withheld amounts.
+  /// and, when `counting`, to the withheld amounts (with those withheld
+  /// before and not counted).
   mutating func revoke(
     _ payments: [(account: Int32, index: Int)], reason: String, into outcome: inout CheckOutcome,
     counting: Bool = true
   ) {
     for (account, index) in payments {
-      guard let seq = recent.withhold(into: account, at: index, counted: counting) else { continue }
-      outcome.revoked.append((seq, reason))
       let payment = recent.lists[Int(account)][index]
-      if counting { withheld.add(payment.micros, datedEarlier: payment.time) }
+      if let seq = recent.withhold(into: account, at: index, counted: counting) {
+        outcome.revoked.append((seq, reason))
+        if counting { withheld.add(payment.micros, datedEarlier: payment.time) }
+      } else if counting, recent.count(into: account, at: index) {
+        // Withheld before as a split on its own: now a part of a structure.
+        withheld.add(payment.micros, datedEarlier: payment.time)
+      }
     }
   }
 

@@ -66,9 +66,10 @@ struct PaymentAmountBackground: Sendable {
   }
 
   /// Counts a payment of `micros` dated `time`, at or before the clock, in
-  /// the epoch of its date (where a background fed in time order counted
-  /// it), or not at all when that epoch has left the window: a payment
-  /// withheld days after it was made leaves the two backgrounds together.
+  /// the epoch of its date, or not at all when that epoch has left the
+  /// window: a background fed the same payments counted it there (in time
+  /// order) or later (out of order), so a payment withheld days after it was
+  /// made leaves this one no later than that one.
   mutating func add(_ micros: Int64, datedEarlier time: Int64) {
     guard currentEpoch != .min else { return add(micros, at: time) }
     let epoch = min(time.floorDivided(by: epochSeconds), currentEpoch)

@@ -78,6 +78,15 @@ struct RecentPayments: Sendable {
     return lists[a][index].seq
   }
 
+  /// Marks payment `index` into `account`, withheld already, counted;
+  /// whether it was not.
+  mutating func count(into account: Int32, at index: Int) -> Bool {
+    let a = Int(account)
+    guard lists[a][index].withheld, !lists[a][index].counted else { return false }
+    lists[a][index].counted = true
+    return true
+  }
+
   /// Withholds each of `payments` (an account and an index into its list)
   /// not withheld already, and adds its seq to `outcome`'s revocations for `reason`.
   mutating func revoke(

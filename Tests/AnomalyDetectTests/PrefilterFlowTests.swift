@@ -325,6 +325,37 @@ struct PrefilterFlowTests {
     }
   }
 
+  /// A split held on its own keeps its parts in the honest background
+  /// until it joins a structure: when a part held later joins one (another
+  /// sender's split into the same payee), its earlier parts are counted
+  /// with it, and every check stays consistent.
+  @Test func aLoneSplitsPartsAreCountedOnceItJoinsAStructure() {
+    var (f, t) = filterWithBackground()
+    func withheld() -> Int64 { f.check(IncrementalFlowCheck.self)?.withheld.total ?? -1 }
+    for part in Int64(0)..<3 { _ = f.decide(pay("mule", "boss", 11_499, t + part * 900)) }
+    #expect(withheld() == 0)  // on its own
+    for part in Int64(0)..<3 { _ = f.decide(pay("courier", "boss", 11_499, t + 3_600 + part * 900)) }
+    #expect(withheld() == 3)  // joins the mule's: a structure
+    #expect(f.decide(pay("mule", "boss", 11_499, t + 7_200)).verdict == .hold)
+    #expect(withheld() == 7)  // the mule's fourth part joins it too, with the three before
+    #expect(f.invariantViolation() == nil)
+  }
+
+  /// A purchase split in three (a price the background knows twelve
+  /// times) is held; refunded in three parts ten days later, the refund is
+  /// judged as any split of that price (the held purchase counts as
+  /// payments of it: money paid back is no structure), and admitted.
+  @Test func aSplitRefundOfAHeldSplitIsAdmitted() {
+    var (f, t) = filterWithBackground()
+    for fan in 0..<12 { _ = f.decide(pay("fan\(fan)", "shop", 11_499, t + Int64(fan) * 600)) }
+    t += day
+    let bought = (0..<3).map { f.decide(pay("buyer", "seller", 11_499, t + Int64($0) * 900)) }
+    #expect(bought.last?.verdict == .hold)
+    _ = f.decide(pay("fan12", "shop", 11_499, t + 2 * day))
+    let refund = (0..<3).map { f.decide(pay("seller", "buyer", 11_499, t + 10 * day + Int64($0) * 900)) }
+    #expect(refund.allSatisfy { $0.verdict == .admit })
+  }
+
   /// A tenant's split rent (a price the background knows twelve times) to a
   /// landlord whose own split was held joins that structure and is held; a
   /// month on, its own parts held then still count as payments of the
