@@ -288,6 +288,14 @@ struct PrefilterFlowTests {
     #expect(background.total == 0 && withheld.total == 0)
   }
 
+  /// ``filterWithBackground(_:)`` whose background also knows a price,
+  /// 114.99, twelve times (fans paying a shop), a day before the time returned.
+  func filterKnowingAPrice() -> (Prefilter, Int64) {
+    var (f, t) = filterWithBackground()
+    for fan in 0..<12 { _ = f.decide(pay("fan\(fan)", "shop", 11_499, t + Int64(fan) * 600)) }
+    return (f, t + day)
+  }
+
   /// Four schemes, each two payers splitting 114.99 in three to one
   /// collector (the second split joins the first: a structure), then a pair
   /// splitting it once more. Against every payment the schemes' own 24 parts
@@ -314,9 +322,7 @@ struct PrefilterFlowTests {
   /// payments of that price, so the next pairs are admitted (an honest
   /// crowd does not make its price look rarer by one false hold).
   @Test func pairsSplittingOnePriceAfterOneHeldSplitAreAdmitted() {
-    var (f, t) = filterWithBackground()
-    for fan in 0..<12 { _ = f.decide(pay("fan\(fan)", "shop", 11_499, t + Int64(fan) * 600)) }
-    t += day
+    var (f, t) = filterKnowingAPrice()
     for pair in 0..<5 {
       let split = (0..<3).map {
         f.decide(pay("roommate\(pair)", "landlord\(pair)", 11_499, t + Int64(pair) * 7_200 + Int64($0) * 900))
@@ -346,9 +352,7 @@ struct PrefilterFlowTests {
   /// judged as any split of that price (the held purchase counts as
   /// payments of it: money paid back is no structure), and admitted.
   @Test func aSplitRefundOfAHeldSplitIsAdmitted() {
-    var (f, t) = filterWithBackground()
-    for fan in 0..<12 { _ = f.decide(pay("fan\(fan)", "shop", 11_499, t + Int64(fan) * 600)) }
-    t += day
+    var (f, t) = filterKnowingAPrice()
     let bought = (0..<3).map { f.decide(pay("buyer", "seller", 11_499, t + Int64($0) * 900)) }
     #expect(bought.last?.verdict == .hold)
     _ = f.decide(pay("fan12", "shop", 11_499, t + 2 * day))
@@ -362,9 +366,7 @@ struct PrefilterFlowTests {
   /// price, so its next split is judged as if nothing were withheld (15
   /// payments of it: admitted).
   @Test func aPairsOwnWithheldSplitStillCountsAgainstItsNextSplit() {
-    var (f, t) = filterWithBackground()
-    for fan in 0..<12 { _ = f.decide(pay("fan\(fan)", "shop", 11_499, t + Int64(fan) * 600)) }
-    t += day
+    var (f, t) = filterKnowingAPrice()
     let deposit = (0..<3).map { f.decide(pay("landlord", "agent", 23_017, t + Int64($0) * 900)) }
     #expect(deposit.last?.verdict == .hold)
     let rent = (0..<3).map { f.decide(pay("tenant", "landlord", 11_499, t + 7_200 + Int64($0) * 900)) }
