@@ -76,7 +76,7 @@ extension IncrementalFlowCheck {
   /// ``Thresholds/linkAlpha`` (the scan's bar for a link: the held transfer
   /// has passed the bar of a finding already).
   ///
-  /// - Complexity: O(*h* · *b*) for the *h* ≤ 6 ·
+  /// - Complexity: O(*h* (log *h* + *b*)) for the *h* ≤ 6 ·
   ///   ``Thresholds/fanLimit`` transfers kept held to or from *u* and *v*,
   ///   *b* ≤ 110 the background's bins within ``maxLinkTolerance``, plus at
   ///   most (2 · ``routineReads`` + 1) · ``Thresholds/budget`` payments read

@@ -325,9 +325,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
   var backgroundSpan: Int64 { background.epochSeconds * Int64(background.epochCount - 1) }
 
   /// Keeps a transfer just held, `payments` of `micros` (its parts' median,
-  /// their relative `spread` around it), as an anchor for later links, under
-  /// its payee and under its payer. A split held again at a later part
-  /// replaces its anchor.
+  /// their relative `spread` around it), `counted` or not in the withheld
+  /// amounts, as an anchor for later links, under its payee and under its
+  /// payer. A split held again at a later part merges into its anchor.
   mutating func keepAnchor(
     from source: Int32, to target: Int32, payments: Int32, counted: Bool = true, micros: Int64, spread: Double,
     time: Int64
