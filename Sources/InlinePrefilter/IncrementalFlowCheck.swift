@@ -525,5 +525,7 @@ extension IncrementalFlowCheck {
     heldFrom = try HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit, from: &reader)
     background = try PaymentAmountBackground(days: thresholds.backgroundDays, from: &reader)
     withheld = try PaymentAmountBackground(days: thresholds.backgroundDays, from: &reader)
+    // Withheld amounts the background does not hold would make amounts look rarer than any stream could.
+    guard background.covers(withheld) else { throw .malformed }
   }
 }

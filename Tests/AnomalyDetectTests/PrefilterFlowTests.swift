@@ -347,6 +347,29 @@ struct PrefilterFlowTests {
     #expect(f.invariantViolation() == nil)
   }
 
+  /// A flow check's state whose withheld amounts count payments its
+  /// background does not (here the two written the other way round) is
+  /// refused on restore: it would make amounts look rarer than any stream could.
+  @Test func withheldAmountsBeyondTheBackgroundAreRefused() throws {
+    var (f, t) = filterWithBackground()
+    for part in Int64(0)..<3 { _ = f.decide(pay("mule", "boss", 11_499, t + part * 900)) }
+    for part in Int64(0)..<3 { _ = f.decide(pay("courier", "boss", 11_499, t + 3_600 + part * 900)) }
+    let flows = try #require(f.check(IncrementalFlowCheck.self))
+    #expect(flows.withheld.total == 3)
+    func restored(swapping: Bool) throws -> IncrementalFlowCheck {
+      var writer = StateWriter()
+      flows.recent.write(to: &writer)
+      flows.heldInto.write(to: &writer)
+      flows.heldFrom.write(to: &writer)
+      (swapping ? flows.withheld : flows.background).write(to: &writer)
+      (swapping ? flows.background : flows.withheld).write(to: &writer)
+      var reader = StateReader(writer.bytes)
+      return try IncrementalFlowCheck(configuration: f.configuration, from: &reader)
+    }
+    #expect(try restored(swapping: false).withheld.total == 3)
+    #expect(throws: StateReaderError.malformed) { _ = try restored(swapping: true) }
+  }
+
   /// A purchase split in three (a price the background knows twelve
   /// times) is held; refunded in three parts ten days later, the refund is
   /// judged as any split of that price (the held purchase counts as
