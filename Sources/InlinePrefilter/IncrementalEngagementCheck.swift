@@ -102,15 +102,21 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
   /// the window). Without the window, a pair of moderately popular accounts
   /// that share fans year after year would pile up a count that the
   /// windowed chance level no longer matches, and be flagged in the end.
+  ///
+  /// A checkpoint copies these as raw bytes, so the fields are laid out
+  /// without padding (widest first, then ``unused`` and ``unusedWide``).
   struct Pair {
-    var count: Int32 = 0
-    var previous: Int32 = 0
     var bucket: Int64
     var last: Int64
-    var flagged = false
+    var count: Int32 = 0
+    var previous: Int32 = 0
     /// The co-endorsement count at which to look for a third customer
     /// next (``IncrementalEngagementCheck/thirdCustomers(of:_:)``).
     var nextCheck: Int32 = 0
+    var flagged = false
+    /// With ``unusedWide``, fills the record to its stride, zero.
+    private var unused: UInt8 = 0
+    private var unusedWide: UInt16 = 0
 
     init(time: Int64, window: Int64) {
       bucket = Self.bucket(time, window).index

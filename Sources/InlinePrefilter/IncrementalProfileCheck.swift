@@ -40,12 +40,39 @@ public struct IncrementalProfileCheck: PrefilterCheck {
     public init() {}
   }
 
+  /// A profile edit kept: the account, the value's key, when and by which
+  /// seq it was set, and whether it was withheld.
+  ///
+  /// A checkpoint copies these as raw bytes, so the fields are laid out
+  /// without padding (widest first, then ``unused`` and ``unusedWide``).
   struct Entry {
-    var account: Int32
     var key: UInt64
     var time: Int64
     var seq: Int
+    var account: Int32
     var withheld: Bool
+    /// With ``unusedWide``, fills the record to its stride, zero.
+    private var unused: UInt8 = 0
+    private var unusedWide: UInt16 = 0
+
+    init(account: Int32, key: UInt64, time: Int64, seq: Int, withheld: Bool) {
+      (self.key, self.time, self.seq) = (key, time, seq)
+      (self.account, self.withheld) = (account, withheld)
+    }
+  }
+
+  /// When an (account, key) pair was first seen (``seenAccountKeyOrder``).
+  /// A checkpoint copies these as raw bytes: ``unused`` fills the padding.
+  struct FirstSeen {
+    var time: Int64
+    var key: UInt64
+    var account: Int32
+    /// Fills the record to its stride, zero.
+    private var unused: Int32 = 0
+
+    init(time: Int64, key: UInt64, account: Int32) {
+      (self.time, self.key, self.account) = (time, key, account)
+    }
   }
 
   /// One generation of the bio index: docs and their clusters.
@@ -66,7 +93,7 @@ public struct IncrementalProfileCheck: PrefilterCheck {
   private(set) var accountsPerKey: [UInt64: Int32] = [:]
   private var seenAccountKey: Set<UInt64> = []
   /// When each (account, key) was first counted, oldest first: uncounted after the window.
-  private(set) var seenAccountKeyOrder: [(time: Int64, key: UInt64, account: Int32)] = []
+  private(set) var seenAccountKeyOrder: [FirstSeen] = []
   /// Recent edits per account.
   private(set) var byAccount: [Int32: [Entry]] = [:]
   private(set) var flaggedKeys: [UInt64: Int64] = [:]
@@ -87,7 +114,7 @@ public struct IncrementalProfileCheck: PrefilterCheck {
   static var partName: String { "profiles" }
   static let watches: [PrefilterEvent.Kind] = [.profileEdit]
   static var recordSizes: [Int] {
-    [MemoryLayout<Entry>.size, MemoryLayout<(time: Int64, key: UInt64, account: Int32)>.size]
+    [MemoryLayout<Entry>.size, MemoryLayout<FirstSeen>.size]
   }
   static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 {
     2 * thresholds(in: configuration).burstSeconds
@@ -162,7 +189,7 @@ public struct IncrementalProfileCheck: PrefilterCheck {
     var entry = Entry(account: a, key: key, time: time, seq: seq, withheld: false)
     if seenAccountKey.insert(Self.accountKey(a, key)).inserted {
       accountsPerKey[key, default: 0] += 1
-      seenAccountKeyOrder.append((time, key, a))
+      seenAccountKeyOrder.append(FirstSeen(time: time, key: key, account: a))
     }
     var outcome = CheckOutcome.admit
     if let until = flaggedAccounts[a], until >= time {
@@ -275,7 +302,7 @@ public struct IncrementalProfileCheck: PrefilterCheck {
     current = BioGeneration(started: now)
   }
 
-  private mutating func uncount(_ x: (time: Int64, key: UInt64, account: Int32)) {
+  private mutating func uncount(_ x: FirstSeen) {
     seenAccountKey.remove(Self.accountKey(x.account, x.key))
     if let c = accountsPerKey[x.key] { accountsPerKey[x.key] = c > 1 ? c - 1 : nil }
   }
@@ -318,7 +345,7 @@ public struct IncrementalProfileCheck: PrefilterCheck {
     flaggedKeys = flaggedKeys.filter { !goneKey($0.key) }
     // Rarity counters age out within the window, so this normally finds none.
     if seenAccountKeyOrder.contains(where: { gone($0.account) || goneKey($0.key) }) {
-      var kept: [(time: Int64, key: UInt64, account: Int32)] = []
+      var kept: [FirstSeen] = []
       kept.reserveCapacity(seenAccountKeyOrder.count)
       for x in seenAccountKeyOrder {
         if gone(x.account) || goneKey(x.key) { uncount(x) } else { kept.append(x) }
@@ -423,7 +450,7 @@ extension IncrementalProfileCheck {
     byKey = try reader.readDictionaryOfArrays(UInt64.self, Entry.self)
     accountsPerKey = try reader.readDictionary(UInt64.self, Int32.self)
     seenAccountKey = Set(try reader.readArray(UInt64.self))
-    seenAccountKeyOrder = try reader.readArray((time: Int64, key: UInt64, account: Int32).self)
+    seenAccountKeyOrder = try reader.readArray(FirstSeen.self)
     byAccount = try reader.readDictionaryOfArrays(Int32.self, Entry.self)
     flaggedKeys = try reader.readDictionary(UInt64.self, Int64.self)
     flaggedAccounts = try reader.readDictionary(Int32.self, Int64.self)

@@ -33,8 +33,9 @@ enum PrefilterCheckpoint {
   /// 4: the `flows` part of ``IncrementalFlowCheck``, and each engagement pair keeps the
   /// count at which to look for a third target; 5: the flows' held transfers, the anchors
   /// of fan-in links; 6: each held transfer keeps its parts' spread; 7: the flows' amounts
-  /// withheld, and a held transfer counts all its parts.)
-  static let version = 7
+  /// withheld, and a held transfer counts all its parts; 8: records without padding, so
+  /// a checkpoint holds no stale memory (``CheckpointRecordLayoutTests``).)
+  static let version = 8
 
   /// Where ``version`` lies in a checkpoint's bytes.
   static let versionBytes = 0..<MemoryLayout<Int>.size

@@ -18,19 +18,30 @@ import SignalGraph
 ///   O(accounts); ``forget(_:)`` O(released accounts + payments kept).
 struct RecentPayments: Sendable {
   /// A payment into the list's account.
+  ///
+  /// A checkpoint copies these as raw bytes, so the fields are laid out
+  /// without padding (widest first, then ``unused``): a checkpoint holds
+  /// only the payments' bytes, never stale memory between fields.
   struct Payment {
-    /// The payer.
-    var source: Int32
     /// When it was paid.
     var time: Int64
     /// How much, in micro-units.
     var micros: Int64
     /// Its seq in the stream (to revoke it).
     var seq: Int
+    /// The payer.
+    var source: Int32
     /// Whether it was held or revoked already.
     var withheld: Bool
     /// Whether ``IncrementalFlowCheck``'s withheld amounts count it.
-    var counted = false
+    var counted: Bool
+    /// Fills the record to its stride, zero.
+    private var unused: UInt16 = 0
+
+    init(source: Int32, time: Int64, micros: Int64, seq: Int, withheld: Bool, counted: Bool = false) {
+      (self.time, self.micros, self.seq) = (time, micros, seq)
+      (self.source, self.withheld, self.counted) = (source, withheld, counted)
+    }
   }
 
   /// How long a payment is kept, in seconds.

@@ -5,6 +5,12 @@
 /// types written is part of the format, which the checkpoint guards with a
 /// format tag (see `PrefilterCheckpoint.swift`).
 ///
+/// **No padding.** A record is copied with whatever lies in its padding
+/// (between fields, and after the last one up to its stride), so a type
+/// written here has none: its fields are ordered widest first and an
+/// explicit zero field fills what is left (`CheckpointRecordLayoutTests`
+/// checks the pre-filter's).
+///
 ///     var writer = StateWriter()
 ///     writer.write(Int64(42))
 ///     writer.write([Int32](1...3))
