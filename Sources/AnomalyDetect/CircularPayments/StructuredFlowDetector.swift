@@ -40,7 +40,10 @@ import SignalGraph
 ///    however slowly (hops within ``Thresholds/relayWindow``, 14 days, each
 ///    keeping at most ``Thresholds/skim``, 10 %), a stack of two or more
 ///    relays, or relays from one source through several intermediaries
-///    converging on another account (scatter-gather).
+///    converging on another account (scatter-gather). So is an account
+///    that gathers near-equal amounts from several senders and pays their
+///    sum straight on in near-equal amounts to several others
+///    (``GatheringHubs``: a gather-scatter).
 /// 3. **Links.** From every seed, and then from everything linked, the
 ///    detector looks at the transfers sharing an account within
 ///    ``Thresholds/window`` (60 days): paid to the same receiver by another
@@ -167,6 +170,9 @@ public struct StructuredFlowDetector: Detector {
       + rings.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .ring) }
       + stacks.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .chain) }
       + relays.scatterGathers().map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .convergence) }
+      + GatheringHubs(
+        transfers: transfers, amounts: amounts, window: relayBuckets, skim: thresholds.skim, alpha: thresholds.alpha
+      ).seeds().map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .hub) }
     guard !seeds.isEmpty else { return [] }
     // Links are tested against the payments the seeds leave unexplained.
     let seedTransfers = Set(seeds.flatMap(\.transfers))
@@ -191,6 +197,8 @@ public struct StructuredFlowDetector: Detector {
       case convergence
       /// Money passed on along a chain of accounts.
       case chain
+      /// Near-equal amounts gathered at one account and paid straight on in near-equal amounts.
+      case hub
     }
     var transfers: [Int]
     var surprise: Double
@@ -399,6 +407,7 @@ public struct StructuredFlowDetector: Detector {
       "relayed_rings": .integer(seeds.filter { $0.kind == .ring }.count),
       "converging_relays": .integer(seeds.filter { $0.kind == .convergence }.count),
       "relayed_chains": .integer(seeds.filter { $0.kind == .chain }.count),
+      "gathering_hubs": .integer(seeds.filter { $0.kind == .hub }.count),
       "amount_links": .integer(links.count),
       "volume": .string(Amount(micros: volume).description),
       "span_days": .integer(Int(span)),
@@ -448,6 +457,10 @@ public struct StructuredFlowDetector: Detector {
     if converging > 0 { found.append("\(converging) fan(s) of relays converging on one account") }
     let chains = seeds.filter { $0.kind == .chain }.count
     if chains > 0 { found.append("\(chains) chain(s) of accounts each passing on most of what it received") }
+    let hubs = seeds.filter { $0.kind == .hub }.count
+    if hubs > 0 {
+      found.append("\(hubs) account(s) paying straight on, in near-equal amounts, what near-equal amounts brought in")
+    }
     found.append("\(links.count) matching amount(s) between transfers that share an account")
     let strongest = seeds.map(\.surprise).max() ?? 0
     return "\(accounts) accounts \(shape) \(when): " + found.joined(separator: ", ")

@@ -1,0 +1,216 @@
+import Foundation
+import SignalGraph
+
+/// Money gathered at one account from several senders in near-equal
+/// amounts and paid straight on to several other receivers, again in
+/// near-equal amounts, the sums agreeing but for a skim: the gather-scatter
+/// of AML practice (Altman et al., NeurIPS 2023), which no split payment and
+/// no relay of one amount gives away. A seed of ``StructuredFlowDetector``.
+///
+/// For each account *h* and each of its transfers in, the transfers into *h*
+/// within ``window`` buckets from it (at most ``maxWindow`` of them: an
+/// account paid more often than that is a hub of honest trade, not read)
+/// and the transfers out of *h* from that bucket to ``window`` buckets after
+/// the last one in are grouped by amount: the largest group of transfers
+/// in from distinct senders whose units lie within ``tolerance`` of each
+/// other, and likewise out to distinct receivers (none of them a sender).
+/// With *k* ≥ ``minParts`` transfers in and *m* ≥ ``minParts`` out, and
+/// the sum paid out within [1 − ``skim``, 1] of the sum paid in, the chance
+/// of the coincidence is
+///
+/// ```text
+/// p = C(nᵢ, k) · qᵢ^(k−1) · C(nₒ, m) · qₒ^(m−1) · skim
+/// ```
+///
+/// *n*ᵢ and *n*ₒ the transfers in and out read, *q* the share of all
+/// payments within the group's own relative spread (at least 1 %) of its
+/// median unit or, if larger, the share of the account's own transfers in
+/// (or out) outside the window that lie there (an account that always pays
+/// one sum pays it again by habit), or the set's rate of accounts repeating
+/// their last sum (``repeatRate(_:_:)``), and ``skim`` the chance, taken
+/// generously, that the two sums agree. It is a seed when *p* · *T* ≤ ``alpha``, *T* the windows
+/// read (a Bonferroni bound over every start). Only the strongest window of
+/// each account is kept.
+///
+/// Honest money does this rarely: an employer pays near-equal salaries out
+/// of takings that are not near-equal; a club collects equal dues and pays
+/// bills of any amount; a household collects its members' shares of the rent
+/// and pays it on as one sum (one receiver, not several).
+///
+///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
+///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
+///     let amounts = AmountDistribution(set.payments.amountMicros)
+///     let hubs = GatheringHubs(transfers: transfers, amounts: amounts, window: 14, skim: 0.1, alpha: 0.01)
+///     let seeds = hubs.seeds()   // each: the transfers in and out, and its surprise
+///
+/// - Complexity: O(*t* · *w* log *w*) for *t* transfers and windows of at
+///   most *w* = ``maxWindow`` transfers.
+struct GatheringHubs {
+  /// The transfers searched.
+  let transfers: PaymentTransfers
+  /// The amounts of the honest background.
+  let amounts: AmountDistribution
+  /// The most buckets over which money is gathered, and after the last
+  /// transfer in, over which it is paid on.
+  let window: Int64
+  /// The largest share of what came in that the hub may keep.
+  let skim: Double
+  /// The chance, after correction for the windows read, below which a hub is a seed.
+  let alpha: Double
+  /// The largest relative distance of a group's units from its median.
+  var tolerance = 0.05
+  /// The fewest transfers in, and out, of a gathering hub.
+  var minParts = 3
+  /// The most transfers in (or out) of one window read.
+  var maxWindow = 64
+
+  /// One hub's strongest window: its transfers in then out, and −log₁₀(*p* · *T*).
+  struct Hub {
+    var transfers: [Int]
+    var surprise: Double
+  }
+
+  /// The gathering hubs too unlikely for the honest background.
+  func seeds() -> [Hub] {
+    let paying = Self.repeatRate(transfers.outgoing, transfers)
+    let paid = Self.repeatRate(transfers.incoming, transfers)
+    var found: [(transfers: [Int], log10p: Double)] = []
+    var windows = 0
+    for h in 0..<Int32(transfers.incoming.offsets.count - 1) {
+      if let best = strongestWindow(of: h, paying: paying, paid: paid, windows: &windows) { found.append(best) }
+    }
+    let tests = log10(Double(max(windows, 1)))
+    return found.compactMap { hub in
+      let surprise = -(hub.log10p + tests)
+      return surprise >= -log10(alpha) ? Hub(transfers: hub.transfers, surprise: surprise) : nil
+    }
+  }
+
+  /// The most unlikely window of account `h` that gathers and scatters
+  /// (its transfers in then out, and log₁₀ *p*), adding the windows read to
+  /// `windows`; `paying` and `paid` are the set's repeat rates out and in.
+  func strongestWindow(of h: Int32, paying: Double, paid: Double, windows: inout Int)
+    -> (transfers: [Int], log10p: Double)?
+  {
+    let into = transfers.incoming.edges(of: h), out = transfers.outgoing.edges(of: h)
+    guard into.count >= minParts, out.count >= minParts else { return nil }
+    var best: (transfers: [Int], log10p: Double)?
+    var end = into.startIndex, outStart = out.startIndex, outEnd = out.startIndex
+    var previousEnd = -1
+    var unitsIn: [Int64] = [], unitsOut: [Int64] = []
+    for start in into.indices {
+      let first = transfers.bucket[Int(into[start])]
+      end = max(end, start)
+      while end < into.endIndex, transfers.bucket[Int(into[end])] <= first + window { end += 1 }
+      // A window ending where the one before ended holds a part of it: read already.
+      guard end != previousEnd else { continue }
+      previousEnd = end
+      guard end - start >= minParts, end - start <= maxWindow else { continue }
+      let last = transfers.bucket[Int(into[end - 1])]
+      while outStart < out.endIndex, transfers.bucket[Int(out[outStart])] < first { outStart += 1 }
+      outEnd = max(outEnd, outStart)
+      while outEnd < out.endIndex, transfers.bucket[Int(out[outEnd])] <= last + window { outEnd += 1 }
+      guard outEnd - outStart >= minParts, outEnd - outStart <= maxWindow else { continue }
+      windows += 1
+      if unitsIn.isEmpty {
+        unitsIn = into.map { transfers.unitMicros[Int($0)] }.sorted()
+        unitsOut = out.map { transfers.unitMicros[Int($0)] }.sorted()
+      }
+      let gathered = group(into, start..<end, units: unitsIn, by: transfers.source, excluding: [], repeatRate: paid)
+      guard gathered.members.count >= minParts else { continue }
+      let senders = Set(gathered.members.map { transfers.source[$0] })
+      let scattered = group(
+        out, outStart..<outEnd, units: unitsOut, by: transfers.target, excluding: senders, repeatRate: paying)
+      guard scattered.members.count >= minParts else { continue }
+      let sumIn = gathered.members.reduce(0.0) { $0 + Double(transfers.totalMicros[$1]) }
+      let sumOut = scattered.members.reduce(0.0) { $0 + Double(transfers.totalMicros[$1]) }
+      guard sumOut <= sumIn, sumOut >= (1 - skim) * sumIn else { continue }
+      let log10p =
+        gathered.log10Chance(read: end - start) + scattered.log10Chance(read: outEnd - outStart) + log10(skim)
+      if log10p < best?.log10p ?? 0 { best = (gathered.members + scattered.members, log10p) }
+    }
+    return best
+  }
+
+  /// A group of transfers with near-equal units.
+  struct Group {
+    var members: [Int]
+    /// The share of all payments within the group's spread of its median unit.
+    var share: Double
+
+    /// log₁₀ of C(*n*, *k*) · *q*^(*k*−1) for the group of *k* among *n* transfers read.
+    func log10Chance(read n: Int) -> Double {
+      let k = Double(members.count)
+      return StructuredFlowDetector.log10Choose(Double(n), k) + (k - 1) * log10(share)
+    }
+  }
+
+  /// The largest group among the transfers `window` of `all` (one
+  /// account's transfers in, or out; `units` their units, sorted) whose
+  /// units lie within ``tolerance`` of their median, one transfer per
+  /// counterpart (its `counterpart` column), none of them in `excluding`. Its share is the background's
+  /// or, if larger, that of the account's own transfers outside the window:
+  /// an account that always pays (or is always paid) one sum shows a habit,
+  /// not a coincidence, when it does so again.
+  func group(
+    _ all: ArraySlice<Int32>, _ window: Range<Int>, units: [Int64], by counterpart: [Int32], excluding: Set<Int32>,
+    repeatRate: Double
+  ) -> Group {
+    var seen: Set<Int32> = []
+    let sorted = all[window].map(Int.init).filter {
+      transfers.unitMicros[$0] > 0 && !excluding.contains(counterpart[$0])
+    }
+    .sorted { transfers.unitMicros[$0] < transfers.unitMicros[$1] }
+    .filter { seen.insert(counterpart[$0]).inserted }
+    var best = 0..<0
+    var low = 0
+    for high in sorted.indices {
+      // Within `tolerance` of the median: the ends at most 2 · tolerance apart, relatively.
+      let lowest = Double(transfers.unitMicros[sorted[high]]) / (1 + 2 * tolerance)
+      while Double(transfers.unitMicros[sorted[low]]) < lowest { low += 1 }
+      if high + 1 - low > best.count { best = low..<(high + 1) }
+    }
+    let members = Array(sorted[best])
+    guard !members.isEmpty else { return Group(members: [], share: 1) }
+    let median = transfers.unitMicros[members[members.count / 2]]
+    let spread = members.map { abs(Double(transfers.unitMicros[$0] - median)) / Double(median) }.max() ?? 0
+    let band = min(max(spread, 0.01), 1)
+    let floor = Int64((Double(median) * (1 - band)).rounded(.up))
+    let ceiling = Int64((Double(median) * (1 + band)).rounded(.down))
+    // The account's transfers in the band (`units` sorted), less the window's.
+    var habitual = Self.count(units, atMost: ceiling) - Self.count(units, atMost: floor - 1)
+    for i in window where (floor...ceiling).contains(transfers.unitMicros[Int(all[i])]) { habitual -= 1 }
+    let others = all.count - window.count
+    let habit = others > 0 ? Double(habitual) / Double(others) : 0
+    return Group(members: members, share: max(amounts.share(near: median, tolerance: band), habit, repeatRate))
+  }
+
+  /// How many of the sorted `units` are at most `bound` (a binary search).
+  static func count(_ units: [Int64], atMost bound: Int64) -> Int {
+    var low = 0, high = units.count
+    while low < high {
+      let middle = (low + high) / 2
+      if units[middle] <= bound { low = middle + 1 } else { high = middle }
+    }
+    return low
+  }
+
+  /// How often, in the set, an account's next transfer out (or in, for
+  /// `incoming`) carries the unit of its one before, within 1 %: the chance
+  /// that a payer repeats itself, which a group of near-equal transfers of
+  /// one account needs to beat. Where every account pays one habitual sum
+  /// (AMLSim's normal accounts), it is near 1 and such a group is no
+  /// evidence; where people pay what each purchase costs, it is small.
+  static func repeatRate(_ adjacency: Adjacency, _ transfers: PaymentTransfers) -> Double {
+    var pairs = 0, repeats = 0
+    for a in 0..<adjacency.offsets.count - 1 {
+      let run = adjacency.edges[adjacency.offsets[a]..<adjacency.offsets[a + 1]]
+      for (earlier, later) in zip(run, run.dropFirst()) {
+        let u = Double(transfers.unitMicros[Int(earlier)]), v = Double(transfers.unitMicros[Int(later)])
+        pairs += 1
+        if abs(u - v) <= 0.01 * max(u, v) { repeats += 1 }
+      }
+    }
+    return pairs > 0 ? Double(repeats) / Double(pairs) : 0
+  }
+}

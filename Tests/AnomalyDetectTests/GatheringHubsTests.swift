@@ -1,0 +1,105 @@
+import SignalGraph
+import Testing
+
+@testable import AnomalyDetect
+
+/// The gather-scatter seed of `structured-flow`: near-equal amounts
+/// gathered at one account and paid straight on in near-equal amounts.
+@Suite struct GatheringHubsTests {
+  typealias Flows = StructuredFlowDetectorTests
+
+  /// An honest background in which people pay what each purchase costs:
+  /// `accounts` accounts each paying another a varied sum about weekly for 120 days.
+  static func variedBackground(accounts: Int = 80, seed: UInt64 = 5) -> SignalSet {
+    var set = SignalSet()
+    var rng = seed
+    func next() -> UInt64 {
+      rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return rng >> 33
+    }
+    var id = 0
+    for a in 0..<accounts {
+      var d = Int64(next() % 7)
+      while d < 120 {
+        id += 1
+        let to = (a + 1 + Int(next() % UInt64(accounts - 1))) % accounts
+        let cents = Int64(1_000 + next() % 49_000)
+        set.addPayment(
+          id: "v\(id)", source: "h\(a)", target: "h\(to)", amount: Amount(micros: cents * 10_000),
+          time: Flows.start + d * Flows.day)
+        d += 5 + Int64(next() % 5)
+      }
+    }
+    return set
+  }
+
+  /// `hub` gathers `into` (cents) from g1, g2, ... on days 10, 11, ... and
+  /// pays `out` (cents) to s1, s2, ... on days 15, 16, ...
+  static func hub(_ set: inout SignalSet, into: [Int64], out: [Int64], hub: String = "hub") {
+    for (i, cents) in into.enumerated() { Flows.pay(&set, "g\(i + 1)", hub, cents: cents, day: 10 + Int64(i)) }
+    for (i, cents) in out.enumerated() { Flows.pay(&set, hub, "s\(i + 1)", cents: cents, day: 15 + Int64(i)) }
+  }
+
+  func findings(_ set: SignalSet) -> [Finding] {
+    StructuredFlowDetector().findings(in: set, graph: GraphIndex(set))
+  }
+
+  func evidence(_ finding: Finding, _ key: String) -> Evidence? {
+    guard case let .object(evidence) = finding.evidence else { return nil }
+    return evidence[key]
+  }
+
+  @Test func nearEqualSumsGatheredAndPaidStraightOnAreAGatherScatter() throws {
+    var set = Self.variedBackground()
+    Self.hub(&set, into: [123_400, 124_150, 122_980, 123_720], out: [159_900, 160_410, 159_300])  // 3 % kept
+    let found = findings(set)
+    let finding = try #require(found.first)
+    #expect(found.count == 1)
+    #expect(
+      Set(finding.accounts.map { set.accounts.ids[$0] }) == ["hub", "g1", "g2", "g3", "g4", "s1", "s2", "s3"])
+    #expect(evidence(finding, "typology") == .string("gather_scatter"))
+    #expect(evidence(finding, "gathering_hubs") == .integer(1))
+    guard case let .string(reason)? = evidence(finding, "reason") else {
+      Issue.record("no reason")
+      return
+    }
+    #expect(reason.contains("paying straight on, in near-equal amounts"))
+  }
+
+  @Test func anEmployerPayingEqualSalariesOutOfVariedTakingsIsNotAHub() {
+    var set = Self.variedBackground()
+    Self.hub(&set, into: [41_200, 187_000, 96_450, 230_900, 12_800], out: [190_000, 190_000, 190_000], hub: "shop")
+    #expect(findings(set).isEmpty)
+  }
+
+  @Test func aHubPayingOnMoreThanCameInOrKeepingMoreThanTheSkimIsNotAHub() {
+    for out: [Int64] in [[250_000, 249_000, 251_500], [110_000, 109_500, 110_400]] {  // +52 %, −33 %
+      var set = Self.variedBackground()
+      Self.hub(&set, into: [123_400, 124_150, 122_980, 123_720], out: out)
+      #expect(findings(set).isEmpty, "paid out \(out)")
+    }
+  }
+
+  @Test func aHubNeedsSeveralSendersAndSeveralReceivers() {
+    var set = Self.variedBackground()
+    // Two senders only: a household collecting its members' shares and paying the rent on.
+    Self.hub(&set, into: [123_400, 124_150], out: [80_000, 80_100, 80_200])
+    #expect(findings(set).isEmpty)
+  }
+
+  @Test func payersThatAlwaysRepeatTheirSumMakeEqualPaymentsOutNoEvidence() {
+    let habits = Flows.background()
+    let varied = Self.variedBackground()
+    func rate(_ set: SignalSet) -> Double {
+      let transfers = PaymentTransfers(set, bucketSeconds: Flows.day)
+      return GatheringHubs.repeatRate(transfers.outgoing, transfers)
+    }
+    #expect(rate(habits) > 0.9)
+    #expect(rate(varied) < 0.05)
+  }
+
+  @Test func countingUnitsAtMostABoundIsABinarySearch() {
+    let units: [Int64] = [1, 3, 3, 7, 9]
+    #expect([0, 1, 3, 6, 7, 9, 10].map { GatheringHubs.count(units, atMost: $0) } == [0, 1, 3, 3, 4, 5, 5])
+  }
+}
