@@ -8,29 +8,35 @@ import SignalGraph
 /// no relay of one amount gives away. A seed of ``StructuredFlowDetector``.
 ///
 /// For each account *h* and each of its transfers in, the transfers into *h*
-/// within ``window`` buckets from it (at most ``maxWindow`` of them: an
-/// account paid more often than that is a hub of honest trade, not read)
-/// and the transfers out of *h* from that bucket to ``window`` buckets after
-/// the last one in are grouped by amount: the largest group of transfers
-/// in from distinct senders whose units lie within ``tolerance`` of each
-/// other, and likewise out to distinct receivers (none of them a sender).
-/// With *k* ≥ ``minParts`` transfers in and *m* ≥ ``minParts`` out, and
-/// the sum paid out within [1 − ``skim``, 1] of the sum paid in, the chance
-/// of the coincidence is
+/// within ``window`` buckets from it, and the transfers out of *h* from the
+/// first of those on to ``window`` buckets after the last, are grouped by
+/// amount (a window of more than ``maxWindow`` transfers either way, the
+/// traffic of a busy shop, is skipped). A group is the largest set of
+/// distinct counterparts whose units lie within a band whose top is at most
+/// 1 + 2 · ``tolerance`` times its bottom (about ± ``tolerance`` around its
+/// middle), one transfer each; in, from senders; out, to receivers that are
+/// not senders, paid no earlier than the first transfer gathered. A pair
+/// that pays on occasions more than ``window`` apart (a tenant's rent, a
+/// member's dues, an agent's remittance to an owner) is routine and joins
+/// no group (``isRoutine(_:)``). With *k* ≥ ``minParts`` transfers in and
+/// *m* ≥ ``minParts`` out, and the sum paid out within [1 − ``skim``, 1]
+/// of the sum paid in, the chance of the coincidence is
 ///
 /// ```text
 /// p = C(nᵢ, k) · qᵢ^(k−1) · C(nₒ, m) · qₒ^(m−1) · skim
 /// ```
 ///
-/// *n*ᵢ and *n*ₒ the transfers in and out read, *q* the share of all
-/// payments within the group's own relative spread (at least 1 %) of its
-/// median unit or, if larger, the share of the account's own transfers in
-/// (or out) outside the window that lie there (an account that always pays
-/// one sum pays it again by habit), or the set's rate of accounts repeating
-/// their last sum (``repeatRate(_:_:)``), and ``skim`` the chance, taken
-/// generously, that the two sums agree. It is a seed when *p* · *T* ≤ ``alpha``, *T* the windows
-/// read (a Bonferroni bound over every start). Only the strongest window of
-/// each account is kept.
+/// *n*ᵢ and *n*ₒ the transfers in and out read, and *q* the largest of:
+/// the share of all payments within the group's own relative spread (at
+/// least 1 %) of its median unit; the share of the account's own transfers
+/// in (or out) outside the window that lie there (an account that always
+/// pays one sum pays it again by habit); and the set's rate of one
+/// account's consecutive transfers out (or in) repeating a unit within 1 %
+/// (``repeatRate(_:_:)``: where every payer always pays one sum, equal
+/// payments out are no evidence). ``skim`` (at least 1 %) stands,
+/// generously, for the chance that the two sums agree. It is a seed when
+/// *p* · *T* ≤ ``alpha``, *T* the windows read (a Bonferroni bound over
+/// every start). Only the strongest window of each account is kept.
 ///
 /// Honest money does this rarely: an employer pays near-equal salaries out
 /// of takings that are not near-equal; a club collects equal dues and pays
@@ -57,12 +63,13 @@ struct GatheringHubs {
   let skim: Double
   /// The chance, after correction for the windows read, below which a hub is a seed.
   let alpha: Double
-  /// The largest relative distance of a group's units from its median.
+  /// Half the widest relative band of a group's units: the top at most
+  /// 1 + 2 · `tolerance` times the bottom.
   var tolerance = 0.05
   /// The fewest transfers in, and out, of a gathering hub.
   var minParts = 3
-  /// The most transfers in (or out) of one window read.
-  var maxWindow = 64
+  /// The most transfers in (or out) of a window read; busier windows are skipped.
+  var maxWindow = 32
 
   /// One hub's strongest window: its transfers in then out, and −log₁₀(*p* · *T*).
   struct Hub {
@@ -96,15 +103,11 @@ struct GatheringHubs {
     guard into.count >= minParts, out.count >= minParts else { return nil }
     var best: (transfers: [Int], log10p: Double)?
     var end = into.startIndex, outStart = out.startIndex, outEnd = out.startIndex
-    var previousEnd = -1
     var unitsIn: [Int64] = [], unitsOut: [Int64] = []
     for start in into.indices {
       let first = transfers.bucket[Int(into[start])]
       end = max(end, start)
       while end < into.endIndex, transfers.bucket[Int(into[end])] <= first + window { end += 1 }
-      // A window ending where the one before ended holds a part of it: read already.
-      guard end != previousEnd else { continue }
-      previousEnd = end
       guard end - start >= minParts, end - start <= maxWindow else { continue }
       let last = transfers.bucket[Int(into[end - 1])]
       while outStart < out.endIndex, transfers.bucket[Int(out[outStart])] < first { outStart += 1 }
@@ -119,14 +122,19 @@ struct GatheringHubs {
       let gathered = group(into, start..<end, units: unitsIn, by: transfers.source, excluding: [], repeatRate: paid)
       guard gathered.members.count >= minParts else { continue }
       let senders = Set(gathered.members.map { transfers.source[$0] })
+      // Paid on from the first transfer gathered on.
+      let gatheredFrom = gathered.members.map { transfers.bucket[$0] }.min()!
+      var from = outStart
+      while from < outEnd, transfers.bucket[Int(out[from])] < gatheredFrom { from += 1 }
       let scattered = group(
-        out, outStart..<outEnd, units: unitsOut, by: transfers.target, excluding: senders, repeatRate: paying)
+        out, from..<outEnd, units: unitsOut, by: transfers.target, excluding: senders, repeatRate: paying)
       guard scattered.members.count >= minParts else { continue }
       let sumIn = gathered.members.reduce(0.0) { $0 + Double(transfers.totalMicros[$1]) }
       let sumOut = scattered.members.reduce(0.0) { $0 + Double(transfers.totalMicros[$1]) }
       guard sumOut <= sumIn, sumOut >= (1 - skim) * sumIn else { continue }
       let log10p =
-        gathered.log10Chance(read: end - start) + scattered.log10Chance(read: outEnd - outStart) + log10(skim)
+        gathered.log10Chance(read: end - start) + scattered.log10Chance(read: outEnd - from)
+        + log10(max(skim, 0.01))
       if log10p < best?.log10p ?? 0 { best = (gathered.members + scattered.members, log10p) }
     }
     return best
@@ -145,44 +153,65 @@ struct GatheringHubs {
     }
   }
 
-  /// The largest group among the transfers `window` of `all` (one
-  /// account's transfers in, or out; `units` their units, sorted) whose
-  /// units lie within ``tolerance`` of their median, one transfer per
-  /// counterpart (its `counterpart` column), none of them in `excluding`. Its share is the background's
-  /// or, if larger, that of the account's own transfers outside the window:
-  /// an account that always pays (or is always paid) one sum shows a habit,
-  /// not a coincidence, when it does so again.
+  /// The group among the transfers `window` of `all` (one account's
+  /// transfers in, or out; `units` their units, sorted): the band of units
+  /// (top at most 1 + 2 · ``tolerance`` times bottom) holding the most
+  /// distinct counterparts (its `counterpart` column), none in `excluding`
+  /// nor routine, one transfer each. Its share is the largest of the
+  /// background's, the account's own outside the window (a habit, not a
+  /// coincidence) and `repeatRate`.
   func group(
     _ all: ArraySlice<Int32>, _ window: Range<Int>, units: [Int64], by counterpart: [Int32], excluding: Set<Int32>,
     repeatRate: Double
   ) -> Group {
-    var seen: Set<Int32> = []
     let sorted = all[window].map(Int.init).filter {
-      transfers.unitMicros[$0] > 0 && !excluding.contains(counterpart[$0])
+      transfers.unitMicros[$0] > 0 && !excluding.contains(counterpart[$0]) && !isRoutine($0)
     }
     .sorted { transfers.unitMicros[$0] < transfers.unitMicros[$1] }
-    .filter { seen.insert(counterpart[$0]).inserted }
-    var best = 0..<0
+    // The band holding the most distinct counterparts (a sliding window
+    // over the sorted units; `inBand` counts each counterpart's transfers
+    // in it: a window holds at most ``maxWindow``, so a list is enough).
+    var inBand: [(counterpart: Int32, count: Int)] = []
+    var best = 0..<0, bestCount = 0
     var low = 0
     for high in sorted.indices {
-      // Within `tolerance` of the median: the ends at most 2 · tolerance apart, relatively.
+      let added = counterpart[sorted[high]]
+      if let i = inBand.firstIndex(where: { $0.counterpart == added }) {
+        inBand[i].count += 1
+      } else {
+        inBand.append((added, 1))
+      }
       let lowest = Double(transfers.unitMicros[sorted[high]]) / (1 + 2 * tolerance)
-      while Double(transfers.unitMicros[sorted[low]]) < lowest { low += 1 }
-      if high + 1 - low > best.count { best = low..<(high + 1) }
+      while Double(transfers.unitMicros[sorted[low]]) < lowest {
+        let i = inBand.firstIndex { $0.counterpart == counterpart[sorted[low]] }!
+        inBand[i].count -= 1
+        if inBand[i].count == 0 { inBand.remove(at: i) }
+        low += 1
+      }
+      if inBand.count > bestCount { (best, bestCount) = (low..<(high + 1), inBand.count) }
     }
-    let members = Array(sorted[best])
+    var seen: Set<Int32> = []
+    let members = sorted[best].filter { seen.insert(counterpart[$0]).inserted }
     guard !members.isEmpty else { return Group(members: [], share: 1) }
     let median = transfers.unitMicros[members[members.count / 2]]
     let spread = members.map { abs(Double(transfers.unitMicros[$0] - median)) / Double(median) }.max() ?? 0
     let band = min(max(spread, 0.01), 1)
     let floor = Int64((Double(median) * (1 - band)).rounded(.up))
-    let ceiling = Int64((Double(median) * (1 + band)).rounded(.down))
+    let ceiling = Int64(min((Double(median) * (1 + band)).rounded(.down), Double(Int64.max / 2)))
     // The account's transfers in the band (`units` sorted), less the window's.
     var habitual = Self.count(units, atMost: ceiling) - Self.count(units, atMost: floor - 1)
     for i in window where (floor...ceiling).contains(transfers.unitMicros[Int(all[i])]) { habitual -= 1 }
     let others = all.count - window.count
     let habit = others > 0 ? Double(habitual) / Double(others) : 0
     return Group(members: members, share: max(amounts.share(near: median, tolerance: band), habit, repeatRate))
+  }
+
+  /// Whether transfer `t`'s pair pays on occasions more than ``window``
+  /// buckets apart: a tenant's rent, a member's dues, an agent's remittance
+  /// to an owner recur, which money passed through a hub once does not.
+  func isRoutine(_ t: Int) -> Bool {
+    let run = transfers.pairRun(of: t)
+    return transfers.bucket[run.upperBound - 1] - transfers.bucket[run.lowerBound] > window
   }
 
   /// How many of the sorted `units` are at most `bound` (a binary search).
@@ -195,9 +224,9 @@ struct GatheringHubs {
     return low
   }
 
-  /// How often, in the set, an account's next transfer out (or in, for
-  /// `incoming`) carries the unit of its one before, within 1 %: the chance
-  /// that a payer repeats itself, which a group of near-equal transfers of
+  /// How often, over the set's consecutive pairs of one account's
+  /// transfers out (or in, for `incoming`), the later carries the unit of
+  /// the earlier, within 1 %: the chance that a payer repeats itself, which a group of near-equal transfers of
   /// one account needs to beat. Where every account pays one habitual sum
   /// (AMLSim's normal accounts), it is near 1 and such a group is no
   /// evidence; where people pay what each purchase costs, it is small.
