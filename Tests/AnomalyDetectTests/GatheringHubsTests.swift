@@ -1,4 +1,5 @@
 import SignalGraph
+import SplitMix
 import Testing
 
 @testable import AnomalyDetect
@@ -12,22 +13,18 @@ import Testing
   /// `accounts` accounts each paying another a varied sum about weekly for 120 days.
   static func variedBackground(accounts: Int = 80, seed: UInt64 = 5) -> SignalSet {
     var set = SignalSet()
-    var rng = seed
-    func next() -> UInt64 {
-      rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return rng >> 33
-    }
+    var random = SplitMix64(seed: seed)
     var id = 0
     for a in 0..<accounts {
-      var d = Int64(next() % 7)
+      var d = Int64(random.next() % 7)
       while d < 120 {
         id += 1
-        let to = (a + 1 + Int(next() % UInt64(accounts - 1))) % accounts
-        let cents = Int64(1_000 + next() % 49_000)
+        let to = (a + 1 + Int(random.next() % UInt64(accounts - 1))) % accounts
+        let cents = Int64(1_000 + random.next() % 49_000)
         set.addPayment(
           id: "v\(id)", source: "h\(a)", target: "h\(to)", amount: Amount(micros: cents * 10_000),
           time: Flows.start + d * Flows.day)
-        d += 5 + Int64(next() % 5)
+        d += 5 + Int64(random.next() % 5)
       }
     }
     return set
