@@ -89,6 +89,15 @@ import Testing
     #expect(Set(finding.accounts.map { set.accounts.ids[$0] }).isSuperset(of: ["hub", "g1", "g2", "g3", "g4"]))
   }
 
+  @Test func aSenderPayingItsHabitualSumDoesNotCompleteAGroup() {
+    var set = Self.variedBackground()
+    Self.hub(&set, into: [123_400, 124_150], out: [119_000, 119_300, 118_800])
+    // A third sender whose 1 236.00 is what it pays everyone, every week.
+    for week in Int64(0)..<8 { Flows.pay(&set, "regular", "h\(week)", cents: 123_600, day: 3 + 7 * week) }
+    Flows.pay(&set, "regular", "hub", cents: 123_600, day: 12)
+    #expect(findings(set).isEmpty)
+  }
+
   @Test func noSkimAllowedStillGivesAFiniteScore() throws {
     var set = Self.variedBackground()
     Self.hub(&set, into: [123_400, 123_400, 123_400, 123_400], out: [164_533, 164_533, 164_534])

@@ -26,14 +26,15 @@ import SignalGraph
 /// p = C(nᵢ, k) · qᵢ^(k−1) · C(nₒ, m) · qₒ^(m−1) · skim
 /// ```
 ///
-/// *n*ᵢ and *n*ₒ the transfers in and out read, and *q* the largest of:
+/// *n*ᵢ and *n*ₒ the transfers in and out read, and *q* the larger of
 /// the share of all payments within the group's own relative spread (at
-/// least 1 %) of its median unit; the share of the account's own transfers
-/// in (or out) outside the window that lie there (an account that always
-/// pays one sum pays it again by habit); and the set's rate of one
-/// account's consecutive transfers out (or in) repeating a unit within 1 %
-/// (``repeatRate(_:_:)``: where every payer always pays one sum, equal
-/// payments out are no evidence). ``skim`` (at least 1 %) stands,
+/// least 1 %) of its median unit and the account's habit: the share of its
+/// own transfers in (or out) outside the window that lie there (an account
+/// that always pays one sum pays it again by habit) or, when it has fewer
+/// than ``minParts`` of those, the set's rate of one account's consecutive
+/// transfers out (or in) repeating a unit within 1 % (``repeatRate(_:_:)``:
+/// where every payer always pays one sum, equal payments out are no
+/// evidence). ``skim`` (at least 1 %) stands,
 /// generously, for the chance that the two sums agree. It is a seed when
 /// *p* · *T* ≤ ``alpha``, *T* the windows read (a Bonferroni bound over
 /// every start). Only the strongest window of each account is kept.
@@ -79,12 +80,13 @@ struct GatheringHubs {
 
   /// The gathering hubs too unlikely for the honest background.
   func seeds() -> [Hub] {
-    let paying = Self.repeatRate(transfers.outgoing, transfers)
-    let paid = Self.repeatRate(transfers.incoming, transfers)
+    var habits = Habits(accounts: transfers.incoming.offsets.count - 1)
     var found: [(transfers: [Int], log10p: Double)] = []
     var windows = 0
     for h in 0..<Int32(transfers.incoming.offsets.count - 1) {
-      if let best = strongestWindow(of: h, paying: paying, paid: paid, windows: &windows) { found.append(best) }
+      if let best = strongestWindow(of: h, habits: &habits, windows: &windows) {
+        found.append(best)
+      }
     }
     let tests = log10(Double(max(windows, 1)))
     return found.compactMap { hub in
@@ -95,8 +97,8 @@ struct GatheringHubs {
 
   /// The most unlikely window of account `h` that gathers and scatters
   /// (its transfers in then out, and log₁₀ *p*), adding the windows read to
-  /// `windows`; `paying` and `paid` are the set's repeat rates out and in.
-  func strongestWindow(of h: Int32, paying: Double, paid: Double, windows: inout Int)
+  /// `windows`.
+  func strongestWindow(of h: Int32, habits: inout Habits, windows: inout Int)
     -> (transfers: [Int], log10p: Double)?
   {
     let into = transfers.incoming.edges(of: h), out = transfers.outgoing.edges(of: h)
@@ -104,22 +106,38 @@ struct GatheringHubs {
     var best: (transfers: [Int], log10p: Double)?
     var end = into.startIndex, outStart = out.startIndex, outEnd = out.startIndex
     var unitsIn: [Int64] = [], unitsOut: [Int64] = []
+    // A window ending where the one before ended holds less of the same:
+    // it is read again only when the one before failed for holding too
+    // much (too many transfers, or sums that do not agree).
+    var previousEnd = -1
+    var retry = false
     for start in into.indices {
       let first = transfers.bucket[Int(into[start])]
       end = max(end, start)
       while end < into.endIndex, transfers.bucket[Int(into[end])] <= first + window { end += 1 }
-      guard end - start >= minParts, end - start <= maxWindow else { continue }
+      guard end != previousEnd || retry else { continue }
+      (previousEnd, retry) = (end, false)
+      guard end - start >= minParts else { continue }
+      guard end - start <= maxWindow else {
+        retry = true
+        continue
+      }
       let last = transfers.bucket[Int(into[end - 1])]
       while outStart < out.endIndex, transfers.bucket[Int(out[outStart])] < first { outStart += 1 }
       outEnd = max(outEnd, outStart)
       while outEnd < out.endIndex, transfers.bucket[Int(out[outEnd])] <= last + window { outEnd += 1 }
-      guard outEnd - outStart >= minParts, outEnd - outStart <= maxWindow else { continue }
+      guard outEnd - outStart >= minParts else { continue }
+      guard outEnd - outStart <= maxWindow else {
+        retry = true
+        continue
+      }
       windows += 1
       if unitsIn.isEmpty {
         unitsIn = into.map { transfers.unitMicros[Int($0)] }.sorted()
         unitsOut = out.map { transfers.unitMicros[Int($0)] }.sorted()
       }
-      let gathered = group(into, start..<end, units: unitsIn, by: transfers.source, excluding: [], repeatRate: paid)
+      let gathered = group(
+        into, start..<end, units: unitsIn, gathering: true, excluding: [], habits: &habits)
       guard gathered.members.count >= minParts else { continue }
       let senders = Set(gathered.members.map { transfers.source[$0] })
       // Paid on from the first transfer gathered on.
@@ -127,11 +145,14 @@ struct GatheringHubs {
       var from = outStart
       while from < outEnd, transfers.bucket[Int(out[from])] < gatheredFrom { from += 1 }
       let scattered = group(
-        out, from..<outEnd, units: unitsOut, by: transfers.target, excluding: senders, repeatRate: paying)
+        out, from..<outEnd, units: unitsOut, gathering: false, excluding: senders, habits: &habits)
       guard scattered.members.count >= minParts else { continue }
       let sumIn = gathered.members.reduce(0.0) { $0 + Double(transfers.totalMicros[$1]) }
       let sumOut = scattered.members.reduce(0.0) { $0 + Double(transfers.totalMicros[$1]) }
-      guard sumOut <= sumIn, sumOut >= (1 - skim) * sumIn else { continue }
+      guard sumOut <= sumIn, sumOut >= (1 - skim) * sumIn else {
+        retry = true
+        continue
+      }
       let log10p =
         gathered.log10Chance(read: end - start) + scattered.log10Chance(read: outEnd - from)
         + log10(max(skim, 0.01))
@@ -154,18 +175,22 @@ struct GatheringHubs {
   }
 
   /// The group among the transfers `window` of `all` (one account's
-  /// transfers in, or out; `units` their units, sorted): the band of units
-  /// (top at most 1 + 2 · ``tolerance`` times bottom) holding the most
-  /// distinct counterparts (its `counterpart` column), none in `excluding`
-  /// nor routine, one transfer each. Its share is the largest of the
-  /// background's, the account's own outside the window (a habit, not a
-  /// coincidence) and `repeatRate`.
+  /// transfers in when `gathering`, else out; `units` their units, sorted):
+  /// the band of units (top at most 1 + 2 · ``tolerance`` times bottom)
+  /// holding the most distinct counterparts (senders when `gathering`, else
+  /// receivers), none in `excluding`, routine or paying its habitual sum,
+  /// one transfer each. Its share is the larger of the
+  /// background's and the account's own habit: the share of its transfers
+  /// outside the window in the band, or, with fewer than ``minParts`` of
+  /// those, the set's repeat rate (``repeatRate(sender:_:)``).
   func group(
-    _ all: ArraySlice<Int32>, _ window: Range<Int>, units: [Int64], by counterpart: [Int32], excluding: Set<Int32>,
-    repeatRate: Double
+    _ all: ArraySlice<Int32>, _ window: Range<Int>, units: [Int64], gathering: Bool, excluding: Set<Int32>,
+    habits: inout Habits
   ) -> Group {
+    let counterpart = gathering ? transfers.source : transfers.target
     let sorted = all[window].map(Int.init).filter {
       transfers.unitMicros[$0] > 0 && !excluding.contains(counterpart[$0]) && !isRoutine($0)
+        && !isHabitual($0, sender: gathering, &habits)
     }
     .sorted { transfers.unitMicros[$0] < transfers.unitMicros[$1] }
     // The band holding the most distinct counterparts (a sliding window
@@ -201,9 +226,10 @@ struct GatheringHubs {
     // The account's transfers in the band (`units` sorted), less the window's.
     var habitual = Self.count(units, atMost: ceiling) - Self.count(units, atMost: floor - 1)
     for i in window where (floor...ceiling).contains(transfers.unitMicros[Int(all[i])]) { habitual -= 1 }
+    // The account's own habit where it has a history outside the window, else the set's.
     let others = all.count - window.count
-    let habit = others > 0 ? Double(habitual) / Double(others) : 0
-    return Group(members: members, share: max(amounts.share(near: median, tolerance: band), habit, repeatRate))
+    let habit = others >= minParts ? Double(habitual) / Double(others) : repeatRate(sender: !gathering, &habits)
+    return Group(members: members, share: max(amounts.share(near: median, tolerance: band), habit))
   }
 
   /// Whether transfer `t`'s pair pays on occasions more than ``window``
@@ -212,6 +238,60 @@ struct GatheringHubs {
   func isRoutine(_ t: Int) -> Bool {
     let run = transfers.pairRun(of: t)
     return transfers.bucket[run.upperBound - 1] - transfers.bucket[run.lowerBound] > window
+  }
+
+  /// Each account's habitual sum out and in, and the set's repeat rates,
+  /// worked out when first asked (only for the windows read).
+  struct Habits {
+    /// Per account, its habitual sum out and in: −1 until worked out, 0 for none.
+    var out: [Int64], into: [Int64]
+    /// ``repeatRate(_:_:)`` out and in, once worked out.
+    var repeatOut: Double?, repeatIn: Double?
+
+    init(accounts: Int) {
+      out = Array(repeating: -1, count: accounts)
+      into = out
+    }
+  }
+
+  /// Whether transfer `t`'s counterpart (its `sender`, for a transfer
+  /// gathered; else its receiver) pays (or is paid) it as its habitual sum
+  /// (``habitualUnit(_:)``): a sender paying what it pays everyone, as every
+  /// account in AMLSim does, matches a hub's other senders by chance, not
+  /// by design.
+  func isHabitual(_ t: Int, sender: Bool, _ habits: inout Habits) -> Bool {
+    let account = sender ? transfers.source[t] : transfers.target[t]
+    var habit = sender ? habits.out[Int(account)] : habits.into[Int(account)]
+    if habit < 0 {
+      habit = habitualUnit(sender ? transfers.outgoing.edges(of: account) : transfers.incoming.edges(of: account))
+      if sender { habits.out[Int(account)] = habit } else { habits.into[Int(account)] = habit }
+    }
+    return habit > 0 && abs(Double(transfers.unitMicros[t] - habit)) <= 0.01 * Double(habit)
+  }
+
+  /// The set's repeat rate of transfers out (`sender`) or in, worked out once.
+  func repeatRate(sender: Bool, _ habits: inout Habits) -> Double {
+    if let known = sender ? habits.repeatOut : habits.repeatIn { return known }
+    let rate = Self.repeatRate(sender ? transfers.outgoing : transfers.incoming, transfers)
+    if sender { habits.repeatOut = rate } else { habits.repeatIn = rate }
+    return rate
+  }
+
+  /// The sum paid on at least half of the transfers `run` (one account's,
+  /// out or in) and on two at least, within 1 % (the middle of the fullest
+  /// such band among its first ``maxWindow``), or 0: the account's habit.
+  /// One match among a busy person's many payments is chance.
+  func habitualUnit(_ run: ArraySlice<Int32>) -> Int64 {
+    let units = run.prefix(maxWindow).map { transfers.unitMicros[Int($0)] }.sorted()
+    guard units.count >= 2 else { return 0 }
+    var low = 0
+    var fullest = 0..<0
+    for high in units.indices {
+      while Double(units[high]) > Double(units[low]) * 1.02 { low += 1 }
+      if high + 1 - low > fullest.count { fullest = low..<(high + 1) }
+    }
+    guard fullest.count >= 2 && 2 * fullest.count >= units.count else { return 0 }
+    return units[(fullest.lowerBound + fullest.upperBound - 1) / 2]
   }
 
   /// How many of the sorted `units` are at most `bound` (a binary search).
