@@ -16,7 +16,11 @@ import SplitMix
 /// - `scatterGather`: a source pays 3–5 intermediaries within a day, and each
 ///   passes 95–99 % of it on to one other account within six days;
 /// - `stack`: money passed on through a chain of 4–6 accounts, a hop every
-///   1–4 days, keeping 1–4 % at each (layering).
+///   1–4 days, keeping 1–4 % at each (layering);
+/// - `gatherScatter`: 3–5 senders each pay one hub a near-equal sum (±1.5 %)
+///   over 1–6 days, and the hub pays what came in, less 2–4 %, straight on
+///   to 3–5 other accounts in near-equal sums within a week (AMLworld's
+///   gather-scatter).
 ///
 /// For example:
 ///
@@ -27,7 +31,7 @@ import SplitMix
 ///     schemes.inject(into: &world, rng: &rng)
 struct CollusivePayments {
   enum Variant: CaseIterable {
-    case splitFanIn, slowRing, scatterGather, stack
+    case splitFanIn, slowRing, scatterGather, stack, gatherScatter
   }
 
   let variants: [Variant]
@@ -47,6 +51,7 @@ struct CollusivePayments {
       case .slowRing: slowRing(start, &world, &rng)
       case .scatterGather: scatterGather(start, &world, &rng)
       case .stack: stack(start, &world, &rng)
+      case .gatherScatter: gatherScatter(start, &world, &rng)
       }
       world.role = .honest
     }
@@ -120,6 +125,27 @@ struct CollusivePayments {
       world.pay(src, dst, cents: cents, at: ts)
       cents = cents * UInt64(rng.int(in: 96...99)) / 100
       ts += rng.uint32(in: SynthClock.day...(4 * SynthClock.day))
+    }
+  }
+
+  private func gatherScatter(_ start: UInt32, _ world: inout SynthWorld, _ rng: inout SplitMix64) {
+    let senders = rng.int(in: 3...5), receivers = rng.int(in: 3...5)
+    let members = draft(1 + senders + receivers, &world, &rng)
+    let hub = members[0]
+    let cents = rng.int(in: 20_000...300_000)
+    var gathered = 0
+    var ts = start
+    for sender in members[1...senders] {
+      let part = cents * rng.int(in: 985...1_015) / 1_000
+      world.pay(sender, hub, cents: UInt64(part), at: ts)
+      gathered += part
+      ts += rng.uint32(in: (2 * SynthClock.hour)...(36 * SynthClock.hour))
+    }
+    let share = gathered * rng.int(in: 96...98) / 100 / receivers
+    for receiver in members[(1 + senders)...] {
+      ts += rng.uint32(in: (2 * SynthClock.hour)...(40 * SynthClock.hour))
+      guard ts < SynthClock.end else { return }
+      world.pay(hub, receiver, cents: UInt64(share * rng.int(in: 995...1_005) / 1_000), at: ts)
     }
   }
 }

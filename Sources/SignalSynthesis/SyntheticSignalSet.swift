@@ -26,8 +26,8 @@ public struct SyntheticSignalSet: Sendable {
   /// The seed that determines every byte.
   let seed: UInt64
   /// Whether the slow anti-money-laundering schemes of `CollusivePayments`
-  /// (split fan-ins, rings going round once, scatter-gathers, stacks) are
-  /// planted too.
+  /// (split fan-ins, rings going round once, scatter-gathers, stacks,
+  /// gather-scatters) are planted too.
   let amlTypologies: Bool
 
   /// Describes a signal set; nothing is generated until `write(to:)`.

@@ -39,7 +39,10 @@ extension Fraudscan {
     @Argument(help: "The directory to write (created if missing).")
     var output: String
 
-    @Flag(help: "Also plant slow laundering schemes: split fan-ins, rings going round once, scatter-gathers, stacks.")
+    @Flag(
+      help:
+        "Also plant slow laundering schemes: split fan-ins, rings going round once, scatter-gathers, stacks, gather-scatters."
+    )
     var amlTypologies = false
 
     @Flag(help: "Also write expected.json with the quality targets, so `fraudscan replay` can check the set.")
