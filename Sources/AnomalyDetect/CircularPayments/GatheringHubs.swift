@@ -18,7 +18,8 @@ import SignalGraph
 /// not senders, paid no earlier than the first transfer gathered. A pair
 /// that pays on occasions more than ``window`` apart (a tenant's rent, a
 /// member's dues, an agent's remittance to an owner) is routine and joins
-/// no group (``isRoutine(_:)``). With *k* ≥ ``minParts`` transfers in and
+/// no group (``isRoutine(_:)``), nor does a counterpart paying (or paid)
+/// its habitual sum (``isHabitual(_:sender:_:)``). With *k* ≥ ``minParts`` transfers in and
 /// *m* ≥ ``minParts`` out, and the sum paid out within [1 − ``skim``, 1]
 /// of the sum paid in, the chance of the coincidence is
 ///
@@ -34,10 +35,10 @@ import SignalGraph
 /// than ``minParts`` of those, the set's rate of one account's consecutive
 /// transfers out (or in) repeating a unit within 1 % (``repeatRate(_:_:)``:
 /// where every payer always pays one sum, equal payments out are no
-/// evidence). ``skim`` (at least 1 %) stands,
-/// generously, for the chance that the two sums agree. It is a seed when
-/// *p* · *T* ≤ ``alpha``, *T* the windows read (a Bonferroni bound over
-/// every start). Only the strongest window of each account is kept.
+/// evidence). ``skim`` (at least 1 %) stands, generously, for the chance
+/// that the two sums agree. It is a seed when *p* · *T* ≤ ``alpha``, *T*
+/// the windows read (a Bonferroni bound over every start). Only the
+/// strongest window of each account is kept.
 ///
 /// Honest money does this rarely: an employer pays near-equal salaries out
 /// of takings that are not near-equal; a club collects equal dues and pays
@@ -51,7 +52,8 @@ import SignalGraph
 ///     let seeds = hubs.seeds()   // each: the transfers in and out, and its surprise
 ///
 /// - Complexity: O(*t* · *w* log *w*) for *t* transfers and windows of at
-///   most *w* = ``maxWindow`` transfers.
+///   most *w* = ``maxWindow`` transfers, plus O(*w* log *w*) once for each
+///   counterpart whose habit is asked.
 struct GatheringHubs {
   /// The transfers searched.
   let transfers: PaymentTransfers
@@ -164,7 +166,8 @@ struct GatheringHubs {
   /// A group of transfers with near-equal units.
   struct Group {
     var members: [Int]
-    /// The share of all payments within the group's spread of its median unit.
+    /// The chance that a transfer lies in the group's band: the larger of
+    /// the background's share there and the account's habit.
     var share: Double
 
     /// log₁₀ of C(*n*, *k*) · *q*^(*k*−1) for the group of *k* among *n* transfers read.
