@@ -183,7 +183,8 @@ import Testing
     }
     let transfers = PaymentTransfers(set, bucketSeconds: Self.day)
     let chains = RelayChains(
-      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), hopWindow: 14, skim: 0.1,
+      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), habits: PayerAmounts(transfers),
+      hopWindow: 14, skim: 0.1,
       maxHops: 8, alpha: 0.01)
     let found = try #require(chains.scatterGathers().first)
     #expect(found.transfers.count == 6)
@@ -219,7 +220,8 @@ import Testing
     // in the background's busy band).
     let transfers = PaymentTransfers(set, bucketSeconds: Self.day)
     let chains = RelayChains(
-      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), hopWindow: 14, skim: 0.1,
+      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), habits: PayerAmounts(transfers),
+      hopWindow: 14, skim: 0.1,
       maxHops: 8, alpha: 0.01)
     let links = (0..<transfers.count).filter { chain.contains(set.accounts.ids[transfers.source[$0]]) }
       .flatMap { t in chains.hops(of: t).filter { chain.contains(set.accounts.ids[transfers.target[Int($0.next)]]) } }
@@ -245,18 +247,25 @@ import Testing
     }
     let transfers = PaymentTransfers(set, bucketSeconds: Self.day)
     let chains = RelayChains(
-      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), hopWindow: 14, skim: 0.1,
+      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), habits: PayerAmounts(transfers),
+      hopWindow: 14, skim: 0.1,
       maxHops: 8, alpha: 0.01)
     func onRing(_ t: Int) -> Bool {
       let from = set.accounts.ids[transfers.source[t]], to = set.accounts.ids[transfers.target[t]]
       let ringAmounts = (0..<Int64(4)).map { u - $0 * 10_000 }
       return ringAmounts.contains(transfers.unitMicros[t]) && members.contains(from) && members.contains(to)
     }
+    let amounts = AmountDistribution(set.payments.amountMicros)
     let ringHops = (0..<transfers.count).filter(onRing).flatMap { t in
-      chains.hops(of: t).filter { onRing(Int($0.next)) }
+      chains.hops(of: t).filter { onRing(Int($0.next)) }.map { (relayed: t, hop: $0) }
     }
-    // Some hop is too likely for a stack to follow, yet the ring is a seed.
-    #expect(ringHops.contains { Double($0.looked) * $0.q > chains.maxHopChance })
+    // By the background's amounts, some hop is too likely for a stack to
+    // follow, yet the ring is a seed.
+    #expect(
+      ringHops.contains { relayed, hop in
+        let passed = transfers.unitMicros[Int(hop.next)], received = transfers.unitMicros[relayed]
+        return Double(hop.looked) * amounts.share(in: passed...received) > chains.maxHopChance
+      })
     let (rings, _) = chains.relayedPaths()
     let ring = try #require(
       rings.first { Set($0.transfers.map { set.accounts.ids[transfers.source[$0]] }) == Set(members) })
@@ -349,7 +358,8 @@ import Testing
     for j in 0..<50 { Self.pay(&set, "hub", "out\(j)", cents: 10_000, day: 3) }
     let transfers = PaymentTransfers(set, bucketSeconds: Self.day)
     let chains = RelayChains(
-      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), hopWindow: 7, skim: 0.1,
+      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), habits: PayerAmounts(transfers),
+      hopWindow: 7, skim: 0.1,
       maxHops: 8, alpha: 0.01)
     #expect((0..<transfers.count).allSatisfy { chains.hops(of: $0).isEmpty })
     #expect(findings(set).isEmpty)

@@ -32,9 +32,12 @@ struct AmountDistribution {
   /// The share of payments whose amount lies within `tolerance` (relative)
   /// of `amount`: in `amount·(1 − tolerance) … amount·(1 + tolerance)`.
   func share(near amount: Int64, tolerance: Double) -> Double {
-    let low = Int64((Double(amount) * (1 - tolerance)).rounded(.down))
-    let high = Int64((Double(amount) * (1 + tolerance)).rounded(.up))
-    return fraction(inRange: low, high)
+    share(in: Self.band(near: amount, tolerance: tolerance))
+  }
+
+  /// The amounts within `tolerance` (relative) of `amount`, widened outward to whole micros.
+  static func band(near amount: Int64, tolerance: Double) -> ClosedRange<Int64> {
+    Int64((Double(amount) * (1 - tolerance)).rounded(.down))...Int64((Double(amount) * (1 + tolerance)).rounded(.up))
   }
 
   /// The share of payments whose amount lies in `low...high`.

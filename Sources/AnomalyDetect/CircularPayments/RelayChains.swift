@@ -15,7 +15,10 @@ import Foundation
 /// in other parts). Among the *k* transfers out of *Y* in that
 /// window, the chance that one matches is *k* · *q*, *q* the share of
 /// payments whose amount lies between the amount passed on and *u* (at
-/// least as close to *u* as the one seen; exactly *u* when they are equal).
+/// least as close to *u* as the one seen; exactly *u* when they are equal),
+/// read against *Y*'s own habit (``PayerAmounts``: an account that pays one
+/// sum to everyone rarely passes on a new one by chance, and one passing on
+/// its usual sum does so by routine).
 /// A stack follows a hop only when *k* · *q* ≤ ``maxHopChance``
 /// (0.05): a hop that chance readily explains is no evidence of layering; a ring,
 /// whose evidence is closing on its origin, follows hops up to
@@ -56,7 +59,9 @@ import Foundation
 ///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
 ///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)   // hops counted in days
 ///     let amounts = AmountDistribution(set.payments.amountMicros)
-///     let chains = RelayChains(transfers: transfers, amounts: amounts, hopWindow: 7, skim: 0.1, maxHops: 8, alpha: 0.01)
+///     let habits = PayerAmounts(transfers)
+///     let chains = RelayChains(
+///       transfers: transfers, amounts: amounts, habits: habits, hopWindow: 7, skim: 0.1, maxHops: 8, alpha: 0.01)
 ///     let (rings, stacks) = chains.relayedPaths()
 ///     let seeds = rings + stacks + chains.scatterGathers()
 ///
@@ -171,8 +176,8 @@ struct RelayChains {
 
   /// Finds every relay hop among `transfers` with one sweep per account.
   init(
-    transfers: PaymentTransfers, amounts: AmountDistribution, hopWindow: Int64, skim: Double, maxHops: Int,
-    alpha: Double
+    transfers: PaymentTransfers, amounts: AmountDistribution, habits: PayerAmounts, hopWindow: Int64, skim: Double,
+    maxHops: Int, alpha: Double
   ) {
     (self.transfers, self.amounts, self.hopWindow) = (transfers, amounts, hopWindow)
     (self.skim, self.maxHops, self.alpha) = (skim, maxHops, alpha)
@@ -207,9 +212,16 @@ struct RelayChains {
         for (next, amount, u) in matches {
           // The chance of passing on an amount at least this close to what
           // arrived, and of one anywhere in the relay band.
+          // How close, read against the relaying account's own habit
+          // (``PayerAmounts``): an account that pays one sum to everyone
+          // rarely pays on a new one by chance.
+          let close = amount...u
           let lowest = Self.bandFloor(u, skim: skim)
           let hop = Hop(
-            next: Int32(next), looked: Int32(high - low), q: amounts.share(in: amount...u),
+            next: Int32(next), looked: Int32(high - low),
+            q: habits.share(
+              of: Int32(account), to: target[next], pairTransfers: transfers.pairRun(of: next).count, in: close,
+              background: amounts.share(in: close)),
             band: amounts.share(in: min(lowest, amount)...u))
           found.append((Int32(relayed), hop))
         }

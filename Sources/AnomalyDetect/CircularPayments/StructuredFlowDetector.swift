@@ -161,8 +161,9 @@ public struct StructuredFlowDetector: Detector {
   public func findings(in set: SignalSet, graph: GraphIndex) -> [Finding] {
     let transfers = PaymentTransfers(set, bucketSeconds: thresholds.bucketSeconds)
     let amounts = AmountDistribution(set.payments.amountMicros)
+    let habits = PayerAmounts(transfers)
     let relays = RelayChains(
-      transfers: transfers, amounts: amounts, hopWindow: relayBuckets,
+      transfers: transfers, amounts: amounts, habits: habits, hopWindow: relayBuckets,
       skim: thresholds.skim, maxHops: thresholds.maxRingHops, alpha: thresholds.alpha)
     let (rings, stacks) = relays.relayedPaths()
     let seeds =
@@ -178,7 +179,7 @@ public struct StructuredFlowDetector: Detector {
     let seedTransfers = Set(seeds.flatMap(\.transfers))
     let background = amounts.excluding(
       seedTransfers.lazy.flatMap { transfers.payments(of: $0) }.map { set.payments.amountMicros[Int($0)] })
-    let links = self.links(from: seeds, transfers, amounts: background)
+    let links = self.links(from: seeds, transfers, amounts: background, habits: habits)
     return structures(seeds: seeds, links: links, transfers, in: set)
   }
 
@@ -258,7 +259,9 @@ public struct StructuredFlowDetector: Detector {
   /// A link from a transfer whose structure already holds *c* transfers
   /// needs *c* times the surprise (a Bonferroni bound over the structure's
   /// tests), so a big structure does not gather chance neighbours.
-  func links(from seeds: [Seed], _ transfers: PaymentTransfers, amounts: AmountDistribution) -> [Link] {
+  func links(from seeds: [Seed], _ transfers: PaymentTransfers, amounts: AmountDistribution, habits: PayerAmounts)
+    -> [Link]
+  {
     var chosen = [Bool](repeating: false, count: transfers.count)
     var isSeed = [Bool](repeating: false, count: transfers.count)
     var structures = DisjointSets(count: transfers.count)
@@ -295,7 +298,7 @@ public struct StructuredFlowDetector: Detector {
         let looked = Double(inRange.count)
         for c in inRange {
           let other = Int(c)
-          guard var q = matchChance(t, other, role: role, transfers, amounts: amounts) else { continue }
+          guard var q = matchChance(t, other, role: role, transfers, amounts: amounts, habits: habits) else { continue }
           if isSeed[other] { q *= seedShare }
           let split = isSeed[other] ? 0 : Self.log10SplitChance(other, transfers, amounts: amounts, days: days)
           let surprise = -log10(looked * q * Double(structures.size(of: Int32(t)))) - split
@@ -316,20 +319,29 @@ public struct StructuredFlowDetector: Detector {
   /// does, or nil when it does not match: their units within
   /// ``Thresholds/amountTolerance`` (widened to the transfers' own spread),
   /// *q* the share of payments of exactly that unit or within the
-  /// tolerance of it. Money passed on (``LinkRole/relayed``,
-  /// ``LinkRole/fed``) may also match by its sum, as a relay of
+  /// tolerance of it, or more when `other`'s payer pays such sums to
+  /// others by habit (``PayerAmounts``: its routine, not a match). Money
+  /// passed on (``LinkRole/relayed``, ``LinkRole/fed``) may also match by
+  /// its sum, as a relay of
   /// ``RelayChains`` does: a transfer split into several payments and
   /// relayed as one (or paid in as one and split), within
   /// ``Thresholds/relayWindow``, the sum passed on at most what arrived and
   /// at least ``Thresholds/skim`` short of it, *q* the share of payments
   /// between the two.
   func matchChance(
-    _ t: Int, _ other: Int, role: LinkRole, _ transfers: PaymentTransfers, amounts: AmountDistribution
+    _ t: Int, _ other: Int, role: LinkRole, _ transfers: PaymentTransfers, amounts: AmountDistribution,
+    habits: PayerAmounts
   ) -> Double? {
     let unit = transfers.unitMicros[t], u = transfers.unitMicros[other]
     let tolerance = max(thresholds.amountTolerance, transfers.spread[t], transfers.spread[other])
     if Double(abs(u - unit)) <= tolerance * Double(max(u, unit)) {
-      return u == unit ? amounts.share(exactly: unit) : amounts.share(near: unit, tolerance: tolerance)
+      let range = u == unit ? unit...unit : AmountDistribution.band(near: unit, tolerance: tolerance)
+      let q = amounts.share(in: range)
+      // A payer paying its own routine amount matches by routine.
+      let routine = habits.share(
+        of: transfers.source[other], to: transfers.target[other], pairTransfers: transfers.pairRun(of: other).count,
+        in: range, background: q)
+      return max(q, routine)
     }
     // Money passed on as one sum: only within a relay's time, and no more than arrived.
     let (from, to) = role == .relayed ? (t, other) : role == .fed ? (other, t) : (-1, -1)

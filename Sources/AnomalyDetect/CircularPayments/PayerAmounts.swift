@@ -1,0 +1,132 @@
+import Foundation
+
+/// What a payer's own transfers say about the amount of its next one,
+/// beside the background's share.
+///
+/// People repeat their own amounts: a rent, a subscription, a wage, the
+/// price a shop charges. How strongly differs from payer to payer and from
+/// one population to another: in the simulated banks of IBM AMLSim every
+/// account pays one amount to everyone (a new amount is rare evidence),
+/// while a shopper or roommates splitting bills pay a new amount most of
+/// the time (a new amount tells little). The chance that payer *Y*'s
+/// transfer lies in an amount range mixes the two, as the next draw of a
+/// Chinese restaurant process (the Blackwell–MacQueen urn) does: with *n*
+/// other transfers of *Y*, *c* of them in the range, and *q* the
+/// background's share of the range,
+///
+/// ```text
+/// P = ν · q + (1 − ν) · c / n
+/// ```
+///
+/// its transfers to the payee at hand left out (that pair's own repeats
+/// are the structure judged, or its routine, which ``PairRoutine`` weighs),
+/// *ν* the chance that *Y* pays a new amount, from its own history: *k* new
+/// amounts among its *n* − 1 transfers after its first, shrunk towards the
+/// set's rate *r* (every payer's new amounts over every payer's transfers
+/// after the first) by a prior worth ``priorWeight`` transfers:
+/// *ν* = (*k* + ``priorWeight`` · *r*) / (*n* − 1 + ``priorWeight``). A
+/// transfer is new when no earlier transfer of its payer lies within
+/// ``tolerance`` of its unit (at most ``maxRead`` transfers read per payer).
+///
+/// A payer with no history gets the background's *q*; one that pays the
+/// amount by habit gets nearly 1 (its relay of that amount is its routine);
+/// one whose transfers all repeat a sum elsewhere gets about *q* · *ν*,
+/// little where payers keep to their sums; one that pays a new sum every
+/// time gets about *q*.
+///
+///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
+///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
+///     let habits = PayerAmounts(transfers)
+///     let p = habits.share(of: 0, to: 1, pairTransfers: 1, in: 100_000_000...103_000_000, background: 0.02)
+///
+/// - Complexity: O(*t* log *t*) to build for *t* transfers, with *t* units
+///   and one rate per account of memory; ``share(of:to:pairTransfers:in:background:)``
+///   O(log *n*).
+struct PayerAmounts {
+  /// The relative distance within which two units are one amount.
+  static let tolerance = 0.01
+  /// The most transfers of one payer read for its rate (a shop's thousands add nothing).
+  static let maxRead = 256
+  /// How many transfers' worth the set's rate weighs in a payer's own.
+  static let priorWeight = 2.0
+
+  /// *r*: the share of transfers after a payer's first that pay a new amount.
+  let setRate: Double
+  /// Per payer, its new amounts among its transfers read after the first, and those transfers.
+  private let newAmounts: [Int32], later: [Int32]
+  /// Per payer, where its units start in ``units`` (the transfers' outgoing offsets).
+  private let offsets: [Int]
+  /// Every payer's transfer units, ascending within each payer's run.
+  private let units: [Int64]
+  /// The payee of each of ``units``.
+  private let payees: [Int32]
+
+  /// Reads each payer's transfers in `transfers`.
+  init(_ transfers: PaymentTransfers) {
+    let out = transfers.outgoing
+    offsets = out.offsets
+    var units = [Int64](repeating: 0, count: out.edges.count)
+    var payees = [Int32](repeating: 0, count: out.edges.count)
+    var byUnit: [(unit: Int64, payee: Int32)] = []
+    var newAmounts = [Int32](repeating: 0, count: out.nodeCount)
+    var later = [Int32](repeating: 0, count: out.nodeCount)
+    var seen: [Int64] = []
+    for payer in 0..<out.nodeCount {
+      let run = out.offsets[payer]..<out.offsets[payer + 1]
+      guard !run.isEmpty else { continue }
+      seen.removeAll(keepingCapacity: true)
+      later[payer] = Int32(min(run.count, Self.maxRead) - 1)
+      for (i, e) in run.enumerated() {
+        let unit = transfers.unitMicros[Int(out.edges[e])]
+        units[e] = unit
+        guard i < Self.maxRead else { continue }
+        // Bucket order is time order: is this unit near one seen before?
+        let at = Self.firstIndex(in: seen[...]) { Double($0) >= Double(unit) * (1 - Self.tolerance) }
+        if at < seen.count, Double(seen[at]) <= Double(unit) * (1 + Self.tolerance) { continue }
+        if i > 0 { newAmounts[payer] += 1 }
+        seen.insert(unit, at: at)
+      }
+      byUnit = run.map { (units[$0], transfers.target[Int(out.edges[$0])]) }
+      byUnit.sort { $0.unit < $1.unit }
+      for (i, e) in run.enumerated() { (units[e], payees[e]) = byUnit[i] }
+    }
+    (self.units, self.payees) = (units, payees)
+    (self.newAmounts, self.later) = (newAmounts, later)
+    let allLater = later.reduce(0) { $0 + Int($1) }
+    setRate = allLater == 0 ? 1 : Double(newAmounts.reduce(0) { $0 + Int($1) }) / Double(allLater)
+  }
+
+  /// *ν*: the chance that `payer`'s next transfer is of a new amount.
+  func newAmountRate(of payer: Int32) -> Double {
+    let p = Int(payer)
+    return (Double(newAmounts[p]) + Self.priorWeight * setRate) / (Double(later[p]) + Self.priorWeight)
+  }
+
+  /// The chance that `payer`'s transfer to `payee` lies in `range`, given
+  /// the background's share of the range and `payer`'s transfers to others
+  /// (`pairTransfers` of its transfers go to `payee`).
+  func share(
+    of payer: Int32, to payee: Int32, pairTransfers: Int, in range: ClosedRange<Int64>, background: Double
+  ) -> Double {
+    let run = units[offsets[Int(payer)]..<offsets[Int(payer) + 1]]
+    let others = run.count - pairTransfers
+    guard others > 0 else { return background }
+    let low = Self.firstIndex(in: run) { $0 >= range.lowerBound }
+    let high = Self.firstIndex(in: run) { $0 > range.upperBound }
+    var inRange = high - low
+    for i in low..<min(high, low + Self.maxRead) where payees[i] == payee { inRange -= 1 }
+    inRange = max(inRange, 0)
+    let rate = newAmountRate(of: payer)
+    return rate * background + (1 - rate) * Double(inRange) / Double(others)
+  }
+
+  /// The first position in `values` (ascending by `isAfter`) where `isAfter` holds.
+  private static func firstIndex(in values: ArraySlice<Int64>, where isAfter: (Int64) -> Bool) -> Int {
+    var low = values.startIndex, high = values.endIndex
+    while low < high {
+      let mid = (low + high) / 2
+      if isAfter(values[mid]) { high = mid } else { low = mid + 1 }
+    }
+    return low
+  }
+}
