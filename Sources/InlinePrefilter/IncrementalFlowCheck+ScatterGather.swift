@@ -31,7 +31,8 @@ extension IncrementalFlowCheck {
   /// - it relays a payment *x* → *w* of amount *b* (*a* ∈ *b* · [1 − skim,
   ///   1], within the relay window, ties allowed), a hop of chance *k* · *q*
   ///   as in a chain: *k* payments into *w* looked at, *q* the share of
-  ///   recent payments between *a* and *b* (not counting the two). No bound
+  ///   recent payments between *a* and *b* (not counting the two), read
+  ///   against *w*'s habit as a payer (``PayerHabits``). No bound
   ///   on this chance by itself: the convergence is the evidence, and the
   ///   hop's chance multiplies into the whole's;
   /// - and other payments into *t*, from intermediaries *wⱼ* ∉ {*w*, *x*},
@@ -133,7 +134,9 @@ extension IncrementalFlowCheck {
     for c in candidates {
       let fan = Int(recent.outgoing[Int(c.source)])
       guard fan >= 2, fan <= thresholds.fanLimit else { continue }
-      let hop = log10(Double(k) * background.share(from: passedOn, to: c.amount, excluding: 1))
+      let share = background.share(from: passedOn, to: c.amount, excluding: 1)
+      let hop = log10(
+        Double(k) * habits.share(of: w, to: sink, from: passedOn, to: c.amount, background: share))
       let scatter = Scatter(source: c.source, index: c.index, log10Chance: hop, fan: fan)
       if let j = scatters.firstIndex(where: { $0.source == c.source }) {
         if hop < scatters[j].log10Chance { scatters[j] = scatter }
@@ -181,8 +184,10 @@ extension IncrementalFlowCheck {
           compared += 1
           let b = sink[relaying.index]
           guard p.time <= b.time, relays(b.micros, p.micros) else { continue }
+          let share = background.share(from: b.micros, to: p.micros, excluding: 2)
           let chance =
-            Double(scatters[s].fan * k * c) * background.share(from: b.micros, to: p.micros, excluding: 2)
+            Double(scatters[s].fan * k * c)
+            * habits.share(of: wj, to: t, from: b.micros, to: p.micros, background: share, passedOn: b.micros)
           if log10(chance) < bestPerScatter[s]?.log10Chance ?? .infinity {
             bestPerScatter[s] = Branch(
               scatter: s, intermediary: wj, relayed: j, relaying: relaying.index, log10Chance: log10(chance))

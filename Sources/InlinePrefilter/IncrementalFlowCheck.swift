@@ -37,7 +37,9 @@ import SignalGraph
 ///   in time allowed) when *a* ∈ *b* · [1 − ``Thresholds/skim``, 1]. Among
 ///   the *k* payments into *u* looked at, one matches by chance with
 ///   probability *k* · *q*, *q* the share of recent payments between *a* and
-///   *b* (not counting the two themselves); a hop is followed only when
+///   *b* (not counting the two themselves), read against *u*'s own habit as
+///   a payer (``PayerHabits``: an account that pays one sum to everyone
+///   rarely passes on a new one by chance); a hop is followed only when
 ///   *k* · *q* ≤ ``Thresholds/maxHopChance``. A chain of *h* ≥ 2 such hops
 ///   (three payments) has *p* = ∏ *k*ᵢ *q*ᵢ.
 /// - **Scatter-gather.** A relayed payment into an account that other
@@ -145,6 +147,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// family passing an allowance on to its landlord, held once, is not
   /// judged rarer the next month.
   private(set) var withheld: PaymentAmountBackground
+  /// Each payer's habit, that a relay's amount is read against.
+  private(set) var habits = PayerHabits()
   private var visits = 0
   private var path: [(account: Int32, index: Int)] = []
 
@@ -162,7 +166,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
   static var thresholdsKey: KeyPath<PrefilterConfiguration, Thresholds> { \.flows }
   static var partName: String { "flows" }
   static var recordSizes: [Int] {
-    [MemoryLayout<RecentPayments.Payment>.size, MemoryLayout<HeldTransfers.Transfer>.size]
+    [
+      MemoryLayout<RecentPayments.Payment>.size, MemoryLayout<HeldTransfers.Transfer>.size,
+      MemoryLayout<PayerHabits.Slot>.size,
+    ]
   }
   /// None: the relay and link windows lie within the history window.
   static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 { 0 }
@@ -172,6 +179,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner
   ) -> CheckOutcome {
     recent.grow(to: Int(max(source, target)) + 1)
+    habits.grow(to: Int(max(source, target)) + 1)
     background.advance(to: time)
     withheld.advance(to: time)
     var outcome = CheckOutcome.admit
@@ -198,6 +206,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     recent.append(
       RecentPayments.Payment(source: source, time: time, micros: micros, seq: seq, withheld: held, counted: counted),
       to: target, now: time)
+    if source != target { habits.record(from: source, to: target, micros: micros) }
     return outcome
   }
 
@@ -361,7 +370,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
     let threshold = log10(thresholds.alpha) - log10Total
     guard
       let log10p = search(
-        into: source, passedOn: micros, before: time, log10p: 0, threshold: threshold, origin: target, depth: 1)
+        into: source, passedOn: micros, to: target, before: time, log10p: 0, threshold: threshold, origin: target,
+        depth: 1)
     else { return }
     let firstHop = recent.lists[Int(path.last!.account)][path.last!.index]
     let hops = [names[firstHop.source]] + path.reversed().map { names[$0.account] } + [names[target]]
@@ -381,7 +391,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// `log10p` falls to `threshold` with two hops or more. Returns the chain's
   /// log₁₀ chance, its hops in `path` (last hop first).
   private mutating func search(
-    into node: Int32, passedOn: Int64, before: Int64, log10p: Double, threshold: Double, origin: Int32, depth: Int
+    into node: Int32, passedOn: Int64, to payee: Int32, before: Int64, log10p: Double, threshold: Double,
+    origin: Int32, depth: Int
   ) -> Double? {
     let list = recent.live(into: node)
     let earliest = before - relayWindow
@@ -404,8 +415,13 @@ public struct IncrementalFlowCheck: PaymentCheck {
       visits += 1
       // A two-account return (a refund, a repaid loan) is not a relay.
       if depth == 1 && p.source == origin { continue }
-      // Not counting the hop's own payments (the one passed on, once it is an earlier one).
-      let hop = Double(k) * background.share(from: passedOn, to: p.micros, excluding: depth == 1 ? 1 : 2)
+      // Not counting the hop's own payments (the one passed on, once it is
+      // an earlier one), and read against the relaying account's habit.
+      let share = background.share(from: passedOn, to: p.micros, excluding: depth == 1 ? 1 : 2)
+      let hop =
+        Double(k)
+        * habits.share(
+          of: node, to: payee, from: passedOn, to: p.micros, background: share, passedOn: depth == 1 ? nil : passedOn)
       guard hop <= thresholds.maxHopChance else { continue }
       let chain = log10p + log10(hop)
       path.append((node, i))
@@ -413,8 +429,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
       if p.source != origin, depth < thresholds.maxRelayHops, p.source != node,
         !path.contains(where: { $0.account == p.source }),
         let found = search(
-          into: p.source, passedOn: p.micros, before: p.time, log10p: chain, threshold: threshold, origin: origin,
-          depth: depth + 1)
+          into: p.source, passedOn: p.micros, to: node, before: p.time, log10p: chain, threshold: threshold,
+          origin: origin, depth: depth + 1)
       {
         return found
       }
@@ -467,6 +483,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   mutating func forget(_ released: ReleasedIds) {
     if let accounts = released.accounts {
       recent.forget(accounts)
+      habits.forget(accounts)
       heldInto.forget(accounts)
       heldFrom.forget(accounts)
     }
@@ -482,7 +499,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// epochs, and the withheld amounts within the background.
   func invariantViolation(names: PrefilterNames) -> String? {
     recent.invariantViolation(names: names) ?? heldInto.invariantViolation(names: names)
-      ?? heldFrom.invariantViolation(names: names) ?? background.invariantViolation()
+      ?? heldFrom.invariantViolation(names: names) ?? habits.invariantViolation(names: names)
+      ?? background.invariantViolation()
       ?? withheld.invariantViolation().map { "withheld: \($0)" }
       ?? (background.covers(withheld) ? nil : "the withheld amounts count payments the background does not")
   }
@@ -515,6 +533,7 @@ extension IncrementalFlowCheck {
     heldFrom.write(to: &writer)
     background.write(to: &writer)
     withheld.write(to: &writer)
+    habits.write(to: &writer)
   }
 
   /// Restores the state written by ``write(to:)``.
@@ -525,6 +544,7 @@ extension IncrementalFlowCheck {
     heldFrom = try HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit, from: &reader)
     background = try PaymentAmountBackground(days: thresholds.backgroundDays, from: &reader)
     withheld = try PaymentAmountBackground(days: thresholds.backgroundDays, from: &reader)
+    habits = try PayerHabits(from: &reader)
     // Withheld amounts the background does not hold would make amounts look rarer than any stream could.
     guard background.covers(withheld) else { throw .malformed }
   }

@@ -34,8 +34,9 @@ enum PrefilterCheckpoint {
   /// count at which to look for a third target; 5: the flows' held transfers, the anchors
   /// of fan-in links; 6: each held transfer keeps its parts' spread; 7: the flows' amounts
   /// withheld, and a held transfer counts all its parts; 8: records without padding, so
-  /// a checkpoint holds no stale memory (``CheckpointRecordLayoutTests``).)
-  static let version = 8
+  /// a checkpoint holds no stale memory (``CheckpointRecordLayoutTests``); 9: the flows'
+  /// payer habits, ``PayerHabits``.)
+  static let version = 9
 
   /// Where ``version`` lies in a checkpoint's bytes.
   static let versionBytes = 0..<MemoryLayout<Int>.size

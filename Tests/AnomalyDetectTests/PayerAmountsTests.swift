@@ -48,7 +48,7 @@ import Testing
     let roommate = try #require(set.accounts.ids.index(of: "roommate"))
     #expect(h.newAmountRate(of: regular) < 0.05)
     // Nine new of nine after the first, shrunk a little towards the set's rate.
-    let expected = (9 + PayerAmounts.priorWeight * h.setRate) / (9 + PayerAmounts.priorWeight)
+    let expected = (9 + AmountHabit.priorWeight * h.setRate) / (9 + AmountHabit.priorWeight)
     #expect(abs(h.newAmountRate(of: roommate) - expected) < 1e-12)
     #expect(h.newAmountRate(of: roommate) > 0.8)
     let varied = habits(Self.habitBackground(varied: true))

@@ -363,6 +363,7 @@ struct PrefilterFlowTests {
       flows.heldFrom.write(to: &writer)
       (swapping ? flows.withheld : flows.background).write(to: &writer)
       (swapping ? flows.background : flows.withheld).write(to: &writer)
+      flows.habits.write(to: &writer)
       var reader = StateReader(writer.bytes)
       return try IncrementalFlowCheck(configuration: f.configuration, from: &reader)
     }

@@ -1,38 +1,15 @@
 import Foundation
+import SignalGraph
 
-/// What a payer's own transfers say about the amount of its next one,
-/// beside the background's share.
-///
-/// People repeat their own amounts: a rent, a subscription, a wage, the
-/// price a shop charges. How strongly differs from payer to payer and from
-/// one population to another: in the simulated banks of IBM AMLSim every
-/// account pays one amount to everyone (a new amount is rare evidence),
-/// while a shopper or roommates splitting bills pay a new amount most of
-/// the time (a new amount tells little). The chance that payer *Y*'s
-/// transfer lies in an amount range mixes the two, as the next draw of a
-/// Chinese restaurant process (the Blackwell–MacQueen urn) does: with *n*
-/// other transfers of *Y*, *c* of them in the range, and *q* the
-/// background's share of the range,
-///
-/// ```text
-/// P = ν · q + (1 − ν) · c / n
-/// ```
-///
-/// its transfers to the payee at hand left out (that pair's own repeats
-/// are the structure judged, or its routine, which ``PairRoutine`` weighs),
-/// *ν* the chance that *Y* pays a new amount, from its own history: *k* new
-/// amounts among its *n* − 1 transfers after its first, shrunk towards the
-/// set's rate *r* (every payer's new amounts over every payer's transfers
-/// after the first) by a prior worth ``priorWeight`` transfers:
-/// *ν* = (*k* + ``priorWeight`` · *r*) / (*n* − 1 + ``priorWeight``). A
-/// transfer is new when no earlier transfer of its payer lies within
-/// ``tolerance`` of its unit (at most ``maxRead`` transfers read per payer).
-///
-/// A payer with no history gets the background's *q*; one that pays the
-/// amount by habit gets nearly 1 (its relay of that amount is its routine);
-/// one whose transfers all repeat a sum elsewhere gets about *q* · *ν*,
-/// little where payers keep to their sums; one that pays a new sum every
-/// time gets about *q*.
+/// What each payer's own transfers say about the amount of its next one,
+/// beside the background's share (``AmountHabit``, the formula the
+/// pre-filter shares): its transfers' units, and its rate of paying a new
+/// one, shrunk towards the set's rate. A transfer is new when no earlier
+/// transfer of its payer is the same amount (``AmountHabit/same(_:_:)``);
+/// the rate reads at most ``maxRead`` transfers per payer. A payer's
+/// transfers to the payee at hand are left out of its history: that pair's
+/// own repeats are the structure judged, or its routine, which
+/// ``PairRoutine`` weighs.
 ///
 ///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
 ///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
@@ -40,15 +17,12 @@ import Foundation
 ///     let p = habits.share(of: 0, to: 1, pairTransfers: 1, in: 100_000_000...103_000_000, background: 0.02)
 ///
 /// - Complexity: O(*t* log *t*) to build for *t* transfers, with *t* units
-///   and one rate per account of memory; ``share(of:to:pairTransfers:in:background:)``
-///   O(log *n*).
+///   and payees and two counts per account of memory;
+///   ``share(of:to:pairTransfers:in:background:)`` O(log *n*) plus the
+///   payer's transfers in the range (at most ``maxRead``).
 struct PayerAmounts {
-  /// The relative distance within which two units are one amount.
-  static let tolerance = 0.01
   /// The most transfers of one payer read for its rate (a shop's thousands add nothing).
   static let maxRead = 256
-  /// How many transfers' worth the set's rate weighs in a payer's own.
-  static let priorWeight = 2.0
 
   /// *r*: the share of transfers after a payer's first that pay a new amount.
   let setRate: Double
@@ -81,8 +55,8 @@ struct PayerAmounts {
         units[e] = unit
         guard i < Self.maxRead else { continue }
         // Bucket order is time order: is this unit near one seen before?
-        let at = Self.firstIndex(in: seen[...]) { Double($0) >= Double(unit) * (1 - Self.tolerance) }
-        if at < seen.count, Double(seen[at]) <= Double(unit) * (1 + Self.tolerance) { continue }
+        let at = Self.firstIndex(in: seen[...]) { Double($0) >= Double(unit) * (1 - AmountHabit.tolerance) }
+        if at < seen.count, AmountHabit.same(seen[at], unit) { continue }
         if i > 0 { newAmounts[payer] += 1 }
         seen.insert(unit, at: at)
       }
@@ -99,7 +73,7 @@ struct PayerAmounts {
   /// *ν*: the chance that `payer`'s next transfer is of a new amount.
   func newAmountRate(of payer: Int32) -> Double {
     let p = Int(payer)
-    return (Double(newAmounts[p]) + Self.priorWeight * setRate) / (Double(later[p]) + Self.priorWeight)
+    return AmountHabit.newAmountRate(newAmounts: Int(newAmounts[p]), later: Int(later[p]), populationRate: setRate)
   }
 
   /// The chance that `payer`'s transfer to `payee` lies in `range`, given
@@ -116,8 +90,7 @@ struct PayerAmounts {
     var inRange = high - low
     for i in low..<min(high, low + Self.maxRead) where payees[i] == payee { inRange -= 1 }
     inRange = max(inRange, 0)
-    let rate = newAmountRate(of: payer)
-    return rate * background + (1 - rate) * Double(inRange) / Double(others)
+    return AmountHabit.chance(rate: newAmountRate(of: payer), inRange: inRange, others: others, background: background)
   }
 
   /// The first position in `values` (ascending by `isAfter`) where `isAfter` holds.

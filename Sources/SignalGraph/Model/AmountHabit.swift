@@ -1,0 +1,61 @@
+/// The chance that a payer pays an amount in a range, from its own habit
+/// beside the background's share: the one formula the scan's
+/// `structured-flow` and the pre-filter's flow check share.
+///
+/// People repeat their own amounts: a rent, a subscription, a wage, the
+/// price a shop charges. How strongly differs from payer to payer and from
+/// one population to another: in the simulated banks of IBM AMLSim every
+/// account pays one amount to everyone (a new amount is rare evidence),
+/// while a shopper or roommates splitting bills pay a new amount most of
+/// the time (a new amount tells little). The chance that a payer's payment
+/// lies in an amount range mixes the two, as the next draw of a Chinese
+/// restaurant process (the Blackwell–MacQueen urn) does: with *n* other
+/// payments of the payer, *c* of them in the range, and *q* the
+/// background's share of the range,
+///
+/// ```text
+/// P = ν · q + (1 − ν) · c / n
+/// ```
+///
+/// *ν* the chance that the payer pays a new amount, from its own history:
+/// *k* new amounts among its *m* payments after its first, shrunk towards
+/// the population's rate *r* by a prior worth ``priorWeight`` payments,
+/// *ν* = (*k* + ``priorWeight`` · *r*) / (*m* + ``priorWeight``). A payment
+/// is new when none before it of its payer lies within ``tolerance``.
+///
+/// A payer with no history gets the background's *q*; one that pays the
+/// amount by habit gets nearly 1 (its relay of that amount is its routine);
+/// one whose payments all repeat a sum elsewhere gets about *q* · *ν*,
+/// little where payers keep to their sums; one that pays a new sum every
+/// time gets about *q*.
+///
+///     let rate = AmountHabit.newAmountRate(newAmounts: 0, later: 5, populationRate: 0.02)
+///     let p = AmountHabit.chance(rate: rate, inRange: 0, others: 6, background: 0.03)
+package enum AmountHabit {
+  /// The relative distance within which two amounts are one.
+  package static let tolerance = 0.01
+  /// How many payments' worth the population's rate weighs in a payer's own.
+  package static let priorWeight = 2.0
+
+  /// Whether `a` and `b` are one amount (within ``tolerance`` of the larger).
+  @inline(__always)
+  package static func same(_ a: Int64, _ b: Int64) -> Bool {
+    Double(abs(a - b)) <= tolerance * Double(max(a, b))
+  }
+
+  /// *ν*: the chance of a new amount for a payer with `newAmounts` new
+  /// amounts among its `later` payments after the first, in a population
+  /// whose rate is `populationRate`.
+  package static func newAmountRate(newAmounts: Int, later: Int, populationRate: Double) -> Double {
+    (Double(newAmounts) + priorWeight * populationRate) / (Double(later) + priorWeight)
+  }
+
+  /// *P*: the chance of an amount in a range of background share
+  /// `background`, for a payer of new-amount rate `rate` with `inRange` of
+  /// its `others` payments in the range (the background's share alone when
+  /// it has none).
+  package static func chance(rate: Double, inRange: Int, others: Int, background: Double) -> Double {
+    guard others > 0 else { return background }
+    return rate * background + (1 - rate) * Double(min(max(inRange, 0), others)) / Double(others)
+  }
+}

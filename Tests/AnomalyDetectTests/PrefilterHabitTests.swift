@@ -1,0 +1,125 @@
+import SignalGraph
+import Testing
+
+@testable import InlinePrefilter
+
+/// The payer habits ``IncrementalFlowCheck`` reads relays against
+/// (``PayerHabits``): what a payer's own sums say, and what that changes
+/// for a chain of relays in a crowded amount band.
+@Suite("Prefilter payer habits")
+struct PrefilterHabitTests {
+  let t0: Int64 = 1_767_225_600
+  let day: Int64 = 86_400
+
+  func pay(_ s: String, _ d: String, _ cents: Int64, _ t: Int64) -> SignalEvent {
+    .payment(id: "p", source: s, target: d, amount: Amount(micros: cents * 10_000), time: t0 + t)
+  }
+
+  @Test func aHabitMakesItsSumRoutineAndOthersRare() {
+    var habits = PayerHabits()
+    habits.grow(to: 10)
+    for payee in Int32(1)...5 { habits.record(from: 0, to: payee, micros: 400_000_000) }
+    let q = 0.02
+    // Its usual sum to a sixth payee: routine.
+    #expect(habits.share(of: 0, to: 6, from: 399_000_000, to: 401_000_000, background: q) > 0.95)
+    // A new sum: the background's share times its rate of new sums, small
+    // where nobody pays new sums (0 of 4 here, and the population's too).
+    let rate = AmountHabit.newAmountRate(newAmounts: 0, later: 4, populationRate: habits.populationRate)
+    let off = habits.share(of: 0, to: 6, from: 299_000_000, to: 301_000_000, background: q)
+    #expect(abs(off - q * rate) < 1e-12)
+    #expect(off < q / 50)
+    // No history: the background alone.
+    #expect(habits.share(of: 7, to: 1, from: 299_000_000, to: 301_000_000, background: q) == q)
+  }
+
+  @Test func aPairsOwnRepeatsAreNoHabit() {
+    var habits = PayerHabits()
+    habits.grow(to: 4)
+    // A ring's member paying its partner the same sum three times.
+    for _ in 0..<3 { habits.record(from: 0, to: 1, micros: 500_000_000) }
+    #expect(habits.share(of: 0, to: 1, from: 490_000_000, to: 500_000_000, background: 0.01) == 0.01)
+    // To anyone else, the sum is its habit.
+    #expect(habits.share(of: 0, to: 2, from: 490_000_000, to: 500_000_000, background: 0.01) > 0.9)
+  }
+
+  @Test func aPaymentJudgedAfterItIsRecordedIsLeftOutOfItsPayersHistory() {
+    // The chance read before a payment is recorded, and after it with the
+    // payment named as the one judged, are the same.
+    var habits = PayerHabits()
+    habits.grow(to: 20)
+    for (i, cents) in [Int64(40_000), 40_000, 31_000, 40_000, 27_500, 40_000].enumerated() {
+      habits.record(from: 0, to: Int32(1 + i), micros: cents * 10_000)
+    }
+    habits.record(from: 9, to: 0, micros: 1_000_000)  // someone else, for the population
+    for (payee, cents) in [(Int32(12), Int64(29_700)), (13, 40_000), (14, 31_000), (3, 31_000)] {
+      var judged = habits
+      let low = cents * 10_000, high = low + low / 100
+      let before = habits.share(of: 0, to: payee, from: low, to: high, background: 0.03)
+      judged.record(from: 0, to: payee, micros: low)
+      let after = judged.share(of: 0, to: payee, from: low, to: high, background: 0.03, passedOn: low)
+      #expect(abs(before - after) < 1e-12, "paying \(cents) cents to \(payee)")
+    }
+  }
+
+  /// A pre-filter that has seen `accounts` accounts pay for three weeks,
+  /// each to others about every three days: its own habitual sum between
+  /// 250 and 350 (as AMLSim's accounts do), or with `varied` a new sum each
+  /// time.
+  func filter(accounts: Int = 300, varied: Bool = false) -> (Prefilter, Int64) {
+    var f = Prefilter()
+    var state: UInt64 = 5
+    func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state >> 33
+    }
+    let habit = (0..<accounts).map { _ in Int64(25_000 + next() % 10_000) }
+    var t: Int64 = 0
+    for _ in 0..<7 {
+      for a in 0..<accounts {
+        t += 3 * day / Int64(accounts)
+        let to = (a + 1 + Int(next() % UInt64(accounts - 1))) % accounts
+        let cents = varied ? Int64(25_000 + next() % 10_000) : habit[a]
+        #expect(f.decide(pay("h\(a)", "h\(to)", cents, t)).verdict == .admit)
+      }
+    }
+    return (f, t + day)
+  }
+
+  /// `members` pass 300.00 on along a chain, each keeping 1 %, a day apart.
+  func chain(_ f: inout Prefilter, _ members: [String], from t: Int64) -> [Decision] {
+    var cents: Int64 = 30_000
+    var decisions: [Decision] = []
+    for (i, (from, to)) in zip(members, members.dropFirst()).enumerated() {
+      decisions.append(f.decide(pay(from, to, cents, t + Int64(i) * day)))
+      cents = cents * 99 / 100
+    }
+    return decisions
+  }
+
+  @Test func aChainOfNewSumsAmongPayersWhoKeepToTheirsIsHeld() {
+    // 300.00 → 297.00 → 294.03 lies in the band every habit crowds: by the
+    // background's amounts alone each hop is likelier than the 1 % a chain
+    // follows. Off the habits of its relaying accounts, it is not.
+    var (f, t) = filter()
+    let decisions = chain(&f, ["h10", "h20", "h30", "h40"], from: t)
+    #expect(decisions[0].verdict == .admit && decisions[1].verdict == .admit)
+    #expect(decisions[2].verdict == .hold)
+    #expect(decisions[2].reasons.first?.hasPrefix("relayed chain: 3 payments h10→h20→h30→h40") == true)
+    #expect(Set(decisions[2].revocations.map(\.seq)) == [decisions[0].seq, decisions[1].seq])
+  }
+
+  @Test func theSameChainAmongPayersOfNewSumsIsAdmitted() {
+    var (f, t) = filter(varied: true)
+    #expect(chain(&f, ["h10", "h20", "h30", "h40"], from: t).allSatisfy { $0.verdict == .admit })
+  }
+
+  @Test func relayersPayingTheirOwnHabitualSumsAreAdmitted() {
+    // h20 and h30 pay 297.00 and 294.03 to everyone anyway.
+    var (f, t) = filter()
+    for i in 0..<5 {
+      #expect(f.decide(pay("h20", "h\(100 + i)", 29_700, t + Int64(i) * 3_600)).verdict == .admit)
+      #expect(f.decide(pay("h30", "h\(110 + i)", 29_403, t + Int64(i) * 3_600)).verdict == .admit)
+    }
+    #expect(chain(&f, ["h10", "h20", "h30", "h40"], from: t + day).allSatisfy { $0.verdict == .admit })
+  }
+}
