@@ -42,7 +42,7 @@ extension IncrementalFlowCheck {
   ///   it), *kⱼ* the payments into *wⱼ* in the window (any of them could be
   ///   the one passed on: a shop is a poor intermediary), *cⱼ* the payments
   ///   *wⱼ* → *t* in the window, *qⱼ* as before (not counting the branch's
-  ///   two payments). The *n* − 1 further branches are a set, not a
+  ///   two payments; read against *wⱼ*'s habit). The *n* − 1 further branches are a set, not a
   ///   sequence, so their product is divided by (*n* − 1)!.
   ///
   /// The expected number of such coincidences among the background's *T*

@@ -12,11 +12,15 @@ import SignalGraph
 /// the one paid least (a payer of many sums pays new ones often, and its
 /// rate says so). A slot remembers its payee while every payment of its sum
 /// went to that one payee: a pair's own repeats are the structure being
-/// judged (a ring run again), not the payer's habit with others.
+/// judged (a ring run again), not the payer's habit with others. Once
+/// another payee receives the sum, the slot no longer tells the pair's
+/// repeats apart, and they count as habit (the scan, which reads every
+/// transfer, keeps them apart); a sum given up for a newer one leaves its
+/// payments in the history with no sum.
 ///
 /// - Complexity: ``record(from:to:micros:)`` and
 ///   ``share(of:to:from:to:background:passedOn:)`` O(``slotsPerAccount``);
-///   memory ``slotsPerAccount`` slots and two counts per account id.
+///   memory ``slotsPerAccount`` slots and three counts per account id.
 struct PayerHabits: Sendable {
   /// One sum an account pays.
   ///
@@ -29,6 +33,9 @@ struct PayerHabits: Sendable {
     var count: Int32
     /// Its one payee, or −1 when it went to several.
     var payee: Int32
+
+    /// No sum.
+    static let empty = Slot(micros: 0, count: 0, payee: -1)
   }
 
   /// The sums remembered per account.
@@ -36,10 +43,11 @@ struct PayerHabits: Sendable {
 
   /// Per account, its ``slotsPerAccount`` slots.
   private(set) var slots: [Slot] = []
-  /// Per account, its payments, and the new sums among those after its first.
-  private(set) var payments: [Int32] = [], newAmounts: [Int32] = []
-  /// Over every account: the payments after each one's first, and the new sums among them.
-  private(set) var later = 0, newLater = 0
+  /// Per account, its payments (the history a chance reads), the later ones
+  /// its rate counts (at most ``AmountHabit/maxRead``), and the new sums among those.
+  private(set) var payments: [Int32] = [], later: [Int32] = [], newAmounts: [Int32] = []
+  /// Over every account: the later payments counted, and the new sums among them.
+  private(set) var laterTotal = 0, newTotal = 0
 
   /// No habits yet.
   init() {}
@@ -47,32 +55,36 @@ struct PayerHabits: Sendable {
   /// Makes room for account ids below `count`.
   mutating func grow(to count: Int) {
     guard payments.count < count else { return }
-    slots.append(
-      contentsOf: repeatElement(
-        Slot(micros: 0, count: 0, payee: -1), count: (count - payments.count) * Self.slotsPerAccount))
-    payments.append(contentsOf: repeatElement(0, count: count - payments.count))
-    newAmounts.append(contentsOf: repeatElement(0, count: count - newAmounts.count))
+    let more = count - payments.count
+    slots.append(contentsOf: repeatElement(.empty, count: more * Self.slotsPerAccount))
+    payments.append(contentsOf: repeatElement(0, count: more))
+    later.append(contentsOf: repeatElement(0, count: more))
+    newAmounts.append(contentsOf: repeatElement(0, count: more))
   }
 
-  /// Notes a payment of `micros` from `payer` to `payee` (both ids below the grown count).
+  /// Notes a payment of `micros` from `payer` to `payee` (both ids below the
+  /// grown count), counting it for the rates as ``AmountHabit`` says: not
+  /// its payer's first, nor a repeat of a sum only `payee` received.
   mutating func record(from payer: Int32, to payee: Int32, micros: Int64) {
     let a = Int(payer), base = a * Self.slotsPerAccount
-    let first = payments[a] == 0
     guard payments[a] < .max else { return }  // 2³¹ payments: its habit is settled
+    let first = payments[a] == 0
     payments[a] += 1
-    if !first { later += 1 }
+    let counting = !first && later[a] < AmountHabit.maxRead
     var least = base
     for s in base..<base + Self.slotsPerAccount {
       if slots[s].count > 0, AmountHabit.same(slots[s].micros, micros) {
         slots[s].count = slots[s].count < .max ? slots[s].count + 1 : .max
-        if slots[s].payee != payee { slots[s].payee = -1 }
+        guard slots[s].payee != payee else { return }  // a pair's own repeat
+        slots[s].payee = -1
+        if counting { (later[a], laterTotal) = (later[a] + 1, laterTotal + 1) }
         return
       }
       if slots[s].count < slots[least].count { least = s }
     }
-    if !first {
-      newAmounts[a] += 1
-      newLater += 1
+    if counting {
+      (later[a], laterTotal) = (later[a] + 1, laterTotal + 1)
+      (newAmounts[a], newTotal) = (newAmounts[a] + 1, newTotal + 1)
     }
     slots[least] = Slot(micros: micros, count: 1, payee: payee)
   }
@@ -81,7 +93,8 @@ struct PayerHabits: Sendable {
   /// (``AmountHabit/chance(rate:inRange:others:background:)``), given the
   /// background's share of the range and `payer`'s payments to others. When
   /// `passedOn` is set, that payment of `payer`'s (to `payee`) is the one
-  /// judged and is recorded already: it is left out of the history.
+  /// judged and is recorded already: it is left out of the history and, as
+  /// far as its slot tells, of the rates.
   func share(
     of payer: Int32, to payee: Int32, from low: Int64, to high: Int64, background: Double, passedOn: Int64? = nil
   ) -> Double {
@@ -99,23 +112,29 @@ struct PayerHabits: Sendable {
       if s == judged { (count, others) = (count - 1, others - 1) }
       if slot.micros >= low, slot.micros <= high { inRange += count }
     }
-    if passedOn != nil, judged == nil { others -= 1 }  // its slot given to a newer sum since
-    var laterOwn = Int(payments[a]) - 1, newOwn = Int(newAmounts[a])
-    var populationLater = later, populationNew = newLater
-    if passedOn != nil, payments[a] >= 2 {
-      // Not its payer's first payment, it counted among the later ones; it
-      // was new when no other payment shares its slot (or the slot is gone).
-      (laterOwn, populationLater) = (laterOwn - 1, populationLater - 1)
-      if judged.map({ slots[$0].count == 1 }) ?? true { (newOwn, populationNew) = (newOwn - 1, populationNew - 1) }
+    var laterOwn = Int(later[a]), newOwn = Int(newAmounts[a])
+    var laterAll = laterTotal, newAll = newTotal
+    if passedOn != nil {
+      if judged == nil { others -= 1 }  // its slot given to a newer sum since
+      // What it counted: a new sum when it is alone in its slot (or the slot
+      // is gone), a repeat when its slot went to several payees, nothing
+      // when it repeated its pair's sum.
+      let alone = judged.map { slots[$0].count == 1 } ?? true
+      let repeated = judged.map { slots[$0].count > 1 && slots[$0].payee != payee } ?? false
+      if alone, newOwn > 0 {
+        (laterOwn, newOwn, laterAll, newAll) = (laterOwn - 1, newOwn - 1, laterAll - 1, newAll - 1)
+      } else if repeated, laterOwn > newOwn {
+        (laterOwn, laterAll) = (laterOwn - 1, laterAll - 1)
+      }
     }
     let rate = AmountHabit.newAmountRate(
       newAmounts: newOwn, later: laterOwn,
-      populationRate: populationLater == 0 ? 1 : Double(populationNew) / Double(populationLater))
+      populationRate: AmountHabit.populationRate(newAmounts: newAll, later: laterAll))
     return AmountHabit.chance(rate: rate, inRange: inRange, others: others, background: background)
   }
 
-  /// *r*: the share of payments after each account's first that paid a new sum (1 before any).
-  var populationRate: Double { later == 0 ? 1 : Double(newLater) / Double(later) }
+  /// *r* (``AmountHabit/populationRate(newAmounts:later:)``) over every account.
+  var populationRate: Double { AmountHabit.populationRate(newAmounts: newTotal, later: laterTotal) }
 
   private func slotIndex(of a: Int, near micros: Int64) -> Int? {
     (a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount).first {
@@ -127,12 +146,10 @@ struct PayerHabits: Sendable {
   /// are about to be reused, and their payee from every slot naming one.
   mutating func forget(_ released: [Bool]) {
     for a in released.indices where released[a] && a < payments.count {
-      later -= max(Int(payments[a]) - 1, 0)
-      newLater -= Int(newAmounts[a])
-      (payments[a], newAmounts[a]) = (0, 0)
-      for s in a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount {
-        slots[s] = Slot(micros: 0, count: 0, payee: -1)
-      }
+      laterTotal -= Int(later[a])
+      newTotal -= Int(newAmounts[a])
+      (payments[a], later[a], newAmounts[a]) = (0, 0, 0)
+      for s in a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount { slots[s] = .empty }
     }
     for s in slots.indices where slots[s].payee >= 0 {
       let p = Int(slots[s].payee)
@@ -140,25 +157,36 @@ struct PayerHabits: Sendable {
     }
   }
 
-  /// Every payee a live account, every account's slots within its payments,
-  /// and the totals the sums of the accounts'.
+  /// Whether an account's counts are possible: its rate's counts within its
+  /// payments and ``AmountHabit/maxRead``, its slots within its payments.
+  private func isPossible(_ a: Int) -> Bool {
+    let own = slots[a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount]
+    return payments[a] >= 0 && later[a] >= 0 && newAmounts[a] >= 0 && newAmounts[a] <= later[a]
+      && Int(later[a]) <= min(max(Int(payments[a]) - 1, 0), AmountHabit.maxRead)
+      && own.allSatisfy { $0.count >= 0 && $0.micros >= 0 && $0.payee >= -1 && Int($0.payee) < payments.count }
+      && own.reduce(0, { $0 + Int($1.count) }) <= Int(payments[a])
+  }
+
+  /// Habits only for live accounts, payees all live, every account's counts
+  /// possible, and the totals the sums of the accounts'.
   func invariantViolation(names: PrefilterNames) -> String? {
-    guard slots.count == payments.count * Self.slotsPerAccount, newAmounts.count == payments.count else {
-      return "habit slots out of step with the accounts"
-    }
-    var laterSum = 0, newSum = 0
+    guard slots.count == payments.count * Self.slotsPerAccount, later.count == payments.count,
+      newAmounts.count == payments.count, payments.count <= names.accounts.idCapacity
+    else { return "habit slots out of step with the accounts" }
     for a in payments.indices {
-      let own = slots[a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount]
-      guard own.reduce(0, { $0 + Int($1.count) }) <= Int(payments[a]), newAmounts[a] < max(payments[a], 1) else {
-        return "account \(a)'s habit counts more payments than it made"
+      guard isPossible(a) else { return "account \(a)'s habit counts more than it paid" }
+      guard payments[a] == 0 || names.accounts.isLive(Int32(a)) else {
+        return "a habit kept for forgotten account \(a)"
       }
-      guard own.allSatisfy({ $0.payee < 0 || names.accounts.isLive($0.payee) }) else {
-        return "a habit slot names a forgotten payee"
-      }
-      laterSum += max(Int(payments[a]) - 1, 0)
-      newSum += Int(newAmounts[a])
+      guard
+        slots[a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount].allSatisfy({
+          $0.payee < 0 || names.accounts.isLive($0.payee)
+        })
+      else { return "a habit slot names a forgotten payee" }
     }
-    guard laterSum == later, newSum == newLater else { return "the habits' totals are off" }
+    guard later.reduce(0, { $0 + Int($1) }) == laterTotal, newAmounts.reduce(0, { $0 + Int($1) }) == newTotal else {
+      return "the habits' totals are off"
+    }
     return nil
   }
 }
@@ -168,6 +196,7 @@ extension PayerHabits {
   func write(to writer: inout StateWriter) {
     writer.write(slots)
     writer.write(payments)
+    writer.write(later)
     writer.write(newAmounts)
   }
 
@@ -176,12 +205,12 @@ extension PayerHabits {
     self.init()
     slots = try reader.readArray(Slot.self)
     payments = try reader.readArray(Int32.self)
+    later = try reader.readArray(Int32.self)
     newAmounts = try reader.readArray(Int32.self)
-    guard slots.count == payments.count * Self.slotsPerAccount, newAmounts.count == payments.count,
-      zip(payments, newAmounts).allSatisfy({ $0 >= 0 && $1 >= 0 && $1 < max($0, 1) }),
-      slots.allSatisfy({ $0.count >= 0 && $0.micros >= 0 && $0.payee >= -1 && Int($0.payee) < payments.count })
+    guard slots.count == payments.count * Self.slotsPerAccount, later.count == payments.count,
+      newAmounts.count == payments.count, payments.indices.allSatisfy(isPossible)
     else { throw .malformed }
-    later = payments.reduce(0) { $0 + max(Int($1) - 1, 0) }
-    newLater = newAmounts.reduce(0) { $0 + Int($1) }
+    laterTotal = later.reduce(0) { $0 + Int($1) }
+    newTotal = newAmounts.reduce(0) { $0 + Int($1) }
   }
 }

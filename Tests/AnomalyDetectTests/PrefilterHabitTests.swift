@@ -17,19 +17,24 @@ struct PrefilterHabitTests {
 
   @Test func aHabitMakesItsSumRoutineAndOthersRare() {
     var habits = PayerHabits()
-    habits.grow(to: 10)
+    habits.grow(to: 100)
+    // Fifty others who keep to one sum each, for the population's rate.
+    for payer in Int32(50)..<100 {
+      for payee in Int32(1)...5 { habits.record(from: payer, to: payee, micros: Int64(payer) * 1_000_000) }
+    }
     for payee in Int32(1)...5 { habits.record(from: 0, to: payee, micros: 400_000_000) }
     let q = 0.02
     // Its usual sum to a sixth payee: routine.
     #expect(habits.share(of: 0, to: 6, from: 399_000_000, to: 401_000_000, background: q) > 0.95)
     // A new sum: the background's share times its rate of new sums, small
-    // where nobody pays new sums (0 of 4 here, and the population's too).
+    // where nobody pays new sums (0 of 4 here, 0 of 204 in the population).
     let rate = AmountHabit.newAmountRate(newAmounts: 0, later: 4, populationRate: habits.populationRate)
     let off = habits.share(of: 0, to: 6, from: 299_000_000, to: 301_000_000, background: q)
     #expect(abs(off - q * rate) < 1e-12)
     #expect(off < q / 50)
     // No history: the background alone.
     #expect(habits.share(of: 7, to: 1, from: 299_000_000, to: 301_000_000, background: q) == q)
+    #expect(habits.populationRate == 1.0 / 206)  // (0 + 1) / (204 + 2)
   }
 
   @Test func aPairsOwnRepeatsAreNoHabit() {
@@ -38,8 +43,10 @@ struct PrefilterHabitTests {
     // A ring's member paying its partner the same sum three times.
     for _ in 0..<3 { habits.record(from: 0, to: 1, micros: 500_000_000) }
     #expect(habits.share(of: 0, to: 1, from: 490_000_000, to: 500_000_000, background: 0.01) == 0.01)
-    // To anyone else, the sum is its habit.
-    #expect(habits.share(of: 0, to: 2, from: 490_000_000, to: 500_000_000, background: 0.01) > 0.9)
+    // To anyone else, the sum is its habit, weighed by a rate of new sums
+    // that nothing counted yet (the repeats to one payee are not counted).
+    #expect(habits.later[0] == 0 && habits.newAmounts[0] == 0)
+    #expect(habits.share(of: 0, to: 2, from: 490_000_000, to: 500_000_000, background: 0.01) > 0.5)
   }
 
   @Test func aPaymentJudgedAfterItIsRecordedIsLeftOutOfItsPayersHistory() {
@@ -59,6 +66,26 @@ struct PrefilterHabitTests {
       let after = judged.share(of: 0, to: payee, from: low, to: high, background: 0.03, passedOn: low)
       #expect(abs(before - after) < 1e-12, "paying \(cents) cents to \(payee)")
     }
+  }
+
+  @Test func aPayrollOfEqualSalariesLeavesEveryNewSumPossible() throws {
+    // 400 equal salaries from one payer, then a chain through accounts with
+    // no other history: the population's rate counts at most 255 of the
+    // payroll's and never reaches 0, so no hop's chance is 0 (a chance of 0
+    // once made a chain's surprise infinite).
+    var f = Prefilter()
+    var t: Int64 = 0
+    for i in 0..<400 {
+      t += 600
+      #expect(f.decide(pay("payroll", "employee\(i)", 10_000, t)).verdict == .admit)
+    }
+    _ = f.decide(pay("e", "g", 7_000, t + 600))
+    let chain = [pay("x", "d", 5_100, t + 1_200), pay("d", "e", 5_000, t + 1_800), pay("e", "f", 4_950, t + 2_400)]
+    for event in chain { _ = f.decide(event) }
+    let flows = try #require(f.check(IncrementalFlowCheck.self))
+    #expect(flows.habits.populationRate > 0)
+    #expect(flows.habits.later.max() == Int32(AmountHabit.maxRead))
+    #expect(f.invariantViolation() == nil)
   }
 
   /// A pre-filter that has seen `accounts` accounts pay for three weeks,

@@ -5,8 +5,8 @@ import SignalGraph
 /// beside the background's share (``AmountHabit``, the formula the
 /// pre-filter shares): its transfers' units, and its rate of paying a new
 /// one, shrunk towards the set's rate. A transfer is new when no earlier
-/// transfer of its payer is the same amount (``AmountHabit/same(_:_:)``);
-/// the rate reads at most ``maxRead`` transfers per payer. A payer's
+/// transfer of its payer is the same amount (``AmountHabit/same(_:_:)``).
+/// A payer's
 /// transfers to the payee at hand are left out of its history: that pair's
 /// own repeats are the structure judged, or its routine, which
 /// ``PairRoutine`` weighs.
@@ -21,10 +21,10 @@ import SignalGraph
 ///   ``share(of:to:pairTransfers:in:background:)`` O(log *n*) plus the
 ///   payer's transfers in the range (at most ``maxRead``).
 struct PayerAmounts {
-  /// The most transfers of one payer read for its rate (a shop's thousands add nothing).
+  /// The most transfers of one payer in an amount range read to leave out its pair's (lenient beyond).
   static let maxRead = 256
 
-  /// *r*: the share of transfers after a payer's first that pay a new amount.
+  /// *r*: the share of transfers counted after a payer's first that pay a new amount (``AmountHabit``).
   let setRate: Double
   /// Per payer, its new amounts among its transfers read after the first, and those transfers.
   private let newAmounts: [Int32], later: [Int32]
@@ -44,21 +44,27 @@ struct PayerAmounts {
     var byUnit: [(unit: Int64, payee: Int32)] = []
     var newAmounts = [Int32](repeating: 0, count: out.nodeCount)
     var later = [Int32](repeating: 0, count: out.nodeCount)
-    var seen: [Int64] = []
+    var seen: [Int64] = [], seenBy: [Int32] = []  // units ascending, and each one's sole payee or −1
     for payer in 0..<out.nodeCount {
       let run = out.offsets[payer]..<out.offsets[payer + 1]
       guard !run.isEmpty else { continue }
       seen.removeAll(keepingCapacity: true)
-      later[payer] = Int32(min(run.count, Self.maxRead) - 1)
+      seenBy.removeAll(keepingCapacity: true)
       for (i, e) in run.enumerated() {
-        let unit = transfers.unitMicros[Int(out.edges[e])]
+        let unit = transfers.unitMicros[Int(out.edges[e])], payee = transfers.target[Int(out.edges[e])]
         units[e] = unit
-        guard i < Self.maxRead else { continue }
+        guard later[payer] < AmountHabit.maxRead else { continue }
         // Bucket order is time order: is this unit near one seen before?
         let at = Self.firstIndex(in: seen[...]) { Double($0) >= Double(unit) * (1 - AmountHabit.tolerance) }
-        if at < seen.count, AmountHabit.same(seen[at], unit) { continue }
-        if i > 0 { newAmounts[payer] += 1 }
+        if at < seen.count, AmountHabit.same(seen[at], unit) {
+          guard seenBy[at] != payee else { continue }  // a pair's own repeat: not counted
+          seenBy[at] = -1
+          if i > 0 { later[payer] += 1 }
+          continue
+        }
+        if i > 0 { (later[payer], newAmounts[payer]) = (later[payer] + 1, newAmounts[payer] + 1) }
         seen.insert(unit, at: at)
+        seenBy.insert(payee, at: at)
       }
       byUnit = run.map { (units[$0], transfers.target[Int(out.edges[$0])]) }
       byUnit.sort { $0.unit < $1.unit }
@@ -66,8 +72,8 @@ struct PayerAmounts {
     }
     (self.units, self.payees) = (units, payees)
     (self.newAmounts, self.later) = (newAmounts, later)
-    let allLater = later.reduce(0) { $0 + Int($1) }
-    setRate = allLater == 0 ? 1 : Double(newAmounts.reduce(0) { $0 + Int($1) }) / Double(allLater)
+    setRate = AmountHabit.populationRate(
+      newAmounts: newAmounts.reduce(0) { $0 + Int($1) }, later: later.reduce(0) { $0 + Int($1) })
   }
 
   /// *ν*: the chance that `payer`'s next transfer is of a new amount.

@@ -360,8 +360,9 @@ struct RelayChains {
   /// `hop`, relaying transfer `relayed`, with its amount's chances raised by
   /// the relaying pair's own history (``PairRoutine``): a branch of a
   /// scatter-gather that the intermediary pays its sink in like sums on
-  /// other occasions is routine. Rings and stacks keep the set's chances: a
-  /// ring turning several times repeats its own amounts, and that
+  /// other occasions is routine. Rings and stacks do not read their pairs'
+  /// routine (only the relaying account's habit with others, in ``Hop/q``):
+  /// a ring turning several times repeats its own amounts, and that
   /// repetition is its evidence, not a routine that explains it. The
   /// closeness is never made smaller than it was (a pair whose history
   /// fills the band but not as close as this is no evidence either way),

@@ -18,10 +18,17 @@
 /// ```
 ///
 /// *ν* the chance that the payer pays a new amount, from its own history:
-/// *k* new amounts among its *m* payments after its first, shrunk towards
-/// the population's rate *r* by a prior worth ``priorWeight`` payments,
-/// *ν* = (*k* + ``priorWeight`` · *r*) / (*m* + ``priorWeight``). A payment
-/// is new when none before it of its payer lies within ``tolerance``.
+/// *k* new amounts among *m* of its payments after its first, shrunk
+/// towards the population's rate *r* by a prior worth ``priorWeight``
+/// payments, *ν* = (*k* + ``priorWeight`` · *r*) / (*m* + ``priorWeight``).
+/// A payment is new when none before it of its payer lies within
+/// ``tolerance`` (the pre-filter remembers a few sums per payer, so there a
+/// sum forgotten counts as new again). A payment repeating a sum that only
+/// its payee received before is not counted at all: a standing order to one
+/// landlord says nothing about how the payer pays anyone else. At most
+/// ``maxRead`` payments per payer are counted, so *r*, (new amounts + 1) /
+/// (payments counted + 2) over every payer, is never 0 nor 1 and no payroll
+/// of thousands of equal salaries sets it for everyone.
 ///
 /// A payer with no history gets the background's *q*; one that pays the
 /// amount by habit gets nearly 1 (its relay of that amount is its routine);
@@ -36,6 +43,8 @@ package enum AmountHabit {
   package static let tolerance = 0.01
   /// How many payments' worth the population's rate weighs in a payer's own.
   package static let priorWeight = 2.0
+  /// The most payments after its first one payer's rate counts.
+  package static let maxRead = 255
 
   /// Whether `a` and `b` are one amount (within ``tolerance`` of the larger).
   @inline(__always)
@@ -48,6 +57,12 @@ package enum AmountHabit {
   /// whose rate is `populationRate`.
   package static func newAmountRate(newAmounts: Int, later: Int, populationRate: Double) -> Double {
     (Double(newAmounts) + priorWeight * populationRate) / (Double(later) + priorWeight)
+  }
+
+  /// *r*: the population's rate of new amounts, `newAmounts` among `later`
+  /// payments counted over every payer (add-one smoothed).
+  package static func populationRate(newAmounts: Int, later: Int) -> Double {
+    (Double(newAmounts) + 1) / (Double(later) + 2)
   }
 
   /// *P*: the chance of an amount in a range of background share
