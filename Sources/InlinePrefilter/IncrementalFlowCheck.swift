@@ -384,9 +384,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
     revoke(path.map { ($0.account, $0.index) }, reason: reason, into: &outcome)
   }
 
-  /// Looks for payments into `node` that `passedOn` relays (within the relay
-  /// window before `before`, carrying between `passedOn` and
-  /// `passedOn / (1 − skim)`), each a hop of chance *k* · *q* at most
+  /// Looks for payments into `node` that `passedOn` (paid by `node` to
+  /// `payee`) relays (within the relay window before `before`, carrying
+  /// between `passedOn` and `passedOn / (1 − skim)`), each a hop of chance
+  /// *k* · *q* (*q* read against `node`'s habit, ``PayerHabits``) at most
   /// ``Thresholds/maxHopChance``, extending the chain until its chance
   /// `log10p` falls to `threshold` with two hops or more. Returns the chain's
   /// log₁₀ chance, its hops in `path` (last hop first).

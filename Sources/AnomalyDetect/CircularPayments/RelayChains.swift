@@ -211,10 +211,8 @@ struct RelayChains {
         guard matches.count <= maxMatches else { continue }
         for (next, amount, u) in matches {
           // The chance of passing on an amount at least this close to what
-          // arrived, and of one anywhere in the relay band.
-          // How close, read against the relaying account's own habit
-          // (``PayerAmounts``): an account that pays one sum to everyone
-          // rarely pays on a new one by chance.
+          // arrived, read against the relaying account's own habit
+          // (``PayerAmounts``), and of one anywhere in the relay band.
           let close = amount...u
           let lowest = Self.bandFloor(u, skim: skim)
           let hop = Hop(
