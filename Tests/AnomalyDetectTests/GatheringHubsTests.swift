@@ -112,7 +112,10 @@ import Testing
     for out: [Int64] in [[250_000, 249_000, 251_500], [110_000, 109_500, 110_400]] {  // +52 %, −33 %
       var set = Self.variedBackground()
       Self.hub(&set, into: [123_400, 124_150, 122_980, 123_720], out: out)
-      #expect(findings(set).isEmpty, "paid out \(out)")
+      // Four fresh senders of near-equal sums within four days are a fan-in
+      // (``FanInsTests``), but what went out is no gather-scatter.
+      #expect(findings(set).allSatisfy { evidence($0, "gathering_hubs") == .integer(0) }, "paid out \(out)")
+      #expect(findings(set).allSatisfy { evidence($0, "typology") == .string("fan_in") }, "paid out \(out)")
     }
   }
 

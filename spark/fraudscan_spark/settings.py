@@ -33,8 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "rare-shared-values": {"min_accounts": 4, "min_shared_values": 2},
     "spectral": {"explained_share": 0.5, "max_spoke_accounts": 2000, "rank": 10, "spoke_share": 0.25,
                  "unexplained_percentile": 0.05},
-    "structured-flow": {"alpha": 0.01, "amount_tolerance": 0.1, "bucket_seconds": 86400, "max_ring_hops": 8, "min_score": 3,
-                        "relay_window": 1209600, "skim": 0.1, "window": 5184000},
+    "structured-flow": {"alpha": 0.01, "amount_tolerance": 0.1, "bucket_seconds": 86400, "fan_window": 2160000,
+                        "max_ring_hops": 8, "min_score": 3, "relay_window": 1209600, "skim": 0.1, "window": 5184000},
 }
 
 

@@ -49,7 +49,8 @@ import SignalGraph
 ///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
 ///     let amounts = AmountDistribution(set.payments.amountMicros)
 ///     let hubs = GatheringHubs(transfers: transfers, amounts: amounts, window: 14, skim: 0.1, alpha: 0.01)
-///     let seeds = hubs.seeds()   // each: the transfers in and out, and its surprise
+///     var habits = GatheringHubs.Habits(accounts: set.accounts.count)
+///     let seeds = hubs.seeds(habits: &habits)   // each: the transfers in and out, and its surprise
 ///
 /// - Complexity: O(*t* · *w* log *w*) for *t* transfers and windows of at
 ///   most *w* = ``maxWindow`` transfers, plus O(*w* log *w*) once for each
@@ -80,9 +81,9 @@ struct GatheringHubs {
     var surprise: Double
   }
 
-  /// The gathering hubs too unlikely for the honest background.
-  func seeds() -> [Hub] {
-    var habits = Habits(accounts: transfers.incoming.offsets.count - 1)
+  /// The gathering hubs too unlikely for the honest background. `habits`
+  /// keeps the accounts' habitual sums across the seeds that ask for them.
+  func seeds(habits: inout Habits) -> [Hub] {
     var found: [(transfers: [Int], log10p: Double)] = []
     var windows = 0
     for h in 0..<Int32(transfers.incoming.offsets.count - 1) {
@@ -166,9 +167,19 @@ struct GatheringHubs {
   /// A group of transfers with near-equal units.
   struct Group {
     var members: [Int]
+    /// The units within the members' spread (at least 1 %) of their median.
+    var band: ClosedRange<Int64> = 0...0
+    /// The background's share of ``band``.
+    var background = 1.0
+    /// The account's own habit of ``band``: the share of its transfers
+    /// outside the window there, or the set's repeat rate.
+    var habit = 1.0
+    /// Whether ``habit`` is the account's own (it has ``minParts``
+    /// transfers outside the window), not the set's repeat rate.
+    var hasHistory = false
     /// The chance that a transfer lies in the group's band: the larger of
     /// the background's share there and the account's habit.
-    var share: Double
+    var share: Double { max(background, habit) }
 
     /// log₁₀ of C(*n*, *k*) · *q*^(*k*−1) for the group of *k* among *n* transfers read.
     func log10Chance(read n: Int) -> Double {
@@ -190,12 +201,18 @@ struct GatheringHubs {
     _ all: ArraySlice<Int32>, _ window: Range<Int>, units: [Int64], gathering: Bool, excluding: Set<Int32>,
     habits: inout Habits
   ) -> Group {
+    // Loops, and closures over local arrays only: a closure over `self`
+    // would copy the transfers' every array reference per call.
     let counterpart = gathering ? transfers.source : transfers.target
-    let sorted = all[window].map(Int.init).filter {
-      transfers.unitMicros[$0] > 0 && !excluding.contains(counterpart[$0]) && !isRoutine($0)
-        && !isHabitual($0, sender: gathering, &habits)
+    let unitMicros = transfers.unitMicros
+    var sorted: [Int] = []
+    sorted.reserveCapacity(window.count)
+    for i in window {
+      let t = Int(all[i])
+      guard unitMicros[t] > 0, !excluding.contains(counterpart[t]), !isRoutine(t) else { continue }
+      if !isHabitual(t, sender: gathering, &habits) { sorted.append(t) }
     }
-    .sorted { transfers.unitMicros[$0] < transfers.unitMicros[$1] }
+    sorted.sort { unitMicros[$0] < unitMicros[$1] }
     // The band holding the most distinct counterparts (a sliding window
     // over the sorted units; `inBand` counts each counterpart's transfers
     // in it: a window holds at most ``maxWindow``, so a list is enough).
@@ -220,7 +237,7 @@ struct GatheringHubs {
     }
     var seen: Set<Int32> = []
     let members = sorted[best].filter { seen.insert(counterpart[$0]).inserted }
-    guard !members.isEmpty else { return Group(members: [], share: 1) }
+    guard !members.isEmpty else { return Group(members: []) }
     let median = transfers.unitMicros[members[members.count / 2]]
     let spread = members.map { abs(Double(transfers.unitMicros[$0] - median)) / Double(median) }.max() ?? 0
     let band = min(max(spread, 0.01), 1)
@@ -232,7 +249,9 @@ struct GatheringHubs {
     // The account's own habit where it has a history outside the window, else the set's.
     let others = all.count - window.count
     let habit = others >= minParts ? Double(habitual) / Double(others) : repeatRate(sender: !gathering, &habits)
-    return Group(members: members, share: max(amounts.share(near: median, tolerance: band), habit))
+    let near = AmountDistribution.band(near: median, tolerance: band)
+    return Group(
+      members: members, band: near, background: amounts.share(in: near), habit: habit, hasHistory: others >= minParts)
   }
 
   /// Whether transfer `t`'s pair pays on occasions more than ``window``

@@ -82,11 +82,22 @@ struct PayerAmounts {
     return AmountHabit.newAmountRate(newAmounts: Int(newAmounts[p]), later: Int(later[p]), populationRate: setRate)
   }
 
+  /// *ν* with one of `payer`'s new amounts left out: the rate at which it
+  /// pays new sums, the transfer judged (a new sum) not counted.
+  func newAmountRateLeavingOutOne(of payer: Int32) -> Double {
+    let p = Int(payer)
+    return AmountHabit.newAmountRate(
+      newAmounts: max(Int(newAmounts[p]) - 1, 0), later: max(Int(later[p]) - 1, 0), populationRate: setRate)
+  }
+
   /// The chance that `payer`'s transfer to `payee` lies in `range`, given
   /// the background's share of the range and `payer`'s transfers to others
-  /// (`pairTransfers` of its transfers go to `payee`).
+  /// (`pairTransfers` of its transfers go to `payee`); with
+  /// `leavingOutOne`, its rate of new amounts leaves the transfer judged out
+  /// (``newAmountRateLeavingOutOne(of:)``).
   func share(
-    of payer: Int32, to payee: Int32, pairTransfers: Int, in range: ClosedRange<Int64>, background: Double
+    of payer: Int32, to payee: Int32, pairTransfers: Int, in range: ClosedRange<Int64>, background: Double,
+    leavingOutOne: Bool = false
   ) -> Double {
     let run = units[offsets[Int(payer)]..<offsets[Int(payer) + 1]]
     let others = run.count - pairTransfers
@@ -96,7 +107,8 @@ struct PayerAmounts {
     var inRange = high - low
     for i in low..<min(high, low + Self.maxRead) where payees[i] == payee { inRange -= 1 }
     inRange = max(inRange, 0)
-    return AmountHabit.chance(rate: newAmountRate(of: payer), inRange: inRange, others: others, background: background)
+    let rate = leavingOutOne ? newAmountRateLeavingOutOne(of: payer) : newAmountRate(of: payer)
+    return AmountHabit.chance(rate: rate, inRange: inRange, others: others, background: background)
   }
 
   /// The first position in `values` (ascending by `isAfter`) where `isAfter` holds.

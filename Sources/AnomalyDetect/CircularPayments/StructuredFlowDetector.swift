@@ -43,7 +43,9 @@ import SignalGraph
 ///    converging on another account (scatter-gather). So is an account
 ///    that gathers near-equal amounts from several senders and pays their
 ///    sum straight on in near-equal amounts to several others
-///    (``GatheringHubs``: a gather-scatter).
+///    (``GatheringHubs``: a gather-scatter), and one paid near-equal sums
+///    within ``Thresholds/fanWindow`` by several senders each off its own
+///    habit (``FanIns``: a fan-in).
 /// 3. **Links.** From every seed, and then from everything linked, the
 ///    detector looks at the transfers sharing an account within
 ///    ``Thresholds/window`` (60 days): paid to the same receiver by another
@@ -103,6 +105,9 @@ public struct StructuredFlowDetector: Detector {
     /// The most seconds between a transfer and the one relaying it, in a
     /// ring or a scatter-gather found without split payments.
     public var relayWindow: Int64 = 14 * 86_400
+    /// The most seconds over which the senders of a fan-in pay
+    /// (``FanIns``): under a month, so that a pair paying monthly is routine.
+    public var fanWindow: Int64 = 25 * 86_400
     /// The largest share of what it received a relaying account may keep.
     public var skim = 0.10
     /// The most hops of a relayed ring or stack.
@@ -120,12 +125,13 @@ public struct StructuredFlowDetector: Detector {
     public init() {}
 
     /// The keys of a settings file: `bucket_seconds`, `amount_tolerance`,
-    /// `window`, `relay_window`, `skim`, `max_ring_hops`, `min_score`, `alpha`.
+    /// `window`, `relay_window`, `fan_window`, `skim`, `max_ring_hops`, `min_score`, `alpha`.
     public enum CodingKeys: String, CodingKey {
       case bucketSeconds = "bucket_seconds"
       case amountTolerance = "amount_tolerance"
       case window
       case relayWindow = "relay_window"
+      case fanWindow = "fan_window"
       case skim
       case maxRingHops = "max_ring_hops"
       case minScore = "min_score"
@@ -147,6 +153,7 @@ public struct StructuredFlowDetector: Detector {
     try check.within(thresholds.amountTolerance, 0...1, .amountTolerance, "a number")
     try check.atLeast(thresholds.window, 0, .window, "a whole number of seconds")
     try check.atLeast(thresholds.relayWindow, 0, .relayWindow, "a whole number of seconds")
+    try check.atLeast(thresholds.fanWindow, 0, .fanWindow, "a whole number of seconds")
     try check.require(thresholds.skim >= 0 && thresholds.skim < 1, .skim, thresholds.skim, "a number ≥ 0 and below 1")
     try check.within(thresholds.maxRingHops, 2...32, .maxRingHops, "a whole number")
     try check.atLeast(thresholds.minScore, 0, .minScore, "a number")
@@ -166,6 +173,7 @@ public struct StructuredFlowDetector: Detector {
       transfers: transfers, amounts: amounts, habits: habits, hopWindow: relayBuckets,
       skim: thresholds.skim, maxHops: thresholds.maxRingHops, alpha: thresholds.alpha)
     let (rings, stacks) = relays.relayedPaths()
+    var memo = GatheringHubs.Habits(accounts: set.accounts.count)
     let seeds =
       splits(transfers, amounts: amounts)
       + rings.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .ring) }
@@ -173,7 +181,12 @@ public struct StructuredFlowDetector: Detector {
       + relays.scatterGathers().map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .convergence) }
       + GatheringHubs(
         transfers: transfers, amounts: amounts, window: relayBuckets, skim: thresholds.skim, alpha: thresholds.alpha
-      ).seeds().map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .hub) }
+      ).seeds(habits: &memo).map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .hub) }
+      + FanIns(
+        hubs: GatheringHubs(
+          transfers: transfers, amounts: amounts, window: fanBuckets, skim: thresholds.skim, alpha: thresholds.alpha),
+        habits: habits
+      ).seeds(habits: &memo).map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .fanIn) }
     guard !seeds.isEmpty else { return [] }
     // Links are tested against the payments the seeds leave unexplained.
     let seedTransfers = Set(seeds.flatMap(\.transfers))
@@ -200,6 +213,8 @@ public struct StructuredFlowDetector: Detector {
       case chain
       /// Near-equal amounts gathered at one account and paid straight on in near-equal amounts.
       case hub
+      /// Near-equal amounts paid into one account by several senders, off their habits.
+      case fanIn
     }
     var transfers: [Int]
     var surprise: Double
@@ -356,6 +371,9 @@ public struct StructuredFlowDetector: Detector {
   /// ``Thresholds/relayWindow`` in buckets.
   var relayBuckets: Int64 { thresholds.relayWindow / max(thresholds.bucketSeconds, 1) }
 
+  /// ``Thresholds/fanWindow`` in buckets.
+  var fanBuckets: Int64 { thresholds.fanWindow / max(thresholds.bucketSeconds, 1) }
+
   // MARK: - Structures
 
   /// One finding per group of transfers joined by links.
@@ -420,6 +438,7 @@ public struct StructuredFlowDetector: Detector {
       "converging_relays": .integer(seeds.filter { $0.kind == .convergence }.count),
       "relayed_chains": .integer(seeds.filter { $0.kind == .chain }.count),
       "gathering_hubs": .integer(seeds.filter { $0.kind == .hub }.count),
+      "fan_ins": .integer(seeds.filter { $0.kind == .fanIn }.count),
       "amount_links": .integer(links.count),
       "volume": .string(Amount(micros: volume).description),
       "span_days": .integer(Int(span)),
@@ -472,6 +491,11 @@ public struct StructuredFlowDetector: Detector {
     let hubs = seeds.filter { $0.kind == .hub }.count
     if hubs > 0 {
       found.append("\(hubs) account(s) paying straight on, in near-equal amounts, what near-equal amounts brought in")
+    }
+    let fanIns = seeds.filter { $0.kind == .fanIn }.count
+    if fanIns > 0 {
+      found.append(
+        "\(fanIns) account(s) paid near-equal sums by several senders, each a sum its sender does not usually pay")
     }
     found.append("\(links.count) matching amount(s) between transfers that share an account")
     let strongest = seeds.map(\.surprise).max() ?? 0

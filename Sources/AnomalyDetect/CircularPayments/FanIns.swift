@@ -1,0 +1,241 @@
+import Foundation
+import SignalGraph
+
+/// Near-equal sums paid into one account within a few weeks by several
+/// senders, each a sum its sender does not usually pay: the fan-in of AML
+/// practice (mules paying one collector; Altman et al., NeurIPS 2023), which
+/// needs nothing passed on to give it away. A seed of
+/// ``StructuredFlowDetector``.
+///
+/// For each account *h* and each of its transfers in, the transfers into
+/// *h* within the window of ``hubs`` are grouped as ``GatheringHubs`` groups
+/// them: the band of units holding the most distinct senders, none of them a
+/// routine pair (paying on occasions more than the window apart: rent, dues,
+/// a standing order) nor paying its own habitual sum. With *k* ≥
+/// ``minSenders`` senders among the *n* transfers read, sender *i* goes
+/// along with the others with chance
+///
+/// ```text
+/// Pᵢ = max(H, ν · max(q, s) + (1 − ν) · c / m)
+/// ```
+///
+/// its own habit (``AmountHabit``: *c* of its *m* transfers to others in the
+/// band, *ν* its rate of new sums, the transfer judged left out), *q* the
+/// background's share of the band, *s* the set's rate of an account
+/// receiving the sum it just received from someone else
+/// (``sharedUnitRate(_:routine:)``: how often honest people pay one account
+/// one sum), and *H* the hub's habit of receiving the band (the share of its
+/// transfers in outside the window, or *s* where it has too few). The
+/// coincidence has chance
+///
+/// ```text
+/// p = C(n, k) · Π Pᵢ   (over all senders but the least likely, whose sum set the band)
+/// ```
+///
+/// and is a seed when *p* · *T* ≤ `alpha`, *T* the windows read (a
+/// Bonferroni bound over every start). Only the strongest window of each
+/// account is kept.
+///
+/// Honest money does this rarely. A shop's customers pay its prices, but
+/// so did those before the window (its habit); members paying a club's dues
+/// or tenants their rent are routine pairs; friends splitting a bill each
+/// pay a new sum, but where people split bills *s* says so, and people who
+/// pay new sums all the time (*ν* near 1) give no more than *s* each. Where
+/// people keep to their sums, as AMLSim's accounts do, several of them
+/// paying one stranger the same new sum is rare.
+///
+///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
+///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
+///     let amounts = AmountDistribution(set.payments.amountMicros)
+///     let hubs = GatheringHubs(transfers: transfers, amounts: amounts, window: 25, skim: 0.1, alpha: 0.01)
+///     var memo = GatheringHubs.Habits(accounts: set.accounts.count)
+///     let fanIns = FanIns(hubs: hubs, habits: PayerAmounts(transfers)).seeds(habits: &memo)
+///
+/// - Complexity: O(*t* · *w* log *w*) for *t* transfers and windows of at
+///   most *w* = ``GatheringHubs/maxWindow`` transfers, grouped only for
+///   the accounts whose windows hold such a band at all
+///   (``mayGather(covering:units:habits:)``, O(*d* log *d*) for *d*
+///   transfers in), plus O(log *m*) for each sender's habit; 17 bytes per
+///   transfer while it runs.
+struct FanIns {
+  /// The grouping of transfers by amount, its window and its alpha.
+  let hubs: GatheringHubs
+  /// The senders' own habits.
+  let habits: PayerAmounts
+  /// The fewest distinct senders of a fan-in.
+  var minSenders = 3
+
+  /// The fan-ins too unlikely for the honest background: each the
+  /// transfers gathered, and −log₁₀(*p* · *T*). `memo` keeps the
+  /// accounts' habitual sums across the seeds that ask for them.
+  func seeds(habits memo: inout GatheringHubs.Habits) -> [GatheringHubs.Hub] {
+    let transfers = hubs.transfers, incoming = transfers.incoming
+    // In the incoming order, each transfer's bucket and unit (0 where its
+    // pair is routine, so that no group takes it): one gather up front, so
+    // that the windows read contiguous memory.
+    let routine = (0..<transfers.count).map { hubs.isRoutine($0) }
+    let days = incoming.edges.map { transfers.bucket[Int($0)] }
+    let units = incoming.edges.map { routine[Int($0)] ? 0 : max(transfers.unitMicros[Int($0)], 0) }
+    let shared = Self.sharedUnitRate(transfers, routine: routine)
+    var found: [(transfers: [Int], log10p: Double)] = []
+    var tests = 0
+    for h in 0..<Int32(incoming.nodeCount) {
+      let run = incoming.offsets[Int(h)]..<incoming.offsets[Int(h) + 1]
+      guard run.count >= minSenders else { continue }
+      // Every window is counted among the tests, its groups read or not.
+      let read = windows(days[run])
+      tests += read.count
+      guard !read.isEmpty, mayGather(covering: read, units: units, habits: &memo) else { continue }
+      let banded = read.filter { holdsBand(units[$0]) }
+      if let best = strongestWindow(of: h, among: banded, shared: shared, habits: &memo) { found.append(best) }
+    }
+    let correction = log10(Double(max(tests, 1)))
+    return found.compactMap { fan in
+      let surprise = -(fan.log10p + correction)
+      return surprise >= -log10(hubs.alpha) ? GatheringHubs.Hub(transfers: fan.transfers, surprise: surprise) : nil
+    }
+  }
+
+  /// The windows of one account's transfers in, falling on `days`
+  /// (ascending): from each transfer, those within the window of it, when
+  /// they are at least ``minSenders`` and at most
+  /// ``GatheringHubs/maxWindow`` (a busy shop's traffic is not read). A
+  /// window ending where the one before ended holds less of the same: it is
+  /// read only when the one before was too busy.
+  func windows(_ days: ArraySlice<Int64>) -> [Range<Int>] {
+    var read: [Range<Int>] = []
+    var end = days.startIndex, previousEnd = -1
+    var retry = false
+    for start in days.indices {
+      end = max(end, start)
+      while end < days.endIndex, days[end] <= days[start] + hubs.window { end += 1 }
+      guard end != previousEnd || retry else { continue }
+      (previousEnd, retry) = (end, false)
+      guard end - start >= minSenders else { continue }
+      guard end - start <= hubs.maxWindow else {
+        retry = true
+        continue
+      }
+      read.append(start..<end)
+    }
+    return read
+  }
+
+  /// The most unlikely fan-in into account `h` among its windows `read`
+  /// (ranges of its transfers in): its transfers, and log₁₀ *p*.
+  func strongestWindow(
+    of h: Int32, among read: [Range<Int>], shared: Double, habits memo: inout GatheringHubs.Habits
+  ) -> (transfers: [Int], log10p: Double)? {
+    let transfers = hubs.transfers
+    let into = transfers.incoming.edges(of: h)
+    let units = into.map { transfers.unitMicros[Int($0)] }.sorted()
+    var best: (transfers: [Int], log10p: Double)?
+    for window in read {
+      let group = hubs.group(into, window, units: units, gathering: true, excluding: [], habits: &memo)
+      guard group.members.count >= minSenders else { continue }
+      let log10p = log10Chance(of: group, read: window.count, into: h, shared: shared)
+      if log10p < best?.log10p ?? 0 { best = (group.members, log10p) }
+    }
+    return best
+  }
+
+  /// Whether any band of the `units` (in the incoming order; 0 for none to
+  /// read) of the transfers in the windows `read` of one account, its top
+  /// at most 1 + 2 · tolerance times its bottom, holds ``minSenders``
+  /// transfers from as many distinct senders, none paying its habitual
+  /// sum: the quick test that spares most accounts the windows' groups.
+  func mayGather(covering read: [Range<Int>], units: [Int64], habits memo: inout GatheringHubs.Habits) -> Bool {
+    // The transfers in any window read (windows start in order, and end in order).
+    var covered: [Int] = []
+    for window in read { covered += max(window.lowerBound, (covered.last ?? -1) + 1)..<window.upperBound }
+    // The units alone first, which most accounts fail.
+    guard holdsBand(covered.map { units[$0] }[...]) else { return false }
+    // Then the senders, and then (worked out only now, for few accounts)
+    // their habits.
+    let edges = hubs.transfers.incoming.edges
+    var sent = covered.filter { units[$0] > 0 }
+      .map { (unit: units[$0], sender: hubs.transfers.source[Int(edges[$0])], transfer: Int(edges[$0])) }
+    sent.sort { $0.unit < $1.unit }
+    guard holdsBand(sent) else { return false }
+    sent.removeAll { hubs.isHabitual($0.transfer, sender: true, &memo) }
+    return holdsBand(sent)
+  }
+
+  /// Whether some band of `units` (0 for none to read) holds ``minSenders``
+  /// of them: the quick test of one window before its group is read.
+  func holdsBand(_ units: ArraySlice<Int64>) -> Bool {
+    var sorted: [Int64] = []
+    sorted.reserveCapacity(units.count)
+    for u in units where u > 0 { sorted.append(u) }
+    guard sorted.count >= minSenders else { return false }
+    sorted.sort()
+    let widest = 1 + 2 * hubs.tolerance
+    var low = 0
+    for high in sorted.indices {
+      while Double(sorted[high]) > Double(sorted[low]) * widest { low += 1 }
+      if high + 1 - low >= minSenders { return true }
+    }
+    return false
+  }
+
+  /// Whether some band of the `sent` units (ascending) holds ``minSenders`` distinct senders.
+  func holdsBand(_ sent: [(unit: Int64, sender: Int32, transfer: Int)]) -> Bool {
+    let widest = 1 + 2 * hubs.tolerance
+    var low = 0
+    for high in sent.indices {
+      while Double(sent[high].unit) > Double(sent[low].unit) * widest { low += 1 }
+      guard high + 1 - low >= minSenders else { continue }
+      var senders: [Int32] = []
+      for s in sent[low...high].reversed() where !senders.contains(s.sender) {
+        senders.append(s.sender)
+        if senders.count >= minSenders { return true }
+      }
+    }
+    return false
+  }
+
+  /// log₁₀ *p* of `group`, gathered into `hub` among `n` transfers read:
+  /// C(*n*, *k*) times each sender's chance of going along with the others
+  /// (``PayerAmounts``, its new-sum rate leaving the transfer judged out, or
+  /// its own habit of the band), but the least likely one's. Each chance is
+  /// at least the hub's habit of the band: its own where it has a history,
+  /// else `shared` (``sharedUnitRate(_:routine:)``).
+  func log10Chance(of group: GatheringHubs.Group, read n: Int, into hub: Int32, shared: Double) -> Double {
+    let transfers = hubs.transfers
+    let hubHabit = group.hasHistory ? group.habit : shared
+    let chances = group.members.map { t in
+      let own = habits.share(
+        of: transfers.source[t], to: hub, pairTransfers: transfers.pairRun(of: t).count, in: group.band,
+        background: max(group.background, shared), leavingOutOne: true)
+      return max(hubHabit, own)
+    }
+    let k = chances.count
+    return StructuredFlowDetector.log10Choose(Double(n), Double(k))
+      + chances.sorted().dropFirst().reduce(0) { $0 + log10(max($1, .leastNormalMagnitude)) }
+  }
+
+  /// How often, over the set's consecutive transfers into one account that
+  /// are not routine pairs', the later is from another sender and carries
+  /// the unit of the earlier within 1 % (add-one smoothed): the chance that
+  /// an account with no history of its own receives a sum it just received
+  /// from someone else. Near 0 where people keep to sums of their own and
+  /// pay different people (AMLSim); higher where shares are split equally.
+  static func sharedUnitRate(_ transfers: PaymentTransfers, routine: [Bool]) -> Double {
+    let incoming = transfers.incoming
+    var pairs = 0, shared = 0
+    for a in 0..<incoming.nodeCount {
+      var previous = -1
+      for e in incoming.offsets[a]..<incoming.offsets[a + 1] {
+        let t = Int(incoming.edges[e])
+        guard !routine[t] else { continue }
+        if previous >= 0 {
+          let u = Double(transfers.unitMicros[previous]), v = Double(transfers.unitMicros[t])
+          pairs += 1
+          if transfers.source[previous] != transfers.source[t] && abs(u - v) <= 0.01 * max(u, v) { shared += 1 }
+        }
+        previous = t
+      }
+    }
+    return (Double(shared) + 1) / (Double(pairs) + 2)
+  }
+}

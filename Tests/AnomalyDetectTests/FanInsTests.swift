@@ -1,0 +1,138 @@
+import Foundation
+import SignalGraph
+import Testing
+
+@testable import AnomalyDetect
+
+/// Fan-ins: several senders paying one account near-equal sums off their
+/// own habits, against the honest crowds that pay one account equal sums.
+@Suite struct FanInsTests {
+  typealias Flows = StructuredFlowDetectorTests
+  typealias Background = PayerAmountsTests
+
+  /// The fan-in seeds of `set`, each as the set of its senders' ids.
+  func fanIns(_ set: SignalSet) -> [Set<String>] {
+    let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
+    let amounts = AmountDistribution(set.payments.amountMicros)
+    let hubs = GatheringHubs(transfers: transfers, amounts: amounts, window: 25, skim: 0.1, alpha: 0.01)
+    var memo = GatheringHubs.Habits(accounts: set.accounts.count)
+    return FanIns(hubs: hubs, habits: PayerAmounts(transfers)).seeds(habits: &memo).map { seed in
+      Set(seed.transfers.map { set.accounts.ids[transfers.source[$0]] })
+    }
+  }
+
+  /// Six of the background's accounts pay `collector` near-equal sums
+  /// (±1 % around `cents`) over `days` days.
+  func plantFanIn(_ set: inout SignalSet, cents: Int64 = 171_300, days: Int64 = 20, senders: Int = 6) {
+    for i in 0..<senders {
+      let jitter = Int64(i % 3 - 1) * cents / 100
+      Flows.pay(&set, "h\(10 + i * 7)", "collector", cents: cents + jitter, day: 40 + Int64(i) * days / Int64(senders))
+    }
+  }
+
+  @Test func payersOffTheirHabitsFanningIntoOneAccountAreASeed() throws {
+    var set = Background.habitBackground()
+    plantFanIn(&set)
+    let found = fanIns(set)
+    #expect(found.count == 1)
+    let senders = Set((0..<6).map { "h\(10 + $0 * 7)" })
+    #expect(try #require(found.first) == senders)
+  }
+
+  @Test func theDetectorNamesAFanIn() throws {
+    var set = Background.habitBackground()
+    plantFanIn(&set)
+    let findings = Flows().findings(set)
+    let fan = try #require(findings.first { $0.accounts.count == 7 })
+    #expect(Flows().typology(fan) == "fan_in")
+    guard case let .object(evidence) = fan.evidence else { throw Failure.noEvidence }
+    #expect(evidence["fan_ins"] == .integer(1))
+    #expect(findings.count == 1)
+  }
+
+  @Test func aFanInOfACommonSumIsFoundAmongPayersWhoKeepToTheirOwn() {
+    // 300.00 lies in the background's own band, and the collector is busy:
+    // customers pay it what they bought, 150.00 to 450.00 (none near 300.00), before the fan-in
+    // and during it. Only the senders' habits (each keeps to a sum of its
+    // own) make five of them paying it 300.00 rare.
+    func busyCollector(varied: Bool) -> SignalSet {
+      var set = Background.habitBackground(varied: varied)
+      for i in Int64(0)..<16 {
+        let cents = i % 8 < 4 ? 15_000 + (i % 4) * 3_000 : 36_000 + (i % 4) * 3_000
+        Flows.pay(&set, "c\(i)", "collector", cents: cents, day: i < 8 ? i : 30 + i)
+      }
+      plantFanIn(&set, cents: 30_000, days: 10, senders: 5)
+      return set
+    }
+    #expect(fanIns(busyCollector(varied: false)).count == 1)
+    // The same among people who pay a new sum every time is chance.
+    #expect(fanIns(busyCollector(varied: true)).isEmpty)
+  }
+
+  @Test func tooFewOrTooSpreadSendersAreNotASeed() {
+    var few = Background.habitBackground()
+    plantFanIn(&few, senders: 2)
+    #expect(fanIns(few).isEmpty)
+    // Six senders, but across three months: no window of 25 days holds three.
+    var slow = Background.habitBackground()
+    for i in 0..<6 { Flows.pay(&slow, "h\(10 + i * 7)", "collector", cents: 171_300, day: Int64(i) * 27) }
+    #expect(fanIns(slow).isEmpty)
+  }
+
+  @Test func aShopsCustomersPayingItsPriceAreItsHabitNotAFanIn() {
+    var set = Background.habitBackground()
+    // The shop sold at its price before the window as well.
+    for i in 0..<12 { Flows.pay(&set, "h\(100 + i)", "shop", cents: 171_300, day: Int64(i) * 3) }
+    plantFanIn(&set, senders: 6)  // the same price, to `collector`...
+    for i in 0..<6 { Flows.pay(&set, "h\(150 + i)", "shop", cents: 171_300, day: 40 + Int64(i) * 3) }
+    let found = fanIns(set)
+    #expect(found.count == 1)  // ...is a fan-in; the shop's customers are not
+    #expect(!(found.first ?? []).contains("h150"))
+  }
+
+  @Test func tenantsPayingMonthlyRentAreRoutine() {
+    var set = Background.habitBackground()
+    for month in Int64(0)..<4 {
+      for i in 0..<6 { Flows.pay(&set, "h\(10 + i * 7)", "landlord", cents: 171_300, day: month * 30 + Int64(i)) }
+    }
+    #expect(fanIns(set).isEmpty)
+  }
+
+  @Test func friendsWhoPayNewSumsAllTheTimeSplittingABillAreChance() {
+    // People paying what each purchase costs: equal shares of one bill,
+    // four friends' worth, are what the background gives by chance.
+    var set = Background.habitBackground(varied: true)
+    for i in 0..<4 { Flows.pay(&set, "h\(10 + i * 7)", "host", cents: 30_000, day: 50) }
+    #expect(fanIns(set).isEmpty)
+  }
+
+  @Test func equalSharesAreChanceWhereSplittingBillsIsCommon() {
+    // People paying varied sums, who also split bills: ten dinners, each
+    // host paid an equal share by three friends. The set's rate of an
+    // account receiving the sum it just received from someone else says
+    // how often honest people pay one account one sum; one more dinner is
+    // no fan-in.
+    var set = Background.habitBackground(varied: true)
+    for dinner in 0..<11 {
+      let share = Int64(2_000 + dinner * 731)
+      for friend in 0..<3 {
+        Flows.pay(&set, "d\(dinner)f\(friend)", "host\(dinner)", cents: share, day: 20 + Int64(dinner) * 9)
+      }
+    }
+    #expect(fanIns(set).isEmpty)
+  }
+
+  @Test func payersPayingTheirHabitualSumAreNotCounted() {
+    // Six payers each paying the hub the sum it pays everyone: by habit.
+    var set = SignalSet()
+    for i in 0..<6 {
+      for (d, to) in [(Int64(0), "x"), (10, "y"), (20, "z")] {
+        Flows.pay(&set, "p\(i)", "\(to)\(i)", cents: 50_000, day: d)
+      }
+      Flows.pay(&set, "p\(i)", "hub", cents: 50_000, day: 30 + Int64(i))
+    }
+    #expect(fanIns(set).isEmpty)
+  }
+
+  enum Failure: Error { case noEvidence }
+}
