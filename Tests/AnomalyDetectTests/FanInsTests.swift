@@ -52,14 +52,14 @@ import Testing
 
   @Test func aFanInOfACommonSumIsFoundAmongPayersWhoKeepToTheirOwn() {
     // 300.00 lies in the background's own band, and the collector is busy:
-    // customers pay it what they bought, 150.00 to 450.00 (none near 300.00), before the fan-in
+    // customers pay it what they bought, 150.00 to 450.00 (none near 300.00), 32 times before the fan-in
     // and during it. Only the senders' habits (each keeps to a sum of its
     // own) make five of them paying it 300.00 rare.
     func busyCollector(varied: Bool) -> SignalSet {
       var set = Background.habitBackground(varied: varied)
-      for i in Int64(0)..<16 {
+      for i in Int64(0)..<40 {
         let cents = i % 8 < 4 ? 15_000 + (i % 4) * 3_000 : 36_000 + (i % 4) * 3_000
-        Flows.pay(&set, "c\(i)", "collector", cents: cents, day: i < 8 ? i : 30 + i)
+        Flows.pay(&set, "c\(i)", "collector", cents: cents, day: i < 32 ? i / 4 : 6 + i)
       }
       plantFanIn(&set, cents: 30_000, days: 10, senders: 5)
       return set
@@ -91,9 +91,13 @@ import Testing
   }
 
   @Test func tenantsPayingMonthlyRentAreRoutine() {
+    // The rent rises every month, so the landlord's earlier months are no
+    // habit of this month's sum: only the pairs' routine keeps them out.
     var set = Background.habitBackground()
     for month in Int64(0)..<4 {
-      for i in 0..<6 { Flows.pay(&set, "h\(10 + i * 7)", "landlord", cents: 171_300, day: month * 30 + Int64(i)) }
+      for i in 0..<6 {
+        Flows.pay(&set, "h\(10 + i * 7)", "landlord", cents: 171_300 + month * 9_000, day: month * 30 + Int64(i))
+      }
     }
     #expect(fanIns(set).isEmpty)
   }
@@ -123,8 +127,9 @@ import Testing
   }
 
   @Test func payersPayingTheirHabitualSumAreNotCounted() {
-    // Six payers each paying the hub the sum it pays everyone: by habit.
-    var set = SignalSet()
+    // Among people paying varied sums, six pay 500.00 to everyone, and once
+    // to one hub: their habit, not a fan-in.
+    var set = Background.habitBackground(varied: true)
     for i in 0..<6 {
       for (d, to) in [(Int64(0), "x"), (10, "y"), (20, "z")] {
         Flows.pay(&set, "p\(i)", "\(to)\(i)", cents: 50_000, day: d)

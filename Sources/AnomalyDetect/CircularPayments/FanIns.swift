@@ -16,20 +16,20 @@ import SignalGraph
 /// along with the others with chance
 ///
 /// ```text
-/// Pᵢ = max(H, ν · max(q, s) + (1 − ν) · c / m)
+/// Pᵢ = max(H, ν · max(q, s′) + (1 − ν) · c / m)
 /// ```
 ///
 /// its own habit (``AmountHabit``: *c* of its *m* transfers to others in the
 /// band, *ν* its rate of new sums, the transfer judged left out), *q* the
-/// background's share of the band, *s* the set's rate of an account
-/// receiving the sum it just received from someone else
-/// (``sharedUnitRate(_:routine:)``: how often honest people pay one account
-/// one sum), and *H* the hub's habit of receiving the band (the share of its
-/// transfers in outside the window, or *s* where it has too few). The
-/// coincidence has chance
+/// background's share of the band, *s* the rate at which the set's other
+/// accounts receive the sum they just received from someone else
+/// (``sharedUnits(_:routine:)``: how often honest people pay one account one
+/// sum), *s*′ that rate widened to the group's spread, and *H* the hub's
+/// habit of receiving the band (its transfers in outside the window there,
+/// shrunk towards max(*q*, *s*′)). The coincidence has chance
 ///
 /// ```text
-/// p = C(n, k) · Π Pᵢ   (over all senders but the least likely, whose sum set the band)
+/// p = C(n, k) · Π Pᵢ   (over all senders but the least likely: the band is the group's own)
 /// ```
 ///
 /// and is a seed when *p* · *T* ≤ `alpha`, *T* the windows read (a
@@ -42,7 +42,10 @@ import SignalGraph
 /// pay a new sum, but where people split bills *s* says so, and people who
 /// pay new sums all the time (*ν* near 1) give no more than *s* each. Where
 /// people keep to their sums, as AMLSim's accounts do, several of them
-/// paying one stranger the same new sum is rare.
+/// paying one stranger the same new sum is rare. Known limits: such
+/// sum-keepers chipping in for a stranger's present are flagged too, and a
+/// fan-in whose senders each paid the collector once before, over a window
+/// earlier, reads as routine pairs.
 ///
 ///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
 ///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
@@ -55,8 +58,9 @@ import SignalGraph
 ///   most *w* = ``GatheringHubs/maxWindow`` transfers, grouped only for
 ///   the accounts whose windows hold such a band at all
 ///   (``mayGather(covering:units:habits:)``, O(*d* log *d*) for *d*
-///   transfers in), plus O(log *m*) for each sender's habit; 17 bytes per
-///   transfer while it runs.
+///   transfers in, and O(*w* log *w*) for each distinct sender's habitual
+///   sum), plus O(log *m* + ``PayerAmounts/maxRead``) for each sender's
+///   chance; 17 bytes per transfer, and 8 per account, while it runs.
 struct FanIns {
   /// The grouping of transfers by amount, its window and its alpha.
   let hubs: GatheringHubs
@@ -76,7 +80,7 @@ struct FanIns {
     let routine = (0..<transfers.count).map { hubs.isRoutine($0) }
     let days = incoming.edges.map { transfers.bucket[Int($0)] }
     let units = incoming.edges.map { routine[Int($0)] ? 0 : max(transfers.unitMicros[Int($0)], 0) }
-    let shared = Self.sharedUnitRate(transfers, routine: routine)
+    let shared = Self.sharedUnits(transfers, routine: routine)
     var found: [(transfers: [Int], log10p: Double)] = []
     var tests = 0
     for h in 0..<Int32(incoming.nodeCount) {
@@ -87,7 +91,9 @@ struct FanIns {
       tests += read.count
       guard !read.isEmpty, mayGather(covering: read, units: units, habits: &memo) else { continue }
       let banded = read.filter { holdsBand(units[$0]) }
-      if let best = strongestWindow(of: h, among: banded, shared: shared, habits: &memo) { found.append(best) }
+      if let best = strongestWindow(of: h, among: banded, shared: shared.rate(leavingOut: h), habits: &memo) {
+        found.append(best)
+      }
     }
     let correction = log10(Double(max(tests, 1)))
     return found.compactMap { fan in
@@ -196,17 +202,23 @@ struct FanIns {
 
   /// log₁₀ *p* of `group`, gathered into `hub` among `n` transfers read:
   /// C(*n*, *k*) times each sender's chance of going along with the others
-  /// (``PayerAmounts``, its new-sum rate leaving the transfer judged out, or
-  /// its own habit of the band), but the least likely one's. Each chance is
-  /// at least the hub's habit of the band: its own where it has a history,
-  /// else `shared` (``sharedUnitRate(_:routine:)``).
+  /// (``PayerAmounts``, its new-sum rate leaving the transfer judged out),
+  /// the band's share floored at `shared` widened to the group's spread,
+  /// but the least likely one's (the band is the group's own). Each chance
+  /// is at least the hub's habit of the band: its transfers in outside the
+  /// window there, shrunk towards that floor by a prior worth
+  /// ``AmountHabit/priorWeight`` transfers.
   func log10Chance(of group: GatheringHubs.Group, read n: Int, into hub: Int32, shared: Double) -> Double {
     let transfers = hubs.transfers
-    let hubHabit = group.hasHistory ? group.habit : shared
+    // `shared` counts sums within 1 %; a group spread wider is that much likelier.
+    let spread = Double(group.band.upperBound - group.band.lowerBound) / Double(max(group.band.upperBound, 1)) / 2
+    let floor = max(group.background, min(1, shared * max(1, spread / AmountHabit.tolerance)))
+    let w = AmountHabit.priorWeight
+    let hubHabit = (Double(group.inBandOutside) + w * floor) / (Double(group.outside) + w)
     let chances = group.members.map { t in
       let own = habits.share(
         of: transfers.source[t], to: hub, pairTransfers: transfers.pairRun(of: t).count, in: group.band,
-        background: max(group.background, shared), leavingOutOne: true)
+        background: floor, leavingOutOne: true)
       return max(hubHabit, own)
     }
     let k = chances.count
@@ -215,27 +227,49 @@ struct FanIns {
   }
 
   /// How often, over the set's consecutive transfers into one account that
-  /// are not routine pairs', the later is from another sender and carries
-  /// the unit of the earlier within 1 % (add-one smoothed): the chance that
-  /// an account with no history of its own receives a sum it just received
-  /// from someone else. Near 0 where people keep to sums of their own and
-  /// pay different people (AMLSim); higher where shares are split equally.
-  static func sharedUnitRate(_ transfers: PaymentTransfers, routine: [Bool]) -> Double {
+  /// are not routine pairs' (and of positive units), the later is from
+  /// another sender and carries the unit of the earlier within 1 %: the
+  /// chance that an account receives a sum it just received from someone
+  /// else. Near 0 where people keep to sums of their own and pay different
+  /// people (AMLSim); higher where shares are split equally. Counted per
+  /// account, so that each hub is judged against the others' rate
+  /// (``SharedUnits/rate(leavingOut:)``): eleven collectors must not
+  /// excuse each other.
+  static func sharedUnits(_ transfers: PaymentTransfers, routine: [Bool]) -> SharedUnits {
     let incoming = transfers.incoming
-    var pairs = 0, shared = 0
+    var counts = SharedUnits(pairs: [Int32](repeating: 0, count: incoming.nodeCount), shared: [])
+    counts.shared = counts.pairs
     for a in 0..<incoming.nodeCount {
       var previous = -1
       for e in incoming.offsets[a]..<incoming.offsets[a + 1] {
         let t = Int(incoming.edges[e])
-        guard !routine[t] else { continue }
+        guard !routine[t], transfers.unitMicros[t] > 0 else { continue }
         if previous >= 0 {
           let u = Double(transfers.unitMicros[previous]), v = Double(transfers.unitMicros[t])
-          pairs += 1
-          if transfers.source[previous] != transfers.source[t] && abs(u - v) <= 0.01 * max(u, v) { shared += 1 }
+          counts.pairs[a] += 1
+          if transfers.source[previous] != transfers.source[t] && abs(u - v) <= 0.01 * max(u, v) {
+            counts.shared[a] += 1
+          }
         }
         previous = t
       }
     }
-    return (Double(shared) + 1) / (Double(pairs) + 2)
+    counts.totalPairs = counts.pairs.reduce(0) { $0 + Int($1) }
+    counts.totalShared = counts.shared.reduce(0) { $0 + Int($1) }
+    return counts
+  }
+
+  /// Per account, its consecutive transfers in counted by
+  /// ``sharedUnits(_:routine:)``, and those sharing a unit across senders.
+  struct SharedUnits {
+    var pairs: [Int32], shared: [Int32]
+    var totalPairs = 0, totalShared = 0
+
+    /// *s* for judging account `hub`: the rate over every other account
+    /// (add-one smoothed), so that a hub's own coincidences never excuse it.
+    func rate(leavingOut hub: Int32) -> Double {
+      let h = Int(hub)
+      return (Double(totalShared - Int(shared[h])) + 1) / (Double(totalPairs - Int(pairs[h])) + 2)
+    }
   }
 }

@@ -174,9 +174,10 @@ struct GatheringHubs {
     /// The account's own habit of ``band``: the share of its transfers
     /// outside the window there, or the set's repeat rate.
     var habit = 1.0
-    /// Whether ``habit`` is the account's own (it has ``minParts``
-    /// transfers outside the window), not the set's repeat rate.
-    var hasHistory = false
+    /// The account's transfers outside the window in ``band``, and all of
+    /// its transfers outside the window (``habit`` is their ratio when
+    /// these are ``minParts`` or more, else the set's repeat rate).
+    var inBandOutside = 0, outside = 0
     /// The chance that a transfer lies in the group's band: the larger of
     /// the background's share there and the account's habit.
     var share: Double { max(background, habit) }
@@ -251,7 +252,8 @@ struct GatheringHubs {
     let habit = others >= minParts ? Double(habitual) / Double(others) : repeatRate(sender: !gathering, &habits)
     let near = AmountDistribution.band(near: median, tolerance: band)
     return Group(
-      members: members, band: near, background: amounts.share(in: near), habit: habit, hasHistory: others >= minParts)
+      members: members, band: near, background: amounts.share(in: near), habit: habit, inBandOutside: max(habitual, 0),
+      outside: others)
   }
 
   /// Whether transfer `t`'s pair pays on occasions more than ``window``

@@ -18,7 +18,7 @@ import SignalGraph
 ///
 /// - Complexity: O(*t* log *t*) to build for *t* transfers, with *t* units
 ///   and payees and two counts per account of memory;
-///   ``share(of:to:pairTransfers:in:background:)`` O(log *n*) plus the
+///   ``share(of:to:pairTransfers:in:background:leavingOutOne:)`` O(log *n*) plus the
 ///   payer's transfers in the range (at most ``maxRead``).
 struct PayerAmounts {
   /// The most transfers of one payer in an amount range read to leave out its pair's (lenient beyond).
@@ -82,19 +82,22 @@ struct PayerAmounts {
     return AmountHabit.newAmountRate(newAmounts: Int(newAmounts[p]), later: Int(later[p]), populationRate: setRate)
   }
 
-  /// *ν* with one of `payer`'s new amounts left out: the rate at which it
-  /// pays new sums, the transfer judged (a new sum) not counted.
-  func newAmountRateLeavingOutOne(of payer: Int32) -> Double {
+  /// *ν* with the transfer judged left out of `payer`'s history: one
+  /// transfer fewer, and one new amount fewer when it was `new` (no other
+  /// transfer of the payer to someone else lies near it).
+  func newAmountRate(of payer: Int32, leavingOutOneThatWas new: Bool) -> Double {
     let p = Int(payer)
     return AmountHabit.newAmountRate(
-      newAmounts: max(Int(newAmounts[p]) - 1, 0), later: max(Int(later[p]) - 1, 0), populationRate: setRate)
+      newAmounts: max(Int(newAmounts[p]) - (new ? 1 : 0), 0), later: max(Int(later[p]) - 1, 0),
+      populationRate: setRate)
   }
 
   /// The chance that `payer`'s transfer to `payee` lies in `range`, given
   /// the background's share of the range and `payer`'s transfers to others
   /// (`pairTransfers` of its transfers go to `payee`); with
   /// `leavingOutOne`, its rate of new amounts leaves the transfer judged out
-  /// (``newAmountRateLeavingOutOne(of:)``).
+  /// (``newAmountRate(of:leavingOutOneThatWas:)``: new when none of its
+  /// transfers to others lies in `range`).
   func share(
     of payer: Int32, to payee: Int32, pairTransfers: Int, in range: ClosedRange<Int64>, background: Double,
     leavingOutOne: Bool = false
@@ -107,7 +110,7 @@ struct PayerAmounts {
     var inRange = high - low
     for i in low..<min(high, low + Self.maxRead) where payees[i] == payee { inRange -= 1 }
     inRange = max(inRange, 0)
-    let rate = leavingOutOne ? newAmountRateLeavingOutOne(of: payer) : newAmountRate(of: payer)
+    let rate = leavingOutOne ? newAmountRate(of: payer, leavingOutOneThatWas: inRange == 0) : newAmountRate(of: payer)
     return AmountHabit.chance(rate: rate, inRange: inRange, others: others, background: background)
   }
 

@@ -174,19 +174,22 @@ public struct StructuredFlowDetector: Detector {
       skim: thresholds.skim, maxHops: thresholds.maxRingHops, alpha: thresholds.alpha)
     let (rings, stacks) = relays.relayedPaths()
     var memo = GatheringHubs.Habits(accounts: set.accounts.count)
+    let hubs = GatheringHubs(
+      transfers: transfers, amounts: amounts, window: relayBuckets, skim: thresholds.skim, alpha: thresholds.alpha
+    ).seeds(habits: &memo).map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .hub) }
+    // A fan-in that a gather-scatter's hub already gathered is the same evidence, counted once.
+    let gathered = Set(hubs.flatMap(\.transfers))
+    let fanIns = FanIns(
+      hubs: GatheringHubs(
+        transfers: transfers, amounts: amounts, window: fanBuckets, skim: thresholds.skim, alpha: thresholds.alpha),
+      habits: habits
+    ).seeds(habits: &memo).filter { !$0.transfers.allSatisfy(gathered.contains) }
     let seeds =
       splits(transfers, amounts: amounts)
       + rings.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .ring) }
       + stacks.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .chain) }
       + relays.scatterGathers().map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .convergence) }
-      + GatheringHubs(
-        transfers: transfers, amounts: amounts, window: relayBuckets, skim: thresholds.skim, alpha: thresholds.alpha
-      ).seeds(habits: &memo).map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .hub) }
-      + FanIns(
-        hubs: GatheringHubs(
-          transfers: transfers, amounts: amounts, window: fanBuckets, skim: thresholds.skim, alpha: thresholds.alpha),
-        habits: habits
-      ).seeds(habits: &memo).map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .fanIn) }
+      + hubs + fanIns.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .fanIn) }
     guard !seeds.isEmpty else { return [] }
     // Links are tested against the payments the seeds leave unexplained.
     let seedTransfers = Set(seeds.flatMap(\.transfers))
