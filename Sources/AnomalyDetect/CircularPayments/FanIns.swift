@@ -228,7 +228,7 @@ struct FanIns {
 
   /// How often, over the set's consecutive transfers into one account that
   /// are not routine pairs' (and of positive units), the later is from
-  /// another sender and carries the unit of the earlier within 1 %: the
+  /// another sender and carries the unit of the earlier (``AmountHabit/same(_:_:)``): the
   /// chance that an account receives a sum it just received from someone
   /// else. Near 0 where people keep to sums of their own and pay different
   /// people (AMLSim); higher where shares are split equally. Counted per
@@ -245,9 +245,10 @@ struct FanIns {
         let t = Int(incoming.edges[e])
         guard !routine[t], transfers.unitMicros[t] > 0 else { continue }
         if previous >= 0 {
-          let u = Double(transfers.unitMicros[previous]), v = Double(transfers.unitMicros[t])
           counts.pairs[a] += 1
-          if transfers.source[previous] != transfers.source[t] && abs(u - v) <= 0.01 * max(u, v) {
+          if transfers.source[previous] != transfers.source[t],
+            AmountHabit.same(transfers.unitMicros[previous], transfers.unitMicros[t])
+          {
             counts.shared[a] += 1
           }
         }
