@@ -45,6 +45,9 @@ import SignalGraph
 /// - **Scatter-gather.** A relayed payment into an account that other
 ///   relays of the same source's money reached too, through other
 ///   intermediaries (`IncrementalFlowCheck+ScatterGather.swift`).
+/// - **Fan-in.** A payment that makes several senders, each off its own
+///   habit, paying one account near-equal sums within weeks
+///   (`IncrementalFlowCheck+FanIn.swift`).
 /// - **Links.** A payment of the amount of a transfer held within weeks
 ///   that shares an account with it: into the same payee from another
 ///   sender (a fan-in), out of the held transfer's payee (money passed on),
@@ -56,7 +59,7 @@ import SignalGraph
 /// recent payments, *E* = *T* · *p* with *T* the payments in the background,
 /// is at most ``Thresholds/alpha`` (10⁻³: at most one chance hold in a
 /// thousand backgrounds' worth of honest payments); the earlier payments of
-/// the split, the chain or the scatter-gather are revoked. A link needs a
+/// the split, the chain, the scatter-gather or the fan-in are revoked. A link needs a
 /// held transfer first, so it is judged at the scan's bar for a link.
 /// Honest money rarely does any:
 /// purchases repeat common amounts (large *q*), salaries and rent are passed
@@ -72,11 +75,14 @@ import SignalGraph
 ///   at most 2 · ``Thresholds/fanLimit`` payments read per account and
 ///   ``Thresholds/budget`` hops examined, for a scatter-gather at most
 ///   2 · ``Thresholds/fanLimit`` payments read and ``Thresholds/budget``
-///   pairs compared, for a link the transfers held to or from the payer
-///   and the payee, plus
+///   pairs compared, for a fan-in O(*r*²) for the *r* ≤
+///   ``Thresholds/fanMaxRead`` payments into the payee read, for a link
+///   the transfers held to or from the payer and the payee, plus
 ///   O(bins) per amount range looked up; memory is the payments of the last
-///   relay window, a count per payer, the transfers held within the link
-///   window, and a fixed amount background.
+///   relay window, those of the fan window (at most
+///   ``Thresholds/fanMaxRead`` per payee), a few sums per payer and per
+///   payee, the transfers held within the link window, and a fixed amount
+///   background.
 public struct IncrementalFlowCheck: PaymentCheck {
   /// The knobs of the flow check (``PrefilterConfiguration/flows``).
   public struct Thresholds: Sendable, Equatable, Codable {
@@ -111,6 +117,22 @@ public struct IncrementalFlowCheck: PaymentCheck {
     /// The most chance of a link, *c* · *k* · *q*, for a payment to be held
     /// as part of a flow already caught (the scan's bar for a link).
     public var linkAlpha = 0.01
+    /// The span of a fan-in: its senders' payments within it of the one
+    /// decided (the scan's `structured-flow.fan_window`, 25 days: under a
+    /// month, so that a monthly payer is the payee's habit; at most the
+    /// pre-filter's ``PrefilterConfiguration/windowDays``).
+    public var fanWindowSeconds: Int64 = 25 * 86_400
+    /// The fewest distinct senders of a fan-in.
+    public var minFanSenders = 3
+    /// The width of a fan-in's band of amounts: its top at most
+    /// 1 + 2 · this times its bottom (about ± this around its middle).
+    public var fanTolerance = 0.05
+    /// The most payments into one account within the fan window read for a
+    /// fan-in; a busier account (a shop) is not read.
+    public var fanMaxRead = 32
+    /// The most expected chance fan-ins among the background's payments
+    /// for one to be held (the scan's `structured-flow.alpha`).
+    public var fanAlpha = 0.01
 
     /// The defaults.
     public init() {}
@@ -121,6 +143,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
   let relayWindow: Int64
   /// ``Thresholds/linkWindowSeconds``, within the history window.
   let linkWindow: Int64
+  /// ``Thresholds/fanWindowSeconds``, within the history window.
+  let fanWindow: Int64
   /// The transfers held within the link window, listed under their payee:
   /// the anchors of fan-ins and of money passed on (kept by the split and
   /// link checks, ``keepAnchor(from:to:payments:counted:micros:spread:time:)``).
@@ -149,6 +173,23 @@ public struct IncrementalFlowCheck: PaymentCheck {
   private(set) var withheld: PaymentAmountBackground
   /// Each payer's habit, that a relay's amount is read against.
   private(set) var habits = PayerHabits()
+  /// The payments into each account within the fan window, at most
+  /// ``Thresholds/fanMaxRead`` of them: a fan-in's senders.
+  var fanLists: RecentPayments
+  /// Each account's habit as a payee before its fan list: the bands of
+  /// sums it was paid by routine, not withheld (``noteDroppedReceipts()``),
+  /// a fan-in's *H*.
+  var receipts: PayeeHabits
+  /// Over the stream, the consecutive payments into one account counted,
+  /// and those where the later, from another sender, repeated the earlier's
+  /// sum, neither withheld (``repeatsSum(_:_:_:held:)``): a fan-in's *s*.
+  var consecutiveReceipts = 0, sharedReceipts = 0
+  /// The time of the stream's first payment (`Int64.max` before one): an
+  /// account's receipts are watched from then on, so a fan-in is judged
+  /// only once the stream watched its payee for a fan window before it.
+  var firstPayment = Int64.max
+  /// Room for a fan-in's candidates, reused from payment to payment.
+  var fanCandidates: [FanCandidate] = []
   private var visits = 0
   private var path: [(account: Int32, index: Int)] = []
 
@@ -156,7 +197,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
     thresholds = Self.thresholds(in: configuration)
     relayWindow = min(thresholds.relayWindowSeconds, configuration.windowSeconds)
     linkWindow = min(thresholds.linkWindowSeconds, configuration.windowSeconds)
+    fanWindow = min(thresholds.fanWindowSeconds, configuration.windowSeconds)
     recent = RecentPayments(window: relayWindow)
+    fanLists = RecentPayments(window: fanWindow, capacity: thresholds.fanMaxRead, collectsDropped: true)
+    receipts = PayeeHabits(tolerance: thresholds.fanTolerance)
     heldInto = HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit)
     heldFrom = HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit)
     background = PaymentAmountBackground(days: thresholds.backgroundDays)
@@ -168,10 +212,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
   static var recordSizes: [Int] {
     [
       MemoryLayout<RecentPayments.Payment>.size, MemoryLayout<HeldTransfers.Transfer>.size,
-      MemoryLayout<PayerHabits.Slot>.size,
+      MemoryLayout<PayerHabits.Slot>.size, MemoryLayout<PayeeHabits.Slot>.size,
     ]
   }
-  /// None: the relay and link windows lie within the history window.
+  /// None: the relay, fan and link windows lie within the history window.
   static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 { 0 }
 
   /// Decides payment `seq` of `micros` from `source` to `target` at `time`.
@@ -179,20 +223,28 @@ public struct IncrementalFlowCheck: PaymentCheck {
     seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner
   ) -> CheckOutcome {
     recent.grow(to: Int(max(source, target)) + 1)
+    fanLists.grow(to: Int(max(source, target)) + 1)
     habits.grow(to: Int(max(source, target)) + 1)
+    receipts.grow(to: Int(max(source, target)) + 1)
     background.advance(to: time)
     withheld.advance(to: time)
+    firstPayment = min(firstPayment, time)
     var outcome = CheckOutcome.admit
     var heldAlone = false  // as a split, and for nothing else
     if source != target {
       recent.trim(Int(target), now: time)
       recent.trim(Int(source), now: time)
+      fanLists.trim(Int(target), now: time)
+      noteDroppedReceipts()
       let (transfer, alone) = split(
         seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       let reasons = outcome.holdReasons.count
       relay(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       scatterGather(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       heldAlone = alone && outcome.holdReasons.count == reasons
+      if outcome.holdReasons.isEmpty {
+        fanIn(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+      }
       if outcome.holdReasons.isEmpty {
         link(
           source: source, target: target, micros: micros, transfer: transfer, time: time, names: names, into: &outcome)
@@ -206,7 +258,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
     recent.append(
       RecentPayments.Payment(source: source, time: time, micros: micros, seq: seq, withheld: held, counted: counted),
       to: target, now: time)
-    if source != target { habits.record(from: source, to: target, micros: micros) }
+    if source != target {
+      habits.record(from: source, to: target, micros: micros)
+      noteReceipt(seq: seq, source: source, target: target, micros: micros, time: time, held: held, counted: counted)
+    }
     return outcome
   }
 
@@ -456,10 +511,32 @@ public struct IncrementalFlowCheck: PaymentCheck {
     for (account, index) in payments {
       let payment = recent.lists[Int(account)][index]
       if let seq = recent.withhold(into: account, at: index, counted: counting) {
+        // The fan list keeps it too while it is within the fan window.
+        if let f = fanLists.index(of: seq, into: account) {
+          _ = fanLists.withhold(into: account, at: f, counted: counting)
+        }
         outcome.revoked.append((seq, reason))
         if counting { withheld.add(payment.micros, datedEarlier: payment.time) }
       } else if counting, recent.count(into: account, at: index) {
         // Withheld before as a split on its own: now a part of a structure.
+        withheld.add(payment.micros, datedEarlier: payment.time)
+      }
+    }
+  }
+
+  /// Withholds the payments at `indices` of `target`'s fan list for
+  /// `reason`, through the relay window's list where it still keeps them
+  /// (so both lists agree), else here, counting each in the withheld amounts.
+  mutating func revokeFanIn(
+    _ indices: [Int], into target: Int32, reason: String, outcome: inout CheckOutcome
+  ) {
+    for i in indices {
+      let payment = fanLists.lists[Int(target)][i]
+      if let r = recent.index(of: payment.seq, into: target) {
+        revoke([(target, r)], reason: reason, into: &outcome)
+        _ = fanLists.withhold(into: target, at: i, counted: true)
+      } else if fanLists.withhold(into: target, at: i, counted: true) != nil {
+        outcome.revoked.append((payment.seq, reason))
         withheld.add(payment.micros, datedEarlier: payment.time)
       }
     }
@@ -474,6 +551,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
     background.advance(to: now)
     withheld.advance(to: now)
     recent.evict(now: now)
+    fanLists.evict(now: now)
+    noteDroppedReceipts()
     heldInto.evict(now: now)
     heldFrom.evict(now: now)
   }
@@ -484,7 +563,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
   mutating func forget(_ released: ReleasedIds) {
     if let accounts = released.accounts {
       recent.forget(accounts)
+      fanLists.forget(accounts)
       habits.forget(accounts)
+      receipts.forget(accounts)
       heldInto.forget(accounts)
       heldFrom.forget(accounts)
     }
@@ -492,14 +573,28 @@ public struct IncrementalFlowCheck: PaymentCheck {
 
   /// Adds the payments and held transfers kept to the footprint's payments.
   func addFootprint(to footprint: inout PrefilterFootprint) {
-    footprint.payments += recent.count + heldInto.count + heldFrom.count
+    footprint.payments += recent.count + fanLists.count + heldInto.count + heldFrom.count
   }
 
   /// Every list head within its list, every kept payment and held transfer
   /// between live accounts, the backgrounds' sums in agreement with their
   /// epochs, and the withheld amounts within the background.
   func invariantViolation(names: PrefilterNames) -> String? {
-    recent.invariantViolation(names: names) ?? heldInto.invariantViolation(names: names)
+    if let violation = fanLists.invariantViolation(names: names) { return "fan lists: \(violation)" }
+    if let violation = receipts.invariantViolation(names: names) { return "payees' habits: \(violation)" }
+    guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts else {
+      return "shared receipts outnumber receipts"
+    }
+    guard fanLists.dropped.isEmpty else { return "payments left the fan lists unread" }
+    for a in recent.lists.indices where a < fanLists.lists.count {
+      for payment in recent.live(into: Int32(a)) {
+        guard let f = fanLists.index(of: payment.seq, into: Int32(a)) else { continue }
+        guard fanLists.lists[a][f].withheld == payment.withheld else {
+          return "payment \(payment.seq) withheld in one list of account \(a) and not in the other"
+        }
+      }
+    }
+    return recent.invariantViolation(names: names) ?? heldInto.invariantViolation(names: names)
       ?? heldFrom.invariantViolation(names: names) ?? habits.invariantViolation(names: names)
       ?? background.invariantViolation()
       ?? withheld.invariantViolation().map { "withheld: \($0)" }
@@ -535,6 +630,11 @@ extension IncrementalFlowCheck {
     background.write(to: &writer)
     withheld.write(to: &writer)
     habits.write(to: &writer)
+    fanLists.write(to: &writer)
+    receipts.write(to: &writer)
+    writer.write(consecutiveReceipts)
+    writer.write(sharedReceipts)
+    writer.write(firstPayment)
   }
 
   /// Restores the state written by ``write(to:)``.
@@ -546,6 +646,13 @@ extension IncrementalFlowCheck {
     background = try PaymentAmountBackground(days: thresholds.backgroundDays, from: &reader)
     withheld = try PaymentAmountBackground(days: thresholds.backgroundDays, from: &reader)
     habits = try PayerHabits(from: &reader)
+    fanLists = try RecentPayments(
+      window: fanWindow, capacity: thresholds.fanMaxRead, collectsDropped: true, from: &reader)
+    receipts = try PayeeHabits(tolerance: thresholds.fanTolerance, from: &reader)
+    consecutiveReceipts = try reader.read(Int.self)
+    sharedReceipts = try reader.read(Int.self)
+    firstPayment = try reader.read(Int64.self)
+    guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts else { throw .malformed }
     // Withheld amounts the background does not hold would make amounts look rarer than any stream could.
     guard background.covers(withheld) else { throw .malformed }
   }

@@ -133,6 +133,16 @@ struct PayerHabits: Sendable {
     return AmountHabit.chance(rate: rate, inRange: inRange, others: others, background: background)
   }
 
+  /// The payments of a sum near `micros` (``AmountHabit/same(_:_:)``)
+  /// that `payer` made to `payee` and no one else, as far as its slots
+  /// tell: 0 when another payee received that sum too, or the slot went to
+  /// newer sums.
+  func repeats(of payer: Int32, to payee: Int32, near micros: Int64) -> Int {
+    let a = Int(payer)
+    guard a < payments.count, let s = slotIndex(of: a, near: micros), slots[s].payee == payee else { return 0 }
+    return Int(slots[s].count)
+  }
+
   /// *r* (``AmountHabit/populationRate(newAmounts:later:)``) over every account.
   var populationRate: Double { AmountHabit.populationRate(newAmounts: newTotal, later: laterTotal) }
 

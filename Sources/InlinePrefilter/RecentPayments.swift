@@ -14,6 +14,13 @@ import SignalGraph
 /// count may include payments past the window that no one has trimmed yet,
 /// and errs towards more.
 ///
+/// A list may also be capped (``capacity``): past it, the oldest payment
+/// goes, so that one busy account keeps no more than that, and a list
+/// holding ``capacity`` live payments says the account was busier than its
+/// reader cares to read. When asked to (``collectsDropped``), the payments
+/// that leave the lists wait in ``dropped`` for the owner to read and clear:
+/// what an account was paid before its list.
+///
 /// - Complexity: ``append(_:to:now:)`` amortised O(1); ``evict(now:)``
 ///   O(accounts); ``forget(_:)`` O(released accounts + payments kept).
 struct RecentPayments: Sendable {
@@ -46,6 +53,13 @@ struct RecentPayments: Sendable {
 
   /// How long a payment is kept, in seconds.
   let window: Int64
+  /// The most live payments kept into one account.
+  let capacity: Int
+  /// Whether payments leaving the lists (past the window or the capacity,
+  /// not forgotten) are kept in ``dropped``.
+  let collectsDropped: Bool
+  /// The payments that left the lists since the owner last cleared it, with their payees.
+  var dropped: [(account: Int32, payment: Payment)] = []
   /// Per account, its payments; the live ones start at `heads[a]`.
   private(set) var lists: [[Payment]] = []
   /// Per account, the index of its oldest live payment.
@@ -53,8 +67,10 @@ struct RecentPayments: Sendable {
   /// Per account, the payments from it among the live ones.
   private(set) var outgoing: [Int32] = []
 
-  /// No payments, keeping each for `window` seconds.
-  init(window: Int64) { self.window = window }
+  /// No payments, keeping each for `window` seconds, and at most `capacity` into one account.
+  init(window: Int64, capacity: Int = .max, collectsDropped: Bool = false) {
+    (self.window, self.capacity, self.collectsDropped) = (window, max(capacity, 1), collectsDropped)
+  }
 
   /// The live payments into `account`, oldest first (indices are positions in its list).
   func live(into account: Int32) -> ArraySlice<Payment> {
@@ -74,9 +90,27 @@ struct RecentPayments: Sendable {
   /// Adds `payment` into `account` (both its accounts' ids below the grown
   /// count) and trims its list.
   mutating func append(_ payment: Payment, to account: Int32, now: Int64) {
-    lists[Int(account)].append(payment)
+    let a = Int(account)
+    lists[a].append(payment)
     outgoing[Int(payment.source)] += 1
-    trim(Int(account), now: now)
+    if lists[a].count - heads[a] > capacity {
+      outgoing[Int(lists[a][heads[a]].source)] -= 1
+      if collectsDropped { dropped.append((account, lists[a][heads[a]])) }
+      heads[a] += 1
+    }
+    trim(a, now: now)
+  }
+
+  /// The index in `account`'s list of the live payment numbered `seq`, if
+  /// it is kept (a list is in the order of the stream, so of seqs).
+  func index(of seq: Int, into account: Int32) -> Int? {
+    let list = live(into: account)
+    var (low, high) = (list.startIndex, list.endIndex)
+    while low < high {
+      let middle = (low + high) / 2
+      if list[middle].seq < seq { low = middle + 1 } else { high = middle }
+    }
+    return low < list.endIndex && list[low].seq == seq ? low : nil
   }
 
   /// Marks payment `index` into `account` withheld (and `counted`); returns
@@ -114,6 +148,7 @@ struct RecentPayments: Sendable {
     var h = heads[a]
     while h < lists[a].count, lists[a][h].time < cutoff {
       outgoing[Int(lists[a][h].source)] -= 1
+      if collectsDropped { dropped.append((Int32(a), lists[a][h])) }
       h += 1
     }
     if h == lists[a].count {
@@ -167,6 +202,7 @@ struct RecentPayments: Sendable {
     }
     for (a, list) in lists.enumerated() {
       guard heads[a] >= 0, heads[a] <= list.count else { return "a payment list head out of bounds" }
+      guard list.count - heads[a] <= capacity else { return "more payments kept into account \(a) than its list holds" }
       if list.isEmpty { continue }
       guard live(Int32(a)) else { return "payments kept for forgotten account \(a)" }
       guard list.allSatisfy({ live($0.source) && Int($0.source) < lists.count }) else {
@@ -185,13 +221,16 @@ extension RecentPayments {
     writer.write(heads)
   }
 
-  /// Restores the lists written by ``write(to:)``, keeping each payment for `window` seconds.
-  init(window: Int64, from reader: inout StateReader) throws(StateReaderError) {
-    self.init(window: window)
+  /// Restores the lists written by ``write(to:)``, keeping each payment for
+  /// `window` seconds, and at most `capacity` into one account.
+  init(window: Int64, capacity: Int = .max, collectsDropped: Bool = false, from reader: inout StateReader)
+    throws(StateReaderError)
+  {
+    self.init(window: window, capacity: capacity, collectsDropped: collectsDropped)
     lists = try reader.readArrays(Payment.self)
     heads = try reader.readArray(Int.self)
     guard heads.count == lists.count,
-      zip(lists, heads).allSatisfy({ $1 >= 0 && $1 <= $0.count }),
+      zip(lists, heads).allSatisfy({ $1 >= 0 && $1 <= $0.count && $0.count - $1 <= capacity }),
       lists.allSatisfy({
         $0.allSatisfy { $0.source >= 0 && Int($0.source) < lists.count && Timestamp.validRange.contains($0.time) }
       })

@@ -364,6 +364,10 @@ struct PrefilterFlowTests {
       (swapping ? flows.withheld : flows.background).write(to: &writer)
       (swapping ? flows.background : flows.withheld).write(to: &writer)
       flows.habits.write(to: &writer)
+      flows.fanLists.write(to: &writer)
+      flows.receipts.write(to: &writer)
+      for count in [flows.consecutiveReceipts, flows.sharedReceipts] { writer.write(count) }
+      writer.write(flows.firstPayment)
       var reader = StateReader(writer.bytes)
       return try IncrementalFlowCheck(configuration: f.configuration, from: &reader)
     }

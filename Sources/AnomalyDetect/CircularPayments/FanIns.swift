@@ -213,8 +213,7 @@ struct FanIns {
     // `shared` counts sums within 1 %; a group spread wider is that much likelier.
     let spread = Double(group.band.upperBound - group.band.lowerBound) / Double(max(group.band.upperBound, 1)) / 2
     let floor = max(group.background, min(1, shared * max(1, spread / AmountHabit.tolerance)))
-    let w = AmountHabit.priorWeight
-    let hubHabit = (Double(group.inBandOutside) + w * floor) / (Double(group.outside) + w)
+    let hubHabit = AmountHabit.shrunk(group.inBandOutside, of: group.outside, towards: floor)
     let chances = group.members.map { t in
       let own = habits.share(
         of: transfers.source[t], to: hub, pairTransfers: transfers.pairRun(of: t).count, in: group.band,

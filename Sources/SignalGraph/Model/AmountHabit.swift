@@ -65,6 +65,14 @@ package enum AmountHabit {
     (Double(newAmounts) + 1) / (Double(later) + 2)
   }
 
+  /// A habit read from `count` of `total` observations (an account's
+  /// receipts of a sum among all it received), shrunk towards `prior` by a
+  /// prior worth ``priorWeight`` observations: (*count* + *w* · *prior*) /
+  /// (*total* + *w*), `prior` itself with no observations.
+  package static func shrunk(_ count: Int, of total: Int, towards prior: Double) -> Double {
+    (Double(min(max(count, 0), max(total, 0))) + priorWeight * prior) / (Double(max(total, 0)) + priorWeight)
+  }
+
   /// *P*: the chance of an amount in a range of background share
   /// `background`, for a payer of new-amount rate `rate` with `inRange` of
   /// its `others` payments in the range (the background's share alone when

@@ -1,0 +1,260 @@
+import Foundation
+import SignalGraph
+
+extension IncrementalFlowCheck {
+  /// Holds a payment *u* → *v* that completes a fan-in: with it, at least
+  /// ``Thresholds/minFanSenders`` distinct senders paid *v* near-equal sums
+  /// within ``Thresholds/fanWindowSeconds`` (25 days), each a sum it does
+  /// not usually pay. The streaming form of the scan's fan-in seed
+  /// (`FanIns` in `structured-flow`; mules paying one collector, AMLSim's
+  /// and AMLworld's fan-in), decided when the last sender needed pays.
+  ///
+  /// Among the *n* payments into *v* read (the payee's fan list, at most
+  /// ``Thresholds/fanMaxRead`` within the window: a busier account, a shop,
+  /// is not read), the band of amounts holding this one (its top at most
+  /// 1 + 2 · ``Thresholds/fanTolerance`` times its bottom) with the most
+  /// distinct senders, *k* of them, is judged as the scan judges it (its
+  /// payments withheld already among them: a later sender of a fan-in held
+  /// joins it; a sender that paid the sum there before the fan list, a
+  /// routine pair, does not: ``paysRoutinely(_:_:into:among:)``).
+  /// Sender *i* goes along with the others with chance
+  ///
+  /// ```text
+  /// Pᵢ = max(H, ν · max(q, s′) + (1 − ν) · c / m)
+  /// ```
+  ///
+  /// its own habit (``PayerHabits``: *c* of its *m* payments to others in
+  /// the band, *ν* its rate of new sums; the payment judged left out),
+  /// *q* the background's share of the band (not counting the band's own
+  /// payments, nor those withheld as parts of structures), *s* the rate at
+  /// which the stream's accounts other than *v* received the sum they just
+  /// received from another sender (``sharedReceipts``: how often honest
+  /// people pay one account one sum, bills split, presents chipped in for)
+  /// and *s*′ that rate widened to the band's spread, and *H* *v*'s habit of
+  /// receiving the band before its fan list (``receipts``), shrunk towards
+  /// max(*q*, *s*′) (``AmountHabit/shrunk(_:of:towards:)``): a club's dues,
+  /// a landlord's rents, a shop's price. The coincidence has chance
+  ///
+  /// ```text
+  /// p = C(n, k) · Π Pᵢ   (over all senders but the least likely)
+  /// ```
+  ///
+  /// and is held, its earlier payments revoked, when fewer than
+  /// ``Thresholds/fanAlpha`` such coincidences are expected among the
+  /// background's payments. The payment is kept as an anchor, so later
+  /// senders of the sum link to it (`IncrementalFlowCheck+Links.swift`).
+  ///
+  /// Honest money does this rarely once it has a history: members paying
+  /// a club or tenants a landlord did so the month before (*H*), and where
+  /// people split bills or share prices *s* says so. So a fan-in is judged
+  /// only when the stream saw its payee for a fan window before its first
+  /// payment: until then its habit is unknown, not absent. Known limit: a
+  /// new club's first dues, in a stream where equal sums into one account
+  /// are rare, look like a fan-in and are held.
+  ///
+  /// - Complexity: O(*r*²) for the *r* ≤ ``Thresholds/fanMaxRead``
+  ///   payments into *v* read, plus O(bins) per amount range looked up and
+  ///   O(``PayerHabits/slotsPerAccount``) per sender.
+  mutating func fanIn(
+    source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner,
+    into outcome: inout CheckOutcome
+  ) {
+    let list = fanLists.live(into: target)
+    // The payee's habit is read from what the stream saw of it: a fan-in
+    // starting less than a fan window after the stream began may be its
+    // routine of the month before (a club's dues, a shop's price).
+    guard micros > 0, list.count + 1 >= thresholds.minFanSenders, list.count < thresholds.fanMaxRead,
+      time.saturatingSubtracting(firstPayment) >= fanWindow
+    else { return }
+    let widest = 1 + 2 * thresholds.fanTolerance
+    // The payments read (this one among them), and the candidates: those
+    // of sums a band holding this one could hold, from other senders enough.
+    var read = 1
+    var candidates = fanCandidates
+    candidates.removeAll(keepingCapacity: true)
+    defer { fanCandidates = candidates }
+    var earliest = time
+    for i in list.indices where list[i].time.saturatingSubtracting(time).magnitude <= fanWindow.magnitude {
+      read += 1
+      let p = list[i]
+      guard p.micros > 0, Double(p.micros) * widest >= Double(micros), Double(p.micros) <= Double(micros) * widest
+      else { continue }
+      candidates.append(FanCandidate(micros: p.micros, source: p.source, index: i))
+      earliest = min(earliest, p.time)
+    }
+    guard Self.senders(in: candidates[...], besides: source) + 1 >= thresholds.minFanSenders,
+      earliest.saturatingSubtracting(firstPayment) >= fanWindow,
+      !paysRoutinely(source, micros, into: target, among: candidates[...])
+    else { return }
+    let all = candidates
+    candidates.removeAll { paysRoutinely($0.source, $0.micros, into: target, among: all[...]) }
+    candidates.sort { $0.micros < $1.micros }
+    guard let band = bestBand(candidates, holding: micros, from: source) else { return }
+    let members = candidates[band]
+    var senders = [source]
+    for c in members where !senders.contains(c.source) { senders.append(c.source) }
+    let low = min(micros, members.first!.micros), high = max(micros, members.last!.micros)
+    let log10p = log10Chance(of: members, band: low...high, paidBy: senders, read: read, into: target, from: source)
+    let log10E = log10(Double(max(background.total, 1))) + log10p
+    guard log10E <= log10(thresholds.fanAlpha) else { return }
+
+    let first = min(time, members.map { list[$0.index].time }.min()!)
+    let days = String(format: "%.1f", Double(time - first) / 86_400)
+    let named = senders.reversed().map { names[$0] }
+    let who =
+      named.count <= 5
+      ? named.joined(separator: ", ") : named.prefix(4).joined(separator: ", ") + " and \(named.count - 4) more"
+    let reason =
+      "fan-in: \(senders.count) senders (\(who)) paid \(names[target]) \(Self.format(low))–\(Self.format(high)) within \(days) days, a sum none of them pays by habit (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+    outcome.holdReasons.append(reason)
+    revokeFanIn(members.map(\.index), into: target, reason: reason, outcome: &outcome)
+    let amounts = (members.map(\.micros) + [micros]).sorted()
+    let median = amounts[amounts.count / 2]
+    let spread = Double(high - low) / Double(max(median, 1))
+    keepAnchor(from: source, to: target, payments: 1, micros: median, spread: spread, time: time)
+  }
+
+  /// A payment into a fan-in's payee whose sum a band with the payment
+  /// decided could hold.
+  struct FanCandidate {
+    /// Its sum, in micro-units.
+    var micros: Int64
+    /// Its payer.
+    var source: Int32
+    /// Its index in the payee's fan list.
+    var index: Int
+  }
+
+  /// Whether `sender`, paying `micros` into `payee`, pays it there by
+  /// routine: its habit (``PayerHabits/repeats(of:to:near:)``) counts more
+  /// payments of that sum to `payee` alone than `candidates` (the fan
+  /// list's) hold: it paid it there before the list. A member paying a
+  /// club's dues, a tenant its rent, the month before: the scan's routine
+  /// pair, which joins no fan-in.
+  func paysRoutinely(_ sender: Int32, _ micros: Int64, into payee: Int32, among candidates: ArraySlice<FanCandidate>)
+    -> Bool
+  {
+    let repeats = habits.repeats(of: sender, to: payee, near: micros)
+    guard repeats > 0 else { return false }
+    let kept = candidates.reduce(0) { $0 + ($1.source == sender && AmountHabit.same($1.micros, micros) ? 1 : 0) }
+    return repeats > kept
+  }
+
+  /// The distinct payers of `candidates` other than `source`.
+  static func senders(in candidates: ArraySlice<FanCandidate>, besides source: Int32) -> Int {
+    var count = 0
+    for i in candidates.indices where candidates[i].source != source {
+      if !candidates[candidates.startIndex..<i].contains(where: { $0.source == candidates[i].source }) { count += 1 }
+    }
+    return count
+  }
+
+  /// The band of `candidates` (ascending) that holds `micros`, its top at
+  /// most 1 + 2 · ``Thresholds/fanTolerance`` times its bottom, with the
+  /// most distinct senders, `source` (the payment's) among them, if at
+  /// least ``Thresholds/minFanSenders``: the range of the candidates it holds.
+  func bestBand(_ candidates: [FanCandidate], holding micros: Int64, from source: Int32) -> Range<Int>? {
+    let widest = 1 + 2 * thresholds.fanTolerance
+    var best: Range<Int>?
+    var most = thresholds.minFanSenders - 2
+    var high = 0
+    // Each candidate at or below `micros` (and `micros` itself) as the bottom.
+    for low in 0...candidates.count {
+      let bottom = low < candidates.count ? candidates[low].micros : micros
+      guard bottom <= micros || low == candidates.count else { continue }
+      guard Double(micros) <= Double(bottom) * widest else { continue }
+      let first = low < candidates.count ? low : candidates.firstIndex { $0.micros >= micros } ?? candidates.count
+      high = max(high, first)
+      while high < candidates.count, Double(candidates[high].micros) <= Double(bottom) * widest { high += 1 }
+      let others = Self.senders(in: candidates[first..<high], besides: source)
+      if others > most { (best, most) = (first..<high, others) }
+    }
+    return best
+  }
+
+  /// log₁₀ *p* of a fan-in into `target` of the `members` (earlier
+  /// payments, indices into its fan list) and the payment from `source`,
+  /// of amounts in `band`, paid by `senders` among `read` payments: see
+  /// ``fanIn(source:target:micros:time:names:into:)``.
+  func log10Chance(
+    of members: ArraySlice<FanCandidate>, band: ClosedRange<Int64>,
+    paidBy senders: [Int32], read: Int, into target: Int32, from source: Int32
+  ) -> Double {
+    let list = fanLists.lists[Int(target)]
+    // The background's share, not counting the band's own earlier payments
+    // (those the withheld amounts count are not counted already).
+    let own = members.reduce(0) { $0 + (list[$1.index].counted ? 0 : 1) }
+    let q =
+      band.lowerBound == band.upperBound
+      ? background.share(exactly: band.lowerBound, besides: withheld, excluding: own)
+      : background.share(from: band.lowerBound, to: band.upperBound, besides: withheld, excluding: own)
+    // `s` counts sums within 1 %; a band spread wider is that much likelier.
+    let spread = Double(band.upperBound - band.lowerBound) / Double(max(band.upperBound, 1)) / 2
+    let shared = sharedReceiptRate(leavingOut: target)
+    let floor = max(q, min(1, shared * max(1, spread / AmountHabit.tolerance)))
+    // The payee's habit of the band before its fan list.
+    let before = receipts.count(of: target, from: band.lowerBound, to: band.upperBound)
+    let habit = AmountHabit.shrunk(before.inRange, of: before.all, towards: floor)
+    // Every sender's chance but the least likely one's.
+    var sum = 0.0, least = 0.0
+    for sender in senders {
+      let judged = sender == source ? nil : members.first { $0.source == sender }.map { list[$0.index].micros }
+      let own = habits.share(
+        of: sender, to: target, from: band.lowerBound, to: band.upperBound, background: floor, passedOn: judged)
+      let chance = log10(max(habit, own, .leastNormalMagnitude))
+      sum += chance
+      least = min(least, chance)
+    }
+    return Self.log10Binomial(read, senders.count) + sum - least
+  }
+
+  /// *s* for judging a fan-in into `account`: of the consecutive payments
+  /// into one account the stream counted (``consecutiveReceipts``), the
+  /// share where the later, from another sender, repeated the earlier's sum
+  /// (``sharedReceipts``), leaving out those `account`'s fan list still
+  /// holds (its own coincidences never excuse it), add-one smoothed.
+  func sharedReceiptRate(leavingOut account: Int32) -> Double {
+    let kept = fanLists.live(into: account)
+    var (pairs, shared) = (0, 0)
+    for (earlier, later) in zip(kept, kept.dropFirst()) {
+      pairs += 1
+      if Self.repeatsSum(earlier, later.source, later.micros, held: later.withheld) { shared += 1 }
+    }
+    let totalPairs = max(consecutiveReceipts - pairs, 0)
+    let totalShared = min(max(sharedReceipts - shared, 0), totalPairs)
+    return (Double(totalShared) + 1) / (Double(totalPairs) + 2)
+  }
+
+  /// Whether a payment from `source` of `micros` (withheld or not: `held`)
+  /// into the account `earlier` went into repeats its sum from another
+  /// sender, neither withheld: what ``sharedReceipts`` counts.
+  static func repeatsSum(_ earlier: RecentPayments.Payment, _ source: Int32, _ micros: Int64, held: Bool) -> Bool {
+    earlier.source != source && !earlier.withheld && !held && AmountHabit.same(earlier.micros, micros)
+  }
+
+  /// Notes payment `seq` of `micros` from `source` into `target` at `time`,
+  /// decided (`held`, and `counted` in the withheld amounts), in the
+  /// payee's fan list, its habit as a payee, and the shared-sum counts.
+  mutating func noteReceipt(
+    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, held: Bool, counted: Bool
+  ) {
+    if let earlier = fanLists.live(into: target).last {
+      consecutiveReceipts += 1
+      if Self.repeatsSum(earlier, source, micros, held: held) { sharedReceipts += 1 }
+    }
+    fanLists.append(
+      RecentPayments.Payment(source: source, time: time, micros: micros, seq: seq, withheld: held, counted: counted),
+      to: target, now: time)
+    noteDroppedReceipts()
+  }
+
+  /// Moves the payments that left the fan lists into their payees'
+  /// habits, but those withheld: a scheme's own payments never make its
+  /// payee look habitual.
+  mutating func noteDroppedReceipts() {
+    for (account, payment) in fanLists.dropped where !payment.withheld {
+      receipts.record(payment.micros, into: account)
+    }
+    fanLists.dropped.removeAll(keepingCapacity: true)
+  }
+}

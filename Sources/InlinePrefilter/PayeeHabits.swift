@@ -1,0 +1,140 @@
+import SignalGraph
+
+/// Each account's habit as a payee, in a few slots: the bands of sums it
+/// is paid most, and how often. What ``IncrementalFlowCheck`` reads a
+/// fan-in's band against: a club paid its dues, a landlord its rents, a
+/// shop its prices last month are paid them by routine this month.
+///
+/// An account keeps ``slotsPerAccount`` bands, each the sums within a
+/// relative `tolerance` of the first it took. They are counted as the
+/// space-saving algorithm counts heavy hitters (Metwally, Agrawal and
+/// El Abbadi, ICDT 2005): a sum no band takes replaces the band counted
+/// least, and inherits its count plus one, the count inherited kept as the
+/// band's possible error. A band's count so never understates its sums,
+/// its count less its error never overstates them; the habit read is the
+/// latter, so that a fan-in's band new to its payee, taking a slot from
+/// other sums, is not read as a habit it inherited. The bands paid most
+/// (a shop's prices) keep their slots, and their counts are nearly exact.
+///
+/// - Complexity: ``record(_:into:)`` and ``count(of:from:to:)``
+///   O(``slotsPerAccount``); memory ``slotsPerAccount`` slots and one count
+///   per account id.
+struct PayeeHabits: Sendable {
+  /// One band of sums an account is paid.
+  ///
+  /// A checkpoint copies these as raw bytes, so the fields are laid out
+  /// without padding.
+  struct Slot: Equatable {
+    /// The band's first sum, in micro-units (0: an empty slot).
+    var micros: Int64
+    /// The payments counted into it (space-saving: perhaps more).
+    var count: Int32
+    /// The count it inherited from the band it replaced: its payments are
+    /// at least `count − error`.
+    var error: Int32
+
+    /// No sum.
+    static let empty = Slot(micros: 0, count: 0, error: 0)
+  }
+
+  /// The bands remembered per account.
+  static let slotsPerAccount = 8
+
+  /// How far from a band's first sum, relatively, a sum joins it.
+  let tolerance: Double
+  /// Per account, its ``slotsPerAccount`` slots.
+  private(set) var slots: [Slot] = []
+  /// Per account, the payments into it.
+  private(set) var payments: [Int32] = []
+
+  /// No habits yet; sums within `tolerance` of a band's first join it.
+  init(tolerance: Double) { self.tolerance = tolerance }
+
+  /// Makes room for account ids below `count`.
+  mutating func grow(to count: Int) {
+    guard payments.count < count else { return }
+    let more = count - payments.count
+    slots.append(contentsOf: repeatElement(.empty, count: more * Self.slotsPerAccount))
+    payments.append(contentsOf: repeatElement(0, count: more))
+  }
+
+  /// Notes a payment of `micros` into `payee` (an id below the grown count).
+  mutating func record(_ micros: Int64, into payee: Int32) {
+    let a = Int(payee), base = a * Self.slotsPerAccount
+    guard payments[a] < .max, micros > 0 else { return }
+    payments[a] += 1
+    var least = base
+    for s in base..<base + Self.slotsPerAccount {
+      if slots[s].count > 0, Double(abs(slots[s].micros - micros)) <= tolerance * Double(slots[s].micros) {
+        slots[s].count += 1
+        return
+      }
+      if slots[s].count < slots[least].count { least = s }
+    }
+    let inherited = min(slots[least].count, payments[a] - 1)
+    slots[least] = Slot(micros: micros, count: inherited + 1, error: inherited)
+  }
+
+  /// The payments into `payee` its bands within `low...high` (widened by
+  /// the bands' tolerance) surely count (each band's count less its
+  /// error), and all its payments.
+  func count(of payee: Int32, from low: Int64, to high: Int64) -> (inRange: Int, all: Int) {
+    let a = Int(payee)
+    guard a < payments.count else { return (0, 0) }
+    let (bottom, top) = (Double(low) / (1 + tolerance), Double(high) * (1 + tolerance))
+    var inRange = 0
+    for slot in slots[a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount]
+    where slot.count > 0 && Double(slot.micros) >= bottom && Double(slot.micros) <= top {
+      inRange += Int(slot.count - slot.error)
+    }
+    return (min(inRange, Int(payments[a])), Int(payments[a]))
+  }
+
+  /// Drops the habits of the released accounts (`released[a]`), whose ids are about to be reused.
+  mutating func forget(_ released: [Bool]) {
+    for a in released.indices where released[a] && a < payments.count {
+      payments[a] = 0
+      for s in a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount { slots[s] = .empty }
+    }
+  }
+
+  /// Whether an account's counts are possible: each band's within its payments.
+  private func isPossible(_ a: Int) -> Bool {
+    payments[a] >= 0
+      && slots[a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount].allSatisfy {
+        $0.count >= 0 && $0.count <= payments[a] && $0.error >= 0 && $0.error <= $0.count && $0.micros >= 0
+      }
+  }
+
+  /// Habits only for live accounts, every account's counts possible.
+  func invariantViolation(names: PrefilterNames) -> String? {
+    guard slots.count == payments.count * Self.slotsPerAccount, payments.count <= names.accounts.idCapacity else {
+      return "payee slots out of step with the accounts"
+    }
+    for a in payments.indices {
+      guard isPossible(a) else { return "account \(a)'s bands count more than it was paid" }
+      guard payments[a] == 0 || names.accounts.isLive(Int32(a)) else {
+        return "a payee habit kept for forgotten account \(a)"
+      }
+    }
+    return nil
+  }
+}
+
+extension PayeeHabits {
+  /// Writes the habits for a checkpoint.
+  func write(to writer: inout StateWriter) {
+    writer.write(slots)
+    writer.write(payments)
+  }
+
+  /// Restores the habits written by ``write(to:)``, bands `tolerance` wide.
+  init(tolerance: Double, from reader: inout StateReader) throws(StateReaderError) {
+    self.init(tolerance: tolerance)
+    slots = try reader.readArray(Slot.self)
+    payments = try reader.readArray(Int32.self)
+    guard slots.count == payments.count * Self.slotsPerAccount, payments.indices.allSatisfy(isPossible) else {
+      throw .malformed
+    }
+  }
+}

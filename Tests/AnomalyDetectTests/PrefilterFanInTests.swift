@@ -1,0 +1,214 @@
+import SignalGraph
+import Testing
+
+@testable import InlinePrefilter
+
+/// The fan-in of ``IncrementalFlowCheck`` (`IncrementalFlowCheck+FanIn.swift`):
+/// several senders paying one account near-equal sums they do not usually
+/// pay are held at the sender that completes the coincidence, and its
+/// earlier payments revoked; a shop's price, a club's dues paid again, sums
+/// the senders pay by habit, a world where equal shares are common and the
+/// stream's first fan window are not.
+@Suite("Prefilter fan-in")
+struct PrefilterFanInTests {
+  let t0: Int64 = 1_767_225_600
+  let day: Int64 = 86_400
+
+  func pay(_ s: String, _ d: String, _ cents: Int64, _ t: Int64) -> SignalEvent {
+    .payment(id: "p", source: s, target: d, amount: Amount(micros: cents * 10_000), time: t0 + t)
+  }
+
+  /// Forty days of payments among 300 accounts that each keep to a sum of
+  /// their own (100.00 to 600.00), as AMLSim's do; with `sharedBills`,
+  /// also 60 flats, each paid one equal share by four flatmates every week
+  /// (a world where one account often receives one sum from several).
+  /// `fanIn`'s payments are interleaved by time.
+  func background(sharedBills: Bool = false, with fanIn: [SignalEvent] = []) -> [SignalEvent] {
+    var state: UInt64 = 11
+    func next() -> Int64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int64(state >> 33)
+    }
+    var events: [(time: Int64, event: SignalEvent)] = []
+    for i in Int64(0)..<4_000 {
+      let t = i * 40 * day / 4_000
+      let payer = next() % 300
+      var payee = next() % 300
+      if payee == payer { payee = (payee + 1) % 300 }
+      events.append((t, pay("acct\(payer)", "acct\(payee)", 10_000 + payer * 163 % 50_000, t)))
+    }
+    if sharedBills {
+      for flat in Int64(0)..<60 {
+        for week in Int64(0)..<5 {
+          for mate in Int64(0)..<4 {
+            let t = week * 7 * day + flat * 600 + mate * 3_600
+            events.append((t, pay("mate\(flat)_\(mate)", "flat\(flat)", 20_000 + flat * 211 + week * 97, t)))
+          }
+        }
+      }
+    }
+    for event in fanIn {
+      guard case let .payment(_, _, _, _, time) = event else { continue }
+      events.append((time - t0, event))
+    }
+    return events.sorted { $0.time < $1.time }.map(\.event)
+  }
+
+  /// `senders` paying `payee` 777.77, a sum none of them pays, two days
+  /// apart from day `start` on.
+  func fanIn(_ senders: [String], into payee: String = "collector", cents: Int64 = 77_777, from start: Int64)
+    -> [SignalEvent]
+  {
+    senders.enumerated().map { pay($1, payee, cents, start * day + Int64($0) * 2 * day + 3_600) }
+  }
+
+  let mules = ["acct7", "acct19", "acct23", "acct42", "acct77", "acct101"]
+
+  @Test func aFanInOfSumsItsSendersDoNotPayIsHeldAndItsEarlierPaymentsRevoked() {
+    var f = Prefilter()
+    for event in background() { #expect(f.decide(event).verdict == .admit) }
+    let decisions = fanIn(mules, from: 41).map { f.decide($0) }
+    let first = decisions.firstIndex { $0.verdict == .hold }
+    #expect(first != nil && first! >= 2)  // never fewer than three senders
+    guard let first else { return }
+    #expect(decisions[..<first].allSatisfy { $0.verdict == .admit })
+    #expect(decisions[first].revocations.map(\.seq) == decisions[..<first].map(\.seq))
+    let reason = decisions[first].reasons.first ?? ""
+    #expect(reason.hasPrefix("fan-in: \(first + 1) senders ("), "\(reason)")
+    #expect(reason.contains("paid collector 777.77–777.77"), "\(reason)")
+    // The senders after it join it.
+    #expect(decisions[(first + 1)...].allSatisfy { $0.verdict == .hold })
+    #expect(f.invariantViolation() == nil)
+  }
+
+  @Test func aFanInIsWeighedAgainstHowOftenAccountsReceiveOneSumFromSeveral() {
+    // Where flatmates share bills, four senders of one sum are common.
+    var shared = Prefilter()
+    for event in background(sharedBills: true) { _ = shared.decide(event) }
+    let four = Array(mules.prefix(4))
+    #expect(fanIn(four, from: 41).allSatisfy { shared.decide($0).verdict == .admit })
+    // Where everyone keeps to a sum of their own, four are not.
+    var kept = Prefilter()
+    for event in background() { _ = kept.decide(event) }
+    #expect(fanIn(four, from: 41).contains { kept.decide($0).verdict == .hold })
+  }
+
+  @Test func sendersPayingTheirOwnSumsAreAdmitted() {
+    // Six accounts that each pay 250.00 to many (a subscription, a fee).
+    var events = background()
+    let regulars = (0..<6).map { "regular\($0)" }
+    for (r, regular) in regulars.enumerated() {
+      for k in Int64(0)..<6 {
+        let t = Int64(r) * 3_600 + k * 6 * day
+        events.append(pay(regular, "acct\(Int64(r) * 40 + k)", 25_000, t))
+      }
+    }
+    events.sort { time($0) < time($1) }
+    var f = Prefilter()
+    for event in events { _ = f.decide(event) }
+    #expect(fanIn(regulars, cents: 25_000, from: 41).allSatisfy { f.decide($0).verdict == .admit })
+  }
+
+  @Test func aShopsPriceIsItsHabit() {
+    // A bakery paid 12.40 by its customers over the month before.
+    var events = background()
+    for c in Int64(0)..<10 { events.append(pay("customer\(c)", "bakery", 1_240, c * 3 * day + 7_200)) }
+    events.sort { time($0) < time($1) }
+    var f = Prefilter()
+    for event in events { _ = f.decide(event) }
+    let newcomers = (0..<6).map { "newcomer\($0)" }
+    #expect(fanIn(newcomers, into: "bakery", cents: 1_240, from: 41).allSatisfy { f.decide($0).verdict == .admit })
+    // The same newcomers paying a sum the bakery never took are a fan-in.
+    #expect(fanIn(newcomers, into: "bakery", cents: 77_777, from: 56).contains { f.decide($0).verdict == .hold })
+  }
+
+  @Test func aClubsMembersPayingTheirDuesAgainAreRoutine() {
+    var f = Prefilter()
+    for event in background() { _ = f.decide(event) }
+    let members = (0..<8).map { "member\($0)" }
+    // A club's first dues after the stream's first fan window look like a
+    // fan-in (the known limit); a month on, the same members are routine.
+    let firstMonth = fanIn(members, into: "club", cents: 2_750, from: 41).map { f.decide($0) }
+    #expect(firstMonth.contains { $0.verdict == .hold })
+    let secondMonth = fanIn(members, into: "club", cents: 2_750, from: 71).map { f.decide($0) }
+    #expect(secondMonth.allSatisfy { $0.verdict == .admit })
+    #expect(f.invariantViolation() == nil)
+  }
+
+  @Test func aFanInWithinTheStreamsFirstFanWindowIsAdmitted() {
+    // Its payee's habit is unknown then, not absent: a fan-in that began
+    // in the first 25 days is not judged, though it ends after them.
+    var f = Prefilter()
+    let decisions = background(with: fanIn(mules, from: 16)).map { f.decide($0) }
+    #expect(decisions.allSatisfy { $0.verdict == .admit })
+    // A fan-in once the stream watched for a fan window is held.
+    #expect(fanIn(mules, into: "collector2", cents: 66_666, from: 41).contains { f.decide($0).verdict == .hold })
+  }
+
+  @Test func aPayeeBusierThanTheFanListIsNotRead() {
+    var configuration = PrefilterConfiguration()
+    configuration.flows.fanMaxRead = 4
+    var f = Prefilter(configuration: configuration)
+    for event in background() { _ = f.decide(event) }
+    // Four payments into the collector within the window fill its list.
+    let busy = (0..<4).map { pay("buyer\($0)", "collector", 500 + Int64($0) * 1_000, 40 * day + Int64($0) * 600) }
+    for event in busy { _ = f.decide(event) }
+    #expect(fanIn(mules, from: 41).allSatisfy { f.decide($0).verdict == .admit })
+    #expect(f.invariantViolation() == nil)
+  }
+
+  @Test func aFanInSurvivesACheckpoint() throws {
+    var f = Prefilter()
+    for event in background() { _ = f.decide(event) }
+    let events = fanIn(mules, from: 41)
+    for event in events.prefix(2) { _ = f.decide(event) }
+    var restored = try Prefilter(configuration: f.configuration, checkpoint: f.checkpoint())
+    #expect(restored.invariantViolation() == nil)
+    let rest = events.dropFirst(2).map { restored.decide($0) }
+    #expect(rest == events.dropFirst(2).map { f.decide($0) })
+    #expect(rest.contains { $0.verdict == .hold })
+  }
+
+  func time(_ event: SignalEvent) -> Int64 {
+    guard case let .payment(_, _, _, _, time) = event else { return 0 }
+    return time
+  }
+}
+
+/// The bands of sums an account is paid (``PayeeHabits``), and the capped
+/// fan lists (``RecentPayments``) that feed them.
+@Suite("Prefilter payee habits")
+struct PrefilterPayeeHabitTests {
+  @Test func aPayeesHeavyBandsSurviveChurnAndNewBandsInheritNoHabit() {
+    var habits = PayeeHabits(tolerance: 0.05)
+    habits.grow(to: 2)
+    // A shop: half its takings about 9.00, the rest spread over twenty prices.
+    for i in 0..<400 {
+      let micros: Int64 = i % 2 == 0 ? 9_000_000 + Int64(i % 7) * 20_000 : 10_000_000 + Int64(i % 20) * 1_500_000
+      habits.record(micros, into: 0)
+    }
+    let nine = habits.count(of: 0, from: 8_900_000, to: 9_200_000)
+    #expect(nine.all == 400)
+    #expect(nine.inRange >= 150 && nine.inRange <= 200)
+    // A sum it never took counts nothing, though its band took a slot's count.
+    habits.record(77_777_000_000, into: 0)
+    #expect(habits.count(of: 0, from: 77_000_000_000, to: 78_000_000_000).inRange == 1)
+    #expect(habits.count(of: 1, from: 1, to: .max) == (0, 0))
+  }
+
+  @Test func aCappedListDropsItsOldestAndSaysSo() {
+    var list = RecentPayments(window: 100, capacity: 3, collectsDropped: true)
+    list.grow(to: 2)
+    for k in 0..<5 {
+      list.append(.init(source: 1, time: Int64(k), micros: 10, seq: k, withheld: false), to: 0, now: Int64(k))
+    }
+    #expect(list.live(into: 0).map(\.seq) == [2, 3, 4])
+    #expect(list.dropped.map(\.payment.seq) == [0, 1])
+    #expect(list.index(of: 3, into: 0) == list.live(into: 0).startIndex + 1)
+    #expect(list.index(of: 1, into: 0) == nil)
+    list.dropped.removeAll()
+    list.evict(now: 104)  // past the window: seqs 2 and 3 go
+    #expect(list.live(into: 0).map(\.seq) == [4])
+    #expect(list.dropped.map(\.payment.seq) == [2, 3])
+  }
+}
