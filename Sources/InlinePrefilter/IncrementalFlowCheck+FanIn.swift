@@ -83,12 +83,16 @@ extension IncrementalFlowCheck {
       earliest = min(earliest, p.time)
     }
     guard Self.senders(in: candidates[...], besides: source) + 1 >= thresholds.minFanSenders,
-      earliest.saturatingSubtracting(firstPayment) >= fanWindow,
+      earliest.saturatingSubtracting(firstPayment) >= fanWindow
+    else { return }
+    candidates.sort { $0.micros < $1.micros }
+    // A band first, from the fan list alone; then the senders' habits
+    // (memory elsewhere) for the few payments that have one.
+    guard bestBand(candidates, holding: micros, from: source) != nil,
       !paysRoutinely(source, micros, into: target, among: candidates[...])
     else { return }
     let all = candidates
     candidates.removeAll { paysRoutinely($0.source, $0.micros, into: target, among: all[...]) }
-    candidates.sort { $0.micros < $1.micros }
     guard let band = bestBand(candidates, holding: micros, from: source) else { return }
     let members = candidates[band]
     var senders = [source]

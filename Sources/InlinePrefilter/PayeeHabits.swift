@@ -24,14 +24,18 @@ struct PayeeHabits: Sendable {
   ///
   /// A checkpoint copies these as raw bytes, so the fields are laid out
   /// without padding.
+  /// Eight bytes: a band's first sum needs no more than a `Float`'s seven
+  /// digits to be told from sums 5 % away, and counts that would pass
+  /// `UInt16.max` halve the account's instead (its older payments weigh
+  /// half).
   struct Slot: Equatable {
     /// The band's first sum, in micro-units (0: an empty slot).
-    var micros: Int64
+    var micros: Float
     /// The payments counted into it (space-saving: perhaps more).
-    var count: Int32
+    var count: UInt16
     /// The count it inherited from the band it replaced: its payments are
     /// at least `count − error`.
-    var error: Int32
+    var error: UInt16
 
     /// No sum.
     static let empty = Slot(micros: 0, count: 0, error: 0)
@@ -61,18 +65,31 @@ struct PayeeHabits: Sendable {
   /// Notes a payment of `micros` into `payee` (an id below the grown count).
   mutating func record(_ micros: Int64, into payee: Int32) {
     let a = Int(payee), base = a * Self.slotsPerAccount
-    guard payments[a] < .max, micros > 0 else { return }
+    guard micros > 0 else { return }
+    if payments[a] == .max || slots[base..<base + Self.slotsPerAccount].contains(where: { $0.count == .max }) {
+      halve(a)
+    }
     payments[a] += 1
+    let sum = Double(micros)
     var least = base
     for s in base..<base + Self.slotsPerAccount {
-      if slots[s].count > 0, Double(abs(slots[s].micros - micros)) <= tolerance * Double(slots[s].micros) {
+      if slots[s].count > 0, abs(Double(slots[s].micros) - sum) <= tolerance * Double(slots[s].micros) {
         slots[s].count += 1
         return
       }
       if slots[s].count < slots[least].count { least = s }
     }
-    let inherited = min(slots[least].count, payments[a] - 1)
-    slots[least] = Slot(micros: micros, count: inherited + 1, error: inherited)
+    let inherited = UInt16(min(Int(slots[least].count), Int(payments[a]) - 1))
+    slots[least] = Slot(micros: Float(sum), count: inherited + 1, error: inherited)
+  }
+
+  /// Halves account `a`'s counts, its payments' with them.
+  private mutating func halve(_ a: Int) {
+    payments[a] /= 2
+    for s in a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount {
+      slots[s].count /= 2
+      slots[s].error /= 2
+    }
   }
 
   /// The payments into `payee` its bands within `low...high` (widened by
@@ -85,7 +102,7 @@ struct PayeeHabits: Sendable {
     var inRange = 0
     for slot in slots[a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount]
     where slot.count > 0 && Double(slot.micros) >= bottom && Double(slot.micros) <= top {
-      inRange += Int(slot.count - slot.error)
+      inRange += Int(slot.count) - Int(slot.error)
     }
     return (min(inRange, Int(payments[a])), Int(payments[a]))
   }
@@ -102,7 +119,7 @@ struct PayeeHabits: Sendable {
   private func isPossible(_ a: Int) -> Bool {
     payments[a] >= 0
       && slots[a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount].allSatisfy {
-        $0.count >= 0 && $0.count <= payments[a] && $0.error >= 0 && $0.error <= $0.count && $0.micros >= 0
+        Int32($0.count) <= payments[a] && $0.error <= $0.count && $0.micros >= 0 && $0.micros.isFinite
       }
   }
 

@@ -196,6 +196,17 @@ struct PrefilterPayeeHabitTests {
     #expect(habits.count(of: 1, from: 1, to: .max) == (0, 0))
   }
 
+  @Test func countsThatWouldPassTheirWidthHalveTheAccounts() {
+    var habits = PayeeHabits(tolerance: 0.05)
+    habits.grow(to: 1)
+    // Three in four payments of 9.00: that band passes 65 535 near the
+    // 87 000th payment, and the account's counts halve.
+    for i in 0..<100_000 { habits.record(i % 4 == 0 ? 5_000_000 : 9_000_000, into: 0) }
+    let nine = habits.count(of: 0, from: 9_000_000, to: 9_000_000)
+    #expect(nine.all > 50_000 && nine.all < 60_000)
+    #expect(abs(Double(nine.inRange) / Double(nine.all) - 0.75) < 0.01)
+  }
+
   @Test func aCappedListDropsItsOldestAndSaysSo() {
     var list = RecentPayments(window: 100, capacity: 3, collectsDropped: true)
     list.grow(to: 2)
