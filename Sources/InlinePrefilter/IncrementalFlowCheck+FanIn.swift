@@ -47,12 +47,18 @@ extension IncrementalFlowCheck {
   /// Honest money does this rarely once it has a history: members paying
   /// a club or tenants a landlord did so the month before (*H*), and where
   /// people split bills or share prices *s* says so. So a fan-in is judged
-  /// only when the stream saw its payee for a fan window before its first
-  /// payment: until then its habit is unknown, not absent. Known limit: a
-  /// new club's first dues, in a stream where equal sums into one account
-  /// are rare, look like a fan-in and are held.
+  /// only when the stream watched for ``Thresholds/fanWarmUpSeconds`` (a
+  /// month) before its first payment: until then its payee's habit is
+  /// unknown, not absent. Known limits: a new club's first dues, in a
+  /// stream where equal sums into one account are rare, look like a
+  /// fan-in and are held; so are dues paid less often than the pre-filter
+  /// remembers an idle account (quarterly ones, with the defaults), whose
+  /// payee and members it forgets between rounds; a collector's mules
+  /// paying it the same sum again after the fan list are routine pairs,
+  /// left to the links; and *s* keeps the pairs of fan-ins caught before
+  /// they left their payee's list.
   ///
-  /// - Complexity: O(*r*²) for the *r* ≤ ``Thresholds/fanMaxRead``
+  /// - Complexity: O(*r*³) for the *r* ≤ ``Thresholds/fanMaxRead``
   ///   payments into *v* read, plus O(bins) per amount range looked up and
   ///   O(``PayerHabits/slotsPerAccount``) per sender.
   mutating func fanIn(
@@ -64,9 +70,9 @@ extension IncrementalFlowCheck {
     // starting less than a fan window after the stream began may be its
     // routine of the month before (a club's dues, a shop's price).
     guard micros > 0, list.count + 1 >= thresholds.minFanSenders, list.count < thresholds.fanMaxRead,
-      time.saturatingSubtracting(firstPayment) >= fanWindow
+      time.saturatingSubtracting(firstPayment) >= fanWarmUp
     else { return }
-    let widest = 1 + 2 * thresholds.fanTolerance
+    let widest = fanBandRatio
     // The payments read (this one among them), and the candidates: those
     // of sums a band holding this one could hold, from other senders enough.
     var read = 1
@@ -83,7 +89,7 @@ extension IncrementalFlowCheck {
       earliest = min(earliest, p.time)
     }
     guard Self.senders(in: candidates[...], besides: source) + 1 >= thresholds.minFanSenders,
-      earliest.saturatingSubtracting(firstPayment) >= fanWindow
+      earliest.saturatingSubtracting(firstPayment) >= fanWarmUp
     else { return }
     candidates.sort { $0.micros < $1.micros }
     // A band first, from the fan list alone; then the senders' habits
@@ -114,9 +120,12 @@ extension IncrementalFlowCheck {
     revokeFanIn(members.map(\.index), into: target, reason: reason, outcome: &outcome)
     let amounts = (members.map(\.micros) + [micros]).sorted()
     let median = amounts[amounts.count / 2]
-    let spread = Double(high - low) / Double(max(median, 1))
+    let spread = Double(max(high - median, median - low)) / Double(max(median, 1))
     keepAnchor(from: source, to: target, payments: 1, micros: median, spread: spread, time: time)
   }
+
+  /// The most a fan-in's band's top may be of its bottom: 1 + 2 · ``Thresholds/fanTolerance``.
+  var fanBandRatio: Double { 1 + 2 * thresholds.fanTolerance }
 
   /// A payment into a fan-in's payee whose sum a band with the payment
   /// decided could hold.
@@ -158,7 +167,7 @@ extension IncrementalFlowCheck {
   /// most distinct senders, `source` (the payment's) among them, if at
   /// least ``Thresholds/minFanSenders``: the range of the candidates it holds.
   func bestBand(_ candidates: [FanCandidate], holding micros: Int64, from source: Int32) -> Range<Int>? {
-    let widest = 1 + 2 * thresholds.fanTolerance
+    let widest = fanBandRatio
     var best: Range<Int>?
     var most = thresholds.minFanSenders - 2
     var high = 0
@@ -195,7 +204,7 @@ extension IncrementalFlowCheck {
     // `s` counts sums within 1 %; a band spread wider is that much likelier.
     let spread = Double(band.upperBound - band.lowerBound) / Double(max(band.upperBound, 1)) / 2
     let shared = sharedReceiptRate(leavingOut: target)
-    let floor = max(q, min(1, shared * max(1, spread / AmountHabit.tolerance)))
+    let floor = max(q, AmountHabit.widened(shared, toSpread: spread))
     // The payee's habit of the band before its fan list.
     let before = receipts.count(of: target, from: band.lowerBound, to: band.upperBound)
     let habit = AmountHabit.shrunk(before.inRange, of: before.all, towards: floor)

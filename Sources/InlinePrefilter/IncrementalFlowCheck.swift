@@ -122,6 +122,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
     /// month, so that a monthly payer is the payee's habit; at most the
     /// pre-filter's ``PrefilterConfiguration/windowDays``).
     public var fanWindowSeconds: Int64 = 25 * 86_400
+    /// How long the stream must have watched before a fan-in beginning then
+    /// is judged (a month: a monthly routine, a club's dues, is seen once
+    /// first; at most the pre-filter's ``PrefilterConfiguration/windowDays``).
+    public var fanWarmUpSeconds: Int64 = 31 * 86_400
     /// The fewest distinct senders of a fan-in.
     public var minFanSenders = 3
     /// The width of a fan-in's band of amounts: its top at most
@@ -145,6 +149,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
   let linkWindow: Int64
   /// ``Thresholds/fanWindowSeconds``, within the history window.
   let fanWindow: Int64
+  /// ``Thresholds/fanWarmUpSeconds``, within the history window.
+  let fanWarmUp: Int64
   /// The transfers held within the link window, listed under their payee:
   /// the anchors of fan-ins and of money passed on (kept by the split and
   /// link checks, ``keepAnchor(from:to:payments:counted:micros:spread:time:)``).
@@ -184,9 +190,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// and those where the later, from another sender, repeated the earlier's
   /// sum, neither withheld (``repeatsSum(_:_:_:held:)``): a fan-in's *s*.
   var consecutiveReceipts = 0, sharedReceipts = 0
-  /// The time of the stream's first payment (`Int64.max` before one): an
-  /// account's receipts are watched from then on, so a fan-in is judged
-  /// only once the stream watched its payee for a fan window before it.
+  /// The time of the stream's first payment (`Int64.max` before one), set
+  /// once (a payment dated earlier later on does not move it): an account's
+  /// receipts are watched from then on, so a fan-in is judged only once the
+  /// stream watched its payee for ``Thresholds/fanWarmUpSeconds`` before it.
   var firstPayment = Int64.max
   /// Room for a fan-in's candidates, reused from payment to payment.
   var fanCandidates: [FanCandidate] = []
@@ -198,6 +205,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     relayWindow = min(thresholds.relayWindowSeconds, configuration.windowSeconds)
     linkWindow = min(thresholds.linkWindowSeconds, configuration.windowSeconds)
     fanWindow = min(thresholds.fanWindowSeconds, configuration.windowSeconds)
+    fanWarmUp = min(thresholds.fanWarmUpSeconds, configuration.windowSeconds)
     recent = RecentPayments(window: relayWindow)
     fanLists = RecentPayments(window: fanWindow, capacity: thresholds.fanMaxRead, collectsDropped: true)
     receipts = PayeeHabits(tolerance: thresholds.fanTolerance)
@@ -228,7 +236,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     receipts.grow(to: Int(max(source, target)) + 1)
     background.advance(to: time)
     withheld.advance(to: time)
-    firstPayment = min(firstPayment, time)
+    if firstPayment == .max { firstPayment = time }
     var outcome = CheckOutcome.admit
     var heldAlone = false  // as a split, and for nothing else
     if source != target {
@@ -520,13 +528,16 @@ public struct IncrementalFlowCheck: PaymentCheck {
       } else if counting, recent.count(into: account, at: index) {
         // Withheld before as a split on its own: now a part of a structure.
         withheld.add(payment.micros, datedEarlier: payment.time)
+        if let f = fanLists.index(of: payment.seq, into: account) { _ = fanLists.count(into: account, at: f) }
       }
     }
   }
 
   /// Withholds the payments at `indices` of `target`'s fan list for
   /// `reason`, through the relay window's list where it still keeps them
-  /// (so both lists agree), else here, counting each in the withheld amounts.
+  /// (``revoke(_:reason:into:counting:)`` marks both lists), else here,
+  /// counting each in the withheld amounts (one withheld before as a split
+  /// on its own too).
   mutating func revokeFanIn(
     _ indices: [Int], into target: Int32, reason: String, outcome: inout CheckOutcome
   ) {
@@ -534,9 +545,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
       let payment = fanLists.lists[Int(target)][i]
       if let r = recent.index(of: payment.seq, into: target) {
         revoke([(target, r)], reason: reason, into: &outcome)
-        _ = fanLists.withhold(into: target, at: i, counted: true)
       } else if fanLists.withhold(into: target, at: i, counted: true) != nil {
         outcome.revoked.append((payment.seq, reason))
+        withheld.add(payment.micros, datedEarlier: payment.time)
+      } else if fanLists.count(into: target, at: i) {
         withheld.add(payment.micros, datedEarlier: payment.time)
       }
     }
@@ -589,8 +601,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
     for a in recent.lists.indices where a < fanLists.lists.count {
       for payment in recent.live(into: Int32(a)) {
         guard let f = fanLists.index(of: payment.seq, into: Int32(a)) else { continue }
-        guard fanLists.lists[a][f].withheld == payment.withheld else {
-          return "payment \(payment.seq) withheld in one list of account \(a) and not in the other"
+        guard fanLists.lists[a][f].withheld == payment.withheld, fanLists.lists[a][f].counted == payment.counted else {
+          return "payment \(payment.seq) withheld or counted in one list of account \(a) and not in the other"
         }
       }
     }

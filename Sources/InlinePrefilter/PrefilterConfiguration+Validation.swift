@@ -40,7 +40,8 @@ extension PrefilterConfiguration {
     try Self.checkShare("flows.linkAlpha", flows.linkAlpha, zeroAllowed: false)
     try Self.check("flows.fanWindowSeconds", flows.fanWindowSeconds, in: seconds, "seconds")
     try Self.check("flows.minFanSenders", flows.minFanSenders, in: 2...Int.max, "senders")
-    try Self.checkShare("flows.fanTolerance", flows.fanTolerance, zeroAllowed: true, oneAllowed: false)
+    try Self.check("flows.fanWarmUpSeconds", flows.fanWarmUpSeconds, in: 0...Self.longestSeconds, "seconds")
+    try Self.checkShare("flows.fanTolerance", flows.fanTolerance, zeroAllowed: false, oneAllowed: false)
     try Self.check("flows.fanMaxRead", flows.fanMaxRead, in: 1...4_096, "payments")
     try Self.check("engagement.minEndorsers", engagement.minEndorsers, in: 2...Int.max, "endorsers")
     if !(engagement.surprise >= 1 && engagement.surprise.isFinite) {

@@ -212,7 +212,7 @@ struct FanIns {
     let transfers = hubs.transfers
     // `shared` counts sums within 1 %; a group spread wider is that much likelier.
     let spread = Double(group.band.upperBound - group.band.lowerBound) / Double(max(group.band.upperBound, 1)) / 2
-    let floor = max(group.background, min(1, shared * max(1, spread / AmountHabit.tolerance)))
+    let floor = max(group.background, AmountHabit.widened(shared, toSpread: spread))
     let hubHabit = AmountHabit.shrunk(group.inBandOutside, of: group.outside, towards: floor)
     let chances = group.members.map { t in
       let own = habits.share(

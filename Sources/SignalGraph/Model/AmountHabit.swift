@@ -73,6 +73,13 @@ package enum AmountHabit {
     (Double(min(max(count, 0), max(total, 0))) + priorWeight * prior) / (Double(max(total, 0)) + priorWeight)
   }
 
+  /// A rate of sums repeated within ``tolerance`` (a fan-in's *s*), widened
+  /// to a band whose sums lie up to `spread` (relative) from its middle:
+  /// that much likelier, at most 1.
+  package static func widened(_ rate: Double, toSpread spread: Double) -> Double {
+    min(1, rate * max(1, spread / tolerance))
+  }
+
   /// *P*: the chance of an amount in a range of background share
   /// `background`, for a payer of new-amount rate `rate` with `inRange` of
   /// its `others` payments in the range (the background's share alone when
