@@ -75,7 +75,7 @@ import SignalGraph
 ///   at most 2 · ``Thresholds/fanLimit`` payments read per account and
 ///   ``Thresholds/budget`` hops examined, for a scatter-gather at most
 ///   2 · ``Thresholds/fanLimit`` payments read and ``Thresholds/budget``
-///   pairs compared, for a fan-in O(*r*²) for the *r* ≤
+///   pairs compared, for a fan-in O(*r*³) for the *r* ≤
 ///   ``Thresholds/fanMaxRead`` payments into the payee read, for a link
 ///   the transfers held to or from the payer and the payee, plus
 ///   O(bins) per amount range looked up; memory is the payments of the last
@@ -121,22 +121,22 @@ public struct IncrementalFlowCheck: PaymentCheck {
     /// decided (the scan's `structured-flow.fan_window`, 25 days: under a
     /// month, so that a monthly payer is the payee's habit; at most the
     /// pre-filter's ``PrefilterConfiguration/windowDays``).
-    public var fanWindowSeconds: Int64 = 25 * 86_400
+    public var fanWindowSeconds = FanInDefaults.windowSeconds
     /// How long the stream must have watched before a fan-in beginning then
     /// is judged (a month: a monthly routine, a club's dues, is seen once
     /// first; at most the pre-filter's ``PrefilterConfiguration/windowDays``).
     public var fanWarmUpSeconds: Int64 = 31 * 86_400
     /// The fewest distinct senders of a fan-in.
-    public var minFanSenders = 3
+    public var minFanSenders = FanInDefaults.minSenders
     /// The width of a fan-in's band of amounts: its top at most
     /// 1 + 2 · this times its bottom (about ± this around its middle).
-    public var fanTolerance = 0.05
+    public var fanTolerance = FanInDefaults.bandTolerance
     /// The most payments into one account within the fan window read for a
     /// fan-in; a busier account (a shop) is not read.
-    public var fanMaxRead = 32
+    public var fanMaxRead = FanInDefaults.maxRead
     /// The most expected chance fan-ins among the background's payments
     /// for one to be held (the scan's `structured-flow.alpha`).
-    public var fanAlpha = 0.01
+    public var fanAlpha = FanInDefaults.alpha
 
     /// The defaults.
     public init() {}

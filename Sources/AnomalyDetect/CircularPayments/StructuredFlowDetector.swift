@@ -107,7 +107,7 @@ public struct StructuredFlowDetector: Detector {
     public var relayWindow: Int64 = 14 * 86_400
     /// The most seconds over which the senders of a fan-in pay
     /// (``FanIns``): under a month, so that a pair paying monthly is routine.
-    public var fanWindow: Int64 = 25 * 86_400
+    public var fanWindow = FanInDefaults.windowSeconds
     /// The largest share of what it received a relaying account may keep.
     public var skim = 0.10
     /// The most hops of a relayed ring or stack.
@@ -119,7 +119,7 @@ public struct StructuredFlowDetector: Detector {
     public var minScore = 3.0
     /// The chance, after correction for the tests made, below which a
     /// coincidence counts.
-    public var alpha = 0.01
+    public var alpha = FanInDefaults.alpha
 
     /// The default thresholds.
     public init() {}
