@@ -24,7 +24,9 @@ extension IncrementalFlowCheck {
   /// ```
   ///
   /// its own habit (``PayerHabits``: *c* of its *m* payments to others in
-  /// the band, *ν* its rate of new sums; the payment judged left out),
+  /// the band, *ν* its rate of new sums; the payment judged left out, and
+  /// sums it first paid once the fan-in began: a fan-out's or a stack's
+  /// own payments to others are no habit),
   /// *q* the background's share of the band (not counting the band's own
   /// payments, nor those withheld as parts of structures), *s* the rate at
   /// which the stream's accounts other than *v* received the sum they just
@@ -208,12 +210,15 @@ extension IncrementalFlowCheck {
     // The payee's habit of the band before its fan list.
     let before = receipts.count(of: target, from: band.lowerBound, to: band.upperBound)
     let habit = AmountHabit.shrunk(before.inRange, of: before.all, towards: floor)
-    // Every sender's chance but the least likely one's.
+    // Every sender's chance but the least likely one's, from its habits
+    // before the fan-in began.
+    let began = members.reduce(Int64.max) { min($0, list[$1.index].time) }
     var sum = 0.0, least = 0.0
     for sender in senders {
       let judged = sender == source ? nil : members.first { $0.source == sender }.map { list[$0.index].micros }
       let own = habits.share(
-        of: sender, to: target, from: band.lowerBound, to: band.upperBound, background: floor, passedOn: judged)
+        of: sender, to: target, from: band.lowerBound, to: band.upperBound, background: floor, passedOn: judged,
+        since: began)
       let chance = log10(max(habit, own, .leastNormalMagnitude))
       sum += chance
       least = min(least, chance)

@@ -136,7 +136,8 @@ extension IncrementalFlowCheck {
       guard fan >= 2, fan <= thresholds.fanLimit else { continue }
       let share = background.share(from: passedOn, to: c.amount, excluding: 1)
       let hop = log10(
-        Double(k) * habits.share(of: w, to: sink, from: passedOn, to: c.amount, background: share))
+        Double(k)
+          * habits.share(of: w, to: sink, from: passedOn, to: c.amount, background: share, since: list[c.index].time))
       let scatter = Scatter(source: c.source, index: c.index, log10Chance: hop, fan: fan)
       if let j = scatters.firstIndex(where: { $0.source == c.source }) {
         if hop < scatters[j].log10Chance { scatters[j] = scatter }
@@ -187,7 +188,8 @@ extension IncrementalFlowCheck {
           let share = background.share(from: b.micros, to: p.micros, excluding: 2)
           let chance =
             Double(scatters[s].fan * k * c)
-            * habits.share(of: wj, to: t, from: b.micros, to: p.micros, background: share, passedOn: b.micros)
+            * habits.share(
+              of: wj, to: t, from: b.micros, to: p.micros, background: share, passedOn: b.micros, since: p.time)
           if log10(chance) < bestPerScatter[s]?.log10Chance ?? .infinity {
             bestPerScatter[s] = Branch(
               scatter: s, intermediary: wj, relayed: j, relaying: relaying.index, log10Chance: log10(chance))

@@ -21,7 +21,7 @@ import SignalGraph
 ///   in one calendar day (a split across midnight counts; at a daily
 ///   resolution the two are the same; the scan's `structured-flow` groups
 ///   by calendar day), the pair having paid *m* times
-///   within the relay window of *D* buckets, has chance
+///   within the split span (``Thresholds/splitSpanSeconds``) of *D* buckets, has chance
 ///
 ///   ```text
 ///   p = C(m, n) · D^−(n−1) · q^(n−1)
@@ -39,7 +39,9 @@ import SignalGraph
 ///   probability *k* · *q*, *q* the share of recent payments between *a* and
 ///   *b* (not counting the two themselves), read against *u*'s own habit as
 ///   a payer (``PayerHabits``: an account that pays one sum to everyone
-///   rarely passes on a new one by chance); a hop is followed only when
+///   rarely passes on a new one by chance; a sum it first paid after *b*
+///   came in, to others too, is the structure's own, a stack's layer paying
+///   each account of the next, not a habit); a hop is followed only when
 ///   *k* · *q* ≤ ``Thresholds/maxHopChance``. A chain of *h* ≥ 2 such hops
 ///   (three payments) has *p* = ∏ *k*ᵢ *q*ᵢ.
 /// - **Scatter-gather.** A relayed payment into an account that other
@@ -88,10 +90,13 @@ public struct IncrementalFlowCheck: PaymentCheck {
   public struct Thresholds: Sendable, Equatable, Codable {
     /// The time span of a split: payments of one pair within it are one transfer.
     public var bucketSeconds: Int64 = 86_400
-    /// The most seconds between a payment and the one relaying it, and the
-    /// span over which a pair's payments are counted for a split (at most
-    /// the pre-filter's ``PrefilterConfiguration/windowDays``).
-    public var relayWindowSeconds: Int64 = 7 * 86_400
+    /// The most seconds between a payment and the one relaying it (the
+    /// scan's `structured-flow.relay_window`, 14 days; at most the
+    /// pre-filter's ``PrefilterConfiguration/windowDays``).
+    public var relayWindowSeconds = StructuredFlowDefaults.relayWindowSeconds
+    /// The span over which a pair's payments are counted for a split, the
+    /// *D* buckets of its chance (at most ``relayWindowSeconds``).
+    public var splitSpanSeconds: Int64 = 7 * 86_400
     /// The largest share of what it received a relaying account may keep.
     public var skim = 0.10
     /// The most relays of one chain.
@@ -121,22 +126,22 @@ public struct IncrementalFlowCheck: PaymentCheck {
     /// decided (the scan's `structured-flow.fan_window`, 25 days: under a
     /// month, so that a monthly payer is the payee's habit; at most the
     /// pre-filter's ``PrefilterConfiguration/windowDays``).
-    public var fanWindowSeconds = FanInDefaults.windowSeconds
+    public var fanWindowSeconds = StructuredFlowDefaults.fanWindowSeconds
     /// How long the stream must have watched before a fan-in beginning then
     /// is judged (a month: a monthly routine, a club's dues, is seen once
     /// first; at most the pre-filter's ``PrefilterConfiguration/windowDays``).
     public var fanWarmUpSeconds: Int64 = 31 * 86_400
     /// The fewest distinct senders of a fan-in.
-    public var minFanSenders = FanInDefaults.minSenders
+    public var minFanSenders = StructuredFlowDefaults.minFanSenders
     /// The width of a fan-in's band of amounts: its top at most
     /// 1 + 2 · this times its bottom (about ± this around its middle).
-    public var fanTolerance = FanInDefaults.bandTolerance
+    public var fanTolerance = StructuredFlowDefaults.fanBandTolerance
     /// The most payments into one account within the fan window read for a
     /// fan-in; a busier account (a shop) is not read.
-    public var fanMaxRead = FanInDefaults.maxRead
+    public var fanMaxRead = StructuredFlowDefaults.fanMaxRead
     /// The most expected chance fan-ins among the background's payments
     /// for one to be held (the scan's `structured-flow.alpha`).
-    public var fanAlpha = FanInDefaults.alpha
+    public var fanAlpha = StructuredFlowDefaults.alpha
 
     /// The defaults.
     public init() {}
@@ -145,6 +150,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
   let thresholds: Thresholds
   /// ``Thresholds/relayWindowSeconds``, within the history window.
   let relayWindow: Int64
+  /// ``Thresholds/splitSpanSeconds``, within the relay window.
+  let splitSpan: Int64
   /// ``Thresholds/linkWindowSeconds``, within the history window.
   let linkWindow: Int64
   /// ``Thresholds/fanWindowSeconds``, within the history window.
@@ -203,6 +210,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   init(configuration: PrefilterConfiguration) {
     thresholds = Self.thresholds(in: configuration)
     relayWindow = min(thresholds.relayWindowSeconds, configuration.windowSeconds)
+    splitSpan = min(thresholds.splitSpanSeconds, relayWindow)
     linkWindow = min(thresholds.linkWindowSeconds, configuration.windowSeconds)
     fanWindow = min(thresholds.fanWindowSeconds, configuration.windowSeconds)
     fanWarmUp = min(thresholds.fanWarmUpSeconds, configuration.windowSeconds)
@@ -267,7 +275,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       RecentPayments.Payment(source: source, time: time, micros: micros, seq: seq, withheld: held, counted: counted),
       to: target, now: time)
     if source != target {
-      habits.record(from: source, to: target, micros: micros)
+      habits.record(from: source, to: target, micros: micros, at: time)
       noteReceipt(seq: seq, source: source, target: target, micros: micros, time: time, held: held, counted: counted)
     }
     return outcome
@@ -314,7 +322,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
     while i >= list.startIndex, examined < thresholds.fanLimit, scanned < thresholds.budget {
       defer { i -= 1 }
       scanned += 1
-      guard list[i].source == source else { continue }
+      guard list[i].source == source, list[i].time.saturatingSubtracting(time).magnitude <= splitSpan.magnitude
+      else { continue }
       examined += 1
       pairPayments += 1
       // Less than a bucket's length apart, not in the same calendar bucket:
@@ -417,7 +426,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// `q`: *p* = C(*m*, *n*) · *D*^−(*n*−1) · *q*^(*n*−1).
   func log10Chance(of transfer: Split, share q: Double) -> Double {
     let n = transfer.payments
-    let days = Double(max(1, relayWindow / thresholds.bucketSeconds))
+    let days = Double(max(1, splitSpan / thresholds.bucketSeconds))
     return Self.log10Binomial(transfer.pairPayments, n) - Double(n - 1) * log10(days) + Double(n - 1) * log10(q)
   }
 
@@ -485,7 +494,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
       let hop =
         Double(k)
         * habits.share(
-          of: node, to: payee, from: passedOn, to: p.micros, background: share, passedOn: depth == 1 ? nil : passedOn)
+          of: node, to: payee, from: passedOn, to: p.micros, background: share, passedOn: depth == 1 ? nil : passedOn,
+          since: p.time)
       guard hop <= thresholds.maxHopChance else { continue }
       let chain = log10p + log10(hop)
       path.append((node, i))

@@ -16,7 +16,11 @@ import SignalGraph
 /// another payee receives the sum, the slot no longer tells the pair's
 /// repeats apart, and they count as habit (the scan, which reads every
 /// transfer, keeps them apart); a sum given up for a newer one leaves its
-/// payments in the history with no sum.
+/// payments in the history with no sum. A slot also remembers when its sum
+/// was first paid: a sum first paid after the money a structure passes on
+/// came in (a stack's layer paying one sum to each account of the next, a
+/// fan-out) is that structure's own, not a habit it had
+/// (``share(of:to:from:to:background:passedOn:since:)``).
 ///
 /// - Complexity: ``record(from:to:micros:)`` and
 ///   ``share(of:to:from:to:background:passedOn:)`` O(``slotsPerAccount``);
@@ -33,9 +37,11 @@ struct PayerHabits: Sendable {
     var count: Int32
     /// Its one payee, or −1 when it went to several.
     var payee: Int32
+    /// When it was first paid (the earliest of its payments' times).
+    var since: Int64
 
     /// No sum.
-    static let empty = Slot(micros: 0, count: 0, payee: -1)
+    static let empty = Slot(micros: 0, count: 0, payee: -1, since: .max)
   }
 
   /// The sums remembered per account.
@@ -63,9 +69,9 @@ struct PayerHabits: Sendable {
   }
 
   /// Notes a payment of `micros` from `payer` to `payee` (both ids below the
-  /// grown count), counting it for the rates as ``AmountHabit`` says: not
-  /// its payer's first, nor a repeat of a sum only `payee` received.
-  mutating func record(from payer: Int32, to payee: Int32, micros: Int64) {
+  /// grown count) at `time`, counting it for the rates as ``AmountHabit``
+  /// says: not its payer's first, nor a repeat of a sum only `payee` received.
+  mutating func record(from payer: Int32, to payee: Int32, micros: Int64, at time: Int64) {
     let a = Int(payer), base = a * Self.slotsPerAccount
     guard payments[a] < .max else { return }  // 2³¹ payments: its habit is settled
     let first = payments[a] == 0
@@ -75,6 +81,7 @@ struct PayerHabits: Sendable {
     for s in base..<base + Self.slotsPerAccount {
       if slots[s].count > 0, AmountHabit.same(slots[s].micros, micros) {
         slots[s].count = slots[s].count < .max ? slots[s].count + 1 : .max
+        slots[s].since = min(slots[s].since, time)
         guard slots[s].payee != payee else { return }  // a pair's own repeat
         slots[s].payee = -1
         if counting { (later[a], laterTotal) = (later[a] + 1, laterTotal + 1) }
@@ -86,7 +93,7 @@ struct PayerHabits: Sendable {
       (later[a], laterTotal) = (later[a] + 1, laterTotal + 1)
       (newAmounts[a], newTotal) = (newAmounts[a] + 1, newTotal + 1)
     }
-    slots[least] = Slot(micros: micros, count: 1, payee: payee)
+    slots[least] = Slot(micros: micros, count: 1, payee: payee, since: time)
   }
 
   /// The chance that `payer`'s payment to `payee` lies in `low...high`
@@ -94,18 +101,32 @@ struct PayerHabits: Sendable {
   /// background's share of the range and `payer`'s payments to others. When
   /// `passedOn` is set, that payment of `payer`'s (to `payee`) is the one
   /// judged and is recorded already: it is left out of the history and, as
-  /// far as its slot tells, of the rates.
+  /// far as its slot tells, of the rates. Sums in the range first paid at
+  /// or after `since` (when the money judged came in) are left out of the
+  /// history too, as the pair's own repeats are: they are the structure
+  /// judged. Other sums paid since are history: the payer's own business.
   func share(
-    of payer: Int32, to payee: Int32, from low: Int64, to high: Int64, background: Double, passedOn: Int64? = nil
+    of payer: Int32, to payee: Int32, from low: Int64, to high: Int64, background: Double, passedOn: Int64? = nil,
+    since: Int64 = .max
   ) -> Double {
     let a = Int(payer)
     guard a < payments.count else { return background }
     let judged = passedOn.flatMap { slotIndex(of: a, near: $0) }
     var others = Int(payments[a]), inRange = 0
+    // The structure's sums paid to others than `payee`: what they counted
+    // in the rates, each a new sum once and then repeats (to one other
+    // payee, only its first payment counted).
+    var structure = (sums: 0, payments: 0, judged: false)
     for s in a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount where slots[s].count > 0 {
       let slot = slots[s]
-      guard slot.payee != payee else {
-        others -= Int(slot.count)  // the pair's own repeats, the payment judged among them
+      let structural = slot.since >= since && slot.micros >= low && slot.micros <= high
+      guard slot.payee != payee, !structural else {
+        others -= Int(slot.count)  // the pair's own repeats or the structure's, the payment judged among them
+        if structural, slot.payee != payee {
+          structure.sums += 1
+          structure.payments += slot.payee < 0 ? Int(slot.count) : 1
+          structure.judged = structure.judged || s == judged
+        }
         continue
       }
       var count = Int(slot.count)
@@ -118,15 +139,22 @@ struct PayerHabits: Sendable {
       if judged == nil { others -= 1 }  // its slot given to a newer sum since
       // What it counted: a new sum when it is alone in its slot (or the slot
       // is gone), a repeat when its slot went to several payees, nothing
-      // when it repeated its pair's sum.
+      // when it repeated its pair's sum (the structure's slot, all of it, below).
       let alone = judged.map { slots[$0].count == 1 } ?? true
       let repeated = judged.map { slots[$0].count > 1 && slots[$0].payee != payee } ?? false
-      if alone, newOwn > 0 {
+      if structure.judged {
+        // Taken out with the rest of its slot, below.
+      } else if alone, newOwn > 0 {
         (laterOwn, newOwn, laterAll, newAll) = (laterOwn - 1, newOwn - 1, laterAll - 1, newAll - 1)
       } else if repeated, laterOwn > newOwn {
         (laterOwn, laterAll) = (laterOwn - 1, laterAll - 1)
       }
     }
+    let newGone = min(structure.sums, newOwn)
+    let laterGone = min(max(structure.payments, newGone), laterOwn - newOwn + newGone)
+    (laterOwn, newOwn, laterAll, newAll) = (
+      laterOwn - laterGone, newOwn - newGone, laterAll - laterGone, newAll - newGone
+    )
     let rate = AmountHabit.newAmountRate(
       newAmounts: newOwn, later: laterOwn,
       populationRate: AmountHabit.populationRate(newAmounts: newAll, later: laterAll))

@@ -36,7 +36,7 @@ enum PrefilterCheckpoint {
   /// withheld, and a held transfer counts all its parts; 8: records without padding, so
   /// a checkpoint holds no stale memory (``CheckpointRecordLayoutTests``); 9: the flows'
   /// payer habits, ``PayerHabits``.)
-  static let version = 10
+  static let version = 11
 
   /// Where ``version`` lies in a checkpoint's bytes.
   static let versionBytes = 0..<MemoryLayout<Int>.size

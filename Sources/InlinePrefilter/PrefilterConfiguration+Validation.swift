@@ -28,6 +28,7 @@ extension PrefilterConfiguration {
     try Self.check("cycles.minReturnTurns", cycles.minReturnTurns, in: 1...Int.max, "round trips")
     try Self.check("flows.bucketSeconds", flows.bucketSeconds, in: seconds, "seconds")
     try Self.check("flows.relayWindowSeconds", flows.relayWindowSeconds, in: seconds, "seconds")
+    try Self.check("flows.splitSpanSeconds", flows.splitSpanSeconds, in: seconds, "seconds")
     try Self.checkShare("flows.skim", flows.skim, zeroAllowed: true, oneAllowed: false)
     try Self.check("flows.maxRelayHops", flows.maxRelayHops, in: 1...64, "relays")
     try Self.checkShare("flows.maxHopChance", flows.maxHopChance, zeroAllowed: false)

@@ -17,7 +17,7 @@ struct CheckpointRecordLayoutTests {
     #expect(paddingBytes(of: IncrementalProfileCheck.Entry(account: 1, key: 2, time: 3, seq: 4, withheld: true)) == 0)
     #expect(paddingBytes(of: IncrementalProfileCheck.FirstSeen(time: 1, key: 2, account: 3)) == 0)
     #expect(paddingBytes(of: IncrementalEngagementCheck.Pair(time: 1, window: 2)) == 0)
-    #expect(paddingBytes(of: PayerHabits.Slot(micros: 1, count: 2, payee: 3)) == 0)
+    #expect(paddingBytes(of: PayerHabits.Slot(micros: 1, count: 2, payee: 3, since: 4)) == 0)
     #expect(paddingBytes(of: EvictionHeap().entries.first ?? (time: 1, key: 2)) == 0)
   }
 

@@ -40,6 +40,7 @@ struct PrefilterConfigurationTests {
     ("cycles.minReturnTurns", { $0.cycles.minReturnTurns = 0 }),
     ("flows.bucketSeconds", { $0.flows.bucketSeconds = .max }),
     ("flows.relayWindowSeconds", { $0.flows.relayWindowSeconds = 0 }),
+    ("flows.splitSpanSeconds", { $0.flows.splitSpanSeconds = 0 }),
     ("flows.skim", { $0.flows.skim = 1 }),
     ("flows.skim", { $0.flows.skim = -0.1 }),
     ("flows.maxRelayHops", { $0.flows.maxRelayHops = 0 }),

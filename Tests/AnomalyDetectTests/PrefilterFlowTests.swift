@@ -147,8 +147,8 @@ struct PrefilterFlowTests {
     #expect(f.decide(pay("x3", "x4", 150_617, t + 2 * day)).verdict == .admit)
     // A chain in rare amounts, but slower than the relay window per hop.
     #expect(f.decide(pay("y1", "y2", 555_111, t)).verdict == .admit)
-    #expect(f.decide(pay("y2", "y3", 545_000, t + 8 * day)).verdict == .admit)
-    #expect(f.decide(pay("y3", "y4", 535_000, t + 16 * day)).verdict == .admit)
+    #expect(f.decide(pay("y2", "y3", 545_000, t + 15 * day)).verdict == .admit)
+    #expect(f.decide(pay("y3", "y4", 535_000, t + 30 * day)).verdict == .admit)
   }
 
   @Test func aScatterGatherIsHeldWhenItsSecondBranchReachesTheSink() {
@@ -246,7 +246,7 @@ struct PrefilterFlowTests {
     #expect(f.decide(pay("z0", "z1", 712_345, t)).verdict == .admit)
     #expect(f.decide(pay("z0", "z2", 1_054_321, t)).verdict == .admit)
     #expect(f.decide(pay("z1", "zsink", 700_000, t + day)).verdict == .admit)
-    #expect(f.decide(pay("z2", "zsink", 1_020_000, t + 8 * day)).verdict == .admit)
+    #expect(f.decide(pay("z2", "zsink", 1_020_000, t + 15 * day)).verdict == .admit)
   }
 
   @Test func theAmountBackgroundForgetsOldEpochsAndKeepsItsSums() {
@@ -473,7 +473,7 @@ struct PrefilterFlowTests {
   @Test func aLateSplitNearAFanInsAmountIsLinkedByBothItsChances() {
     var (f, t) = filterWithBackground()
     caughtSplit(&f, at: t)
-    #expect(f.decide(pay("sender2", "collector", 1_730, t + 20 * day)).verdict == .admit)
+    #expect(f.decide(pay("sender2", "collector", 1_730, t + 10 * day)).verdict == .admit)
     let first = f.decide(pay("sender1", "collector", 1_710, t + 30 * day))
     #expect(first.verdict == .admit)
     let second = f.decide(pay("sender1", "collector", 1_750, t + 30 * day + 1_800))

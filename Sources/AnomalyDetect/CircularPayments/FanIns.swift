@@ -67,7 +67,7 @@ struct FanIns {
   /// The senders' own habits.
   let habits: PayerAmounts
   /// The fewest distinct senders of a fan-in.
-  var minSenders = FanInDefaults.minSenders
+  var minSenders = StructuredFlowDefaults.minFanSenders
 
   /// The fan-ins too unlikely for the honest background: each the
   /// transfers gathered, and −log₁₀(*p* · *T*). `memo` keeps the

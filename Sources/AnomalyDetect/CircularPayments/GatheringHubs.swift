@@ -69,11 +69,11 @@ struct GatheringHubs {
   let alpha: Double
   /// Half the widest relative band of a group's units: the top at most
   /// 1 + 2 · `tolerance` times the bottom.
-  var tolerance = FanInDefaults.bandTolerance
+  var tolerance = StructuredFlowDefaults.fanBandTolerance
   /// The fewest transfers in, and out, of a gathering hub.
   var minParts = 3
   /// The most transfers in (or out) of a window read; busier windows are skipped.
-  var maxWindow = FanInDefaults.maxRead
+  var maxWindow = StructuredFlowDefaults.fanMaxRead
 
   /// One hub's strongest window: its transfers in then out, and −log₁₀(*p* · *T*).
   struct Hub {

@@ -104,10 +104,10 @@ public struct StructuredFlowDetector: Detector {
     public var window: Int64 = 60 * 86_400
     /// The most seconds between a transfer and the one relaying it, in a
     /// ring or a scatter-gather found without split payments.
-    public var relayWindow: Int64 = 14 * 86_400
+    public var relayWindow = StructuredFlowDefaults.relayWindowSeconds
     /// The most seconds over which the senders of a fan-in pay
     /// (``FanIns``): under a month, so that a pair paying monthly is routine.
-    public var fanWindow = FanInDefaults.windowSeconds
+    public var fanWindow = StructuredFlowDefaults.fanWindowSeconds
     /// The largest share of what it received a relaying account may keep.
     public var skim = 0.10
     /// The most hops of a relayed ring or stack.
@@ -119,7 +119,7 @@ public struct StructuredFlowDetector: Detector {
     public var minScore = 3.0
     /// The chance, after correction for the tests made, below which a
     /// coincidence counts.
-    public var alpha = FanInDefaults.alpha
+    public var alpha = StructuredFlowDefaults.alpha
 
     /// The default thresholds.
     public init() {}
