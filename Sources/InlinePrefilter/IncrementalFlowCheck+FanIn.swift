@@ -106,11 +106,12 @@ extension IncrementalFlowCheck {
     var senders = [source]
     for c in members where !senders.contains(c.source) { senders.append(c.source) }
     let low = min(micros, members.first!.micros), high = max(micros, members.last!.micros)
-    let log10p = log10Chance(of: members, band: low...high, paidBy: senders, read: read, into: target, from: source)
+    let first = members.reduce(time) { min($0, list[$1.index].time) }
+    let log10p = log10Chance(
+      of: members, band: low...high, paidBy: senders, read: read, into: target, from: source, began: first)
     let log10E = log10(Double(max(background.total, 1))) + log10p
     guard log10E <= log10(thresholds.fanAlpha) else { return }
 
-    let first = min(time, members.map { list[$0.index].time }.min()!)
     let days = String(format: "%.1f", Double(time - first) / 86_400)
     let named = senders.reversed().map { names[$0] }
     let who =
@@ -189,11 +190,11 @@ extension IncrementalFlowCheck {
 
   /// log₁₀ *p* of a fan-in into `target` of the `members` (earlier
   /// payments, indices into its fan list) and the payment from `source`,
-  /// of amounts in `band`, paid by `senders` among `read` payments: see
-  /// ``fanIn(source:target:micros:time:names:into:)``.
+  /// of amounts in `band`, paid by `senders` among `read` payments, the
+  /// first of them at `began`: see ``fanIn(source:target:micros:time:names:into:)``.
   func log10Chance(
     of members: ArraySlice<FanCandidate>, band: ClosedRange<Int64>,
-    paidBy senders: [Int32], read: Int, into target: Int32, from source: Int32
+    paidBy senders: [Int32], read: Int, into target: Int32, from source: Int32, began: Int64
   ) -> Double {
     let list = fanLists.lists[Int(target)]
     // The background's share, not counting the band's own earlier payments
@@ -211,8 +212,7 @@ extension IncrementalFlowCheck {
     let before = receipts.count(of: target, from: band.lowerBound, to: band.upperBound)
     let habit = AmountHabit.shrunk(before.inRange, of: before.all, towards: floor)
     // Every sender's chance but the least likely one's, from its habits
-    // before the fan-in began.
-    let began = members.reduce(Int64.max) { min($0, list[$1.index].time) }
+    // before the fan-in `began`.
     var sum = 0.0, least = 0.0
     for sender in senders {
       let judged = sender == source ? nil : members.first { $0.source == sender }.map { list[$0.index].micros }

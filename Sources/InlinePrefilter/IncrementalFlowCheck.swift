@@ -290,7 +290,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   struct Split {
     /// Its payments, the one being decided included.
     var payments: Int
-    /// The pair's payments within the relay window, these included.
+    /// The pair's payments within the split span, these included.
     var pairPayments: Int
     /// Its parts' median amount, and their largest relative distance from it.
     var unit: Int64, spread: Double

@@ -22,8 +22,8 @@ import SignalGraph
 /// fan-out) is that structure's own, not a habit it had
 /// (``share(of:to:from:to:background:passedOn:since:)``).
 ///
-/// - Complexity: ``record(from:to:micros:)`` and
-///   ``share(of:to:from:to:background:passedOn:)`` O(``slotsPerAccount``);
+/// - Complexity: ``record(from:to:micros:at:)`` and
+///   ``share(of:to:from:to:background:passedOn:since:)`` O(``slotsPerAccount``);
 ///   memory ``slotsPerAccount`` slots and three counts per account id.
 struct PayerHabits: Sendable {
   /// One sum an account pays.
@@ -150,8 +150,10 @@ struct PayerHabits: Sendable {
         (laterOwn, laterAll) = (laterOwn - 1, laterAll - 1)
       }
     }
-    let newGone = min(structure.sums, newOwn)
-    let laterGone = min(max(structure.payments, newGone), laterOwn - newOwn + newGone)
+    // A payer past maxRead counted nothing more: the structure's sums are not in its rate.
+    let counted = Int(later[a]) < AmountHabit.maxRead
+    let newGone = counted ? min(structure.sums, newOwn) : 0
+    let laterGone = counted ? min(structure.payments, laterOwn - newOwn + newGone) : 0
     (laterOwn, newOwn, laterAll, newAll) = (
       laterOwn - laterGone, newOwn - newGone, laterAll - laterGone, newAll - newGone
     )

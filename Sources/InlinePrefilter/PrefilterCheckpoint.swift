@@ -35,7 +35,8 @@ enum PrefilterCheckpoint {
   /// of fan-in links; 6: each held transfer keeps its parts' spread; 7: the flows' amounts
   /// withheld, and a held transfer counts all its parts; 8: records without padding, so
   /// a checkpoint holds no stale memory (``CheckpointRecordLayoutTests``); 9: the flows'
-  /// payer habits, ``PayerHabits``.)
+  /// payer habits, ``PayerHabits``; 10: the fan lists, the payee habits and the shared-sum
+  /// counts of the flows' fan-in; 11: each payer-habit slot keeps when its sum was first paid.)
   static let version = 11
 
   /// Where ``version`` lies in a checkpoint's bytes.

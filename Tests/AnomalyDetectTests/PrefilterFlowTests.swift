@@ -469,7 +469,10 @@ struct PrefilterFlowTests {
 
   /// A later sender splitting a transfer near the fan-in's amount: its
   /// band alone is too common among the background's purchases to link it,
-  /// its two parts within a day are a second coincidence.
+  /// its two parts within a day are a second coincidence. (The earlier
+  /// sender pays 20 days before it: within the relay lists' 14 days, its
+  /// payment would make the band the collector's routine, and no link is
+  /// made then.)
   @Test func aLateSplitNearAFanInsAmountIsLinkedByBothItsChances() {
     var (f, t) = filterWithBackground()
     caughtSplit(&f, at: t)
@@ -499,7 +502,7 @@ struct PrefilterFlowTests {
   }
 
   /// Money a caught split brought in, paid on in the same rare amount over
-  /// a week later (beyond a relay's window), and money coming back to the
+  /// a week later (a link, not a relay: one payment passed on is no chain), and money coming back to the
   /// split's payer weeks later from another account of the flow, are
   /// linked.
   @Test func moneyPassedOnOrComeBackAfterAHeldSplitIsLinked() {

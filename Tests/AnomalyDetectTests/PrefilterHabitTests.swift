@@ -78,9 +78,15 @@ struct PrefilterHabitTests {
     habits.record(from: 0, to: 4, micros: 300_000_000, at: 200)
     habits.record(from: 0, to: 5, micros: 300_000_000, at: 300)
     let q = 0.01
-    // Read from before the money came in, 300.00 is a new sum for it.
+    // Read from before the money came in, 300.00 is a new sum for it: as
+    // if it had never paid it, history and rates alike.
     let judged = habits.share(
       of: 0, to: 5, from: 299_000_000, to: 301_000_000, background: q, passedOn: 300_000_000, since: 100)
+    var before = PayerHabits()
+    before.grow(to: 10)
+    before.record(from: 9, to: 0, micros: 1_000_000, at: 0)
+    for payee in Int32(1)...3 { before.record(from: 0, to: payee, micros: 150_000_000, at: 10) }
+    #expect(abs(judged - before.share(of: 0, to: 5, from: 299_000_000, to: 301_000_000, background: q)) < 1e-15)
     #expect(judged < q)
     // Read over everything, its first 300.00 makes the second routine.
     let unbounded = habits.share(
