@@ -137,6 +137,66 @@ import Testing
     #expect(rate(varied) < 0.05)
   }
 
+  /// Adds to `set` one payment each by `count` of its accounts h0, h1, ...
+  /// to a stranger, of a sum of its own, on day 50, 51, ...: sums taken up
+  /// once and not kept to (a present, a one-off purchase).
+  static func oneOffs(_ set: inout SignalSet, count: Int) {
+    for i in 0..<count {
+      Flows.pay(&set, "h\(i)", "stranger\(i)", cents: 77_700 + Int64(i) * 1_313, day: 50 + Int64(i))
+    }
+  }
+
+  @Test func aHubTakingUpANewSumToPayOnIsAGatherScatter() throws {
+    // Payers keep one sum each and take up another once in a while, as
+    // AMLSim's do. The hub's payments out are of a sum new to it: its two
+    // other payments, weeks later, are of its own.
+    var set = Flows.background()
+    Self.oneOffs(&set, count: 20)
+    Self.hub(&set, into: [123_400, 124_150, 122_980], out: [119_000, 119_300, 118_800])  // 3.6 % kept
+    for d: Int64 in [60, 90] { Flows.pay(&set, "hub", "h\(d / 10)", cents: 31_700, day: d) }
+    let finding = try #require(findings(set).first { evidence($0, "gathering_hubs") == .integer(1) })
+    #expect(
+      Set(finding.accounts.map { set.accounts.ids[$0] }).isSuperset(of: ["hub", "g1", "g2", "g3", "s1", "s2", "s3"]))
+    #expect(evidence(finding, "typology") == .string("gather_scatter"))
+  }
+
+  @Test func aHubPayingOnASumItPaysByHabitIsNoGatherScatter() {
+    // The same, but the hub's two other payments are of the sum it pays on:
+    // where payers keep to their sums, its equal payments out are no evidence.
+    var set = Flows.background()
+    Self.oneOffs(&set, count: 20)
+    Self.hub(&set, into: [123_400, 124_150, 122_980], out: [119_000, 119_300, 118_800])
+    for d: Int64 in [60, 90] { Flows.pay(&set, "hub", "h\(d / 10)", cents: 119_100, day: d) }
+    #expect(findings(set).allSatisfy { evidence($0, "gathering_hubs") == .integer(0) })
+  }
+
+  @Test func aSumTakenUpIsRepeatedAsOftenAsTheSetsPayersKeepToNewSums() {
+    func rates(_ set: SignalSet) -> (all: Double, new: Double) {
+      let transfers = PaymentTransfers(set, bucketSeconds: Flows.day)
+      return (
+        GatheringHubs.repeatRate(transfers.outgoing, transfers),
+        GatheringHubs.newSumRepeatRate(transfers.outgoing, transfers)
+      )
+    }
+    // Habit keepers repeat their sums, but not the one-offs they take up.
+    var keepers = Flows.background()
+    Self.oneOffs(&keepers, count: 20)
+    let kept = rates(keepers)
+    #expect(kept.all > 0.9)
+    #expect(kept.new < 0.1)
+    // Payers who move to a new sum for good (a new rent) keep to it.
+    var movers = SignalSet()
+    for a in 0..<20 {
+      for week in Int64(0)..<12 {
+        let cents: Int64 = week < 6 ? 40_000 + Int64(a) * 1_000 : 90_000 + Int64(a) * 1_000
+        Flows.pay(&movers, "m\(a)", "landlord\(a)-\(week / 6)", cents: cents, day: 7 * week)
+      }
+    }
+    let moved = rates(movers)
+    #expect(moved.all > 0.9)
+    #expect(moved.new > 0.9)
+  }
+
   @Test func countingUnitsAtMostABoundIsABinarySearch() {
     let units: [Int64] = [1, 3, 3, 7, 9]
     #expect([0, 1, 3, 6, 7, 9, 10].map { GatheringHubs.count(units, atMost: $0) } == [0, 1, 3, 3, 4, 5, 5])
