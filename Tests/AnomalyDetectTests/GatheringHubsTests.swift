@@ -197,6 +197,33 @@ import Testing
     #expect(moved.new > 0.9)
   }
 
+  @Test func aBusySetsRateOfKeepingToNewSumsIsReadFromASampleOfItsAccounts() {
+    // 3 000 payers, each keeping to a sum it has just taken up for one
+    // more payment with chance 0.3, and else (or after that) taking up
+    // another: some 40 000 pairs to count.
+    var set = SignalSet()
+    var random = SplitMix64(seed: 11)
+    for a in 0..<3_000 {
+      var cents = Int64(10_000 + a)
+      var taken = true
+      for week in Int64(0)..<20 {
+        if week > 0 {
+          if taken && random.next() % 10 < 3 {
+            taken = false
+          } else {
+            (cents, taken) = (cents + 5_000, true)
+          }
+        }
+        Flows.pay(&set, "p\(a)", "q\((a + Int(week) + 1) % 3_000)", cents: cents, day: 7 * week)
+      }
+    }
+    let transfers = PaymentTransfers(set, bucketSeconds: Flows.day)
+    let sampled = GatheringHubs.newSumRepeatRate(transfers.outgoing, transfers)
+    let whole = GatheringHubs.newSumRepeatRate(transfers.outgoing, transfers, enough: .max)
+    #expect(abs(whole - 0.3) < 0.02)
+    #expect(abs(sampled - whole) < 0.02)
+  }
+
   @Test func countingUnitsAtMostABoundIsABinarySearch() {
     let units: [Int64] = [1, 3, 3, 7, 9]
     #expect([0, 1, 3, 6, 7, 9, 10].map { GatheringHubs.count(units, atMost: $0) } == [0, 1, 3, 3, 4, 5, 5])

@@ -380,26 +380,42 @@ struct GatheringHubs {
   /// are its laundering's). Where people pay what each purchase costs, both
   /// are small.
   ///
+  /// The accounts are read in up to 64 passes, each over every 64th
+  /// account from the next, and reading stops after the pass that counts
+  /// `enough` pairs: where new sums are common, a sample of the accounts
+  /// gives the rate.
+  ///
   /// - Complexity: O(*t* · `lookBack`) for *t* transfers, and O(*t*) where
-  ///   accounts repeat their sums.
-  static func newSumRepeatRate(_ adjacency: Adjacency, _ transfers: PaymentTransfers, lookBack: Int = 32) -> Double {
-    let unitMicros = transfers.unitMicros
-    func same(_ u: Int64, _ v: Int64) -> Bool { abs(Double(u - v)) <= 0.01 * Double(max(u, v)) }
+  ///   accounts repeat their sums; where new sums are common, about
+  ///   O(`enough` · `lookBack` · 64) at most.
+  static func newSumRepeatRate(
+    _ adjacency: Adjacency, _ transfers: PaymentTransfers, lookBack: Int = 32, enough: Int = 10_000
+  ) -> Double {
+    let passes = 64
     var pairs = 0, repeats = 0
-    for a in 0..<adjacency.offsets.count - 1 {
-      let run = adjacency.offsets[a]..<adjacency.offsets[a + 1]
-      guard run.count >= 3 else { continue }
-      for i in (run.lowerBound + 1)..<(run.upperBound - 1) {
-        let unit = unitMicros[Int(adjacency.edges[i])]
-        var taken = false
-        for j in stride(from: i - 1, through: max(run.lowerBound, i - lookBack), by: -1)
-        where same(unitMicros[Int(adjacency.edges[j])], unit) {
-          taken = true
-          break
+    transfers.unitMicros.withUnsafeBufferPointer { unitMicros in
+      adjacency.edges.withUnsafeBufferPointer { edges in
+        adjacency.offsets.withUnsafeBufferPointer { offsets in
+          func same(_ u: Int64, _ v: Int64) -> Bool { abs(Double(u) - Double(v)) <= 0.01 * Double(max(u, v)) }
+          for pass in 0..<passes where pairs < enough {
+            for a in stride(from: pass, to: offsets.count - 1, by: passes) {
+              let run = offsets[a]..<offsets[a + 1]
+              guard run.count >= 3 else { continue }
+              for i in (run.lowerBound + 1)..<(run.upperBound - 1) {
+                let unit = unitMicros[Int(edges[i])]
+                var taken = false
+                for j in stride(from: i - 1, through: max(run.lowerBound, i - lookBack), by: -1)
+                where same(unitMicros[Int(edges[j])], unit) {
+                  taken = true
+                  break
+                }
+                guard !taken else { continue }
+                pairs += 1
+                if same(unitMicros[Int(edges[i + 1])], unit) { repeats += 1 }
+              }
+            }
+          }
         }
-        guard !taken else { continue }
-        pairs += 1
-        if same(unitMicros[Int(adjacency.edges[i + 1])], unit) { repeats += 1 }
       }
     }
     return (Double(repeats) + 1) / (Double(pairs) + 2)
