@@ -146,28 +146,40 @@ import Testing
     }
   }
 
-  @Test func aHubTakingUpANewSumToPayOnIsAGatherScatter() throws {
-    // Payers keep one sum each and take up another once in a while, as
-    // AMLSim's do. The hub's payments out are of a sum new to it: its two
-    // other payments, weeks later, are of its own.
+  /// A habit-keeping background with one-offs, and a hub that gathers
+  /// three strangers' near-equal sums and pays four near-equal sums on,
+  /// 2.8 % kept; it pays `cents` twice more, on `days`.
+  static func takingUp(cents: Int64, on days: [Int64]) -> SignalSet {
     var set = Flows.background()
     Self.oneOffs(&set, count: 20)
-    Self.hub(&set, into: [123_400, 124_150, 122_980], out: [119_000, 119_300, 118_800])  // 3.6 % kept
-    for d: Int64 in [60, 90] { Flows.pay(&set, "hub", "h\(d / 10)", cents: 31_700, day: d) }
+    Self.hub(&set, into: [123_400, 124_150, 122_980], out: [90_000, 90_300, 89_800, 90_100])
+    for (i, d) in days.enumerated() { Flows.pay(&set, "hub", "h\(i + 30)", cents: cents, day: d) }
+    return set
+  }
+
+  @Test func aHubTakingUpANewSumToPayOnIsAGatherScatter() throws {
+    // Payers keep one sum each and take up another once in a while, as
+    // AMLSim's do. The hub paid a sum of its own twice before it gathered.
+    let set = Self.takingUp(cents: 31_700, on: [1, 4])
     let finding = try #require(findings(set).first { evidence($0, "gathering_hubs") == .integer(1) })
     #expect(
-      Set(finding.accounts.map { set.accounts.ids[$0] }).isSuperset(of: ["hub", "g1", "g2", "g3", "s1", "s2", "s3"]))
+      Set(finding.accounts.map { set.accounts.ids[$0] }).isSuperset(of: ["hub", "g1", "g2", "g3", "s1", "s4"]))
     #expect(evidence(finding, "typology") == .string("gather_scatter"))
   }
 
   @Test func aHubPayingOnASumItPaysByHabitIsNoGatherScatter() {
-    // The same, but the hub's two other payments are of the sum it pays on:
-    // where payers keep to their sums, its equal payments out are no evidence.
-    var set = Flows.background()
-    Self.oneOffs(&set, count: 20)
-    Self.hub(&set, into: [123_400, 124_150, 122_980], out: [119_000, 119_300, 118_800])
-    for d: Int64 in [60, 90] { Flows.pay(&set, "hub", "h\(d / 10)", cents: 119_100, day: d) }
-    #expect(findings(set).allSatisfy { evidence($0, "gathering_hubs") == .integer(0) })
+    // The same, but the hub's two earlier payments are of the sum it pays on.
+    #expect(
+      findings(Self.takingUp(cents: 90_100, on: [1, 4])).allSatisfy { evidence($0, "gathering_hubs") == .integer(0) })
+  }
+
+  @Test func aHubSeenPayingOnlyAfterItPaidOnHasTakenNoSumUp() {
+    // Its first payments are the four paid on (a new account's first sum
+    // is its habit in the making), whether or not it pays others later.
+    for days: [Int64] in [[], [60, 90]] {
+      let set = Self.takingUp(cents: 31_700, on: days)
+      #expect(findings(set).allSatisfy { evidence($0, "gathering_hubs") == .integer(0) }, "other payments on \(days)")
+    }
   }
 
   @Test func aSumTakenUpIsRepeatedAsOftenAsTheSetsPayersKeepToNewSums() {
@@ -197,10 +209,10 @@ import Testing
     #expect(moved.new > 0.9)
   }
 
-  @Test func aBusySetsRateOfKeepingToNewSumsIsReadFromASampleOfItsAccounts() {
+  @Test func aBusySetsRateOfKeepingToNewSumsIsReadFromAnInterleavedSample() {
     // 3 000 payers, each keeping to a sum it has just taken up for one
-    // more payment with chance 0.3, and else (or after that) taking up
-    // another: some 40 000 pairs to count.
+    // more payment, the first half with chance 0.1 and the second with
+    // 0.6, and else (or after that) taking up another: some 40 000 pairs.
     var set = SignalSet()
     var random = SplitMix64(seed: 11)
     for a in 0..<3_000 {
@@ -208,7 +220,7 @@ import Testing
       var taken = true
       for week in Int64(0)..<20 {
         if week > 0 {
-          if taken && random.next() % 10 < 3 {
+          if taken && random.next() % 10 < (a < 1_500 ? 1 : 6) {
             taken = false
           } else {
             (cents, taken) = (cents + 5_000, true)
@@ -218,10 +230,28 @@ import Testing
       }
     }
     let transfers = PaymentTransfers(set, bucketSeconds: Flows.day)
-    let sampled = GatheringHubs.newSumRepeatRate(transfers.outgoing, transfers)
-    let whole = GatheringHubs.newSumRepeatRate(transfers.outgoing, transfers, enough: .max)
-    #expect(abs(whole - 0.3) < 0.02)
-    #expect(abs(sampled - whole) < 0.02)
+    let sampled = GatheringHubs.newSumRepeats(transfers.outgoing, transfers)
+    let whole = GatheringHubs.newSumRepeats(transfers.outgoing, transfers, enough: .max)
+    func rate(_ counted: (repeats: Int, pairs: Int)) -> Double { Double(counted.repeats) / Double(counted.pairs) }
+    #expect(sampled.pairs >= 10_000 && sampled.pairs < whole.pairs / 2)
+    #expect(rate(whole) > 0.2 && rate(whole) < 0.4)  // the first half alone gives about 0.1
+    #expect(abs(rate(sampled) - rate(whole)) < 0.02)
+  }
+
+  @Test func oneBusyPayerDoesNotSetTheRateOfKeepingToNewSums() {
+    // Habit keepers with one-offs, and a payer paying 5 000 sums, each
+    // new and each paid twice, which alone would count 5 000 pairs.
+    var set = Flows.background()
+    Self.oneOffs(&set, count: 20)
+    for i in Int64(0)..<5_000 {
+      for shop in ["a", "b"] { Flows.pay(&set, "busy", "shop-\(shop)\(i)", cents: 1_000 + 37 * i, day: i / 50) }
+    }
+    let transfers = PaymentTransfers(set, bucketSeconds: Flows.day)
+    let quiet = Flows.background()
+    let quietTransfers = PaymentTransfers(quiet, bucketSeconds: Flows.day)
+    let counted = GatheringHubs.newSumRepeats(transfers.outgoing, transfers, enough: .max)
+    let without = GatheringHubs.newSumRepeats(quietTransfers.outgoing, quietTransfers, enough: .max)
+    #expect(counted.pairs - without.pairs == 20 + 32)  // the one-offs, and the busy payer's first 32
   }
 
   @Test func countingUnitsAtMostABoundIsABinarySearch() {

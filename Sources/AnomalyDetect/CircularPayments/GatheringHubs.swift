@@ -35,11 +35,14 @@ import SignalGraph
 /// than ``minParts`` of those, the set's rate of one account's consecutive
 /// transfers out (or in) repeating a unit within 1 % (``repeatRate(_:_:)``:
 /// where every payer always pays one sum, equal payments out are no
-/// evidence). When those few all lie outside the band, the group's sum is
-/// new to the account, and the rate is instead how often the set's
-/// accounts repeat a sum new to them (``newSumRepeatRate(_:_:)``): where
-/// people keep one sum for life, as AMLSim's do, a sum they take up is
-/// seldom paid again. ``skim`` (at least 1 %) stands, generously, for the chance
+/// evidence). A hub paying out that has one or two such transfers, at
+/// least one of them before the window and none in the band, takes the
+/// sum up in the window: its first repeat has the set's chance of a sum
+/// new to the payer being paid again next (``newSumRepeatRate(_:_:)``),
+/// and the later ones the repeat rate, the sum then being its habit
+/// (*q*ₒ^(*m*−1) becomes *q*ₙ · *q*ₒ^(*m*−2)). Where people keep one sum
+/// for life, as AMLSim's do, a sum they take up is seldom paid again.
+/// ``skim`` (at least 1 %) stands, generously, for the chance
 /// that the two sums agree. It is a seed when *p* · *T* ≤ ``alpha``, *T*
 /// the windows read (a Bonferroni bound over every start). Only the
 /// strongest window of each account is kept.
@@ -176,9 +179,12 @@ struct GatheringHubs {
     /// The background's share of ``band``.
     var background = 1.0
     /// The account's own habit of ``band``: the share of its transfers
-    /// outside the window there, or the set's repeat rate (of a new sum,
-    /// where the account's few transfers outside the window all lie elsewhere).
+    /// outside the window there, or the set's repeat rate.
     var habit = 1.0
+    /// The chance of the group's first repeat, where the account takes its
+    /// sum up in the window (the set's rate of repeating a new sum), else
+    /// ``habit``.
+    var firstRepeat = 1.0
     /// The account's transfers outside the window in ``band``, and all of
     /// its transfers outside the window (``habit`` is their ratio when
     /// these are ``minParts`` or more, else the set's repeat rate).
@@ -187,10 +193,13 @@ struct GatheringHubs {
     /// the background's share there and the account's habit.
     var share: Double { max(background, habit) }
 
-    /// log₁₀ of C(*n*, *k*) · *q*^(*k*−1) for the group of *k* among *n* transfers read.
+    /// log₁₀ of C(*n*, *k*) · *q*₁ · *q*^(*k*−2) for the group of *k* among
+    /// *n* transfers read, *q*₁ the chance of its first repeat.
     func log10Chance(read n: Int) -> Double {
       let k = Double(members.count)
-      return StructuredFlowDetector.log10Choose(Double(n), k) + (k - 1) * log10(share)
+      guard k >= 2 else { return StructuredFlowDetector.log10Choose(Double(n), k) }
+      return StructuredFlowDetector.log10Choose(Double(n), k) + log10(max(background, firstRepeat))
+        + (k - 2) * log10(share)
     }
   }
 
@@ -202,8 +211,10 @@ struct GatheringHubs {
   /// one transfer each. Its share is the larger of the
   /// background's and the account's own habit: the share of its transfers
   /// outside the window in the band, or, with fewer than ``minParts`` of
-  /// those, the set's repeat rate (``repeatRate(sender:_:)``; of a new sum,
-  /// ``newSumRepeatRate(sender:_:)``, when none of those lies in the band).
+  /// those, the set's repeat rate (``repeatRate(sender:_:)``). A payer with
+  /// one or two, one at least before the window and none in the band,
+  /// takes the sum up in the window: its first repeat has the set's chance
+  /// of repeating a new sum (``newSumRepeatRate(_:)``).
   func group(
     _ all: ArraySlice<Int32>, _ window: Range<Int>, units: [Int64], gathering: Bool, excluding: Set<Int32>,
     habits: inout Habits
@@ -255,15 +266,13 @@ struct GatheringHubs {
     for i in window where (floor...ceiling).contains(transfers.unitMicros[Int(all[i])]) { habitual -= 1 }
     // The account's own habit where it has a history outside the window, else the set's.
     let others = all.count - window.count
-    let habit =
-      others >= minParts
-      ? Double(habitual) / Double(others)
-      : others > 0 && habitual == 0
-        ? newSumRepeatRate(sender: !gathering, &habits) : repeatRate(sender: !gathering, &habits)
+    let habit = others >= minParts ? Double(habitual) / Double(others) : repeatRate(sender: !gathering, &habits)
+    let before = window.lowerBound - all.startIndex
+    let takenUp = !gathering && others < minParts && before > 0 && habitual == 0
     let near = AmountDistribution.band(near: median, tolerance: band)
     return Group(
-      members: members, band: near, background: amounts.share(in: near), habit: habit, inBandOutside: max(habitual, 0),
-      outside: others)
+      members: members, band: near, background: amounts.share(in: near), habit: habit,
+      firstRepeat: takenUp ? newSumRepeatRate(&habits) : habit, inBandOutside: max(habitual, 0), outside: others)
   }
 
   /// Whether transfer `t`'s pair pays on occasions more than ``window``
@@ -281,8 +290,8 @@ struct GatheringHubs {
     var out: [Int64], into: [Int64]
     /// ``repeatRate(_:_:)`` out and in, once worked out.
     var repeatOut: Double?, repeatIn: Double?
-    /// ``newSumRepeatRate(_:_:)`` out and in, once worked out.
-    var newSumRepeatOut: Double?, newSumRepeatIn: Double?
+    /// ``newSumRepeatRate(_:_:)`` of transfers out, once worked out.
+    var newSumRepeatOut: Double?
 
     init(accounts: Int) {
       out = Array(repeating: -1, count: accounts)
@@ -313,12 +322,11 @@ struct GatheringHubs {
     return rate
   }
 
-  /// The set's repeat rate of a sum new to the account, out (`sender`) or
-  /// in, worked out once.
-  func newSumRepeatRate(sender: Bool, _ habits: inout Habits) -> Double {
-    if let known = sender ? habits.newSumRepeatOut : habits.newSumRepeatIn { return known }
-    let rate = Self.newSumRepeatRate(sender ? transfers.outgoing : transfers.incoming, transfers)
-    if sender { habits.newSumRepeatOut = rate } else { habits.newSumRepeatIn = rate }
+  /// The set's repeat rate of a sum new to the payer, worked out once.
+  func newSumRepeatRate(_ habits: inout Habits) -> Double {
+    if let known = habits.newSumRepeatOut { return known }
+    let rate = Self.newSumRepeatRate(transfers.outgoing, transfers)
+    habits.newSumRepeatOut = rate
     return rate
   }
 
@@ -369,55 +377,65 @@ struct GatheringHubs {
   }
 
   /// How often, over the set's consecutive pairs of one account's
-  /// transfers out (or in, for `incoming`) whose earlier is a sum new to
-  /// the account (it had transfers before, and none of the last
-  /// `lookBack` of them within 1 % of it), the later carries that sum
-  /// again, within 1 %; add-one smoothed. The chance that an account keeps
-  /// to a sum it has just taken up. ``repeatRate(_:_:)`` counts habits
-  /// kept, near 1 where every account pays one sum for life (AMLSim's
-  /// normal accounts); there, a sum taken up is a rare event, and repeated
-  /// far less often (0.14 on AMLSim's published sample, where the new sums
-  /// are its laundering's). Where people pay what each purchase costs, both
-  /// are small.
+  /// transfers out whose earlier is a sum new to the account (it had
+  /// transfers before, and none of the last `lookBack` of them is
+  /// ``AmountHabit/same(_:_:)`` as it), the later carries that sum again;
+  /// add-one smoothed. The chance that a payer repeats a sum it has just
+  /// taken up, once: after that the sum is its habit, which
+  /// ``repeatRate(_:_:)`` measures. That is near 1 where every account pays
+  /// one sum for life (AMLSim's normal accounts); there, a sum taken up is
+  /// rare and seldom repeated (0.14 on AMLSim's published sample, whose new
+  /// sums are its laundering's). Where people pay what each purchase
+  /// costs, both are small. See ``newSumRepeats(_:_:lookBack:perAccount:enough:passes:)``
+  /// for what is read.
+  static func newSumRepeatRate(_ adjacency: Adjacency, _ transfers: PaymentTransfers) -> Double {
+    let counted = newSumRepeats(adjacency, transfers)
+    return (Double(counted.repeats) + 1) / (Double(counted.pairs) + 2)
+  }
+
+  /// The pairs ``newSumRepeatRate(_:_:)`` counts, and their repeats.
   ///
-  /// The accounts are read in up to 64 passes, each over every 64th
-  /// account from the next, and reading stops after the pass that counts
-  /// `enough` pairs: where new sums are common, a sample of the accounts
-  /// gives the rate.
+  /// Each account gives at most `perAccount` pairs, so that no busy payer
+  /// sets the rate for everyone. The accounts are read in up to `passes`
+  /// passes, each over every `passes`-th account from the next, and reading
+  /// stops after the pass that brings the pairs to `enough`: where new sums
+  /// are common, an interleaved sample of the accounts gives the rate.
   ///
-  /// - Complexity: O(*t* · `lookBack`) for *t* transfers, and O(*t*) where
-  ///   accounts repeat their sums; where new sums are common, about
-  ///   O(`enough` · `lookBack` · 64) at most.
-  static func newSumRepeatRate(
-    _ adjacency: Adjacency, _ transfers: PaymentTransfers, lookBack: Int = 32, enough: Int = 10_000
-  ) -> Double {
-    let passes = 64
+  /// - Complexity: O(*t* · `lookBack`) for *t* transfers at most, O(*t*)
+  ///   where accounts repeat their sums; where new sums are common, the
+  ///   accounts of the passes read. Three raw buffers: the loop runs over
+  ///   every transfer of a large set.
+  static func newSumRepeats(
+    _ adjacency: Adjacency, _ transfers: PaymentTransfers, lookBack: Int = 32, perAccount: Int = 32,
+    enough: Int = 10_000, passes: Int = 64
+  ) -> (repeats: Int, pairs: Int) {
     var pairs = 0, repeats = 0
     transfers.unitMicros.withUnsafeBufferPointer { unitMicros in
       adjacency.edges.withUnsafeBufferPointer { edges in
         adjacency.offsets.withUnsafeBufferPointer { offsets in
-          func same(_ u: Int64, _ v: Int64) -> Bool { abs(Double(u) - Double(v)) <= 0.01 * Double(max(u, v)) }
           for pass in 0..<passes where pairs < enough {
             for a in stride(from: pass, to: offsets.count - 1, by: passes) {
               let run = offsets[a]..<offsets[a + 1]
               guard run.count >= 3 else { continue }
-              for i in (run.lowerBound + 1)..<(run.upperBound - 1) {
+              var counted = 0
+              for i in (run.lowerBound + 1)..<(run.upperBound - 1) where counted < perAccount {
                 let unit = unitMicros[Int(edges[i])]
                 var taken = false
                 for j in stride(from: i - 1, through: max(run.lowerBound, i - lookBack), by: -1)
-                where same(unitMicros[Int(edges[j])], unit) {
+                where AmountHabit.same(unitMicros[Int(edges[j])], unit) {
                   taken = true
                   break
                 }
                 guard !taken else { continue }
-                pairs += 1
-                if same(unitMicros[Int(edges[i + 1])], unit) { repeats += 1 }
+                counted += 1
+                if AmountHabit.same(unitMicros[Int(edges[i + 1])], unit) { repeats += 1 }
               }
+              pairs += counted
             }
           }
         }
       }
     }
-    return (Double(repeats) + 1) / (Double(pairs) + 2)
+    return (repeats, pairs)
   }
 }
