@@ -33,20 +33,32 @@ import Testing
   }
 
   /// How long a held writer or an awaited condition may take, in seconds:
-  /// long, because this suite's tasks share the cooperative pool (2 threads
-  /// on a 2-core machine) with suites whose synchronous tests hold a thread
-  /// for minutes; a 30 s bound let the held writer go before the test had
-  /// run again.
+  /// long, so that a slow machine is not mistaken for a broken pipeline,
+  /// and finite, so that a broken test ends rather than hangs.
   static let patience = 600
 
-  /// Whether `condition` holds within ``patience``, looked at every 5 ms.
-  static func eventually(_ condition: () -> Bool) async throws -> Bool {
+  /// Whether `condition` holds within ``patience``, looked at every 5 ms,
+  /// blocking the calling thread meanwhile.
+  ///
+  /// Blocking, not `Task.sleep`: a test that holds a stage of the pipeline
+  /// must look again before its hold ends. A task that sleeps goes back to
+  /// the end of the cooperative pool's queue (2 threads on a 2-core
+  /// machine), behind every test of the other suites waiting for a
+  /// thread: CI saw one run again only after 600 s, when the hold had let
+  /// go. Blocking keeps the test's thread from the submission to the
+  /// release of the hold; the pipeline runs on threads of its own.
+  static func eventually(_ condition: () -> Bool) -> Bool {
     let deadline = ContinuousClock.now + .seconds(patience)
     while !condition() {
       guard ContinuousClock.now < deadline else { return false }
-      try await Task.sleep(for: .milliseconds(5))
+      pause(milliseconds: 5)
     }
     return true
+  }
+
+  /// Blocks the calling thread for `milliseconds` (see ``eventually(_:)``).
+  static func pause(milliseconds: Int) {
+    Thread.sleep(forTimeInterval: Double(milliseconds) / 1_000)
   }
 
   /// A core on `engine`, its writer held by `gate`. The engine's
@@ -86,27 +98,37 @@ import Testing
 
   /// A request submitted now, whose answer (or error) is kept, and whether it came.
   ///
-  /// The task starts at once on the caller's thread (`Task.immediate`) and
-  /// runs until the request is queued: a plain `Task` waits for a thread of
-  /// the cooperative pool, which other suites running beside this one can
-  /// keep busy for minutes on a 2-core machine.
+  /// The answer is kept by the pipeline thread that gives it (the callback
+  /// of ``DecisionCore/submit(_:reply:)``): ``done`` says at once whether
+  /// it came, with no task of the cooperative pool in between (see
+  /// ``ServePipelineTests/eventually(_:)``).
   final class Submitted: Sendable {
-    let task: Task<[UInt8], any Error>
-    private let answered: Counter
+    private let answer = Mutex<Result<[UInt8], any Error>?>(nil)
+    private let answered = DispatchSemaphore(value: 0)
 
     init(_ core: DecisionCore, _ batch: EventBatch) {
-      let answered = Counter()
-      self.answered = answered
-      task = Task.immediate {
-        defer { answered.add() }
-        return try await core.submit(batch)
+      core.submit(batch) { [self] result in
+        answer.withLock { $0 = result }
+        answered.signal()
       }
     }
 
-    var done: Bool { answered.count > 0 }
+    var done: Bool { answer.withLock { $0 != nil } }
+
+    /// The answer or the error, once it came (blocking for at most ``ServePipelineTests/patience``).
+    func result() -> Result<[UInt8], any Error> {
+      guard answered.wait(timeout: .now() + .seconds(ServePipelineTests.patience)) == .success else {
+        return .failure(ServeError.unavailable(reason: "no answer within \(ServePipelineTests.patience) s (test)"))
+      }
+      answered.signal()  // for a later call
+      return answer.withLock { $0 } ?? .failure(ServeError.unavailable(reason: "no answer (test)"))
+    }
+
+    /// The response body.
+    func value() throws -> [UInt8] { try result().get() }
 
     /// The response body as text.
-    func text() async throws -> String { String(decoding: try await task.value, as: UTF8.self) }
+    func text() throws -> String { String(decoding: try value(), as: UTF8.self) }
   }
 
   /// A decision entry as sorted JSON, to compare two.
@@ -131,16 +153,16 @@ import Testing
     let core = try Self.core(configuration, gate: gate)
     let a0 = ServeHarness.like(0, id: "a0", src: "fan0", dst: "page")
     let first = Submitted(core, Self.batch([a0, ServeHarness.like(1, id: "a1", src: "fan1", dst: "page")]))
-    #expect(try await Self.eventually { gate.reached }, "the writer did not reach the first group")
+    #expect(Self.eventually { gate.reached }, "the writer did not reach the first group")
     // Decided while the first group is held before its transaction.
     let retry = Submitted(core, Self.batch([a0, ServeHarness.like(2, id: "a2", src: "fan2", dst: "page")]))
-    #expect(try await Self.eventually { core.groupsInFlight == 2 }, "the retry's group was not decided")
-    try await Task.sleep(for: .milliseconds(100))
+    #expect(Self.eventually { core.groupsInFlight == 2 }, "the retry's group was not decided")
+    Self.pause(milliseconds: 100)
     #expect(!first.done && !retry.done, "answered before the first group was written")
     gate.open()
 
-    let firstDecisions = try Self.decisions(try await first.text())
-    let retryDecisions = try Self.decisions(try await retry.text())
+    let firstDecisions = try Self.decisions(try first.text())
+    let retryDecisions = try Self.decisions(try retry.text())
     #expect(firstDecisions.map { $0["seq"] as? Int } == [0, 1])
     #expect(retryDecisions.map { $0["seq"] as? Int } == [0, 2])
     #expect(try Self.canonical(retryDecisions[0]) == Self.canonical(firstDecisions[0]))
@@ -195,12 +217,12 @@ import Testing
     let gate = WriterGate(holding: 0)
     let core = try Self.core(configuration, gate: gate)
     let first = Submitted(core, Self.batch(hops))
-    #expect(try await Self.eventually { gate.reached }, "the writer did not reach the first group")
+    #expect(Self.eventually { gate.reached }, "the writer did not reach the first group")
     let closing = Submitted(core, Self.batch([close]))
-    #expect(try await Self.eventually { core.groupsInFlight == 2 }, "the closing payment was not decided")
+    #expect(Self.eventually { core.groupsInFlight == 2 }, "the closing payment was not decided")
     gate.open()
-    #expect(try await first.text() == together[0])
-    let answer = try await closing.text()
+    #expect(try first.text() == together[0])
+    let answer = try closing.text()
     #expect(answer == together[1])
     let revoked = try ServeHarness.json(answer)["revocations"] as? [[String: Any]]
     #expect(revoked?.map { $0["seq"] as? Int } == [0, 1])
@@ -229,15 +251,15 @@ import Testing
 
     #expect(try await core.submit(Self.batch(Array(events[0..<2]))).count > 0)
     let failing = Submitted(core, Self.batch(Array(events[2..<4])))
-    #expect(try await Self.eventually { gate.reached }, "the writer did not reach the failing group")
+    #expect(Self.eventually { gate.reached }, "the writer did not reach the failing group")
     // Decided with the failing group in flight: a retry of its event, and a new one.
     let later = Submitted(core, Self.batch([events[2], events[4]]))
-    #expect(try await Self.eventually { core.groupsInFlight == 2 }, "the later group was not decided")
+    #expect(Self.eventually { core.groupsInFlight == 2 }, "the later group was not decided")
     #expect(core.notReadyReason == nil)
     gate.open()
 
     for submitted in [failing, later] {
-      let result = await submitted.task.result
+      let result = submitted.result()
       guard case let .failure(error) = result, case .unavailable? = error as? ServeError else {
         Issue.record("expected 503 (unavailable), got \(result)")
         continue
@@ -276,14 +298,14 @@ import Testing
     let lines = (0..<9).map { ServeHarness.like($0, id: "k\($0)", src: "fan\($0 % 4)", dst: "page\($0 % 2)") }
 
     let due = Submitted(core, Self.batch(Array(lines[0..<5])))  // passes 4 events: a checkpoint of 5 is due
-    #expect(try await Self.eventually { gate.reached }, "the writer did not reach the group")
+    #expect(Self.eventually { gate.reached }, "the writer did not reach the group")
     let next = Submitted(core, Self.batch(Array(lines[5..<7])))
-    #expect(try await Self.eventually { core.groupsInFlight == 2 }, "the next group was not decided")
-    try await Task.sleep(for: .milliseconds(200))
+    #expect(Self.eventually { core.groupsInFlight == 2 }, "the next group was not decided")
+    Self.pause(milliseconds: 200)
     #expect(parts.count == 0, "the checkpoint started before its group was committed")
     gate.open()
-    _ = try await due.text()
-    _ = try await next.text()
+    _ = try due.text()
+    _ = try next.text()
 
     // The checkpoint ends on its own thread: wait until the file records it.
     let meta = try SQLiteDatabase(path: configuration.statePath, create: false)
@@ -297,7 +319,7 @@ import Testing
     }
     // Recorded, and its thread's last step (dropping the previous checkpoint's table) done.
     #expect(
-      try await Self.eventually { (try? checkpointMeta("checkpoint_events")) != nil && (try? oldRowsLeft()) == false })
+      Self.eventually { (try? checkpointMeta("checkpoint_events")) != nil && (try? oldRowsLeft()) == false })
     #expect(try checkpointMeta("checkpoint_events") == 5)
     #expect(try checkpointMeta("checkpoint_lines") == 5)
     #expect(parts.count > 0)

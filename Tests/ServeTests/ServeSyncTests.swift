@@ -129,17 +129,17 @@ import Testing
     #expect(large.bytes.count > ServeConfiguration(statePath: "", token: "").smallGroupBytes)
 
     let first = ServePipelineTests.Submitted(core, large)
-    #expect(try await ServePipelineTests.eventually { watch.reached }, "the sync stage did not take the large group")
+    #expect(ServePipelineTests.eventually { watch.reached }, "the sync stage did not take the large group")
     let second = ServePipelineTests.Submitted(core, Self.events(1_000, 1))
     #expect(
-      try await ServePipelineTests.eventually { engine.committedEvents == 1_001 && core.groupsInFlight == 0 },
+      ServePipelineTests.eventually { engine.committedEvents == 1_001 && core.groupsInFlight == 0 },
       "the small group was not written")
-    try await Task.sleep(for: .milliseconds(100))
+    ServePipelineTests.pause(milliseconds: 100)
     #expect(!first.done && !second.done, "answered before the large group's fsync ended")
     watch.open()
 
-    #expect(try Self.seqs(try await first.task.value) == Array(0..<1_000))
-    #expect(try Self.seqs(try await second.task.value) == [1_000])
+    #expect(try Self.seqs(try first.value()) == Array(0..<1_000))
+    #expect(try Self.seqs(try second.value()) == [1_000])
     #expect(watch.fsyncs.map(\.thread) == ["serve-fsync", "serve-fsync"])
     #expect(watch.fsyncs.last?.committed == 1_001)
     await core.drainAndCheckpoint()
