@@ -194,12 +194,15 @@ struct GatheringHubs {
     var share: Double { max(background, habit) }
 
     /// log₁₀ of C(*n*, *k*) · *q*₁ · *q*^(*k*−2) for the group of *k* among
-    /// *n* transfers read, *q*₁ the chance of its first repeat.
+    /// *n* transfers read, *q*₁ the chance of its first repeat: C(*n*, *k*)
+    /// · *q*^(*k*−1), to the last bit, where that is *q*.
     func log10Chance(read n: Int) -> Double {
       let k = Double(members.count)
-      guard k >= 2 else { return StructuredFlowDetector.log10Choose(Double(n), k) }
-      return StructuredFlowDetector.log10Choose(Double(n), k) + log10(max(background, firstRepeat))
-        + (k - 2) * log10(share)
+      let first = max(background, firstRepeat)
+      guard first != share, k >= 2 else {
+        return StructuredFlowDetector.log10Choose(Double(n), k) + (k - 1) * log10(share)
+      }
+      return StructuredFlowDetector.log10Choose(Double(n), k) + log10(first) + (k - 2) * log10(share)
     }
   }
 
@@ -382,8 +385,8 @@ struct GatheringHubs {
   /// ``AmountHabit/same(_:_:)`` as it), the later carries that sum again;
   /// add-one smoothed. The chance that a payer repeats a sum it has just
   /// taken up, once: after that the sum is its habit, which
-  /// ``repeatRate(_:_:)`` measures. That is near 1 where every account pays
-  /// one sum for life (AMLSim's normal accounts); there, a sum taken up is
+  /// ``repeatRate(_:_:)`` measures. The repeat rate is near 1 where every
+  /// account pays one sum for life (AMLSim's normal accounts); there, a sum taken up is
   /// rare and seldom repeated (0.14 on AMLSim's published sample, whose new
   /// sums are its laundering's). Where people pay what each purchase
   /// costs, both are small. See ``newSumRepeats(_:_:lookBack:perAccount:enough:passes:)``
@@ -403,8 +406,8 @@ struct GatheringHubs {
   ///
   /// - Complexity: O(*t* · `lookBack`) for *t* transfers at most, O(*t*)
   ///   where accounts repeat their sums; where new sums are common, the
-  ///   accounts of the passes read. Three raw buffers: the loop runs over
-  ///   every transfer of a large set.
+  ///   accounts of the passes read. Three raw buffers: the loop may run
+  ///   over every transfer of a large set (where new sums are rare).
   static func newSumRepeats(
     _ adjacency: Adjacency, _ transfers: PaymentTransfers, lookBack: Int = 32, perAccount: Int = 32,
     enough: Int = 10_000, passes: Int = 64
