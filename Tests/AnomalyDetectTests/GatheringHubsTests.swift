@@ -182,6 +182,46 @@ import Testing
     }
   }
 
+  /// The group `hub` forms of its transfers out (or in, when `gathering`)
+  /// after the first `before`, and the set's rates it is read against.
+  static func group(of hub: String, in set: SignalSet, gathering: Bool, after before: Int)
+    -> (group: GatheringHubs.Group, newSum: Double, repeats: Double)
+  {
+    let transfers = PaymentTransfers(set, bucketSeconds: Flows.day)
+    let hubs = GatheringHubs(
+      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), window: 14, skim: 0.1,
+      alpha: 0.01)
+    var habits = GatheringHubs.Habits(accounts: set.accounts.count)
+    let h = set.accounts.ids.index(of: hub)!
+    let all = gathering ? transfers.incoming.edges(of: h) : transfers.outgoing.edges(of: h)
+    let group = hubs.group(
+      all, (all.startIndex + before)..<all.endIndex, units: all.map { transfers.unitMicros[Int($0)] }.sorted(),
+      gathering: gathering, excluding: [], habits: &habits)
+    return (group, hubs.newSumRepeatRate(&habits), hubs.repeatRate(sender: !gathering, &habits))
+  }
+
+  @Test func aHubWithAHistoryOfItsOwnReadsItsFirstRepeatFromIt() {
+    // Two payments of a sum of its own before: the hub takes a sum up.
+    let young = Self.group(of: "hub", in: Self.takingUp(cents: 31_700, on: [1, 4]), gathering: false, after: 2)
+    #expect(young.group.members.count == 4 && young.group.outside == 2)
+    #expect(young.group.firstRepeat == young.newSum && young.newSum < young.group.habit)
+    // Three: its habit is its own, none of them in the band, and so is its first repeat.
+    let known = Self.group(of: "hub", in: Self.takingUp(cents: 31_700, on: [1, 3, 5]), gathering: false, after: 3)
+    #expect(known.group.members.count == 4 && known.group.outside == 3)
+    #expect(known.group.habit == 0 && known.group.firstRepeat == 0)
+  }
+
+  @Test func aHubPaidASumNewToItHasTakenNoSumUp() {
+    // Paid twice before it gathers, another sum: what a hub is paid is its
+    // payers' choice, read against the set's repeat rate in.
+    var set = Self.takingUp(cents: 31_700, on: [])
+    for day: Int64 in [1, 4] { Flows.pay(&set, "h40", "hub", cents: 31_700, day: day) }
+    let gathered = Self.group(of: "hub", in: set, gathering: true, after: 2)
+    #expect(gathered.group.members.count == 3 && gathered.group.outside == 2)
+    #expect(gathered.group.habit == gathered.repeats && gathered.group.firstRepeat == gathered.repeats)
+    #expect(gathered.newSum != gathered.repeats)  // else the test could not tell them apart
+  }
+
   @Test func aSumTakenUpIsRepeatedAsOftenAsTheSetsPayersKeepToNewSums() {
     func rates(_ set: SignalSet) -> (all: Double, new: Double) {
       let transfers = PaymentTransfers(set, bucketSeconds: Flows.day)
