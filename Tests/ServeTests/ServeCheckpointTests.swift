@@ -15,11 +15,12 @@ import Testing
     let release = DispatchSemaphore(value: 0)
     private let held = Atomic<Bool>(false)
 
-    /// For ``DecisionEngine/checkpointPartWritten``: the first call waits (at most 30 s).
+    /// For ``DecisionEngine/checkpointPartWritten``: the first call waits
+    /// (at most ``ServePipelineTests/patience``).
     func partWritten(_ part: Int) {
       guard !held.exchange(true, ordering: .relaxed) else { return }
       reached.signal()
-      _ = release.wait(timeout: .now() + 30)
+      _ = release.wait(timeout: .now() + .seconds(ServePipelineTests.patience))
     }
   }
 

@@ -98,11 +98,18 @@ import Testing
 
   /// A request submitted now, whose answer (or error) is kept, and whether it came.
   ///
-  /// The answer is kept by the pipeline thread that gives it (the callback
-  /// of ``DecisionCore/submit(_:reply:)``): ``done`` says at once whether
-  /// it came, with no task of the cooperative pool in between (see
+  /// The answer is kept by whichever thread gives it (the callback of
+  /// ``DecisionCore/submit(_:reply:)``: a pipeline thread, or the caller's
+  /// for a request refused at once): ``done`` says at once whether it
+  /// came, with no task of the cooperative pool in between (see
   /// ``ServePipelineTests/eventually(_:)``).
   final class Submitted: Sendable {
+    /// No answer came within ``ServePipelineTests/patience``: not an
+    /// answer a test could expect, unlike the service's own errors.
+    struct NoAnswer: Error, CustomStringConvertible {
+      var description: String { "no answer within \(ServePipelineTests.patience) s" }
+    }
+
     private let answer = Mutex<Result<[UInt8], any Error>?>(nil)
     private let answered = DispatchSemaphore(value: 0)
 
@@ -118,10 +125,10 @@ import Testing
     /// The answer or the error, once it came (blocking for at most ``ServePipelineTests/patience``).
     func result() -> Result<[UInt8], any Error> {
       guard answered.wait(timeout: .now() + .seconds(ServePipelineTests.patience)) == .success else {
-        return .failure(ServeError.unavailable(reason: "no answer within \(ServePipelineTests.patience) s (test)"))
+        return .failure(NoAnswer())
       }
       answered.signal()  // for a later call
-      return answer.withLock { $0 } ?? .failure(ServeError.unavailable(reason: "no answer (test)"))
+      return answer.withLock { $0! }  // stored before the signal
     }
 
     /// The response body.

@@ -198,8 +198,9 @@ struct GatheringHubs {
     /// · *q*^(*k*−1), to the last bit, where that is *q*.
     func log10Chance(read n: Int) -> Double {
       let k = Double(members.count)
+      guard k >= 2 else { return StructuredFlowDetector.log10Choose(Double(n), k) }
       let first = max(background, firstRepeat)
-      guard first != share, k >= 2 else {
+      guard first != share else {
         return StructuredFlowDetector.log10Choose(Double(n), k) + (k - 1) * log10(share)
       }
       return StructuredFlowDetector.log10Choose(Double(n), k) + log10(first) + (k - 2) * log10(share)
