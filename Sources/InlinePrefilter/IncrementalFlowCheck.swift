@@ -50,6 +50,10 @@ import SignalGraph
 /// - **Fan-in.** A payment that makes several senders, each off its own
 ///   habit, paying one account near-equal sums within weeks
 ///   (`IncrementalFlowCheck+FanIn.swift`).
+/// - **Gather-scatter.** A payment out of an account that gathered
+///   near-equal sums from several senders and now has paid about their sum
+///   on to several others in near-equal sums
+///   (`IncrementalFlowCheck+GatherScatter.swift`).
 /// - **Links.** A payment of the amount of a transfer held within weeks
 ///   that shares an account with it: into the same payee from another
 ///   sender (a fan-in), out of the held transfer's payee (money passed on),
@@ -80,8 +84,11 @@ import SignalGraph
 ///   pairs compared, for a fan-in O(*r*³) for the *r* ≤
 ///   ``Thresholds/fanMaxRead`` payments into the payee read, for a link
 ///   the transfers held to or from the payer and the payee, plus
-///   O(bins) per amount range looked up; memory is the payments of the last
-///   relay window, those of the fan window (at most
+///   O(bins) per amount range looked up, for a gather-scatter O(*r*²) for
+///   the *r* ≤ ``Thresholds/fanMaxRead`` payments out of and into the payer
+///   read; memory is the payments of the last relay window (listed under
+///   their payee, and under their payer, at most ``Thresholds/fanMaxRead``
+///   per payer), those of the fan window (at most
 ///   ``Thresholds/fanMaxRead`` per payee), a few sums per payer and per
 ///   payee, the transfers held within the link window, and a fixed amount
 ///   background.
@@ -166,6 +173,14 @@ public struct IncrementalFlowCheck: PaymentCheck {
   var heldFrom: HeldTransfers
   /// The payments into each account within the relay window.
   private(set) var recent: RecentPayments
+  /// The payments out of each account within the relay window, at most
+  /// ``Thresholds/fanMaxRead`` of them, listed under their payer (each
+  /// one's `source` is its payee): a gather-scatter's payments out.
+  var payouts: RecentPayments
+  /// The gather-scatter windows judged (a hub with enough receivers and
+  /// senders) from a relay window after the stream's first payment on: the
+  /// rate that spreads the scan's count of windows read over the background.
+  var gatherWindows = 0
   /// The amounts of recent payments.
   private(set) var background: PaymentAmountBackground
   /// The amounts of the payments among them this check withheld as parts
@@ -215,6 +230,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     fanWindow = min(thresholds.fanWindowSeconds, configuration.windowSeconds)
     fanWarmUp = min(thresholds.fanWarmUpSeconds, configuration.windowSeconds)
     recent = RecentPayments(window: relayWindow)
+    payouts = RecentPayments(window: relayWindow, capacity: thresholds.fanMaxRead)
     fanLists = RecentPayments(window: fanWindow, capacity: thresholds.fanMaxRead, collectsDropped: true)
     receipts = PayeeHabits(tolerance: thresholds.fanTolerance)
     heldInto = HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit)
@@ -239,6 +255,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner
   ) -> CheckOutcome {
     recent.grow(to: Int(max(source, target)) + 1)
+    payouts.grow(to: Int(max(source, target)) + 1)
     fanLists.grow(to: Int(max(source, target)) + 1)
     habits.grow(to: Int(max(source, target)) + 1)
     receipts.grow(to: Int(max(source, target)) + 1)
@@ -250,6 +267,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     if source != target {
       recent.trim(Int(target), now: time)
       recent.trim(Int(source), now: time)
+      payouts.trim(Int(source), now: time)
       fanLists.trim(Int(target), now: time)
       noteDroppedReceipts()
       let (transfer, alone) = split(
@@ -265,6 +283,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
         link(
           source: source, target: target, micros: micros, transfer: transfer, time: time, names: names, into: &outcome)
       }
+      if outcome.holdReasons.isEmpty {
+        gatherScatter(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+      }
     }
     background.add(micros, at: time)
     // A split held on its own is no structure yet (see ``withheld``).
@@ -275,6 +296,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
       RecentPayments.Payment(source: source, time: time, micros: micros, seq: seq, withheld: held, counted: counted),
       to: target, now: time)
     if source != target {
+      payouts.append(
+        RecentPayments.Payment(source: target, time: time, micros: micros, seq: seq, withheld: held, counted: counted),
+        to: source, now: time)
       habits.record(from: source, to: target, micros: micros, at: time)
       noteReceipt(seq: seq, source: source, target: target, micros: micros, time: time, held: held, counted: counted)
     }
@@ -573,6 +597,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     background.advance(to: now)
     withheld.advance(to: now)
     recent.evict(now: now)
+    payouts.evict(now: now)
     fanLists.evict(now: now)
     noteDroppedReceipts()
     heldInto.evict(now: now)
@@ -585,6 +610,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   mutating func forget(_ released: ReleasedIds) {
     if let accounts = released.accounts {
       recent.forget(accounts)
+      payouts.forget(accounts)
       fanLists.forget(accounts)
       habits.forget(accounts)
       receipts.forget(accounts)
@@ -595,7 +621,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
 
   /// Adds the payments and held transfers kept to the footprint's payments.
   func addFootprint(to footprint: inout PrefilterFootprint) {
-    footprint.payments += recent.count + fanLists.count + heldInto.count + heldFrom.count
+    footprint.payments += recent.count + payouts.count + fanLists.count + heldInto.count + heldFrom.count
   }
 
   /// Every list head within its list, every kept payment and held transfer
@@ -603,6 +629,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// epochs, and the withheld amounts within the background.
   func invariantViolation(names: PrefilterNames) -> String? {
     if let violation = fanLists.invariantViolation(names: names) { return "fan lists: \(violation)" }
+    if let violation = payouts.invariantViolation(names: names) { return "payouts: \(violation)" }
+    guard gatherWindows >= 0 else { return "a negative count of gather-scatter windows" }
     if let violation = receipts.invariantViolation(names: names) { return "payees' habits: \(violation)" }
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts else {
       return "shared receipts outnumber receipts"
@@ -657,6 +685,8 @@ extension IncrementalFlowCheck {
     writer.write(consecutiveReceipts)
     writer.write(sharedReceipts)
     writer.write(firstPayment)
+    payouts.write(to: &writer)
+    writer.write(gatherWindows)
   }
 
   /// Restores the state written by ``write(to:)``.
@@ -674,7 +704,10 @@ extension IncrementalFlowCheck {
     consecutiveReceipts = try reader.read(Int.self)
     sharedReceipts = try reader.read(Int.self)
     firstPayment = try reader.read(Int64.self)
-    guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts else { throw .malformed }
+    payouts = try RecentPayments(window: relayWindow, capacity: thresholds.fanMaxRead, from: &reader)
+    gatherWindows = try reader.read(Int.self)
+    guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts, gatherWindows >= 0
+    else { throw .malformed }
     // Withheld amounts the background does not hold would make amounts look rarer than any stream could.
     guard background.covers(withheld) else { throw .malformed }
   }

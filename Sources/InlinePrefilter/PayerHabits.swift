@@ -24,7 +24,7 @@ import SignalGraph
 ///
 /// - Complexity: ``record(from:to:micros:at:)`` and
 ///   ``share(of:to:from:to:background:passedOn:since:)`` O(``slotsPerAccount``);
-///   memory ``slotsPerAccount`` slots and three counts per account id.
+///   memory ``slotsPerAccount`` slots, three counts and a sum per account id.
 struct PayerHabits: Sendable {
   /// One sum an account pays.
   ///
@@ -54,6 +54,13 @@ struct PayerHabits: Sendable {
   private(set) var payments: [Int32] = [], later: [Int32] = [], newAmounts: [Int32] = []
   /// Over every account: the later payments counted, and the new sums among them.
   private(set) var laterTotal = 0, newTotal = 0
+  /// Per account, the sum of its last payment when that was a sum new to
+  /// it (not its first payment), else 0: whether its next payment repeats it.
+  private(set) var lastNew: [Int64] = []
+  /// Over the stream: the payments counted that followed a new sum of their
+  /// payer's (``lastNew``), and those among them that repeated it
+  /// (``newSumRepeatRate``).
+  private(set) var afterNew = 0, repeatsOfNew = 0
 
   /// No habits yet.
   init() {}
@@ -66,6 +73,7 @@ struct PayerHabits: Sendable {
     payments.append(contentsOf: repeatElement(0, count: more))
     later.append(contentsOf: repeatElement(0, count: more))
     newAmounts.append(contentsOf: repeatElement(0, count: more))
+    lastNew.append(contentsOf: repeatElement(0, count: more))
   }
 
   /// Notes a payment of `micros` from `payer` to `payee` (both ids below the
@@ -77,6 +85,11 @@ struct PayerHabits: Sendable {
     let first = payments[a] == 0
     payments[a] += 1
     let counting = !first && later[a] < AmountHabit.maxRead
+    if counting, lastNew[a] != 0 {
+      afterNew += 1
+      if AmountHabit.same(lastNew[a], micros) { repeatsOfNew += 1 }
+    }
+    lastNew[a] = 0
     var least = base
     for s in base..<base + Self.slotsPerAccount {
       if slots[s].count > 0, AmountHabit.same(slots[s].micros, micros) {
@@ -92,6 +105,7 @@ struct PayerHabits: Sendable {
     if counting {
       (later[a], laterTotal) = (later[a] + 1, laterTotal + 1)
       (newAmounts[a], newTotal) = (newAmounts[a] + 1, newTotal + 1)
+      lastNew[a] = micros
     }
     slots[least] = Slot(micros: micros, count: 1, payee: payee, since: time)
   }
@@ -176,6 +190,35 @@ struct PayerHabits: Sendable {
   /// *r* (``AmountHabit/populationRate(newAmounts:later:)``) over every account.
   var populationRate: Double { AmountHabit.populationRate(newAmounts: newTotal, later: laterTotal) }
 
+  /// How often a payer's payment after a sum new to it carried that sum
+  /// again, over the stream (add-one smoothed): the chance that a payer
+  /// repeats a sum it has just taken up. Where people keep one sum for life
+  /// (AMLSim's accounts) a sum taken up is seldom paid again; where they pay
+  /// what each purchase costs, new sums are common and seldom repeated too.
+  var newSumRepeatRate: Double { (Double(repeatsOfNew) + 1) / (Double(afterNew) + 2) }
+
+  /// Whether `payer` paid a sum near `micros` (``AmountHabit/same(_:_:)``)
+  /// before `time`, as far as its slots tell: its own sum, not one taken up since.
+  func paid(_ payer: Int32, near micros: Int64, before time: Int64) -> Bool {
+    let a = Int(payer)
+    guard a < payments.count, let s = slotIndex(of: a, near: micros) else { return false }
+    return slots[s].since < time
+  }
+
+  /// The payments `payer` made, and of those the ones of a sum within
+  /// `low...high` first paid before `time`, as far as its slots tell: an
+  /// account's history beside a window of its payments starting at `time`.
+  func history(of payer: Int32, from low: Int64, to high: Int64, before time: Int64) -> (payments: Int, inRange: Int) {
+    let a = Int(payer)
+    guard a < payments.count else { return (0, 0) }
+    var inRange = 0
+    for slot in slots[a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount]
+    where slot.count > 0 && slot.since < time && slot.micros >= low && slot.micros <= high {
+      inRange += Int(slot.count)
+    }
+    return (Int(payments[a]), inRange)
+  }
+
   private func slotIndex(of a: Int, near micros: Int64) -> Int? {
     (a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount).first {
       slots[$0].count > 0 && AmountHabit.same(slots[$0].micros, micros)
@@ -188,7 +231,7 @@ struct PayerHabits: Sendable {
     for a in released.indices where released[a] && a < payments.count {
       laterTotal -= Int(later[a])
       newTotal -= Int(newAmounts[a])
-      (payments[a], later[a], newAmounts[a]) = (0, 0, 0)
+      (payments[a], later[a], newAmounts[a], lastNew[a]) = (0, 0, 0, 0)
       for s in a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount { slots[s] = .empty }
     }
     for s in slots.indices where slots[s].payee >= 0 {
@@ -211,8 +254,10 @@ struct PayerHabits: Sendable {
   /// possible, and the totals the sums of the accounts'.
   func invariantViolation(names: PrefilterNames) -> String? {
     guard slots.count == payments.count * Self.slotsPerAccount, later.count == payments.count,
-      newAmounts.count == payments.count, payments.count <= names.accounts.idCapacity
+      newAmounts.count == payments.count, lastNew.count == payments.count,
+      payments.count <= names.accounts.idCapacity
     else { return "habit slots out of step with the accounts" }
+    guard repeatsOfNew >= 0, repeatsOfNew <= afterNew else { return "repeats of new sums outnumber their chances" }
     for a in payments.indices {
       guard isPossible(a) else { return "account \(a)'s habit counts more than it paid" }
       guard payments[a] == 0 || names.accounts.isLive(Int32(a)) else {
@@ -238,6 +283,9 @@ extension PayerHabits {
     writer.write(payments)
     writer.write(later)
     writer.write(newAmounts)
+    writer.write(lastNew)
+    writer.write(afterNew)
+    writer.write(repeatsOfNew)
   }
 
   /// Restores the habits written by ``write(to:)``.
@@ -247,8 +295,12 @@ extension PayerHabits {
     payments = try reader.readArray(Int32.self)
     later = try reader.readArray(Int32.self)
     newAmounts = try reader.readArray(Int32.self)
+    lastNew = try reader.readArray(Int64.self)
+    afterNew = try reader.read(Int.self)
+    repeatsOfNew = try reader.read(Int.self)
     guard slots.count == payments.count * Self.slotsPerAccount, later.count == payments.count,
-      newAmounts.count == payments.count, payments.indices.allSatisfy(isPossible)
+      newAmounts.count == payments.count, lastNew.count == payments.count, lastNew.allSatisfy({ $0 >= 0 }),
+      payments.indices.allSatisfy(isPossible), repeatsOfNew >= 0, repeatsOfNew <= afterNew
     else { throw .malformed }
     laterTotal = later.reduce(0) { $0 + Int($1) }
     newTotal = newAmounts.reduce(0) { $0 + Int($1) }

@@ -37,7 +37,7 @@ enum PrefilterCheckpoint {
   /// a checkpoint holds no stale memory (``CheckpointRecordLayoutTests``); 9: the flows'
   /// payer habits, ``PayerHabits``; 10: the fan lists, the payee habits and the shared-sum
   /// counts of the flows' fan-in; 11: each payer-habit slot keeps when its sum was first paid.)
-  static let version = 11
+  static let version = 12
 
   /// Where ``version`` lies in a checkpoint's bytes.
   static let versionBytes = 0..<MemoryLayout<Int>.size

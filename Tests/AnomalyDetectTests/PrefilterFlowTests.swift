@@ -368,6 +368,8 @@ struct PrefilterFlowTests {
       flows.receipts.write(to: &writer)
       for count in [flows.consecutiveReceipts, flows.sharedReceipts] { writer.write(count) }
       writer.write(flows.firstPayment)
+      flows.payouts.write(to: &writer)
+      writer.write(flows.gatherWindows)
       var reader = StateReader(writer.bytes)
       return try IncrementalFlowCheck(configuration: f.configuration, from: &reader)
     }

@@ -15,6 +15,22 @@ struct PrefilterHabitTests {
     .payment(id: "p", source: s, target: d, amount: Amount(micros: cents * 10_000), time: t0 + t)
   }
 
+  @Test func theRateOfRepeatingANewSumCountsThePaymentAfterEachNewSum() {
+    var habits = PayerHabits()
+    habits.grow(to: 10)
+    #expect(habits.newSumRepeatRate == 0.5)  // nothing counted: add-one smoothed
+    // A first payment, a new sum repeated next, a new sum followed by another new one.
+    for (micros, payee) in [(100, 1), (200, 2), (200, 3), (300, 4), (400, 5)] as [(Int64, Int32)] {
+      habits.record(from: 0, to: payee, micros: micros * 1_000_000, at: 0)
+    }
+    #expect(habits.afterNew == 2 && habits.repeatsOfNew == 1)
+    #expect(habits.newSumRepeatRate == 0.5)
+    habits.record(from: 0, to: 6, micros: 400_000_000, at: 0)
+    #expect(habits.newSumRepeatRate == 3.0 / 5.0)
+    #expect(habits.paid(0, near: 400_000_000, before: 1) && !habits.paid(0, near: 500_000_000, before: 1))
+    #expect(habits.history(of: 0, from: 150_000_000, to: 250_000_000, before: 1) == (6, 2))
+  }
+
   @Test func aHabitMakesItsSumRoutineAndOthersRare() {
     var habits = PayerHabits()
     habits.grow(to: 100)

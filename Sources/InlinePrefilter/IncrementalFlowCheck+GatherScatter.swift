@@ -1,0 +1,258 @@
+import Foundation
+import SignalGraph
+
+extension IncrementalFlowCheck {
+  /// Holds a payment *h* → *d* that completes a **gather-scatter**: money
+  /// gathered at *h* from several senders in near-equal sums, paid straight
+  /// on to several other receivers in near-equal sums, the sum paid out
+  /// within [1 − skim, 1] of the sum gathered. The streaming form of the
+  /// scan's gathering hubs (`GatheringHubs` in `structured-flow`; AMLworld's
+  /// gather-scatter, Altman et al., NeurIPS 2023), decided at the payment out
+  /// that brings the sums into agreement.
+  ///
+  /// - **Out.** *h*'s payments out within the relay window up to this one
+  ///   (``payouts``; at most ``Thresholds/fanMaxRead`` of them: a busier
+  ///   payer, a payroll, is not read), *n*ₒ of them: the band of amounts
+  ///   holding this one (its top at most 1 + 2 · ``Thresholds/fanTolerance``
+  ///   times its bottom) with the most distinct receivers, *m* ≥
+  ///   ``Thresholds/minFanSenders``. A sum *h* paid before the window
+  ///   (``PayerHabits/paid(_:near:before:)``: a rent, a wage, its own price)
+  ///   is its business and joins no band.
+  /// - **In.** *h*'s payments in (its fan list) from a relay window before
+  ///   the first of those to a split's span (a day) after it, *n*ᵢ of them,
+  ///   from senders that are not receivers: the band with the most distinct
+  ///   senders, *k* ≥ ``Thresholds/minFanSenders``, none paying *h* by
+  ///   routine (``paysRoutinely(_:_:into:among:)``).
+  ///
+  /// One payment per counterpart, the sum out must lie within
+  /// [1 − ``Thresholds/skim``, 1] of the sum in. The coincidence has chance
+  ///
+  /// ```text
+  /// p = [C(nᵢ, k) · Π Pᵢ] · [C(nₒ, m) · Pₕ] · A
+  /// ```
+  ///
+  /// the first bracket a fan-in's (``log10Chance(of:band:paidBy:read:into:from:began:)``:
+  /// each sender's habit, the stream's rate of shared sums, *h*'s habit of
+  /// receiving the band), the second the chance that *h* paid *m* − 1 more
+  /// of its receivers the first one's sum (``log10Repeats(of:count:from:to:since:)``),
+  /// read as the scan reads it, *q*ₒ the background's share of the out
+  /// band at least:
+  ///
+  /// - *h* paid three or more times before the window, other than the
+  ///   band: its own share of those in the band, per repeat;
+  /// - once or twice, none in the band: it takes the sum up, the first
+  ///   repeat at the stream's rate of repeating a sum new to the payer
+  ///   (``PayerHabits/newSumRepeatRate``), the later ones at its rate of
+  ///   repeating any sum (1 − ``PayerHabits/populationRate``);
+  /// - otherwise every repeat at that last rate: where every payer keeps
+  ///   one sum for life, an account with no history paying one sum to
+  ///   several is no evidence.
+  ///
+  /// *A* is the chance that the sums agree (``agreement(of:outBand:with:)``):
+  /// the background's share of the unit that *m* payments need to make the
+  /// sum, where the scan takes the skim itself. Where every sum is drawn
+  /// from one narrow range, sums of as many payments agree by themselves,
+  /// and *A* says so. The payment is held, and the structure's earlier
+  /// payments in and out revoked, when *p* · *T* ≤ ``Thresholds/fanAlpha``,
+  /// *T* the windows judged per background span at the stream's own rate
+  /// (``windowsInBackground(at:)``): the scan's bound over every window
+  /// read, over the background.
+  ///
+  /// Honest money does this rarely: an employer pays near-equal salaries
+  /// out of takings that are not near-equal, a club collects equal dues and
+  /// pays bills of any amount, a household pays its shared rent on as one
+  /// sum, a savings circle pays its pot to one member. Not told apart (as in
+  /// the scan): an agent collecting one rent from several tenants and paying
+  /// it to several owners, in the first month the stream sees it; the months
+  /// after are routine. The pre-filter reads the rest of the structure from
+  /// what it keeps: the hub's history as far as its four remembered sums tell.
+  ///
+  /// - Complexity: O(*r*²) for the *r* ≤ ``Thresholds/fanMaxRead`` payments
+  ///   out of *h* and into *h* read, plus O(bins) per amount range looked up
+  ///   and O(``PayerHabits/slotsPerAccount``) per sender.
+  mutating func gatherScatter(
+    source h: Int32, target d: Int32, micros a: Int64, time: Int64, names: WindowedInterner,
+    into outcome: inout CheckOutcome
+  ) {
+    // Its own sum, paid before the window, is the hub's business, not the structure's.
+    let windowStart = time - relayWindow
+    guard a > 0, !habits.paid(h, near: a, before: windowStart) else { return }
+    let out = payouts.live(into: h)
+    guard out.count + 1 >= thresholds.minFanSenders, out.count < thresholds.fanMaxRead else { return }
+    // The payments out read (this one among them), and those a band holding it could hold.
+    let widest = fanBandRatio
+    var readOut = 1
+    var candidates: [FanCandidate] = []
+    for i in out.indices where out[i].time <= time && out[i].time >= windowStart {
+      readOut += 1
+      let p = out[i]
+      guard p.micros > 0, Double(p.micros) * widest >= Double(a), Double(p.micros) <= Double(a) * widest,
+        !habits.paid(h, near: p.micros, before: windowStart)
+      else { continue }
+      candidates.append(FanCandidate(micros: p.micros, source: p.source, index: i))
+    }
+    candidates.sort { $0.micros < $1.micros }
+    guard let band = bestBand(candidates, holding: a, from: d) else { return }
+    let paidOut = Self.onePerCounterpart(candidates[band], besides: d)
+    let firstOut = paidOut.reduce(time) { min($0, out[$1.index].time) }
+    let sumOut = paidOut.reduce(Double(a)) { $0 + Double($1.micros) }
+    let outLow = min(a, candidates[band].first!.micros), outHigh = max(a, candidates[band].last!.micros)
+    let receivers = [d] + paidOut.map(\.source)
+
+    guard let gathered = gathered(into: h, before: firstOut, until: time, besides: receivers) else { return }
+    // One window per structure, counted when it first has enough receivers.
+    if receivers.count == thresholds.minFanSenders, countsWindows(at: time) { gatherWindows += 1 }
+    guard sumOut <= gathered.sum, sumOut >= (1 - thresholds.skim) * gathered.sum else { return }
+    let log10In = log10Chance(
+      of: gathered.members[...], band: gathered.band, paidBy: gathered.senders, read: gathered.read, into: h,
+      from: -1, began: gathered.first)
+    let log10Out =
+      Self.log10Binomial(readOut, receivers.count)
+      + log10Repeats(of: h, count: receivers.count - 1, from: outLow, to: outHigh, since: gathered.first)
+    let log10E =
+      log10(windowsInBackground(at: time)) + log10In + log10Out
+      + log10(agreement(of: receivers.count, outBand: outLow...outHigh, with: gathered.sum))
+    guard log10E <= log10(thresholds.fanAlpha) else { return }
+
+    let reason =
+      "gather-scatter: \(gathered.senders.count) senders (\(Self.list(gathered.senders, names))) paid \(names[h]) \(Self.format(gathered.band.lowerBound))–\(Self.format(gathered.band.upperBound)), and \(names[h]) paid \(receivers.count) others (\(Self.list(receivers.reversed(), names))) \(Self.format(outLow))–\(Self.format(outHigh)), \(Int((100 * sumOut / gathered.sum).rounded())) % of it, within \(String(format: "%.1f", Double(time - gathered.first) / 86_400)) days (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+    outcome.holdReasons.append(reason)
+    revokeFanIn(gathered.members.map(\.index), into: h, reason: reason, outcome: &outcome)
+    for p in paidOut {
+      let payment = out[p.index]
+      if let r = recent.index(of: payment.seq, into: payment.source) {
+        revoke([(payment.source, r)], reason: reason, into: &outcome)
+      }
+    }
+  }
+
+  /// The money gathered at a hub before it paid out: a band of near-equal
+  /// payments from distinct senders.
+  struct Gathered {
+    /// One payment per sender (indices into the hub's fan list).
+    var members: [FanCandidate]
+    /// Their senders.
+    var senders: [Int32]
+    /// The band of their amounts, and their sum.
+    var band: ClosedRange<Int64>
+    var sum: Double
+    /// The payments into the hub read, and when the first member was paid.
+    var read: Int
+    var first: Int64
+  }
+
+  /// The band of payments into `h` from a relay window before `firstOut`
+  /// to a split's span after it (and no later than `until`), from senders
+  /// not in `receivers` nor paying it by routine, with the most distinct
+  /// senders, if at least ``Thresholds/minFanSenders``.
+  func gathered(into h: Int32, before firstOut: Int64, until: Int64, besides receivers: [Int32]) -> Gathered? {
+    let list = fanLists.live(into: h)
+    guard list.count >= thresholds.minFanSenders, list.count < thresholds.fanMaxRead else { return nil }
+    let from = firstOut - relayWindow, to = min(until, firstOut + thresholds.bucketSeconds)
+    var read = 0
+    var candidates: [FanCandidate] = []
+    for i in list.indices where list[i].time >= from && list[i].time <= to {
+      read += 1
+      let p = list[i]
+      guard p.micros > 0, p.source != h, !receivers.contains(p.source) else { continue }
+      candidates.append(FanCandidate(micros: p.micros, source: p.source, index: i))
+    }
+    let all = candidates
+    candidates.removeAll { paysRoutinely($0.source, $0.micros, into: h, among: all[...]) }
+    candidates.sort { $0.micros < $1.micros }
+    // The band (a sliding window over the sorted sums) with the most distinct senders.
+    var best: Range<Int>?
+    var most = thresholds.minFanSenders - 1
+    var high = 0
+    for low in candidates.indices {
+      high = max(high, low)
+      while high < candidates.count, Double(candidates[high].micros) <= Double(candidates[low].micros) * fanBandRatio {
+        high += 1
+      }
+      let senders = Self.senders(in: candidates[low..<high], besides: -1)
+      if senders > most { (best, most) = (low..<high, senders) }
+    }
+    guard let best else { return nil }
+    let members = Self.onePerCounterpart(candidates[best], besides: -1)
+    return Gathered(
+      members: members, senders: members.map(\.source),
+      band: candidates[best].first!.micros...candidates[best].last!.micros,
+      sum: members.reduce(0) { $0 + Double($1.micros) }, read: read,
+      first: members.reduce(Int64.max) { min($0, list[$1.index].time) })
+  }
+
+  /// log₁₀ of the chance that `h` paid `count` more receivers a sum in
+  /// `low...high` after the first, its history read from before `since`
+  /// (see ``gatherScatter(source:target:micros:time:names:into:)``).
+  func log10Repeats(of h: Int32, count: Int, from low: Int64, to high: Int64, since: Int64) -> Double {
+    guard count > 0 else { return 0 }
+    let q = background.share(from: low, to: high, besides: withheld, excluding: count)
+    // The payments out in the band since the window began are the
+    // structure's; the others are the hub's own business, its history.
+    let inBand = payouts.live(into: h).reduce(0) {
+      $0 + ($1.time >= since && $1.micros >= low && $1.micros <= high ? 1 : 0)
+    }
+    let history = habits.history(of: h, from: low, to: high, before: since)
+    let earlier = max(history.payments - inBand, 0)
+    let habitual = max(history.inRange - inBand, 0)
+    let repeatRate = 1 - habits.populationRate
+    if earlier >= thresholds.minFanSenders {
+      return Double(count) * log10(max(q, Double(habitual) / Double(earlier), .leastNormalMagnitude))
+    }
+    if earlier > 0, habitual == 0 {
+      return log10(max(q, habits.newSumRepeatRate)) + Double(count - 1) * log10(max(q, repeatRate))
+    }
+    return Double(count) * log10(max(q, repeatRate))
+  }
+
+  /// The chance that `receivers` payments out, of amounts in `outBand`,
+  /// agree with the sum gathered by chance: that the band lies where its
+  /// like make [1 − ``Thresholds/skim``, 1] of the sum, the unit *u* =
+  /// sum / *m*: the background's share of [(1 − skim) · *u*, *u*], widened
+  /// by the band's relative spread either side. Where every sum is drawn
+  /// from a narrow range, sums of as many payments agree by themselves.
+  func agreement(of receivers: Int, outBand: ClosedRange<Int64>, with sum: Double) -> Double {
+    let unit = sum / Double(max(receivers, 1))
+    let spread = Double(outBand.upperBound - outBand.lowerBound) / Double(max(outBand.upperBound, 1)) / 2
+    return background.share(
+      from: Self.micros(unit * (1 - thresholds.skim) * (1 - spread)), to: Self.micros(unit * (1 + spread)),
+      besides: withheld)
+  }
+
+  /// *T*: the gather-scatter windows judged per background span
+  /// (``Thresholds/backgroundDays``), at the stream's rate from a relay
+  /// window after its start to `time`, at least one. Until the rate has
+  /// been watched for two relay windows, every payment of the background
+  /// counts as a window (the fan-in's multiplicity): windows still forming
+  /// are rarer than they will be, and a rate of rare windows read over a
+  /// few days is noise (on AMLSim's own stream, read over 17 days, a third
+  /// of what it settles at, and one honest hub held).
+  func windowsInBackground(at time: Int64) -> Double {
+    let watched = time.saturatingSubtracting(firstPayment.saturatingAdding(relayWindow))
+    guard watched >= 2 * relayWindow else { return Double(max(background.total, 1)) }
+    return max(1, Double(gatherWindows) * Double(backgroundSpan) / Double(watched))
+  }
+
+  /// Whether a window judged at `time` counts for the rate of windows
+  /// judged: once the stream has run a relay window, so that a window had
+  /// the time to form.
+  func countsWindows(at time: Int64) -> Bool {
+    time.saturatingSubtracting(firstPayment) >= relayWindow
+  }
+
+  /// The first candidate of each counterpart in `candidates`, leaving out `besides`.
+  static func onePerCounterpart(_ candidates: ArraySlice<FanCandidate>, besides: Int32) -> [FanCandidate] {
+    var kept: [FanCandidate] = []
+    for c in candidates where c.source != besides && !kept.contains(where: { $0.source == c.source }) {
+      kept.append(c)
+    }
+    return kept
+  }
+
+  /// Up to five accounts' names, and how many more.
+  static func list(_ accounts: [Int32], _ names: WindowedInterner) -> String {
+    let named = accounts.map { names[$0] }
+    return named.count <= 5
+      ? named.joined(separator: ", ") : named.prefix(4).joined(separator: ", ") + " and \(named.count - 4) more"
+  }
+}
