@@ -18,8 +18,10 @@ extension IncrementalFlowCheck {
   ///   ``Thresholds/minFanSenders``. A sum *h* paid before the window
   ///   (``PayerHabits/paid(_:near:before:)``: a rent, a wage, its own price)
   ///   is its business and joins no band.
-  /// - **In.** *h*'s payments in (its fan list) from a relay window before
-  ///   the first of those to a split's span (a day) after it, *n*ᵢ of them,
+  /// - **In.** *h*'s payments in (its fan list, at most
+  ///   ``Thresholds/fanMaxRead`` within the fan window: a busier payee is not
+  ///   read) from a relay window before the first of those to a split's
+  ///   span (a day) after it, *n*ᵢ of them,
   ///   from senders that are not receivers: the band with the most distinct
   ///   senders, *k* ≥ ``Thresholds/minFanSenders``, none paying *h* by
   ///   routine (``paysRoutinely(_:_:into:among:)``).
@@ -34,12 +36,12 @@ extension IncrementalFlowCheck {
   /// the first bracket a fan-in's (``log10Chance(of:band:paidBy:read:into:from:began:)``:
   /// each sender's habit, the stream's rate of shared sums, *h*'s habit of
   /// receiving the band), the second the chance that *h* paid *m* − 1 more
-  /// of its receivers the first one's sum (``log10Repeats(of:count:from:to:since:)``),
+  /// of its receivers the first one's sum (``log10Repeats(of:count:uncounted:from:to:before:)``),
   /// read as the scan reads it, *q*ₒ the background's share of the out
   /// band at least:
   ///
-  /// - *h* paid three or more times before the window, other than the
-  ///   band: its own share of those in the band, per repeat;
+  /// - *h* paid three or more times before the relay window ending now:
+  ///   its own share of those in the band, per repeat;
   /// - once or twice, none in the band: it takes the sum up, the first
   ///   repeat at the stream's rate of repeating a sum new to the payer
   ///   (``PayerHabits/newSumRepeatRate``), the later ones at its rate of
@@ -54,9 +56,10 @@ extension IncrementalFlowCheck {
   /// from one narrow range, sums of as many payments agree by themselves,
   /// and *A* says so. The payment is held, and the structure's earlier
   /// payments in and out revoked, when *p* · *T* ≤ ``Thresholds/fanAlpha``,
-  /// *T* the windows judged per background span at the stream's own rate
-  /// (``windowsInBackground(at:)``): the scan's bound over every window
-  /// read, over the background.
+  /// *T* the windows read per background span at the stream's own rate
+  /// (``windowsInBackground(at:)``; a window read is a payment out of a hub
+  /// with three payments out and three in kept, once per hub and relay
+  /// window): the scan's bound over every window read, over the background.
   ///
   /// Honest money does this rarely: an employer pays near-equal salaries
   /// out of takings that are not near-equal, a club collects equal dues and
@@ -67,18 +70,21 @@ extension IncrementalFlowCheck {
   /// after are routine. The pre-filter reads the rest of the structure from
   /// what it keeps: the hub's history as far as its four remembered sums tell.
   ///
-  /// - Complexity: O(*r*²) for the *r* ≤ ``Thresholds/fanMaxRead`` payments
-  ///   out of *h* and into *h* read, plus O(bins) per amount range looked up
+  /// - Complexity: O(*r*³) for the *r* ≤ ``Thresholds/fanMaxRead`` payments
+  ///   out of *h* and into *h* read (a band's distinct counterparts counted per bottom), plus O(bins) per amount range looked up
   ///   and O(``PayerHabits/slotsPerAccount``) per sender.
   mutating func gatherScatter(
     source h: Int32, target d: Int32, micros a: Int64, time: Int64, names: WindowedInterner,
     into outcome: inout CheckOutcome
   ) {
     // Its own sum, paid before the window, is the hub's business, not the structure's.
-    let windowStart = time - relayWindow
+    let windowStart = time.saturatingSubtracting(relayWindow)
     guard a > 0, !habits.paid(h, near: a, before: windowStart) else { return }
     let out = payouts.live(into: h)
-    guard out.count + 1 >= thresholds.minFanSenders, out.count < thresholds.fanMaxRead else { return }
+    guard out.count + 1 >= thresholds.minFanSenders, out.count < thresholds.fanMaxRead,
+      fanLists.live(into: h).count >= thresholds.minFanSenders
+    else { return }
+    countWindow(of: h, at: time)
     // The payments out read (this one among them), and those a band holding it could hold.
     let widest = fanBandRatio
     var readOut = 1
@@ -100,15 +106,15 @@ extension IncrementalFlowCheck {
     let receivers = [d] + paidOut.map(\.source)
 
     guard let gathered = gathered(into: h, before: firstOut, until: time, besides: receivers) else { return }
-    // One window per structure, counted when it first has enough receivers.
-    if receivers.count == thresholds.minFanSenders, countsWindows(at: time) { gatherWindows += 1 }
     guard sumOut <= gathered.sum, sumOut >= (1 - thresholds.skim) * gathered.sum else { return }
     let log10In = log10Chance(
       of: gathered.members[...], band: gathered.band, paidBy: gathered.senders, read: gathered.read, into: h,
       from: -1, began: gathered.first)
     let log10Out =
       Self.log10Binomial(readOut, receivers.count)
-      + log10Repeats(of: h, count: receivers.count - 1, from: outLow, to: outHigh, since: gathered.first)
+      + log10Repeats(
+        of: h, count: receivers.count - 1, uncounted: paidOut.reduce(0) { $0 + (out[$1.index].counted ? 0 : 1) },
+        from: outLow, to: outHigh, before: windowStart)
     let log10E =
       log10(windowsInBackground(at: time)) + log10In + log10Out
       + log10(agreement(of: receivers.count, outBand: outLow...outHigh, with: gathered.sum))
@@ -148,7 +154,9 @@ extension IncrementalFlowCheck {
   func gathered(into h: Int32, before firstOut: Int64, until: Int64, besides receivers: [Int32]) -> Gathered? {
     let list = fanLists.live(into: h)
     guard list.count >= thresholds.minFanSenders, list.count < thresholds.fanMaxRead else { return nil }
-    let from = firstOut - relayWindow, to = min(until, firstOut + thresholds.bucketSeconds)
+    // Within the fan window of now: the fan list keeps no more (trimmed lazily).
+    let from = max(firstOut.saturatingSubtracting(relayWindow), until.saturatingSubtracting(fanWindow))
+    let to = min(until, firstOut.saturatingAdding(thresholds.bucketSeconds))
     var read = 0
     var candidates: [FanCandidate] = []
     for i in list.indices where list[i].time >= from && list[i].time <= to {
@@ -182,22 +190,28 @@ extension IncrementalFlowCheck {
   }
 
   /// log₁₀ of the chance that `h` paid `count` more receivers a sum in
-  /// `low...high` after the first, its history read from before `since`
-  /// (see ``gatherScatter(source:target:micros:time:names:into:)``).
-  func log10Repeats(of h: Int32, count: Int, from low: Int64, to high: Int64, since: Int64) -> Double {
+  /// `low...high` after the first, its history its payments out before the
+  /// relay window that holds them, `before` (see
+  /// ``gatherScatter(source:target:micros:time:names:into:)``); `uncounted`
+  /// of the `count` are in the background, not yet withheld as parts of a structure.
+  func log10Repeats(of h: Int32, count: Int, uncounted: Int, from low: Int64, to high: Int64, before: Int64)
+    -> Double
+  {
     guard count > 0 else { return 0 }
-    let q = background.share(from: low, to: high, besides: withheld, excluding: count)
-    // The payments out in the band since the window began are the
-    // structure's; the others are the hub's own business, its history.
-    let inBand = payouts.live(into: h).reduce(0) {
-      $0 + ($1.time >= since && $1.micros >= low && $1.micros <= high ? 1 : 0)
+    let q = background.share(from: low, to: high, besides: withheld, excluding: uncounted)
+    // Its payments out since the window began, in the band or not, are no
+    // history; those of a sum it paid before the window are, but for these.
+    var inWindow = 0, habitualInWindow = 0
+    for p in payouts.live(into: h) where p.time >= before {
+      inWindow += 1
+      if p.micros >= low, p.micros <= high, habits.paid(h, near: p.micros, before: before) { habitualInWindow += 1 }
     }
-    let history = habits.history(of: h, from: low, to: high, before: since)
-    let earlier = max(history.payments - inBand, 0)
-    let habitual = max(history.inRange - inBand, 0)
+    let history = habits.history(of: h, from: low, to: high, before: before)
+    let earlier = max(history.payments - inWindow, 0)
+    let habitual = min(max(history.inRange - habitualInWindow, 0), earlier)
     let repeatRate = 1 - habits.populationRate
     if earlier >= thresholds.minFanSenders {
-      return Double(count) * log10(max(q, Double(habitual) / Double(earlier), .leastNormalMagnitude))
+      return Double(count) * log10(max(q, Double(habitual) / Double(earlier)))
     }
     if earlier > 0, habitual == 0 {
       return log10(max(q, habits.newSumRepeatRate)) + Double(count - 1) * log10(max(q, repeatRate))
@@ -219,25 +233,30 @@ extension IncrementalFlowCheck {
       besides: withheld)
   }
 
-  /// *T*: the gather-scatter windows judged per background span
+  /// *T*: the gather-scatter windows read per background span
   /// (``Thresholds/backgroundDays``), at the stream's rate from a relay
   /// window after its start to `time`, at least one. Until the rate has
   /// been watched for two relay windows, every payment of the background
   /// counts as a window (the fan-in's multiplicity): windows still forming
   /// are rarer than they will be, and a rate of rare windows read over a
-  /// few days is noise (on AMLSim's own stream, read over 17 days, a third
-  /// of what it settles at, and one honest hub held).
+  /// few days is noise.
   func windowsInBackground(at time: Int64) -> Double {
     let watched = time.saturatingSubtracting(firstPayment.saturatingAdding(relayWindow))
     guard watched >= 2 * relayWindow else { return Double(max(background.total, 1)) }
     return max(1, Double(gatherWindows) * Double(backgroundSpan) / Double(watched))
   }
 
-  /// Whether a window judged at `time` counts for the rate of windows
-  /// judged: once the stream has run a relay window, so that a window had
-  /// the time to form.
-  func countsWindows(at time: Int64) -> Bool {
-    time.saturatingSubtracting(firstPayment) >= relayWindow
+  /// Counts a window read of hub `h` at `time` (a payment out with enough
+  /// payments out and in kept to be read), once per hub and relay window:
+  /// the windows of one hub within a relay window overlap, one test. Counted
+  /// once the stream has run a relay window, so that a window had the time
+  /// to form.
+  mutating func countWindow(of h: Int32, at time: Int64) {
+    guard time.saturatingSubtracting(firstPayment) >= relayWindow,
+      time.saturatingSubtracting(windowCounted[Int(h)]) >= relayWindow
+    else { return }
+    windowCounted[Int(h)] = time
+    gatherWindows += 1
   }
 
   /// The first candidate of each counterpart in `candidates`, leaving out `besides`.

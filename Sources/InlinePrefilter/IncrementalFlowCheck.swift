@@ -84,7 +84,7 @@ import SignalGraph
 ///   pairs compared, for a fan-in O(*r*³) for the *r* ≤
 ///   ``Thresholds/fanMaxRead`` payments into the payee read, for a link
 ///   the transfers held to or from the payer and the payee, plus
-///   O(bins) per amount range looked up, for a gather-scatter O(*r*²) for
+///   O(bins) per amount range looked up, for a gather-scatter O(*r*³) for
 ///   the *r* ≤ ``Thresholds/fanMaxRead`` payments out of and into the payer
 ///   read; memory is the payments of the last relay window (listed under
 ///   their payee, and under their payer, at most ``Thresholds/fanMaxRead``
@@ -177,10 +177,12 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// ``Thresholds/fanMaxRead`` of them, listed under their payer (each
   /// one's `source` is its payee): a gather-scatter's payments out.
   var payouts: RecentPayments
-  /// The gather-scatter windows judged (a hub with enough receivers and
-  /// senders) from a relay window after the stream's first payment on: the
-  /// rate that spreads the scan's count of windows read over the background.
+  /// The gather-scatter windows read (``countWindow(of:at:)``) from a relay
+  /// window after the stream's first payment on: the rate that spreads the
+  /// scan's count of windows read over the background.
   var gatherWindows = 0
+  /// Per account, when a window of it as a hub was last counted (`Int64.min`: never).
+  var windowCounted: [Int64] = []
   /// The amounts of recent payments.
   private(set) var background: PaymentAmountBackground
   /// The amounts of the payments among them this check withheld as parts
@@ -256,6 +258,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
   ) -> CheckOutcome {
     recent.grow(to: Int(max(source, target)) + 1)
     payouts.grow(to: Int(max(source, target)) + 1)
+    if windowCounted.count <= Int(max(source, target)) {
+      windowCounted.append(contentsOf: repeatElement(.min, count: Int(max(source, target)) + 1 - windowCounted.count))
+    }
     fanLists.grow(to: Int(max(source, target)) + 1)
     habits.grow(to: Int(max(source, target)) + 1)
     receipts.grow(to: Int(max(source, target)) + 1)
@@ -553,9 +558,12 @@ public struct IncrementalFlowCheck: PaymentCheck {
     for (account, index) in payments {
       let payment = recent.lists[Int(account)][index]
       if let seq = recent.withhold(into: account, at: index, counted: counting) {
-        // The fan list keeps it too while it is within the fan window.
+        // The fan list keeps it too while it is within the fan window, and its payer's payments out.
         if let f = fanLists.index(of: seq, into: account) {
           _ = fanLists.withhold(into: account, at: f, counted: counting)
+        }
+        if let o = payouts.index(of: seq, into: payment.source) {
+          _ = payouts.withhold(into: payment.source, at: o, counted: counting)
         }
         outcome.revoked.append((seq, reason))
         if counting { withheld.add(payment.micros, datedEarlier: payment.time) }
@@ -563,6 +571,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
         // Withheld before as a split on its own: now a part of a structure.
         withheld.add(payment.micros, datedEarlier: payment.time)
         if let f = fanLists.index(of: payment.seq, into: account) { _ = fanLists.count(into: account, at: f) }
+        if let o = payouts.index(of: payment.seq, into: payment.source) {
+          _ = payouts.count(into: payment.source, at: o)
+        }
       }
     }
   }
@@ -611,6 +622,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     if let accounts = released.accounts {
       recent.forget(accounts)
       payouts.forget(accounts)
+      for a in accounts.indices where accounts[a] && a < windowCounted.count { windowCounted[a] = .min }
       fanLists.forget(accounts)
       habits.forget(accounts)
       receipts.forget(accounts)
@@ -630,7 +642,18 @@ public struct IncrementalFlowCheck: PaymentCheck {
   func invariantViolation(names: PrefilterNames) -> String? {
     if let violation = fanLists.invariantViolation(names: names) { return "fan lists: \(violation)" }
     if let violation = payouts.invariantViolation(names: names) { return "payouts: \(violation)" }
-    guard gatherWindows >= 0 else { return "a negative count of gather-scatter windows" }
+    guard gatherWindows >= 0, windowCounted.count <= names.accounts.idCapacity else {
+      return "a negative count of gather-scatter windows, or counts for more accounts than ids"
+    }
+    for a in payouts.lists.indices {
+      for payout in payouts.live(into: Int32(a)) {
+        guard let r = recent.index(of: payout.seq, into: payout.source) else { continue }
+        let payment = recent.lists[Int(payout.source)][r]
+        guard payment.source == Int32(a), payment.withheld == payout.withheld, payment.counted == payout.counted else {
+          return "payment \(payout.seq) kept differently under its payer and its payee"
+        }
+      }
+    }
     if let violation = receipts.invariantViolation(names: names) { return "payees' habits: \(violation)" }
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts else {
       return "shared receipts outnumber receipts"
@@ -687,6 +710,7 @@ extension IncrementalFlowCheck {
     writer.write(firstPayment)
     payouts.write(to: &writer)
     writer.write(gatherWindows)
+    writer.write(windowCounted)
   }
 
   /// Restores the state written by ``write(to:)``.
@@ -706,7 +730,9 @@ extension IncrementalFlowCheck {
     firstPayment = try reader.read(Int64.self)
     payouts = try RecentPayments(window: relayWindow, capacity: thresholds.fanMaxRead, from: &reader)
     gatherWindows = try reader.read(Int.self)
-    guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts, gatherWindows >= 0
+    windowCounted = try reader.readArray(Int64.self)
+    guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts, gatherWindows >= 0,
+      windowCounted.count <= recent.lists.count
     else { throw .malformed }
     // Withheld amounts the background does not hold would make amounts look rarer than any stream could.
     guard background.covers(withheld) else { throw .malformed }

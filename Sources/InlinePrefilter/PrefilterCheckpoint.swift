@@ -36,7 +36,9 @@ enum PrefilterCheckpoint {
   /// withheld, and a held transfer counts all its parts; 8: records without padding, so
   /// a checkpoint holds no stale memory (``CheckpointRecordLayoutTests``); 9: the flows'
   /// payer habits, ``PayerHabits``; 10: the fan lists, the payee habits and the shared-sum
-  /// counts of the flows' fan-in; 11: each payer-habit slot keeps when its sum was first paid.)
+  /// counts of the flows' fan-in; 11: each payer-habit slot keeps when its sum was first paid;
+  /// 12: the flows' payments out per payer, the payer habits' repeats of new sums, and the
+  /// gather-scatter windows counted.)
   static let version = 12
 
   /// Where ``version`` lies in a checkpoint's bytes.

@@ -370,6 +370,7 @@ struct PrefilterFlowTests {
       writer.write(flows.firstPayment)
       flows.payouts.write(to: &writer)
       writer.write(flows.gatherWindows)
+      writer.write(flows.windowCounted)
       var reader = StateReader(writer.bytes)
       return try IncrementalFlowCheck(configuration: f.configuration, from: &reader)
     }
