@@ -112,6 +112,16 @@ struct HeldTransfers: Sendable {
     }
   }
 
+  /// The lists of `accounts`, to put back with ``restore(_:)``.
+  func lists(of accounts: [Int32]) -> [(account: Int32, transfers: [Transfer])] {
+    accounts.map { ($0, Int($0) < lists.count ? lists[Int($0)] : []) }
+  }
+
+  /// Puts back lists saved by ``lists(of:)``: what was added to them since is gone.
+  mutating func restore(_ saved: [(account: Int32, transfers: [Transfer])]) {
+    for (account, transfers) in saved where Int(account) < lists.count { lists[Int(account)] = transfers }
+  }
+
   /// Transfers kept, over all accounts.
   var count: Int { lists.reduce(0) { $0 + $1.count } }
 

@@ -37,8 +37,8 @@ extension IncrementalFlowCheck {
   /// order a stream sees them. Each link is held on as an anchor itself
   /// (``keepAnchor(from:to:payments:counted:micros:spread:time:)``), so a flow keeps
   /// being linked while its payments come less than the window apart.
-  /// Payments admitted before the first anchor are not revoked: only the
-  /// relay window's are kept. When either transfer is a split of unequal
+  /// Payments admitted before the first anchor are linked back when it is
+  /// held, those of the relay window kept (``linkBack(names:into:)``). When either transfer is a split of unequal
   /// parts, the tolerance widens to its spread (the parts' largest relative
   /// distance from their median, at most ``maxLinkTolerance``), and the
   /// payment's amount is its split's median.
@@ -85,6 +85,26 @@ extension IncrementalFlowCheck {
     source u: Int32, target v: Int32, micros a: Int64, transfer: Split?, time: Int64, names: WindowedInterner,
     into outcome: inout CheckOutcome
   ) {
+    guard let (best, log10Chance) = strongestLink(source: u, target: v, micros: a, transfer: transfer, time: time)
+    else { return }
+    let reason = linkReason(
+      best.role, anchor: best.anchor, source: u, target: v, micros: a, transfer: transfer, time: time,
+      log10Chance: log10Chance, names: names)
+    outcome.holdReasons.append(reason)
+    if let transfer { revoke(transfer.parts.map { (v, $0) }, reason: reason, into: &outcome) }
+    let unit = transfer?.unit ?? a
+    keepAnchor(
+      from: u, to: v, payments: Int32(clamping: transfer?.payments ?? 1), micros: unit,
+      spread: min(transfer?.spread ?? 0, 1), time: time)
+  }
+
+  /// The likeliest link of a payment *u* → *v* of `a` at `time` (a part of
+  /// `transfer`, when it is one) to the held transfers, with log₁₀ of its
+  /// chance, when that is at most ``Thresholds/linkAlpha``: see
+  /// ``link(source:target:micros:transfer:time:names:into:)``.
+  func strongestLink(
+    source u: Int32, target v: Int32, micros a: Int64, transfer: Split?, time: Int64
+  ) -> (match: Match, log10Chance: Double)? {
     let fanIn = heldInto.live(at: v, now: time, besides: u)
     let intoPayer = heldInto.live(at: u, now: time, besides: -1)
     let fromPayer = heldFrom.live(at: u, now: time, besides: -1)
@@ -106,7 +126,7 @@ extension IncrementalFlowCheck {
     // The transfer's amount: the payment's, or its split's median.
     let unit = transfer?.unit ?? a
     let spread = min(transfer?.spread ?? 0, 1)
-    guard tests > 0, unit > 0 else { return }
+    guard tests > 0, unit > 0 else { return nil }
     let own = HeldAmounts(roles.flatMap(\.anchors), near: time, within: backgroundSpan)
     let scale = Double(linkWindow) / Double(max(relayWindow, 1))
     let paymentsIn = Double(max(1, recent.live(into: v).count)) * scale
@@ -145,24 +165,18 @@ extension IncrementalFlowCheck {
       let k = Double(tests) * (m.role == .passedOn ? paymentsOut : paymentsIn)
       matches[i].chance = max(m.chance, k * routine)
     }
-    guard let best = matches.prefix(Self.routineReads).min(by: { $0.chance < $1.chance }) else { return }
+    guard let best = matches.prefix(Self.routineReads).min(by: { $0.chance < $1.chance }) else { return nil }
     var log10Chance = log10(max(best.chance, .leastNormalMagnitude))
     if let transfer {
       let q = max(transfer.share, localShare(into: v, from: transfer.low, to: transfer.high, besides: u))
       log10Chance += min(0, self.log10Chance(of: transfer, share: q))
     }
-    guard log10Chance <= log10(thresholds.linkAlpha) else { return }
-    let reason = linkReason(
-      best.role, anchor: best.anchor, source: u, target: v, micros: a, transfer: transfer, time: time,
-      log10Chance: log10Chance, names: names)
-    outcome.holdReasons.append(reason)
-    if let transfer { revoke(transfer.parts.map { (v, $0) }, reason: reason, into: &outcome) }
-    keepAnchor(
-      from: u, to: v, payments: Int32(clamping: transfer?.payments ?? 1), micros: unit, spread: spread, time: time)
+    guard log10Chance <= log10(thresholds.linkAlpha) else { return nil }
+    return (best, log10Chance)
   }
 
   /// A held transfer an amount matched, and the chance of the match.
-  private struct Match {
+  struct Match {
     var role: LinkRole
     var anchor: HeldTransfers.Transfer
     /// The band matched.
@@ -180,7 +194,7 @@ extension IncrementalFlowCheck {
   static let maxLinkTolerance = 0.5
 
   /// The reason a person reads for a payment linked to `anchor` in `role`.
-  private func linkReason(
+  func linkReason(
     _ role: LinkRole, anchor: HeldTransfers.Transfer, source u: Int32, target v: Int32, micros a: Int64,
     transfer: Split?, time: Int64, log10Chance: Double, names: WindowedInterner
   ) -> String {

@@ -166,8 +166,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// ``Thresholds/fanWarmUpSeconds``, within the history window.
   let fanWarmUp: Int64
   /// The transfers held within the link window, listed under their payee:
-  /// the anchors of fan-ins and of money passed on (kept by the split and
-  /// link checks, ``keepAnchor(from:to:payments:counted:micros:spread:time:)``).
+  /// the anchors of fan-ins and of money passed on (kept by the split,
+  /// fan-in and link checks, ``keepAnchor(from:to:payments:counted:micros:spread:time:)``).
   var heldInto: HeldTransfers
   /// The same transfers listed under their payer: the anchors of money come back.
   var heldFrom: HeldTransfers
@@ -221,6 +221,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
   var firstPayment = Int64.max
   /// Room for a fan-in's candidates, reused from payment to payment.
   var fanCandidates: [FanCandidate] = []
+  /// The payments a check withheld as parts of a structure, the payment
+  /// decided last (scratch: ``linkBack(names:into:)``'s).
+  var structure: [StructurePayment] = []
   private var visits = 0
   private var path: [(account: Int32, index: Int)] = []
 
@@ -291,6 +294,11 @@ public struct IncrementalFlowCheck: PaymentCheck {
       if outcome.holdReasons.isEmpty {
         gatherScatter(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       }
+    }
+    if source != target, !structure.isEmpty {
+      structure.append(.init(payer: source, payee: target, micros: micros, time: time))
+      linkBack(names: names, into: &outcome)
+      structure.removeAll(keepingCapacity: true)
     }
     background.add(micros, at: time)
     // A split held on its own is no structure yet (see ``withheld``).
@@ -566,7 +574,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
           _ = payouts.withhold(into: payment.source, at: o, counted: counting)
         }
         outcome.revoked.append((seq, reason))
-        if counting { withheld.add(payment.micros, datedEarlier: payment.time) }
+        if counting {
+          withheld.add(payment.micros, datedEarlier: payment.time)
+          structure.append(.init(payer: payment.source, payee: account, micros: payment.micros, time: payment.time))
+        }
       } else if counting, recent.count(into: account, at: index) {
         // Withheld before as a split on its own: now a part of a structure.
         withheld.add(payment.micros, datedEarlier: payment.time)
@@ -593,6 +604,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       } else if fanLists.withhold(into: target, at: i, counted: true) != nil {
         outcome.revoked.append((payment.seq, reason))
         withheld.add(payment.micros, datedEarlier: payment.time)
+        structure.append(.init(payer: payment.source, payee: target, micros: payment.micros, time: payment.time))
       } else if fanLists.count(into: target, at: i) {
         withheld.add(payment.micros, datedEarlier: payment.time)
       }
