@@ -11,14 +11,17 @@ extension IncrementalFlowCheck {
   /// "stack") is caught at a hub or a scatter-gather of one layer, while
   /// the other payers of that layer, and the layer it pays, were admitted.
   /// For each of the structure's accounts (those of the payments withheld
-  /// by the check, ``structure``), the payments into and out of it still
-  /// kept (the relay window's) and not withheld are read twice, the
-  /// structure's payments standing as held transfers meanwhile:
+  /// by the check, ``structure``), its latest payments in and out within
+  /// the relay window (at most ``Thresholds/fanMaxRead`` each way) not
+  /// withheld are read twice, the structure's payments standing as held
+  /// transfers meanwhile:
   ///
-  /// - **linked back**: each is weighed as the link check weighs a new
-  ///   payment (``link(source:target:micros:transfer:time:names:into:)``,
-  ///   *c* · *k* · *q* ≤ ``Thresholds/linkAlpha``) at its own time, against
-  ///   the anchors now held;
+  /// - **linked back**: each is weighed by the link check's chance
+  ///   (``link(source:target:micros:transfer:time:names:into:)``,
+  ///   *c* · *k* · *q* ≤ ``Thresholds/linkAlpha``) at its own time, with the
+  ///   counts and shares of now, as a payment on its own (no split's
+  ///   chance); money passed on or come back needs a held transfer before
+  ///   it, so payments before the structure's link mostly as fan-ins;
   /// - **joined**: an outside account *x* whose payments to (or from) the
   ///   structure's accounts hold a band (top at most 1 + 2 ·
   ///   ``Thresholds/fanTolerance`` times bottom) reaching *j* ≥ 2 distinct
@@ -48,11 +51,16 @@ extension IncrementalFlowCheck {
   /// agent's second month after a first one held) is no link to the
   /// structure, as before.
   ///
-  /// - Complexity: O(*s* · *r* · (*h* + *b*)) for the *s* accounts of the
-  ///   structure, the *r* ≤ ``Thresholds/fanMaxRead`` payments kept into and
-  ///   out of each, and a link's *h* anchors and *b* background bins; the
-  ///   joined bands, O(*r*²) per outside account.
-  mutating func linkBack(names: WindowedInterner, into outcome: inout CheckOutcome) {
+  /// Only the structure's own payments count as withheld: a split held on
+  /// its own, or a payment linked alone, reads nothing back.
+  ///
+  /// - Complexity: O(*s* · *r* · *l*) for the *s* accounts of the
+  ///   structure, the *r* ≤ 2 · ``Thresholds/fanMaxRead`` payments read for
+  ///   each, and a link's cost *l*
+  ///   (``link(source:target:micros:transfer:time:names:into:)``); the
+  ///   joined bands, O(*r*² · *j*) per outside account for the *j* accounts
+  ///   its band reaches.
+  mutating func linkBack(at now: Int64, names: WindowedInterner, into outcome: inout CheckOutcome) {
     var members = structure.flatMap { [$0.payer, $0.payee] }
     members.sort()
     members.removeDuplicatesFromSorted()
@@ -65,15 +73,16 @@ extension IncrementalFlowCheck {
       keepAnchor(from: p.payer, to: p.payee, payments: 1, micros: p.micros, spread: 0, time: p.time)
     }
     var outsiders: [Outsider] = []
+    let since = now.saturatingSubtracting(relayWindow)
     for a in members {
-      for p in recent.live(into: a) where !p.withheld {
+      for p in recent.live(into: a).suffix(thresholds.fanMaxRead) where !p.withheld && p.time >= since {
         guard let i = recent.index(of: p.seq, into: a) else { continue }
         linkBack(source: p.source, target: a, index: i, names: names, into: &outcome)
         if !recent.lists[Int(a)][i].withheld, !members.containsSorted(p.source) {
           outsiders.append(Outsider(account: p.source, pays: true))
         }
       }
-      for p in payouts.live(into: a) where !p.withheld {
+      for p in payouts.live(into: a) where !p.withheld && p.time >= since {
         guard let i = recent.index(of: p.seq, into: p.source) else { continue }
         linkBack(source: a, target: p.source, index: i, names: names, into: &outcome)
         if !recent.lists[Int(p.source)][i].withheld, !members.containsSorted(p.source) {
@@ -84,7 +93,7 @@ extension IncrementalFlowCheck {
     outsiders.sort()
     outsiders.removeDuplicatesFromSorted()
     for x in outsiders {
-      join(x, to: members, among: outsiders.count, names: names, into: &outcome)
+      join(x, to: members, among: outsiders.count, at: now, names: names, into: &outcome)
     }
   }
 
@@ -133,27 +142,31 @@ extension IncrementalFlowCheck {
   /// Withholds `x`'s payments to (or from) the structure's accounts
   /// `members` (ascending) in its band reaching most of them, when the band
   /// is the structure's and its chance, among `outsiders` accounts read,
-  /// is at most ``Thresholds/linkAlpha``: see ``linkBack(names:into:)``.
+  /// is at most ``Thresholds/linkAlpha``: see ``linkBack(at:names:into:)``.
+  /// Reads `x`'s payments within the relay window before `now`: out, its
+  /// list of payments out; in, its latest ``Thresholds/fanMaxRead``
+  /// payments in. *n* counts all it kept.
   private mutating func join(
-    _ x: Outsider, to members: [Int32], among outsiders: Int, names: WindowedInterner,
+    _ x: Outsider, to members: [Int32], among outsiders: Int, at now: Int64, names: WindowedInterner,
     into outcome: inout CheckOutcome
   ) {
+    let since = now.saturatingSubtracting(relayWindow)
     var joining: [Joining] = []
-    var kept = 0
+    let kept: Int
     if x.pays {
+      kept = Int(recent.outgoing[Int(x.account)])
       for p in payouts.live(into: x.account) {
-        kept += 1
-        guard !p.withheld, p.micros > 0, members.containsSorted(p.source),
+        guard !p.withheld, p.micros > 0, p.time >= since, members.containsSorted(p.source),
           let i = recent.index(of: p.seq, into: p.source)
         else { continue }
         joining.append(Joining(micros: p.micros, member: p.source, payee: p.source, index: i, time: p.time))
       }
     } else {
       let list = recent.live(into: x.account)
-      for i in list.indices {
-        kept += 1
+      kept = list.count
+      for i in list.indices.suffix(thresholds.fanMaxRead) {
         let p = list[i]
-        guard !p.withheld, p.micros > 0, members.containsSorted(p.source) else { continue }
+        guard !p.withheld, p.micros > 0, p.time >= since, members.containsSorted(p.source) else { continue }
         joining.append(Joining(micros: p.micros, member: p.source, payee: x.account, index: i, time: p.time))
       }
     }
@@ -165,10 +178,10 @@ extension IncrementalFlowCheck {
     let middle = joining[(band.lowerBound + band.upperBound) / 2].micros
     // The band is the structure's: one of its accounts holds a transfer near it.
     let tolerance = thresholds.linkTolerance * Double(middle)
-    let anchored = joining[band].contains { j in
-      (heldInto.live(at: j.member, now: j.time, besides: x.account)
-        + heldFrom.live(at: j.member, now: j.time, besides: x.account))
-        .contains { abs(Double($0.micros) - Double(middle)) <= tolerance }
+    func near(_ t: HeldTransfers.Transfer) -> Bool { abs(Double(t.micros) - Double(middle)) <= tolerance }
+    let anchored = accounts.contains { member in
+      heldInto.live(at: member, now: now, besides: x.account).contains(where: near)
+        || heldFrom.live(at: member, now: now, besides: x.account).contains(where: near)
     }
     guard anchored else { return }
     let q = background.share(from: low, to: high, besides: withheld)

@@ -37,8 +37,9 @@ extension IncrementalFlowCheck {
   /// order a stream sees them. Each link is held on as an anchor itself
   /// (``keepAnchor(from:to:payments:counted:micros:spread:time:)``), so a flow keeps
   /// being linked while its payments come less than the window apart.
-  /// Payments admitted before the first anchor are linked back when it is
-  /// held, those of the relay window kept (``linkBack(names:into:)``). When either transfer is a split of unequal
+  /// Payments admitted before the first anchor are not revoked by it; when a
+  /// structure is held, those of its accounts' still kept are read back
+  /// (``linkBack(at:names:into:)``). When either transfer is a split of unequal
   /// parts, the tolerance widens to its spread (the parts' largest relative
   /// distance from their median, at most ``maxLinkTolerance``), and the
   /// payment's amount is its split's median.

@@ -222,7 +222,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// Room for a fan-in's candidates, reused from payment to payment.
   var fanCandidates: [FanCandidate] = []
   /// The payments a check withheld as parts of a structure, the payment
-  /// decided last (scratch: ``linkBack(names:into:)``'s).
+  /// decided last (scratch: ``linkBack(at:names:into:)``'s).
   var structure: [StructurePayment] = []
   private var visits = 0
   private var path: [(account: Int32, index: Int)] = []
@@ -297,7 +297,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     }
     if source != target, !structure.isEmpty {
       structure.append(.init(payer: source, payee: target, micros: micros, time: time))
-      linkBack(names: names, into: &outcome)
+      linkBack(at: time, names: names, into: &outcome)
       structure.removeAll(keepingCapacity: true)
     }
     background.add(micros, at: time)
@@ -581,6 +581,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       } else if counting, recent.count(into: account, at: index) {
         // Withheld before as a split on its own: now a part of a structure.
         withheld.add(payment.micros, datedEarlier: payment.time)
+        structure.append(.init(payer: payment.source, payee: account, micros: payment.micros, time: payment.time))
         if let f = fanLists.index(of: payment.seq, into: account) { _ = fanLists.count(into: account, at: f) }
         if let o = payouts.index(of: payment.seq, into: payment.source) {
           _ = payouts.count(into: payment.source, at: o)
@@ -607,6 +608,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
         structure.append(.init(payer: payment.source, payee: target, micros: payment.micros, time: payment.time))
       } else if fanLists.count(into: target, at: i) {
         withheld.add(payment.micros, datedEarlier: payment.time)
+        structure.append(.init(payer: payment.source, payee: target, micros: payment.micros, time: payment.time))
       }
     }
   }

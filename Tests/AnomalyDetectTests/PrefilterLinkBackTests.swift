@@ -3,7 +3,7 @@ import Testing
 
 @testable import InlinePrefilter
 
-/// ``IncrementalFlowCheck/linkBack(names:into:)``
+/// ``IncrementalFlowCheck/linkBack(at:names:into:)``
 /// (`IncrementalFlowCheck+LinkBack.swift`): once a structure is held, the
 /// payments it made before it was caught that link to it are revoked (an
 /// earlier payment of its sum into one of its accounts; an outside account
@@ -66,12 +66,15 @@ struct PrefilterLinkBackTests {
   var structure: [SignalEvent] { gatherScatter([77_777, 78_120, 77_010, 78_300], [74_000, 73_650, 74_420, 73_730]) }
 
   /// The decisions on `before` and on the structure's last payment, which
-  /// holds it, and on the world's payments.
+  /// holds it, and on the world's payments; none of which any planted
+  /// payment's decision revokes.
   func decide(_ before: [SignalEvent], shoppers: Bool = true) -> (
     before: [Decision], held: Decision, background: [Decision]
   ) {
     let (decisions, positions) = decide(before + structure, shoppers: shoppers)
     let mine = positions.map { decisions[$0] }
+    let planted = Set(mine.map(\.seq))
+    #expect(mine.allSatisfy { $0.revocations.allSatisfy { planted.contains($0.seq) } })
     let others = Set(decisions.indices).subtracting(positions).map { decisions[$0] }
     // `before` comes first in time: the planted decisions begin with it.
     return (Array(mine[..<before.count]), mine.last!, others)
@@ -126,5 +129,21 @@ struct PrefilterLinkBackTests {
     #expect(held.verdict == .hold)
     let seqs = Set(before.map(\.seq))
     #expect(!held.revocations.contains { seqs.contains($0.seq) }, "\(held.revocations.map(\.reasons))")
+  }
+
+  @Test func anOutsiderPaidSeveralOfAStructuresAccountsItsSumIsRevokedWhenItIsHeld() {
+    // The senders paid one account 770.00 about days before they paid the hub.
+    let paid = zip(senders.prefix(3), [77_000, 77_120, 76_900] as [Int64]).enumerated().map {
+      pay($1.0, "acct62", $1.1, 46 * day + Int64($0) * 3_600)
+    }
+    let (before, held, background) = decide(paid)
+    #expect(before.allSatisfy { $0.verdict == .admit })
+    let revoked = Dictionary(held.revocations.map { ($0.seq, $0.reasons.first ?? "") }) { a, _ in a }
+    for payment in before {
+      let reason = revoked[payment.seq] ?? "not revoked"
+      #expect(reason.hasPrefix("joined: 3 accounts of a structure held ("), "\(reason)")
+      #expect(reason.contains(") paid acct62 769.00–771.20 within 0.1 days"), "\(reason)")
+    }
+    #expect(background.allSatisfy { $0.verdict == .admit && $0.revocations.isEmpty })
   }
 }
