@@ -95,11 +95,7 @@ struct FanIns {
         found.append(best)
       }
     }
-    let correction = log10(Double(max(tests, 1)))
-    return found.compactMap { fan in
-      let surprise = -(fan.log10p + correction)
-      return surprise >= -log10(hubs.alpha) ? GatheringHubs.Hub(transfers: fan.transfers, surprise: surprise) : nil
-    }
+    return hubs.significant(found, tests: tests)
   }
 
   /// The windows of one account's transfers in, falling on `days`

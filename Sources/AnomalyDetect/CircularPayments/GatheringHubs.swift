@@ -98,10 +98,18 @@ struct GatheringHubs {
         found.append(best)
       }
     }
-    let tests = log10(Double(max(windows, 1)))
-    return found.compactMap { hub in
-      let surprise = -(hub.log10p + tests)
-      return surprise >= -log10(alpha) ? Hub(transfers: hub.transfers, surprise: surprise) : nil
+    return significant(found, tests: windows)
+  }
+
+  /// The strongest windows `found` (each its transfers and log₁₀ *p*) whose
+  /// expected count among the `tests` windows read, *p* · *T*, is at most
+  /// ``alpha``, with their surprise −log₁₀(*p* · *T*): the Bonferroni bound
+  /// the hubs, fan-ins and fan-outs share.
+  func significant(_ found: [(transfers: [Int], log10p: Double)], tests: Int) -> [Hub] {
+    let correction = log10(Double(max(tests, 1)))
+    return found.compactMap { window in
+      let surprise = -(window.log10p + correction)
+      return surprise >= -log10(alpha) ? Hub(transfers: window.transfers, surprise: surprise) : nil
     }
   }
 

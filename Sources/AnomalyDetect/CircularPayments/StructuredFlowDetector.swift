@@ -45,7 +45,8 @@ import SignalGraph
 ///    sum straight on in near-equal amounts to several others
 ///    (``GatheringHubs``: a gather-scatter), and one paid near-equal sums
 ///    within ``Thresholds/fanWindow`` by several senders each off its own
-///    habit (``FanIns``: a fan-in).
+///    habit (``FanIns``: a fan-in), and one paying near-equal sums within
+///    it to several receivers, off its own habit (``FanOuts``: a fan-out).
 /// 3. **Links.** From every seed, and then from everything linked, the
 ///    detector looks at the transfers sharing an account within
 ///    ``Thresholds/window`` (60 days): paid to the same receiver by another
@@ -106,7 +107,8 @@ public struct StructuredFlowDetector: Detector {
     /// ring or a scatter-gather found without split payments.
     public var relayWindow = StructuredFlowDefaults.relayWindowSeconds
     /// The most seconds over which the senders of a fan-in pay
-    /// (``FanIns``): under a month, so that a pair paying monthly is routine.
+    /// (``FanIns``), or a fan-out's payer pays (``FanOuts``): under a month,
+    /// so that a pair paying monthly is routine.
     public var fanWindow = StructuredFlowDefaults.fanWindowSeconds
     /// The largest share of what it received a relaying account may keep.
     public var skim = 0.10
@@ -177,9 +179,15 @@ public struct StructuredFlowDetector: Detector {
     let hubs = GatheringHubs(
       transfers: transfers, amounts: amounts, window: relayBuckets, skim: thresholds.skim, alpha: thresholds.alpha
     ).seeds(habits: &memo).map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .hub) }
-    // A fan-in that a gather-scatter's hub already gathered is the same evidence, counted once.
+    // A fan-in (or fan-out) that a gather-scatter's hub already gathered (or
+    // scattered) is the same evidence, counted once.
     let gathered = Set(hubs.flatMap(\.transfers))
     let fanIns = FanIns(
+      hubs: GatheringHubs(
+        transfers: transfers, amounts: amounts, window: fanBuckets, skim: thresholds.skim, alpha: thresholds.alpha),
+      habits: habits
+    ).seeds(habits: &memo).filter { !$0.transfers.allSatisfy(gathered.contains) }
+    let fanOuts = FanOuts(
       hubs: GatheringHubs(
         transfers: transfers, amounts: amounts, window: fanBuckets, skim: thresholds.skim, alpha: thresholds.alpha),
       habits: habits
@@ -190,6 +198,7 @@ public struct StructuredFlowDetector: Detector {
       + stacks.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .chain) }
       + relays.scatterGathers().map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .convergence) }
       + hubs + fanIns.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .fanIn) }
+      + fanOuts.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .fanOut) }
     guard !seeds.isEmpty else { return [] }
     // Links are tested against the payments the seeds leave unexplained.
     let seedTransfers = Set(seeds.flatMap(\.transfers))
@@ -218,6 +227,8 @@ public struct StructuredFlowDetector: Detector {
       case hub
       /// Near-equal amounts paid into one account by several senders, off their habits.
       case fanIn
+      /// Near-equal amounts paid out of one account to several receivers, off its habit.
+      case fanOut
     }
     var transfers: [Int]
     var surprise: Double
@@ -442,6 +453,7 @@ public struct StructuredFlowDetector: Detector {
       "relayed_chains": .integer(seeds.filter { $0.kind == .chain }.count),
       "gathering_hubs": .integer(seeds.filter { $0.kind == .hub }.count),
       "fan_ins": .integer(seeds.filter { $0.kind == .fanIn }.count),
+      "fan_outs": .integer(seeds.filter { $0.kind == .fanOut }.count),
       "amount_links": .integer(links.count),
       "volume": .string(Amount(micros: volume).description),
       "span_days": .integer(Int(span)),
@@ -499,6 +511,10 @@ public struct StructuredFlowDetector: Detector {
     if fanIns > 0 {
       found.append(
         "\(fanIns) account(s) paid near-equal sums by several senders, each a sum its sender does not usually pay")
+    }
+    let fanOuts = seeds.filter { $0.kind == .fanOut }.count
+    if fanOuts > 0 {
+      found.append("\(fanOuts) account(s) paying several receivers near-equal sums they do not usually pay")
     }
     found.append("\(links.count) matching amount(s) between transfers that share an account")
     let strongest = seeds.map(\.surprise).max() ?? 0

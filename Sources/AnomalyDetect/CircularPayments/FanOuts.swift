@@ -1,0 +1,264 @@
+import Foundation
+import SignalGraph
+
+/// Near-equal sums paid out of one account within a few weeks to several
+/// receivers, a sum its payer does not usually pay: the fan-out of AML
+/// practice (one account spreading money over mules; Altman et al.,
+/// NeurIPS 2023), which needs nothing passed on to give it away. A seed of
+/// ``StructuredFlowDetector``, the mirror of ``FanIns``.
+///
+/// For each account *h* and each of its transfers out, the transfers out of
+/// *h* within the window of ``hubs``, when one of them pays a sum new to *h*
+/// (``newSums(_:lookBack:)``: a window of sums it paid before is its habit),
+/// are grouped as ``GatheringHubs`` groups them: the band of units holding the most distinct receivers, none of them
+/// a routine pair (paid on occasions more than the window apart: a wage, an
+/// allowance, a standing order) nor paid its own habitual sum. With *k* ≥
+/// ``minReceivers`` receivers among the *n* transfers read, each payment
+/// after the first lands in the band with chance
+///
+/// ```text
+/// P = max(ν · q + (1 − ν) · c / m,  s′,  h′)
+/// ```
+///
+/// the payer's own habit (``AmountHabit``) read from its *m* transfers on
+/// days outside the window's (a payroll paid on one day has no history,
+/// however many windows that day holds): *c* of them in the band, and *ν*
+/// its rate of new sums among them (a standing order's repeats to one payee
+/// not counted; shrunk towards the set's rate, ``PayerAmounts``); *q* is the
+/// background's share of the band. *s* is the rate, per transfer, at which
+/// the set's other payers pay a sum new to them and the next the same to
+/// someone else (``sharedNewSums(_:new:)``: how often honest people hand
+/// one new sum round, whether or not they keep to their sums otherwise);
+/// *h* is the payer's own such rate on those days, shrunk towards *s* (a
+/// treasurer refunding members does it by habit); *s*′ and *h*′ are widened
+/// to the group's spread. A payer with fewer than ``GatheringHubs/minParts``
+/// transfers on those days has no habit to read: *P* is then at least the
+/// set's rate of one payer's consecutive transfers repeating a unit
+/// (``GatheringHubs/repeatRate(_:_:)``), for the band may be its only sum.
+/// The coincidence has chance
+///
+/// ```text
+/// p = C(n, k) · P^(k−1)   (the first payment is free: the band is the group's own)
+/// ```
+///
+/// and is a seed when *p* · *T* ≤ `alpha`, *T* the windows read (a
+/// Bonferroni bound over every start). Only the strongest window of each
+/// account is kept.
+///
+/// Honest money does this rarely where people keep to their sums, as
+/// AMLSim's accounts do: there an honest account pays several receivers one
+/// sum only when that sum is the one it always pays (its habit). An employer
+/// paying its staff one wage pays it monthly (routine pairs) and paid it
+/// before (its habit); a new employer has no history and gets the set's
+/// repeat rate. Where people pay new sums all the time (*ν* near 1) and hand
+/// the same sum to several people (refunds, gifts, shares of a prize), *q*
+/// and *s* say so. Known limits: a sum-keeper paying a new sum to several
+/// people once (presents for a family's children) is flagged, and so is a
+/// new employer that otherwise pays varied sums paying one equal wage on its
+/// first payday where equal sums are rare, and sum-keepers each handing a
+/// new sum to five friends even where many do (*s* per transfer stays
+/// small); a fan-out at the payer's habitual sum is not.
+///
+///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
+///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
+///     let amounts = AmountDistribution(set.payments.amountMicros)
+///     let hubs = GatheringHubs(transfers: transfers, amounts: amounts, window: 25, skim: 0.1, alpha: 0.01)
+///     var memo = GatheringHubs.Habits(accounts: set.accounts.count)
+///     let fanOuts = FanOuts(hubs: hubs, habits: PayerAmounts(transfers)).seeds(habits: &memo)
+///
+/// - Complexity: O(*t* · *w* log *w*) for *t* transfers and windows of at
+///   most *w* = ``GatheringHubs/maxWindow`` transfers, grouped only where a
+///   window's units hold such a band at all, and O(*m*) for the payer's
+///   history outside it; O(*t* · 32) at most to mark the sums new to their
+///   payers (``newSums(_:lookBack:)``), O(*t*) where payers keep to their
+///   sums; 17 bytes per transfer, and 8 per account, while it runs.
+struct FanOuts {
+  /// The grouping of transfers by amount, its window and its alpha.
+  let hubs: GatheringHubs
+  /// The payers' own habits.
+  let habits: PayerAmounts
+  /// The fewest distinct receivers of a fan-out.
+  var minReceivers = StructuredFlowDefaults.minFanSenders
+
+  /// The fan-outs too unlikely for the honest background: each the
+  /// transfers paid out, and −log₁₀(*p* · *T*). `memo` keeps the accounts'
+  /// habitual sums across the seeds that ask for them.
+  func seeds(habits memo: inout GatheringHubs.Habits) -> [GatheringHubs.Hub] {
+    let transfers = hubs.transfers, outgoing = transfers.outgoing
+    // In the outgoing order, each transfer's bucket and unit (0 where its
+    // pair is routine, so that no group takes it).
+    let days = outgoing.edges.map { transfers.bucket[Int($0)] }
+    let units = outgoing.edges.map { hubs.isRoutine(Int($0)) ? 0 : max(transfers.unitMicros[Int($0)], 0) }
+    let new = Self.newSums(transfers)
+    let shared = Self.sharedNewSums(transfers, new: new)
+    // The windows are a fan-in's, read over transfers out.
+    let fans = FanIns(hubs: hubs, habits: habits, minSenders: minReceivers)
+    var found: [(transfers: [Int], log10p: Double)] = []
+    var tests = 0
+    for h in 0..<Int32(outgoing.nodeCount) {
+      let run = outgoing.offsets[Int(h)]..<outgoing.offsets[Int(h) + 1]
+      guard run.count >= minReceivers else { continue }
+      let read = fans.windows(days[run])
+      tests += read.count
+      // A fan-out pays a sum new to its payer: a window of sums it paid
+      // before (all of them, where people keep to their sums) is no group.
+      let banded = read.filter { window in window.contains { new[$0] } && fans.holdsBand(units[window]) }
+      if let best = strongestWindow(of: h, among: banded, shared: shared.rate(leavingOut: h), habits: &memo) {
+        found.append(best)
+      }
+    }
+    return hubs.significant(found, tests: tests)
+  }
+
+  /// The most unlikely fan-out from account `h` among its windows `read`
+  /// (ranges of its transfers out): its transfers, and log₁₀ *p*.
+  func strongestWindow(
+    of h: Int32, among read: [Range<Int>], shared: Double, habits memo: inout GatheringHubs.Habits
+  ) -> (transfers: [Int], log10p: Double)? {
+    let out = hubs.transfers.outgoing.edges(of: h)
+    guard !read.isEmpty else { return nil }
+    let units = out.map { hubs.transfers.unitMicros[Int($0)] }.sorted()
+    var best: (transfers: [Int], log10p: Double)?
+    for window in read {
+      let group = hubs.group(out, window, units: units, gathering: false, excluding: [], habits: &memo)
+      guard group.members.count >= minReceivers else { continue }
+      let log10p = log10Chance(of: group, in: out, window, shared: shared, habits: &memo)
+      if log10p < best?.log10p ?? 0 { best = (group.members, log10p) }
+    }
+    return best
+  }
+
+  /// log₁₀ *p* of `group`, read in the window `window` of one payer's
+  /// transfers `out`: C(*n*, *k*) · *P*^(*k*−1), *P* the payer's chance of
+  /// paying the band (its habit on the days outside the window's), floored
+  /// at its own and the set's (`shared`) rate of handing a new sum on.
+  func log10Chance(
+    of group: GatheringHubs.Group, in out: ArraySlice<Int32>, _ window: Range<Int>, shared: Double,
+    habits memo: inout GatheringHubs.Habits
+  ) -> Double {
+    let k = group.members.count, n = window.count
+    let spread = Double(group.band.upperBound - group.band.lowerBound) / Double(max(group.band.upperBound, 1)) / 2
+    let shared = AmountHabit.widened(shared, toSpread: spread)
+    let transfers = hubs.transfers
+    let days = transfers.bucket[Int(out[window.lowerBound])]...transfers.bucket[Int(out[window.upperBound - 1])]
+    let own = Self.history(of: out, outside: days, band: group.band, transfers: transfers)
+    let chance: Double
+    if own.transfers >= hubs.minParts {
+      let rate = AmountHabit.newAmountRate(
+        newAmounts: own.newAmounts, later: own.later, populationRate: habits.setRate)
+      // A payer that hands its new sums round by habit does so again.
+      let handing = AmountHabit.shrunk(own.handedOn, of: max(own.transfers - 1, 0), towards: shared)
+      chance = max(
+        AmountHabit.chance(rate: rate, inRange: own.inBand, others: own.transfers, background: group.background),
+        shared, AmountHabit.widened(handing, toSpread: spread))
+    } else {
+      chance = max(group.background, shared, hubs.repeatRate(sender: true, &memo))
+    }
+    return StructuredFlowDetector.log10Choose(Double(n), Double(k))
+      + Double(k - 1) * log10(max(chance, .leastNormalMagnitude))
+  }
+
+  /// One payer's transfers `run` (in time order) on days outside `days`:
+  /// how many, how many in `band`, and, after its first, how many count
+  /// for its rate of new sums (*m* − 1 of ``AmountHabit``: not a repeat of
+  /// a sum only its payee received before, a standing order) and how many of
+  /// those pay a sum new to it (none of the 32 counted before it is
+  /// ``AmountHabit/same(_:_:)`` as it); and how many new sums the next
+  /// transfer, on a day outside the window too, carries on to another
+  /// receiver (the payer's own *h*).
+  static func history(
+    of run: ArraySlice<Int32>, outside days: ClosedRange<Int64>, band: ClosedRange<Int64>,
+    transfers: PaymentTransfers
+  ) -> (transfers: Int, inBand: Int, later: Int, newAmounts: Int, handedOn: Int) {
+    // Sums seen, each with its sole payee, or −1 once paid to two.
+    var seen: [(unit: Int64, payee: Int32)] = []
+    var count = 0, inBand = 0, later = 0, newAmounts = 0, handedOn = 0
+    var previous: (unit: Int64, payee: Int32, new: Bool)?
+    for e in run {
+      let t = Int(e), unit = transfers.unitMicros[t], payee = transfers.target[t]
+      guard !days.contains(transfers.bucket[t]) else {
+        previous = nil  // the transfers either side of the window are not consecutive
+        continue
+      }
+      count += 1
+      if band.contains(unit) { inBand += 1 }
+      if let previous, previous.new, previous.payee != payee, AmountHabit.same(previous.unit, unit) {
+        handedOn += 1
+      }
+      let recent = max(seen.count - 32, 0)
+      var new = !seen.isEmpty
+      if let i = seen[recent...].firstIndex(where: { AmountHabit.same($0.unit, unit) }) {
+        new = false
+        if seen[i].payee == payee {
+          previous = (unit, payee, false)
+          continue  // a standing order to one payee: not counted
+        }
+        seen[i].payee = -1
+      } else {
+        seen.append((unit, payee))
+      }
+      if count > 1 { later += 1 }
+      if new { newAmounts += 1 }
+      previous = (unit, payee, new)
+    }
+    return (count, inBand, later, newAmounts, handedOn)
+  }
+
+  /// Per transfer out (in the outgoing order), whether it pays a sum new
+  /// to its payer: none of the payer's `lookBack` transfers before it is
+  /// ``AmountHabit/same(_:_:)`` as it (a payer's first transfer is new).
+  ///
+  /// - Complexity: O(*t* · `lookBack`) at most, O(*t*) where payers keep to
+  ///   their sums (the transfer before matches).
+  static func newSums(_ transfers: PaymentTransfers, lookBack: Int = 32) -> [Bool] {
+    let outgoing = transfers.outgoing
+    var new = [Bool](repeating: true, count: outgoing.edges.count)
+    transfers.unitMicros.withUnsafeBufferPointer { unitMicros in
+      outgoing.edges.withUnsafeBufferPointer { edges in
+        for a in 0..<outgoing.nodeCount {
+          let run = outgoing.offsets[a]..<outgoing.offsets[a + 1]
+          for i in run.dropFirst() {
+            let unit = unitMicros[Int(edges[i])]
+            for j in stride(from: i - 1, through: max(run.lowerBound, i - lookBack), by: -1)
+            where AmountHabit.same(unitMicros[Int(edges[j])], unit) {
+              new[i] = false
+              break
+            }
+          }
+        }
+      }
+    }
+    return new
+  }
+
+  /// *s* per account: over its consecutive pairs of transfers out (the
+  /// first ``AmountHabit/maxRead``), how often the earlier pays a sum `new`
+  /// to it (``newSums(_:lookBack:)``; not its first transfer, whose sum is
+  /// new to everyone) and the later carries that sum on to another
+  /// receiver: the chance, per transfer, that a payer hands a sum it just
+  /// took up to someone else. Judged leaving the account out
+  /// (``FanIns/SharedUnits/rate(leavingOut:)``): near 0 where people keep
+  /// to their sums (AMLSim, whose honest accounts never pay a new sum),
+  /// higher where people hand one sum round.
+  static func sharedNewSums(_ transfers: PaymentTransfers, new: [Bool]) -> FanIns.SharedUnits {
+    let outgoing = transfers.outgoing
+    var counts = FanIns.SharedUnits(pairs: [Int32](repeating: 0, count: outgoing.nodeCount), shared: [])
+    counts.shared = counts.pairs
+    for a in 0..<outgoing.nodeCount {
+      let run = outgoing.offsets[a]..<min(outgoing.offsets[a + 1], outgoing.offsets[a] + AmountHabit.maxRead + 1)
+      guard run.count >= 2 else { continue }
+      counts.pairs[a] = Int32(run.count - 1)
+      for i in run.dropFirst().dropLast() where new[i] {
+        let t = Int(outgoing.edges[i]), next = Int(outgoing.edges[i + 1])
+        if transfers.target[next] != transfers.target[t],
+          AmountHabit.same(transfers.unitMicros[next], transfers.unitMicros[t])
+        {
+          counts.shared[a] += 1
+        }
+      }
+    }
+    counts.totalPairs = counts.pairs.reduce(0) { $0 + Int($1) }
+    counts.totalShared = counts.shared.reduce(0) { $0 + Int($1) }
+    return counts
+  }
+}

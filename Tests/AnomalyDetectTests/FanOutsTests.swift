@@ -1,0 +1,141 @@
+import Foundation
+import SignalGraph
+import Testing
+
+@testable import AnomalyDetect
+
+/// Fan-outs: one account paying several receivers near-equal sums off its
+/// own habit, against the honest crowds that pay several people one sum.
+@Suite struct FanOutsTests {
+  typealias Flows = StructuredFlowDetectorTests
+  typealias Background = PayerAmountsTests
+
+  /// The fan-out seeds of `set`, each as the set of its receivers' ids.
+  func fanOuts(_ set: SignalSet) -> [Set<String>] {
+    let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
+    let amounts = AmountDistribution(set.payments.amountMicros)
+    let hubs = GatheringHubs(transfers: transfers, amounts: amounts, window: 25, skim: 0.1, alpha: 0.01)
+    var memo = GatheringHubs.Habits(accounts: set.accounts.count)
+    return FanOuts(hubs: hubs, habits: PayerAmounts(transfers)).seeds(habits: &memo).map { seed in
+      Set(seed.transfers.map { set.accounts.ids[transfers.target[$0]] })
+    }
+  }
+
+  /// `payer` pays `receivers` new accounts near-equal sums (±1 % around
+  /// `cents`) over `days` days from day 40.
+  func plantFanOut(
+    _ set: inout SignalSet, from payer: String = "h10", cents: Int64 = 171_300, days: Int64 = 20, receivers: Int = 6
+  ) {
+    for i in 0..<receivers {
+      let jitter = Int64(i % 3 - 1) * cents / 100
+      Flows.pay(&set, payer, "m\(i)", cents: cents + jitter, day: 40 + Int64(i) * days / Int64(receivers))
+    }
+  }
+
+  @Test func aPayerOffItsHabitFanningOutToSeveralAccountsIsASeed() throws {
+    var set = Background.habitBackground()
+    plantFanOut(&set)
+    let found = fanOuts(set)
+    #expect(found.count == 1)
+    #expect(try #require(found.first) == Set((0..<6).map { "m\($0)" }))
+  }
+
+  @Test func theDetectorNamesAFanOut() throws {
+    var set = Background.habitBackground()
+    plantFanOut(&set)
+    let findings = Flows().findings(set)
+    let fan = try #require(findings.first { $0.accounts.contains(set.accounts.ids.index(of: "m0")!) })
+    #expect(Flows().typology(fan) == "fan_out")
+    guard case let .object(evidence) = fan.evidence else { throw FanInsTests.Failure.noEvidence }
+    #expect(evidence["fan_outs"] == .integer(1))
+    #expect(findings.count == 1)
+  }
+
+  @Test func aFanOutOfACommonSumIsFoundFromAPayerWhoKeepsToItsOwn() {
+    // 300.00 lies in the background's own band (250.00 to 350.00): only
+    // the payer's habit (it keeps to a sum of its own) makes five
+    // receivers of 300.00 from it rare.
+    var keepers = Background.habitBackground()
+    plantFanOut(&keepers, cents: 30_000, days: 10, receivers: 5)
+    #expect(fanOuts(keepers).count == 1)
+    // The same from a busy payer who pays a new sum every time (a shopper,
+    // a purchase a day in the background's band) is chance: among the 30
+    // transfers of the window, C(n, k) ways to find five of one sum.
+    var shopper = Background.habitBackground(varied: true)
+    for d in Int64(30)..<60 {
+      Flows.pay(&shopper, "h10", "shop\(d)", cents: 25_000 + (d * 3_719) % 10_000, day: d)
+    }
+    plantFanOut(&shopper, cents: 30_000, days: 10, receivers: 5)
+    #expect(fanOuts(shopper).isEmpty)
+  }
+
+  @Test func tooFewOrTooSpreadReceiversAreNotASeed() {
+    var few = Background.habitBackground()
+    plantFanOut(&few, receivers: 2)
+    #expect(fanOuts(few).isEmpty)
+    // Six receivers, but across five months: no window of 25 days holds three.
+    var slow = Background.habitBackground()
+    for i in 0..<6 { Flows.pay(&slow, "h10", "m\(i)", cents: 171_300, day: Int64(i) * 27) }
+    #expect(fanOuts(slow).isEmpty)
+  }
+
+  @Test func anEmployerPayingMonthlyWagesIsRoutine() {
+    // The wage rises every month, so earlier months are no habit of this
+    // month's sum: only the pairs' routine keeps them out.
+    var set = Background.habitBackground()
+    for month in Int64(0)..<4 {
+      for i in 0..<6 {
+        Flows.pay(&set, "h10", "staff\(i)", cents: 171_300 + month * 9_000, day: month * 30 + Int64(i))
+      }
+    }
+    #expect(fanOuts(set).isEmpty)
+  }
+
+  @Test func aPayerPayingItsHabitualSumToManyIsNotAFanOut() {
+    // h10 pays 1 713.00 to everyone: before the window as in it.
+    var set = Background.habitBackground()
+    for i in 0..<5 { Flows.pay(&set, "h10", "old\(i)", cents: 171_300, day: Int64(i) * 4) }
+    plantFanOut(&set)
+    #expect(fanOuts(set).isEmpty)
+  }
+
+  @Test func anAccountWithNoHistoryPayingOneSumIsNotReadAsOffItsHabit() {
+    // A new employer's first wages: the sum is all it has ever paid.
+    var set = Background.habitBackground()
+    plantFanOut(&set, from: "newcomer")
+    #expect(fanOuts(set).isEmpty)
+  }
+
+  @Test func aPayerThatHandsItsNewSumsRoundIsNotAFanOut() {
+    // A treasurer refunding members: before the window it twice paid a
+    // new sum to one member and straight after to another.
+    var set = Background.habitBackground()
+    for (i, cents) in [Int64(52_100), 83_700].enumerated() {
+      for j in 0..<2 { Flows.pay(&set, "h10", "member\(i)\(j)", cents: cents, day: Int64(i * 8 + j)) }
+    }
+    plantFanOut(&set, receivers: 4)
+    #expect(fanOuts(set).isEmpty)
+  }
+
+  @Test func equalRefundsAreChanceWhereHandingOneSumRoundIsCommon() {
+    // People paying varied sums, who also hand one sum to three friends:
+    // sixty such payers, none at 90.00. The set's rate of a payer handing
+    // a sum it just took up on to someone else says how often honest
+    // people do it; one more, to four, is no fan-out, though no one else
+    // paid 90.00.
+    func refunds(commonPlace: Bool) -> SignalSet {
+      var set = Background.habitBackground(varied: true)
+      for payer in 0..<(commonPlace ? 60 : 0) {
+        let share = Int64(2_000 + payer * 731)
+        for friend in 0..<3 {
+          Flows.pay(&set, "h\(payer)", "p\(payer)f\(friend)", cents: share, day: 20 + Int64(payer) + Int64(friend))
+        }
+      }
+      plantFanOut(&set, from: "h150", cents: 9_000, days: 4, receivers: 4)
+      return set
+    }
+    #expect(fanOuts(refunds(commonPlace: true)).isEmpty)
+    // Where nobody else does it, the same refunds are a fan-out.
+    #expect(fanOuts(refunds(commonPlace: false)).count == 1)
+  }
+}
