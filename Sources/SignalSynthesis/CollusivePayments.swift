@@ -20,7 +20,9 @@ import SplitMix
 /// - `gatherScatter`: 3–5 senders each pay one hub a near-equal sum (±1.5 %)
 ///   over 1–6 days, and the hub pays what came in, less 2–4 %, straight on
 ///   to 3–5 other accounts in near-equal sums within a week (AMLworld's
-///   gather-scatter).
+///   gather-scatter);
+/// - `fanOut`: one sender pays 4–7 receivers one sum (±1 %), a payment every
+///   2 hours to 3 days (AMLworld's fan-out).
 ///
 /// For example:
 ///
@@ -31,7 +33,7 @@ import SplitMix
 ///     schemes.inject(into: &world, rng: &rng)
 struct CollusivePayments {
   enum Variant: CaseIterable {
-    case splitFanIn, slowRing, scatterGather, stack, gatherScatter
+    case splitFanIn, slowRing, scatterGather, stack, gatherScatter, fanOut
   }
 
   let variants: [Variant]
@@ -52,6 +54,7 @@ struct CollusivePayments {
       case .scatterGather: scatterGather(start, &world, &rng)
       case .stack: stack(start, &world, &rng)
       case .gatherScatter: gatherScatter(start, &world, &rng)
+      case .fanOut: fanOut(start, &world, &rng)
       }
       world.role = .honest
     }
@@ -146,6 +149,16 @@ struct CollusivePayments {
       ts += rng.uint32(in: (2 * SynthClock.hour)...(40 * SynthClock.hour))
       guard ts < SynthClock.end else { return }
       world.pay(hub, receiver, cents: UInt64(share * rng.int(in: 995...1_005) / 1_000), at: ts)
+    }
+  }
+
+  private func fanOut(_ start: UInt32, _ world: inout SynthWorld, _ rng: inout SplitMix64) {
+    let members = draft(1 + rng.int(in: 4...7), &world, &rng)
+    let cents = rng.int(in: 20_000...300_000)
+    var ts = start
+    for receiver in members.dropFirst() where ts < SynthClock.end {
+      world.pay(members[0], receiver, cents: UInt64(cents * rng.int(in: 990...1_010) / 1_000), at: ts)
+      ts += rng.uint32(in: (2 * SynthClock.hour)...(3 * SynthClock.day))
     }
   }
 }

@@ -27,7 +27,7 @@ public struct SyntheticSignalSet: Sendable {
   let seed: UInt64
   /// Whether the slow anti-money-laundering schemes of `CollusivePayments`
   /// (split fan-ins, rings going round once, scatter-gathers, stacks,
-  /// gather-scatters) are planted too.
+  /// gather-scatters, fan-outs) are planted too.
   let amlTypologies: Bool
 
   /// Describes a signal set; nothing is generated until `write(to:)`.

@@ -41,7 +41,7 @@ extension Fraudscan {
 
     @Flag(
       help:
-        "Also plant slow laundering schemes: split fan-ins, rings going round once, scatter-gathers, stacks, gather-scatters."
+        "Also plant slow laundering schemes: split fan-ins, rings going round once, scatter-gathers, stacks, gather-scatters, fan-outs."
     )
     var amlTypologies = false
 
