@@ -138,7 +138,7 @@ struct FanOuts {
   ) -> Double {
     let k = group.members.count, n = window.count
     let spread = Double(group.band.upperBound - group.band.lowerBound) / Double(max(group.band.upperBound, 1)) / 2
-    let shared = AmountHabit.widened(shared, toSpread: spread)
+    let sharedWidened = AmountHabit.widened(shared, toSpread: spread)
     let transfers = hubs.transfers
     let days = transfers.bucket[Int(out[window.lowerBound])]...transfers.bucket[Int(out[window.upperBound - 1])]
     let own = Self.history(of: out, outside: days, band: group.band, transfers: transfers)
@@ -150,9 +150,9 @@ struct FanOuts {
       let handing = AmountHabit.shrunk(own.handedOn, of: max(own.transfers - 1, 0), towards: shared)
       chance = max(
         AmountHabit.chance(rate: rate, inRange: own.inBand, others: own.transfers, background: group.background),
-        shared, AmountHabit.widened(handing, toSpread: spread))
+        sharedWidened, AmountHabit.widened(handing, toSpread: spread))
     } else {
-      chance = max(group.background, shared, hubs.repeatRate(sender: true, &memo))
+      chance = max(group.background, sharedWidened, hubs.repeatRate(sender: true, &memo))
     }
     return StructuredFlowDetector.log10Choose(Double(n), Double(k))
       + Double(k - 1) * log10(max(chance, .leastNormalMagnitude))
