@@ -199,15 +199,9 @@ extension IncrementalFlowCheck {
     let list = fanLists.lists[Int(target)]
     // The background's share, not counting the band's own earlier payments
     // (those the withheld amounts count are not counted already).
-    let own = members.reduce(0) { $0 + (list[$1.index].counted ? 0 : 1) }
-    let q =
-      band.lowerBound == band.upperBound
-      ? background.share(exactly: band.lowerBound, besides: withheld, excluding: own)
-      : background.share(from: band.lowerBound, to: band.upperBound, besides: withheld, excluding: own)
+    let q = share(of: band, excluding: members.reduce(0) { $0 + (list[$1.index].counted ? 0 : 1) })
     // `s` counts sums within 1 %; a band spread wider is that much likelier.
-    let spread = Double(band.upperBound - band.lowerBound) / Double(max(band.upperBound, 1)) / 2
-    let shared = sharedReceiptRate(leavingOut: target)
-    let floor = max(q, AmountHabit.widened(shared, toSpread: spread))
+    let floor = max(q, AmountHabit.widened(sharedReceiptRate(leavingOut: target), toSpread: Self.spread(of: band)))
     // The payee's habit of the band before its fan list.
     let before = receipts.count(of: target, from: band.lowerBound, to: band.upperBound)
     let habit = AmountHabit.shrunk(before.inRange, of: before.all, towards: floor)
@@ -224,6 +218,43 @@ extension IncrementalFlowCheck {
       least = min(least, chance)
     }
     return Self.log10Binomial(read, senders.count) + sum - least
+  }
+
+  /// The background's share of `band` (of exactly its one sum when it has
+  /// one), not counting `own` of its payments nor those withheld as parts
+  /// of structures (those the withheld amounts count are not in `own`).
+  func share(of band: ClosedRange<Int64>, excluding own: Int) -> Double {
+    band.lowerBound == band.upperBound
+      ? background.share(exactly: band.lowerBound, besides: withheld, excluding: own)
+      : background.share(from: band.lowerBound, to: band.upperBound, besides: withheld, excluding: own)
+  }
+
+  /// Half `band`'s width relative to its top: how far a band's sums lie
+  /// from one sum, which widens a rate counted over equal sums
+  /// (``AmountHabit/widened(_:toSpread:)``).
+  static func spread(of band: ClosedRange<Int64>) -> Double {
+    Double(band.upperBound - band.lowerBound) / Double(max(band.upperBound, 1)) / 2
+  }
+
+  /// Fills `candidates` with `h`'s payouts from `start` to `time` of sums
+  /// a band holding `micros` could hold, but sums `h` paid before `start`
+  /// (its own business: a wage, a rent, its price); returns the payouts
+  /// read there, the payment decided among them.
+  func payoutCandidates(
+    of h: Int32, holding micros: Int64, from start: Int64, to time: Int64, into candidates: inout [FanCandidate]
+  ) -> Int {
+    let out = payouts.live(into: h)
+    let widest = fanBandRatio
+    var read = 1
+    for i in out.indices where out[i].time >= start && out[i].time <= time {
+      read += 1
+      let p = out[i]
+      guard p.micros > 0, Double(p.micros) * widest >= Double(micros), Double(p.micros) <= Double(micros) * widest,
+        !habits.paid(h, near: p.micros, before: start)
+      else { continue }
+      candidates.append(FanCandidate(micros: p.micros, source: p.source, index: i))
+    }
+    return read
   }
 
   /// *s* for judging a fan-in into `account`: of the consecutive payments

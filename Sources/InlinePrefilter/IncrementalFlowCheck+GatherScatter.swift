@@ -81,22 +81,15 @@ extension IncrementalFlowCheck {
     let windowStart = time.saturatingSubtracting(relayWindow)
     guard a > 0, !habits.paid(h, near: a, before: windowStart) else { return }
     let out = payouts.live(into: h)
-    guard out.count + 1 >= thresholds.minFanSenders, out.count < thresholds.fanMaxRead,
+    // The payouts keep a fan window: a full list whose oldest lies within the relay window is a busier payer.
+    guard out.count + 1 >= thresholds.minFanSenders,
+      out.count < thresholds.fanMaxRead || out.first!.time < windowStart,
       fanLists.live(into: h).count >= thresholds.minFanSenders
     else { return }
     countWindow(of: h, at: time)
     // The payments out read (this one among them), and those a band holding it could hold.
-    let widest = fanBandRatio
-    var readOut = 1
     var candidates: [FanCandidate] = []
-    for i in out.indices where out[i].time <= time && out[i].time >= windowStart {
-      readOut += 1
-      let p = out[i]
-      guard p.micros > 0, Double(p.micros) * widest >= Double(a), Double(p.micros) <= Double(a) * widest,
-        !habits.paid(h, near: p.micros, before: windowStart)
-      else { continue }
-      candidates.append(FanCandidate(micros: p.micros, source: p.source, index: i))
-    }
+    let readOut = payoutCandidates(of: h, holding: a, from: windowStart, to: time, into: &candidates)
     candidates.sort { $0.micros < $1.micros }
     guard let band = bestBand(candidates, holding: a, from: d) else { return }
     let paidOut = Self.onePerCounterpart(candidates[band], besides: d)
@@ -124,12 +117,7 @@ extension IncrementalFlowCheck {
       "gather-scatter: \(gathered.senders.count) senders (\(Self.list(gathered.senders, names))) paid \(names[h]) \(Self.format(gathered.band.lowerBound))–\(Self.format(gathered.band.upperBound)), and \(names[h]) paid \(receivers.count) others (\(Self.list(receivers.reversed(), names))) \(Self.format(outLow))–\(Self.format(outHigh)), \(Int((100 * sumOut / gathered.sum).rounded())) % of it, within \(String(format: "%.1f", Double(time - gathered.first) / 86_400)) days (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
     revokeFanIn(gathered.members.map(\.index), into: h, reason: reason, outcome: &outcome)
-    for p in paidOut {
-      let payment = out[p.index]
-      if let r = recent.index(of: payment.seq, into: payment.source) {
-        revoke([(payment.source, r)], reason: reason, into: &outcome)
-      }
-    }
+    for p in paidOut { revokeSeq(out[p.index].seq, from: h, to: p.source, reason: reason, outcome: &outcome) }
   }
 
   /// The money gathered at a hub before it paid out: a band of near-equal
@@ -227,7 +215,7 @@ extension IncrementalFlowCheck {
   /// from a narrow range, sums of as many payments agree by themselves.
   func agreement(of receivers: Int, outBand: ClosedRange<Int64>, with sum: Double) -> Double {
     let unit = sum / Double(max(receivers, 1))
-    let spread = Double(outBand.upperBound - outBand.lowerBound) / Double(max(outBand.upperBound, 1)) / 2
+    let spread = Self.spread(of: outBand)
     return background.share(
       from: Self.micros(unit * (1 - thresholds.skim) * (1 - spread)), to: Self.micros(unit * (1 + spread)),
       besides: withheld)

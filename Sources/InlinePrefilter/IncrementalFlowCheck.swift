@@ -50,6 +50,9 @@ import SignalGraph
 /// - **Fan-in.** A payment that makes several senders, each off its own
 ///   habit, paying one account near-equal sums within weeks
 ///   (`IncrementalFlowCheck+FanIn.swift`).
+/// - **Fan-out.** A payment that makes one account, off its own habit,
+///   paying several receivers near-equal sums within weeks
+///   (`IncrementalFlowCheck+FanOut.swift`).
 /// - **Gather-scatter.** A payment out of an account that gathered
 ///   near-equal sums from several senders and now has paid about their sum
 ///   on to several others in near-equal sums
@@ -65,7 +68,7 @@ import SignalGraph
 /// recent payments, *E* = *T* · *p* with *T* the payments in the background,
 /// is at most ``Thresholds/alpha`` (10⁻³: at most one chance hold in a
 /// thousand backgrounds' worth of honest payments); the earlier payments of
-/// the split, the chain, the scatter-gather or the fan-in are revoked. A link needs a
+/// the split, the chain, the scatter-gather, the fan-in or the fan-out are revoked. A link needs a
 /// held transfer first, so it is judged at the scan's bar for a link.
 /// Honest money rarely does any:
 /// purchases repeat common amounts (large *q*), salaries and rent are passed
@@ -86,10 +89,11 @@ import SignalGraph
 ///   the transfers held to or from the payer and the payee, plus
 ///   O(bins) per amount range looked up, for a gather-scatter O(*r*³) for
 ///   the *r* ≤ ``Thresholds/fanMaxRead`` payments out of and into the payer
-///   read; memory is the payments of the last relay window (listed under
-///   their payee, and under their payer, at most ``Thresholds/fanMaxRead``
-///   per payer), those of the fan window (at most
-///   ``Thresholds/fanMaxRead`` per payee), a few sums per payer and per
+///   read, for a fan-out O(*r*³) for the *r* ≤ ``Thresholds/fanMaxRead``
+///   payments out of the payer read; memory is the payments of the last
+///   relay window (listed under their payee), those of the fan window
+///   (at most ``Thresholds/fanMaxRead`` per payee, and as many per
+///   payer), a few sums per payer and per
 ///   payee, the transfers held within the link window, and a fixed amount
 ///   background.
 public struct IncrementalFlowCheck: PaymentCheck {
@@ -173,9 +177,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
   var heldFrom: HeldTransfers
   /// The payments into each account within the relay window.
   private(set) var recent: RecentPayments
-  /// The payments out of each account within the relay window, at most
-  /// ``Thresholds/fanMaxRead`` of them, listed under their payer (each
-  /// one's `source` is its payee): a gather-scatter's payments out.
+  /// The payments out of each account within the fan window (or the relay
+  /// window, whichever is longer), at most ``Thresholds/fanMaxRead`` of
+  /// them, listed under their payer (each one's `source` is its payee): a
+  /// fan-out's payments, and a gather-scatter's payments out.
   var payouts: RecentPayments
   /// The gather-scatter windows read (``countWindow(of:at:)``) from a relay
   /// window after the stream's first payment on: the rate that spreads the
@@ -214,6 +219,11 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// and those where the later, from another sender, repeated the earlier's
   /// sum, neither withheld (``repeatsSum(_:_:_:held:)``): a fan-in's *s*.
   var consecutiveReceipts = 0, sharedReceipts = 0
+  /// Over the stream, the payments that followed their payer's last payment
+  /// to another payee, and those that repeated its sum when that was new
+  /// to the payer, neither withheld (``notePayout(source:target:micros:held:)``):
+  /// a fan-out's *s*.
+  var payoutPairs = 0, handedOn = 0
   /// The time of the stream's first payment (`Int64.max` before one), set
   /// once (a payment dated earlier later on does not move it): an account's
   /// receipts are watched from then on, so a fan-in is judged only once the
@@ -235,7 +245,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     fanWindow = min(thresholds.fanWindowSeconds, configuration.windowSeconds)
     fanWarmUp = min(thresholds.fanWarmUpSeconds, configuration.windowSeconds)
     recent = RecentPayments(window: relayWindow)
-    payouts = RecentPayments(window: relayWindow, capacity: thresholds.fanMaxRead)
+    payouts = RecentPayments(window: max(relayWindow, fanWindow), capacity: thresholds.fanMaxRead)
     fanLists = RecentPayments(window: fanWindow, capacity: thresholds.fanMaxRead, collectsDropped: true)
     receipts = PayeeHabits(tolerance: thresholds.fanTolerance)
     heldInto = HeldTransfers(window: linkWindow, capacity: 2 * thresholds.fanLimit)
@@ -294,6 +304,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
       if outcome.holdReasons.isEmpty {
         gatherScatter(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       }
+      if outcome.holdReasons.isEmpty {
+        fanOut(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+      }
     }
     if source != target, !structure.isEmpty {
       structure.append(.init(payer: source, payee: target, micros: micros, time: time))
@@ -309,6 +322,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       RecentPayments.Payment(source: source, time: time, micros: micros, seq: seq, withheld: held, counted: counted),
       to: target, now: time)
     if source != target {
+      notePayout(source: source, target: target, micros: micros, held: held)
       payouts.append(
         RecentPayments.Payment(source: target, time: time, micros: micros, seq: seq, withheld: held, counted: counted),
         to: source, now: time)
@@ -591,26 +605,51 @@ public struct IncrementalFlowCheck: PaymentCheck {
   }
 
   /// Withholds the payments at `indices` of `target`'s fan list for
-  /// `reason`, through the relay window's list where it still keeps them
-  /// (``revoke(_:reason:into:counting:)`` marks both lists), else here,
-  /// counting each in the withheld amounts (one withheld before as a split
-  /// on its own too).
+  /// `reason` (``revokeSeq(_:from:to:reason:outcome:)``).
   mutating func revokeFanIn(
     _ indices: [Int], into target: Int32, reason: String, outcome: inout CheckOutcome
   ) {
     for i in indices {
-      let payment = fanLists.lists[Int(target)][i]
-      if let r = recent.index(of: payment.seq, into: target) {
-        revoke([(target, r)], reason: reason, into: &outcome)
-      } else if fanLists.withhold(into: target, at: i, counted: true) != nil {
-        outcome.revoked.append((payment.seq, reason))
-        withheld.add(payment.micros, datedEarlier: payment.time)
-        structure.append(.init(payer: payment.source, payee: target, micros: payment.micros, time: payment.time))
-      } else if fanLists.count(into: target, at: i) {
-        withheld.add(payment.micros, datedEarlier: payment.time)
-        structure.append(.init(payer: payment.source, payee: target, micros: payment.micros, time: payment.time))
+      revokeSeq(
+        fanLists.lists[Int(target)][i].seq, from: fanLists.lists[Int(target)][i].source, to: target,
+        reason: reason, outcome: &outcome)
+    }
+  }
+
+  /// Withholds payment `seq` from `payer` to `payee` for `reason`: through
+  /// the relay window's list where it still keeps it (``revoke(_:reason:into:counting:)``
+  /// marks every list), else in the fan window's lists, the payee's fan
+  /// list and the payer's payouts, counting it in the withheld amounts
+  /// (one withheld before as a split on its own too).
+  mutating func revokeSeq(
+    _ seq: Int, from payer: Int32, to payee: Int32, reason: String, outcome: inout CheckOutcome
+  ) {
+    if let r = recent.index(of: seq, into: payee) {
+      revoke([(payee, r)], reason: reason, into: &outcome)
+      return
+    }
+    var (newly, recounted) = (false, false)
+    var kept: RecentPayments.Payment?
+    if let f = fanLists.index(of: seq, into: payee) {
+      kept = fanLists.lists[Int(payee)][f]
+      if fanLists.withhold(into: payee, at: f, counted: true) != nil {
+        newly = true
+      } else if fanLists.count(into: payee, at: f) {
+        recounted = true
       }
     }
+    if let o = payouts.index(of: seq, into: payer) {
+      kept = kept ?? payouts.lists[Int(payer)][o]
+      if payouts.withhold(into: payer, at: o, counted: true) != nil {
+        newly = true
+      } else if payouts.count(into: payer, at: o) {
+        recounted = true
+      }
+    }
+    guard let payment = kept, newly || recounted else { return }
+    if newly { outcome.revoked.append((seq, reason)) }
+    withheld.add(payment.micros, datedEarlier: payment.time)
+    structure.append(.init(payer: payer, payee: payee, micros: payment.micros, time: payment.time))
   }
 
   // MARK: State
@@ -665,6 +704,15 @@ public struct IncrementalFlowCheck: PaymentCheck {
         let payment = recent.lists[Int(payout.source)][r]
         guard payment.source == Int32(a), payment.withheld == payout.withheld, payment.counted == payout.counted else {
           return "payment \(payout.seq) kept differently under its payer and its payee"
+        }
+      }
+    }
+    for a in payouts.lists.indices {
+      for payout in payouts.live(into: Int32(a)) where Int(payout.source) < fanLists.lists.count {
+        guard let f = fanLists.index(of: payout.seq, into: payout.source) else { continue }
+        let payment = fanLists.lists[Int(payout.source)][f]
+        guard payment.withheld == payout.withheld, payment.counted == payout.counted else {
+          return "payment \(payout.seq) withheld or counted under its payer and not in its payee's fan list"
         }
       }
     }
@@ -725,6 +773,8 @@ extension IncrementalFlowCheck {
     payouts.write(to: &writer)
     writer.write(gatherWindows)
     writer.write(windowCounted)
+    writer.write(payoutPairs)
+    writer.write(handedOn)
   }
 
   /// Restores the state written by ``write(to:)``.
@@ -742,10 +792,13 @@ extension IncrementalFlowCheck {
     consecutiveReceipts = try reader.read(Int.self)
     sharedReceipts = try reader.read(Int.self)
     firstPayment = try reader.read(Int64.self)
-    payouts = try RecentPayments(window: relayWindow, capacity: thresholds.fanMaxRead, from: &reader)
+    payouts = try RecentPayments(window: max(relayWindow, fanWindow), capacity: thresholds.fanMaxRead, from: &reader)
     gatherWindows = try reader.read(Int.self)
     windowCounted = try reader.readArray(Int64.self)
+    payoutPairs = try reader.read(Int.self)
+    handedOn = try reader.read(Int.self)
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts, gatherWindows >= 0,
+      handedOn >= 0, handedOn <= payoutPairs,
       windowCounted.count <= recent.lists.count
     else { throw .malformed }
     // Withheld amounts the background does not hold would make amounts look rarer than any stream could.

@@ -24,7 +24,7 @@ import SignalGraph
 ///
 /// - Complexity: ``record(from:to:micros:at:)`` and
 ///   ``share(of:to:from:to:background:passedOn:since:)`` O(``slotsPerAccount``);
-///   memory ``slotsPerAccount`` slots, three counts and a sum per account id.
+///   memory ``slotsPerAccount`` slots, three counts, a sum and a time per account id.
 struct PayerHabits: Sendable {
   /// One sum an account pays.
   ///
@@ -57,6 +57,9 @@ struct PayerHabits: Sendable {
   /// Per account, the sum of its last payment when that was a sum new to
   /// it (not its first payment), else 0: whether its next payment repeats it.
   private(set) var lastNew: [Int64] = []
+  /// Per account, when it first paid (`Int64.max` before): how long the
+  /// stream has watched its habit.
+  private(set) var firstPaid: [Int64] = []
   /// Over the stream: the payments counted that followed a new sum of their
   /// payer's (``lastNew``), and those among them that repeated it
   /// (``newSumRepeatRate``).
@@ -74,6 +77,7 @@ struct PayerHabits: Sendable {
     later.append(contentsOf: repeatElement(0, count: more))
     newAmounts.append(contentsOf: repeatElement(0, count: more))
     lastNew.append(contentsOf: repeatElement(0, count: more))
+    firstPaid.append(contentsOf: repeatElement(.max, count: more))
   }
 
   /// Notes a payment of `micros` from `payer` to `payee` (both ids below the
@@ -83,6 +87,7 @@ struct PayerHabits: Sendable {
     let a = Int(payer), base = a * Self.slotsPerAccount
     guard payments[a] < .max else { return }  // 2³¹ payments: its habit is settled
     let first = payments[a] == 0
+    if first { firstPaid[a] = time }
     payments[a] += 1
     let counting = !first && later[a] < AmountHabit.maxRead
     if counting, lastNew[a] != 0 {
@@ -231,7 +236,7 @@ struct PayerHabits: Sendable {
     for a in released.indices where released[a] && a < payments.count {
       laterTotal -= Int(later[a])
       newTotal -= Int(newAmounts[a])
-      (payments[a], later[a], newAmounts[a], lastNew[a]) = (0, 0, 0, 0)
+      (payments[a], later[a], newAmounts[a], lastNew[a], firstPaid[a]) = (0, 0, 0, 0, .max)
       for s in a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount { slots[s] = .empty }
     }
     for s in slots.indices where slots[s].payee >= 0 {
@@ -254,7 +259,7 @@ struct PayerHabits: Sendable {
   /// possible, and the totals the sums of the accounts'.
   func invariantViolation(names: PrefilterNames) -> String? {
     guard slots.count == payments.count * Self.slotsPerAccount, later.count == payments.count,
-      newAmounts.count == payments.count, lastNew.count == payments.count,
+      newAmounts.count == payments.count, lastNew.count == payments.count, firstPaid.count == payments.count,
       payments.count <= names.accounts.idCapacity
     else { return "habit slots out of step with the accounts" }
     guard repeatsOfNew >= 0, repeatsOfNew <= afterNew else { return "repeats of new sums outnumber their chances" }
@@ -284,6 +289,7 @@ extension PayerHabits {
     writer.write(later)
     writer.write(newAmounts)
     writer.write(lastNew)
+    writer.write(firstPaid)
     writer.write(afterNew)
     writer.write(repeatsOfNew)
   }
@@ -296,10 +302,12 @@ extension PayerHabits {
     later = try reader.readArray(Int32.self)
     newAmounts = try reader.readArray(Int32.self)
     lastNew = try reader.readArray(Int64.self)
+    firstPaid = try reader.readArray(Int64.self)
     afterNew = try reader.read(Int.self)
     repeatsOfNew = try reader.read(Int.self)
     guard slots.count == payments.count * Self.slotsPerAccount, later.count == payments.count,
       newAmounts.count == payments.count, lastNew.count == payments.count, lastNew.allSatisfy({ $0 >= 0 }),
+      firstPaid.count == payments.count,
       payments.indices.allSatisfy(isPossible), repeatsOfNew >= 0, repeatsOfNew <= afterNew
     else { throw .malformed }
     laterTotal = later.reduce(0) { $0 + Int($1) }

@@ -38,8 +38,9 @@ enum PrefilterCheckpoint {
   /// payer habits, ``PayerHabits``; 10: the fan lists, the payee habits and the shared-sum
   /// counts of the flows' fan-in; 11: each payer-habit slot keeps when its sum was first paid;
   /// 12: the flows' payments out per payer, the payer habits' repeats of new sums, and the
-  /// gather-scatter windows counted.)
-  static let version = 12
+  /// gather-scatter windows counted; 13: the flows' hand-on counts of a fan-out, payments
+  /// out kept for the fan window, and when each payer first paid.)
+  static let version = 13
 
   /// Where ``version`` lies in a checkpoint's bytes.
   static let versionBytes = 0..<MemoryLayout<Int>.size

@@ -10,48 +10,24 @@ import Testing
 /// the senders pay by habit, a world where equal shares are common and the
 /// stream's first fan window are not.
 @Suite("Prefilter fan-in")
-struct PrefilterFanInTests {
-  let t0: Int64 = 1_767_225_600
-  let day: Int64 = 86_400
-
-  func pay(_ s: String, _ d: String, _ cents: Int64, _ t: Int64) -> SignalEvent {
-    .payment(id: "p", source: s, target: d, amount: Amount(micros: cents * 10_000), time: t0 + t)
-  }
-
-  /// Forty days of payments among 300 accounts that each keep to a sum of
-  /// their own (100.00 to 600.00), as AMLSim's do; with `sharedBills`,
-  /// also 60 flats, each paid one equal share by four flatmates every week
-  /// (a world where one account often receives one sum from several).
-  /// `fanIn`'s payments are interleaved by time.
+struct PrefilterFanInTests: SumKeeperSuite {
+  /// ``SumKeeperStream``'s forty days; with `sharedBills`, also 60 flats,
+  /// each paid one equal share by four flatmates every week (a world where
+  /// one account often receives one sum from several). `fanIn`'s payments
+  /// are interleaved by time.
   func background(sharedBills: Bool = false, with fanIn: [SignalEvent] = []) -> [SignalEvent] {
-    var state: UInt64 = 11
-    func next() -> Int64 {
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return Int64(state >> 33)
-    }
-    var events: [(time: Int64, event: SignalEvent)] = []
-    for i in Int64(0)..<4_000 {
-      let t = i * 40 * day / 4_000
-      let payer = next() % 300
-      var payee = next() % 300
-      if payee == payer { payee = (payee + 1) % 300 }
-      events.append((t, pay("acct\(payer)", "acct\(payee)", 10_000 + payer * 163 % 50_000, t)))
-    }
+    var bills: [SignalEvent] = []
     if sharedBills {
       for flat in Int64(0)..<60 {
         for week in Int64(0)..<5 {
           for mate in Int64(0)..<4 {
             let t = week * 7 * day + flat * 600 + mate * 3_600
-            events.append((t, pay("mate\(flat)_\(mate)", "flat\(flat)", 20_000 + flat * 211 + week * 97, t)))
+            bills.append(pay("mate\(flat)_\(mate)", "flat\(flat)", 20_000 + flat * 211 + week * 97, t))
           }
         }
       }
     }
-    for event in fanIn {
-      guard case let .payment(_, _, _, _, time) = event else { continue }
-      events.append((time - t0, event))
-    }
-    return events.sorted { $0.time < $1.time }.map(\.event)
+    return SumKeeperStream.events(with: bills + fanIn)
   }
 
   /// `senders` paying `payee` 777.77, a sum none of them pays, two days
@@ -68,16 +44,7 @@ struct PrefilterFanInTests {
     var f = Prefilter()
     for event in background() { #expect(f.decide(event).verdict == .admit) }
     let decisions = fanIn(mules, from: 41).map { f.decide($0) }
-    let first = decisions.firstIndex { $0.verdict == .hold }
-    #expect(first != nil && first! >= 2)  // never fewer than three senders
-    guard let first else { return }
-    #expect(decisions[..<first].allSatisfy { $0.verdict == .admit })
-    #expect(decisions[first].revocations.map(\.seq) == decisions[..<first].map(\.seq))
-    let reason = decisions[first].reasons.first ?? ""
-    #expect(reason.hasPrefix("fan-in: \(first + 1) senders ("), "\(reason)")
-    #expect(reason.contains("paid collector 777.77–777.77"), "\(reason)")
-    // The senders after it join it.
-    #expect(decisions[(first + 1)...].allSatisfy { $0.verdict == .hold })
+    expectHeldOnceComplete(decisions, reason: { "fan-in: \($0) senders (" }, holding: "paid collector 777.77–777.77")
     #expect(f.invariantViolation() == nil)
   }
 
@@ -181,19 +148,10 @@ struct PrefilterFanInTests {
   @Test func aFanInSurvivesACheckpoint() throws {
     var f = Prefilter()
     for event in background() { _ = f.decide(event) }
-    let events = fanIn(mules, from: 41)
-    for event in events.prefix(2) { _ = f.decide(event) }
-    var restored = try Prefilter(configuration: f.configuration, checkpoint: f.checkpoint())
-    #expect(restored.invariantViolation() == nil)
-    let rest = events.dropFirst(2).map { restored.decide($0) }
-    #expect(rest == events.dropFirst(2).map { f.decide($0) })
-    #expect(rest.contains { $0.verdict == .hold })
+    #expect(try decidedAcrossACheckpoint(&f, fanIn(mules, from: 41)).contains { $0.verdict == .hold })
   }
 
-  func time(_ event: SignalEvent) -> Int64 {
-    guard case let .payment(_, _, _, _, time) = event else { return 0 }
-    return time
-  }
+  func time(_ event: SignalEvent) -> Int64 { SumKeeperStream.time(event) }
 }
 
 /// The bands of sums an account is paid (``PayeeHabits``), and the capped

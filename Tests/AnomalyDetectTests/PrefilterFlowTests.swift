@@ -371,6 +371,7 @@ struct PrefilterFlowTests {
       flows.payouts.write(to: &writer)
       writer.write(flows.gatherWindows)
       writer.write(flows.windowCounted)
+      for count in [flows.payoutPairs, flows.handedOn] { writer.write(count) }
       var reader = StateReader(writer.bytes)
       return try IncrementalFlowCheck(configuration: f.configuration, from: &reader)
     }

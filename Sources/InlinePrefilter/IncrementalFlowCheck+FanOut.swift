@@ -1,0 +1,185 @@
+import Foundation
+import SignalGraph
+
+extension IncrementalFlowCheck {
+  /// Holds a payment *h* → *d* that completes a fan-out: with it, *h* paid
+  /// at least ``Thresholds/minFanSenders`` distinct receivers near-equal sums
+  /// within ``Thresholds/fanWindowSeconds`` (25 days), a sum it had not paid
+  /// before the window. The streaming form of the scan's fan-out seed
+  /// (`FanOuts` in `structured-flow`; one account spreading money over
+  /// mules, AMLSim's and AMLworld's fan-out), decided when the last
+  /// receiver needed is paid; it needs nothing passed on.
+  ///
+  /// Among the *n* payments out of *h* read (``payouts``, at most
+  /// ``Thresholds/fanMaxRead`` within the window: a busier payer, a
+  /// payroll, is not read), the band of amounts holding this one (its top
+  /// at most 1 + 2 · ``Thresholds/fanTolerance`` times its bottom) with the
+  /// most distinct receivers, *k* of them, is judged, leaving out a sum *h*
+  /// paid before the window (``PayerHabits/paid(_:near:before:)``: its
+  /// wage, its rent, an allowance, its own price; a routine pair's sum is
+  /// among them). Each payment after the first lands in the band with chance
+  ///
+  /// ```text
+  /// P = max(ν · q + (1 − ν) · c / m,  s′)
+  /// ```
+  ///
+  /// *h*'s own habit (``PayerHabits/share(of:to:from:to:background:passedOn:since:)``:
+  /// *c* of its *m* payments in the band, *ν* its rate of new sums, the
+  /// band's sums first paid in the window left out: the fan-out's own),
+  /// *q* the background's share of the band (not counting the band's own
+  /// payments, nor those withheld as parts of structures), and *s* the rate,
+  /// per payment, at which the stream's other payers paid a sum new to them
+  /// and their next payment the same to someone else (``handOnRate(leavingOut:)``:
+  /// how often honest people hand one new sum round, gifts, refunds, shares
+  /// of a prize), *s*′ widened to the band's spread. A payer with fewer than
+  /// ``Thresholds/minFanSenders`` payments before the window has no habit
+  /// to read: *P* is then at least the stream's rate of repeating a sum
+  /// (1 − ``PayerHabits/populationRate``), for the band may be its only
+  /// sum. The coincidence has chance
+  ///
+  /// ```text
+  /// p = C(n, k) · P^(k−1)   (the first payment is free: the band is its own)
+  /// ```
+  ///
+  /// and is held, its earlier payments revoked, when fewer than
+  /// ``Thresholds/fanAlpha`` such coincidences are expected among the
+  /// background's payments. The payment is kept as an anchor, so that money
+  /// its receivers pass on links to it (`IncrementalFlowCheck+Links.swift`).
+  ///
+  /// Honest money does this rarely where people keep to their sums: an
+  /// employer pays its wage monthly (routine pairs, a sum paid before), a
+  /// subscriber its fee. As for the fan-in, the check waits until the
+  /// stream has watched ``Thresholds/fanWarmUpSeconds`` before the fan-out's
+  /// first payment: until then a payer's habit is unknown, not absent.
+  /// Known limits (the scan's, and one more): a sum-keeper paying several
+  /// people a new sum once (presents for a family's children) is held where
+  /// few payers hand sums round; so is a new employer's first equal wage; a
+  /// payer that hands new sums round by habit (a treasurer's refunds) is
+  /// judged by the stream's rate, not its own, for the pre-filter keeps no
+  /// history of that; a fan-out slower than the window is not seen.
+  ///
+  /// - Complexity: O(*r*³) for the *r* ≤ ``Thresholds/fanMaxRead``
+  ///   payments out of *h* read (a band's distinct receivers counted per
+  ///   bottom), plus O(bins) per amount range looked up.
+  mutating func fanOut(
+    source h: Int32, target d: Int32, micros a: Int64, time: Int64, names: WindowedInterner,
+    into outcome: inout CheckOutcome
+  ) {
+    let windowStart = time.saturatingSubtracting(fanWindow)
+    let out = payouts.live(into: h)
+    guard a > 0, out.count + 1 >= thresholds.minFanSenders, out.count < thresholds.fanMaxRead,
+      time.saturatingSubtracting(firstPayment) >= fanWarmUp, !habits.paid(h, near: a, before: windowStart)
+    else { return }
+    var candidates = fanCandidates
+    candidates.removeAll(keepingCapacity: true)
+    defer { fanCandidates = candidates }
+    let read = payoutCandidates(of: h, holding: a, from: windowStart, to: time, into: &candidates)
+    guard Self.senders(in: candidates[...], besides: d) + 1 >= thresholds.minFanSenders else { return }
+    candidates.sort { $0.micros < $1.micros }
+    guard let band = bestBand(candidates, holding: a, from: d) else { return }
+    let members = candidates[band]
+    let first = members.reduce(time) { min($0, out[$1.index].time) }
+    guard first.saturatingSubtracting(firstPayment) >= fanWarmUp else { return }
+    var receivers = [d]
+    for c in members where !receivers.contains(c.source) { receivers.append(c.source) }
+    let low = min(a, members.first!.micros), high = max(a, members.last!.micros)
+    let log10E =
+      log10(Double(max(background.total, 1)))
+      + log10Chance(fanOutOf: h, to: d, members: members, band: low...high, receivers: receivers.count, read: read)
+    guard log10E <= log10(thresholds.fanAlpha) else { return }
+
+    let reason =
+      "fan-out: \(names[h]) paid \(receivers.count) receivers (\(Self.list(receivers.reversed(), names))) \(Self.format(low))–\(Self.format(high)) within \(String(format: "%.1f", Double(time - first) / 86_400)) days, a sum it did not pay before (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+    outcome.holdReasons.append(reason)
+    for c in members { revokeSeq(out[c.index].seq, from: h, to: c.source, reason: reason, outcome: &outcome) }
+    let amounts = (members.map(\.micros) + [a]).sorted()
+    let median = amounts[amounts.count / 2]
+    let spread = Double(max(high - median, median - low)) / Double(max(median, 1))
+    keepAnchor(from: h, to: d, payments: 1, micros: median, spread: spread, time: time)
+  }
+
+  /// log₁₀ *p* of a fan-out of `h`'s: the `members` (earlier payments,
+  /// indices into its payouts) and the payment to `d`, of amounts in
+  /// `band`, reaching `receivers` among `read` payments: see
+  /// ``fanOut(source:target:micros:time:names:into:)``.
+  func log10Chance(
+    fanOutOf h: Int32, to d: Int32, members: ArraySlice<FanCandidate>, band: ClosedRange<Int64>, receivers: Int,
+    read: Int
+  ) -> Double {
+    let out = payouts.live(into: h)
+    let q = share(of: band, excluding: members.reduce(0) { $0 + (out[$1.index].counted ? 0 : 1) })
+    // `s` counts sums within 1 %; a band spread wider is that much likelier.
+    let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: Self.spread(of: band))
+    // Its history: what it paid before the window that holds the members,
+    // but its payments withheld as parts of structures (a stack's layer is
+    // no habit).
+    let windowStart = members.reduce(Int64.max) { min($0, out[$1.index].time) }
+    let notHistory = out.reduce(0) { $0 + ($1.time >= windowStart || $1.withheld ? 1 : 0) }
+    let earlier = habits.history(of: h, from: band.lowerBound, to: band.upperBound, before: windowStart).payments
+    // A payer first seen less than a warm-up before it shows no monthly habit yet.
+    let watched = windowStart.saturatingSubtracting(habits.firstPaid[Int(h)]) >= fanWarmUp
+    let chance =
+      earlier - notHistory >= thresholds.minFanSenders && watched
+      ? max(
+        habits.share(
+          of: h, to: d, from: band.lowerBound, to: band.upperBound, background: max(q, ownShare(of: h, band: band)),
+          since: windowStart),
+        shared)
+      : max(q, shared, 1 - habits.populationRate)
+    return Self.log10Binomial(read, receivers) + Double(receivers - 1) * log10(max(chance, .leastNormalMagnitude))
+  }
+
+  /// The share of `band` that `h`'s own new sums take, read from its other
+  /// payouts kept (those outside the band): the part of them within a
+  /// factor of two either side of the band, spread evenly over that
+  /// stretch's logarithm. A payer of ever-new sums draws them from its own
+  /// range (a payroll's salaries, a shopper's prices), not the world's.
+  /// 0 with fewer than ``Thresholds/minFanSenders`` others to read.
+  func ownShare(of h: Int32, band: ClosedRange<Int64>) -> Double {
+    let low = Double(max(band.lowerBound, 1)), high = Double(max(band.upperBound, 1))
+    var (others, near) = (0, 0)
+    for p in payouts.live(into: h) where p.micros > 0 && !band.contains(p.micros) {
+      others += 1
+      if Double(p.micros) >= low / 2, Double(p.micros) <= 2 * high { near += 1 }
+    }
+    guard others >= thresholds.minFanSenders else { return 0 }
+    let width = max(log(high / low), 2 * AmountHabit.tolerance)
+    return min(1, Double(near) / Double(others) * width / (2 * log(2.0)))
+  }
+
+  /// *s* for judging a fan-out of `account`'s: of the payments that
+  /// followed their payer's last payment to someone else within the fan
+  /// window (``payoutPairs``), the share that repeated a sum new to it
+  /// (``handedOn``), leaving out those of `account`'s payouts still kept
+  /// (its own coincidences never excuse it), add-one smoothed: a rate per
+  /// payment, as the ν-term's is.
+  func handOnRate(leavingOut account: Int32) -> Double {
+    let kept = payouts.live(into: account)
+    var (pairs, shared) = (0, 0)
+    for (earlier, later) in zip(kept, kept.dropFirst()) where later.source != earlier.source {
+      pairs += 1
+      // Withheld or not (what the counts hold of its own pairs, and more,
+      // goes); new to the payer as far as its slots tell.
+      if AmountHabit.same(earlier.micros, later.micros),
+        !habits.paid(account, near: earlier.micros, before: earlier.time)
+      {
+        shared += 1
+      }
+    }
+    let totalPairs = max(payoutPairs - pairs, 0)
+    let totalShared = min(max(handedOn - shared, 0), totalPairs)
+    return (Double(totalShared) + 1) / (Double(totalPairs) + 2)
+  }
+
+  /// Notes, for *s* of a fan-out, a payment of `micros` from `source` to
+  /// `target` (`held` or not) about to join `source`'s payouts: whether it
+  /// followed its payer's last payment to someone else still kept, and
+  /// repeated that one's sum when the sum was new to the payer
+  /// (``PayerHabits/lastNew``), neither withheld.
+  mutating func notePayout(source: Int32, target: Int32, micros: Int64, held: Bool) {
+    guard let last = payouts.live(into: source).last, last.source != target else { return }
+    payoutPairs += 1
+    let newSum = habits.lastNew[Int(source)]
+    if newSum != 0, !last.withheld, !held, AmountHabit.same(newSum, micros) { handedOn += 1 }
+  }
+}

@@ -1,0 +1,152 @@
+import SignalGraph
+import Testing
+
+@testable import InlinePrefilter
+
+/// The fan-out of ``IncrementalFlowCheck`` (`IncrementalFlowCheck+FanOut.swift`):
+/// one account paying several receivers near-equal sums it does not usually
+/// pay is held at the payment that completes the coincidence, and its
+/// earlier payments revoked, however long ago within the fan window; the
+/// payer's own sum, a payer of ever-new sums within its own range, a world
+/// where people hand new sums round, a payer too new to have a habit and
+/// the stream's first month are not.
+@Suite("Prefilter fan-out")
+struct PrefilterFanOutTests: SumKeeperSuite {
+  /// `payer` paying `receivers` 777.77 (a sum no one in the background
+  /// pays), one every `every` days from day `start` on.
+  func fanOut(
+    from payer: String = "acct7", to receivers: [String], cents: Int64 = 77_777, start: Int64, every: Int64 = 2
+  ) -> [SignalEvent] {
+    receivers.enumerated().map { pay(payer, $1, cents, start * day + Int64($0) * every * day + 3_600) }
+  }
+
+  let mules = ["mule0", "mule1", "mule2", "mule3", "mule4", "mule5"]
+
+  func decided(_ events: [SignalEvent]) -> Prefilter {
+    var f = Prefilter()
+    for event in events { _ = f.decide(event) }
+    return f
+  }
+
+  @Test func aFanOutOfASumItsPayerDoesNotPayIsHeldAndItsEarlierPaymentsRevoked() {
+    var f = decided(SumKeeperStream.events())
+    let decisions = fanOut(to: mules, start: 41).map { f.decide($0) }
+    expectHeldOnceComplete(decisions, reason: { "fan-out: acct7 paid \($0) receivers (" }, holding: "777.77–777.77")
+    #expect(f.invariantViolation() == nil)
+  }
+
+  @Test func paymentsOlderThanTheRelayWindowAreRevokedInEveryList() {
+    // Nine days apart, the stream going on each day: at the third, the first
+    // is kept only in the fan window's lists (the payer's payouts, the
+    // payee's fan list).
+    let fan = fanOut(to: Array(mules.prefix(4)), start: 41, every: 9)
+    let days = (Int64(41)..<70).map { pay("acct\($0 % 50)", "acct\($0 % 50 + 1)", 10_000 + $0 % 50 * 163, $0 * day) }
+    var f = Prefilter()
+    var decisions: [Decision] = []
+    for event in SumKeeperStream.events(with: days + fan) {
+      let decision = f.decide(event)
+      if fan.contains(event) { decisions.append(decision) }
+    }
+    let held = decisions.firstIndex { $0.verdict == .hold }
+    #expect(held != nil)
+    guard let held else { return }
+    #expect(Set(decisions[held].revocations.map(\.seq)) == Set(decisions[..<held].map(\.seq)))
+    #expect(f.invariantViolation() == nil)
+  }
+
+  @Test func aPayerPayingItsOwnSumToManyIsAdmitted() {
+    // Six accounts that pay 250.00 to many from the stream's start (a fee, a wage).
+    let regulars = (0..<6).map { "regular\($0)" }
+    var habit: [SignalEvent] = []
+    for (r, regular) in regulars.enumerated() {
+      for k in Int64(0)..<6 {
+        habit.append(pay(regular, "acct\(Int64(r) * 40 + k)", 25_000, Int64(r) * 3_600 + k * 6 * day))
+      }
+    }
+    var f = decided(SumKeeperStream.events(with: habit))
+    for regular in regulars {
+      #expect(fanOut(from: regular, to: mules, cents: 25_000, start: 41).allSatisfy { f.decide($0).verdict == .admit })
+    }
+    // The same payer paying a sum new to it is a fan-out.
+    let fresh = fanOut(from: "regular0", to: mules.map { $0 + "b" }, start: 55)
+    #expect(fresh.contains { f.decide($0).verdict == .hold })
+  }
+
+  @Test func aPayerOfEverNewSumsIsReadAgainstItsOwnRange() {
+    // A payroll paying every day a new sum from 2 000.00 to 8 000.00 (far
+    // above the background's), each to another of its staff; from day 41,
+    // four of them happen to lie within 5 % of one another.
+    var state: UInt64 = 5
+    func next() -> Int64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int64(state >> 33)
+    }
+    var payroll: [SignalEvent] = []
+    for k in Int64(0)..<64 {
+      let cents = k >= 41 && k % 5 == 0 ? 410_000 + k * 100 : 200_000 + next() % 600_000
+      payroll.append(pay("payroll", "staff\(k)", cents, k * day + 7_200))
+    }
+    let decisions = SumKeeperStream.events(with: payroll).reduce(into: (Prefilter(), [Decision]())) {
+      $0.1.append($0.0.decide($1))
+    }
+    #expect(decisions.1.allSatisfy { $0.verdict == .admit })
+    // A sum well outside its range, paid to several, is a fan-out.
+    var f = decisions.0
+    #expect(fanOut(from: "payroll", to: mules, start: 64).contains { f.decide($0).verdict == .hold })
+  }
+
+  @Test func aFanOutIsWeighedAgainstHowOftenPayersHandANewSumRound() {
+    // Sixty givers, each week a new sum to the same four friends (presents, shares of a prize).
+    var presents: [SignalEvent] = []
+    for giver in Int64(0)..<60 {
+      for week in Int64(0)..<8 {
+        for friend in Int64(0)..<4 {
+          let t = week * 7 * day + giver * 600 + friend * 3_600
+          presents.append(pay("giver\(giver)", "friend\(giver)_\(friend)", 20_000 + giver * 211 + week * 1_000, t))
+        }
+      }
+    }
+    var shared = decided(SumKeeperStream.events(with: presents))
+    let four = Array(mules.prefix(4))
+    #expect(fanOut(to: four, start: 58).allSatisfy { shared.decide($0).verdict == .admit })
+    // Where everyone keeps to a sum of their own, four are not.
+    var kept = decided(SumKeeperStream.events())
+    #expect(fanOut(to: four, start: 41).contains { kept.decide($0).verdict == .hold })
+  }
+
+  @Test func aPayerFirstSeenLessThanAMonthBeforeHasNoHabitYet() {
+    // A newcomer's three payments of its own sum, then a new sum to six.
+    let own = (0..<3).map { pay("newcomer", "acct\($0)", 31_400, (30 + Int64($0)) * day) }
+    var f = decided(SumKeeperStream.events(with: own))
+    #expect(fanOut(from: "newcomer", to: mules, start: 41).allSatisfy { f.decide($0).verdict == .admit })
+  }
+
+  @Test func aFanOutWithinTheStreamsFirstMonthIsAdmitted() {
+    // Among shoppers, who seldom pay one sum twice, a payer with no history
+    // paying six people one sum is a fan-out once the stream has watched a
+    // month; before, how often people repeat a sum is not known yet.
+    let early = fanOut(from: "newcomer", to: mules, start: 20)
+    let late = fanOut(from: "latecomer", to: mules.map { $0 + "b" }, start: 45)
+    var f = Prefilter()
+    var decisions: [Decision] = []
+    for event in SumKeeperStream.events(with: early, keepingSums: false) { decisions.append(f.decide(event)) }
+    #expect(decisions.allSatisfy { $0.verdict == .admit })
+    #expect(late.contains { f.decide($0).verdict == .hold })
+  }
+
+  @Test func aPayerBusierThanItsPayoutsListIsNotRead() {
+    var configuration = PrefilterConfiguration()
+    configuration.flows.fanMaxRead = 4
+    var f = Prefilter(configuration: configuration)
+    for event in SumKeeperStream.events() { _ = f.decide(event) }
+    // Four payments out of acct7 within the window fill its list.
+    for k in Int64(0)..<4 { _ = f.decide(pay("acct7", "shop\(k)", 500 + k * 1_000, 40 * day + k * 600)) }
+    #expect(fanOut(to: mules, start: 41).allSatisfy { f.decide($0).verdict == .admit })
+    #expect(f.invariantViolation() == nil)
+  }
+
+  @Test func aFanOutSurvivesACheckpoint() throws {
+    var f = decided(SumKeeperStream.events())
+    #expect(try decidedAcrossACheckpoint(&f, fanOut(to: mules, start: 41)).contains { $0.verdict == .hold })
+  }
+}

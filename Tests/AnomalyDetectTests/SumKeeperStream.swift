@@ -1,0 +1,94 @@
+import SignalGraph
+import Testing
+
+@testable import InlinePrefilter
+
+/// A payment stream built for the pre-filter's fan tests: forty days of
+/// payments among 300 accounts (`acct0` to `acct299`) that each keep to a
+/// sum of their own (100.00 to 600.00), as AMLSim's do, or are shoppers
+/// paying a new sum in that range each time, with other payments
+/// interleaved by time.
+enum SumKeeperStream {
+  static let t0: Int64 = 1_767_225_600
+  static let day: Int64 = 86_400
+
+  /// A payment of `cents` from `s` to `d`, `t` seconds into the stream.
+  static func pay(_ s: String, _ d: String, _ cents: Int64, _ t: Int64) -> SignalEvent {
+    .payment(id: "p", source: s, target: d, amount: Amount(micros: cents * 10_000), time: t0 + t)
+  }
+
+  /// The background (of sum-keepers, or of shoppers when `keepingSums` is
+  /// false) with `extra` interleaved, sorted by time (ties keep the
+  /// background first).
+  static func events(with extra: [SignalEvent] = [], keepingSums: Bool = true) -> [SignalEvent] {
+    var state: UInt64 = 11
+    func next() -> Int64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int64(state >> 33)
+    }
+    var events: [(time: Int64, event: SignalEvent)] = []
+    for i in Int64(0)..<4_000 {
+      let t = i * 40 * day / 4_000
+      let payer = next() % 300
+      var payee = next() % 300
+      if payee == payer { payee = (payee + 1) % 300 }
+      let cents = keepingSums ? 10_000 + payer * 163 % 50_000 : 10_000 + next() % 50_000
+      events.append((t, pay("acct\(payer)", "acct\(payee)", cents, t)))
+    }
+    for event in extra { events.append((time(event) - t0, event)) }
+    return events.sorted { $0.time < $1.time }.map(\.event)
+  }
+
+  /// The time of a payment (0 for other events).
+  static func time(_ event: SignalEvent) -> Int64 {
+    guard case let .payment(_, _, _, _, time) = event else { return 0 }
+    return time
+  }
+}
+
+/// A suite that builds payments on ``SumKeeperStream``'s clock.
+protocol SumKeeperSuite {}
+
+extension SumKeeperSuite {
+  /// A day, in seconds.
+  var day: Int64 { SumKeeperStream.day }
+
+  /// ``SumKeeperStream/pay(_:_:_:_:)``.
+  func pay(_ s: String, _ d: String, _ cents: Int64, _ t: Int64) -> SignalEvent {
+    SumKeeperStream.pay(s, d, cents, t)
+  }
+
+  /// Expects `decisions`, a structure's payments in order, admitted until
+  /// the third or a later one completes it, that one held with the earlier
+  /// ones revoked, for a reason starting `prefix(n)` (`n` the payments so
+  /// far) and holding `detail`, and the later ones held, joining it.
+  func expectHeldOnceComplete(
+    _ decisions: [Decision], reason prefix: (Int) -> String, holding detail: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let first = decisions.firstIndex { $0.verdict == .hold }
+    #expect(first != nil && first! >= 2, sourceLocation: sourceLocation)  // never fewer than three
+    guard let first else { return }
+    #expect(decisions[..<first].allSatisfy { $0.verdict == .admit }, sourceLocation: sourceLocation)
+    #expect(
+      decisions[first].revocations.map(\.seq) == decisions[..<first].map(\.seq), sourceLocation: sourceLocation)
+    let reason = decisions[first].reasons.first ?? ""
+    #expect(reason.hasPrefix(prefix(first + 1)), "\(reason)", sourceLocation: sourceLocation)
+    #expect(reason.contains(detail), "\(reason)", sourceLocation: sourceLocation)
+    #expect(decisions[(first + 1)...].allSatisfy { $0.verdict == .hold }, sourceLocation: sourceLocation)
+  }
+
+  /// Decides `events` with `f` after the first two, and with a copy
+  /// restored from `f`'s checkpoint taken there: expects the copy
+  /// consistent and deciding as `f` does; returns the copy's decisions.
+  func decidedAcrossACheckpoint(
+    _ f: inout Prefilter, _ events: [SignalEvent], sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> [Decision] {
+    for event in events.prefix(2) { _ = f.decide(event) }
+    var restored = try Prefilter(configuration: f.configuration, checkpoint: f.checkpoint())
+    #expect(restored.invariantViolation() == nil, sourceLocation: sourceLocation)
+    let rest = events.dropFirst(2).map { restored.decide($0) }
+    #expect(rest == events.dropFirst(2).map { f.decide($0) }, sourceLocation: sourceLocation)
+    return rest
+  }
+}
