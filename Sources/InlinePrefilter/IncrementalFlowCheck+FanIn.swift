@@ -130,14 +130,14 @@ extension IncrementalFlowCheck {
   /// The most a fan-in's band's top may be of its bottom: 1 + 2 · ``Thresholds/fanTolerance``.
   var fanBandRatio: Double { 1 + 2 * thresholds.fanTolerance }
 
-  /// A payment into a fan-in's payee whose sum a band with the payment
-  /// decided could hold.
+  /// A payment into a fan-in's payee (or out of a fan-out's payer) whose
+  /// sum a band with the payment decided could hold.
   struct FanCandidate {
     /// Its sum, in micro-units.
     var micros: Int64
-    /// Its payer.
+    /// Its counterpart: the payer of a payment in, the payee of one out.
     var source: Int32
-    /// Its index in the payee's fan list.
+    /// Its index in the list read (the payee's fan list, the payer's payouts).
     var index: Int
   }
 

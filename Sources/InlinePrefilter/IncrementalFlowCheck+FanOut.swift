@@ -20,22 +20,27 @@ extension IncrementalFlowCheck {
   /// among them). Each payment after the first lands in the band with chance
   ///
   /// ```text
-  /// P = max(ν · q + (1 − ν) · c / m,  s′)
+  /// P = max(ν · max(q, o) + (1 − ν) · c / m,  s′)
   /// ```
   ///
   /// *h*'s own habit (``PayerHabits/share(of:to:from:to:background:passedOn:since:)``:
   /// *c* of its *m* payments in the band, *ν* its rate of new sums, the
   /// band's sums first paid in the window left out: the fan-out's own),
   /// *q* the background's share of the band (not counting the band's own
-  /// payments, nor those withheld as parts of structures), and *s* the rate,
+  /// payments, nor those withheld as parts of structures), *o* *h*'s own
+  /// payments' share near the band (``ownShare(of:band:)``: a payer of
+  /// ever-new sums draws them from its own range), and *s* the rate,
   /// per payment, at which the stream's other payers paid a sum new to them
   /// and their next payment the same to someone else (``handOnRate(leavingOut:)``:
   /// how often honest people hand one new sum round, gifts, refunds, shares
   /// of a prize), *s*′ widened to the band's spread. A payer with fewer than
-  /// ``Thresholds/minFanSenders`` payments before the window has no habit
-  /// to read: *P* is then at least the stream's rate of repeating a sum
-  /// (1 − ``PayerHabits/populationRate``), for the band may be its only
-  /// sum. The coincidence has chance
+  /// ``Thresholds/minFanSenders`` payments before the window (its payments
+  /// withheld as parts of structures not counted), or first seen less than
+  /// ``Thresholds/fanWarmUpSeconds`` before it (``PayerHabits/firstPaid``:
+  /// a month, to have seen its monthly habits once), has no habit to read:
+  /// *P* is then max(*q*, *s*′, 1 − ``PayerHabits/populationRate``), the
+  /// last the stream's rate of repeating a sum, for the band may be its
+  /// only sum. The coincidence has chance
   ///
   /// ```text
   /// p = C(n, k) · P^(k−1)   (the first payment is free: the band is its own)
@@ -85,7 +90,8 @@ extension IncrementalFlowCheck {
     let low = min(a, members.first!.micros), high = max(a, members.last!.micros)
     let log10E =
       log10(Double(max(background.total, 1)))
-      + log10Chance(fanOutOf: h, to: d, members: members, band: low...high, receivers: receivers.count, read: read)
+      + log10Chance(
+        fanOutOf: h, to: d, members: members, band: low...high, receivers: receivers.count, read: read, began: first)
     guard log10E <= log10(thresholds.fanAlpha) else { return }
 
     let reason =
@@ -99,62 +105,71 @@ extension IncrementalFlowCheck {
   }
 
   /// log₁₀ *p* of a fan-out of `h`'s: the `members` (earlier payments,
-  /// indices into its payouts) and the payment to `d`, of amounts in
-  /// `band`, reaching `receivers` among `read` payments: see
-  /// ``fanOut(source:target:micros:time:names:into:)``.
+  /// indices into its payouts, the first of them at `began`) and the
+  /// payment to `d`, of amounts in `band`, reaching `receivers` among
+  /// `read` payments: see ``fanOut(source:target:micros:time:names:into:)``.
   func log10Chance(
     fanOutOf h: Int32, to d: Int32, members: ArraySlice<FanCandidate>, band: ClosedRange<Int64>, receivers: Int,
-    read: Int
+    read: Int, began: Int64
   ) -> Double {
     let out = payouts.live(into: h)
     let q = share(of: band, excluding: members.reduce(0) { $0 + (out[$1.index].counted ? 0 : 1) })
     // `s` counts sums within 1 %; a band spread wider is that much likelier.
     let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: Self.spread(of: band))
-    // Its history: what it paid before the window that holds the members,
-    // but its payments withheld as parts of structures (a stack's layer is
-    // no habit).
-    let windowStart = members.reduce(Int64.max) { min($0, out[$1.index].time) }
-    let notHistory = out.reduce(0) { $0 + ($1.time >= windowStart || $1.withheld ? 1 : 0) }
-    let earlier = habits.history(of: h, from: band.lowerBound, to: band.upperBound, before: windowStart).payments
+    // Its history: what it paid before the fan-out began, but its payments
+    // withheld as parts of structures (a stack's layer is no habit).
+    let notHistory = out.reduce(0) { $0 + ($1.time >= began || $1.withheld ? 1 : 0) }
+    let earlier = habits.history(of: h, from: band.lowerBound, to: band.upperBound, before: began).payments
     // A payer first seen less than a warm-up before it shows no monthly habit yet.
-    let watched = windowStart.saturatingSubtracting(habits.firstPaid[Int(h)]) >= fanWarmUp
+    let watched = began.saturatingSubtracting(habits.firstPaid[Int(h)]) >= fanWarmUp
     let chance =
       earlier - notHistory >= thresholds.minFanSenders && watched
       ? max(
         habits.share(
-          of: h, to: d, from: band.lowerBound, to: band.upperBound, background: max(q, ownShare(of: h, band: band)),
-          since: windowStart),
+          of: h, to: d, from: band.lowerBound, to: band.upperBound,
+          background: max(q, ownShare(of: h, band: band, before: began)), since: began),
         shared)
       : max(q, shared, 1 - habits.populationRate)
     return Self.log10Binomial(read, receivers) + Double(receivers - 1) * log10(max(chance, .leastNormalMagnitude))
   }
 
-  /// The share of `band` that `h`'s own new sums take, read from its other
-  /// payouts kept (those outside the band): the part of them within a
-  /// factor of two either side of the band, spread evenly over that
-  /// stretch's logarithm. A payer of ever-new sums draws them from its own
-  /// range (a payroll's salaries, a shopper's prices), not the world's.
-  /// 0 with fewer than ``Thresholds/minFanSenders`` others to read.
-  func ownShare(of h: Int32, band: ClosedRange<Int64>) -> Double {
+  /// The share of `band` that `h`'s own new sums take, read from its
+  /// payouts kept outside the band and not withheld: the part of them
+  /// within a factor of two either side of the band, spread evenly over
+  /// that stretch's logarithm. A payer of ever-new sums draws them from its
+  /// own range (a payroll's salaries, a shopper's prices), not the world's.
+  /// Those paid before the fan-out, `before`, are read when there are at
+  /// least ``Thresholds/minFanSenders`` (what it pays alongside the fan-out
+  /// must not excuse it); else all kept (a fan-out spread over the whole
+  /// window leaves none before it: padding the window with payments near
+  /// the band then excuses it, a known limit). 0 with fewer than that to read.
+  func ownShare(of h: Int32, band: ClosedRange<Int64>, before: Int64) -> Double {
     let low = Double(max(band.lowerBound, 1)), high = Double(max(band.upperBound, 1))
-    var (others, near) = (0, 0)
-    for p in payouts.live(into: h) where p.micros > 0 && !band.contains(p.micros) {
-      others += 1
-      if Double(p.micros) >= low / 2, Double(p.micros) <= 2 * high { near += 1 }
+    func read(before: Int64) -> (others: Int, near: Int) {
+      var (others, near) = (0, 0)
+      for p in payouts.live(into: h) where p.time < before && !p.withheld && p.micros > 0 && !band.contains(p.micros) {
+        others += 1
+        if Double(p.micros) >= low / 2, Double(p.micros) <= 2 * high { near += 1 }
+      }
+      return (others, near)
     }
-    guard others >= thresholds.minFanSenders else { return 0 }
+    var kept = read(before: before)
+    if kept.others < thresholds.minFanSenders { kept = read(before: .max) }
+    guard kept.others >= thresholds.minFanSenders else { return 0 }
     let width = max(log(high / low), 2 * AmountHabit.tolerance)
-    return min(1, Double(near) / Double(others) * width / (2 * log(2.0)))
+    return min(1, Double(kept.near) / Double(kept.others) * width / (2 * log(2.0) + width))
   }
 
   /// *s* for judging a fan-out of `account`'s: of the payments that
   /// followed their payer's last payment to someone else within the fan
   /// window (``payoutPairs``), the share that repeated a sum new to it
   /// (``handedOn``), leaving out those of `account`'s payouts still kept
-  /// (its own coincidences never excuse it), add-one smoothed: a rate per
-  /// payment, as the ν-term's is.
+  /// (its own coincidences of the last 25 days never excuse it; withheld
+  /// pairs too, which may leave out a little more than it put in),
+  /// add-one smoothed: a rate per payment, as the ν-term's is.
   func handOnRate(leavingOut account: Int32) -> Double {
-    let kept = payouts.live(into: account)
+    // A payer past ``AmountHabit/maxRead`` counted no more pairs.
+    let kept = habits.counts(account) ? payouts.live(into: account) : []
     var (pairs, shared) = (0, 0)
     for (earlier, later) in zip(kept, kept.dropFirst()) where later.source != earlier.source {
       pairs += 1
@@ -172,12 +187,15 @@ extension IncrementalFlowCheck {
   }
 
   /// Notes, for *s* of a fan-out, a payment of `micros` from `source` to
-  /// `target` (`held` or not) about to join `source`'s payouts: whether it
+  /// `target` (`held` or not) about to join `source`'s payouts, when the
+  /// payer's rates count it (``PayerHabits/counts(_:)``): whether it
   /// followed its payer's last payment to someone else still kept, and
   /// repeated that one's sum when the sum was new to the payer
-  /// (``PayerHabits/lastNew``), neither withheld.
+  /// (``PayerHabits/lastNew``), neither withheld. A fan-out's own second
+  /// payment counts as handing on before the fan-out is held, and stays
+  /// counted: over a stream, a handful among many.
   mutating func notePayout(source: Int32, target: Int32, micros: Int64, held: Bool) {
-    guard let last = payouts.live(into: source).last, last.source != target else { return }
+    guard habits.counts(source), let last = payouts.live(into: source).last, last.source != target else { return }
     payoutPairs += 1
     let newSum = habits.lastNew[Int(source)]
     if newSum != 0, !last.withheld, !held, AmountHabit.same(newSum, micros) { handedOn += 1 }

@@ -81,9 +81,10 @@ extension IncrementalFlowCheck {
     let windowStart = time.saturatingSubtracting(relayWindow)
     guard a > 0, !habits.paid(h, near: a, before: windowStart) else { return }
     let out = payouts.live(into: h)
-    // The payouts keep a fan window: a full list whose oldest lies within the relay window is a busier payer.
-    guard out.count + 1 >= thresholds.minFanSenders,
-      out.count < thresholds.fanMaxRead || out.first!.time < windowStart,
+    // The payouts keep a fan window; a hub's are those of the relay window
+    // (all kept, unless it paid out more than the list holds: a busier payer).
+    let kept = out.reduce(0) { $0 + ($1.time >= windowStart ? 1 : 0) }
+    guard kept + 1 >= thresholds.minFanSenders, kept < thresholds.fanMaxRead,
       fanLists.live(into: h).count >= thresholds.minFanSenders
     else { return }
     countWindow(of: h, at: time)

@@ -219,9 +219,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// and those where the later, from another sender, repeated the earlier's
   /// sum, neither withheld (``repeatsSum(_:_:_:held:)``): a fan-in's *s*.
   var consecutiveReceipts = 0, sharedReceipts = 0
-  /// Over the stream, the payments that followed their payer's last payment
-  /// to another payee, and those that repeated its sum when that was new
-  /// to the payer, neither withheld (``notePayout(source:target:micros:held:)``):
+  /// Over the stream, the payments counted in their payer's rates that
+  /// followed its last payment to another payee (withheld or not), and
+  /// those among them that repeated its sum when that was new to the
+  /// payer, neither withheld (``notePayout(source:target:micros:held:)``):
   /// a fan-out's *s*.
   var payoutPairs = 0, handedOn = 0
   /// The time of the stream's first payment (`Int64.max` before one), set
@@ -654,8 +655,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
 
   // MARK: State
 
-  /// Drops payments older than the relay window and held transfers older
-  /// than the link window everywhere, and clears the background's expired
+  /// Drops payments older than their lists' windows (the relay window's, or
+  /// the fan window's) and held transfers older than the link window everywhere, and clears the background's expired
   /// epochs (bounded memory).
   mutating func evict(now: Int64) {
     background.advance(to: now)
@@ -720,6 +721,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts else {
       return "shared receipts outnumber receipts"
     }
+    guard handedOn >= 0, handedOn <= payoutPairs else { return "sums handed on outnumber the payments counted" }
     guard fanLists.dropped.isEmpty else { return "payments left the fan lists unread" }
     for a in recent.lists.indices where a < fanLists.lists.count {
       for payment in recent.live(into: Int32(a)) {

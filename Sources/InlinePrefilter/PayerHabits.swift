@@ -192,6 +192,14 @@ struct PayerHabits: Sendable {
     return Int(slots[s].count)
   }
 
+  /// Whether `payer`'s next payment counts in the rates (as
+  /// ``record(from:to:micros:at:)`` counts it): it paid before, and fewer
+  /// than ``AmountHabit/maxRead`` of its later payments were counted.
+  func counts(_ payer: Int32) -> Bool {
+    let a = Int(payer)
+    return a < payments.count && payments[a] > 0 && Int(later[a]) < AmountHabit.maxRead
+  }
+
   /// *r* (``AmountHabit/populationRate(newAmounts:later:)``) over every account.
   var populationRate: Double { AmountHabit.populationRate(newAmounts: newTotal, later: laterTotal) }
 
@@ -246,10 +254,12 @@ struct PayerHabits: Sendable {
   }
 
   /// Whether an account's counts are possible: its rate's counts within its
-  /// payments and ``AmountHabit/maxRead``, its slots within its payments.
+  /// payments and ``AmountHabit/maxRead``, its slots within its payments, a
+  /// first payment's time exactly when it paid.
   private func isPossible(_ a: Int) -> Bool {
     let own = slots[a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount]
     return payments[a] >= 0 && later[a] >= 0 && newAmounts[a] >= 0 && newAmounts[a] <= later[a]
+      && (payments[a] == 0) == (firstPaid[a] == .max)
       && Int(later[a]) <= min(max(Int(payments[a]) - 1, 0), AmountHabit.maxRead)
       && own.allSatisfy { $0.count >= 0 && $0.micros >= 0 && $0.payee >= -1 && Int($0.payee) < payments.count }
       && own.reduce(0, { $0 + Int($1.count) }) <= Int(payments[a])

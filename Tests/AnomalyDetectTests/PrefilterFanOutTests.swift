@@ -89,7 +89,7 @@ struct PrefilterFanOutTests: SumKeeperSuite {
     let decisions = SumKeeperStream.events(with: payroll).reduce(into: (Prefilter(), [Decision]())) {
       $0.1.append($0.0.decide($1))
     }
-    #expect(decisions.1.allSatisfy { $0.verdict == .admit })
+    #expect(decisions.1.allSatisfy { $0.verdict == .admit }, "\(decisions.1.flatMap(\.reasons))")
     // A sum well outside its range, paid to several, is a fan-out.
     var f = decisions.0
     #expect(fanOut(from: "payroll", to: mules, start: 64).contains { f.decide($0).verdict == .hold })
@@ -106,12 +106,38 @@ struct PrefilterFanOutTests: SumKeeperSuite {
         }
       }
     }
-    var shared = decided(SumKeeperStream.events(with: presents))
+    var shared = Prefilter()
+    let givers = SumKeeperStream.events(with: presents).map { shared.decide($0) }
+    #expect(givers.allSatisfy { $0.verdict == .admit })
     let four = Array(mules.prefix(4))
     #expect(fanOut(to: four, start: 58).allSatisfy { shared.decide($0).verdict == .admit })
     // Where everyone keeps to a sum of their own, four are not.
     var kept = decided(SumKeeperStream.events())
     #expect(fanOut(to: four, start: 41).contains { kept.decide($0).verdict == .hold })
+  }
+
+  @Test func whatAPayerPaysAlongsideAFanOutDoesNotExcuseIt() {
+    // acct7 pays four mules 777.77 and, in its first three days, twelve shops
+    // sums from 400.00 to 1 500.00: its own range, read from before the
+    // fan-out began, holds none of them.
+    let fan = fanOut(to: Array(mules.prefix(4)), start: 41, every: 3)
+    let shops = (0..<12).map { pay("acct7", "shop\($0)", 40_000 + Int64($0) * 9_500, 41 * day + Int64($0) * day / 4) }
+    var f = Prefilter()
+    var decisions: [Decision] = []
+    for event in SumKeeperStream.events(with: fan + shops) {
+      let decision = f.decide(event)
+      if fan.contains(event) { decisions.append(decision) }
+    }
+    #expect(decisions.contains { $0.verdict == .hold })
+  }
+
+  @Test func aPayerPastTheReadLimitCountsNoMorePairs() throws {
+    // One payer paying 300 times, each to another payee: its rates count
+    // its payments after the first up to the read limit, and so do the pairs.
+    var f = Prefilter()
+    for k in Int64(0)..<300 { _ = f.decide(pay("busy", "payee\(k)", 1_000 + k, k * 3_600)) }
+    let flows = try #require(f.check(IncrementalFlowCheck.self))
+    #expect(flows.payoutPairs == AmountHabit.maxRead)
   }
 
   @Test func aPayerFirstSeenLessThanAMonthBeforeHasNoHabitYet() {

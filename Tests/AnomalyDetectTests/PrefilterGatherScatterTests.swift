@@ -214,6 +214,18 @@ struct PrefilterGatherScatterTests {
     #expect(positions.contains { (decisions[$0].reasons.first ?? "").hasPrefix("gather-scatter") })
   }
 
+  @Test func payoutsOlderThanTheRelayWindowReadNoHubsWindow() throws {
+    // A hub gathered and paid out 18 to 20 days ago; its payouts are kept
+    // (the fan window's) but are no payments out of its relay window, so
+    // paying again now reads no window of it.
+    let old = gather(senders, into: "hub", gathered, day: 30) + scatter("hub", to: receivers, scattered, day: 30)
+    var f = Prefilter()
+    for event in world(days: 50, with: old).map(\.event) { _ = f.decide(event) }
+    let counted = try #require(f.check(IncrementalFlowCheck.self)).gatherWindows
+    _ = f.decide(pay("hub", "acct5", 12_345, 50 * day))
+    #expect(try #require(f.check(IncrementalFlowCheck.self)).gatherWindows == counted)
+  }
+
   @Test func aGatherScatterSurvivesACheckpoint() throws {
     // Cut after two payments out: the hub's list of payments out carries them.
     let out = scatter("hub", to: receivers, scattered, day: 52)
