@@ -200,11 +200,7 @@ extension IncrementalFlowCheck {
     // The background's share, not counting the band's own earlier payments
     // (those the withheld amounts count are not counted already).
     let q = share(of: band, excluding: members.reduce(0) { $0 + (list[$1.index].counted ? 0 : 1) })
-    // `s` counts sums within 1 %; a band spread wider is that much likelier.
-    let floor = max(q, AmountHabit.widened(sharedReceiptRate(leavingOut: target), toSpread: Self.spread(of: band)))
-    // The payee's habit of the band before its fan list.
-    let before = receipts.count(of: target, from: band.lowerBound, to: band.upperBound)
-    let habit = AmountHabit.shrunk(before.inRange, of: before.all, towards: floor)
+    let (floor, habit) = receiptChances(into: target, band: band, share: q)
     // Every sender's chance but the least likely one's, from its habits
     // before the fan-in `began`.
     var sum = 0.0, least = 0.0
@@ -218,6 +214,18 @@ extension IncrementalFlowCheck {
       least = min(least, chance)
     }
     return Self.log10Binomial(read, senders.count) + sum - least
+  }
+
+  /// max(*q*, *s*′) and *H* of a fan-in's (see ``fanIn(source:target:micros:time:names:into:)``)
+  /// into `target`, `q` the background's share of `band`: the least chance
+  /// that a sender's payment into `target` lies in the band (`floor`), and
+  /// `target`'s habit of receiving the band before its fan list, shrunk
+  /// towards it (`habit`).
+  func receiptChances(into target: Int32, band: ClosedRange<Int64>, share q: Double) -> (floor: Double, habit: Double) {
+    // `s` counts sums within 1 %; a band spread wider is that much likelier.
+    let floor = max(q, AmountHabit.widened(sharedReceiptRate(leavingOut: target), toSpread: Self.spread(of: band)))
+    let before = receipts.count(of: target, from: band.lowerBound, to: band.upperBound)
+    return (floor, AmountHabit.shrunk(before.inRange, of: before.all, towards: floor))
   }
 
   /// The background's share of `band` (of exactly its one sum when it has

@@ -114,23 +114,32 @@ extension IncrementalFlowCheck {
   ) -> Double {
     let out = payouts.live(into: h)
     let q = share(of: band, excluding: members.reduce(0) { $0 + (out[$1.index].counted ? 0 : 1) })
+    let chance = repeatChance(of: h, to: d, band: band, share: q, began: began)
+    return Self.log10Binomial(read, receivers) + Double(receivers - 1) * log10(max(chance, .leastNormalMagnitude))
+  }
+
+  /// *P* of a fan-out's (see ``fanOut(source:target:micros:time:names:into:)``):
+  /// the chance that `h`'s payment to `d` lies in `band` again, by chance,
+  /// once its payments in the band began, at `began`, `q` the background's
+  /// share of the band: what `h`'s habit before then says, or where it
+  /// has none, the stream's rates.
+  func repeatChance(of h: Int32, to d: Int32, band: ClosedRange<Int64>, share q: Double, began: Int64) -> Double {
     // `s` counts sums within 1 %; a band spread wider is that much likelier.
     let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: Self.spread(of: band))
     // Its history: what it paid before the fan-out began, but its payments
     // withheld as parts of structures (a stack's layer is no habit).
-    let notHistory = out.reduce(0) { $0 + ($1.time >= began || $1.withheld ? 1 : 0) }
+    let notHistory = payouts.live(into: h).reduce(0) { $0 + ($1.time >= began || $1.withheld ? 1 : 0) }
     let earlier = habits.history(of: h, from: band.lowerBound, to: band.upperBound, before: began).payments
     // A payer first seen less than a warm-up before it shows no monthly habit yet.
     let watched = began.saturatingSubtracting(habits.firstPaid[Int(h)]) >= fanWarmUp
-    let chance =
-      earlier - notHistory >= thresholds.minFanSenders && watched
-      ? max(
-        habits.share(
-          of: h, to: d, from: band.lowerBound, to: band.upperBound,
-          background: max(q, ownShare(of: h, band: band, before: began)), since: began),
-        shared)
-      : max(q, shared, 1 - habits.populationRate)
-    return Self.log10Binomial(read, receivers) + Double(receivers - 1) * log10(max(chance, .leastNormalMagnitude))
+    guard earlier - notHistory >= thresholds.minFanSenders, watched else {
+      return max(q, shared, 1 - habits.populationRate)
+    }
+    return max(
+      habits.share(
+        of: h, to: d, from: band.lowerBound, to: band.upperBound,
+        background: max(q, ownShare(of: h, band: band, before: began)), since: began),
+      shared)
   }
 
   /// The share of `band` that `h`'s own new sums take, read from its

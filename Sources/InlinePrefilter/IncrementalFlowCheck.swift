@@ -57,6 +57,9 @@ import SignalGraph
 ///   near-equal sums from several senders and now has paid about their sum
 ///   on to several others in near-equal sums
 ///   (`IncrementalFlowCheck+GatherScatter.swift`).
+/// - **Bipartite.** A payment that makes two payers, each off its own
+///   habit, paying the same two or more accounts near-equal sums within
+///   days: a stack's layer (`IncrementalFlowCheck+Bipartite.swift`).
 /// - **Links.** A payment of the amount of a transfer held within weeks
 ///   that shares an account with it: into the same payee from another
 ///   sender (a fan-in), out of the held transfer's payee (money passed on),
@@ -90,7 +93,9 @@ import SignalGraph
 ///   O(bins) per amount range looked up, for a gather-scatter O(*r*³) for
 ///   the *r* ≤ ``Thresholds/fanMaxRead`` payments out of and into the payer
 ///   read, for a fan-out O(*r*³) for the *r* ≤ ``Thresholds/fanMaxRead``
-///   payments out of the payer read; memory is the payments of the last
+///   payments out of the payer read, for a bipartite block O(*r*² · *k*)
+///   for the *r* payments into the payee and out of each payer read;
+///   memory is the payments of the last
 ///   relay window (listed under their payee), those of the fan window
 ///   (at most ``Thresholds/fanMaxRead`` per payee, and as many per
 ///   payer), a few sums per payer and per
@@ -225,6 +230,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// payer, neither withheld (``notePayout(source:target:micros:held:)``):
   /// a fan-out's *s*.
   var payoutPairs = 0, handedOn = 0
+  /// Over the stream, from a fan warm-up after its first payment on, the
+  /// payments read for squares and the squares they closed
+  /// (``countSquares(source:target:time:)``): a bipartite block's *K̄*.
+  var squarePayments = 0, squares = 0
   /// The time of the stream's first payment (`Int64.max` before one), set
   /// once (a payment dated earlier later on does not move it): an account's
   /// receipts are watched from then on, so a fan-in is judged only once the
@@ -307,6 +316,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
       }
       if outcome.holdReasons.isEmpty {
         fanOut(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+      }
+      if countSquares(source: source, target: target, time: time) > 0, outcome.holdReasons.isEmpty {
+        bipartite(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       }
     }
     if source != target, !structure.isEmpty {
@@ -722,6 +734,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       return "shared receipts outnumber receipts"
     }
     guard handedOn >= 0, handedOn <= payoutPairs else { return "sums handed on outnumber the payments counted" }
+    guard squarePayments >= 0, squares >= 0 else { return "a negative count of squares" }
     guard fanLists.dropped.isEmpty else { return "payments left the fan lists unread" }
     for a in recent.lists.indices where a < fanLists.lists.count {
       for payment in recent.live(into: Int32(a)) {
@@ -777,6 +790,8 @@ extension IncrementalFlowCheck {
     writer.write(windowCounted)
     writer.write(payoutPairs)
     writer.write(handedOn)
+    writer.write(squarePayments)
+    writer.write(squares)
   }
 
   /// Restores the state written by ``write(to:)``.
@@ -799,8 +814,10 @@ extension IncrementalFlowCheck {
     windowCounted = try reader.readArray(Int64.self)
     payoutPairs = try reader.read(Int.self)
     handedOn = try reader.read(Int.self)
+    squarePayments = try reader.read(Int.self)
+    squares = try reader.read(Int.self)
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts, gatherWindows >= 0,
-      handedOn >= 0, handedOn <= payoutPairs,
+      handedOn >= 0, handedOn <= payoutPairs, squarePayments >= 0, squares >= 0,
       windowCounted.count <= recent.lists.count
     else { throw .malformed }
     // Withheld amounts the background does not hold would make amounts look rarer than any stream could.

@@ -39,8 +39,9 @@ enum PrefilterCheckpoint {
   /// counts of the flows' fan-in; 11: each payer-habit slot keeps when its sum was first paid;
   /// 12: the flows' payments out per payer, the payer habits' repeats of new sums, and the
   /// gather-scatter windows counted; 13: the flows' hand-on counts of a fan-out, payments
-  /// out kept for the fan window, and when each payer first paid.)
-  static let version = 13
+  /// out kept for the fan window, and when each payer first paid; 14: the flows' counts
+  /// of squares, for a bipartite block.)
+  static let version = 14
 
   /// Where ``version`` lies in a checkpoint's bytes.
   static let versionBytes = 0..<MemoryLayout<Int>.size

@@ -22,12 +22,6 @@ struct PrefilterFanOutTests: SumKeeperSuite {
 
   let mules = ["mule0", "mule1", "mule2", "mule3", "mule4", "mule5"]
 
-  func decided(_ events: [SignalEvent]) -> Prefilter {
-    var f = Prefilter()
-    for event in events { _ = f.decide(event) }
-    return f
-  }
-
   @Test func aFanOutOfASumItsPayerDoesNotPayIsHeldAndItsEarlierPaymentsRevoked() {
     var f = decided(SumKeeperStream.events())
     let decisions = fanOut(to: mules, start: 41).map { f.decide($0) }

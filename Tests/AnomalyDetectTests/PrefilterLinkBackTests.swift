@@ -132,8 +132,9 @@ struct PrefilterLinkBackTests {
   }
 
   @Test func anOutsiderPaidSeveralOfAStructuresAccountsItsSumIsRevokedWhenItIsHeld() {
-    // The senders paid one account 770.00 about days before they paid the hub.
-    let paid = zip(senders.prefix(3), [77_000, 77_120, 76_900] as [Int64]).enumerated().map {
+    // The receivers paid one account 740.00 about days before the hub paid
+    // them (no square: no two of them paid another account alike).
+    let paid = zip(receivers.prefix(3), [74_000, 74_100, 73_900] as [Int64]).enumerated().map {
       pay($1.0, "acct62", $1.1, 46 * day + Int64($0) * 3_600)
     }
     let (before, held, background) = decide(paid)
@@ -142,8 +143,36 @@ struct PrefilterLinkBackTests {
     for payment in before {
       let reason = revoked[payment.seq] ?? "not revoked"
       #expect(reason.hasPrefix("joined: 3 accounts of a structure held ("), "\(reason)")
-      #expect(reason.contains(") paid acct62 769.00–771.20 within 0.1 days"), "\(reason)")
+      #expect(reason.contains(") paid acct62 739.00–741.00 within 0.1 days"), "\(reason)")
     }
     #expect(background.allSatisfy { $0.verdict == .admit && $0.revocations.isEmpty })
+  }
+
+  @Test func anOutsiderPaidSeveralOfAStructuresAccountsItsSumIsRevokedBeforeItIsHeld() {
+    // The senders paid one account 770.00 about days before they paid the
+    // hub: they and the two accounts are a bipartite block of their own,
+    // held when the second sender pays the hub, before the gather-scatter
+    // is complete (the join the link-back would make, made earlier).
+    let paid = zip(senders.prefix(3), [77_000, 77_120, 76_900] as [Int64]).enumerated().map {
+      pay($1.0, "acct62", $1.1, 46 * day + Int64($0) * 3_600)
+    }
+    let (decisions, positions) = decide(paid + structure, shoppers: true)
+    let mine = positions.map { decisions[$0] }
+    #expect(mine.prefix(paid.count).allSatisfy { $0.verdict == .admit })
+    var revoked: [Int: String] = [:]
+    for decision in mine {
+      for revocation in decision.revocations where revoked[revocation.seq] == nil {
+        revoked[revocation.seq] = revocation.reasons.first ?? ""
+      }
+    }
+    for payment in mine.prefix(2) {
+      let reason = revoked[payment.seq] ?? "not revoked"
+      #expect(reason.hasPrefix("bipartite: acct19 and acct7 both paid hub and acct62 "), "\(reason)")
+    }
+    // The third sender's, once it pays the hub too.
+    #expect(revoked[mine[2].seq] != nil)
+    let planted = Set(mine.map(\.seq))
+    let others = Set(decisions.indices).subtracting(positions).map { decisions[$0] }
+    #expect(others.allSatisfy { $0.verdict == .admit && $0.revocations.allSatisfy { !planted.contains($0.seq) } })
   }
 }

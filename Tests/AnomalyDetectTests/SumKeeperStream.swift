@@ -58,6 +58,13 @@ extension SumKeeperSuite {
     SumKeeperStream.pay(s, d, cents, t)
   }
 
+  /// A pre-filter that decided `events`.
+  func decided(_ events: [SignalEvent]) -> Prefilter {
+    var f = Prefilter()
+    for event in events { _ = f.decide(event) }
+    return f
+  }
+
   /// Expects `decisions`, a structure's payments in order, admitted until
   /// the third or a later one completes it, that one held with the earlier
   /// ones revoked, for a reason starting `prefix(n)` (`n` the payments so
