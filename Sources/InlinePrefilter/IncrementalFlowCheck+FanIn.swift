@@ -223,7 +223,8 @@ extension IncrementalFlowCheck {
   /// towards it (`habit`).
   func receiptChances(into target: Int32, band: ClosedRange<Int64>, share q: Double) -> (floor: Double, habit: Double) {
     // `s` counts sums within 1 %; a band spread wider is that much likelier.
-    let floor = max(q, AmountHabit.widened(sharedReceiptRate(leavingOut: target), toSpread: Self.spread(of: band)))
+    let floor = max(
+      q, AmountHabit.widened(sharedReceiptRate(leavingOut: target), toSpread: AmountHabit.spread(of: band)))
     let before = receipts.count(of: target, from: band.lowerBound, to: band.upperBound)
     return (floor, AmountHabit.shrunk(before.inRange, of: before.all, towards: floor))
   }
@@ -235,34 +236,6 @@ extension IncrementalFlowCheck {
     band.lowerBound == band.upperBound
       ? background.share(exactly: band.lowerBound, besides: withheld, excluding: own)
       : background.share(from: band.lowerBound, to: band.upperBound, besides: withheld, excluding: own)
-  }
-
-  /// Half `band`'s width relative to its top: how far a band's sums lie
-  /// from one sum, which widens a rate counted over equal sums
-  /// (``AmountHabit/widened(_:toSpread:)``).
-  static func spread(of band: ClosedRange<Int64>) -> Double {
-    Double(band.upperBound - band.lowerBound) / Double(max(band.upperBound, 1)) / 2
-  }
-
-  /// Fills `candidates` with `h`'s payouts from `start` to `time` of sums
-  /// a band holding `micros` could hold, but sums `h` paid before `start`
-  /// (its own business: a wage, a rent, its price); returns the payouts
-  /// read there, the payment decided among them.
-  func payoutCandidates(
-    of h: Int32, holding micros: Int64, from start: Int64, to time: Int64, into candidates: inout [FanCandidate]
-  ) -> Int {
-    let out = payouts.live(into: h)
-    let widest = fanBandRatio
-    var read = 1
-    for i in out.indices where out[i].time >= start && out[i].time <= time {
-      read += 1
-      let p = out[i]
-      guard p.micros > 0, Double(p.micros) * widest >= Double(micros), Double(p.micros) <= Double(micros) * widest,
-        !habits.paid(h, near: p.micros, before: start)
-      else { continue }
-      candidates.append(FanCandidate(micros: p.micros, source: p.source, index: i))
-    }
-    return read
   }
 
   /// *s* for judging a fan-in into `account`: of the consecutive payments

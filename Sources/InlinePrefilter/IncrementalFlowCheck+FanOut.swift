@@ -104,6 +104,27 @@ extension IncrementalFlowCheck {
     keepAnchor(from: h, to: d, payments: 1, micros: median, spread: spread, time: time)
   }
 
+  /// Fills `candidates` with `h`'s payouts from `start` to `time` of sums
+  /// a band holding `micros` could hold, but sums `h` paid before `start`
+  /// (its own business: a wage, a rent, its price); returns the payouts
+  /// read there, the payment decided among them.
+  func payoutCandidates(
+    of h: Int32, holding micros: Int64, from start: Int64, to time: Int64, into candidates: inout [FanCandidate]
+  ) -> Int {
+    let out = payouts.live(into: h)
+    let widest = fanBandRatio
+    var read = 1
+    for i in out.indices where out[i].time >= start && out[i].time <= time {
+      read += 1
+      let p = out[i]
+      guard p.micros > 0, Double(p.micros) * widest >= Double(micros), Double(p.micros) <= Double(micros) * widest,
+        !habits.paid(h, near: p.micros, before: start)
+      else { continue }
+      candidates.append(FanCandidate(micros: p.micros, source: p.source, index: i))
+    }
+    return read
+  }
+
   /// log₁₀ *p* of a fan-out of `h`'s: the `members` (earlier payments,
   /// indices into its payouts, the first of them at `began`) and the
   /// payment to `d`, of amounts in `band`, reaching `receivers` among
@@ -125,7 +146,7 @@ extension IncrementalFlowCheck {
   /// has none, the stream's rates.
   func repeatChance(of h: Int32, to d: Int32, band: ClosedRange<Int64>, share q: Double, began: Int64) -> Double {
     // `s` counts sums within 1 %; a band spread wider is that much likelier.
-    let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: Self.spread(of: band))
+    let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
     // Its history: what it paid before the fan-out began, but its payments
     // withheld as parts of structures (a stack's layer is no habit).
     let notHistory = payouts.live(into: h).reduce(0) { $0 + ($1.time >= began || $1.withheld ? 1 : 0) }

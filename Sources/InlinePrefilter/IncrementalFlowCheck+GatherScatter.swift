@@ -216,7 +216,7 @@ extension IncrementalFlowCheck {
   /// from a narrow range, sums of as many payments agree by themselves.
   func agreement(of receivers: Int, outBand: ClosedRange<Int64>, with sum: Double) -> Double {
     let unit = sum / Double(max(receivers, 1))
-    let spread = Self.spread(of: outBand)
+    let spread = AmountHabit.spread(of: outBand)
     return background.share(
       from: Self.micros(unit * (1 - thresholds.skim) * (1 - spread)), to: Self.micros(unit * (1 + spread)),
       besides: withheld)

@@ -207,7 +207,7 @@ struct FanIns {
   func log10Chance(of group: GatheringHubs.Group, read n: Int, into hub: Int32, shared: Double) -> Double {
     let transfers = hubs.transfers
     // `shared` counts sums within 1 %; a group spread wider is that much likelier.
-    let spread = Double(group.band.upperBound - group.band.lowerBound) / Double(max(group.band.upperBound, 1)) / 2
+    let spread = AmountHabit.spread(of: group.band)
     let floor = max(group.background, AmountHabit.widened(shared, toSpread: spread))
     let hubHabit = AmountHabit.shrunk(group.inBandOutside, of: group.outside, towards: floor)
     let chances = group.members.map { t in

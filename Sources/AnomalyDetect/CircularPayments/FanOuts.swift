@@ -137,7 +137,7 @@ struct FanOuts {
     habits memo: inout GatheringHubs.Habits
   ) -> Double {
     let k = group.members.count, n = window.count
-    let spread = Double(group.band.upperBound - group.band.lowerBound) / Double(max(group.band.upperBound, 1)) / 2
+    let spread = AmountHabit.spread(of: group.band)
     let sharedWidened = AmountHabit.widened(shared, toSpread: spread)
     let transfers = hubs.transfers
     let days = transfers.bucket[Int(out[window.lowerBound])]...transfers.bucket[Int(out[window.upperBound - 1])]

@@ -73,6 +73,13 @@ package enum AmountHabit {
     (Double(min(max(count, 0), max(total, 0))) + priorWeight * prior) / (Double(max(total, 0)) + priorWeight)
   }
 
+  /// Half `band`'s width relative to its top: how far a band's sums lie
+  /// from one sum, which widens a rate counted over equal sums
+  /// (``widened(_:toSpread:)``).
+  package static func spread(of band: ClosedRange<Int64>) -> Double {
+    Double(band.upperBound - band.lowerBound) / Double(max(band.upperBound, 1)) / 2
+  }
+
   /// A rate of sums repeated within ``tolerance`` (a fan-in's *s*), widened
   /// to a band whose sums lie up to `spread` (relative) from its middle:
   /// that much likelier, at most 1.
