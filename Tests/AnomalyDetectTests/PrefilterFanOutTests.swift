@@ -29,6 +29,22 @@ struct PrefilterFanOutTests: SumKeeperSuite {
     #expect(f.invariantViolation() == nil)
   }
 
+  @Test func theReceiverWhosePaymentCompletedItPassingTheSumOnIsHeldAsLinked() throws {
+    var f = decided(SumKeeperStream.events())
+    let decisions = fanOut(to: mules, start: 41).map { f.decide($0) }
+    let held = try #require(decisions.firstIndex { $0.verdict == .hold })
+    // That payment is kept as an anchor: its receiver paying the sum on
+    // four days later is linked to it; another of its receivers paying an
+    // unrelated sum is not.
+    let last = 41 * day + Int64(held) * 2 * day + 3_600
+    let on = f.decide(pay(mules[held], "boss", 77_777, last + 4 * day))
+    #expect(on.verdict == .hold)
+    #expect(
+      on.reasons.first?.hasPrefix("passed on: \(mules[held]) paid boss 777.77, 4.0 days after") == true, "\(on.reasons)"
+    )
+    #expect(f.decide(pay(mules[held], "grocer", 3_456, last + 5 * day)).verdict == .admit)
+  }
+
   @Test func paymentsOlderThanTheRelayWindowAreRevokedInEveryList() {
     // Nine days apart, the stream going on each day: at the third, the first
     // is kept only in the fan window's lists (the payer's payouts, the
