@@ -231,9 +231,11 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// a fan-out's *s*.
   var payoutPairs = 0, handedOn = 0
   /// Over the stream, from a fan warm-up after its first payment on, the
-  /// payments read for squares and the squares they closed
-  /// (``countSquares(source:target:time:)``): a bipartite block's *K̄*.
-  var squarePayments = 0, squares = 0
+  /// payments read for squares, and the blocks of 1, 2, … receivers they
+  /// closed whatever their sums (``squares(closedBy:_:at:)``): a
+  /// bipartite block's *K̄ₖ*.
+  var squarePayments = 0
+  var squareCounts = Array(repeating: 0, count: maxBlockReceivers)
   /// The time of the stream's first payment (`Int64.max` before one), set
   /// once (a payment dated earlier later on does not move it): an account's
   /// receipts are watched from then on, so a fan-in is judged only once the
@@ -317,8 +319,15 @@ public struct IncrementalFlowCheck: PaymentCheck {
       if outcome.holdReasons.isEmpty {
         fanOut(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       }
-      if countSquares(source: source, target: target, time: time) > 0, outcome.holdReasons.isEmpty {
-        bipartite(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+      // Judged against the squares of the payments before it, then counted.
+      if let closed = squares(closedBy: source, target, at: time) {
+        if closed.blocks[0] > 0, outcome.holdReasons.isEmpty {
+          bipartite(
+            source: source, target: target, micros: micros, time: time, payersRead: closed.payersRead, names: names,
+            into: &outcome)
+        }
+        squarePayments += 1
+        for k in squareCounts.indices { squareCounts[k] += closed.blocks[k] }
       }
     }
     if source != target, !structure.isEmpty {
@@ -734,7 +743,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
       return "shared receipts outnumber receipts"
     }
     guard handedOn >= 0, handedOn <= payoutPairs else { return "sums handed on outnumber the payments counted" }
-    guard squarePayments >= 0, squares >= 0 else { return "a negative count of squares" }
+    guard squarePayments >= 0, squareCounts.count == Self.maxBlockReceivers, squareCounts.allSatisfy({ $0 >= 0 })
+    else { return "the counts of squares are malformed" }
     guard fanLists.dropped.isEmpty else { return "payments left the fan lists unread" }
     for a in recent.lists.indices where a < fanLists.lists.count {
       for payment in recent.live(into: Int32(a)) {
@@ -791,7 +801,7 @@ extension IncrementalFlowCheck {
     writer.write(payoutPairs)
     writer.write(handedOn)
     writer.write(squarePayments)
-    writer.write(squares)
+    writer.write(squareCounts)
   }
 
   /// Restores the state written by ``write(to:)``.
@@ -815,9 +825,10 @@ extension IncrementalFlowCheck {
     payoutPairs = try reader.read(Int.self)
     handedOn = try reader.read(Int.self)
     squarePayments = try reader.read(Int.self)
-    squares = try reader.read(Int.self)
+    squareCounts = try reader.readArray(Int.self)
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts, gatherWindows >= 0,
-      handedOn >= 0, handedOn <= payoutPairs, squarePayments >= 0, squares >= 0,
+      handedOn >= 0, handedOn <= payoutPairs, squarePayments >= 0,
+      squareCounts.count == Self.maxBlockReceivers, squareCounts.allSatisfy({ $0 >= 0 }),
       windowCounted.count <= recent.lists.count
     else { throw .malformed }
     // Withheld amounts the background does not hold would make amounts look rarer than any stream could.

@@ -66,8 +66,32 @@ struct PrefilterBipartiteTests: SumKeeperSuite {
     #expect(after.squarePayments - before.squarePayments == square.count)
     // s's payments close none (no one else paid v, w1 or w2 yet), nor does
     // u → w1 (u paid no one else); u → w2 closes (s, w1); u → v closes
-    // (s, w1) and (s, w2).
-    #expect(after.squares - before.squares == 3)
+    // (s, w1) and (s, w2), and one block of two receivers.
+    #expect(after.squareCounts[0] - before.squareCounts[0] == 3)
+    #expect(after.squareCounts[1] - before.squareCounts[1] == 1)
+    #expect(after.squareCounts[2...] == before.squareCounts[2...])
+  }
+
+  @Test func theSquaresCountedStopAtTheBudgetAndSoDoThePayersJudged() throws {
+    // With a budget of four payouts read, the squares of the first payers
+    // of mule1 only: the block's second payer comes after six others (each
+    // paying its own sum), each with payouts to read, and is neither
+    // counted nor judged.
+    var configuration = PrefilterConfiguration()
+    configuration.flows.budget = 4
+    var f = Prefilter(configuration: configuration)
+    for event in SumKeeperStream.events() { _ = f.decide(event) }
+    var block = layer(["acct1", "acct2"], to: ["mule0", "mule1"], start: 41)
+    let crowd = (Int64(100)..<106).map {
+      pay("acct\($0)", "mule1", 10_000 + $0 * 163 % 50_000, 41 * day + 4 * 7_200 + $0)
+    }
+    block.insert(contentsOf: crowd, at: 2)  // before acct1 and acct2 pay mule1
+    var decisions = block.map { f.decide($0) }
+    #expect(decisions.allSatisfy { $0.verdict == .admit }, "\(decisions.flatMap(\.reasons))")
+    // The same with the default budget is held.
+    f = decided(SumKeeperStream.events())
+    decisions = block.map { f.decide($0) }
+    #expect(decisions.last?.verdict == .hold)
   }
 
   @Test func payersPayingTheirOwnSumsFormNoBlock() {
@@ -104,19 +128,33 @@ struct PrefilterBipartiteTests: SumKeeperSuite {
     #expect(later.contains { f.decide($0).verdict == .hold })
   }
 
-  @Test func customersOfTwoBusyShopsPayingTheirPricesAreAdmitted() {
-    // Forty customers each buy one of three items at two shops, at the
-    // shops' prices, over days 30 to 41: a shop's list is too long to read.
+  @Test func newCustomersOfTwoShopsPayingTheirPricesAreAdmitted() {
+    // Nine regulars buy one of three items at both shops every ten days from
+    // the stream's start, at the shops' prices (4.50, 12.00, 19.99); on day
+    // 42 two newcomers buy the first at both. The shops' habits of their
+    // prices say it is no coincidence.
     let prices: [Int64] = [450, 1_200, 1_999]
     var shopping: [SignalEvent] = []
-    for c in Int64(0)..<40 {
-      for (s, shop) in ["shopA", "shopB"].enumerated() {
-        shopping.append(pay("acct\(c)", shop, prices[Int(c) % 3], 30 * day + c * 7_000 + Int64(s) * 3_000))
+    for c in Int64(0)..<9 {
+      for round in Int64(0)..<5 {
+        for (s, shop) in ["shopA", "shopB"].enumerated() {
+          shopping.append(pay("regular\(c)", shop, prices[Int(c) % 3], c * day + round * 10 * day + Int64(s) * 3_000))
+        }
       }
     }
-    var f = Prefilter()
-    let decisions = SumKeeperStream.events(with: shopping).map { ($0, f.decide($0)) }
-    #expect(decisions.filter { shopping.contains($0.0) }.allSatisfy { $0.1.verdict == .admit })
+    let newcomers = [
+      pay("acct20", "shopA", 450, 42 * day), pay("acct21", "shopA", 450, 42 * day + 3_600),
+      pay("acct20", "shopB", 450, 42 * day + 7_200), pay("acct21", "shopB", 450, 42 * day + 10_800),
+    ]
+    var f = decided(SumKeeperStream.events(with: shopping))
+    let decisions = newcomers.map { f.decide($0) }
+    #expect(decisions.allSatisfy { $0.verdict == .admit }, "\(decisions.flatMap(\.reasons))")
+    // Two others paying 4.50 to two accounts with no such habit is a block.
+    let elsewhere = [
+      pay("acct22", "kiosk", 450, 43 * day), pay("acct23", "kiosk", 450, 43 * day + 3_600),
+      pay("acct22", "stall", 450, 43 * day + 7_200), pay("acct23", "stall", 450, 43 * day + 10_800),
+    ]
+    #expect(elsewhere.map { f.decide($0) }.last?.verdict == .hold)
   }
 
   @Test func shoppersPayingTwoAccountsOneSumAmongTheirPricesAreAdmitted() {

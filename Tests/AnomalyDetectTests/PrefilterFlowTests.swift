@@ -372,7 +372,8 @@ struct PrefilterFlowTests {
       writer.write(flows.gatherWindows)
       writer.write(flows.windowCounted)
       for count in [flows.payoutPairs, flows.handedOn] { writer.write(count) }
-      for count in [flows.squarePayments, flows.squares] { writer.write(count) }
+      writer.write(flows.squarePayments)
+      writer.write(flows.squareCounts)
       var reader = StateReader(writer.bytes)
       return try IncrementalFlowCheck(configuration: f.configuration, from: &reader)
     }
