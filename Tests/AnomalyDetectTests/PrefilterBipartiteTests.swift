@@ -123,6 +123,13 @@ struct PrefilterBipartiteTests: SumKeeperSuite {
     }
     #expect(decisions.count == 9 && decisions.last?.verdict == .admit)
     #expect(f.invariantViolation() == nil)
+    // So among shoppers, whose rates say a new sum is seldom repeated.
+    var g = Prefilter()
+    let among = SumKeeperStream.events(with: block, keepingSums: false).compactMap { event in
+      let decision = g.decide(event)
+      return block.contains(event) ? decision : nil
+    }
+    #expect(among.count == 9 && among.last?.verdict == .admit, "\(among.flatMap(\.reasons))")
     // Judged, a block of another sum later on is held.
     let later = layer(["acct1", "acct2", "acct3"], to: ["mule3", "mule4", "mule5"], cents: 66_666, start: 41)
     #expect(later.contains { f.decide($0).verdict == .hold })
