@@ -126,10 +126,14 @@ extension IncrementalFlowCheck {
     keepAnchor(from: u, to: v, payments: 1, micros: middle, spread: spread, time: time)
   }
 
+  /// The blocks of 1 … ``maxBlockReceivers`` receivers a payment closes,
+  /// one lane per number of receivers *k*: a fixed size, kept in registers.
+  typealias BlockCounts = SIMD4<Int>
+
   /// The most receivers *w* a bipartite block is judged with, and the
   /// widest blocks the stream counts (``squareCounts``): a wider one is
   /// judged by its first four, eight payments on top of the square's first.
-  static let maxBlockReceivers = 4
+  static let maxBlockReceivers = BlockCounts.scalarCount
 
   /// A bipartite block tried at a payment *u* → *v*: the other payer *s*
   /// of *v*, the receivers *w* both paid, and the band of their sums.
@@ -149,11 +153,22 @@ extension IncrementalFlowCheck {
   /// The blocks a payment closes, whatever their sums
   /// (``squares(closedBy:_:at:)``).
   struct Squares {
-    /// Σₛ C(*cₛ*, *k*) for *k* = 1 … ``maxBlockReceivers``.
-    var blocks: [Int]
+    /// Σₛ C(*cₛ*, *k*) in lane *k* − 1, for *k* = 1 … ``maxBlockReceivers``.
+    var blocks = BlockCounts.zero
     /// How many of the payee's fan list, from its start, were read for
     /// them: the payers ``bipartite(source:target:micros:time:payersRead:names:into:)`` may judge.
-    var payersRead: Int
+    var payersRead = 0
+  }
+
+  /// The lists ``squares(closedBy:_:at:)`` fills, kept between payments so
+  /// that counting allocates nothing once they have grown.
+  struct SquareRoom {
+    /// The payer's payees in the window, ascending.
+    var reached: [Int32] = []
+    /// The payee's other payers counted.
+    var payers: [Int32] = []
+    /// One payer's payees among `reached`.
+    var shared: [Int32] = []
   }
 
   /// The blocks a payment from `u` to `v` at `time` closes, whatever their
@@ -163,48 +178,55 @@ extension IncrementalFlowCheck {
   /// and each *s* read only when their lists are, at most
   /// ``Thresholds/budget`` payments of the *s* read). `nil` before a fan
   /// warm-up after the stream's first payment, when none are counted.
-  func squares(closedBy u: Int32, _ v: Int32, at time: Int64) -> Squares? {
+  mutating func squares(closedBy u: Int32, _ v: Int32, at time: Int64) -> Squares? {
     guard time.saturatingSubtracting(firstPayment) >= fanWarmUp else { return nil }
-    var squares = Squares(blocks: Array(repeating: 0, count: Self.maxBlockReceivers), payersRead: 0)
+    var squares = Squares()
     let into = fanLists.live(into: v), out = payouts.live(into: u)
     guard !into.isEmpty, into.count < thresholds.fanMaxRead, out.count < thresholds.fanMaxRead else { return squares }
+    var room = SquareRoom()
+    swap(&room, &squareRoom)
+    defer { swap(&room, &squareRoom) }
+    room.reached.removeAll(keepingCapacity: true)
+    room.payers.removeAll(keepingCapacity: true)
     let start = time.saturatingSubtracting(relayWindow)
-    var reached: [Int32] = []
-    for p in out where p.time >= start && p.source != v && !reached.contains(p.source) { reached.append(p.source) }
-    guard !reached.isEmpty else { return squares }
-    reached.sort()
-    var (payers, budget) = ([Int32](), thresholds.budget)
+    for p in out where p.time >= start && p.source != v && !room.reached.contains(p.source) {
+      room.reached.append(p.source)
+    }
+    guard !room.reached.isEmpty else { return squares }
+    room.reached.sort()
+    var budget = thresholds.budget
     for i in into.indices where budget > 0 {
       squares.payersRead = i - into.startIndex + 1
       let s = into[i].source
-      guard into[i].time >= start, s != u, !payers.contains(s) else { continue }
-      payers.append(s)
-      let c = sharedPayees(of: s, among: reached, besides: v, from: start, budget: &budget)
+      guard into[i].time >= start, s != u, !room.payers.contains(s) else { continue }
+      room.payers.append(s)
+      let c = sharedPayees(of: s, besides: v, from: start, budget: &budget, in: &room)
       for k in 1...Self.maxBlockReceivers { squares.blocks[k - 1] += Self.choose(c, k) }
     }
     return squares
   }
 
-  /// The distinct payees among `reached` (ascending) but `v` that `s` paid
-  /// from `start` on, none when its payouts are too many to read, each
+  /// The distinct payees among `room.reached` (ascending) but `v` that `s`
+  /// paid from `start` on, none when its payouts are too many to read, each
   /// payout read taken from `budget` (none once it is spent).
-  func sharedPayees(of s: Int32, among reached: [Int32], besides v: Int32, from start: Int64, budget: inout Int) -> Int
+  func sharedPayees(of s: Int32, besides v: Int32, from start: Int64, budget: inout Int, in room: inout SquareRoom)
+    -> Int
   {
     let sOut = payouts.live(into: s)
     guard sOut.count < thresholds.fanMaxRead else { return 0 }
-    var shared: [Int32] = []
+    room.shared.removeAll(keepingCapacity: true)
     for p in sOut where budget > 0 {
       budget -= 1
-      guard p.time >= start, p.source != v, !shared.contains(p.source) else { continue }
+      guard p.time >= start, p.source != v, !room.shared.contains(p.source) else { continue }
       // Binary search: `reached` is sorted.
-      var (low, high) = (0, reached.count)
+      var (low, high) = (0, room.reached.count)
       while low < high {
         let middle = (low + high) / 2
-        if reached[middle] < p.source { low = middle + 1 } else { high = middle }
+        if room.reached[middle] < p.source { low = middle + 1 } else { high = middle }
       }
-      if low < reached.count, reached[low] == p.source { shared.append(p.source) }
+      if low < room.reached.count, room.reached[low] == p.source { room.shared.append(p.source) }
     }
-    return shared.count
+    return room.shared.count
   }
 
   /// C(`n`, `k`) for small `k`, exactly (0 when `k` > `n`).

@@ -78,9 +78,10 @@ extension IncrementalFlowCheck {
     // The payments read (this one among them), and the candidates: those
     // of sums a band holding this one could hold, from other senders enough.
     var read = 1
-    var candidates = fanCandidates
+    var candidates: [FanCandidate] = []
+    swap(&candidates, &fanCandidates)
     candidates.removeAll(keepingCapacity: true)
-    defer { fanCandidates = candidates }
+    defer { swap(&candidates, &fanCandidates) }
     var earliest = time
     for i in list.indices where list[i].time.saturatingSubtracting(time).magnitude <= fanWindow.magnitude {
       read += 1

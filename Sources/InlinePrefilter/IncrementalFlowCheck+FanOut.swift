@@ -75,9 +75,10 @@ extension IncrementalFlowCheck {
     guard a > 0, out.count + 1 >= thresholds.minFanSenders, out.count < thresholds.fanMaxRead,
       time.saturatingSubtracting(firstPayment) >= fanWarmUp, !habits.paid(h, near: a, before: windowStart)
     else { return }
-    var candidates = fanCandidates
+    var candidates: [FanCandidate] = []
+    swap(&candidates, &fanCandidates)
     candidates.removeAll(keepingCapacity: true)
-    defer { fanCandidates = candidates }
+    defer { swap(&candidates, &fanCandidates) }
     let read = payoutCandidates(of: h, holding: a, from: windowStart, to: time, into: &candidates)
     guard Self.senders(in: candidates[...], besides: d) + 1 >= thresholds.minFanSenders else { return }
     candidates.sort { $0.micros < $1.micros }

@@ -93,8 +93,10 @@ import SignalGraph
 ///   O(bins) per amount range looked up, for a gather-scatter O(*r*³) for
 ///   the *r* ≤ ``Thresholds/fanMaxRead`` payments out of and into the payer
 ///   read, for a fan-out O(*r*³) for the *r* ≤ ``Thresholds/fanMaxRead``
-///   payments out of the payer read, for a bipartite block O(*r*² · *k*)
-///   for the *r* payments into the payee and out of each payer read;
+///   payments out of the payer read, for a bipartite block O(*b* · log *r*)
+///   for the *b* ≤ ``Thresholds/budget`` payments out of the payee's payers
+///   read and the *r* ≤ ``Thresholds/fanMaxRead`` payees of the payer,
+///   plus O(*r*²) for the payee's payers;
 ///   memory is the payments of the last
 ///   relay window (listed under their payee), those of the fan window
 ///   (at most ``Thresholds/fanMaxRead`` per payee, and as many per
@@ -241,8 +243,13 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// receipts are watched from then on, so a fan-in is judged only once the
   /// stream watched its payee for ``Thresholds/fanWarmUpSeconds`` before it.
   var firstPayment = Int64.max
-  /// Room for a fan-in's candidates, reused from payment to payment.
+  /// Room for a fan's candidates, reused from payment to payment: taken
+  /// out with `swap` and put back, so that its buffer is held once and kept
+  /// (a copy left in place would make the first append reallocate).
   var fanCandidates: [FanCandidate] = []
+  /// Room for counting squares (``squares(closedBy:_:at:)``), reused the
+  /// same way.
+  var squareRoom = SquareRoom()
   /// The payments a check withheld as parts of a structure, the payment
   /// decided last (scratch: ``linkBack(at:names:into:)``'s).
   var structure: [StructurePayment] = []
