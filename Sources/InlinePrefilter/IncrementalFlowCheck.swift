@@ -119,8 +119,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
     public var skim = 0.10
     /// The most relays of one chain.
     public var maxRelayHops = 6
-    /// The most chance, *k* · *q*, of a hop a chain follows.
-    public var maxHopChance = 0.01
+    /// The most chance, *k* · *q*, of a hop a chain follows (the scan's,
+    /// 5 %): a weaker hop is no evidence of money passed on; a chain of
+    /// hops under it is judged by their product.
+    public var maxHopChance = StructuredFlowDefaults.maxHopChance
     /// The most expected chance coincidences among the background's payments
     /// for a split, a chain or a scatter-gather to be held.
     public var alpha = 0.001

@@ -122,6 +122,45 @@ struct PrefilterFlowTests {
     #expect(c.revocations.map(\.seq) == [a.seq, b.seq])
   }
 
+  /// A chain whose first hop passes on a sum in a crowded band: members
+  /// paying `fees` gyms 502.00–505.00 between them, and a few tickets of
+  /// 440.00. Its hops' chances are about 1 in `fees` / 3 100, 1 in 3 000
+  /// and 1 in 300: the first alone would not be followed at 1 %.
+  func chainThroughACrowdedBand(fees: Int, _ configuration: PrefilterConfiguration = PrefilterConfiguration())
+    -> [Decision]
+  {
+    var (f, t) = filterWithBackground(configuration)
+    for i in 0..<fees {
+      t += 600
+      _ = f.decide(pay("member\(i)", "gym\(i % 7)", 50_200 + Int64(i % 31) * 10, t))
+    }
+    for i in 0..<10 { _ = f.decide(pay("fan\(i)", "venue", 44_000, t + Int64(i) * 60)) }
+    t += day
+    return [
+      f.decide(pay("x", "a", 50_500, t)),
+      f.decide(pay("a", "b", 49_500, t + day)),  // 502.00–505.00 passed
+      f.decide(pay("b", "c", 46_000, t + 2 * day)),  // nothing between
+      f.decide(pay("c", "d", 42_000, t + 3 * day)),  // the tickets passed
+    ]
+  }
+
+  @Test func aChainIsJudgedByItsHopsTogetherEachUnderFivePercent() {
+    // A hop of about 3 % is followed, as the scan's stacks follow it: the
+    // chain's product is what holds it.
+    let held = chainThroughACrowdedBand(fees: 90)
+    #expect(held.prefix(3).allSatisfy { $0.verdict == .admit })
+    #expect(held[3].verdict == .hold)
+    #expect(held[3].reasons.first?.hasPrefix("relayed chain: 4 payments x→a→b→c→d") == true)
+    #expect(held[3].revocations.map(\.seq) == held.prefix(3).map(\.seq))
+    // At a 1 % bar per hop, the crowded hop is not followed, and the two
+    // others alone are likelier than the chain's bar.
+    var strict = PrefilterConfiguration()
+    strict.flows.maxHopChance = 0.01
+    #expect(chainThroughACrowdedBand(fees: 90, strict).allSatisfy { $0.verdict == .admit })
+    // A hop likelier than 5 % is no evidence of money passed on.
+    #expect(chainThroughACrowdedBand(fees: 260).allSatisfy { $0.verdict == .admit })
+  }
+
   @Test func aRingTurningOnceOverDaysIsHeld() {
     var (f, t) = filterWithBackground()
     _ = f.decide(pay("ann", "ben", 432_117, t))

@@ -1,4 +1,5 @@
 import Foundation
+import SignalGraph
 
 /// Money relayed without being split: chains of transfers in which each
 /// account passes on most of what it received, closing back on their origin
@@ -84,12 +85,11 @@ struct RelayChains {
   let skim: Double
   /// The most hops of a ring or a stack.
   let maxHops: Int
-  /// The most chance, *k* · *q*, of a hop a stack follows (the usual 5 %
-  /// level of one test), so a chain does not pick up an account's ordinary
-  /// payment that happens to come near what it received. Each relay need
-  /// not be beyond chance on its own: the stack is judged by its hops'
-  /// combined chance (``ChainChance``), as a ring is.
-  let maxHopChance = 0.05
+  /// The most chance, *k* · *q*, of a hop a stack follows
+  /// (`StructuredFlowDefaults.maxHopChance`, 5 %, as the pre-filter's
+  /// chains): the stack is judged by its hops' combined chance
+  /// (``ChainChance``), as a ring is.
+  let maxHopChance = StructuredFlowDefaults.maxHopChance
   /// The most chance of a hop a ring may follow: closing on its origin is
   /// the ring's evidence, so its hops need only be more likely relays than
   /// not, and their chances multiply into the ring's.

@@ -30,6 +30,12 @@ package enum StructuredFlowDefaults {
   package static let fanBandTolerance = 0.05
   /// The most payments into one account within the fan window that are read.
   package static let fanMaxRead = 32
+  /// The most chance, *k* · *q*, of one relay hop a chain follows, 5 %: the
+  /// usual level of one test, so that a chain does not pick up an account's
+  /// ordinary payment that happens to come near what it received. A hop
+  /// need not be beyond chance on its own: the chain is judged by its hops'
+  /// combined chance.
+  package static let maxHopChance = 0.05
   /// The most chance coincidences expected among the background's payments
   /// for a structure to count: the scan's `structured-flow.alpha`, and the
   /// pre-filter's bar for a fan-in.
