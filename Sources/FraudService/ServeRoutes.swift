@@ -29,6 +29,7 @@ struct ServeRoutes: Sendable {
     }
     router.get("/metrics") { _, _ in
       await core.refreshGauges()
+      metrics.refreshLongPolls()
       return Response(
         status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
         body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
@@ -82,9 +83,15 @@ struct ServeRoutes: Sendable {
     var rows = try await core.answers(after: after, limit: limit)
     // Long-poll: look again every 20 ms until something is decided or the wait is over
     // (or the server shuts down, so that a long poll does not hold up the drain).
-    while rows.isEmpty, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully {
-      try await Task.sleep(for: .milliseconds(20))
-      rows = try await core.answers(after: after, limit: limit)
+    if rows.isEmpty, ContinuousClock.now < deadline {
+      rows = try await metrics.waitingPoll {
+        var rows = rows
+        while rows.isEmpty, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully {
+          try await Task.sleep(for: .milliseconds(20))
+          rows = try await core.answers(after: after, limit: limit)
+        }
+        return rows
+      }
     }
     var out: [UInt8] = Array(#"{"decisions":["#.utf8)
     var first = true

@@ -21,7 +21,8 @@ import Synchronization
 ///   idling ``ServeConfiguration/idleTimeoutSeconds``;
 /// - `fraudscan_commit_events`: events per group commit (histogram);
 /// - gauges: the pre-filter's footprint (`fraudscan_prefilter_*`), the state
-///   file's size, the queue, and the checkpoint's age.
+///   file's size, the queue, the checkpoint's age, and the long polls
+///   waiting (`fraudscan_long_polls_waiting`).
 final class ServiceMetrics: Sendable {
   let registry: PrometheusCollectorRegistry
   private let events: [String: Counter]
@@ -36,6 +37,10 @@ final class ServiceMetrics: Sendable {
   let eventsSinceCheckpoint: Gauge
   let stateBytes: Gauge
   let decidedEvents: Gauge
+  /// `GET /v1/decisions` requests waiting for a decision (long polls), and
+  /// its gauge: clients parked on the server, each a connection held.
+  private let waitingPolls = Atomic<Int>(0)
+  private let longPolls: Gauge
   private let footprint: [(String, Gauge)]
   /// The latency histogram and response counters by route (and status),
   /// kept once made: the registry's own lookup builds label arrays and
@@ -91,6 +96,8 @@ final class ServiceMetrics: Sendable {
       descriptor: Self.named("fraudscan_state_file_bytes", "Size of the state file and its WAL"))
     decidedEvents = registry.makeGauge(
       descriptor: Self.named("fraudscan_decided_events", "Events decided and durable (the next seq)"))
+    longPolls = registry.makeGauge(
+      descriptor: Self.named("fraudscan_long_polls_waiting", "GET /v1/decisions requests waiting for a decision"))
     footprint = [
       "accounts", "account_id_range", "profile_values", "payments", "endorsements", "target_pairs", "profile_edits",
       "rarity_counters", "bios",
@@ -105,6 +112,19 @@ final class ServiceMetrics: Sendable {
 
   private static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
     MetricNameDescriptor(metricName: name, unitName: "", helpText: help)  // the unit is part of `name`
+  }
+
+  /// Counts a long poll from when it begins waiting until `body` returns
+  /// (read into the gauge by ``refreshLongPolls()``, when scraped).
+  func waitingPoll<T>(_ body: () async throws -> T) async rethrows -> T {
+    waitingPolls.add(1, ordering: .relaxed)
+    defer { waitingPolls.subtract(1, ordering: .relaxed) }
+    return try await body()
+  }
+
+  /// Sets the long polls' gauge to the polls waiting now.
+  func refreshLongPolls() {
+    longPolls.set(to: Double(waitingPolls.load(ordering: .relaxed)))
   }
 
   /// Counts one event of `kind` with `outcome`.

@@ -46,6 +46,22 @@ enum ServeHarness {
     }
   }
 
+  /// Whether the server's `fraudscan_long_polls_waiting` gauge reads
+  /// `count` within 20 s (read every 20 ms from `/metrics`).
+  static func longPollsWaiting(_ port: Int, reach count: Int) async throws -> Bool {
+    let deadline = ContinuousClock.now + .seconds(20)
+    while ContinuousClock.now < deadline {
+      let metrics = try await request(port, .get, "/metrics").body
+      if metrics.split(separator: "\n").contains(where: {
+        $0 == "fraudscan_long_polls_waiting \(count)" || $0 == "fraudscan_long_polls_waiting \(count).0"
+      }) {
+        return true
+      }
+      try await Task.sleep(for: .milliseconds(20))
+    }
+    return false
+  }
+
   /// One HTTP request on a new connection.
   static func request(
     _ port: Int, _ method: HTTPRequest.Method, _ uri: String, body: String? = nil, token: String? = ServeHarness.token,

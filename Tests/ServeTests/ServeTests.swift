@@ -226,12 +226,13 @@ import Testing
     // can keep busy for seconds.
     try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
       async let polled = ServeHarness.request(port, .get, "/v1/decisions?after=-1&wait=60")
-      try await Task.sleep(for: .milliseconds(200))
+      #expect(try await ServeHarness.longPollsWaiting(port, reach: 1))
       _ = try await ServeHarness.request(port, .post, "/v1/events", body: ServeHarness.like(1))
       let start = ContinuousClock.now
       let answer = try await polled
       #expect(ContinuousClock.now - start < .seconds(15))
       #expect(answer.body == #"{"decisions":[{"seq":0,"decision":"admit"}],"next":0}"#)
+      #expect(try await ServeHarness.longPollsWaiting(port, reach: 0))
       let empty = try await ServeHarness.request(port, .get, "/v1/decisions?after=0&wait=0.1")
       #expect(empty.body == #"{"decisions":[],"next":0}"#)
     }
@@ -244,7 +245,10 @@ import Testing
     // answered only if the shutdown ends it.
     let (poll, shutdownStart) = try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
       let poll = Task { try await ServeHarness.request(port, .get, "/v1/decisions?after=-1&wait=60") }
-      try await Task.sleep(for: .milliseconds(300))
+      // Shut down once the poll waits: a connection whose request has not
+      // arrived yet would be closed as idle instead (on a busy machine).
+      let waiting = try await ServeHarness.longPollsWaiting(port, reach: 1)
+      #expect(waiting)
       return (poll, ContinuousClock.now)
     }
     #expect(ContinuousClock.now - shutdownStart < .seconds(30))
