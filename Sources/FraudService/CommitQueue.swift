@@ -130,6 +130,9 @@ final class CommitQueue: @unchecked Sendable {
   /// Groups decided and not yet written (the writer's queue and the group it writes).
   var groupsInFlight: Int { writer.groupsInFlight }
 
+  /// Events committed to the store, seq 0 ..< this (``DecisionEngine/committedEvents``: any thread).
+  var committedEvents: Int { engine.committedEvents }
+
   /// Why events are not taken, or nil.
   var notReadyReason: String? {
     condition.lock()

@@ -93,6 +93,11 @@ final class DecisionCore: Sendable {
     _ = try? await queue.read { engine throws(ServeError) in engine.refreshGauges() }
   }
 
+  /// Events committed to the store, seq 0 ..< this: read without a turn on
+  /// the commit thread, so that a long poll asks ``answers(after:limit:)``
+  /// only once there is something after its seq.
+  var committedEvents: Int { queue.committedEvents }
+
   /// Groups decided and not yet written: how far the writer is behind the commit thread.
   var groupsInFlight: Int { queue.groupsInFlight }
 

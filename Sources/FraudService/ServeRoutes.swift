@@ -82,12 +82,15 @@ struct ServeRoutes: Sendable {
     let deadline = ContinuousClock.now + .milliseconds(Int64(wait * 1_000))
     var rows = try await core.answers(after: after, limit: limit)
     // Long-poll: look again every 20 ms until something is decided or the wait is over
-    // (or the server shuts down, so that a long poll does not hold up the drain).
+    // (or the server shuts down, so that a long poll does not hold up the drain). The
+    // store is read only once an event after `after` is committed: an idle poll costs
+    // the commit thread nothing.
     if rows.isEmpty, ContinuousClock.now < deadline {
       rows = try await metrics.waitingPoll {
         var rows = rows
         while rows.isEmpty, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully {
           try await Task.sleep(for: .milliseconds(20))
+          guard core.committedEvents - 1 > after else { continue }
           rows = try await core.answers(after: after, limit: limit)
         }
         return rows
