@@ -95,7 +95,8 @@ final class DecisionCore: Sendable {
 
   /// Events committed to the store, seq 0 ..< this: read without a turn on
   /// the commit thread, so that a long poll asks ``answers(after:limit:)``
-  /// only once there is something after its seq.
+  /// only once there is something after its seq. Committed is not yet
+  /// durable: a gate for reading, never an answer.
   var committedEvents: Int { queue.committedEvents }
 
   /// Groups decided and not yet written: how far the writer is behind the commit thread.

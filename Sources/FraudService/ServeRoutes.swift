@@ -90,7 +90,7 @@ struct ServeRoutes: Sendable {
         var rows = rows
         while rows.isEmpty, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully {
           try await Task.sleep(for: .milliseconds(20))
-          guard core.committedEvents - 1 > after else { continue }
+          guard core.committedEvents - 1 > max(after, -1) else { continue }
           rows = try await core.answers(after: after, limit: limit)
         }
         return rows

@@ -57,7 +57,7 @@ extension IncrementalFlowCheck {
   /// sums are rare are held; *K̄* counts the squares of schemes too, which
   /// only makes it stricter.
   ///
-  /// - Complexity: O(*b* · log *r*) for the *b* ≤ ``Thresholds/budget``
+  /// - Complexity: O(*b* · *r*) for the *b* ≤ ``Thresholds/budget``
   ///   payments out of the payers of *v* read and the *r* ≤
   ///   ``Thresholds/fanMaxRead`` payees of *u*, plus O(*r*²) for the
   ///   payers of *v*, and per payer judged O(*r* · *k*) and O(bins) per
@@ -127,7 +127,9 @@ extension IncrementalFlowCheck {
   }
 
   /// The blocks of 1 … ``maxBlockReceivers`` receivers a payment closes,
-  /// one lane per number of receivers *k*: a fixed size, kept in registers.
+  /// one lane per number of receivers *k*: a fixed size, no allocation.
+  /// Its width is ``maxBlockReceivers``, which the checkpoint's
+  /// ``squareCounts`` follow: a wider block means a wider vector type.
   typealias BlockCounts = SIMD4<Int>
 
   /// The most receivers *w* a bipartite block is judged with, and the

@@ -93,7 +93,7 @@ import SignalGraph
 ///   O(bins) per amount range looked up, for a gather-scatter O(*r*³) for
 ///   the *r* ≤ ``Thresholds/fanMaxRead`` payments out of and into the payer
 ///   read, for a fan-out O(*r*³) for the *r* ≤ ``Thresholds/fanMaxRead``
-///   payments out of the payer read, for a bipartite block O(*b* · log *r*)
+///   payments out of the payer read, for a bipartite block O(*b* · *r*)
 ///   for the *b* ≤ ``Thresholds/budget`` payments out of the payee's payers
 ///   read and the *r* ≤ ``Thresholds/fanMaxRead`` payees of the payer,
 ///   plus O(*r*²) for the payee's payers;
@@ -247,7 +247,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
   var firstPayment = Int64.max
   /// Room for a fan's candidates, reused from payment to payment: taken
   /// out with `swap` and put back, so that its buffer is held once and kept
-  /// (a copy left in place would make the first append reallocate).
+  /// (with a copy left in place, `removeAll(keepingCapacity:)` would
+  /// allocate a new one).
   var fanCandidates: [FanCandidate] = []
   /// Room for counting squares (``squares(closedBy:_:at:)``), reused the
   /// same way.

@@ -122,10 +122,10 @@ struct PrefilterFlowTests {
     #expect(c.revocations.map(\.seq) == [a.seq, b.seq])
   }
 
-  /// A chain whose first hop passes on a sum in a crowded band: members
-  /// paying `fees` gyms 502.00–505.00 between them, and a few tickets of
-  /// 440.00. Its hops' chances are about 1 in `fees` / 3 100, 1 in 3 000
-  /// and 1 in 300: the first alone would not be followed at 1 %.
+  /// A chain whose first hop passes on a sum in a crowded band: `fees`
+  /// members paying seven gyms 502.00–505.00, and ten tickets of 440.00.
+  /// Its hops' chances are about `fees` / 3 100 (3 % for 90), 1 in 3 000
+  /// and 1 in 300: the first would not be followed at 1 %.
   func chainThroughACrowdedBand(fees: Int, _ configuration: PrefilterConfiguration = PrefilterConfiguration())
     -> [Decision]
   {
