@@ -69,6 +69,28 @@ import Testing
     #expect(fanOuts(shopper).isEmpty)
   }
 
+  @Test func receiversPaidTwiceByTheFanOutStillCount() throws {
+    // Six mules, each paid one sum twice by h10 within the window: the
+    // fan-out's own payments are all they receive, so their "habit" is
+    // h10's sum. A habit is a sum taken from two payers at least; one
+    // payer's repeats are that pair's business, and the mules count.
+    var set = Background.habitBackground()
+    for i in 0..<6 {
+      let cents = Int64(171_300 + (i % 3 - 1) * 1_713)
+      for again in Int64(0)..<2 { Flows.pay(&set, "h10", "m\(i)", cents: cents, day: 40 + Int64(i) * 3 + again * 4) }
+    }
+    let found = fanOuts(set)
+    #expect(found.count == 1)
+    #expect(try #require(found.first) == Set((0..<6).map { "m\($0)" }))
+    // Where two other payers pay each mule that sum too, it is what the
+    // mules are always paid: a crowd's habit, matched by chance.
+    for i in 0..<6 {
+      let cents = Int64(171_300 + (i % 3 - 1) * 1_713)
+      for other in 0..<2 { Flows.pay(&set, "payer\(i)\(other)", "m\(i)", cents: cents, day: Int64(5 + other)) }
+    }
+    #expect(fanOuts(set).isEmpty)
+  }
+
   @Test func tooFewOrTooSpreadReceiversAreNotASeed() {
     var few = Background.habitBackground()
     plantFanOut(&few, receivers: 2)

@@ -313,14 +313,17 @@ struct GatheringHubs {
 
   /// Whether transfer `t`'s counterpart (its `sender`, for a transfer
   /// gathered; else its receiver) pays (or is paid) it as its habitual sum
-  /// (``habitualUnit(_:)``): a sender paying what it pays everyone, as every
+  /// (``habitualUnit(_:counterparts:)``): a sender paying what it pays everyone, as every
   /// account in AMLSim does, matches a hub's other senders by chance, not
   /// by design.
   func isHabitual(_ t: Int, sender: Bool, _ habits: inout Habits) -> Bool {
     let account = sender ? transfers.source[t] : transfers.target[t]
     var habit = sender ? habits.out[Int(account)] : habits.into[Int(account)]
     if habit < 0 {
-      habit = habitualUnit(sender ? transfers.outgoing.edges(of: account) : transfers.incoming.edges(of: account))
+      habit =
+        sender
+        ? habitualUnit(transfers.outgoing.edges(of: account), counterparts: transfers.target)
+        : habitualUnit(transfers.incoming.edges(of: account), counterparts: transfers.source)
       if sender { habits.out[Int(account)] = habit } else { habits.into[Int(account)] = habit }
     }
     return habit > 0 && abs(Double(transfers.unitMicros[t] - habit)) <= 0.01 * Double(habit)
@@ -343,20 +346,27 @@ struct GatheringHubs {
   }
 
   /// The sum paid on at least half of the transfers `run` (one account's,
-  /// out or in) and on two at least, within 1 % (the middle of the fullest
-  /// such band among its first ``maxWindow``), or 0: the account's habit.
-  /// One match among a busy person's many payments is chance.
-  func habitualUnit(_ run: ArraySlice<Int32>) -> Int64 {
-    let units = run.prefix(maxWindow).map { transfers.unitMicros[Int($0)] }.sorted()
-    guard units.count >= 2 else { return 0 }
+  /// out or in) and on two at least, to (or from) two `counterparts` at
+  /// least, within 1 % (the middle of the fullest such band among its first
+  /// ``maxWindow``), or 0: the account's habit. One match among a busy
+  /// person's many payments is chance, and one payee paid a sum twice is
+  /// that pair's business, not a habit: a mule paid twice by the fan-out it
+  /// serves (or paying the fan-in it feeds twice) would otherwise seem to
+  /// keep to that very sum, and leave the group.
+  func habitualUnit(_ run: ArraySlice<Int32>, counterparts: [Int32]) -> Int64 {
+    let paid = run.prefix(maxWindow).map { (unit: transfers.unitMicros[Int($0)], with: counterparts[Int($0)]) }
+      .sorted { $0.unit < $1.unit }
+    guard paid.count >= 2 else { return 0 }
     var low = 0
     var fullest = 0..<0
-    for high in units.indices {
-      while Double(units[high]) > Double(units[low]) * 1.02 { low += 1 }
-      if high + 1 - low > fullest.count { fullest = low..<(high + 1) }
+    for high in paid.indices {
+      while Double(paid[high].unit) > Double(paid[low].unit) * 1.02 { low += 1 }
+      guard high + 1 - low > fullest.count else { continue }
+      let band = low..<(high + 1)
+      if paid[band].contains(where: { $0.with != paid[high].with }) { fullest = band }
     }
-    guard fullest.count >= 2 && 2 * fullest.count >= units.count else { return 0 }
-    return units[(fullest.lowerBound + fullest.upperBound - 1) / 2]
+    guard fullest.count >= 2 && 2 * fullest.count >= paid.count else { return 0 }
+    return paid[(fullest.lowerBound + fullest.upperBound - 1) / 2].unit
   }
 
   /// How many of the sorted `units` are at most `bound` (a binary search).
