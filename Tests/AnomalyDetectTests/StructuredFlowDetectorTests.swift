@@ -208,6 +208,39 @@ import Testing
     #expect(evidence["relayed_chains"] == .integer(1))
   }
 
+  @Test func aStackEndingInAHopOnlyARingMayFollowIsStillReported() throws {
+    var set = Self.background()
+    // Honest large payments between background accounts (a car, a deposit),
+    // 10 400.00 to 10 994.00: a crowd where the stack's last account passes
+    // on what it got less 9.5 %.
+    for i in 0..<100 {
+      Self.pay(&set, "h\(i % 60)", "h\((i + 7) % 60)", cents: 1_040_000 + Int64(i) * 600, day: Int64(i))
+    }
+    var cents: Int64 = 1_234_567
+    let chain = ["l0", "l1", "l2", "l3", "l4", "l5"]
+    for (hop, (from, to)) in zip(chain, chain.dropFirst()).enumerated() {
+      if hop > 0 { cents = cents * 98 / 100 }
+      Self.pay(&set, from, to, cents: cents, day: 20 + Int64(hop) * 2)
+    }
+    Self.pay(&set, "l5", "l6", cents: cents * 905 / 1_000, day: 32)
+    // The premise: l5's hop to l6 is one a ring may follow but no stack
+    // (chance between 5 % and 50 %).
+    let transfers = PaymentTransfers(set, bucketSeconds: Self.day)
+    let chains = RelayChains(
+      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), habits: PayerAmounts(transfers),
+      hopWindow: 14, skim: 0.1,
+      maxHops: 8, alpha: 0.01)
+    let last = try #require(
+      (0..<transfers.count).first { set.accounts.ids[transfers.source[$0]] == "l4" })
+    let weak = try #require(chains.hops(of: last).first)
+    #expect(set.accounts.ids[transfers.target[Int(weak.next)]] == "l6")
+    #expect(Double(weak.looked) * weak.q > chains.maxHopChance)
+    #expect(Double(weak.looked) * weak.q <= chains.maxRingHopChance)
+    let finding = try #require(findings(set).first)
+    #expect(Set(finding.accounts.map { set.accounts.ids[$0] }) == Set(chain))
+    #expect(typology(finding) == "stack")
+  }
+
   @Test func aStackOfRelaysThatEachCouldBeChanceIsStillAStackTogether() throws {
     var set = Self.background()
     var cents: Int64 = 52_000

@@ -258,8 +258,11 @@ struct RelayChains {
     var budget = 0
 
     /// Follows the hops of the last transfer of `path`, whose hops' chance
-    /// is `so`; whether it went any further. `stack`: every hop so far is
-    /// within ``maxHopChance``, so the path may be reported as a stack.
+    /// is `so`; whether it went any further as a stack could (closing a
+    /// ring, or a hop within ``maxHopChance`` on a stack): a weaker hop
+    /// only a ring may follow leaves the stack ending here to be reported.
+    /// `stack`: every hop so far is within ``maxHopChance``, so the path
+    /// may be reported as a stack.
     @discardableResult
     func extend(_ so: ChainChance, stack: Bool) -> Bool {
       guard budget > 0, path.count <= maxHops else { return false }
@@ -293,7 +296,7 @@ struct RelayChains {
           }
           path.removeLast()
           accounts.removeLast()
-          extended = true
+          if stillStack { extended = true }
         }
       }
       return extended
