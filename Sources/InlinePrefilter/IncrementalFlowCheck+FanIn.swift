@@ -100,8 +100,15 @@ extension IncrementalFlowCheck {
     guard bestBand(candidates, holding: micros, from: source) != nil,
       !paysRoutinely(source, micros, into: target, among: candidates[...])
     else { return }
-    let all = candidates
-    candidates.removeAll { paysRoutinely($0.source, $0.micros, into: target, among: all[...]) }
+    // Each judged against the whole list, then the routine ones dropped in
+    // place (a copy of the list to judge against would leave the scratch
+    // buffer shared, and the removal would allocate).
+    for i in candidates.indices {
+      let c = candidates[i]
+      let routine = paysRoutinely(c.source, c.micros, into: target, among: candidates[...])
+      candidates[i].routine = routine
+    }
+    candidates.removeAll(where: \.routine)
     guard let band = bestBand(candidates, holding: micros, from: source) else { return }
     let members = candidates[band]
     var senders = [source]
@@ -138,6 +145,8 @@ extension IncrementalFlowCheck {
     var micros: Int64
     /// Its counterpart: the payer of a payment in, the payee of one out.
     var source: Int32
+    /// Whether a fan-in leaves it out as its payer's routine (``IncrementalFlowCheck/paysRoutinely(_:_:into:among:)``).
+    var routine = false
     /// Its index in the list read (the payee's fan list, the payer's payouts).
     var index: Int
   }
