@@ -544,7 +544,7 @@ final class DecisionEngine {
 
   // MARK: Reads
 
-  /// Up to `limit` events after `seq` with their decision lines, and the committed count.
+  /// Up to `limit` events after `seq` with their decision lines, in seq order.
   func answers(after seq: Int, limit: Int) throws(ServeError) -> [(seq: Int, answer: [UInt8])] {
     try store.answers(after: seq, limit: limit)
   }
