@@ -29,7 +29,6 @@ struct ServeRoutes: Sendable {
     }
     router.get("/metrics") { _, _ in
       await core.refreshGauges()
-      metrics.refreshLongPolls()
       return Response(
         status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
         body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))

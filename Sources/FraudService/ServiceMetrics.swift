@@ -37,9 +37,8 @@ final class ServiceMetrics: Sendable {
   let eventsSinceCheckpoint: Gauge
   let stateBytes: Gauge
   let decidedEvents: Gauge
-  /// `GET /v1/decisions` requests waiting for a decision (long polls), and
-  /// its gauge: clients parked on the server, each a connection held.
-  private let waitingPolls = Atomic<Int>(0)
+  /// `GET /v1/decisions` requests waiting for a decision (long polls):
+  /// clients parked on the server, each a connection held.
   private let longPolls: Gauge
   private let footprint: [(String, Gauge)]
   /// The latency histogram and response counters by route (and status),
@@ -114,17 +113,13 @@ final class ServiceMetrics: Sendable {
     MetricNameDescriptor(metricName: name, unitName: "", helpText: help)  // the unit is part of `name`
   }
 
-  /// Counts a long poll from when it begins waiting until `body` returns
-  /// (read into the gauge by ``refreshLongPolls()``, when scraped).
+  /// Counts a long poll in the gauge from when it begins waiting until
+  /// `body` returns (the gauge's own atomic add, so concurrent scrapes read
+  /// the same count).
   func waitingPoll<T>(_ body: () async throws -> T) async rethrows -> T {
-    waitingPolls.add(1, ordering: .relaxed)
-    defer { waitingPolls.subtract(1, ordering: .relaxed) }
+    longPolls.increment()
+    defer { longPolls.decrement() }
     return try await body()
-  }
-
-  /// Sets the long polls' gauge to the polls waiting now.
-  func refreshLongPolls() {
-    longPolls.set(to: Double(waitingPolls.load(ordering: .relaxed)))
   }
 
   /// Counts one event of `kind` with `outcome`.
