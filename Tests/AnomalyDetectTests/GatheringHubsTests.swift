@@ -63,6 +63,22 @@ import Testing
     #expect(reason.contains("paying straight on, in near-equal amounts"))
   }
 
+  @Test func sumsFarAboveWhatPeoplePayAddingUpIsNoChanceEvenFromANewHub() throws {
+    // People keep one sum each (80.00 to 600.00), so a new hub's equal
+    // payments out are no evidence by themselves; that four of them, of
+    // 2 085.00, add up to what three strangers paid it, 2 850.00 each, less
+    // 2.5 %, is: nobody here pays sums of that size.
+    var above = Flows.background()
+    Self.hub(&above, into: [285_000, 286_120, 284_300], out: [208_500, 208_100, 208_900, 208_300])
+    let finding = try #require(findings(above).first)
+    #expect(Set(finding.accounts.map { above.accounts.ids[$0] }) == ["hub", "g1", "g2", "g3", "s1", "s2", "s3", "s4"])
+    #expect(evidence(finding, "typology") == .string("gather_scatter"))
+    // The same shape among the sums people pay every week adds up by chance.
+    var within = Flows.background()
+    Self.hub(&within, into: [28_500, 28_612, 28_430], out: [20_850, 20_810, 20_890, 20_830])
+    #expect(findings(within).isEmpty)
+  }
+
   @Test func anEmployerPayingEqualSalariesOutOfVariedTakingsIsNotAHub() {
     var set = Self.variedBackground()
     // Takings 568 350, salaries 540 000: the sums agree; the takings are not near-equal.
@@ -175,10 +191,13 @@ import Testing
 
   @Test func aHubSeenPayingOnlyAfterItPaidOnHasTakenNoSumUp() {
     // Its first payments are the four paid on (a new account's first sum
-    // is its habit in the making), whether or not it pays others later.
+    // is its habit in the making), whether or not it pays others later:
+    // their repeats are the set's repeat rate, no sum taken up.
     for days: [Int64] in [[], [60, 90]] {
-      let set = Self.takingUp(cents: 31_700, on: days)
-      #expect(findings(set).allSatisfy { evidence($0, "gathering_hubs") == .integer(0) }, "other payments on \(days)")
+      let seen = Self.group(of: "hub", in: Self.takingUp(cents: 31_700, on: days), gathering: false, after: 0)
+      #expect(seen.group.members.count == 4, "other payments on \(days)")
+      #expect(seen.group.firstRepeat == seen.repeats && seen.group.habit == seen.repeats, "other payments on \(days)")
+      #expect(seen.newSum < seen.repeats)  // else the test could not tell them apart
     }
   }
 

@@ -24,7 +24,7 @@ import SignalGraph
 /// of the sum paid in, the chance of the coincidence is
 ///
 /// ```text
-/// p = C(nᵢ, k) · qᵢ^(k−1) · C(nₒ, m) · qₒ^(m−1) · skim
+/// p = C(nᵢ, k) · qᵢ^(k−1) · C(nₒ, m) · qₒ^(m−1) · a
 /// ```
 ///
 /// *n*ᵢ and *n*ₒ the transfers in and out read, and *q* the larger of
@@ -42,8 +42,14 @@ import SignalGraph
 /// and the later ones the repeat rate, the sum then being its habit
 /// (*q*ₒ^(*m*−1) becomes *q*ₙ · *q*ₒ^(*m*−2)). Where people keep one sum
 /// for life, as AMLSim's do, a sum they take up is seldom paid again.
-/// ``skim`` (at least 1 %) stands, generously, for the chance
-/// that the two sums agree. It is a seed when *p* · *T* ≤ ``alpha``, *T*
+/// *a* is the chance that the two sums agree. Where the hub paid the sum
+/// it pays on before, outside the window, it is ``skim`` (at least 1 %):
+/// a habitual sum's multiples fall within the skim of what came in that
+/// often. Otherwise the sum paid out is a draw from the background, and *a*
+/// is the background's share of the sums that, paid a few times, would add
+/// up to what came in but for the skim (``agreement(with:read:)``), at
+/// most ``skim``: where nobody pays sums of that size, sums adding up is no
+/// chance, even from a hub with no history. It is a seed when *p* · *T* ≤ ``alpha``, *T*
 /// the windows read (a Bonferroni bound over every start). Only the
 /// strongest window of each account is kept.
 ///
@@ -173,10 +179,29 @@ struct GatheringHubs {
       }
       let log10p =
         gathered.log10Chance(read: end - start) + scattered.log10Chance(read: outEnd - from)
-        + log10(max(skim, 0.01))
+        + log10(scattered.inBandOutside > 0 ? max(skim, 0.01) : agreement(with: sumIn, read: outEnd - from))
       if log10p < best?.log10p ?? 0 { best = (gathered.members + scattered.members, log10p) }
     }
     return best
+  }
+
+  /// The chance that near-equal sums paid out by chance add up to `sumIn`
+  /// but for the skim: the sum paid out is the payer's own, as likely as
+  /// the background makes it, so for each count *m* of the `read` transfers
+  /// out that could make the group (``minParts`` to `read`), the
+  /// background's share of [1 − ``skim``, 1] · `sumIn` / *m* (at least 1 %
+  /// wide), summed, and at most ``skim`` (at least 1 %): a generous bound
+  /// where the background is spread thin, since a sum far above what
+  /// people pay rarely adds up to another by chance.
+  func agreement(with sumIn: Double, read: Int) -> Double {
+    let width = max(skim, 0.01)
+    guard read >= minParts else { return width }
+    var chance = 0.0
+    for m in minParts...read {
+      let top = sumIn / Double(m)
+      chance += amounts.share(in: Int64(((1 - width) * top).rounded(.up))...Int64(top.rounded(.down)))
+    }
+    return min(max(chance, .leastNormalMagnitude), width)
   }
 
   /// A group of transfers with near-equal units.
