@@ -79,6 +79,22 @@ import Testing
     #expect(findings(within).isEmpty)
   }
 
+  @Test func theSumsAgreementIsAShareOfTheBackgroundAtMostTheSkim() {
+    let set = Flows.background()
+    let transfers = PaymentTransfers(set, bucketSeconds: Flows.day)
+    let hubs = GatheringHubs(
+      transfers: transfers, amounts: AmountDistribution(set.payments.amountMicros), window: 14, skim: 0.1,
+      alpha: 0.01)
+    // 1 000.00 in: 333.33 to 250.00 a payment for three to four payments out,
+    // the background's own band; 1 000 000.00: nobody pays that much, and
+    // each count's band holds its floor of one payment.
+    #expect(hubs.agreement(with: 1_000_000_000, read: 4) > 0.01)
+    #expect(hubs.agreement(with: 1_000_000_000, read: 4) <= 0.1)
+    #expect(hubs.agreement(with: 1_000_000_000_000, read: 4) == 2 / Double(set.payments.count))
+    // Sums of a few micro-units have no band to hold: no trap, no chance.
+    #expect(hubs.agreement(with: 2, read: 5) < 1e-6)
+  }
+
   @Test func anEmployerPayingEqualSalariesOutOfVariedTakingsIsNotAHub() {
     var set = Self.variedBackground()
     // Takings 568 350, salaries 540 000: the sums agree; the takings are not near-equal.

@@ -199,7 +199,8 @@ struct GatheringHubs {
     var chance = 0.0
     for m in minParts...read {
       let top = sumIn / Double(m)
-      chance += amounts.share(in: Int64(((1 - width) * top).rounded(.up))...Int64(top.rounded(.down)))
+      let low = Int64(((1 - width) * top).rounded(.up)), high = Int64(top.rounded(.down))
+      if low <= high { chance += amounts.share(in: low...high) }  // a sum of a few micro-units holds none
     }
     return min(max(chance, .leastNormalMagnitude), width)
   }
