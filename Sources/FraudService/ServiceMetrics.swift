@@ -114,8 +114,8 @@ final class ServiceMetrics: Sendable {
   }
 
   /// Counts a long poll in the gauge from when it begins waiting until
-  /// `body` returns (the gauge's own atomic add, so concurrent scrapes read
-  /// the same count).
+  /// `body` returns (a compare-and-swap on the gauge's own value, so
+  /// concurrent scrapes read the same count).
   func waitingPoll<T>(_ body: () async throws -> T) async rethrows -> T {
     longPolls.increment()
     defer { longPolls.decrement() }

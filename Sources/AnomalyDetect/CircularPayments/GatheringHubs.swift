@@ -43,9 +43,9 @@ import SignalGraph
 /// (*q*ₒ^(*m*−1) becomes *q*ₙ · *q*ₒ^(*m*−2)). Where people keep one sum
 /// for life, as AMLSim's do, a sum they take up is seldom paid again.
 /// *a* is the chance that the two sums agree. Where the hub paid the sum
-/// it pays on before, outside the window, it is ``skim`` (at least 1 %):
-/// a habitual sum's multiples fall within the skim of what came in that
-/// often. Otherwise the sum paid out is a draw from the background, and *a*
+/// it pays on to two receivers before the window (``paysByHabit(_:band:)``),
+/// it is ``skim`` (at least 1 %): a habitual sum's multiples fall within
+/// the skim of what came in that often. Otherwise the sum paid out is a draw from the background, and *a*
 /// is the background's share of the sums that, paid a few times, would add
 /// up to what came in but for the skim (``agreement(with:read:)``), at
 /// most ``skim``: where nobody pays sums of that size, sums adding up is no
@@ -56,7 +56,10 @@ import SignalGraph
 /// Honest money does this rarely: an employer pays near-equal salaries out
 /// of takings that are not near-equal; a club collects equal dues and pays
 /// bills of any amount; a household collects its members' shares of the rent
-/// and pays it on as one sum (one receiver, not several).
+/// and pays it on as one sum (one receiver, not several). Known limit: an
+/// honest pass-through with no history of its own, in sums far above what
+/// people pay (a letting agent's first month of rents paid on to owners,
+/// less its fee), reads as one.
 ///
 ///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
 ///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
@@ -66,8 +69,9 @@ import SignalGraph
 ///     let seeds = hubs.seeds(habits: &habits)   // each: the transfers in and out, and its surprise
 ///
 /// - Complexity: O(*t* · *w* log *w*) for *t* transfers and windows of at
-///   most *w* = ``maxWindow`` transfers, plus O(*w* log *w*) once for each
-///   counterpart whose habit is asked.
+///   most *w* = ``maxWindow`` transfers, plus O(*w*²) once for each
+///   counterpart whose habit is asked (its bands' counterparts compared),
+///   and O(*w* log *n*) per group for the sums' agreement.
 struct GatheringHubs {
   /// The transfers searched.
   let transfers: PaymentTransfers
@@ -179,7 +183,10 @@ struct GatheringHubs {
       }
       let log10p =
         gathered.log10Chance(read: end - start) + scattered.log10Chance(read: outEnd - from)
-        + log10(scattered.inBandOutside > 0 ? max(skim, 0.01) : agreement(with: sumIn, read: outEnd - from))
+        + log10(
+          paysByHabit(out[..<outStart], band: scattered.band)
+            ? max(skim, 0.01)
+            : agreement(with: sumIn, read: outEnd - from, spread: AmountHabit.spread(of: scattered.band)))
       if log10p < best?.log10p ?? 0 { best = (gathered.members + scattered.members, log10p) }
     }
     return best
@@ -190,19 +197,41 @@ struct GatheringHubs {
   /// the background makes it, so for each count *m* of the `read` transfers
   /// out that could make the group (``minParts`` to `read`), the
   /// background's share of [1 − ``skim``, 1] · `sumIn` / *m* (at least 1 %
-  /// wide), summed, and at most ``skim`` (at least 1 %): a generous bound
-  /// where the background is spread thin, since a sum far above what
-  /// people pay rarely adds up to another by chance.
-  func agreement(with sumIn: Double, read: Int) -> Double {
+  /// wide), widened by the group's relative `spread` either side (its
+  /// first payment may lie anywhere in it) and rounded outwards, so that
+  /// each count holds at least the share's floor of one payment; summed
+  /// (where the counts' bands overlap, past 1 / ``skim`` payments, a
+  /// payment counts twice: the bound is generous), and at most ``skim``.
+  /// Where nobody pays sums of that size, sums adding up is no chance.
+  func agreement(with sumIn: Double, read: Int, spread: Double) -> Double {
     let width = max(skim, 0.01)
     guard read >= minParts else { return width }
+    let largest = Double(Int64.max / 2)
     var chance = 0.0
     for m in minParts...read {
-      let top = sumIn / Double(m)
-      let low = Int64(((1 - width) * top).rounded(.up)), high = Int64(top.rounded(.down))
-      if low <= high { chance += amounts.share(in: low...high) }  // a sum of a few micro-units holds none
+      let top = min(sumIn / Double(m), largest)
+      let low = Int64(((1 - width) * (1 - spread) * top).rounded(.down))
+      let high = Int64(min((top * (1 + spread)).rounded(.up), largest))
+      chance += amounts.share(in: low...max(low, high))
     }
-    return min(max(chance, .leastNormalMagnitude), width)
+    return min(chance, width)
+  }
+
+  /// Whether the transfers `earlier` (a hub's, out, before the window)
+  /// pay sums in `band` to two receivers at least: the sum the hub pays on
+  /// is then its habit, not a draw from the background, and its multiples
+  /// fall within the skim of what came in as often as ``skim`` says.
+  func paysByHabit(_ earlier: ArraySlice<Int32>, band: ClosedRange<Int64>) -> Bool {
+    var first: Int32?
+    for e in earlier where band.contains(transfers.unitMicros[Int(e)]) {
+      let receiver = transfers.target[Int(e)]
+      guard let known = first else {
+        first = receiver
+        continue
+      }
+      if known != receiver { return true }
+    }
+    return false
   }
 
   /// A group of transfers with near-equal units.

@@ -248,7 +248,7 @@ struct RelayChains {
   ///
   /// A chain's expected count of chance copies is ``ChainChance``'s over
   /// its links; only the longest stacks are kept (a chain that a further
-  /// hop extends is not reported on its own).
+  /// stack hop extends, or that closes a ring, is not reported on its own).
   func relayedPaths() -> (rings: [Chain], stacks: [Chain]) {
     let log10T = log10(Double(max(transfers.count, 1)))
     let bar = log10(alpha)
