@@ -53,7 +53,8 @@ extension IncrementalFlowCheck {
   /// *A* is the chance that the sums agree (``agreement(of:outBand:with:)``):
   /// the background's share of the unit that *m* payments need to make the
   /// sum (the scan sums it over the counts it could have read, and takes
-  /// the skim itself where the hub paid that sum before). Where every sum is drawn
+  /// the skim itself where the hub paid that sum to two receivers before
+  /// the window). Where every sum is drawn
   /// from one narrow range, sums of as many payments agree by themselves,
   /// and *A* says so. The payment is held, and the structure's earlier
   /// payments in and out revoked, when *p* · *T* ≤ ``Thresholds/fanAlpha``,

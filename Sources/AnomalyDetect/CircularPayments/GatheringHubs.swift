@@ -45,13 +45,14 @@ import SignalGraph
 /// *a* is the chance that the two sums agree. Where the hub paid the sum
 /// it pays on to two receivers before the window (``paysByHabit(_:band:)``),
 /// it is ``skim`` (at least 1 %): a habitual sum's multiples fall within
-/// the skim of what came in that often. Otherwise the sum paid out is a draw from the background, and *a*
-/// is the background's share of the sums that, paid a few times, would add
-/// up to what came in but for the skim (``agreement(with:read:)``), at
-/// most ``skim``: where nobody pays sums of that size, sums adding up is no
-/// chance, even from a hub with no history. It is a seed when *p* · *T* ≤ ``alpha``, *T*
-/// the windows read (a Bonferroni bound over every start). Only the
-/// strongest window of each account is kept.
+/// the skim of what came in that often. Otherwise the sum paid out is a
+/// draw from the background, and *a* is the background's share of the
+/// sums that, paid a few times, would add up to what came in but for the
+/// skim (``agreement(with:read:spread:)``), at most ``skim``: where nobody
+/// pays sums of that size, sums adding up is no chance, even from a hub
+/// with no history. It is a seed when *p* · *T* ≤ ``alpha``, *T* the
+/// windows read (a Bonferroni bound over every start). Only the strongest
+/// window of each account is kept.
 ///
 /// Honest money does this rarely: an employer pays near-equal salaries out
 /// of takings that are not near-equal; a club collects equal dues and pays
