@@ -48,10 +48,13 @@ extension IncrementalFlowCheck {
   ///
   /// Honest money does this rarely once it has a history: members paying
   /// a club or tenants a landlord did so the month before (*H*), and where
-  /// people split bills or share prices *s* says so. So a fan-in is judged
+  /// people split bills or share prices *s* says so. So a fan-in is held
   /// only when the stream watched for ``Thresholds/fanWarmUpSeconds`` (a
   /// month) before its first payment: until then its payee's habit is
-  /// unknown, not absent. Known limits: a new club's first dues, in a
+  /// unknown, not absent. One found earlier waits for the month after
+  /// (``DeferredFanIns``), is judged then against the habit that month
+  /// shows, and revoked if still unlikely (``judgeDeferredFanIns(at:into:)``).
+  /// Known limits: a new club's first dues, in a
   /// stream where equal sums into one account are rare, look like a
   /// fan-in and are held; so are dues paid less often than the pre-filter
   /// remembers an idle account (quarterly ones, with the defaults), whose
@@ -64,16 +67,11 @@ extension IncrementalFlowCheck {
   ///   payments into *v* read, plus O(bins) per amount range looked up and
   ///   O(``PayerHabits/slotsPerAccount``) per sender.
   mutating func fanIn(
-    source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner,
+    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner,
     into outcome: inout CheckOutcome
   ) {
     let list = fanLists.live(into: target)
-    // The payee's habit is read from what the stream saw of it: a fan-in
-    // starting less than a fan window after the stream began may be its
-    // routine of the month before (a club's dues, a shop's price).
-    guard micros > 0, list.count + 1 >= thresholds.minFanSenders, list.count < thresholds.fanMaxRead,
-      time.saturatingSubtracting(firstPayment) >= fanWarmUp
-    else { return }
+    guard micros > 0, list.count + 1 >= thresholds.minFanSenders, list.count < thresholds.fanMaxRead else { return }
     let widest = fanBandRatio
     // The payments read (this one among them), and the candidates: those
     // of sums a band holding this one could hold, from other senders enough.
@@ -91,9 +89,12 @@ extension IncrementalFlowCheck {
       candidates.append(FanCandidate(micros: p.micros, source: p.source, index: i))
       earliest = min(earliest, p.time)
     }
-    guard Self.senders(in: candidates[...], besides: source) + 1 >= thresholds.minFanSenders,
-      earliest.saturatingSubtracting(firstPayment) >= fanWarmUp
-    else { return }
+    guard Self.senders(in: candidates[...], besides: source) + 1 >= thresholds.minFanSenders else { return }
+    // The payee's habit is read from what the stream saw of it: a fan-in
+    // starting less than a warm-up after the stream began may be its
+    // routine of the month before (a club's dues, a shop's price), so it
+    // waits for the month after (``DeferredFanIns``).
+    let watched = earliest.saturatingSubtracting(firstPayment) >= fanWarmUp
     candidates.sort { $0.micros < $1.micros }
     // A band first, from the fan list alone; then the senders' habits
     // (memory elsewhere) for the few payments that have one.
@@ -115,9 +116,12 @@ extension IncrementalFlowCheck {
     for c in members where !senders.contains(c.source) { senders.append(c.source) }
     let low = min(micros, members.first!.micros), high = max(micros, members.last!.micros)
     let first = members.reduce(time) { min($0, list[$1.index].time) }
-    let log10p = log10Chance(
-      of: members, band: low...high, paidBy: senders, read: read, into: target, from: source, began: first)
-    let log10E = log10(Double(max(background.total, 1))) + log10p
+    let chances = senderChances(
+      of: members, band: low...high, paidBy: senders, into: target, from: source, began: first)
+    let log10Binomial = Self.log10Binomial(read, senders.count)
+    let log10E =
+      log10(Double(max(background.total, 1))) + log10Binomial
+      + Self.log10Coincidence(chances.senders, habit: chances.habit)
     guard log10E <= log10(thresholds.fanAlpha) else { return }
 
     let days = String(format: "%.1f", Double(time - first) / 86_400)
@@ -125,8 +129,22 @@ extension IncrementalFlowCheck {
     let who =
       named.count <= 5
       ? named.joined(separator: ", ") : named.prefix(4).joined(separator: ", ") + " and \(named.count - 4) more"
+    let what =
+      "\(senders.count) senders (\(who)) paid \(names[target]) \(Self.format(low))–\(Self.format(high)) within \(days) days, a sum none of them pays by habit"
+    guard watched else {
+      var payments = members.map {
+        let p = list[$0.index]
+        return DeferredFanIns.Payment(seq: p.seq, source: p.source, micros: p.micros, time: p.time, fate: 0)
+      }
+      payments.append(.init(seq: seq, source: source, micros: micros, time: time, fate: 0))
+      deferredFanIns.keep(
+        .init(
+          payee: target, low: low, high: high, due: time.saturatingAdding(fanWarmUp), floor: chances.floor,
+          log10Binomial: log10Binomial, senderChances: chances.senders, payments: payments, description: what))
+      return
+    }
     let reason =
-      "fan-in: \(senders.count) senders (\(who)) paid \(names[target]) \(Self.format(low))–\(Self.format(high)) within \(days) days, a sum none of them pays by habit (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+      "fan-in: \(what) (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
     revokeFanIn(members.map(\.index), into: target, reason: reason, outcome: &outcome)
     let amounts = (members.map(\.micros) + [micros]).sorted()
@@ -198,35 +216,56 @@ extension IncrementalFlowCheck {
     return best
   }
 
-  /// log₁₀ *p* of a fan-in into `target` of the `members` (earlier
+  /// The chances of a fan-in into `target` of the `members` (earlier
   /// payments, indices into its fan list) and the payment from `source`,
-  /// of amounts in `band`, paid by `senders` among `read` payments, the
-  /// first of them at `began`: see ``fanIn(source:target:micros:time:names:into:)``.
-  func log10Chance(
-    of members: ArraySlice<FanCandidate>, band: ClosedRange<Int64>,
-    paidBy senders: [Int32], read: Int, into target: Int32, from source: Int32, began: Int64
-  ) -> Double {
+  /// of amounts in `band`, paid by `senders`, the first of them at `began`
+  /// (see ``fanIn(seq:source:target:micros:time:names:into:)``): max(*q*, *s*′) (`floor`),
+  /// *H* (`habit`), and log₁₀ of each sender's own chance, from its habits
+  /// before the fan-in began (`senders`).
+  func senderChances(
+    of members: ArraySlice<FanCandidate>, band: ClosedRange<Int64>, paidBy senders: [Int32], into target: Int32,
+    from source: Int32, began: Int64
+  ) -> (floor: Double, habit: Double, senders: [Double]) {
     let list = fanLists.lists[Int(target)]
     // The background's share, not counting the band's own earlier payments
     // (those the withheld amounts count are not counted already).
     let q = share(of: band, excluding: members.reduce(0) { $0 + (list[$1.index].counted ? 0 : 1) })
     let (floor, habit) = receiptChances(into: target, band: band, share: q)
-    // Every sender's chance but the least likely one's, from its habits
-    // before the fan-in `began`.
-    var sum = 0.0, least = 0.0
-    for sender in senders {
+    let chances = senders.map { sender in
       let judged = sender == source ? nil : members.first { $0.source == sender }.map { list[$0.index].micros }
       let own = habits.share(
         of: sender, to: target, from: band.lowerBound, to: band.upperBound, background: floor, passedOn: judged,
         since: began)
-      let chance = log10(max(habit, own, .leastNormalMagnitude))
+      return log10(max(own, .leastNormalMagnitude))
+    }
+    return (floor, habit, chances)
+  }
+
+  /// log₁₀ *p* of a fan-in into `target` of the `members` and the payment
+  /// from `source`, of amounts in `band`, paid by `senders` among `read`
+  /// payments, the first of them at `began` (see ``senderChances(of:band:paidBy:into:from:began:)``).
+  func log10Chance(
+    of members: ArraySlice<FanCandidate>, band: ClosedRange<Int64>,
+    paidBy senders: [Int32], read: Int, into target: Int32, from source: Int32, began: Int64
+  ) -> Double {
+    let chances = senderChances(of: members, band: band, paidBy: senders, into: target, from: source, began: began)
+    return Self.log10Binomial(read, senders.count) + Self.log10Coincidence(chances.senders, habit: chances.habit)
+  }
+
+  /// log₁₀ of Π *P*ᵢ over all senders but the least likely, *P*ᵢ the
+  /// larger of `habit` and sender *i*'s own chance (`senders`, log₁₀).
+  static func log10Coincidence(_ senders: [Double], habit: Double) -> Double {
+    let floor = log10(max(habit, .leastNormalMagnitude))
+    var sum = 0.0, least = 0.0
+    for own in senders {
+      let chance = max(floor, own)
       sum += chance
       least = min(least, chance)
     }
-    return Self.log10Binomial(read, senders.count) + sum - least
+    return sum - least
   }
 
-  /// max(*q*, *s*′) and *H* of a fan-in's (see ``fanIn(source:target:micros:time:names:into:)``)
+  /// max(*q*, *s*′) and *H* of a fan-in's (see ``fanIn(seq:source:target:micros:time:names:into:)``)
   /// into `target`, `q` the background's share of `band`: the least chance
   /// that a sender's payment into `target` lies in the band (`floor`), and
   /// `target`'s habit of receiving the band before its fan list, shrunk
@@ -292,8 +331,9 @@ extension IncrementalFlowCheck {
   /// habits, but those withheld: a scheme's own payments never make its
   /// payee look habitual.
   mutating func noteDroppedReceipts() {
-    for (account, payment) in fanLists.dropped where !payment.withheld {
-      receipts.record(payment.micros, into: account)
+    for (account, payment) in fanLists.dropped {
+      deferredFanIns.noteDropped(payment, from: account)
+      if !payment.withheld { receipts.record(payment.micros, into: account) }
     }
     fanLists.dropped.removeAll(keepingCapacity: true)
   }

@@ -224,6 +224,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// sums it was paid by routine, not withheld (``noteDroppedReceipts()``),
   /// a fan-in's *H*.
   var receipts: PayeeHabits
+  /// The fan-ins found in the stream's first month, waiting for their
+  /// payee's habit to show in the month after.
+  var deferredFanIns = DeferredFanIns()
   /// Over the stream, the consecutive payments into one account counted,
   /// and those where the later, from another sender, repeated the earlier's
   /// sum, neither withheld (``repeatsSum(_:_:_:held:)``): a fan-in's *s*.
@@ -310,6 +313,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       payouts.trim(Int(source), now: time)
       fanLists.trim(Int(target), now: time)
       noteDroppedReceipts()
+      judgeDeferredFanIns(at: time, into: &outcome)
       let (transfer, alone) = split(
         seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       let reasons = outcome.holdReasons.count
@@ -317,7 +321,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       scatterGather(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       heldAlone = alone && outcome.holdReasons.count == reasons
       if outcome.holdReasons.isEmpty {
-        fanIn(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+        fanIn(seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       }
       if outcome.holdReasons.isEmpty {
         link(
@@ -684,6 +688,14 @@ public struct IncrementalFlowCheck: PaymentCheck {
     structure.append(.init(payer: payer, payee: payee, micros: payment.micros, time: payment.time))
   }
 
+  /// Withholds payment `seq` of `micros`, dated `time`, that has left
+  /// every list (a fan-in of the stream's first month judged late), for
+  /// `reason`, counting it in the withheld amounts while they keep its date.
+  mutating func revokeUnlisted(_ seq: Int, micros: Int64, time: Int64, reason: String, outcome: inout CheckOutcome) {
+    outcome.revoked.append((seq, reason))
+    withheld.add(micros, datedEarlier: time)
+  }
+
   // MARK: State
 
   /// Drops payments older than their lists' windows (the relay window's, or
@@ -713,12 +725,14 @@ public struct IncrementalFlowCheck: PaymentCheck {
       receipts.forget(accounts)
       heldInto.forget(accounts)
       heldFrom.forget(accounts)
+      deferredFanIns.forget(accounts)
     }
   }
 
   /// Adds the payments and held transfers kept to the footprint's payments.
   func addFootprint(to footprint: inout PrefilterFootprint) {
-    footprint.payments += recent.count + payouts.count + fanLists.count + heldInto.count + heldFrom.count
+    footprint.payments +=
+      recent.count + payouts.count + fanLists.count + heldInto.count + heldFrom.count + deferredFanIns.paymentCount
   }
 
   /// Every list head within its list, every kept payment and held transfer
@@ -749,6 +763,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
       }
     }
     if let violation = receipts.invariantViolation(names: names) { return "payees' habits: \(violation)" }
+    if let violation = deferredFanIns.invariantViolation(idCapacity: names.accounts.idCapacity) {
+      return "deferred fan-ins: \(violation)"
+    }
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts else {
       return "shared receipts outnumber receipts"
     }
@@ -812,6 +829,7 @@ extension IncrementalFlowCheck {
     writer.write(handedOn)
     writer.write(squarePayments)
     writer.write(squareCounts)
+    deferredFanIns.write(to: &writer)
   }
 
   /// Restores the state written by ``write(to:)``.
@@ -836,6 +854,7 @@ extension IncrementalFlowCheck {
     handedOn = try reader.read(Int.self)
     squarePayments = try reader.read(Int.self)
     squareCounts = try reader.readArray(Int.self)
+    deferredFanIns = try DeferredFanIns(from: &reader)
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts, gatherWindows >= 0,
       handedOn >= 0, handedOn <= payoutPairs, squarePayments >= 0,
       squareCounts.count == Self.maxBlockReceivers, squareCounts.allSatisfy({ $0 >= 0 }),

@@ -40,8 +40,9 @@ enum PrefilterCheckpoint {
   /// 12: the flows' payments out per payer, the payer habits' repeats of new sums, and the
   /// gather-scatter windows counted; 13: the flows' hand-on counts of a fan-out, payments
   /// out kept for the fan window, and when each payer first paid; 14: the flows' counts
-  /// of squares, for a bipartite block.)
-  static let version = 14
+  /// of squares, for a bipartite block; 15: the flows' fan-ins of the stream's first month
+  /// waiting for their payee's habit, ``DeferredFanIns``.)
+  static let version = 15
 
   /// Where ``version`` lies in a checkpoint's bytes.
   static let versionBytes = 0..<MemoryLayout<Int>.size

@@ -8,7 +8,8 @@ import Testing
 /// pay are held at the sender that completes the coincidence, and its
 /// earlier payments revoked; a shop's price, a club's dues paid again, sums
 /// the senders pay by habit, a world where equal shares are common and the
-/// stream's first fan window are not.
+/// stream's first fan window are not (a fan-in there waits for its payee's
+/// month after, and is revoked then if that shows no habit).
 @Suite("Prefilter fan-in")
 struct PrefilterFanInTests: SumKeeperSuite {
   /// ``SumKeeperStream``'s forty days; with `sharedBills`, also 60 flats,
@@ -121,9 +122,9 @@ struct PrefilterFanInTests: SumKeeperSuite {
 
   @Test func aFanInWithinTheStreamsFirstFanWindowIsAdmitted() {
     // Its payee's habit is unknown then, not absent: a fan-in that began
-    // in the stream's first month is not judged, though it ends after it,
-    // and a payment dated before the stream began does not make the
-    // stream older.
+    // in the stream's first month is not held, though it ends after it
+    // (it waits for the month after: the tests below), and a payment
+    // dated before the stream began does not make the stream older.
     var f = Prefilter()
     let backdated = pay("acct3", "acct4", 12_345, -40 * day)
     let decisions = background(with: fanIn(mules, from: 27)).map { f.decide($0) } + [f.decide(backdated)]
@@ -131,6 +132,50 @@ struct PrefilterFanInTests: SumKeeperSuite {
     #expect(fanIn(mules, into: "collector3", cents: 55_555, from: 28).allSatisfy { f.decide($0).verdict == .admit })
     // A fan-in once the stream watched for a fan window is held.
     #expect(fanIn(mules, into: "collector2", cents: 66_666, from: 41).contains { f.decide($0).verdict == .hold })
+  }
+
+  @Test func aFanInOfTheFirstMonthIsRevokedOnceItsPayeesMonthAfterShowsNoHabit() {
+    var f = Prefilter()
+    // Admitted while the stream is young (days 20 to 30): its payee's habit is unknown.
+    for event in background(with: fanIn(mules, from: 20)) { #expect(f.decide(event).verdict == .admit) }
+    // A month after its last payment, nothing came into the collector:
+    // the next payment decided revokes the six.
+    #expect(f.decide(pay("acct3", "acct4", 12_345, 55 * day)).revocations.isEmpty)
+    let due = f.decide(pay("acct3", "acct4", 12_345, 62 * day))
+    #expect(due.verdict == .admit)
+    #expect(due.revocations.count == mules.count)
+    #expect(
+      due.revocations.allSatisfy {
+        $0.reasons.first?.hasPrefix("fan-in in the stream's first month: 6 senders (") == true
+          && $0.reasons.first?.contains("paid collector 777.77–777.77") == true
+      })
+    // Once.
+    #expect(f.decide(pay("acct3", "acct4", 12_345, 63 * day)).revocations.isEmpty)
+    #expect(f.invariantViolation() == nil)
+  }
+
+  @Test func aClubsFirstDuesInTheStreamsFirstMonthAreNotRevokedWhenPaidAgain() {
+    let members = (0..<8).map { "member\($0)" }
+    var events = background(with: fanIn(members, into: "club", cents: 2_750, from: 10))
+    events += fanIn(members, into: "club", cents: 2_750, from: 40)
+    var f = Prefilter()
+    let decisions = events.map { f.decide($0) } + [f.decide(pay("acct3", "acct4", 12_345, 62 * day))]
+    #expect(decisions.allSatisfy { $0.verdict == .admit && $0.revocations.isEmpty })
+    // A collector paid once by the same eight in the first month is revoked.
+    var once = Prefilter()
+    var revoked = background(with: fanIn(members, into: "club", cents: 2_750, from: 10)).flatMap {
+      once.decide($0).revocations
+    }
+    revoked += once.decide(pay("acct3", "acct4", 12_345, 62 * day)).revocations
+    #expect(revoked.count == members.count)
+  }
+
+  @Test func aFanInOfTheFirstMonthWaitsAcrossACheckpoint() throws {
+    var f = Prefilter()
+    for event in background(with: fanIn(mules, from: 20)) { _ = f.decide(event) }
+    let later = [45, 46, 62].map { pay("acct3", "acct4", 12_345, $0 * day) }
+    let decisions = try decidedAcrossACheckpoint(&f, later)
+    #expect(decisions.last?.revocations.count == mules.count)
   }
 
   @Test func aPayeeBusierThanTheFanListIsNotRead() {

@@ -413,6 +413,7 @@ struct PrefilterFlowTests {
       for count in [flows.payoutPairs, flows.handedOn] { writer.write(count) }
       writer.write(flows.squarePayments)
       writer.write(flows.squareCounts)
+      flows.deferredFanIns.write(to: &writer)
       var reader = StateReader(writer.bytes)
       return try IncrementalFlowCheck(configuration: f.configuration, from: &reader)
     }
