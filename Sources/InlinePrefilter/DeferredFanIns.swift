@@ -1,43 +1,52 @@
 import SignalGraph
 
-/// The fan-ins found in the stream's first month, waiting for their
-/// payee's habit to show: at most one per payee, the latest.
+/// The fan-ins found while the stream was young, waiting for their payee's
+/// habit to show: at most one per payee, the latest.
 ///
 /// A fan-in is judged against its payee's habit of receiving the band
-/// before it (a club's dues, a shop's price, last month). In the stream's
-/// first month (``IncrementalFlowCheck/Thresholds/fanWarmUpSeconds``) there
-/// is no month before to read, so the payee's habit is unknown, not absent,
+/// before it (a club's dues, a shop's price, last month). One that began in
+/// the stream's first month (``IncrementalFlowCheck/Thresholds/fanWarmUpSeconds``)
+/// has no month before to read: the payee's habit is unknown, not absent,
 /// and the fan-in is not held. It waits here instead, with what its chance
 /// needs but the habit, until a warm-up after its last payment: a routine
-/// shows by then as the payee's receipts of the band from others, and the
-/// fan-in is judged against that habit (``IncrementalFlowCheck/judgeDeferredFanIns(at:into:)``),
+/// shows by then as the payee's receipts of the band in other payments,
+/// and the fan-in is judged against that habit (``IncrementalFlowCheck/judgeDeferredFanIns(at:into:)``),
 /// its payments revoked if it is still unlikely.
 ///
-/// Each payment's fate after it leaves the payee's fan list is noted
-/// (``noteDropped(_:from:)``): withheld by another check meanwhile (not
-/// revoked twice), or gone into the payee's habit (not read as a routine
-/// of its own).
+/// What becomes of each payment meanwhile is noted: withheld by the flow
+/// check (``noteWithheld(_:into:)``: not revoked twice), or gone from the
+/// payee's fan list unwithheld (``noteLeft(_:from:)``: revoked by its
+/// sequence number alone).
 ///
-/// - Complexity: memory O(payments of the fan-ins found in the first
-///   month): entries are made only then, each of at most
-///   ``IncrementalFlowCheck/Thresholds/fanMaxRead`` payments.
+/// - Complexity: memory O(payments of the fan-ins waiting), each of at
+///   most ``IncrementalFlowCheck/Thresholds/fanMaxRead`` payments; fan-ins
+///   are kept only when they began in the stream's first month (or are
+///   dated before the stream's first payment), so none is kept once the
+///   stream is a warm-up and a fan window old. Each one kept costs O(log *n*)
+///   in the queue of dues, where it stays until its due even when replaced.
 struct DeferredFanIns {
+  /// What became of a payment of a fan-in waiting.
+  enum Fate: Int64 {
+    /// Still in the payee's fan list.
+    case inList
+    /// Gone from the fan list unwithheld.
+    case left
+    /// Withheld by the flow check meanwhile.
+    case withheld
+  }
+
   /// A payment of a fan-in waiting.
   struct Payment {
     /// Its sequence number: what a revocation names.
     var seq: Int
-    /// Its payer.
+    /// Its payer (−1 once the payer's id is released).
     var source: Int32
-    /// Its sum and its time, for the withheld amounts.
+    /// Its sum, in micro-units.
     var micros: Int64
+    /// Its time.
     var time: Int64
-    /// Where it is: still in the payee's fan list (``inList``), gone into
-    /// the payee's habit (``inHabit``) or withheld meanwhile (``withheld``).
-    var fate: Int64
-
-    static let inList: Int64 = 0
-    static let inHabit: Int64 = 1
-    static let withheld: Int64 = 2
+    /// What became of it.
+    var fate: Fate
   }
 
   /// A fan-in waiting for its payee's habit.
@@ -48,7 +57,8 @@ struct DeferredFanIns {
     var low: Int64, high: Int64
     /// When it is judged: a warm-up after its last payment.
     var due: Int64
-    /// The least chance that a sender's payment lies in the band, max(*q*, *s*′).
+    /// The least chance that a sender's payment lies in the band when it
+    /// was found, max(*q*, *s*′).
     var floor: Double
     /// log₁₀ C(*n*, *k*) (the background's payments are counted when it is judged).
     var log10Binomial: Double
@@ -77,8 +87,6 @@ struct DeferredFanIns {
 
   /// The payees whose fan-ins are due at `time`, earliest due first; the
   /// fan-ins stay kept until taken (``take(_:)``).
-  ///
-  /// - Complexity: O(log *n*) per fan-in kept, over the stream.
   mutating func popDue(at time: Int64) -> [Int32] {
     var payees: [Int32] = []
     while let (due, key) = dues.popMin(before: time.saturatingAdding(1)) {
@@ -91,35 +99,56 @@ struct DeferredFanIns {
   /// Takes out `payee`'s fan-in.
   mutating func take(_ payee: Int32) -> FanIn? { waiting.removeValue(forKey: payee) }
 
-  /// Notes that `payment` left `payee`'s fan list: withheld by then, or
-  /// into the payee's habit.
-  mutating func noteDropped(_ payment: RecentPayments.Payment, from payee: Int32) {
-    guard !waiting.isEmpty, var fanIn = waiting[payee] else { return }
-    guard let p = fanIn.payments.firstIndex(where: { $0.seq == payment.seq }) else { return }
-    fanIn.payments[p].fate = payment.withheld ? Payment.withheld : Payment.inHabit
-    waiting[payee] = fanIn
+  /// Notes that `payment` left `payee`'s fan list, withheld or not.
+  mutating func noteLeft(_ payment: RecentPayments.Payment, from payee: Int32) {
+    guard !waiting.isEmpty, let p = waiting[payee]?.payments.firstIndex(where: { $0.seq == payment.seq }) else {
+      return
+    }
+    waiting[payee]!.payments[p].fate = payment.withheld ? .withheld : .left
   }
 
-  /// Drops the fan-ins into the released accounts.
+  /// Notes that the flow check withheld payment `seq` into `payee`.
+  mutating func noteWithheld(_ seq: Int, into payee: Int32) {
+    guard !waiting.isEmpty, let p = waiting[payee]?.payments.firstIndex(where: { $0.seq == seq }) else { return }
+    waiting[payee]!.payments[p].fate = .withheld
+  }
+
+  /// Drops the fan-ins into the released accounts, and forgets the
+  /// released payers of those kept (their payments are still revoked by
+  /// sequence number).
   mutating func forget(_ accounts: [Bool]) {
-    waiting = waiting.filter { Int($0.key) >= accounts.count || !accounts[Int($0.key)] }
+    func released(_ a: Int32) -> Bool { a >= 0 && Int(a) < accounts.count && accounts[Int(a)] }
+    waiting = waiting.filter { !released($0.key) }
+    for (payee, fanIn) in waiting where fanIn.payments.contains(where: { released($0.source) }) {
+      for p in fanIn.payments.indices where released(fanIn.payments[p].source) {
+        waiting[payee]!.payments[p].source = -1
+      }
+    }
   }
 
   /// The payments of the fan-ins waiting.
   var paymentCount: Int { waiting.values.reduce(0) { $0 + $1.payments.count } }
 
-  /// Whether every payee is a live id below `idCapacity`, every band and
-  /// fate sound: `nil`, or what is wrong.
-  func invariantViolation(idCapacity: Int) -> String? {
-    guard dues.count >= waiting.count else { return "a deferred fan-in has no due" }
+  /// Whether every payee and payer is below `accounts` and live
+  /// (`isLive`), a payer may be released (−1), every fan-in has its band,
+  /// payments and due: `nil`, or what is wrong.
+  func invariantViolation(accounts: Int, isLive: (Int32) -> Bool) -> String? {
+    func known(_ a: Int32) -> Bool { a >= 0 && Int(a) < accounts && isLive(a) }
+    struct Due: Hashable {
+      var time: Int64
+      var key: UInt64
+    }
+    let queued = Set(dues.entries.map { Due(time: $0.time, key: $0.key) })
     for (payee, e) in waiting {
-      guard payee == e.payee else { return "a deferred fan-in is kept under another payee" }
-      guard e.payee >= 0, Int(e.payee) < idCapacity else { return "a deferred fan-in's payee is out of range" }
+      guard payee == e.payee, known(payee) else { return "a deferred fan-in's payee is out of range or not live" }
       guard e.low > 0, e.low <= e.high, !e.payments.isEmpty, !e.senderChances.isEmpty else {
         return "a deferred fan-in has an empty band or no payments"
       }
-      guard e.payments.allSatisfy({ (Payment.inList...Payment.withheld).contains($0.fate) }) else {
-        return "a deferred fan-in's payment has no known fate"
+      guard e.payments.allSatisfy({ $0.source == -1 || known($0.source) }) else {
+        return "a deferred fan-in's payer is out of range or not live"
+      }
+      guard queued.contains(Due(time: e.due, key: UInt64(UInt32(bitPattern: payee)))) else {
+        return "a deferred fan-in is not in the queue of dues"
       }
     }
     return nil
@@ -138,14 +167,16 @@ extension DeferredFanIns {
       writer.write(e.senderChances)
       writer.write(e.payments.map(\.seq))
       writer.write(e.payments.map(\.source))
-      writer.write(e.payments.flatMap { [$0.micros, $0.time, $0.fate] })
+      writer.write(e.payments.flatMap { [$0.micros, $0.time, $0.fate.rawValue] })
       writer.write(e.description)
     }
     writer.write(dues.entries.map(\.time))
     writer.write(dues.entries.map(\.key))
   }
 
-  /// Restores the fan-ins written by ``write(to:)``.
+  /// Restores the fan-ins written by ``write(to:)``: a payee twice,
+  /// arrays of unequal lengths, an unknown fate or dues out of heap order
+  /// are malformed (ids are checked against the lists by the flow check).
   init(from reader: inout StateReader) throws(StateReaderError) {
     let count = try reader.read(Int.self)
     guard count >= 0 else { throw .malformed }
@@ -161,10 +192,11 @@ extension DeferredFanIns {
       guard limits.count == 3, chances.count == 2, sources.count == seqs.count, fields.count == 3 * seqs.count,
         waiting[payee] == nil
       else { throw .malformed }
-      let payments = seqs.indices.map {
-        Payment(
-          seq: seqs[$0], source: sources[$0], micros: fields[3 * $0], time: fields[3 * $0 + 1], fate: fields[3 * $0 + 2]
-        )
+      var payments: [Payment] = []
+      for i in seqs.indices {
+        guard let fate = Fate(rawValue: fields[3 * i + 2]) else { throw .malformed }
+        payments.append(
+          Payment(seq: seqs[i], source: sources[i], micros: fields[3 * i], time: fields[3 * i + 1], fate: fate))
       }
       waiting[payee] = FanIn(
         payee: payee, low: limits[0], high: limits[1], due: limits[2], floor: chances[0], log10Binomial: chances[1],

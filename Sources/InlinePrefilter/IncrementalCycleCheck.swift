@@ -66,7 +66,7 @@ public struct IncrementalCycleCheck: PaymentCheck {
 
   /// Decides payment `seq` from `source` to `target`.
   mutating func check(
-    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner
+    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, now: Int64, names: WindowedInterner
   ) -> CheckOutcome {
     recent.grow(to: Int(max(source, target)) + 1)
     var outcome = CheckOutcome.admit

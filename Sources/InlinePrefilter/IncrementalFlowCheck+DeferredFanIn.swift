@@ -8,13 +8,15 @@ extension IncrementalFlowCheck {
   ///
   /// A fan-in found in the first month waited with its chance but for the
   /// payee's habit *H* (see ``fanIn(seq:source:target:micros:time:names:into:)``).
-  /// *H* is now read from what came in outside the fan-in: the payee's
-  /// receipts in the band (``receipts``, its habit, and its fan list still
-  /// kept), those of the fan-in itself left out, shrunk towards max(*q*, *s*′)
-  /// as before it (``AmountHabit/shrunk(_:of:towards:)``). A club whose
-  /// members pay their dues again, a shop paid its price by new customers,
-  /// the month after, has that habit; a collector paid once by its mules
-  /// has none. The fan-in is revoked when
+  /// *H* is now read from the payee's other payments in the fan window
+  /// before (its fan list, the fan-in's own and those withheld left out:
+  /// exact counts, where its habit's are bounds): those in the band among
+  /// all, shrunk towards max(*q*, *s*′) as before a fan-in
+  /// (``AmountHabit/shrunk(_:of:towards:)``; the larger of that when it was
+  /// found and now, the first month's being thin). A
+  /// club whose members pay their dues again, a shop paid its price by new
+  /// customers, the month after, has that habit; a collector paid once by
+  /// its mules has none. The fan-in is revoked when
   ///
   /// ```text
   /// E = N · C(n, k) · Π Pᵢ,   Pᵢ = max(H, senderᵢ's own chance)
@@ -23,8 +25,20 @@ extension IncrementalFlowCheck {
   /// (over all senders but the least likely, *N* the background's payments
   /// now: a month and more of them, where the first month's were fewer
   /// chances for a coincidence than a stream has) is still below
-  /// ``Thresholds/fanAlpha``. Its payments withheld meanwhile (by a
-  /// gather-scatter, a link) are not revoked again.
+  /// ``Thresholds/fanAlpha``; its payments withheld meanwhile are not
+  /// revoked again, and start no link-back (the payment decided now is
+  /// none of theirs).
+  ///
+  /// Known limits: the senders' own chances are those of when it was found;
+  /// mules paying their collector the same sum again the month after read
+  /// as a club's members (as they would after the first month, where the
+  /// second round is a routine pair's); dues paid less often than monthly,
+  /// and one-off collections (a present, a trip), in the stream's first
+  /// month are judged as a fan-in after it would be; a fan-in still waiting
+  /// when the stream ends is never judged; its payments went into the
+  /// payee's habit as they left its fan list, revoked or not (as a fan-in's
+  /// before it was held), so a later fan-in into a collector revoked so
+  /// finds it a little more habitual.
   ///
   /// - Complexity: O(*p* · *r*) for the *p* payments of the fan-ins due
   ///   and the *r* ≤ ``Thresholds/fanMaxRead`` their payees' fan lists
@@ -32,41 +46,46 @@ extension IncrementalFlowCheck {
   mutating func judgeDeferredFanIns(at time: Int64, into outcome: inout CheckOutcome) {
     let payees = deferredFanIns.popDue(at: time)
     guard !payees.isEmpty else { return }
-    // Their payments past the fan window go into the habit (or are noted
-    // withheld) first, while the fan-ins still wait to be told.
+    // Their payments past the fan window leave it first (noted), while the fan-ins still wait to be told.
     for payee in payees { fanLists.trim(Int(payee), now: time) }
     noteDroppedReceipts()
+    let structureBefore = structure.count
+    defer { structure.removeSubrange(structureBefore...) }
     for payee in payees {
       guard let fanIn = deferredFanIns.take(payee) else { continue }
-      let habit = habitAfter(fanIn)
+      let band = fanIn.low...fanIn.high
+      let floor = max(fanIn.floor, receiptChances(into: payee, band: band, share: share(of: band, excluding: 0)).floor)
+      let habit = habitAfter(fanIn, towards: floor)
       let log10E =
         log10(Double(max(background.total, 1))) + fanIn.log10Binomial
         + Self.log10Coincidence(fanIn.senderChances, habit: habit)
       guard log10E <= log10(thresholds.fanAlpha) else { continue }
       let reason =
-        "fan-in in the stream's first month: \(fanIn.description), nor one its payee was paid by others in the month after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
-      for payment in fanIn.payments where payment.fate != DeferredFanIns.Payment.withheld {
-        if fanLists.index(of: payment.seq, into: fanIn.payee) != nil {
-          revokeSeq(payment.seq, from: payment.source, to: fanIn.payee, reason: reason, outcome: &outcome)
-        } else if payment.fate == DeferredFanIns.Payment.inHabit {
-          revokeUnlisted(payment.seq, micros: payment.micros, time: payment.time, reason: reason, outcome: &outcome)
+        "fan-in in the stream's first month: \(fanIn.description), nor one its payee was paid in its other payments of the month after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+      for p in fanIn.payments where p.fate != .withheld {
+        let listed =
+          p.source >= 0
+          && (recent.index(of: p.seq, into: payee) != nil || fanLists.index(of: p.seq, into: payee) != nil
+            || payouts.index(of: p.seq, into: p.source) != nil)
+        if listed {
+          revokeSeq(p.seq, from: p.source, to: payee, reason: reason, outcome: &outcome)
+        } else {
+          revokeUnlisted(p.seq, micros: p.micros, time: p.time, reason: reason, outcome: &outcome)
         }
       }
     }
   }
 
-  /// *H* of a fan-in waiting, read after it: the payee's receipts in the
-  /// fan-in's band and all its receipts, the fan-in's own payments left
-  /// out, shrunk towards its max(*q*, *s*′).
-  func habitAfter(_ fanIn: DeferredFanIns.FanIn) -> Double {
-    let counted = receipts.count(of: fanIn.payee, from: fanIn.low, to: fanIn.high)
-    let own = fanIn.payments.reduce(0) { $0 + ($1.fate == DeferredFanIns.Payment.inHabit ? 1 : 0) }
-    var (inRange, all) = (max(counted.inRange - own, 0), max(counted.all - own, 0))
+  /// *H* of a fan-in waiting, read after it: of the payee's other
+  /// payments in its fan list (not the fan-in's own, nor those withheld),
+  /// those in the fan-in's band among all, shrunk towards `floor`.
+  func habitAfter(_ fanIn: DeferredFanIns.FanIn, towards floor: Double) -> Double {
+    var (inRange, all) = (0, 0)
     for p in fanLists.live(into: fanIn.payee) where !p.withheld {
       guard !fanIn.payments.contains(where: { $0.seq == p.seq }) else { continue }
       all += 1
       if p.micros >= fanIn.low, p.micros <= fanIn.high { inRange += 1 }
     }
-    return AmountHabit.shrunk(inRange, of: all, towards: fanIn.floor)
+    return AmountHabit.shrunk(inRange, of: all, towards: floor)
   }
 }

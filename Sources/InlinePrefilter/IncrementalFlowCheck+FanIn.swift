@@ -134,12 +134,13 @@ extension IncrementalFlowCheck {
     guard watched else {
       var payments = members.map {
         let p = list[$0.index]
-        return DeferredFanIns.Payment(seq: p.seq, source: p.source, micros: p.micros, time: p.time, fate: 0)
+        return DeferredFanIns.Payment(seq: p.seq, source: p.source, micros: p.micros, time: p.time, fate: .inList)
       }
-      payments.append(.init(seq: seq, source: source, micros: micros, time: time, fate: 0))
+      payments.append(.init(seq: seq, source: source, micros: micros, time: time, fate: .inList))
       deferredFanIns.keep(
         .init(
-          payee: target, low: low, high: high, due: time.saturatingAdding(fanWarmUp), floor: chances.floor,
+          payee: target, low: low, high: high,
+          due: payments.reduce(time) { max($0, $1.time) }.saturatingAdding(fanWarmUp), floor: chances.floor,
           log10Binomial: log10Binomial, senderChances: chances.senders, payments: payments, description: what))
       return
     }
@@ -329,10 +330,11 @@ extension IncrementalFlowCheck {
 
   /// Moves the payments that left the fan lists into their payees'
   /// habits, but those withheld: a scheme's own payments never make its
-  /// payee look habitual.
+  /// payee look habitual. A fan-in waiting notes what became of its own
+  /// (``DeferredFanIns/noteLeft(_:from:)``).
   mutating func noteDroppedReceipts() {
     for (account, payment) in fanLists.dropped {
-      deferredFanIns.noteDropped(payment, from: account)
+      deferredFanIns.noteLeft(payment, from: account)
       if !payment.withheld { receipts.record(payment.micros, into: account) }
     }
     fanLists.dropped.removeAll(keepingCapacity: true)

@@ -290,9 +290,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// None: the relay, fan and link windows lie within the history window.
   static func reachBeyondWindow(_ configuration: PrefilterConfiguration) -> Int64 { 0 }
 
-  /// Decides payment `seq` of `micros` from `source` to `target` at `time`.
+  /// Decides payment `seq` of `micros` from `source` to `target` at `time`, the clock at `now`.
   mutating func check(
-    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner
+    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, now: Int64, names: WindowedInterner
   ) -> CheckOutcome {
     recent.grow(to: Int(max(source, target)) + 1)
     payouts.grow(to: Int(max(source, target)) + 1)
@@ -313,7 +313,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
       payouts.trim(Int(source), now: time)
       fanLists.trim(Int(target), now: time)
       noteDroppedReceipts()
-      judgeDeferredFanIns(at: time, into: &outcome)
+      // At the stream's clock: one payment dated far ahead must not judge every fan-in before its month after.
+      judgeDeferredFanIns(at: min(time, now), into: &outcome)
       let (transfer, alone) = split(
         seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       let reasons = outcome.holdReasons.count
@@ -616,6 +617,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     for (account, index) in payments {
       let payment = recent.lists[Int(account)][index]
       if let seq = recent.withhold(into: account, at: index, counted: counting) {
+        deferredFanIns.noteWithheld(seq, into: account)
         // The fan list keeps it too while it is within the fan window, and its payer's payments out.
         if let f = fanLists.index(of: seq, into: account) {
           _ = fanLists.withhold(into: account, at: f, counted: counting)
@@ -683,7 +685,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
       }
     }
     guard let payment = kept, newly || recounted else { return }
-    if newly { outcome.revoked.append((seq, reason)) }
+    if newly {
+      outcome.revoked.append((seq, reason))
+      deferredFanIns.noteWithheld(seq, into: payee)
+    }
     withheld.add(payment.micros, datedEarlier: payment.time)
     structure.append(.init(payer: payer, payee: payee, micros: payment.micros, time: payment.time))
   }
@@ -763,7 +768,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
       }
     }
     if let violation = receipts.invariantViolation(names: names) { return "payees' habits: \(violation)" }
-    if let violation = deferredFanIns.invariantViolation(idCapacity: names.accounts.idCapacity) {
+    let ids = min(fanLists.lists.count, payouts.lists.count, recent.lists.count)
+    if let violation = deferredFanIns.invariantViolation(accounts: ids, isLive: names.accounts.isLive) {
       return "deferred fan-ins: \(violation)"
     }
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts else {
@@ -855,6 +861,8 @@ extension IncrementalFlowCheck {
     squarePayments = try reader.read(Int.self)
     squareCounts = try reader.readArray(Int.self)
     deferredFanIns = try DeferredFanIns(from: &reader)
+    let ids = min(fanLists.lists.count, payouts.lists.count, recent.lists.count)
+    guard deferredFanIns.invariantViolation(accounts: ids, isLive: { _ in true }) == nil else { throw .malformed }
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts, gatherWindows >= 0,
       handedOn >= 0, handedOn <= payoutPairs, squarePayments >= 0,
       squareCounts.count == Self.maxBlockReceivers, squareCounts.allSatisfy({ $0 >= 0 }),

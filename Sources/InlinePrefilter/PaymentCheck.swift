@@ -5,10 +5,11 @@ import SignalGraph
 /// protocol's event-level `check` forwards payments to it and admits every
 /// other event, here once for both.
 protocol PaymentCheck: PrefilterCheck {
-  /// Decides payment `seq` of `micros` from `source` to `target` at `time`;
-  /// `names` holds the accounts' ids.
+  /// Decides payment `seq` of `micros` from `source` to `target` at `time`,
+  /// the stream's clock at `now` (``Prefilter``'s: it moves at most a day
+  /// per event); `names` holds the accounts' ids.
   mutating func check(
-    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, names: WindowedInterner
+    seq: Int, source: Int32, target: Int32, micros: Int64, time: Int64, now: Int64, names: WindowedInterner
   ) -> CheckOutcome
 }
 
@@ -21,6 +22,7 @@ extension PaymentCheck {
     -> CheckOutcome
   {
     guard case let .payment(source, target, micros) = event else { return .admit }
-    return check(seq: seq, source: source, target: target, micros: micros, time: time, names: names.accounts)
+    return check(
+      seq: seq, source: source, target: target, micros: micros, time: time, now: now, names: names.accounts)
   }
 }

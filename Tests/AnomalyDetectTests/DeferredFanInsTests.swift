@@ -4,9 +4,9 @@ import Testing
 @testable import InlinePrefilter
 
 /// The fan-ins of the stream's first month waiting for their payee's habit
-/// (``DeferredFanIns``): one per payee, taken out when due, each payment's
-/// fate noted as it leaves the fan list, forgotten with its payee, and
-/// written and read back whole.
+/// (``DeferredFanIns``): one per payee, taken out when due, what became of
+/// each payment noted, released ids forgotten, written and read back whole,
+/// and malformed state refused.
 @Suite("Deferred fan-ins")
 struct DeferredFanInsTests {
   func fanIn(into payee: Int32, due: Int64, seqs: [Int]) -> DeferredFanIns.FanIn {
@@ -14,9 +14,7 @@ struct DeferredFanInsTests {
       payee: payee, low: 7_000_000, high: 7_100_000, due: due, floor: 0.001, log10Binomial: 5.5,
       senderChances: seqs.map { _ in -3 },
       payments: seqs.map {
-        .init(
-          seq: $0, source: Int32($0 % 7), micros: 7_050_000, time: Int64($0) * 86_400,
-          fate: DeferredFanIns.Payment.inList)
+        .init(seq: $0, source: Int32($0 % 7), micros: 7_000_000 + Int64($0), time: Int64($0) * 86_400, fate: .inList)
       },
       description: "\(seqs.count) senders paid acct\(payee)")
   }
@@ -41,48 +39,115 @@ struct DeferredFanInsTests {
     #expect(waiting.waiting.isEmpty && waiting.dues.count == 0)
   }
 
-  @Test func aPaymentLeavingTheFanListIsNotedWithheldOrInTheHabit() {
+  @Test func whatBecomesOfEachPaymentIsNoted() {
     var waiting = DeferredFanIns()
-    waiting.keep(fanIn(into: 3, due: 100, seqs: [1, 2, 3]))
-    waiting.noteDropped(payment(1, withheld: true), from: 3)
-    waiting.noteDropped(payment(2, withheld: false), from: 3)
-    waiting.noteDropped(payment(3, withheld: true), from: 4)  // another payee's
-    #expect(
-      waiting.waiting[3]?.payments.map(\.fate) == [
-        DeferredFanIns.Payment.withheld, DeferredFanIns.Payment.inHabit, DeferredFanIns.Payment.inList,
-      ])
+    waiting.keep(fanIn(into: 3, due: 100, seqs: [1, 2, 3, 4]))
+    waiting.noteLeft(payment(1, withheld: true), from: 3)
+    waiting.noteLeft(payment(2, withheld: false), from: 3)
+    waiting.noteLeft(payment(3, withheld: true), from: 4)  // another payee's
+    waiting.noteLeft(payment(9, withheld: false), from: 3)  // not the fan-in's
+    waiting.noteWithheld(4, into: 3)
+    waiting.noteWithheld(3, into: 4)  // another payee's
+    #expect(waiting.waiting[3]?.payments.map(\.fate) == [.withheld, .left, .inList, .withheld])
   }
 
-  @Test func aReleasedPayeesFanInIsForgotten() {
+  @Test func releasedIdsAreForgotten() {
     var waiting = DeferredFanIns()
     waiting.keep(fanIn(into: 1, due: 100, seqs: [1, 2, 3]))
     waiting.keep(fanIn(into: 2, due: 100, seqs: [4, 5, 6]))
-    waiting.forget([false, true, false])
+    // Account 1 released: its fan-in goes, and it is forgotten as account 2's payer (seq 8 % 7).
+    waiting.keep(fanIn(into: 2, due: 110, seqs: [4, 5, 8]))
+    waiting.forget([false, true, false, false, false, false, false])
     #expect(Array(waiting.waiting.keys) == [2])
-    #expect(waiting.invariantViolation(idCapacity: 3) == nil)
-    #expect(waiting.invariantViolation(idCapacity: 2) != nil)
+    #expect(waiting.waiting[2]?.payments.map(\.source) == [4, 5, -1])
+    #expect(waiting.invariantViolation(accounts: 7, isLive: { $0 != 1 }) == nil)
+    #expect(waiting.invariantViolation(accounts: 5, isLive: { _ in true }) != nil)  // payer 5 beyond the lists
+    #expect(waiting.invariantViolation(accounts: 7, isLive: { $0 != 4 }) != nil)  // payer 4 not live
+  }
+
+  func written(_ waiting: DeferredFanIns) -> [UInt8] {
+    var writer = StateWriter()
+    waiting.write(to: &writer)
+    return writer.bytes
   }
 
   @Test func theFanInsWaitingReadBackAsWritten() throws {
     var waiting = DeferredFanIns()
     waiting.keep(fanIn(into: 1, due: 100, seqs: [1, 2, 3]))
     waiting.keep(fanIn(into: 2, due: 120, seqs: [4, 5, 6, 8]))
-    waiting.noteDropped(payment(5, withheld: true), from: 2)
-    var writer = StateWriter()
-    waiting.write(to: &writer)
-    var reader = StateReader(writer.bytes)
+    waiting.noteLeft(payment(5, withheld: true), from: 2)
+    var reader = StateReader(written(waiting))
     let read = try DeferredFanIns(from: &reader)
     #expect(read.waiting.count == 2)
     #expect(read.dues.entries.map(\.time) == waiting.dues.entries.map(\.time))
     #expect(read.dues.entries.map(\.key) == waiting.dues.entries.map(\.key))
-    for (a, b) in zip(
-      read.waiting.values.sorted { $0.payee < $1.payee }, waiting.waiting.values.sorted { $0.payee < $1.payee })
-    {
+    for payee: Int32 in [1, 2] {
+      let (a, b) = (read.waiting[payee]!, waiting.waiting[payee]!)
       #expect(a.payee == b.payee && a.low == b.low && a.high == b.high && a.due == b.due)
       #expect(a.floor == b.floor && a.log10Binomial == b.log10Binomial && a.senderChances == b.senderChances)
       #expect(a.payments.map(\.seq) == b.payments.map(\.seq) && a.payments.map(\.source) == b.payments.map(\.source))
-      #expect(a.payments.map(\.fate) == b.payments.map(\.fate) && a.payments.map(\.time) == b.payments.map(\.time))
-      #expect(a.description == b.description)
+      #expect(a.payments.map(\.micros) == b.payments.map(\.micros) && a.payments.map(\.time) == b.payments.map(\.time))
+      #expect(a.payments.map(\.fate) == b.payments.map(\.fate) && a.description == b.description)
     }
+    #expect(written(read) == written(waiting))
+  }
+
+  @Test func malformedStateIsRefused() {
+    func read(_ body: (inout StateWriter) -> Void) -> Bool {
+      var writer = StateWriter()
+      body(&writer)
+      var reader = StateReader(writer.bytes)
+      return (try? DeferredFanIns(from: &reader)) != nil
+    }
+    func entry(_ w: inout StateWriter, payee: Int32, fate: Int64 = 0, sources: [Int32] = [1]) {
+      w.write(payee)
+      w.write([Int64(7_000_000), 7_100_000, 100])
+      w.write([0.001, 5.5])
+      w.write([-3.0])
+      w.write([42])
+      w.write(sources)
+      w.write([Int64(7_050_000), 86_400, fate])
+      w.write("1 sender")
+    }
+    func dues(_ w: inout StateWriter, _ times: [Int64], _ keys: [UInt64]) {
+      w.write(times)
+      w.write(keys)
+    }
+    #expect(
+      read { w in
+        w.write(1)
+        entry(&w, payee: 3)
+        dues(&w, [100], [3])
+      })
+    #expect(
+      !read { w in
+        w.write(2)
+        entry(&w, payee: 3)
+        entry(&w, payee: 3)
+        dues(&w, [100], [3])
+      })  // twice
+    #expect(
+      !read { w in
+        w.write(1)
+        entry(&w, payee: 3, fate: 7)
+        dues(&w, [100], [3])
+      })  // no such fate
+    #expect(
+      !read { w in
+        w.write(1)
+        entry(&w, payee: 3, sources: [1, 2])
+        dues(&w, [100], [3])
+      })  // lengths
+    #expect(
+      !read { w in
+        w.write(0)
+        dues(&w, [100, 50], [3, 4])
+      })  // dues out of heap order
+    #expect(
+      !read { w in
+        w.write(0)
+        dues(&w, [100], [3, 4])
+      })  // lengths
+    #expect(!read { w in w.write(-1) })
   }
 }

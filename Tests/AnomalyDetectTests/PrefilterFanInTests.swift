@@ -120,7 +120,7 @@ struct PrefilterFanInTests: SumKeeperSuite {
     #expect(f.invariantViolation() == nil)
   }
 
-  @Test func aFanInWithinTheStreamsFirstFanWindowIsAdmitted() {
+  @Test func aFanInWithinTheStreamsFirstFanWindowIsAdmittedAndWaits() {
     // Its payee's habit is unknown then, not absent: a fan-in that began
     // in the stream's first month is not held, though it ends after it
     // (it waits for the month after: the tests below), and a payment
@@ -130,8 +130,16 @@ struct PrefilterFanInTests: SumKeeperSuite {
     let decisions = background(with: fanIn(mules, from: 27)).map { f.decide($0) } + [f.decide(backdated)]
     #expect(decisions.allSatisfy { $0.verdict == .admit })
     #expect(fanIn(mules, into: "collector3", cents: 55_555, from: 28).allSatisfy { f.decide($0).verdict == .admit })
+    let waiting = f.check(IncrementalFlowCheck.self)?.deferredFanIns.waiting.values.map(\.payments.count)
+    #expect(waiting?.sorted() == [mules.count, mules.count])
     // A fan-in once the stream watched for a fan window is held.
     #expect(fanIn(mules, into: "collector2", cents: 66_666, from: 41).contains { f.decide($0).verdict == .hold })
+  }
+
+  /// A payment a day, `acct3` to `acct4`, over `days`: the stream going on
+  /// (its clock moves a day at most per event).
+  func dailyPayments(_ days: ClosedRange<Int64>) -> [SignalEvent] {
+    days.map { pay("acct3", "acct4", 12_345, $0 * day) }
   }
 
   @Test func aFanInOfTheFirstMonthIsRevokedOnceItsPayeesMonthAfterShowsNoHabit() {
@@ -139,43 +147,54 @@ struct PrefilterFanInTests: SumKeeperSuite {
     // Admitted while the stream is young (days 20 to 30): its payee's habit is unknown.
     for event in background(with: fanIn(mules, from: 20)) { #expect(f.decide(event).verdict == .admit) }
     // A month after its last payment, nothing came into the collector:
-    // the next payment decided revokes the six.
-    #expect(f.decide(pay("acct3", "acct4", 12_345, 55 * day)).revocations.isEmpty)
-    let due = f.decide(pay("acct3", "acct4", 12_345, 62 * day))
-    #expect(due.verdict == .admit)
-    #expect(due.revocations.count == mules.count)
+    // the payment decided then revokes the six, once.
+    let later = dailyPayments(41...70).map { f.decide($0) }
+    #expect(later.allSatisfy { $0.verdict == .admit })
+    let revoking = later.indices.filter { !later[$0].revocations.isEmpty }
+    #expect(revoking == [21])  // day 62: the last was paid an hour into day 30
+    let due = later[21].revocations
+    #expect(due.count == mules.count)
     #expect(
-      due.revocations.allSatisfy {
+      due.allSatisfy {
         $0.reasons.first?.hasPrefix("fan-in in the stream's first month: 6 senders (") == true
           && $0.reasons.first?.contains("paid collector 777.77–777.77") == true
       })
-    // Once.
-    #expect(f.decide(pay("acct3", "acct4", 12_345, 63 * day)).revocations.isEmpty)
     #expect(f.invariantViolation() == nil)
   }
 
-  @Test func aClubsFirstDuesInTheStreamsFirstMonthAreNotRevokedWhenPaidAgain() {
-    let members = (0..<8).map { "member\($0)" }
-    var events = background(with: fanIn(members, into: "club", cents: 2_750, from: 10))
-    events += fanIn(members, into: "club", cents: 2_750, from: 40)
+  @Test func aPaymentDatedFarAheadJudgesNoFanInBeforeItsMonthAfter() {
     var f = Prefilter()
-    let decisions = events.map { f.decide($0) } + [f.decide(pay("acct3", "acct4", 12_345, 62 * day))]
-    #expect(decisions.allSatisfy { $0.verdict == .admit && $0.revocations.isEmpty })
+    for event in background(with: fanIn(mules, from: 20)) { _ = f.decide(event) }
+    // A broken clock, a year ahead: the stream's clock moves a day.
+    #expect(f.decide(pay("acct3", "acct4", 12_345, 400 * day)).revocations.isEmpty)
+    #expect(f.check(IncrementalFlowCheck.self)?.deferredFanIns.waiting.count == 1)
+  }
+
+  @Test func aClubsOrAShopsFirstMonthIsNotRevokedWhenItsPaidAgain() {
+    let members = (0..<8).map { "member\($0)" }
+    let newcomers = (0..<8).map { "newcomer\($0)" }
+    let firstMonth = fanIn(members, into: "club", cents: 2_750, from: 10)
+    // The members pay their dues again, or new customers pay the price.
+    for secondMonth in [
+      fanIn(members, into: "club", cents: 2_750, from: 40), fanIn(newcomers, into: "club", cents: 2_750, from: 40),
+    ] {
+      var f = Prefilter()
+      let decisions = (background(with: firstMonth) + secondMonth + dailyPayments(57...75)).map { f.decide($0) }
+      #expect(decisions.allSatisfy { $0.verdict == .admit && $0.revocations.isEmpty })
+      #expect(f.check(IncrementalFlowCheck.self)?.deferredFanIns.waiting.isEmpty == true)
+      #expect(f.invariantViolation() == nil)
+    }
     // A collector paid once by the same eight in the first month is revoked.
     var once = Prefilter()
-    var revoked = background(with: fanIn(members, into: "club", cents: 2_750, from: 10)).flatMap {
-      once.decide($0).revocations
-    }
-    revoked += once.decide(pay("acct3", "acct4", 12_345, 62 * day)).revocations
+    let revoked = (background(with: firstMonth) + dailyPayments(41...75)).flatMap { once.decide($0).revocations }
     #expect(revoked.count == members.count)
   }
 
   @Test func aFanInOfTheFirstMonthWaitsAcrossACheckpoint() throws {
     var f = Prefilter()
     for event in background(with: fanIn(mules, from: 20)) { _ = f.decide(event) }
-    let later = [45, 46, 62].map { pay("acct3", "acct4", 12_345, $0 * day) }
-    let decisions = try decidedAcrossACheckpoint(&f, later)
-    #expect(decisions.last?.revocations.count == mules.count)
+    let decisions = try decidedAcrossACheckpoint(&f, dailyPayments(41...70))
+    #expect(decisions.reduce(0) { $0 + $1.revocations.count } == mules.count)
   }
 
   @Test func aPayeeBusierThanTheFanListIsNotRead() {

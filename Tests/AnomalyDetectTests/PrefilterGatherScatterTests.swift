@@ -91,11 +91,12 @@ struct PrefilterGatherScatterTests {
     #expect(reason.contains("paid hub 770.10–783.00, and hub paid 4 others ("), "\(reason)")
     #expect(reason.contains("736.50–744.20, 95 % of it"), "\(reason)")
     #expect(Set(mine[7].revocations.map(\.seq)) == Set(mine[..<7].map(\.seq)))
-    // Nothing of the background is held. One coincidence among its
-    // shoppers is revoked, and no gather-scatter: the eight payments acct45
-    // received in the stream's first 24 days, all within 4 % of each other
-    // (E ≈ 0.005 by the fan-in's reckoning), judged a month on as a fan-in
-    // of the stream's first month.
+    // Nothing of the background is held, and no gather-scatter found in
+    // it. One honest coincidence among its shoppers is revoked: the eight
+    // payments acct45 received in the stream's first 24 days, all within
+    // 4 % of each other, none in the band among the 18 it received after
+    // (E ≈ 0.005 by the fan-in's reckoning, under its bar of 0.01: a false
+    // hold its α allows), judged a month on as a fan-in of the first month.
     let others = Set(decisions.indices).subtracting(positions)
     #expect(others.allSatisfy { decisions[$0].verdict == .admit })
     let revoked = others.flatMap { decisions[$0].revocations }

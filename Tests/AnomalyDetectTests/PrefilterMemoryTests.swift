@@ -295,9 +295,9 @@ struct PrefilterForgetTests {
   @Test func cyclesDropPaymentsToAndFromReleasedAccounts() {
     var check = IncrementalCycleCheck(configuration: configuration)
     let table = names(3)
-    _ = check.check(seq: 0, source: 0, target: 1, micros: 100, time: 0, names: table)
-    _ = check.check(seq: 1, source: 2, target: 1, micros: 100, time: 1, names: table)
-    _ = check.check(seq: 2, source: 1, target: 2, micros: 100, time: 2, names: table)
+    _ = check.check(seq: 0, source: 0, target: 1, micros: 100, time: 0, now: 0, names: table)
+    _ = check.check(seq: 1, source: 2, target: 1, micros: 100, time: 1, now: 1, names: table)
+    _ = check.check(seq: 2, source: 1, target: 2, micros: 100, time: 2, now: 2, names: table)
     #expect(check.paymentsKept == 3)
     check.forget(ReleasedIds(accounts: [true, false, false]))
     #expect(check.paymentsKept == 2 && check.recent.live(into: 1).map(\.source) == [2])
