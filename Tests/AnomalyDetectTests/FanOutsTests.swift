@@ -121,6 +121,20 @@ import Testing
     #expect(fanOuts(set).isEmpty)
   }
 
+  @Test func aFanOutJustBelowThePayersOwnSumIsNotReadAsItsHabit() throws {
+    // h10 pays 1 800.00 to someone new every ten days, all along; its
+    // fan-out of 1 713.00 (±1 %) lies within a band's width of that. A band
+    // stretched over both would hold the most receivers, and read the
+    // fan-out as h10's habit: its own sum, paid before the window, joins
+    // no group.
+    var set = Background.habitBackground()
+    for i in Int64(0)..<13 { Flows.pay(&set, "h10", "old\(i)", cents: 180_000, day: i * 10 + 1) }
+    plantFanOut(&set)
+    let found = fanOuts(set)
+    #expect(found.count == 1)
+    #expect(try #require(found.first) == Set((0..<6).map { "m\($0)" }))
+  }
+
   @Test func anAccountWithNoHistoryPayingOneSumIsNotReadAsOffItsHabit() {
     // A new employer's first wages: the sum is all it has ever paid.
     var set = Background.habitBackground()

@@ -12,7 +12,9 @@ import SignalGraph
 /// (``newSums(_:lookBack:)``: a window of sums it paid before is its habit),
 /// are grouped as ``GatheringHubs`` groups them: the band of units holding the most distinct receivers, none of them
 /// a routine pair (paid on occasions more than the window apart: a wage, an
-/// allowance, a standing order) nor paid its own habitual sum. With *k* ≥
+/// allowance, a standing order) nor paid its own habitual sum, leaving out
+/// the sums *h* paid before the window (its own: a wage, a rent, its price;
+/// a band stretched over them would read the fan-out as *h*'s habit). With *k* ≥
 /// ``minReceivers`` receivers among the *n* transfers read, each payment
 /// after the first lands in the band with chance
 ///
@@ -120,7 +122,11 @@ struct FanOuts {
     let units = out.map { hubs.transfers.unitMicros[Int($0)] }.sorted()
     var best: (transfers: [Int], log10p: Double)?
     for window in read {
-      let group = hubs.group(out, window, units: units, gathering: false, excluding: [], habits: &memo)
+      // The sums it paid before the window (the last `lookBack` of them, as
+      // ``newSums(_:lookBack:)`` reads) are its own: a wage, a rent, its price.
+      let before = out[max(out.startIndex, window.lowerBound - Self.lookBack)..<window.lowerBound]
+      let group = hubs.group(
+        out, window, units: units, gathering: false, excluding: [], paidBefore: before, habits: &memo)
       guard group.members.count >= minReceivers else { continue }
       let log10p = log10Chance(of: group, in: out, window, shared: shared, habits: &memo)
       if log10p < best?.log10p ?? 0 { best = (group.members, log10p) }
@@ -204,13 +210,17 @@ struct FanOuts {
     return (count, inBand, later, newAmounts, handedOn)
   }
 
+  /// How many of a payer's transfers before one are read for the sums it
+  /// pays by habit.
+  static let lookBack = 32
+
   /// Per transfer out (in the outgoing order), whether it pays a sum new
   /// to its payer: none of the payer's `lookBack` transfers before it is
   /// ``AmountHabit/same(_:_:)`` as it (a payer's first transfer is new).
   ///
   /// - Complexity: O(*t* · `lookBack`) at most, O(*t*) where payers keep to
   ///   their sums (the transfer before matches).
-  static func newSums(_ transfers: PaymentTransfers, lookBack: Int = 32) -> [Bool] {
+  static func newSums(_ transfers: PaymentTransfers, lookBack: Int = lookBack) -> [Bool] {
     let outgoing = transfers.outgoing
     var new = [Bool](repeating: true, count: outgoing.edges.count)
     transfers.unitMicros.withUnsafeBufferPointer { unitMicros in

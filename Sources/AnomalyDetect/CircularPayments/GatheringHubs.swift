@@ -276,7 +276,9 @@ struct GatheringHubs {
   /// the band of units (top at most 1 + 2 · ``tolerance`` times bottom)
   /// holding the most distinct counterparts (senders when `gathering`, else
   /// receivers), none in `excluding`, routine or paying its habitual sum,
-  /// one transfer each. Its share is the larger of the
+  /// one transfer each, leaving out those of a unit ``AmountHabit/same(_:_:)``
+  /// as one of the transfers `paidBefore` (the account's before the window:
+  /// a fan-out's payer's own wage, rent or price). Its share is the larger of the
   /// background's and the account's own habit: the share of its transfers
   /// outside the window in the band, or, with fewer than ``minParts`` of
   /// those, the set's repeat rate (``repeatRate(sender:_:)``). A payer with
@@ -285,7 +287,7 @@ struct GatheringHubs {
   /// of repeating a new sum (``newSumRepeatRate(_:)``).
   func group(
     _ all: ArraySlice<Int32>, _ window: Range<Int>, units: [Int64], gathering: Bool, excluding: Set<Int32>,
-    habits: inout Habits
+    paidBefore: ArraySlice<Int32> = [], habits: inout Habits
   ) -> Group {
     // Loops, and closures over local arrays only: a closure over `self`
     // would copy the transfers' every array reference per call.
@@ -295,7 +297,9 @@ struct GatheringHubs {
     sorted.reserveCapacity(window.count)
     for i in window {
       let t = Int(all[i])
-      guard unitMicros[t] > 0, !excluding.contains(counterpart[t]), !isRoutine(t) else { continue }
+      guard unitMicros[t] > 0, !excluding.contains(counterpart[t]), !isRoutine(t),
+        !paidBefore.contains(where: { AmountHabit.same(unitMicros[Int($0)], unitMicros[t]) })
+      else { continue }
       if !isHabitual(t, sender: gathering, &habits) { sorted.append(t) }
     }
     sorted.sort { unitMicros[$0] < unitMicros[$1] }
