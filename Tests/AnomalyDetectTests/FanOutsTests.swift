@@ -135,6 +135,22 @@ import Testing
     #expect(try #require(found.first) == Set((0..<6).map { "m\($0)" }))
   }
 
+  @Test func aFanOutBesideASumThePayerTakesUpAndKeepsIsNotReadAsItsHabit() throws {
+    // h10 takes up 1 800.00 during its fan-out (day 50) and pays it to
+    // someone new every ten days until day 120: long after the window, so
+    // its own, as a sum paid before would be.
+    var set = Background.habitBackground()
+    for i in Int64(0)..<8 { Flows.pay(&set, "h10", "new\(i)", cents: 180_000, day: 50 + i * 10) }
+    plantFanOut(&set)
+    let found = fanOuts(set)
+    #expect(found.count == 1)
+    #expect(try #require(found.first) == Set((0..<6).map { "m\($0)" }))
+    // A fan-out whose own payments run past its window's end (one more
+    // mule, paid a day after it) is still found from its first day.
+    Flows.pay(&set, "h10", "m6", cents: 171_300, day: 40 + 26)
+    #expect(fanOuts(set).count == 1)
+  }
+
   @Test func anAccountWithNoHistoryPayingOneSumIsNotReadAsOffItsHabit() {
     // A new employer's first wages: the sum is all it has ever paid.
     var set = Background.habitBackground()

@@ -277,7 +277,7 @@ struct GatheringHubs {
   /// holding the most distinct counterparts (senders when `gathering`, else
   /// receivers), none in `excluding`, routine or paying its habitual sum,
   /// one transfer each, leaving out those of a unit ``AmountHabit/same(_:_:)``
-  /// as one of the transfers `paidBefore` (the account's before the window:
+  /// as one of the transfers `ownSums` (the account's outside the window:
   /// a fan-out's payer's own wage, rent or price). Its share is the larger of the
   /// background's and the account's own habit: the share of its transfers
   /// outside the window in the band, or, with fewer than ``minParts`` of
@@ -287,7 +287,7 @@ struct GatheringHubs {
   /// of repeating a new sum (``newSumRepeatRate(_:)``).
   func group(
     _ all: ArraySlice<Int32>, _ window: Range<Int>, units: [Int64], gathering: Bool, excluding: Set<Int32>,
-    paidBefore: ArraySlice<Int32> = [], habits: inout Habits
+    ownSums: (before: ArraySlice<Int32>, after: ArraySlice<Int32>) = ([], []), habits: inout Habits
   ) -> Group {
     // Loops, and closures over local arrays only: a closure over `self`
     // would copy the transfers' every array reference per call.
@@ -298,7 +298,8 @@ struct GatheringHubs {
     for i in window {
       let t = Int(all[i])
       guard unitMicros[t] > 0, !excluding.contains(counterpart[t]), !isRoutine(t),
-        !paidBefore.contains(where: { AmountHabit.same(unitMicros[Int($0)], unitMicros[t]) })
+        !ownSums.before.contains(where: { AmountHabit.same(unitMicros[Int($0)], unitMicros[t]) }),
+        !ownSums.after.contains(where: { AmountHabit.same(unitMicros[Int($0)], unitMicros[t]) })
       else { continue }
       if !isHabitual(t, sender: gathering, &habits) { sorted.append(t) }
     }
