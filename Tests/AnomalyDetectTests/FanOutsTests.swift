@@ -32,12 +32,18 @@ import Testing
     }
   }
 
+  /// Expects `set`'s fan-outs to be one seed, of the six mules ``plantFanOut(_:from:cents:days:receivers:)`` pays.
+  func expectOneSeedOfTheMules(_ set: SignalSet, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let found = fanOuts(set)
+    #expect(found.count == 1, sourceLocation: sourceLocation)
+    let seed = try #require(found.first, sourceLocation: sourceLocation)
+    #expect(seed == Set((0..<6).map { "m\($0)" }), sourceLocation: sourceLocation)
+  }
+
   @Test func aPayerOffItsHabitFanningOutToSeveralAccountsIsASeed() throws {
     var set = Background.habitBackground()
     plantFanOut(&set)
-    let found = fanOuts(set)
-    #expect(found.count == 1)
-    #expect(try #require(found.first) == Set((0..<6).map { "m\($0)" }))
+    try expectOneSeedOfTheMules(set)
   }
 
   @Test func theDetectorNamesAFanOut() throws {
@@ -79,9 +85,7 @@ import Testing
       let cents = Int64(171_300 + (i % 3 - 1) * 1_713)
       for again in Int64(0)..<2 { Flows.pay(&set, "h10", "m\(i)", cents: cents, day: 40 + Int64(i) * 3 + again * 4) }
     }
-    let found = fanOuts(set)
-    #expect(found.count == 1)
-    #expect(try #require(found.first) == Set((0..<6).map { "m\($0)" }))
+    try expectOneSeedOfTheMules(set)
     // Where two other payers pay each mule that sum too, it is what the
     // mules are always paid: a crowd's habit, matched by chance.
     for i in 0..<6 {
@@ -130,9 +134,7 @@ import Testing
     var set = Background.habitBackground()
     for i in Int64(0)..<13 { Flows.pay(&set, "h10", "old\(i)", cents: 180_000, day: i * 10 + 1) }
     plantFanOut(&set)
-    let found = fanOuts(set)
-    #expect(found.count == 1)
-    #expect(try #require(found.first) == Set((0..<6).map { "m\($0)" }))
+    try expectOneSeedOfTheMules(set)
   }
 
   @Test func aFanOutBesideASumThePayerTakesUpAndKeepsIsNotReadAsItsHabit() throws {
@@ -142,9 +144,7 @@ import Testing
     var set = Background.habitBackground()
     for i in Int64(0)..<8 { Flows.pay(&set, "h10", "new\(i)", cents: 180_000, day: 50 + i * 10) }
     plantFanOut(&set)
-    let found = fanOuts(set)
-    #expect(found.count == 1)
-    #expect(try #require(found.first) == Set((0..<6).map { "m\($0)" }))
+    try expectOneSeedOfTheMules(set)
     // A fan-out whose own payments run past its window's end (one more
     // mule, paid a day after it) is still found from its first day.
     Flows.pay(&set, "h10", "m6", cents: 171_300, day: 40 + 26)

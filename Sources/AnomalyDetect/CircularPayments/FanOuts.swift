@@ -228,8 +228,9 @@ struct FanOuts {
     return (count, inBand, later, newAmounts, handedOn)
   }
 
-  /// How many of a payer's transfers before one are read for the sums it
-  /// pays by habit.
+  /// How many of a payer's transfers are read for the sums it pays by
+  /// habit: before a transfer (``newSums(_:lookBack:)``), and either side
+  /// of a window (``ownSums(_:around:)``).
   static let lookBack = 32
 
   /// Per transfer out (in the outgoing order), whether it pays a sum new
