@@ -75,11 +75,16 @@ def ship_package(spark):
     """Executors unpickle this package's functions (UDFs, the payment partitions' runner):
     zip it and add it to the context, so that neither `--py-files` nor an install on the
     executors is needed."""
+    import atexit
     import tempfile
     import zipfile
 
     here = os.path.dirname(os.path.abspath(__file__))
-    path = os.path.join(tempfile.mkdtemp(prefix="fraudscan-spark-"), "fraudscan_spark.zip")
+    directory = tempfile.mkdtemp(prefix="fraudscan-spark-")
+    # The driver serves the zip from this path for the session's whole life:
+    # removed when the process ends, not before.
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    path = os.path.join(directory, "fraudscan_spark.zip")
     with zipfile.ZipFile(path, "w") as z:
         for name in sorted(os.listdir(here)):
             if name.endswith(".py"):
