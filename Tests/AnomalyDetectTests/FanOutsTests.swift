@@ -10,13 +10,16 @@ import Testing
   typealias Flows = StructuredFlowDetectorTests
   typealias Background = PayerAmountsTests
 
-  /// The fan-out seeds of `set`, each as the set of its receivers' ids.
-  func fanOuts(_ set: SignalSet) -> [Set<String>] {
+  /// The fan-out seeds of `set`, each as the set of its receivers' ids,
+  /// the set's hand-on rate read without the accounts `explained`.
+  func fanOuts(_ set: SignalSet, explained: Set<String> = []) -> [Set<String>] {
     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
     let amounts = AmountDistribution(set.payments.amountMicros)
     let hubs = GatheringHubs(transfers: transfers, amounts: amounts, window: 25, skim: 0.1, alpha: 0.01)
     var memo = GatheringHubs.Habits(accounts: set.accounts.count)
-    return FanOuts(hubs: hubs, habits: PayerAmounts(transfers)).seeds(habits: &memo).map { seed in
+    let leftOut =
+      explained.isEmpty ? [] : (0..<Int32(set.accounts.count)).map { explained.contains(set.accounts.ids[$0]) }
+    return FanOuts(hubs: hubs, habits: PayerAmounts(transfers)).seeds(habits: &memo) { _ in leftOut }.map { seed in
       Set(seed.transfers.map { set.accounts.ids[transfers.target[$0]] })
     }
   }
@@ -169,6 +172,43 @@ import Testing
     #expect(fanOuts(set).isEmpty)
   }
 
+  /// Each of the habit background's payers `bosses` pays eight new
+  /// accounts one sum new to it, a sum of its own: a scheme's fan-outs,
+  /// each handing its new sum on once.
+  func plantSchemeFanOuts(_ set: inout SignalSet, bosses: Range<Int>) -> Set<String> {
+    var accounts: Set<String> = []
+    for b in bosses {
+      for i in 0..<8 {
+        Flows.pay(&set, "h\(b)", "h\(b)m\(i)", cents: 60_000 + Int64(b) * 1_500, day: 30 + Int64(i))
+        accounts.insert("h\(b)m\(i)")
+      }
+      accounts.insert("h\(b)")
+    }
+    return accounts
+  }
+
+  @Test func theSetsHandOnRateIsReadWithoutTheSchemesFound() throws {
+    // Thirty of sixty sum-keepers fan out for a scheme; one more pays
+    // five mules. Counted over every payer, the scheme's own hand-ons make
+    // handing a new sum on look common, and excuse the five.
+    var set = Background.habitBackground(accounts: 60)
+    let scheme = plantSchemeFanOuts(&set, bosses: 30..<60)
+    plantFanOut(&set, receivers: 5)
+    let mules = Set((0..<5).map { "m\($0)" })
+    let everyPayer = fanOuts(set)
+    #expect(everyPayer.count == 30)
+    #expect(!everyPayer.contains(mules))
+    // Read from the payers outside the scheme, it is rare: the five are a fan-out.
+    let outside = fanOuts(set, explained: scheme)
+    #expect(outside.count == 31)
+    #expect(outside.contains(mules))
+    // The detector reads it again itself once the structures are found.
+    let findings = Flows().findings(set)
+    let fan = try #require(findings.first { $0.accounts.contains(set.accounts.ids.index(of: "m0")!) })
+    #expect(Flows().typology(fan) == "fan_out")
+    #expect(fan.accounts.map { set.accounts.ids[$0] }.sorted() == (["h10"] + mules).sorted())
+  }
+
   @Test func equalRefundsAreChanceWhereHandingOneSumRoundIsCommon() {
     // People paying varied sums, who also hand one sum to three friends:
     // sixty such payers, none at 90.00. The set's rate of a payer handing
@@ -187,6 +227,9 @@ import Testing
       return set
     }
     #expect(fanOuts(refunds(commonPlace: true)).isEmpty)
+    // Nor does the detector flag them once it has read the set's rate
+    // again without what it found: the refunders found nothing.
+    #expect(Flows().findings(refunds(commonPlace: true)).isEmpty)
     // Where nobody else does it, the same refunds are a fan-out.
     #expect(fanOuts(refunds(commonPlace: false)).count == 1)
   }

@@ -267,5 +267,18 @@ struct FanIns {
       let h = Int(hub)
       return (Double(totalShared - Int(shared[h])) + 1) / (Double(totalPairs - Int(pairs[h])) + 2)
     }
+
+    /// These counts without those of the accounts `explained` (true for
+    /// each left out; empty for none): the background's rate, once the
+    /// structures found are known, is not inflated by their own sums.
+    func leavingOut(_ explained: [Bool]) -> SharedUnits {
+      var kept = self
+      for a in explained.indices where explained[a] {
+        (kept.pairs[a], kept.shared[a]) = (0, 0)
+      }
+      kept.totalPairs = kept.pairs.reduce(0) { $0 + Int($1) }
+      kept.totalShared = kept.shared.reduce(0) { $0 + Int($1) }
+      return kept
+    }
   }
 }

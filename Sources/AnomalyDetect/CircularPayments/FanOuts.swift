@@ -31,7 +31,9 @@ import SignalGraph
 /// background's share of the band. *s* is the rate, per transfer, at which
 /// the set's other payers pay a sum new to them and the next the same to
 /// someone else (``sharedNewSums(_:new:)``: how often honest people hand
-/// one new sum round, whether or not they keep to their sums otherwise);
+/// one new sum round, whether or not they keep to their sums otherwise;
+/// read again without the accounts of the structures found,
+/// ``seeds(habits:explained:)``);
 /// *h* is the payer's own such rate on those days, shrunk towards *s* (a
 /// treasurer refunding members does it by habit); *s*′ and *h*′ are widened
 /// to the group's spread. A payer with fewer than ``GatheringHubs/minParts``
@@ -86,17 +88,26 @@ struct FanOuts {
   /// The fan-outs too unlikely for the honest background: each the
   /// transfers paid out, and −log₁₀(*p* · *T*). `memo` keeps the accounts'
   /// habitual sums across the seeds that ask for them.
-  func seeds(habits memo: inout GatheringHubs.Habits) -> [GatheringHubs.Hub] {
+  ///
+  /// *s* is read twice when `explained` asks: first from every payer, then,
+  /// once the structures are known, without the accounts `explained` marks
+  /// (given these fan-outs; an empty array for none). A scheme's own fan-outs
+  /// and bursts hand their new sums on too, and must not excuse the rest of
+  /// it: one step of trimming the background. A lower *s* only lowers *p*,
+  /// so the second reading groups again only the windows that held a group,
+  /// and finds what the first found and maybe more.
+  func seeds(
+    habits memo: inout GatheringHubs.Habits, explained: (_ found: [GatheringHubs.Hub]) -> [Bool] = { _ in [] }
+  ) -> [GatheringHubs.Hub] {
     let transfers = hubs.transfers, outgoing = transfers.outgoing
     // In the outgoing order, each transfer's bucket and unit (0 where its
     // pair is routine, so that no group takes it).
     let days = outgoing.edges.map { transfers.bucket[Int($0)] }
     let units = outgoing.edges.map { hubs.isRoutine(Int($0)) ? 0 : max(transfers.unitMicros[Int($0)], 0) }
     let new = Self.newSums(transfers)
-    let shared = Self.sharedNewSums(transfers, new: new)
     // The windows are a fan-in's, read over transfers out.
     let fans = FanIns(hubs: hubs, habits: habits, minSenders: minReceivers)
-    var found: [(transfers: [Int], log10p: Double)] = []
+    var candidates: [(payer: Int32, windows: [Range<Int>])] = []
     var tests = 0
     for h in 0..<Int32(outgoing.nodeCount) {
       let run = outgoing.offsets[Int(h)]..<outgoing.offsets[Int(h) + 1]
@@ -106,31 +117,49 @@ struct FanOuts {
       // A fan-out pays a sum new to its payer: a window of sums it paid
       // before (all of them, where people keep to their sums) is no group.
       let banded = read.filter { window in window.contains { new[$0] } && fans.holdsBand(units[window]) }
-      if let best = strongestWindow(of: h, among: banded, shared: shared.rate(leavingOut: h), habits: &memo) {
-        found.append(best)
-      }
+      if !banded.isEmpty { candidates.append((h, banded)) }
     }
-    return hubs.significant(found, tests: tests)
+    // Judges the candidates against `shared`, keeping for another reading
+    // only the windows that hold a group (*s* does not change the groups).
+    func judged(against shared: FanIns.SharedUnits) -> [GatheringHubs.Hub] {
+      var found: [(transfers: [Int], log10p: Double)] = []
+      for i in candidates.indices {
+        let (payer, windows) = candidates[i]
+        let read = strongestWindow(of: payer, among: windows, shared: shared.rate(leavingOut: payer), habits: &memo)
+        if let best = read.best { found.append(best) }
+        candidates[i].windows = read.grouped
+      }
+      candidates.removeAll { $0.windows.isEmpty }
+      return hubs.significant(found, tests: tests)
+    }
+    let shared = Self.sharedNewSums(transfers, new: new)
+    let first = judged(against: shared)
+    let leftOut = explained(first)
+    guard leftOut.contains(true) else { return first }
+    return judged(against: shared.leavingOut(leftOut))
   }
 
   /// The most unlikely fan-out from account `h` among its windows `read`
-  /// (ranges of its transfers out): its transfers, and log₁₀ *p*.
+  /// (ranges of its transfers out): its transfers, and log₁₀ *p*; and the
+  /// windows that held a group of ``minReceivers`` at all.
   func strongestWindow(
     of h: Int32, among read: [Range<Int>], shared: Double, habits memo: inout GatheringHubs.Habits
-  ) -> (transfers: [Int], log10p: Double)? {
+  ) -> (best: (transfers: [Int], log10p: Double)?, grouped: [Range<Int>]) {
     let out = hubs.transfers.outgoing.edges(of: h)
-    guard !read.isEmpty else { return nil }
+    guard !read.isEmpty else { return (nil, []) }
     let units = out.map { hubs.transfers.unitMicros[Int($0)] }.sorted()
     var best: (transfers: [Int], log10p: Double)?
+    var grouped: [Range<Int>] = []
     for window in read {
       let group = hubs.group(
         out, window, units: units, gathering: false, excluding: [], ownSums: ownSums(out, around: window),
         habits: &memo)
       guard group.members.count >= minReceivers else { continue }
+      grouped.append(window)
       let log10p = log10Chance(of: group, in: out, window, shared: shared, habits: &memo)
       if log10p < best?.log10p ?? 0 { best = (group.members, log10p) }
     }
-    return best
+    return (best, grouped)
   }
 
   /// The transfers of one payer's (`out`, in time order) whose sums are

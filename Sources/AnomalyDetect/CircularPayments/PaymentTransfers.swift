@@ -158,6 +158,14 @@ struct PaymentTransfers {
   /// The number of transfers.
   var count: Int { source.count }
 
+  /// Per account (of `accounts`), whether it pays or is paid one of the
+  /// transfers `found`.
+  func accounts(of found: [Int], among accounts: Int) -> [Bool] {
+    var touched = [Bool](repeating: false, count: accounts)
+    for t in found { (touched[Int(source[t])], touched[Int(target[t])]) = (true, true) }
+    return touched
+  }
+
   /// The number of payments in transfer `t`.
   func paymentCount(_ t: Int) -> Int { rowOffsets[t + 1] - rowOffsets[t] }
 

@@ -187,18 +187,25 @@ public struct StructuredFlowDetector: Detector {
         transfers: transfers, amounts: amounts, window: fanBuckets, skim: thresholds.skim, alpha: thresholds.alpha),
       habits: habits
     ).seeds(habits: &memo).filter { !$0.transfers.allSatisfy(gathered.contains) }
-    let fanOuts = FanOuts(
-      hubs: GatheringHubs(
-        transfers: transfers, amounts: amounts, window: fanBuckets, skim: thresholds.skim, alpha: thresholds.alpha),
-      habits: habits
-    ).seeds(habits: &memo).filter { !$0.transfers.allSatisfy(gathered.contains) }
-    let seeds =
+    let others =
       splits(transfers, amounts: amounts)
       + rings.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .ring) }
       + stacks.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .chain) }
       + relays.scatterGathers().map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .convergence) }
       + hubs + fanIns.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .fanIn) }
-      + fanOuts.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .fanOut) }
+    // The set's rate of handing a new sum on is read again without the
+    // accounts of everything found: a scheme's own sums must not excuse it.
+    let fanOuts = FanOuts(
+      hubs: GatheringHubs(
+        transfers: transfers, amounts: amounts, window: fanBuckets, skim: thresholds.skim, alpha: thresholds.alpha),
+      habits: habits
+    ).seeds(habits: &memo) { fanOuts in
+      transfers.accounts(of: others.flatMap(\.transfers) + fanOuts.flatMap(\.transfers), among: set.accounts.count)
+    }
+    let seeds =
+      others
+      + fanOuts.filter { !$0.transfers.allSatisfy(gathered.contains) }
+      .map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .fanOut) }
     guard !seeds.isEmpty else { return [] }
     // Links are tested against the payments the seeds leave unexplained.
     let seedTransfers = Set(seeds.flatMap(\.transfers))
