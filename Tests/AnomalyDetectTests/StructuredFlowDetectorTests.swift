@@ -266,6 +266,37 @@ import Testing
     #expect(typology(finding) == "stack")
   }
 
+  /// Background sum-keepers `chain` relaying 280.00 less 2 % a hop from
+  /// day 60, and the ids of the accounts of the finding holding its
+  /// second account.
+  func sumKeepersRelaying(_ chain: [String], rival: String? = nil) throws -> Set<String> {
+    var set = PayerAmountsTests.habitBackground()
+    if let rival { Self.pay(&set, rival, chain[1], cents: 29_400, day: 59) }
+    var cents: Int64 = 28_000
+    for (hop, (from, to)) in zip(chain, chain.dropFirst()).enumerated() {
+      Self.pay(&set, from, to, cents: cents, day: 60 + Int64(hop) * 2)
+      cents = cents * 98 / 100
+    }
+    let second = try #require(set.accounts.ids.index(of: chain[1]))
+    let finding = try #require(findings(set).first { $0.accounts.contains(second) })
+    #expect(typology(finding) == "stack")
+    return Set(finding.accounts.map { set.accounts.ids[$0] })
+  }
+
+  @Test func sumKeepersPassingOnTheirOnlyNewSumAreAStack() throws {
+    // Each hop is its payer's one new sum among its habitual ones; read
+    // into its own rate of new sums, it would excuse itself.
+    let chain = ["h20", "h21", "h22", "h23", "h24"]
+    #expect(try sumKeepersRelaying(chain) == Set(chain))
+  }
+
+  @Test func aStacksFirstRelayPassesOnOneSumNotEveryLikeOneBeforeIt() throws {
+    // h30 paid h21 a sum 5 % larger the day before h20 did: h21's relay
+    // could pass on either, but passes on one, and h20's is the closer.
+    let chain = ["h20", "h21", "h22", "h23", "h24"]
+    #expect(try sumKeepersRelaying(chain, rival: "h30") == Set(chain))
+  }
+
   @Test func aRingOfBusyMembersWhoseHopsChanceCouldExplainIsStillASeed() throws {
     var set = Self.background()
     // The ring passes on the background's own habitual amounts, so each hop

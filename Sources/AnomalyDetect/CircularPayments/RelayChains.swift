@@ -19,7 +19,9 @@ import SignalGraph
 /// least as close to *u* as the one seen; exactly *u* when they are equal),
 /// read against *Y*'s own habit (``PayerAmounts``: an account that pays one
 /// sum to everyone rarely passes on a new one by chance, and one passing on
-/// its usual sum does so by routine).
+/// its usual sum does so by routine), the hop itself left out of *Y*'s rate
+/// of new sums (a relay that is its payer's one new sum would otherwise
+/// excuse itself, as a fan-in's senders' do not).
 /// A stack follows a hop only when *k* · *q* ≤ ``maxHopChance``
 /// (0.05): a hop that chance readily explains is no evidence of layering; a ring,
 /// whose evidence is closing on its origin, follows hops up to
@@ -45,7 +47,9 @@ import SignalGraph
 ///   paid *G* like sums on other occasions (``PairRoutine``: children
 ///   passing an allowance on as rent every month converge by routine).
 /// - A **stack** (layering): an open chain of at least ``minStackHops``
-///   relays, multiplying its hops' chances.
+///   relays, multiplying its hops' chances. Of chains that differ only in
+///   their first transfer, the most surprising is kept: the first relay
+///   passes on one sum, not every like one paid into its account before.
 ///
 /// Each of a chain's *n* links has two chances (``ChainChance``): that it
 /// exists at all, *k* · *b* for *b* the share of amounts in the whole relay
@@ -219,7 +223,7 @@ struct RelayChains {
             next: Int32(next), looked: Int32(high - low),
             q: habits.share(
               of: Int32(account), to: target[next], pairTransfers: transfers.pairRun(of: next).count, in: close,
-              background: amounts.share(in: close)),
+              background: amounts.share(in: close), leavingOutOne: true),
             band: amounts.share(in: min(lowest, amount)...u))
           found.append((Int32(relayed), hop))
         }
@@ -312,7 +316,22 @@ struct RelayChains {
     // account that paid a member a like amount is not thereby a layer.
     let onRings = Set(rings.flatMap(\.transfers))
     let open = stacks.filter { chain in chain.transfers.lazy.filter { !onRings.contains($0) }.count >= 2 }
-    return (rings, Self.longest(open))
+    return (rings, Self.longest(Self.strongestStarts(open)))
+  }
+
+  /// `chains` keeping, of those that differ only in their first transfer,
+  /// the most surprising: the second transfer passes on one sum, so only
+  /// one of the transfers it could relay is the chain's start (an account
+  /// that paid the first relay a like sum the day before is not thereby a
+  /// layer).
+  private static func strongestStarts(_ chains: [Chain]) -> [Chain] {
+    var strongest: [ArraySlice<Int>: Int] = [:]  // a chain past its start -> its strongest chain
+    for (i, chain) in chains.enumerated() {
+      let rest = chain.transfers.dropFirst()
+      if let j = strongest[rest], chains[j].surprise >= chain.surprise { continue }
+      strongest[rest] = i
+    }
+    return strongest.values.sorted().map { chains[$0] }
   }
 
   /// `chains` less those lying inside a longer one (the same stack seen from
