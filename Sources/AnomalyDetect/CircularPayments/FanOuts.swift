@@ -93,9 +93,11 @@ struct FanOuts {
   /// once the structures are known, without the accounts `explained` marks
   /// (given these fan-outs; an empty array for none). A scheme's own fan-outs
   /// and bursts hand their new sums on too, and must not excuse the rest of
-  /// it: one step of trimming the background. A lower *s* only lowers *p*,
-  /// so the second reading groups again only the windows that held a group,
-  /// and finds what the first found and maybe more.
+  /// it: one step of trimming the background. It mostly lowers *s* (the
+  /// schemes' hand-ons go), but may raise it (schemes that paid many sums
+  /// and handed none on go too): either way the better reading of the
+  /// honest background. The groups do not depend on *s*, so the second
+  /// reading groups again only the windows that held one.
   func seeds(
     habits memo: inout GatheringHubs.Habits, explained: (_ found: [GatheringHubs.Hub]) -> [Bool] = { _ in [] }
   ) -> [GatheringHubs.Hub] {
