@@ -92,7 +92,9 @@ extension IncrementalFlowCheck {
         log10E = next
         taken = j + 1
       }
-      if log10E <= log10(thresholds.alpha), log10E < best?.log10E ?? .infinity { best = (start..<taken, log10E) }
+      if log10E <= log10(structureAlpha(at: time)), log10E < best?.log10E ?? .infinity {
+        best = (start..<taken, log10E)
+      }
       start = end
     }
     guard let best else { return }

@@ -69,8 +69,10 @@ import SignalGraph
 ///
 /// A payment is held when the expected number of such coincidences among the
 /// recent payments, *E* = *T* · *p* with *T* the payments in the background,
-/// is at most ``Thresholds/alpha`` (10⁻³: at most one chance hold in a
-/// thousand backgrounds' worth of honest payments); the earlier payments of
+/// is at most ``Thresholds/alpha`` (10⁻², the scan's bar for a structure:
+/// at most one chance hold in a hundred backgrounds' worth of honest
+/// payments; 10⁻³, ``Thresholds/warmUpAlpha``, in the stream's first month,
+/// before payers' habits can be read); the earlier payments of
 /// the split, the chain, the scatter-gather, the fan-in or the fan-out are revoked. A link needs a
 /// held transfer first, so it is judged at the scan's bar for a link.
 /// Honest money rarely does any:
@@ -124,8 +126,14 @@ public struct IncrementalFlowCheck: PaymentCheck {
     /// hops under it is judged by their product.
     public var maxHopChance = StructuredFlowDefaults.maxHopChance
     /// The most expected chance coincidences among the background's payments
-    /// for a split, a chain or a scatter-gather to be held.
-    public var alpha = 0.001
+    /// for a split, a chain or a scatter-gather to be held (the scan's
+    /// `structured-flow.alpha`).
+    public var alpha = StructuredFlowDefaults.alpha
+    /// ``alpha`` while the stream has watched less than
+    /// ``fanWarmUpSeconds``: payers' habits are unread then, so the
+    /// background's amounts stand in for them, and honest friends' first
+    /// rounds of sums passed round read rarer than they are.
+    public var warmUpAlpha = 0.001
     /// Payments into one account looked at per step.
     public var fanLimit = 48
     /// Hops examined per payment at most.
@@ -149,7 +157,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
     public var fanWindowSeconds = StructuredFlowDefaults.fanWindowSeconds
     /// How long the stream must have watched before a fan-in beginning then
     /// is judged (a month: a monthly routine, a club's dues, is seen once
-    /// first; at most the pre-filter's ``PrefilterConfiguration/windowDays``).
+    /// first; at most the pre-filter's ``PrefilterConfiguration/windowDays``),
+    /// and before splits, chains and scatter-gathers are held at ``alpha``
+    /// rather than ``warmUpAlpha``.
     public var fanWarmUpSeconds: Int64 = 31 * 86_400
     /// The fewest distinct senders of a fan-in.
     public var minFanSenders = StructuredFlowDefaults.minFanSenders
@@ -450,7 +460,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       payments: n, pairPayments: pairPayments, unit: Self.micros(median), spread: spread, low: low, high: high,
       share: q, parts: parts)
     let log10E = log10(Double(max(background.total, 1))) + log10Chance(of: transfer, share: q)
-    guard log10E <= log10(thresholds.alpha) else { return (transfer, false) }
+    guard log10E <= log10(structureAlpha(at: time)) else { return (transfer, false) }
     let reason =
       "split: \(n) payments \(names[source])→\(names[target]) within one day of \(Self.format(amounts.first!))–\(Self.format(amounts.last!)) (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
@@ -510,6 +520,13 @@ public struct IncrementalFlowCheck: PaymentCheck {
       at: source, merging: thresholds.bucketSeconds)
   }
 
+  /// The bar for a split, a chain or a scatter-gather decided at `time`:
+  /// ``Thresholds/alpha`` once the stream has watched
+  /// ``Thresholds/fanWarmUpSeconds``, ``Thresholds/warmUpAlpha`` before.
+  func structureAlpha(at time: Int64) -> Double {
+    time.saturatingSubtracting(firstPayment) >= fanWarmUp ? thresholds.alpha : thresholds.warmUpAlpha
+  }
+
   /// log₁₀ of the chance of `transfer`'s parts, their amounts' share being
   /// `q`: *p* = C(*m*, *n*) · *D*^−(*n*−1) · *q*^(*n*−1).
   func log10Chance(of transfer: Split, share q: Double) -> Double {
@@ -527,7 +544,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     visits = 0
     path.removeAll(keepingCapacity: true)
     let log10Total = log10(Double(max(background.total, 1)))
-    let threshold = log10(thresholds.alpha) - log10Total
+    let threshold = log10(structureAlpha(at: time)) - log10Total
     guard
       let log10p = search(
         into: source, passedOn: micros, to: target, before: time, log10p: 0, threshold: threshold, origin: target,

@@ -33,6 +33,7 @@ extension PrefilterConfiguration {
     try Self.check("flows.maxRelayHops", flows.maxRelayHops, in: 1...64, "relays")
     try Self.checkShare("flows.maxHopChance", flows.maxHopChance, zeroAllowed: false)
     try Self.checkShare("flows.alpha", flows.alpha, zeroAllowed: false)
+    try Self.checkShare("flows.warmUpAlpha", flows.warmUpAlpha, zeroAllowed: false)
     try Self.check("flows.fanLimit", flows.fanLimit, in: 1...Int.max, "payments")
     try Self.check("flows.budget", flows.budget, in: 1...Int.max, "hops")
     try Self.check("flows.backgroundDays", flows.backgroundDays, in: 1...3_650, "days")

@@ -46,6 +46,7 @@ struct PrefilterConfigurationTests {
     ("flows.maxRelayHops", { $0.flows.maxRelayHops = 0 }),
     ("flows.maxHopChance", { $0.flows.maxHopChance = 2 }),
     ("flows.alpha", { $0.flows.alpha = 0 }),
+    ("flows.warmUpAlpha", { $0.flows.warmUpAlpha = 0 }),
     ("flows.fanLimit", { $0.flows.fanLimit = -1 }),
     ("flows.budget", { $0.flows.budget = 0 }),
     ("flows.backgroundDays", { $0.flows.backgroundDays = 0 }),
