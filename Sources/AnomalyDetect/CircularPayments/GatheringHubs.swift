@@ -293,13 +293,15 @@ struct GatheringHubs {
     // would copy the transfers' every array reference per call.
     let counterpart = gathering ? transfers.source : transfers.target
     let unitMicros = transfers.unitMicros
+    func isOwnSum(_ unit: Int64, among sums: ArraySlice<Int32>) -> Bool {
+      sums.contains { AmountHabit.same(unitMicros[Int($0)], unit) }
+    }
     var sorted: [Int] = []
     sorted.reserveCapacity(window.count)
     for i in window {
       let t = Int(all[i])
       guard unitMicros[t] > 0, !excluding.contains(counterpart[t]), !isRoutine(t),
-        !ownSums.before.contains(where: { AmountHabit.same(unitMicros[Int($0)], unitMicros[t]) }),
-        !ownSums.after.contains(where: { AmountHabit.same(unitMicros[Int($0)], unitMicros[t]) })
+        !isOwnSum(unitMicros[t], among: ownSums.before), !isOwnSum(unitMicros[t], among: ownSums.after)
       else { continue }
       if !isHabitual(t, sender: gathering, &habits) { sorted.append(t) }
     }
@@ -365,6 +367,9 @@ struct GatheringHubs {
     var repeatOut: Double?, repeatIn: Double?
     /// ``newSumRepeatRate(_:_:)`` of transfers out, once worked out.
     var newSumRepeatOut: Double?
+    /// ``habitualUnit(_:counterparts:sorting:)``'s buffer, kept between
+    /// accounts so that working out a habit allocates nothing.
+    var paid: [(unit: Int64, with: Int32)] = []
 
     init(accounts: Int) {
       out = Array(repeating: -1, count: accounts)
@@ -374,7 +379,7 @@ struct GatheringHubs {
 
   /// Whether transfer `t`'s counterpart (its `sender`, for a transfer
   /// gathered; else its receiver) pays (or is paid) it as its habitual sum
-  /// (``habitualUnit(_:counterparts:)``): a sender paying what it pays everyone, as every
+  /// (``habitualUnit(_:counterparts:sorting:)``): a sender paying what it pays everyone, as every
   /// account in AMLSim does, matches a hub's other senders by chance, not
   /// by design.
   func isHabitual(_ t: Int, sender: Bool, _ habits: inout Habits) -> Bool {
@@ -383,8 +388,8 @@ struct GatheringHubs {
     if habit < 0 {
       habit =
         sender
-        ? habitualUnit(transfers.outgoing.edges(of: account), counterparts: transfers.target)
-        : habitualUnit(transfers.incoming.edges(of: account), counterparts: transfers.source)
+        ? habitualUnit(transfers.outgoing.edges(of: account), counterparts: transfers.target, sorting: &habits.paid)
+        : habitualUnit(transfers.incoming.edges(of: account), counterparts: transfers.source, sorting: &habits.paid)
       if sender { habits.out[Int(account)] = habit } else { habits.into[Int(account)] = habit }
     }
     return habit > 0 && abs(Double(transfers.unitMicros[t] - habit)) <= 0.01 * Double(habit)
@@ -413,10 +418,14 @@ struct GatheringHubs {
   /// person's many payments is chance, and one payee paid a sum twice is
   /// that pair's business, not a habit: a mule paid twice by the fan-out it
   /// serves (or paying the fan-in it feeds twice) would otherwise seem to
-  /// keep to that very sum, and leave the group.
-  func habitualUnit(_ run: ArraySlice<Int32>, counterparts: [Int32]) -> Int64 {
-    let paid = run.prefix(maxWindow).map { (unit: transfers.unitMicros[Int($0)], with: counterparts[Int($0)]) }
-      .sorted { $0.unit < $1.unit }
+  /// keep to that very sum, and leave the group. `paid` is a buffer the
+  /// transfers are sorted in (its contents are replaced).
+  func habitualUnit(_ run: ArraySlice<Int32>, counterparts: [Int32], sorting paid: inout [(unit: Int64, with: Int32)])
+    -> Int64
+  {
+    paid.removeAll(keepingCapacity: true)
+    for t in run.prefix(maxWindow) { paid.append((transfers.unitMicros[Int(t)], counterparts[Int(t)])) }
+    paid.sort { $0.unit < $1.unit }
     guard paid.count >= 2 else { return 0 }
     var low = 0
     var fullest = 0..<0

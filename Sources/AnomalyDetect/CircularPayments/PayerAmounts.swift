@@ -66,7 +66,8 @@ struct PayerAmounts {
         seen.insert(unit, at: at)
         seenBy.insert(payee, at: at)
       }
-      byUnit = run.map { (units[$0], transfers.target[Int(out.edges[$0])]) }
+      byUnit.removeAll(keepingCapacity: true)  // one buffer for every payer: no allocation per payer
+      for e in run { byUnit.append((units[e], transfers.target[Int(out.edges[e])])) }
       byUnit.sort { $0.unit < $1.unit }
       for (i, e) in run.enumerated() { (units[e], payees[e]) = byUnit[i] }
     }
