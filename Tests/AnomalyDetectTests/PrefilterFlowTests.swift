@@ -171,6 +171,23 @@ struct PrefilterFlowTests {
     #expect(close.revocations.count == 2)
   }
 
+  /// Friends passing sums round whose first round happens to pass on
+  /// 91–98 % a hop (330.00, 324.06, 300.30: between 10⁻³ and 10⁻² such
+  /// rings expected by chance). In the stream's third week, before payers'
+  /// habits can be read, the ring is admitted (``IncrementalFlowCheck/Thresholds/warmUpAlpha``);
+  /// the same ring once the stream is five weeks old is held at the scan's bar.
+  @Test func aChanceRingInTheStreamsFirstMonthIsAdmitted() {
+    func ring(after later: Int64) -> Decision {
+      var (f, t) = filterWithBackground()
+      t += later
+      _ = f.decide(pay("ann", "ben", 33_000, t))
+      _ = f.decide(pay("ben", "cat", 32_406, t + 2 * day))
+      return f.decide(pay("cat", "ann", 30_030, t + 4 * day))
+    }
+    #expect(ring(after: 0).verdict == .admit)
+    #expect(ring(after: 21 * day).verdict == .hold)
+  }
+
   @Test func honestLookAlikesOfRelaysAreAdmitted() {
     var (f, t) = filterWithBackground()
     // A salary passed on as rent, then on as the landlord's mortgage: common amounts.
