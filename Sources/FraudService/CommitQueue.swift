@@ -41,6 +41,10 @@ import Logging
 ///   scores, gauges, the shutdown checkpoint) wait until the writer is idle
 ///   and every written group is synced, then run on the commit thread,
 ///   which is then the only user of the log's connection.
+/// - *The feed shows durable decisions*: the decision feed (``feed``)
+///   advances over a group once it is durable, just before its requests
+///   are answered (so a client answered finds its decision there), and
+///   never over a group whose write or fsync failed.
 /// - *Bounded*: the commit thread takes its next requests only once the
 ///   writer has taken the group before, and the writer its next group only
 ///   once the sync stage has taken the previous ones, so groups grow while
@@ -109,6 +113,10 @@ final class CommitQueue: @unchecked Sendable {
   /// The writer stage; set once in `init`, its thread runs within ``run()``.
   private var writer: GroupWriter!
 
+  /// The events the decision feed may show (durable ones) and its long
+  /// polls, woken as groups become durable.
+  let feed: DecisionFeedWaiters
+
   init(engine: DecisionEngine, limit: Int, metrics: ServiceMetrics, logger: Logger) {
     self.engine = engine
     self.limit = limit
@@ -118,6 +126,7 @@ final class CommitQueue: @unchecked Sendable {
     smallGroupBytes = configuration.smallGroupBytes
     syncedPath = configuration.durability == .fsync ? configuration.statePath : nil
     syncedThrough = engine.committedEvents
+    feed = DecisionFeedWaiters(durable: engine.committedEvents)
     walSyncing = engine.walSyncing
     // Unowned: the writer's thread ends within ``run()``, which holds the queue.
     writer = GroupWriter(
@@ -129,9 +138,6 @@ final class CommitQueue: @unchecked Sendable {
 
   /// Groups decided and not yet written (the writer's queue and the group it writes).
   var groupsInFlight: Int { writer.groupsInFlight }
-
-  /// Events committed to the store, seq 0 ..< this (``DecisionEngine/committedEvents``: any thread).
-  var committedEvents: Int { engine.committedEvents }
 
   /// Why events are not taken, or nil.
   var notReadyReason: String? {
@@ -250,6 +256,7 @@ final class CommitQueue: @unchecked Sendable {
         let waiting = drained
         drained.removeAll()
         condition.unlock()
+        feed.close()  // nothing more is decided
         for continuation in waiting { continuation.resume() }
         return
       }
@@ -329,6 +336,8 @@ final class CommitQueue: @unchecked Sendable {
     }
     if readWaiting || problem != nil { syncCondition.broadcast() }
     syncCondition.unlock()
+    // The feed first: a client answered reads its own decision in the feed.
+    if problem == nil, let last = taken.last { feed.advance(to: last.through) }
     for group in taken {
       if let problem {
         for waiter in group.waiting { waiter.resume(throwing: ServeError.unavailable(reason: problem)) }
@@ -410,6 +419,7 @@ final class CommitQueue: @unchecked Sendable {
   /// is not answered before an earlier group); otherwise handed to the sync stage.
   private func written(_ job: GroupWriter.Job) {
     guard let path = syncedPath else {
+      feed.advance(to: job.group.endSeq)
       for (waiter, answer) in zip(job.waiting, job.group.responses) { waiter.resume(returning: answer) }
       return
     }

@@ -78,9 +78,13 @@ final class DecisionCore: Sendable {
     queue.submit(batch, AnswerWaiter(reply))
   }
 
-  /// Up to `limit` events after `seq` with their decision lines, in seq order.
+  /// Up to `limit` durable events after `seq` with their decision lines, in
+  /// seq order. Only durable ones: after a failed fsync the rows committed
+  /// before it are in the file but were never acknowledged, and are not shown.
   func answers(after seq: Int, limit: Int) async throws -> [(seq: Int, answer: [UInt8])] {
-    try await queue.read { engine throws(ServeError) in try engine.answers(after: seq, limit: limit) }
+    let rows = try await queue.read { engine throws(ServeError) in try engine.answers(after: seq, limit: limit) }
+    let durable = queue.feed.durable  // read after the rows: it only grows
+    return Array(rows.prefix { $0.seq < durable })
   }
 
   /// The score report of `account`.
@@ -93,11 +97,23 @@ final class DecisionCore: Sendable {
     _ = try? await queue.read { engine throws(ServeError) in engine.refreshGauges() }
   }
 
-  /// Events committed to the store, seq 0 ..< this: read without a turn on
-  /// the commit thread, so that a long poll asks ``answers(after:limit:)``
-  /// only once there is something after its seq. Committed is not yet
-  /// durable: a gate for reading, never an answer.
-  var committedEvents: Int { queue.committedEvents }
+  /// Returns once a decision after `seq` is durable (``answers(after:limit:)``
+  /// then has it), at `deadline`, when the task is cancelled, or once the
+  /// long polls are ended: a long poll waits here without a turn on the
+  /// commit thread and without looking again on a timer (``DecisionFeedWaiters``).
+  func waitForDecision(after seq: Int, until deadline: ContinuousClock.Instant) async {
+    await queue.feed.wait(after: seq, until: deadline)
+  }
+
+  /// Events durable, seq 0 ..< this, as the decision feed's long polls see them.
+  var durableEvents: Int { queue.feed.durable }
+
+  /// Ends every long poll's wait, now and later: the server is shutting down.
+  func endLongPolls() { queue.feed.close() }
+
+  /// Whether the long polls are ended: ``endLongPolls()`` was called, or
+  /// the commit thread has ended (nothing more is decided).
+  var longPollsEnded: Bool { queue.feed.isClosed }
 
   /// Groups decided and not yet written: how far the writer is behind the commit thread.
   var groupsInFlight: Int { queue.groupsInFlight }

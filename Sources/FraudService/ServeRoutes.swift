@@ -77,20 +77,28 @@ struct ServeRoutes: Sendable {
     let query = request.uri.queryParameters
     let after = query.get("after", as: Int.self) ?? -1
     let limit = min(max(query.get("limit", as: Int.self) ?? 1_000, 1), 10_000)
-    let wait = min(max(query.get("wait", as: Double.self) ?? 0, 0), Double(configuration.maxWaitSeconds))
+    let asked = query.get("wait", as: Double.self) ?? 0
+    guard !asked.isNaN else {
+      return JSONResponse.error(.badRequest, "wait: '\(query["wait"] ?? "")' is not a number of seconds")
+    }
+    let wait = min(max(asked, 0), Double(configuration.maxWaitSeconds))
     let deadline = ContinuousClock.now + .milliseconds(Int64(wait * 1_000))
     var rows = try await core.answers(after: after, limit: limit)
-    // Long-poll: look again every 20 ms until something is decided or the wait is over
-    // (or the server shuts down, so that a long poll does not hold up the drain). The
-    // store is read only once an event after `after` is committed: an idle poll costs
-    // the commit thread nothing.
+    // Long-poll: wait until a decision after `after` is durable (the pipeline wakes
+    // the poll as the group that holds it becomes durable), the wait is over, or the
+    // server shuts down (a long poll must not hold up the drain). A waiting poll does
+    // not look again on a timer and takes no turn on the commit thread.
     if rows.isEmpty, ContinuousClock.now < deadline {
       rows = try await metrics.waitingPoll {
         var rows = rows
-        while rows.isEmpty, ContinuousClock.now < deadline, !Task.isShuttingDownGracefully {
-          try await Task.sleep(for: .milliseconds(20))
-          guard core.committedEvents - 1 > max(after, -1) else { continue }
-          rows = try await core.answers(after: after, limit: limit)
+        try await withGracefulShutdownHandler {
+          while rows.isEmpty, ContinuousClock.now < deadline, !Task.isCancelled, !core.longPollsEnded {
+            await core.waitForDecision(after: after, until: deadline)
+            guard core.durableEvents - 1 > max(after, -1) else { continue }
+            rows = try await core.answers(after: after, limit: limit)
+          }
+        } onGracefulShutdown: {
+          core.endLongPolls()
         }
         return rows
       }

@@ -145,6 +145,32 @@ import Testing
     await core.drainAndCheckpoint()
   }
 
+  /// A long poll waiting for a decision is woken once that decision's fsync
+  /// has ended, not when its group is committed.
+  @Test func aLongPollWakesOnceItsDecisionIsFsyncedNotWhenCommitted() async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let watch = SyncWatch(holdingOn: "serve-commit")
+    let (core, engine) = try Self.core(Self.fsyncConfiguration(dir), watch: watch)
+    let woken = Atomic<Bool>(false)
+    let poll = Task {
+      await core.waitForDecision(after: -1, until: .now + .seconds(ServePipelineTests.patience))
+      woken.store(true, ordering: .releasing)
+    }
+    let event = ServePipelineTests.Submitted(core, Self.events(0, 1))
+    #expect(ServePipelineTests.eventually { watch.reached }, "the commit thread did not fsync the event")
+    ServePipelineTests.pause(milliseconds: 100)
+    #expect(engine.committedEvents == 1 && core.durableEvents == 0)
+    #expect(!woken.load(ordering: .acquiring) && !event.done, "woken before the fsync ended")
+    watch.open()
+    await poll.value
+    #expect(core.durableEvents == 1)
+    #expect(try Self.seqs(try event.value()) == [0])
+    #expect(try await core.answers(after: -1, limit: 10).map(\.seq) == [0])
+    await core.drainAndCheckpoint()
+    #expect(core.longPollsEnded)  // the commit thread ended: nothing more is decided
+  }
+
   /// A failed fsync fails its group with 503, on either path, and the
   /// service takes no more events.
   @Test(arguments: [1, 1_000])
@@ -159,6 +185,15 @@ import Testing
     #expect(core.notReadyReason?.contains("fsync of the state file failed") == true)
     await #expect(throws: ServeError.self) { _ = try await core.submit(Self.events(2 + size, 1)) }
     #expect(watch.fsyncs.last?.thread == (size == 1 ? "serve-commit" : "serve-fsync"))
+    // The failed group's rows are in the file (committed) but were never
+    // acknowledged: the decision feed does not show them, and a long poll
+    // for them waits out its time.
+    let feed = try await core.answers(after: -1, limit: 10_000)
+    #expect(feed.map(\.seq) == [0, 1])
+    #expect(core.durableEvents == 2)
+    let start = ContinuousClock.now
+    await core.waitForDecision(after: 1, until: start + .milliseconds(100))
+    #expect(ContinuousClock.now - start >= .milliseconds(100))
     await core.drainAndCheckpoint()
   }
 

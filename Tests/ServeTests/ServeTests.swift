@@ -238,6 +238,24 @@ import Testing
     }
   }
 
+  @Test func aWaitThatIsNotANumberIsRefusedAndTheServerGoesOn() async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try await ServeHarness.withServer(ServeHarness.configuration(state: dir)) { port in
+      for wait in ["nan", "NaN", "-nan"] {
+        let refused = try await ServeHarness.request(port, .get, "/v1/decisions?after=-1&wait=\(wait)")
+        #expect(refused.status == 400, "wait=\(wait)")
+        #expect(refused.body.contains("wait"), "wait=\(wait): \(refused.body)")
+      }
+      // Out of range is clamped, not refused: at most the server's longest wait, at least none.
+      let none = try await ServeHarness.request(port, .get, "/v1/decisions?after=-1&wait=-inf")
+      #expect(none.status == 200 && none.body == #"{"decisions":[],"next":-1}"#)
+      _ = try await ServeHarness.request(port, .post, "/v1/events", body: ServeHarness.like(1))
+      let polled = try await ServeHarness.request(port, .get, "/v1/decisions?after=-1&wait=inf")
+      #expect(polled.body == #"{"decisions":[{"seq":0,"decision":"admit"}],"next":0}"#)
+    }
+  }
+
   @Test func aShutdownEndsLongPollsInsteadOfWaitingForThem() async throws {
     let dir = try ServeHarness.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }

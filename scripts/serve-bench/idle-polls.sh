@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What idle long polls cost `fraudscan serve`: the server's CPU time (user + system,
 # /proc/PID/stat) over SECONDS while POLLS clients each hold a GET /v1/decisions that
-# nothing answers (one event stored, `after=0&wait=25`). A bench, not a test.
+# nothing answers (one event stored, `after=0&wait=25`); then how soon they are all
+# answered once a second event is (from that POST's answer to the last poll's curl
+# exiting, process ends included). A bench, not a test.
 #
 #   swift build -c release && scripts/serve-bench/idle-polls.sh [BINARY] [PORT]
 #
@@ -21,8 +23,10 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && 
 auth="Authorization: Bearer token-for-the-bench"
 curl -sf -H "$auth" -d '{"type":"payment","id":"p1","src":"a","dst":"b","amount":"120.50","ts":1767225600}' \
   "http://127.0.0.1:$port/v1/events" > /dev/null
+pids=()
 for _ in $(seq "$polls"); do
   curl -s -m 30 -H "$auth" "http://127.0.0.1:$port/v1/decisions?after=0&wait=25" > /dev/null &
+  pids+=($!)
 done
 sleep 3
 ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
@@ -32,3 +36,8 @@ after=$(ticks)
 waiting=$(curl -s "http://127.0.0.1:$port/metrics" | grep '^fraudscan_long_polls_waiting' || true)
 cpu=$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')
 echo "server CPU over ${seconds} s with $polls idle polls: $cpu s ($waiting)"
+curl -sf -H "$auth" -d '{"type":"payment","id":"p2","src":"b","dst":"c","amount":"80.25","ts":1767225700}' \
+  "http://127.0.0.1:$port/v1/events" > /dev/null
+answered=$(date +%s%N)
+wait "${pids[@]}"
+echo "all $polls polls answered $((($(date +%s%N) - answered) / 1000000)) ms after the second event's answer"
