@@ -132,13 +132,13 @@ struct PaymentTransfers {
   func relayMatch(_ next: Int, passingOn relayed: Int, skim: Double) -> (
     amount: Int64, received: Int64, bySum: Bool
   )? {
-    if RelayChains.passesOn(unitMicros[next], unitMicros[relayed], skim: skim) {
-      return (unitMicros[next], unitMicros[relayed], false)
-    }
-    if RelayChains.passesOn(totalMicros[next], totalMicros[relayed], skim: skim) {
-      return (totalMicros[next], totalMicros[relayed], true)
-    }
-    return nil
+    relayBand(of: relayed, skim: skim).match(unit: unitMicros[next], total: totalMicros[next])
+  }
+
+  /// What passes on transfer `relayed` with at most `skim` kept
+  /// (``RelayBand``), for testing many transfers against it.
+  func relayBand(of relayed: Int, skim: Double) -> RelayBand {
+    RelayBand(unit: unitMicros[relayed], total: totalMicros[relayed], skim: skim)
   }
 
   /// `items` stably sorted by `keys[item]`, each key in `0..<range`.

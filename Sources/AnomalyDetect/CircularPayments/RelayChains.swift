@@ -175,7 +175,7 @@ struct RelayChains {
   /// Whether `amount` passes on `received`: no more than arrived, and at
   /// most `skim` of it kept.
   static func passesOn(_ amount: Int64, _ received: Int64, skim: Double) -> Bool {
-    amount <= received && Double(amount) >= Double(received) * (1 - skim)
+    amount <= received && amount >= bandFloor(received, skim: skim)
   }
 
   /// Finds every relay hop among `transfers` with one sweep per account.
@@ -187,28 +187,37 @@ struct RelayChains {
     (self.skim, self.maxHops, self.alpha) = (skim, maxHops, alpha)
     var found: [(from: Int32, hop: Hop)] = []
     var matches: [(next: Int, amount: Int64, received: Int64)] = []
+    // The account's transfers out, in bucket order, copied side by side
+    // once: each is read against every transfer in within the hop window
+    // (a merchant's refunds against thousands of purchases).
+    var outs: [(day: Int64, unit: Int64, total: Int64)] = []
     let bucket = transfers.bucket
     let target = transfers.target
     let outEdges = transfers.outgoing.edges, outOffsets = transfers.outgoing.offsets
     let inEdges = transfers.incoming.edges, inOffsets = transfers.incoming.offsets
     for account in 0..<transfers.outgoing.nodeCount {
-      let outs = outOffsets[account]..<outOffsets[account + 1]
-      guard !outs.isEmpty, inOffsets[account] < inOffsets[account + 1] else { continue }
-      var low = outs.lowerBound, high = outs.lowerBound
+      let first = outOffsets[account]
+      guard first < outOffsets[account + 1], inOffsets[account] < inOffsets[account + 1] else { continue }
+      outs.removeAll(keepingCapacity: true)
+      for j in first..<outOffsets[account + 1] {
+        let t = Int(outEdges[j])
+        outs.append((bucket[t], transfers.unitMicros[t], transfers.totalMicros[t]))
+      }
+      var low = 0, high = 0
       for i in inOffsets[account]..<inOffsets[account + 1] {
         let relayed = Int(inEdges[i])
         let day = bucket[relayed]
-        while low < outs.upperBound, bucket[Int(outEdges[low])] < day { low += 1 }
+        while low < outs.count, outs[low].day < day { low += 1 }
         high = max(high, low)
-        while high < outs.upperBound, bucket[Int(outEdges[high])] <= day + hopWindow { high += 1 }
+        while high < outs.count, outs[high].day <= day + hopWindow { high += 1 }
         guard low < high, high - low <= maxWindow, transfers.source[relayed] != target[relayed] else { continue }
         // The transfers that could pass this one on; more than a few is an
         // account's routine (a hub paying out like amounts), not a relay.
         matches.removeAll(keepingCapacity: true)
+        let band = transfers.relayBand(of: relayed, skim: skim)
         for j in low..<high {
-          let next = Int(outEdges[j])
-          if let match = transfers.relayMatch(next, passingOn: relayed, skim: skim) {
-            matches.append((next, match.amount, match.received))
+          if let match = band.match(unit: outs[j].unit, total: outs[j].total) {
+            matches.append((Int(outEdges[first + j]), match.amount, match.received))
           }
           if matches.count > maxMatches { break }
         }
@@ -373,7 +382,7 @@ struct RelayChains {
   }
 
   /// The least amount that passes on `received` with at most `skim` kept.
-  private static func bandFloor(_ received: Int64, skim: Double) -> Int64 {
+  static func bandFloor(_ received: Int64, skim: Double) -> Int64 {
     Int64((Double(received) * (1 - skim)).rounded(.up))
   }
 
