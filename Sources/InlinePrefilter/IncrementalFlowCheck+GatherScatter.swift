@@ -102,7 +102,7 @@ extension IncrementalFlowCheck {
     let receivers = [d] + paidOut.map(\.source)
 
     guard let gathered = gathered(into: h, before: firstOut, until: time, besides: receivers) else { return }
-    guard sumOut <= gathered.sum, sumOut >= (1 - thresholds.skim) * gathered.sum else { return }
+    guard RelayBand.sumPassesOn(sumOut, gathered.sum, skim: thresholds.skim) else { return }
     let log10In = log10Chance(
       of: gathered.members[...], band: gathered.band, paidBy: gathered.senders, read: gathered.read, into: h,
       from: -1, began: gathered.first)

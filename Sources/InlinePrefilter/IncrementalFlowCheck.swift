@@ -620,7 +620,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
 
   /// Whether `passedOn` relays `received`: no more than it, at most ``Thresholds/skim`` less.
   func relays(_ passedOn: Int64, _ received: Int64) -> Bool {
-    passedOn <= received && Double(passedOn) >= (1 - thresholds.skim) * Double(received)
+    RelayBand.passesOn(passedOn, received, skim: thresholds.skim)
   }
 
   /// Withholds `payments` (an account and an index into its list) not

@@ -178,7 +178,7 @@ struct GatheringHubs {
       guard scattered.members.count >= minParts else { continue }
       let sumIn = gathered.members.reduce(0.0) { $0 + Double(transfers.totalMicros[$1]) }
       let sumOut = scattered.members.reduce(0.0) { $0 + Double(transfers.totalMicros[$1]) }
-      guard sumOut <= sumIn, sumOut >= (1 - skim) * sumIn else {
+      guard RelayBand.sumPassesOn(sumOut, sumIn, skim: skim) else {
         retry = true
         continue
       }

@@ -61,6 +61,18 @@ struct PaymentTransfers {
     var repeatedPairs = 0
     var runStart: [Int32] = [], runEnd: [Int32] = []
     var payeesPaidOnce = [Int32](repeating: 0, count: accounts)
+    // At most one transfer per payment, and commonly one: each column is
+    // allocated once, not regrown by doubling.
+    source.reserveCapacity(p.count)
+    target.reserveCapacity(p.count)
+    bucket.reserveCapacity(p.count)
+    unitMicros.reserveCapacity(p.count)
+    totalMicros.reserveCapacity(p.count)
+    spread.reserveCapacity(p.count)
+    pairPayments.reserveCapacity(p.count)
+    rowOffsets.reserveCapacity(p.count + 1)
+    runStart.reserveCapacity(p.count)
+    runEnd.reserveCapacity(p.count)
     // The columns gathered once in row order: the loop below reads them in
     // sequence rather than jumping about the set's payments row by row.
     let payer = order.map { p.source[Int($0)] }, payee = order.map { p.target[Int($0)] }
@@ -95,8 +107,10 @@ struct PaymentTransfers {
         k = end
       }
       if j - i >= 2 { repeatedPairs += 1 }
-      runStart.append(contentsOf: repeatElement(Int32(firstTransfer), count: source.count - firstTransfer))
-      runEnd.append(contentsOf: repeatElement(Int32(source.count), count: source.count - firstTransfer))
+      for _ in firstTransfer..<source.count {  // a pair's run is commonly one transfer: no generic append
+        runStart.append(Int32(firstTransfer))
+        runEnd.append(Int32(source.count))
+      }
       if source.count - firstTransfer == 1 { payeesPaidOnce[Int(payer[i])] += 1 }
       i = j
     }

@@ -172,12 +172,6 @@ struct RelayChains {
     }
   }
 
-  /// Whether `amount` passes on `received`: no more than arrived, and at
-  /// most `skim` of it kept.
-  static func passesOn(_ amount: Int64, _ received: Int64, skim: Double) -> Bool {
-    amount <= received && amount >= bandFloor(received, skim: skim)
-  }
-
   /// Finds every relay hop among `transfers` with one sweep per account.
   init(
     transfers: PaymentTransfers, amounts: AmountDistribution, habits: PayerAmounts, hopWindow: Int64, skim: Double,
@@ -227,7 +221,7 @@ struct RelayChains {
           // arrived, read against the relaying account's own habit
           // (``PayerAmounts``), and of one anywhere in the relay band.
           let close = amount...u
-          let lowest = Self.bandFloor(u, skim: skim)
+          let lowest = RelayBand.floor(of: u, skim: skim)
           let hop = Hop(
             next: Int32(next), looked: Int32(high - low),
             q: habits.share(
@@ -381,11 +375,6 @@ struct RelayChains {
     return min(log10Product + log10(sum), 0)
   }
 
-  /// The least amount that passes on `received` with at most `skim` kept.
-  static func bandFloor(_ received: Int64, skim: Double) -> Int64 {
-    Int64((Double(received) * (1 - skim)).rounded(.up))
-  }
-
   /// `hop`, relaying transfer `relayed`, with its amount's chances raised by
   /// the relaying pair's own history (``PairRoutine``): a branch of a
   /// scatter-gather that the intermediary pays its sink in like sums on
@@ -401,7 +390,7 @@ struct RelayChains {
     guard let match = transfers.relayMatch(next, passingOn: relayed, skim: skim) else { return hop }
     let routine = PairRoutine(
       transfers, of: next, closeness: match.amount...match.received,
-      band: min(Self.bandFloor(match.received, skim: skim), match.amount)...match.received, bySum: match.bySum,
+      band: min(RelayBand.floor(of: match.received, skim: skim), match.amount)...match.received, bySum: match.bySum,
       apart: hopWindow)
     var adjusted = hop
     adjusted.q = routine.share(hop.q, closeness: true)

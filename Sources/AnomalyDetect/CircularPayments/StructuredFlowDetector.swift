@@ -385,7 +385,7 @@ public struct StructuredFlowDetector: Detector {
     let received = transfers.totalMicros[from], passed = transfers.totalMicros[to]
     // Units that did not match are the same test again when neither transfer is split.
     guard received != transfers.unitMicros[from] || passed != transfers.unitMicros[to] else { return nil }
-    guard RelayChains.passesOn(passed, received, skim: thresholds.skim) else { return nil }
+    guard RelayBand.passesOn(passed, received, skim: thresholds.skim) else { return nil }
     return amounts.share(in: passed...received)
   }
 
