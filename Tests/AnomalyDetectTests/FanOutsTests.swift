@@ -161,6 +161,15 @@ import Testing
     #expect(fanOuts(set).isEmpty)
   }
 
+  @Test func aNewcomerPayingARareSumIsAFanOutWhereOnlyACommonFeeRepeats() throws {
+    // Most payments here are one 10.00 fee, so consecutive payments repeat
+    // often, by chance: no habit that would explain six equal sums of
+    // 1 713.00, far above what anyone pays, from an account with no history.
+    var set = GatheringHubsTests.commonFeeBackground()
+    plantFanOut(&set, from: "newcomer")
+    try expectOneSeedOfTheMules(set)
+  }
+
   @Test func aPayerThatHandsItsNewSumsRoundIsNotAFanOut() {
     // A treasurer refunding members: before the window it twice paid a
     // new sum to one member and straight after to another.

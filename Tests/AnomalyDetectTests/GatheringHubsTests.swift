@@ -12,6 +12,14 @@ import Testing
   /// An honest background in which people pay what each purchase costs:
   /// `accounts` accounts each paying another a varied sum about weekly for 120 days.
   static func variedBackground(accounts: Int = 80, seed: UInt64 = 5) -> SignalSet {
+    weekly(accounts: accounts, seed: seed, id: "v") { Int64(1_000 + $0.next() % 49_000) }
+  }
+
+  /// `accounts` accounts each paying another about weekly for 120 days,
+  /// each sum (in cents) drawn by `cents`; payment ids begin with `id`.
+  static func weekly(accounts: Int, seed: UInt64, id prefix: String, cents: (inout SplitMix64) -> Int64)
+    -> SignalSet
+  {
     var set = SignalSet()
     var random = SplitMix64(seed: seed)
     var id = 0
@@ -20,9 +28,8 @@ import Testing
       while d < 120 {
         id += 1
         let to = (a + 1 + Int(random.next() % UInt64(accounts - 1))) % accounts
-        let cents = Int64(1_000 + random.next() % 49_000)
         set.addPayment(
-          id: "v\(id)", source: "h\(a)", target: "h\(to)", amount: Amount(micros: cents * 10_000),
+          id: "\(prefix)\(id)", source: "h\(a)", target: "h\(to)", amount: Amount(micros: cents(&random) * 10_000),
           time: Flows.start + d * Flows.day)
         d += 5 + Int64(random.next() % 5)
       }
@@ -227,7 +234,9 @@ import Testing
   }
 
   /// The group `hub` forms of its transfers out (or in, when `gathering`)
-  /// after the first `before`, and the set's rates it is read against.
+  /// after the first `before`, and the set's rates it is read against:
+  /// of repeating a new sum, and a fresh account's habit (its band's
+  /// background share plus the set's excess repeat rate).
   static func group(of hub: String, in set: SignalSet, gathering: Bool, after before: Int)
     -> (group: GatheringHubs.Group, newSum: Double, repeats: Double)
   {
@@ -241,7 +250,8 @@ import Testing
     let group = hubs.group(
       all, (all.startIndex + before)..<all.endIndex, units: all.map { transfers.unitMicros[Int($0)] }.sorted(),
       gathering: gathering, excluding: [], habits: &habits)
-    return (group, hubs.newSumRepeatRate(&habits), hubs.repeatRate(sender: !gathering, &habits))
+    let fallback = min(1, hubs.excessRepeatRate(sender: !gathering, &habits) + group.background)
+    return (group, hubs.newSumRepeatRate(&habits), fallback)
   }
 
   @Test func aHubWithAHistoryOfItsOwnReadsItsFirstRepeatFromIt() {
@@ -264,6 +274,55 @@ import Testing
     #expect(gathered.group.members.count == 3 && gathered.group.outside == 2)
     #expect(gathered.group.habit == gathered.repeats && gathered.group.firstRepeat == gathered.repeats)
     #expect(gathered.newSum != gathered.repeats)  // else the test could not tell them apart
+  }
+
+  /// An honest background where most payments are one common fee: each of
+  /// `accounts` accounts pays another about weekly for 120 days, 10.00
+  /// four times in five and a varied sum otherwise.
+  static func commonFeeBackground(accounts: Int = 80, seed: UInt64 = 9) -> SignalSet {
+    weekly(accounts: accounts, seed: seed, id: "c") { random in
+      random.next() % 5 == 0 ? Int64(1_000 + random.next() % 49_000) : 1_000
+    }
+  }
+
+  @Test func repeatsOfACommonFeeAreNoHabitButAPayersOwnSumIs() {
+    func rates(_ set: SignalSet, out: Bool = false, sampled: Int = 65_536) -> (raw: Double, excess: Double) {
+      let transfers = PaymentTransfers(set, bucketSeconds: Flows.day)
+      let adjacency = out ? transfers.outgoing : transfers.incoming
+      let amounts = AmountDistribution(set.payments.amountMicros)
+      return (
+        GatheringHubs.repeatRate(adjacency, transfers),
+        GatheringHubs.excessRepeatRate(adjacency, transfers, amounts: amounts, sampled: sampled)
+      )
+    }
+    // Four payments in five are 10.00: consecutive ones repeat by chance,
+    // paid or received.
+    for out in [false, true] {
+      let fees = rates(Self.commonFeeBackground(), out: out)
+      #expect(fees.raw > 0.5 && fees.excess < 0.05, "out: \(out)")
+    }
+    // Habit keepers' repeats are their own: nearly all in excess of chance.
+    let keepers = rates(Flows.background(), out: true, sampled: 1_000_000)
+    #expect(keepers.raw > 0.9 && keepers.excess > keepers.raw - 0.05)
+    // Read over a sample of the pairs or over all of them, the same rate to 0.02.
+    let sampled = rates(Flows.background(), out: true, sampled: 32)
+    #expect(abs(sampled.excess - keepers.excess) < 0.02)
+    // People paying what things cost: no repeats to speak of.
+    #expect(rates(Self.variedBackground()).excess < 0.02)
+  }
+
+  @Test func aFreshHubGatheringSumsNobodyPaysAmongCommonFeesIsAGatherScatter() throws {
+    // Read against the raw repeat rate (0.6 and more, both ways), three
+    // near-equal sums in and four out would be what anyone does; they are
+    // sums nobody else pays, and the hub has no history to explain them.
+    var set = Self.commonFeeBackground()
+    Self.hub(&set, into: [123_400, 124_150, 122_980], out: [90_000, 90_300, 89_800, 90_100])
+    let finding = try #require(findings(set).first { evidence($0, "gathering_hubs") == .integer(1) })
+    #expect(Set(finding.accounts.map { set.accounts.ids[$0] }) == ["hub", "g1", "g2", "g3", "s1", "s2", "s3", "s4"])
+    #expect(evidence(finding, "typology") == .string("gather_scatter"))
+    // The background's own repeats of the fee flag nobody.
+    let flagged = Set(findings(set).flatMap { $0.accounts.map { set.accounts.ids[$0] } })
+    #expect(flagged == ["hub", "g1", "g2", "g3", "s1", "s2", "s3", "s4"])
   }
 
   @Test func aSumTakenUpIsRepeatedAsOftenAsTheSetsPayersKeepToNewSums() {

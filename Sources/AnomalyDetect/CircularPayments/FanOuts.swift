@@ -38,8 +38,10 @@ import SignalGraph
 /// treasurer refunding members does it by habit); *s*′ and *h*′ are widened
 /// to the group's spread. A payer with fewer than ``GatheringHubs/minParts``
 /// transfers on those days has no habit to read: *P* is then at least the
-/// set's rate of one payer's consecutive transfers repeating a unit
-/// (``GatheringHubs/repeatRate(_:_:)``), for the band may be its only sum.
+/// band's background share plus the set's rate of one payer's consecutive
+/// transfers repeating a unit more often than the background makes it
+/// (``GatheringHubs/excessRepeatRate(_:_:amounts:sampled:)``), for the band
+/// may be its only sum.
 /// The coincidence has chance
 ///
 /// ```text
@@ -207,7 +209,7 @@ struct FanOuts {
         AmountHabit.chance(rate: rate, inRange: own.inBand, others: own.transfers, background: group.background),
         sharedWidened, AmountHabit.widened(handing, toSpread: spread))
     } else {
-      chance = max(group.background, sharedWidened, hubs.repeatRate(sender: true, &memo))
+      chance = max(sharedWidened, min(1, group.background + hubs.excessRepeatRate(sender: true, &memo)))
     }
     return StructuredFlowDetector.log10Choose(Double(n), Double(k))
       + Double(k - 1) * log10(max(chance, .leastNormalMagnitude))

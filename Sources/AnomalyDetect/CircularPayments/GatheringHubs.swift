@@ -32,25 +32,27 @@ import SignalGraph
 /// least 1 %) of its median unit and the account's habit: the share of its
 /// own transfers in (or out) outside the window that lie there (an account
 /// that always pays one sum pays it again by habit) or, when it has fewer
-/// than ``minParts`` of those, the set's rate of one account's consecutive
-/// transfers out (or in) repeating a unit within 1 % (``repeatRate(_:_:)``:
-/// where every payer always pays one sum, equal payments out are no
-/// evidence). A hub paying out that has one or two such transfers, at
-/// least one of them before the window and none in the band, takes the
+/// than ``minParts`` of those, that share plus the set's rate of one
+/// account's consecutive transfers out (or in) repeating a unit within 1 %
+/// more often than the background's amounts make it by chance
+/// (``excessRepeatRate(_:_:amounts:sampled:)``: where every payer always
+/// pays one sum, equal payments out are no evidence; where people pay what
+/// things cost, a repeat of a sum nobody pays is). A hub paying out that
+/// has one or two such transfers, at least one of them before the window and none in the band, takes the
 /// sum up in the window: its first repeat has the set's chance of a sum
 /// new to the payer being paid again next (``newSumRepeatRate(_:_:)``),
-/// and the later ones the repeat rate, the sum then being its habit
+/// and the later ones the habit above, the sum then being its own
 /// (*q*ₒ^(*m*−1) becomes *q*ₙ · *q*ₒ^(*m*−2)). Where people keep one sum
 /// for life, as AMLSim's do, a sum they take up is seldom paid again.
-/// *a* is the chance that the two sums agree. Where the hub paid the sum
-/// it pays on to two receivers before the window (``paysByHabit(_:band:)``),
-/// it is ``skim`` (at least 1 %): a habitual sum's multiples fall within
-/// the skim of what came in that often. Otherwise the sum paid out is a
-/// draw from the background, and *a* is the background's share of the
+/// *a* is the chance that the two sums agree: the sum paid out is a draw
+/// from the background, and *a* is the background's share of the
 /// sums that, paid a few times, would add up to what came in but for the
 /// skim (``agreement(with:read:spread:)``), at most ``skim``: where nobody
 /// pays sums of that size, sums adding up is no chance, even from a hub
-/// with no history. It is a seed when *p* · *T* ≤ ``alpha``, *T* the
+/// with no history. A hub that paid the sum it pays on to two receivers
+/// before the window (``paysByHabit(_:band:)``) pays its own habit, which
+/// the money gathered does not explain: each side must be evidence on its
+/// own, and such a window is at most a fan-in (``FanIns``). It is a seed when *p* · *T* ≤ ``alpha``, *T* the
 /// windows read (a Bonferroni bound over every start). Only the strongest
 /// window of each account is kept.
 ///
@@ -175,7 +177,11 @@ struct GatheringHubs {
       while from < outEnd, transfers.bucket[Int(out[from])] < gatheredFrom { from += 1 }
       let scattered = group(
         out, from..<outEnd, units: unitsOut, gathering: false, excluding: senders, habits: &habits)
-      guard scattered.members.count >= minParts else { continue }
+      // A payout in the hub's own habitual sum is explained without the
+      // money gathered: at most a fan-in (``FanIns``), no gather-scatter.
+      guard scattered.members.count >= minParts, !paysByHabit(out[..<outStart], band: scattered.band) else {
+        continue
+      }
       let sumIn = gathered.members.reduce(0.0) { $0 + Double(transfers.totalMicros[$1]) }
       let sumOut = scattered.members.reduce(0.0) { $0 + Double(transfers.totalMicros[$1]) }
       guard RelayBand.sumPassesOn(sumOut, sumIn, skim: skim) else {
@@ -184,10 +190,7 @@ struct GatheringHubs {
       }
       let log10p =
         gathered.log10Chance(read: end - start) + scattered.log10Chance(read: outEnd - from)
-        + log10(
-          paysByHabit(out[..<outStart], band: scattered.band)
-            ? max(skim, 0.01)
-            : agreement(with: sumIn, read: outEnd - from, spread: AmountHabit.spread(of: scattered.band)))
+        + log10(agreement(with: sumIn, read: outEnd - from, spread: AmountHabit.spread(of: scattered.band)))
       if log10p < best?.log10p ?? 0 { best = (gathered.members + scattered.members, log10p) }
     }
     return best
@@ -243,7 +246,8 @@ struct GatheringHubs {
     /// The background's share of ``band``.
     var background = 1.0
     /// The account's own habit of ``band``: the share of its transfers
-    /// outside the window there, or the set's repeat rate.
+    /// outside the window there, or ``background`` plus the set's excess
+    /// repeat rate.
     var habit = 1.0
     /// The chance of the group's first repeat, where the account takes its
     /// sum up in the window (the set's rate of repeating a new sum), else
@@ -251,7 +255,8 @@ struct GatheringHubs {
     var firstRepeat = 1.0
     /// The account's transfers outside the window in ``band``, and all of
     /// its transfers outside the window (``habit`` is their ratio when
-    /// these are ``minParts`` or more, else the set's repeat rate).
+    /// these are ``minParts`` or more, else the set's excess repeat rate
+    /// and the background's share).
     var inBandOutside = 0, outside = 0
     /// The chance that a transfer lies in the group's band: the larger of
     /// the background's share there and the account's habit.
@@ -281,7 +286,8 @@ struct GatheringHubs {
   /// a fan-out's payer's own wage, rent or price). Its share is the larger of the
   /// background's and the account's own habit: the share of its transfers
   /// outside the window in the band, or, with fewer than ``minParts`` of
-  /// those, the set's repeat rate (``repeatRate(sender:_:)``). A payer with
+  /// those, the background's share plus the set's excess repeat rate
+  /// (``excessRepeatRate(sender:_:)``). A payer with
   /// one or two, one at least before the window and none in the band,
   /// takes the sum up in the window: its first repeat has the set's chance
   /// of repeating a new sum (``newSumRepeatRate(_:)``).
@@ -339,14 +345,17 @@ struct GatheringHubs {
     // The account's transfers in the band (`units` sorted), less the window's.
     var habitual = Self.count(units, atMost: ceiling) - Self.count(units, atMost: floor - 1)
     for i in window where (floor...ceiling).contains(transfers.unitMicros[Int(all[i])]) { habitual -= 1 }
+    let near = AmountDistribution.band(near: median, tolerance: band)
     // The account's own habit where it has a history outside the window, else the set's.
     let others = all.count - window.count
-    let habit = others >= minParts ? Double(habitual) / Double(others) : repeatRate(sender: !gathering, &habits)
+    let background = amounts.share(in: near)
+    let habit =
+      others >= minParts
+      ? Double(habitual) / Double(others) : min(1, excessRepeatRate(sender: !gathering, &habits) + background)
     let before = window.lowerBound - all.startIndex
     let takenUp = !gathering && others < minParts && before > 0 && habitual == 0
-    let near = AmountDistribution.band(near: median, tolerance: band)
     return Group(
-      members: members, band: near, background: amounts.share(in: near), habit: habit,
+      members: members, band: near, background: background, habit: habit,
       firstRepeat: takenUp ? newSumRepeatRate(&habits) : habit, inBandOutside: max(habitual, 0), outside: others)
   }
 
@@ -363,8 +372,8 @@ struct GatheringHubs {
   struct Habits {
     /// Per account, its habitual sum out and in: −1 until worked out, 0 for none.
     var out: [Int64], into: [Int64]
-    /// ``repeatRate(_:_:)`` out and in, once worked out.
-    var repeatOut: Double?, repeatIn: Double?
+    /// ``excessRepeatRate(_:_:amounts:sampled:)`` out and in, once worked out.
+    var excessOut: Double?, excessIn: Double?
     /// ``newSumRepeatRate(_:_:)`` of transfers out, once worked out.
     var newSumRepeatOut: Double?
     /// ``habitualUnit(_:counterparts:sorting:)``'s buffer, kept between
@@ -395,11 +404,11 @@ struct GatheringHubs {
     return habit > 0 && abs(Double(transfers.unitMicros[t] - habit)) <= 0.01 * Double(habit)
   }
 
-  /// The set's repeat rate of transfers out (`sender`) or in, worked out once.
-  func repeatRate(sender: Bool, _ habits: inout Habits) -> Double {
-    if let known = sender ? habits.repeatOut : habits.repeatIn { return known }
-    let rate = Self.repeatRate(sender ? transfers.outgoing : transfers.incoming, transfers)
-    if sender { habits.repeatOut = rate } else { habits.repeatIn = rate }
+  /// The set's excess repeat rate of transfers out (`sender`) or in, worked out once.
+  func excessRepeatRate(sender: Bool, _ habits: inout Habits) -> Double {
+    if let known = sender ? habits.excessOut : habits.excessIn { return known }
+    let rate = Self.excessRepeatRate(sender ? transfers.outgoing : transfers.incoming, transfers, amounts: amounts)
+    if sender { habits.excessOut = rate } else { habits.excessIn = rate }
     return rate
   }
 
@@ -466,6 +475,39 @@ struct GatheringHubs {
       }
     }
     return pairs > 0 ? Double(repeats) / Double(pairs) : 0
+  }
+
+  /// How much more often than `amounts` make it by chance, over the set's
+  /// consecutive pairs of one account's transfers out (or in, for
+  /// `incoming`), the later carries the unit of the earlier within 1 %:
+  /// the ``repeatRate(_:_:)`` less the mean background share within 1 % of
+  /// each earlier unit, at least 0. A habit of repeating counts whatever the
+  /// sum; a repeat the background makes likely (a common price) is already
+  /// its share. Where payees pay what each purchase costs, near 0; where
+  /// every payer keeps one sum, near 1.
+  ///
+  /// - Complexity: O(*t*) for the repeats of *t* transfers, and O(log *n*)
+  ///   for each of at most `sampled` pairs (evenly spread) whose earlier
+  ///   unit's share is read.
+  static func excessRepeatRate(
+    _ adjacency: Adjacency, _ transfers: PaymentTransfers, amounts: AmountDistribution, sampled: Int = 65_536
+  ) -> Double {
+    let offsets = adjacency.offsets
+    var all = 0
+    for a in 0..<offsets.count - 1 { all += max(offsets[a + 1] - offsets[a] - 1, 0) }
+    guard all > 0 else { return 0 }
+    let step = max(1, all / sampled)
+    var pair = 0, read = 0
+    var shares = 0.0
+    for a in 0..<offsets.count - 1 where offsets[a + 1] - offsets[a] >= 2 {
+      for i in offsets[a]..<(offsets[a + 1] - 1) {
+        defer { pair += 1 }
+        guard pair % step == 0 else { continue }
+        read += 1
+        shares += amounts.share(near: transfers.unitMicros[Int(adjacency.edges[i])], tolerance: AmountHabit.tolerance)
+      }
+    }
+    return max(0, repeatRate(adjacency, transfers) - shares / Double(read))
   }
 
   /// How often, over the set's consecutive pairs of one account's
