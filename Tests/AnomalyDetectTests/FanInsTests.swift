@@ -126,6 +126,57 @@ import Testing
     #expect(fanIns(set).isEmpty)
   }
 
+  @Test func aFanInOfASumNobodyPaysIsFoundWhereEveryonesSumsCrowdOneFee() throws {
+    // Four payments in five are one 10.00 fee: accounts receive the sum
+    // they just received from someone else all the time, by chance, which
+    // the fee's own share says. Six senders paying a stranger 1 713.00,
+    // far above what anyone pays, share no fee.
+    var set = GatheringHubsTests.commonFeeBackground()
+    plantFanIn(&set)
+    let found = fanIns(set)
+    #expect(found.count == 1)
+    #expect(try #require(found.first) == Set((0..<6).map { "h\(10 + $0 * 7)" }))
+  }
+
+  @Test func theRateOfSharingASumIsWhatChanceDoesNotGive() {
+    func shared(_ set: SignalSet) -> (raw: Double, rate: Double) {
+      let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
+      let routine = (0..<transfers.count).map { _ in false }
+      let counts = FanIns.sharedUnits(
+        transfers, routine: routine, amounts: AmountDistribution(set.payments.amountMicros))
+      return (Double(counts.totalShared) / Double(counts.totalPairs), counts.rate(leavingOut: 0))
+    }
+    // One common fee: shared by chance, nearly all of it.
+    let fees = shared(GatheringHubsTests.commonFeeBackground())
+    #expect(fees.raw > 0.3 && fees.rate < 0.05)
+    // Bills split equally among friends, each a sum of its own: sharing
+    // that no amount's crowding explains is kept.
+    var dinners = Background.habitBackground(varied: true)
+    for dinner in 0..<30 {
+      for friend in 0..<3 {
+        Flows.pay(
+          &dinners, "d\(dinner)f\(friend)", "host\(dinner)", cents: Int64(2_000 + dinner * 731), day: Int64(dinner) * 3)
+      }
+    }
+    let split = shared(dinners)
+    #expect(split.rate > 0.5 * split.raw && split.rate > 0.01)
+  }
+
+  @Test func theChanceOfSharingIsReadFromAnEvenSampleOfTheSums() {
+    // 10 000 sums, one in 100 read and standing for 100: the same total as
+    // reading them all, to a few percent, where the sums are spread evenly.
+    let sums = (0..<10_000).map { Int64(1_000_000 + ($0 * 7_919) % 10_000 * 1_000) }
+    let amounts = AmountDistribution(sums)
+    var sampled = FanIns.SharedUnits.ChanceSample(amounts: amounts, candidates: sums.count, sampled: 100)
+    var whole = FanIns.SharedUnits.ChanceSample(amounts: amounts, candidates: sums.count, sampled: .max)
+    for sum in sums {
+      sampled.add(sum)
+      whole.add(sum)
+    }
+    #expect(sampled.every == 100 && whole.every == 1)
+    #expect(abs(sampled.sum - whole.sum) < 0.05 * whole.sum)
+  }
+
   @Test func payersPayingTheirHabitualSumAreNotCounted() {
     // Among people paying varied sums, six pay 500.00 to everyone, and once
     // to one hub: their habit, not a fan-in.

@@ -22,9 +22,10 @@ import SignalGraph
 /// its own habit (``AmountHabit``: *c* of its *m* transfers to others in the
 /// band, *ν* its rate of new sums, the transfer judged left out), *q* the
 /// background's share of the band, *s* the rate at which the set's other
-/// accounts receive the sum they just received from someone else
-/// (``sharedUnits(_:routine:)``: how often honest people pay one account one
-/// sum), *s*′ that rate widened to the group's spread, and *H* the hub's
+/// accounts receive the sum they just received from someone else, beyond
+/// the chance the background's amounts give two senders' sums of meeting
+/// (``sharedUnits(_:routine:amounts:)``: how often honest people pay one
+/// account one sum; the crowding of a band is *q*'s), *s*′ that rate widened to the group's spread, and *H* the hub's
 /// habit of receiving the band (its transfers in outside the window there,
 /// shrunk towards max(*q*, *s*′)). The coincidence has chance
 ///
@@ -80,7 +81,7 @@ struct FanIns {
     let routine = (0..<transfers.count).map { hubs.isRoutine($0) }
     let days = incoming.edges.map { transfers.bucket[Int($0)] }
     let units = incoming.edges.map { routine[Int($0)] ? 0 : max(transfers.unitMicros[Int($0)], 0) }
-    let shared = Self.sharedUnits(transfers, routine: routine)
+    let shared = Self.sharedUnits(transfers, routine: routine, amounts: hubs.amounts)
     var found: [(transfers: [Int], log10p: Double)] = []
     var tests = 0
     for h in 0..<Int32(incoming.nodeCount) {
@@ -229,11 +230,15 @@ struct FanIns {
   /// people (AMLSim); higher where shares are split equally. Counted per
   /// account, so that each hub is judged against the others' rate
   /// (``SharedUnits/rate(leavingOut:)``): eleven collectors must not
-  /// excuse each other.
-  static func sharedUnits(_ transfers: PaymentTransfers, routine: [Bool]) -> SharedUnits {
+  /// excuse each other. The rate is what sharing exceeds the chance that
+  /// `amounts` give two senders' sums of being one: where everyone's sums
+  /// crowd one band, sums meet there by chance, which the band's share
+  /// already counts.
+  static func sharedUnits(_ transfers: PaymentTransfers, routine: [Bool], amounts: AmountDistribution) -> SharedUnits {
     let incoming = transfers.incoming
     var counts = SharedUnits(pairs: [Int32](repeating: 0, count: incoming.nodeCount), shared: [])
     counts.shared = counts.pairs
+    var chance = SharedUnits.ChanceSample(amounts: amounts, candidates: transfers.count)
     for a in 0..<incoming.nodeCount {
       var previous = -1
       for e in incoming.offsets[a]..<incoming.offsets[a + 1] {
@@ -241,31 +246,68 @@ struct FanIns {
         guard !routine[t], transfers.unitMicros[t] > 0 else { continue }
         if previous >= 0 {
           counts.pairs[a] += 1
-          if transfers.source[previous] != transfers.source[t],
-            AmountHabit.same(transfers.unitMicros[previous], transfers.unitMicros[t])
-          {
-            counts.shared[a] += 1
+          if transfers.source[previous] != transfers.source[t] {
+            chance.add(transfers.unitMicros[previous])
+            if AmountHabit.same(transfers.unitMicros[previous], transfers.unitMicros[t]) { counts.shared[a] += 1 }
           }
         }
         previous = t
       }
     }
-    counts.totalPairs = counts.pairs.reduce(0) { $0 + Int($1) }
-    counts.totalShared = counts.shared.reduce(0) { $0 + Int($1) }
+    counts.total(chance: chance)
     return counts
   }
 
   /// Per account, its consecutive transfers in counted by
-  /// ``sharedUnits(_:routine:)``, and those sharing a unit across senders.
+  /// ``sharedUnits(_:routine:amounts:)``, and those sharing a unit across senders.
   struct SharedUnits {
     var pairs: [Int32], shared: [Int32]
     var totalPairs = 0, totalShared = 0
+    /// The share of pairs that the background's amounts alone would have
+    /// shared: per pair counted, the mean share of payments within
+    /// ``AmountHabit/tolerance`` of each earlier sum that a later one could
+    /// have shared (``ChanceSample``).
+    var chance = 0.0
 
     /// *s* for judging account `hub`: the rate over every other account
-    /// (add-one smoothed), so that a hub's own coincidences never excuse it.
+    /// (add-one smoothed), so that a hub's own coincidences never excuse it,
+    /// less ``chance``, and never below the smoothing's floor.
     func rate(leavingOut hub: Int32) -> Double {
       let h = Int(hub)
-      return (Double(totalShared - Int(shared[h])) + 1) / (Double(totalPairs - Int(pairs[h])) + 2)
+      let pairs = Double(totalPairs - Int(self.pairs[h])) + 2
+      return max((Double(totalShared - Int(shared[h])) + 1) / pairs - chance, 1 / pairs)
+    }
+
+    /// Sums the counts, and ``chance`` from `sample`.
+    mutating func total(chance sample: ChanceSample) {
+      totalPairs = pairs.reduce(0) { $0 + Int($1) }
+      totalShared = shared.reduce(0) { $0 + Int($1) }
+      chance = totalPairs > 0 ? sample.sum / Double(totalPairs) : 0
+    }
+
+    /// The background's share near the sums that could have been shared,
+    /// summed over an even sample of at most `sampled` of them (each
+    /// standing for the ones skipped): O(log *n*) per sum read.
+    struct ChanceSample {
+      let amounts: AmountDistribution
+      /// One sum read in every `every`.
+      let every: Int
+      private var seen = 0
+      /// The shares read, each times `every`.
+      private(set) var sum = 0.0
+
+      /// A sample of at most about `sampled` of at most `candidates` sums.
+      init(amounts: AmountDistribution, candidates: Int, sampled: Int = 65_536) {
+        self.amounts = amounts
+        every = max(1, candidates / sampled)
+      }
+
+      /// Counts one sum that could have been shared.
+      mutating func add(_ unit: Int64) {
+        defer { seen += 1 }
+        guard seen % every == 0 else { return }
+        sum += Double(every) * amounts.share(near: unit, tolerance: AmountHabit.tolerance)
+      }
     }
 
     /// These counts without those of the accounts `explained` (true for
@@ -278,7 +320,7 @@ struct FanIns {
       }
       kept.totalPairs = kept.pairs.reduce(0) { $0 + Int($1) }
       kept.totalShared = kept.shared.reduce(0) { $0 + Int($1) }
-      return kept
+      return kept  // `chance` is a mean per pair: the structures' pairs leave it as it was
     }
   }
 }
