@@ -175,6 +175,12 @@ import Testing
     }
     #expect(sampled.every == 100 && whole.every == 1)
     #expect(abs(sampled.sum - whole.sum) < 0.05 * whole.sum)
+    // Sized for a million sums, given 300 of one amount: read once, the
+    // one read stands for the 300, not for the 10 000 the stride skips.
+    var sparse = FanIns.SharedUnits.ChanceSample(amounts: amounts, candidates: 1_000_000, sampled: 100)
+    for _ in 0..<300 { sparse.add(sums[0]) }
+    #expect(sparse.every == 10_000)
+    #expect(abs(sparse.sum - 300 * amounts.share(near: sums[0], tolerance: AmountHabit.tolerance)) < 1e-9)
   }
 
   @Test func payersPayingTheirHabitualSumAreNotCounted() {

@@ -214,9 +214,12 @@ import Testing
   }
 
   @Test func aHubPayingOnASumItPaysByHabitIsNoGatherScatter() {
-    // The same, but the hub's two earlier payments are of the sum it pays on.
-    #expect(
-      findings(Self.takingUp(cents: 90_100, on: [1, 4])).allSatisfy { evidence($0, "gathering_hubs") == .integer(0) })
+    // The same, but the hub's two earlier payments are of the sum it pays on:
+    // three strangers paying it sums far above the background are a fan-in,
+    // and what it pays on is its habit.
+    let found = findings(Self.takingUp(cents: 90_100, on: [1, 4]))
+    #expect(found.allSatisfy { evidence($0, "gathering_hubs") == .integer(0) })
+    #expect(found.contains { evidence($0, "typology") == .string("fan_in") })
   }
 
   @Test func aHubSeenPayingOnlyAfterItPaidOnHasTakenNoSumUp() {
@@ -300,6 +303,9 @@ import Testing
     for out in [false, true] {
       let fees = rates(Self.commonFeeBackground(), out: out)
       #expect(fees.raw > 0.5 && fees.excess < 0.05, "out: \(out)")
+      // Read over one pair in about five, the same to 0.03.
+      let strided = rates(Self.commonFeeBackground(), out: out, sampled: 256)
+      #expect(abs(strided.excess - fees.excess) < 0.03, "out: \(out)")
     }
     // Habit keepers' repeats are their own: nearly all in excess of chance.
     let keepers = rates(Flows.background(), out: true, sampled: 1_000_000)

@@ -504,6 +504,13 @@ import Testing
     #expect(PaymentTypology.classify(edges: [(0, 1), (0, 1)]) == .structuring)
   }
 
+  @Test func aBandNearTheLargestAmountStopsThere() {
+    // 1 % above an amount near Int64.max micro-units is past Int64.max.
+    #expect(AmountDistribution.band(near: .max, tolerance: 0.01).upperBound == .max)
+    let amounts = AmountDistribution([.max, .max - 1, 5_000_000] as [Int64])
+    #expect(amounts.share(near: .max, tolerance: 0.01) == 2.0 / 3)
+  }
+
   @Test func theAmountDistributionCountsBandsAndExactAmounts() {
     let amounts = AmountDistribution([100, 100, 105, 250, 1_000] as [Int64])
     #expect(amounts.share(exactly: 100) == 0.4)

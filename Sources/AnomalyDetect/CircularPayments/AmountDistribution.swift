@@ -37,7 +37,10 @@ struct AmountDistribution {
 
   /// The amounts within `tolerance` (relative) of `amount`, widened outward to whole micros.
   static func band(near amount: Int64, tolerance: Double) -> ClosedRange<Int64> {
-    Int64((Double(amount) * (1 - tolerance)).rounded(.down))...Int64((Double(amount) * (1 + tolerance)).rounded(.up))
+    // Amounts near Int64.max widen past it: the band stops there.
+    func clamped(_ bound: Double) -> Int64 { bound < Double(Int64.max) ? Int64(bound) : .max }
+    return clamped(
+      (Double(amount) * (1 - tolerance)).rounded(.down))...clamped((Double(amount) * (1 + tolerance)).rounded(.up))
   }
 
   /// The share of payments whose amount lies in `low...high`.

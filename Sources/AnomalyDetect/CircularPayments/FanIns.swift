@@ -286,28 +286,37 @@ struct FanIns {
     }
 
     /// The background's share near the sums that could have been shared,
-    /// summed over an even sample of at most `sampled` of them (each
-    /// standing for the ones skipped): O(log *n*) per sum read.
+    /// summed: the mean share over an even sample of at most `sampled` of
+    /// them, times how many there were. O(log *n*) per sum read.
     struct ChanceSample {
       let amounts: AmountDistribution
       /// One sum read in every `every`.
       let every: Int
-      private var seen = 0
-      /// The shares read, each times `every`.
-      private(set) var sum = 0.0
+      /// The sums to skip before the next one read.
+      private var skipping = 0
+      /// The sums counted, those read, and the shares read.
+      private var added = 0, read = 0, shares = 0.0
 
-      /// A sample of at most about `sampled` of at most `candidates` sums.
-      init(amounts: AmountDistribution, candidates: Int, sampled: Int = 65_536) {
+      /// A sample of at most `sampled` of at most `candidates` sums.
+      init(amounts: AmountDistribution, candidates: Int, sampled: Int = 4_096) {
         self.amounts = amounts
-        every = max(1, candidates / sampled)
+        every = max(1, (candidates - 1) / max(sampled, 1) + 1)
       }
 
       /// Counts one sum that could have been shared.
       mutating func add(_ unit: Int64) {
-        defer { seen += 1 }
-        guard seen % every == 0 else { return }
-        sum += Double(every) * amounts.share(near: unit, tolerance: AmountHabit.tolerance)
+        added += 1
+        guard skipping == 0 else {
+          skipping -= 1
+          return
+        }
+        skipping = every - 1
+        read += 1
+        shares += amounts.share(near: unit, tolerance: AmountHabit.tolerance)
       }
+
+      /// The shares of every sum counted, estimated from those read.
+      var sum: Double { read > 0 ? shares / Double(read) * Double(added) : 0 }
     }
 
     /// These counts without those of the accounts `explained` (true for
@@ -320,7 +329,7 @@ struct FanIns {
       }
       kept.totalPairs = kept.pairs.reduce(0) { $0 + Int($1) }
       kept.totalShared = kept.shared.reduce(0) { $0 + Int($1) }
-      return kept  // `chance` is a mean per pair: the structures' pairs leave it as it was
+      return kept  // `chance`, a mean per pair, is kept: the structures' pairs are a few among many
     }
   }
 }

@@ -56,8 +56,8 @@ import SignalGraph
 /// AMLSim's accounts do: there an honest account pays several receivers one
 /// sum only when that sum is the one it always pays (its habit). An employer
 /// paying its staff one wage pays it monthly (routine pairs) and paid it
-/// before (its habit); a new employer has no history and gets the set's
-/// repeat rate. Where people pay new sums all the time (*ν* near 1) and hand
+/// before (its habit); a new employer has no history and gets the band's
+/// share plus the set's excess repeat rate. Where people pay new sums all the time (*ν* near 1) and hand
 /// the same sum to several people (refunds, gifts, shares of a prize), *q*
 /// and *s* say so. Known limits: a sum-keeper paying a new sum to several
 /// people once (presents for a family's children) is flagged, and so is a
