@@ -141,9 +141,9 @@ import Testing
   @Test func theRateOfSharingASumIsWhatChanceDoesNotGive() {
     func shared(_ set: SignalSet) -> (raw: Double, rate: Double) {
       let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
-      let routine = (0..<transfers.count).map { _ in false }
+      let units = transfers.incoming.edges.map { transfers.unitMicros[Int($0)] }
       let counts = FanIns.sharedUnits(
-        transfers, routine: routine, amounts: AmountDistribution(set.payments.amountMicros))
+        transfers, units: units, amounts: AmountDistribution(set.payments.amountMicros))
       return (Double(counts.totalShared) / Double(counts.totalPairs), counts.rate(leavingOut: 0))
     }
     // One common fee: shared by chance, nearly all of it.

@@ -24,7 +24,7 @@ import SignalGraph
 /// background's share of the band, *s* the rate at which the set's other
 /// accounts receive the sum they just received from someone else, beyond
 /// the chance the background's amounts give two senders' sums of meeting
-/// (``sharedUnits(_:routine:amounts:)``: how often honest people pay one
+/// (``sharedUnits(_:units:amounts:)``: how often honest people pay one
 /// account one sum; the crowding of a band is *q*'s), *s*′ that rate widened to the group's spread, and *H* the hub's
 /// habit of receiving the band (its transfers in outside the window there,
 /// shrunk towards max(*q*, *s*′)). The coincidence has chance
@@ -79,9 +79,9 @@ struct FanIns {
     // pair is routine, so that no group takes it): one gather up front, so
     // that the windows read contiguous memory.
     let routine = (0..<transfers.count).map { hubs.isRoutine($0) }
-    let days = incoming.edges.map { transfers.bucket[Int($0)] }
+    let days = transfers.incomingBucket
     let units = incoming.edges.map { routine[Int($0)] ? 0 : max(transfers.unitMicros[Int($0)], 0) }
-    let shared = Self.sharedUnits(transfers, routine: routine, amounts: hubs.amounts)
+    let shared = Self.sharedUnits(transfers, units: units, amounts: hubs.amounts)
     var found: [(transfers: [Int], log10p: Double)] = []
     var tests = 0
     for h in 0..<Int32(incoming.nodeCount) {
@@ -157,7 +157,7 @@ struct FanIns {
     // their habits.
     let edges = hubs.transfers.incoming.edges
     var sent = covered.filter { units[$0] > 0 }
-      .map { (unit: units[$0], sender: hubs.transfers.source[Int(edges[$0])], transfer: Int(edges[$0])) }
+      .map { (unit: units[$0], sender: hubs.transfers.incoming.neighbors[$0], transfer: Int(edges[$0])) }
     sent.sort { $0.unit < $1.unit }
     guard holdsBand(sent) else { return false }
     sent.removeAll { hubs.isHabitual($0.transfer, sender: true, &memo) }
@@ -222,8 +222,9 @@ struct FanIns {
       + chances.sorted().dropFirst().reduce(0) { $0 + log10(max($1, .leastNormalMagnitude)) }
   }
 
-  /// How often, over the set's consecutive transfers into one account that
-  /// are not routine pairs' (and of positive units), the later is from
+  /// How often, over the set's consecutive transfers into one account with
+  /// a positive unit in `units` (each transfer in's, at its position in
+  /// ``PaymentTransfers/incoming``; 0 for a routine pair's), the later is from
   /// another sender and carries the unit of the earlier (``AmountHabit/same(_:_:)``): the
   /// chance that an account receives a sum it just received from someone
   /// else. Near 0 where people keep to sums of their own and pay different
@@ -234,24 +235,22 @@ struct FanIns {
   /// `amounts` give two senders' sums of being one: where everyone's sums
   /// crowd one band, sums meet there by chance, which the band's share
   /// already counts.
-  static func sharedUnits(_ transfers: PaymentTransfers, routine: [Bool], amounts: AmountDistribution) -> SharedUnits {
+  static func sharedUnits(_ transfers: PaymentTransfers, units: [Int64], amounts: AmountDistribution) -> SharedUnits {
     let incoming = transfers.incoming
     var counts = SharedUnits(pairs: [Int32](repeating: 0, count: incoming.nodeCount), shared: [])
     counts.shared = counts.pairs
     var chance = SharedUnits.ChanceSample(amounts: amounts, candidates: transfers.count)
     for a in 0..<incoming.nodeCount {
       var previous = -1
-      for e in incoming.offsets[a]..<incoming.offsets[a + 1] {
-        let t = Int(incoming.edges[e])
-        guard !routine[t], transfers.unitMicros[t] > 0 else { continue }
+      for e in incoming.offsets[a]..<incoming.offsets[a + 1] where units[e] > 0 {
         if previous >= 0 {
           counts.pairs[a] += 1
-          if transfers.source[previous] != transfers.source[t] {
-            chance.add(transfers.unitMicros[previous])
-            if AmountHabit.same(transfers.unitMicros[previous], transfers.unitMicros[t]) { counts.shared[a] += 1 }
+          if incoming.neighbors[previous] != incoming.neighbors[e] {
+            chance.add(units[previous])
+            if AmountHabit.same(units[previous], units[e]) { counts.shared[a] += 1 }
           }
         }
-        previous = t
+        previous = e
       }
     }
     counts.total(chance: chance)
@@ -259,7 +258,7 @@ struct FanIns {
   }
 
   /// Per account, its consecutive transfers in counted by
-  /// ``sharedUnits(_:routine:amounts:)``, and those sharing a unit across senders.
+  /// ``sharedUnits(_:units:amounts:)``, and those sharing a unit across senders.
   struct SharedUnits {
     var pairs: [Int32], shared: [Int32]
     var totalPairs = 0, totalShared = 0

@@ -143,9 +143,9 @@ struct GatheringHubs {
     var previousEnd = -1
     var retry = false
     for start in into.indices {
-      let first = transfers.bucket[Int(into[start])]
+      let first = transfers.incomingBucket[start]
       end = max(end, start)
-      while end < into.endIndex, transfers.bucket[Int(into[end])] <= first + window { end += 1 }
+      while end < into.endIndex, transfers.incomingBucket[end] <= first + window { end += 1 }
       guard end != previousEnd || retry else { continue }
       (previousEnd, retry) = (end, false)
       guard end - start >= minParts else { continue }
@@ -153,7 +153,7 @@ struct GatheringHubs {
         retry = true
         continue
       }
-      let last = transfers.bucket[Int(into[end - 1])]
+      let last = transfers.incomingBucket[end - 1]
       while outStart < out.endIndex, transfers.bucket[Int(out[outStart])] < first { outStart += 1 }
       outEnd = max(outEnd, outStart)
       while outEnd < out.endIndex, transfers.bucket[Int(out[outEnd])] <= last + window { outEnd += 1 }

@@ -17,7 +17,8 @@ import SignalGraph
 ///     transfers.outgoing.edges(of: 0)     // account 0's transfers, by day
 ///
 /// - Complexity: O(*p* + *a*) for *p* payments and *a* accounts (counting
-///   sorts), plus sorting each pair's payments by day; O(*p* + *a*) memory.
+///   sorts), plus O(*d* log *d*) to sort the payments of each payer of *d*
+///   by payee, day and amount; O(*p* + *a*) memory.
 struct PaymentTransfers {
   /// Payer, payee and time bucket of each transfer.
   let source: [Int32], target: [Int32], bucket: [Int64]
@@ -33,6 +34,11 @@ struct PaymentTransfers {
   let rowOffsets: [Int], rows: [Int32]
   /// Each account's transfers out of it and into it, in bucket order.
   let outgoing: Adjacency, incoming: Adjacency
+  /// The bucket of each transfer in, at its position in ``incoming``: the
+  /// sweeps over an account's transfers in read their days side by side,
+  /// not at random across the set (``outgoing``'s order is nearly the
+  /// transfers' own, so `bucket` serves it).
+  let incomingBucket: [Int64]
   /// The first and last bucket holding a payment.
   let firstBucket: Int64, lastBucket: Int64
   /// The number of pairs of accounts that paid each other at least twice.
@@ -46,15 +52,13 @@ struct PaymentTransfers {
   init(_ set: SignalSet, bucketSeconds: Int64) {
     let p = set.payments
     let width = max(bucketSeconds, 1)
-    // Floor division, safe for any stored time (Int64.min included).
-    let paymentBuckets = p.time.map { t in t % width < 0 ? t / width - 1 : t / width }
-    firstBucket = paymentBuckets.min() ?? 0
-    lastBucket = paymentBuckets.max() ?? 0
+    // Floor division, safe for any stored time (Int64.min included); monotone,
+    // so the first and last buckets are the earliest and latest times'.
+    let bucketOf = { (t: Int64) in t % width < 0 ? t / width - 1 : t / width }
+    firstBucket = bucketOf(p.time.min() ?? 0)
+    lastBucket = bucketOf(p.time.max() ?? 0)
     let accounts = set.accounts.count
-    // Rows by payer, then payee (two stable counting sorts), then each
-    // pair's rows by bucket and amount.
-    let byTarget = Self.countingSort((0..<Int32(p.count)).map { $0 }, keys: p.target, range: accounts)
-    var order = Self.countingSort(byTarget, keys: p.source, range: accounts)
+    let (byPair, payerStarts) = Self.byPair(p, bucketOf: bucketOf, accounts: accounts)
     var source: [Int32] = [], target: [Int32] = [], bucket: [Int64] = [], unitMicros: [Int64] = []
     var totalMicros: [Int64] = []
     var spread: [Double] = [], pairPayments: [Int32] = [], rowOffsets = [0]
@@ -73,66 +77,94 @@ struct PaymentTransfers {
     rowOffsets.reserveCapacity(p.count + 1)
     runStart.reserveCapacity(p.count)
     runEnd.reserveCapacity(p.count)
-    // The columns gathered once in row order: the loop below reads them in
-    // sequence rather than jumping about the set's payments row by row.
-    let payer = order.map { p.source[Int($0)] }, payee = order.map { p.target[Int($0)] }
-    var day = order.map { paymentBuckets[Int($0)] }, amount = order.map { p.amountMicros[Int($0)] }
-    var i = 0
-    while i < order.count {
-      var j = i + 1
-      while j < order.count, payer[j] == payer[i], payee[j] == payee[i] { j += 1 }
-      // Rows mostly arrive in time order: sort a pair's rows by bucket and amount only when they are not.
-      if j - i > 1, (i + 1..<j).contains(where: { (day[$0], amount[$0]) < (day[$0 - 1], amount[$0 - 1]) }) {
-        order[i..<j].sort {
-          (paymentBuckets[Int($0)], p.amountMicros[Int($0)]) < (paymentBuckets[Int($1)], p.amountMicros[Int($1)])
+    byPair.withUnsafeBufferPointer { byPair in
+      for payer in 0..<Int32(accounts) {
+        let payments = payerStarts[Int(payer)]..<payerStarts[Int(payer) + 1]
+        var i = payments.lowerBound
+        while i < payments.upperBound {
+          var j = i + 1
+          while j < payments.upperBound, byPair[j].payee == byPair[i].payee { j += 1 }
+          // One transfer per bucket of the pair's run.
+          let firstTransfer = source.count
+          var k = i
+          while k < j {
+            var end = k + 1
+            var total = byPair[k].amount
+            while end < j, byPair[end].bucket == byPair[k].bucket {
+              total = total.addingReportingOverflow(byPair[end].amount).partialValue
+              end += 1
+            }
+            let unit = byPair[k + (end - k) / 2].amount
+            let low = byPair[k].amount, high = byPair[end - 1].amount
+            source.append(payer)
+            target.append(byPair[k].payee)
+            bucket.append(byPair[k].bucket)
+            unitMicros.append(unit)
+            totalMicros.append(total)
+            spread.append(unit > 0 ? Double(max(unit - low, high - unit)) / Double(unit) : 0)
+            pairPayments.append(Int32(clamping: j - i))
+            rowOffsets.append(end)
+            k = end
+          }
+          if j - i >= 2 { repeatedPairs += 1 }
+          for _ in firstTransfer..<source.count {  // a pair's run is commonly one transfer: no generic append
+            runStart.append(Int32(firstTransfer))
+            runEnd.append(Int32(source.count))
+          }
+          if source.count - firstTransfer == 1 { payeesPaidOnce[Int(payer)] += 1 }
+          i = j
         }
-        for r in i..<j { (day[r], amount[r]) = (paymentBuckets[Int(order[r])], p.amountMicros[Int(order[r])]) }
       }
-      // One transfer per bucket of the pair's run.
-      let firstTransfer = source.count
-      var k = i
-      while k < j {
-        var end = k + 1
-        while end < j, day[end] == day[k] { end += 1 }
-        let unit = amount[k + (end - k) / 2]
-        let low = amount[k], high = amount[end - 1]
-        source.append(payer[k])
-        target.append(payee[k])
-        bucket.append(day[k])
-        unitMicros.append(unit)
-        totalMicros.append(amount[k..<end].reduce(Int64(0)) { $0.addingReportingOverflow($1).partialValue })
-        spread.append(unit > 0 ? Double(max(unit - low, high - unit)) / Double(unit) : 0)
-        pairPayments.append(Int32(clamping: j - i))
-        rowOffsets.append(end)
-        k = end
-      }
-      if j - i >= 2 { repeatedPairs += 1 }
-      for _ in firstTransfer..<source.count {  // a pair's run is commonly one transfer: no generic append
-        runStart.append(Int32(firstTransfer))
-        runEnd.append(Int32(source.count))
-      }
-      if source.count - firstTransfer == 1 { payeesPaidOnce[Int(payer[i])] += 1 }
-      i = j
     }
     (self.source, self.target, self.bucket, self.unitMicros) = (source, target, bucket, unitMicros)
     self.totalMicros = totalMicros
     (self.spread, self.pairPayments, self.rowOffsets) = (spread, pairPayments, rowOffsets)
     self.repeatedPairs = repeatedPairs
     (self.runStart, self.runEnd, self.payeesPaidOnce) = (runStart, runEnd, payeesPaidOnce)
-    rows = order
-    // Each account's transfers in bucket order: a counting sort by bucket.
-    let span = Int(clamping: lastBucket - firstBucket + 1)
-    let first = firstBucket
-    let byBucket: [Int32]
-    if span <= 4 * max(source.count, 1) {
-      byBucket = Self.countingSort(
-        (0..<Int32(source.count)).map { $0 }, keys: bucket.map { Int32(clamping: $0 - first) }, range: span)
-    } else {
-      let buckets = bucket
-      byBucket = (0..<Int32(source.count)).sorted { buckets[Int($0)] < buckets[Int($1)] }
+    rows = byPair.map(\.row)
+    // Each account's transfers out and in, in bucket order.
+    outgoing = Adjacency(nodeCount: accounts, sources: source, targets: target, keys: bucket)
+    incoming = Adjacency(nodeCount: accounts, sources: target, targets: source, keys: bucket)
+    incomingBucket = incoming.edges.map { bucket[Int($0)] }
+  }
+
+  /// One payment on its way into place (its payer is its run's).
+  private struct Payment {
+    var payee: Int32, row: Int32
+    var bucket: Int64, amount: Int64
+  }
+
+  /// The payments of `p` by payer, then payee, bucket, amount and row, with
+  /// where each payer's run starts (`accounts + 1` entries). One counting
+  /// sort by payer moves each payment whole, the columns read in row order;
+  /// each payer's run is then sorted where it lies, in cache. Sorting row
+  /// numbers and gathering the columns after them would touch memory at
+  /// random several times per payment, which is what costs on large sets.
+  private static func byPair(
+    _ p: PaymentTable, bucketOf: (Int64) -> Int64, accounts: Int
+  ) -> (payments: [Payment], starts: [Int]) {
+    var starts = [Int](repeating: 0, count: accounts + 1)
+    for s in p.source { starts[Int(s) + 1] += 1 }
+    for v in 0..<accounts { starts[v + 1] += starts[v] }
+    var cursor = starts
+    var payments = [Payment](unsafeUninitializedCapacity: p.count) { payments, initialized in
+      // Every position is written exactly once: the payers' runs partition 0..<count.
+      for r in 0..<p.count {
+        let s = Int(p.source[r])
+        payments[cursor[s]] = Payment(
+          payee: p.target[r], row: Int32(r), bucket: bucketOf(p.time[r]), amount: p.amountMicros[r])
+        cursor[s] += 1
+      }
+      initialized = p.count
     }
-    outgoing = Adjacency(nodeCount: accounts, sources: source, targets: target, order: byBucket)
-    incoming = Adjacency(nodeCount: accounts, sources: target, targets: source, order: byBucket)
+    payments.withUnsafeMutableBufferPointer { payments in
+      for v in 0..<accounts where starts[v + 1] - starts[v] > 1 {
+        payments[starts[v]..<starts[v + 1]].sort {
+          ($0.payee, $0.bucket, $0.amount, $0.row) < ($1.payee, $1.bucket, $1.amount, $1.row)
+        }
+      }
+    }
+    return (payments, starts)
   }
 
   /// The transfers of `t`'s payer to `t`'s payee over the whole set (`t`
@@ -153,20 +185,6 @@ struct PaymentTransfers {
   /// (``RelayBand``), for testing many transfers against it.
   func relayBand(of relayed: Int, skim: Double) -> RelayBand {
     RelayBand(unit: unitMicros[relayed], total: totalMicros[relayed], skim: skim)
-  }
-
-  /// `items` stably sorted by `keys[item]`, each key in `0..<range`.
-  private static func countingSort(_ items: [Int32], keys: [Int32], range: Int) -> [Int32] {
-    var starts = [Int](repeating: 0, count: range + 1)
-    for item in items { starts[Int(keys[Int(item)]) + 1] += 1 }
-    for k in 0..<range { starts[k + 1] += starts[k] }
-    var sorted = [Int32](repeating: 0, count: items.count)
-    for item in items {
-      let k = Int(keys[Int(item)])
-      sorted[starts[k]] = item
-      starts[k] += 1
-    }
-    return sorted
   }
 
   /// The number of transfers.

@@ -189,6 +189,7 @@ struct RelayChains {
     let target = transfers.target
     let outEdges = transfers.outgoing.edges, outOffsets = transfers.outgoing.offsets
     let inEdges = transfers.incoming.edges, inOffsets = transfers.incoming.offsets
+    let inSource = transfers.incoming.neighbors, inBucket = transfers.incomingBucket
     for account in 0..<transfers.outgoing.nodeCount {
       let first = outOffsets[account]
       guard first < outOffsets[account + 1], inOffsets[account] < inOffsets[account + 1] else { continue }
@@ -199,12 +200,12 @@ struct RelayChains {
       }
       var low = 0, high = 0
       for i in inOffsets[account]..<inOffsets[account + 1] {
-        let relayed = Int(inEdges[i])
-        let day = bucket[relayed]
+        let day = inBucket[i]
         while low < outs.count, outs[low].day < day { low += 1 }
         high = max(high, low)
         while high < outs.count, outs[high].day <= day + hopWindow { high += 1 }
-        guard low < high, high - low <= maxWindow, transfers.source[relayed] != target[relayed] else { continue }
+        guard low < high, high - low <= maxWindow, inSource[i] != Int32(account) else { continue }
+        let relayed = Int(inEdges[i])
         // The transfers that could pass this one on; more than a few is an
         // account's routine (a hub paying out like amounts), not a relay.
         matches.removeAll(keepingCapacity: true)
