@@ -468,9 +468,8 @@ struct GatheringHubs {
     for a in 0..<adjacency.offsets.count - 1 {
       let run = adjacency.edges[adjacency.offsets[a]..<adjacency.offsets[a + 1]]
       for (earlier, later) in zip(run, run.dropFirst()) {
-        let u = Double(transfers.unitMicros[Int(earlier)]), v = Double(transfers.unitMicros[Int(later)])
         pairs += 1
-        if abs(u - v) <= 0.01 * max(u, v) { repeats += 1 }
+        if AmountHabit.same(transfers.unitMicros[Int(earlier)], transfers.unitMicros[Int(later)]) { repeats += 1 }
       }
     }
     return pairs > 0 ? Double(repeats) / Double(pairs) : 0

@@ -185,6 +185,10 @@ struct RelayChains {
     // once: each is read against every transfer in within the hop window
     // (a merchant's refunds against thousands of purchases).
     var outs: [(day: Int64, unit: Int64, total: Int64)] = []
+    // And its transfers in's amounts, gathered before they are read: loads
+    // that do not wait on each other, where reading each in the sweep
+    // below would wait for it (the transfers in lie all over the set).
+    var ins: [(unit: Int64, total: Int64)] = []
     let bucket = transfers.bucket
     let target = transfers.target
     let outEdges = transfers.outgoing.edges, outOffsets = transfers.outgoing.offsets
@@ -198,6 +202,11 @@ struct RelayChains {
         let t = Int(outEdges[j])
         outs.append((bucket[t], transfers.unitMicros[t], transfers.totalMicros[t]))
       }
+      ins.removeAll(keepingCapacity: true)
+      for i in inOffsets[account]..<inOffsets[account + 1] {
+        let t = Int(inEdges[i])
+        ins.append((transfers.unitMicros[t], transfers.totalMicros[t]))
+      }
       var low = 0, high = 0
       for i in inOffsets[account]..<inOffsets[account + 1] {
         let day = inBucket[i]
@@ -209,7 +218,8 @@ struct RelayChains {
         // The transfers that could pass this one on; more than a few is an
         // account's routine (a hub paying out like amounts), not a relay.
         matches.removeAll(keepingCapacity: true)
-        let band = transfers.relayBand(of: relayed, skim: skim)
+        let received = ins[i - inOffsets[account]]
+        let band = RelayBand(unit: received.unit, total: received.total, skim: skim)
         for j in low..<high {
           if let match = band.match(unit: outs[j].unit, total: outs[j].total) {
             matches.append((Int(outEdges[first + j]), match.amount, match.received))
