@@ -161,13 +161,14 @@ public struct IncrementalProfileCheck: PrefilterCheck {
         cluster = min(cluster ?? .max, current.clusters[Int(c)])
       }
     }
-    if cluster == nil, var old = previous {
-      for c in old.index.candidates(forText: text) where old.accounts[Int(c)] != account {
+    if cluster == nil, let old = previous {
+      // The text's band keys as the current generation stored them: one
+      // configuration signs both, so the text is not signed again.
+      for c in old.index.candidates(sharingBandsWith: doc, of: current.index) where old.accounts[Int(c)] != account {
         if MinHashIndex.jaccard(text, old.texts[Int(c)]) >= thresholds.bioMinJaccard {
           cluster = min(cluster ?? .max, old.clusters[Int(c)])
         }
       }
-      previous = old
     }
     let k: UInt32
     if let cluster {

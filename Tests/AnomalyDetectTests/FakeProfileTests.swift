@@ -40,6 +40,26 @@ import Testing
       index.candidates(forText: "passionate growth strategist helping brands scale fast dm for collabs").contains(10))
   }
 
+  @Test func anotherIndexsBandKeysFindWhatItsTextWould() {
+    var earlier = MinHashIndex()
+    let texts = [
+      template, "Passionate growth strategist, helping brands scale FAST. DM for \"collabs\" always!",
+      "Night shift nurse, day dreams, two cats and a garden",
+      "Retired teacher from the north, lifelong chess and jazz fan",
+      "passionate growth hacker helping brands scale fast dm for collabs always",
+    ]
+    for (i, text) in texts.enumerated() { earlier.insert(Int32(20 + i), text: text) }
+    var later = MinHashIndex()
+    let probes = [template, "Night shift nurse, day dreams, two cats and a garden!", "Gardening, jazz and chess"]
+    for (i, text) in probes.enumerated() {
+      later.insert(Int32(i), text: text)
+      let byText = earlier.candidates(forText: text)
+      #expect(earlier.candidates(sharingBandsWith: Int32(i), of: later) == byText)
+      #expect(i == 2 ? byText.isEmpty : !byText.isEmpty)
+    }
+    #expect(earlier.candidates(sharingBandsWith: 99, of: later).isEmpty)
+  }
+
   @Test func batchListsThePlantedPairOnlyAndSignsAsTheIndexDoes() {
     var batch = MinHashBatch(configuration: MinHashIndex.Configuration())
     var index = MinHashIndex()

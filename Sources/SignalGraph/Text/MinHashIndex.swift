@@ -135,12 +135,34 @@ public struct MinHashIndex: Sendable {
 
   /// The ids of indexed documents that share a band bucket with `text`.
   public mutating func candidates(forText text: String) -> [Int32] {
-    var text = text
     signer.sign(text: text)
+    return candidates { signer.bandKey($0) }
+  }
+
+  /// The ids of documents here that share a band bucket with document `id`
+  /// of `other` (its first insertion), each once, most recent first: what
+  /// ``candidates(forText:)`` gives for that document's text, read from
+  /// the band keys `other` keeps instead of signing the text again. The two
+  /// indexes must share one configuration (then they sign alike).
+  ///
+  ///     var earlier = MinHashIndex(), later = MinHashIndex()
+  ///     earlier.insert(7, text: "Passionate growth strategist, DM for collabs")
+  ///     later.insert(0, text: "Passionate growth hacker, DM for collabs")
+  ///     earlier.candidates(sharingBandsWith: 0, of: later)   // [7]
+  public func candidates(sharingBandsWith id: Int32, of other: MinHashIndex) -> [Int32] {
+    precondition(other.configuration == configuration, "the two indexes sign texts differently")
+    guard let position = other.positions[id] else { return [] }
+    let first = Int(position) * configuration.bands
+    return candidates { other.keys[first + $0] }
+  }
+
+  /// The ids of indexed documents in the buckets of the band keys `key`
+  /// (one per band), each once, most recent first.
+  private func candidates(bandKeys key: (Int) -> UInt32) -> [Int32] {
     var found: [Int32] = []
     for band in 0..<configuration.bands {
-      let key = signer.bandKey(band)
-      walkBucket(band: band, key: key, from: heads[band * capacity + Int(key) & (capacity - 1)]) { other in
+      let k = key(band)
+      walkBucket(band: band, key: k, from: heads[band * capacity + Int(k) & (capacity - 1)]) { other in
         if !found.contains(ids[Int(other)]) { found.append(ids[Int(other)]) }
       }
     }
