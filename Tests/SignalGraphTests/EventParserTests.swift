@@ -69,6 +69,27 @@ struct EventParserTests {
         "outside the years 1 to 9999") == true)
   }
 
+  /// Keys are matched by their bytes once escapes are decoded, whole: a key
+  /// that only starts like a field's, or holds a NUL after it, is another key.
+  /// Strings the type does not use are checked all the same.
+  @Test func keysAreMatchedByTheirDecodedBytes() throws {
+    #expect(
+      try parse(#"{"t\u0079pe":"interaction","\u0073rc":"a","dst":"b","kind":"like","ts":1}"#)
+        == .interaction(source: "a", target: "b", kind: "like", time: 1))
+    #expect(
+      try parse(
+        #"{"type":"interaction","src":"a","src\u0000":"z","sr":"y","srcs":"x","source":"w","accountant":"v","dst":"b","kind":"like","ts":1}"#
+      ) == .interaction(source: "a", target: "b", kind: "like", time: 1))
+    #expect(
+      problem(#"{"type":"interaction","sr":"a","dst":"b","kind":"like","ts":1}"#) == #"line 5: missing field "src""#)
+    #expect(
+      problem(#"{"type":"interaction","id":"a\q","src":"a","dst":"b","kind":"like","ts":1}"#)?.contains(
+        "invalid escape") == true)
+    #expect(
+      problem(#"{"type":"interaction","src":7,"dst":"b","kind":"like","ts":1}"#)?.contains("expected a string") == true)
+    #expect(problem(#"{"type":"Payment","ts":1}"#)?.contains(#""Payment" is not payment"#) == true)
+  }
+
   /// Bytes that are not UTF-8 in a string are refused, not repaired: repaired,
   /// `u\xffx` and `u\xfex` became one account (issue 16, item 9).
   @Test func invalidUTF8InAStringIsRefusedWithItsColumn() throws {

@@ -26,19 +26,10 @@ public enum EventParser {
     var fields = EventFields(line: line)
     do {
       try cursor.object { key, cursor throws(JSONCursor.Failure) in
-        switch key {
-        case "type": fields.type = try cursor.string()
-        case "id": fields.id = try cursor.string()
-        case "src": fields.src = try cursor.string()
-        case "dst": fields.dst = try cursor.string()
-        case "kind": fields.kind = try cursor.string()
-        case "account": fields.account = try cursor.string()
-        case "field": fields.field = try cursor.string()
-        case "value": fields.value = try cursor.string()
-        case "amount": fields.amount = try cursor.scalar(key: "amount")
-        case "ts": fields.ts = try cursor.scalar(key: "ts")
-        case "rating": fields.rating = try cursor.scalar(key: "rating")
-        default: try cursor.skipValue()
+        guard let field = EventField(key: key) else { return try cursor.skipValue() }
+        switch field {
+        case .amount, .ts, .rating: fields.set(field, try cursor.scalar(key: field.rawValue))
+        default: fields.set(field, try cursor.text())
         }
       }
     } catch {
@@ -48,28 +39,75 @@ public enum EventParser {
   }
 }
 
-/// The raw fields of one line before they are checked.
+/// The keys of an event line that the parser reads; any other is skipped.
+private enum EventField: String, CaseIterable {
+  case type, id, src, dst, kind, account, field, value, amount, ts, rating
+
+  /// Each field beside its key as a word (``word(_:)``).
+  private static let words = allCases.map { field in
+    (field, Array(field.rawValue.utf8).withUnsafeBufferPointer { word($0)! })
+  }
+
+  /// The field a key names, by its bytes (escapes decoded), or nil.
+  init?(key: UnsafeBufferPointer<UInt8>) {
+    // Comparing one word per field beats making a `String` of every key.
+    guard let word = Self.word(key) else { return nil }
+    for (field, fieldWord) in Self.words where fieldWord == word {
+      self = field
+      return
+    }
+    return nil
+  }
+
+  /// A key of at most 7 bytes packed into one word with its length in the
+  /// top byte (so "id" and "id\u{0}" differ), or nil for a longer key: every
+  /// field's key is one of them.
+  private static func word(_ key: UnsafeBufferPointer<UInt8>) -> UInt64? {
+    guard key.count <= 7 else { return nil }
+    var word = UInt64(key.count) << 56
+    for j in 0..<key.count { word |= UInt64(key[j]) << (8 * UInt64(j)) }
+    return word
+  }
+}
+
+/// The raw fields of one line before they are checked: where each lies in
+/// the line (``JSONCursor/Scalar``). A `String` is made only of the fields
+/// the event's type uses.
 private struct EventFields {
   let line: UnsafeBufferPointer<UInt8>
-  var type, id, src, dst, kind, account, field, value: String?
-  var amount, ts, rating: JSONCursor.Scalar?
+  var type, id, src, dst, kind, account, field, value, amount, ts, rating: JSONCursor.Scalar?
 
   init(line: UnsafeBufferPointer<UInt8>) { self.line = line }
 
-  /// Runs `body` on the scalar's bytes without copying a span of the line.
-  func withBytes<T>(_ scalar: JSONCursor.Scalar, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-    switch scalar {
-    case let .span(range): return body(UnsafeBufferPointer(rebasing: line[range]))
-    case let .decoded(bytes): return bytes.withUnsafeBufferPointer(body)
+  /// Keeps what was read for `key`.
+  mutating func set(_ key: EventField, _ read: JSONCursor.Scalar) {
+    switch key {
+    case .type: type = read
+    case .id: id = read
+    case .src: src = read
+    case .dst: dst = read
+    case .kind: kind = read
+    case .account: account = read
+    case .field: field = read
+    case .value: value = read
+    case .amount: amount = read
+    case .ts: ts = read
+    case .rating: rating = read
     }
   }
 
-  func text(_ scalar: JSONCursor.Scalar) -> String { withBytes(scalar) { String(decoding: $0, as: UTF8.self) } }
+  /// Runs `body` on the field's bytes without copying a span of the line.
+  func withBytes<T>(_ read: JSONCursor.Scalar, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+    JSONCursor.withBytes(of: read, in: line, body)
+  }
 
-  func required(_ value: String?, _ name: String, _ fail: (String) -> EventParseError) throws(EventParseError) -> String
+  func text(_ read: JSONCursor.Scalar) -> String { withBytes(read) { String(decoding: $0, as: UTF8.self) } }
+
+  func required(_ read: JSONCursor.Scalar?, _ key: EventField, _ fail: (String) -> EventParseError)
+    throws(EventParseError) -> String
   {
-    guard let value else { throw fail("missing field \"\(name)\"") }
-    return value
+    guard let read else { throw fail("missing field \"\(key.rawValue)\"") }
+    return text(read)
   }
 
   func time(_ fail: (String) -> EventParseError) throws(EventParseError) -> Int64 {
@@ -85,9 +123,15 @@ private struct EventFields {
 
   func event(_ fail: (String) -> EventParseError) throws(EventParseError) -> SignalEvent {
     guard let type else { throw fail("missing field \"type\"") }
-    switch type {
-    case "payment":
-      let id = try required(id, "id", fail), s = try required(src, "src", fail), d = try required(dst, "dst", fail)
+    func typeIs(_ name: StaticString) -> Bool {
+      withBytes(type) { bytes in
+        guard bytes.count == name.utf8CodeUnitCount else { return false }
+        for j in bytes.indices where bytes[j] != name.utf8Start[j] { return false }
+        return true
+      }
+    }
+    if typeIs("payment") {
+      let id = try required(id, .id, fail), s = try required(src, .src, fail), d = try required(dst, .dst, fail)
       guard let amount else { throw fail("missing field \"amount\"") }
       guard let parsed = withBytes(amount, { Amount(parsing: $0) }) else {
         throw fail(
@@ -95,8 +139,9 @@ private struct EventFields {
         )
       }
       return .payment(id: id, source: s, target: d, amount: parsed, time: try time(fail))
-    case "interaction":
-      let s = try required(src, "src", fail), d = try required(dst, "dst", fail), k = try required(kind, "kind", fail)
+    }
+    if typeIs("interaction") {
+      let s = try required(src, .src, fail), d = try required(dst, .dst, fail), k = try required(kind, .kind, fail)
       guard !k.isEmpty, k.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 })
       else {
         throw fail("field \"kind\": \"\(k)\" is not a lower-case word such as follow or like")
@@ -109,12 +154,12 @@ private struct EventFields {
         parsedRating = r
       }
       return .interaction(source: s, target: d, kind: k, time: try time(fail), rating: parsedRating)
-    case "profile_edit":
-      let a = try required(account, "account", fail), f = try required(field, "field", fail)
-      let v = try required(value, "value", fail)
-      return .profileEdit(account: a, field: f, value: v, time: try time(fail))
-    default:
-      throw fail("field \"type\": \"\(type)\" is not payment, interaction or profile_edit")
     }
+    if typeIs("profile_edit") {
+      let a = try required(account, .account, fail), f = try required(field, .field, fail)
+      let v = try required(value, .value, fail)
+      return .profileEdit(account: a, field: f, value: v, time: try time(fail))
+    }
+    throw fail("field \"type\": \"\(text(type))\" is not payment, interaction or profile_edit")
   }
 }

@@ -31,9 +31,11 @@ struct JSONCursor {
     i += 1
   }
 
-  /// Reads a whole object, calling `body` with each key positioned at its value,
-  /// then requires the end of the text.
-  mutating func object(_ body: (String, inout JSONCursor) throws(Failure) -> Void) throws(Failure) {
+  /// Reads a whole object, calling `body` with each key's bytes (escapes
+  /// decoded) and the cursor at its value, then requires the end of the text.
+  mutating func object(
+    _ body: (UnsafeBufferPointer<UInt8>, inout JSONCursor) throws(Failure) -> Void
+  ) throws(Failure) {
     whitespace()
     if bytes.isEmpty || i == bytes.count { throw Failure(message: "empty line, expected a JSON object") }
     try expect(UInt8(ascii: "{"), "'{' (a JSON object)")
@@ -46,10 +48,12 @@ struct JSONCursor {
         guard current == UInt8(ascii: "\"") else {
           throw Failure(message: "expected a key string, found \(describe(current))")
         }
-        let key = try string()
-        try expect(UInt8(ascii: ":"), "':' after key \"\(key)\"")
-        whitespace()
-        try body(key, &self)
+        let key = try text()
+        try Self.withBytes(of: key, in: bytes) { (key) throws(Failure) in
+          try expect(UInt8(ascii: ":"), "':' after key \"\(String(decoding: key, as: UTF8.self))\"")
+          whitespace()
+          try body(key, &self)
+        }
         whitespace()
         if current == UInt8(ascii: ",") {
           i += 1
@@ -68,16 +72,27 @@ struct JSONCursor {
 
   /// Reads a JSON string at the cursor.
   mutating func string() throws(Failure) -> String {
+    let read = try text()
+    return Self.withBytes(of: read, in: bytes) { String(decoding: $0, as: UTF8.self) }
+  }
+
+  /// Reads a JSON string at the cursor, checked as ``string()`` checks it,
+  /// without making a `String`: where its bytes lie in the text when it has
+  /// no escape (no allocation), else its decoded bytes.
+  mutating func text() throws(Failure) -> Scalar {
     whitespace()
     guard current == UInt8(ascii: "\"") else { throw Failure(message: "expected a string, found \(describe(current))") }
     i += 1
     let start = i
-    while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
-    try requireUTF8(start..<i)
-    if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
-      let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+    var high: UInt8 = 0  // the bits of every byte: bit 7 set when one is not ASCII
+    while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 {
+      high |= bytes[i]
       i += 1
-      return s
+    }
+    if high >= 0x80 { try requireUTF8(start..<i) }
+    if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+      i += 1
+      return .span(start..<(i - 1))
     }
     var out = Array(bytes[start..<i])
     while true {
@@ -127,7 +142,19 @@ struct JSONCursor {
       default: throw Failure(message: "invalid escape '\\\(Character(Unicode.Scalar(e)))' in a string")
       }
     }
-    return String(decoding: out, as: UTF8.self)
+    return .decoded(out)
+  }
+
+  /// Runs `body` on the bytes `read` stands for in `text` (the text it was
+  /// read from), without copying a span of the text.
+  static func withBytes<T, E>(
+    of read: Scalar, in text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> T
+  ) throws(E) -> T {
+    switch read {
+    case let .span(range): return try body(UnsafeBufferPointer(rebasing: text[range]))
+    case let .decoded(decoded):
+      return try decoded.withUnsafeBufferPointer { (buffer) throws(E) -> T in try body(buffer) }
+    }
   }
 
   /// Refuses the bytes in `range` unless they are UTF-8: repaired, two
@@ -155,8 +182,8 @@ struct JSONCursor {
     return v
   }
 
-  /// Where a string's contents or a bare number lie, for `amount` and `ts`:
-  /// a range of the line when no escape needs decoding (no allocation), else the decoded bytes.
+  /// Where a string's contents or a bare number lie: a range of the text
+  /// when no escape needs decoding (no allocation), else the decoded bytes.
   enum Scalar {
     case span(Range<Int>)
     case decoded([UInt8])
@@ -165,16 +192,7 @@ struct JSONCursor {
   /// Reads a string or a bare number at the cursor, for `amount` and `ts`.
   mutating func scalar(key: String) throws(Failure) -> Scalar {
     whitespace()
-    if current == UInt8(ascii: "\"") {
-      let start = i + 1
-      var j = start
-      while j < bytes.count, bytes[j] != UInt8(ascii: "\""), bytes[j] != UInt8(ascii: "\\"), bytes[j] >= 0x20 { j += 1 }
-      if j < bytes.count, bytes[j] == UInt8(ascii: "\"") {
-        i = j + 1
-        return .span(start..<j)
-      }
-      return .decoded(Array(try string().utf8))
-    }
+    if current == UInt8(ascii: "\"") { return try text() }
     let start = i
     while let c = current,
       (c >= 48 && c <= 57) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
