@@ -1,3 +1,5 @@
+import SignalGraph
+
 /// Finds the client's `"id"` in an event line without parsing the event: the
 /// raw bytes of the top-level `"id"` string (escapes kept as written), which
 /// key the durable id → seq map. Two lines name the same id when those bytes
@@ -87,7 +89,7 @@ enum ClientID {
   /// Whether `raw` can stand between quotes in JSON output as it is: valid
   /// UTF-8, no control bytes, only JSON's escapes.
   static func isValidContent(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard String(validating: raw, as: UTF8.self) != nil else { return false }
+    guard UTF8Validation.firstInvalidOffset(raw) == nil else { return false }
     var i = 0
     while i < raw.count {
       let c = raw[i]
