@@ -94,6 +94,13 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
     var first: Int64
     var last: Int64
     var withheld: Bool
+
+    /// Records repeat `seq` at `time`, forgetting the oldest repeat beyond ``maxRepeats``.
+    mutating func repeated(seq: Int, at time: Int64) {
+      if more.count == Self.maxRepeats { more.removeFirst() }
+      more.append(seq)
+      last = time
+    }
   }
 
   /// Co-endorsements of a pair of targets over the last window, counted in
@@ -208,13 +215,11 @@ public struct IncrementalEngagementCheck: PrefilterCheck {
       endorsersOf.append(contentsOf: repeatElement(EndorsementList(), count: n - endorsersOf.count))
     }
     let key = Self.edgeKey(e, t)
-    if var edge = edges[key] {
-      if edge.more.count == Edge.maxRepeats { edge.more.removeFirst() }
-      edge.more.append(seq)
-      edge.last = time
-      edges[key] = edge
+    if let slot = edges.index(forKey: key) {
+      // In place: an edge copied out and back would copy its `more` on every repeat.
+      edges.values[slot].repeated(seq: seq, at: time)
       edgeQueue.append((time, key))
-      if edge.withheld {
+      if edges.values[slot].withheld {
         return CheckOutcome(holdReasons: [
           "dense-block: \(names[e]) again endorses \(names[t]), part of a flagged block"
         ])

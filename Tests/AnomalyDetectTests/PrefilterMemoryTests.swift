@@ -200,6 +200,23 @@ extension PrefilterMemoryTests {
     }
   }
 
+  /// An account liking one target all day keeps bounded state: the first
+  /// endorsement and the latest ``IncrementalEngagementCheck/Edge/maxRepeats``
+  /// repeats, oldest first.
+  @Test func repeatsOfOneEdgeKeepTheLatestOnes() {
+    var check = IncrementalEngagementCheck(configuration: PrefilterConfiguration())
+    var table = WindowedInterner()
+    for name in ["fan", "star"] { table.intern(name, at: 0) }
+    let repeats = IncrementalEngagementCheck.Edge.maxRepeats + 36
+    for seq in 0...repeats {
+      _ = check.check(seq: seq, endorser: 0, target: 1, time: Int64(seq), now: Int64(seq), names: table)
+    }
+    let edge = check.edges[IncrementalEngagementCheck.edgeKey(0, 1)]
+    #expect(edge?.seq == 0 && edge?.first == 0 && edge?.last == Int64(repeats))
+    #expect(edge?.more == Array((repeats - IncrementalEngagementCheck.Edge.maxRepeats + 1)...repeats))
+    #expect(check.edges.count == 1 && check.endorsersOf[1].count == 1)
+  }
+
   /// Co-endorsement buckets round down before 1970 too: four shared
   /// endorsers around a bucket boundary at a negative time stay below five.
   @Test func pairBucketsRoundDownForNegativeTimes() {
