@@ -31,6 +31,23 @@ struct StateWriterTests {
     #expect(reader.isAtEnd)
   }
 
+  /// A dictionary is read back whole, large or with a key written twice
+  /// (bytes no writer of a dictionary makes): the key's first value is kept.
+  @Test func dictionariesKeepEveryKeyAndAKeysFirstValue() throws {
+    let large = Dictionary(uniqueKeysWithValues: (0..<5_000).map { (UInt64($0) &* 0x9E37_79B9, Int32($0)) })
+    var writer = StateWriter()
+    writer.write(large)
+    writer.write([UInt64(3), 4, 3, 5, 4])
+    writer.write([Int32(30), 40, 31, 50, 41])
+    writer.write([Int32(7), 8, 7])
+    writer.write([[UInt64(70)], [80], [71, 72]])
+    var reader = StateReader(writer.bytes)
+    #expect(try reader.readDictionary(UInt64.self, Int32.self) == large)
+    #expect(try reader.readDictionary(UInt64.self, Int32.self) == [3: 30, 4: 40, 5: 50])
+    #expect(try reader.readDictionaryOfArrays(Int32.self, UInt64.self) == [7: [70], 8: [80]])
+    #expect(reader.isAtEnd)
+  }
+
   @Test func aPartMustBeReadExactlyAndCanBeSkipped() throws {
     var writer = StateWriter()
     writer.writePart { $0.write([Int32(1), 2, 3]) }
