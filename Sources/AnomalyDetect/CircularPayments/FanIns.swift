@@ -75,9 +75,9 @@ struct FanIns {
   /// accounts' habitual sums across the seeds that ask for them.
   func seeds(habits memo: inout GatheringHubs.Habits) -> [GatheringHubs.Hub] {
     let transfers = hubs.transfers, incoming = transfers.incoming
-    // In the incoming order, each transfer's bucket and unit (0 where its
-    // pair is routine, so that no group takes it): one gather up front, so
-    // that the windows read contiguous memory.
+    // In the incoming order, each transfer's bucket (as `PaymentTransfers`
+    // keeps it) and unit (0 where its pair is routine, so that no group takes
+    // it; gathered here once), so that the windows read contiguous memory.
     let routine = (0..<transfers.count).map { hubs.isRoutine($0) }
     let days = transfers.incomingBucket
     let units = incoming.edges.map { routine[Int($0)] ? 0 : max(transfers.unitMicros[Int($0)], 0) }
