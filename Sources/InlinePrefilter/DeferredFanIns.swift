@@ -1,4 +1,4 @@
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 
 /// The fan-ins found while the stream was young, waiting for their payee's
 /// habit to show: at most one per payee, the latest.

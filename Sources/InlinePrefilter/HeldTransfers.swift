@@ -1,4 +1,4 @@
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 
 /// The transfers ``IncrementalFlowCheck`` held over the last link window,
 /// listed by one of their two accounts: the anchors a later payment of a

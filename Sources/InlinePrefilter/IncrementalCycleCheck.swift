@@ -1,4 +1,4 @@
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 
 /// Checks each payment for closing a conserved, fast, time-increasing cycle,
 /// by a bounded backward search over recent payments (in the spirit of 2SCENT,

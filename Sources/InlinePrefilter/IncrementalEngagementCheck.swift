@@ -1,4 +1,4 @@
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 
 /// Keeps dense-block state of the endorsement graph up to date per
 /// endorsement and flags the endorsements of a dense, synchronous

@@ -1,5 +1,5 @@
 import Foundation
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 
 /// Checks each payment for completing a slow collusive flow: a transfer
 /// **split** into several near-equal payments less than a day apart

@@ -1,4 +1,4 @@
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 
 /// Looks each profile edit up in a rare-value index and a MinHash LSH index of
 /// bios, and flags template rings: at least

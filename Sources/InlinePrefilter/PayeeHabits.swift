@@ -1,4 +1,4 @@
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 
 /// Each account's habit as a payee, in a few slots: the bands of sums it
 /// is paid most, and how often. What ``IncrementalFlowCheck`` reads a

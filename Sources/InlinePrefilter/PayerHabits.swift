@@ -1,4 +1,4 @@
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 
 /// Each account's habit as a payer, in a few slots: the sums it paid most
 /// and how often, beside how often it paid a new one. What

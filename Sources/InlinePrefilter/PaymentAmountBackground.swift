@@ -1,5 +1,5 @@
 import Foundation
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 
 /// The amounts of the stream's recent payments: the honest background
 /// against which ``IncrementalFlowCheck`` weighs a coincidence. How many

@@ -1,4 +1,4 @@
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 
 /// One incremental check of the ``Prefilter``, the streaming counterpart of
 /// a scan ``Detector``: it keeps its own state up to date event by event and

@@ -1,4 +1,4 @@
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 
 /// The pre-filter's checkpoint format: the one place that orders, frames,
 /// writes and reads it, and the one version number

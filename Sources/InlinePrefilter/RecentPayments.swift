@@ -1,4 +1,4 @@
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 
 /// The payments into each account within a trailing window, oldest first:
 /// what ``IncrementalCycleCheck`` and ``IncrementalFlowCheck`` search

@@ -1,4 +1,4 @@
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 import Testing
 
 @testable import InlinePrefilter

@@ -1,5 +1,5 @@
 import Foundation
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 import SplitMix
 import Testing
 

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import SignalGraph
+@_spi(Checkpoint) @testable import SignalGraph
 
 @Suite("StateWriter and StateReader")
 struct StateWriterTests {

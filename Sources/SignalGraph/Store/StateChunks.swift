@@ -7,26 +7,27 @@
 ///
 ///     let rows: [[UInt8]] = [[1, 2, 3], [4, 5]]
 ///     let chunks = StateChunks(count: rows.count) { rows[$0] }
-package struct StateChunks {
+@_spi(Checkpoint)
+public struct StateChunks {
   /// How many chunks there are.
-  package let count: Int
+  public let count: Int
   private let chunk: (Int) throws(StateReaderError) -> [UInt8]
 
   /// `count` chunks that `chunk` reads by index, from 0.
-  package init(count: Int, chunk: @escaping (Int) throws(StateReaderError) -> [UInt8]) {
+  public init(count: Int, chunk: @escaping (Int) throws(StateReaderError) -> [UInt8]) {
     self.count = count
     self.chunk = chunk
   }
 
   /// The bytes as one chunk.
-  package init(_ bytes: [UInt8]) {
+  public init(_ bytes: [UInt8]) {
     self.init(count: 1) { _ in bytes }
   }
 
   /// The bytes of chunk `index`.
   ///
   /// - Throws: what reading them threw (``StateReaderError/unreadable(_:)``).
-  package func read(_ index: Int) throws(StateReaderError) -> [UInt8] {
+  public func read(_ index: Int) throws(StateReaderError) -> [UInt8] {
     try chunk(index)
   }
 }

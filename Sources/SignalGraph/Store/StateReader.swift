@@ -11,7 +11,12 @@
 ///     writer.write([Int32](1...3))
 ///     var reader = try StateReader(sealed: writer.sealed())
 ///     try reader.readArray(Int32.self)   // [1, 2, 3]
-package struct StateReader {
+///
+/// Like ``StateWriter``, public to the modules that import its SPI
+/// (`@_spi(Checkpoint) import SignalGraph`), its dictionary reads
+/// `@inlinable`: each entry is hashed by code specialised for its key.
+@_spi(Checkpoint)
+public struct StateReader {
   /// The chunk being read (all the bytes when they are in memory).
   private var bytes: [UInt8]
   /// The next byte to read in ``bytes``, and the end of the readable ones there.
@@ -27,7 +32,7 @@ package struct StateReader {
   private var sizes: [Int] = []
 
   /// Reads `bytes` from the start.
-  package init(_ bytes: [UInt8]) {
+  public init(_ bytes: [UInt8]) {
     self.bytes = bytes
     end = bytes.count
     limit = bytes.count
@@ -38,7 +43,7 @@ package struct StateReader {
   ///
   /// - Throws: ``StateReaderError/checksumMismatch`` when any byte differs
   ///   from what was written (or the bytes are too short to hold a checksum).
-  package init(sealed: [UInt8]) throws(StateReaderError) {
+  public init(sealed: [UInt8]) throws(StateReaderError) {
     guard sealed.count >= 8 else { throw .checksumMismatch }
     var digest = Digest64()
     digest.update(sealed[..<(sealed.count - 8)])
@@ -56,7 +61,7 @@ package struct StateReader {
   /// - Throws: ``StateReaderError/checksumMismatch`` when any byte differs
   ///   from what was written (or there are too few to hold a checksum);
   ///   what reading a chunk throws.
-  package init(sealed chunks: StateChunks) throws(StateReaderError) {
+  public init(sealed chunks: StateChunks) throws(StateReaderError) {
     var digest = SplitDigest64()
     // The last 8 bytes seen are held back from the digest: they are the seal when no more follow.
     var held: [UInt8] = []
@@ -91,7 +96,7 @@ package struct StateReader {
   private var remaining: Int { limit - offset }
 
   /// Whether everything has been read.
-  package var isAtEnd: Bool { remaining == 0 }
+  public var isAtEnd: Bool { remaining == 0 }
 
   /// Moves on to the next chunk that has bytes to read.
   private mutating func nextBytes() throws(StateReaderError) {
@@ -134,7 +139,7 @@ package struct StateReader {
   }
 
   /// Reads one plain value.
-  package mutating func read<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> T {
+  public mutating func read<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> T {
     let size = MemoryLayout<T>.size
     guard remaining >= size else { throw .truncated }
     if end - position < size {
@@ -153,7 +158,7 @@ package struct StateReader {
   }
 
   /// Reads a count and that many elements.
-  package mutating func readArray<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> [T] {
+  public mutating func readArray<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> [T] {
     let count = try read(Int.self)
     let stride = MemoryLayout<T>.stride
     guard count >= 0, count <= remaining / max(stride, 1) else { throw .truncated }
@@ -177,7 +182,7 @@ package struct StateReader {
   ///
   /// - Throws: ``StateReaderError/malformed`` when `body` reads more or less
   ///   than the part, or what `body` throws.
-  package mutating func readPart<T>(_ body: (inout StateReader) throws(StateReaderError) -> T) throws(StateReaderError)
+  public mutating func readPart<T>(_ body: (inout StateReader) throws(StateReaderError) -> T) throws(StateReaderError)
     -> T
   {
     let length = try read(Int.self)
@@ -190,7 +195,7 @@ package struct StateReader {
 
   /// Skips a part written by ``StateWriter/writePart(_:)`` and returns the
   /// range of its bytes (its length excluded).
-  package mutating func skipPart() throws(StateReaderError) -> Range<Int> {
+  public mutating func skipPart() throws(StateReaderError) -> Range<Int> {
     let length = try read(Int.self)
     guard length >= 0, length <= remaining else { throw .truncated }
     try skip(length)
@@ -198,7 +203,7 @@ package struct StateReader {
   }
 
   /// Reads a count and that many arrays.
-  package mutating func readArrays<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> [[T]] {
+  public mutating func readArrays<T: BitwiseCopyable>(_: T.Type) throws(StateReaderError) -> [[T]] {
     let count = try read(Int.self)
     guard count >= 0, count <= remaining / MemoryLayout<Int>.size else { throw .truncated }
     var arrays: [[T]] = []
@@ -208,12 +213,13 @@ package struct StateReader {
   }
 
   /// Reads a string.
-  package mutating func readString() throws(StateReaderError) -> String {
+  public mutating func readString() throws(StateReaderError) -> String {
     String(decoding: try readArray(UInt8.self), as: UTF8.self)
   }
 
   /// Reads a dictionary of plain keys and values.
-  package mutating func readDictionary<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(
+  @inlinable
+  public mutating func readDictionary<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(
     _: K.Type, _: V.Type
   ) throws(StateReaderError) -> [K: V] {
     let keys = try readArray(K.self), values = try readArray(V.self)
@@ -222,7 +228,8 @@ package struct StateReader {
   }
 
   /// Reads a dictionary of plain keys and arrays of plain values.
-  package mutating func readDictionaryOfArrays<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(
+  @inlinable
+  public mutating func readDictionaryOfArrays<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(
     _: K.Type, _: V.Type
   ) throws(StateReaderError) -> [K: [V]] {
     let keys = try readArray(K.self), values = try readArrays(V.self)
@@ -231,12 +238,8 @@ package struct StateReader {
   }
 
   /// `keys[i]: values[i]` for every `i`, the first value of a key kept.
-  ///
-  /// By index, not `Dictionary(zip(keys, values))`: this generic code is
-  /// not specialised for its callers in other modules, and there each
-  /// step of a `Zip2Sequence` costs thousands of instructions of runtime
-  /// metadata lookups (callgrind: 3 200 an entry).
-  private static func dictionary<K: Hashable, V>(_ keys: [K], _ values: [V]) -> [K: V] {
+  @inlinable
+  static func dictionary<K: Hashable, V>(_ keys: [K], _ values: [V]) -> [K: V] {
     var dictionary = [K: V](minimumCapacity: keys.count)
     // Last to first, so that a key's first value is the one left: one hash an entry.
     for i in keys.indices.reversed() { dictionary[keys[i]] = values[i] }

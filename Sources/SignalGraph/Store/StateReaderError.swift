@@ -1,5 +1,6 @@
 /// Why saved state cannot be read back.
-package enum StateReaderError: Error, Equatable {
+@_spi(Checkpoint)
+public enum StateReaderError: Error, Equatable {
   /// The bytes end before the state does.
   case truncated
   /// The bytes do not describe a state this build writes.

@@ -30,12 +30,21 @@
 ///     var chunked = StateWriter(chunkBytes: 4) { rows.append(Array($0)) }
 ///     chunked.write(Int64(42))
 ///     let seal = try chunked.finish()   // rows: four of 4 bytes, the value's then the seal's
-package struct StateWriter {
+///
+/// **Specialised where it is called.** The type is public to the modules
+/// that import its SPI (`@_spi(Checkpoint) import SignalGraph`), and its
+/// generic writes are `@inlinable`, so that a checkpoint's writer in
+/// another module loops over its own concrete columns: a generic `package`
+/// method is called unspecialised across modules, each element through
+/// the runtime's witness tables (BENCHMARKS.md, "A checkpoint's reads and writes
+/// specialised where they are called").
+@_spi(Checkpoint)
+public struct StateWriter {
   /// What has been written and not yet emitted: everything, unless the
   /// writer emits chunks (``init(chunkBytes:emit:)``).
-  package private(set) var bytes: [UInt8] = []
+  public private(set) var bytes: [UInt8] = []
   /// How many bytes have been written so far, emitted ones included.
-  package private(set) var count = 0
+  public private(set) var count = 0
   /// The chunk size and where chunks go, for a writer that emits them.
   private var chunkBytes = Int.max
   private var emit: ((UnsafeRawBufferPointer) throws -> Void)?
@@ -44,16 +53,16 @@ package struct StateWriter {
   /// The first error `emit` threw: later writes are dropped and ``finish()`` throws it.
   private var failure: (any Error)?
   /// A writer that only counts (``writePart(_:)`` measures a part with one).
-  private var measuring = false
+  @usableFromInline var measuring = false
 
   /// Creates an empty writer that keeps everything in ``bytes``.
-  package init() {}
+  public init() {}
 
   /// Creates a writer that hands what it writes to `emit` in chunks of
   /// `chunkBytes` (the last one shorter), ending with the seal at
   /// ``finish()``. If `emit` throws, later writes are dropped and
   /// ``finish()`` throws that error.
-  package init(chunkBytes: Int, emit: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+  public init(chunkBytes: Int, emit: @escaping (UnsafeRawBufferPointer) throws -> Void) {
     self.chunkBytes = max(8, chunkBytes)
     self.emit = emit
     bytes.reserveCapacity(self.chunkBytes)
@@ -68,7 +77,8 @@ package struct StateWriter {
 
   /// Appends raw bytes: to ``bytes``, emitting each full chunk; `sealing`
   /// for the seal itself, which the checksum does not cover.
-  private mutating func append(_ raw: UnsafeRawBufferPointer, sealing: Bool = false) {
+  @usableFromInline
+  mutating func append(_ raw: UnsafeRawBufferPointer, sealing: Bool = false) {
     count += raw.count
     if measuring { return }
     guard emit != nil else {
@@ -85,6 +95,13 @@ package struct StateWriter {
     }
   }
 
+  /// Counts `bytes` more without writing them, for a writer that only counts.
+  @usableFromInline
+  mutating func skip(_ bytes: Int) {
+    precondition(measuring, "StateWriter: only a measuring writer skips bytes")
+    count += bytes
+  }
+
   /// Hands the buffered bytes to `emit` and empties the buffer.
   private mutating func emitBuffered() {
     if failure == nil, let emit {
@@ -94,12 +111,14 @@ package struct StateWriter {
   }
 
   /// Appends the bytes of one plain value.
-  package mutating func write<T: BitwiseCopyable>(_ value: T) {
+  @inlinable
+  public mutating func write<T: BitwiseCopyable>(_ value: T) {
     withUnsafeBytes(of: value) { append($0) }
   }
 
   /// Appends a count, then the elements' bytes.
-  package mutating func write<T: BitwiseCopyable>(_ array: [T]) {
+  @inlinable
+  public mutating func write<T: BitwiseCopyable>(_ array: [T]) {
     write(array.count)
     array.withUnsafeBytes { append($0) }
   }
@@ -111,12 +130,10 @@ package struct StateWriter {
   ///     var writer = StateWriter()
   ///     let scores: [UInt64: Int32] = [1: 10, 2: 20]
   ///     writer.write(scores.keys, count: scores.count)   // as writer.write(Array(scores.keys))
-  package mutating func write<S: Sequence>(_ elements: S, count: Int) where S.Element: BitwiseCopyable {
+  @inlinable
+  public mutating func write<S: Sequence>(_ elements: S, count: Int) where S.Element: BitwiseCopyable {
     write(count)
-    if measuring {
-      self.count += count * MemoryLayout<S.Element>.stride
-      return
-    }
+    if measuring { return skip(count * MemoryLayout<S.Element>.stride) }
     var batch: [S.Element] = []
     batch.reserveCapacity(min(count, 4_096))
     var written = 0
@@ -134,32 +151,36 @@ package struct StateWriter {
   }
 
   /// Appends a count, then each array.
-  package mutating func write<T: BitwiseCopyable>(_ arrays: [[T]]) {
+  @inlinable
+  public mutating func write<T: BitwiseCopyable>(_ arrays: [[T]]) {
     write(arrays.count)
     for array in arrays { write(array) }
   }
 
   /// Appends a count, then each collection as an array: the same bytes as
   /// `write(collections.map { Array($0) })`, without building those arrays.
-  package mutating func write<C: Collection>(arrays collections: C)
+  @inlinable
+  public mutating func write<C: Collection>(arrays collections: C)
   where C.Element: Collection, C.Element.Element: BitwiseCopyable {
     write(collections.count)
     for collection in collections { write(collection, count: collection.count) }
   }
 
   /// Appends a string as its UTF-8 bytes.
-  package mutating func write(_ string: String) {
+  public mutating func write(_ string: String) {
     write(Array(string.utf8))
   }
 
   /// Appends a dictionary of plain keys and values as two arrays.
-  package mutating func write<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(_ dictionary: [K: V]) {
+  @inlinable
+  public mutating func write<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(_ dictionary: [K: V]) {
     write(dictionary.keys, count: dictionary.count)
     write(dictionary.values, count: dictionary.count)
   }
 
   /// Appends a dictionary of plain keys and arrays of plain values.
-  package mutating func write<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(_ dictionary: [K: [V]]) {
+  @inlinable
+  public mutating func write<K: BitwiseCopyable & Hashable, V: BitwiseCopyable>(_ dictionary: [K: [V]]) {
     write(dictionary.keys, count: dictionary.count)
     write(arrays: dictionary.values)
   }
@@ -169,7 +190,7 @@ package struct StateWriter {
   /// (``StateReader/readPart(_:)``) or skip it (``StateReader/skipPart()``).
   /// A writer that emits chunks cannot go back to fill in the length, so it
   /// runs `body` twice: once to count the bytes, once to write them.
-  package mutating func writePart(_ body: (inout StateWriter) -> Void) {
+  public mutating func writePart(_ body: (inout StateWriter) -> Void) {
     if emit == nil && !measuring {
       let start = bytes.count
       write(0)
@@ -191,7 +212,7 @@ package struct StateWriter {
   /// checks it, so a damaged byte anywhere (counters and clock included)
   /// is refused before anything is read. For a writer that keeps everything
   /// (``init()``).
-  package func sealed() -> [UInt8] {
+  public func sealed() -> [UInt8] {
     var digest = Digest64()
     digest.update(bytes)
     var sealed = bytes
@@ -205,7 +226,7 @@ package struct StateWriter {
   ///
   /// - Throws: the first error `emit` threw.
   @discardableResult
-  package mutating func finish() throws -> UInt64 {
+  public mutating func finish() throws -> UInt64 {
     precondition(emit != nil, "StateWriter: finish() is for a writer that emits chunks; use sealed()")
     let seal = digest.value
     withUnsafeBytes(of: seal) { append($0, sealing: true) }
