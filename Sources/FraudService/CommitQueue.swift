@@ -24,6 +24,17 @@ import Logging
 /// commonly one thread, and no hand-over. Meanwhile requests queue up and
 /// form the next group, as they do while the writer is busy.
 ///
+/// **Balanced groups.** While the writer writes a group, the commit
+/// thread takes from the queue half of the events queued and being
+/// written (at least ``balancedEvents``; all of them when the writer is
+/// idle), and leaves the rest queued, in order, for the next group. Taking
+/// everything let the two stages fall out of step under batches: the
+/// requests a written group answers come back as the next group, so a
+/// large group and a small one took turns, and the stage with the small
+/// one waited for the other (a quarter of two cores idle at 64
+/// connections). Halves bring the two groups to one size within a group or
+/// two, and keep both stages busy.
+///
 /// **Invariants.**
 /// - *Durable before acknowledged*: a request is answered only after its
 ///   group's transaction committed and, with ``Durability/fsync``, after an
@@ -82,6 +93,15 @@ final class CommitQueue: @unchecked Sendable {
   /// The thread has ended.
   private var finished = false
   private var drained: [CheckedContinuation<Void, Never>] = []
+  /// The events of the last group the commit thread handed on: the one the
+  /// writer is writing while the commit thread decides the next.
+  private var writtenEvents = 0
+
+  /// The least events a group is held to while the writer writes another
+  /// (``run()``): below it, the group's own costs (a transaction, an fsync,
+  /// the hand-overs) would start to count, and with fewer events in flight
+  /// there is nothing to balance.
+  static let balancedEvents = 2_048
 
   /// A written group waiting for the fsync: its requests, their answers,
   /// and the events committed with it (seq 0 ..< through).
@@ -234,7 +254,8 @@ final class CommitQueue: @unchecked Sendable {
     }
   }
 
-  /// The commit thread: takes everything queued, decides the events as one
+  /// The commit thread: takes what is queued (as much as the group being
+  /// written holds, see "Balanced groups" above), decides the events as one
   /// group and hands it to the writer, runs the reads once the pipeline has
   /// caught up; until closed and empty. Starts and ends the writer and the
   /// sync stage.
@@ -260,12 +281,13 @@ final class CommitQueue: @unchecked Sendable {
         for continuation in waiting { continuation.resume() }
         return
       }
-      let taken = jobs
-      jobs.removeAll(keepingCapacity: true)
-      queuedEvents = 0
+      // Half of what is queued and being written, while the writer writes (see "Balanced groups").
+      let half = (queuedEvents + writtenEvents) / 2
+      let taken = takeJobs(upTo: writer.groupsInFlight > 0 ? max(half, Self.balancedEvents) : .max)
+      let queued = queuedEvents
       let failed = failure
       condition.unlock()
-      metrics.queuedEvents.set(to: 0)
+      metrics.queuedEvents.set(to: Double(queued))
 
       var group: [EventBatch] = []
       var waiting: [AnswerWaiter] = []
@@ -278,12 +300,32 @@ final class CommitQueue: @unchecked Sendable {
         case let .read(body): reads.append(body)
         }
       }
-      if !group.isEmpty { decide(group, waiting, failed: failed) }
+      if !group.isEmpty {
+        writtenEvents = group.reduce(0) { $0 + $1.count }
+        decide(group, waiting, failed: failed)
+      }
       if !reads.isEmpty {
         waitUntilSynced()
         for read in reads { read(engine) }
       }
     }
+  }
+
+  /// Takes the jobs queued, from the first, while their events come to at
+  /// most `limit` (the first always taken); the caller holds ``condition``.
+  private func takeJobs(upTo limit: Int) -> [Job] {
+    var end = 0, events = 0
+    for job in jobs {
+      if case .events(let lines, _) = job {
+        guard end == 0 || events + lines.count <= limit else { break }
+        events += lines.count
+      }
+      end += 1
+    }
+    let taken = Array(jobs[..<end])
+    jobs.removeFirst(end)
+    queuedEvents -= events
+    return taken
   }
 
   /// The sync stage's thread: fsyncs the WAL once for every group written

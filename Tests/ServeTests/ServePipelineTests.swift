@@ -65,7 +65,12 @@ import Testing
   /// configuration has ``ServeConfiguration/smallGroupBytes`` 0 (see
   /// ``pipelined(_:)``).
   static func core(_ engine: DecisionEngine, gate: WriterGate) -> DecisionCore {
-    engine.groupWriting = { gate.groupWriting($0) }
+    core(engine) { gate.groupWriting($0) }
+  }
+
+  /// A core on `engine`, `groupWriting` its ``DecisionEngine/groupWriting``.
+  static func core(_ engine: DecisionEngine, groupWriting: @escaping @Sendable (Int) -> Void) -> DecisionCore {
+    engine.groupWriting = groupWriting
     var logger = Logger(label: "serve-pipeline-test")
     logger.logLevel = .critical
     return DecisionCore(engine: engine, logger: logger)
@@ -183,6 +188,63 @@ import Testing
     let again = try restarted.process([Self.batch([a0])]).map { String(decoding: $0, as: UTF8.self) }
     #expect(try Self.decisions(again[0]).map { $0["seq"] as? Int } == [0])
     #expect(restarted.committedEvents == 3)
+  }
+
+  /// Records the first seq of every group the writer writes, and holds
+  /// the writer before each of the groups `held` (their first seqs) until
+  /// that one is released.
+  final class GroupLog: Sendable {
+    private let firsts = Mutex<[Int]>([])
+    private let gates: [Int: DispatchSemaphore]
+
+    init(holding held: [Int]) {
+      gates = Dictionary(uniqueKeysWithValues: held.map { ($0, DispatchSemaphore(value: 0)) })
+    }
+
+    /// For ``DecisionEngine/groupWriting``.
+    func groupWriting(_ first: Int) {
+      firsts.withLock { $0.append(first) }
+      _ = gates[first]?.wait(timeout: .now() + .seconds(ServePipelineTests.patience))
+    }
+
+    /// The first seqs of the groups written so far (the one held included).
+    var groups: [Int] { firsts.withLock { $0 } }
+
+    func release(_ first: Int) { gates[first]?.signal() }
+  }
+
+  /// While the writer writes a group, the commit thread takes half of the
+  /// events queued and being written, in order, and leaves the rest for
+  /// the next group (``CommitQueue``, "Balanced groups"). Three batches of
+  /// 3 000 events wait while the writer is held; once it writes a
+  /// one-event group, the commit thread takes one batch of them (half of
+  /// 9 001 is 4 500), not all three, so the next group starts after it.
+  @Test(arguments: [Durability.process, .fsync])
+  func whileTheWriterWritesTheNextGroupTakesHalfOfWhatIsInFlight(durability: Durability) async throws {
+    let dir = try ServeHarness.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var configuration = ServeHarness.configuration(state: dir)
+    configuration.durability = durability
+    let log = GroupLog(holding: [1, 2])
+    let core = Self.core(try ServeCheckpointTests.engine(Self.pipelined(configuration))) { log.groupWriting($0) }
+    func batch(_ range: Range<Int>) -> EventBatch {
+      Self.batch(range.map { ServeHarness.like($0, id: "b\($0)", src: "u\($0 % 500)", dst: "t\($0 % 40)") })
+    }
+    _ = try await core.submit(batch(0..<1))  // group 0, written
+    let held = [Submitted(core, batch(1..<2))]  // group 1, held
+    #expect(Self.eventually { log.groups == [0, 1] }, "the writer did not reach the second group")
+    let next = Submitted(core, batch(2..<3))  // group 2: queued for the writer, the commit thread waits
+    #expect(Self.eventually { core.groupsInFlight == 2 }, "the third group was not decided")
+    let batches = [3..<3_003, 3_003..<6_003, 6_003..<9_003].map { Submitted(core, batch($0)) }
+    log.release(1)
+    // The writer now holds group 2 (one event): the commit thread takes one batch and decides it.
+    #expect(Self.eventually { log.groups == [0, 1, 2] && core.groupsInFlight == 2 }, "no group decided behind group 2")
+    log.release(2)
+    for submitted in held + [next] + batches { _ = try submitted.value() }
+    let groups = log.groups
+    #expect(groups.count >= 5 && Array(groups.prefix(5)) == [0, 1, 2, 3, 3_003], "groups began at \(groups)")
+    #expect(try await core.answers(after: -1, limit: 10_000).count == 9_003)
+    await core.drainAndCheckpoint()
   }
 
   /// The events of `file`'s `serve_events` as "seq status revoked?".
