@@ -162,27 +162,6 @@ import Testing
     #expect(split.rate > 0.5 * split.raw && split.rate > 0.01)
   }
 
-  @Test func theChanceOfSharingIsReadFromAnEvenSampleOfTheSums() {
-    // 10 000 sums, one in 100 read and standing for 100: the same total as
-    // reading them all, to a few percent, where the sums are spread evenly.
-    let sums = (0..<10_000).map { Int64(1_000_000 + ($0 * 7_919) % 10_000 * 1_000) }
-    let amounts = AmountDistribution(sums)
-    var sampled = FanIns.SharedUnits.ChanceSample(amounts: amounts, candidates: sums.count, sampled: 100)
-    var whole = FanIns.SharedUnits.ChanceSample(amounts: amounts, candidates: sums.count, sampled: .max)
-    for sum in sums {
-      sampled.add(sum)
-      whole.add(sum)
-    }
-    #expect(sampled.every == 100 && whole.every == 1)
-    #expect(abs(sampled.sum - whole.sum) < 0.05 * whole.sum)
-    // Sized for a million sums, given 300 of one amount: read once, the
-    // one read stands for the 300, not for the 10 000 the stride skips.
-    var sparse = FanIns.SharedUnits.ChanceSample(amounts: amounts, candidates: 1_000_000, sampled: 100)
-    for _ in 0..<300 { sparse.add(sums[0]) }
-    #expect(sparse.every == 10_000)
-    #expect(abs(sparse.sum - 300 * amounts.share(near: sums[0], tolerance: AmountHabit.tolerance)) < 1e-9)
-  }
-
   @Test func payersPayingTheirHabitualSumAreNotCounted() {
     // Among people paying varied sums, six pay 500.00 to everyone, and once
     // to one hub: their habit, not a fan-in.

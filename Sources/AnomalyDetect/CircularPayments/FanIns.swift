@@ -239,7 +239,7 @@ struct FanIns {
     let incoming = transfers.incoming
     var counts = SharedUnits(pairs: [Int32](repeating: 0, count: incoming.nodeCount), shared: [])
     counts.shared = counts.pairs
-    var chance = SharedUnits.ChanceSample(amounts: amounts, candidates: transfers.count)
+    var chance = ChanceSample(amounts: amounts, candidates: transfers.count)
     for a in 0..<incoming.nodeCount {
       var previous = -1
       for e in incoming.offsets[a]..<incoming.offsets[a + 1] where units[e] > 0 {
@@ -282,40 +282,6 @@ struct FanIns {
       totalPairs = pairs.reduce(0) { $0 + Int($1) }
       totalShared = shared.reduce(0) { $0 + Int($1) }
       chance = totalPairs > 0 ? sample.sum / Double(totalPairs) : 0
-    }
-
-    /// The background's share near the sums that could have been shared,
-    /// summed: the mean share over an even sample of at most `sampled` of
-    /// them, times how many there were. O(log *n*) per sum read.
-    struct ChanceSample {
-      let amounts: AmountDistribution
-      /// One sum read in every `every`.
-      let every: Int
-      /// The sums to skip before the next one read.
-      private var skipping = 0
-      /// The sums counted, those read, and the shares read.
-      private var added = 0, read = 0, shares = 0.0
-
-      /// A sample of at most `sampled` of at most `candidates` sums.
-      init(amounts: AmountDistribution, candidates: Int, sampled: Int = 4_096) {
-        self.amounts = amounts
-        every = max(1, (candidates - 1) / max(sampled, 1) + 1)
-      }
-
-      /// Counts one sum that could have been shared.
-      mutating func add(_ unit: Int64) {
-        added += 1
-        guard skipping == 0 else {
-          skipping -= 1
-          return
-        }
-        skipping = every - 1
-        read += 1
-        shares += amounts.share(near: unit, tolerance: AmountHabit.tolerance)
-      }
-
-      /// The shares of every sum counted, estimated from those read.
-      var sum: Double { read > 0 ? shares / Double(read) * Double(added) : 0 }
     }
 
     /// These counts without those of the accounts `explained` (true for

@@ -485,10 +485,8 @@ struct GatheringHubs {
   /// every payer keeps one sum, near 1.
   ///
   /// - Complexity: O(*t*) for the repeats of *t* transfers, and O(log *n*)
-  ///   for each of at most `sampled` pairs (evenly spread) whose earlier
-  ///   unit's share is read: a mean of shares, each at most 1, to within
-  ///   about 0.005 from 4 096 of them where one fee dominates, 0.001 where
-  ///   the shares are a few percent.
+  ///   for each of at most `sampled` pairs (evenly spread, ``ChanceSample``)
+  ///   whose earlier unit's share is read.
   static func excessRepeatRate(
     _ adjacency: Adjacency, _ transfers: PaymentTransfers, amounts: AmountDistribution, sampled: Int = 4_096
   ) -> Double {
@@ -496,21 +494,14 @@ struct GatheringHubs {
     var all = 0
     for a in 0..<offsets.count - 1 { all += max(offsets[a + 1] - offsets[a] - 1, 0) }
     guard all > 0 else { return 0 }
-    // Every `step`-th pair, in the order the accounts' runs give them: the
-    // next one read is `next`, and the current run's pairs begin at `base`.
-    let step = (all - 1) / max(sampled, 1) + 1
-    var base = 0, next = 0, read = 0
-    var shares = 0.0
-    for a in 0..<offsets.count - 1 {
-      let pairs = max(offsets[a + 1] - offsets[a] - 1, 0)
-      while next < base + pairs {
-        let earlier = adjacency.edges[offsets[a] + next - base]
-        shares += amounts.share(near: transfers.unitMicros[Int(earlier)], tolerance: AmountHabit.tolerance)
-        (read, next) = (read + 1, next + step)
+    // Each pair's earlier unit, in the order the accounts' runs give them.
+    var chance = ChanceSample(amounts: amounts, candidates: all, sampled: sampled)
+    for a in 0..<offsets.count - 1 where offsets[a + 1] - offsets[a] > 1 {
+      for earlier in adjacency.edges[offsets[a]..<offsets[a + 1] - 1] {
+        chance.add(transfers.unitMicros[Int(earlier)])
       }
-      base += pairs
     }
-    return max(0, repeatRate(adjacency, transfers) - shares / Double(read))
+    return max(0, repeatRate(adjacency, transfers) - chance.mean)
   }
 
   /// How often, over the set's consecutive pairs of one account's
