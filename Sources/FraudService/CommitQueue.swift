@@ -4,14 +4,15 @@ import Logging
 /// The queue between the requests and the service's pipeline, and the
 /// commit thread's loop (``run()``).
 ///
-/// **The pipeline.** Three threads, each working on one group at a time:
-/// the commit thread (``run()``) takes everything queued and decides it as
-/// one group, in memory (``DecisionEngine/decide(_:)``); the writer thread
-/// (``GroupWriter``) writes the group before it in one SQLite transaction
-/// (``DecisionEngine/write(_:)``); with ``Durability/fsync``, the sync stage
-/// (``runSync()``) fsyncs the WAL once for the groups written meanwhile and
-/// only then answers them. Without an fsync (``Durability/process``), the
-/// writer answers a group once its transaction has committed.
+/// **The pipeline.** Three threads, each working on one group at a time: the
+/// commit thread (``run()``) takes what is queued (see "Balanced groups") and
+/// decides it as one group, in memory (``DecisionEngine/decide(_:)``); the
+/// writer thread (``GroupWriter``) writes the group before it in one SQLite
+/// transaction (``DecisionEngine/write(_:)``); with ``Durability/fsync``, the
+/// sync stage (``runSync()``) fsyncs the WAL once for the groups written
+/// meanwhile and only then answers them. Without an fsync
+/// (``Durability/process``), the writer answers a group once its transaction
+/// has committed.
 ///
 /// **Small groups on one thread.** Three stages pay for themselves on large
 /// groups (batches), which keep each stage busy. A small group
@@ -254,11 +255,11 @@ final class CommitQueue: @unchecked Sendable {
     }
   }
 
-  /// The commit thread: takes what is queued (as much as the group being
-  /// written holds, see "Balanced groups" above), decides the events as one
-  /// group and hands it to the writer, runs the reads once the pipeline has
-  /// caught up; until closed and empty. Starts and ends the writer and the
-  /// sync stage.
+  /// The commit thread: takes what is queued (half of what is queued and being
+  /// written while the writer writes, see "Balanced groups" above), decides the
+  /// events as one group and hands it to the writer, runs the reads once the
+  /// pipeline has caught up; until closed and empty. Starts and ends the writer
+  /// and the sync stage.
   func run() {
     if syncedPath != nil {
       Thread.start(named: "serve-fsync") { [self] in runSync() }

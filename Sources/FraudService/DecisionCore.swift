@@ -18,11 +18,13 @@ import Logging
 /// `serve-checkpt` (``Foundation/Thread/start(named:_:)``).
 ///
 /// **Group commit, pipelined.** ``submit(_:)`` queues a request's lines and
-/// suspends. The commit thread takes everything queued and decides it as one
-/// group, in memory; the writer thread writes that group in one transaction
-/// while the commit thread decides the next; the sync stage fsyncs the WAL
-/// once for the groups written meanwhile, and only then are those requests
-/// resumed: a decision is answered only after it is committed and synced.
+/// suspends. The commit thread takes what is queued (everything, or while the
+/// writer writes, half of what is queued and being written: ``CommitQueue``)
+/// and decides it as one group, in memory; the writer thread writes that group
+/// in one transaction while the commit thread decides the next; the sync stage
+/// fsyncs the WAL once for the groups written meanwhile, and only then are
+/// those requests resumed: a decision is answered only after it is committed
+/// and synced.
 /// A small group (single events) meeting an idle writer and sync stage is
 /// written, fsynced and answered by the commit thread itself: no hand-over.
 /// Whatever arrives while a stage is busy goes into the next group, so
