@@ -11,21 +11,13 @@
 # "1 1000"), e.g. CONNECTIONS="16 32" BATCHES=1 DURABILITY=fsync scripts/serve-bench/run.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-binary="${1:-$here/../../.build/release/fraudscan}"
+BINARY="${1:-}" source "$here/server.sh"
 seconds="${2:-15}"
-command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
-work="$(mktemp -d)"
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-export FRAUDSCAN_TOKEN="bench-$(date +%s)"
 port=18089
 
 run() {  # durability connections batch
   local durability=$1 connections=$2 batch=$3
-  rm -f "$work"/state.sqlite*
-  "$binary" serve --state "$work/state.sqlite" --listen "127.0.0.1:$port" --durability "$durability" \
-    --max-body-bytes $((64 << 20)) --log-level warning &
-  server=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  start_server "$port" "$durability"
   local threads=$(( connections < 2 ? connections : 2 ))
   local out
   out=$(BATCH=$batch wrk -t "$threads" -c "$connections" -d "${seconds}s" --timeout 10s --latency \

@@ -9,17 +9,10 @@
 #   scripts/serve-bench/threads.sh [BINARY] [BATCH]      (defaults: the release build, 1000)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-binary="${1:-$here/../../.build/release/fraudscan}"
+BINARY="${1:-}" source "$here/server.sh"
 batch="${2:-1000}"
-command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
-work="$(mktemp -d)"
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-export FRAUDSCAN_TOKEN="bench-$(date +%s)"
 port=18092
-"$binary" serve --state "$work/state.sqlite" --listen "127.0.0.1:$port" --durability fsync \
-  --max-body-bytes $((64 << 20)) --log-level warning &
-server=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+start_server "$port" fsync
 BATCH=$batch wrk -t 2 -c 64 -d 10s --timeout 10s --latency -s "$here/events.lua" \
   "http://127.0.0.1:$port/v1/events" > "$work/wrk.out" &
 load=$!
