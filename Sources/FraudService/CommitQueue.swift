@@ -26,15 +26,21 @@ import Logging
 /// form the next group, as they do while the writer is busy.
 ///
 /// **Balanced groups.** While the writer writes a group, the commit
-/// thread takes from the queue half of the events queued and being
-/// written (at least ``balancedEvents``; all of them when the writer is
-/// idle), and leaves the rest queued, in order, for the next group. Taking
-/// everything let the two stages fall out of step under batches: the
-/// requests a written group answers come back as the next group, so a
-/// large group and a small one took turns, and the stage with the small
-/// one waited for the other (a quarter of two cores idle at 64
-/// connections). Halves bring the two groups to one size within a group or
-/// two, and keep both stages busy.
+/// thread takes from the queue a third (``groupShares``) of the events
+/// queued and being written (at least ``balancedEvents``; all of them when
+/// the writer is idle), and leaves the rest queued, in order, for the next
+/// group. The clients wait for their answers before they send more, so
+/// the events in flight are about constant, shared among the group being
+/// written, the group being decided and the queue. Taking everything let
+/// the two stages fall out of step under batches: the requests a written
+/// group answers came back as the next group, so a large group and a small
+/// one took turns, and the stage with the small one waited for the other.
+/// Taking half brought the two groups to one size but left the queue empty
+/// whenever a group was taken, so that the commit thread then waited for
+/// the answered clients' next requests. A third keeps the groups of one
+/// size and a group's worth in reserve in the queue (measured at 64
+/// connections: a fifth of two cores idle with halves, an eighth with
+/// thirds, a tenth with thirds and ``GroupWriter/queueDepth`` 2).
 ///
 /// **Invariants.**
 /// - *Durable before acknowledged*: a request is answered only after its
@@ -57,10 +63,11 @@ import Logging
 ///   advances over a group once it is durable, just before its requests
 ///   are answered (so a client answered finds its decision there), and
 ///   never over a group whose write or fsync failed.
-/// - *Bounded*: the commit thread takes its next requests only once the
-///   writer has taken the group before, and the writer its next group only
-///   once the sync stage has taken the previous ones, so groups grow while
-///   a stage is busy instead of queueing small ones.
+/// - *Bounded*: the commit thread takes its next requests only while
+///   fewer than ``GroupWriter/queueDepth`` decided groups wait for the
+///   writer, and the writer its next groups only once the sync stage has
+///   taken the previous ones, so groups grow while a stage is busy instead
+///   of queueing small ones.
 ///
 /// The queue is guarded by ``condition``, the sync stage by
 /// ``syncCondition`` (never both held at once), the writer's queue by its
@@ -95,8 +102,13 @@ final class CommitQueue: @unchecked Sendable {
   private var finished = false
   private var drained: [CheckedContinuation<Void, Never>] = []
   /// The events of the last group the commit thread handed on: the one the
-  /// writer is writing while the commit thread decides the next.
+  /// writer writes (or is about to) while the commit thread decides the next.
   private var writtenEvents = 0
+
+  /// The shares the events in flight are taken in while the writer writes
+  /// (``run()``, "Balanced groups" above): the group written, the group
+  /// decided, and a group's worth left queued.
+  static let groupShares = 3
 
   /// The least events a group is held to while the writer writes another
   /// (``run()``): below it, the group's own costs (a transaction, an fsync,
@@ -255,7 +267,7 @@ final class CommitQueue: @unchecked Sendable {
     }
   }
 
-  /// The commit thread: takes what is queued (half of what is queued and being
+  /// The commit thread: takes what is queued (a third of what is queued and being
   /// written while the writer writes, see "Balanced groups" above), decides the
   /// events as one group and hands it to the writer, runs the reads once the
   /// pipeline has caught up; until closed and empty. Starts and ends the writer
@@ -266,7 +278,7 @@ final class CommitQueue: @unchecked Sendable {
     }
     writer.start()
     while true {
-      writer.waitUntilTaken()
+      writer.waitForRoom()
       condition.lock()
       while jobs.isEmpty && !closed { condition.wait() }
       if jobs.isEmpty {
@@ -282,9 +294,9 @@ final class CommitQueue: @unchecked Sendable {
         for continuation in waiting { continuation.resume() }
         return
       }
-      // Half of what is queued and being written, while the writer writes (see "Balanced groups").
-      let half = (queuedEvents + writtenEvents) / 2
-      let taken = takeJobs(upTo: writer.groupsInFlight > 0 ? max(half, Self.balancedEvents) : .max)
+      // A third of what is queued and being written, while the writer writes (see "Balanced groups").
+      let share = (queuedEvents + writtenEvents) / Self.groupShares
+      let taken = takeJobs(upTo: writer.groupsInFlight > 0 ? max(share, Self.balancedEvents) : .max)
       let queued = queuedEvents
       let failed = failure
       condition.unlock()

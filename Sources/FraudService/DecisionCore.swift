@@ -19,7 +19,7 @@ import Logging
 ///
 /// **Group commit, pipelined.** ``submit(_:)`` queues a request's lines and
 /// suspends. The commit thread takes what is queued (everything, or while the
-/// writer writes, half of what is queued and being written: ``CommitQueue``)
+/// writer writes, a third of what is queued and being written: ``CommitQueue``)
 /// and decides it as one group, in memory; the writer thread writes that group
 /// in one transaction while the commit thread decides the next; the sync stage
 /// fsyncs the WAL once for the groups written meanwhile, and only then are

@@ -7,13 +7,15 @@ import Foundation
 /// fsyncs and answers, or straight to its requests without an fsync).
 ///
 /// **Three stages.** The commit thread decides group N+2 while this thread
-/// writes group N+1 and the sync stage fsyncs group N. Each stage holds one
-/// group at work and at most one waiting for it: the commit thread takes
-/// its next requests only once this thread has taken the group handed to
-/// it (``waitUntilTaken()``), and this thread takes its next group only
-/// once the next stage is ready for it (`ready`, the sync stage having
-/// taken what it was given). Requests arriving meanwhile wait to join a
-/// larger group: a small group costs a transaction and an fsync as a large one does.
+/// writes group N+1 and the sync stage fsyncs group N. At most
+/// ``queueDepth`` decided groups wait for this thread: the commit thread
+/// takes its next requests only while fewer do (``waitForRoom()``), so that
+/// it may decide one group ahead and this thread, done with a group, finds
+/// the next one decided rather than waiting for it. This thread takes the
+/// groups waiting only once the next stage is ready for them (`ready`, the
+/// sync stage having taken what it was given). Requests arriving meanwhile
+/// wait to join a larger group: a small group costs a transaction and an
+/// fsync as a large one does.
 ///
 /// **Failure.** When a write fails, nothing later is written or answered
 /// but with 503: that group's requests and every later group's (already
@@ -94,12 +96,19 @@ final class GroupWriter: @unchecked Sendable {
     return true
   }
 
-  /// Waits until the thread has taken every group submitted (it is
-  /// writing the last one, or done): the commit thread then decides its
-  /// next group while this one is written.
-  func waitUntilTaken() {
+  /// The most decided groups waiting for the thread (not yet taken):
+  /// two, so that the commit thread decides the next group while one
+  /// waits. With one, the two threads took turns waiting for each other
+  /// whenever their groups took unequal times (each of them asleep about a
+  /// fifth of the time under batches, measured); more would only hold more
+  /// requests decided and unanswered.
+  static let queueDepth = 2
+
+  /// Waits until fewer than ``queueDepth`` groups wait for the thread (or
+  /// it has ended): the commit thread then decides its next group.
+  func waitForRoom() {
     condition.lock()
-    while !queue.isEmpty && !finished { condition.wait() }
+    while queue.count >= Self.queueDepth && !finished { condition.wait() }
     condition.unlock()
   }
 

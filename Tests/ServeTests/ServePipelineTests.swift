@@ -213,14 +213,19 @@ import Testing
     func release(_ first: Int) { gates[first]?.signal() }
   }
 
-  /// While the writer writes a group, the commit thread takes half of the
-  /// events queued and being written, in order, and leaves the rest for
-  /// the next group (``CommitQueue``, "Balanced groups"). Three batches of
-  /// 3 000 events wait while the writer is held; once it writes a
-  /// one-event group, the commit thread takes one batch of them (half of
-  /// 9 001 is 4 500), not all three, so the next group starts after it.
+  /// While the writer writes a group, the commit thread decides up to two
+  /// groups ahead of it (``GroupWriter/queueDepth``), each of a third of
+  /// the events queued and being written, in order, leaving the rest for
+  /// the next group (``CommitQueue``, "Balanced groups"). With the writer
+  /// held at group 1, groups 2 and 3 (one event each) are both decided;
+  /// four batches of 2 000 events then wait. Once the writer takes groups 2
+  /// and 3 (and is held at 2), the commit thread decides one batch (a third
+  /// of 8 001 is 2 667), then the next (a third of 6 000 and 2 000), not two
+  /// at a time as halves would (4 000).
   @Test(arguments: [Durability.process, .fsync])
-  func whileTheWriterWritesTheNextGroupTakesHalfOfWhatIsInFlight(durability: Durability) async throws {
+  func whileTheWriterWritesTheCommitThreadDecidesTwoGroupsOfAThirdOfWhatIsInFlight(
+    durability: Durability
+  ) async throws {
     let dir = try ServeHarness.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     var configuration = ServeHarness.configuration(state: dir)
@@ -231,19 +236,22 @@ import Testing
       Self.batch(range.map { ServeHarness.like($0, id: "b\($0)", src: "u\($0 % 500)", dst: "t\($0 % 40)") })
     }
     _ = try await core.submit(batch(0..<1))  // group 0, written
-    let held = [Submitted(core, batch(1..<2))]  // group 1, held
+    let held = Submitted(core, batch(1..<2))  // group 1, held
     #expect(Self.eventually { log.groups == [0, 1] }, "the writer did not reach the second group")
-    let next = Submitted(core, batch(2..<3))  // group 2: queued for the writer, the commit thread waits
+    let second = Submitted(core, batch(2..<3))  // group 2: waits for the writer
     #expect(Self.eventually { core.groupsInFlight == 2 }, "the third group was not decided")
-    let batches = [3..<3_003, 3_003..<6_003, 6_003..<9_003].map { Submitted(core, batch($0)) }
+    let third = Submitted(core, batch(3..<4))  // group 3: waits too; the commit thread waits for room
+    #expect(Self.eventually { core.groupsInFlight == 3 }, "the fourth group was not decided ahead of the writer")
+    let batches = stride(from: 4, to: 8_004, by: 2_000).map { Submitted(core, batch($0..<$0 + 2_000)) }
     log.release(1)
-    // The writer now holds group 2 (one event): the commit thread takes one batch and decides it.
-    #expect(Self.eventually { log.groups == [0, 1, 2] && core.groupsInFlight == 2 }, "no group decided behind group 2")
+    // The writer now holds groups 2 and 3: the commit thread decides two groups of one batch each.
+    #expect(
+      Self.eventually { log.groups == [0, 1, 2] && core.groupsInFlight == 4 }, "two groups not decided behind 2 and 3")
     log.release(2)
-    for submitted in held + [next] + batches { _ = try submitted.value() }
+    for submitted in [held, second, third] + batches { _ = try submitted.value() }
     let groups = log.groups
-    #expect(groups.count >= 5 && Array(groups.prefix(5)) == [0, 1, 2, 3, 3_003], "groups began at \(groups)")
-    #expect(try await core.answers(after: -1, limit: 10_000).count == 9_003)
+    #expect(groups.count >= 6 && Array(groups.prefix(6)) == [0, 1, 2, 3, 4, 2_004], "groups began at \(groups)")
+    #expect(try await core.answers(after: -1, limit: 10_000).count == 8_004)
     await core.drainAndCheckpoint()
   }
 
