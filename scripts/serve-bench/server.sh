@@ -7,7 +7,8 @@ binary="${BINARY:-$here/../../.build/release/fraudscan}"
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
 work="$(mktemp -d)"
 server=""
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+# The server is waited for: a bench run right after this one takes the same port.
+trap 'if [ -n "$server" ]; then kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; fi; rm -rf "$work"' EXIT
 export FRAUDSCAN_TOKEN="bench-$(date +%s)"
 
 start_server() {  # port durability
