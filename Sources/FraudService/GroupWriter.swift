@@ -6,8 +6,9 @@ import Foundation
 /// order they were decided, then hands it on (to the sync stage, which
 /// fsyncs and answers, or straight to its requests without an fsync).
 ///
-/// **Three stages.** The commit thread decides group N+2 while this thread
-/// writes group N+1 and the sync stage fsyncs group N. At most
+/// **Three stages.** The commit thread decides group N+2 (or N+3, with
+/// N+2 waiting here) while this thread writes group N+1 and the sync
+/// stage fsyncs group N. At most
 /// ``queueDepth`` decided groups wait for this thread: the commit thread
 /// takes its next requests only while fewer do (``waitForRoom()``), so that
 /// it may decide one group ahead and this thread, done with a group, finds
