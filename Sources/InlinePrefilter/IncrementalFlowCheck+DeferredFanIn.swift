@@ -3,7 +3,7 @@ import SignalGraph
 
 extension IncrementalFlowCheck {
   /// Judges the fan-ins of the stream's first month that are due at `time`
-  /// (``DeferredFanIns``), now that their payee's habit has shown, and
+  /// (``DeferredFans``), now that their payee's habit has shown, and
   /// revokes the payments of those still unlikely.
   ///
   /// A fan-in found in the first month waited with its chance but for the
@@ -64,11 +64,11 @@ extension IncrementalFlowCheck {
         "fan-in in the stream's first month: \(fanIn.description), nor one its payee was paid in its other payments of the month after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
       for p in fanIn.payments where p.fate != .withheld {
         let listed =
-          p.source >= 0
+          p.counterpart >= 0
           && (recent.index(of: p.seq, into: payee) != nil || fanLists.index(of: p.seq, into: payee) != nil
-            || payouts.index(of: p.seq, into: p.source) != nil)
+            || payouts.index(of: p.seq, into: p.counterpart) != nil)
         if listed {
-          revokeSeq(p.seq, from: p.source, to: payee, reason: reason, outcome: &outcome)
+          revokeSeq(p.seq, from: p.counterpart, to: payee, reason: reason, outcome: &outcome)
         } else {
           revokeUnlisted(p.seq, micros: p.micros, time: p.time, reason: reason, outcome: &outcome)
         }
@@ -79,9 +79,9 @@ extension IncrementalFlowCheck {
   /// *H* of a fan-in waiting, read after it: of the payee's other
   /// payments in its fan list (not the fan-in's own, nor those withheld),
   /// those in the fan-in's band among all, shrunk towards `floor`.
-  func habitAfter(_ fanIn: DeferredFanIns.FanIn, towards floor: Double) -> Double {
+  func habitAfter(_ fanIn: DeferredFans.Fan, towards floor: Double) -> Double {
     var (inRange, all) = (0, 0)
-    for p in fanLists.live(into: fanIn.payee) where !p.withheld {
+    for p in fanLists.live(into: fanIn.hub) where !p.withheld {
       guard !fanIn.payments.contains(where: { $0.seq == p.seq }) else { continue }
       all += 1
       if p.micros >= fanIn.low, p.micros <= fanIn.high { inRange += 1 }

@@ -52,7 +52,7 @@ extension IncrementalFlowCheck {
   /// only when the stream watched for ``Thresholds/fanWarmUpSeconds`` (a
   /// month) before its first payment: until then its payee's habit is
   /// unknown, not absent. One found earlier waits for the month after
-  /// (``DeferredFanIns``), is judged then against the habit that month
+  /// (``DeferredFans``), is judged then against the habit that month
   /// shows, and revoked if still unlikely (``judgeDeferredFanIns(at:into:)``).
   /// Known limits: a new club's first dues, in a
   /// stream where equal sums into one account are rare, look like a
@@ -93,7 +93,7 @@ extension IncrementalFlowCheck {
     // The payee's habit is read from what the stream saw of it: a fan-in
     // starting less than a warm-up after the stream began may be its
     // routine of the month before (a club's dues, a shop's price), so it
-    // waits for the month after (``DeferredFanIns``).
+    // waits for the month after (``DeferredFans``).
     let watched = earliest.saturatingSubtracting(firstPayment) >= fanWarmUp
     candidates.sort { $0.micros < $1.micros }
     // A band first, from the fan list alone; then the senders' habits
@@ -134,14 +134,16 @@ extension IncrementalFlowCheck {
     guard watched else {
       var payments = members.map {
         let p = list[$0.index]
-        return DeferredFanIns.Payment(seq: p.seq, source: p.source, micros: p.micros, time: p.time, fate: .inList)
+        return DeferredFans.Payment(
+          seq: p.seq, counterpart: p.source, micros: p.micros, time: p.time, fate: .inList)
       }
-      payments.append(.init(seq: seq, source: source, micros: micros, time: time, fate: .inList))
+      payments.append(.init(seq: seq, counterpart: source, micros: micros, time: time, fate: .inList))
       deferredFanIns.keep(
         .init(
-          payee: target, low: low, high: high,
+          hub: target, low: low, high: high,
           due: payments.reduce(time) { max($0, $1.time) }.saturatingAdding(fanWarmUp), floor: chances.floor,
-          log10Binomial: log10Binomial, senderChances: chances.senders, payments: payments, description: what))
+          log10Binomial: log10Binomial, senderChances: chances.senders, payments: payments,
+          counterparts: senders.count, description: what))
       return
     }
     let reason =
@@ -331,7 +333,7 @@ extension IncrementalFlowCheck {
   /// Moves the payments that left the fan lists into their payees'
   /// habits, but those withheld: a scheme's own payments never make its
   /// payee look habitual. A fan-in waiting notes what became of its own
-  /// (``DeferredFanIns/noteLeft(_:from:)``).
+  /// (``DeferredFans/noteLeft(_:from:)``).
   mutating func noteDroppedReceipts() {
     for (account, payment) in fanLists.dropped {
       deferredFanIns.noteLeft(payment, from: account)

@@ -28,7 +28,7 @@ extension IncrementalFlowCheck {
   /// band's sums first paid in the window left out: the fan-out's own),
   /// *q* the background's share of the band (not counting the band's own
   /// payments, nor those withheld as parts of structures), *o* *h*'s own
-  /// payments' share near the band (``ownShare(of:band:)``: a payer of
+  /// payments' share near the band (``ownShare(of:band:before:)``: a payer of
   /// ever-new sums draws them from its own range), and *s* the rate,
   /// per payment, at which the stream's other payers paid a sum new to them
   /// and their next payment the same to someone else (``handOnRate(leavingOut:)``:
@@ -40,7 +40,7 @@ extension IncrementalFlowCheck {
   /// a month, to have seen its monthly habits once), has no habit to read:
   /// *P* is then max(*q*, *s*′, 1 − ``PayerHabits/populationRate``), the
   /// last the stream's rate of repeating a sum, for the band may be its
-  /// only sum. The coincidence has chance
+  /// only sum (``readsHabit(of:before:)``). The coincidence has chance
   ///
   /// ```text
   /// p = C(n, k) · P^(k−1)   (the first payment is free: the band is its own)
@@ -53,9 +53,11 @@ extension IncrementalFlowCheck {
   ///
   /// Honest money does this rarely where people keep to their sums: an
   /// employer pays its wage monthly (routine pairs, a sum paid before), a
-  /// subscriber its fee. As for the fan-in, the check waits until the
-  /// stream has watched ``Thresholds/fanWarmUpSeconds`` before the fan-out's
-  /// first payment: until then a payer's habit is unknown, not absent.
+  /// subscriber its fee. A fan-out whose payer's habit cannot be read yet
+  /// (in the stream's first month too: until then every habit is unknown,
+  /// not absent) is not held; when it could be held against some habit (at
+  /// *P* = *s*′), it waits for the habit its payer shows in the months
+  /// after (``DeferredFans``, ``judgeDeferredFanOuts(at:into:)``).
   /// Known limits (the scan's, and one more): a sum-keeper paying several
   /// people a new sum once (presents for a family's children) is held where
   /// few payers hand sums round; so is a new employer's first equal wage; a
@@ -67,13 +69,13 @@ extension IncrementalFlowCheck {
   ///   payments out of *h* read (a band's distinct receivers counted per
   ///   bottom), plus O(bins) per amount range looked up.
   mutating func fanOut(
-    source h: Int32, target d: Int32, micros a: Int64, time: Int64, names: WindowedInterner,
+    seq: Int, source h: Int32, target d: Int32, micros a: Int64, time: Int64, names: WindowedInterner,
     into outcome: inout CheckOutcome
   ) {
     let windowStart = time.saturatingSubtracting(fanWindow)
     let out = payouts.live(into: h)
     guard a > 0, out.count + 1 >= thresholds.minFanSenders, out.count < thresholds.fanMaxRead,
-      time.saturatingSubtracting(firstPayment) >= fanWarmUp, !habits.paid(h, near: a, before: windowStart)
+      !habits.paid(h, near: a, before: windowStart)
     else { return }
     var candidates: [FanCandidate] = []
     swap(&candidates, &fanCandidates)
@@ -85,15 +87,23 @@ extension IncrementalFlowCheck {
     guard let band = bestBand(candidates, holding: a, from: d) else { return }
     let members = candidates[band]
     let first = members.reduce(time) { min($0, out[$1.index].time) }
-    guard first.saturatingSubtracting(firstPayment) >= fanWarmUp else { return }
     var receivers = [d]
     for c in members where !receivers.contains(c.source) { receivers.append(c.source) }
     let low = min(a, members.first!.micros), high = max(a, members.last!.micros)
+    // In the stream's first month no payer's habit is known yet: it waits (below).
     let log10E =
-      log10(Double(max(background.total, 1)))
-      + log10Chance(
-        fanOutOf: h, to: d, members: members, band: low...high, receivers: receivers.count, read: read, began: first)
-    guard log10E <= log10(thresholds.fanAlpha) else { return }
+      first.saturatingSubtracting(firstPayment) < fanWarmUp
+      ? .infinity
+      : log10(Double(max(background.total, 1)))
+        + log10Chance(
+          fanOutOf: h, to: d, members: members, band: low...high, receivers: receivers.count, read: read, began: first)
+    guard log10E <= log10(thresholds.fanAlpha) else {
+      deferFanOut(
+        seq: seq, of: h, to: d, micros: a, time: time, members: members, band: low...high, receivers: receivers,
+        read: read, began: first, names: names)
+      return
+    }
+    _ = deferredFanOuts.take(h)  // held now: nothing left to wait for
 
     let reason =
       "fan-out: \(names[h]) paid \(receivers.count) receivers (\(Self.list(receivers.reversed(), names))) \(Self.format(low))–\(Self.format(high)) within \(String(format: "%.1f", Double(time - first) / 86_400)) days, a sum it did not pay before (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
@@ -148,15 +158,7 @@ extension IncrementalFlowCheck {
   func repeatChance(of h: Int32, to d: Int32, band: ClosedRange<Int64>, share q: Double, began: Int64) -> Double {
     // `s` counts sums within 1 %; a band spread wider is that much likelier.
     let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
-    // Its history: what it paid before the fan-out began, but its payments
-    // withheld as parts of structures (a stack's layer is no habit).
-    let notHistory = payouts.live(into: h).reduce(0) { $0 + ($1.time >= began || $1.withheld ? 1 : 0) }
-    let earlier = habits.history(of: h, from: band.lowerBound, to: band.upperBound, before: began).payments
-    // A payer first seen less than a warm-up before it shows no monthly habit yet.
-    let watched = began.saturatingSubtracting(habits.firstPaid[Int(h)]) >= fanWarmUp
-    guard earlier - notHistory >= thresholds.minFanSenders, watched else {
-      return max(q, shared, 1 - habits.populationRate)
-    }
+    guard readsHabit(of: h, before: began) else { return max(q, shared, 1 - habits.populationRate) }
     return max(
       habits.share(
         of: h, to: d, from: band.lowerBound, to: band.upperBound,
@@ -175,20 +177,45 @@ extension IncrementalFlowCheck {
   /// window leaves none before it: padding the window with payments near
   /// the band then excuses it, a known limit). 0 with fewer than that to read.
   func ownShare(of h: Int32, band: ClosedRange<Int64>, before: Int64) -> Double {
-    let low = Double(max(band.lowerBound, 1)), high = Double(max(band.upperBound, 1))
     func read(before: Int64) -> (others: Int, near: Int) {
       var (others, near) = (0, 0)
       for p in payouts.live(into: h) where p.time < before && !p.withheld && p.micros > 0 && !band.contains(p.micros) {
         others += 1
-        if Double(p.micros) >= low / 2, Double(p.micros) <= 2 * high { near += 1 }
+        if Self.isNear(p.micros, band) { near += 1 }
       }
       return (others, near)
     }
     var kept = read(before: before)
     if kept.others < thresholds.minFanSenders { kept = read(before: .max) }
-    guard kept.others >= thresholds.minFanSenders else { return 0 }
+    return ownShare(kept.near, of: kept.others, band: band)
+  }
+
+  /// The share of `band` a payer's own new sums take when `near` of its
+  /// `others` payments outside the band lie near it (``isNear(_:_:)``):
+  /// see ``ownShare(of:band:before:)``. 0 with fewer than
+  /// ``Thresholds/minFanSenders`` to read.
+  func ownShare(_ near: Int, of others: Int, band: ClosedRange<Int64>) -> Double {
+    guard others >= thresholds.minFanSenders else { return 0 }
+    let low = Double(max(band.lowerBound, 1)), high = Double(max(band.upperBound, 1))
     let width = max(log(high / low), 2 * AmountHabit.tolerance)
-    return min(1, Double(kept.near) / Double(kept.others) * width / (2 * log(2.0) + width))
+    return min(1, Double(near) / Double(others) * width / (2 * log(2.0) + width))
+  }
+
+  /// Whether `micros` lies within a factor of two either side of `band`.
+  static func isNear(_ micros: Int64, _ band: ClosedRange<Int64>) -> Bool {
+    Double(micros) >= Double(max(band.lowerBound, 1)) / 2 && Double(micros) <= 2 * Double(max(band.upperBound, 1))
+  }
+
+  /// Whether `h`'s habit before a fan-out that began at `began` can be
+  /// read: it paid at least ``Thresholds/minFanSenders`` times before (its
+  /// payments withheld as parts of structures not counted: a stack's layer
+  /// is no habit), and was first seen at least ``Thresholds/fanWarmUpSeconds``
+  /// before (a payer seen for less shows no monthly habit yet).
+  func readsHabit(of h: Int32, before began: Int64) -> Bool {
+    let notHistory = payouts.live(into: h).reduce(0) { $0 + ($1.time >= began || $1.withheld ? 1 : 0) }
+    let earlier = Int(habits.payments[Int(h)])
+    let watched = began.saturatingSubtracting(habits.firstPaid[Int(h)]) >= fanWarmUp
+    return earlier - notHistory >= thresholds.minFanSenders && watched
   }
 
   /// *s* for judging a fan-out of `account`'s: of the payments that

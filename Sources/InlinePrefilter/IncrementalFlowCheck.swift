@@ -236,7 +236,10 @@ public struct IncrementalFlowCheck: PaymentCheck {
   var receipts: PayeeHabits
   /// The fan-ins found in the stream's first month, waiting for their
   /// payee's habit to show in the month after.
-  var deferredFanIns = DeferredFanIns()
+  var deferredFanIns = DeferredFans()
+  /// The fan-outs found before their payer's habit could be read, waiting
+  /// for it to show in the months after.
+  var deferredFanOuts = DeferredFans()
   /// Over the stream, the consecutive payments into one account counted,
   /// and those where the later, from another sender, repeated the earlier's
   /// sum, neither withheld (``repeatsSum(_:_:_:held:)``): a fan-in's *s*.
@@ -325,6 +328,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       noteDroppedReceipts()
       // At the stream's clock: one payment dated far ahead must not judge every fan-in before its month after.
       judgeDeferredFanIns(at: min(time, now), into: &outcome)
+      judgeDeferredFanOuts(at: min(time, now), into: &outcome)
       let (transfer, alone) = split(
         seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       let reasons = outcome.holdReasons.count
@@ -342,7 +346,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
         gatherScatter(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       }
       if outcome.holdReasons.isEmpty {
-        fanOut(source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
+        fanOut(seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       }
       // Judged against the squares of the payments before it, then counted.
       if let closed = squares(closedBy: source, target, at: time) {
@@ -354,6 +358,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
         squarePayments += 1
         for k in squareCounts.indices { squareCounts[k] += closed.blocks[k] }
       }
+      // A fan-out waiting with this payment in it must not revoke it once held.
+      if !outcome.holdReasons.isEmpty { deferredFanOuts.noteWithheld(seq, at: source) }
     }
     if source != target, !structure.isEmpty {
       structure.append(.init(payer: source, payee: target, micros: micros, time: time))
@@ -634,7 +640,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
     for (account, index) in payments {
       let payment = recent.lists[Int(account)][index]
       if let seq = recent.withhold(into: account, at: index, counted: counting) {
-        deferredFanIns.noteWithheld(seq, into: account)
+        deferredFanIns.noteWithheld(seq, at: account)
+        deferredFanOuts.noteWithheld(seq, at: payment.source)
         // The fan list keeps it too while it is within the fan window, and its payer's payments out.
         if let f = fanLists.index(of: seq, into: account) {
           _ = fanLists.withhold(into: account, at: f, counted: counting)
@@ -704,7 +711,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
     guard let payment = kept, newly || recounted else { return }
     if newly {
       outcome.revoked.append((seq, reason))
-      deferredFanIns.noteWithheld(seq, into: payee)
+      deferredFanIns.noteWithheld(seq, at: payee)
+      deferredFanOuts.noteWithheld(seq, at: payer)
     }
     withheld.add(payment.micros, datedEarlier: payment.time)
     structure.append(.init(payer: payer, payee: payee, micros: payment.micros, time: payment.time))
@@ -748,6 +756,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       heldInto.forget(accounts)
       heldFrom.forget(accounts)
       deferredFanIns.forget(accounts)
+      deferredFanOuts.forget(accounts)
     }
   }
 
@@ -755,6 +764,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   func addFootprint(to footprint: inout PrefilterFootprint) {
     footprint.payments +=
       recent.count + payouts.count + fanLists.count + heldInto.count + heldFrom.count + deferredFanIns.paymentCount
+      + deferredFanOuts.paymentCount
   }
 
   /// Every list head within its list, every kept payment and held transfer
@@ -788,6 +798,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
     let ids = min(fanLists.lists.count, payouts.lists.count, recent.lists.count)
     if let violation = deferredFanIns.invariantViolation(accounts: ids, isLive: names.accounts.isLive) {
       return "deferred fan-ins: \(violation)"
+    }
+    if let violation = deferredFanOuts.invariantViolation(accounts: ids, isLive: names.accounts.isLive) {
+      return "deferred fan-outs: \(violation)"
     }
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts else {
       return "shared receipts outnumber receipts"
@@ -853,6 +866,7 @@ extension IncrementalFlowCheck {
     writer.write(squarePayments)
     writer.write(squareCounts)
     deferredFanIns.write(to: &writer)
+    deferredFanOuts.write(to: &writer)
   }
 
   /// Restores the state written by ``write(to:)``.
@@ -877,9 +891,15 @@ extension IncrementalFlowCheck {
     handedOn = try reader.read(Int.self)
     squarePayments = try reader.read(Int.self)
     squareCounts = try reader.readArray(Int.self)
-    deferredFanIns = try DeferredFanIns(from: &reader)
+    deferredFanIns = try DeferredFans(from: &reader)
+    deferredFanOuts = try DeferredFans(from: &reader)
     let ids = min(fanLists.lists.count, payouts.lists.count, recent.lists.count)
-    guard deferredFanIns.invariantViolation(accounts: ids, isLive: { _ in true }) == nil else { throw .malformed }
+    for fans in [deferredFanIns, deferredFanOuts] {
+      guard fans.invariantViolation(accounts: ids, isLive: { _ in true }) == nil else { throw .malformed }
+    }
+    guard deferredFanIns.waiting.values.allSatisfy({ !$0.senderChances.isEmpty && $0.read == .init() }),
+      deferredFanOuts.waiting.values.allSatisfy(\.senderChances.isEmpty)
+    else { throw .malformed }
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts, gatherWindows >= 0,
       handedOn >= 0, handedOn <= payoutPairs, squarePayments >= 0,
       squareCounts.count == Self.maxBlockReceivers, squareCounts.allSatisfy({ $0 >= 0 }),

@@ -450,6 +450,7 @@ struct PrefilterFlowTests {
       writer.write(flows.squarePayments)
       writer.write(flows.squareCounts)
       flows.deferredFanIns.write(to: &writer)
+      flows.deferredFanOuts.write(to: &writer)
       var reader = StateReader(writer.bytes)
       return try IncrementalFlowCheck(configuration: f.configuration, from: &reader)
     }

@@ -3,8 +3,8 @@ import Testing
 
 @testable import InlinePrefilter
 
-/// A payment stream built for the pre-filter's fan tests: forty days of
-/// payments among 300 accounts (`acct0` to `acct299`) that each keep to a
+/// A payment stream built for the pre-filter's fan tests: forty days (or
+/// more) of payments, a hundred a day, among 300 accounts (`acct0` to `acct299`) that each keep to a
 /// sum of their own (100.00 to 600.00), as AMLSim's do, or are shoppers
 /// paying a new sum in that range each time, with other payments
 /// interleaved by time.
@@ -18,17 +18,17 @@ enum SumKeeperStream {
   }
 
   /// The background (of sum-keepers, or of shoppers when `keepingSums` is
-  /// false) with `extra` interleaved, sorted by time (ties keep the
-  /// background first).
-  static func events(with extra: [SignalEvent] = [], keepingSums: Bool = true) -> [SignalEvent] {
+  /// false) over `days` days with `extra` interleaved, sorted by time (ties
+  /// keep the background first).
+  static func events(with extra: [SignalEvent] = [], keepingSums: Bool = true, days: Int64 = 40) -> [SignalEvent] {
     var state: UInt64 = 11
     func next() -> Int64 {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       return Int64(state >> 33)
     }
     var events: [(time: Int64, event: SignalEvent)] = []
-    for i in Int64(0)..<4_000 {
-      let t = i * 40 * day / 4_000
+    for i in Int64(0)..<100 * days {
+      let t = i * day / 100
       let payer = next() % 300
       var payee = next() % 300
       if payee == payer { payee = (payee + 1) % 300 }

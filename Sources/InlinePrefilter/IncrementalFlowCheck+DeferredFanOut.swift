@@ -1,0 +1,216 @@
+import Foundation
+import SignalGraph
+
+extension IncrementalFlowCheck {
+  /// The most fan windows a fan-out waits after its last payment for its
+  /// payer's habit to show (four: about a hundred days with the defaults).
+  static let fanOutWindowsRead = 4
+
+  /// Keeps a fan-out that ``fanOut(seq:source:target:micros:time:names:into:)``
+  /// could not judge, its payer's habit unread (``readsHabit(of:before:)``),
+  /// to wait for it (``deferredFanOuts``): `members` (indices into `h`'s
+  /// payouts) and the payment `seq` to `d`, of amounts in `band`, reaching
+  /// `receivers` among `read` payments, the first at `began`. It replaces
+  /// the one the payer had waiting when their bands meet (the same fan-out,
+  /// grown) or it reaches at least as many receivers; one of another band
+  /// and more receivers waits on, and this one is its history.
+  ///
+  /// Kept only when the habit to come could make it unlikely enough: with
+  /// *P* at its least, *s*′, fewer than ``Thresholds/fanAlpha`` such
+  /// coincidences expected (a fan of three or four receivers rarely is).
+  /// The payer's payments since `began` that are not the fan-out's, nor in
+  /// its band, nor withheld, are the first of its habit read: its own
+  /// business beside the fan-out.
+  mutating func deferFanOut(
+    seq: Int, of h: Int32, to d: Int32, micros a: Int64, time: Int64, members: ArraySlice<FanCandidate>,
+    band: ClosedRange<Int64>, receivers: [Int32], read: Int, began: Int64, names: WindowedInterner
+  ) {
+    guard !readsHabit(of: h, before: began) else { return }
+    // One waits per payer: a fan of another band and fewer receivers (its
+    // own sum taken up since, perhaps) is its history.
+    if let waiting = deferredFanOuts.waiting[h], waiting.high < band.lowerBound || waiting.low > band.upperBound,
+      waiting.counterparts > receivers.count
+    {
+      return
+    }
+    let out = payouts.live(into: h)
+    let q = share(of: band, excluding: members.reduce(0) { $0 + (out[$1.index].counted ? 0 : 1) })
+    let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
+    let log10Binomial = Self.log10Binomial(read, receivers.count)
+    let log10Least =
+      log10(Double(max(background.total, 1))) + log10Binomial
+      + Double(receivers.count - 1) * log10(max(shared, .leastNormalMagnitude))
+    guard log10Least <= log10(thresholds.fanAlpha) else { return }
+    var payments = members.map {
+      let p = out[$0.index]
+      return DeferredFans.Payment(
+        seq: p.seq, counterpart: p.source, micros: p.micros, time: p.time, fate: p.withheld ? .withheld : .inList)
+    }
+    payments.append(.init(seq: seq, counterpart: d, micros: a, time: time, fate: .inList))
+    var beside = DeferredFans.PayoutsRead()
+    for i in out.indices where out[i].time >= began && !members.contains(where: { $0.index == i }) {
+      note(out[i], of: h, band: band, into: &beside)
+    }
+    beside.readUpTo = time
+    let last = payments.reduce(time) { max($0, $1.time) }
+    let days = String(format: "%.1f", Double(last - began) / 86_400)
+    let what =
+      "\(names[h]) paid \(receivers.count) receivers (\(Self.list(receivers.reversed(), names))) \(Self.format(band.lowerBound))–\(Self.format(band.upperBound)) within \(days) days"
+    deferredFanOuts.keep(
+      .init(
+        hub: h, low: band.lowerBound, high: band.upperBound, due: last.saturatingAdding(fanWindow),
+        floor: max(q, shared), log10Binomial: log10Binomial, senderChances: [], payments: payments,
+        counterparts: receivers.count, description: what, read: beside))
+  }
+
+  /// Judges the fan-outs due at `time` that waited for their payer's habit
+  /// (``DeferredFans``), and revokes the payments of those unlikely under it.
+  ///
+  /// Each due one reads the payments its payer made since it last read,
+  /// a fan window ago (its payments out, ``payouts``, keep that much), all
+  /// but the fan-out's own, those withheld and a standing order's (a sum
+  /// paid more than once to one payee alone, which says nothing of how the
+  /// payer pays anyone else, as in ``AmountHabit``): *c* of the *m* read lie in
+  /// the band, and *ν* is the share of sums new to the payer among them
+  /// (as its slots tell, ``PayerHabits/paid(_:near:before:)``), shrunk
+  /// towards the stream's rate as a payer's rate is
+  /// (``AmountHabit/newAmountRate(newAmounts:later:populationRate:)``). Once
+  /// at least ``Thresholds/minFanSenders`` payments are read and a warm-up
+  /// (a month: a monthly wage or rent recurs within it) has passed since the
+  /// fan-out's last payment, each of its payments after the first lies in
+  /// the band by chance with
+  ///
+  /// ```text
+  /// P = max(ν · max(q, o) + (1 − ν) · c / m,  s′)
+  /// ```
+  ///
+  /// as for a fan-out held when it happens (``fanOut(seq:source:target:micros:time:names:into:)``),
+  /// *o* from the payments read (``ownShare(_:of:band:)``), *q* and *s*′
+  /// the larger of when it was found and now; it is revoked when
+  ///
+  /// ```text
+  /// E = L · N · C(n, k) · P^(k−1)
+  /// ```
+  ///
+  /// is below ``Thresholds/fanAlpha``, *L* the times it was judged so far,
+  /// this one among them (a Bonferroni bound over the looks at a growing
+  /// history). Until then it reads again a fan window later, for at most
+  /// ``fanOutWindowsRead`` windows after its last payment, and is dropped
+  /// unjudged after that.
+  ///
+  /// A payer that took up another sum since and paid it to as many
+  /// receivers as the fan-out's within a window read (``DeferredFans/PayoutsRead/takenUpReceivers``)
+  /// is not judged: of two sums each spread over several people, which one
+  /// is its habit and which the anomaly the stream cannot tell (an honest
+  /// account paying its one sum round, then made a mule fanning out
+  /// another; a mule fanning out, then paying its own sum round).
+  ///
+  /// Known limits: what the payer paid in the fan window after its last
+  /// payment is read only where events keep coming (a window is read when
+  /// the stream's clock passes its end; payments older than a window by
+  /// then are gone from its payouts); a fan-out in the stream's last
+  /// months is never judged; its payments stay in the background and its
+  /// payer's habits as they were decided.
+  ///
+  /// - Complexity: O(*r* · *f*) per fan-out due, for the *r* ≤
+  ///   ``Thresholds/fanMaxRead`` payments out of its payer read and the *f*
+  ///   payments of the fan-out, plus O(*t*²) for the *t* of a sum taken
+  ///   up since among them, and O(log *w*) for each of the *w* fans waiting.
+  mutating func judgeDeferredFanOuts(at time: Int64, into outcome: inout CheckOutcome) {
+    let payers = deferredFanOuts.popDue(at: time)
+    guard !payers.isEmpty else { return }
+    let structureBefore = structure.count
+    defer { structure.removeSubrange(structureBefore...) }
+    for h in payers {
+      guard var fan = deferredFanOuts.take(h) else { continue }
+      let band = fan.low...fan.high
+      let last = fan.payments.reduce(Int64.min) { max($0, $1.time) }
+      payouts.trim(Int(h), now: time)
+      readPayouts(of: h, since: last, into: &fan, at: time)
+      let receivers = fan.counterparts
+      let read = fan.read
+      // Read again a fan window later, while it may wait.
+      func readAgain() {
+        guard time.saturatingSubtracting(last) < Int64(Self.fanOutWindowsRead) * fanWindow else { return }
+        fan.due = time.saturatingAdding(fanWindow)
+        deferredFanOuts.keep(fan)
+      }
+      guard read.payments >= thresholds.minFanSenders, time.saturatingSubtracting(last) >= fanWarmUp else {
+        readAgain()
+        continue
+      }
+      guard read.takenUpReceivers < receivers else { continue }
+      fan.read.looks += 1
+      let nu = AmountHabit.newAmountRate(
+        newAmounts: read.newSums, later: read.payments, populationRate: habits.populationRate)
+      let own = ownShare(read.nearBand, of: read.payments - read.inBand, band: band)
+      let q = max(fan.floor, share(of: band, excluding: 0))
+      let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
+      let chance = max(nu * max(q, own) + (1 - nu) * Double(read.inBand) / Double(read.payments), shared)
+      // Each look at a growing history is another chance for a coincidence.
+      let log10E =
+        log10(Double(max(background.total, 1))) + fan.log10Binomial + log10(Double(fan.read.looks))
+        + Double(receivers - 1) * log10(max(chance, .leastNormalMagnitude))
+      guard log10E <= log10(thresholds.fanAlpha) else {
+        readAgain()
+        continue
+      }
+      let reason =
+        "fan-out: \(fan.description), a sum it did not pay before nor in its \(read.payments) payments of the \((time - last) / 86_400) days after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+      for p in fan.payments where p.fate != .withheld {
+        let listed =
+          p.counterpart >= 0
+          && (recent.index(of: p.seq, into: p.counterpart) != nil
+            || fanLists.index(of: p.seq, into: p.counterpart) != nil || payouts.index(of: p.seq, into: h) != nil)
+        if listed {
+          revokeSeq(p.seq, from: h, to: p.counterpart, reason: reason, outcome: &outcome)
+        } else {
+          revokeUnlisted(p.seq, micros: p.micros, time: p.time, reason: reason, outcome: &outcome)
+        }
+      }
+    }
+  }
+
+  /// Adds to `fan.read` the payments out of `h` after `fan.read.readUpTo`
+  /// up to `time` that are not withheld nor the fan-out's own, and the
+  /// most distinct receivers of one band of sums among those of them first
+  /// paid after `last`, the fan-out's last payment.
+  func readPayouts(of h: Int32, since last: Int64, into fan: inout DeferredFans.Fan, at time: Int64) {
+    let band = fan.low...fan.high
+    var takenUp: [(micros: Int64, receiver: Int32)] = []
+    for p in payouts.live(into: h) where p.time > fan.read.readUpTo && p.time <= time {
+      guard !fan.payments.contains(where: { $0.seq == p.seq }), note(p, of: h, band: band, into: &fan.read) else {
+        continue
+      }
+      if !habits.paid(h, near: p.micros, before: last.saturatingAdding(1)) { takenUp.append((p.micros, p.source)) }
+    }
+    fan.read.readUpTo = max(fan.read.readUpTo, time)
+    takenUp.sort { $0.micros < $1.micros }
+    for i in takenUp.indices {
+      var receivers: [Int32] = []
+      for t in takenUp[i...] where Double(t.micros) <= Double(takenUp[i].micros) * fanBandRatio {
+        if !receivers.contains(t.receiver) { receivers.append(t.receiver) }
+      }
+      fan.read.takenUpReceivers = max(fan.read.takenUpReceivers, receivers.count)
+    }
+  }
+
+  /// Counts payment `p` out of `h` in `read`, unless it is withheld or of
+  /// no amount: whether it was counted.
+  @discardableResult
+  func note(
+    _ p: RecentPayments.Payment, of h: Int32, band: ClosedRange<Int64>, into read: inout DeferredFans.PayoutsRead
+  ) -> Bool {
+    // A sum only its payee was paid, and more than once, is a standing order:
+    // it says nothing of how the payer pays anyone else (``AmountHabit``).
+    guard !p.withheld, p.micros > 0, habits.repeats(of: h, to: p.source, near: p.micros) < 2 else { return false }
+    read.payments += 1
+    if band.contains(p.micros) {
+      read.inBand += 1
+    } else if Self.isNear(p.micros, band) {
+      read.nearBand += 1
+    }
+    if !habits.paid(h, near: p.micros, before: p.time) { read.newSums += 1 }
+    return true
+  }
+}

@@ -1,0 +1,153 @@
+import SignalGraph
+import Testing
+
+@testable import InlinePrefilter
+
+/// The fan-outs that wait for their payer's habit (``IncrementalFlowCheck/judgeDeferredFanOuts(at:into:)``):
+/// a payer with no habit to read when it fans a new sum out is admitted,
+/// and revoked once the months after show it paying a sum of its own;
+/// not when the band turns out to be its own sum, nor when it takes up a
+/// second sum and spreads it as widely, nor for a fan too small to be
+/// held against any habit; the wait survives a checkpoint.
+@Suite("Prefilter deferred fan-out")
+struct PrefilterDeferredFanOutTests: SumKeeperSuite {
+  let mules = ["mule0", "mule1", "mule2", "mule3", "mule4", "mule5"]
+
+  /// `payer` paying `receivers` `cents` each, one every `every` days from day `start` on.
+  func payments(
+    from payer: String = "newcomer", to receivers: [String], cents: Int64 = 77_777, start: Int64, every: Int64 = 2
+  ) -> [SignalEvent] {
+    receivers.enumerated().map { pay(payer, $1, cents, start * day + Int64($0) * every * day + 3_600) }
+  }
+
+  /// The newcomer's own sum, 314.00, paid to `count` background accounts every ten days from day `start` on.
+  func ownSum(count: Int = 5, start: Int64) -> [SignalEvent] {
+    payments(to: (0..<count).map { "acct\($0 * 7)" }, cents: 31_400, start: start, every: 10)
+  }
+
+  /// Decides the sum-keepers' background over 130 days with `extra`
+  /// interleaved; returns the decision of each payment of `watched` and the
+  /// revocations each decision made, with its time.
+  func decide(_ extra: [SignalEvent], watching watched: [SignalEvent]) -> (
+    decisions: [Decision], revocations: [(time: Int64, revocation: Decision)], filter: Prefilter
+  ) {
+    var f = Prefilter()
+    var decisions: [Decision] = []
+    var revocations: [(Int64, Decision)] = []
+    for event in SumKeeperStream.events(with: extra, days: 130) {
+      let decision = f.decide(event)
+      if watched.contains(event) { decisions.append(decision) }
+      for r in decision.revocations { revocations.append((SumKeeperStream.time(event) - SumKeeperStream.t0, r)) }
+    }
+    return (decisions, revocations, f)
+  }
+
+  @Test func aFanOutBeforeItsPayersHabitShowsIsRevokedOnceTheMonthAfterShowsIt() throws {
+    // First seen paying six people 777.77 (days 41 to 51), then its own 314.00 every ten days.
+    let fan = payments(to: mules, start: 41)
+    let run = decide(fan + ownSum(start: 55), watching: fan)
+    #expect(run.decisions.allSatisfy { $0.verdict == .admit })
+    let revoked = run.revocations.filter { r in run.decisions.contains { $0.seq == r.revocation.seq } }
+    #expect(Set(revoked.map(\.revocation.seq)) == Set(run.decisions.map(\.seq)))
+    // Judged once a month after the last payment has shown its payer's habit, and only then.
+    let when = try #require(revoked.first?.time)
+    #expect(when >= 51 * day + 31 * day && when < 51 * day + 2 * 25 * day + day, "\(when / day)")
+    let reason = revoked.first?.revocation.reasons.first ?? ""
+    #expect(reason.hasPrefix("fan-out: newcomer paid 6 receivers ("), "\(reason)")
+    #expect(reason.contains("777.77–777.77 within 10.0 days, a sum it did not pay before nor in its"), "\(reason)")
+    // The background's sum-keepers, each spreading its own sum over many from the stream's start, never.
+    #expect(run.revocations.count == fan.count)
+    #expect(run.filter.invariantViolation() == nil)
+  }
+
+  @Test func aFanOutOfTheSumItsPayerKeepsPayingIsNotRevoked() {
+    // The band is the newcomer's own sum: it pays 777.77 to others every ten days after.
+    let fan = payments(to: mules, start: 41)
+    let after = payments(to: (0..<5).map { "acct\($0 * 7)" }, start: 55, every: 10)
+    let run = decide(fan + after, watching: fan)
+    #expect(run.decisions.allSatisfy { $0.verdict == .admit })
+    #expect(run.revocations.isEmpty)
+  }
+
+  @Test func aPayerThatSpreadsASecondSumAsWidelyIsNotJudged() {
+    // Six people paid 777.77, then six others 555.55 and nothing else:
+    // which of the two is its habit, the stream cannot tell.
+    let fan = payments(to: mules, start: 41)
+    let second = payments(to: (0..<6).map { "acct\($0 * 7)" }, cents: 55_555, start: 60, every: 3)
+    let run = decide(fan + second, watching: fan)
+    #expect(!run.revocations.contains { r in run.decisions.contains { $0.seq == r.revocation.seq } })
+    // Spread less widely, the second sum is the payer's business beside the fan-out, which is revoked.
+    let fewer = payments(to: (0..<4).map { "acct\($0 * 7)" }, cents: 55_555, start: 60, every: 3)
+    let other = decide(fan + fewer, watching: fan)
+    #expect(other.revocations.contains { r in other.decisions.contains { $0.seq == r.revocation.seq } })
+  }
+
+  @Test func aStandingOrderAfterItIsNoHabit() {
+    // After its fan-out the newcomer pays one landlord the same sum every
+    // other day: that says nothing of how it pays anyone else.
+    let fan = payments(to: mules, start: 41)
+    let rent = (0..<30).map { pay("newcomer", "landlord", 31_400, (55 + 2 * Int64($0)) * day) }
+    let run = decide(fan + rent, watching: fan)
+    #expect(run.revocations.isEmpty)
+  }
+
+  @Test func aFanOutIsJudgedAgainAsItsPayersHistoryGrows() throws {
+    // Its own sum paid once before; three payments a month after: too
+    // soon; then the band once more among five (a fair chance it is the
+    // payer's), then its own sum to twenty: at the second look the band
+    // is rare in its habit.
+    let fan = [pay("newcomer", "acct9", 31_400, 40 * day)] + payments(to: mules, start: 41)
+    let first = payments(to: ["acct1", "acct2", "acct3"], cents: 31_400, start: 55, every: 5)
+    let again = [pay("newcomer", "acct4", 77_777, 78 * day)] + payments(to: ["acct5"], cents: 31_400, start: 80)
+    let own = payments(to: (10..<30).map { "acct\($0)" }, cents: 31_400, start: 102, every: 1)
+    let run = decide(fan + first + again + own, watching: Array(fan.dropFirst()))
+    let revoked = run.revocations.filter { r in run.decisions.contains { $0.seq == r.revocation.seq } }
+    #expect(Set(revoked.map(\.revocation.seq)) == Set(run.decisions.map(\.seq)))
+    let when = try #require(revoked.first?.time)
+    #expect(when >= 126 * day, "\(when / day)")
+  }
+
+  @Test func aFanOutOfTheStreamsFirstMonthWaitsForItsPayersHabit() {
+    // No payer's habit is known in the stream's first month: admitted then, revoked after.
+    let fan = payments(to: mules, start: 12)
+    let run = decide(fan + ownSum(start: 30), watching: fan)
+    #expect(run.decisions.allSatisfy { $0.verdict == .admit })
+    #expect(Set(run.revocations.map(\.revocation.seq)) == Set(run.decisions.map(\.seq)))
+  }
+
+  /// The payments of the newcomer's fan-out waiting in `f`, if one is.
+  func newcomersWaiting(_ f: Prefilter) -> Int? {
+    f.check(IncrementalFlowCheck.self)?.deferredFanOuts.waiting.values
+      .first { $0.description.hasPrefix("newcomer paid") }?.payments.count
+  }
+
+  @Test func aFanTooSmallToBeHeldAgainstAnyHabitDoesNotWait() {
+    // At a bar of 10⁻¹² chance fans, three receivers of a sum no one pays
+    // (*P* at least *s*′ of this stream) fall short of it; six do not.
+    var configuration = PrefilterConfiguration()
+    configuration.flows.fanAlpha = 1e-12
+    var f = Prefilter(configuration: configuration)
+    for event in SumKeeperStream.events() { _ = f.decide(event) }
+    for event in payments(to: Array(mules.prefix(3)), start: 41) { #expect(f.decide(event).verdict == .admit) }
+    #expect(newcomersWaiting(f) == nil)
+    for event in payments(to: Array(mules.suffix(3)), start: 47) { #expect(f.decide(event).verdict == .admit) }
+    #expect(newcomersWaiting(f) == 6)
+  }
+
+  @Test func aFanOfAnotherBandDoesNotReplaceTheOneWaiting() {
+    // Its own sum paid to three, a fan of its own: the six-receiver fan-out waits on.
+    var f = decided(SumKeeperStream.events())
+    for event in payments(to: mules, start: 41) + ownSum(count: 3, start: 55) { _ = f.decide(event) }
+    #expect(newcomersWaiting(f) == 6)
+  }
+
+  @Test func aFanOutWaitingSurvivesACheckpoint() throws {
+    let fan = payments(to: mules, start: 41)
+    let events = SumKeeperStream.events(with: fan + ownSum(start: 55), days: 130)
+    let split = try #require(events.firstIndex(of: fan.last!)) + 1
+    var f = decided(Array(events[..<split]))
+    #expect(newcomersWaiting(f) == 6)
+    let rest = try decidedAcrossACheckpoint(&f, Array(events[split...]))
+    #expect(rest.flatMap(\.revocations).count == fan.count)
+  }
+}
