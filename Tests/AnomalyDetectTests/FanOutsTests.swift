@@ -181,6 +181,17 @@ import Testing
     #expect(fanOuts(set).isEmpty)
   }
 
+  @Test func aPayerHandsSumsOnByHabitOnlyWhenTheSetsRateMakesItsCountUnlikely() {
+    // At a set's rate of 0.35 %, one hand-on among 22 pairs happens 7 % of
+    // the time (a coincidence, fixtures/fan-out-newcomers' newcomer); two,
+    // 0.3 % (a treasurer's habit). At 0.1 %, one among five is 0.5 %.
+    #expect(!FanOuts.handsOnByHabit(0, of: 22, setRate: 0.0035))
+    #expect(!FanOuts.handsOnByHabit(1, of: 22, setRate: 0.0035))
+    #expect(FanOuts.handsOnByHabit(2, of: 22, setRate: 0.0035))
+    #expect(FanOuts.handsOnByHabit(1, of: 5, setRate: 0.001))
+    #expect(!FanOuts.handsOnByHabit(3, of: 10, setRate: 0.2))
+  }
+
   /// Each of the habit background's payers `bosses` pays eight new
   /// accounts one sum new to it, a sum of its own: a scheme's fan-outs,
   /// each handing its new sum on once.

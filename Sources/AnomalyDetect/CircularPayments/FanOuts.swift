@@ -34,8 +34,10 @@ import SignalGraph
 /// one new sum round, whether or not they keep to their sums otherwise;
 /// read again without the accounts of the structures found,
 /// ``seeds(habits:explained:)``);
-/// *h* is the payer's own such rate on those days, shrunk towards *s* (a
-/// treasurer refunding members does it by habit); *s*′ and *h*′ are widened
+/// *h* is the payer's own such rate on those days, shrunk towards *s*, where
+/// it hands sums on more often than *s* makes likely (``handsOnByHabit(_:of:setRate:)``:
+/// a treasurer refunding members does it by habit; one coincidence is
+/// none), else *s*; *s*′ and *h*′ are widened
 /// to the group's spread. A payer with fewer than ``GatheringHubs/minParts``
 /// transfers on those days has no habit to read: *P* is then at least the
 /// band's background share plus the set's rate of one payer's consecutive
@@ -204,7 +206,10 @@ struct FanOuts {
       let rate = AmountHabit.newAmountRate(
         newAmounts: own.newAmounts, later: own.later, populationRate: habits.setRate)
       // A payer that hands its new sums round by habit does so again.
-      let handing = AmountHabit.shrunk(own.handedOn, of: max(own.transfers - 1, 0), towards: shared)
+      let pairs = max(own.transfers - 1, 0)
+      let handing =
+        Self.handsOnByHabit(own.handedOn, of: pairs, setRate: shared)
+        ? AmountHabit.shrunk(own.handedOn, of: pairs, towards: shared) : shared
       chance = max(
         AmountHabit.chance(rate: rate, inRange: own.inBand, others: own.transfers, background: group.background),
         sharedWidened, AmountHabit.widened(handing, toSpread: spread))
@@ -213,6 +218,28 @@ struct FanOuts {
     }
     return StructuredFlowDetector.log10Choose(Double(n), Double(k))
       + Double(k - 1) * log10(max(chance, .leastNormalMagnitude))
+  }
+
+  /// The chance below which a payer's hand-ons are its habit rather than
+  /// the set's rate at work (``handsOnByHabit(_:of:setRate:)``).
+  static let handOnSignificance = 0.05
+
+  /// Whether a payer that handed a new sum on `handedOn` times among its
+  /// `pairs` consecutive transfers does so by habit: that many or more
+  /// would happen with less than ``handOnSignificance`` chance at the set's
+  /// rate `setRate` (a binomial tail). One coincidence among twenty
+  /// transfers is no habit where the set's rate is a few in a thousand;
+  /// a treasurer refunding members one sum each time is.
+  static func handsOnByHabit(_ handedOn: Int, of pairs: Int, setRate: Double) -> Bool {
+    guard handedOn > 0, pairs >= handedOn, setRate > 0 else { return handedOn > 0 && setRate <= 0 }
+    guard setRate < 1 else { return false }
+    var fewer = 0.0  // P(fewer than `handedOn` hand-ons at the set's rate)
+    for i in 0..<handedOn {
+      fewer += exp(
+        lgamma(Double(pairs + 1)) - lgamma(Double(i + 1)) - lgamma(Double(pairs - i + 1)) + Double(i) * log(setRate)
+          + Double(pairs - i) * log1p(-setRate))
+    }
+    return 1 - fewer < handOnSignificance
   }
 
   /// One payer's transfers `run` (in time order) on days outside `days`:
