@@ -156,7 +156,7 @@ extension IncrementalFlowCheck {
         continue
       }
       let reason =
-        "fan-out: \(fan.description), a sum it did not pay before nor in its \(read.payments) payments of the \((time - last) / 86_400) days after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+        "fan-out: \(fan.description), a sum it did not pay before and paid in \(read.inBand) of its \(read.payments) other payments of the \((time - last) / 86_400) days after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
       for p in fan.payments where p.fate != .withheld {
         let listed =
           p.counterpart >= 0
@@ -195,8 +195,8 @@ extension IncrementalFlowCheck {
     }
   }
 
-  /// Counts payment `p` out of `h` in `read`, unless it is withheld or of
-  /// no amount: whether it was counted.
+  /// Counts payment `p` out of `h` in `read`, unless it is withheld, of no
+  /// amount, or a standing order's: whether it was counted.
   @discardableResult
   func note(
     _ p: RecentPayments.Payment, of h: Int32, band: ClosedRange<Int64>, into read: inout DeferredFans.PayoutsRead
