@@ -103,7 +103,11 @@ extension IncrementalFlowCheck {
         read: read, began: first, names: names)
       return
     }
-    _ = deferredFanOuts.take(h)  // held now: nothing left to wait for
+    // Held now: a fan of this band waiting has nothing left to wait for; one
+    // of another band (the payer's own sum to friends) waits on.
+    if let waiting = deferredFanOuts.waiting[h], waiting.low <= high, waiting.high >= low {
+      _ = deferredFanOuts.take(h)
+    }
 
     let reason =
       "fan-out: \(names[h]) paid \(receivers.count) receivers (\(Self.list(receivers.reversed(), names))) \(Self.format(low))–\(Self.format(high)) within \(String(format: "%.1f", Double(time - first) / 86_400)) days, a sum it did not pay before (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"

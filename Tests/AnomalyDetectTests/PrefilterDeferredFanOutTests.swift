@@ -144,6 +144,23 @@ struct PrefilterDeferredFanOutTests: SumKeeperSuite {
     #expect(newcomersWaiting(f) == 6)
   }
 
+  @Test func aFanOfAnotherBandHeldLiveLeavesTheOneWaiting() throws {
+    // The newcomer's six-receiver fan-out waits; its own sum then shows
+    // its habit, against which a second new sum paid to four is held at
+    // once. The first still waits for its judgement, and is revoked.
+    let fan = payments(to: mules, start: 41)
+    let own = payments(to: ["acct0", "acct7", "acct14"], cents: 31_400, start: 55, every: 5)
+    let second = payments(to: ["other0", "other1", "other2", "other3"], cents: 99_999, start: 73)
+    var f = decided(Array(SumKeeperStream.events(with: fan + own + second, days: 130).prefix { $0 != second.last! }))
+    #expect(newcomersWaiting(f) == 6)
+    #expect(f.decide(second.last!).verdict == .hold)
+    #expect(newcomersWaiting(f) == 6)
+    let run = decide(fan + own + second, watching: fan)
+    #expect(run.decisions.allSatisfy { $0.verdict == .admit })
+    let revoked = Set(run.revocations.map(\.revocation.seq))
+    #expect(Set(run.decisions.map(\.seq)).isSubset(of: revoked))
+  }
+
   @Test func aFanOutWaitingSurvivesACheckpoint() throws {
     let fan = payments(to: mules, start: 41)
     let events = SumKeeperStream.events(with: fan + ownSum(start: 55), days: 130)
