@@ -70,7 +70,7 @@ extension IncrementalFlowCheck {
         if listed {
           revokeSeq(p.seq, from: p.counterpart, to: payee, reason: reason, outcome: &outcome)
         } else {
-          revokeUnlisted(p.seq, micros: p.micros, time: p.time, reason: reason, outcome: &outcome)
+          revokeUnlisted(p.seq, from: p.counterpart, micros: p.micros, time: p.time, reason: reason, outcome: &outcome)
         }
       }
     }

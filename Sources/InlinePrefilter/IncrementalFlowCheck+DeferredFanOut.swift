@@ -18,9 +18,11 @@ extension IncrementalFlowCheck {
   /// Kept only when the habit to come could make it unlikely enough: with
   /// *P* at its least, *s*′, fewer than ``Thresholds/fanAlpha`` such
   /// coincidences expected (a fan of three or four receivers rarely is).
-  /// The payer's payments since `began` that are not the fan-out's, nor in
-  /// its band, nor withheld, are the first of its habit read: its own
-  /// business beside the fan-out.
+  /// The payer's other payments so far, not withheld nor a standing
+  /// order's, are the first of its habit read: its own business before and
+  /// beside the fan-out (too few for the live check to judge by, they may
+  /// be enough with those that come after); those gone from its payouts as
+  /// far as its slots tell (``PayerHabits/unlistedHistory(of:listed:before:)``).
   mutating func deferFanOut(
     seq: Int, of h: Int32, to d: Int32, micros a: Int64, time: Int64, members: ArraySlice<FanCandidate>,
     band: ClosedRange<Int64>, receivers: [Int32], read: Int, began: Int64, names: WindowedInterner
@@ -48,9 +50,17 @@ extension IncrementalFlowCheck {
     }
     payments.append(.init(seq: seq, counterpart: d, micros: a, time: time, fate: .inList))
     var beside = DeferredFans.PayoutsRead()
-    for i in out.indices where out[i].time >= began && !members.contains(where: { $0.index == i }) {
+    for i in out.indices where !members.contains(where: { $0.index == i }) {
       note(out[i], of: h, band: band, into: &beside)
     }
+    // Older payments, gone from its payouts, as its slots tell: none of the
+    // band (``fanOut(seq:source:target:micros:time:names:into:)`` reads no
+    // payer that paid it before the window).
+    let older = habits.unlistedHistory(
+      of: h, listed: out.count, listedWithheld: out.reduce(0) { $0 + ($1.withheld ? 1 : 0) },
+      before: out.first?.time ?? began)
+    beside.payments += older.payments
+    beside.newSums += older.sums
     beside.readUpTo = time
     let last = payments.reduce(time) { max($0, $1.time) }
     let days = String(format: "%.1f", Double(last - began) / 86_400)
@@ -66,7 +76,8 @@ extension IncrementalFlowCheck {
   /// Judges the fan-outs due at `time` that waited for their payer's habit
   /// (``DeferredFans``), and revokes the payments of those unlikely under it.
   ///
-  /// Each due one reads the payments its payer made since it last read,
+  /// Each due one, its payer's history before it read when it was found,
+  /// reads the payments its payer made since it last read,
   /// a fan window ago (its payments out, ``payouts``, keep that much), all
   /// but the fan-out's own, those withheld and a standing order's (a sum
   /// paid more than once to one payee alone, which says nothing of how the
@@ -156,7 +167,7 @@ extension IncrementalFlowCheck {
         continue
       }
       let reason =
-        "fan-out: \(fan.description), a sum it did not pay before and paid in \(read.inBand) of its \(read.payments) other payments of the \((time - last) / 86_400) days after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+        "fan-out: \(fan.description), a sum it did not pay before and paid in \(read.inBand) of its \(read.payments) other payments, before it and of the \((time - last) / 86_400) days after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
       for p in fan.payments where p.fate != .withheld {
         let listed =
           p.counterpart >= 0
@@ -165,7 +176,7 @@ extension IncrementalFlowCheck {
         if listed {
           revokeSeq(p.seq, from: h, to: p.counterpart, reason: reason, outcome: &outcome)
         } else {
-          revokeUnlisted(p.seq, micros: p.micros, time: p.time, reason: reason, outcome: &outcome)
+          revokeUnlisted(p.seq, from: h, micros: p.micros, time: p.time, reason: reason, outcome: &outcome)
         }
       }
     }

@@ -212,12 +212,14 @@ extension IncrementalFlowCheck {
 
   /// Whether `h`'s habit before a fan-out that began at `began` can be
   /// read: it paid at least ``Thresholds/minFanSenders`` times before (its
-  /// payments withheld as parts of structures not counted: a stack's layer
-  /// is no habit), and was first seen at least ``Thresholds/fanWarmUpSeconds``
-  /// before (a payer seen for less shows no monthly habit yet).
+  /// payments withheld as parts of structures not counted, those gone from
+  /// its payouts list too, ``PayerHabits/withheld``: a stack's layer is no
+  /// habit, and a mule's own sum is not new against its laundering), and
+  /// was first seen at least ``Thresholds/fanWarmUpSeconds`` before (a
+  /// payer seen for less shows no monthly habit yet).
   func readsHabit(of h: Int32, before began: Int64) -> Bool {
-    let notHistory = payouts.live(into: h).reduce(0) { $0 + ($1.time >= began || $1.withheld ? 1 : 0) }
-    let earlier = Int(habits.payments[Int(h)])
+    let notHistory = payouts.live(into: h).reduce(0) { $0 + ($1.time >= began && !$1.withheld ? 1 : 0) }
+    let earlier = Int(habits.payments[Int(h)]) - Int(habits.withheld[Int(h)])
     let watched = began.saturatingSubtracting(habits.firstPaid[Int(h)]) >= fanWarmUp
     return earlier - notHistory >= thresholds.minFanSenders && watched
   }

@@ -380,6 +380,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
         RecentPayments.Payment(source: target, time: time, micros: micros, seq: seq, withheld: held, counted: counted),
         to: source, now: time)
       habits.record(from: source, to: target, micros: micros, at: time)
+      if held { habits.noteWithheld(source) }
       noteReceipt(seq: seq, source: source, target: target, micros: micros, time: time, held: held, counted: counted)
     }
     return outcome
@@ -640,6 +641,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     for (account, index) in payments {
       let payment = recent.lists[Int(account)][index]
       if let seq = recent.withhold(into: account, at: index, counted: counting) {
+        habits.noteWithheld(payment.source)
         deferredFanIns.noteWithheld(seq, at: account)
         deferredFanOuts.noteWithheld(seq, at: payment.source)
         // The fan list keeps it too while it is within the fan window, and its payer's payments out.
@@ -711,6 +713,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
     guard let payment = kept, newly || recounted else { return }
     if newly {
       outcome.revoked.append((seq, reason))
+      habits.noteWithheld(payer)
       deferredFanIns.noteWithheld(seq, at: payee)
       deferredFanOuts.noteWithheld(seq, at: payer)
     }
@@ -718,11 +721,15 @@ public struct IncrementalFlowCheck: PaymentCheck {
     structure.append(.init(payer: payer, payee: payee, micros: payment.micros, time: payment.time))
   }
 
-  /// Withholds payment `seq` of `micros`, dated `time`, that has left
-  /// every list (a fan-in of the stream's first month judged late), for
-  /// `reason`, counting it in the withheld amounts while they keep its date.
-  mutating func revokeUnlisted(_ seq: Int, micros: Int64, time: Int64, reason: String, outcome: inout CheckOutcome) {
+  /// Withholds payment `seq` of `micros` from `payer` (−1 when released
+  /// since), dated `time`, that has left every list (a fan-in of the
+  /// stream's first month judged late), for `reason`, counting it in the
+  /// withheld amounts while they keep its date.
+  mutating func revokeUnlisted(
+    _ seq: Int, from payer: Int32, micros: Int64, time: Int64, reason: String, outcome: inout CheckOutcome
+  ) {
     outcome.revoked.append((seq, reason))
+    habits.noteWithheld(payer)
     withheld.add(micros, datedEarlier: time)
   }
 

@@ -24,7 +24,7 @@
 ///
 /// - Complexity: ``record(from:to:micros:at:)`` and
 ///   ``share(of:to:from:to:background:passedOn:since:)`` O(``slotsPerAccount``);
-///   memory ``slotsPerAccount`` slots, three counts, a sum and a time per account id.
+///   memory ``slotsPerAccount`` slots, four counts, a sum and a time per account id.
 struct PayerHabits: Sendable {
   /// One sum an account pays.
   ///
@@ -60,6 +60,9 @@ struct PayerHabits: Sendable {
   /// Per account, when it first paid (`Int64.max` before): how long the
   /// stream has watched its habit.
   private(set) var firstPaid: [Int64] = []
+  /// Per account, its payments the flow check withheld (held or revoked):
+  /// the scheme's, not its habit.
+  private(set) var withheld: [Int32] = []
   /// Over the stream: the payments counted that followed a new sum of their
   /// payer's (``lastNew``), and those among them that repeated it
   /// (``newSumRepeatRate``).
@@ -78,6 +81,16 @@ struct PayerHabits: Sendable {
     newAmounts.append(contentsOf: repeatElement(0, count: more))
     lastNew.append(contentsOf: repeatElement(0, count: more))
     firstPaid.append(contentsOf: repeatElement(.max, count: more))
+    withheld.append(contentsOf: repeatElement(0, count: more))
+  }
+
+  /// Notes that one of `payer`'s payments, recorded or about to be, was
+  /// withheld (never more than it paid: a payment withheld after its
+  /// payer's id was released and reused is not its).
+  mutating func noteWithheld(_ payer: Int32) {
+    let a = Int(payer)
+    guard a >= 0, a < payments.count, withheld[a] < payments[a] else { return }
+    withheld[a] += 1
   }
 
   /// Notes a payment of `micros` from `payer` to `payee` (both ids below the
@@ -232,6 +245,32 @@ struct PayerHabits: Sendable {
     return (Int(payments[a]), inRange)
   }
 
+  /// The payments `payer` made before its `listed` latest (those a
+  /// payouts list still keeps, `listedWithheld` of them withheld), and the
+  /// sums first paid among them, as far as its slots tell: each slot first
+  /// paid before `time` (the oldest listed payment's) is one, and each
+  /// payment of a sum no slot keeps any more counts as new. Those withheld
+  /// (a scheme's, not its habit) and a standing order's (a sum paid more
+  /// than once to one payee alone, which says nothing of how the payer pays
+  /// anyone else, ``AmountHabit``) are left out.
+  func unlistedHistory(of payer: Int32, listed: Int, listedWithheld: Int, before time: Int64) -> (
+    payments: Int, sums: Int
+  ) {
+    let a = Int(payer)
+    guard a < payments.count else { return (0, 0) }
+    var (standing, kept, sums) = (0, 0, 0)
+    for slot in slots[a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount] where slot.count > 0 {
+      kept += Int(slot.count)
+      if slot.payee >= 0 && slot.count > 1 {
+        standing += Int(slot.count)
+      } else if slot.since < time {
+        sums += 1
+      }
+    }
+    let older = max(0, Int(payments[a]) - listed - standing - max(0, Int(withheld[a]) - listedWithheld))
+    return (older, min(older, sums + max(0, Int(payments[a]) - kept)))
+  }
+
   private func slotIndex(of a: Int, near micros: Int64) -> Int? {
     (a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount).first {
       slots[$0].count > 0 && AmountHabit.same(slots[$0].micros, micros)
@@ -244,7 +283,7 @@ struct PayerHabits: Sendable {
     for a in released.indices where released[a] && a < payments.count {
       laterTotal -= Int(later[a])
       newTotal -= Int(newAmounts[a])
-      (payments[a], later[a], newAmounts[a], lastNew[a], firstPaid[a]) = (0, 0, 0, 0, .max)
+      (payments[a], later[a], newAmounts[a], lastNew[a], firstPaid[a], withheld[a]) = (0, 0, 0, 0, .max, 0)
       for s in a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount { slots[s] = .empty }
     }
     for s in slots.indices where slots[s].payee >= 0 {
@@ -254,12 +293,12 @@ struct PayerHabits: Sendable {
   }
 
   /// Whether an account's counts are possible: its rate's counts within its
-  /// payments and ``AmountHabit/maxRead``, its slots within its payments, a
-  /// first payment's time exactly when it paid.
+  /// payments and ``AmountHabit/maxRead``, its slots and those withheld
+  /// within its payments, a first payment's time exactly when it paid.
   private func isPossible(_ a: Int) -> Bool {
     let own = slots[a * Self.slotsPerAccount..<(a + 1) * Self.slotsPerAccount]
     return payments[a] >= 0 && later[a] >= 0 && newAmounts[a] >= 0 && newAmounts[a] <= later[a]
-      && (payments[a] == 0) == (firstPaid[a] == .max)
+      && (payments[a] == 0) == (firstPaid[a] == .max) && withheld[a] >= 0 && withheld[a] <= payments[a]
       && Int(later[a]) <= min(max(Int(payments[a]) - 1, 0), AmountHabit.maxRead)
       && own.allSatisfy { $0.count >= 0 && $0.micros >= 0 && $0.payee >= -1 && Int($0.payee) < payments.count }
       && own.reduce(0, { $0 + Int($1.count) }) <= Int(payments[a])
@@ -270,7 +309,7 @@ struct PayerHabits: Sendable {
   func invariantViolation(names: PrefilterNames) -> String? {
     guard slots.count == payments.count * Self.slotsPerAccount, later.count == payments.count,
       newAmounts.count == payments.count, lastNew.count == payments.count, firstPaid.count == payments.count,
-      payments.count <= names.accounts.idCapacity
+      withheld.count == payments.count, payments.count <= names.accounts.idCapacity
     else { return "habit slots out of step with the accounts" }
     guard repeatsOfNew >= 0, repeatsOfNew <= afterNew else { return "repeats of new sums outnumber their chances" }
     for a in payments.indices {
@@ -300,6 +339,7 @@ extension PayerHabits {
     writer.write(newAmounts)
     writer.write(lastNew)
     writer.write(firstPaid)
+    writer.write(withheld)
     writer.write(afterNew)
     writer.write(repeatsOfNew)
   }
@@ -313,11 +353,12 @@ extension PayerHabits {
     newAmounts = try reader.readArray(Int32.self)
     lastNew = try reader.readArray(Int64.self)
     firstPaid = try reader.readArray(Int64.self)
+    withheld = try reader.readArray(Int32.self)
     afterNew = try reader.read(Int.self)
     repeatsOfNew = try reader.read(Int.self)
     guard slots.count == payments.count * Self.slotsPerAccount, later.count == payments.count,
       newAmounts.count == payments.count, lastNew.count == payments.count, lastNew.allSatisfy({ $0 >= 0 }),
-      firstPaid.count == payments.count,
+      firstPaid.count == payments.count, withheld.count == payments.count,
       payments.indices.allSatisfy(isPossible), repeatsOfNew >= 0, repeatsOfNew <= afterNew
     else { throw .malformed }
     laterTotal = later.reduce(0) { $0 + Int($1) }

@@ -42,8 +42,9 @@ enum PrefilterCheckpoint {
   /// out kept for the fan window, and when each payer first paid; 14: the flows' counts
   /// of squares, for a bipartite block; 15: the flows' fan-ins of the stream's first month
   /// waiting for their payee's habit, ``DeferredFans``; 16: the flows' fan-outs waiting
-  /// for their payer's habit, and what each fan waiting read of it.)
-  static let version = 16
+  /// for their payer's habit, and what each fan waiting read of it; 17: the payer habits'
+  /// payments withheld.)
+  static let version = 17
 
   /// Where ``version`` lies in a checkpoint's bytes.
   static let versionBytes = 0..<MemoryLayout<Int>.size

@@ -61,6 +61,8 @@ struct PrefilterDeferredFanOutTests: SumKeeperSuite {
     // The background's sum-keepers, each spreading its own sum over many from the stream's start, never.
     #expect(run.revocations.count == fan.count)
     #expect(run.filter.invariantViolation() == nil)
+    // Revoked late, they are still no habit of its payer's.
+    #expect(run.filter.check(IncrementalFlowCheck.self)?.habits.withheld.reduce(0, +) == 6)
   }
 
   @Test func aFanOutOfTheSumItsPayerKeepsPayingIsNotRevoked() {
@@ -142,6 +144,47 @@ struct PrefilterDeferredFanOutTests: SumKeeperSuite {
     var f = decided(SumKeeperStream.events())
     for event in payments(to: mules, start: 41) + ownSum(count: 3, start: 55) { _ = f.decide(event) }
     #expect(newcomersWaiting(f) == 6)
+  }
+
+  @Test func aPayersPaymentsBeforeItsFanOutAreItsHistoryToo() {
+    // Its own 314.00 twice, weeks before (too few for the live check to
+    // read, and gone from its payouts list by the time it fans out), then
+    // once after: three payments of a habit, against which the fan-out is
+    // revoked a month after its last payment.
+    let fan = payments(to: mules, start: 41)
+    let before = payments(to: ["acct0", "acct7"], cents: 31_400, start: 5, every: 4)
+    let after = payments(to: ["acct14"], cents: 31_400, start: 60)
+    let run = decide(before + fan + after, watching: fan)
+    #expect(run.decisions.allSatisfy { $0.verdict == .admit })
+    let revoked = run.revocations.filter { r in run.decisions.contains { $0.seq == r.revocation.seq } }
+    #expect(Set(revoked.map(\.revocation.seq)) == Set(run.decisions.map(\.seq)))
+    #expect(
+      revoked.first?.revocation.reasons.first?.contains("paid in 0 of its 3 other payments, before it and of the")
+        == true, "\(revoked.first?.revocation.reasons ?? [])")
+    // With only the payment after, there is too little to judge by.
+    let alone = decide(fan + after, watching: fan)
+    #expect(alone.revocations.isEmpty)
+  }
+
+  @Test func aPayersWithheldPaymentsAreNoHabitToReadEvenOnceGoneFromItsList() throws {
+    // A first-month fan-out (days 5 to 15), revoked on day 65 against its
+    // payer's own sum paid on days 30, 35, 50 and 60. Before day 45 that
+    // payer paid its own sum twice: no habit to read, though the fan-out's
+    // payments have left its payouts list by then.
+    let fan = payments(to: mules, start: 5)
+    let own = [30, 35, 50, 60].enumerated().map { pay("newcomer", "acct\($0 * 7)", 31_400, $1 * day + 3_600) }
+    let f = decided(
+      SumKeeperStream.events(with: fan + own, days: 130).prefix {
+        SumKeeperStream.time($0) < SumKeeperStream.t0 + 68 * day
+      })
+    let flow = try #require(f.check(IncrementalFlowCheck.self))
+    let accounts = f.names.accounts
+    let newcomer = try #require(
+      (0..<Int32(accounts.idCapacity)).first { accounts.isLive($0) && accounts[$0] == "newcomer" })
+    #expect(flow.habits.withheld[Int(newcomer)] == 6)
+    let before45 = flow.readsHabit(of: newcomer, before: SumKeeperStream.t0 + 45 * day)
+    let before55 = flow.readsHabit(of: newcomer, before: SumKeeperStream.t0 + 55 * day)
+    #expect(!before45 && before55)
   }
 
   @Test func aFanOfAnotherBandHeldLiveLeavesTheOneWaiting() throws {

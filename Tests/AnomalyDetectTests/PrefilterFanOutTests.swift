@@ -27,6 +27,8 @@ struct PrefilterFanOutTests: SumKeeperSuite {
     let decisions = fanOut(to: mules, start: 41).map { f.decide($0) }
     expectHeldOnceComplete(decisions, reason: { "fan-out: acct7 paid \($0) receivers (" }, holding: "777.77–777.77")
     #expect(f.invariantViolation() == nil)
+    // Its payer's habit knows them for a scheme's: held and revoked alike.
+    #expect(f.check(IncrementalFlowCheck.self)?.habits.withheld.reduce(0, +) == 6)
   }
 
   @Test func theReceiverWhosePaymentCompletedItPassingTheSumOnIsHeldAsLinked() throws {

@@ -1,4 +1,4 @@
-import SignalGraph
+@_spi(Checkpoint) import SignalGraph
 import Testing
 
 @testable import InlinePrefilter
@@ -51,6 +51,40 @@ struct PrefilterHabitTests {
     // No history: the background alone.
     #expect(habits.share(of: 7, to: 1, from: 299_000_000, to: 301_000_000, background: q) == q)
     #expect(habits.populationRate == 1.0 / 206)  // (0 + 1) / (204 + 2)
+  }
+
+  @Test func theHistoryGoneFromThePayoutsListLeavesOutWhatWasWithheldAndStandingOrders() throws {
+    var habits = PayerHabits()
+    habits.grow(to: 10)
+    // Its own 100.00 to three people, a scheme's 900.00 to two (withheld),
+    // a rent of 50.00 to one landlord twice; then two payments listed.
+    for (micros, payee, t) in [(100, 1, 1), (100, 2, 2), (100, 3, 3), (900, 4, 4), (900, 5, 5), (50, 6, 6), (50, 6, 7)]
+      as [(Int64, Int32, Int64)]
+    {
+      habits.record(from: 0, to: payee, micros: micros * 1_000_000, at: t)
+    }
+    habits.noteWithheld(0)
+    habits.noteWithheld(0)
+    for (micros, payee, t) in [(100, 7, 30), (700, 8, 31)] as [(Int64, Int32, Int64)] {
+      habits.record(from: 0, to: payee, micros: micros * 1_000_000, at: t)
+    }
+    // Nine payments, two listed: three of 100.00 older (one sum) and the
+    // 900.00s (a sum, but withheld) remain; the rent is no habit.
+    #expect(habits.withheld[0] == 2)
+    #expect(habits.unlistedHistory(of: 0, listed: 2, listedWithheld: 0, before: 30) == (payments: 3, sums: 2))
+    // A withheld payment still listed is the list's to leave out.
+    #expect(habits.unlistedHistory(of: 0, listed: 2, listedWithheld: 1, before: 30) == (payments: 4, sums: 2))
+    // Never more withheld than paid; an account with no payments has none.
+    for _ in 0..<20 { habits.noteWithheld(1) }
+    #expect(habits.withheld[1] == 0)
+    // Kept across a checkpoint; a count above the payments is refused.
+    var writer = StateWriter()
+    habits.write(to: &writer)
+    var reader = StateReader(writer.bytes)
+    #expect(try PayerHabits(from: &reader).withheld == habits.withheld)
+    var forged = habits
+    forged.forget([true])
+    #expect(forged.withheld[0] == 0 && forged.payments[0] == 0)
   }
 
   @Test func aPairsOwnRepeatsAreNoHabit() {
