@@ -12,8 +12,12 @@ extension IncrementalFlowCheck {
   /// before (its fan list, the fan-in's own and those withheld left out:
   /// exact counts, where its habit's are bounds): those in the band among
   /// all, shrunk towards max(*q*, *s*′) as before a fan-in
-  /// (``AmountHabit/shrunk(_:of:towards:)``; the larger of that when it was
-  /// found and now, the first month's being thin). A
+  /// (``AmountHabit/shrunk(_:of:towards:)``), *q* and *s*′ read now, as is
+  /// each sender's own chance (``senderChances(after:floor:)``): a month
+  /// and more of the stream, where the first month's counts were few (two
+  /// fan-ins planted in AMLSim's sample: the floor 0.025 and 0.038 when
+  /// found, 0.018 and 0.026 a month on, the senders' own chances 3 to 30
+  /// times smaller). A
   /// club whose members pay their dues again, a shop paid its price by new
   /// customers, the month after, has that habit; a collector paid once by
   /// its mules has none. The fan-in is revoked when
@@ -29,8 +33,8 @@ extension IncrementalFlowCheck {
   /// revoked again, and start no link-back (the payment decided now is
   /// none of theirs).
   ///
-  /// Known limits: the senders' own chances are those of when it was found;
-  /// mules paying their collector the same sum again the month after read
+  /// Known limits: a sender released since (forgotten as idle) leaves the
+  /// senders' chances those of when it was found; mules paying their collector the same sum again the month after read
   /// as a club's members (as they would after the first month, where the
   /// second round is a routine pair's); dues paid less often than monthly,
   /// and one-off collections (a present, a trip), in the stream's first
@@ -54,11 +58,13 @@ extension IncrementalFlowCheck {
     for payee in payees {
       guard let fanIn = deferredFanIns.take(payee) else { continue }
       let band = fanIn.low...fanIn.high
-      let floor = max(fanIn.floor, receiptChances(into: payee, band: band, share: share(of: band, excluding: 0)).floor)
+      // A month and more of the stream read now: the background's share of
+      // the band and its shared receipts, and each sender's habit.
+      let floor = receiptChances(into: payee, band: band, share: share(of: band, excluding: 0)).floor
       let habit = habitAfter(fanIn, towards: floor)
       let log10E =
         log10(Double(max(background.total, 1))) + fanIn.log10Binomial
-        + Self.log10Coincidence(fanIn.senderChances, habit: habit)
+        + Self.log10Coincidence(senderChances(after: fanIn, floor: floor) ?? fanIn.senderChances, habit: habit)
       guard log10E <= log10(thresholds.fanAlpha) else { continue }
       let reason =
         "fan-in in the stream's first month: \(fanIn.description), nor one its payee was paid in its other payments of the month after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
@@ -73,6 +79,27 @@ extension IncrementalFlowCheck {
           revokeUnlisted(p.seq, from: p.counterpart, micros: p.micros, time: p.time, reason: reason, outcome: &outcome)
         }
       }
+    }
+  }
+
+  /// log₁₀ of each sender's own chance of paying a fan-in waiting's band
+  /// into its payee, read now (``PayerHabits/share(of:to:from:to:background:passedOn:since:)``,
+  /// its payment left out, sums first paid since the fan-in began its own,
+  /// `floor` the background): the habits of a month and more, where those
+  /// of the first month were thin. `nil` when a sender was released since
+  /// (forgotten as idle): its habit is gone.
+  func senderChances(after fanIn: DeferredFans.Fan, floor: Double) -> [Double]? {
+    var senders: [(account: Int32, paid: Int64)] = []
+    for p in fanIn.payments where !senders.contains(where: { $0.account == p.counterpart }) {
+      guard p.counterpart >= 0 else { return nil }
+      senders.append((p.counterpart, p.micros))
+    }
+    let began = fanIn.payments.reduce(Int64.max) { min($0, $1.time) }
+    return senders.map {
+      let own = habits.share(
+        of: $0.account, to: fanIn.hub, from: fanIn.low, to: fanIn.high, background: floor, passedOn: $0.paid,
+        since: began)
+      return log10(max(own, .leastNormalMagnitude))
     }
   }
 

@@ -22,7 +22,7 @@ extension IncrementalFlowCheck {
   /// order's, are the first of its habit read: its own business before and
   /// beside the fan-out (too few for the live check to judge by, they may
   /// be enough with those that come after); those gone from its payouts as
-  /// far as its slots tell (``PayerHabits/unlistedHistory(of:listed:before:)``).
+  /// far as its slots tell (``PayerHabits/unlistedHistory(of:listed:listedWithheld:before:)``).
   mutating func deferFanOut(
     seq: Int, of h: Int32, to d: Int32, micros a: Int64, time: Int64, members: ArraySlice<FanCandidate>,
     band: ClosedRange<Int64>, receivers: [Int32], read: Int, began: Int64, names: WindowedInterner

@@ -16,11 +16,11 @@ struct PrefilterFanInTests: SumKeeperSuite {
   /// each paid one equal share by four flatmates every week (a world where
   /// one account often receives one sum from several). `fanIn`'s payments
   /// are interleaved by time.
-  func background(sharedBills: Bool = false, with fanIn: [SignalEvent] = []) -> [SignalEvent] {
+  func background(sharedBills: Bool = false, billWeeks: Int64 = 5, with fanIn: [SignalEvent] = []) -> [SignalEvent] {
     var bills: [SignalEvent] = []
     if sharedBills {
       for flat in Int64(0)..<60 {
-        for week in Int64(0)..<5 {
+        for week in Int64(0)..<billWeeks {
           for mate in Int64(0)..<4 {
             let t = week * 7 * day + flat * 600 + mate * 3_600
             bills.append(pay("mate\(flat)_\(mate)", "flat\(flat)", 20_000 + flat * 211 + week * 97, t))
@@ -188,6 +188,34 @@ struct PrefilterFanInTests: SumKeeperSuite {
     var once = Prefilter()
     let revoked = (background(with: firstMonth) + dailyPayments(41...75)).flatMap { once.decide($0).revocations }
     #expect(revoked.count == members.count)
+  }
+
+  @Test func aFirstMonthFanInIsJudgedByWhatTheMonthAfterShowsOfItsSendersAndTheStream() {
+    // Six newcomers pay a collector 777.77 (days 18 to 28) in a stream whose
+    // first week is full of flatmates' equal shares: when found, each sender
+    // new and equal receipts common, the fan-in is likely enough. A month
+    // on, the shares are a small part of what the stream saw, and each
+    // sender has paid a sum of its own to three others: it is revoked then.
+    // A shop whose price new customers pay the month after is not.
+    let senders = (0..<6).map { "newcomer\($0)" }
+    let own = senders.enumerated().flatMap { i, sender in
+      (0..<3).map { pay(sender, "acct\(i * 3 + $0)", 10_000 + Int64(i) * 1_111, (34 + Int64(i) + 7 * Int64($0)) * day) }
+    }
+    let customers = fanIn((0..<8).map { "customer\($0)" }, from: 40)
+    func decisions(with extra: [SignalEvent]) -> [Decision] {
+      let events =
+        background(sharedBills: true, billWeeks: 1, with: fanIn(senders, from: 18)) + own + extra
+        + dailyPayments(41...80)
+      var f = Prefilter()
+      let decided = events.sorted { SumKeeperStream.time($0) < SumKeeperStream.time($1) }.map { f.decide($0) }
+      #expect(f.invariantViolation() == nil)
+      return decided
+    }
+    let collector = decisions(with: [])
+    #expect(collector.allSatisfy { $0.verdict == .admit })
+    #expect(collector.flatMap(\.revocations).count == senders.count)
+    let shop = decisions(with: customers)
+    #expect(shop.allSatisfy { $0.verdict == .admit && $0.revocations.isEmpty })
   }
 
   @Test func aFanInOfTheFirstMonthWaitsAcrossACheckpoint() throws {
