@@ -110,7 +110,7 @@ struct DeferredFans {
     /// When it is judged (or read once more, a fan-out).
     var due: Int64
     /// The least chance that a payment lies in the band when it was found,
-    /// max(*q*, *s*′).
+    /// max(*q*, *s*′) (a fan-out's; a fan-in reads it again when judged).
     var floor: Double
     /// log₁₀ C(*n*, *k*) (the background's payments are counted when it is judged).
     var log10Binomial: Double

@@ -34,8 +34,9 @@ extension IncrementalFlowCheck {
   /// none of theirs).
   ///
   /// Known limits: a sender released since (forgotten as idle) leaves the
-  /// senders' chances those of when it was found; mules paying their collector the same sum again the month after read
-  /// as a club's members (as they would after the first month, where the
+  /// senders' chances those of when it was found; mules paying their
+  /// collector the same sum again the month after read as a club's members
+  /// (as they would after the first month, where the
   /// second round is a routine pair's); dues paid less often than monthly,
   /// and one-off collections (a present, a trip), in the stream's first
   /// month are judged as a fan-in after it would be; a fan-in still waiting

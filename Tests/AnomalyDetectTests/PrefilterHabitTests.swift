@@ -78,13 +78,30 @@ struct PrefilterHabitTests {
     for _ in 0..<20 { habits.noteWithheld(1) }
     #expect(habits.withheld[1] == 0)
     // Kept across a checkpoint; a count above the payments is refused.
+    func written(withheld: [Int32]) -> [UInt8] {
+      var writer = StateWriter()
+      writer.write(habits.slots)
+      writer.write(habits.payments)
+      writer.write(habits.later)
+      writer.write(habits.newAmounts)
+      writer.write(habits.lastNew)
+      writer.write(habits.firstPaid)
+      writer.write(withheld)
+      writer.write(habits.afterNew)
+      writer.write(habits.repeatsOfNew)
+      return writer.bytes
+    }
     var writer = StateWriter()
     habits.write(to: &writer)
+    #expect(writer.bytes == written(withheld: habits.withheld))
     var reader = StateReader(writer.bytes)
     #expect(try PayerHabits(from: &reader).withheld == habits.withheld)
-    var forged = habits
-    forged.forget([true])
-    #expect(forged.withheld[0] == 0 && forged.payments[0] == 0)
+    var forged = StateReader(written(withheld: [habits.payments[0] + 1] + habits.withheld.dropFirst()))
+    #expect(throws: StateReaderError.malformed) { try PayerHabits(from: &forged) }
+    // Forgotten with its account.
+    var forgotten = habits
+    forgotten.forget([true])
+    #expect(forgotten.withheld[0] == 0 && forgotten.payments[0] == 0)
   }
 
   @Test func aPairsOwnRepeatsAreNoHabit() {
