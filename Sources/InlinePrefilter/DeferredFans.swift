@@ -78,6 +78,10 @@ struct DeferredFans {
     /// How often it was judged (each look at a longer history one more
     /// chance of a coincidence).
     var looks = 0
+    /// The payments of the band to its own counterparts after it: the
+    /// structure recurring, a routine (a payroll, a family's allowances)
+    /// rather than money moved once.
+    var recurring = 0
 
     /// Nothing read.
     init() {}
@@ -86,18 +90,19 @@ struct DeferredFans {
     var fields: [Int64] {
       [
         Int64(payments), Int64(inBand), Int64(nearBand), Int64(newSums), Int64(takenUpReceivers), readUpTo,
-        Int64(looks),
+        Int64(looks), Int64(recurring),
       ]
     }
 
     /// The counts of `fields` (``fields``), or `nil` when they cannot be
     /// (negative, or more in a part than read).
     init?(fields: [Int64]) {
-      guard fields.count == 7, fields[0...4].allSatisfy({ $0 >= 0 && $0 <= Int64(Int32.max) }),
-        fields[1] + fields[2] <= fields[0], fields[3] <= fields[0], fields[6] >= 0, fields[6] <= Int64(Int32.max)
+      guard fields.count == 8, fields[0...4].allSatisfy({ $0 >= 0 && $0 <= Int64(Int32.max) }),
+        fields[1] + fields[2] <= fields[0], fields[3] <= fields[0],
+        fields[6...7].allSatisfy({ $0 >= 0 && $0 <= Int64(Int32.max) })
       else { return nil }
       (payments, inBand, nearBand, newSums) = (Int(fields[0]), Int(fields[1]), Int(fields[2]), Int(fields[3]))
-      (takenUpReceivers, readUpTo, looks) = (Int(fields[4]), fields[5], Int(fields[6]))
+      (takenUpReceivers, readUpTo, looks, recurring) = (Int(fields[4]), fields[5], Int(fields[6]), Int(fields[7]))
     }
   }
 

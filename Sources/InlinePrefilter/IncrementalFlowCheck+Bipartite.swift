@@ -47,15 +47,17 @@ extension IncrementalFlowCheck {
   /// customers of the same two shops (a shop is too busy to read, and its
   /// habit, *H*, and the background's share of a common price say so),
   /// parents paying their children one allowance (a sum they paid before
-  /// the window: a habit, not read). As for fans, the check waits until
-  /// the stream has watched ``Thresholds/fanWarmUpSeconds`` before the
-  /// block's first payment (until then habits are unknown, not absent),
-  /// and squares are counted from then on. Known limits:
-  /// payers without a habit to read are judged by the stream's rate of
-  /// repeating a sum, so a block of two such among sum-keepers is left to
-  /// the other checks; a family's first allowances in a stream where equal
-  /// sums are rare are held; *K̄* counts the squares of schemes too, which
-  /// only makes it stricter.
+  /// the window: a habit, not read). As for fans, no block is held live
+  /// until the stream has watched ``Thresholds/fanWarmUpSeconds`` before
+  /// its first payment (until then habits are unknown, not absent);
+  /// squares are counted from the stream's start. Payers without a habit
+  /// to read are judged live by the stream's rate of repeating a sum;
+  /// where their habits, once shown, could make the block unlikely enough
+  /// (in the stream's first month, every block that could be), it waits
+  /// for them (``deferBlock(_:seq:from:to:micros:time:names:)``,
+  /// ``judgeDeferredBlocks(at:into:)``). Known limits: a family's first
+  /// allowances in a stream where equal sums are rare are held; *K̄* counts
+  /// the squares of schemes too, which only makes it stricter.
   ///
   /// - Complexity: O(*b* · *r*) for the *b* ≤ ``Thresholds/budget``
   ///   payments out of the payers of *v* read and the *r* ≤
@@ -63,7 +65,7 @@ extension IncrementalFlowCheck {
   ///   payers of *v*, and per payer judged O(*r* · *k*) and O(bins) per
   ///   amount range looked up; no memory but the counts of squares.
   mutating func bipartite(
-    source u: Int32, target v: Int32, micros a: Int64, time: Int64, payersRead: Int, names: WindowedInterner,
+    seq: Int, source u: Int32, target v: Int32, micros a: Int64, time: Int64, payersRead: Int, names: WindowedInterner,
     into outcome: inout CheckOutcome
   ) {
     let start = time.saturatingSubtracting(relayWindow)
@@ -79,7 +81,9 @@ extension IncrementalFlowCheck {
     let receivers = out.filter { $0.time >= start && $0.source != v && fits($0.micros) }
     guard !receivers.isEmpty else { return }
     var best: (block: Block, log10E: Double)?
+    var waits: (block: Block, log10E: Double)?
     var judged: [Int32] = []
+    let alpha = log10(thresholds.fanAlpha)
     // The payers the squares were counted for, each once, at its first sum in reach.
     for i in into.indices.prefix(payersRead) where into[i].time >= start && into[i].source != u {
       let s = into[i].source
@@ -101,15 +105,25 @@ extension IncrementalFlowCheck {
       }
       guard !block.receivers.isEmpty else { continue }
       block.began = block.receivers.reduce(min(time, into[i].time)) { min($0, $1.fromPayer.time, $1.fromOther.time) }
-      guard block.began.saturatingSubtracting(firstPayment) >= fanWarmUp else { continue }
       // Expected among the background's blocks of as many receivers.
       let k = block.receivers.count
-      let blocks = (Double(squareCounts[k - 1]) + 1) / (Double(squarePayments) + 1)
+      let log10N = log10(Double(max(background.total, 1))) + log10(expectedBlocks(of: k))
+      // In the stream's first month no habit is known yet: the block can only wait.
       let log10E =
-        log10(Double(max(background.total, 1))) + log10(blocks) + log10Chance(bipartite: block, from: u, to: v)
-      if best.map({ log10E < $0.log10E }) ?? true { best = (block, log10E) }
+        block.began.saturatingSubtracting(firstPayment) >= fanWarmUp
+        ? log10N + log10Chance(bipartite: block, from: u, to: v) : .infinity
+      if log10E < .infinity, best.map({ log10E < $0.log10E }) ?? true { best = (block, log10E) }
+      // A block of a payer whose habit is unknown yet may wait for it
+      // when, its payers at their least likely, it would be held.
+      guard log10E > alpha, !readsHabit(of: u, before: block.began) || !readsHabit(of: s, before: block.began)
+      else { continue }
+      let least = log10N + log10Chance(bipartite: block, from: u, to: v, payersAtLeast: true)
+      if least <= alpha, waits.map({ least < $0.log10E }) ?? true { waits = (block, least) }
     }
-    guard let (block, log10E) = best, log10E <= log10(thresholds.fanAlpha) else { return }
+    guard let (block, log10E) = best, log10E <= alpha else {
+      if let (block, _) = waits { deferBlock(block, seq: seq, from: u, to: v, micros: a, time: time, names: names) }
+      return
+    }
 
     let s = block.payer
     let days = String(format: "%.1f", Double(time - block.began) / 86_400)
@@ -158,7 +172,7 @@ extension IncrementalFlowCheck {
     /// Σₛ C(*cₛ*, *k*) in lane *k* − 1, for *k* = 1 … ``maxBlockReceivers``.
     var blocks = BlockCounts.zero
     /// How many of the payee's fan list, from its start, were read for
-    /// them: the payers ``bipartite(source:target:micros:time:payersRead:names:into:)`` may judge.
+    /// them: the payers ``bipartite(seq:source:target:micros:time:payersRead:names:into:)`` may judge.
     var payersRead = 0
   }
 
@@ -178,10 +192,8 @@ extension IncrementalFlowCheck {
   /// once, the *cₛ* distinct payees but `v` that both *s* and `u` paid
   /// there, summed as C(*cₛ*, *k*) per number of receivers *k* (`v`, `u`
   /// and each *s* read only when their lists are, at most
-  /// ``Thresholds/budget`` payments of the *s* read). `nil` before a fan
-  /// warm-up after the stream's first payment, when none are counted.
-  mutating func squares(closedBy u: Int32, _ v: Int32, at time: Int64) -> Squares? {
-    guard time.saturatingSubtracting(firstPayment) >= fanWarmUp else { return nil }
+  /// ``Thresholds/budget`` payments of the *s* read).
+  mutating func squares(closedBy u: Int32, _ v: Int32, at time: Int64) -> Squares {
     var squares = Squares()
     let into = fanLists.live(into: v), out = payouts.live(into: u)
     guard !into.isEmpty, into.count < thresholds.fanMaxRead, out.count < thresholds.fanMaxRead else { return squares }
@@ -239,10 +251,28 @@ extension IncrementalFlowCheck {
     return result
   }
 
-  /// log₁₀ of the chance that `block`'s payments but *u*'s to *v* (`from`
-  /// `u` `to` `v`, the one decided) land in its band, given who paid whom:
-  /// see ``bipartite(source:target:micros:time:payersRead:names:into:)``.
-  func log10Chance(bipartite block: Block, from u: Int32, to v: Int32) -> Double {
+  /// The stream's bipartite blocks of `k` receivers per payment, *K̄ₖ*,
+  /// add-one smoothed.
+  func expectedBlocks(of k: Int) -> Double {
+    (Double(squareCounts[k - 1]) + 1) / (Double(squarePayments) + 1)
+  }
+
+  /// What a bipartite block's chance reads of its payees and the
+  /// background, whoever its payers: see
+  /// ``bipartite(seq:source:target:micros:time:payersRead:names:into:)``.
+  struct BlockPayees {
+    /// The background's share of the band, *q*, the block's own earlier payments left out.
+    var share: Double
+    /// The least chance that the other payer *s* met the sum at *v*: the stream's of shared receipts.
+    var receiptFloor: Double
+    /// *v*'s habit of receiving the band, *H*.
+    var habit: Double
+    /// Each receiver *w*'s habit of receiving it.
+    var receivers: [Double]
+  }
+
+  /// The chances of `block`'s payees, its payers *u* (`from`) and *s* aside.
+  func payees(of block: Block, from u: Int32, to v: Int32) -> BlockPayees {
     let band = block.low...block.high
     // The background's share, not counting the block's own earlier
     // payments (those the withheld amounts count are counted already).
@@ -251,16 +281,41 @@ extension IncrementalFlowCheck {
     let q = share(of: band, excluding: own)
     let pair = (u, block.payer)
     let floor = receiptChances(into: v, band: band, share: q).floor
-    let joined = habits.share(
-      of: block.payer, to: v, from: band.lowerBound, to: band.upperBound, background: floor,
-      passedOn: block.receipt.micros, since: block.began)
-    let habit = receiptHabit(into: v, band: band, floor: floor, before: block.began, besides: pair)
-    var log10p = log10(max(habit, joined, .leastNormalMagnitude))
-    for r in block.receivers {
-      let floor = receiptChances(into: r.account, band: band, share: q).floor
-      let received = receiptHabit(into: r.account, band: band, floor: floor, before: block.began, besides: pair)
-      for payer in [u, block.payer] {
-        let again = repeatChance(of: payer, to: r.account, band: band, share: q, began: block.began)
+    return BlockPayees(
+      share: q, receiptFloor: floor,
+      habit: receiptHabit(into: v, band: band, floor: floor, before: block.began, besides: pair),
+      receivers: block.receivers.map {
+        let floor = receiptChances(into: $0.account, band: band, share: q).floor
+        return receiptHabit(into: $0.account, band: band, floor: floor, before: block.began, besides: pair)
+      })
+  }
+
+  /// log₁₀ of the chance that `block`'s payments but *u*'s to *v* (`from`
+  /// `u` `to` `v`, the one decided) land in its band, given who paid whom:
+  /// see ``bipartite(seq:source:target:micros:time:payersRead:names:into:)``;
+  /// with `payersAtLeast`, each payer's chance of paying the band again at
+  /// its least, the stream's of handing a sum on (what a habit read later
+  /// could make it).
+  func log10Chance(bipartite block: Block, from u: Int32, to v: Int32, payersAtLeast: Bool = false) -> Double {
+    let band = block.low...block.high
+    let payees = payees(of: block, from: u, to: v)
+    let q = payees.share
+    let s = block.payer
+    func least(_ payer: Int32) -> Double {
+      max(q, AmountHabit.widened(handOnRate(leavingOut: payer), toSpread: AmountHabit.spread(of: band)))
+    }
+    let joined =
+      payersAtLeast
+      ? max(payees.receiptFloor, least(s))
+      : habits.share(
+        of: s, to: v, from: band.lowerBound, to: band.upperBound, background: payees.receiptFloor,
+        passedOn: block.receipt.micros, since: block.began)
+    var log10p = log10(max(payees.habit, joined, .leastNormalMagnitude))
+    for (r, received) in zip(block.receivers, payees.receivers) {
+      for payer in [u, s] {
+        let again =
+          payersAtLeast
+          ? least(payer) : repeatChance(of: payer, to: r.account, band: band, share: q, began: block.began)
         log10p += log10(max(again, received, .leastNormalMagnitude))
       }
     }

@@ -49,19 +49,7 @@ extension IncrementalFlowCheck {
         seq: p.seq, counterpart: p.source, micros: p.micros, time: p.time, fate: p.withheld ? .withheld : .inList)
     }
     payments.append(.init(seq: seq, counterpart: d, micros: a, time: time, fate: .inList))
-    var beside = DeferredFans.PayoutsRead()
-    for i in out.indices where !members.contains(where: { $0.index == i }) {
-      note(out[i], of: h, band: band, into: &beside)
-    }
-    // Older payments, gone from its payouts, as its slots tell: none of the
-    // band (``fanOut(seq:source:target:micros:time:names:into:)`` reads no
-    // payer that paid it before the window).
-    let older = habits.unlistedHistory(
-      of: h, listed: out.count, listedWithheld: out.reduce(0) { $0 + ($1.withheld ? 1 : 0) },
-      before: out.first?.time ?? began)
-    beside.payments += older.payments
-    beside.newSums += older.sums
-    beside.readUpTo = time
+    let beside = history(of: h, band: band, besides: payments, at: time)
     let last = payments.reduce(time) { max($0, $1.time) }
     let days = String(format: "%.1f", Double(last - began) / 86_400)
     let what =
@@ -114,7 +102,10 @@ extension IncrementalFlowCheck {
   /// is not judged: of two sums each spread over several people, which one
   /// is its habit and which the anomaly the stream cannot tell (an honest
   /// account paying its one sum round, then made a mule fanning out
-  /// another; a mule fanning out, then paying its own sum round).
+  /// another; a mule fanning out, then paying its own sum round). Nor is a
+  /// payer that pays the band again to the fan-out's own receivers after it
+  /// (``DeferredFans/PayoutsRead/recurring``): a fan that recurs is a
+  /// routine (a payroll, a family's allowances), not money moved once.
   ///
   /// Known limits: what the payer paid in the fan window after its last
   /// payment is read only where events keep coming (a window is read when
@@ -137,7 +128,7 @@ extension IncrementalFlowCheck {
       let band = fan.low...fan.high
       let last = fan.payments.reduce(Int64.min) { max($0, $1.time) }
       payouts.trim(Int(h), now: time)
-      readPayouts(of: h, since: last, into: &fan, at: time)
+      readPayouts(of: h, band: band, besides: fan.payments, since: last, into: &fan.read, at: time)
       let receivers = fan.counterparts
       let read = fan.read
       // Read again a fan window later, while it may wait.
@@ -150,14 +141,9 @@ extension IncrementalFlowCheck {
         readAgain()
         continue
       }
-      guard read.takenUpReceivers < receivers else { continue }
+      guard read.takenUpReceivers < receivers, read.recurring == 0 else { continue }
       fan.read.looks += 1
-      let nu = AmountHabit.newAmountRate(
-        newAmounts: read.newSums, later: read.payments, populationRate: habits.populationRate)
-      let own = ownShare(read.nearBand, of: read.payments - read.inBand, band: band)
-      let q = max(fan.floor, share(of: band, excluding: 0))
-      let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
-      let chance = max(nu * max(q, own) + (1 - nu) * Double(read.inBand) / Double(read.payments), shared)
+      let chance = chance(of: h, reading: read, band: band, floor: fan.floor)
       // Each look at a growing history is another chance for a coincidence.
       let log10E =
         log10(Double(max(background.total, 1))) + fan.log10Binomial + log10(Double(fan.read.looks))
@@ -182,27 +168,69 @@ extension IncrementalFlowCheck {
     }
   }
 
-  /// Adds to `fan.read` the payments out of `h` after `fan.read.readUpTo`
-  /// up to `time` that are not withheld nor the fan-out's own, and the
-  /// most distinct receivers of one band of sums among those of them first
-  /// paid after `last`, the fan-out's last payment.
-  func readPayouts(of h: Int32, since last: Int64, into fan: inout DeferredFans.Fan, at time: Int64) {
-    let band = fan.low...fan.high
+  /// *P* of a payer `h` whose history `read` shows, of paying `band` by
+  /// chance: max(*ν* · max(*q*, *o*) + (1 − *ν*) · *c* / *m*, *s*′), *q* the
+  /// larger of `floor` and the background's share now (see
+  /// ``judgeDeferredFanOuts(at:into:)``).
+  func chance(of h: Int32, reading read: DeferredFans.PayoutsRead, band: ClosedRange<Int64>, floor: Double) -> Double {
+    let nu = AmountHabit.newAmountRate(
+      newAmounts: read.newSums, later: read.payments, populationRate: habits.populationRate)
+    let own = ownShare(read.nearBand, of: read.payments - read.inBand, band: band)
+    let q = max(floor, share(of: band, excluding: 0))
+    let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
+    // A payer that paid nothing else hands its sum on as the stream does.
+    guard read.payments > 0 else { return max(q, shared) }
+    return max(nu * max(q, own) + (1 - nu) * Double(read.inBand) / Double(read.payments), shared)
+  }
+
+  /// What `h` paid up to `time` besides a structure's payments `own` (of
+  /// sums in `band`), as ``note(_:of:band:into:)`` counts them: those its
+  /// payouts list keeps, and older ones as its slots tell
+  /// (``PayerHabits/unlistedHistory(of:listed:listedWithheld:before:)``).
+  func history(
+    of h: Int32, band: ClosedRange<Int64>, besides own: [DeferredFans.Payment], at time: Int64
+  ) -> DeferredFans.PayoutsRead {
+    let out = payouts.live(into: h)
+    var read = DeferredFans.PayoutsRead()
+    for p in out where !own.contains(where: { $0.seq == p.seq }) {
+      note(p, of: h, band: band, into: &read)
+    }
+    // Older payments, gone from its payouts: none of the band (the checks
+    // that wait read no payer that paid it before the window).
+    let older = habits.unlistedHistory(
+      of: h, listed: out.count, listedWithheld: out.reduce(0) { $0 + ($1.withheld ? 1 : 0) },
+      before: out.first?.time ?? time)
+    read.payments += older.payments
+    read.newSums += older.sums
+    read.readUpTo = time
+    return read
+  }
+
+  /// Adds to `read` the payments out of `h` after `read.readUpTo` up to
+  /// `time` that are not withheld nor among a structure's payments `own`,
+  /// and the most distinct receivers of one band of sums among those of
+  /// them first paid after `last`, the structure's last payment.
+  func readPayouts(
+    of h: Int32, band: ClosedRange<Int64>, besides own: [DeferredFans.Payment], since last: Int64,
+    into read: inout DeferredFans.PayoutsRead, at time: Int64
+  ) {
     var takenUp: [(micros: Int64, receiver: Int32)] = []
-    for p in payouts.live(into: h) where p.time > fan.read.readUpTo && p.time <= time {
-      guard !fan.payments.contains(where: { $0.seq == p.seq }), note(p, of: h, band: band, into: &fan.read) else {
-        continue
+    for p in payouts.live(into: h) where p.time > read.readUpTo && p.time <= time {
+      guard !own.contains(where: { $0.seq == p.seq }) else { continue }
+      if p.time > last, !p.withheld, band.contains(p.micros), own.contains(where: { $0.counterpart == p.source }) {
+        read.recurring += 1
       }
+      guard note(p, of: h, band: band, into: &read) else { continue }
       if !habits.paid(h, near: p.micros, before: last.saturatingAdding(1)) { takenUp.append((p.micros, p.source)) }
     }
-    fan.read.readUpTo = max(fan.read.readUpTo, time)
+    read.readUpTo = max(read.readUpTo, time)
     takenUp.sort { $0.micros < $1.micros }
     for i in takenUp.indices {
       var receivers: [Int32] = []
       for t in takenUp[i...] where Double(t.micros) <= Double(takenUp[i].micros) * fanBandRatio {
         if !receivers.contains(t.receiver) { receivers.append(t.receiver) }
       }
-      fan.read.takenUpReceivers = max(fan.read.takenUpReceivers, receivers.count)
+      read.takenUpReceivers = max(read.takenUpReceivers, receivers.count)
     }
   }
 

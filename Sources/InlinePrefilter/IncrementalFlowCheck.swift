@@ -240,6 +240,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// The fan-outs found before their payer's habit could be read, waiting
   /// for it to show in the months after.
   var deferredFanOuts = DeferredFans()
+  /// The bipartite blocks found before their payers' habits could be read,
+  /// waiting for them to show in the months after.
+  var deferredBlocks = DeferredBlocks()
   /// Over the stream, the consecutive payments into one account counted,
   /// and those where the later, from another sender, repeated the earlier's
   /// sum, neither withheld (``repeatsSum(_:_:_:held:)``): a fan-in's *s*.
@@ -250,8 +253,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// payer, neither withheld (``notePayout(source:target:micros:held:)``):
   /// a fan-out's *s*.
   var payoutPairs = 0, handedOn = 0
-  /// Over the stream, from a fan warm-up after its first payment on, the
-  /// payments read for squares, and the blocks of 1, 2, … receivers they
+  /// Over the stream, the payments read for squares, and the blocks of 1, 2, … receivers they
   /// closed whatever their sums (``squares(closedBy:_:at:)``): a
   /// bipartite block's *K̄ₖ*.
   var squarePayments = 0
@@ -329,6 +331,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       // At the stream's clock: one payment dated far ahead must not judge every fan-in before its month after.
       judgeDeferredFanIns(at: min(time, now), into: &outcome)
       judgeDeferredFanOuts(at: min(time, now), into: &outcome)
+      judgeDeferredBlocks(at: min(time, now), into: &outcome)
       let (transfer, alone) = split(
         seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       let reasons = outcome.holdReasons.count
@@ -349,17 +352,19 @@ public struct IncrementalFlowCheck: PaymentCheck {
         fanOut(seq: seq, source: source, target: target, micros: micros, time: time, names: names, into: &outcome)
       }
       // Judged against the squares of the payments before it, then counted.
-      if let closed = squares(closedBy: source, target, at: time) {
-        if closed.blocks[0] > 0, outcome.holdReasons.isEmpty {
-          bipartite(
-            source: source, target: target, micros: micros, time: time, payersRead: closed.payersRead, names: names,
-            into: &outcome)
-        }
-        squarePayments += 1
-        for k in squareCounts.indices { squareCounts[k] += closed.blocks[k] }
+      let closed = squares(closedBy: source, target, at: time)
+      if closed.blocks[0] > 0, outcome.holdReasons.isEmpty {
+        bipartite(
+          seq: seq, source: source, target: target, micros: micros, time: time, payersRead: closed.payersRead,
+          names: names, into: &outcome)
       }
-      // A fan-out waiting with this payment in it must not revoke it once held.
-      if !outcome.holdReasons.isEmpty { deferredFanOuts.noteWithheld(seq, at: source) }
+      squarePayments += 1
+      for k in squareCounts.indices { squareCounts[k] += closed.blocks[k] }
+      // A fan-out or block waiting with this payment in it must not revoke it once held.
+      if !outcome.holdReasons.isEmpty {
+        deferredFanOuts.noteWithheld(seq, at: source)
+        deferredBlocks.noteWithheld(seq)
+      }
     }
     if source != target, !structure.isEmpty {
       structure.append(.init(payer: source, payee: target, micros: micros, time: time))
@@ -644,6 +649,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
         habits.noteWithheld(payment.source)
         deferredFanIns.noteWithheld(seq, at: account)
         deferredFanOuts.noteWithheld(seq, at: payment.source)
+        deferredBlocks.noteWithheld(seq)
         // The fan list keeps it too while it is within the fan window, and its payer's payments out.
         if let f = fanLists.index(of: seq, into: account) {
           _ = fanLists.withhold(into: account, at: f, counted: counting)
@@ -716,6 +722,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       habits.noteWithheld(payer)
       deferredFanIns.noteWithheld(seq, at: payee)
       deferredFanOuts.noteWithheld(seq, at: payer)
+      deferredBlocks.noteWithheld(seq)
     }
     withheld.add(payment.micros, datedEarlier: payment.time)
     structure.append(.init(payer: payer, payee: payee, micros: payment.micros, time: payment.time))
@@ -730,6 +737,8 @@ public struct IncrementalFlowCheck: PaymentCheck {
   ) {
     outcome.revoked.append((seq, reason))
     habits.noteWithheld(payer)
+    deferredFanOuts.noteWithheld(seq, at: payer)
+    deferredBlocks.noteWithheld(seq)
     withheld.add(micros, datedEarlier: time)
   }
 
@@ -764,6 +773,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
       heldFrom.forget(accounts)
       deferredFanIns.forget(accounts)
       deferredFanOuts.forget(accounts)
+      deferredBlocks.forget(accounts)
     }
   }
 
@@ -771,7 +781,7 @@ public struct IncrementalFlowCheck: PaymentCheck {
   func addFootprint(to footprint: inout PrefilterFootprint) {
     footprint.payments +=
       recent.count + payouts.count + fanLists.count + heldInto.count + heldFrom.count + deferredFanIns.paymentCount
-      + deferredFanOuts.paymentCount
+      + deferredFanOuts.paymentCount + deferredBlocks.paymentCount
   }
 
   /// Every list head within its list, every kept payment and held transfer
@@ -808,6 +818,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
     }
     if let violation = deferredFanOuts.invariantViolation(accounts: ids, isLive: names.accounts.isLive) {
       return "deferred fan-outs: \(violation)"
+    }
+    if let violation = deferredBlocks.invariantViolation(accounts: ids, isLive: names.accounts.isLive) {
+      return "deferred blocks: \(violation)"
     }
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts else {
       return "shared receipts outnumber receipts"
@@ -874,6 +887,7 @@ extension IncrementalFlowCheck {
     writer.write(squareCounts)
     deferredFanIns.write(to: &writer)
     deferredFanOuts.write(to: &writer)
+    deferredBlocks.write(to: &writer)
   }
 
   /// Restores the state written by ``write(to:)``.
@@ -900,10 +914,12 @@ extension IncrementalFlowCheck {
     squareCounts = try reader.readArray(Int.self)
     deferredFanIns = try DeferredFans(from: &reader)
     deferredFanOuts = try DeferredFans(from: &reader)
+    deferredBlocks = try DeferredBlocks(from: &reader)
     let ids = min(fanLists.lists.count, payouts.lists.count, recent.lists.count)
     for fans in [deferredFanIns, deferredFanOuts] {
       guard fans.invariantViolation(accounts: ids, isLive: { _ in true }) == nil else { throw .malformed }
     }
+    guard deferredBlocks.invariantViolation(accounts: ids, isLive: { _ in true }) == nil else { throw .malformed }
     guard deferredFanIns.waiting.values.allSatisfy({ !$0.senderChances.isEmpty && $0.read == .init() }),
       deferredFanOuts.waiting.values.allSatisfy(\.senderChances.isEmpty)
     else { throw .malformed }

@@ -43,8 +43,9 @@ enum PrefilterCheckpoint {
   /// of squares, for a bipartite block; 15: the flows' fan-ins of the stream's first month
   /// waiting for their payee's habit, ``DeferredFans``; 16: the flows' fan-outs waiting
   /// for their payer's habit, and what each fan waiting read of it; 17: the payer habits'
-  /// payments withheld.)
-  static let version = 17
+  /// payments withheld; 18: the flows' bipartite blocks waiting for their payers' habits,
+  /// ``DeferredBlocks``.)
+  static let version = 18
 
   /// Where ``version`` lies in a checkpoint's bytes.
   static let versionBytes = 0..<MemoryLayout<Int>.size

@@ -92,13 +92,14 @@ struct DeferredFansTests {
     (fanOut.read.newSums, fanOut.read.takenUpReceivers, fanOut.read.readUpTo, fanOut.read.looks) = (
       3, 2, 99 * 86_400, 1
     )
+    fanOut.read.recurring = 2
     waiting.keep(fanOut)
     var reader = StateReader(written(waiting))
     let read = try DeferredFans(from: &reader)
     #expect(read.waiting.count == 3)
     #expect(read.dues.entries.map(\.time) == waiting.dues.entries.map(\.time))
     #expect(read.dues.entries.map(\.key) == waiting.dues.entries.map(\.key))
-    #expect(read.waiting[4]?.read.fields == [7, 1, 2, 3, 2, 99 * 86_400, 1])
+    #expect(read.waiting[4]?.read.fields == [7, 1, 2, 3, 2, 99 * 86_400, 1, 2])
     for payee: Int32 in [1, 2, 4] {
       let (a, b) = (read.waiting[payee]!, waiting.waiting[payee]!)
       #expect(a.hub == b.hub && a.low == b.low && a.high == b.high && a.due == b.due)
@@ -122,7 +123,7 @@ struct DeferredFansTests {
     }
     func entry(
       _ w: inout StateWriter, payee: Int32, fate: Int64 = 0, sources: [Int32] = [1], counterparts: Int64 = 1,
-      read: [Int64] = [5, 1, 2, 1, 3, 86_400, 1]
+      read: [Int64] = [5, 1, 2, 1, 3, 86_400, 1, 0]
     ) {
       w.write(payee)
       w.write([Int64(7_000_000), 7_100_000, 100, counterparts])
@@ -172,14 +173,15 @@ struct DeferredFansTests {
         })  // none, or more than its payments
     }
     for counts: [Int64] in [
-      [5, 4, 2, 1, 3, 0, 0], [5, 1, 2, 6, 3, 0, 0], [-1, 0, 0, 0, 0, 0, 0], [5, 1, 2, 1, 3, 0, -1], [5, 1, 2, 1, 3, 0],
+      [5, 4, 2, 1, 3, 0, 0, 0], [5, 1, 2, 6, 3, 0, 0, 0], [-1, 0, 0, 0, 0, 0, 0, 0], [5, 1, 2, 1, 3, 0, -1, 0],
+      [5, 1, 2, 1, 3, 0, 0, -1], [5, 1, 2, 1, 3, 0, 0],
     ] {
       #expect(
         !read { w in
           w.write(1)
           entry(&w, payee: 3, read: counts)
           dues(&w, [100], [3])
-        }, "\(counts)")  // more in the band and near it, or new, than read; negative counts or looks; short
+        }, "\(counts)")  // more in the band and near it, or new, than read; negative counts; short
     }
     #expect(
       !read { w in

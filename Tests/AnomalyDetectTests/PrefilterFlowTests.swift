@@ -451,6 +451,7 @@ struct PrefilterFlowTests {
       writer.write(flows.squareCounts)
       flows.deferredFanIns.write(to: &writer)
       flows.deferredFanOuts.write(to: &writer)
+      flows.deferredBlocks.write(to: &writer)
       var reader = StateReader(writer.bytes)
       return try IncrementalFlowCheck(configuration: f.configuration, from: &reader)
     }
