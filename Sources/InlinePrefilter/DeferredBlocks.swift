@@ -149,9 +149,7 @@ extension DeferredBlocks {
       writer.write([b.low, b.high, b.due])
       writer.write([b.floor])
       writer.write(b.receiptChances)
-      writer.write(b.payments.map(\.seq))
-      writer.write(b.payments.map(\.counterpart))
-      writer.write(b.payments.flatMap { [$0.micros, $0.time, $0.fate.rawValue] })
+      DeferredFans.Payment.write(b.payments, to: &writer)
       writer.write(b.description)
       writer.write(b.payerRead.fields)
       writer.write(b.partnerRead.fields)
@@ -172,22 +170,13 @@ extension DeferredBlocks {
       let limits = try reader.readArray(Int64.self)
       let floor = try reader.readArray(Double.self)
       let chances = try reader.readArray(Double.self)
-      let seqs = try reader.readArray(Int.self)
-      let payees = try reader.readArray(Int32.self)
-      let fields = try reader.readArray(Int64.self)
+      let payments = try DeferredFans.Payment.read(from: &reader)
       let description = try reader.readString()
       let payerRead = DeferredFans.PayoutsRead(fields: try reader.readArray(Int64.self))
       let partnerRead = DeferredFans.PayoutsRead(fields: try reader.readArray(Int64.self))
       guard payers.count == 2, limits.count == 3, floor.count == 1, chances.count >= 2,
-        seqs.count == 2 * chances.count, payees.count == seqs.count, fields.count == 3 * seqs.count,
-        waiting[payers[0]] == nil, let payerRead, let partnerRead
+        payments.count == 2 * chances.count, waiting[payers[0]] == nil, let payerRead, let partnerRead
       else { throw .malformed }
-      var payments: [DeferredFans.Payment] = []
-      for i in seqs.indices {
-        guard let fate = DeferredFans.Fate(rawValue: fields[3 * i + 2]) else { throw .malformed }
-        payments.append(
-          .init(seq: seqs[i], counterpart: payees[i], micros: fields[3 * i], time: fields[3 * i + 1], fate: fate))
-      }
       waiting[payers[0]] = Block(
         payer: payers[0], partner: payers[1], low: limits[0], high: limits[1], due: limits[2], floor: floor[0],
         receiptChances: chances, payments: payments, description: description, payerRead: payerRead,

@@ -217,6 +217,33 @@ struct DeferredFans {
   }
 }
 
+extension DeferredFans.Payment {
+  /// Writes `payments` for a checkpoint: their sequence numbers, their
+  /// counterparts, and their sums, times and fates.
+  static func write(_ payments: [Self], to writer: inout StateWriter) {
+    writer.write(payments.map(\.seq))
+    writer.write(payments.map(\.counterpart))
+    writer.write(payments.flatMap { [$0.micros, $0.time, $0.fate.rawValue] })
+  }
+
+  /// Reads the payments written by ``write(_:to:)``: arrays of unequal
+  /// lengths or an unknown fate are malformed.
+  static func read(from reader: inout StateReader) throws(StateReaderError) -> [Self] {
+    let seqs = try reader.readArray(Int.self)
+    let counterparts = try reader.readArray(Int32.self)
+    let fields = try reader.readArray(Int64.self)
+    guard counterparts.count == seqs.count, fields.count == 3 * seqs.count else { throw .malformed }
+    var payments: [Self] = []
+    payments.reserveCapacity(seqs.count)
+    for i in seqs.indices {
+      guard let fate = DeferredFans.Fate(rawValue: fields[3 * i + 2]) else { throw .malformed }
+      payments.append(
+        Self(seq: seqs[i], counterpart: counterparts[i], micros: fields[3 * i], time: fields[3 * i + 1], fate: fate))
+    }
+    return payments
+  }
+}
+
 extension DeferredFans {
   /// Writes the fans waiting for a checkpoint, in hub order, and their dues in heap order.
   func write(to writer: inout StateWriter) {
@@ -227,9 +254,7 @@ extension DeferredFans {
       writer.write([e.low, e.high, e.due, Int64(e.counterparts)])
       writer.write([e.floor, e.log10Binomial])
       writer.write(e.senderChances)
-      writer.write(e.payments.map(\.seq))
-      writer.write(e.payments.map(\.counterpart))
-      writer.write(e.payments.flatMap { [$0.micros, $0.time, $0.fate.rawValue] })
+      Payment.write(e.payments, to: &writer)
       writer.write(e.description)
       writer.write(e.read.fields)
     }
@@ -249,21 +274,12 @@ extension DeferredFans {
       let limits = try reader.readArray(Int64.self)
       let chances = try reader.readArray(Double.self)
       let senderChances = try reader.readArray(Double.self)
-      let seqs = try reader.readArray(Int.self)
-      let sources = try reader.readArray(Int32.self)
-      let fields = try reader.readArray(Int64.self)
+      let payments = try Payment.read(from: &reader)
       let description = try reader.readString()
       let read = PayoutsRead(fields: try reader.readArray(Int64.self))
-      guard limits.count == 4, limits[3] > 0, limits[3] <= Int64(seqs.count), chances.count == 2,
-        sources.count == seqs.count, fields.count == 3 * seqs.count,
+      guard limits.count == 4, limits[3] > 0, limits[3] <= Int64(payments.count), chances.count == 2,
         waiting[hub] == nil, let read
       else { throw .malformed }
-      var payments: [Payment] = []
-      for i in seqs.indices {
-        guard let fate = Fate(rawValue: fields[3 * i + 2]) else { throw .malformed }
-        payments.append(
-          Payment(seq: seqs[i], counterpart: sources[i], micros: fields[3 * i], time: fields[3 * i + 1], fate: fate))
-      }
       waiting[hub] = Fan(
         hub: hub, low: limits[0], high: limits[1], due: limits[2], floor: chances[0], log10Binomial: chances[1],
         senderChances: senderChances, payments: payments, counterparts: Int(limits[3]), description: description,

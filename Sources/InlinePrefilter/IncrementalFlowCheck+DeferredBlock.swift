@@ -131,16 +131,7 @@ extension IncrementalFlowCheck {
       let reason =
         "bipartite: \(block.description), sums neither paid before: the first paid them in \(payerRead.inBand) of its \(payerRead.payments) other payments and the second in \(partnerRead.inBand) of its \(partnerRead.payments), before it and of the \((time - last) / 86_400) days after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' payments)"
       for (i, p) in block.payments.enumerated() where p.fate != .withheld {
-        let payer = block.payer(of: i)
-        let listed =
-          p.counterpart >= 0
-          && (recent.index(of: p.seq, into: p.counterpart) != nil
-            || fanLists.index(of: p.seq, into: p.counterpart) != nil || payouts.index(of: p.seq, into: payer) != nil)
-        if listed {
-          revokeSeq(p.seq, from: payer, to: p.counterpart, reason: reason, outcome: &outcome)
-        } else {
-          revokeUnlisted(p.seq, from: payer, micros: p.micros, time: p.time, reason: reason, outcome: &outcome)
-        }
+        revokeWaiting(p, from: block.payer(of: i), to: p.counterpart, reason: reason, outcome: &outcome)
       }
     }
   }

@@ -70,15 +70,7 @@ extension IncrementalFlowCheck {
       let reason =
         "fan-in in the stream's first month: \(fanIn.description), nor one its payee was paid in its other payments of the month after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
       for p in fanIn.payments where p.fate != .withheld {
-        let listed =
-          p.counterpart >= 0
-          && (recent.index(of: p.seq, into: payee) != nil || fanLists.index(of: p.seq, into: payee) != nil
-            || payouts.index(of: p.seq, into: p.counterpart) != nil)
-        if listed {
-          revokeSeq(p.seq, from: p.counterpart, to: payee, reason: reason, outcome: &outcome)
-        } else {
-          revokeUnlisted(p.seq, from: p.counterpart, micros: p.micros, time: p.time, reason: reason, outcome: &outcome)
-        }
+        revokeWaiting(p, from: p.counterpart, to: payee, reason: reason, outcome: &outcome)
       }
     }
   }

@@ -6,6 +6,12 @@ extension IncrementalFlowCheck {
   /// payer's habit to show (four: about a hundred days with the defaults).
   static let fanOutWindowsRead = 4
 
+  /// The fewest other payments of its payer a waiting fan-out reads before
+  /// it is judged (two: its habit, however thin, weighed by the stream's
+  /// rate of new sums, ``AmountHabit/newAmountRate(newAmounts:later:populationRate:)``;
+  /// with one, its only other sum may as well be a scheme's as its own).
+  static let minPayoutsRead = 2
+
   /// Keeps a fan-out that ``fanOut(seq:source:target:micros:time:names:into:)``
   /// could not judge, its payer's habit unread (``readsHabit(of:before:)``),
   /// to wait for it (``deferredFanOuts``): `members` (indices into `h`'s
@@ -74,7 +80,7 @@ extension IncrementalFlowCheck {
   /// (as its slots tell, ``PayerHabits/paid(_:near:before:)``), shrunk
   /// towards the stream's rate as a payer's rate is
   /// (``AmountHabit/newAmountRate(newAmounts:later:populationRate:)``). Once
-  /// at least ``Thresholds/minFanSenders`` payments are read and a warm-up
+  /// at least ``minPayoutsRead`` payments are read and a warm-up
   /// (a month: a monthly wage or rent recurs within it) has passed since the
   /// fan-out's last payment, each of its payments after the first lies in
   /// the band by chance with
@@ -137,7 +143,7 @@ extension IncrementalFlowCheck {
         fan.due = time.saturatingAdding(fanWindow)
         deferredFanOuts.keep(fan)
       }
-      guard read.payments >= thresholds.minFanSenders, time.saturatingSubtracting(last) >= fanWarmUp else {
+      guard read.payments >= Self.minPayoutsRead, time.saturatingSubtracting(last) >= fanWarmUp else {
         readAgain()
         continue
       }
@@ -155,15 +161,7 @@ extension IncrementalFlowCheck {
       let reason =
         "fan-out: \(fan.description), a sum it did not pay before and paid in \(read.inBand) of its \(read.payments) other payments, before it and of the \((time - last) / 86_400) days after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
       for p in fan.payments where p.fate != .withheld {
-        let listed =
-          p.counterpart >= 0
-          && (recent.index(of: p.seq, into: p.counterpart) != nil
-            || fanLists.index(of: p.seq, into: p.counterpart) != nil || payouts.index(of: p.seq, into: h) != nil)
-        if listed {
-          revokeSeq(p.seq, from: h, to: p.counterpart, reason: reason, outcome: &outcome)
-        } else {
-          revokeUnlisted(p.seq, from: h, micros: p.micros, time: p.time, reason: reason, outcome: &outcome)
-        }
+        revokeWaiting(p, from: h, to: p.counterpart, reason: reason, outcome: &outcome)
       }
     }
   }

@@ -728,6 +728,25 @@ public struct IncrementalFlowCheck: PaymentCheck {
     structure.append(.init(payer: payer, payee: payee, micros: payment.micros, time: payment.time))
   }
 
+  /// Withholds payment `p` of a structure that waited (``DeferredFans``,
+  /// ``DeferredBlocks``) from `payer` to `payee` (either −1 once released)
+  /// for `reason`: through the lists that still keep it
+  /// (``revokeSeq(_:from:to:reason:outcome:)``), else by its sequence
+  /// number alone (``revokeUnlisted(_:from:micros:time:reason:outcome:)``).
+  mutating func revokeWaiting(
+    _ p: DeferredFans.Payment, from payer: Int32, to payee: Int32, reason: String, outcome: inout CheckOutcome
+  ) {
+    let listed =
+      payer >= 0 && payee >= 0
+      && (recent.index(of: p.seq, into: payee) != nil || fanLists.index(of: p.seq, into: payee) != nil
+        || payouts.index(of: p.seq, into: payer) != nil)
+    if listed {
+      revokeSeq(p.seq, from: payer, to: payee, reason: reason, outcome: &outcome)
+    } else {
+      revokeUnlisted(p.seq, from: payer, micros: p.micros, time: p.time, reason: reason, outcome: &outcome)
+    }
+  }
+
   /// Withholds payment `seq` of `micros` from `payer` (−1 when released
   /// since), dated `time`, that has left every list (a fan-in of the
   /// stream's first month judged late), for `reason`, counting it in the

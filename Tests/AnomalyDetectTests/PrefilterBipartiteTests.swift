@@ -11,19 +11,6 @@ import Testing
 /// stream where such squares are common are not.
 @Suite("Prefilter bipartite block")
 struct PrefilterBipartiteTests: SumKeeperSuite {
-  /// `payers` each paying every one of `receivers` `cents` (1 % apart from
-  /// one payment to the next), one payment every two hours from day `start` on.
-  func layer(_ payers: [String], to receivers: [String], cents: Int64 = 77_777, start: Int64) -> [SignalEvent] {
-    var events: [SignalEvent] = []
-    for (r, receiver) in receivers.enumerated() {
-      for (p, payer) in payers.enumerated() {
-        let n = Int64(r * payers.count + p)
-        events.append(pay(payer, receiver, cents + cents * (n % 3 - 1) / 100, start * day + n * 7_200))
-      }
-    }
-    return events
-  }
-
   @Test func twoSumKeepersPayingTwoAccountsOneNewSumAreHeldWhenTheSquareCloses() {
     var f = decided(SumKeeperStream.events())
     let decisions = layer(["acct1", "acct2"], to: ["mule0", "mule1"], start: 41).map { f.decide($0) }

@@ -14,41 +14,9 @@ import Testing
 struct PrefilterDeferredBlockTests: SumKeeperSuite {
   let payees = ["mule0", "mule1"]
 
-  /// `payers` each paying every one of `receivers` `cents` (1 % apart from
-  /// one payment to the next), one payment every two hours from day `start` on.
-  func layer(
-    _ payers: [String] = ["newA", "newB"], to receivers: [String], cents: Int64 = 77_777, start: Int64
-  ) -> [SignalEvent] {
-    var events: [SignalEvent] = []
-    for (r, receiver) in receivers.enumerated() {
-      for (p, payer) in payers.enumerated() {
-        let n = Int64(r * payers.count + p)
-        events.append(pay(payer, receiver, cents + cents * (n % 3 - 1) / 100, start * day + n * 7_200))
-      }
-    }
-    return events
-  }
-
   /// `payer`'s own sum, `cents`, paid to five background accounts every ten days from day `start` on.
   func ownSum(_ payer: String, cents: Int64, start: Int64) -> [SignalEvent] {
     (0..<5).map { pay(payer, "acct\($0 * 7)", cents, (start + 10 * Int64($0)) * day + 3_600) }
-  }
-
-  /// Decides the sum-keepers' background over 130 days with `extra`
-  /// interleaved; returns the decision of each payment of `watched` and the
-  /// revocations each decision made, with its time.
-  func decide(_ extra: [SignalEvent], watching watched: [SignalEvent]) -> (
-    decisions: [Decision], revocations: [(time: Int64, revocation: Decision)], filter: Prefilter
-  ) {
-    var f = Prefilter()
-    var decisions: [Decision] = []
-    var revocations: [(Int64, Decision)] = []
-    for event in SumKeeperStream.events(with: extra, days: 130) {
-      let decision = f.decide(event)
-      if watched.contains(event) { decisions.append(decision) }
-      for r in decision.revocations { revocations.append((SumKeeperStream.time(event) - SumKeeperStream.t0, r)) }
-    }
-    return (decisions, revocations, f)
   }
 
   /// The blocks waiting in `f` whose description starts with `payers`

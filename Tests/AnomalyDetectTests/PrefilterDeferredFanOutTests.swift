@@ -25,23 +25,6 @@ struct PrefilterDeferredFanOutTests: SumKeeperSuite {
     payments(to: (0..<count).map { "acct\($0 * 7)" }, cents: 31_400, start: start, every: 10)
   }
 
-  /// Decides the sum-keepers' background over 130 days with `extra`
-  /// interleaved; returns the decision of each payment of `watched` and the
-  /// revocations each decision made, with its time.
-  func decide(_ extra: [SignalEvent], watching watched: [SignalEvent]) -> (
-    decisions: [Decision], revocations: [(time: Int64, revocation: Decision)], filter: Prefilter
-  ) {
-    var f = Prefilter()
-    var decisions: [Decision] = []
-    var revocations: [(Int64, Decision)] = []
-    for event in SumKeeperStream.events(with: extra, days: 130) {
-      let decision = f.decide(event)
-      if watched.contains(event) { decisions.append(decision) }
-      for r in decision.revocations { revocations.append((SumKeeperStream.time(event) - SumKeeperStream.t0, r)) }
-    }
-    return (decisions, revocations, f)
-  }
-
   @Test func aFanOutBeforeItsPayersHabitShowsIsRevokedOnceTheMonthAfterShowsIt() throws {
     // First seen paying six people 777.77 (days 41 to 51), then its own 314.00 every ten days.
     let fan = payments(to: mules, start: 41)
@@ -94,6 +77,20 @@ struct PrefilterDeferredFanOutTests: SumKeeperSuite {
     let rent = (0..<30).map { pay("newcomer", "landlord", 31_400, (55 + 2 * Int64($0)) * day) }
     let run = decide(fan + rent, watching: fan)
     #expect(run.revocations.isEmpty)
+  }
+
+  @Test func aPayerWithTwoOtherPaymentsIsJudgedAndWithOneIsNot() {
+    // After its fan-out the newcomer pays its own 314.00 twice and nothing
+    // else: a thin habit, but one; with a single payment it is not judged.
+    let fan = payments(to: mules, start: 41)
+    let two = decide(fan + ownSum(count: 2, start: 60), watching: fan)
+    #expect(Set(two.revocations.map(\.revocation.seq)) == Set(two.decisions.map(\.seq)))
+    let reason = two.revocations.first?.revocation.reasons.first ?? ""
+    #expect(reason.contains("paid in 0 of its 2 other payments"), "\(reason)")
+    #expect(decide(fan + ownSum(count: 1, start: 60), watching: fan).revocations.isEmpty)
+    // Its two other payments of the band are its habit.
+    let band = payments(to: ["acct3", "acct4"], start: 60, every: 10)
+    #expect(decide(fan + band, watching: fan).revocations.isEmpty)
   }
 
   @Test func aFanOutIsJudgedAgainAsItsPayersHistoryGrows() throws {

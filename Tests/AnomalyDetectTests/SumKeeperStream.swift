@@ -85,6 +85,39 @@ extension SumKeeperSuite {
     #expect(decisions[(first + 1)...].allSatisfy { $0.verdict == .hold }, sourceLocation: sourceLocation)
   }
 
+  /// `payers` (two newcomers unless named) each paying every one of
+  /// `receivers` `cents` (1 % apart from
+  /// one payment to the next), one payment every two hours from day `start` on.
+  func layer(_ payers: [String] = ["newA", "newB"], to receivers: [String], cents: Int64 = 77_777, start: Int64)
+    -> [SignalEvent]
+  {
+    var events: [SignalEvent] = []
+    for (r, receiver) in receivers.enumerated() {
+      for (p, payer) in payers.enumerated() {
+        let n = Int64(r * payers.count + p)
+        events.append(pay(payer, receiver, cents + cents * (n % 3 - 1) / 100, start * day + n * 7_200))
+      }
+    }
+    return events
+  }
+
+  /// Decides the sum-keepers' background over 130 days with `extra`
+  /// interleaved; returns the decision of each payment of `watched` and the
+  /// revocations each decision made, with its time.
+  func decide(_ extra: [SignalEvent], watching watched: [SignalEvent]) -> (
+    decisions: [Decision], revocations: [(time: Int64, revocation: Decision)], filter: Prefilter
+  ) {
+    var f = Prefilter()
+    var decisions: [Decision] = []
+    var revocations: [(Int64, Decision)] = []
+    for event in SumKeeperStream.events(with: extra, days: 130) {
+      let decision = f.decide(event)
+      if watched.contains(event) { decisions.append(decision) }
+      for r in decision.revocations { revocations.append((SumKeeperStream.time(event) - SumKeeperStream.t0, r)) }
+    }
+    return (decisions, revocations, f)
+  }
+
   /// Decides `events` with `f` after the first two, and with a copy
   /// restored from `f`'s checkpoint taken there: expects the copy
   /// consistent and deciding as `f` does; returns the copy's decisions.
