@@ -10,7 +10,8 @@
 /// with what its chance needs but the habit, and is judged against the habit
 /// the hub shows after it, its payments revoked if it is still unlikely.
 /// Fan-ins wait when they began in the stream's first month
-/// (``IncrementalFlowCheck/Thresholds/fanWarmUpSeconds``), and are judged a
+/// (``IncrementalFlowCheck/Thresholds/fanWarmUpSeconds``) or their payee
+/// was paid too few times before (``IncrementalFlowCheck/readsReceipts(of:before:)``), and are judged a
 /// warm-up after their last payment against the payee's receipts of the
 /// band in its other payments (``IncrementalFlowCheck/judgeDeferredFanIns(at:into:)``).
 /// Fan-outs wait when their payer paid too little before them, or was
@@ -25,9 +26,7 @@
 ///
 /// - Complexity: memory O(payments of the fans waiting), each of at most
 ///   ``IncrementalFlowCheck/Thresholds/fanMaxRead`` payments and one fan per
-///   hub; fan-ins are kept only when they began in the stream's first month
-///   (or are dated before the stream's first payment), so none is kept once
-///   the stream is a warm-up and a fan window old; a fan-out waits at most
+///   hub; a fan-in waits a warm-up after its last payment, a fan-out at most
 ///   ``IncrementalFlowCheck/fanOutWindowsRead`` fan windows. Each one kept
 ///   costs O(log *n*) in the queue of dues, where it stays until its due
 ///   even when replaced.

@@ -2,12 +2,13 @@ import Foundation
 import SignalGraph
 
 extension IncrementalFlowCheck {
-  /// Judges the fan-ins of the stream's first month that are due at `time`
-  /// (``DeferredFans``), now that their payee's habit has shown, and
-  /// revokes the payments of those still unlikely.
+  /// Judges the fan-ins that waited for their payee's habit and are due at
+  /// `time` (``DeferredFans``), now that it has shown, and revokes the
+  /// payments of those still unlikely.
   ///
-  /// A fan-in found in the first month waited with its chance but for the
-  /// payee's habit *H* (see ``fanIn(seq:source:target:micros:time:names:into:)``).
+  /// A fan-in found in the stream's first month, or into a payee paid too
+  /// few times before it, waited with its chance but for the payee's habit
+  /// *H* (see ``fanIn(seq:source:target:micros:time:names:into:)``).
   /// *H* is now read from the payee's other payments in the fan window
   /// before (its fan list, the fan-in's own and those withheld left out:
   /// exact counts, where its habit's are bounds): those in the band among
@@ -67,8 +68,12 @@ extension IncrementalFlowCheck {
         log10(Double(max(background.total, 1))) + fanIn.log10Binomial
         + Self.log10Coincidence(senderChances(after: fanIn, floor: floor) ?? fanIn.senderChances, habit: habit)
       guard log10E <= log10(thresholds.fanAlpha) else { continue }
+      let began = fanIn.payments.reduce(Int64.max) { min($0, $1.time) }
+      let when =
+        began.saturatingSubtracting(firstPayment) < fanWarmUp
+        ? "in the stream's first month" : "into a payee paid too few times before"
       let reason =
-        "fan-in in the stream's first month: \(fanIn.description), nor one its payee was paid in its other payments of the month after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+        "fan-in \(when): \(fanIn.description), nor one its payee was paid in its other payments of the month after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
       for p in fanIn.payments where p.fate != .withheld {
         revokeWaiting(p, from: p.counterpart, to: payee, reason: reason, outcome: &outcome)
       }

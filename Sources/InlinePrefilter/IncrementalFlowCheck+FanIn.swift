@@ -53,7 +53,11 @@ extension IncrementalFlowCheck {
   /// month) before its first payment: until then its payee's habit is
   /// unknown, not absent. One found earlier waits for the month after
   /// (``DeferredFans``), is judged then against the habit that month
-  /// shows, and revoked if still unlikely (``judgeDeferredFanIns(at:into:)``).
+  /// shows, and revoked if still unlikely (``judgeDeferredFanIns(at:into:)``);
+  /// so does one the live check keeps whose payee was paid fewer than
+  /// ``Thresholds/minFanSenders`` times before it (``readsReceipts(of:before:)``:
+  /// its habit unknown too) when, that habit at its least (*H* = 0), it
+  /// would be held.
   /// Known limits: a new club's first dues, in a
   /// stream where equal sums into one account are rare, look like a
   /// fan-in and are held; so are dues paid less often than the pre-filter
@@ -122,7 +126,16 @@ extension IncrementalFlowCheck {
     let log10E =
       log10(Double(max(background.total, 1))) + log10Binomial
       + Self.log10Coincidence(chances.senders, habit: chances.habit)
-    guard log10E <= log10(thresholds.fanAlpha) else { return }
+    // A payee paid too few times before may yet show a habit (a new club's
+    // dues): a fan-in the live check keeps waits for it when, that habit at
+    // its least, it would be held; so does one of the stream's first month.
+    let alpha = log10(thresholds.fanAlpha)
+    let thin =
+      log10E > alpha && !readsReceipts(of: target, before: first)
+      && log10(Double(max(background.total, 1))) + log10Binomial + Self.log10Coincidence(chances.senders, habit: 0)
+        <= alpha
+    let waits = (!watched && log10E <= alpha) || thin
+    guard log10E <= alpha || waits else { return }
 
     let days = String(format: "%.1f", Double(time - first) / 86_400)
     let named = senders.reversed().map { names[$0] }
@@ -131,7 +144,13 @@ extension IncrementalFlowCheck {
       ? named.joined(separator: ", ") : named.prefix(4).joined(separator: ", ") + " and \(named.count - 4) more"
     let what =
       "\(senders.count) senders (\(who)) paid \(names[target]) \(Self.format(low))–\(Self.format(high)) within \(days) days, a sum none of them pays by habit"
-    guard watched else {
+    guard !waits else {
+      // One waits per payee: a fan-in of another band and fewer senders does not replace it.
+      if let waiting = deferredFanIns.waiting[target], waiting.high < low || waiting.low > high,
+        waiting.counterparts > senders.count
+      {
+        return
+      }
       var payments = members.map {
         let p = list[$0.index]
         return DeferredFans.Payment(
@@ -279,6 +298,16 @@ extension IncrementalFlowCheck {
       q, AmountHabit.widened(sharedReceiptRate(leavingOut: target), toSpread: AmountHabit.spread(of: band)))
     let before = receipts.count(of: target, from: band.lowerBound, to: band.upperBound)
     return (floor, AmountHabit.shrunk(before.inRange, of: before.all, towards: floor))
+  }
+
+  /// Whether `payee`'s habit before a fan-in that began at `began` can be
+  /// read: it was paid at least ``Thresholds/minFanSenders`` times before,
+  /// before its fan list (``receipts``) or in it, those withheld not
+  /// counted (the payee's counterpart of ``readsHabit(of:before:)``).
+  func readsReceipts(of payee: Int32, before began: Int64) -> Bool {
+    var seen = receipts.count(of: payee, from: 1, to: .max).all
+    for p in fanLists.live(into: payee) where p.time < began && !p.withheld { seen += 1 }
+    return seen >= thresholds.minFanSenders
   }
 
   /// The background's share of `band` (of exactly its one sum when it has

@@ -8,8 +8,9 @@ import Testing
 /// pay are held at the sender that completes the coincidence, and its
 /// earlier payments revoked; a shop's price, a club's dues paid again, sums
 /// the senders pay by habit, a world where equal shares are common and the
-/// stream's first fan window are not (a fan-in there waits for its payee's
-/// month after, and is revoked then if that shows no habit).
+/// stream's first fan window are not (a fan-in there, or into a payee paid
+/// too few times before, waits for its payee's month after, and is revoked
+/// then if that shows no habit).
 @Suite("Prefilter fan-in")
 struct PrefilterFanInTests: SumKeeperSuite {
   /// ``SumKeeperStream``'s forty days; with `sharedBills`, also 60 flats,
@@ -216,6 +217,42 @@ struct PrefilterFanInTests: SumKeeperSuite {
     #expect(collector.flatMap(\.revocations).count == senders.count)
     let shop = decisions(with: customers)
     #expect(shop.allSatisfy { $0.verdict == .admit && $0.revocations.isEmpty })
+  }
+
+  @Test func aFanInIntoAPayeePaidTooFewTimesBeforeWaitsForItsHabit() {
+    // Where flatmates share bills all along, six senders of one sum into an
+    // account never paid before are likely enough when they pay (days 41
+    // to 51): its habit may be that sum. Paid sixteen sums of other kinds
+    // the month after, it shows none: the six are revoked then. A new club
+    // whose members pay again the month after keeps them.
+    let others = (0..<16).map {
+      pay("acct\(50 + $0)", "collector", 12_345 + Int64($0) * 4_321, (55 + Int64($0)) * day)
+    }
+    func decisions(with extra: [SignalEvent]) -> (live: [Decision], revoked: [Decision]) {
+      let fan = fanIn(mules, from: 41)
+      let events = (background(sharedBills: true, billWeeks: 13, with: fan + extra) + dailyPayments(48...90))
+        .sorted { SumKeeperStream.time($0) < SumKeeperStream.time($1) }
+      var f = Prefilter()
+      var live: [Decision] = []
+      var revoked: [Decision] = []
+      for event in events {
+        let decision = f.decide(event)
+        if fan.contains(event) { live.append(decision) }
+        revoked += decision.revocations
+      }
+      #expect(f.invariantViolation() == nil)
+      return (live, revoked)
+    }
+    let collector = decisions(with: others)
+    #expect(collector.live.allSatisfy { $0.verdict == .admit })
+    #expect(Set(collector.revoked.map(\.seq)) == Set(collector.live.map(\.seq)))
+    #expect(
+      collector.revoked.allSatisfy {
+        $0.reasons.first?.hasPrefix("fan-in into a payee paid too few times before: 6 senders (") == true
+      }, "\(collector.revoked.flatMap(\.reasons))")
+    let club = decisions(with: others + fanIn(mules, from: 70))
+    #expect(club.live.allSatisfy { $0.verdict == .admit })
+    #expect(club.revoked.isEmpty, "\(club.revoked.flatMap(\.reasons))")
   }
 
   @Test func aFanInOfTheFirstMonthWaitsAcrossACheckpoint() throws {
