@@ -60,9 +60,8 @@ struct DeferredBlocks {
 
   /// The blocks waiting, by payer *u*.
   private(set) var waiting: [Int32: Block] = [:]
-  /// When each block kept falls due, keyed by payer. An entry whose
-  /// payer's block was replaced since (its due differs) is passed over.
-  private(set) var dues = EvictionHeap()
+  /// When each block kept falls due, keyed by payer.
+  private(set) var dues = WaitingDues()
 
   /// No block waiting.
   init() {}
@@ -70,18 +69,14 @@ struct DeferredBlocks {
   /// Keeps `block`, in place of one its payer had waiting.
   mutating func keep(_ block: Block) {
     waiting[block.payer] = block
-    dues.push(time: block.due, key: UInt64(UInt32(bitPattern: block.payer)))
+    dues.push(block.payer, due: block.due)
   }
 
   /// The payers whose blocks are due at `time`, earliest due first, each
   /// once; the blocks stay kept until taken (``take(_:)``).
   mutating func popDue(at time: Int64) -> [Int32] {
-    var payers: [Int32] = []
-    while let (due, key) = dues.popMin(before: time.saturatingAdding(1)) {
-      let payer = Int32(bitPattern: UInt32(truncatingIfNeeded: key))
-      if waiting[payer]?.due == due, !payers.contains(payer) { payers.append(payer) }
-    }
-    return payers
+    let waiting = waiting
+    return dues.pop(at: time) { waiting[$0]?.due }
   }
 
   /// Takes out `payer`'s block.
@@ -115,11 +110,7 @@ struct DeferredBlocks {
   /// one payment of each to each payee, and its due: `nil`, or what is wrong.
   func invariantViolation(accounts: Int, isLive: (Int32) -> Bool) -> String? {
     func known(_ a: Int32) -> Bool { a >= 0 && Int(a) < accounts && isLive(a) }
-    struct Due: Hashable {
-      var time: Int64
-      var key: UInt64
-    }
-    let queued = Set(dues.entries.map { Due(time: $0.time, key: $0.key) })
+    let queued = dues.queued
     for (payer, b) in waiting {
       guard payer == b.payer, known(payer), known(b.partner), b.partner != payer else {
         return "a deferred block's payers are out of range, not live or one"
@@ -131,7 +122,7 @@ struct DeferredBlocks {
       guard b.payments.allSatisfy({ $0.counterpart == -1 || known($0.counterpart) }),
         (0..<payees).allSatisfy({ b.payments[$0].counterpart == b.payments[payees + $0].counterpart })
       else { return "a deferred block's payee is out of range, not live, or not paid by both payers" }
-      guard queued.contains(Due(time: b.due, key: UInt64(UInt32(bitPattern: payer)))) else {
+      guard queued.contains(.init(time: b.due, account: payer)) else {
         return "a deferred block is not in the queue of dues"
       }
     }
@@ -154,8 +145,7 @@ extension DeferredBlocks {
       writer.write(b.payerRead.fields)
       writer.write(b.partnerRead.fields)
     }
-    writer.write(dues.entries.map(\.time))
-    writer.write(dues.entries.map(\.key))
+    dues.write(to: &writer)
   }
 
   /// Restores the blocks written by ``write(to:)``: a payer twice, arrays
@@ -182,11 +172,6 @@ extension DeferredBlocks {
         receiptChances: chances, payments: payments, description: description, payerRead: payerRead,
         partnerRead: partnerRead)
     }
-    let times = try reader.readArray(Int64.self)
-    let keys = try reader.readArray(UInt64.self)
-    guard times.count == keys.count, let heap = EvictionHeap(heapOrdered: Array(zip(times, keys))) else {
-      throw .malformed
-    }
-    dues = heap
+    dues = try WaitingDues(from: &reader)
   }
 }

@@ -133,9 +133,8 @@ struct DeferredFans {
 
   /// The fans waiting, by hub.
   private(set) var waiting: [Int32: Fan] = [:]
-  /// When each fan kept falls due, keyed by hub. An entry whose hub's fan
-  /// was replaced since (its due differs) is passed over.
-  private(set) var dues = EvictionHeap()
+  /// When each fan kept falls due, keyed by hub.
+  private(set) var dues = WaitingDues()
 
   /// No fan waiting.
   init() {}
@@ -143,19 +142,14 @@ struct DeferredFans {
   /// Keeps `fan`, in place of one its hub had waiting.
   mutating func keep(_ fan: Fan) {
     waiting[fan.hub] = fan
-    dues.push(time: fan.due, key: UInt64(UInt32(bitPattern: fan.hub)))
+    dues.push(fan.hub, due: fan.due)
   }
 
   /// The hubs whose fans are due at `time`, earliest due first, each once;
   /// the fans stay kept until taken (``take(_:)``).
   mutating func popDue(at time: Int64) -> [Int32] {
-    var hubs: [Int32] = []
-    while let (due, key) = dues.popMin(before: time.saturatingAdding(1)) {
-      let hub = Int32(bitPattern: UInt32(truncatingIfNeeded: key))
-      // A fan kept twice with one due is queued twice.
-      if waiting[hub]?.due == due, !hubs.contains(hub) { hubs.append(hub) }
-    }
-    return hubs
+    let waiting = waiting
+    return dues.pop(at: time) { waiting[$0]?.due }
   }
 
   /// Takes out `hub`'s fan.
@@ -196,11 +190,7 @@ struct DeferredFans {
   /// band, payments and due: `nil`, or what is wrong.
   func invariantViolation(accounts: Int, isLive: (Int32) -> Bool) -> String? {
     func known(_ a: Int32) -> Bool { a >= 0 && Int(a) < accounts && isLive(a) }
-    struct Due: Hashable {
-      var time: Int64
-      var key: UInt64
-    }
-    let queued = Set(dues.entries.map { Due(time: $0.time, key: $0.key) })
+    let queued = dues.queued
     for (hub, e) in waiting {
       guard hub == e.hub, known(hub) else { return "a deferred fan's hub is out of range or not live" }
       guard e.low > 0, e.low <= e.high, !e.payments.isEmpty, e.counterparts > 0, e.counterparts <= e.payments.count
@@ -208,7 +198,7 @@ struct DeferredFans {
       guard e.payments.allSatisfy({ $0.counterpart == -1 || known($0.counterpart) }) else {
         return "a deferred fan's counterpart is out of range or not live"
       }
-      guard queued.contains(Due(time: e.due, key: UInt64(UInt32(bitPattern: hub)))) else {
+      guard queued.contains(.init(time: e.due, account: hub)) else {
         return "a deferred fan is not in the queue of dues"
       }
     }
@@ -257,8 +247,7 @@ extension DeferredFans {
       writer.write(e.description)
       writer.write(e.read.fields)
     }
-    writer.write(dues.entries.map(\.time))
-    writer.write(dues.entries.map(\.key))
+    dues.write(to: &writer)
   }
 
   /// Restores the fans written by ``write(to:)``: a hub twice, arrays of
@@ -284,11 +273,6 @@ extension DeferredFans {
         senderChances: senderChances, payments: payments, counterparts: Int(limits[3]), description: description,
         read: read)
     }
-    let times = try reader.readArray(Int64.self)
-    let keys = try reader.readArray(UInt64.self)
-    guard times.count == keys.count, let heap = EvictionHeap(heapOrdered: Array(zip(times, keys))) else {
-      throw .malformed
-    }
-    dues = heap
+    dues = try WaitingDues(from: &reader)
   }
 }

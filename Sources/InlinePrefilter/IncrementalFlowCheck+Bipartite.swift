@@ -63,7 +63,8 @@ extension IncrementalFlowCheck {
   ///   payments out of the payers of *v* read and the *r* ≤
   ///   ``Thresholds/fanMaxRead`` payees of *u*, plus O(*r*²) for the
   ///   payers of *v*, and per payer judged O(*r* · *k*) and O(bins) per
-  ///   amount range looked up; no memory but the counts of squares.
+  ///   amount range looked up; no memory but the counts of squares and,
+  ///   for a block that waits, its payments (``DeferredBlocks``).
   mutating func bipartite(
     seq: Int, source u: Int32, target v: Int32, micros a: Int64, time: Int64, payersRead: Int, names: WindowedInterner,
     into outcome: inout CheckOutcome
