@@ -69,6 +69,45 @@ import Testing
     #expect(fanIns(busyCollector(varied: true)).isEmpty)
   }
 
+  /// Everyone's sums crowd 280.00 to 320.00; five sum-keepers of sums far
+  /// above (500.00 and more, each its own, paid to three accounts around
+  /// the fan-in) pay `collector`, who has received nothing else, 300.00
+  /// (±1 %) over 20 days.
+  func crowdedBandFanIn() -> SignalSet {
+    var set = Background.habitBackground(habits: 28_000...32_000)
+    for i in 0..<5 {
+      for (j, day) in [Int64(5), 25, 80].enumerated() {
+        Flows.pay(&set, "keeper\(i)", "h\(i * 3 + j)", cents: 50_000 + Int64(i) * 1_000, day: day)
+      }
+      Flows.pay(&set, "keeper\(i)", "collector", cents: 30_000 + Int64(i % 3 - 1) * 300, day: 40 + Int64(i) * 4)
+    }
+    return set
+  }
+
+  @Test func aFanInIntoANewAccountInACrowdedBandIsFoundAmongPayersWhoKeepToTheirOwn() throws {
+    // The collector's habit is unknown, and a sum lands in the band by
+    // chance often here; but it is the senders who choose their sums, and
+    // these five keep to their own: five of them paying it 300.00 is rare,
+    // where no account here receives one sum from several senders.
+    #expect(try #require(fanIns(crowdedBandFanIn()).first) == Set((0..<5).map { "keeper\($0)" }))
+  }
+
+  @Test func friendsChippingInForANewAccountAreChanceWhereThatIsCommon() {
+    // The same five, where forty other accounts each received one sum from
+    // five of the background's sum-keepers (presents chipped in for):
+    // receiving one sum from several senders is common here, and a new
+    // account receiving 300.00 from five is no fan-in.
+    var set = crowdedBandFanIn()
+    for present in 0..<40 {
+      let share = Int64(40_000 + present * 500)
+      for friend in 0..<5 {
+        Flows.pay(
+          &set, "h\(100 + (present * 5 + friend) % 90)", "p\(present)", cents: share, day: 2 + Int64(present) * 3)
+      }
+    }
+    #expect(fanIns(set).isEmpty)
+  }
+
   @Test func tooFewOrTooSpreadSendersAreNotASeed() {
     var few = Background.habitBackground()
     plantFanIn(&few, senders: 2)

@@ -161,6 +161,36 @@ import Testing
     #expect(fanOuts(set).isEmpty)
   }
 
+  @Test func aNewcomerKeepingASumOfItsOwnBesideItsFanOutIsAFanOut() throws {
+    // Everything the newcomer pays lies within the fan-out's days, so no
+    // day outside them gives it a history; but it pays three people 250.00
+    // to the cent meanwhile, as everyone here keeps to a sum. The fan-out's
+    // 1 713.00 is then not its only sum, and is read against that habit.
+    var set = Background.habitBackground()
+    for (i, day) in [Int64(41), 48, 55].enumerated() { Flows.pay(&set, "newcomer", "h\(i)", cents: 25_000, day: day) }
+    plantFanOut(&set, from: "newcomer")
+    try expectOneSeedOfTheMules(set)
+  }
+
+  @Test func aNewcomerPayingOneSumToManyBesideABurstOfNearEqualOnesIsNoFanOut() throws {
+    // The mirror: the newcomer pays six people 1 713.00 to the cent (a sum
+    // it keeps to) beside three near-equal sums of 250.00 or so (a scheme's
+    // burst it takes part in, or shares of a bill): those differ, so they
+    // are no habit of its own that would make the six unusual.
+    var set = Background.habitBackground()
+    for (i, cents) in [Int64(25_000), 25_150, 24_920].enumerated() {
+      Flows.pay(&set, "newcomer", "h\(i)", cents: cents, day: 41 + Int64(i) * 7)
+    }
+    for i in 0..<6 { Flows.pay(&set, "newcomer", "m\(i)", cents: 171_300, day: 40 + Int64(i) * 3) }
+    #expect(fanOuts(set).isEmpty)
+    // Read alone, the three near-equal sums keep to none; the six do.
+    let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
+    let out = transfers.outgoing.edges(of: try #require(set.accounts.ids.index(of: "newcomer")))
+    let equal = out.filter { transfers.unitMicros[Int($0)] == 1_713_000_000 }
+    #expect(equal.count == 6 && FanOuts.keepsOneSum(Array(out), transfers: transfers))
+    #expect(!FanOuts.keepsOneSum(out.filter { !equal.contains($0) }, transfers: transfers))
+  }
+
   @Test func aNewcomerPayingARareSumIsAFanOutWhereOnlyACommonFeeRepeats() throws {
     // Most payments here are one 10.00 fee, so consecutive payments repeat
     // often, by chance: no habit that would explain six equal sums of

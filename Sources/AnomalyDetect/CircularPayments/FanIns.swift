@@ -26,8 +26,12 @@ import SignalGraph
 /// the chance the background's amounts give two senders' sums of meeting
 /// (``sharedUnits(_:units:amounts:)``: how often honest people pay one
 /// account one sum; the crowding of a band is *q*'s), *s*′ that rate widened to the group's spread, and *H* the hub's
-/// habit of receiving the band (its transfers in outside the window there,
-/// shrunk towards max(*q*, *s*′)). The coincidence has chance
+/// habit of receiving the band: its transfers in outside the window there,
+/// shrunk towards *s*′. A hub that has received little is thus taken to
+/// set its senders' sums (a shop's price) as often as the set's accounts
+/// receive one sum from several senders beyond chance, not as often as
+/// the band's share *q*: that a sender's sum lands in the band is the
+/// sender's doing, which its own *Pᵢ* reads. The coincidence has chance
 ///
 /// ```text
 /// p = C(n, k) · Π Pᵢ   (over all senders but the least likely: the band is the group's own)
@@ -203,14 +207,15 @@ struct FanIns {
   /// the band's share floored at `shared` widened to the group's spread,
   /// but the least likely one's (the band is the group's own). Each chance
   /// is at least the hub's habit of the band: its transfers in outside the
-  /// window there, shrunk towards that floor by a prior worth
+  /// window there, shrunk towards `shared` widened by a prior worth
   /// ``AmountHabit/priorWeight`` transfers.
   func log10Chance(of group: GatheringHubs.Group, read n: Int, into hub: Int32, shared: Double) -> Double {
     let transfers = hubs.transfers
     // `shared` counts sums within 1 %; a group spread wider is that much likelier.
     let spread = AmountHabit.spread(of: group.band)
-    let floor = max(group.background, AmountHabit.widened(shared, toSpread: spread))
-    let hubHabit = AmountHabit.shrunk(group.inBandOutside, of: group.outside, towards: floor)
+    let sharedWidened = AmountHabit.widened(shared, toSpread: spread)
+    let floor = max(group.background, sharedWidened)
+    let hubHabit = AmountHabit.shrunk(group.inBandOutside, of: group.outside, towards: sharedWidened)
     let chances = group.members.map { t in
       let own = habits.share(
         of: transfers.source[t], to: hub, pairTransfers: transfers.pairRun(of: t).count, in: group.band,

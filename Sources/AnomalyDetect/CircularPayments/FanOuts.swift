@@ -39,11 +39,16 @@ import SignalGraph
 /// a treasurer refunding members does it by habit; one coincidence is
 /// none), else *s*; *s*′ and *h*′ are widened
 /// to the group's spread. A payer with fewer than ``GatheringHubs/minParts``
-/// transfers on those days has no habit to read: *P* is then at least the
-/// band's background share plus the set's rate of one payer's consecutive
-/// transfers repeating a unit more often than the background makes it
-/// (``GatheringHubs/excessRepeatRate(_:_:amounts:sampled:)``), for the band
-/// may be its only sum.
+/// transfers on those days has no habit to read there: *P* is then at least
+/// the band's background share plus the set's rate of one payer's
+/// consecutive transfers repeating a unit more often than the background
+/// makes it (``GatheringHubs/excessRepeatRate(_:_:amounts:sampled:)``), for
+/// the band may be its only sum. It is not when the payer keeps to another
+/// sum meanwhile (``keepsOneSum(_:transfers:)``: one sum to the cent, on
+/// half its transfers outside the band at least, to two receivers): *P* is
+/// then read as above from all but the window's transfers in the band. So
+/// a mule paying its honest sum beside a scheme's burst of near-equal sums
+/// has the burst read against its sum, and not its sum against the burst.
 /// The coincidence has chance
 ///
 /// ```text
@@ -200,9 +205,22 @@ struct FanOuts {
     let sharedWidened = AmountHabit.widened(shared, toSpread: spread)
     let transfers = hubs.transfers
     let days = transfers.bucket[Int(out[window.lowerBound])]...transfers.bucket[Int(out[window.upperBound - 1])]
-    let own = Self.history(of: out, outside: days, band: group.band, transfers: transfers)
+    var own = Self.history(of: out, outside: days, band: group.band, transfers: transfers)
+    // Too little on other days to read a habit from; but a payer keeping a
+    // sum of its own beside the band in the window has not the band for its
+    // only sum: its history is then all but the window's transfers in the band.
+    var keepsAnotherSum = false
+    if own.transfers < hubs.minParts {
+      let beside = out.filter { t in
+        !(days.contains(transfers.bucket[Int(t)]) && group.band.contains(transfers.unitMicros[Int(t)]))
+      }
+      if Self.keepsOneSum(beside, transfers: transfers) {
+        own = Self.history(of: out, outside: days, band: group.band, transfers: transfers, besideTheBand: true)
+        keepsAnotherSum = true
+      }
+    }
     let chance: Double
-    if own.transfers >= hubs.minParts {
+    if own.transfers >= hubs.minParts || keepsAnotherSum {
       let rate = AmountHabit.newAmountRate(
         newAmounts: own.newAmounts, later: own.later, populationRate: habits.setRate)
       // A payer that hands its new sums round by habit does so again.
@@ -218,6 +236,28 @@ struct FanOuts {
     }
     return StructuredFlowDetector.log10Choose(Double(n), Double(k))
       + Double(k - 1) * log10(max(chance, .leastNormalMagnitude))
+  }
+
+  /// Whether one sum, to the cent, is paid on at least half of the
+  /// transfers `run` and on two at least, to two receivers at least: a
+  /// sum its payer keeps to (a price, a rent, an allowance). Near-equal
+  /// sums that differ are a burst's, not a habit's.
+  static func keepsOneSum(_ run: [Int32], transfers: PaymentTransfers) -> Bool {
+    guard run.count >= 2 else { return false }
+    let paid = run.map { (unit: transfers.unitMicros[Int($0)], to: transfers.target[Int($0)]) }
+      .sorted { $0.unit < $1.unit }
+    var start = 0
+    while start < paid.count {
+      var end = start + 1
+      var receivers = false
+      while end < paid.count, paid[end].unit == paid[start].unit {
+        if paid[end].to != paid[start].to { receivers = true }
+        end += 1
+      }
+      if receivers && 2 * (end - start) >= paid.count { return true }
+      start = end
+    }
+    return false
   }
 
   /// The chance below which a payer's hand-ons are its habit rather than
@@ -242,7 +282,8 @@ struct FanOuts {
     return 1 - fewer < handOnSignificance
   }
 
-  /// One payer's transfers `run` (in time order) on days outside `days`:
+  /// One payer's transfers `run` (in time order) on days outside `days`
+  /// (with `besideTheBand`, on those days too where outside `band`):
   /// how many, how many in `band`, and, after its first, how many count
   /// for its rate of new sums (*m* − 1 of ``AmountHabit``: not a repeat of
   /// a sum only its payee received before, a standing order) and how many of
@@ -252,7 +293,7 @@ struct FanOuts {
   /// receiver (the payer's own *h*).
   static func history(
     of run: ArraySlice<Int32>, outside days: ClosedRange<Int64>, band: ClosedRange<Int64>,
-    transfers: PaymentTransfers
+    transfers: PaymentTransfers, besideTheBand: Bool = false
   ) -> (transfers: Int, inBand: Int, later: Int, newAmounts: Int, handedOn: Int) {
     // Sums seen, each with its sole payee, or −1 once paid to two.
     var seen: [(unit: Int64, payee: Int32)] = []
@@ -260,7 +301,7 @@ struct FanOuts {
     var previous: (unit: Int64, payee: Int32, new: Bool)?
     for e in run {
       let t = Int(e), unit = transfers.unitMicros[t], payee = transfers.target[t]
-      guard !days.contains(transfers.bucket[t]) else {
+      guard !days.contains(transfers.bucket[t]) || (besideTheBand && !band.contains(unit)) else {
         previous = nil  // the transfers either side of the window are not consecutive
         continue
       }
