@@ -69,8 +69,10 @@ extension IncrementalFlowCheck {
   /// (``bipartite(seq:source:target:micros:time:payersRead:names:into:)``),
   /// *H_v* at least the stream's rate of shared receipts, *N* and *K̄ₖ* the
   /// stream's when it is judged, and *L* the times it was judged so far,
-  /// this one among them. Until then it reads again a fan window later, for
-  /// at most ``fanOutWindowsRead`` windows after its last payment, and is
+  /// this one among them. Until then it reads again a fan window later, or
+  /// when the warm-up after its last payment ends if that is sooner
+  /// (``nextLook(after:last:)``), for at most ``fanOutWindowsRead`` windows
+  /// after its last payment, and is
   /// dropped unjudged after that; so is a block one of whose payers took up
   /// another sum since and paid it to as many payees (which of the two is
   /// its habit the stream cannot tell), and one whose payers pay the band
@@ -98,10 +100,10 @@ extension IncrementalFlowCheck {
       payouts.trim(Int(s), now: time)
       readPayouts(of: u, band: band, besides: fromPayer, since: last, into: &block.payerRead, at: time)
       readPayouts(of: s, band: band, besides: fromPartner, since: last, into: &block.partnerRead, at: time)
-      // Read again a fan window later, while it may wait.
+      // Read again a fan window later (or when the warm-up ends, if sooner), while it may wait.
       func readAgain() {
         guard time.saturatingSubtracting(last) < Int64(Self.fanOutWindowsRead) * fanWindow else { return }
-        block.due = time.saturatingAdding(fanWindow)
+        block.due = nextLook(after: time, last: last)
         deferredBlocks.keep(block)
       }
       let (payerRead, partnerRead) = (block.payerRead, block.partnerRead)

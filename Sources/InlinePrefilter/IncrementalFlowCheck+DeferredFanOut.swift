@@ -99,9 +99,10 @@ extension IncrementalFlowCheck {
   ///
   /// is below ``Thresholds/fanAlpha``, *L* the times it was judged so far,
   /// this one among them (a Bonferroni bound over the looks at a growing
-  /// history). Until then it reads again a fan window later, for at most
-  /// ``fanOutWindowsRead`` windows after its last payment, and is dropped
-  /// unjudged after that.
+  /// history). Until then it reads again a fan window later, or when the
+  /// warm-up after its last payment ends if that is sooner
+  /// (``nextLook(after:last:)``), for at most ``fanOutWindowsRead`` windows
+  /// after its last payment, and is dropped unjudged after that.
   ///
   /// A payer that took up another sum since and paid it to as many
   /// receivers as the fan-out's within a window read (``DeferredFans/PayoutsRead/takenUpReceivers``)
@@ -137,10 +138,10 @@ extension IncrementalFlowCheck {
       readPayouts(of: h, band: band, besides: fan.payments, since: last, into: &fan.read, at: time)
       let receivers = fan.counterparts
       let read = fan.read
-      // Read again a fan window later, while it may wait.
+      // Read again a fan window later (or when the warm-up ends, if sooner), while it may wait.
       func readAgain() {
         guard time.saturatingSubtracting(last) < Int64(Self.fanOutWindowsRead) * fanWindow else { return }
-        fan.due = time.saturatingAdding(fanWindow)
+        fan.due = nextLook(after: time, last: last)
         deferredFanOuts.keep(fan)
       }
       guard read.payments >= Self.minPayoutsRead, time.saturatingSubtracting(last) >= fanWarmUp else {
@@ -164,6 +165,19 @@ extension IncrementalFlowCheck {
         revokeWaiting(p, from: h, to: p.counterpart, reason: reason, outcome: &outcome)
       }
     }
+  }
+
+  /// When a structure waiting for its payers' habits, read at `time`, is
+  /// read next: at the next whole fan window after its last payment, at
+  /// `last` (its payers' payouts keep a window), or sooner, when the
+  /// warm-up after `last` ends before that and it may be judged then (its
+  /// first look, a window after its last payment, comes before the
+  /// warm-up's end).
+  func nextLook(after time: Int64, last: Int64) -> Int64 {
+    let step = max(fanWindow, 1), windows = max(time.saturatingSubtracting(last), 0) / step + 1
+    let window = windows > Int64.max / step ? Int64.max : last.saturatingAdding(windows * step)
+    let warm = last.saturatingAdding(fanWarmUp)
+    return warm > time ? min(warm, window) : window
   }
 
   /// *P* of a payer `h` whose history `read` shows, of paying `band` by

@@ -222,6 +222,17 @@ import Testing
     #expect(found.contains { evidence($0, "typology") == .string("fan_in") })
   }
 
+  @Test func aHubPayingItsOwnSumBesideWhatItPassesOnIsAGatherScatter() throws {
+    // Its own 860.00, paid twice before it gathered, it pays once more
+    // among what it passes on (898.00 to 903.00): within a band's width of
+    // those, but its own sum, which joins no group; else the band,
+    // stretched over it, would read the hub as paying its habit on.
+    let set = Self.takingUp(cents: 86_000, on: [1, 4, 16])
+    let finding = try #require(findings(set).first { evidence($0, "gathering_hubs") == .integer(1) })
+    #expect(evidence(finding, "typology") == .string("gather_scatter"))
+    #expect(!finding.accounts.map { set.accounts.ids[$0] }.contains("h32"))
+  }
+
   @Test func aHubSeenPayingOnlyAfterItPaidOnHasTakenNoSumUp() {
     // Its first payments are the four paid on (a new account's first sum
     // is its habit in the making), whether or not it pays others later:

@@ -39,13 +39,28 @@ struct PrefilterDeferredFanOutTests: SumKeeperSuite {
     #expect(reason.hasPrefix("fan-out: newcomer paid 6 receivers ("), "\(reason)")
     #expect(
       reason.contains(
-        "777.77–777.77 within 10.0 days, a sum it did not pay before and paid in 0 of its 5 other payments"),
+        "777.77–777.77 within 10.0 days, a sum it did not pay before and paid in 0 of its 3 other payments"),
       "\(reason)")
     // The background's sum-keepers, each spreading its own sum over many from the stream's start, never.
     #expect(run.revocations.count == fan.count)
     #expect(run.filter.invariantViolation() == nil)
     // Revoked late, they are still no habit of its payer's.
     #expect(run.filter.check(IncrementalFlowCheck.self)?.habits.withheld.reduce(0, +) == 6)
+  }
+
+  @Test func aFanOutIsJudgedWhenTheMonthAfterItEndsNotAWindowLater() throws {
+    // Six people paid 777.77 over days 80 to 90, then the newcomer's own
+    // 314.00 three times. The first look, 25 days after, comes before the
+    // month its habit needs; the next is when that month ends (day 121),
+    // not a fan window on (day 140, after this stream's 130 days).
+    let fan = payments(to: mules, start: 80)
+    let run = decide(fan + ownSum(count: 3, start: 92), watching: fan)
+    #expect(run.decisions.allSatisfy { $0.verdict == .admit })
+    let revoked = run.revocations.filter { r in run.decisions.contains { $0.seq == r.revocation.seq } }
+    #expect(Set(revoked.map(\.revocation.seq)) == Set(run.decisions.map(\.seq)))
+    let last = 90 * day + 3_600
+    let when = try #require(revoked.first?.time)
+    #expect(when >= last + 31 * day && when < last + 33 * day, "\(when / day)")
   }
 
   @Test func aFanOutOfTheSumItsPayerKeepsPayingIsNotRevoked() {

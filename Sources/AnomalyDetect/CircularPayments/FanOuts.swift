@@ -14,7 +14,7 @@ import SignalGraph
 /// a routine pair (paid on occasions more than the window apart: a wage, an
 /// allowance, a standing order) nor paid its own habitual sum, leaving out
 /// the sums *h* paid before the window or more than a window after it
-/// (``ownSums(_:around:)``: its own, a wage, a rent, its price; a band
+/// (``GatheringHubs/ownSums(_:around:)``: its own, a wage, a rent, its price; a band
 /// stretched over them would read the fan-out as *h*'s habit). With *k* ≥
 /// ``minReceivers`` receivers among the *n* transfers read, each payment
 /// after the first lands in the band with chance
@@ -163,7 +163,7 @@ struct FanOuts {
     var grouped: [Range<Int>] = []
     for window in read {
       let group = hubs.group(
-        out, window, units: units, gathering: false, excluding: [], ownSums: ownSums(out, around: window),
+        out, window, units: units, gathering: false, excluding: [], ownSums: hubs.ownSums(out, around: window),
         habits: &memo)
       guard group.members.count >= minReceivers else { continue }
       grouped.append(window)
@@ -171,25 +171,6 @@ struct FanOuts {
       if log10p < best?.log10p ?? 0 { best = (group.members, log10p) }
     }
     return (best, grouped)
-  }
-
-  /// The transfers of one payer's (`out`, in time order) whose sums are
-  /// its own beside `window`: the last ``lookBack`` before it (as
-  /// ``newSums(_:lookBack:)`` reads), and the first ``lookBack`` more than
-  /// the hubs' window after it: a sum it took up in the window and kept
-  /// paying long after (a wage, a rent, its price) is its own too, where a
-  /// fan-out's own payments end within a window of its start.
-  func ownSums(_ out: ArraySlice<Int32>, around window: Range<Int>) -> (
-    before: ArraySlice<Int32>, after: ArraySlice<Int32>
-  ) {
-    let bucket = hubs.transfers.bucket
-    let last = bucket[Int(out[window.upperBound - 1])]
-    var later = window.upperBound
-    while later < out.endIndex, bucket[Int(out[later])] <= last + hubs.window { later += 1 }
-    return (
-      out[max(out.startIndex, window.lowerBound - Self.lookBack)..<window.lowerBound],
-      out[later..<min(out.endIndex, later + Self.lookBack)]
-    )
   }
 
   /// log₁₀ *p* of `group`, read in the window `window` of one payer's

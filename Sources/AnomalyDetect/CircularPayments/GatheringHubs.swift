@@ -15,7 +15,10 @@ import SignalGraph
 /// distinct counterparts whose units lie within a band whose top is at most
 /// 1 + 2 · ``tolerance`` times its bottom (about ± ``tolerance`` around its
 /// middle), one transfer each; in, from senders; out, to receivers that are
-/// not senders, paid no earlier than the first transfer gathered. A pair
+/// not senders, paid no earlier than the first transfer gathered, and not
+/// of a sum the hub pays as its own (paid before the window, or long after:
+/// ``ownSums(_:around:)``; a band stretched over it would read what it
+/// passes on as its habit). A pair
 /// that pays on occasions more than ``window`` apart (a tenant's rent, a
 /// member's dues, an agent's remittance to an owner) is routine and joins
 /// no group (``isRoutine(_:)``), nor does a counterpart paying (or paid)
@@ -175,8 +178,11 @@ struct GatheringHubs {
       let gatheredFrom = gathered.members.map { transfers.bucket[$0] }.min()!
       var from = outStart
       while from < outEnd, transfers.bucket[Int(out[from])] < gatheredFrom { from += 1 }
+      guard from < outEnd else { continue }
+      // Its own sums (paid before, or long after) are no part of what it passes on.
       let scattered = group(
-        out, from..<outEnd, units: unitsOut, gathering: false, excluding: senders, habits: &habits)
+        out, from..<outEnd, units: unitsOut, gathering: false, excluding: senders,
+        ownSums: ownSums(out, around: from..<outEnd), habits: &habits)
       guard scattered.members.count >= minParts else { continue }
       let sumIn = gathered.members.reduce(0.0) { $0 + Double(transfers.totalMicros[$1]) }
       let sumOut = scattered.members.reduce(0.0) { $0 + Double(transfers.totalMicros[$1]) }
@@ -218,6 +224,25 @@ struct GatheringHubs {
       chance += amounts.share(in: low...max(low, high))
     }
     return min(chance, width)
+  }
+
+  /// The transfers of one payer's (`out`, in time order) whose sums are
+  /// its own beside `window`: the last ``FanOuts/lookBack`` before it (as
+  /// ``FanOuts/newSums(_:lookBack:)`` reads), and the first ``FanOuts/lookBack`` more than
+  /// the hubs' window after it: a sum it took up in the window and kept
+  /// paying long after (a wage, a rent, its price) is its own too, where a
+  /// fan-out's own payments end within a window of its start.
+  func ownSums(_ out: ArraySlice<Int32>, around window: Range<Int>) -> (
+    before: ArraySlice<Int32>, after: ArraySlice<Int32>
+  ) {
+    let bucket = transfers.bucket
+    let last = bucket[Int(out[window.upperBound - 1])]
+    var later = window.upperBound
+    while later < out.endIndex, bucket[Int(out[later])] <= last + self.window { later += 1 }
+    return (
+      out[max(out.startIndex, window.lowerBound - FanOuts.lookBack)..<window.lowerBound],
+      out[later..<min(out.endIndex, later + FanOuts.lookBack)]
+    )
   }
 
   /// Whether the transfers `earlier` (a hub's, out, before the window)
