@@ -129,6 +129,27 @@ import Testing
     #expect(!(found.first ?? []).contains("h150"))
   }
 
+  @Test func aReceiptOfTheBandFromASenderPayingItsOwnSumIsNoPriceOfTheHubs() throws {
+    // Besides the fan-in the collector was paid 1 713.00 once, by an
+    // account that pays 1 713.00 to everyone: that sum was the sender's
+    // choice, not a price the collector sets, and one such receipt among
+    // two makes no habit of the band.
+    var set = Background.habitBackground()
+    plantFanIn(&set)
+    Flows.pay(&set, "h5", "collector", cents: 30_000, day: 100)
+    for (i, day) in [Int64(90), 100, 110].enumerated() {
+      Flows.pay(&set, "regular", "h\(100 + i)", cents: 171_300, day: day)
+    }
+    Flows.pay(&set, "regular", "collector", cents: 171_300, day: 105)
+    #expect(try #require(fanIns(set).first) == Set((0..<6).map { "h\(10 + $0 * 7)" }))
+    // Paid it by two strangers paying it a sum new to them (its price), it
+    // may set that sum: the six are no longer unusual.
+    for (i, day) in [Int64(95), 115].enumerated() {
+      Flows.pay(&set, "h\(150 + i)", "collector", cents: 171_300, day: day)
+    }
+    #expect(fanIns(set).isEmpty)
+  }
+
   @Test func tenantsPayingMonthlyRentAreRoutine() {
     // The rent rises every month, so the landlord's earlier months are no
     // habit of this month's sum: only the pairs' routine keeps them out.

@@ -26,8 +26,11 @@ import SignalGraph
 /// the chance the background's amounts give two senders' sums of meeting
 /// (``sharedUnits(_:units:amounts:)``: how often honest people pay one
 /// account one sum; the crowding of a band is *q*'s), *s*′ that rate widened to the group's spread, and *H* the hub's
-/// habit of receiving the band: its transfers in outside the window there,
-/// shrunk towards *s*′. A hub that has received little is thus taken to
+/// habit of receiving the band: the share in the band of its transfers in
+/// outside the window from senders who do not pay that sum by habit (a
+/// shop's customers pay its price, a sum new to them; a sender paying the
+/// hub the sum it pays everyone chose it itself), shrunk towards *s*′. A
+/// hub that has received little is thus taken to
 /// set its senders' sums (a shop's price) as often as the set's accounts
 /// receive one sum from several senders beyond chance, not as often as
 /// the band's share *q*: that a sender's sum lands in the band is the
@@ -140,10 +143,45 @@ struct FanIns {
     for window in read {
       let group = hubs.group(into, window, units: units, gathering: true, excluding: [], habits: &memo)
       guard group.members.count >= minSenders else { continue }
-      let log10p = log10Chance(of: group, read: window.count, into: h, shared: shared)
+      // Counting every receipt outside the window, habitual or not, reads
+      // the hub's habit at its least: a window that even then is neither
+      // the strongest nor significant is not read further (most are not,
+      // and their senders' habits need not be worked out).
+      var receipts = receiptsOfTheBand(into, outside: window, band: group.band, countingAll: false, habits: &memo)
+      var log10p = log10Chance(of: group, read: window.count, into: h, receiving: receipts, shared: shared)
+      guard log10p < min(best?.log10p ?? 0, log10(hubs.alpha)) else { continue }
+      receipts = receiptsOfTheBand(into, outside: window, band: group.band, countingAll: true, habits: &memo)
+      log10p = log10Chance(of: group, read: window.count, into: h, receiving: receipts, shared: shared)
       if log10p < best?.log10p ?? 0 { best = (group.members, log10p) }
     }
     return best
+  }
+
+  /// A hub's transfers in (`into`) outside `window` whose sender does not
+  /// pay that sum by habit (``GatheringHubs/isHabitual(_:sender:_:)``), and
+  /// how many of them lie in `band`: the receipts whose sums the hub may
+  /// have set (a shop's customers pay its price, a sum new to them). A
+  /// sender paying the hub the sum it pays everyone chose that sum itself,
+  /// and says nothing of the hub's. Unless `countingAll`, `all` counts
+  /// every transfer outside the window, habitual or not, and only those in
+  /// the band have their senders' habits read: a lower bound on the share.
+  func receiptsOfTheBand(
+    _ into: ArraySlice<Int32>, outside window: Range<Int>, band: ClosedRange<Int64>, countingAll: Bool,
+    habits memo: inout GatheringHubs.Habits
+  ) -> (inBand: Int, all: Int) {
+    var (inBand, all) = (0, 0)
+    for i in into.indices where !window.contains(i) {
+      let t = Int(into[i])
+      let inside = band.contains(hubs.transfers.unitMicros[t])
+      guard inside || countingAll else {
+        all += 1
+        continue
+      }
+      guard !hubs.isHabitual(t, sender: true, &memo) else { continue }
+      all += 1
+      if inside { inBand += 1 }
+    }
+    return (inBand, all)
   }
 
   /// Whether any band of the `units` (in the incoming order; 0 for none to
@@ -206,16 +244,20 @@ struct FanIns {
   /// (``PayerAmounts``, its new-sum rate leaving the transfer judged out),
   /// the band's share floored at `shared` widened to the group's spread,
   /// but the least likely one's (the band is the group's own). Each chance
-  /// is at least the hub's habit of the band: its transfers in outside the
-  /// window there, shrunk towards `shared` widened by a prior worth
-  /// ``AmountHabit/priorWeight`` transfers.
-  func log10Chance(of group: GatheringHubs.Group, read n: Int, into hub: Int32, shared: Double) -> Double {
+  /// is at least the hub's habit of the band: the share of its `receipts`
+  /// outside the window whose sums it may have set that lie in the band
+  /// (``receiptsOfTheBand(_:outside:band:habits:)``), shrunk towards
+  /// `shared` widened by a prior worth ``AmountHabit/priorWeight`` transfers.
+  func log10Chance(
+    of group: GatheringHubs.Group, read n: Int, into hub: Int32, receiving receipts: (inBand: Int, all: Int),
+    shared: Double
+  ) -> Double {
     let transfers = hubs.transfers
     // `shared` counts sums within 1 %; a group spread wider is that much likelier.
     let spread = AmountHabit.spread(of: group.band)
     let sharedWidened = AmountHabit.widened(shared, toSpread: spread)
     let floor = max(group.background, sharedWidened)
-    let hubHabit = AmountHabit.shrunk(group.inBandOutside, of: group.outside, towards: sharedWidened)
+    let hubHabit = AmountHabit.shrunk(receipts.inBand, of: receipts.all, towards: sharedWidened)
     let chances = group.members.map { t in
       let own = habits.share(
         of: transfers.source[t], to: hub, pairTransfers: transfers.pairRun(of: t).count, in: group.band,

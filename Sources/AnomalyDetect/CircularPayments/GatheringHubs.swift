@@ -179,8 +179,12 @@ struct GatheringHubs {
       var from = outStart
       while from < outEnd, transfers.bucket[Int(out[from])] < gatheredFrom { from += 1 }
       guard from < outEnd else { continue }
-      // Its own sums (paid before, or long after) are no part of what it passes on.
-      let scattered = group(
+      // Its own sums (paid before, or long after) are no part of what it
+      // passes on: left out once a group forms at all (leaving transfers
+      // out never lets one form).
+      var scattered = group(out, from..<outEnd, units: unitsOut, gathering: false, excluding: senders, habits: &habits)
+      guard scattered.members.count >= minParts else { continue }
+      scattered = group(
         out, from..<outEnd, units: unitsOut, gathering: false, excluding: senders,
         ownSums: ownSums(out, around: from..<outEnd), habits: &habits)
       guard scattered.members.count >= minParts else { continue }
@@ -277,11 +281,10 @@ struct GatheringHubs {
     /// sum up in the window (the set's rate of repeating a new sum), else
     /// ``habit``.
     var firstRepeat = 1.0
-    /// The account's transfers outside the window in ``band``, and all of
-    /// its transfers outside the window (``habit`` is their ratio when
-    /// these are ``minParts`` or more, else the set's excess repeat rate
-    /// and the background's share).
-    var inBandOutside = 0, outside = 0
+    /// The account's transfers outside the window (``habit`` is the share
+    /// of them in ``band`` when they are ``minParts`` or more, else the
+    /// set's excess repeat rate and the background's share).
+    var outside = 0
     /// The chance that a transfer lies in the group's band: the larger of
     /// the background's share there and the account's habit.
     var share: Double { max(background, habit) }
@@ -380,7 +383,7 @@ struct GatheringHubs {
     let takenUp = !gathering && others < minParts && before > 0 && habitual == 0
     return Group(
       members: members, band: near, background: background, habit: habit,
-      firstRepeat: takenUp ? newSumRepeatRate(&habits) : habit, inBandOutside: max(habitual, 0), outside: others)
+      firstRepeat: takenUp ? newSumRepeatRate(&habits) : habit, outside: others)
   }
 
   /// Whether transfer `t`'s pair pays on occasions more than ``window``
