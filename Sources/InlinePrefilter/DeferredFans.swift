@@ -70,7 +70,9 @@ struct DeferredFans {
     /// Those of a sum new to the payer, its slots tell (*ν*'s count).
     var newSums = 0
     /// The most distinct payees of one band of sums taken up after the
-    /// fan-out, in one window read: a second fan of the payer's.
+    /// fan-out, in one window read: a second fan of the payer's (not a sum
+    /// paid to the cent to two receivers or more where the fan-out's sums
+    /// differ: its kept sum).
     var takenUpReceivers = 0
     /// Payments up to this time are read.
     var readUpTo = Int64.min

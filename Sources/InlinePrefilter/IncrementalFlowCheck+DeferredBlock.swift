@@ -75,7 +75,8 @@ extension IncrementalFlowCheck {
   /// after its last payment, and is
   /// dropped unjudged after that; so is a block one of whose payers took up
   /// another sum since and paid it to as many payees (which of the two is
-  /// its habit the stream cannot tell), and one whose payers pay the band
+  /// its habit the stream cannot tell, unless that sum is paid to the cent
+  /// each time and the block's differ), and one whose payers pay the band
   /// again to its own payees after it (a family's monthly allowances: a
   /// routine, not money moved once).
   ///

@@ -35,13 +35,15 @@ extension IncrementalFlowCheck {
   ) {
     guard !readsHabit(of: h, before: began) else { return }
     // One waits per payer: a fan of another band and fewer receivers (its
-    // own sum taken up since, perhaps) is its history.
+    // own sum taken up since, perhaps) is its history; so is one of a sum
+    // paid to the cent beside a fan waiting whose sums differ (a kept sum).
+    let out = payouts.live(into: h)
     if let waiting = deferredFanOuts.waiting[h], waiting.high < band.lowerBound || waiting.low > band.upperBound,
       waiting.counterparts > receivers.count
+        || (waiting.low < waiting.high && members.allSatisfy { out[$0.index].micros == a })
     {
       return
     }
-    let out = payouts.live(into: h)
     let q = share(of: band, excluding: members.reduce(0) { $0 + (out[$1.index].counted ? 0 : 1) })
     let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
     let log10Binomial = Self.log10Binomial(read, receivers.count)
@@ -109,7 +111,9 @@ extension IncrementalFlowCheck {
   /// is not judged: of two sums each spread over several people, which one
   /// is its habit and which the anomaly the stream cannot tell (an honest
   /// account paying its one sum round, then made a mule fanning out
-  /// another; a mule fanning out, then paying its own sum round). Nor is a
+  /// another; a mule fanning out, then paying its own sum round), unless
+  /// the sum taken up is paid to the cent each time and the fan-out's sums
+  /// differ: a kept sum is paid exactly, a structure's near-equal sums vary. Nor is a
   /// payer that pays the band again to the fan-out's own receivers after it
   /// (``DeferredFans/PayoutsRead/recurring``): a fan that recurs is a
   /// routine (a payroll, a family's allowances), not money moved once.
@@ -221,7 +225,10 @@ extension IncrementalFlowCheck {
   /// Adds to `read` the payments out of `h` after `read.readUpTo` up to
   /// `time` that are not withheld nor among a structure's payments `own`,
   /// and the most distinct receivers of one band of sums among those of
-  /// them first paid after `last`, the structure's last payment.
+  /// them first paid after `last`, the structure's last payment (not
+  /// counting a sum paid to the cent to two receivers or more where
+  /// `own`'s sums differ: a kept sum, the payer's habit, beside near-equal
+  /// sums that vary as a structure's do).
   func readPayouts(
     of h: Int32, band: ClosedRange<Int64>, besides own: [DeferredFans.Payment], since last: Int64,
     into read: inout DeferredFans.PayoutsRead, at time: Int64
@@ -237,6 +244,9 @@ extension IncrementalFlowCheck {
     }
     read.readUpTo = max(read.readUpTo, time)
     takenUp.sort { $0.micros < $1.micros }
+    // A sum taken up and paid to the cent to two receivers or more is kept,
+    // where the structure's own sums differ: the payer's habit, no rival fan.
+    if own.contains(where: { $0.micros != own.first?.micros }) { Self.dropKeptSums(&takenUp) }
     for i in takenUp.indices {
       var receivers: [Int32] = []
       for t in takenUp[i...] where Double(t.micros) <= Double(takenUp[i].micros) * fanBandRatio {
@@ -244,6 +254,22 @@ extension IncrementalFlowCheck {
       }
       read.takenUpReceivers = max(read.takenUpReceivers, receivers.count)
     }
+  }
+
+  /// Removes from `paid` (sorted by sum) every payment of a sum paid to
+  /// the cent to two receivers or more: a sum its payer keeps to.
+  static func dropKeptSums(_ paid: inout [(micros: Int64, receiver: Int32)]) {
+    var rest: [(micros: Int64, receiver: Int32)] = []
+    var start = paid.startIndex
+    while start < paid.endIndex {
+      var end = start + 1
+      while end < paid.endIndex, paid[end].micros == paid[start].micros { end += 1 }
+      if !paid[start..<end].contains(where: { $0.receiver != paid[start].receiver }) {
+        rest.append(contentsOf: paid[start..<end])
+      }
+      start = end
+    }
+    paid = rest
   }
 
   /// Counts payment `p` out of `h` in `read`, unless it is withheld, of no

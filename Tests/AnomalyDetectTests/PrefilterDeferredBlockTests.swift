@@ -98,12 +98,19 @@ struct PrefilterDeferredBlockTests: SumKeeperSuite {
   }
 
   @Test func aPayerThatSpreadsASecondSumAsWidelyIsNotJudged() {
-    // After the block, newA pays five others 314.00, a sum new to it:
-    // which of its two sums is its habit, the stream cannot tell.
+    // After the block, newA pays five others near-equal sums around 314.00,
+    // new to it: which of its two sums is its habit, the stream cannot tell.
     let block = layer(to: payees, start: 41)
-    let after = ownSum("newA", cents: 31_400, start: 45) + ownSum("newB", cents: 27_100, start: 36)
-    let run = decide(block + after, watching: block)
+    let varied = (0..<5).map { i in
+      pay("newA", "acct\(i * 7)", 31_400 + Int64(i % 3 - 1) * 314, (45 + 10 * Int64(i)) * day + 3_600)
+    }
+    let run = decide(block + varied + ownSum("newB", cents: 27_100, start: 36), watching: block)
     #expect(run.revocations.isEmpty, "\(run.revocations.flatMap(\.revocation.reasons))")
+    // Paid 314.00 to the cent each time, it is a sum newA keeps, beside the
+    // block's sums that vary as a structure's do: the block is judged.
+    let kept = ownSum("newA", cents: 31_400, start: 45) + ownSum("newB", cents: 27_100, start: 36)
+    let judged = decide(block + kept, watching: block)
+    #expect(judged.revocations.count == block.count)
   }
 
   @Test func aBlockOfPayersWithHabitsIsJudgedLiveAndDoesNotWait() {

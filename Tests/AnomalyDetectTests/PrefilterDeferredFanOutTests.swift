@@ -83,6 +83,25 @@ struct PrefilterDeferredFanOutTests: SumKeeperSuite {
     let fewer = payments(to: (0..<4).map { "acct\($0 * 7)" }, cents: 55_555, start: 60, every: 3)
     let other = decide(fan + fewer, watching: fan)
     #expect(other.revocations.contains { r in other.decisions.contains { $0.seq == r.revocation.seq } })
+    // A fan-out of near-equal sums that differ (±1 %), then 555.55 to the
+    // cent to six others: that is a sum the payer keeps, and the fan-out,
+    // whose sums vary as a structure's do, is revoked.
+    let varied = mules.enumerated().map { i, mule in
+      pay("newcomer", mule, 77_777 + Int64(i % 3 - 1) * 777, 41 * day + Int64(i) * 2 * day + 3_600)
+    }
+    let kept = decide(varied + second, watching: varied)
+    #expect(kept.revocations.contains { r in kept.decisions.contains { $0.seq == r.revocation.seq } })
+  }
+
+  @Test func keptSumsAreSumsPaidToTheCentToTwoReceiversOrMore() {
+    // 100.00 to two receivers is kept; 105.00 once, and 110.00 twice to one
+    // payee (a standing order's, not a sum paid round), are not.
+    var paid: [(micros: Int64, receiver: Int32)] = [(100, 1), (100, 2), (105, 3), (110, 4), (110, 4)]
+    IncrementalFlowCheck.dropKeptSums(&paid)
+    #expect(paid.map(\.micros) == [105, 110, 110])
+    var none: [(micros: Int64, receiver: Int32)] = []
+    IncrementalFlowCheck.dropKeptSums(&none)
+    #expect(none.isEmpty)
   }
 
   @Test func aStandingOrderAfterItIsNoHabit() {

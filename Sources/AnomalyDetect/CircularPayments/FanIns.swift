@@ -30,11 +30,11 @@ import SignalGraph
 /// outside the window from senders who do not pay that sum by habit (a
 /// shop's customers pay its price, a sum new to them; a sender paying the
 /// hub the sum it pays everyone chose it itself), shrunk towards *s*′. A
-/// hub that has received little is thus taken to
-/// set its senders' sums (a shop's price) as often as the set's accounts
-/// receive one sum from several senders beyond chance, not as often as
-/// the band's share *q*: that a sender's sum lands in the band is the
-/// sender's doing, which its own *Pᵢ* reads. The coincidence has chance
+/// hub that has received little is thus taken to set its senders' sums (a
+/// shop's price) as often as the set's accounts receive one sum from
+/// several senders beyond chance, not as often as the band's share *q*:
+/// that a sender's sum lands in the band is the sender's doing, which its
+/// own *Pᵢ* reads. The coincidence has chance
 ///
 /// ```text
 /// p = C(n, k) · Π Pᵢ   (over all senders but the least likely: the band is the group's own)
@@ -246,7 +246,7 @@ struct FanIns {
   /// but the least likely one's (the band is the group's own). Each chance
   /// is at least the hub's habit of the band: the share of its `receipts`
   /// outside the window whose sums it may have set that lie in the band
-  /// (``receiptsOfTheBand(_:outside:band:habits:)``), shrunk towards
+  /// (``receiptsOfTheBand(_:outside:band:countingAll:habits:)``), shrunk towards
   /// `shared` widened by a prior worth ``AmountHabit/priorWeight`` transfers.
   func log10Chance(
     of group: GatheringHubs.Group, read n: Int, into hub: Int32, receiving receipts: (inBand: Int, all: Int),

@@ -312,7 +312,7 @@ struct FanOuts {
 
   /// How many of a payer's transfers are read for the sums it pays by
   /// habit: before a transfer (``newSums(_:lookBack:)``), and either side
-  /// of a window (``ownSums(_:around:)``).
+  /// of a window (``GatheringHubs/ownSums(_:around:)``).
   static let lookBack = 32
 
   /// Per transfer out (in the outgoing order), whether it pays a sum new
