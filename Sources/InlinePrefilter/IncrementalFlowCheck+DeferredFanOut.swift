@@ -6,10 +6,12 @@ extension IncrementalFlowCheck {
   /// payer's habit to show (four: about a hundred days with the defaults).
   static let fanOutWindowsRead = 4
 
-  /// The fewest other payments of its payer a waiting fan-out reads before
-  /// it is judged (two: its habit, however thin, weighed by the stream's
-  /// rate of new sums, ``AmountHabit/newAmountRate(newAmounts:later:populationRate:)``;
-  /// with one, its only other sum may as well be a scheme's as its own).
+  /// The fewest other payments of its payer a waiting fan-out reads as
+  /// its habit (two: its habit, however thin, weighed by the stream's rate
+  /// of new sums, ``AmountHabit/newAmountRate(newAmounts:later:populationRate:)``;
+  /// with one, its only other sum may as well be a scheme's as its own,
+  /// and it is judged as a payer with no habit is,
+  /// ``log10ChanceWithoutHabit(of:sums:receivers:band:share:)``).
   static let minPayoutsRead = 2
 
   /// Keeps a fan-out that ``fanOut(seq:source:target:micros:time:names:into:)``
@@ -82,10 +84,10 @@ extension IncrementalFlowCheck {
   /// (as its slots tell, ``PayerHabits/paid(_:near:before:)``), shrunk
   /// towards the stream's rate as a payer's rate is
   /// (``AmountHabit/newAmountRate(newAmounts:later:populationRate:)``). Once
-  /// at least ``minPayoutsRead`` payments are read and a warm-up
-  /// (a month: a monthly wage or rent recurs within it) has passed since the
-  /// fan-out's last payment, each of its payments after the first lies in
-  /// the band by chance with
+  /// a warm-up (a month: a monthly wage or rent recurs within it) has
+  /// passed since the fan-out's last payment, and at least
+  /// ``minPayoutsRead`` payments are read, each of its payments after the
+  /// first lies in the band by chance with
   ///
   /// ```text
   /// P = max(ν · max(q, o) + (1 − ν) · c / m,  s′)
@@ -93,7 +95,11 @@ extension IncrementalFlowCheck {
   ///
   /// as for a fan-out held when it happens (``fanOut(seq:source:target:micros:time:names:into:)``),
   /// *o* from the payments read (``ownShare(_:of:band:)``), *q* and *s*′
-  /// the larger of when it was found and now; it is revoked when
+  /// the larger of when it was found and now; with fewer read, the payer
+  /// shows no habit, and the band may be its only sum: *P*^(*k*−1) is then
+  /// what ``log10ChanceWithoutHabit(of:sums:receivers:band:share:)`` says (a
+  /// sum repeated to the cent as likely as the stream's repeats, near-equal
+  /// sums that differ as rare as its varied ones). It is revoked when
   ///
   /// ```text
   /// E = L · N · C(n, k) · P^(k−1)
@@ -148,17 +154,24 @@ extension IncrementalFlowCheck {
         fan.due = nextLook(after: time, last: last)
         deferredFanOuts.keep(fan)
       }
-      guard read.payments >= Self.minPayoutsRead, time.saturatingSubtracting(last) >= fanWarmUp else {
+      guard time.saturatingSubtracting(last) >= fanWarmUp else {
         readAgain()
         continue
       }
       guard read.takenUpReceivers < receivers, read.recurring == 0 else { continue }
       fan.read.looks += 1
-      let chance = chance(of: h, reading: read, band: band, floor: fan.floor)
+      let log10Chance: Double
+      if read.payments >= Self.minPayoutsRead {
+        let chance = chance(of: h, reading: read, band: band, floor: fan.floor)
+        log10Chance = Double(receivers - 1) * log10(max(chance, .leastNormalMagnitude))
+      } else {
+        log10Chance = log10ChanceWithoutHabit(
+          of: h, sums: fan.payments.map(\.micros), receivers: receivers, band: band,
+          share: max(fan.floor, share(of: band, excluding: 0)))
+      }
       // Each look at a growing history is another chance for a coincidence.
       let log10E =
-        log10(Double(max(background.total, 1))) + fan.log10Binomial + log10(Double(fan.read.looks))
-        + Double(receivers - 1) * log10(max(chance, .leastNormalMagnitude))
+        log10(Double(max(background.total, 1))) + fan.log10Binomial + log10(Double(fan.read.looks)) + log10Chance
       guard log10E <= log10(thresholds.fanAlpha) else {
         readAgain()
         continue
@@ -194,9 +207,34 @@ extension IncrementalFlowCheck {
     let own = ownShare(read.nearBand, of: read.payments - read.inBand, band: band)
     let q = max(floor, share(of: band, excluding: 0))
     let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
-    // A payer that paid nothing else hands its sum on as the stream does.
+    // A payer that paid nothing else (a bipartite block's) hands its sum on as the stream does.
     guard read.payments > 0 else { return max(q, shared) }
     return max(nu * max(q, own) + (1 - nu) * Double(read.inBand) / Double(read.payments), shared)
+  }
+
+  /// log₁₀ of the chance that `h`, a payer whose habit a waiting fan-out
+  /// could not read (it paid fewer than ``minPayoutsRead`` other payments),
+  /// paid its `receivers` the `sums` of `band` (`q` the background's share
+  /// of it), the first free: the band may be its only sum, repeated. Each
+  /// later receiver lies in the band with *P* = max(*q*, *s*′, 1 − *r*) (as
+  /// ``repeatChance(of:to:band:share:began:)`` has it for a payer with no
+  /// habit, *r* the stream's rate of new sums) while its sum repeats one paid
+  /// before to the cent, and with max(*q*, *s*′, (1 − *r*) · *v*) once the
+  /// sums differ, *v* the share of the stream's repeated sums not paid to
+  /// the cent (``PayerHabits/variedRepeatShare``): a payer keeping to one
+  /// sum pays it exactly, where people do (a price, a rent, an allowance),
+  /// and near-equal sums that all differ are a structure's, not a habit's.
+  /// Where the stream's payers vary the sums they repeat (a wage with
+  /// overtime), *v* says so, and they are no rarer than a sum repeated.
+  func log10ChanceWithoutHabit(
+    of h: Int32, sums: [Int64], receivers: Int, band: ClosedRange<Int64>, share q: Double
+  ) -> Double {
+    let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
+    let repeated = 1 - habits.populationRate
+    let exact = max(q, shared, repeated), varied = max(q, shared, repeated * habits.variedRepeatShare)
+    let distinct = min(max(Set(sums).count, 1), max(receivers, 1))
+    return Double(receivers - distinct) * log10(max(exact, .leastNormalMagnitude))
+      + Double(distinct - 1) * log10(max(varied, .leastNormalMagnitude))
   }
 
   /// What `h` paid up to `time` besides a structure's payments `own` (of

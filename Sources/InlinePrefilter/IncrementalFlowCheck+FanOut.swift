@@ -37,10 +37,10 @@ extension IncrementalFlowCheck {
   /// ``Thresholds/minFanSenders`` payments before the window (its payments
   /// withheld as parts of structures not counted), or first seen less than
   /// ``Thresholds/fanWarmUpSeconds`` before it (``PayerHabits/firstPaid``:
-  /// a month, to have seen its monthly habits once), has no habit to read:
-  /// *P* is then max(*q*, *s*′, 1 − ``PayerHabits/populationRate``), the
-  /// last the stream's rate of repeating a sum, for the band may be its
-  /// only sum (``readsHabit(of:before:)``). The coincidence has chance
+  /// a month, to have seen its monthly habits once), has no habit to read
+  /// (``readsHabit(of:before:)``): *P* is then max(*q*, *s*′, 1 −
+  /// ``PayerHabits/populationRate``), the last the stream's rate of
+  /// repeating a sum, for the band may be its only sum. The coincidence has chance
   ///
   /// ```text
   /// p = C(n, k) · P^(k−1)   (the first payment is free: the band is its own)
@@ -96,7 +96,8 @@ extension IncrementalFlowCheck {
       ? .infinity
       : log10(Double(max(background.total, 1)))
         + log10Chance(
-          fanOutOf: h, to: d, members: members, band: low...high, receivers: receivers.count, read: read, began: first)
+          fanOutOf: h, to: d, members: members, band: low...high, receivers: receivers.count, read: read,
+          began: first)
     guard log10E <= log10(thresholds.fanAlpha) else {
       deferFanOut(
         seq: seq, of: h, to: d, micros: a, time: time, members: members, band: low...high, receivers: receivers,

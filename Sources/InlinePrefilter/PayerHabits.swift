@@ -67,6 +67,10 @@ struct PayerHabits: Sendable {
   /// payer's (``lastNew``), and those among them that repeated it
   /// (``newSumRepeatRate``).
   private(set) var afterNew = 0, repeatsOfNew = 0
+  /// Over the stream: the payments counted that repeated one of their
+  /// payer's sums (``AmountHabit/same(_:_:)``) to another payee, and those
+  /// among them not to the cent (``variedRepeatShare``).
+  private(set) var repeatsCounted = 0, variedRepeats = 0
 
   /// No habits yet.
   init() {}
@@ -115,7 +119,11 @@ struct PayerHabits: Sendable {
         slots[s].since = min(slots[s].since, time)
         guard slots[s].payee != payee else { return }  // a pair's own repeat
         slots[s].payee = -1
-        if counting { (later[a], laterTotal) = (later[a] + 1, laterTotal + 1) }
+        if counting {
+          (later[a], laterTotal) = (later[a] + 1, laterTotal + 1)
+          repeatsCounted += 1
+          if micros != slots[s].micros { variedRepeats += 1 }
+        }
         return
       }
       if slots[s].count < slots[least].count { least = s }
@@ -223,6 +231,15 @@ struct PayerHabits: Sendable {
   /// what each purchase costs, new sums are common and seldom repeated too.
   var newSumRepeatRate: Double { (Double(repeatsOfNew) + 1) / (Double(afterNew) + 2) }
 
+  /// How often a payer paying one of its sums again to another payee did
+  /// not pay it to the cent, over the stream (add-one smoothed; its first
+  /// payment of the sum is the one compared). Near 0 where people pay a
+  /// price, a rent or an allowance exactly (AMLSim's accounts); high where
+  /// a wage with overtime, a bill or a tip varies from one payment to the
+  /// next. Near-equal sums that differ, from a payer whose one sum they
+  /// might be, are that much rarer than its sum repeated.
+  var variedRepeatShare: Double { (Double(variedRepeats) + 1) / (Double(repeatsCounted) + 2) }
+
   /// Whether `payer` paid a sum near `micros` (``AmountHabit/same(_:_:)``)
   /// before `time`, as far as its slots tell: its own sum, not one taken up since.
   func paid(_ payer: Int32, near micros: Int64, before time: Int64) -> Bool {
@@ -312,6 +329,7 @@ struct PayerHabits: Sendable {
       withheld.count == payments.count, payments.count <= names.accounts.idCapacity
     else { return "habit slots out of step with the accounts" }
     guard repeatsOfNew >= 0, repeatsOfNew <= afterNew else { return "repeats of new sums outnumber their chances" }
+    guard variedRepeats >= 0, variedRepeats <= repeatsCounted else { return "varied repeats outnumber the repeats" }
     for a in payments.indices {
       guard isPossible(a) else { return "account \(a)'s habit counts more than it paid" }
       guard payments[a] == 0 || names.accounts.isLive(Int32(a)) else {
@@ -342,6 +360,8 @@ extension PayerHabits {
     writer.write(withheld)
     writer.write(afterNew)
     writer.write(repeatsOfNew)
+    writer.write(repeatsCounted)
+    writer.write(variedRepeats)
   }
 
   /// Restores the habits written by ``write(to:)``.
@@ -356,10 +376,13 @@ extension PayerHabits {
     withheld = try reader.readArray(Int32.self)
     afterNew = try reader.read(Int.self)
     repeatsOfNew = try reader.read(Int.self)
+    repeatsCounted = try reader.read(Int.self)
+    variedRepeats = try reader.read(Int.self)
     guard slots.count == payments.count * Self.slotsPerAccount, later.count == payments.count,
       newAmounts.count == payments.count, lastNew.count == payments.count, lastNew.allSatisfy({ $0 >= 0 }),
       firstPaid.count == payments.count, withheld.count == payments.count,
-      payments.indices.allSatisfy(isPossible), repeatsOfNew >= 0, repeatsOfNew <= afterNew
+      payments.indices.allSatisfy(isPossible), repeatsOfNew >= 0, repeatsOfNew <= afterNew, variedRepeats >= 0,
+      variedRepeats <= repeatsCounted
     else { throw .malformed }
     laterTotal = later.reduce(0) { $0 + Int($1) }
     newTotal = newAmounts.reduce(0) { $0 + Int($1) }

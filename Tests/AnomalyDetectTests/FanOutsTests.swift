@@ -155,10 +155,51 @@ import Testing
   }
 
   @Test func anAccountWithNoHistoryPayingOneSumIsNotReadAsOffItsHabit() {
-    // A new employer's first wages: the sum is all it has ever paid.
+    // A new employer's first wages, one sum to the cent: all it has ever paid.
+    var set = Background.habitBackground()
+    for i in 0..<6 { Flows.pay(&set, "newcomer", "m\(i)", cents: 171_300, day: 40 + Int64(i) * 3) }
+    #expect(fanOuts(set).isEmpty)
+  }
+
+  @Test func aNewcomerPayingNearEqualSumsThatDifferIsAFanOutWherePeopleRepeatTheirSumsToTheCent() throws {
+    // Its six sums lie within 1 % of one another but differ (three of
+    // them): where everyone repeats a sum to the cent, no habit of one sum
+    // explains them, though the newcomer has no history to read.
     var set = Background.habitBackground()
     plantFanOut(&set, from: "newcomer")
-    #expect(fanOuts(set).isEmpty)
+    try expectOneSeedOfTheMules(set)
+    // Where people's sums vary a little from one payment to the next (a
+    // wage with overtime, a bill), they are one sum repeated, as likely as
+    // ever: no fan-out.
+    var wobbling = Background.habitBackground(wobbling: true)
+    plantFanOut(&wobbling, from: "newcomer")
+    #expect(fanOuts(wobbling).isEmpty)
+  }
+
+  @Test func aSumThePayerKeepsToTheCentWithinAFanOutsBandIsNoPartOfIt() throws {
+    // The newcomer pays three people 1 700.00 to the cent (its own sum)
+    // among the mules' near-equal sums, within a band's width of them: the
+    // six are the fan-out, the three are not.
+    var set = Background.habitBackground()
+    for i in 0..<3 { Flows.pay(&set, "newcomer", "own\(i)", cents: 170_000, day: 41 + Int64(i) * 6) }
+    plantFanOut(&set, from: "newcomer")
+    try expectOneSeedOfTheMules(set)
+  }
+
+  @Test func keptSumsArePaidToTheCentThreeTimesBesideSumsThatDiffer() {
+    var set = SignalSet()
+    for (i, cents) in [Int64(1_000), 1_000, 1_000, 1_010, 990, 995, 995].enumerated() {
+      Flows.pay(&set, "payer", "r\(i)", cents: cents, day: Int64(i))
+    }
+    let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
+    func kept(_ members: [Int]) -> [Int64] { FanOuts.keptSums(members, transfers: transfers) }
+    #expect(kept(Array(0..<5)) == [10_000_000])
+    // Twice is a scheme's round figure; beside one other sum, or none, no sums vary.
+    #expect(kept([0, 1, 3, 4]).isEmpty)
+    #expect(kept([0, 1, 2, 3]).isEmpty)
+    #expect(kept([0, 1, 2]).isEmpty)
+    // Beside a sum paid twice and one once, the three are still its own.
+    #expect(kept(Array(0..<7)) == [10_000_000])
   }
 
   @Test func aNewcomerKeepingASumOfItsOwnBesideItsFanOutIsAFanOut() throws {

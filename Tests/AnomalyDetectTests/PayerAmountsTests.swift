@@ -13,9 +13,11 @@ import Testing
   /// `accounts` accounts, each paying its own habitual sum (cents in
   /// `habits`, drawn per account) to others about every three weeks for 120
   /// days, as AMLSim's normal accounts do; with `varied`, a new sum each
-  /// time instead, as people paying for purchases do.
+  /// time instead, as people paying for purchases do; with `wobbling`, up
+  /// to 1 % more than that each time (a wage with overtime, a bill).
   static func habitBackground(
-    accounts: Int = 200, habits: ClosedRange<Int64> = 25_000...35_000, varied: Bool = false, seed: UInt64 = 9
+    accounts: Int = 200, habits: ClosedRange<Int64> = 25_000...35_000, varied: Bool = false, wobbling: Bool = false,
+    seed: UInt64 = 9
   ) -> SignalSet {
     var set = SignalSet()
     var random = SplitMix64(seed: seed)
@@ -26,7 +28,8 @@ import Testing
       while d < 120 {
         id += 1
         let to = (a + 1 + Int(random.next() % UInt64(accounts - 1))) % accounts
-        let cents = varied ? habits.lowerBound + Int64(random.next() % UInt64(habits.count)) : habit
+        var cents = varied ? habits.lowerBound + Int64(random.next() % UInt64(habits.count)) : habit
+        if wobbling { cents += Int64(random.next() % UInt64(habit / 100)) }
         set.addPayment(
           id: "b\(id)", source: "h\(a)", target: "h\(to)", amount: Amount(micros: cents * 10_000),
           time: Flows.start + d * Flows.day)

@@ -127,6 +127,38 @@ struct PrefilterDeferredFanOutTests: SumKeeperSuite {
     #expect(decide(fan + band, watching: fan).revocations.isEmpty)
   }
 
+  /// `payer` paying the mules near-equal sums that all differ (777.77 to
+  /// 782.62, 0.6 % apart at most), one every two days from day `start` on.
+  func varied(from payer: String = "newcomer", start: Int64) -> [SignalEvent] {
+    mules.enumerated().map { pay(payer, $1, 77_777 + Int64($0) * 97, start * day + Int64($0) * 2 * day + 3_600) }
+  }
+
+  @Test(arguments: [Int64(12), 41])
+  func aFanOutOfSumsThatDifferIsRevokedThoughItsPayerPaysNothingElse(start: Int64) throws {
+    // No habit shows after it (in the stream's first month, or later from
+    // a newcomer): the band may be its only sum. But where everyone repeats
+    // a sum to the cent, six sums that all differ are no sum repeated, and
+    // it is revoked once the month after it ends.
+    let fan = varied(start: start)
+    let run = decide(fan, watching: fan)
+    #expect(run.decisions.allSatisfy { $0.verdict == .admit })
+    let revoked = run.revocations.filter { r in run.decisions.contains { $0.seq == r.revocation.seq } }
+    #expect(Set(revoked.map(\.revocation.seq)) == Set(run.decisions.map(\.seq)))
+    let when = try #require(revoked.first?.time)
+    #expect(when >= (start + 10 + 31) * day, "\(when / day)")
+    let reason = revoked.first?.revocation.reasons.first ?? ""
+    #expect(
+      reason.contains("777.77–782.62 within 10.0 days, a sum it did not pay before and paid in 0 of its 0"), "\(reason)"
+    )
+    // The same six to the cent are one sum repeated, as everyone here does.
+    let equal = payments(to: mules, start: start)
+    #expect(decide(equal, watching: equal).revocations.isEmpty)
+    // Where people's sums vary a little from one payment to the next, so
+    // do a sum's repeats: the six differing are no rarer.
+    let wobbling = decide(fan, watching: fan, wobbling: true)
+    #expect(!wobbling.revocations.contains { r in wobbling.decisions.contains { $0.seq == r.revocation.seq } })
+  }
+
   @Test func aFanOutIsJudgedAgainAsItsPayersHistoryGrows() throws {
     // Its own sum paid once before; three payments a month after: too
     // soon; then the band once more among five (a fair chance it is the

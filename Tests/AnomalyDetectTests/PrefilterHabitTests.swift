@@ -89,6 +89,8 @@ struct PrefilterHabitTests {
       writer.write(withheld)
       writer.write(habits.afterNew)
       writer.write(habits.repeatsOfNew)
+      writer.write(habits.repeatsCounted)
+      writer.write(habits.variedRepeats)
       return writer.bytes
     }
     var writer = StateWriter()

@@ -18,9 +18,12 @@ enum SumKeeperStream {
   }
 
   /// The background (of sum-keepers, or of shoppers when `keepingSums` is
-  /// false) over `days` days with `extra` interleaved, sorted by time (ties
-  /// keep the background first).
-  static func events(with extra: [SignalEvent] = [], keepingSums: Bool = true, days: Int64 = 40) -> [SignalEvent] {
+  /// false; with `wobbling`, each payment up to 1 % above the sum, as a wage
+  /// with overtime or a bill varies) over `days` days with `extra`
+  /// interleaved, sorted by time (ties keep the background first).
+  static func events(
+    with extra: [SignalEvent] = [], keepingSums: Bool = true, wobbling: Bool = false, days: Int64 = 40
+  ) -> [SignalEvent] {
     var state: UInt64 = 11
     func next() -> Int64 {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -32,7 +35,8 @@ enum SumKeeperStream {
       let payer = next() % 300
       var payee = next() % 300
       if payee == payer { payee = (payee + 1) % 300 }
-      let cents = keepingSums ? 10_000 + payer * 163 % 50_000 : 10_000 + next() % 50_000
+      var cents = keepingSums ? 10_000 + payer * 163 % 50_000 : 10_000 + next() % 50_000
+      if wobbling { cents += next() % (cents / 100) }
       events.append((t, pay("acct\(payer)", "acct\(payee)", cents, t)))
     }
     for event in extra { events.append((time(event) - t0, event)) }
@@ -101,16 +105,16 @@ extension SumKeeperSuite {
     return events
   }
 
-  /// Decides the sum-keepers' background over 130 days with `extra`
-  /// interleaved; returns the decision of each payment of `watched` and the
+  /// Decides the sum-keepers' background (`wobbling` or not) over 130 days
+  /// with `extra` interleaved; returns the decision of each payment of `watched` and the
   /// revocations each decision made, with its time.
-  func decide(_ extra: [SignalEvent], watching watched: [SignalEvent]) -> (
+  func decide(_ extra: [SignalEvent], watching watched: [SignalEvent], wobbling: Bool = false) -> (
     decisions: [Decision], revocations: [(time: Int64, revocation: Decision)], filter: Prefilter
   ) {
     var f = Prefilter()
     var decisions: [Decision] = []
     var revocations: [(Int64, Decision)] = []
-    for event in SumKeeperStream.events(with: extra, days: 130) {
+    for event in SumKeeperStream.events(with: extra, wobbling: wobbling, days: 130) {
       let decision = f.decide(event)
       if watched.contains(event) { decisions.append(decision) }
       for r in decision.revocations { revocations.append((SumKeeperStream.time(event) - SumKeeperStream.t0, r)) }

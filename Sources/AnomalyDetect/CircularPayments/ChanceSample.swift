@@ -5,7 +5,7 @@ import SignalGraph
 /// have matched those sums within ``AmountHabit/tolerance``. What a rate of
 /// matching sums must beat before it says anything: ``FanIns`` reads it over
 /// the sums a later payment into one account could have shared,
-/// ``GatheringHubs/excessRepeatRate(_:_:amounts:sampled:)`` over the sums a
+/// ``GatheringHubs/excessRepeatRate(_:_:amounts:sampled:varied:)`` over the sums a
 /// payer's next transfer could have repeated.
 ///
 /// Of the sums counted (``add(_:)``), the first and then one in every

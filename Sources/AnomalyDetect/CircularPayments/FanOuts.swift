@@ -42,8 +42,13 @@ import SignalGraph
 /// transfers on those days has no habit to read there: *P* is then at least
 /// the band's background share plus the set's rate of one payer's
 /// consecutive transfers repeating a unit more often than the background
-/// makes it (``GatheringHubs/excessRepeatRate(_:_:amounts:sampled:)``), for
-/// the band may be its only sum. It is not when the payer keeps to another
+/// makes it (``GatheringHubs/excessRepeatRate(_:_:amounts:sampled:varied:)``), for
+/// the band may be its only sum, repeated; that for a transfer repeating
+/// an earlier one of the group to the cent. One whose sum differs from
+/// them all has the set's excess rate of repeats that vary (within 1 %, not
+/// to the cent) in its place: a payer keeping to one sum pays it exactly,
+/// where people do, and near-equal sums that all differ are no habit's
+/// unless the set's payers vary their repeats (a wage with overtime). It is not when the payer keeps to another
 /// sum meanwhile (``keepsOneSum(_:transfers:)``: one sum to the cent, on
 /// half its transfers outside the band at least, to two receivers): *P* is
 /// then read as above from all but the window's transfers in the band. So
@@ -64,14 +69,16 @@ import SignalGraph
 /// sum only when that sum is the one it always pays (its habit). An employer
 /// paying its staff one wage pays it monthly (routine pairs) and paid it
 /// before (its habit); a new employer has no history and gets the band's
-/// share plus the set's excess repeat rate. Where people pay new sums all the time (*ν* near 1) and hand
+/// share plus the set's excess repeat rate (its varied rate, for wages that
+/// differ). Where people pay new sums all the time (*ν* near 1) and hand
 /// the same sum to several people (refunds, gifts, shares of a prize), *q*
 /// and *s* say so. Known limits: a sum-keeper paying a new sum to several
 /// people once (presents for a family's children) is flagged, and so is a
 /// new employer that otherwise pays varied sums paying one equal wage on its
-/// first payday where equal sums are rare, and sum-keepers each handing a
-/// new sum to five friends even where many do (*s* per transfer stays
-/// small); a fan-out at the payer's habitual sum is not.
+/// first payday where equal sums are rare, a new employer paying wages that
+/// differ a little where the set's payers repeat their sums to the cent, and
+/// sum-keepers each handing a new sum to five friends even where many do
+/// (*s* per transfer stays small); a fan-out at the payer's habitual sum is not.
 ///
 ///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
 ///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
@@ -162,9 +169,13 @@ struct FanOuts {
     var best: (transfers: [Int], log10p: Double)?
     var grouped: [Range<Int>] = []
     for window in read {
-      let group = hubs.group(
-        out, window, units: units, gathering: false, excluding: [], ownSums: hubs.ownSums(out, around: window),
-        habits: &memo)
+      let own = hubs.ownSums(out, around: window)
+      var group = hubs.group(out, window, units: units, gathering: false, excluding: [], ownSums: own, habits: &memo)
+      let kept = Self.keptSums(group.members, transfers: hubs.transfers)
+      if !kept.isEmpty {
+        group = hubs.group(
+          out, window, units: units, gathering: false, excluding: [], ownSums: own, keptSums: kept, habits: &memo)
+      }
       guard group.members.count >= minReceivers else { continue }
       grouped.append(window)
       let log10p = log10Chance(of: group, in: out, window, shared: shared, habits: &memo)
@@ -200,23 +211,51 @@ struct FanOuts {
         keepsAnotherSum = true
       }
     }
-    let chance: Double
-    if own.transfers >= hubs.minParts || keepsAnotherSum {
-      let rate = AmountHabit.newAmountRate(
-        newAmounts: own.newAmounts, later: own.later, populationRate: habits.setRate)
-      // A payer that hands its new sums round by habit does so again.
-      let pairs = max(own.transfers - 1, 0)
-      let handing =
-        Self.handsOnByHabit(own.handedOn, of: pairs, setRate: shared)
-        ? AmountHabit.shrunk(own.handedOn, of: pairs, towards: shared) : shared
-      chance = max(
-        AmountHabit.chance(rate: rate, inRange: own.inBand, others: own.transfers, background: group.background),
-        sharedWidened, AmountHabit.widened(handing, toSpread: spread))
-    } else {
-      chance = max(sharedWidened, min(1, group.background + hubs.excessRepeatRate(sender: true, &memo)))
+    let log10Choose = StructuredFlowDetector.log10Choose(Double(n), Double(k))
+    guard own.transfers >= hubs.minParts || keepsAnotherSum else {
+      // The band may be its only sum: repeated to the cent, or varied as the set's repeats vary.
+      let repeated = max(sharedWidened, min(1, group.background + hubs.excessRepeatRate(sender: true, &memo)))
+      let varied = max(sharedWidened, min(1, group.background + hubs.excessVariedRepeatRate(&memo)))
+      let distinct = min(max(Set(group.members.map { transfers.unitMicros[$0] }).count, 1), k)
+      return log10Choose + Double(k - distinct) * log10(max(repeated, .leastNormalMagnitude))
+        + Double(distinct - 1) * log10(max(varied, .leastNormalMagnitude))
     }
-    return StructuredFlowDetector.log10Choose(Double(n), Double(k))
-      + Double(k - 1) * log10(max(chance, .leastNormalMagnitude))
+    let rate = AmountHabit.newAmountRate(newAmounts: own.newAmounts, later: own.later, populationRate: habits.setRate)
+    // A payer that hands its new sums round by habit does so again.
+    let pairs = max(own.transfers - 1, 0)
+    let handing =
+      Self.handsOnByHabit(own.handedOn, of: pairs, setRate: shared)
+      ? AmountHabit.shrunk(own.handedOn, of: pairs, towards: shared) : shared
+    let chance = max(
+      AmountHabit.chance(rate: rate, inRange: own.inBand, others: own.transfers, background: group.background),
+      sharedWidened, AmountHabit.widened(handing, toSpread: spread))
+    return log10Choose + Double(k - 1) * log10(max(chance, .leastNormalMagnitude))
+  }
+
+  /// The fewest receivers of one sum to the cent that make it a sum kept
+  /// (``keptSums(_:transfers:)``).
+  static let minKeptReceivers = 3
+
+  /// The units of a group's `members` (one transfer per receiver) paid to
+  /// the cent to ``minKeptReceivers`` receivers or more, where two of its
+  /// other units at least differ. A structure's near-equal sums vary, as a
+  /// launderer splitting money by hand or a generator drawing amounts does;
+  /// a payer's own sum (a price, a rent, an allowance) is paid to the cent,
+  /// and inside such a band it is the payer's business, its receivers no
+  /// mules. Twice is not enough: a scheme drawing its sums from a few round
+  /// figures repeats one now and then. None where the group's sums are one,
+  /// or all repeat: a fan-out of one sum is judged as one.
+  static func keptSums(_ members: [Int], transfers: PaymentTransfers) -> [Int64] {
+    let units = members.map { transfers.unitMicros[$0] }.sorted()
+    var kept: [Int64] = [], varying = 0
+    var start = units.startIndex
+    while start < units.endIndex {
+      var end = start + 1
+      while end < units.endIndex, units[end] == units[start] { end += 1 }
+      if end - start >= minKeptReceivers { kept.append(units[start]) } else { varying += 1 }
+      start = end
+    }
+    return varying >= 2 ? kept : []
   }
 
   /// Whether one sum, to the cent, is paid on at least half of the

@@ -38,7 +38,7 @@ import SignalGraph
 /// than ``minParts`` of those, that share plus the set's rate of one
 /// account's consecutive transfers out (or in) repeating a unit within 1 %
 /// more often than the background's amounts make it by chance
-/// (``excessRepeatRate(_:_:amounts:sampled:)``: where every payer always
+/// (``excessRepeatRate(_:_:amounts:sampled:varied:)``: where every payer always
 /// pays one sum, equal payments out are no evidence; where people pay what
 /// things cost, a repeat of a sum nobody pays is). A hub paying out that
 /// has one or two such transfers, at least one of them before the window and none in the band, takes the
@@ -310,7 +310,9 @@ struct GatheringHubs {
   /// receivers), none in `excluding`, routine or paying its habitual sum,
   /// one transfer each, leaving out those of a unit ``AmountHabit/same(_:_:)``
   /// as one of the transfers `ownSums` (the account's outside the window:
-  /// a fan-out's payer's own wage, rent or price). Its share is the larger of the
+  /// a fan-out's payer's own wage, rent or price) and those of a unit in
+  /// `keptSums` to the cent (a sum it keeps to within the window,
+  /// ``FanOuts/keptSums(_:transfers:)``). Its share is the larger of the
   /// background's and the account's own habit: the share of its transfers
   /// outside the window in the band, or, with fewer than ``minParts`` of
   /// those, the background's share plus the set's excess repeat rate
@@ -320,7 +322,8 @@ struct GatheringHubs {
   /// of repeating a new sum (``newSumRepeatRate(_:)``).
   func group(
     _ all: ArraySlice<Int32>, _ window: Range<Int>, units: [Int64], gathering: Bool, excluding: Set<Int32>,
-    ownSums: (before: ArraySlice<Int32>, after: ArraySlice<Int32>) = ([], []), habits: inout Habits
+    ownSums: (before: ArraySlice<Int32>, after: ArraySlice<Int32>) = ([], []), keptSums: [Int64] = [],
+    habits: inout Habits
   ) -> Group {
     // Loops, and closures over local arrays only: a closure over `self`
     // would copy the transfers' every array reference per call.
@@ -334,7 +337,8 @@ struct GatheringHubs {
     for i in window {
       let t = Int(all[i])
       guard unitMicros[t] > 0, !excluding.contains(counterpart[t]), !isRoutine(t),
-        !isOwnSum(unitMicros[t], among: ownSums.before), !isOwnSum(unitMicros[t], among: ownSums.after)
+        !isOwnSum(unitMicros[t], among: ownSums.before), !isOwnSum(unitMicros[t], among: ownSums.after),
+        !keptSums.contains(unitMicros[t])
       else { continue }
       if !isHabitual(t, sender: gathering, &habits) { sorted.append(t) }
     }
@@ -399,8 +403,9 @@ struct GatheringHubs {
   struct Habits {
     /// Per account, its habitual sum out and in: −1 until worked out, 0 for none.
     var out: [Int64], into: [Int64]
-    /// ``excessRepeatRate(_:_:amounts:sampled:)`` out and in, once worked out.
-    var excessOut: Double?, excessIn: Double?
+    /// ``excessRepeatRate(_:_:amounts:sampled:varied:)`` out and in, and out
+    /// of varied repeats, once worked out.
+    var excessOut: Double?, excessIn: Double?, excessVariedOut: Double?
     /// ``newSumRepeatRate(_:_:)`` of transfers out, once worked out.
     var newSumRepeatOut: Double?
     /// ``habitualUnit(_:counterparts:sorting:)``'s buffer, kept between
@@ -436,6 +441,15 @@ struct GatheringHubs {
     if let known = sender ? habits.excessOut : habits.excessIn { return known }
     let rate = Self.excessRepeatRate(sender ? transfers.outgoing : transfers.incoming, transfers, amounts: amounts)
     if sender { habits.excessOut = rate } else { habits.excessIn = rate }
+    return rate
+  }
+
+  /// The set's excess rate of varied repeats out (within 1 %, not to the
+  /// cent), worked out once.
+  func excessVariedRepeatRate(_ habits: inout Habits) -> Double {
+    if let known = habits.excessVariedOut { return known }
+    let rate = Self.excessRepeatRate(transfers.outgoing, transfers, amounts: amounts, varied: true)
+    habits.excessVariedOut = rate
     return rate
   }
 
@@ -487,17 +501,21 @@ struct GatheringHubs {
 
   /// How often, over the set's consecutive pairs of one account's
   /// transfers out (or in, for `incoming`), the later carries the unit of
-  /// the earlier, within 1 %: the chance that a payer repeats itself, which a group of near-equal transfers of
+  /// the earlier, within 1 % (with `varied`, within 1 % but not to the
+  /// cent): the chance that a payer repeats itself, which a group of near-equal transfers of
   /// one account needs to beat. Where every account pays one habitual sum
   /// (AMLSim's normal accounts), it is near 1 and such a group is no
   /// evidence; where people pay what each purchase costs, it is small.
-  static func repeatRate(_ adjacency: Adjacency, _ transfers: PaymentTransfers) -> Double {
+  /// Varied repeats are rare where people pay a price or a rent exactly,
+  /// common where a wage or a bill varies a little each time.
+  static func repeatRate(_ adjacency: Adjacency, _ transfers: PaymentTransfers, varied: Bool = false) -> Double {
     var pairs = 0, repeats = 0
     for a in 0..<adjacency.offsets.count - 1 {
       let run = adjacency.edges[adjacency.offsets[a]..<adjacency.offsets[a + 1]]
       for (earlier, later) in zip(run, run.dropFirst()) {
         pairs += 1
-        if AmountHabit.same(transfers.unitMicros[Int(earlier)], transfers.unitMicros[Int(later)]) { repeats += 1 }
+        let (first, next) = (transfers.unitMicros[Int(earlier)], transfers.unitMicros[Int(later)])
+        if AmountHabit.same(first, next), !varied || first != next { repeats += 1 }
       }
     }
     return pairs > 0 ? Double(repeats) / Double(pairs) : 0
@@ -505,8 +523,9 @@ struct GatheringHubs {
 
   /// How much more often than `amounts` make it by chance, over the set's
   /// consecutive pairs of one account's transfers out (or in, for
-  /// `incoming`), the later carries the unit of the earlier within 1 %:
-  /// the ``repeatRate(_:_:)`` less the mean background share within 1 % of
+  /// `incoming`), the later carries the unit of the earlier within 1 %
+  /// (with `varied`, not to the cent; chance matches to the cent are few):
+  /// the ``repeatRate(_:_:varied:)`` less the mean background share within 1 % of
   /// each earlier unit, at least 0. A habit of repeating counts whatever the
   /// sum; a repeat the background makes likely (a common price) is already
   /// its share. Where payees pay what each purchase costs, near 0; where
@@ -516,7 +535,8 @@ struct GatheringHubs {
   ///   for each of at most `sampled` pairs (evenly spread, ``ChanceSample``)
   ///   whose earlier unit's share is read.
   static func excessRepeatRate(
-    _ adjacency: Adjacency, _ transfers: PaymentTransfers, amounts: AmountDistribution, sampled: Int = 4_096
+    _ adjacency: Adjacency, _ transfers: PaymentTransfers, amounts: AmountDistribution, sampled: Int = 4_096,
+    varied: Bool = false
   ) -> Double {
     let offsets = adjacency.offsets
     var all = 0
@@ -529,7 +549,7 @@ struct GatheringHubs {
         chance.add(transfers.unitMicros[Int(earlier)])
       }
     }
-    return max(0, repeatRate(adjacency, transfers) - chance.mean)
+    return max(0, repeatRate(adjacency, transfers, varied: varied) - chance.mean)
   }
 
   /// How often, over the set's consecutive pairs of one account's
@@ -538,7 +558,7 @@ struct GatheringHubs {
   /// ``AmountHabit/same(_:_:)`` as it), the later carries that sum again;
   /// add-one smoothed. The chance that a payer repeats a sum it has just
   /// taken up, once: after that the sum is its habit, which the band's
-  /// share and ``excessRepeatRate(_:_:amounts:sampled:)`` weigh. The repeat rate is near 1 where every
+  /// share and ``excessRepeatRate(_:_:amounts:sampled:varied:)`` weigh. The repeat rate is near 1 where every
   /// account pays one sum for life (AMLSim's normal accounts); there, a sum taken up is
   /// rare and seldom repeated (0.14 on AMLSim's published sample, whose new
   /// sums are its laundering's). Where people pay what each purchase
