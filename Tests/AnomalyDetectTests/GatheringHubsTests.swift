@@ -1,3 +1,4 @@
+import Foundation
 import SignalGraph
 import SplitMix
 import Testing
@@ -231,6 +232,27 @@ import Testing
     let finding = try #require(findings(set).first { evidence($0, "gathering_hubs") == .integer(1) })
     #expect(evidence(finding, "typology") == .string("gather_scatter"))
     #expect(!finding.accounts.map { set.accounts.ids[$0] }.contains("h32"))
+  }
+
+  @Test func aFanThatAHubHoldsCountsOnceAtTheStrongerReading() {
+    // A hub's scatter, read as a fan-out against the hub's own habit, is
+    // a far rarer coincidence (10^-10.5) than the hub read in and out
+    // against the background (10^-2.1): one structure, scored by the
+    // stronger, halved for choosing it; a fan-in elsewhere stays its own.
+    typealias Seed = StructuredFlowDetector.Seed
+    let seeds = [
+      Seed(transfers: [1, 2, 3, 4, 5], surprise: 2.1, kind: .hub),
+      Seed(transfers: [4, 5], surprise: 10.5, kind: .fanOut),
+      Seed(transfers: [8, 9], surprise: 4, kind: .fanIn),
+      Seed(transfers: [1, 2], surprise: 1.5, kind: .fanIn),
+    ]
+    let folded = StructuredFlowDetector.foldingFansIntoHubs(seeds)
+    #expect(folded.map(\.kind) == [.hub, .fanIn])
+    #expect(abs(folded[0].surprise - (10.5 - log10(2))) < 1e-12)
+    #expect(folded[1].transfers == [8, 9])
+    // A weaker fan leaves the hub's reading as it was.
+    let weaker = StructuredFlowDetector.foldingFansIntoHubs([seeds[0], seeds[3]])
+    #expect(weaker.count == 1 && weaker[0].surprise == 2.1)
   }
 
   @Test func aHubSeenPayingOnlyAfterItPaidOnHasTakenNoSumUp() {

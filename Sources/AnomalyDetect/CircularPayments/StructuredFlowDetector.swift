@@ -179,14 +179,11 @@ public struct StructuredFlowDetector: Detector {
     let hubs = GatheringHubs(
       transfers: transfers, amounts: amounts, window: relayBuckets, skim: thresholds.skim, alpha: thresholds.alpha
     ).seeds(habits: &memo).map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .hub) }
-    // A fan-in (or fan-out) that a gather-scatter's hub already gathered (or
-    // scattered) is the same evidence, counted once.
-    let gathered = Set(hubs.flatMap(\.transfers))
     let fanIns = FanIns(
       hubs: GatheringHubs(
         transfers: transfers, amounts: amounts, window: fanBuckets, skim: thresholds.skim, alpha: thresholds.alpha),
       habits: habits
-    ).seeds(habits: &memo).filter { !$0.transfers.allSatisfy(gathered.contains) }
+    ).seeds(habits: &memo)
     let others =
       splits(transfers, amounts: amounts)
       + rings.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .ring) }
@@ -202,10 +199,10 @@ public struct StructuredFlowDetector: Detector {
     ).seeds(habits: &memo) { fanOuts in
       transfers.accounts(of: others.flatMap(\.transfers) + fanOuts.flatMap(\.transfers), among: set.accounts.count)
     }
-    let seeds =
-      others
-      + fanOuts.filter { !$0.transfers.allSatisfy(gathered.contains) }
-      .map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .fanOut) }
+    // A fan-in (or fan-out) that a gather-scatter's hub already gathered (or
+    // scattered) is the same evidence, counted once.
+    let seeds = Self.foldingFansIntoHubs(
+      others + fanOuts.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .fanOut) })
     guard !seeds.isEmpty else { return [] }
     // Links are tested against the payments the seeds leave unexplained.
     let seedTransfers = Set(seeds.flatMap(\.transfers))
@@ -240,6 +237,32 @@ public struct StructuredFlowDetector: Detector {
     var transfers: [Int]
     var surprise: Double
     var kind: Kind
+  }
+
+  /// `seeds` with each fan-in or fan-out whose transfers a gather-scatter's
+  /// hub seed holds folded into that hub: the same evidence, counted once,
+  /// at the stronger of the two readings, less log₁₀ 2 when the fan's is
+  /// (the stronger of two tests of the same transfers is chosen). A hub
+  /// read jointly, in and out, against the honest background may be a
+  /// weaker coincidence than its scatter read against the hub's own habit.
+  static func foldingFansIntoHubs(_ seeds: [Seed]) -> [Seed] {
+    // Each hub seed's transfers, and the hubs holding each transfer.
+    var held: [Int: Set<Int>] = [:], hubsOf: [Int: [Int]] = [:]
+    for h in seeds.indices where seeds[h].kind == .hub {
+      held[h] = Set(seeds[h].transfers)
+      for t in seeds[h].transfers { hubsOf[t, default: []].append(h) }
+    }
+    guard !held.isEmpty else { return seeds }
+    var folded = seeds
+    var gone = Array(repeating: false, count: seeds.count)
+    for i in seeds.indices where seeds[i].kind == .fanIn || seeds[i].kind == .fanOut {
+      guard let first = seeds[i].transfers.first else { continue }
+      for h in hubsOf[first] ?? [] where seeds[i].transfers.allSatisfy(held[h]!.contains) {
+        gone[i] = true
+        folded[h].surprise = max(folded[h].surprise, seeds[i].surprise - log10(2))
+      }
+    }
+    return folded.indices.filter { !gone[$0] }.map { folded[$0] }
   }
 
   /// The split transfers too unlikely for the honest background.
