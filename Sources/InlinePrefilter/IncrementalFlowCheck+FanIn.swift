@@ -35,7 +35,10 @@ extension IncrementalFlowCheck {
   /// and *s*′ that rate widened to the band's spread, and *H* *v*'s habit of
   /// receiving the band before its fan list (``receipts``), shrunk towards
   /// max(*q*, *s*′) (``AmountHabit/shrunk(_:of:towards:)``): a club's dues,
-  /// a landlord's rents, a shop's price. The coincidence has chance
+  /// a landlord's rents, a shop's price, sums *v* may have set; a receipt
+  /// of a sum its sender pays by habit (``PayerHabits/paysByHabit(_:near:)``:
+  /// to everyone, as AMLSim's accounts do) counts among *v*'s receipts but
+  /// in no band, for its sender set it. The coincidence has chance
   ///
   /// ```text
   /// p = C(n, k) · Π Pᵢ   (over all senders but the least likely)
@@ -361,12 +364,18 @@ extension IncrementalFlowCheck {
 
   /// Moves the payments that left the fan lists into their payees'
   /// habits, but those withheld: a scheme's own payments never make its
-  /// payee look habitual. A fan-in waiting notes what became of its own
+  /// payee look habitual. A sum its sender pays by habit counts among the
+  /// payee's receipts but in no band: the sender's, not a sum the payee
+  /// set (a price, dues), however often it lands there by chance (the
+  /// scan's `FanIns` reads its hub's habit so too). A fan-in waiting notes what became of its own
   /// (``DeferredFans/noteLeft(_:from:)``).
   mutating func noteDroppedReceipts() {
     for (account, payment) in fanLists.dropped {
       deferredFanIns.noteLeft(payment, from: account)
-      if !payment.withheld { receipts.record(payment.micros, into: account) }
+      if !payment.withheld {
+        receipts.record(
+          payment.micros, into: account, banded: !habits.paysByHabit(payment.source, near: payment.micros))
+      }
     }
     fanLists.dropped.removeAll(keepingCapacity: true)
   }

@@ -15,8 +15,11 @@
 /// latter, so that a fan-in's band new to its payee, taking a slot from
 /// other sums, is not read as a habit it inherited. The bands paid most
 /// (a shop's prices) keep their slots, and their counts are nearly exact.
+/// A payment of a sum its payer pays by habit counts among the account's
+/// payments but in no band (``record(_:into:banded:)``): a sum the payer
+/// set, not the payee.
 ///
-/// - Complexity: ``record(_:into:)`` and ``count(of:from:to:)``
+/// - Complexity: ``record(_:into:banded:)`` and ``count(of:from:to:)``
 ///   O(``slotsPerAccount``); memory ``slotsPerAccount`` slots and one count
 ///   per account id.
 struct PayeeHabits: Sendable {
@@ -62,14 +65,17 @@ struct PayeeHabits: Sendable {
     payments.append(contentsOf: repeatElement(0, count: more))
   }
 
-  /// Notes a payment of `micros` into `payee` (an id below the grown count).
-  mutating func record(_ micros: Int64, into payee: Int32) {
+  /// Notes a payment of `micros` into `payee` (an id below the grown
+  /// count), in a band unless `banded` is false (its payer's habitual sum:
+  /// counted among the payments only).
+  mutating func record(_ micros: Int64, into payee: Int32, banded: Bool = true) {
     let a = Int(payee), base = a * Self.slotsPerAccount
     guard micros > 0 else { return }
     if payments[a] == .max || slots[base..<base + Self.slotsPerAccount].contains(where: { $0.count == .max }) {
       halve(a)
     }
     payments[a] += 1
+    guard banded else { return }
     let sum = Double(micros)
     var least = base
     for s in base..<base + Self.slotsPerAccount {

@@ -240,6 +240,15 @@ struct PayerHabits: Sendable {
   /// might be, are that much rarer than its sum repeated.
   var variedRepeatShare: Double { (Double(variedRepeats) + 1) / (Double(repeatsCounted) + 2) }
 
+  /// Whether `payer` pays a sum near `micros` (``AmountHabit/same(_:_:)``)
+  /// by habit, as far as its slots tell: on half its payments at least,
+  /// to two payees at least. Whoever it pays that sum, the sum is its own.
+  func paysByHabit(_ payer: Int32, near micros: Int64) -> Bool {
+    let a = Int(payer)
+    guard a < payments.count, let s = slotIndex(of: a, near: micros), slots[s].payee < 0 else { return false }
+    return 2 * Int(slots[s].count) >= Int(payments[a])
+  }
+
   /// Whether `payer` paid a sum near `micros` (``AmountHabit/same(_:_:)``)
   /// before `time`, as far as its slots tell: its own sum, not one taken up since.
   func paid(_ payer: Int32, near micros: Int64, before time: Int64) -> Bool {

@@ -108,6 +108,27 @@ struct PrefilterFanInTests: SumKeeperSuite {
     #expect(fanIn(newcomers, into: "bakery", cents: 77_777, from: 75).contains { f.decide($0).verdict == .hold })
   }
 
+  @Test(arguments: [true, false])
+  func aPayeePaidTheBandBeforeBySendersWhoPayItToEveryoneHasNoHabitOfIt(byHabit: Bool) {
+    // Three regulars paid the collector 777.00 in the stream's first weeks.
+    // By habit, they pay it to two others each as well: their own sum,
+    // which says nothing of the collector. Otherwise, the collector alone
+    // was paid it: its price, against which a fan-in of it is routine.
+    var early: [SignalEvent] = []
+    for r in Int64(0)..<3 {
+      early.append(pay("regular\(r)", "collector", 77_700, (2 + 4 * r) * day))
+      if byHabit {
+        for other in Int64(0)..<2 {
+          early.append(pay("regular\(r)", "acct\(10 * r + other)", 77_700, (3 + 4 * r + other) * day))
+        }
+      }
+    }
+    var f = Prefilter()
+    for event in background(with: early) { _ = f.decide(event) }
+    let decisions = fanIn(mules, from: 45).map { f.decide($0) }
+    #expect(decisions.contains { $0.verdict == .hold } == byHabit, "\(decisions.flatMap(\.reasons))")
+  }
+
   @Test func aClubsMembersPayingTheirDuesAgainAreRoutine() {
     var f = Prefilter()
     for event in background() { _ = f.decide(event) }
@@ -302,6 +323,23 @@ struct PrefilterPayeeHabitTests {
     habits.record(77_777_000_000, into: 0)
     #expect(habits.count(of: 0, from: 77_000_000_000, to: 78_000_000_000).inRange == 1)
     #expect(habits.count(of: 1, from: 1, to: .max) == (0, 0))
+  }
+
+  @Test func aSumItsPayerPaysByHabitCountsInNoBand() throws {
+    var habits = PayeeHabits(tolerance: 0.05)
+    habits.grow(to: 1)
+    habits.record(9_000_000, into: 0)
+    habits.record(9_100_000, into: 0, banded: false)
+    #expect(habits.count(of: 0, from: 9_000_000, to: 9_100_000) == (1, 2))
+    // Paid on half its payments at least, to two payees at least, a sum is a payer's habit.
+    var payers = PayerHabits()
+    payers.grow(to: 5)
+    payers.record(from: 0, to: 1, micros: 9_000_000, at: 1)
+    #expect(!payers.paysByHabit(0, near: 9_000_000))  // one payee
+    payers.record(from: 0, to: 2, micros: 9_050_000, at: 2)
+    #expect(payers.paysByHabit(0, near: 9_000_000))
+    for t in Int64(3)..<6 { payers.record(from: 0, to: 3, micros: 1_000_000 * t, at: t) }
+    #expect(!payers.paysByHabit(0, near: 9_000_000))  // two of five
   }
 
   @Test func countsThatWouldPassTheirWidthHalveTheAccounts() {
