@@ -221,8 +221,8 @@ extension IncrementalFlowCheck {
   /// habit, *r* the stream's rate of new sums) while its sum repeats one paid
   /// before to the cent, and with max(*q*, *s*′, (1 − *r*) · *v*) once the
   /// sums differ, *v* the share of the stream's repeated sums not paid to
-  /// the cent (``PayerHabits/variedRepeatShare``): a payer keeping to one
-  /// sum pays it exactly, where people do (a price, a rent, an allowance),
+  /// the cent (``PayerHabits/variedRepeatShare``; ``AmountHabit/log10OnlySum(_:receivers:repeated:varied:)``):
+  /// a payer keeping to one sum pays it exactly, where people do (a price, a rent, an allowance),
   /// and near-equal sums that all differ are a structure's, not a habit's.
   /// Where the stream's payers vary the sums they repeat (a wage with
   /// overtime), *v* says so, and they are no rarer than a sum repeated.
@@ -231,10 +231,9 @@ extension IncrementalFlowCheck {
   ) -> Double {
     let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
     let repeated = 1 - habits.populationRate
-    let exact = max(q, shared, repeated), varied = max(q, shared, repeated * habits.variedRepeatShare)
-    let distinct = min(max(Set(sums).count, 1), max(receivers, 1))
-    return Double(receivers - distinct) * log10(max(exact, .leastNormalMagnitude))
-      + Double(distinct - 1) * log10(max(varied, .leastNormalMagnitude))
+    return AmountHabit.log10OnlySum(
+      sums, receivers: receivers, repeated: max(q, shared, repeated),
+      varied: max(q, shared, repeated * habits.variedRepeatShare))
   }
 
   /// What `h` paid up to `time` besides a structure's payments `own` (of

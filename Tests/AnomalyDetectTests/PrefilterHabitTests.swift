@@ -1,3 +1,4 @@
+import Foundation
 @_spi(Checkpoint) import SignalGraph
 import Testing
 
@@ -29,6 +30,18 @@ struct PrefilterHabitTests {
     #expect(habits.newSumRepeatRate == 3.0 / 5.0)
     #expect(habits.paid(0, near: 400_000_000, before: 1) && !habits.paid(0, near: 500_000_000, before: 1))
     #expect(habits.history(of: 0, from: 150_000_000, to: 250_000_000, before: 1) == (6, 2))
+  }
+
+  @Test func aBandThatMayBeAPayersOnlySumCountsItsDifferingSumsAtTheVariedRate() {
+    // Six receivers: two repeat 100.00 to the cent, three more sums differ
+    // from all before them (one paid twice to one receiver), the first free.
+    let sums: [Int64] = [100, 100, 100, 101, 102, 102, 103]
+    let log10p = AmountHabit.log10OnlySum(sums, receivers: 6, repeated: 0.9, varied: 0.01)
+    #expect(abs(log10p - (2 * log10(0.9) + 3 * log10(0.01))) < 1e-12)
+    // One sum to the cent is that sum repeated; no receiver at all counts nothing.
+    #expect(
+      abs(AmountHabit.log10OnlySum([7, 7, 7], receivers: 3, repeated: 0.9, varied: 0.01) - 2 * log10(0.9)) < 1e-12)
+    #expect(AmountHabit.log10OnlySum([], receivers: 0, repeated: 0.9, varied: 0.01) == 0)
   }
 
   @Test func aHabitMakesItsSumRoutineAndOthersRare() {

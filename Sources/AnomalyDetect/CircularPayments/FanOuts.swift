@@ -45,10 +45,11 @@ import SignalGraph
 /// makes it (``GatheringHubs/excessRepeatRate(_:_:amounts:sampled:varied:)``), for
 /// the band may be its only sum, repeated; that for a transfer repeating
 /// an earlier one of the group to the cent. One whose sum differs from
-/// them all has the set's excess rate of repeats that vary (within 1 %, not
-/// to the cent) in its place: a payer keeping to one sum pays it exactly,
-/// where people do, and near-equal sums that all differ are no habit's
-/// unless the set's payers vary their repeats (a wage with overtime). It is not when the payer keeps to another
+/// them all has the set's excess rate of repeats that vary (within 1 %,
+/// not to the cent) in its place (``AmountHabit/log10OnlySum(_:receivers:repeated:varied:)``):
+/// a payer keeping to one sum pays it exactly, where people do, and
+/// near-equal sums that all differ are no habit's unless the set's payers
+/// vary their repeats (a wage with overtime). It is not when the payer keeps to another
 /// sum meanwhile (``keepsOneSum(_:transfers:)``: one sum to the cent, on
 /// half its transfers outside the band at least, to two receivers): *P* is
 /// then read as above from all but the window's transfers in the band. So
@@ -216,9 +217,8 @@ struct FanOuts {
       // The band may be its only sum: repeated to the cent, or varied as the set's repeats vary.
       let repeated = max(sharedWidened, min(1, group.background + hubs.excessRepeatRate(sender: true, &memo)))
       let varied = max(sharedWidened, min(1, group.background + hubs.excessVariedRepeatRate(&memo)))
-      let distinct = min(max(Set(group.members.map { transfers.unitMicros[$0] }).count, 1), k)
-      return log10Choose + Double(k - distinct) * log10(max(repeated, .leastNormalMagnitude))
-        + Double(distinct - 1) * log10(max(varied, .leastNormalMagnitude))
+      let sums = group.members.map { transfers.unitMicros[$0] }
+      return log10Choose + AmountHabit.log10OnlySum(sums, receivers: k, repeated: repeated, varied: varied)
     }
     let rate = AmountHabit.newAmountRate(newAmounts: own.newAmounts, later: own.later, populationRate: habits.setRate)
     // A payer that hands its new sums round by habit does so again.

@@ -502,8 +502,8 @@ struct GatheringHubs {
   /// How often, over the set's consecutive pairs of one account's
   /// transfers out (or in, for `incoming`), the later carries the unit of
   /// the earlier, within 1 % (with `varied`, within 1 % but not to the
-  /// cent): the chance that a payer repeats itself, which a group of near-equal transfers of
-  /// one account needs to beat. Where every account pays one habitual sum
+  /// cent): the chance that a payer repeats itself, which a group of
+  /// near-equal transfers of one account needs to beat. Where every account pays one habitual sum
   /// (AMLSim's normal accounts), it is near 1 and such a group is no
   /// evidence; where people pay what each purchase costs, it is small.
   /// Varied repeats are rare where people pay a price or a rent exactly,

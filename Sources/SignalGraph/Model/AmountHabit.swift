@@ -1,3 +1,5 @@
+import Foundation
+
 /// The chance that a payer pays an amount in a range, from its own habit
 /// beside the background's share: the one formula the scan's
 /// `structured-flow` and the pre-filter's flow check share.
@@ -85,6 +87,22 @@ package enum AmountHabit {
   /// that much likelier, at most 1.
   package static func widened(_ rate: Double, toSpread spread: Double) -> Double {
     min(1, rate * max(1, spread / tolerance))
+  }
+
+  /// log₁₀ of the chance that a payer whose only sum a band may be paid
+  /// its `receivers` the band's `sums` (one or more per receiver), the
+  /// first free: each later receiver whose sum repeats an earlier one to
+  /// the cent at `repeated` (the chance of a sum repeated), each whose sum
+  /// differs from all before it at `varied` (the rate at which the
+  /// population's repeats are not to the cent). Where people keep to their
+  /// sums they repeat them exactly, and near-equal sums that all differ
+  /// are no sum repeated. The scan's fan-outs and the pre-filter's waiting
+  /// ones share it.
+  package static func log10OnlySum(_ sums: [Int64], receivers: Int, repeated: Double, varied: Double) -> Double {
+    guard receivers > 0 else { return 0 }
+    let distinct = min(max(Set(sums).count, 1), receivers)
+    return Double(receivers - distinct) * log10(max(repeated, .leastNormalMagnitude))
+      + Double(distinct - 1) * log10(max(varied, .leastNormalMagnitude))
   }
 
   /// *P*: the chance of an amount in a range of background share
