@@ -193,32 +193,47 @@ struct FanOuts {
     of group: GatheringHubs.Group, in out: ArraySlice<Int32>, _ window: Range<Int>, shared: Double,
     habits memo: inout GatheringHubs.Habits
   ) -> Double {
-    let k = group.members.count, n = window.count
-    let spread = AmountHabit.spread(of: group.band)
-    let sharedWidened = AmountHabit.widened(shared, toSpread: spread)
     let transfers = hubs.transfers
     let days = transfers.bucket[Int(out[window.lowerBound])]...transfers.bucket[Int(out[window.upperBound - 1])]
-    var own = Self.history(of: out, outside: days, band: group.band, transfers: transfers)
+    return StructuredFlowDetector.log10Choose(Double(window.count), Double(group.members.count))
+      + log10Repeats(
+        group.members, band: group.band, background: group.background, of: out, on: days, shared: shared,
+        habits: &memo)
+  }
+
+  /// log₁₀ of *P*^(*k*−1): the chance that a payer whose transfers out are
+  /// `out`, paying the *k* transfers `members` in `band` (of background
+  /// share `background`) on `days`, paid the band again after the first
+  /// (the formula of the type's summary, without C(*n*, *k*)). A
+  /// ``BipartiteBlocks`` payer's chance is read by it too.
+  func log10Repeats(
+    _ members: [Int], band: ClosedRange<Int64>, background: Double, of out: ArraySlice<Int32>,
+    on days: ClosedRange<Int64>, shared: Double, habits memo: inout GatheringHubs.Habits
+  ) -> Double {
+    let k = members.count
+    let spread = AmountHabit.spread(of: band)
+    let sharedWidened = AmountHabit.widened(shared, toSpread: spread)
+    let transfers = hubs.transfers
+    var own = Self.history(of: out, outside: days, band: band, transfers: transfers)
     // Too little on other days to read a habit from; but a payer keeping a
     // sum of its own beside the band in the window has not the band for its
     // only sum: its history is then all but the window's transfers in the band.
     var keepsAnotherSum = false
     if own.transfers < hubs.minParts {
       let beside = out.filter { t in
-        !(days.contains(transfers.bucket[Int(t)]) && group.band.contains(transfers.unitMicros[Int(t)]))
+        !(days.contains(transfers.bucket[Int(t)]) && band.contains(transfers.unitMicros[Int(t)]))
       }
       if Self.keepsOneSum(beside, transfers: transfers) {
-        own = Self.history(of: out, outside: days, band: group.band, transfers: transfers, besideTheBand: true)
+        own = Self.history(of: out, outside: days, band: band, transfers: transfers, besideTheBand: true)
         keepsAnotherSum = true
       }
     }
-    let log10Choose = StructuredFlowDetector.log10Choose(Double(n), Double(k))
     guard own.transfers >= hubs.minParts || keepsAnotherSum else {
       // The band may be its only sum: repeated to the cent, or varied as the set's repeats vary.
-      let repeated = max(sharedWidened, min(1, group.background + hubs.excessRepeatRate(sender: true, &memo)))
-      let varied = max(sharedWidened, min(1, group.background + hubs.excessVariedRepeatRate(&memo)))
-      let sums = group.members.map { transfers.unitMicros[$0] }
-      return log10Choose + AmountHabit.log10OnlySum(sums, receivers: k, repeated: repeated, varied: varied)
+      let repeated = max(sharedWidened, min(1, background + hubs.excessRepeatRate(sender: true, &memo)))
+      let varied = max(sharedWidened, min(1, background + hubs.excessVariedRepeatRate(&memo)))
+      let sums = members.map { transfers.unitMicros[$0] }
+      return AmountHabit.log10OnlySum(sums, receivers: k, repeated: repeated, varied: varied)
     }
     let rate = AmountHabit.newAmountRate(newAmounts: own.newAmounts, later: own.later, populationRate: habits.setRate)
     // A payer that hands its new sums round by habit does so again.
@@ -227,9 +242,9 @@ struct FanOuts {
       Self.handsOnByHabit(own.handedOn, of: pairs, setRate: shared)
       ? AmountHabit.shrunk(own.handedOn, of: pairs, towards: shared) : shared
     let chance = max(
-      AmountHabit.chance(rate: rate, inRange: own.inBand, others: own.transfers, background: group.background),
+      AmountHabit.chance(rate: rate, inRange: own.inBand, others: own.transfers, background: background),
       sharedWidened, AmountHabit.widened(handing, toSpread: spread))
-    return log10Choose + Double(k - 1) * log10(max(chance, .leastNormalMagnitude))
+    return Double(k - 1) * log10(max(chance, .leastNormalMagnitude))
   }
 
   /// The fewest receivers of one sum to the cent that make it a sum kept
