@@ -176,8 +176,13 @@ extension IncrementalFlowCheck {
         readAgain()
         continue
       }
+      let days = (time - last) / 86_400
+      let history =
+        read.payments == 0
+        ? "and it paid nothing else, neither before it nor in the \(days) days after"
+        : "and paid in \(read.inBand) of its \(read.payments) other payments, before it and of the \(days) days after"
       let reason =
-        "fan-out: \(fan.description), a sum it did not pay before and paid in \(read.inBand) of its \(read.payments) other payments, before it and of the \((time - last) / 86_400) days after (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+        "fan-out: \(fan.description), a sum it did not pay before \(history) (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
       for p in fan.payments where p.fate != .withheld {
         revokeWaiting(p, from: h, to: p.counterpart, reason: reason, outcome: &outcome)
       }

@@ -148,7 +148,9 @@ struct PrefilterDeferredFanOutTests: SumKeeperSuite {
     #expect(when >= (start + 10 + 31) * day, "\(when / day)")
     let reason = revoked.first?.revocation.reasons.first ?? ""
     #expect(
-      reason.contains("777.77–782.62 within 10.0 days, a sum it did not pay before and paid in 0 of its 0"), "\(reason)"
+      reason.contains(
+        "777.77–782.62 within 10.0 days, a sum it did not pay before and it paid nothing else, neither before it"),
+      "\(reason)"
     )
     // The same six to the cent are one sum repeated, as everyone here does.
     let equal = payments(to: mules, start: start)

@@ -102,7 +102,7 @@ struct BipartiteBlocks {
       if log10E < best[key]?.log10E ?? .infinity { best[key] = (block.transfers, log10E) }
     }
     let bar = log10(fanOuts.hubs.alpha)
-    return best.values.filter { $0.log10E <= bar }.sorted { $0.transfers[0] < $1.transfers[0] }
+    return best.values.filter { $0.log10E <= bar }.sorted { $0.transfers.lexicographicallyPrecedes($1.transfers) }
       .map { GatheringHubs.Hub(transfers: $0.transfers, surprise: -$0.log10E) }
   }
 
