@@ -61,11 +61,14 @@ import SignalGraph
 ///       fanOuts: FanOuts(hubs: hubs, habits: habits), fanIns: FanIns(hubs: hubs, habits: habits), window: 14)
 ///     let seeds = blocks.seeds(habits: &memo)
 ///
-/// - Complexity: O(*Σᵥ dᵥ²* · *w*) for the *dᵥ* ≤ ``GatheringHubs/maxWindow``
-///   transfers into each account *v* within a window, and *w* ≤
+/// - Complexity: O(*t*) for *t* transfers to copy what the pass reads into
+///   contiguous arrays and mark the transfers whose payer pays another
+///   receiver within the window (O(*t* · *w*) at most), then O(*Σᵥ dᵥ²* ·
+///   *w*) for the *dᵥ* ≤ ``GatheringHubs/maxWindow`` such transfers into
+///   each account *v* within a window and the *w* ≤
 ///   ``GatheringHubs/maxWindow`` transfers out of each payer there, found
 ///   by binary search; the blocks judged, few, cost their payers' and
-///   receivers' histories.
+///   receivers' histories. 10 M payments take about a second.
 struct BipartiteBlocks {
   /// The payers' chances of paying a band (and the grouping's tolerance,
   /// limits and amounts).
@@ -93,11 +96,9 @@ struct BipartiteBlocks {
   func seeds(habits memo: inout GatheringHubs.Habits) -> [GatheringHubs.Hub] {
     let (candidates, counts) = blocks()
     guard !candidates.isEmpty else { return [] }
-    let transfers = fanOuts.hubs.transfers
-    let shared = FanOuts.sharedNewSums(transfers, new: FanOuts.newSums(transfers))
     var best: [UInt64: (transfers: [Int], log10E: Double)] = [:]
     for block in candidates {
-      let log10E = log10(max(counts[block.receivers], 1)) + log10Chance(of: block, shared: shared, habits: &memo)
+      let log10E = log10(max(counts[block.receivers], 1)) + log10Chance(of: block, habits: &memo)
       let key = UInt64(UInt32(block.payers.0)) << 32 | UInt64(UInt32(block.payers.1))
       if log10E < best[key]?.log10E ?? .infinity { best[key] = (block.transfers, log10E) }
     }
@@ -235,9 +236,9 @@ struct BipartiteBlocks {
   }
 
   /// log₁₀ *p* of `block`: each of its transfers' chance *Pₓᵣ* of landing
-  /// in its band, but the least likely one's. `shared` gives each payer's
-  /// *s* (``FanOuts/sharedNewSums(_:new:)``).
-  func log10Chance(of block: Block, shared: FanIns.SharedUnits, habits memo: inout GatheringHubs.Habits) -> Double {
+  /// in its band, but the least likely one's, each payer's *s* from
+  /// ``FanOuts/handOns``.
+  func log10Chance(of block: Block, habits memo: inout GatheringHubs.Habits) -> Double {
     let transfers = fanOuts.hubs.transfers
     let band = block.low...block.high
     let background = fanOuts.hubs.amounts.share(in: band)
@@ -249,7 +250,7 @@ struct BipartiteBlocks {
       let members = block.transfers.filter { transfers.source[$0] == x }
       let repeats = fanOuts.log10Repeats(
         members, band: band, background: background, of: transfers.outgoing.edges(of: x), on: days,
-        shared: shared.rate(leavingOut: x), habits: &memo)
+        shared: fanOuts.handOns.rate(leavingOut: x), habits: &memo)
       payer[x] = pow(10, repeats / Double(max(members.count - 1, 1)))
     }
     var chances: [Double] = []

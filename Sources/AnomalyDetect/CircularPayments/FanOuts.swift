@@ -100,7 +100,23 @@ struct FanOuts {
   /// The payers' own habits.
   let habits: PayerAmounts
   /// The fewest distinct receivers of a fan-out.
-  var minReceivers = StructuredFlowDefaults.minFanSenders
+  let minReceivers: Int
+  /// Per transfer out (in the outgoing order), whether it pays a sum new
+  /// to its payer (``newSums(_:lookBack:)``).
+  let new: [Bool]
+  /// Per account, its hand-ons of a new sum (``sharedNewSums(_:new:)``):
+  /// *s* before the structures found are left out. ``BipartiteBlocks``
+  /// reads its payers' *s* here too.
+  let handOns: FanIns.SharedUnits
+
+  /// The fan-outs of the transfers `hubs` groups, against the payers'
+  /// `habits`; the sums new to their payers and the set's hand-ons are
+  /// worked out here, once.
+  init(hubs: GatheringHubs, habits: PayerAmounts, minReceivers: Int = StructuredFlowDefaults.minFanSenders) {
+    (self.hubs, self.habits, self.minReceivers) = (hubs, habits, minReceivers)
+    new = Self.newSums(hubs.transfers)
+    handOns = Self.sharedNewSums(hubs.transfers, new: new)
+  }
 
   /// The fan-outs too unlikely for the honest background: each the
   /// transfers paid out, and −log₁₀(*p* · *T*). `memo` keeps the accounts'
@@ -123,7 +139,6 @@ struct FanOuts {
     // pair is routine, so that no group takes it).
     let days = outgoing.edges.map { transfers.bucket[Int($0)] }
     let units = outgoing.edges.map { hubs.isRoutine(Int($0)) ? 0 : max(transfers.unitMicros[Int($0)], 0) }
-    let new = Self.newSums(transfers)
     // The windows are a fan-in's, read over transfers out.
     let fans = FanIns(hubs: hubs, habits: habits, minSenders: minReceivers)
     var candidates: [(payer: Int32, windows: [Range<Int>])] = []
@@ -151,11 +166,10 @@ struct FanOuts {
       candidates.removeAll { $0.windows.isEmpty }
       return hubs.significant(found, tests: tests)
     }
-    let shared = Self.sharedNewSums(transfers, new: new)
-    let first = judged(against: shared)
+    let first = judged(against: handOns)
     let leftOut = explained(first)
     guard leftOut.contains(true) else { return first }
-    return judged(against: shared.leavingOut(leftOut))
+    return judged(against: handOns.leavingOut(leftOut))
   }
 
   /// The most unlikely fan-out from account `h` among its windows `read`

@@ -182,16 +182,13 @@ public struct StructuredFlowDetector: Detector {
     let hubs = GatheringHubs(
       transfers: transfers, amounts: amounts, window: relayBuckets, skim: thresholds.skim, alpha: thresholds.alpha
     ).seeds(habits: &memo).map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .hub) }
-    let fanIns = FanIns(
-      hubs: GatheringHubs(
-        transfers: transfers, amounts: amounts, window: fanBuckets, skim: thresholds.skim, alpha: thresholds.alpha),
-      habits: habits
-    ).seeds(habits: &memo)
+    // Fans and blocks group transfers within the fan window.
     let fans = GatheringHubs(
       transfers: transfers, amounts: amounts, window: fanBuckets, skim: thresholds.skim, alpha: thresholds.alpha)
-    let blocks = BipartiteBlocks(
-      fanOuts: FanOuts(hubs: fans, habits: habits), fanIns: FanIns(hubs: fans, habits: habits), window: relayBuckets
-    ).seeds(habits: &memo)
+    let (fanInReading, fanOutReading) = (FanIns(hubs: fans, habits: habits), FanOuts(hubs: fans, habits: habits))
+    let fanIns = fanInReading.seeds(habits: &memo)
+    let blocks = BipartiteBlocks(fanOuts: fanOutReading, fanIns: fanInReading, window: relayBuckets).seeds(
+      habits: &memo)
     let others =
       splits(transfers, amounts: amounts)
       + rings.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .ring) }
@@ -201,11 +198,7 @@ public struct StructuredFlowDetector: Detector {
       + blocks.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .block) }
     // The set's rate of handing a new sum on is read again without the
     // accounts of everything found: a scheme's own sums must not excuse it.
-    let fanOuts = FanOuts(
-      hubs: GatheringHubs(
-        transfers: transfers, amounts: amounts, window: fanBuckets, skim: thresholds.skim, alpha: thresholds.alpha),
-      habits: habits
-    ).seeds(habits: &memo) { fanOuts in
+    let fanOuts = fanOutReading.seeds(habits: &memo) { fanOuts in
       transfers.accounts(of: others.flatMap(\.transfers) + fanOuts.flatMap(\.transfers), among: set.accounts.count)
     }
     // A fan-in (or fan-out) that a gather-scatter's hub already gathered (or
