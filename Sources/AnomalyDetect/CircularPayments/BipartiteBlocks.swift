@@ -47,7 +47,10 @@ import SignalGraph
 /// say so, and the background's share of a common price), parents pay
 /// their children one allowance (routine pairs, and a habit). Known
 /// limits: two sum-keepers paying the same two friends one new sum, once,
-/// are flagged; a receiver with more than ``GatheringHubs/maxWindow``
+/// are flagged, and so are friends whose payments to each other crowd a
+/// narrow band where the set's payments do not (a club on a trip paying
+/// each other 250–350 only: *q* is the set's share of the band, not the
+/// club's); a receiver with more than ``GatheringHubs/maxWindow``
 /// transfers in within a window, or a payer with as many out, is not read
 /// (a shop, a payroll) nor counted.
 ///

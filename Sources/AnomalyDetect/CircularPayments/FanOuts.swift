@@ -92,8 +92,10 @@ import SignalGraph
 ///   most *w* = ``GatheringHubs/maxWindow`` transfers, grouped only where a
 ///   window's units hold such a band at all, and O(*m*) for the payer's
 ///   history outside it; O(*t* · 32) at most to mark the sums new to their
-///   payers (``newSums(_:lookBack:)``), O(*t*) where payers keep to their
-///   sums; 17 bytes per transfer, and 8 per account, while it runs.
+///   payers (``newSums(_:lookBack:)``, at `init`), O(*t*) where payers
+///   keep to their sums; 1 byte per transfer and 8 per account (``new``,
+///   ``handOns``) as long as the reading lives, and 16 per transfer more
+///   while ``seeds(habits:explained:)`` runs.
 struct FanOuts {
   /// The grouping of transfers by amount, its window and its alpha.
   let hubs: GatheringHubs
