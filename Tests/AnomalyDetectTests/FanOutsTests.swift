@@ -161,6 +161,20 @@ import Testing
     #expect(fanOuts(set).isEmpty)
   }
 
+  @Test func aStructuresOwnTransfersAreNoHabitOfItsPayer() throws {
+    // A newcomer pays its three staff one wage to the cent, all it paid
+    // before it and h11 took a stack's layer weeks later: three near-equal
+    // sums new to it, to three accounts. Those are the scheme's, not the
+    // newcomer's habit; read as its habit, they would make the wage look
+    // off-habit and its staff a fan-out.
+    var set = Background.habitBackground()
+    for i in 0..<3 { Flows.pay(&set, "newcomer", "s\(i)", cents: 171_300, day: 10 + Int64(i) * 8) }
+    BipartiteBlocksTests().payLayer(&set, ["newcomer", "h11"], to: ["m0", "m1", "m2"], day: 60)
+    let flagged = Set(Flows().findings(set).flatMap { $0.accounts.map { set.accounts.ids[$0] } })
+    #expect(flagged.isSuperset(of: ["newcomer", "h11", "m0", "m1", "m2"]))
+    #expect(flagged.isDisjoint(with: ["s0", "s1", "s2"]), "\(flagged.sorted())")
+  }
+
   @Test func aNewcomerPayingNearEqualSumsThatDifferIsAFanOutWherePeopleRepeatTheirSumsToTheCent() throws {
     // Its six sums lie within 1 % of one another but differ (three of
     // them): where everyone repeats a sum to the cent, no habit of one sum

@@ -25,7 +25,10 @@ import SignalGraph
 ///
 /// the payer's own habit (``AmountHabit``) read from its *m* transfers on
 /// days outside the window's (a payroll paid on one day has no history,
-/// however many windows that day holds): *c* of them in the band, and *ν*
+/// however many windows that day holds), leaving out the transfers of the
+/// structures the other seeds found (`schemes` of ``seeds(habits:schemes:explained:)``:
+/// a scheme's sums are no habit of its payer's, and a stack's few sums
+/// would make its payer's own wage look off-habit): *c* of them in the band, and *ν*
 /// its rate of new sums among them (a standing order's repeats to one payee
 /// not counted; shrunk towards the set's rate, ``PayerAmounts``); *q* is the
 /// background's share of the band. *s* is the rate, per transfer, at which
@@ -33,7 +36,7 @@ import SignalGraph
 /// someone else (``sharedNewSums(_:new:)``: how often honest people hand
 /// one new sum round, whether or not they keep to their sums otherwise;
 /// read again without the accounts of the structures found,
-/// ``seeds(habits:explained:)``);
+/// ``seeds(habits:schemes:explained:)``);
 /// *h* is the payer's own such rate on those days, shrunk towards *s*, where
 /// it hands sums on more often than *s* makes likely (``handsOnByHabit(_:of:setRate:)``:
 /// a treasurer refunding members does it by habit; one coincidence is
@@ -95,7 +98,7 @@ import SignalGraph
 ///   payers (``newSums(_:lookBack:)``, at `init`), O(*t*) where payers
 ///   keep to their sums; 1 byte per transfer and 8 per account (``new``,
 ///   ``handOns``) as long as the reading lives, and 16 per transfer more
-///   while ``seeds(habits:explained:)`` runs.
+///   while ``seeds(habits:schemes:explained:)`` runs.
 struct FanOuts {
   /// The grouping of transfers by amount, its window and its alpha.
   let hubs: GatheringHubs
@@ -122,7 +125,9 @@ struct FanOuts {
 
   /// The fan-outs too unlikely for the honest background: each the
   /// transfers paid out, and −log₁₀(*p* · *T*). `memo` keeps the accounts'
-  /// habitual sums across the seeds that ask for them.
+  /// habitual sums across the seeds that ask for them; `schemes` marks the
+  /// transfers of structures found before (an empty array for none), which
+  /// no payer's history counts.
   ///
   /// *s* is read twice when `explained` asks: first from every payer, then,
   /// once the structures are known, without the accounts `explained` marks
@@ -134,7 +139,8 @@ struct FanOuts {
   /// honest background. The groups do not depend on *s*, so the second
   /// reading groups again only the windows that held one.
   func seeds(
-    habits memo: inout GatheringHubs.Habits, explained: (_ found: [GatheringHubs.Hub]) -> [Bool] = { _ in [] }
+    habits memo: inout GatheringHubs.Habits, schemes: [Bool] = [],
+    explained: (_ found: [GatheringHubs.Hub]) -> [Bool] = { _ in [] }
   ) -> [GatheringHubs.Hub] {
     let transfers = hubs.transfers, outgoing = transfers.outgoing
     // In the outgoing order, each transfer's bucket and unit (0 where its
@@ -161,7 +167,8 @@ struct FanOuts {
       var found: [(transfers: [Int], log10p: Double)] = []
       for i in candidates.indices {
         let (payer, windows) = candidates[i]
-        let read = strongestWindow(of: payer, among: windows, shared: shared.rate(leavingOut: payer), habits: &memo)
+        let read = strongestWindow(
+          of: payer, among: windows, shared: shared.rate(leavingOut: payer), schemes: schemes, habits: &memo)
         if let best = read.best { found.append(best) }
         candidates[i].windows = read.grouped
       }
@@ -178,7 +185,8 @@ struct FanOuts {
   /// (ranges of its transfers out): its transfers, and log₁₀ *p*; and the
   /// windows that held a group of ``minReceivers`` at all.
   func strongestWindow(
-    of h: Int32, among read: [Range<Int>], shared: Double, habits memo: inout GatheringHubs.Habits
+    of h: Int32, among read: [Range<Int>], shared: Double, schemes: [Bool] = [],
+    habits memo: inout GatheringHubs.Habits
   ) -> (best: (transfers: [Int], log10p: Double)?, grouped: [Range<Int>]) {
     let out = hubs.transfers.outgoing.edges(of: h)
     guard !read.isEmpty else { return (nil, []) }
@@ -195,7 +203,7 @@ struct FanOuts {
       }
       guard group.members.count >= minReceivers else { continue }
       grouped.append(window)
-      let log10p = log10Chance(of: group, in: out, window, shared: shared, habits: &memo)
+      let log10p = log10Chance(of: group, in: out, window, shared: shared, schemes: schemes, habits: &memo)
       if log10p < best?.log10p ?? 0 { best = (group.members, log10p) }
     }
     return (best, grouped)
@@ -207,29 +215,32 @@ struct FanOuts {
   /// at its own and the set's (`shared`) rate of handing a new sum on.
   func log10Chance(
     of group: GatheringHubs.Group, in out: ArraySlice<Int32>, _ window: Range<Int>, shared: Double,
-    habits memo: inout GatheringHubs.Habits
+    schemes: [Bool] = [], habits memo: inout GatheringHubs.Habits
   ) -> Double {
     let transfers = hubs.transfers
     let days = transfers.bucket[Int(out[window.lowerBound])]...transfers.bucket[Int(out[window.upperBound - 1])]
     return StructuredFlowDetector.log10Choose(Double(window.count), Double(group.members.count))
       + log10Repeats(
         group.members, band: group.band, background: group.background, of: out, on: days, shared: shared,
-        habits: &memo)
+        schemes: schemes, habits: &memo)
   }
 
   /// log₁₀ of *P*^(*k*−1): the chance that a payer whose transfers out are
   /// `out`, paying the *k* transfers `members` in `band` (of background
   /// share `background`) on `days`, paid the band again after the first
-  /// (the formula of the type's summary, without C(*n*, *k*)). A
+  /// (the formula of the type's summary, without C(*n*, *k*)), its history
+  /// read without the transfers `schemes` marks. A
   /// ``BipartiteBlocks`` payer's chance is read by it too.
   func log10Repeats(
     _ members: [Int], band: ClosedRange<Int64>, background: Double, of out: ArraySlice<Int32>,
-    on days: ClosedRange<Int64>, shared: Double, habits memo: inout GatheringHubs.Habits
+    on days: ClosedRange<Int64>, shared: Double, schemes: [Bool] = [], habits memo: inout GatheringHubs.Habits
   ) -> Double {
     let k = members.count
     let spread = AmountHabit.spread(of: band)
     let sharedWidened = AmountHabit.widened(shared, toSpread: spread)
     let transfers = hubs.transfers
+    // A scheme's transfers are no habit of their payer's.
+    let out = schemes.isEmpty ? out : out.filter { !schemes[Int($0)] }[...]
     var own = Self.history(of: out, outside: days, band: band, transfers: transfers)
     // Too little on other days to read a habit from; but a payer keeping a
     // sum of its own beside the band in the window has not the band for its

@@ -198,7 +198,10 @@ public struct StructuredFlowDetector: Detector {
       + blocks.map { Seed(transfers: $0.transfers, surprise: $0.surprise, kind: .block) }
     // The set's rate of handing a new sum on is read again without the
     // accounts of everything found: a scheme's own sums must not excuse it.
-    let fanOuts = fanOutReading.seeds(habits: &memo) { fanOuts in
+    // Nor are they any payer's habit.
+    var schemes = [Bool](repeating: false, count: transfers.count)
+    for t in others.lazy.flatMap(\.transfers) { schemes[t] = true }
+    let fanOuts = fanOutReading.seeds(habits: &memo, schemes: schemes) { fanOuts in
       transfers.accounts(of: others.flatMap(\.transfers) + fanOuts.flatMap(\.transfers), among: set.accounts.count)
     }
     // A fan-in (or fan-out) that a gather-scatter's hub already gathered (or
