@@ -1,5 +1,6 @@
 import Foundation
 import SignalGraph
+import SplitMix
 import Testing
 
 @testable import AnomalyDetect
@@ -96,6 +97,58 @@ import Testing
       for other in 0..<2 { Flows.pay(&set, "payer\(i)\(other)", "m\(i)", cents: cents, day: Int64(5 + other)) }
     }
     #expect(fanOuts(set).isEmpty)
+  }
+
+  @Test func receiversPaidNearEqualSumsAgainAddToAFanOut() {
+    // A newcomer pays three accounts near-equal sums that differ (2 %
+    // apart), then each of them another. Three such sums are common;
+    // where people pay each payee one sum, three receivers paid again a
+    // sum that differs are as unlikely as three more receivers.
+    let sums: [Int64] = [30_000, 30_600, 29_400, 30_300, 29_700, 30_450]
+    func newcomer(paying count: Int) -> SignalSet {
+      var set = Background.habitBackground()
+      for (i, cents) in sums.prefix(count).enumerated() {
+        Flows.pay(&set, "newcomer", "m\(i % 3)", cents: cents, day: 40 + Int64(i) * 3)
+      }
+      return set
+    }
+    #expect(fanOuts(newcomer(paying: 3)).isEmpty)
+    #expect(fanOuts(newcomer(paying: 6)) == [["m0", "m1", "m2"]])
+  }
+
+  @Test func friendsPaidAboutTheSameEachTimeAreNoFanOut() {
+    // Where people pay their three friends about the same each time
+    // (shared bills, up to 1 % apart), a newcomer paying three friends
+    // near-equal sums twice does what everyone does.
+    var set = SignalSet()
+    var random = SplitMix64(seed: 5)
+    for a in 0..<150 {
+      let share = 25_000 + Int64(random.next() % 10_000)
+      for round in Int64(0)..<8 {
+        for f in 1...3 {
+          let cents = share + Int64(random.next() % UInt64(share / 100))
+          Flows.pay(&set, "f\(a)", "f\((a + f * 7) % 150)", cents: cents, day: round * 12 + Int64(f))
+        }
+      }
+    }
+    for (i, cents) in [30_000, 30_600, 29_400, 30_300, 29_700, 30_450].enumerated() {
+      Flows.pay(&set, "newcomer", "f\(i % 3)", cents: Int64(cents), day: 40 + Int64(i) * 3)
+    }
+    #expect(fanOuts(set).isEmpty)
+  }
+
+  @Test func aPayeePaidAgainASumWithinOnePercentButNotToTheCentIsAVariedRepeat() {
+    var set = SignalSet()
+    for (day, cents) in [(0, 10_000), (1, 10_000), (2, 10_050), (3, 15_000)] {
+      Flows.pay(&set, "a", "b", cents: Int64(cents), day: Int64(day))
+    }
+    Flows.pay(&set, "a", "c", cents: 10_020, day: 4)
+    let repeats = FanOuts.variedPairRepeats(PaymentTransfers(set, bucketSeconds: 86_400))
+    let a = Int(set.accounts.ids.index(of: "a")!)
+    // b paid again three times: to the cent, 0.5 % more, half as much again.
+    #expect(repeats.pairs[a] == 3)
+    #expect(repeats.shared[a] == 1)
+    #expect(repeats.totalPairs == 3 && repeats.totalShared == 1)
   }
 
   @Test func tooFewOrTooSpreadReceiversAreNotASeed() {

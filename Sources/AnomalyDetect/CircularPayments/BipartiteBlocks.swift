@@ -253,7 +253,8 @@ struct BipartiteBlocks {
       let members = block.transfers.filter { transfers.source[$0] == x }
       let repeats = fanOuts.log10Repeats(
         members, band: band, background: background, of: transfers.outgoing.edges(of: x), on: days,
-        shared: fanOuts.handOns.rate(leavingOut: x), habits: &memo)
+        shared: fanOuts.handOns.rate(leavingOut: x), habits: &memo
+      ).log10
       payer[x] = pow(10, repeats / Double(max(members.count - 1, 1)))
     }
     var chances: [Double] = []

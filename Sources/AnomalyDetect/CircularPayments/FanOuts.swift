@@ -61,11 +61,21 @@ import SignalGraph
 /// The coincidence has chance
 ///
 /// ```text
-/// p = C(n, k) · P^(k−1)   (the first payment is free: the band is the group's own)
+/// p = C(n, k) · P^(k−1) · min(1, C(e, j) · R^j)   (the first payment is free: the band is the group's own)
 /// ```
 ///
-/// and is a seed when *p* · *T* ≤ `alpha`, *T* the windows read (a
-/// Bonferroni bound over every start). Only the strongest window of each
+/// where *j* of the *e* transfers in the window that pay a receiver again
+/// a sum differing from its first (``paidAgain(_:in:band:transfers:)``; one
+/// repeated to the cent is a standing order's, counted in neither) land in
+/// the band too, each with chance *R* = max(*P*, *v*′), *v* the set's rate
+/// of paying a payee paid before a sum within ``AmountHabit/tolerance`` of
+/// the last but not to the cent (``variedPairRepeats(_:)``: near 0 where
+/// people pay each payee one sum, as AMLSim's accounts do; higher where
+/// friends split bills), *v*′ widened to the group's spread. A mule paid
+/// twice is evidence as a new receiver is, where honest payers do not vary
+/// what they pay one payee. The fan-out is a seed when *p* · *T* ≤ `alpha`,
+/// *T* the windows read (a Bonferroni bound over every start); its
+/// transfers are the *k* and the *j*. Only the strongest window of each
 /// account is kept.
 ///
 /// Honest money does this rarely where people keep to their sums, as
@@ -96,8 +106,10 @@ import SignalGraph
 ///   window's units hold such a band at all, and O(*m*) for the payer's
 ///   history outside it; O(*t* · 32) at most to mark the sums new to their
 ///   payers (``newSums(_:lookBack:)``, at `init`), O(*t*) where payers
-///   keep to their sums; 1 byte per transfer and 8 per account (``new``,
-///   ``handOns``) as long as the reading lives, and 16 per transfer more
+///   keep to their sums, and O(*t* · *d*) for the payees paid again
+///   (``variedPairRepeats(_:)``, *d* a payer's payees); 1 byte per
+///   transfer and 16 per account (``new``, ``handOns``, ``pairRepeats``)
+///   as long as the reading lives, and 16 per transfer more
 ///   while ``seeds(habits:schemes:explained:)`` runs.
 struct FanOuts {
   /// The grouping of transfers by amount, its window and its alpha.
@@ -113,6 +125,10 @@ struct FanOuts {
   /// *s* before the structures found are left out. ``BipartiteBlocks``
   /// reads its payers' *s* here too.
   let handOns: FanIns.SharedUnits
+  /// Per account, its payments to a payee it paid before and how many of
+  /// them differ from the sum it paid that payee last by at most
+  /// ``AmountHabit/tolerance`` but not to the cent (``variedPairRepeats(_:)``).
+  let pairRepeats: FanIns.SharedUnits
 
   /// The fan-outs of the transfers `hubs` groups, against the payers'
   /// `habits`; the sums new to their payers and the set's hand-ons are
@@ -121,6 +137,7 @@ struct FanOuts {
     (self.hubs, self.habits, self.minReceivers) = (hubs, habits, minReceivers)
     new = Self.newSums(hubs.transfers)
     handOns = Self.sharedNewSums(hubs.transfers, new: new)
+    pairRepeats = Self.variedPairRepeats(hubs.transfers)
   }
 
   /// The fan-outs too unlikely for the honest background: each the
@@ -163,29 +180,30 @@ struct FanOuts {
     }
     // Judges the candidates against `shared`, keeping for another reading
     // only the windows that hold a group (*s* does not change the groups).
-    func judged(against shared: FanIns.SharedUnits) -> [GatheringHubs.Hub] {
+    func judged(against shared: FanIns.SharedUnits, _ repeats: FanIns.SharedUnits) -> [GatheringHubs.Hub] {
       var found: [(transfers: [Int], log10p: Double)] = []
       for i in candidates.indices {
         let (payer, windows) = candidates[i]
         let read = strongestWindow(
-          of: payer, among: windows, shared: shared.rate(leavingOut: payer), schemes: schemes, habits: &memo)
+          of: payer, among: windows, shared: shared.rate(leavingOut: payer),
+          pairRepeats: repeats.rate(leavingOut: payer), schemes: schemes, habits: &memo)
         if let best = read.best { found.append(best) }
         candidates[i].windows = read.grouped
       }
       candidates.removeAll { $0.windows.isEmpty }
       return hubs.significant(found, tests: tests)
     }
-    let first = judged(against: handOns)
+    let first = judged(against: handOns, pairRepeats)
     let leftOut = explained(first)
     guard leftOut.contains(true) else { return first }
-    return judged(against: handOns.leavingOut(leftOut))
+    return judged(against: handOns.leavingOut(leftOut), pairRepeats.leavingOut(leftOut))
   }
 
   /// The most unlikely fan-out from account `h` among its windows `read`
   /// (ranges of its transfers out): its transfers, and log₁₀ *p*; and the
   /// windows that held a group of ``minReceivers`` at all.
   func strongestWindow(
-    of h: Int32, among read: [Range<Int>], shared: Double, schemes: [Bool] = [],
+    of h: Int32, among read: [Range<Int>], shared: Double, pairRepeats: Double, schemes: [Bool] = [],
     habits memo: inout GatheringHubs.Habits
   ) -> (best: (transfers: [Int], log10p: Double)?, grouped: [Range<Int>]) {
     let out = hubs.transfers.outgoing.edges(of: h)
@@ -203,8 +221,11 @@ struct FanOuts {
       }
       guard group.members.count >= minReceivers else { continue }
       grouped.append(window)
-      let log10p = log10Chance(of: group, in: out, window, shared: shared, schemes: schemes, habits: &memo)
-      if log10p < best?.log10p ?? 0 { best = (group.members, log10p) }
+      let again = paidAgain(&group, in: out[window])
+      let log10p = log10Chance(
+        of: group, paidAgain: again, in: out, window, shared: shared, pairRepeats: pairRepeats, schemes: schemes,
+        habits: &memo)
+      if log10p < best?.log10p ?? 0 { best = (group.members + again.inBand, log10p) }
     }
     return (best, grouped)
   }
@@ -212,17 +233,61 @@ struct FanOuts {
   /// log₁₀ *p* of `group`, read in the window `window` of one payer's
   /// transfers `out`: C(*n*, *k*) · *P*^(*k*−1), *P* the payer's chance of
   /// paying the band (its habit on the days outside the window's), floored
-  /// at its own and the set's (`shared`) rate of handing a new sum on.
+  /// at its own and the set's (`shared`) rate of handing a new sum on; times,
+  /// for the *j* of the *e* transfers `again` that land in the band again,
+  /// C(*e*, *j*) · *R*^*j* (at most 1), *R* the larger of *P* and the set's
+  /// rate of varying a sum paid to one payee (`pairRepeats`, widened to the
+  /// group's spread).
   func log10Chance(
-    of group: GatheringHubs.Group, in out: ArraySlice<Int32>, _ window: Range<Int>, shared: Double,
-    schemes: [Bool] = [], habits memo: inout GatheringHubs.Habits
+    of group: GatheringHubs.Group, paidAgain again: (paid: Int, inBand: [Int]), in out: ArraySlice<Int32>,
+    _ window: Range<Int>, shared: Double, pairRepeats: Double, schemes: [Bool] = [],
+    habits memo: inout GatheringHubs.Habits
   ) -> Double {
     let transfers = hubs.transfers
     let days = transfers.bucket[Int(out[window.lowerBound])]...transfers.bucket[Int(out[window.upperBound - 1])]
-    return StructuredFlowDetector.log10Choose(Double(window.count), Double(group.members.count))
-      + log10Repeats(
-        group.members, band: group.band, background: group.background, of: out, on: days, shared: shared,
-        schemes: schemes, habits: &memo)
+    let repeats = log10Repeats(
+      group.members, band: group.band, background: group.background, of: out, on: days, shared: shared,
+      schemes: schemes, habits: &memo)
+    let chanceAgain = max(
+      repeats.again, AmountHabit.widened(pairRepeats, toSpread: AmountHabit.spread(of: group.band)))
+    let paidAgain =
+      StructuredFlowDetector.log10Choose(Double(again.paid), Double(again.inBand.count))
+      + Double(again.inBand.count) * log10(max(chanceAgain, .leastNormalMagnitude))
+    return StructuredFlowDetector.log10Choose(Double(window.count), Double(group.members.count)) + repeats.log10
+      + min(paidAgain, 0)
+  }
+
+  /// The transfers of `window` that pay a receiver of `group` (one
+  /// transfer each) again, a sum that differs from the member's: how many,
+  /// and those whose sums lie with the members' in one band (top at most
+  /// 1 + 2 · ``GatheringHubs/tolerance`` times bottom), `group`'s band
+  /// widened to hold them. A receiver paid near-equal sums twice by a payer
+  /// that pays each payee one sum is no more its habit than a new receiver
+  /// is; a sum repeated to the cent is a standing order's, counted in
+  /// neither.
+  func paidAgain(_ group: inout GatheringHubs.Group, in window: ArraySlice<Int32>) -> (paid: Int, inBand: [Int]) {
+    let transfers = hubs.transfers, members = group.members
+    let sums = members.map { transfers.unitMicros[$0] }
+    var (low, high) = (sums.min() ?? 0, sums.max() ?? 0)
+    var paid = 0
+    var inBand: [Int] = []
+    for e in window {
+      let t = Int(e), unit = transfers.unitMicros[t]
+      guard let member = members.first(where: { transfers.target[$0] == transfers.target[t] }), member != t,
+        transfers.unitMicros[member] != unit
+      else { continue }
+      paid += 1
+      if Double(max(high, unit)) <= Double(min(low, unit)) * (1 + 2 * hubs.tolerance) {
+        inBand.append(t)
+        (low, high) = (min(low, unit), max(high, unit))
+      }
+    }
+    if !group.band.contains(low) || !group.band.contains(high) {
+      let median = sums.sorted()[sums.count / 2]
+      let spread = Double(max(median - low, high - median)) / Double(max(median, 1))
+      (group.band, group.background) = hubs.band(around: median, spread: spread)
+    }
+    return (paid, inBand)
   }
 
   /// log₁₀ of *P*^(*k*−1): the chance that a payer whose transfers out are
@@ -234,7 +299,7 @@ struct FanOuts {
   func log10Repeats(
     _ members: [Int], band: ClosedRange<Int64>, background: Double, of out: ArraySlice<Int32>,
     on days: ClosedRange<Int64>, shared: Double, schemes: [Bool] = [], habits memo: inout GatheringHubs.Habits
-  ) -> Double {
+  ) -> (log10: Double, again: Double) {
     let k = members.count
     let spread = AmountHabit.spread(of: band)
     let sharedWidened = AmountHabit.widened(shared, toSpread: spread)
@@ -260,7 +325,7 @@ struct FanOuts {
       let repeated = max(sharedWidened, min(1, background + hubs.excessRepeatRate(sender: true, &memo)))
       let varied = max(sharedWidened, min(1, background + hubs.excessVariedRepeatRate(&memo)))
       let sums = members.map { transfers.unitMicros[$0] }
-      return AmountHabit.log10OnlySum(sums, receivers: k, repeated: repeated, varied: varied)
+      return (AmountHabit.log10OnlySum(sums, receivers: k, repeated: repeated, varied: varied), varied)
     }
     let rate = AmountHabit.newAmountRate(newAmounts: own.newAmounts, later: own.later, populationRate: habits.setRate)
     // A payer that hands its new sums round by habit does so again.
@@ -271,7 +336,7 @@ struct FanOuts {
     let chance = max(
       AmountHabit.chance(rate: rate, inRange: own.inBand, others: own.transfers, background: background),
       sharedWidened, AmountHabit.widened(handing, toSpread: spread))
-    return Double(k - 1) * log10(max(chance, .leastNormalMagnitude))
+    return (Double(k - 1) * log10(max(chance, .leastNormalMagnitude)), chance)
   }
 
   /// The fewest receivers of one sum to the cent that make it a sum kept
@@ -421,6 +486,40 @@ struct FanOuts {
       }
     }
     return new
+  }
+
+  /// Per account, over its first ``AmountHabit/maxRead`` transfers out,
+  /// those to a payee it paid before, and how many of them pay a sum
+  /// ``AmountHabit/same(_:_:)`` as the one it paid that payee last but not
+  /// to the cent: the set's rate of varying the sum one pays one payee
+  /// (``FanIns/SharedUnits/rate(leavingOut:)``). Near 0 where people pay a
+  /// payee one sum each time (AMLSim's accounts, a rent), higher where
+  /// they pay a friend about the same each time (shared bills).
+  ///
+  /// - Complexity: O(*t* · *d*), *d* the payees of a payer's first
+  ///   ``AmountHabit/maxRead`` transfers.
+  static func variedPairRepeats(_ transfers: PaymentTransfers) -> FanIns.SharedUnits {
+    let outgoing = transfers.outgoing
+    var counts = FanIns.SharedUnits(pairs: [Int32](repeating: 0, count: outgoing.nodeCount), shared: [])
+    counts.shared = counts.pairs
+    var last: [(payee: Int32, unit: Int64)] = []
+    for a in 0..<outgoing.nodeCount {
+      last.removeAll(keepingCapacity: true)
+      let run = outgoing.offsets[a]..<min(outgoing.offsets[a + 1], outgoing.offsets[a] + AmountHabit.maxRead)
+      for i in run {
+        let t = Int(outgoing.edges[i]), payee = transfers.target[t], unit = transfers.unitMicros[t]
+        guard let j = last.firstIndex(where: { $0.payee == payee }) else {
+          last.append((payee, unit))
+          continue
+        }
+        counts.pairs[a] += 1
+        if last[j].unit != unit, AmountHabit.same(last[j].unit, unit) { counts.shared[a] += 1 }
+        last[j].unit = unit
+      }
+    }
+    counts.totalPairs = counts.pairs.reduce(0) { $0 + Int($1) }
+    counts.totalShared = counts.shared.reduce(0) { $0 + Int($1) }
+    return counts
   }
 
   /// *s* per account: over its consecutive pairs of transfers out (the

@@ -376,10 +376,9 @@ struct GatheringHubs {
     // The account's transfers in the band (`units` sorted), less the window's.
     var habitual = Self.count(units, atMost: ceiling) - Self.count(units, atMost: floor - 1)
     for i in window where (floor...ceiling).contains(transfers.unitMicros[Int(all[i])]) { habitual -= 1 }
-    let near = AmountDistribution.band(near: median, tolerance: band)
+    let (near, background) = self.band(around: median, spread: spread)
     // The account's own habit where it has a history outside the window, else the set's.
     let others = all.count - window.count
-    let background = amounts.share(in: near)
     let habit =
       others >= minParts
       ? Double(habitual) / Double(others) : min(1, excessRepeatRate(sender: !gathering, &habits) + background)
@@ -388,6 +387,13 @@ struct GatheringHubs {
     return Group(
       members: members, band: near, background: background, habit: habit,
       firstRepeat: takenUp ? newSumRepeatRate(&habits) : habit, outside: others)
+  }
+
+  /// The units within `spread` (relative, at least 1 %) of `median`: a
+  /// group's band, and the background's share of it.
+  func band(around median: Int64, spread: Double) -> (band: ClosedRange<Int64>, background: Double) {
+    let near = AmountDistribution.band(near: median, tolerance: min(max(spread, 0.01), 1))
+    return (near, amounts.share(in: near))
   }
 
   /// Whether transfer `t`'s pair pays on occasions more than ``window``
