@@ -131,6 +131,18 @@ struct DeferredFans {
     var description: String
     /// What its payer paid besides it so far (a fan-out's).
     var read = PayoutsRead()
+    /// What it paid its receivers again (a fan-out's).
+    var paidAgain = PaidAgain()
+  }
+
+  /// A fan-out's payments to receivers it paid before, sums that differ
+  /// from their first in its band (``IncrementalFlowCheck/paidAgain(by:receivers:band:from:to:micros:)``).
+  struct PaidAgain: Equatable {
+    /// Those payments, and those among them in the band.
+    var read = 0, inBand = 0
+
+    /// The words for them after a fan-out's days: empty for none.
+    var phrase: String { inBand == 0 ? "" : " (and \(inBand) more to receivers it had paid, sums that differ)" }
   }
 
   /// The fans waiting, by hub.
@@ -242,7 +254,7 @@ extension DeferredFans {
     for hub in waiting.keys.sorted() {
       let e = waiting[hub]!
       writer.write(e.hub)
-      writer.write([e.low, e.high, e.due, Int64(e.counterparts)])
+      writer.write([e.low, e.high, e.due, Int64(e.counterparts), Int64(e.paidAgain.read), Int64(e.paidAgain.inBand)])
       writer.write([e.floor, e.log10Binomial])
       writer.write(e.senderChances)
       Payment.write(e.payments, to: &writer)
@@ -267,13 +279,13 @@ extension DeferredFans {
       let payments = try Payment.read(from: &reader)
       let description = try reader.readString()
       let read = PayoutsRead(fields: try reader.readArray(Int64.self))
-      guard limits.count == 4, limits[3] > 0, limits[3] <= Int64(payments.count), chances.count == 2,
-        waiting[hub] == nil, let read
+      guard limits.count == 6, limits[3] > 0, limits[3] <= Int64(payments.count), chances.count == 2,
+        limits[5] >= 0, limits[5] <= limits[4], limits[5] < Int64(payments.count), waiting[hub] == nil, let read
       else { throw .malformed }
       waiting[hub] = Fan(
         hub: hub, low: limits[0], high: limits[1], due: limits[2], floor: chances[0], log10Binomial: chances[1],
         senderChances: senderChances, payments: payments, counterparts: Int(limits[3]), description: description,
-        read: read)
+        read: read, paidAgain: PaidAgain(read: Int(limits[4]), inBand: Int(limits[5])))
     }
     dues = try WaitingDues(from: &reader)
   }

@@ -33,7 +33,8 @@ extension IncrementalFlowCheck {
   /// far as its slots tell (``PayerHabits/unlistedHistory(of:listed:listedWithheld:before:)``).
   mutating func deferFanOut(
     seq: Int, of h: Int32, to d: Int32, micros a: Int64, time: Int64, members: ArraySlice<FanCandidate>,
-    band: ClosedRange<Int64>, receivers: [Int32], read: Int, began: Int64, names: WindowedInterner
+    band: ClosedRange<Int64>, receivers: [Int32], read: Int, began: Int64, paidAgain: DeferredFans.PaidAgain,
+    names: WindowedInterner
   ) {
     guard !readsHabit(of: h, before: began) else { return }
     // One waits per payer: a fan of another band and fewer receivers (its
@@ -52,6 +53,7 @@ extension IncrementalFlowCheck {
     let log10Least =
       log10(Double(max(background.total, 1))) + log10Binomial
       + Double(receivers.count - 1) * log10(max(shared, .leastNormalMagnitude))
+      + log10PaidAgain(paidAgain, by: h, band: band, chance: shared)
     guard log10Least <= log10(thresholds.fanAlpha) else { return }
     var payments = members.map {
       let p = out[$0.index]
@@ -63,12 +65,12 @@ extension IncrementalFlowCheck {
     let last = payments.reduce(time) { max($0, $1.time) }
     let days = String(format: "%.1f", Double(last - began) / 86_400)
     let what =
-      "\(names[h]) paid \(receivers.count) receivers (\(Self.list(receivers.reversed(), names))) \(Self.format(band.lowerBound))–\(Self.format(band.upperBound)) within \(days) days"
+      "\(names[h]) paid \(receivers.count) receivers (\(Self.list(receivers.reversed(), names))) \(Self.format(band.lowerBound))–\(Self.format(band.upperBound)) within \(days) days\(paidAgain.phrase)"
     deferredFanOuts.keep(
       .init(
         hub: h, low: band.lowerBound, high: band.upperBound, due: last.saturatingAdding(fanWindow),
         floor: max(q, shared), log10Binomial: log10Binomial, senderChances: [], payments: payments,
-        counterparts: receivers.count, description: what, read: beside))
+        counterparts: receivers.count, description: what, read: beside, paidAgain: paidAgain))
   }
 
   /// Judges the fan-outs due at `time` that waited for their payer's habit
@@ -102,9 +104,11 @@ extension IncrementalFlowCheck {
   /// sums that differ as rare as its varied ones). It is revoked when
   ///
   /// ```text
-  /// E = L · N · C(n, k) · P^(k−1)
+  /// E = L · N · C(n, k) · P^(k−1) · min(1, C(e, j) · R^j)
   /// ```
   ///
+  /// (its receivers paid again, as when found, ``log10PaidAgain(_:by:band:chance:)``:
+  /// *R* at least *P*, or, with no habit, the chance of a sum that differs)
   /// is below ``Thresholds/fanAlpha``, *L* the times it was judged so far,
   /// this one among them (a Bonferroni bound over the looks at a growing
   /// history). Until then it reads again a fan window later, or when the
@@ -163,11 +167,16 @@ extension IncrementalFlowCheck {
       let log10Chance: Double
       if read.payments >= Self.minPayoutsRead {
         let chance = chance(of: h, reading: read, band: band, floor: fan.floor)
-        log10Chance = Double(receivers - 1) * log10(max(chance, .leastNormalMagnitude))
+        log10Chance =
+          Double(receivers - 1) * log10(max(chance, .leastNormalMagnitude))
+          + log10PaidAgain(fan.paidAgain, by: h, band: band, chance: chance)
       } else {
-        log10Chance = log10ChanceWithoutHabit(
-          of: h, sums: fan.payments.map(\.micros), receivers: receivers, band: band,
-          share: max(fan.floor, share(of: band, excluding: 0)))
+        let q = max(fan.floor, share(of: band, excluding: 0))
+        log10Chance =
+          log10ChanceWithoutHabit(
+            of: h, sums: fan.payments.map(\.micros), receivers: receivers, band: band, share: q)
+          + log10PaidAgain(
+            fan.paidAgain, by: h, band: band, chance: variedChanceWithoutHabit(of: h, band: band, share: q))
       }
       // Each look at a growing history is another chance for a coincidence.
       let log10E =
@@ -235,10 +244,17 @@ extension IncrementalFlowCheck {
     of h: Int32, sums: [Int64], receivers: Int, band: ClosedRange<Int64>, share q: Double
   ) -> Double {
     let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
-    let repeated = 1 - habits.populationRate
     return AmountHabit.log10OnlySum(
-      sums, receivers: receivers, repeated: max(q, shared, repeated),
-      varied: max(q, shared, repeated * habits.variedRepeatShare))
+      sums, receivers: receivers, repeated: max(q, shared, 1 - habits.populationRate),
+      varied: variedChanceWithoutHabit(of: h, band: band, share: q))
+  }
+
+  /// The chance that a payer with no habit pays a sum of `band` that
+  /// differs from those it paid before to the cent: max(*q*, *s*′, (1 − *r*) · *v*)
+  /// (see ``log10ChanceWithoutHabit(of:sums:receivers:band:share:)``).
+  func variedChanceWithoutHabit(of h: Int32, band: ClosedRange<Int64>, share q: Double) -> Double {
+    let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
+    return max(q, shared, (1 - habits.populationRate) * habits.variedRepeatShare)
   }
 
   /// What `h` paid up to `time` besides a structure's payments `own` (of

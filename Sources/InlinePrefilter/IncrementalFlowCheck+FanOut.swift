@@ -43,10 +43,18 @@ extension IncrementalFlowCheck {
   /// repeating a sum, for the band may be its only sum. The coincidence has chance
   ///
   /// ```text
-  /// p = C(n, k) · P^(k−1)   (the first payment is free: the band is its own)
+  /// p = C(n, k) · P^(k−1) · min(1, C(e, j) · R^j)   (the first payment is free: the band is its own)
   /// ```
   ///
-  /// and is held, its earlier payments revoked, when fewer than
+  /// *j* of the *e* payments in the window that pay a receiver again a sum
+  /// differing from its first in the band (``paidAgain(by:receivers:band:from:to:micros:)``;
+  /// to the cent, a standing order's, counted in neither) lying in the band,
+  /// each with chance *R* = max(*P*, *v*′), *v* the stream's rate of varying
+  /// the sum paid to a payee paid within a window (``variedPayeeRepeatRate(leavingOut:)``;
+  /// the scan's `FanOuts` reads it over the set), widened to the band's
+  /// spread: a mule paid twice weighs as a new receiver does where people
+  /// pay each payee one sum, and not where friends split bills.
+  /// It is held, its earlier payments revoked, when fewer than
   /// ``Thresholds/fanAlpha`` such coincidences are expected among the
   /// background's payments. The payment is kept as an anchor, so that money
   /// its receivers pass on links to it (`IncrementalFlowCheck+Links.swift`).
@@ -90,6 +98,7 @@ extension IncrementalFlowCheck {
     var receivers = [d]
     for c in members where !receivers.contains(c.source) { receivers.append(c.source) }
     let low = min(a, members.first!.micros), high = max(a, members.last!.micros)
+    let again = paidAgain(by: h, receivers: receivers, band: low...high, from: windowStart, to: d, micros: a)
     // In the stream's first month no payer's habit is known yet: it waits (below).
     let log10E =
       first.saturatingSubtracting(firstPayment) < fanWarmUp
@@ -97,11 +106,11 @@ extension IncrementalFlowCheck {
       : log10(Double(max(background.total, 1)))
         + log10Chance(
           fanOutOf: h, to: d, members: members, band: low...high, receivers: receivers.count, read: read,
-          began: first)
+          began: first, paidAgain: again)
     guard log10E <= log10(thresholds.fanAlpha) else {
       deferFanOut(
         seq: seq, of: h, to: d, micros: a, time: time, members: members, band: low...high, receivers: receivers,
-        read: read, began: first, names: names)
+        read: read, began: first, paidAgain: again, names: names)
       return
     }
     // Held now: a fan of this band waiting has nothing left to wait for; one
@@ -111,7 +120,7 @@ extension IncrementalFlowCheck {
     }
 
     let reason =
-      "fan-out: \(names[h]) paid \(receivers.count) receivers (\(Self.list(receivers.reversed(), names))) \(Self.format(low))–\(Self.format(high)) within \(String(format: "%.1f", Double(time - first) / 86_400)) days, a sum it did not pay before (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+      "fan-out: \(names[h]) paid \(receivers.count) receivers (\(Self.list(receivers.reversed(), names))) \(Self.format(low))–\(Self.format(high)) within \(String(format: "%.1f", Double(time - first) / 86_400)) days\(again.phrase), a sum it did not pay before (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
     for c in members { revokeSeq(out[c.index].seq, from: h, to: c.source, reason: reason, outcome: &outcome) }
     let amounts = (members.map(\.micros) + [a]).sorted()
@@ -147,12 +156,26 @@ extension IncrementalFlowCheck {
   /// `read` payments: see ``fanOut(source:target:micros:time:names:into:)``.
   func log10Chance(
     fanOutOf h: Int32, to d: Int32, members: ArraySlice<FanCandidate>, band: ClosedRange<Int64>, receivers: Int,
-    read: Int, began: Int64
+    read: Int, began: Int64, paidAgain again: DeferredFans.PaidAgain
   ) -> Double {
     let out = payouts.live(into: h)
     let q = share(of: band, excluding: members.reduce(0) { $0 + (out[$1.index].counted ? 0 : 1) })
     let chance = repeatChance(of: h, to: d, band: band, share: q, began: began)
     return Self.log10Binomial(read, receivers) + Double(receivers - 1) * log10(max(chance, .leastNormalMagnitude))
+      + log10PaidAgain(again, by: h, band: band, chance: chance)
+  }
+
+  /// log₁₀ of the chance that a fan-out's receivers were paid `again` in
+  /// `band` by chance (``AmountHabit/log10PaidAgain(read:inBand:chance:)``):
+  /// each at *R* = max(*P*, *v*′), *P* the payer's `chance` of the band, *v*′
+  /// the stream's rate of varying what one pays one payee
+  /// (``variedPayeeRepeatRate(leavingOut:)``) widened to the band's spread.
+  func log10PaidAgain(_ again: DeferredFans.PaidAgain, by h: Int32, band: ClosedRange<Int64>, chance: Double)
+    -> Double
+  {
+    guard again.inBand > 0 else { return 0 }
+    let varied = AmountHabit.widened(variedPayeeRepeatRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
+    return AmountHabit.log10PaidAgain(read: again.read, inBand: again.inBand, chance: max(chance, varied))
   }
 
   /// *P* of a fan-out's (see ``fanOut(source:target:micros:time:names:into:)``):
@@ -251,6 +274,45 @@ extension IncrementalFlowCheck {
     return (Double(totalShared) + 1) / (Double(totalPairs) + 2)
   }
 
+  /// *v* for judging a fan-out of `account`'s: of the payments to a payee
+  /// paid before within a window (``payeeRepeats``), the share that varied
+  /// the sum paid it last (``AmountHabit/varies(_:_:)``), leaving out those
+  /// of `account`'s payouts still kept, add-one smoothed, as
+  /// ``handOnRate(leavingOut:)`` does: near 0 where people pay each payee
+  /// one sum, higher where friends split bills.
+  func variedPayeeRepeatRate(leavingOut account: Int32) -> Double {
+    let kept = habits.counts(account) ? payouts.live(into: account) : []
+    var (repeats, varied) = (0, 0)
+    for i in kept.indices where !kept[i].withheld {
+      guard let before = kept[..<i].last(where: { $0.source == kept[i].source }), !before.withheld else { continue }
+      repeats += 1
+      if AmountHabit.varies(before.micros, kept[i].micros) { varied += 1 }
+    }
+    let total = max(payeeRepeats - repeats, 0)
+    return (Double(min(max(variedPayeeRepeats - varied, 0), total)) + 1) / (Double(total) + 2)
+  }
+
+  /// What `h`'s fan-out to `receivers` in `band` paid them again: among
+  /// its payouts from `start` (and the payment of `micros` to `d` deciding
+  /// it), those to a receiver beside the receiver's first in the band with
+  /// a sum that differs from it (to the cent, a standing order's), and how
+  /// many of those lie in the band (for ``AmountHabit/log10PaidAgain(read:inBand:chance:)``).
+  func paidAgain(
+    by h: Int32, receivers: [Int32], band: ClosedRange<Int64>, from start: Int64, to d: Int32, micros: Int64
+  ) -> DeferredFans.PaidAgain {
+    var paid = payouts.live(into: h).filter { $0.time >= start }.map { (to: $0.source, micros: $0.micros) }
+    paid.append((d, micros))
+    var again = DeferredFans.PaidAgain()
+    for r in receivers {
+      guard let first = paid.first(where: { $0.to == r && band.contains($0.micros) }) else { continue }
+      for p in paid where p.to == r && p.micros != first.micros {
+        again.read += 1
+        if band.contains(p.micros) { again.inBand += 1 }
+      }
+    }
+    return again
+  }
+
   /// Notes, for *s* of a fan-out, a payment of `micros` from `source` to
   /// `target` (`held` or not) about to join `source`'s payouts, when the
   /// payer's rates count it (``PayerHabits/counts(_:)``): whether it
@@ -259,8 +321,16 @@ extension IncrementalFlowCheck {
   /// (``PayerHabits/lastNew``), neither withheld. A fan-out's own second
   /// payment counts as handing on before the fan-out is held, and stays
   /// counted: over a stream, a handful among many.
+  /// And whether it pays a payee paid before among those payouts, neither
+  /// withheld, varying the sum paid it last (*v*).
   mutating func notePayout(source: Int32, target: Int32, micros: Int64, held: Bool) {
-    guard habits.counts(source), let last = payouts.live(into: source).last, last.source != target else { return }
+    guard habits.counts(source) else { return }
+    let out = payouts.live(into: source)
+    if !held, let before = out.last(where: { $0.source == target }), !before.withheld {
+      payeeRepeats += 1
+      if AmountHabit.varies(before.micros, micros) { variedPayeeRepeats += 1 }
+    }
+    guard let last = out.last, last.source != target else { return }
     payoutPairs += 1
     let newSum = habits.lastNew[Int(source)]
     if newSum != 0, !last.withheld, !held, AmountHabit.same(newSum, micros) { handedOn += 1 }

@@ -253,6 +253,12 @@ public struct IncrementalFlowCheck: PaymentCheck {
   /// payer, neither withheld (``notePayout(source:target:micros:held:)``):
   /// a fan-out's *s*.
   var payoutPairs = 0, handedOn = 0
+  /// Over the stream, the payments counted in their payer's rates to a
+  /// payee among its payouts kept (paid within a window), neither
+  /// withheld, and those among them that varied the sum paid that payee
+  /// last (``AmountHabit/varies(_:_:)``; ``notePayout(source:target:micros:held:)``):
+  /// a fan-out's *v*.
+  var payeeRepeats = 0, variedPayeeRepeats = 0
   /// Over the stream, the payments read for squares, and the blocks of 1, 2, … receivers they
   /// closed whatever their sums (``squares(closedBy:_:at:)``): a
   /// bipartite block's *K̄ₖ*.
@@ -845,6 +851,9 @@ public struct IncrementalFlowCheck: PaymentCheck {
       return "shared receipts outnumber receipts"
     }
     guard handedOn >= 0, handedOn <= payoutPairs else { return "sums handed on outnumber the payments counted" }
+    guard variedPayeeRepeats >= 0, variedPayeeRepeats <= payeeRepeats else {
+      return "varied repeats to one payee outnumber the repeats counted"
+    }
     guard squarePayments >= 0, squareCounts.count == Self.maxBlockReceivers, squareCounts.allSatisfy({ $0 >= 0 })
     else { return "the counts of squares are malformed" }
     guard fanLists.dropped.isEmpty else { return "payments left the fan lists unread" }
@@ -902,6 +911,8 @@ extension IncrementalFlowCheck {
     writer.write(windowCounted)
     writer.write(payoutPairs)
     writer.write(handedOn)
+    writer.write(payeeRepeats)
+    writer.write(variedPayeeRepeats)
     writer.write(squarePayments)
     writer.write(squareCounts)
     deferredFanIns.write(to: &writer)
@@ -929,6 +940,8 @@ extension IncrementalFlowCheck {
     windowCounted = try reader.readArray(Int64.self)
     payoutPairs = try reader.read(Int.self)
     handedOn = try reader.read(Int.self)
+    payeeRepeats = try reader.read(Int.self)
+    variedPayeeRepeats = try reader.read(Int.self)
     squarePayments = try reader.read(Int.self)
     squareCounts = try reader.readArray(Int.self)
     deferredFanIns = try DeferredFans(from: &reader)
@@ -943,7 +956,8 @@ extension IncrementalFlowCheck {
       deferredFanOuts.waiting.values.allSatisfy(\.senderChances.isEmpty)
     else { throw .malformed }
     guard sharedReceipts >= 0, sharedReceipts <= consecutiveReceipts, gatherWindows >= 0,
-      handedOn >= 0, handedOn <= payoutPairs, squarePayments >= 0,
+      handedOn >= 0, handedOn <= payoutPairs, variedPayeeRepeats >= 0, variedPayeeRepeats <= payeeRepeats,
+      squarePayments >= 0,
       squareCounts.count == Self.maxBlockReceivers, squareCounts.allSatisfy({ $0 >= 0 }),
       windowCounted.count <= recent.lists.count
     else { throw .malformed }

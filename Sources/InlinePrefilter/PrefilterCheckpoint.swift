@@ -44,8 +44,10 @@ enum PrefilterCheckpoint {
   /// waiting for their payee's habit, ``DeferredFans``; 16: the flows' fan-outs waiting
   /// for their payer's habit, and what each fan waiting read of it; 17: the payer habits'
   /// payments withheld; 18: the flows' bipartite blocks waiting for their payers' habits,
-  /// ``DeferredBlocks``; 19: the payer habits' repeats of a sum, to the cent or varied.)
-  static let version = 19
+  /// ``DeferredBlocks``; 19: the payer habits' repeats of a sum, to the cent or varied;
+  /// 20: the flows' repeats to one payee, to the cent or varied, and what a fan-out
+  /// waiting paid its receivers again.)
+  static let version = 20
 
   /// Where ``version`` lies in a checkpoint's bytes.
   static let versionBytes = 0..<MemoryLayout<Int>.size

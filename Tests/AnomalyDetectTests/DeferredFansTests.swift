@@ -93,6 +93,7 @@ struct DeferredFansTests {
       3, 2, 99 * 86_400, 1
     )
     fanOut.read.recurring = 2
+    fanOut.paidAgain = .init(read: 3, inBand: 2)
     waiting.keep(fanOut)
     var reader = StateReader(written(waiting))
     let read = try DeferredFans(from: &reader)
@@ -109,8 +110,9 @@ struct DeferredFansTests {
       )
       #expect(a.payments.map(\.micros) == b.payments.map(\.micros) && a.payments.map(\.time) == b.payments.map(\.time))
       #expect(a.payments.map(\.fate) == b.payments.map(\.fate) && a.description == b.description && a.read == b.read)
-      #expect(a.counterparts == b.counterparts)
+      #expect(a.counterparts == b.counterparts && a.paidAgain == b.paidAgain)
     }
+    #expect(read.waiting[4]?.paidAgain == .init(read: 3, inBand: 2))
     #expect(written(read) == written(waiting))
   }
 
@@ -123,10 +125,10 @@ struct DeferredFansTests {
     }
     func entry(
       _ w: inout StateWriter, payee: Int32, fate: Int64 = 0, sources: [Int32] = [1], counterparts: Int64 = 1,
-      read: [Int64] = [5, 1, 2, 1, 3, 86_400, 1, 0]
+      read: [Int64] = [5, 1, 2, 1, 3, 86_400, 1, 0], paidAgain: [Int64] = [1, 0]
     ) {
       w.write(payee)
-      w.write([Int64(7_000_000), 7_100_000, 100, counterparts])
+      w.write([Int64(7_000_000), 7_100_000, 100, counterparts] + paidAgain)
       w.write([0.001, 5.5])
       w.write([-3.0])
       w.write([42])
@@ -171,6 +173,14 @@ struct DeferredFansTests {
           entry(&w, payee: 3, counterparts: counterparts)
           dues(&w, [100], [3])
         })  // none, or more than its payments
+    }
+    for paidAgain: [Int64] in [[0, 1], [1, 1], [-1, 0], [1]] {
+      #expect(
+        !read { w in
+          w.write(1)
+          entry(&w, payee: 3, paidAgain: paidAgain)
+          dues(&w, [100], [3])
+        }, "\(paidAgain)")  // more in the band than read, or than its payments after the first; negative; short
     }
     for counts: [Int64] in [
       [5, 4, 2, 1, 3, 0, 0, 0], [5, 1, 2, 6, 3, 0, 0, 0], [-1, 0, 0, 0, 0, 0, 0, 0], [5, 1, 2, 1, 3, 0, -1, 0],

@@ -128,6 +128,52 @@ struct PrefilterFanOutTests: SumKeeperSuite {
     #expect(fanOut(to: four, start: 41).contains { kept.decide($0).verdict == .hold })
   }
 
+  /// acct7 paying mule0, mule1, mule2 the first `count` of six sums
+  /// `step` cents apart around 777.77, two days apart from day 41: the
+  /// fourth on pays each mule again.
+  func fanOutPaidAgain(count: Int, step: Int64 = 500) -> [SignalEvent] {
+    let sums: [Int64] = [0, step, -step, step / 2, -step / 2, step * 3 / 4].map { 77_777 + $0 }
+    return (0..<count).map { pay("acct7", "mule\($0 % 3)", sums[$0], 41 * day + Int64($0) * 2 * day + 3_600) }
+  }
+
+  @Test func aReceiverPaidAgainASumThatDiffersWeighsAsANewOne() {
+    // Where people pay each payee one sum, three mules paid near-equal
+    // sums are not enough; one of them paid again a sum that differs is.
+    var three = decided(SumKeeperStream.events())
+    #expect(fanOutPaidAgain(count: 3).allSatisfy { three.decide($0).verdict == .admit })
+    var four = decided(SumKeeperStream.events())
+    let decisions = fanOutPaidAgain(count: 4).map { four.decide($0) }
+    #expect(decisions.prefix(3).allSatisfy { $0.verdict == .admit })
+    #expect(decisions[3].verdict == .hold)
+    #expect(Set(decisions[3].revocations.map(\.seq)) == Set(decisions.prefix(3).map(\.seq)))
+    let reason = decisions[3].reasons.first ?? ""
+    #expect(reason.contains("within 6.0 days (and 1 more to receivers it had paid, sums that differ)"), "\(reason)")
+    #expect(four.invariantViolation() == nil)
+    // Paid again to the cent, a standing order's repeat: nothing more.
+    var same = decided(SumKeeperStream.events())
+    #expect(fanOutPaidAgain(count: 6, step: 0).allSatisfy { same.decide($0).verdict == .admit })
+  }
+
+  @Test func friendsPaidAboutTheSameEachWeekAreNoFanOut() {
+    // Sixty payers pay the same three friends their share of a bill each
+    // week, up to 1 % apart: paying a payee again a sum that differs is
+    // what people do here, and the mules paid again weigh nothing more.
+    var bills: [SignalEvent] = []
+    for payer in Int64(0)..<60 {
+      let share = 20_000 + payer * 211
+      for week in Int64(0)..<8 {
+        for friend in Int64(0)..<3 {
+          let t = week * 7 * day + payer * 600 + friend * 3_600
+          let cents = share + (week * 37 + friend * 53) % (share / 100)
+          bills.append(pay("payer\(payer)", "friend\(payer)_\(friend)", cents, t))
+        }
+      }
+    }
+    var f = Prefilter()
+    #expect(SumKeeperStream.events(with: bills).allSatisfy { f.decide($0).verdict == .admit })
+    #expect(fanOutPaidAgain(count: 6).map { pay in f.decide(pay) }.allSatisfy { $0.verdict == .admit })
+  }
+
   @Test func whatAPayerPaysAlongsideAFanOutDoesNotExcuseIt() {
     // acct7 pays four mules 777.77 and, in its first three days, twelve shops
     // sums from 400.00 to 1 500.00: its own range, read from before the

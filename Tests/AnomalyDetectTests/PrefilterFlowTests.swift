@@ -446,7 +446,9 @@ struct PrefilterFlowTests {
       flows.payouts.write(to: &writer)
       writer.write(flows.gatherWindows)
       writer.write(flows.windowCounted)
-      for count in [flows.payoutPairs, flows.handedOn] { writer.write(count) }
+      for count in [flows.payoutPairs, flows.handedOn, flows.payeeRepeats, flows.variedPayeeRepeats] {
+        writer.write(count)
+      }
       writer.write(flows.squarePayments)
       writer.write(flows.squareCounts)
       flows.deferredFanIns.write(to: &writer)

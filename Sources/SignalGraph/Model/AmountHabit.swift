@@ -105,6 +105,30 @@ package enum AmountHabit {
       + Double(distinct - 1) * log10(max(varied, .leastNormalMagnitude))
   }
 
+  /// Whether `later`, paid to a payee paid `earlier` before, varies that
+  /// sum: within ``tolerance`` of it, but not to the cent (a standing
+  /// order's repeat is to the cent).
+  package static func varies(_ earlier: Int64, _ later: Int64) -> Bool {
+    earlier != later && same(earlier, later)
+  }
+
+  /// log₁₀ of min(1, C(*e*, *j*) · *R*^*j*): the chance that `inBand` (*j*)
+  /// of the `read` (*e*) payments that pay a fan-out's receivers again,
+  /// sums that differ from their first, land in its band by chance, each
+  /// with `chance` *R* (the larger of the payer's chance of the band and
+  /// the rate at which payers vary what they pay one payee). A mule paid
+  /// twice is evidence as a new receiver is, where honest payers do not
+  /// vary what they pay one payee; never less than none. The scan's
+  /// fan-outs and the pre-filter's share it.
+  ///
+  ///     AmountHabit.log10PaidAgain(read: 3, inBand: 3, chance: 0.1)   // −3
+  package static func log10PaidAgain(read: Int, inBand: Int, chance: Double) -> Double {
+    guard inBand > 0, read >= inBand else { return 0 }
+    let log10Choose =
+      (lgamma(Double(read + 1)) - lgamma(Double(inBand + 1)) - lgamma(Double(read - inBand + 1))) / log(10)
+    return min(0, log10Choose + Double(inBand) * log10(max(chance, .leastNormalMagnitude)))
+  }
+
   /// *P*: the chance of an amount in a range of background share
   /// `background`, for a payer of new-amount rate `rate` with `inRange` of
   /// its `others` payments in the range (the background's share alone when
