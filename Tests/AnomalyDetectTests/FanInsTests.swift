@@ -108,6 +108,23 @@ import Testing
     #expect(fanIns(set).isEmpty)
   }
 
+  @Test func sendersPayingTheCollectorAgainSumsThatDifferStillMakeAFanIn() {
+    // Three sum-keepers pay a collector near-equal sums that differ (1 %
+    // apart), then each pays it another. Read as three senders among six
+    // transfers, the repeats would only dilute the coincidence; where people
+    // pay each payee one sum, each weighs as another sender does.
+    let sums: [Int64] = [30_000, 30_300, 29_700, 30_150, 29_850, 30_225]
+    func collected(_ count: Int) -> [Set<String>] {
+      var set = Background.habitBackground()
+      for (i, cents) in sums.prefix(count).enumerated() {
+        Flows.pay(&set, "h\(10 + (i % 3) * 7)", "collector", cents: cents, day: 40 + Int64(i) * 3)
+      }
+      return fanIns(set)
+    }
+    #expect(collected(3) == [["h10", "h17", "h24"]])
+    #expect(collected(6) == [["h10", "h17", "h24"]])
+  }
+
   @Test func tooFewOrTooSpreadSendersAreNotASeed() {
     var few = Background.habitBackground()
     plantFanIn(&few, senders: 2)

@@ -143,7 +143,7 @@ import Testing
       Flows.pay(&set, "a", "b", cents: Int64(cents), day: Int64(day))
     }
     Flows.pay(&set, "a", "c", cents: 10_020, day: 4)
-    let repeats = FanOuts.variedPairRepeats(PaymentTransfers(set, bucketSeconds: 86_400))
+    let repeats = PayerAmounts.variedPayeeRepeats(PaymentTransfers(set, bucketSeconds: 86_400))
     let a = Int(set.accounts.ids.index(of: "a")!)
     // b paid again three times: to the cent, 0.5 % more, half as much again.
     #expect(repeats.pairs[a] == 3)

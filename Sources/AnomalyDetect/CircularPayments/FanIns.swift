@@ -37,10 +37,18 @@ import SignalGraph
 /// own *Pᵢ* reads. The coincidence has chance
 ///
 /// ```text
-/// p = C(n, k) · Π Pᵢ   (over all senders but the least likely: the band is the group's own)
+/// p = C(n, k) · Π Pᵢ · min(1, C(e, j) · R^j)   (Π over all senders but the least likely: the band is the group's own)
 /// ```
 ///
-/// and is a seed when *p* · *T* ≤ `alpha`, *T* the windows read (a
+/// where *j* of the *e* transfers in the window from a sender paying the
+/// hub again a sum that differs from its first (to the cent, a standing
+/// order's, counted in neither; ``GatheringHubs/paidAgain(_:in:gathering:)``)
+/// land in the band too (widened to hold them), each with chance *R*, the
+/// largest *Pᵢ* or the set's rate of varying what one pays one payee
+/// (``PayerAmounts/payeeRepeats``) widened to the group's spread, as for
+/// ``FanOuts``: a mule paying the collector twice near-equal sums that
+/// differ weighs as another mule does, where people pay each payee one sum.
+/// It is a seed when *p* · *T* ≤ `alpha`, *T* the windows read (a
 /// Bonferroni bound over every start). Only the strongest window of each
 /// account is kept.
 ///
@@ -141,18 +149,21 @@ struct FanIns {
     let units = into.map { transfers.unitMicros[Int($0)] }.sorted()
     var best: (transfers: [Int], log10p: Double)?
     for window in read {
-      let group = hubs.group(into, window, units: units, gathering: true, excluding: [], habits: &memo)
+      var group = hubs.group(into, window, units: units, gathering: true, excluding: [], habits: &memo)
       guard group.members.count >= minSenders else { continue }
+      let again = hubs.paidAgain(&group, in: into[window], gathering: true)
       // Counting every receipt outside the window, habitual or not, reads
       // the hub's habit at its least: a window that even then is neither
       // the strongest nor significant is not read further (most are not,
       // and their senders' habits need not be worked out).
       var receipts = receiptsOfTheBand(into, outside: window, band: group.band, countingAll: false, habits: &memo)
-      var log10p = log10Chance(of: group, read: window.count, into: h, receiving: receipts, shared: shared)
+      var log10p = log10Chance(
+        of: group, paidAgain: again, read: window.count, into: h, receiving: receipts, shared: shared)
       guard log10p < min(best?.log10p ?? 0, log10(hubs.alpha)) else { continue }
       receipts = receiptsOfTheBand(into, outside: window, band: group.band, countingAll: true, habits: &memo)
-      log10p = log10Chance(of: group, read: window.count, into: h, receiving: receipts, shared: shared)
-      if log10p < best?.log10p ?? 0 { best = (group.members, log10p) }
+      log10p = log10Chance(
+        of: group, paidAgain: again, read: window.count, into: h, receiving: receipts, shared: shared)
+      if log10p < best?.log10p ?? 0 { best = (group.members + again.inBand, log10p) }
     }
     return best
   }
@@ -248,9 +259,13 @@ struct FanIns {
   /// outside the window whose sums it may have set that lie in the band
   /// (``receiptsOfTheBand(_:outside:band:countingAll:habits:)``), shrunk towards
   /// `shared` widened by a prior worth ``AmountHabit/priorWeight`` transfers.
+  /// Senders paying again in the band a sum that differs, `again`
+  /// (``GatheringHubs/paidAgain(_:in:gathering:)``), weigh each at the
+  /// largest of those chances and the set's rate of varying what one pays
+  /// one payee (``PayerAmounts/payeeRepeats``, widened to the group's spread).
   func log10Chance(
-    of group: GatheringHubs.Group, read n: Int, into hub: Int32, receiving receipts: (inBand: Int, all: Int),
-    shared: Double
+    of group: GatheringHubs.Group, paidAgain again: (paid: Int, inBand: [Int]) = (0, []), read n: Int,
+    into hub: Int32, receiving receipts: (inBand: Int, all: Int), shared: Double
   ) -> Double {
     let transfers = hubs.transfers
     // `shared` counts sums within 1 %; a group spread wider is that much likelier.
@@ -265,8 +280,11 @@ struct FanIns {
       return max(hubHabit, own)
     }
     let k = chances.count
+    let varied = AmountHabit.widened(habits.payeeRepeats.rate(leavingOut: hub), toSpread: spread)
     return StructuredFlowDetector.log10Choose(Double(n), Double(k))
       + chances.sorted().dropFirst().reduce(0) { $0 + log10(max($1, .leastNormalMagnitude)) }
+      + AmountHabit.log10PaidAgain(
+        read: again.paid, inBand: again.inBand.count, chance: max(chances.max() ?? 1, varied))
   }
 
   /// How often, over the set's consecutive transfers into one account with

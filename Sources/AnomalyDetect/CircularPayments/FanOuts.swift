@@ -65,11 +65,11 @@ import SignalGraph
 /// ```
 ///
 /// where *j* of the *e* transfers in the window that pay a receiver again
-/// a sum differing from its first (``paidAgain(_:in:band:transfers:)``; one
+/// a sum differing from its first (``GatheringHubs/paidAgain(_:in:gathering:)``; one
 /// repeated to the cent is a standing order's, counted in neither) land in
 /// the band too, each with chance *R* = max(*P*, *v*′), *v* the set's rate
 /// of paying a payee paid before a sum within ``AmountHabit/tolerance`` of
-/// the last but not to the cent (``variedPairRepeats(_:)``: near 0 where
+/// the last but not to the cent (``PayerAmounts/variedPayeeRepeats(_:)``: near 0 where
 /// people pay each payee one sum, as AMLSim's accounts do; higher where
 /// friends split bills), *v*′ widened to the group's spread. A mule paid
 /// twice is evidence as a new receiver is, where honest payers do not vary
@@ -106,10 +106,8 @@ import SignalGraph
 ///   window's units hold such a band at all, and O(*m*) for the payer's
 ///   history outside it; O(*t* · 32) at most to mark the sums new to their
 ///   payers (``newSums(_:lookBack:)``, at `init`), O(*t*) where payers
-///   keep to their sums, and O(*t* · *d*) for the payees paid again
-///   (``variedPairRepeats(_:)``, *d* a payer's payees); 1 byte per
-///   transfer and 16 per account (``new``, ``handOns``, ``pairRepeats``)
-///   as long as the reading lives, and 16 per transfer more
+///   keep to their sums; 1 byte per transfer and 8 per account (``new``,
+///   ``handOns``) as long as the reading lives, and 16 per transfer more
 ///   while ``seeds(habits:schemes:explained:)`` runs.
 struct FanOuts {
   /// The grouping of transfers by amount, its window and its alpha.
@@ -125,11 +123,6 @@ struct FanOuts {
   /// *s* before the structures found are left out. ``BipartiteBlocks``
   /// reads its payers' *s* here too.
   let handOns: FanIns.SharedUnits
-  /// Per account, its payments to a payee it paid before and how many of
-  /// them differ from the sum it paid that payee last by at most
-  /// ``AmountHabit/tolerance`` but not to the cent (``variedPairRepeats(_:)``).
-  let pairRepeats: FanIns.SharedUnits
-
   /// The fan-outs of the transfers `hubs` groups, against the payers'
   /// `habits`; the sums new to their payers and the set's hand-ons are
   /// worked out here, once.
@@ -137,7 +130,6 @@ struct FanOuts {
     (self.hubs, self.habits, self.minReceivers) = (hubs, habits, minReceivers)
     new = Self.newSums(hubs.transfers)
     handOns = Self.sharedNewSums(hubs.transfers, new: new)
-    pairRepeats = Self.variedPairRepeats(hubs.transfers)
   }
 
   /// The fan-outs too unlikely for the honest background: each the
@@ -186,24 +178,24 @@ struct FanOuts {
         let (payer, windows) = candidates[i]
         let read = strongestWindow(
           of: payer, among: windows, shared: shared.rate(leavingOut: payer),
-          pairRepeats: repeats.rate(leavingOut: payer), schemes: schemes, habits: &memo)
+          payeeRepeats: repeats.rate(leavingOut: payer), schemes: schemes, habits: &memo)
         if let best = read.best { found.append(best) }
         candidates[i].windows = read.grouped
       }
       candidates.removeAll { $0.windows.isEmpty }
       return hubs.significant(found, tests: tests)
     }
-    let first = judged(against: handOns, pairRepeats)
+    let first = judged(against: handOns, habits.payeeRepeats)
     let leftOut = explained(first)
     guard leftOut.contains(true) else { return first }
-    return judged(against: handOns.leavingOut(leftOut), pairRepeats.leavingOut(leftOut))
+    return judged(against: handOns.leavingOut(leftOut), habits.payeeRepeats.leavingOut(leftOut))
   }
 
   /// The most unlikely fan-out from account `h` among its windows `read`
   /// (ranges of its transfers out): its transfers, and log₁₀ *p*; and the
   /// windows that held a group of ``minReceivers`` at all.
   func strongestWindow(
-    of h: Int32, among read: [Range<Int>], shared: Double, pairRepeats: Double, schemes: [Bool] = [],
+    of h: Int32, among read: [Range<Int>], shared: Double, payeeRepeats: Double, schemes: [Bool] = [],
     habits memo: inout GatheringHubs.Habits
   ) -> (best: (transfers: [Int], log10p: Double)?, grouped: [Range<Int>]) {
     let out = hubs.transfers.outgoing.edges(of: h)
@@ -221,9 +213,9 @@ struct FanOuts {
       }
       guard group.members.count >= minReceivers else { continue }
       grouped.append(window)
-      let again = paidAgain(&group, in: out[window])
+      let again = hubs.paidAgain(&group, in: out[window], gathering: false)
       let log10p = log10Chance(
-        of: group, paidAgain: again, in: out, window, shared: shared, pairRepeats: pairRepeats, schemes: schemes,
+        of: group, paidAgain: again, in: out, window, shared: shared, payeeRepeats: payeeRepeats, schemes: schemes,
         habits: &memo)
       if log10p < best?.log10p ?? 0 { best = (group.members + again.inBand, log10p) }
     }
@@ -236,11 +228,11 @@ struct FanOuts {
   /// at its own and the set's (`shared`) rate of handing a new sum on; times,
   /// for the *j* of the *e* transfers `again` that land in the band again,
   /// C(*e*, *j*) · *R*^*j* (at most 1), *R* the larger of *P* and the set's
-  /// rate of varying a sum paid to one payee (`pairRepeats`, widened to the
+  /// rate of varying a sum paid to one payee (`payeeRepeats`, widened to the
   /// group's spread).
   func log10Chance(
     of group: GatheringHubs.Group, paidAgain again: (paid: Int, inBand: [Int]), in out: ArraySlice<Int32>,
-    _ window: Range<Int>, shared: Double, pairRepeats: Double, schemes: [Bool] = [],
+    _ window: Range<Int>, shared: Double, payeeRepeats: Double, schemes: [Bool] = [],
     habits memo: inout GatheringHubs.Habits
   ) -> Double {
     let transfers = hubs.transfers
@@ -249,45 +241,9 @@ struct FanOuts {
       group.members, band: group.band, background: group.background, of: out, on: days, shared: shared,
       schemes: schemes, habits: &memo)
     let chanceAgain = max(
-      repeats.again, AmountHabit.widened(pairRepeats, toSpread: AmountHabit.spread(of: group.band)))
-    let paidAgain =
-      StructuredFlowDetector.log10Choose(Double(again.paid), Double(again.inBand.count))
-      + Double(again.inBand.count) * log10(max(chanceAgain, .leastNormalMagnitude))
+      repeats.again, AmountHabit.widened(payeeRepeats, toSpread: AmountHabit.spread(of: group.band)))
     return StructuredFlowDetector.log10Choose(Double(window.count), Double(group.members.count)) + repeats.log10
-      + min(paidAgain, 0)
-  }
-
-  /// The transfers of `window` that pay a receiver of `group` (one
-  /// transfer each) again, a sum that differs from the member's: how many,
-  /// and those whose sums lie with the members' in one band (top at most
-  /// 1 + 2 · ``GatheringHubs/tolerance`` times bottom), `group`'s band
-  /// widened to hold them. A receiver paid near-equal sums twice by a payer
-  /// that pays each payee one sum is no more its habit than a new receiver
-  /// is; a sum repeated to the cent is a standing order's, counted in
-  /// neither.
-  func paidAgain(_ group: inout GatheringHubs.Group, in window: ArraySlice<Int32>) -> (paid: Int, inBand: [Int]) {
-    let transfers = hubs.transfers, members = group.members
-    let sums = members.map { transfers.unitMicros[$0] }
-    var (low, high) = (sums.min() ?? 0, sums.max() ?? 0)
-    var paid = 0
-    var inBand: [Int] = []
-    for e in window {
-      let t = Int(e), unit = transfers.unitMicros[t]
-      guard let member = members.first(where: { transfers.target[$0] == transfers.target[t] }), member != t,
-        transfers.unitMicros[member] != unit
-      else { continue }
-      paid += 1
-      if Double(max(high, unit)) <= Double(min(low, unit)) * (1 + 2 * hubs.tolerance) {
-        inBand.append(t)
-        (low, high) = (min(low, unit), max(high, unit))
-      }
-    }
-    if !group.band.contains(low) || !group.band.contains(high) {
-      let median = sums.sorted()[sums.count / 2]
-      let spread = Double(max(median - low, high - median)) / Double(max(median, 1))
-      (group.band, group.background) = hubs.band(around: median, spread: spread)
-    }
-    return (paid, inBand)
+      + AmountHabit.log10PaidAgain(read: again.paid, inBand: again.inBand.count, chance: chanceAgain)
   }
 
   /// log₁₀ of *P*^(*k*−1): the chance that a payer whose transfers out are
@@ -486,40 +442,6 @@ struct FanOuts {
       }
     }
     return new
-  }
-
-  /// Per account, over its first ``AmountHabit/maxRead`` transfers out,
-  /// those to a payee it paid before, and how many of them pay a sum
-  /// ``AmountHabit/same(_:_:)`` as the one it paid that payee last but not
-  /// to the cent: the set's rate of varying the sum one pays one payee
-  /// (``FanIns/SharedUnits/rate(leavingOut:)``). Near 0 where people pay a
-  /// payee one sum each time (AMLSim's accounts, a rent), higher where
-  /// they pay a friend about the same each time (shared bills).
-  ///
-  /// - Complexity: O(*t* · *d*), *d* the payees of a payer's first
-  ///   ``AmountHabit/maxRead`` transfers.
-  static func variedPairRepeats(_ transfers: PaymentTransfers) -> FanIns.SharedUnits {
-    let outgoing = transfers.outgoing
-    var counts = FanIns.SharedUnits(pairs: [Int32](repeating: 0, count: outgoing.nodeCount), shared: [])
-    counts.shared = counts.pairs
-    var last: [(payee: Int32, unit: Int64)] = []
-    for a in 0..<outgoing.nodeCount {
-      last.removeAll(keepingCapacity: true)
-      let run = outgoing.offsets[a]..<min(outgoing.offsets[a + 1], outgoing.offsets[a] + AmountHabit.maxRead)
-      for i in run {
-        let t = Int(outgoing.edges[i]), payee = transfers.target[t], unit = transfers.unitMicros[t]
-        guard let j = last.firstIndex(where: { $0.payee == payee }) else {
-          last.append((payee, unit))
-          continue
-        }
-        counts.pairs[a] += 1
-        if last[j].unit != unit, AmountHabit.same(last[j].unit, unit) { counts.shared[a] += 1 }
-        last[j].unit = unit
-      }
-    }
-    counts.totalPairs = counts.pairs.reduce(0) { $0 + Int($1) }
-    counts.totalShared = counts.shared.reduce(0) { $0 + Int($1) }
-    return counts
   }
 
   /// *s* per account: over its consecutive pairs of transfers out (the

@@ -389,6 +389,41 @@ struct GatheringHubs {
       firstRepeat: takenUp ? newSumRepeatRate(&habits) : habit, outside: others)
   }
 
+  /// The transfers of `window` between a counterpart of `group` (its
+  /// senders when `gathering`, else its receivers; one transfer each) and
+  /// the account again, a sum that differs from the member's: how many, and
+  /// those whose sums lie with the members' in one band (top at most 1 + 2
+  /// · ``tolerance`` times bottom), `group`'s band widened to hold them. A
+  /// mule paid twice, or paying twice, near-equal sums that differ is no
+  /// more a payer's habit than a new counterpart is, where payers pay each
+  /// payee one sum; a sum repeated to the cent is a standing order's,
+  /// counted in neither (for ``AmountHabit/log10PaidAgain(read:inBand:chance:)``).
+  func paidAgain(_ group: inout Group, in window: ArraySlice<Int32>, gathering: Bool) -> (paid: Int, inBand: [Int]) {
+    let counterpart = gathering ? transfers.source : transfers.target
+    let unitMicros = transfers.unitMicros, members = group.members
+    let sums = members.map { unitMicros[$0] }
+    var (low, high) = (sums.min() ?? 0, sums.max() ?? 0)
+    var paid = 0
+    var inBand: [Int] = []
+    for e in window {
+      let t = Int(e), unit = unitMicros[t]
+      guard let member = members.first(where: { counterpart[$0] == counterpart[t] }), member != t,
+        unitMicros[member] != unit
+      else { continue }
+      paid += 1
+      if Double(max(high, unit)) <= Double(min(low, unit)) * (1 + 2 * tolerance) {
+        inBand.append(t)
+        (low, high) = (min(low, unit), max(high, unit))
+      }
+    }
+    if !group.band.contains(low) || !group.band.contains(high) {
+      let median = sums.sorted()[sums.count / 2]
+      let spread = Double(max(median - low, high - median)) / Double(max(median, 1))
+      (group.band, group.background) = band(around: median, spread: spread)
+    }
+    return (paid, inBand)
+  }
+
   /// The units within `spread` (relative, at least 1 %) of `median`: a
   /// group's band, and the background's share of it.
   func band(around median: Int64, spread: Double) -> (band: ClosedRange<Int64>, background: Double) {

@@ -35,6 +35,10 @@ struct PayerAmounts {
   /// The payee of each of ``units``.
   private let payees: [Int32]
 
+  /// Per payer, its transfers to a payee it paid before and those that
+  /// varied the sum (``variedPayeeRepeats(_:)``): *v* of ``FanOuts`` and ``FanIns``.
+  let payeeRepeats: FanIns.SharedUnits
+
   /// Reads each payer's transfers in `transfers`.
   init(_ transfers: PaymentTransfers) {
     let out = transfers.outgoing
@@ -75,6 +79,41 @@ struct PayerAmounts {
     (self.newAmounts, self.later) = (newAmounts, later)
     setRate = AmountHabit.populationRate(
       newAmounts: newAmounts.reduce(0) { $0 + Int($1) }, later: later.reduce(0) { $0 + Int($1) })
+    payeeRepeats = Self.variedPayeeRepeats(transfers)
+  }
+
+  /// Per account, over its first ``AmountHabit/maxRead`` transfers out,
+  /// those to a payee it paid before, and how many of them pay a sum
+  /// ``AmountHabit/same(_:_:)`` as the one it paid that payee last but not
+  /// to the cent: the set's rate of varying the sum one pays one payee
+  /// (``FanIns/SharedUnits/rate(leavingOut:)``): *v* of fan-outs and fan-ins. Near 0 where people pay a
+  /// payee one sum each time (AMLSim's accounts, a rent), higher where
+  /// they pay a friend about the same each time (shared bills).
+  ///
+  /// - Complexity: O(*t* · *d*), *d* the payees of a payer's first
+  ///   ``AmountHabit/maxRead`` transfers.
+  static func variedPayeeRepeats(_ transfers: PaymentTransfers) -> FanIns.SharedUnits {
+    let outgoing = transfers.outgoing
+    var counts = FanIns.SharedUnits(pairs: [Int32](repeating: 0, count: outgoing.nodeCount), shared: [])
+    counts.shared = counts.pairs
+    var last: [(payee: Int32, unit: Int64)] = []
+    for a in 0..<outgoing.nodeCount {
+      last.removeAll(keepingCapacity: true)
+      let run = outgoing.offsets[a]..<min(outgoing.offsets[a + 1], outgoing.offsets[a] + AmountHabit.maxRead)
+      for i in run {
+        let t = Int(outgoing.edges[i]), payee = transfers.target[t], unit = transfers.unitMicros[t]
+        guard let j = last.firstIndex(where: { $0.payee == payee }) else {
+          last.append((payee, unit))
+          continue
+        }
+        counts.pairs[a] += 1
+        if AmountHabit.varies(last[j].unit, unit) { counts.shared[a] += 1 }
+        last[j].unit = unit
+      }
+    }
+    counts.totalPairs = counts.pairs.reduce(0) { $0 + Int($1) }
+    counts.totalShared = counts.shared.reduce(0) { $0 + Int($1) }
+    return counts
   }
 
   /// *ν*: the chance that `payer`'s next transfer is of a new amount.
