@@ -264,7 +264,7 @@ struct FanIns {
   /// largest of those chances and the set's rate of varying what one pays
   /// one payee (``PayerAmounts/payeeRepeats``, widened to the group's spread).
   func log10Chance(
-    of group: GatheringHubs.Group, paidAgain again: (paid: Int, inBand: [Int]) = (0, []), read n: Int,
+    of group: GatheringHubs.Group, paidAgain again: (paid: Int, inBand: [Int]), read n: Int,
     into hub: Int32, receiving receipts: (inBand: Int, all: Int), shared: Double
   ) -> Double {
     let transfers = hubs.transfers
