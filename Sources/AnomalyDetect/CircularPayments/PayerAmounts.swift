@@ -9,15 +9,18 @@ import SignalGraph
 /// A payer's
 /// transfers to the payee at hand are left out of its history: that pair's
 /// own repeats are the structure judged, or its routine, which
-/// ``PairRoutine`` weighs.
+/// ``PairRoutine`` weighs. It also counts how often payers vary the sum
+/// they pay a payee paid before (``payeeRepeats``: *v* of fan-outs and
+/// fan-ins).
 ///
 ///     let set = try SignalSet(contentsOf: "fixtures/daily-laundering")
 ///     let transfers = PaymentTransfers(set, bucketSeconds: 86_400)
 ///     let habits = PayerAmounts(transfers)
 ///     let p = habits.share(of: 0, to: 1, pairTransfers: 1, in: 100_000_000...103_000_000, background: 0.02)
 ///
-/// - Complexity: O(*t* log *t*) to build for *t* transfers, with *t* units
-///   and payees and two counts per account of memory;
+/// - Complexity: O(*t* log *t* + *t* · *d*) to build for *t* transfers, *d*
+///   a payer's payees, with *t* units and payees and four counts per
+///   account of memory;
 ///   ``share(of:to:pairTransfers:in:background:leavingOutOne:)`` O(log *n*) plus the
 ///   payer's transfers in the range (at most ``maxRead``).
 struct PayerAmounts {
@@ -86,7 +89,7 @@ struct PayerAmounts {
   /// those to a payee it paid before, and how many of them pay a sum
   /// ``AmountHabit/same(_:_:)`` as the one it paid that payee last but not
   /// to the cent: the set's rate of varying the sum one pays one payee
-  /// (``FanIns/SharedUnits/rate(leavingOut:)``): *v* of fan-outs and fan-ins. Near 0 where people pay a
+  /// (``FanIns/SharedUnits/rate(leavingOut:)``). Near 0 where people pay a
   /// payee one sum each time (AMLSim's accounts, a rent), higher where
   /// they pay a friend about the same each time (shared bills).
   ///
