@@ -131,18 +131,25 @@ struct DeferredFans {
     var description: String
     /// What its payer paid besides it so far (a fan-out's).
     var read = PayoutsRead()
-    /// What it paid its receivers again (a fan-out's).
+    /// What it paid its receivers again (a fan-out's), or its senders paid
+    /// its payee again (a fan-in's).
     var paidAgain = PaidAgain()
   }
 
-  /// A fan-out's payments to receivers it paid before, sums that differ
-  /// from their first in its band (``IncrementalFlowCheck/paidAgain(by:receivers:band:from:to:micros:)``).
+  /// A fan-out's payments to receivers it paid before, or a fan-in's from
+  /// senders that paid its payee before, sums that differ from their first
+  /// in its band (``IncrementalFlowCheck/paidAgain(_:counterparts:band:)``).
   struct PaidAgain: Equatable {
     /// Those payments, and those among them in the band.
     var read = 0, inBand = 0
 
-    /// The words for them after a fan-out's days: empty for none.
-    var phrase: String { inBand == 0 ? "" : " (and \(inBand) more to receivers it had paid, sums that differ)" }
+    /// The words for them after a fan's days (a fan-in's when `gathering`): empty for none.
+    func phrase(gathering: Bool) -> String {
+      guard inBand > 0 else { return "" }
+      return gathering
+        ? " (and \(inBand) more from senders that had paid it, sums that differ)"
+        : " (and \(inBand) more to receivers it had paid, sums that differ)"
+    }
   }
 
   /// The fans waiting, by hub.

@@ -24,10 +24,11 @@ extension IncrementalFlowCheck {
   /// its mules has none. The fan-in is revoked when
   ///
   /// ```text
-  /// E = N · C(n, k) · Π Pᵢ,   Pᵢ = max(H, senderᵢ's own chance)
+  /// E = N · C(n − e, k) · Π Pᵢ · min(1, C(e, j) · R^j),   Pᵢ = max(H, senderᵢ's own chance)
   /// ```
   ///
-  /// (over all senders but the least likely, *N* the background's payments
+  /// (its senders' payments again as when found, *R* read now; over all
+  /// senders but the least likely, *N* the background's payments
   /// now: a month and more of them, where the first month's were fewer
   /// chances for a coincidence than a stream has) is still below
   /// ``Thresholds/fanAlpha``; its payments withheld meanwhile are not
@@ -64,9 +65,15 @@ extension IncrementalFlowCheck {
       // the band and its shared receipts, and each sender's habit.
       let floor = receiptChances(into: payee, band: band, share: share(of: band, excluding: 0)).floor
       let habit = habitAfter(fanIn, towards: floor)
+      let chances = senderChances(after: fanIn, floor: floor) ?? fanIn.senderChances
+      let senders = fanIn.payments.reduce(into: [Int32]()) {
+        if $1.counterpart >= 0, !$0.contains($1.counterpart) { $0.append($1.counterpart) }
+      }
       let log10E =
         log10(Double(max(background.total, 1))) + fanIn.log10Binomial
-        + Self.log10Coincidence(senderChances(after: fanIn, floor: floor) ?? fanIn.senderChances, habit: habit)
+        + Self.log10Coincidence(chances, habit: habit)
+        + log10PaidAgain(
+          fanIn.paidAgain, leavingOut: senders, band: band, chance: max(habit, pow(10, chances.max() ?? 0)))
       guard log10E <= log10(thresholds.fanAlpha) else { continue }
       let began = fanIn.payments.reduce(Int64.max) { min($0, $1.time) }
       let when =

@@ -49,11 +49,11 @@ extension IncrementalFlowCheck {
     }
     let q = share(of: band, excluding: members.reduce(0) { $0 + (out[$1.index].counted ? 0 : 1) })
     let shared = AmountHabit.widened(handOnRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
-    let log10Binomial = Self.log10Binomial(read, receivers.count)
+    let log10Binomial = Self.log10Binomial(read - paidAgain.read, receivers.count)
     let log10Least =
       log10(Double(max(background.total, 1))) + log10Binomial
       + Double(receivers.count - 1) * log10(max(shared, .leastNormalMagnitude))
-      + log10PaidAgain(paidAgain, by: h, band: band, chance: shared)
+      + log10PaidAgain(paidAgain, leavingOut: [h], band: band, chance: shared)
     guard log10Least <= log10(thresholds.fanAlpha) else { return }
     var payments = members.map {
       let p = out[$0.index]
@@ -65,7 +65,7 @@ extension IncrementalFlowCheck {
     let last = payments.reduce(time) { max($0, $1.time) }
     let days = String(format: "%.1f", Double(last - began) / 86_400)
     let what =
-      "\(names[h]) paid \(receivers.count) receivers (\(Self.list(receivers.reversed(), names))) \(Self.format(band.lowerBound))–\(Self.format(band.upperBound)) within \(days) days\(paidAgain.phrase)"
+      "\(names[h]) paid \(receivers.count) receivers (\(Self.list(receivers.reversed(), names))) \(Self.format(band.lowerBound))–\(Self.format(band.upperBound)) within \(days) days\(paidAgain.phrase(gathering: false))"
     deferredFanOuts.keep(
       .init(
         hub: h, low: band.lowerBound, high: band.upperBound, due: last.saturatingAdding(fanWindow),
@@ -169,14 +169,15 @@ extension IncrementalFlowCheck {
         let chance = chance(of: h, reading: read, band: band, floor: fan.floor)
         log10Chance =
           Double(receivers - 1) * log10(max(chance, .leastNormalMagnitude))
-          + log10PaidAgain(fan.paidAgain, by: h, band: band, chance: chance)
+          + log10PaidAgain(fan.paidAgain, leavingOut: [h], band: band, chance: chance)
       } else {
         let q = max(fan.floor, share(of: band, excluding: 0))
         log10Chance =
           log10ChanceWithoutHabit(
             of: h, sums: fan.payments.map(\.micros), receivers: receivers, band: band, share: q)
           + log10PaidAgain(
-            fan.paidAgain, by: h, band: band, chance: variedChanceWithoutHabit(of: h, band: band, share: q))
+            fan.paidAgain, leavingOut: [h], band: band,
+            chance: variedChanceWithoutHabit(of: h, band: band, share: q))
       }
       // Each look at a growing history is another chance for a coincidence.
       let log10E =

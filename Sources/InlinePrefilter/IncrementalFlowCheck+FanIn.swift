@@ -41,10 +41,20 @@ extension IncrementalFlowCheck {
   /// in no band, for its sender set it. The coincidence has chance
   ///
   /// ```text
-  /// p = C(n, k) · Π Pᵢ   (over all senders but the least likely)
+  /// p = C(n − e, k) · Π Pᵢ · min(1, C(e, j) · R^j)   (over all senders but the least likely)
   /// ```
   ///
-  /// and is held, its earlier payments revoked, when fewer than
+  /// *j* of the *e* payments of the window from a sender paying *v* again a
+  /// sum differing from its first in the band (``paidAgain(_:counterparts:band:)``;
+  /// to the cent, a standing order's, counted in neither) lying in the band,
+  /// each with chance *R* = max(the largest *P*ᵢ, *v*′), *v* the stream's
+  /// rate of varying what one pays one payee, the senders' own payments
+  /// left out (``log10PaidAgain(_:leavingOut:band:chance:)``, as a
+  /// fan-out's receivers paid again are weighed): a mule paying its
+  /// collector twice is evidence as another mule is where people pay each
+  /// payee one sum, and not where friends split bills. The *k* senders'
+  /// first payments are chosen among the *n* − *e* others. It
+  /// is held, its earlier payments revoked, when fewer than
   /// ``Thresholds/fanAlpha`` such coincidences are expected among the
   /// background's payments. The payment is kept as an anchor, so later
   /// senders of the sum link to it (`IncrementalFlowCheck+Links.swift`).
@@ -125,10 +135,20 @@ extension IncrementalFlowCheck {
     let first = members.reduce(time) { min($0, list[$1.index].time) }
     let chances = senderChances(
       of: members, band: low...high, paidBy: senders, into: target, from: source, began: first)
-    let log10Binomial = Self.log10Binomial(read, senders.count)
+    var paid = list.filter { $0.time.saturatingSubtracting(time).magnitude <= fanWindow.magnitude }
+      .map { (counterpart: $0.source, micros: $0.micros) }
+    paid.append((source, micros))
+    let again = Self.paidAgain(paid, counterparts: senders, band: low...high)
+    let log10Binomial = Self.log10Binomial(read - again.read, senders.count)
+    // The senders paying again, each at the likeliest sender's chance (its
+    // habit's, or the payee's, `habit`, at least).
+    func log10Again(habit: Double) -> Double {
+      let likeliest = max(habit, pow(10, chances.senders.max() ?? 0))
+      return log10PaidAgain(again, leavingOut: senders, band: low...high, chance: likeliest)
+    }
     let log10E =
       log10(Double(max(background.total, 1))) + log10Binomial
-      + Self.log10Coincidence(chances.senders, habit: chances.habit)
+      + Self.log10Coincidence(chances.senders, habit: chances.habit) + log10Again(habit: chances.habit)
     // A payee paid too few times before may yet show a habit (a new club's
     // dues): a fan-in the live check keeps waits for it when, that habit at
     // its least, it would be held; so does one of the stream's first month.
@@ -136,7 +156,7 @@ extension IncrementalFlowCheck {
     let thin =
       log10E > alpha && !readsReceipts(of: target, before: first)
       && log10(Double(max(background.total, 1))) + log10Binomial + Self.log10Coincidence(chances.senders, habit: 0)
-        <= alpha
+        + log10Again(habit: 0) <= alpha
     let waits = (!watched && log10E <= alpha) || thin
     guard log10E <= alpha || waits else { return }
 
@@ -146,7 +166,7 @@ extension IncrementalFlowCheck {
       named.count <= 5
       ? named.joined(separator: ", ") : named.prefix(4).joined(separator: ", ") + " and \(named.count - 4) more"
     let what =
-      "\(senders.count) senders (\(who)) paid \(names[target]) \(Self.format(low))–\(Self.format(high)) within \(days) days, a sum none of them pays by habit"
+      "\(senders.count) senders (\(who)) paid \(names[target]) \(Self.format(low))–\(Self.format(high)) within \(days) days\(again.phrase(gathering: true)), a sum none of them pays by habit"
     guard !waits else {
       // One waits per payee: a fan-in of another band and fewer senders does not replace it.
       if let waiting = deferredFanIns.waiting[target], waiting.high < low || waiting.low > high,
@@ -165,7 +185,7 @@ extension IncrementalFlowCheck {
           hub: target, low: low, high: high,
           due: payments.reduce(time) { max($0, $1.time) }.saturatingAdding(fanWarmUp), floor: chances.floor,
           log10Binomial: log10Binomial, senderChances: chances.senders, payments: payments,
-          counterparts: senders.count, description: what))
+          counterparts: senders.count, description: what, paidAgain: again))
       return
     }
     let reason =

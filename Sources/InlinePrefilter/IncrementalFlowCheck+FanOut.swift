@@ -43,7 +43,7 @@ extension IncrementalFlowCheck {
   /// repeating a sum, for the band may be its only sum. The coincidence has chance
   ///
   /// ```text
-  /// p = C(n, k) · P^(k−1) · min(1, C(e, j) · R^j)   (the first payment is free: the band is its own)
+  /// p = C(n − e, k) · P^(k−1) · min(1, C(e, j) · R^j)   (the first payment is free: the band is its own)
   /// ```
   ///
   /// *j* of the *e* payments in the window that pay a receiver again a sum
@@ -53,7 +53,9 @@ extension IncrementalFlowCheck {
   /// the sum paid to a payee paid within a window (``variedPayeeRepeatRate(leavingOut:)``;
   /// the scan's `FanOuts` reads it over the set), widened to the band's
   /// spread: a mule paid twice weighs as a new receiver does where people
-  /// pay each payee one sum, and not where friends split bills.
+  /// pay each payee one sum, and not where friends split bills. The *k*
+  /// receivers' first payments are chosen among the *n* − *e* payments
+  /// that pay no receiver again, for the *e* are weighed apart.
   /// It is held, its earlier payments revoked, when fewer than
   /// ``Thresholds/fanAlpha`` such coincidences are expected among the
   /// background's payments. The payment is kept as an anchor, so that money
@@ -120,7 +122,7 @@ extension IncrementalFlowCheck {
     }
 
     let reason =
-      "fan-out: \(names[h]) paid \(receivers.count) receivers (\(Self.list(receivers.reversed(), names))) \(Self.format(low))–\(Self.format(high)) within \(String(format: "%.1f", Double(time - first) / 86_400)) days\(again.phrase), a sum it did not pay before (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
+      "fan-out: \(names[h]) paid \(receivers.count) receivers (\(Self.list(receivers.reversed(), names))) \(Self.format(low))–\(Self.format(high)) within \(String(format: "%.1f", Double(time - first) / 86_400)) days\(again.phrase(gathering: false)), a sum it did not pay before (chance ≈ 10^\(Int(log10E.rounded(.down))) against the last \(thresholds.backgroundDays) days' amounts)"
     outcome.holdReasons.append(reason)
     for c in members { revokeSeq(out[c.index].seq, from: h, to: c.source, reason: reason, outcome: &outcome) }
     let amounts = (members.map(\.micros) + [a]).sorted()
@@ -161,20 +163,24 @@ extension IncrementalFlowCheck {
     let out = payouts.live(into: h)
     let q = share(of: band, excluding: members.reduce(0) { $0 + (out[$1.index].counted ? 0 : 1) })
     let chance = repeatChance(of: h, to: d, band: band, share: q, began: began)
-    return Self.log10Binomial(read, receivers) + Double(receivers - 1) * log10(max(chance, .leastNormalMagnitude))
-      + log10PaidAgain(again, by: h, band: band, chance: chance)
+    return Self.log10Binomial(read - again.read, receivers)
+      + Double(receivers - 1) * log10(max(chance, .leastNormalMagnitude))
+      + log10PaidAgain(again, leavingOut: [h], band: band, chance: chance)
   }
 
   /// log₁₀ of the chance that a fan-out's receivers were paid `again` in
-  /// `band` by chance (``AmountHabit/log10PaidAgain(read:inBand:chance:)``):
-  /// each at *R* = max(*P*, *v*′), *P* the payer's `chance` of the band, *v*′
-  /// the stream's rate of varying what one pays one payee
-  /// (``variedPayeeRepeatRate(leavingOut:)``) widened to the band's spread.
-  func log10PaidAgain(_ again: DeferredFans.PaidAgain, by h: Int32, band: ClosedRange<Int64>, chance: Double)
-    -> Double
-  {
+  /// `band` by chance, or a fan-in's senders paid its payee again
+  /// (``AmountHabit/log10PaidAgain(read:inBand:chance:)``): each at *R* =
+  /// max(*P*, *v*′), *P* the `chance` of the band (the payer's, or the
+  /// likeliest sender's), *v*′ the stream's rate of varying what one pays
+  /// one payee, the payouts of `accounts` (the fan's payers) left out
+  /// (``variedPayeeRepeatRate(leavingOut:)``), widened to the band's spread.
+  func log10PaidAgain(
+    _ again: DeferredFans.PaidAgain, leavingOut accounts: [Int32], band: ClosedRange<Int64>, chance: Double
+  ) -> Double {
     guard again.inBand > 0 else { return 0 }
-    let varied = AmountHabit.widened(variedPayeeRepeatRate(leavingOut: h), toSpread: AmountHabit.spread(of: band))
+    let varied = AmountHabit.widened(
+      variedPayeeRepeatRate(leavingOut: accounts), toSpread: AmountHabit.spread(of: band))
     return AmountHabit.log10PaidAgain(read: again.read, inBand: again.inBand, chance: max(chance, varied))
   }
 
@@ -274,19 +280,24 @@ extension IncrementalFlowCheck {
     return (Double(totalShared) + 1) / (Double(totalPairs) + 2)
   }
 
-  /// *v* for judging a fan-out of `account`'s: of the payments to a payee
-  /// paid before within a window (``payeeRepeats``), the share that varied
-  /// the sum paid it last (``AmountHabit/varies(_:_:)``), leaving out those
-  /// of `account`'s payouts still kept, add-one smoothed, as
-  /// ``handOnRate(leavingOut:)`` does: near 0 where people pay each payee
-  /// one sum, higher where friends split bills.
-  func variedPayeeRepeatRate(leavingOut account: Int32) -> Double {
-    let kept = habits.counts(account) ? payouts.live(into: account) : []
+  /// *v* for judging a fan of `accounts`' payments (a fan-out's payer, a
+  /// fan-in's senders): of the payments to a payee paid before within a
+  /// window (``payeeRepeats``), the share that varied the sum paid it last
+  /// (``AmountHabit/varies(_:_:)``), leaving out those of the `accounts`'
+  /// payouts still kept, add-one smoothed, as ``handOnRate(leavingOut:)``
+  /// does: near 0 where people pay each payee one sum, higher where friends
+  /// split bills.
+  func variedPayeeRepeatRate(leavingOut accounts: [Int32]) -> Double {
     var (repeats, varied) = (0, 0)
-    for i in kept.indices where !kept[i].withheld {
-      guard let before = kept[..<i].last(where: { $0.source == kept[i].source }), !before.withheld else { continue }
-      repeats += 1
-      if AmountHabit.varies(before.micros, kept[i].micros) { varied += 1 }
+    for account in accounts where habits.counts(account) {
+      let kept = payouts.live(into: account)
+      for i in kept.indices where !kept[i].withheld {
+        guard let before = kept[..<i].last(where: { $0.source == kept[i].source }), !before.withheld else {
+          continue
+        }
+        repeats += 1
+        if AmountHabit.varies(before.micros, kept[i].micros) { varied += 1 }
+      }
     }
     let total = max(payeeRepeats - repeats, 0)
     return (Double(min(max(variedPayeeRepeats - varied, 0), total)) + 1) / (Double(total) + 2)
@@ -294,18 +305,27 @@ extension IncrementalFlowCheck {
 
   /// What `h`'s fan-out to `receivers` in `band` paid them again: among
   /// its payouts from `start` (and the payment of `micros` to `d` deciding
-  /// it), those to a receiver beside the receiver's first in the band with
-  /// a sum that differs from it (to the cent, a standing order's), and how
-  /// many of those lie in the band (for ``AmountHabit/log10PaidAgain(read:inBand:chance:)``).
+  /// it), see ``paidAgain(_:counterparts:band:)``.
   func paidAgain(
     by h: Int32, receivers: [Int32], band: ClosedRange<Int64>, from start: Int64, to d: Int32, micros: Int64
   ) -> DeferredFans.PaidAgain {
-    var paid = payouts.live(into: h).filter { $0.time >= start }.map { (to: $0.source, micros: $0.micros) }
+    var paid = payouts.live(into: h).filter { $0.time >= start }.map { (counterpart: $0.source, micros: $0.micros) }
     paid.append((d, micros))
+    return Self.paidAgain(paid, counterparts: receivers, band: band)
+  }
+
+  /// Among a fan's payments `paid`, in order (a fan-out's payer's to its
+  /// receivers, a fan-in's senders' to its payee), those of each of the
+  /// `counterparts` beside its first in `band` with a sum that differs from
+  /// it (to the cent, a standing order's, counted in neither), and how many
+  /// of those lie in the band (for ``AmountHabit/log10PaidAgain(read:inBand:chance:)``).
+  static func paidAgain(
+    _ paid: [(counterpart: Int32, micros: Int64)], counterparts: [Int32], band: ClosedRange<Int64>
+  ) -> DeferredFans.PaidAgain {
     var again = DeferredFans.PaidAgain()
-    for r in receivers {
-      guard let first = paid.first(where: { $0.to == r && band.contains($0.micros) }) else { continue }
-      for p in paid where p.to == r && p.micros != first.micros {
+    for r in counterparts {
+      guard let first = paid.first(where: { $0.counterpart == r && band.contains($0.micros) }) else { continue }
+      for p in paid where p.counterpart == r && p.micros != first.micros {
         again.read += 1
         if band.contains(p.micros) { again.inBand += 1 }
       }

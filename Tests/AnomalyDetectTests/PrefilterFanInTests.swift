@@ -78,6 +78,44 @@ struct PrefilterFanInTests: SumKeeperSuite {
     #expect(fanIn(four, from: 41).contains { kept.decide($0).verdict == .hold })
   }
 
+  /// Three mules paying the collector 777.77 two days apart from day 41,
+  /// then the first of them paying it `again` cents on day 47.
+  func fanInPaidAgain(_ again: Int64) -> [SignalEvent] {
+    fanIn(Array(mules.prefix(3)), from: 41) + [pay(mules[0], "collector", again, 47 * day + 3_600)]
+  }
+
+  @Test func aSenderPayingTheCollectorAgainASumThatDiffersWeighsAsAnotherSender() {
+    // Where people pay each payee one sum, three mules paying one collector
+    // near-equal sums are not enough; one of them paying it again a sum
+    // that differs is.
+    var f = Prefilter()
+    for event in background() { _ = f.decide(event) }
+    let decisions = fanInPaidAgain(77_727).map { f.decide($0) }
+    #expect(decisions.prefix(3).allSatisfy { $0.verdict == .admit })
+    #expect(decisions[3].verdict == .hold)
+    #expect(Set(decisions[3].revocations.map(\.seq)) == Set(decisions.prefix(3).map(\.seq)))
+    let reason = decisions[3].reasons.first ?? ""
+    #expect(reason.hasPrefix("fan-in: 3 senders ("), "\(reason)")
+    #expect(reason.contains("(and 1 more from senders that had paid it, sums that differ)"), "\(reason)")
+    #expect(f.invariantViolation() == nil)
+    // Paid again to the cent, a standing order's repeat: nothing more.
+    var same = Prefilter()
+    for event in background() { _ = same.decide(event) }
+    #expect(fanInPaidAgain(77_777).allSatisfy { same.decide($0).verdict == .admit })
+  }
+
+  @Test func friendsPayingAboutTheSameEachWeekMakeNoFanInOfASenderPayingAgain() {
+    // Sixty payers pay their three friends a share of a bill each week, up
+    // to 1 % apart: paying a payee again a sum that differs is what people
+    // do here, and the mule paying again weighs nothing more.
+    let bills = SumKeeperStream.friendsSplittingBills()
+    let fan = fanInPaidAgain(77_727)
+    var f = Prefilter()
+    let decisions = SumKeeperStream.events(with: bills + fan).map { ($0, f.decide($0)) }
+    #expect(decisions.allSatisfy { $0.1.verdict == .admit && $0.1.revocations.isEmpty })
+    #expect(decisions.filter { fan.contains($0.0) }.count == 4)
+  }
+
   @Test func sendersPayingTheirOwnSumsAreAdmitted() {
     // Six accounts that each pay 250.00 to many (a subscription, a fee).
     var events = background()
@@ -182,6 +220,30 @@ struct PrefilterFanInTests: SumKeeperSuite {
           && $0.reasons.first?.contains("paid collector 777.77–777.77") == true
       })
     #expect(f.invariantViolation() == nil)
+  }
+
+  @Test func aFirstMonthFanInWaitsWithItsSendersPaymentsAgain() {
+    // Three mules paying the collector in the stream's first month (days 20
+    // to 24) are not enough to wait on; two of them paying it again sums
+    // that differ (days 26 and 28) are, and the five are revoked a month after.
+    func revoked(again: Bool) -> [Decision] {
+      let three = fanIn(Array(mules.prefix(3)), from: 20)
+      let twice = [pay(mules[0], "collector", 77_727, 26 * day + 3_600), pay(mules[1], "collector", 77_801, 28 * day)]
+      let fan = again ? three + twice : three
+      var f = Prefilter()
+      for event in background(with: fan) { #expect(f.decide(event).verdict == .admit) }
+      let later = dailyPayments(41...70).flatMap { f.decide($0).revocations }
+      #expect(f.invariantViolation() == nil)
+      return later
+    }
+    #expect(revoked(again: false).isEmpty)
+    let five = revoked(again: true)
+    #expect(five.count == 5)
+    #expect(
+      five.allSatisfy {
+        $0.reasons.first?.hasPrefix("fan-in in the stream's first month: 3 senders (") == true
+          && $0.reasons.first?.contains("(and 2 more from senders that had paid it, sums that differ)") == true
+      }, "\(five.flatMap(\.reasons))")
   }
 
   @Test func aPaymentDatedFarAheadJudgesNoFanInBeforeItsMonthAfter() {

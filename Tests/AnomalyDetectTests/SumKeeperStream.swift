@@ -43,6 +43,24 @@ enum SumKeeperStream {
     return events.sorted { $0.time < $1.time }.map(\.event)
   }
 
+  /// Sixty payers paying the same three friends their share of a bill
+  /// each week for eight weeks, up to 1 % apart from one week to the next:
+  /// an honest crowd that pays a payee again a sum that differs.
+  static func friendsSplittingBills() -> [SignalEvent] {
+    var bills: [SignalEvent] = []
+    for payer in Int64(0)..<60 {
+      let share = 20_000 + payer * 211
+      for week in Int64(0)..<8 {
+        for friend in Int64(0)..<3 {
+          let t = week * 7 * day + payer * 600 + friend * 3_600
+          let cents = share + (week * 37 + friend * 53) % (share / 100)
+          bills.append(pay("payer\(payer)", "friend\(payer)_\(friend)", cents, t))
+        }
+      }
+    }
+    return bills
+  }
+
   /// The time of a payment (0 for other events).
   static func time(_ event: SignalEvent) -> Int64 {
     guard case let .payment(_, _, _, _, time) = event else { return 0 }

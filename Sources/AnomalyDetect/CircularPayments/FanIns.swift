@@ -37,7 +37,7 @@ import SignalGraph
 /// own *Pᵢ* reads. The coincidence has chance
 ///
 /// ```text
-/// p = C(n, k) · Π Pᵢ · min(1, C(e, j) · R^j)   (Π over all senders but the least likely: the band is the group's own)
+/// p = C(n − e, k) · Π Pᵢ · min(1, C(e, j) · R^j)   (Π over all senders but the least likely: the band is the group's own)
 /// ```
 ///
 /// where *j* of the *e* transfers in the window from a sender paying the
@@ -48,7 +48,8 @@ import SignalGraph
 /// (``PayerAmounts/payeeRepeats``) widened to the group's spread, as for
 /// ``FanOuts``: a mule paying the collector twice near-equal sums that
 /// differ weighs as another mule does, where people pay each payee one sum.
-/// It is a seed when *p* · *T* ≤ `alpha`, *T* the windows read (a
+/// The *k* senders' first transfers are chosen among the *n* − *e* others
+/// of the window's *n*, for the *e* are weighed apart. It is a seed when *p* · *T* ≤ `alpha`, *T* the windows read (a
 /// Bonferroni bound over every start). Only the strongest window of each
 /// account is kept.
 ///
@@ -251,7 +252,7 @@ struct FanIns {
   }
 
   /// log₁₀ *p* of `group`, gathered into `hub` among `n` transfers read:
-  /// C(*n*, *k*) times each sender's chance of going along with the others
+  /// C(*n* − *e*, *k*) times each sender's chance of going along with the others
   /// (``PayerAmounts``, its new-sum rate leaving the transfer judged out),
   /// the band's share floored at `shared` widened to the group's spread,
   /// but the least likely one's (the band is the group's own). Each chance
@@ -281,7 +282,7 @@ struct FanIns {
     }
     let k = chances.count
     let varied = AmountHabit.widened(habits.payeeRepeats.rate(leavingOut: hub), toSpread: spread)
-    return StructuredFlowDetector.log10Choose(Double(n), Double(k))
+    return StructuredFlowDetector.log10Choose(Double(n - again.paid), Double(k))
       + chances.sorted().dropFirst().reduce(0) { $0 + log10(max($1, .leastNormalMagnitude)) }
       + AmountHabit.log10PaidAgain(
         read: again.paid, inBand: again.inBand.count, chance: max(chances.max() ?? 1, varied))

@@ -61,7 +61,7 @@ import SignalGraph
 /// The coincidence has chance
 ///
 /// ```text
-/// p = C(n, k) · P^(k−1) · min(1, C(e, j) · R^j)   (the first payment is free: the band is the group's own)
+/// p = C(n − e, k) · P^(k−1) · min(1, C(e, j) · R^j)   (the first payment is free: the band is the group's own)
 /// ```
 ///
 /// where *j* of the *e* transfers in the window that pay a receiver again
@@ -73,7 +73,8 @@ import SignalGraph
 /// people pay each payee one sum, as AMLSim's accounts do; higher where
 /// friends split bills), *v*′ widened to the group's spread. A mule paid
 /// twice is evidence as a new receiver is, where honest payers do not vary
-/// what they pay one payee. The fan-out is a seed when *p* · *T* ≤ `alpha`,
+/// what they pay one payee; the *k* receivers' first transfers are chosen
+/// among the *n* − *e* others of the window's *n*. The fan-out is a seed when *p* · *T* ≤ `alpha`,
 /// *T* the windows read (a Bonferroni bound over every start); its
 /// transfers are the *k* and the *j*. Only the strongest window of each
 /// account is kept.
@@ -223,7 +224,7 @@ struct FanOuts {
   }
 
   /// log₁₀ *p* of `group`, read in the window `window` of one payer's
-  /// transfers `out`: C(*n*, *k*) · *P*^(*k*−1), *P* the payer's chance of
+  /// transfers `out`: C(*n* − *e*, *k*) · *P*^(*k*−1), *P* the payer's chance of
   /// paying the band (its habit on the days outside the window's), floored
   /// at its own and the set's (`shared`) rate of handing a new sum on; times,
   /// for the *j* of the *e* transfers `again` that land in the band again,
@@ -242,7 +243,8 @@ struct FanOuts {
       schemes: schemes, habits: &memo)
     let chanceAgain = max(
       repeats.again, AmountHabit.widened(payeeRepeats, toSpread: AmountHabit.spread(of: group.band)))
-    return StructuredFlowDetector.log10Choose(Double(window.count), Double(group.members.count)) + repeats.log10
+    return StructuredFlowDetector.log10Choose(Double(window.count - again.paid), Double(group.members.count))
+      + repeats.log10
       + AmountHabit.log10PaidAgain(read: again.paid, inBand: again.inBand.count, chance: chanceAgain)
   }
 
