@@ -48,7 +48,12 @@ extension IncrementalFlowCheck {
   ///   repeating any sum (1 − ``PayerHabits/populationRate``);
   /// - otherwise every repeat at that last rate: where every payer keeps
   ///   one sum for life, an account with no history paying one sum to
-  ///   several is no evidence.
+  ///   several is no evidence;
+  /// - in the last two, a repeat whose sum differs from all paid before
+  ///   (not to the cent) at that rate times the share of the stream's
+  ///   repeats not to the cent (``PayerHabits/variedRepeatShare``): a
+  ///   payer keeping to one sum pays it exactly, where people do, and
+  ///   near-equal sums that all differ are a structure's.
   ///
   /// *A* is the chance that the sums agree (``agreement(of:outBand:with:)``):
   /// the background's share of the unit that *m* payments need to make the
@@ -109,8 +114,9 @@ extension IncrementalFlowCheck {
     let log10Out =
       Self.log10Binomial(readOut, receivers.count)
       + log10Repeats(
-        of: h, count: receivers.count - 1, uncounted: paidOut.reduce(0) { $0 + (out[$1.index].counted ? 0 : 1) },
-        from: outLow, to: outHigh, before: windowStart)
+        of: h, sums: paidOut.sorted { $0.index < $1.index }.map(\.micros) + [a],
+        uncounted: paidOut.reduce(0) { $0 + (out[$1.index].counted ? 0 : 1) }, from: outLow, to: outHigh,
+        before: windowStart)
     let log10E =
       log10(windowsInBackground(at: time)) + log10In + log10Out
       + log10(agreement(of: receivers.count, outBand: outLow...outHigh, with: gathered.sum))
@@ -180,14 +186,16 @@ extension IncrementalFlowCheck {
       first: members.reduce(Int64.max) { min($0, list[$1.index].time) })
   }
 
-  /// log₁₀ of the chance that `h` paid `count` more receivers a sum in
-  /// `low...high` after the first, its history its payments out before the
-  /// relay window that holds them, `before` (see
-  /// ``gatherScatter(source:target:micros:time:names:into:)``); `uncounted`
-  /// of the `count` are in the background, not yet withheld as parts of a structure.
-  func log10Repeats(of h: Int32, count: Int, uncounted: Int, from low: Int64, to high: Int64, before: Int64)
+  /// log₁₀ of the chance that `h`, paying its receivers `sums` in
+  /// `low...high` (in the order paid), paid the band again after the
+  /// first, its history its payments out before the relay window that
+  /// holds them, `before` (see ``gatherScatter(source:target:micros:time:names:into:)``);
+  /// `uncounted` of the later payments are in the background, not yet
+  /// withheld as parts of a structure.
+  func log10Repeats(of h: Int32, sums: [Int64], uncounted: Int, from low: Int64, to high: Int64, before: Int64)
     -> Double
   {
+    let count = sums.count - 1
     guard count > 0 else { return 0 }
     let q = background.share(from: low, to: high, besides: withheld, excluding: uncounted)
     // Its payments out since the window began, in the band or not, are no
@@ -200,14 +208,25 @@ extension IncrementalFlowCheck {
     let history = habits.history(of: h, from: low, to: high, before: before)
     let earlier = max(history.payments - inWindow, 0)
     let habitual = min(max(history.inRange - habitualInWindow, 0), earlier)
-    let repeatRate = 1 - habits.populationRate
     if earlier >= thresholds.minFanSenders {
       return Double(count) * log10(max(q, Double(habitual) / Double(earlier)))
     }
-    if earlier > 0, habitual == 0 {
-      return log10(max(q, habits.newSumRepeatRate)) + Double(count - 1) * log10(max(q, repeatRate))
+    // Too little history: the band may be its only sum, repeated. A repeat
+    // of a sum paid before to the cent has the stream's rate of repeating a
+    // sum (the first, of a sum new to a hub that paid another before, the
+    // rate of repeating a new sum); one whose sum differs from all before
+    // that rate times the share of the stream's repeats not to the cent
+    // (``PayerHabits/variedRepeatShare``): a hub keeping to one sum pays it
+    // exactly, where people do, as a waiting fan-out's payer is read
+    // (``log10ChanceWithoutHabit(of:sums:receivers:band:share:)``).
+    let repeatRate = 1 - habits.populationRate, varied = habits.variedRepeatShare
+    var log10p = 0.0
+    for i in 1..<sums.count {
+      let rate = i == 1 && earlier > 0 && habitual == 0 ? habits.newSumRepeatRate : repeatRate
+      let differs = !sums[..<i].contains(sums[i])
+      log10p += log10(max(q, differs ? rate * varied : rate))
     }
-    return Double(count) * log10(max(q, repeatRate))
+    return log10p
   }
 
   /// The chance that `receivers` payments out, of amounts in `outBand`,

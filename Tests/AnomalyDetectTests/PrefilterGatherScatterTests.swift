@@ -22,22 +22,23 @@ struct PrefilterGatherScatterTests {
 
   /// `days` days of 300 accounts (`acct0`…) each paying another every
   /// three days about: with `keepingSums`, each its own sum between 250.00
-  /// and 350.00 (as AMLSim's accounts do), else a new sum in that range
+  /// and 350.00 (as AMLSim's accounts do; with `wobbling`, up to 1 % above
+  /// it each time, as a wage with overtime or a bill varies), else a new sum in that range
   /// every time (shoppers); `planted` interleaved by time. Returns every
   /// decision, and the positions of the planted events' among them.
-  func decide(_ planted: [SignalEvent], days: Int64 = 60, keepingSums: Bool = false) -> (
+  func decide(_ planted: [SignalEvent], days: Int64 = 60, keepingSums: Bool = false, wobbling: Bool = false) -> (
     decisions: [Decision], planted: [Int]
   ) {
-    let events = world(days: days, keepingSums: keepingSums, with: planted)
+    let events = world(days: days, keepingSums: keepingSums, wobbling: wobbling, with: planted)
     var f = Prefilter()
     let decisions = events.map { f.decide($0.event) }
     #expect(f.invariantViolation() == nil)
     return (decisions, events.indices.filter { events[$0].planted })
   }
 
-  /// The events ``decide(_:days:keepingSums:)`` decides, in time order,
+  /// The events ``decide(_:days:keepingSums:wobbling:)`` decides, in time order,
   /// each marked planted or not.
-  func world(days: Int64, keepingSums: Bool = false, with planted: [SignalEvent]) -> [(
+  func world(days: Int64, keepingSums: Bool = false, wobbling: Bool = false, with planted: [SignalEvent]) -> [(
     event: SignalEvent, planted: Bool
   )] {
     var state: UInt64 = 17
@@ -52,7 +53,8 @@ struct PrefilterGatherScatterTests {
       for a in 0..<accounts {
         t += 3 * day / accounts
         let to = (a + 1 + next() % (accounts - 1)) % accounts
-        let cents = keepingSums ? 25_000 + a * 3_331 % 10_000 : 25_000 + next() % 10_000
+        var cents = keepingSums ? 25_000 + a * 3_331 % 10_000 : 25_000 + next() % 10_000
+        if wobbling { cents += next() % (cents / 100) }
         events.append((pay("acct\(a)", "acct\(to)", cents, t), false))
       }
     }
@@ -224,6 +226,28 @@ struct PrefilterGatherScatterTests {
       gather(senders, into: "hub", gathered, day: 50) + scatter("hub", to: receivers, scattered, day: 52)
     let (decisions, positions) = decide(planted, keepingSums: true)
     #expect(positions.contains { (decisions[$0].reasons.first ?? "").hasPrefix("gather-scatter") })
+  }
+
+  @Test func aHubWithNoHistoryPayingSumsThatDifferIsHeldWhereAccountsKeepTheirSums() {
+    // Three senders pay the hub 770.00 to 800.00. Where every account pays
+    // its own sum to the cent (as AMLSim's do), a hub with no history paying
+    // three receivers one sum to the cent may be paying its own new sum: no
+    // evidence. Three sums that differ, within 1 % of each other, are a
+    // structure's: no one here varies a sum it repeats.
+    let equal: [Int64] = [74_000, 74_000, 74_000], differing: [Int64] = [74_000, 73_650, 74_420]
+    func chances(paying cents: [Int64], wobbling: Bool = false) -> [Substring] {
+      let planted =
+        gather(Array(senders.prefix(3)), into: "hub", [77_000, 78_500, 80_000], day: 50)
+        + scatter("hub", to: Array(receivers.prefix(3)), cents, day: 52)
+      let (decisions, positions) = decide(planted, keepingSums: true, wobbling: wobbling)
+      return positions.compactMap { decisions[$0].reasons.first }.filter { $0.hasPrefix("gather-scatter") }
+        .compactMap { $0.split(separator: "chance ≈ ").last }
+    }
+    #expect(chances(paying: equal).isEmpty)
+    #expect(chances(paying: differing).count == 1)
+    // Where each account's sum varies up to 1 % each time, sums that differ
+    // weigh as sums to the cent do (the rest of this world holds both).
+    #expect(chances(paying: differing, wobbling: true) == chances(paying: equal, wobbling: true))
   }
 
   @Test func payoutsOlderThanTheRelayWindowReadNoHubsWindow() throws {
