@@ -81,10 +81,25 @@ import Testing
     let finding = try #require(findings(above).first)
     #expect(Set(finding.accounts.map { above.accounts.ids[$0] }) == ["hub", "g1", "g2", "g3", "s1", "s2", "s3", "s4"])
     #expect(evidence(finding, "typology") == .string("gather_scatter"))
-    // The same shape among the sums people pay every week adds up by chance.
+    // The same shape among the sums people pay every week, the hub paying
+    // its one sum to the cent, adds up by chance.
     var within = Flows.background()
-    Self.hub(&within, into: [28_500, 28_612, 28_430], out: [20_850, 20_810, 20_890, 20_830])
+    Self.hub(&within, into: [28_500, 28_612, 28_430], out: [20_850, 20_850, 20_850, 20_850])
     #expect(findings(within).isEmpty)
+  }
+
+  @Test func aNewHubPayingSumsThatDifferIsNoSumKeepersHabit() throws {
+    // People keep one sum each, to the cent. A hub with no history paying
+    // four near-equal sums that all differ pays no sum of its own, however
+    // common such sums are: only people who vary what they repeat do.
+    var set = Flows.background()
+    Self.hub(&set, into: [28_500, 28_612, 28_430], out: [20_850, 20_810, 20_890, 20_830])
+    let finding = try #require(findings(set).first)
+    #expect(evidence(finding, "typology") == .string("gather_scatter"))
+    #expect(Set(finding.accounts.map { set.accounts.ids[$0] }) == ["hub", "g1", "g2", "g3", "s1", "s2", "s3", "s4"])
+    // Paid to the cent, they may be its own new sum (above): the set's
+    // rate of varied repeats (``GatheringHubs/excessVariedRepeatRate(_:)``)
+    // stands in for its repeat rate only for sums that differ.
   }
 
   @Test func theSumsAgreementIsAShareOfTheBackgroundAtMostTheSkim() {

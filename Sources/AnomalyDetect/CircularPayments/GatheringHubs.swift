@@ -46,7 +46,12 @@ import SignalGraph
 /// new to the payer being paid again next (``newSumRepeatRate(_:_:)``),
 /// and the later ones the habit above, the sum then being its own
 /// (*q*ₒ^(*m*−1) becomes *q*ₙ · *q*ₒ^(*m*−2)). Where people keep one sum
-/// for life, as AMLSim's do, a sum they take up is seldom paid again.
+/// for life, as AMLSim's do, a sum they take up is seldom paid again. A
+/// hub with fewer than ``minParts`` transfers out outside the window pays
+/// a receiver whose sum differs to the cent from all before it at the
+/// set's excess rate of repeats that vary instead, if smaller
+/// (``log10ChanceOut(of:read:habits:)``): where payers keep their sums to
+/// the cent, near-equal sums that all differ are no habit's.
 /// *a* is the chance that the two sums agree: the sum paid out is a draw
 /// from the background, and *a* is the background's share of the
 /// sums that, paid a few times, would add up to what came in but for the
@@ -198,11 +203,35 @@ struct GatheringHubs {
       // money gathered: at most a fan-in (``FanIns``), no gather-scatter.
       guard !paysByHabit(out[..<outStart], band: scattered.band) else { continue }
       let log10p =
-        gathered.log10Chance(read: end - start) + scattered.log10Chance(read: outEnd - from)
+        gathered.log10Chance(read: end - start) + log10ChanceOut(of: scattered, read: outEnd - from, habits: &habits)
         + log10(agreement(with: sumIn, read: outEnd - from, spread: AmountHabit.spread(of: scattered.band)))
       if log10p < best?.log10p ?? 0 { best = (gathered.members + scattered.members, log10p) }
     }
     return best
+  }
+
+  /// log₁₀ of the hub's side out, `group` among `n` transfers read
+  /// (``Group/log10Chance(read:)``), but where the hub has fewer than
+  /// ``minParts`` transfers outside the window, no habit of its own: the
+  /// band may then be its only sum, and a transfer whose sum differs to the
+  /// cent from all the group's before it has, in place of its repeat's
+  /// chance, the set's excess rate of repeats that vary (within 1 %, not to
+  /// the cent) if smaller (``excessVariedRepeatRate(_:)``; as ``FanOuts``
+  /// reads a payer with no habit): a hub keeping to one sum pays it
+  /// exactly, where people do, and near-equal sums that all differ are a
+  /// structure's, unless the set's payers vary what they repeat.
+  func log10ChanceOut(of group: Group, read n: Int, habits: inout Habits) -> Double {
+    guard group.outside < minParts, group.members.count >= 2 else { return group.log10Chance(read: n) }
+    let varied = max(group.background, min(1, group.background + excessVariedRepeatRate(&habits)))
+    let bucket = transfers.bucket, unitMicros = transfers.unitMicros
+    let members = group.members.sorted { (bucket[$0], $0) < (bucket[$1], $1) }
+    var log10p = StructuredFlowDetector.log10Choose(Double(n), Double(members.count))
+    for i in 1..<members.count {
+      let chance = i == 1 ? max(group.background, group.firstRepeat) : group.share
+      let differs = !members[..<i].contains { unitMicros[$0] == unitMicros[members[i]] }
+      log10p += log10(differs ? min(chance, varied) : chance)
+    }
+    return log10p
   }
 
   /// The chance that near-equal sums paid out by chance add up to `sumIn`
