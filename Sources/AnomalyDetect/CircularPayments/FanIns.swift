@@ -49,9 +49,9 @@ import SignalGraph
 /// ``FanOuts``: a mule paying the collector twice near-equal sums that
 /// differ weighs as another mule does, where people pay each payee one sum.
 /// The *k* senders' first transfers are chosen among the *n* − *e* others
-/// of the window's *n*, for the *e* are weighed apart. It is a seed when *p* · *T* ≤ `alpha`, *T* the windows read (a
-/// Bonferroni bound over every start). Only the strongest window of each
-/// account is kept.
+/// of the window's *n*, for the *e* are weighed apart. It is a seed when
+/// *p* · *T* ≤ `alpha`, *T* the windows read (a Bonferroni bound over every
+/// start). Only the strongest window of each account is kept.
 ///
 /// Honest money does this rarely. A shop's customers pay its prices, but
 /// so did those before the window (its habit); members paying a club's dues

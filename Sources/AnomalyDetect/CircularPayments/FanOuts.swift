@@ -74,8 +74,8 @@ import SignalGraph
 /// friends split bills), *v*′ widened to the group's spread. A mule paid
 /// twice is evidence as a new receiver is, where honest payers do not vary
 /// what they pay one payee; the *k* receivers' first transfers are chosen
-/// among the *n* − *e* others of the window's *n*. The fan-out is a seed when *p* · *T* ≤ `alpha`,
-/// *T* the windows read (a Bonferroni bound over every start); its
+/// among the *n* − *e* others of the window's *n*. The fan-out is a seed
+/// when *p* · *T* ≤ `alpha`, *T* the windows read (a Bonferroni bound over every start); its
 /// transfers are the *k* and the *j*. Only the strongest window of each
 /// account is kept.
 ///
